@@ -1,0 +1,129 @@
+/**
+ * Normalised records and issues: what sources produce and the engine consumes.
+ * Schemas are zod so that tests, the JSON output and `inspect` can check a record's
+ * shape; hot loops build records with plain code (per-row zod costs more than the parse,
+ * see MEASUREMENTS.md) and rely on the inferred types.
+ */
+import { z } from 'zod';
+import { Decimal } from './money.js';
+
+export const decimalSchema = z.custom<Decimal>((v) => v instanceof Decimal, { message: 'expected an exact Decimal' });
+
+/** Where a record or issue came from: a file and its 1-based physical line (0 = whole file). */
+export const provenanceSchema = z.object({
+  file: z.string(),
+  line: z.number().int().nonnegative(),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
+
+export const severitySchema = z.enum(['error', 'warning', 'info']);
+export type Severity = z.infer<typeof severitySchema>;
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** A problem with one input row (or a whole file): always file, line, column and what was expected. */
+export const inputIssueSchema = z.object({
+  severity: severitySchema,
+  file: z.string(),
+  line: z.number().int().nonnegative(),
+  column: z.string().nullable(),
+  message: z.string(),
+  /** Money that sat in the rejected row, when it could be read. */
+  amount: decimalSchema.nullable(),
+  currency: z.string().nullable(),
+  /** Whether the row was left out of every total. */
+  rejected: z.boolean(),
+});
+export type InputIssue = z.infer<typeof inputIssueSchema>;
+
+/** One row of a usage export (any category), normalised. Token counts are not money. */
+export const usageRecordSchema = z.object({
+  src: provenanceSchema,
+  start: z.number().int(),
+  end: z.number().int(),
+  projectId: z.string().nullable(),
+  userId: z.string().nullable(),
+  apiKeyId: z.string().nullable(),
+  model: z.string().nullable(),
+  batch: z.boolean().nullable(),
+  serviceTier: z.string().nullable(),
+  requests: z.number().nonnegative(),
+  inputTokens: z.number().nonnegative(),
+  outputTokens: z.number().nonnegative(),
+  cachedTokens: z.number().nonnegative(),
+  cacheWriteTokens: z.number().nonnegative(),
+  /** Other metrics of non-token categories (images, characters, seconds, ...). */
+  other: z.record(z.string(), z.number()).nullable(),
+});
+export type UsageRecord = z.infer<typeof usageRecordSchema>;
+
+/** The parts of a cost `line_item` where the documented pattern holds (SPEC §2.2). */
+export const lineItemSchema = z.object({
+  surface: z.string().nullable(),
+  model: z.string().nullable(),
+  modality: z.string().nullable(),
+  tokenKind: z.enum(['input', 'output', 'cached input', 'cache writes']).nullable(),
+  longContext: z.boolean(),
+});
+export type LineItem = z.infer<typeof lineItemSchema>;
+
+/** One row of a cost export: billed money. */
+export const costRecordSchema = z.object({
+  src: provenanceSchema,
+  start: z.number().int(),
+  end: z.number().int(),
+  amount: decimalSchema,
+  currency: z.string(),
+  quantity: z.string().nullable(),
+  quantityUnit: z.string().nullable(),
+  lineItemRaw: z.string().nullable(),
+  lineItem: lineItemSchema.nullable(),
+  projectId: z.string().nullable(),
+  projectName: z.string().nullable(),
+  organizationId: z.string().nullable(),
+  organizationName: z.string().nullable(),
+  apiKeyId: z.string().nullable(),
+  userId: z.string().nullable(),
+  userEmail: z.string().nullable(),
+});
+export type CostRecord = z.infer<typeof costRecordSchema>;
+
+/** What a reader recognised a file as, and why (shown by `inspect` and on `Inputs`). */
+export interface Detection {
+  format: string;
+  label: string;
+  confidence: number;
+  reasons: string[];
+  missingRequired: string[];
+  unknownColumns: string[];
+}
+
+/** Per-file accounting shown on the `Inputs` sheet. */
+export interface InputFileReport {
+  file: string;
+  sha256: string;
+  bytes: number;
+  format: string;
+  label: string;
+  encoding: string;
+  rowsRead: number;
+  rowsUsed: number;
+  emptyBuckets: number;
+  duplicates: number;
+  outOfPeriod: number;
+  outOfScope: number;
+  rowsRejected: number;
+  rejectedAmount: Decimal;
+  notes: string[];
+}
+
+/** A flag for a human: the `Exceptions` sheet. */
+export interface Exception {
+  severity: Severity;
+  class: string;
+  subject: string;
+  amount: Decimal | null;
+  currency: string | null;
+  message: string;
+  nextStep: string;
+  refs: Provenance[];
+}
