@@ -127,3 +127,54 @@ export interface Exception {
   nextStep: string;
   refs: Provenance[];
 }
+
+// ---------------------------------------------------------------------------
+// Payments and card statements (SPEC §2.3, §2.4, §4.3)
+
+export const paymentStatusSchema = z.enum(['paid', 'failed', 'pending', 'refunded', 'void']);
+export const paymentKindSchema = z.enum(['manual', 'auto_recharge', 'grant', 'invoice', 'subscription']);
+
+/** One row of the payment history (top-ups, grants, invoices, ChatGPT plan charges). */
+export const paymentRecordSchema = z.object({
+  src: provenanceSchema,
+  /** The payment instant, UTC epoch seconds. */
+  paidAt: z.number().int(),
+  reference: z.string(),
+  /** What the payment charged, tax included, in `currency`; positive for a charge. */
+  amount: decimalSchema,
+  currency: z.string(),
+  status: paymentStatusSchema,
+  kind: paymentKindSchema,
+  organization: z.string().nullable(),
+  cardLast4: z.string().nullable(),
+  description: z.string(),
+});
+export type PaymentRecord = z.infer<typeof paymentRecordSchema>;
+
+/** One transaction line of a card or bank statement, normalised through its profile. */
+export const cardLineSchema = z.object({
+  src: provenanceSchema,
+  /** Name of the statement profile that read it. */
+  profile: z.string(),
+  /** Transaction date as printed (statement-local calendar date). */
+  transactionDate: z.string(),
+  /** Posting date as printed, null while pending. */
+  postedDate: z.string().nullable(),
+  description: z.string(),
+  /**
+   * Amount in the account currency, as the card holder sees it charged:
+   * positive = money out (a charge), negative = money in (refund, reversal, credit).
+   * Profiles normalise the bank's sign convention to this one.
+   */
+  amount: decimalSchema,
+  currency: z.string(),
+  /** Foreign transactions: the amount and currency at the merchant (positive = charge). */
+  originalAmount: decimalSchema.nullable(),
+  originalCurrency: z.string().nullable(),
+  /** A fee the bank printed on the same line (e.g. a separate Fee column), positive = charged. */
+  fee: decimalSchema.nullable(),
+  status: z.enum(['pending', 'posted', 'reversed', 'declined']),
+  reference: z.string().nullable(),
+  cardLast4: z.string().nullable(),
+});
+export type CardLine = z.infer<typeof cardLineSchema>;
