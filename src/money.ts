@@ -115,6 +115,20 @@ export class Decimal {
     return new Decimal(this.units * BigInt(n), this.scale);
   }
 
+  /** this × num / den rounded half away from zero to `scale` decimals (prorating a budget). */
+  mulDiv(num: bigint, den: bigint, scale: number): Decimal {
+    if (den <= 0n) throw new RangeError('mulDiv: denominator must be positive');
+    const base = this.rescale(Math.max(this.scale, scale));
+    const shift = pow10(base.scale - scale);
+    const numer = base.units * num;
+    const d = den * shift;
+    const neg = numer < 0n;
+    const a = neg ? -numer : numer;
+    let q = a / d;
+    if ((a % d) * 2n >= d) q += 1n;
+    return new Decimal(neg ? -q : q, scale);
+  }
+
   /** Exact division by a power of ten (e.g. a price per 1M tokens). */
   shiftLeft(places: number): Decimal {
     return new Decimal(this.units, this.scale + places);
@@ -129,6 +143,14 @@ export class Decimal {
 
   eq(o: Decimal): boolean {
     return this.cmp(o) === 0;
+  }
+
+  static max(a: Decimal, b: Decimal): Decimal {
+    return a.cmp(b) >= 0 ? a : b;
+  }
+
+  static min(a: Decimal, b: Decimal): Decimal {
+    return a.cmp(b) <= 0 ? a : b;
   }
 
   sign(): -1 | 0 | 1 {

@@ -168,3 +168,8 @@ export function monthsSpanned(p: Period): { months: string[]; days: number } {
   }
   return { months, days };
 }
+
+/** Days in a calendar month `YYYY-MM`. */
+export function daysInMonth(month: string): number {
+  return Number(lastDayOfMonth(month).slice(8));
+}

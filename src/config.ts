@@ -1,0 +1,149 @@
+/**
+ * spendrecon.config.json (SPEC §2.5): a zod schema in which every field has a default,
+ * so the tool runs with no config at all. Errors name the JSON path of the bad value.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { Decimal } from './money.js';
+import { isValidTimeZone, systemTimeZone } from './time.js';
+
+const decimalText = z
+  .union([z.string(), z.number()])
+  .transform((v, ctx) => {
+    const d = Decimal.parse(String(v));
+    if (d === null) {
+      ctx.addIssue({ code: 'custom', message: `expected a decimal number such as "150.00", got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+const timeZone = z.string().refine(isValidTimeZone, { message: 'expected an IANA time zone name such as "Europe/Berlin"' });
+const currencyCode = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'expected a 3-letter currency code such as "USD"')
+  .transform((s) => s.toUpperCase());
+
+const priceVariant = z.object({
+  input: decimalText,
+  cachedInput: decimalText.optional(),
+  cacheWrite: decimalText.optional(),
+  output: decimalText.optional(),
+});
+
+export const priceEntrySchema = z.object({
+  model: z.string().min(1),
+  effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').default('1970-01-01'),
+  effectiveTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+  standard: priceVariant,
+  batch: priceVariant.optional(),
+  flex: priceVariant.optional(),
+  priority: priceVariant.optional(),
+  note: z.string().optional(),
+});
+export type PriceEntryInput = z.input<typeof priceEntrySchema>;
+export type PriceEntry = z.output<typeof priceEntrySchema>;
+
+const projectSchema = z.object({
+  name: z.string().optional(),
+  owner: z.string().optional(),
+  costCenter: z.string().optional(),
+  monthlyBudget: decimalText.optional(),
+});
+
+const apiKeySchema = z.object({
+  name: z.string().optional(),
+  owner: z.string().optional(),
+  costCenter: z.string().optional(),
+});
+
+const cardholderSchema = z.object({
+  name: z.string(),
+  costCenter: z.string().optional(),
+});
+
+export const configSchema = z
+  .object({
+    /** Reporting time zone; default: the machine's. */
+    timezone: timeZone.optional(),
+    homeCurrency: currencyCode.default('USD'),
+    /** Organisation ids in scope; empty = every organisation in the inputs. */
+    organizations: z.array(z.string()).default([]),
+    projects: z.record(z.string(), projectSchema).default({}),
+    apiKeys: z.record(z.string(), apiKeySchema).default({}),
+    cardholders: z.record(z.string().regex(/^\d{4}$/, 'card last4 must be 4 digits'), cardholderSchema).default({}),
+    /** User statement profiles, validated by the statement reader (SPEC §2.4). */
+    statementProfiles: z.array(z.unknown()).default([]),
+    /** Matching tolerances (SPEC §4.3), validated by the matching engine. */
+    matching: z.record(z.string(), z.unknown()).default({}),
+    crosscheck: z
+      .object({
+        /** A usage-vs-cost variance is flagged when beyond both of these. */
+        tolerancePercent: decimalText.default(Decimal.from('10')),
+        toleranceAbsolute: decimalText.default(Decimal.from('0.05')),
+      })
+      .default({ tolerancePercent: Decimal.from('10'), toleranceAbsolute: Decimal.from('0.05') }),
+    prices: z.array(priceEntrySchema).default([]),
+    openingBalance: z
+      .object({
+        amount: decimalText,
+        date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'),
+        organization: z.string().optional(),
+      })
+      .optional(),
+    autoRechargeMonthlyLimit: decimalText.optional(),
+  })
+  .strict();
+
+export type Config = z.output<typeof configSchema> & { timezone: string };
+
+export class ConfigError extends Error {}
+
+/** Formats zod issues as `path: message` lines. */
+export function describeZodIssues(error: z.ZodError, prefix = ''): string[] {
+  return error.issues.map((i) => {
+    const path = i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') : '';
+    return `${prefix}${path.replace(/^\./, '') || '(root)'}: ${i.message}`;
+  });
+}
+
+export function parseConfig(raw: unknown, source = 'config', tzOverride?: string): Config {
+  const res = configSchema.safeParse(raw ?? {});
+  if (!res.success) {
+    throw new ConfigError(`${source} is not valid:\n  ${describeZodIssues(res.error).join('\n  ')}`);
+  }
+  if (tzOverride !== undefined && !isValidTimeZone(tzOverride)) {
+    throw new ConfigError(`--tz: "${tzOverride}" is not an IANA time zone name (for example "Asia/Shanghai")`);
+  }
+  return { ...res.data, timezone: tzOverride ?? res.data.timezone ?? systemTimeZone() };
+}
+
+export async function loadConfig(path: string | undefined, tzOverride?: string): Promise<Config> {
+  if (!path) return parseConfig({}, 'config', tzOverride);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new ConfigError(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseConfig(raw, path, tzOverride);
+}
+
+export const CONFIG_TEMPLATE = {
+  timezone: 'Asia/Shanghai',
+  homeCurrency: 'CNY',
+  organizations: ['org-XXXXXXXXXXXXXXXXXXXXXXXX'],
+  projects: {
+    proj_XXXXXXXXXXXXXXXXXXXXXXXX: { name: 'Support bot', owner: 'Team lead name', costCenter: 'CC-100', monthlyBudget: '500.00' },
+  },
+  apiKeys: { key_XXXXXXXXXXXXXXXX: { name: 'support-prod', owner: 'Owner name' } },
+  cardholders: { '4242': { name: 'Cardholder name', costCenter: 'CC-100' } },
+  crosscheck: { tolerancePercent: '10', toleranceAbsolute: '0.05' },
+  prices: [],
+};

@@ -1,0 +1,313 @@
+/**
+ * Attribution (SPEC §4.1) and the usage-vs-cost cross-check (SPEC §4.2).
+ *
+ * The cost export is the source of billed money; the usage export explains it. Billed
+ * cost per (UTC day, project, model[, key]) is split over keys and users in proportion
+ * to their usage priced at list price, exactly (largest remainder at ALLOCATION_SCALE
+ * or finer). What cannot be explained lands on an explicit unallocated row with the
+ * reason, so every attributed table adds up to the billed total.
+ */
+import { allocateByWeight, Decimal, ratio } from '../money.js';
+import type { CostRecord, Exception } from '../model.js';
+import { placeOnLocalDate, utcDateOf } from '../time.js';
+import { modelFamily } from './prices.js';
+import { cmp, type UsageGroup } from './usage.js';
+
+/** Parts are exact multiples of 10^-ALLOCATION_SCALE (or of the amount's own finer scale). */
+export const ALLOCATION_SCALE = 10;
+
+export type AttributionBasis = 'cost export' | 'priced usage' | 'token count' | 'unallocated';
+
+export interface AttributedRow {
+  utcDay: string;
+  localDate: string;
+  organizationId: string | null;
+  projectId: string | null;
+  projectName: string | null;
+  /** The model parsed from the line item, or null (web search, vector storage, ...). */
+  model: string | null;
+  /** The model, or the raw line item where no model could be parsed. */
+  item: string;
+  apiKeyId: string | null;
+  userId: string | null;
+  amount: Decimal;
+  currency: string;
+  basis: AttributionBasis;
+  /** Why the row is unallocated (basis 'unallocated'), or a note on the basis. */
+  reason: string | null;
+}
+
+export interface CrossCheckRow {
+  utcDay: string;
+  localDate: string;
+  projectId: string | null;
+  model: string;
+  billed: Decimal;
+  /** Usage at list price; null when the model has no list price. */
+  listPrice: Decimal | null;
+  variance: Decimal | null;
+  /** (billed − list) / list, as a fraction; null when not computable. */
+  varianceRatio: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  usageRows: number;
+  flagged: boolean;
+  cause: string | null;
+}
+
+export interface AttributionInput {
+  costs: CostRecord[];
+  usage: UsageGroup[];
+  timezone: string;
+  /** Currency of the cost export (one per run; the pipeline rejects rows in another). */
+  currency: string;
+  tolerancePercent: Decimal;
+  toleranceAbsolute: Decimal;
+}
+
+export interface AttributionResult {
+  rows: AttributedRow[];
+  crossCheck: CrossCheckRow[];
+  exceptions: Exception[];
+}
+
+interface CostGroup {
+  utcDay: string;
+  start: number;
+  end: number;
+  organizationId: string | null;
+  projectId: string | null;
+  projectName: string | null;
+  model: string | null;
+  item: string;
+  apiKeyId: string | null;
+  userId: string | null;
+  currency: string;
+  amount: Decimal;
+  refs: CostRecord['src'][];
+}
+
+const n = (v: string | null) => v ?? '';
+
+/** Groups cost rows by what allocation needs; token kinds of one model add up. */
+function groupCosts(costs: CostRecord[]): CostGroup[] {
+  const m = new Map<string, CostGroup>();
+  for (const c of costs) {
+    const utcDay = utcDateOf(c.start);
+    const model = c.lineItem?.model ?? null;
+    const item = model ?? c.lineItemRaw ?? '(no line item)';
+    const key = [utcDay, c.start, c.end, n(c.organizationId), n(c.projectId), item, n(c.apiKeyId), n(c.userId), c.currency].join('|');
+    const g = m.get(key);
+    if (g) {
+      g.amount = g.amount.plus(c.amount);
+      g.refs.push(c.src);
+      g.projectName ??= c.projectName;
+    } else {
+      m.set(key, {
+        utcDay,
+        start: c.start,
+        end: c.end,
+        organizationId: c.organizationId,
+        projectId: c.projectId,
+        projectName: c.projectName,
+        model,
+        item,
+        apiKeyId: c.apiKeyId,
+        userId: c.userId,
+        currency: c.currency,
+        amount: c.amount,
+        refs: [c.src],
+      });
+    }
+  }
+  return [...m.values()].sort(
+    (a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.item, b.item) || cmp(n(a.apiKeyId), n(b.apiKeyId)) || cmp(n(a.userId), n(b.userId)),
+  );
+}
+
+export function attributeSpend(input: AttributionInput): AttributionResult {
+  const { timezone } = input;
+  const usageByDayProjectModel = new Map<string, UsageGroup[]>();
+  const usageByDayProjectFamily = new Map<string, UsageGroup[]>();
+  for (const g of input.usage) {
+    if (g.model === null) continue;
+    push(usageByDayProjectModel, `${g.utcDay}|${n(g.projectId)}|${g.model}`, g);
+    push(usageByDayProjectFamily, `${g.utcDay}|${n(g.projectId)}|${modelFamily(g.model)}`, g);
+  }
+
+  const rows: AttributedRow[] = [];
+  const exceptions: Exception[] = [];
+  const missingPrices = new Map<string, { tokens: number; billed: Decimal; currency: string }>();
+  const crossMap = new Map<string, CrossCheckRow>();
+  const usedUsage = new Set<UsageGroup>();
+
+  for (const c of groupCosts(input.costs)) {
+    const localDate = placeOnLocalDate(c.start, c.end, timezone);
+    const base = {
+      utcDay: c.utcDay,
+      localDate,
+      organizationId: c.organizationId,
+      projectId: c.projectId,
+      projectName: c.projectName,
+      model: c.model,
+      item: c.item,
+      currency: c.currency,
+    };
+    const unallocated = (reason: string) => rows.push({ ...base, apiKeyId: c.apiKeyId, userId: c.userId, amount: c.amount, basis: c.apiKeyId ? 'cost export' : 'unallocated', reason });
+
+    if (c.projectId === null) {
+      unallocated('the cost export is not grouped by project (organisation total): nothing to split it by');
+      continue;
+    }
+    if (c.model === null) {
+      unallocated(`line item "${c.item}" names no model: the usage export cannot say which key or user caused it`);
+      continue;
+    }
+    let candidates = usageByDayProjectModel.get(`${c.utcDay}|${c.projectId}|${c.model}`) ?? usageByDayProjectFamily.get(`${c.utcDay}|${c.projectId}|${modelFamily(c.model)}`) ?? [];
+    // cross-check bookkeeping, per (day, project, model) before any key filter
+    const ck = `${c.utcDay}|${c.projectId}|${c.model}`;
+    let cross = crossMap.get(ck);
+    if (!cross) {
+      cross = crossRow(c.utcDay, localDate, c.projectId, c.model, candidates);
+      for (const g of candidates) usedUsage.add(g);
+      crossMap.set(ck, cross);
+    }
+    cross.billed = cross.billed.plus(c.amount);
+
+    if (c.apiKeyId !== null) candidates = candidates.filter((g) => g.apiKeyId === c.apiKeyId);
+    if (c.userId !== null) candidates = candidates.filter((g) => g.userId === c.userId);
+    if (candidates.length === 0) {
+      unallocated(`no usage rows for project ${c.projectId}, model ${c.model} on UTC day ${c.utcDay}${c.apiKeyId ? ` and key ${c.apiKeyId}` : ''}`);
+      continue;
+    }
+
+    // weights per (key, user): priced usage, or token counts where the model has no price
+    const parts = new Map<string, { apiKeyId: string | null; userId: string | null; price: Decimal; tokens: number; priced: boolean }>();
+    let anyUnpriced = false;
+    for (const g of candidates) {
+      const k = `${n(g.apiKeyId)}|${n(g.userId)}`;
+      const p = parts.get(k) ?? { apiKeyId: g.apiKeyId, userId: g.userId, price: Decimal.ZERO, tokens: 0, priced: true };
+      if (g.listPrice === null) {
+        anyUnpriced = true;
+        p.priced = false;
+        const mp = missingPrices.get(g.model!) ?? { tokens: 0, billed: Decimal.ZERO, currency: c.currency };
+        mp.tokens += g.inputTokens + g.outputTokens;
+        missingPrices.set(g.model!, mp);
+      } else p.price = p.price.plus(g.listPrice);
+      p.tokens += g.inputTokens + g.outputTokens;
+      parts.set(k, p);
+    }
+    const list = [...parts.values()].sort((a, b) => cmp(n(a.apiKeyId), n(b.apiKeyId)) || cmp(n(a.userId), n(b.userId)));
+    let basis: AttributionBasis = 'priced usage';
+    let weights = list.map((p) => p.price);
+    let note: string | null = null;
+    if (anyUnpriced || weights.every((w) => w.isZero())) {
+      basis = 'token count';
+      weights = list.map((p) => Decimal.fromInt(p.tokens));
+      note = anyUnpriced ? `model ${c.model} has no list price: split by token count` : 'usage has zero list value: split by token count';
+      if (anyUnpriced) missingPrices.get(c.model)!.billed = missingPrices.get(c.model)!.billed.plus(c.amount);
+    }
+    if (weights.every((w) => w.isZero())) {
+      unallocated(`usage rows for ${c.model} on ${c.utcDay} carry no tokens to split by`);
+      continue;
+    }
+    const scale = Math.max(ALLOCATION_SCALE, c.amount.normalize().scale);
+    const shares = allocateByWeight(c.amount, weights, scale);
+    list.forEach((p, i) => {
+      const amount = shares[i]!;
+      if (amount.isZero() && weights[i]!.isZero()) return;
+      rows.push({ ...base, apiKeyId: p.apiKeyId, userId: p.userId, amount, basis, reason: note });
+    });
+  }
+
+  // usage that no cost row explains: shows on the cross-check as unbilled usage
+  for (const g of input.usage) {
+    if (g.model === null || usedUsage.has(g)) continue;
+    const ck = `${g.utcDay}|${n(g.projectId)}|${g.model}`;
+    if (crossMap.has(ck)) continue;
+    const same = usageByDayProjectModel.get(`${g.utcDay}|${n(g.projectId)}|${g.model}`) ?? [g];
+    const row = crossRow(g.utcDay, placeOnLocalDate(Date.parse(`${g.utcDay}T00:00:00Z`) / 1000, Date.parse(`${g.utcDay}T00:00:00Z`) / 1000 + 86400, timezone), g.projectId, g.model, same);
+    for (const x of same) usedUsage.add(x);
+    crossMap.set(ck, row);
+  }
+
+  const crossCheck = [...crossMap.values()].sort((a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.model, b.model));
+  for (const r of crossCheck) judgeVariance(r, input, exceptions);
+
+  for (const [model, mp] of [...missingPrices.entries()].sort((a, b) => cmp(a[0], b[0]))) {
+    exceptions.push({
+      severity: 'warning',
+      class: 'price_missing',
+      subject: model,
+      amount: mp.billed,
+      currency: mp.currency,
+      message: `Model ${model} is not in the price table: ${mp.tokens.toLocaleString('en-US')} tokens could not be priced, so its billed cost was split by token count and the cross-check cannot judge it.`,
+      nextStep: `Add a "prices" entry for ${model} (or its family ${modelFamily(model)}) in spendrecon.config.json with its list prices per 1M tokens.`,
+      refs: [],
+    });
+  }
+  return { rows, crossCheck, exceptions };
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+function crossRow(utcDay: string, localDate: string, projectId: string | null, model: string, usage: UsageGroup[]): CrossCheckRow {
+  let listPrice: Decimal | null = usage.length ? Decimal.ZERO : null;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let usageRows = 0;
+  for (const g of usage) {
+    inputTokens += g.inputTokens;
+    outputTokens += g.outputTokens;
+    usageRows += g.rows;
+    if (g.listPrice === null) listPrice = null;
+    else if (listPrice !== null) listPrice = listPrice.plus(g.listPrice);
+  }
+  if (usage.length && usage.every((g) => g.listPrice === null)) listPrice = null;
+  return { utcDay, localDate, projectId, model, billed: Decimal.ZERO, listPrice, variance: null, varianceRatio: null, inputTokens, outputTokens, usageRows, flagged: false, cause: null };
+}
+
+function judgeVariance(r: CrossCheckRow, input: AttributionInput, exceptions: Exception[]) {
+  const hasUsage = r.usageRows > 0;
+  if (r.listPrice !== null) {
+    r.variance = r.billed.minus(r.listPrice);
+    r.varianceRatio = ratio(r.variance, r.listPrice);
+  }
+  let cause: string | null = null;
+  let nextStep = '';
+  if (!hasUsage && !r.billed.isZero()) {
+    cause = 'billed, but the usage export has no rows for this project and model on this day';
+    nextStep = 'Check that the usage export covers this project and day (it may be filtered by project, or cover a different date range).';
+  } else if (hasUsage && r.billed.isZero() && r.listPrice !== null && !r.listPrice.isZero()) {
+    cause = 'usage with no billed cost for this project and model on this day';
+    nextStep = 'Check that the cost export covers this day and project (different time range or organisation?).';
+  } else if (r.listPrice === null) {
+    cause = null; // reported once per model as price_missing
+  } else if (r.variance !== null) {
+    const limit = Decimal.max(input.toleranceAbsolute, r.listPrice.abs().times(input.tolerancePercent).shiftLeft(2));
+    if (r.variance.abs().cmp(limit) > 0) {
+      cause = r.variance.sign() > 0 ? 'billed above list price of the usage' : 'billed below list price of the usage';
+      nextStep =
+        'Compare the day in the provider dashboard: a price change, a tier (flex/priority/batch) the usage export does not show, a discount, or usage rows missing from the export.';
+    }
+  }
+  if (cause) {
+    r.flagged = true;
+    r.cause = cause;
+    const amount = r.listPrice === null ? r.billed : r.billed.minus(r.listPrice).abs();
+    exceptions.push({
+      severity: 'warning',
+      class: 'usage_cost_variance',
+      subject: `${r.utcDay} ${r.projectId ?? '(no project)'} ${r.model}`,
+      amount,
+      currency: input.currency,
+      message: `${r.utcDay} (UTC), project ${r.projectId ?? '(none)'}, ${r.model}: ${cause} (billed ${r.billed.toDisplay(4)}, list ${r.listPrice === null ? 'n/a' : r.listPrice.toDisplay(4)}).`,
+      nextStep,
+      refs: [],
+    });
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * `spendrecon inspect FILE...`: what each file was detected as and why, how its columns
+ * map, its first rows, and every problem a full read finds — without writing anything.
+ */
+import type { Config } from './config.js';
+import type { InputIssue } from './model.js';
+import { redactSecrets } from './report/cells.js';
+import type { ReadBatch } from './sources/contract.js';
+import { displayPath, expandInputs, exportReaders, openInput, recognise, type AnyReader } from './sources/index.js';
+
+export interface Inspection {
+  file: string;
+  recognised: boolean;
+  format: string | null;
+  label: string | null;
+  confidence: number | null;
+  reasons: string[];
+  otherCandidates: { format: string; confidence: number }[];
+  encoding: string | null;
+  encodingReason: string | null;
+  delimiter: string | null;
+  header: string[];
+  missingRequired: string[];
+  unknownColumns: string[];
+  firstRows: string[][];
+  rowsRead: number;
+  records: number;
+  emptyBuckets: number;
+  problems: Pick<InputIssue, 'severity' | 'line' | 'column' | 'message'>[];
+  problemCount: number;
+}
+
+const MAX_PROBLEMS = 50;
+
+export async function inspectFiles(patterns: string[], config: Config, cwd: string, readers: AnyReader[] = exportReaders): Promise<Inspection[]> {
+  const files = await expandInputs(patterns, cwd);
+  const out: Inspection[] = [];
+  for (const f of files) {
+    const display = displayPath(f.path, cwd);
+    const input = await openInput(f.path);
+    const rec = recognise(input, readers);
+    const csv = input.type === 'csv' ? input.csv : null;
+    const ins: Inspection = {
+      file: display,
+      recognised: !!rec.reader && (rec.detection?.confidence ?? 0) >= 0.5,
+      format: rec.detection?.format ?? null,
+      label: rec.detection?.label ?? null,
+      confidence: rec.detection?.confidence ?? null,
+      reasons: rec.detection?.reasons ?? ['no reader recognised the header / content'],
+      otherCandidates: rec.candidates.slice(1).map((c) => ({ format: c.detection.format, confidence: c.detection.confidence })),
+      encoding: csv ? csv.encoding.encoding : 'utf-8',
+      encodingReason: csv ? csv.encoding.reason : 'JSON is UTF-8',
+      delimiter: csv ? csv.delimiter : null,
+      header: csv ? (csv.head[0]?.fields ?? []) : [],
+      missingRequired: rec.detection?.missingRequired ?? [],
+      unknownColumns: rec.detection?.unknownColumns ?? [],
+      firstRows: csv ? csv.head.slice(1, 6).map((r) => r.fields.map(redactSecrets)) : [],
+      rowsRead: 0,
+      records: 0,
+      emptyBuckets: 0,
+      problems: [],
+      problemCount: 0,
+    };
+    if (ins.recognised && rec.reader && rec.detection && ins.missingRequired.length === 0) {
+      const source = rec.reader.read(input, rec.detection, { timezone: config.timezone, displayPath: display }) as AsyncIterable<ReadBatch<unknown>>;
+      for await (const b of source) {
+        ins.rowsRead += b.rows;
+        ins.records += b.records.length;
+        ins.emptyBuckets += b.skipped;
+        ins.problemCount += b.issues.length;
+        for (const i of b.issues) {
+          if (ins.problems.length < MAX_PROBLEMS) ins.problems.push({ severity: i.severity, line: i.line, column: i.column, message: redactSecrets(i.message) });
+        }
+      }
+    }
+    out.push(ins);
+  }
+  return out;
+}
+
+export function printInspection(list: Inspection[], s: NodeJS.WritableStream): void {
+  for (const i of list) {
+    s.write(`\n${i.file}\n`);
+    if (!i.recognised) {
+      s.write('  not recognised: no reader knows this header or content\n');
+      if (i.header.length) s.write(`  header: ${i.header.join(' | ')}\n`);
+      continue;
+    }
+    s.write(`  detected: ${i.label} [${i.format}], confidence ${Math.round(i.confidence! * 100)}%\n`);
+    for (const r of i.reasons) s.write(`    - ${r}\n`);
+    if (i.otherCandidates.length) s.write(`  also considered: ${i.otherCandidates.map((c) => `${c.format} (${Math.round(c.confidence * 100)}%)`).join(', ')}\n`);
+    s.write(`  encoding: ${i.encoding} (${i.encodingReason})${i.delimiter ? `; delimiter ${JSON.stringify(i.delimiter)}` : ''}\n`);
+    if (i.missingRequired.length) s.write(`  MISSING required column(s): ${i.missingRequired.join(', ')}\n`);
+    if (i.unknownColumns.length) s.write(`  unknown extra column(s), ignored: ${i.unknownColumns.join(', ')}\n`);
+    if (i.firstRows.length) {
+      s.write('  first rows:\n');
+      for (const r of i.firstRows) s.write(`    ${r.join(', ').slice(0, 160)}\n`);
+    }
+    s.write(`  rows: ${i.rowsRead} read, ${i.records} records, ${i.emptyBuckets} empty buckets / skipped, ${i.problemCount} problem(s)\n`);
+    for (const p of i.problems) s.write(`    ${p.severity} line ${p.line}${p.column ? `, column ${p.column}` : ''}: ${p.message}\n`);
+    if (i.problemCount > i.problems.length) s.write(`    … and ${i.problemCount - i.problems.length} more\n`);
+  }
+}

@@ -1,0 +1,390 @@
+/**
+ * The one place where stages are wired together:
+ *   files → sources (detect, decode, parse, validate) → records → engine → results.
+ * Reports are written by report/ from the results; the CLI only parses flags and prints.
+ */
+import type { Config } from './config.js';
+import { attributeSpend, type AttributedRow, type CrossCheckRow } from './engine/attribution.js';
+import { costTracker, usageTracker, type DuplicateTracker } from './engine/dedupe.js';
+import { PriceTable, BUILTIN_PRICE_TABLE_VERSION } from './engine/prices.js';
+import { summarise, type Summaries } from './engine/summaries.js';
+import { finestWidthPerDay, UsageAggregator, widthLabel } from './engine/usage.js';
+import { Decimal } from './money.js';
+import type { CostRecord, Exception, InputFileReport, InputIssue, Provenance, UsageRecord } from './model.js';
+import type { InputKind, OpenedInput, ReadBatch } from './sources/contract.js';
+import { sha256File } from './sources/csv.js';
+import { displayPath, expandInputs, exportReaders, InputError, openInput, recognise, type AnyReader, type FoundFile } from './sources/index.js';
+import { BUCKET_PLACEMENT_RULE, makePeriod, monthPeriod, placeOnLocalDate, type Period } from './time.js';
+
+export interface PeriodRequest {
+  month?: string;
+  since?: string;
+  until?: string;
+}
+
+export interface ReportRequest {
+  usage: string[];
+  costs: string[];
+  config: Config;
+  period: PeriodRequest;
+  strict: boolean;
+  cwd?: string;
+  /** Progress for long inputs: called per batch with the file and rows read so far. */
+  onProgress?: (file: string, rows: number) => void;
+  /** Notices (unknown columns, files ignored in a directory) for stderr. */
+  onNotice?: (message: string) => void;
+}
+
+export interface ReportTotals {
+  /** Sum of the cost rows in the period (after dedupe): what every table must add up to. */
+  costExport: Decimal;
+  /** Sum of the attributed rows. */
+  billed: Decimal;
+  currency: string;
+  unallocated: Decimal;
+  rejectedRows: number;
+  rejectedAmount: Decimal;
+}
+
+export interface ReportResult {
+  period: Period;
+  placementRule: string;
+  priceTableVersion: string;
+  currency: string;
+  inputs: InputFileReport[];
+  issues: InputIssue[];
+  exceptions: Exception[];
+  attributed: AttributedRow[];
+  crossCheck: CrossCheckRow[];
+  summaries: Summaries;
+  totals: ReportTotals;
+}
+
+/** Thrown under --strict at the first bad row. */
+export class StrictModeError extends InputError {}
+
+interface OpenedFile {
+  found: FoundFile;
+  display: string;
+  input: OpenedInput;
+  reader: AnyReader;
+  report: InputFileReport;
+}
+
+function newReport(display: string, reader: AnyReader | null, label?: string): InputFileReport {
+  return {
+    file: display,
+    sha256: '',
+    bytes: 0,
+    format: reader?.format ?? 'unrecognised',
+    label: label ?? reader?.label ?? 'not recognised',
+    encoding: '',
+    rowsRead: 0,
+    rowsUsed: 0,
+    emptyBuckets: 0,
+    duplicates: 0,
+    outOfPeriod: 0,
+    outOfScope: 0,
+    rowsRejected: 0,
+    rejectedAmount: Decimal.ZERO,
+    notes: [],
+  };
+}
+
+/**
+ * Finds, opens and recognises the files given for the roles `wanted`. A file is used for
+ * the kind its content shows, whatever flag named it; a file named explicitly that nothing
+ * recognises is an error, one met while scanning a directory is listed and left out.
+ */
+export async function openInputs(
+  patterns: string[],
+  wanted: InputKind[],
+  readers: AnyReader[],
+  cwd: string,
+  ignored: InputFileReport[],
+  notice: (m: string) => void,
+): Promise<OpenedFile[]> {
+  const files = await expandInputs(patterns, cwd);
+  const out: OpenedFile[] = [];
+  for (const found of files) {
+    const display = displayPath(found.path, cwd);
+    let input: OpenedInput;
+    try {
+      input = await openInput(found.path);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError(`cannot read ${display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const rec = recognise(input, readers);
+    if (!rec.reader || !rec.detection || rec.detection.confidence < 0.5) {
+      if (found.explicit) throw new InputError(`${display}: not a recognised input (run \`spendrecon inspect ${display}\` to see why)`);
+      const r = newReport(display, null);
+      r.notes.push('not recognised as any input format; left out');
+      ignored.push(r);
+      notice(`${display}: not recognised; left out`);
+      continue;
+    }
+    if (!wanted.includes(rec.reader.kind)) {
+      if (found.explicit) notice(`${display} is a ${rec.reader.label}, not used by this command`);
+      continue;
+    }
+    if (rec.detection.missingRequired.length) {
+      throw new InputError(`${display}: looks like a ${rec.detection.label} but the required column(s) ${rec.detection.missingRequired.map((c) => `"${c}"`).join(', ')} are missing`);
+    }
+    const report = newReport(display, rec.reader);
+    if (input.type === 'csv') {
+      report.encoding = input.csv.encoding.encoding;
+      report.bytes = input.csv.bytes;
+    } else report.encoding = 'utf-8';
+    if (rec.detection.unknownColumns.length) {
+      const note = `unknown extra column(s): ${rec.detection.unknownColumns.join(', ')} (ignored)`;
+      report.notes.push(note);
+      notice(`${display}: ${note}`);
+    }
+    out.push({ found, display, input, reader: rec.reader, report });
+  }
+  return out;
+}
+
+/** Streams a file through its reader, handing records on and keeping the file's accounts. */
+export async function readRecords<R>(
+  f: OpenedFile,
+  ctx: { timezone: string; strict: boolean; onProgress?: (file: string, rows: number) => void },
+  issues: InputIssue[],
+  onRecord: (r: R) => void,
+): Promise<void> {
+  const detection = f.reader.detect(f.input)!;
+  const source = f.reader.read(f.input, detection, { timezone: ctx.timezone, displayPath: f.display }) as AsyncIterable<ReadBatch<R>>;
+  for await (const batch of source) {
+    f.report.rowsRead += batch.rows;
+    f.report.emptyBuckets += batch.skipped;
+    for (const i of batch.issues) {
+      if (ctx.strict && i.severity === 'error') {
+        throw new StrictModeError(`${i.file}, line ${i.line}${i.column ? `, column ${i.column}` : ''}: ${i.message} (--strict stops at the first bad row)`);
+      }
+      issues.push(i);
+      if (i.rejected) {
+        f.report.rowsRejected++;
+        if (i.amount) f.report.rejectedAmount = f.report.rejectedAmount.plus(i.amount);
+      }
+    }
+    for (const r of batch.records) onRecord(r);
+    ctx.onProgress?.(f.display, f.report.rowsRead);
+  }
+  if (f.input.type === 'csv') f.report.sha256 = f.input.csv.sha256 ?? '';
+  else {
+    f.report.sha256 = await sha256File(f.input.path);
+  }
+  if (!f.report.bytes) {
+    const { stat } = await import('node:fs/promises');
+    f.report.bytes = (await stat(f.input.path)).size;
+  }
+}
+
+function resolvePeriod(req: PeriodRequest, tz: string, costs: CostRecord[], usageDays: string[]): Period {
+  if (req.month) {
+    if (req.since || req.until) throw new InputError('--period cannot be combined with --since/--until');
+    return monthPeriod(req.month, tz);
+  }
+  let from = req.since;
+  let to = req.until;
+  if (!from || !to) {
+    // default: the local dates the data covers
+    const dates = costs.map((c) => placeOnLocalDate(c.start, c.end, tz));
+    for (const d of usageDays) dates.push(placeOnLocalDate(Date.parse(`${d}T00:00:00Z`) / 1000, Date.parse(`${d}T00:00:00Z`) / 1000 + 86400, tz));
+    if (dates.length === 0) throw new InputError('no usage or cost rows were read, so there is no period to report (give --period YYYY-MM)');
+    dates.sort();
+    from ??= dates[0]!;
+    to ??= dates[dates.length - 1]!;
+  }
+  return makePeriod(from, to, tz);
+}
+
+function dedupeIssue(f: OpenedFile, r: { src: Provenance }, v: ReturnType<DuplicateTracker<never>['check']>, amount: Decimal | null, currency: string | null, issues: InputIssue[]): boolean {
+  if (v.kind === 'new') return true;
+  if (v.kind === 'duplicate') {
+    f.report.duplicates++;
+    return false;
+  }
+  f.report.rowsRejected++;
+  if (amount) f.report.rejectedAmount = f.report.rejectedAmount.plus(amount);
+  issues.push({
+    severity: 'error',
+    file: r.src.file,
+    line: r.src.line,
+    column: null,
+    message: `conflicting repeat of ${v.first.file} line ${v.first.line}: same bucket and dimensions, different values (${v.value} here, ${v.firstValue} there); the first is kept, this row is left out`,
+    amount,
+    currency,
+    rejected: true,
+  });
+  return false;
+}
+
+/** The attribution job (SPEC §4.1, §4.2): usage and cost exports → attributed tables. */
+export async function runReport(req: ReportRequest): Promise<ReportResult> {
+  const cwd = req.cwd ?? process.cwd();
+  const tz = req.config.timezone;
+  const notice = req.onNotice ?? (() => {});
+  const ignored: InputFileReport[] = [];
+  const files = await openInputs([...req.usage, ...req.costs], ['usage', 'costs'], exportReaders, cwd, ignored, notice);
+  const usageFiles = files.filter((f) => f.reader.kind === 'usage');
+  const costFiles = files.filter((f) => f.reader.kind === 'costs');
+  if (costFiles.length === 0) throw new InputError('no cost export among the inputs: the cost export is the source of billed money (give --costs FILE)');
+
+  const issues: InputIssue[] = [];
+  const ctx = { timezone: tz, strict: req.strict, onProgress: req.onProgress };
+  const scope = new Set(req.config.organizations);
+
+  // costs: small (daily buckets); kept whole so the default period can be derived from them
+  const costs: { rec: CostRecord; file: OpenedFile }[] = [];
+  const costDupes = costFiles.length > 1 ? costTracker() : null;
+  for (const f of costFiles) {
+    await readRecords<CostRecord>(f, ctx, issues, (r) => {
+      if (scope.size && r.organizationId !== null && !scope.has(r.organizationId)) {
+        f.report.outOfScope++;
+        return;
+      }
+      if (costDupes && !dedupeIssue(f, r, costDupes.check(r), r.amount, r.currency, issues)) return;
+      costs.push({ rec: r, file: f });
+    });
+  }
+
+  // usage: folded into groups as it streams; identical repeats across files counted once
+  const usageAgg = new UsageAggregator();
+  const usageDupes = usageFiles.length > 1 ? usageTracker() : null;
+  const explicitPeriod = req.period.month || (req.period.since && req.period.until) ? resolvePeriod(req.period, tz, [], []) : null;
+  const dayKept = new Map<number, boolean>();
+  for (const f of usageFiles) {
+    await readRecords<UsageRecord>(f, ctx, issues, (r) => {
+      if (explicitPeriod) {
+        // usage is needed for every UTC day whose daily cost bucket falls in the period
+        const dayStart = r.start - (r.start % 86400);
+        let keep = dayKept.get(dayStart);
+        if (keep === undefined) {
+          const local = placeOnLocalDate(dayStart, dayStart + 86400, tz);
+          keep = local >= explicitPeriod.from && local <= explicitPeriod.to;
+          dayKept.set(dayStart, keep);
+        }
+        if (!keep) {
+          f.report.outOfPeriod++;
+          return;
+        }
+      }
+      if (usageDupes && !dedupeIssue(f, r, usageDupes.check(r), null, null, issues)) return;
+      f.report.rowsUsed++;
+      usageAgg.add(r);
+    });
+  }
+
+  const prices = PriceTable.load(req.config.prices);
+  const allGroups = usageAgg.finish(prices);
+  const period = explicitPeriod ?? resolvePeriod(req.period, tz, costs.map((c) => c.rec), [...new Set(allGroups.map((g) => g.utcDay))]);
+
+  // one currency per report: the cost export's; rows in another are rejected, not converted
+  const currencyCount = new Map<string, number>();
+  for (const { rec } of costs) currencyCount.set(rec.currency, (currencyCount.get(rec.currency) ?? 0) + 1);
+  const currency = [...currencyCount.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'USD';
+
+  const inPeriodCosts: CostRecord[] = [];
+  for (const { rec, file } of costs) {
+    const local = placeOnLocalDate(rec.start, rec.end, tz);
+    if (local < period.from || local > period.to) {
+      file.report.outOfPeriod++;
+      continue;
+    }
+    if (rec.currency !== currency) {
+      file.report.rowsRejected++;
+      file.report.rejectedAmount = file.report.rejectedAmount.plus(rec.amount);
+      issues.push({ severity: 'error', file: rec.src.file, line: rec.src.line, column: 'amount_currency', message: `expected ${currency} like the rest of the cost export, found ${rec.currency}; the row is left out (no exchange rate is applied to billed cost)`, amount: rec.amount, currency: rec.currency, rejected: true });
+      continue;
+    }
+    file.report.rowsUsed++;
+    inPeriodCosts.push(rec);
+  }
+
+  const periodGroups = allGroups.filter((g) => {
+    const t = Date.parse(`${g.utcDay}T00:00:00Z`) / 1000;
+    const local = placeOnLocalDate(t, t + 86400, tz);
+    return local >= period.from && local <= period.to;
+  });
+  const { kept, dropped } = finestWidthPerDay(periodGroups);
+  const exceptions: Exception[] = [];
+  for (const d of dropped) {
+    exceptions.push({
+      severity: 'info',
+      class: 'usage_granularity_overlap',
+      subject: d.utcDay,
+      amount: null,
+      currency: null,
+      message: `Usage for UTC day ${d.utcDay} is in the inputs at ${widthLabel(d.width)} and at ${widthLabel(d.keptWidth)} buckets; the ${widthLabel(d.keptWidth)} rows are used and ${d.rows} ${widthLabel(d.width)} row(s) are set aside so usage is not counted twice.`,
+      nextStep: 'Nothing to do; export one bucket width per period to avoid the overlap.',
+      refs: [],
+    });
+  }
+
+  const attribution = attributeSpend({
+    costs: inPeriodCosts,
+    usage: kept,
+    timezone: tz,
+    currency,
+    tolerancePercent: req.config.crosscheck.tolerancePercent,
+    toleranceAbsolute: req.config.crosscheck.toleranceAbsolute,
+  });
+  exceptions.push(...attribution.exceptions);
+  const summaries = summarise(attribution.rows, attribution.crossCheck, req.config, period);
+
+  const inputs = [...files.map((f) => f.report), ...ignored].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const r of inputs) if (r.duplicates) exceptions.push(duplicatesException(r));
+  exceptions.unshift(...issues.map(issueToException));
+
+  const rejectedRows = inputs.reduce((s, r) => s + r.rowsRejected, 0);
+  const rejectedAmount = inputs.reduce((s, r) => s.plus(r.rejectedAmount), Decimal.ZERO);
+  return {
+    period,
+    placementRule: BUCKET_PLACEMENT_RULE,
+    priceTableVersion: BUILTIN_PRICE_TABLE_VERSION,
+    currency,
+    inputs,
+    issues,
+    exceptions: sortExceptions(exceptions),
+    attributed: attribution.rows,
+    crossCheck: attribution.crossCheck,
+    summaries,
+    totals: { costExport: inPeriodCosts.reduce((s, c) => s.plus(c.amount), Decimal.ZERO), billed: summaries.billed, currency, unallocated: summaries.unallocated, rejectedRows, rejectedAmount },
+  };
+}
+
+function duplicatesException(r: InputFileReport): Exception {
+  return {
+    severity: 'info',
+    class: 'duplicate_rows',
+    subject: r.file,
+    amount: null,
+    currency: null,
+    message: `${r.duplicates} row(s) of ${r.file} repeat rows of an earlier file exactly (overlapping export ranges); each is counted once.`,
+    nextStep: 'Nothing to do.',
+    refs: [{ file: r.file, line: 0 }],
+  };
+}
+
+export function issueToException(i: InputIssue): Exception {
+  return {
+    severity: i.severity,
+    class: i.rejected ? 'rejected_row' : 'input_notice',
+    subject: `${i.file}:${i.line}${i.column ? ` (${i.column})` : ''}`,
+    amount: i.amount,
+    currency: i.currency,
+    message: i.message,
+    nextStep: i.rejected ? 'Correct the row in the file (or re-export it) and run again; until then its amount is outside every total.' : 'Nothing to do.',
+    refs: [{ file: i.file, line: i.line }],
+  };
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+export function sortExceptions(list: Exception[]): Exception[] {
+  return list
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => SEVERITY_ORDER[a.e.severity] - SEVERITY_ORDER[b.e.severity] || (a.e.class < b.e.class ? -1 : a.e.class > b.e.class ? 1 : 0) || a.i - b.i)
+    .map((x) => x.e);
+}

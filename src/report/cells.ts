@@ -1,0 +1,61 @@
+/**
+ * Cell helpers shared by every sheet and by the CSV/JSON writers: safe text (secrets
+ * redacted, formula-looking text kept as text), money and date values and formats.
+ */
+import { Decimal } from '../money.js';
+
+/** Anything shaped like an API secret (`sk-...`, `sk-proj-...`, `sk-admin-...`). */
+const SECRET = /\bsk-[A-Za-z0-9_-]{8,}/g;
+
+/** Secrets never reach output: an `sk-...` key is cut to its last four characters. */
+export function redactSecrets(text: string): string {
+  return text.replace(SECRET, (m) => `sk-…${m.slice(-4)}`);
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** True when a spreadsheet would take the text for a formula (CSV/formula injection). */
+export function looksLikeFormula(text: string): boolean {
+  return FORMULA_START.test(text);
+}
+
+/**
+ * Text for an xlsx cell: redacted. exceljs writes every JS string as a text cell (never a
+ * formula), so formula-looking text stays inert; sheets also give such cells the text format.
+ */
+export function safeText(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return redactSecrets(value);
+}
+
+/** Text for a CSV cell: redacted, and prefixed with `'` when it would start a formula. */
+export function safeCsvText(value: string): string {
+  const t = redactSecrets(value);
+  return looksLikeFormula(t) ? `'${t}` : t;
+}
+
+/** A money value for a cell. Cells are IEEE doubles: this is presentation, not arithmetic. */
+export function moneyValue(d: Decimal | null): number | null {
+  return d === null ? null : d.toNumber();
+}
+
+/** `#,##0.00## "USD"`: at least cents, up to four decimals for the small sums API usage has. */
+export function moneyFormat(currency: string): string {
+  const c = currency.replace(/"/g, '');
+  return `#,##0.00## "${c}";-#,##0.00## "${c}";0.00 "${c}"`;
+}
+
+export const DATE_FORMAT = 'yyyy-mm-dd';
+export const DATETIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+export const PERCENT_FORMAT = '0.0%';
+export const INTEGER_FORMAT = '#,##0';
+
+/** A calendar date `YYYY-MM-DD` as a date cell (exceljs converts Date objects as UTC). */
+export function dateValue(date: string | null): Date | null {
+  return date === null ? null : new Date(`${date}T00:00:00Z`);
+}
+
+/** An instant as a date-time cell showing the wall-clock time given (UTC or local text). */
+export function dateTimeValue(wallClock: string | null): Date | null {
+  return wallClock === null ? null : new Date(`${wallClock.replace(' ', 'T')}Z`);
+}

@@ -1,0 +1,42 @@
+/**
+ * `--csv DIR`: one CSV per sheet, from the same JSON projection, with formula-looking text
+ * neutralised and secrets redacted.
+ */
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import type { ReportResult } from '../pipeline.js';
+import { safeCsvText } from './cells.js';
+import { reportToJson } from './json.js';
+import { writeFileAtomic } from './workbook.js';
+
+const SHEETS: [string, string][] = [
+  ['exceptions', 'exceptions'],
+  ['by-project', 'byProject'],
+  ['by-model', 'byModel'],
+  ['by-key', 'byKey'],
+  ['by-user', 'byUser'],
+  ['daily', 'dailyByProject'],
+  ['usage-vs-cost', 'usageVsCost'],
+  ['inputs', 'inputs'],
+];
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return safeCsvText(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return safeCsvText(JSON.stringify(v));
+}
+
+export async function writeReportCsv(result: ReportResult, dir: string): Promise<string[]> {
+  const json = reportToJson(result);
+  const written: string[] = [];
+  for (const [name, key] of SHEETS) {
+    const rows = (json[key] as Record<string, unknown>[] | undefined) ?? [];
+    const header = rows.length ? Object.keys(rows[0]!) : [];
+    const text = Papa.unparse({ fields: header, data: rows.map((r) => header.map((h) => cell(r[h]))) }, { newline: '\n' });
+    const path = join(dir, `${name}.csv`);
+    await writeFileAtomic(path, `${text}\n`);
+    written.push(path);
+  }
+  return written;
+}

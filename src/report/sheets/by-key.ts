@@ -1,0 +1,22 @@
+import type ExcelJS from 'exceljs';
+import type { KeySummary } from '../../engine/summaries.js';
+import { writeTable, type WrittenTable } from '../table.js';
+
+export const BY_KEY = 'By key';
+
+export function writeByKey(ws: ExcelJS.Worksheet, rows: KeySummary[], currency: string): WrittenTable {
+  return writeTable<KeySummary>(
+    ws,
+    [
+      { header: 'API key', type: 'text', value: (r) => r.apiKeyId },
+      { header: 'Key name', type: 'text', value: (r) => r.keyName },
+      { header: 'Owner', type: 'text', value: (r) => r.owner },
+      { header: 'Project ID', type: 'text', value: (r) => r.projectId },
+      { header: 'Project', type: 'text', value: (r) => r.projectName },
+      { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
+      { header: 'How attributed', type: 'text', value: (r) => r.basis },
+    ],
+    rows,
+    { currency },
+  );
+}

@@ -1,0 +1,23 @@
+import type ExcelJS from 'exceljs';
+import type { ProjectSummary } from '../../engine/summaries.js';
+import { writeTable, type WrittenTable } from '../table.js';
+
+export const BY_PROJECT = 'By project';
+
+export function writeByProject(ws: ExcelJS.Worksheet, rows: ProjectSummary[], currency: string): WrittenTable {
+  return writeTable<ProjectSummary>(
+    ws,
+    [
+      { header: 'Project ID', type: 'text', value: (r) => r.projectId },
+      { header: 'Project', type: 'text', value: (r) => r.projectName },
+      { header: 'Owner', type: 'text', value: (r) => r.owner },
+      { header: 'Cost centre', type: 'text', value: (r) => r.costCenter },
+      { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
+      { header: 'Not attributed to a key', type: 'money', value: (r) => r.unallocatedToKeys, sum: true },
+      { header: 'Budget (period)', type: 'money', value: (r) => r.budget, sum: true },
+      { header: 'Budget used', type: 'percent', value: (r) => r.budgetUsed },
+    ],
+    rows,
+    { currency },
+  );
+}

@@ -1,0 +1,18 @@
+import type ExcelJS from 'exceljs';
+import type { UserSummary } from '../../engine/summaries.js';
+import { writeTable, type WrittenTable } from '../table.js';
+
+export const BY_USER = 'By user';
+
+export function writeByUser(ws: ExcelJS.Worksheet, rows: UserSummary[], currency: string): WrittenTable {
+  return writeTable<UserSummary>(
+    ws,
+    [
+      { header: 'User', type: 'text', value: (r) => r.userId },
+      { header: 'Project ID', type: 'text', value: (r) => r.projectId },
+      { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
+    ],
+    rows,
+    { currency },
+  );
+}

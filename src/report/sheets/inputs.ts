@@ -1,0 +1,30 @@
+import type ExcelJS from 'exceljs';
+import type { InputFileReport } from '../../model.js';
+import { writeTable, type WrittenTable } from '../table.js';
+
+export const INPUTS = 'Inputs';
+
+/** Every input with its SHA-256 and what happened to its rows, so an auditor can rerun it. */
+export function writeInputs(ws: ExcelJS.Worksheet, rows: InputFileReport[], currency: string): WrittenTable {
+  return writeTable<InputFileReport>(
+    ws,
+    [
+      { header: 'File', type: 'text', value: (r) => r.file, maxWidth: 70 },
+      { header: 'Detected as', type: 'text', value: (r) => r.label },
+      { header: 'Encoding', type: 'text', value: (r) => r.encoding },
+      { header: 'Bytes', type: 'integer', value: (r) => r.bytes },
+      { header: 'SHA-256', type: 'text', value: (r) => r.sha256, minWidth: 66 },
+      { header: 'Rows read', type: 'integer', value: (r) => r.rowsRead, sum: true },
+      { header: 'Rows used', type: 'integer', value: (r) => r.rowsUsed, sum: true },
+      { header: 'Empty buckets', type: 'integer', value: (r) => r.emptyBuckets, sum: true },
+      { header: 'Repeats counted once', type: 'integer', value: (r) => r.duplicates, sum: true },
+      { header: 'Outside period', type: 'integer', value: (r) => r.outOfPeriod, sum: true },
+      { header: 'Other organisation', type: 'integer', value: (r) => r.outOfScope, sum: true },
+      { header: 'Rows rejected', type: 'integer', value: (r) => r.rowsRejected, sum: true },
+      { header: 'Money in rejected rows', type: 'money', value: (r) => r.rejectedAmount, sum: true },
+      { header: 'Notes', type: 'text', value: (r) => r.notes.join('; ') || null, maxWidth: 80 },
+    ],
+    rows,
+    { currency },
+  );
+}

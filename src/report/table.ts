@@ -1,0 +1,168 @@
+/**
+ * One way to write a table on a sheet: bold frozen header, autofilter, real date cells,
+ * money formats with the currency, widths that fit the content, and a totals row of live
+ * SUM formulas whose results are cached (computed exactly) for viewers that do not recalc.
+ */
+import type ExcelJS from 'exceljs';
+import { Decimal } from '../money.js';
+import { DATE_FORMAT, DATETIME_FORMAT, INTEGER_FORMAT, looksLikeFormula, moneyFormat, PERCENT_FORMAT, safeText } from './cells.js';
+
+export type ColumnType = 'text' | 'money' | 'integer' | 'number' | 'date' | 'datetime' | 'percent';
+export type CellInput = string | number | Decimal | null;
+
+export interface Column<T> {
+  header: string;
+  type: ColumnType;
+  value: (row: T) => CellInput;
+  /** Add a SUM formula under this column in the totals row. */
+  sum?: boolean;
+  /** Money columns: currency shown in the number format (default: the table's). */
+  currency?: (row: T) => string;
+  minWidth?: number;
+  maxWidth?: number;
+}
+
+export interface TableOptions {
+  currency: string;
+  /** First row of the table (default 1); rows above are free for a title. */
+  startRow?: number;
+  totalsLabel?: string;
+}
+
+export interface WrittenTable {
+  headerRow: number;
+  firstDataRow: number;
+  lastDataRow: number;
+  /** Row of the totals, or null when no column sums. */
+  totalsRow: number | null;
+  /** Column letter by header. */
+  col: (header: string) => string;
+  /** Cached totals by header (exact). */
+  totals: Map<string, Decimal>;
+}
+
+export function columnLetter(n: number): string {
+  let s = '';
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  return s;
+}
+
+function displayLength(v: CellInput, type: ColumnType, currency: string): number {
+  if (v === null) return 0;
+  switch (type) {
+    case 'date':
+      return 10;
+    case 'datetime':
+      return 19;
+    case 'percent':
+      return 7;
+    case 'money': {
+      const d = v instanceof Decimal ? v : Decimal.from(String(v));
+      const digits = d.round(4).abs().toString().split('.');
+      const intLen = digits[0]!.length;
+      return intLen + Math.floor((intLen - 1) / 3) + 1 + Math.max(2, digits[1]?.length ?? 0) + 2 + currency.length;
+    }
+    case 'integer':
+      return String(v).length + Math.floor((String(v).length - 1) / 3);
+    default:
+      return String(v).length;
+  }
+}
+
+export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows: readonly T[], opts: TableOptions): WrittenTable {
+  const headerRow = opts.startRow ?? 1;
+  const widths = columns.map((c) => c.header.length + 2);
+  const header = ws.getRow(headerRow);
+  columns.forEach((c, i) => {
+    const cell = header.getCell(i + 1);
+    cell.value = c.header;
+    cell.font = { bold: true };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF4' } };
+    cell.border = { bottom: { style: 'thin', color: { argb: 'FF8899AA' } } };
+    cell.alignment = { vertical: 'middle', wrapText: false };
+  });
+  const totals = new Map<string, Decimal>();
+  rows.forEach((row, r) => {
+    const excelRow = ws.getRow(headerRow + 1 + r);
+    columns.forEach((c, i) => {
+      const v = c.value(row);
+      const cell = excelRow.getCell(i + 1);
+      const currency = c.currency ? c.currency(row) : opts.currency;
+      widths[i] = Math.max(widths[i]!, displayLength(v, c.type, currency) + 2);
+      if (v === null) return;
+      switch (c.type) {
+        case 'money': {
+          const d = v instanceof Decimal ? v : Decimal.from(String(v));
+          cell.value = d.toNumber();
+          cell.numFmt = moneyFormat(currency);
+          if (c.sum) totals.set(c.header, (totals.get(c.header) ?? Decimal.ZERO).plus(d));
+          break;
+        }
+        case 'integer':
+        case 'number':
+          cell.value = typeof v === 'number' ? v : Number(String(v));
+          cell.numFmt = c.type === 'integer' ? INTEGER_FORMAT : '0.####';
+          if (c.sum) totals.set(c.header, (totals.get(c.header) ?? Decimal.ZERO).plus(Decimal.from(String(cell.value))));
+          break;
+        case 'percent':
+          cell.value = typeof v === 'number' ? v : Number(String(v));
+          cell.numFmt = PERCENT_FORMAT;
+          break;
+        case 'date':
+          cell.value = new Date(`${String(v)}T00:00:00Z`);
+          cell.numFmt = DATE_FORMAT;
+          break;
+        case 'datetime':
+          cell.value = new Date(`${String(v).replace(' ', 'T')}Z`);
+          cell.numFmt = DATETIME_FORMAT;
+          break;
+        default: {
+          const text = safeText(String(v))!;
+          cell.value = text;
+          if (looksLikeFormula(text)) cell.numFmt = '@';
+        }
+      }
+    });
+  });
+  const firstDataRow = headerRow + 1;
+  const lastDataRow = headerRow + rows.length;
+  let totalsRow: number | null = null;
+  if (columns.some((c) => c.sum)) {
+    totalsRow = lastDataRow + 1;
+    const tr = ws.getRow(totalsRow);
+    const labelCol = columns.findIndex((c) => !c.sum);
+    if (labelCol >= 0) {
+      tr.getCell(labelCol + 1).value = opts.totalsLabel ?? 'Total';
+    }
+    columns.forEach((c, i) => {
+      const cell = tr.getCell(i + 1);
+      cell.font = { bold: true };
+      cell.border = { top: { style: 'thin', color: { argb: 'FF8899AA' } } };
+      if (!c.sum) return;
+      const L = columnLetter(i + 1);
+      const total = totals.get(c.header) ?? Decimal.ZERO;
+      totals.set(c.header, total);
+      cell.value = { formula: rows.length ? `SUM(${L}${firstDataRow}:${L}${lastDataRow})` : '0', result: total.toNumber() };
+      cell.numFmt = c.type === 'money' ? moneyFormat(opts.currency) : c.type === 'integer' ? INTEGER_FORMAT : '0.####';
+      widths[i] = Math.max(widths[i]!, displayLength(total, c.type === 'money' ? 'money' : 'integer', opts.currency) + 2);
+    });
+  }
+  columns.forEach((c, i) => {
+    ws.getColumn(i + 1).width = Math.min(c.maxWidth ?? 60, Math.max(c.minWidth ?? 8, widths[i]!));
+  });
+  ws.views = [{ state: 'frozen', xSplit: 0, ySplit: headerRow, topLeftCell: `A${headerRow + 1}`, activeCell: `A${headerRow + 1}` }];
+  ws.autoFilter = { from: { row: headerRow, column: 1 }, to: { row: Math.max(headerRow, lastDataRow), column: columns.length } };
+  const index = new Map(columns.map((c, i) => [c.header, columnLetter(i + 1)]));
+  return {
+    headerRow,
+    firstDataRow,
+    lastDataRow,
+    totalsRow,
+    totals,
+    col: (h) => {
+      const l = index.get(h);
+      if (!l) throw new Error(`no column ${h}`);
+      return l;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Workbook plumbing: the only module besides sheets that touches exceljs. Output is
+ * deterministic (fixed document dates, zip entry times normalised) so the same inputs
+ * give a byte-identical file, and written atomically (temp file, then rename).
+ */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import ExcelJS from 'exceljs';
+
+/** Document dates: fixed, so reruns are byte-identical (the period is printed in the sheets). */
+const FIXED_DATE = new Date('2000-01-01T00:00:00Z');
+
+export function newWorkbook(): ExcelJS.Workbook {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'spendrecon';
+  wb.lastModifiedBy = 'spendrecon';
+  wb.created = FIXED_DATE;
+  wb.modified = FIXED_DATE;
+  wb.calcProperties.fullCalcOnLoad = true;
+  return wb;
+}
+
+export function addSheet(wb: ExcelJS.Workbook, name: string, landscape = true): ExcelJS.Worksheet {
+  return wb.addWorksheet(name, {
+    pageSetup: { orientation: landscape ? 'landscape' : 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 },
+    headerFooter: { oddFooter: `&L${name}&RPage &P of &N` },
+  });
+}
+
+/**
+ * Sets every zip entry's DOS time/date to 1980-01-01 00:00 in both the local headers
+ * and the central directory (JSZip stamps the current time otherwise).
+ */
+export function normaliseZipTimestamps(buf: Buffer): Buffer {
+  const DOS_TIME = 0;
+  const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65557); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error('not a zip file');
+  const entries = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let e = 0; e < entries; e++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('bad zip central directory');
+    buf.writeUInt16LE(DOS_TIME, p + 12);
+    buf.writeUInt16LE(DOS_DATE, p + 14);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    if (buf.readUInt32LE(local) === 0x04034b50) {
+      buf.writeUInt16LE(DOS_TIME, local + 10);
+      buf.writeUInt16LE(DOS_DATE, local + 12);
+    }
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return buf;
+}
+
+export async function workbookBytes(wb: ExcelJS.Workbook): Promise<Buffer> {
+  const raw = Buffer.from(await wb.xlsx.writeBuffer());
+  return normaliseZipTimestamps(raw);
+}
+
+/** Writes next to the target, then renames: an interrupted run never leaves a broken file. */
+export async function writeFileAtomic(path: string, data: Buffer | string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export async function saveWorkbook(wb: ExcelJS.Workbook, path: string): Promise<void> {
+  await writeFileAtomic(path, await workbookBytes(wb));
+}

@@ -1,0 +1,237 @@
+/**
+ * The same usage and cost data fetched from the Admin API (`/v1/organization/usage/*`,
+ * `/v1/organization/costs`) and saved as `.json` (a page, an array of pages or of buckets)
+ * or `.jsonl` (one page or bucket per line). SPEC §2.1, §2.2: an equal input.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { CostRecord, Detection, InputIssue, UsageRecord } from '../model.js';
+import { Decimal } from '../money.js';
+import { issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
+import { parseLineItem } from './openai-fields.js';
+
+type Json = Record<string, unknown>;
+
+/** Buckets of one JSON value: a page, an array of pages, a bucket or an array of buckets. */
+function bucketsOf(value: unknown, path: string): { bucket: Json; path: string }[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => bucketsOf(v, `${path}[${i}]`));
+  if (value && typeof value === 'object') {
+    const o = value as Json;
+    if (o.object === 'page' || Array.isArray(o.data)) {
+      const data = Array.isArray(o.data) ? o.data : [];
+      return data.flatMap((b, i) => bucketsOf(b, `${path}${path ? '.' : ''}data[${i}]`));
+    }
+    if (o.object === 'bucket' || Array.isArray(o.results) || Array.isArray(o.result)) return [{ bucket: o, path }];
+  }
+  return [];
+}
+
+function resultObjects(sample: unknown): string[] {
+  const kinds = new Set<string>();
+  for (const { bucket } of bucketsOf(sample, '')) {
+    const results = (bucket.results ?? bucket.result) as unknown[] | undefined;
+    for (const r of results ?? []) if (r && typeof r === 'object' && typeof (r as Json).object === 'string') kinds.add((r as Json).object as string);
+  }
+  return [...kinds];
+}
+
+/** Values of a JSON file: the whole document for .json, each line for .jsonl (streamed). */
+async function* jsonValues(input: Extract<OpenedInput, { type: 'json' }>, file: string): AsyncGenerator<{ value: unknown; line: number } | { error: InputIssue }> {
+  if (!input.jsonLines) {
+    yield { value: input.sample, line: 0 };
+    return;
+  }
+  const rl = createInterface({ input: createReadStream(input.path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of rl) {
+    line++;
+    const t = line === 1 ? text.replace(/^\uFEFF/, '') : text;
+    if (t.trim() === '') continue;
+    try {
+      yield { value: JSON.parse(t), line };
+    } catch (e) {
+      yield { error: issue('error', file, line, null, `expected one JSON value per line: ${(e as Error).message}`) };
+    }
+  }
+}
+
+function int(v: unknown): number | null {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && v !== '' && Number.isInteger(Number(v))) return Number(v);
+  return null;
+}
+
+function count(v: unknown): number | null {
+  if (v === null || v === undefined) return 0;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+function detectJson(input: OpenedInput, want: 'usage' | 'costs', format: string, label: string): Detection | null {
+  if (input.type !== 'json') return null;
+  const kinds = resultObjects(input.sample);
+  const buckets = bucketsOf(input.sample, '').length;
+  if (buckets === 0) return null;
+  const isCosts = kinds.some((k) => k === 'organization.costs.result');
+  const isUsage = kinds.some((k) => k.startsWith('organization.usage.'));
+  if (want === 'costs' ? !isCosts : !isUsage) return null;
+  return {
+    format,
+    label,
+    confidence: 0.95,
+    reasons: [`Admin API ${input.jsonLines ? 'JSON lines' : 'JSON'}: ${buckets} bucket(s) in the first value; result objects ${kinds.join(', ')}`],
+    missingRequired: [],
+    unknownColumns: [],
+  };
+}
+
+export const usageJsonReader: SourceReader<UsageRecord> = {
+  format: 'openai-usage-json',
+  label: 'OpenAI Admin API usage (JSON)',
+  kind: 'usage',
+  detect(input) {
+    return detectJson(input, 'usage', this.format, this.label);
+  },
+  async *read(input, _d, ctx) {
+    if (input.type !== 'json') return;
+    const file = ctx.displayPath;
+    for await (const v of jsonValues(input, file)) {
+      const batch: ReadBatch<UsageRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
+      if ('error' in v) {
+        batch.rows++;
+        batch.issues.push(v.error);
+        yield batch;
+        continue;
+      }
+      for (const { bucket, path } of bucketsOf(v.value, '')) {
+        const start = int(bucket.start_time);
+        const end = int(bucket.end_time);
+        const results = ((bucket.results ?? bucket.result) as unknown[] | undefined) ?? [];
+        if (start === null || end === null || end <= start) {
+          batch.rows++;
+          batch.issues.push(issue('error', file, v.line, `${path}.start_time`, 'expected integer start_time/end_time (Unix seconds) with end after start'));
+          continue;
+        }
+        if (results.length === 0) {
+          batch.rows++;
+          batch.skipped++;
+          continue;
+        }
+        results.forEach((r0, i) => {
+          batch.rows++;
+          const r = (r0 ?? {}) as Json;
+          const p = `${path}.results[${i}]`;
+          const nums: number[] = [];
+          for (const k of ['num_model_requests', 'input_tokens', 'output_tokens', 'input_cached_tokens', 'input_cache_write_tokens']) {
+            const n = count(r[k]);
+            if (n === null) {
+              batch.issues.push(issue('error', file, v.line, `${p}.${k}`, `expected a whole non-negative count, found ${JSON.stringify(r[k])}`));
+              return;
+            }
+            nums.push(n);
+          }
+          const [requests, inputTokens, outputTokens, cachedTokens, cacheWriteTokens] = nums as [number, number, number, number, number];
+          const other: Record<string, number> = {};
+          for (const k of ['images', 'characters', 'seconds', 'usage_bytes', 'num_sessions', 'num_requests']) {
+            if (typeof r[k] === 'number') other[k] = r[k] as number;
+          }
+          batch.records.push({
+            src: { file, line: v.line },
+            start,
+            end,
+            projectId: str(r.project_id),
+            userId: str(r.user_id),
+            apiKeyId: str(r.api_key_id),
+            model: str(r.model),
+            batch: typeof r.batch === 'boolean' ? r.batch : null,
+            serviceTier: str(r.service_tier),
+            requests,
+            inputTokens,
+            outputTokens,
+            cachedTokens,
+            cacheWriteTokens,
+            other: Object.keys(other).length ? other : null,
+          });
+        });
+      }
+      if (batch.rows) yield batch;
+    }
+  },
+};
+
+export const costJsonReader: SourceReader<CostRecord> = {
+  format: 'openai-costs-json',
+  label: 'OpenAI Admin API costs (JSON)',
+  kind: 'costs',
+  detect(input) {
+    return detectJson(input, 'costs', this.format, this.label);
+  },
+  async *read(input, _d, ctx) {
+    if (input.type !== 'json') return;
+    const file = ctx.displayPath;
+    for await (const v of jsonValues(input, file)) {
+      const batch: ReadBatch<CostRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
+      if ('error' in v) {
+        batch.rows++;
+        batch.issues.push(v.error);
+        yield batch;
+        continue;
+      }
+      for (const { bucket, path } of bucketsOf(v.value, '')) {
+        const start = int(bucket.start_time);
+        const end = int(bucket.end_time);
+        const results = ((bucket.results ?? bucket.result) as unknown[] | undefined) ?? [];
+        if (start === null || end === null || end <= start) {
+          batch.rows++;
+          batch.issues.push(issue('error', file, v.line, `${path}.start_time`, 'expected integer start_time/end_time (Unix seconds) with end after start'));
+          continue;
+        }
+        if (results.length === 0) {
+          batch.rows++;
+          batch.skipped++;
+          continue;
+        }
+        results.forEach((r0, i) => {
+          batch.rows++;
+          const r = (r0 ?? {}) as Json;
+          const p = `${path}.results[${i}]`;
+          const amt = (r.amount ?? {}) as Json;
+          // amount.value may be a number or a numeric string; numbers arrive as their shortest decimal text
+          const text = typeof amt.value === 'number' ? String(amt.value) : typeof amt.value === 'string' ? amt.value : '';
+          const amount = Decimal.parse(text);
+          const currency = typeof amt.currency === 'string' ? amt.currency.toUpperCase() : null;
+          if (amount === null) {
+            batch.issues.push(issue('error', file, v.line, `${p}.amount.value`, `expected a number or numeric string, found ${JSON.stringify(amt.value)}`, true, null, currency));
+            return;
+          }
+          if (currency === null || !/^[A-Z]{3}$/.test(currency)) {
+            batch.issues.push(issue('error', file, v.line, `${p}.amount.currency`, `expected a currency code such as "usd", found ${JSON.stringify(amt.currency)}`, true, amount, null));
+            return;
+          }
+          const lineItemRaw = str(r.line_item);
+          batch.records.push({
+            src: { file, line: v.line },
+            start,
+            end,
+            amount,
+            currency,
+            quantity: r.quantity === null || r.quantity === undefined ? null : String(r.quantity),
+            quantityUnit: str(r.quantity_unit),
+            lineItemRaw,
+            lineItem: lineItemRaw === null ? null : parseLineItem(lineItemRaw),
+            projectId: str(r.project_id),
+            projectName: str(r.project_name),
+            organizationId: str(r.organization_id),
+            organizationName: str(r.organization_name),
+            apiKeyId: str(r.api_key_id),
+            userId: str(r.user_id),
+            userEmail: str(r.user_email),
+          });
+        });
+      }
+      if (batch.rows) yield batch;
+    }
+  },
+};

@@ -1,0 +1,187 @@
+/**
+ * OpenAI Usage export (dashboard "Export" of the Usage page), SPEC §2.1: both header
+ * generations, every usage category, empty buckets, float-written counts, True/FALSE.
+ */
+import type { Detection, UsageRecord } from '../model.js';
+import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
+import { parseBool, parseCount, parseUnixSeconds, TIME_COLUMNS } from './openai-fields.js';
+
+const TOKEN_COLUMNS = {
+  num_model_requests: 'requests',
+  input_tokens: 'inputTokens',
+  output_tokens: 'outputTokens',
+  input_cached_tokens: 'cachedTokens',
+  input_cache_write_tokens: 'cacheWriteTokens',
+} as const;
+
+/** Per-modality breakdown columns: never added to the totals (SPEC §2.1). */
+const BREAKDOWN_COLUMNS = [
+  'input_uncached_tokens',
+  'input_text_tokens',
+  'output_text_tokens',
+  'input_cached_text_tokens',
+  'input_audio_tokens',
+  'input_cached_audio_tokens',
+  'output_audio_tokens',
+  'input_image_tokens',
+  'input_cached_image_tokens',
+  'output_image_tokens',
+  'compute_units',
+];
+
+/** Metrics of the other usage categories (images, audio, vector stores, ...). */
+const OTHER_METRICS = ['images', 'characters', 'seconds', 'usage_bytes', 'num_sessions', 'num_requests'];
+
+const DIMENSIONS = ['project_id', 'user_id', 'api_key_id', 'model', 'batch', 'service_tier', 'size', 'source'];
+
+export const usageCsvReader: SourceReader<UsageRecord> = {
+  format: 'openai-usage-csv',
+  label: 'OpenAI usage export (CSV)',
+  kind: 'usage',
+
+  detect(input: OpenedInput): Detection | null {
+    if (input.type !== 'csv') return null;
+    const header = input.csv.head[0]?.fields ?? [];
+    const d = detectByHeader(header, {
+      format: this.format,
+      label: this.label,
+      required: TIME_COLUMNS,
+      known: ['start_time_iso', 'end_time_iso', ...Object.keys(TOKEN_COLUMNS), ...BREAKDOWN_COLUMNS, ...OTHER_METRICS, ...DIMENSIONS],
+      distinctive: ['num_model_requests', 'input_tokens', ...OTHER_METRICS],
+    });
+    if (!d) return null;
+    const idx = headerIndex(header);
+    if (idx.has('amount_value')) return null; // that is a cost export
+    if (idx.has('compute_units') && idx.has('input_cache_write_tokens')) d.reasons.push('2026 header (compute_units, input_cache_write_tokens)');
+    else if (idx.has('input_cached_tokens')) d.reasons.push('2025 header (no compute_units / input_cache_write_tokens)');
+    return d;
+  },
+
+  async *read(input, detection, ctx): AsyncIterable<ReadBatch<UsageRecord>> {
+    if (input.type !== 'csv') return;
+    const file = ctx.displayPath;
+    let col: ReturnType<typeof columnsOf> | null = null;
+    for await (const rows of input.csv.batches()) {
+      const batch: ReadBatch<UsageRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
+      for (const row of rows) {
+        if (col === null) {
+          col = columnsOf(row.fields);
+          continue; // the header
+        }
+        batch.rows++;
+        const f = row.fields;
+        if (f.length !== col.width) {
+          batch.issues.push(issue('error', file, row.line, null, `expected ${col.width} columns as in the header, found ${f.length}`));
+          continue;
+        }
+        const start = parseUnixSeconds(f[col.start]!);
+        if (start === null) {
+          batch.issues.push(issue('error', file, row.line, 'start_time', `expected Unix seconds, found ${JSON.stringify(f[col.start])}`));
+          continue;
+        }
+        const end = parseUnixSeconds(f[col.end]!);
+        if (end === null || end <= start) {
+          batch.issues.push(issue('error', file, row.line, 'end_time', `expected Unix seconds after start_time, found ${JSON.stringify(f[col.end])}`));
+          continue;
+        }
+        // an empty bucket has only its time columns filled
+        let filled = false;
+        for (const i of col.payload) {
+          if (f[i] !== '') {
+            filled = true;
+            break;
+          }
+        }
+        if (!filled) {
+          batch.skipped++;
+          continue;
+        }
+        const rec = toRecord(f, col, start, end, row.line, file);
+        if (typeof rec === 'string') {
+          const [column, message] = rec.split('\u0000') as [string, string];
+          batch.issues.push(issue('error', file, row.line, column, message));
+          continue;
+        }
+        batch.records.push(rec);
+      }
+      if (batch.rows || batch.records.length) yield batch;
+    }
+    void detection;
+  },
+};
+
+function columnsOf(header: string[]) {
+  const idx = headerIndex(header);
+  const at = (name: string) => idx.get(name) ?? -1;
+  const timeCols = new Set(TIME_COLUMNS.map(at).concat(['start_time_iso', 'end_time_iso'].map(at)));
+  const payload = header.map((_, i) => i).filter((i) => !timeCols.has(i));
+  return {
+    width: header.length,
+    start: at('start_time'),
+    end: at('end_time'),
+    project: at('project_id'),
+    user: at('user_id'),
+    key: at('api_key_id'),
+    model: at('model'),
+    batch: at('batch'),
+    tier: at('service_tier'),
+    requests: at('num_model_requests'),
+    input: at('input_tokens'),
+    output: at('output_tokens'),
+    cached: at('input_cached_tokens'),
+    cacheWrite: at('input_cache_write_tokens'),
+    other: OTHER_METRICS.map((m) => [m, at(m)] as const).filter(([, i]) => i >= 0),
+    payload,
+  };
+}
+
+const opt = (f: string[], i: number): string | null => (i < 0 ? null : f[i] === '' ? null : f[i]!);
+
+/** Builds the record, or returns "column\0message" for the first bad cell. */
+function toRecord(f: string[], c: ReturnType<typeof columnsOf>, start: number, end: number, line: number, file: string): UsageRecord | string {
+  const counts: number[] = [];
+  for (const [name, i] of [
+    ['num_model_requests', c.requests],
+    ['input_tokens', c.input],
+    ['output_tokens', c.output],
+    ['input_cached_tokens', c.cached],
+    ['input_cache_write_tokens', c.cacheWrite],
+  ] as const) {
+    const v = i < 0 ? 0 : parseCount(f[i]!);
+    if (v === null) return `${name}\u0000expected a whole non-negative count (e.g. 31422.0), found ${JSON.stringify(f[i])}`;
+    counts.push(v);
+  }
+  const [requests, inputTokens, outputTokens, cachedTokens, cacheWriteTokens] = counts as [number, number, number, number, number];
+  if (cachedTokens + cacheWriteTokens > inputTokens) {
+    return `input_tokens\u0000expected input_tokens (${inputTokens}) to include cached (${cachedTokens}) and cache-write (${cacheWriteTokens}) tokens`;
+  }
+  let batch: boolean | null = null;
+  if (c.batch >= 0 && f[c.batch] !== '') {
+    batch = parseBool(f[c.batch]!);
+    if (batch === null) return `batch\u0000expected True/False, found ${JSON.stringify(f[c.batch])}`;
+  }
+  let other: Record<string, number> | null = null;
+  for (const [name, i] of c.other) {
+    if (f[i] === '') continue;
+    const v = parseCount(f[i]!, false);
+    if (v === null) return `${name}\u0000expected a non-negative number, found ${JSON.stringify(f[i])}`;
+    (other ??= {})[name] = v;
+  }
+  return {
+    src: { file, line },
+    start,
+    end,
+    projectId: opt(f, c.project),
+    userId: opt(f, c.user),
+    apiKeyId: opt(f, c.key),
+    model: opt(f, c.model),
+    batch,
+    serviceTier: opt(f, c.tier),
+    requests,
+    inputTokens,
+    outputTokens,
+    cachedTokens,
+    cacheWriteTokens,
+    other,
+  };
+}
