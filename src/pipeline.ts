@@ -8,7 +8,7 @@ import { attributeSpend, type AttributedRow, type CrossCheckRow } from './engine
 import { costTracker, usageTracker, type DuplicateTracker } from './engine/dedupe.js';
 import { PriceTable, BUILTIN_PRICE_TABLE_VERSION } from './engine/prices.js';
 import { summarise, type Summaries } from './engine/summaries.js';
-import { finestWidthPerDay, UsageAggregator, widthLabel } from './engine/usage.js';
+import { resolveOverlappingWidths, UsageAggregator, widthLabel } from './engine/usage.js';
 import { Decimal } from './money.js';
 import type { CostRecord, Exception, InputFileReport, InputIssue, Provenance, UsageRecord } from './model.js';
 import type { InputKind, OpenedInput, ReadBatch } from './sources/contract.js';
@@ -308,7 +308,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     const local = placeOnLocalDate(t, t + 86400, tz);
     return local >= period.from && local <= period.to;
   });
-  const { kept, dropped } = finestWidthPerDay(periodGroups);
+  const { kept, dropped } = resolveOverlappingWidths(periodGroups);
   const exceptions: Exception[] = [];
   for (const d of dropped) {
     exceptions.push({
@@ -317,7 +317,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
       subject: d.utcDay,
       amount: null,
       currency: null,
-      message: `Usage for UTC day ${d.utcDay} is in the inputs at ${widthLabel(d.width)} and at ${widthLabel(d.keptWidth)} buckets; the ${widthLabel(d.keptWidth)} rows are used and ${d.rows} ${widthLabel(d.width)} row(s) are set aside so usage is not counted twice.`,
+      message: `Usage for UTC day ${d.utcDay} is in the inputs at ${widthLabel(d.width)} and at ${widthLabel(d.keptWidth)} buckets; the ${widthLabel(d.keptWidth)} rows are used and ${d.rows} ${widthLabel(d.width)} row(s) inside them are set aside so usage is not counted twice.`,
       nextStep: 'Nothing to do; export one bucket width per period to avoid the overlap.',
       refs: [],
     });

@@ -10,6 +10,8 @@ import { PriceTable, priceTokens, variantFor, type ResolvedPrice } from './price
 
 export interface UsageGroup {
   width: number;
+  /** Start of the UTC hour (buckets up to 1 h wide) or of the bucket itself (wider buckets). */
+  slot: number;
   utcDay: string;
   projectId: string | null;
   model: string | null;
@@ -42,11 +44,13 @@ export class UsageAggregator {
       utcDay = utcDateOf(dayStart);
       this.dayCache.set(dayStart, utcDay);
     }
-    const key = `${width}|${utcDay}|${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}`;
+    const slot = width < 3600 ? r.start - (r.start % 3600) : r.start;
+    const key = `${width}|${slot}|${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}`;
     let g = this.groups.get(key);
     if (!g) {
       g = {
         width,
+        slot,
         utcDay,
         projectId: r.projectId,
         model: r.model,
@@ -95,6 +99,7 @@ function compareGroups(a: UsageGroup, b: UsageGroup): number {
   return (
     cmp(a.utcDay, b.utcDay) ||
     a.width - b.width ||
+    a.slot - b.slot ||
     cmp(s(a.projectId), s(b.projectId)) ||
     cmp(s(a.model), s(b.model)) ||
     cmp(s(a.apiKeyId), s(b.apiKeyId)) ||
@@ -108,18 +113,43 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Keeps, for each UTC day, only the finest bucket width seen (coarser exports repeat the same usage). */
-export function finestWidthPerDay(groups: UsageGroup[]): { kept: UsageGroup[]; dropped: { utcDay: string; width: number; keptWidth: number; rows: number }[] } {
-  const finest = new Map<string, number>();
-  for (const g of groups) finest.set(g.utcDay, Math.min(finest.get(g.utcDay) ?? Infinity, g.width));
+/**
+ * Overlapping exports of different bucket widths repeat the same usage (a daily export and
+ * an hourly one of the same days). Where a coarser bucket covers a slot, its rows are used
+ * and the finer rows inside it are set aside: a bucket always covers its whole span, while a
+ * finer export may cover only part of it.
+ */
+export function resolveOverlappingWidths(groups: UsageGroup[]): { kept: UsageGroup[]; dropped: { utcDay: string; width: number; keptWidth: number; rows: number }[] } {
+  // coverage per usage stream (project × model): an embeddings export in daily buckets says
+  // nothing about hourly completions of other models
+  const stream = (g: UsageGroup) => `${g.projectId}|${g.model}`;
+  const coverage = new Map<string, Map<number, Set<number>>>(); // stream → width → bucket starts
+  for (const g of groups) {
+    const byWidth = coverage.get(stream(g)) ?? new Map<number, Set<number>>();
+    const starts = byWidth.get(g.width) ?? new Set<number>();
+    starts.add(g.slot);
+    byWidth.set(g.width, starts);
+    coverage.set(stream(g), byWidth);
+  }
+  const coveredBy = (g: UsageGroup): number | null => {
+    const byWidth = coverage.get(stream(g))!;
+    if (byWidth.size < 2) return null;
+    for (const [w, starts] of [...byWidth.entries()].sort((a, b) => b[0] - a[0])) {
+      if (w <= g.width) break;
+      // buckets are aligned to their width (UTC days, hours), so the covering start is computable
+      const anchor = g.slot - (((g.slot % w) + w) % w);
+      if (starts.has(anchor)) return w;
+    }
+    return null;
+  };
   const dropped = new Map<string, { utcDay: string; width: number; keptWidth: number; rows: number }>();
   const kept: UsageGroup[] = [];
   for (const g of groups) {
-    const f = finest.get(g.utcDay)!;
-    if (g.width === f) kept.push(g);
+    const by = coveredBy(g);
+    if (by === null) kept.push(g);
     else {
       const k = `${g.utcDay}|${g.width}`;
-      const d = dropped.get(k) ?? { utcDay: g.utcDay, width: g.width, keptWidth: f, rows: 0 };
+      const d = dropped.get(k) ?? { utcDay: g.utcDay, width: g.width, keptWidth: by, rows: 0 };
       d.rows += g.rows;
       dropped.set(k, d);
     }
