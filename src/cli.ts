@@ -171,7 +171,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(0);
     });
 
-  addCommonOptions(program.command('demo').description('the whole job on the bundled fixtures; the workbook lands in reports/')).action(async (o: CommonOptions) => {
+  addCommonOptions(program.command('demo').description('the whole job on the bundled fixtures; the workbook lands in reports/').option('--out <file>', 'workbook path (default reports/2026-10.xlsx)')).action(async (o: CommonOptions) => {
     const fx = join(PACKAGE_ROOT, 'fixtures');
     setExit(
       await runReportCommand(

@@ -7,6 +7,9 @@ import type ExcelJS from 'exceljs';
 import { Decimal } from '../money.js';
 import { DATE_FORMAT, DATETIME_FORMAT, INTEGER_FORMAT, looksLikeFormula, moneyFormat, PERCENT_FORMAT, safeText } from './cells.js';
 
+/** Bold in the body font: without a name viewers fall back to a different face for bold cells. */
+export const HEADER_FONT = { bold: true, name: 'Calibri', size: 11 } as const;
+
 export type ColumnType = 'text' | 'money' | 'integer' | 'number' | 'date' | 'datetime' | 'percent';
 export type CellInput = string | number | Decimal | null;
 
@@ -20,6 +23,8 @@ export interface Column<T> {
   currency?: (row: T) => string;
   minWidth?: number;
   maxWidth?: number;
+  /** Long text wraps inside the column; the row grows to show it (viewers do not auto-fit). */
+  wrap?: boolean;
 }
 
 export interface TableOptions {
@@ -51,9 +56,9 @@ function displayLength(v: CellInput, type: ColumnType, currency: string): number
   if (v === null) return 0;
   switch (type) {
     case 'date':
-      return 10;
+      return 12;
     case 'datetime':
-      return 19;
+      return 20;
     case 'percent':
       return 7;
     case 'money': {
@@ -69,6 +74,24 @@ function displayLength(v: CellInput, type: ColumnType, currency: string): number
   }
 }
 
+/** Lines a text needs in a column of `width` characters, breaking at spaces. */
+export function wrappedLines(text: string, width: number): number {
+  const usable = Math.max(4, Math.floor(width * 0.95) - 1);
+  let lines = 0;
+  for (const para of text.split('\n')) {
+    let len = 0;
+    lines++;
+    for (const word of para.split(' ')) {
+      const add = (len ? 1 : 0) + word.length;
+      if (len + add > usable && len > 0) {
+        lines++;
+        len = word.length;
+      } else len += add;
+    }
+  }
+  return lines;
+}
+
 export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows: readonly T[], opts: TableOptions): WrittenTable {
   const headerRow = opts.startRow ?? 1;
   const widths = columns.map((c) => c.header.length + 2);
@@ -76,7 +99,7 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
   columns.forEach((c, i) => {
     const cell = header.getCell(i + 1);
     cell.value = c.header;
-    cell.font = { bold: true };
+    cell.font = HEADER_FONT;
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF4' } };
     cell.border = { bottom: { style: 'thin', color: { argb: 'FF8899AA' } } };
     cell.alignment = { vertical: 'middle', wrapText: false };
@@ -136,7 +159,7 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
     }
     columns.forEach((c, i) => {
       const cell = tr.getCell(i + 1);
-      cell.font = { bold: true };
+      cell.font = HEADER_FONT;
       cell.border = { top: { style: 'thin', color: { argb: 'FF8899AA' } } };
       if (!c.sum) return;
       const L = columnLetter(i + 1);
@@ -147,9 +170,26 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
       widths[i] = Math.max(widths[i]!, displayLength(total, c.type === 'money' ? 'money' : 'integer', opts.currency) + 2);
     });
   }
-  columns.forEach((c, i) => {
-    ws.getColumn(i + 1).width = Math.min(c.maxWidth ?? 60, Math.max(c.minWidth ?? 8, widths[i]!));
+  const finalWidths = columns.map((c, i) => Math.min(c.maxWidth ?? 60, Math.max(c.minWidth ?? 8, widths[i]!)));
+  finalWidths.forEach((w, i) => {
+    ws.getColumn(i + 1).width = w;
   });
+  if (columns.some((c) => c.wrap)) {
+    rows.forEach((row, r) => {
+      const excelRow = ws.getRow(headerRow + 1 + r);
+      let lines = 1;
+      columns.forEach((c, i) => {
+        const cell = excelRow.getCell(i + 1);
+        cell.alignment = { vertical: 'top', wrapText: !!c.wrap };
+        if (!c.wrap) return;
+        const v = c.value(row);
+        if (v !== null) lines = Math.max(lines, wrappedLines(String(v), finalWidths[i]!));
+      });
+      if (lines > 1) excelRow.height = 15 * lines;
+    });
+  }
+  // printed pages repeat the header row
+  ws.pageSetup.printTitlesRow = `${headerRow}:${headerRow}`;
   ws.views = [{ state: 'frozen', xSplit: 0, ySplit: headerRow, topLeftCell: `A${headerRow + 1}`, activeCell: `A${headerRow + 1}` }];
   ws.autoFilter = { from: { row: headerRow, column: 1 }, to: { row: Math.max(headerRow, lastDataRow), column: columns.length } };
   const index = new Map(columns.map((c, i) => [c.header, columnLetter(i + 1)]));

@@ -11,20 +11,15 @@ export function writeExceptions(ws: ExcelJS.Worksheet, rows: Exception[], curren
     [
       { header: 'Severity', type: 'text', value: (r) => r.severity },
       { header: 'Class', type: 'text', value: (r) => r.class },
-      { header: 'Concerns', type: 'text', value: (r) => r.subject, maxWidth: 45 },
+      { header: 'Concerns', type: 'text', value: (r) => r.subject, maxWidth: 40, wrap: true },
       { header: 'Amount at stake', type: 'money', value: (r) => r.amount, currency: (r) => r.currency ?? currency },
-      { header: 'What happened', type: 'text', value: (r) => r.message, maxWidth: 90 },
-      { header: 'Next step', type: 'text', value: (r) => r.nextStep, maxWidth: 70 },
-      { header: 'Source rows', type: 'text', value: (r) => r.refs.map((s) => (s.line ? `${s.file}:${s.line}` : s.file)).join(', ') || null, maxWidth: 60 },
+      { header: 'What happened', type: 'text', value: (r) => r.message, maxWidth: 80, wrap: true },
+      { header: 'Next step', type: 'text', value: (r) => r.nextStep, maxWidth: 60, wrap: true },
+      { header: 'Source rows', type: 'text', value: (r) => r.refs.map((s) => (s.line ? `${s.file}:${s.line}` : s.file)).join(', ') || null, maxWidth: 50, wrap: true },
     ],
     rows,
     { currency },
   );
-  // long messages wrap inside their column instead of running off the page
-  for (let r = t.firstDataRow; r <= t.lastDataRow; r++) {
-    for (const c of [5, 6]) ws.getRow(r).getCell(c).alignment = { wrapText: true, vertical: 'top' };
-    for (const c of [1, 2, 3, 4, 7]) ws.getRow(r).getCell(c).alignment = { vertical: 'top' };
-  }
   const sev = { error: 'FFFDE2E1', warning: 'FFFFF4D6', info: 'FFEAF3FB' } as const;
   rows.forEach((e, i) => {
     ws.getRow(t.firstDataRow + i).getCell(1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: sev[e.severity] } };

@@ -3,7 +3,9 @@ import { Decimal } from '../../money.js';
 import type { ReportResult } from '../../pipeline.js';
 import { isoUtc } from '../../time.js';
 import { DATETIME_FORMAT, moneyFormat, INTEGER_FORMAT } from '../cells.js';
-import type { WrittenTable } from '../table.js';
+import { HEADER_FONT, wrappedLines, type WrittenTable } from '../table.js';
+
+const NOTE_WIDTH = 70;
 
 export const SUMMARY = 'Summary';
 
@@ -22,11 +24,11 @@ export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: 
   const money = moneyFormat(cur);
   ws.getColumn(1).width = 44;
   ws.getColumn(2).width = 26;
-  ws.getColumn(3).width = 90;
+  ws.getColumn(3).width = NOTE_WIDTH;
   let row = 1;
   const title = ws.getRow(row++).getCell(1);
   title.value = `spendrecon report — ${result.period.label}`;
-  title.font = { bold: true, size: 14 };
+  title.font = { ...HEADER_FONT, size: 14 };
   row++;
   const put = (label: string, value: ExcelJS.CellValue, fmt?: string, note?: string) => {
     const r = ws.getRow(row++);
@@ -36,6 +38,8 @@ export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: 
     if (note) {
       r.getCell(3).value = note;
       r.getCell(3).alignment = { wrapText: true, vertical: 'top' };
+      const lines = wrappedLines(note, NOTE_WIDTH);
+      if (lines > 1) r.height = 15 * lines;
     }
     r.getCell(1).alignment = { vertical: 'top' };
     r.getCell(2).alignment = { vertical: 'top', horizontal: 'right' };
@@ -45,7 +49,7 @@ export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: 
     row++;
     const c = ws.getRow(row++).getCell(1);
     c.value = text;
-    c.font = { bold: true, size: 12 };
+    c.font = { ...HEADER_FONT, size: 12 };
   };
   const p = result.period;
   put('Period (local dates, inclusive)', `${p.from} to ${p.to}`);
@@ -58,6 +62,7 @@ export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: 
 
   heading('Totals');
   const billedRow = put('Billed, per the cost export (in period)', result.totals.costExport.toNumber(), money, 'Sum of the cost rows placed in the period, identical repeats counted once.');
+  for (const c of [1, 2]) ws.getRow(billedRow).getCell(c).font = HEADER_FONT;
   const totalOf = (sheet: string, header: string) => {
     const t = refs[sheet]!;
     return ref(sheet, `${t.col(header)}${t.totalsRow}`);
@@ -95,7 +100,7 @@ export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: 
   heading('Exceptions');
   const count = (sev: string) => result.exceptions.filter((e) => e.severity === sev).length;
   for (const sev of ['error', 'warning', 'info']) {
-    put(`${sev[0]!.toUpperCase()}${sev.slice(1)}s`, { formula: `COUNTIF(${ref(sheets.exceptions, 'A:A')},"${sev}")`, result: count(sev) }, INTEGER_FORMAT);
+    put({ error: 'Errors', warning: 'Warnings', info: 'Notices (info)' }[sev]!, { formula: `COUNTIF(${ref(sheets.exceptions, 'A:A')},"${sev}")`, result: count(sev) }, INTEGER_FORMAT);
   }
   void Decimal;
 }

@@ -1,0 +1,176 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'spendrecon');
+const FX = join(ROOT, 'fixtures');
+
+function cli(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function load(path: string) {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(path);
+  return wb;
+}
+
+let work: string;
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('build first: npm run build (npm test does)');
+  work = mkdtempSync(join(tmpdir(), 'spendrecon-e2e-'));
+});
+
+describe('spendrecon demo / report', () => {
+  it('writes the workbook with the documented sheets, formulas, totals and frozen headers', async () => {
+    const r = cli(['demo'], work);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/billed \(cost export\)\s+404\.79 USD/);
+    const wb = await load(join(work, 'reports', '2026-10.xlsx'));
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Exceptions', 'By project', 'By model', 'By key', 'By user', 'Daily', 'Usage vs cost', 'Inputs']);
+
+    const byProject = wb.getWorksheet('By project')!;
+    expect(byProject.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(byProject.autoFilter).toBeTruthy();
+    const headers = (byProject.getRow(1).values as unknown[]).slice(1);
+    const billedCol = headers.indexOf('Billed') + 1;
+    let totalRow = 2;
+    while (byProject.getRow(totalRow).getCell(1).value !== 'Total') totalRow++;
+    const total = byProject.getRow(totalRow).getCell(billedCol).value as { formula: string; result: number };
+    expect(total.formula).toMatch(/^SUM\([A-Z]+2:[A-Z]+\d+\)$/);
+    expect(total.result).toBeCloseTo(404.78682866, 8);
+    // cached total equals the sum of the cells above it
+    let s = 0;
+    for (let i = 2; i < totalRow; i++) s += byProject.getRow(i).getCell(billedCol).value as number;
+    expect(s).toBeCloseTo(total.result, 8);
+    expect(byProject.getRow(2).getCell(billedCol).numFmt).toMatch(/USD/);
+
+    const summary = wb.getWorksheet('Summary')!;
+    const cells: { label: unknown; value: unknown }[] = [];
+    summary.eachRow((row) => cells.push({ label: row.getCell(1).value, value: row.getCell(2).value }));
+    const attributed = cells.find((c) => c.label === 'Attributed, total of By project')!.value as { formula: string; result: number };
+    expect(attributed.formula).toBe(`'By project'!${String.fromCharCode(64 + billedCol)}${totalRow}`);
+    const ties = cells.filter((c) => String(c.label).endsWith('− cost export'));
+    expect(ties).toHaveLength(5);
+    for (const t of ties) expect((t.value as { formula: string }).formula).toMatch(/^B\d+-B\d+$/);
+    // exceljs reads a cached 0 back as undefined, so check the sheet XML for the cached zeros
+    const zip = await JSZip.loadAsync(readFileSync(join(work, 'reports', '2026-10.xlsx')));
+    const xml = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
+    expect(xml.match(/<f>B\d+-B\d+<\/f><v>0<\/v>/g)).toHaveLength(5);
+
+    const daily = wb.getWorksheet('Daily')!;
+    expect(daily.getRow(2).getCell(1).value).toBeInstanceOf(Date);
+    expect(daily.getRow(1).getCell(1).value).toBe('Local date (Europe/Berlin)');
+
+    const inputs = wb.getWorksheet('Inputs')!;
+    const inHeaders = (inputs.getRow(1).values as unknown[]).slice(1);
+    const shaCol = inHeaders.indexOf('SHA-256') + 1;
+    expect(String(inputs.getRow(2).getCell(shaCol).value)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('gives a byte-identical workbook for the same inputs', () => {
+    const a = join(work, 'a.xlsx');
+    const b = join(work, 'b.xlsx');
+    expect(cli(['demo', '--out', a], work).code).toBe(0);
+    expect(cli(['demo', '--out', b], work).code).toBe(0);
+    expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+  });
+
+  it('--json prints the documented core with exact decimal strings', () => {
+    const r = cli(['report', '--usage', join(FX, 'openai', '*.csv'), '--costs', join(FX, 'openai', '*.csv'), '--period', '2026-10', '--tz', 'Asia/Shanghai', '--out', join(work, 'sh.xlsx'), '--json'], work);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.period).toEqual({ from: '2026-10-01', to: '2026-10-31', timezone: 'Asia/Shanghai', utcStart: '2026-09-30T16:00:00Z', utcEnd: '2026-10-31T16:00:00Z' });
+    expect(j.totals).toMatchObject({ billed: '404.78682866', currency: 'USD', rejectedRows: 1, rejectedAmount: '1.751800968' });
+    for (const k of ['byProject', 'byModel', 'byKey', 'daily', 'exceptions']) expect(Array.isArray(j[k])).toBe(true);
+    expect(j.byProject[0]).toMatchObject({ projectId: expect.any(String), billed: expect.stringMatching(/^\d+(\.\d+)?$/) });
+    expect(j.daily[0]).toEqual({ date: '2026-10-01', billed: expect.any(String) });
+    expect(r.stderr).toMatch(/billed/); // the summary goes to stderr with --json
+  });
+});
+
+describe('bad input and exit codes', () => {
+  it('exit 2 with a clear message for a missing required column, naming file and column', () => {
+    const r = cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_missing_amount_value.csv'), '--out', join(work, 'x.xlsx')], work);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cost_missing_amount_value\.csv.*"amount_value"/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--strict stops at the first bad row and names file, line and column', () => {
+    const r = cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_bad_rows.csv'), '--strict', '--out', join(work, 'y.xlsx')], work);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cost_bad_rows\.csv, line 3, column amount_value: expected a decimal amount/);
+    expect(existsSync(join(work, 'y.xlsx'))).toBe(false);
+  });
+
+  it('without --strict the bad rows are recorded, counted with their money, and the run goes on', () => {
+    const r = cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_bad_rows.csv'), '--out', join(work, 'z.xlsx'), '--json'], work);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.totals.rejectedRows).toBe(2);
+    expect(j.exceptions.filter((e: { class: string }) => e.class === 'rejected_row')).toHaveLength(2);
+  });
+
+  it('--fail-on warning exits 1 when warnings exist', () => {
+    const r = cli(['demo', '--fail-on', 'warning', '--out', join(work, 'w.xlsx')], work);
+    expect(r.code).toBe(1);
+  });
+
+  it('bad usage: unknown file, bad zone, bad period → exit 2, no stack trace', () => {
+    for (const args of [
+      ['report', '--costs', join(work, 'nope.csv')],
+      ['report', '--costs', join(FX, 'openai', 'cost_2026-10-01_2026-10-31.csv'), '--tz', 'Mars/Olympus'],
+      ['report', '--costs', join(FX, 'openai', 'cost_2026-10-01_2026-10-31.csv'), '--period', '2026-13'],
+      ['report'],
+    ]) {
+      const r = cli(args, work);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/spendrecon: |error:/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('inspect explains the detection and lists the problems with line and column', () => {
+    const r = cli(['inspect', join(FX, 'openai', 'bad', 'completions_usage_bad_rows.csv'), join(FX, 'openai', 'cost_2026-09-01_2026-09-30_old.csv')], work);
+    expect(r.stdout).toMatch(/detected: OpenAI usage export \(CSV\)/);
+    expect(r.stdout).toMatch(/line 4, column input_tokens: expected a whole non-negative count/);
+    expect(r.stdout).toMatch(/2025 header/);
+  });
+});
+
+describe('safety of what reaches a cell', () => {
+  it('formula-looking text stays text, API keys are redacted, in the workbook and in CSV', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spendrecon-inj-'));
+    const header = 'start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,quantity,quantity_unit,line_item,user_id,api_key_id,project_id,organization_id,project_name,organization_name,user_email';
+    const rows = [
+      `1790812800,1790899200,2026-10-01T00:00:00+00:00,2026-10-02T00:00:00+00:00,1.25,usd,,,"web search tool calls",,,proj_X,org-1,"=HYPERLINK(""http://evil"",""x"")",Org,`,
+      `1790812800,1790899200,2026-10-01T00:00:00+00:00,2026-10-02T00:00:00+00:00,0.75,usd,,,"Vector storage",,,proj_Y,org-1,"@SUM(1+1) sk-proj-abcdefghijklmnopqrstuvwxyz1234",Org,`,
+    ];
+    writeFileSync(join(dir, 'cost.csv'), `${header}\n${rows.join('\n')}\n`);
+    copyFileSync(join(dir, 'cost.csv'), join(dir, 'copy-of-input.csv'));
+    const r = cli(['report', '--costs', join(dir, 'cost.csv'), '--out', join(dir, 'out.xlsx'), '--csv', join(dir, 'csv'), '--tz', 'UTC'], dir);
+    expect(r.code).toBe(0);
+    // inputs are never touched
+    expect(readFileSync(join(dir, 'cost.csv')).equals(readFileSync(join(dir, 'copy-of-input.csv')))).toBe(true);
+    const wb = await load(join(dir, 'out.xlsx'));
+    const ws = wb.getWorksheet('By project')!;
+    const names: unknown[] = [];
+    ws.eachRow((row) => names.push(row.getCell(2).value));
+    expect(names).toContain('=HYPERLINK("http://evil","x")'); // a plain string cell, not a formula object
+    expect(names.some((n) => typeof n === 'object' && n !== null && 'formula' in (n as object) && String((n as { formula: string }).formula).includes('HYPERLINK'))).toBe(false);
+    expect(names.join(' ')).not.toMatch(/abcdefghijklmnopqrstuvwxyz1234/);
+    expect(names.join(' ')).toMatch(/sk-…1234/);
+    const csv = readFileSync(join(dir, 'csv', 'by-project.csv'), 'utf8');
+    expect(csv).toMatch(/'=HYPERLINK/);
+    expect(csv).toMatch(/'@SUM/);
+    expect(csv).not.toMatch(/abcdefghijklmnopqrstuvwxyz1234/);
+  });
+});
