@@ -232,7 +232,8 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
   }
 
   const crossCheck = [...crossMap.values()].sort((a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.model, b.model));
-  for (const r of crossCheck) judgeVariance(r, input, exceptions);
+  const flags = crossCheck.map((r) => judgeVariance(r, input)).filter((f): f is Flag => f !== null);
+  exceptions.push(...varianceExceptions(flags, input.currency));
 
   for (const [model, mp] of [...missingPrices.entries()].sort((a, b) => cmp(a[0], b[0]))) {
     exceptions.push({
@@ -271,43 +272,86 @@ function crossRow(utcDay: string, localDate: string, projectId: string | null, m
   return { utcDay, localDate, projectId, model, billed: Decimal.ZERO, listPrice, variance: null, varianceRatio: null, inputTokens, outputTokens, usageRows, flagged: false, cause: null };
 }
 
-function judgeVariance(r: CrossCheckRow, input: AttributionInput, exceptions: Exception[]) {
+type Flag = { kind: 'no usage' | 'no cost' | 'variance'; row: CrossCheckRow; cause: string; nextStep: string; amount: Decimal };
+
+function judgeVariance(r: CrossCheckRow, input: AttributionInput): Flag | null {
   const hasUsage = r.usageRows > 0;
   if (r.listPrice !== null) {
     r.variance = r.billed.minus(r.listPrice);
     r.varianceRatio = ratio(r.variance, r.listPrice);
   }
-  let cause: string | null = null;
-  let nextStep = '';
+  let flag: Flag | null = null;
   if (!hasUsage && !r.billed.isZero()) {
-    cause = 'billed, but the usage export has no rows for this project and model on this day';
-    nextStep = 'Check that the usage export covers this project and day (it may be filtered by project, or cover a different date range).';
+    flag = {
+      kind: 'no usage',
+      row: r,
+      cause: 'billed, but the usage export has no rows for this project and model',
+      nextStep: 'Check that the usage export covers this project and these days (it may be filtered by project, be of another usage category, or cover a different date range).',
+      amount: r.billed,
+    };
   } else if (hasUsage && r.billed.isZero() && r.listPrice !== null && !r.listPrice.isZero()) {
-    cause = 'usage with no billed cost for this project and model on this day';
-    nextStep = 'Check that the cost export covers this day and project (different time range or organisation?).';
-  } else if (r.listPrice === null) {
-    cause = null; // reported once per model as price_missing
-  } else if (r.variance !== null) {
+    flag = {
+      kind: 'no cost',
+      row: r,
+      cause: 'usage with no billed cost for this project and model',
+      nextStep: 'Check that the cost export covers these days and this project (different time range or organisation?).',
+      amount: r.listPrice,
+    };
+  } else if (r.listPrice !== null && r.variance !== null) {
+    // (a model without list price is reported once, as price_missing)
     const limit = Decimal.max(input.toleranceAbsolute, r.listPrice.abs().times(input.tolerancePercent).shiftLeft(2));
     if (r.variance.abs().cmp(limit) > 0) {
-      cause = r.variance.sign() > 0 ? 'billed above list price of the usage' : 'billed below list price of the usage';
-      nextStep =
-        'Compare the day in the provider dashboard: a price change, a tier (flex/priority/batch) the usage export does not show, a discount, or usage rows missing from the export.';
+      flag = {
+        kind: 'variance',
+        row: r,
+        cause: r.variance.sign() > 0 ? 'billed above list price of the usage' : 'billed below list price of the usage',
+        nextStep:
+          'Compare the day in the provider dashboard: a price change, a tier (flex/priority/batch) the usage export does not show, a discount, or usage rows missing from the export.',
+        amount: r.variance.abs(),
+      };
     }
   }
-  if (cause) {
+  if (flag) {
     r.flagged = true;
-    r.cause = cause;
-    const amount = r.listPrice === null ? r.billed : r.billed.minus(r.listPrice).abs();
-    exceptions.push({
+    r.cause = flag.cause;
+  }
+  return flag;
+}
+
+/** One exception per variance day; days with one side missing are grouped per project × model. */
+function varianceExceptions(flags: Flag[], currency: string): Exception[] {
+  const out: Exception[] = [];
+  const groups = new Map<string, Flag[]>();
+  for (const f of flags) {
+    const r = f.row;
+    if (f.kind === 'variance') {
+      out.push({
+        severity: 'warning',
+        class: 'usage_cost_variance',
+        subject: `${r.utcDay} ${r.projectId ?? '(no project)'} ${r.model}`,
+        amount: f.amount,
+        currency,
+        message: `${r.utcDay} (UTC), project ${r.projectId ?? '(none)'}, ${r.model}: ${f.cause} (billed ${r.billed.toDisplay(4)}, list ${r.listPrice!.toDisplay(4)}).`,
+        nextStep: f.nextStep,
+        refs: [],
+      });
+    } else push(groups, `${f.kind}|${r.projectId}|${r.model}`, f);
+  }
+  for (const list of groups.values()) {
+    const first = list[0]!;
+    const days = list.map((f) => f.row.utcDay);
+    const amount = list.reduce((s, f) => s.plus(f.amount), Decimal.ZERO);
+    const span = days.length === 1 ? days[0]! : `${days[0]} … ${days[days.length - 1]}`;
+    out.push({
       severity: 'warning',
       class: 'usage_cost_variance',
-      subject: `${r.utcDay} ${r.projectId ?? '(no project)'} ${r.model}`,
+      subject: `${span} ${first.row.projectId ?? '(no project)'} ${first.row.model}`,
       amount,
-      currency: input.currency,
-      message: `${r.utcDay} (UTC), project ${r.projectId ?? '(none)'}, ${r.model}: ${cause} (billed ${r.billed.toDisplay(4)}, list ${r.listPrice === null ? 'n/a' : r.listPrice.toDisplay(4)}).`,
-      nextStep,
+      currency,
+      message: `Project ${first.row.projectId ?? '(none)'}, ${first.row.model}: ${first.cause} on ${days.length === 1 ? `UTC day ${days[0]}` : `${days.length} UTC days (${days.join(', ')})`}; ${first.kind === 'no usage' ? 'billed' : 'list value'} ${amount.toDisplay(4)} ${currency}.`,
+      nextStep: first.nextStep,
       refs: [],
     });
   }
+  return out;
 }

@@ -130,6 +130,14 @@ describe('attribution (SPEC §4.1)', () => {
     expect(ok.exceptions).toEqual([]);
   });
 
+  it('groups days billed without usage into one exception per project and model', () => {
+    const r = run([cost({ day: 0, amount: D('0.40') }), cost({ day: 3, amount: D('0.60') }), cost({ day: 5, amount: D('0.30') })], [usage({ day: 5, inputTokens: 2_000_000, outputTokens: 0 })]);
+    const ex = r.exceptions.filter((e) => e.class === 'usage_cost_variance');
+    expect(ex).toHaveLength(1);
+    expect(ex[0]!.message).toMatch(/on 2 UTC days \(2026-10-01, 2026-10-04\)/);
+    expect(ex[0]!.amount?.toString()).toBe('1');
+  });
+
   it('law: every attributed table adds up exactly to the billed total (generated data)', () => {
     const rnd = prng(42);
     const models = ['gpt-4o-mini-2024-07-18', 'gpt-4.1-2025-04-14', 'o4-mini-2025-04-16', 'gpt-5.6-sol'];
