@@ -18,6 +18,8 @@ export interface ReadContext {
   timezone: string;
   /** Path as shown in messages and on the `Inputs` sheet. */
   displayPath: string;
+  /** The reporting period, for statements whose dates carry no year (`MM/DD`). */
+  statementPeriod?: { from: string; to: string } | null;
 }
 
 /** A batch of what a reader produced; batches keep per-row overhead low on large files. */

@@ -69,13 +69,31 @@ export function detectEncoding(sample: Uint8Array): EncodingGuess {
   } catch {
     /* not UTF-8 */
   }
-  try {
-    const text = new TextDecoder('gb18030', { fatal: true }).decode(sample, { stream: true });
-    if (/[\u4e00-\u9fff]/.test(text)) return { encoding: 'gb18030', bomBytes: 0, reason: 'not UTF-8; decodes as GB18030 with CJK text' };
-  } catch {
-    /* not GB18030 */
+  if (looksLikeGb18030(sample)) {
+    try {
+      const text = new TextDecoder('gb18030', { fatal: true }).decode(sample, { stream: true });
+      if (/[\u4e00-\u9fff]/.test(text)) return { encoding: 'gb18030', bomBytes: 0, reason: 'not UTF-8; decodes as GB18030 with CJK text' };
+    } catch {
+      /* not GB18030 */
+    }
   }
   return { encoding: 'windows-1252', bomBytes: 0, reason: 'not UTF-8 nor GB18030; read as Windows-1252' };
+}
+
+/**
+ * GBK/GB18030 Chinese text has both bytes of a pair at 0xA1 or above; Windows-1252 accented
+ * letters are followed by ASCII (`ä`+`h` would otherwise decode as a GB18030 pair).
+ */
+function looksLikeGb18030(b: Uint8Array): boolean {
+  let pairs = 0;
+  let high = 0;
+  for (let i = 0; i < b.length - 1; i++) {
+    if (b[i]! < 0x81) continue;
+    pairs++;
+    if (b[i + 1]! >= 0xa1) high++;
+    i++;
+  }
+  return pairs > 0 && high / pairs >= 0.8;
 }
 
 /** Picks `,`, `;` or tab: the one giving the most consistent non-trivial column count. */

@@ -1,0 +1,442 @@
+/**
+ * Pure parsers for the cells of card and bank statements: amounts written every way
+ * banks write them, dates in the formats statement profiles name, the day/month order
+ * of an ambiguous date column, and the statement period that gives year-less dates
+ * their year. Nothing here reads files or knows about profiles; every failure is a
+ * message precise enough to put on an InputIssue as is.
+ */
+import { Decimal } from '../money.js';
+import { addDays, isCalendarDate, type LocalDate } from '../time.js';
+
+// ---------------------------------------------------------------------------
+// Amounts
+
+export type DecimalMark = '.' | ',';
+export type ThousandsSeparator = ',' | '.' | ' ' | "'" | '';
+
+export interface NumberFormat {
+  decimalMark: DecimalMark;
+  /** '' when the file never groups digits. */
+  thousandsSeparator: ThousandsSeparator;
+}
+
+export const DEFAULT_NUMBER_FORMAT: NumberFormat = { decimalMark: '.', thousandsSeparator: ',' };
+
+export type ParsedAmount =
+  | {
+      ok: true;
+      /**
+       * The value with the cell's own sign marks applied: `-12`, `(12)`, `12-` and
+       * `12 DR` are negative (DR lowers an account balance), `12 CR` positive.
+       */
+      value: Decimal;
+      /** An ISO currency code written in the cell (`20.00(USD)`, `USD 20.00`), else null. */
+      currency: string | null;
+      /** `DR`/`CR` markers say the direction outright, whatever the file's sign convention. */
+      direction: 'debit' | 'credit' | null;
+    }
+  | { ok: false; error: string };
+
+/** Names banks print instead of ISO codes. */
+const CURRENCY_ALIASES: Record<string, string> = {
+  RMB: 'CNY',
+  人民币: 'CNY',
+  美元: 'USD',
+  欧元: 'EUR',
+  英镑: 'GBP',
+  日元: 'JPY',
+  港币: 'HKD',
+  港元: 'HKD',
+};
+
+/** `usd`, ` USD `, `RMB`, `人民币` → the ISO code; null when the text is not a currency. */
+export function normaliseCurrency(text: string): string | null {
+  const t = text.normalize('NFKC').trim();
+  const alias = CURRENCY_ALIASES[t.toUpperCase()] ?? CURRENCY_ALIASES[t];
+  if (alias) return alias;
+  return /^[A-Za-z]{3}$/.test(t) ? t.toUpperCase() : null;
+}
+
+export function isBlank(text: string | undefined | null): boolean {
+  return text === undefined || text === null || text.trim() === '';
+}
+
+// Longest first, so `US$` is stripped whole rather than leaving `US`.
+const CURRENCY_SYMBOLS = ['US$', 'HK$', 'NZ$', 'A$', 'C$', 'S$', 'R$', '$', '€', '£', '¥', '₹', '₩', '₽', '₺', '₪', '฿', '₫'];
+// U+2212 minus, U+2012 figure dash, U+2013 en dash: printed minus signs NFKC leaves alone.
+const MINUS_CHARS = ['-', '\u2212', '\u2012', '\u2013'];
+const CODE_SUFFIX = /^(.*?)\s*\(\s*([A-Za-z]{3}|[\u4e00-\u9fff]{2,3})\s*\)$/u;
+const CODE_TRAILING = /^(.*?[\d)])\s*([A-Za-z]{3}|[\u4e00-\u9fff]{2,3})$/u;
+const CODE_LEADING = /^([A-Za-z]{3}|[\u4e00-\u9fff]{2,3})\s*([-+(\d.,\u2212\u2012\u2013$€£¥].*)$/u;
+const DRCR_TRAILING = /^(.*?)\s*(?<![A-Za-z])(DR|CR)\.?$/i;
+
+/**
+ * Parses an amount cell exactly (Decimal.parse on a cleaned string, never a float).
+ * Accepts `-12.00`, `(12.00)`, `12.00-`, `12.00 DR`/`CR`, U+2212 minus, `-($67.00)`
+ * (both marks mean negative; they never cancel), currency symbols, a currency code in
+ * the cell (`20.00(USD)`), and the decimal mark and digit grouping of `fmt`.
+ */
+export function parseAmount(text: string, fmt: NumberFormat = DEFAULT_NUMBER_FORMAT): ParsedAmount {
+  const shown = JSON.stringify(text);
+  // NFKC folds full-width digits, parentheses and ￥, and turns no-break spaces into spaces.
+  let s = text.normalize('NFKC').replace(/[\u2019\u2032]/g, "'").trim();
+  if (s === '') return { ok: false, error: 'expected an amount, found an empty cell' };
+
+  let currency: string | null = null;
+  let direction: 'debit' | 'credit' | null = null;
+  let minusMarks = 0;
+  let parens = false;
+  let plus = false;
+
+  for (let guard = 0; guard < 12; guard++) {
+    s = s.trim();
+    let m: RegExpExecArray | null;
+    if ((m = DRCR_TRAILING.exec(s)) && m[1] !== '') {
+      if (direction) return { ok: false, error: `${shown} has more than one DR/CR marker` };
+      direction = m[2]!.toUpperCase() === 'DR' ? 'debit' : 'credit';
+      s = m[1]!;
+      continue;
+    }
+    const code = (m = CODE_SUFFIX.exec(s)) ?? (m = CODE_TRAILING.exec(s));
+    if (code && m && m[1] !== '') {
+      const c = normaliseCurrency(m[2]!);
+      if (c) {
+        if (currency && currency !== c) return { ok: false, error: `${shown} names two currencies (${currency}, ${c})` };
+        currency = c;
+        s = m[1]!;
+        continue;
+      }
+    }
+    if ((m = CODE_LEADING.exec(s))) {
+      const c = normaliseCurrency(m[1]!);
+      if (c) {
+        if (currency && currency !== c) return { ok: false, error: `${shown} names two currencies (${currency}, ${c})` };
+        currency = c;
+        s = m[2]!;
+        continue;
+      }
+    }
+    const first = s[0] ?? '';
+    const last = s[s.length - 1] ?? '';
+    if (MINUS_CHARS.includes(first)) {
+      minusMarks++;
+      s = s.slice(1);
+      continue;
+    }
+    if (first === '+') {
+      plus = true;
+      s = s.slice(1);
+      continue;
+    }
+    if (first === '(' && last === ')') {
+      if (parens) return { ok: false, error: `${shown} has nested parentheses` };
+      parens = true;
+      s = s.slice(1, -1);
+      continue;
+    }
+    if (s.length > 1 && MINUS_CHARS.includes(last)) {
+      minusMarks++;
+      s = s.slice(0, -1);
+      continue;
+    }
+    const sym = CURRENCY_SYMBOLS.find((x) => s.startsWith(x) || s.endsWith(x));
+    if (sym) {
+      s = s.startsWith(sym) ? s.slice(sym.length) : s.slice(0, -sym.length);
+      continue;
+    }
+    break;
+  }
+
+  if (minusMarks > 1) return { ok: false, error: `${shown} has more than one minus sign` };
+  const negative = minusMarks > 0 || parens;
+  if (plus && (negative || direction === 'debit')) return { ok: false, error: `${shown} has both a plus sign and a negative mark` };
+  if (negative && direction === 'credit') return { ok: false, error: `${shown} is marked CR (a credit) but also negative` };
+
+  const digits = parseDigits(s, fmt, shown);
+  if (!digits.ok) return digits;
+  const value = Decimal.parse(digits.text);
+  if (value === null) return { ok: false, error: `${shown} is not a number` };
+  const neg = negative || direction === 'debit';
+  return { ok: true, value: neg ? value.abs().neg() : value, currency, direction };
+}
+
+/** Unsigned digits with the file's separators → plain `1234.56`, or why not. */
+function parseDigits(s: string, fmt: NumberFormat, shown: string): { ok: true; text: string } | { ok: false; error: string } {
+  const dm = fmt.decimalMark;
+  const ts = fmt.thousandsSeparator;
+  const body = s.trim();
+  if (body === '' || !/\d/.test(body)) return { ok: false, error: `expected an amount, found ${shown}` };
+  const allowed = new Set(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', dm, ...(ts ? [ts] : [])]);
+  for (const ch of body) {
+    if (!allowed.has(ch)) {
+      if ((ch === '.' || ch === ',') && ch !== dm)
+        return { ok: false, error: `${shown} uses "${ch}", which this profile uses neither as decimal mark ("${dm}") nor as thousands separator (${ts ? `"${ts}"` : 'none'})` };
+      return { ok: false, error: `${shown} has an unexpected character "${ch}" in the number` };
+    }
+  }
+  const at = body.indexOf(dm);
+  if (at !== body.lastIndexOf(dm)) {
+    return { ok: false, error: `${shown} has more than one decimal mark "${dm}"${dm === '.' ? '; if "." groups thousands here, set numbers.decimalMark to ","' : ''}` };
+  }
+  const intPart = at < 0 ? body : body.slice(0, at);
+  const fracPart = at < 0 ? '' : body.slice(at + 1);
+  if (ts && fracPart.includes(ts)) {
+    return { ok: false, error: `${shown} has a thousands separator "${ts}" after the decimal mark "${dm}"; the profile's decimal mark may be wrong` };
+  }
+  let whole = intPart;
+  if (ts && intPart.includes(ts)) {
+    const groups = intPart.split(ts);
+    const western = /^\d{1,3}$/.test(groups[0]!) && groups.slice(1).every((g) => /^\d{3}$/.test(g));
+    // Indian grouping (1,23,45,678): pairs before the last group of three.
+    const indian = groups.length > 2 && /^\d{1,2}$/.test(groups[0]!) && groups.slice(1, -1).every((g) => /^\d{2}$/.test(g)) && /^\d{3}$/.test(groups[groups.length - 1]!);
+    if (!western && !indian) {
+      const hint = ts === ',' || ts === '.' ? `; if "${ts}" is the decimal mark here, set numbers.decimalMark to "${ts}"` : '';
+      return { ok: false, error: `${shown} groups digits with "${ts}" but not in threes${hint}` };
+    }
+    whole = groups.join('');
+  }
+  return { ok: true, text: `${whole === '' ? '0' : whole}${fracPart === '' ? '' : `.${fracPart}`}` };
+}
+
+// ---------------------------------------------------------------------------
+// Dates
+
+export const DATE_FORMATS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY', 'YYYY年MM月DD日', 'YYYYMMDD', 'MM/DD', 'auto'] as const;
+/**
+ * `auto` is `NN/NN/YYYY` (also with `.` or `-`) whose day/month order is decided from
+ * the whole column (resolveDateOrder); `MM/DD` has no year and takes it from the period.
+ */
+export type DateFormat = (typeof DATE_FORMATS)[number];
+export type DateOrder = 'DMY' | 'MDY';
+
+/** A date may carry a wall-clock time after it (`2026-10-03 14:22:10`); the date is what counts. */
+const TIME = String.raw`(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?`;
+const DATE_RE: Record<DateFormat, RegExp> = {
+  'YYYY-MM-DD': new RegExp(String.raw`^(\d{4})-(\d{1,2})-(\d{1,2})${TIME}$`),
+  'YYYY/MM/DD': new RegExp(String.raw`^(\d{4})/(\d{1,2})/(\d{1,2})${TIME}$`),
+  'DD/MM/YYYY': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})${TIME}$`),
+  'MM/DD/YYYY': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})${TIME}$`),
+  'DD.MM.YYYY': new RegExp(String.raw`^(\d{1,2})\.(\d{1,2})\.(\d{4})${TIME}$`),
+  'YYYY年MM月DD日': new RegExp(String.raw`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日${TIME}$`),
+  YYYYMMDD: new RegExp(String.raw`^(\d{4})(\d{2})(\d{2})${TIME}$`),
+  'MM/DD': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})${TIME}$`),
+  auto: new RegExp(String.raw`^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})${TIME}$`),
+};
+
+/** A statement period as local dates, inclusive; `source` says where it came from (for messages). */
+export interface StatementPeriodHint {
+  from: LocalDate;
+  to: LocalDate;
+  source: string;
+}
+
+export interface DateContext {
+  /** The resolved order for `auto`; 'either' when no date in the column tells the orders apart. */
+  order?: DateOrder | 'either' | null;
+  /** Why `auto` could not be resolved (from resolveDateOrder), to repeat on each row. */
+  orderError?: string | null;
+  /** The statement period, for `MM/DD` dates. */
+  period?: StatementPeriodHint | null;
+}
+
+export type ParsedDate =
+  | {
+      ok: true;
+      date: LocalDate;
+      format: DateFormat;
+      /** Year-less dates: days outside the statement period after choosing the year (0 = inside). */
+      daysOutsidePeriod?: number;
+    }
+  | { ok: false; error: string };
+
+function ymd(y: number, m: number, d: number): string {
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** Parses a date cell with the first of `formats` whose shape fits; a cell that fits none is an error, never a default. */
+export function parseDate(text: string, formats: readonly DateFormat[], ctx: DateContext = {}): ParsedDate {
+  const s = text.normalize('NFKC').trim();
+  const want = formats.join(' or ');
+  if (s === '') return { ok: false, error: `expected a date (${want}), found an empty cell` };
+  for (const format of formats) {
+    const m = DATE_RE[format].exec(s);
+    if (!m) continue;
+    const n = (i: number): number => Number(m[i]);
+    let y: number;
+    let mo: number;
+    let d: number;
+    let shownFormat: string = format;
+    switch (format) {
+      case 'YYYY-MM-DD':
+      case 'YYYY/MM/DD':
+      case 'YYYY年MM月DD日':
+      case 'YYYYMMDD':
+        [y, mo, d] = [n(1), n(2), n(3)];
+        break;
+      case 'DD/MM/YYYY':
+      case 'DD.MM.YYYY':
+        [d, mo, y] = [n(1), n(2), n(3)];
+        break;
+      case 'MM/DD/YYYY':
+        [mo, d, y] = [n(1), n(2), n(3)];
+        break;
+      case 'auto': {
+        const a = n(1);
+        const b = n(3);
+        y = n(4);
+        const order = ctx.order ?? null;
+        if (ctx.orderError) return { ok: false, error: ctx.orderError };
+        if (order === 'DMY') [d, mo] = [a, b];
+        else if (order === 'MDY') [mo, d] = [a, b];
+        // no column-wide order: only a value that no order could misread is accepted
+        else if (a === b || a > 12) [d, mo] = [a, b];
+        else if (b > 12) [mo, d] = [a, b];
+        else {
+          return { ok: false, error: `${JSON.stringify(text)} fits both DD/MM/YYYY and MM/DD/YYYY; set the profile's date order (dates.formats "DD/MM/YYYY" or "MM/DD/YYYY" instead of "auto")` };
+        }
+        shownFormat = d === a && a !== b ? 'DD/MM/YYYY' : 'MM/DD/YYYY';
+        break;
+      }
+      case 'MM/DD': {
+        [mo, d] = [n(1), n(2)];
+        if (mo < 1 || mo > 12 || d < 1 || d > 31) return { ok: false, error: `${JSON.stringify(text)} is not a calendar date (MM/DD)` };
+        if (!ctx.period) {
+          return {
+            ok: false,
+            error: `${JSON.stringify(text)} has no year and the statement has no period line; give the statement period (e.g. --period) so the year can be chosen`,
+          };
+        }
+        const placed = placeMonthDay(mo, d, ctx.period);
+        if (!placed) return { ok: false, error: `${JSON.stringify(text)} is not a calendar date in any year near the statement period ${ctx.period.from}..${ctx.period.to}` };
+        return { ok: true, date: placed.date, format, daysOutsidePeriod: placed.daysOutside };
+      }
+    }
+    const date = ymd(y, mo, d);
+    if (!isCalendarDate(date)) return { ok: false, error: `${JSON.stringify(text)} is not a calendar date (${shownFormat})` };
+    return { ok: true, date, format };
+  }
+  return { ok: false, error: `expected a date (${want}), found ${JSON.stringify(text)}` };
+}
+
+/** Whether a cell has the shape of one of the formats (no calendar check): tells data rows from trailer lines. */
+export function looksLikeDate(text: string, formats: readonly DateFormat[]): boolean {
+  const s = text.normalize('NFKC').trim();
+  return s !== '' && formats.some((f) => DATE_RE[f].test(s));
+}
+
+export type DateOrderResolution =
+  | { ok: true; order: DateOrder | 'either'; reason: string }
+  | { ok: false; error: string };
+
+/**
+ * Decides the day/month order of an `auto` date column from ALL its values, never row
+ * by row: a first field above 12 means DD/MM, a second above 12 means MM/DD. When every
+ * value fits both orders (and some differ between them), it is an error asking for the
+ * order to be set in the profile. 'either' means no value is ambiguous.
+ */
+export function resolveDateOrder(values: Iterable<string>, column = 'the date column'): DateOrderResolution {
+  let dmy: string | null = null;
+  let mdy: string | null = null;
+  let ambiguous: string | null = null;
+  for (const v of values) {
+    const m = DATE_RE.auto.exec(v.normalize('NFKC').trim());
+    if (!m) continue;
+    const a = Number(m[1]);
+    const b = Number(m[3]);
+    if (a > 12 && b > 12) continue; // no order makes it a date: that row's own error
+    if (a > 12) dmy ??= v.trim();
+    else if (b > 12) mdy ??= v.trim();
+    else if (a !== b) ambiguous ??= v.trim();
+  }
+  if (dmy && mdy) {
+    return { ok: false, error: `${column} mixes day/month orders: "${dmy}" needs DD/MM/YYYY but "${mdy}" needs MM/DD/YYYY` };
+  }
+  if (dmy) return { ok: true, order: 'DMY', reason: `${column}: "${dmy}" can only be DD/MM/YYYY` };
+  if (mdy) return { ok: true, order: 'MDY', reason: `${column}: "${mdy}" can only be MM/DD/YYYY` };
+  if (ambiguous) {
+    return {
+      ok: false,
+      error: `every date in ${column} fits both DD/MM/YYYY and MM/DD/YYYY (e.g. "${ambiguous}"); set the profile's date order (dates.formats "DD/MM/YYYY" or "MM/DD/YYYY" instead of "auto")`,
+    };
+  }
+  return { ok: true, order: 'either', reason: `${column}: no date is ambiguous` };
+}
+
+function dayNumber(date: LocalDate): number {
+  // Date.parse of a bare YYYY-MM-DD is UTC midnight, so this is TZ-independent
+  return Math.round(Date.parse(date) / 86_400_000);
+}
+
+/** Statements list the past: a year-less date is not placed more than this after the period's end. */
+const MAX_DAYS_AFTER_PERIOD = 31;
+
+/**
+ * The year for a year-less month/day: the latest year that does not put the date more
+ * than 31 days after the statement period's end (statements list past transactions).
+ * A statement running 2026-12-05..2027-01-04 puts `12/28` in 2026 and `01/03` in 2027.
+ * `daysOutside` says how far the date lies outside the period (0 = inside).
+ */
+export function placeMonthDay(month: number, day: number, period: { from: LocalDate; to: LocalDate }): { date: LocalDate; daysOutside: number } | null {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const fromN = dayNumber(period.from);
+  const toN = dayNumber(period.to);
+  const yTo = Number(period.to.slice(0, 4));
+  // down to four years back, so that 02/29 finds a leap year
+  for (let y = yTo + 1; y >= yTo - 4; y--) {
+    const date = ymd(y, month, day);
+    if (!isCalendarDate(date)) continue;
+    const n = dayNumber(date);
+    if (n > toN + MAX_DAYS_AFTER_PERIOD) continue;
+    return { date, daysOutside: n < fromN ? fromN - n : n > toN ? n - toN : 0 };
+  }
+  return null;
+}
+
+const PERIOD_FULL_DATE = /(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?|(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)/gu;
+const PERIOD_MONTH = /(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月(?!\s*\d)|(?<![\d/.-])(\d{4})[-/](\d{1,2})(?![\d/.-])/u;
+
+/**
+ * Finds the statement period in preamble (or trailer) lines: a line with two full dates
+ * (`账单周期 2026/12/05-2027/01/04`, `Zeitraum: 01.10.2026 - 31.10.2026`) is a range; else
+ * a statement month (`2026年12月`, `2026-12`); else a single full date is taken as the
+ * closing date of a one-month statement. Day/month-ambiguous slash dates are not used.
+ */
+export function findPeriodHint(lines: readonly string[]): StatementPeriodHint | null {
+  let single: StatementPeriodHint | null = null;
+  let month: StatementPeriodHint | null = null;
+  for (const raw of lines) {
+    const line = raw.normalize('NFKC');
+    const dates: LocalDate[] = [];
+    for (const m of line.matchAll(PERIOD_FULL_DATE)) {
+      const date = m[1] !== undefined ? ymd(Number(m[1]), Number(m[2]), Number(m[3])) : ymd(Number(m[6]), Number(m[5]), Number(m[4]));
+      if (isCalendarDate(date)) dates.push(date);
+    }
+    if (dates.length >= 2) {
+      const [a, b] = [dates[0]!, dates[1]!];
+      return { from: a < b ? a : b, to: a < b ? b : a, source: raw.trim() };
+    }
+    if (!month) {
+      const m = PERIOD_MONTH.exec(line);
+      if (m) {
+        const y = Number(m[1] ?? m[3]);
+        const mo = Number(m[2] ?? m[4]);
+        if (mo >= 1 && mo <= 12) {
+          const from = ymd(y, mo, 1);
+          const to = addDays(mo === 12 ? ymd(y + 1, 1, 1) : ymd(y, mo + 1, 1), -1);
+          month = { from, to, source: raw.trim() };
+        }
+      }
+    }
+    if (!single && dates.length === 1) single = { from: addDays(dates[0]!, -30), to: dates[0]!, source: raw.trim() };
+  }
+  return month ?? single;
+}
+
+// ---------------------------------------------------------------------------
+// Other cells
+
+/** The last four digits of a card number cell (`1234`, `**** 1234`, `XXXX-XXXX-XXXX-1234`); null when fewer. */
+export function lastFour(text: string): string | null {
+  const digits = text.normalize('NFKC').replace(/\D/g, '');
+  return digits.length >= 4 ? digits.slice(-4) : null;
+}
