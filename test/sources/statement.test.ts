@@ -222,11 +222,10 @@ describe('detection', () => {
     expect(input.csv.encoding.encoding).toBe('windows-1252');
   });
 
-  it('corrects a wrong encoding with the profile encodings', async () => {
-    const input = await open(join(FIX, 'de-bank-giro-2026-10.csv'), { encoding: 'gb18030' }); // a wrong override
-    const d = statementReader.detect(input)!;
-    expect(d.reasons).toContain('read as windows-1252 (profile encoding) rather than the sniffed gb18030');
-    expect(d.reasons).toContain('matched columns: Buchungstag, Valuta, Auftraggeber/Empfänger, Buchungstext, Verwendungszweck, Betrag, Währung');
+  it('an explicit encoding option wins over the profile (no silent re-decoding)', async () => {
+    const input = await open(join(FIX, 'de-bank-giro-2026-10.csv'), { encoding: 'gb18030' });
+    expect(input.csv.encoding.reason).toBe('set by option');
+    expect(statementReader.detect(input)).toBeNull(); // the header does not read as German under GB18030
   });
 
   it('uses the profile delimiter when the file was opened with another one', async () => {
