@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { CONFIG_TEMPLATE, ConfigError, loadConfig } from './config.js';
 import { SEVERITY_RANK, type Exception, type Severity } from './model.js';
-import { runReport, StrictModeError, type ReportResult } from './pipeline.js';
+import { runReport, StrictModeError, type Progress, type ReportResult } from './pipeline.js';
+import cliProgress from 'cli-progress';
 import { writeReportCsv } from './report/csv-out.js';
 import { reportToJson } from './report/json.js';
 import { writeReportWorkbook } from './report/index.js';
@@ -60,16 +61,28 @@ function validatePeriod(o: CommonOptions) {
   }
 }
 
-function stderrProgress() {
-  if (!process.stderr.isTTY) return undefined;
-  let last = 0;
-  return (file: string, rows: number) => {
-    const now = Date.now();
-    if (now - last < 200) return;
-    last = now;
-    process.stderr.write(`\r\x1b[2K  reading ${file}: ${rows.toLocaleString('en-US')} rows`);
+/** A progress bar on stderr for inputs large enough to wait for; silent when stderr is not a terminal. */
+function stderrProgress(): { onProgress?: Progress; stop: () => void } {
+  if (!process.stderr.isTTY) return { stop: () => {} };
+  let bar: cliProgress.SingleBar | null = null;
+  return {
+    onProgress: ({ file, bytesRead, bytesTotal }) => {
+      if (bytesTotal < PROGRESS_MIN_BYTES) return;
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          { stream: process.stderr, format: ' reading |{bar}| {percentage}% | {value}/{total} MB | {file}', hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(Math.ceil(bytesTotal / 1e6), 0, { file });
+      }
+      bar.update(Math.floor(bytesRead / 1e6), { file });
+    },
+    stop: () => bar?.stop(),
   };
 }
+
+/** Below this much input a run takes about a second: no bar. */
+const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
 
 function failExit(exceptions: Exception[], failOn: CommonOptions['failOn']): number {
   if (failOn === 'none') return 0;
@@ -103,6 +116,7 @@ async function runReportCommand(o: CommonOptions & { usage?: string[]; costs?: s
     throw new UsageError('--payments/--statement: reconciliation is not part of this build yet (see README, "Status")');
   }
   const config = await loadConfig(o.config, o.tz);
+  const progress = stderrProgress();
   const result = await runReport({
     usage: o.usage ?? [],
     costs: o.costs,
@@ -110,10 +124,9 @@ async function runReportCommand(o: CommonOptions & { usage?: string[]; costs?: s
     period: { month: o.period, since: o.since, until: o.until },
     strict: !!o.strict,
     cwd: defaults.cwd,
-    onProgress: stderrProgress(),
+    onProgress: progress.onProgress,
     onNotice: (m) => process.stderr.write(`notice: ${m}\n`),
-  });
-  if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+  }).finally(() => progress.stop());
   const out = resolve(defaults.cwd, o.out ?? join(defaults.outDir ?? 'reports', `${result.period.label}.xlsx`));
   await writeReportWorkbook(result, out);
   if (o.csv) await writeReportCsv(result, resolve(defaults.cwd, o.csv));

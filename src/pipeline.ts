@@ -29,8 +29,8 @@ export interface ReportRequest {
   period: PeriodRequest;
   strict: boolean;
   cwd?: string;
-  /** Progress for long inputs: called per batch with the file and rows read so far. */
-  onProgress?: (file: string, rows: number) => void;
+  /** Progress for long inputs: called per batch. */
+  onProgress?: Progress;
   /** Notices (unknown columns, files ignored in a directory) for stderr. */
   onNotice?: (message: string) => void;
 }
@@ -59,6 +59,9 @@ export interface ReportResult {
   summaries: Summaries;
   totals: ReportTotals;
 }
+
+/** Progress of the reading stage: bytes of all inputs read so far, of the total. */
+export type Progress = (p: { file: string; rows: number; bytesRead: number; bytesTotal: number }) => void;
 
 /** Thrown under --strict at the first bad row. */
 export class StrictModeError extends InputError {}
@@ -149,7 +152,7 @@ export async function openInputs(
 /** Streams a file through its reader, handing records on and keeping the file's accounts. */
 export async function readRecords<R>(
   f: OpenedFile,
-  ctx: { timezone: string; strict: boolean; onProgress?: (file: string, rows: number) => void },
+  ctx: { timezone: string; strict: boolean; onProgress?: Progress; bytesBefore?: number; bytesTotal?: number },
   issues: InputIssue[],
   onRecord: (r: R) => void,
 ): Promise<void> {
@@ -169,7 +172,10 @@ export async function readRecords<R>(
       }
     }
     for (const r of batch.records) onRecord(r);
-    ctx.onProgress?.(f.display, f.report.rowsRead);
+    if (ctx.onProgress) {
+      const read = f.input.type === 'csv' ? f.input.csv.bytesRead : 0;
+      ctx.onProgress({ file: f.display, rows: f.report.rowsRead, bytesRead: (ctx.bytesBefore ?? 0) + read, bytesTotal: ctx.bytesTotal ?? f.report.bytes });
+    }
   }
   if (f.input.type === 'csv') f.report.sha256 = f.input.csv.sha256 ?? '';
   else {
@@ -233,14 +239,20 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   if (costFiles.length === 0) throw new InputError('no cost export among the inputs: the cost export is the source of billed money (give --costs FILE)');
 
   const issues: InputIssue[] = [];
-  const ctx = { timezone: tz, strict: req.strict, onProgress: req.onProgress };
+  const bytesTotal = files.reduce((s, f) => s + f.report.bytes, 0);
+  let bytesBefore = 0;
+  const ctxFor = (f: OpenedFile) => {
+    const c = { timezone: tz, strict: req.strict, onProgress: req.onProgress, bytesBefore, bytesTotal };
+    bytesBefore += f.report.bytes;
+    return c;
+  };
   const scope = new Set(req.config.organizations);
 
   // costs: small (daily buckets); kept whole so the default period can be derived from them
   const costs: { rec: CostRecord; file: OpenedFile }[] = [];
   const costDupes = costFiles.length > 1 ? costTracker() : null;
   for (const f of costFiles) {
-    await readRecords<CostRecord>(f, ctx, issues, (r) => {
+    await readRecords<CostRecord>(f, ctxFor(f), issues, (r) => {
       if (scope.size && r.organizationId !== null && !scope.has(r.organizationId)) {
         f.report.outOfScope++;
         return;
@@ -256,7 +268,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   const explicitPeriod = req.period.month || (req.period.since && req.period.until) ? resolvePeriod(req.period, tz, [], []) : null;
   const dayKept = new Map<number, boolean>();
   for (const f of usageFiles) {
-    await readRecords<UsageRecord>(f, ctx, issues, (r) => {
+    await readRecords<UsageRecord>(f, ctxFor(f), issues, (r) => {
       if (explicitPeriod) {
         // usage is needed for every UTC day whose daily cost bucket falls in the period
         const dayStart = r.start - (r.start % 86400);

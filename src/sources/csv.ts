@@ -131,6 +131,8 @@ export interface CsvOpenOptions {
 export class CsvFile {
   /** Set once the file has been read to the end. */
   sha256: string | null = null;
+  /** Bytes read so far by `batches()` (for progress). */
+  bytesRead = 0;
 
   private constructor(
     readonly path: string,
@@ -179,6 +181,7 @@ export class CsvFile {
     const stream = createReadStream(this.path, { highWaterMark: CHUNK_BYTES });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk);
+      this.bytesRead += chunk.length;
       let text = decoder.decode(first && this.encoding.bomBytes ? chunk.subarray(this.encoding.bomBytes) : chunk, { stream: true });
       if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
