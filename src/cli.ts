@@ -28,6 +28,7 @@ interface CommonOptions {
   json?: boolean;
   csv?: string;
   strict?: boolean;
+  splitDays?: boolean;
   failOn: 'none' | Severity;
   period?: string;
   since?: string;
@@ -51,6 +52,7 @@ function addCommonOptions(cmd: Command): Command {
     .option('--json', 'print the results as one JSON document on stdout')
     .option('--csv <dir>', 'also write one CSV per sheet into this directory')
     .option('--strict', 'stop at the first bad row')
+    .option('--split-days', 'spread daily cost buckets over local days by hourly/minute usage')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an exception at or above this severity is found').choices(['none', 'info', 'warning', 'error']).default('none'));
 }
 
@@ -123,6 +125,7 @@ async function runReportCommand(o: CommonOptions & { usage?: string[]; costs?: s
     config,
     period: { month: o.period, since: o.since, until: o.until },
     strict: !!o.strict,
+    splitDays: !!o.splitDays,
     cwd: defaults.cwd,
     onProgress: progress.onProgress,
     onNotice: (m) => process.stderr.write(`notice: ${m}\n`),

@@ -14,7 +14,7 @@ import type { CostRecord, Exception, InputFileReport, InputIssue, Provenance, Us
 import type { InputKind, OpenedInput, ReadBatch } from './sources/contract.js';
 import { sha256File } from './sources/csv.js';
 import { displayPath, expandInputs, exportReaders, InputError, openInput, recognise, type AnyReader, type FoundFile } from './sources/index.js';
-import { BUCKET_PLACEMENT_RULE, makePeriod, monthPeriod, placeOnLocalDate, type Period } from './time.js';
+import { BUCKET_PLACEMENT_RULE, SPLIT_DAYS_RULE, makePeriod, monthPeriod, placeOnLocalDate, type Period } from './time.js';
 
 export interface PeriodRequest {
   month?: string;
@@ -28,6 +28,8 @@ export interface ReportRequest {
   config: Config;
   period: PeriodRequest;
   strict: boolean;
+  /** SPEC §3 --split-days. */
+  splitDays?: boolean;
   cwd?: string;
   /** Progress for long inputs: called per batch. */
   onProgress?: Progress;
@@ -40,6 +42,8 @@ export interface ReportTotals {
   costExport: Decimal;
   /** Sum of the attributed rows. */
   billed: Decimal;
+  /** --split-days: billed money of boundary buckets spread onto local days outside the period (left out). */
+  splitOutside: Decimal;
   currency: string;
   unallocated: Decimal;
   rejectedRows: number;
@@ -227,6 +231,16 @@ function dedupeIssue(f: OpenedFile, r: { src: Provenance }, v: ReturnType<Duplic
   return false;
 }
 
+/**
+ * Which buckets a period takes: by the midpoint rule, or — with --split-days — every bucket
+ * that overlaps the period's UTC range (its parts on local days outside are cut off later).
+ */
+function bucketInPeriod(start: number, end: number, period: Period, splitDays: boolean): boolean {
+  if (splitDays) return start < period.utcEnd && end > period.utcStart;
+  const local = placeOnLocalDate(start, end, period.timezone);
+  return local >= period.from && local <= period.to;
+}
+
 /** The attribution job (SPEC §4.1, §4.2): usage and cost exports → attributed tables. */
 export async function runReport(req: ReportRequest): Promise<ReportResult> {
   const cwd = req.cwd ?? process.cwd();
@@ -267,6 +281,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   const usageDupes = usageFiles.length > 1 ? usageTracker() : null;
   const explicitPeriod = req.period.month || (req.period.since && req.period.until) ? resolvePeriod(req.period, tz, [], []) : null;
   const dayKept = new Map<number, boolean>();
+  const split = !!req.splitDays;
   for (const f of usageFiles) {
     await readRecords<UsageRecord>(f, ctxFor(f), issues, (r) => {
       if (explicitPeriod) {
@@ -274,8 +289,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
         const dayStart = r.start - (r.start % 86400);
         let keep = dayKept.get(dayStart);
         if (keep === undefined) {
-          const local = placeOnLocalDate(dayStart, dayStart + 86400, tz);
-          keep = local >= explicitPeriod.from && local <= explicitPeriod.to;
+          keep = bucketInPeriod(dayStart, dayStart + 86400, explicitPeriod, split);
           dayKept.set(dayStart, keep);
         }
         if (!keep) {
@@ -300,8 +314,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
 
   const inPeriodCosts: CostRecord[] = [];
   for (const { rec, file } of costs) {
-    const local = placeOnLocalDate(rec.start, rec.end, tz);
-    if (local < period.from || local > period.to) {
+    if (!bucketInPeriod(rec.start, rec.end, period, split)) {
       file.report.outOfPeriod++;
       continue;
     }
@@ -317,8 +330,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
 
   const periodGroups = allGroups.filter((g) => {
     const t = Date.parse(`${g.utcDay}T00:00:00Z`) / 1000;
-    const local = placeOnLocalDate(t, t + 86400, tz);
-    return local >= period.from && local <= period.to;
+    return bucketInPeriod(t, t + 86400, period, split);
   });
   const { kept, dropped } = resolveOverlappingWidths(periodGroups);
   const exceptions: Exception[] = [];
@@ -342,9 +354,19 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     currency,
     tolerancePercent: req.config.crosscheck.tolerancePercent,
     toleranceAbsolute: req.config.crosscheck.toleranceAbsolute,
+    splitDays: split,
   });
   exceptions.push(...attribution.exceptions);
-  const summaries = summarise(attribution.rows, attribution.crossCheck, req.config, period);
+  // --split-days: parts of boundary buckets that land on local days outside the period are cut off
+  let splitOutside = Decimal.ZERO;
+  const attributed = split
+    ? attribution.rows.filter((r) => {
+        const inside = r.localDate >= period.from && r.localDate <= period.to;
+        if (!inside) splitOutside = splitOutside.plus(r.amount);
+        return inside;
+      })
+    : attribution.rows;
+  const summaries = summarise(attributed, attribution.crossCheck, req.config, period);
 
   const inputs = [...files.map((f) => f.report), ...ignored].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const r of inputs) if (r.duplicates) exceptions.push(duplicatesException(r));
@@ -354,16 +376,16 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   const rejectedAmount = inputs.reduce((s, r) => s.plus(r.rejectedAmount), Decimal.ZERO);
   return {
     period,
-    placementRule: BUCKET_PLACEMENT_RULE,
+    placementRule: req.splitDays ? `${BUCKET_PLACEMENT_RULE} ${SPLIT_DAYS_RULE}` : BUCKET_PLACEMENT_RULE,
     priceTableVersion: BUILTIN_PRICE_TABLE_VERSION,
     currency,
     inputs,
     issues,
     exceptions: sortExceptions(exceptions),
-    attributed: attribution.rows,
+    attributed,
     crossCheck: attribution.crossCheck,
     summaries,
-    totals: { costExport: inPeriodCosts.reduce((s, c) => s.plus(c.amount), Decimal.ZERO), billed: summaries.billed, currency, unallocated: summaries.unallocated, rejectedRows, rejectedAmount },
+    totals: { costExport: inPeriodCosts.reduce((s, c) => s.plus(c.amount), Decimal.ZERO).minus(splitOutside), splitOutside, billed: summaries.billed, currency, unallocated: summaries.unallocated, rejectedRows, rejectedAmount },
   };
 }
 

@@ -10,6 +10,10 @@ export type EpochSeconds = number;
 /** A calendar date, `YYYY-MM-DD`. */
 export type LocalDate = string;
 
+export const SPLIT_DAYS_RULE =
+  'With --split-days, each daily cost bucket is spread over the local dates of the hourly or minute usage behind it, ' +
+  'in proportion to that usage (per hour of usage); where only daily usage exists, the midpoint rule applies.';
+
 export const BUCKET_PLACEMENT_RULE =
   'Each usage or cost bucket is placed on the local date (in the reporting time zone) that contains its midpoint. ' +
   'For 1-day UTC buckets this is the UTC date in any zone within ±12 h; 1-hour and 1-minute buckets land exactly.';

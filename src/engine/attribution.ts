@@ -63,12 +63,24 @@ export interface AttributionInput {
   currency: string;
   tolerancePercent: Decimal;
   toleranceAbsolute: Decimal;
+  /** Spread each daily cost bucket over local days in proportion to hourly/minute usage. */
+  splitDays?: boolean;
 }
 
 export interface AttributionResult {
   rows: AttributedRow[];
   crossCheck: CrossCheckRow[];
   exceptions: Exception[];
+}
+
+interface Part {
+  apiKeyId: string | null;
+  userId: string | null;
+  price: Decimal;
+  tokens: number;
+  priced: boolean;
+  /** With --split-days: the part's usage by local date. */
+  byDate: Map<string, { price: Decimal; tokens: number }>;
 }
 
 interface CostGroup {
@@ -182,11 +194,19 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
     }
 
     // weights per (key, user): priced usage, or token counts where the model has no price
-    const parts = new Map<string, { apiKeyId: string | null; userId: string | null; price: Decimal; tokens: number; priced: boolean }>();
+    const parts = new Map<string, Part>();
     let anyUnpriced = false;
     for (const g of candidates) {
       const k = `${n(g.apiKeyId)}|${n(g.userId)}`;
-      const p = parts.get(k) ?? { apiKeyId: g.apiKeyId, userId: g.userId, price: Decimal.ZERO, tokens: 0, priced: true };
+      const p = parts.get(k) ?? { apiKeyId: g.apiKeyId, userId: g.userId, price: Decimal.ZERO, tokens: 0, priced: true, byDate: new Map() };
+      if (input.splitDays) {
+        // the local date of the usage: per hour for hourly and finer buckets, the midpoint rule otherwise
+        const d = placeOnLocalDate(g.slot, g.slot + Math.min(g.width < 3600 ? 3600 : g.width, 86400), timezone);
+        const w = p.byDate.get(d) ?? { price: Decimal.ZERO, tokens: 0 };
+        if (g.listPrice !== null) w.price = w.price.plus(g.listPrice);
+        w.tokens += g.inputTokens + g.outputTokens;
+        p.byDate.set(d, w);
+      }
       if (g.listPrice === null) {
         anyUnpriced = true;
         p.priced = false;
@@ -216,7 +236,14 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
     list.forEach((p, i) => {
       const amount = shares[i]!;
       if (amount.isZero() && weights[i]!.isZero()) return;
-      rows.push({ ...base, apiKeyId: p.apiKeyId, userId: p.userId, amount, basis, reason: note });
+      const dates = [...p.byDate.entries()].sort((a, b) => cmp(a[0], b[0]));
+      const dateWeights = dates.map(([, w]) => (basis === 'priced usage' ? w.price : Decimal.fromInt(w.tokens)));
+      if (dates.length > 1 && !dateWeights.every((w) => w.isZero())) {
+        // --split-days: the key's share of the daily bucket spread over the local days of its usage
+        allocateByWeight(amount, dateWeights, scale).forEach((part, k) => {
+          if (!part.isZero()) rows.push({ ...base, localDate: dates[k]![0], apiKeyId: p.apiKeyId, userId: p.userId, amount: part, basis, reason: note });
+        });
+      } else rows.push({ ...base, apiKeyId: p.apiKeyId, userId: p.userId, amount, basis, reason: note });
     });
   }
 

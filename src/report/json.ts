@@ -21,6 +21,7 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
       rejectedRows: r.totals.rejectedRows,
       rejectedAmount: money(r.totals.rejectedAmount),
       costExport: money(r.totals.costExport),
+      splitOutside: money(r.totals.splitOutside),
     },
     byProject: r.summaries.byProject.map((p) => ({ projectId: p.projectId, projectName: p.projectName, billed: money(p.billed), unallocatedToKeys: money(p.unallocatedToKeys), budget: money(p.budget) })),
     byModel: r.summaries.byModel.map((m) => ({ model: m.model, billed: money(m.billed), listPrice: money(m.listPrice), inputTokens: m.inputTokens, outputTokens: m.outputTokens })),

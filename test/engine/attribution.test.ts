@@ -61,10 +61,10 @@ function usage(p: Partial<UsageRecord> & { day: number; hour?: number }): UsageR
   };
 }
 
-function run(costs: CostRecord[], usages: UsageRecord[], tz = 'UTC') {
+function run(costs: CostRecord[], usages: UsageRecord[], tz = 'UTC', splitDays = false) {
   const agg = new UsageAggregator();
   for (const u of usages) agg.add(u);
-  return attributeSpend({ costs, usage: agg.finish(PriceTable.load()), timezone: tz, currency: 'USD', tolerancePercent: D('10'), toleranceAbsolute: D('0.05') });
+  return attributeSpend({ costs, usage: agg.finish(PriceTable.load()), timezone: tz, currency: 'USD', tolerancePercent: D('10'), toleranceAbsolute: D('0.05'), splitDays });
 }
 
 const total = (rows: AttributedRow[]) => sum(rows.map((r) => r.amount));
@@ -136,6 +136,18 @@ describe('attribution (SPEC §4.1)', () => {
     expect(ex).toHaveLength(1);
     expect(ex[0]!.message).toMatch(/on 2 UTC days \(2026-10-01, 2026-10-04\)/);
     expect(ex[0]!.amount?.toString()).toBe('1');
+  });
+
+  it('--split-days spreads a daily bucket over the local days of its hourly usage', () => {
+    // Asia/Shanghai is UTC+8: hour 02 UTC is 10:00 on Oct 1, hour 20 UTC is 04:00 on Oct 2
+    const usages = [usage({ day: 0, hour: 2, inputTokens: 3_000_000, outputTokens: 0 }), usage({ day: 0, hour: 20, inputTokens: 1_000_000, outputTokens: 0 })];
+    const plain = run([cost({ day: 0, amount: D('0.60') })], usages, 'Asia/Shanghai');
+    expect(plain.rows.map((r) => [r.localDate, r.amount.toString()])).toEqual([['2026-10-01', '0.6']]);
+    const split = run([cost({ day: 0, amount: D('0.60') })], usages, 'Asia/Shanghai', true);
+    expect(split.rows.map((r) => [r.localDate, r.amount.toString()])).toEqual([
+      ['2026-10-01', '0.45'],
+      ['2026-10-02', '0.15'],
+    ]);
   });
 
   it('law: every attributed table adds up exactly to the billed total (generated data)', () => {

@@ -61,7 +61,14 @@ export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: 
   put('Price table', result.priceTableVersion, undefined, 'List prices weight the split over keys and users and drive the usage-vs-cost check; they never set billed amounts.');
 
   heading('Totals');
-  const billedRow = put('Billed, per the cost export (in period)', result.totals.costExport.toNumber(), money, 'Sum of the cost rows placed in the period, identical repeats counted once.');
+  const billedRow = put(
+    'Billed, per the cost export (in period)',
+    result.totals.costExport.toNumber(),
+    money,
+    result.totals.splitOutside.isZero()
+      ? 'Sum of the cost rows placed in the period, identical repeats counted once.'
+      : `Sum of the cost rows overlapping the period, identical repeats counted once, less ${result.totals.splitOutside.toDisplay(4)} ${cur} that --split-days spread onto local days outside the period.`,
+  );
   for (const c of [1, 2]) ws.getRow(billedRow).getCell(c).font = HEADER_FONT;
   const totalOf = (sheet: string, header: string) => {
     const t = refs[sheet]!;
