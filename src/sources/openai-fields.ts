@@ -33,7 +33,18 @@ export function parseBool(text: string): boolean | null {
   }
 }
 
-const TOKEN_KINDS = new Set(['input', 'output', 'cached input', 'cache writes']);
+/** Token kinds as the export writes them; some exports use the usage column names instead. */
+const TOKEN_KINDS: Record<string, NonNullable<LineItem['tokenKind']>> = {
+  input: 'input',
+  output: 'output',
+  'cached input': 'cached input',
+  'cache writes': 'cache writes',
+  input_tokens: 'input',
+  output_tokens: 'output',
+  cached_input_tokens: 'cached input',
+  input_cached_tokens: 'cached input',
+  input_cache_write_tokens: 'cache writes',
+};
 
 /**
  * `[<surface> | ]<model>[ <modality>], <input|output|cached input|cache writes>[, long context]`
@@ -58,7 +69,7 @@ export function parseLineItem(raw: string): LineItem | null {
   }
   if (!model || !/^[a-z0-9][\w.:-]*$/i.test(model)) return null;
   const kind = parts[1]!.toLowerCase();
-  const tokenKind = TOKEN_KINDS.has(kind) ? (kind as LineItem['tokenKind']) : null;
+  const tokenKind = TOKEN_KINDS[kind] ?? null;
   const modality = modalityWords.length ? modalityWords.join(' ') : tokenKind === null ? parts[1]! : null;
   const longContext = parts.slice(2).some((p) => p.toLowerCase() === 'long context');
   return { surface, model, modality, tokenKind, longContext };

@@ -178,6 +178,7 @@ describe('line items (SPEC §2.2)', () => {
     ['whisper-1, audio', { model: 'whisper-1', tokenKind: null, modality: 'audio' }],
     ['gpt-4o-audio-preview audio, input', { model: 'gpt-4o-audio-preview', modality: 'audio', tokenKind: 'input' }],
     ['gpt-4o-mini-2024-07-18, cache writes', { tokenKind: 'cache writes' }],
+    ['gpt-5-nano, input_tokens', { model: 'gpt-5-nano', tokenKind: 'input', modality: null }],
   ])('%s', (raw, want) => {
     expect(parseLineItem(raw)).toMatchObject(want);
   });
