@@ -1,0 +1,240 @@
+/**
+ * Payment history CSV (SPEC §2.3): the documented format spendrecon defines because the
+ * provider shows top-ups only on its billing page and as receipt PDFs.
+ *
+ *   paid_at,reference,amount,currency,status,kind,organization,card_last4,description
+ *
+ * Rows are checked with plain per-column code (zod per row costs more than the parse,
+ * MEASUREMENTS.md); a bad row becomes one issue naming its first bad column, what was
+ * expected, the other problems of the row, and the amount when it could be read.
+ */
+import type { Detection, InputIssue, PaymentRecord } from '../model.js';
+import { paymentKindSchema, paymentStatusSchema } from '../model.js';
+import { Decimal } from '../money.js';
+import { parseIsoInstant, parseLocalDateTime } from '../time.js';
+import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceReader } from './contract.js';
+import type { CsvRow } from './csv.js';
+
+export const PAYMENT_COLUMNS = ['paid_at', 'reference', 'amount', 'currency', 'status', 'kind', 'organization', 'card_last4', 'description'] as const;
+/** Without these a row cannot be reconciled; the other documented columns may be absent. */
+const REQUIRED = ['paid_at', 'reference', 'amount', 'currency', 'status', 'kind'] as const;
+const KNOWN = ['organization', 'card_last4', 'description'] as const;
+/** Columns no bank statement or provider export has; a header needs one of them to be ours. */
+const DISTINCTIVE = ['paid_at', 'kind'] as const;
+
+export const PAYMENT_STATUSES = paymentStatusSchema.options;
+export const PAYMENT_KINDS = paymentKindSchema.options;
+
+/**
+ * Template written by `spendrecon init`: the header and realistic example rows, one per
+ * common situation (CSV has no comments, so the examples are the documentation).
+ */
+export const PAYMENTS_TEMPLATE_CSV =
+  [
+    PAYMENT_COLUMNS.join(','),
+    '2026-10-02T09:14:05Z,INV-4F2A9C1E-0007,50.00,USD,paid,manual,org-XXXXXXXXXXXXXXXXXXXXXXXX,4242,API credit purchase',
+    '2026-10-14T22:41:10+08:00,INV-4F2A9C1E-0008,20.00,USD,paid,auto_recharge,org-XXXXXXXXXXXXXXXXXXXXXXXX,4242,Auto recharge: balance fell below $5.00',
+    '2026-10-20 18:30,INV-4F2A9C1E-0009,20.00,USD,failed,auto_recharge,org-XXXXXXXXXXXXXXXXXXXXXXXX,4242,Auto recharge: card declined',
+    '2026-10-28T08:00:00Z,5B7E0D3C-0002,20.00,USD,paid,subscription,,4242,ChatGPT Plus subscription',
+    '2026-10-31T12:00:00Z,INV-4F2A9C1E-0010,"1,250.00",USD,paid,invoice,org-XXXXXXXXXXXXXXXXXXXXXXXX,,Monthly invoice (bank transfer)',
+  ].join('\n') + '\n';
+
+const MONEY_TEXT = /^([+-]?)[$€£¥]?([+-]?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)$/;
+
+/**
+ * An amount as written by people and spreadsheets: `12.00`, `1,234.56`, `-5`, `$20.00`.
+ * Thousands separators must be well placed, so `1,23` (a decimal comma) is not misread.
+ */
+export function parsePaymentAmount(text: string): Decimal | null {
+  const m = MONEY_TEXT.exec(text.trim().replace(/\s+/g, ''));
+  if (!m) return null;
+  if (m[1] && m[2]) return null;
+  const sign = m[1] || m[2] || '';
+  return Decimal.parse(sign + m[3]!.replace(/,/g, ''));
+}
+
+/** `paid_at`: an ISO instant with offset, or a local date-time (or date) read in `tz`. */
+export function parsePaidAt(text: string, tz: string): number | null {
+  const s = text.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return parseLocalDateTime(s, tz);
+  return parseIsoInstant(s, tz);
+}
+
+/** Status and kind forgive case, spaces and hyphens (`Auto-Recharge` → `auto_recharge`). */
+function normaliseEnumText(text: string): string {
+  return text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+}
+
+function findHeader(head: readonly CsvRow[]): { row: CsvRow; detection: Detection } | null {
+  // a title or export note above the header is tolerated, as in bank exports
+  for (const row of head.slice(0, 10)) {
+    const d = detectByHeader(row.fields, {
+      format: paymentsReader.format,
+      label: paymentsReader.label,
+      required: REQUIRED,
+      known: KNOWN,
+      distinctive: DISTINCTIVE,
+    });
+    if (d) return { row, detection: d };
+  }
+  return null;
+}
+
+export const paymentsReader: SourceReader<PaymentRecord> = {
+  format: 'payments-csv',
+  label: 'Payment history (spendrecon CSV)',
+  kind: 'payments',
+
+  detect(input: OpenedInput): Detection | null {
+    if (input.type !== 'csv') return null;
+    const found = findHeader(input.csv.head);
+    if (!found) return null;
+    const d = found.detection;
+    if (found.row.line > 1) d.reasons.push(`header on line ${found.row.line}`);
+    const idx = headerIndex(found.row.fields);
+    const absent = KNOWN.filter((c) => !idx.has(c));
+    if (absent.length) d.reasons.push(`optional columns absent: ${absent.join(', ')}`);
+    return d;
+  },
+
+  async *read(input, _detection, ctx): AsyncIterable<ReadBatch<PaymentRecord>> {
+    if (input.type !== 'csv') return;
+    const file = ctx.displayPath;
+    const found = findHeader(input.csv.head);
+    if (!found) {
+      yield { records: [], issues: [issue('error', file, 0, null, `no payment-history header found; expected ${PAYMENT_COLUMNS.join(',')}`)], skipped: 0, rows: 0 };
+      return;
+    }
+    const missing = found.detection.missingRequired;
+    if (missing.length) {
+      // the pipeline refuses such files up front; a direct caller still gets a clear answer
+      yield {
+        records: [],
+        issues: missing.map((c) => issue('error', file, found.row.line, c, `required column "${c}" is missing; expected header ${PAYMENT_COLUMNS.join(',')}`)),
+        skipped: 0,
+        rows: 0,
+      };
+      return;
+    }
+    const cols = columnsOf(found.row.fields);
+    const headerLine = found.row.line;
+    for await (const rows of input.csv.batches()) {
+      const batch: ReadBatch<PaymentRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
+      for (const row of rows) {
+        if (row.line < headerLine) {
+          batch.rows++;
+          batch.skipped++;
+          continue;
+        }
+        if (row.line === headerLine) continue;
+        batch.rows++;
+        if (row.fields.every((f) => f.trim() === '')) {
+          // spreadsheets save trailing rows of empty cells
+          batch.skipped++;
+          continue;
+        }
+        const r = readRow(row, cols, file, ctx);
+        if ('record' in r) batch.records.push(r.record);
+        else batch.issues.push(r.issue);
+        if ('warning' in r && r.warning) batch.issues.push(r.warning);
+      }
+      if (batch.rows) yield batch;
+    }
+  },
+};
+
+type Columns = ReturnType<typeof columnsOf>;
+
+function columnsOf(header: readonly string[]) {
+  const idx = headerIndex(header);
+  const at = (name: string) => idx.get(name) ?? -1;
+  return {
+    width: header.length,
+    paidAt: at('paid_at'),
+    reference: at('reference'),
+    amount: at('amount'),
+    currency: at('currency'),
+    status: at('status'),
+    kind: at('kind'),
+    organization: at('organization'),
+    cardLast4: at('card_last4'),
+    description: at('description'),
+  };
+}
+
+type RowResult = { record: PaymentRecord; warning?: InputIssue } | { issue: InputIssue };
+
+function readRow(row: CsvRow, c: Columns, file: string, ctx: ReadContext): RowResult {
+  const f = row.fields;
+  const get = (i: number) => (i < 0 ? '' : (f[i] ?? '').trim());
+  const amountText = get(c.amount);
+  const amount = amountText === '' ? null : parsePaymentAmount(amountText);
+  const currencyText = get(c.currency).toUpperCase();
+  const currency = /^[A-Z]{3}$/.test(currencyText) ? currencyText : null;
+  const problems: { column: string | null; message: string }[] = [];
+
+  if (f.length > c.width && f.slice(c.width).some((x) => x.trim() !== '')) {
+    // the usual cause: an unquoted amount with a thousands separator split the row
+    problems.push({
+      column: null,
+      message: `expected ${c.width} columns as in the header, found ${f.length}; quote values that contain commas (e.g. "1,234.56")`,
+    });
+  }
+  const paidAtText = get(c.paidAt);
+  const paidAt = paidAtText === '' ? null : parsePaidAt(paidAtText, ctx.timezone);
+  if (paidAt === null) {
+    problems.push({
+      column: 'paid_at',
+      message:
+        `expected an ISO-8601 date-time such as 2026-10-03T14:05:00Z or 2026-10-03T14:05:00+08:00, ` +
+        `or a local date-time such as 2026-10-03 14:05 (read in ${ctx.timezone}); found ${JSON.stringify(paidAtText)}`,
+    });
+  }
+  if (amount === null) {
+    problems.push({ column: 'amount', message: `expected an amount such as 12.00 or 1,234.56; found ${JSON.stringify(amountText)}` });
+  }
+  if (currency === null) {
+    problems.push({ column: 'currency', message: `expected a 3-letter currency code such as USD; found ${JSON.stringify(get(c.currency))}` });
+  }
+  const statusText = normaliseEnumText(get(c.status));
+  const status = paymentStatusSchema.safeParse(statusText);
+  if (!status.success) {
+    problems.push({ column: 'status', message: `expected one of ${PAYMENT_STATUSES.join(', ')}; found ${JSON.stringify(get(c.status))}` });
+  }
+  const kindText = normaliseEnumText(get(c.kind));
+  const kind = paymentKindSchema.safeParse(kindText);
+  if (!kind.success) {
+    problems.push({ column: 'kind', message: `expected one of ${PAYMENT_KINDS.join(', ')}; found ${JSON.stringify(get(c.kind))}` });
+  }
+
+  if (problems.length || paidAt === null || amount === null || currency === null || !status.success || !kind.success) {
+    const first = problems[0]!;
+    const also = problems.slice(1).map((p) => (p.column ? `${p.column}: ${p.message}` : p.message));
+    const message = (first.column ? `${first.column}: ` : '') + first.message + (also.length ? `; also ${also.join('; ')}` : '');
+    // one issue per row, so rows and rejected money are counted once
+    return { issue: issue('error', file, row.line, first.column, message, true, amount, currency ?? (currencyText || null)) };
+  }
+
+  const last4Text = get(c.cardLast4);
+  let cardLast4: string | null = null;
+  let warning: InputIssue | undefined;
+  if (last4Text !== '') {
+    const digits = /(\d{4})$/.exec(last4Text.replace(/[\s•*xX.-]+/g, ''));
+    if (digits) cardLast4 = digits[1]!;
+    else
+      warning = issue('warning', file, row.line, 'card_last4', `expected the last 4 digits of the card such as 4242; found ${JSON.stringify(last4Text)}; the row is used without a card`, false, amount, currency);
+  }
+  const record: PaymentRecord = {
+    src: { file, line: row.line },
+    paidAt,
+    reference: get(c.reference),
+    amount,
+    currency,
+    status: status.data,
+    kind: kind.data,
+    organization: get(c.organization) || null,
+    cardLast4,
+    description: get(c.description),
+  };
+  return warning ? { record, warning } : { record };
+}
