@@ -3,7 +3,7 @@
  * Exit codes: 0 success; 1 finished but exceptions at or above --fail-on; 2 bad usage
  * or unreadable input. Messages, never stack traces.
  */
-import { access, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -16,6 +16,9 @@ import { reportToJson } from './report/json.js';
 import { writeReportWorkbook } from './report/index.js';
 import { inspectFiles, printInspection } from './inspect.js';
 import { InputError } from './sources/index.js';
+import { PAYMENTS_TEMPLATE_CSV } from './sources/payments.js';
+import { parseMatchOverrides, type MatchOverrides } from './engine/matching.js';
+import { Decimal } from './money.js';
 import { isoUtc } from './time.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -91,52 +94,108 @@ function failExit(exceptions: Exception[], failOn: CommonOptions['failOn']): num
   return exceptions.some((e) => SEVERITY_RANK[e.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
 }
 
-function printReportSummary(r: ReportResult, out: string | null, stream: NodeJS.WritableStream) {
+function printReportSummary(r: ReportResult, outs: string[], stream: NodeJS.WritableStream) {
   const cur = r.currency;
-  const lines: [string, string][] = [
-    ['period', `${r.period.from} to ${r.period.to} (${r.period.timezone}; UTC ${isoUtc(r.period.utcStart)} to ${isoUtc(r.period.utcEnd)})`],
-    ['billed (cost export)', `${r.totals.costExport.toDisplay(2)} ${cur}`],
-    ['attributed', `${r.totals.billed.toDisplay(2)} ${cur}`],
-    ['not attributed to a key', `${r.totals.unallocated.toDisplay(2)} ${cur}`],
-    ['rejected rows', `${r.totals.rejectedRows} (${r.totals.rejectedAmount.toDisplay(2)} ${cur})`],
-    ['exceptions', (['error', 'warning', 'info'] as const).map((s) => `${r.exceptions.filter((e) => e.severity === s).length} ${s}`).join(', ')],
-  ];
-  const top = r.summaries.byProject.slice(0, 8).map((p) => [`  ${p.projectName ?? p.projectId}`, `${p.billed.toDisplay(2)} ${cur}`] as [string, string]);
+  const lines: [string, string][] = [['period', `${r.period.from} to ${r.period.to} (${r.period.timezone}; UTC ${isoUtc(r.period.utcStart)} to ${isoUtc(r.period.utcEnd)})`]];
+  if (r.attribution) {
+    lines.push(
+      ['billed (cost export)', `${r.totals.costExport.toDisplay(2)} ${cur}`],
+      ['attributed', `${r.totals.billed.toDisplay(2)} ${cur}`],
+      ['not attributed to a key', `${r.totals.unallocated.toDisplay(2)} ${cur}`],
+    );
+  }
+  if (r.reconciliation) {
+    const m = r.reconciliation;
+    const fmt = (t: { total: { toDisplay(n: number): string }; currency: string; count: number }[]) => t.map((c) => `${c.total.toDisplay(2)} ${c.currency} (${c.count})`).join(', ') || '0';
+    lines.push(['card charges to provider', fmt(m.card.counted)], ['payments', fmt(m.payments.counted)]);
+    const byClass = new Map<string, number>();
+    for (const c of m.classifications) byClass.set(c.class, (byClass.get(c.class) ?? 0) + 1);
+    lines.push(['classes', [...byClass.entries()].sort().map(([k, v]) => `${k} ${v}`).join(', ')]);
+    if (m.leftOut.count) lines.push(['other card lines left out', String(m.leftOut.count)]);
+  }
+  if (r.ledger) {
+    for (const c of r.ledger.closing) lines.push([`closing balance${c.organization ? ` ${c.organization}` : ''}`, `${c.balance.toDisplay(2)} ${r.ledger.currency}`]);
+  }
+  lines.push(['rejected rows', `${r.totals.rejectedRows} (${r.totals.rejectedAmount.toDisplay(2)} ${cur})`]);
+  lines.push(['exceptions', (['error', 'warning', 'info'] as const).map((s) => `${r.exceptions.filter((e) => e.severity === s).length} ${s}`).join(', ')]);
+  const top = (r.attribution?.summaries.byProject ?? []).slice(0, 8).map((p) => [`  ${p.projectName ?? p.projectId}`, `${p.billed.toDisplay(2)} ${cur}`] as [string, string]);
   const w = Math.max(...[...lines, ...top].map(([k]) => k.length));
   for (const [k, v] of lines) stream.write(`${k.padEnd(w)}  ${v}\n`);
   if (top.length) {
     stream.write('by project:\n');
     for (const [k, v] of top) stream.write(`${k.padEnd(w)}  ${v.padStart(14)}\n`);
   }
-  if (out) stream.write(`workbook: ${out}\n`);
+  for (const out of outs) stream.write(`workbook: ${out}\n`);
 }
 
-async function runReportCommand(o: CommonOptions & { usage?: string[]; costs?: string[]; payments?: string[]; statement?: string[] }, defaults: { cwd: string; outDir?: string }) {
+type Job = 'report' | 'match' | 'ledger';
+type JobOptions = CommonOptions & {
+  usage?: string[];
+  costs?: string[];
+  payments?: string[];
+  statement?: string[];
+  overrides?: string;
+  closingBalance?: string;
+  homeCurrency?: string;
+};
+
+async function loadOverrides(path: string | undefined, cwd: string): Promise<MatchOverrides | undefined> {
+  if (!path) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse((await readFile(resolve(cwd, path), 'utf8')).replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new UsageError(`--overrides ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const parsed = parseMatchOverrides(raw, path);
+  if (!parsed.ok) throw new UsageError(`--overrides ${path} is not valid:\n  ${parsed.errors.join('\n  ')}`);
+  return parsed.overrides;
+}
+
+/** report, match and ledger share one runner; they differ in the sections they ask for. */
+async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string }) {
   validatePeriod(o);
-  if (!o.costs?.length) throw new UsageError('report needs --costs FILE... (the cost export is the source of billed money)');
-  if (o.payments?.length || o.statement?.length) {
-    throw new UsageError('--payments/--statement: reconciliation is not part of this build yet (see README, "Status")');
+  if (job === 'report' && !o.costs?.length) throw new UsageError('report needs --costs FILE... (the cost export is the source of billed money)');
+  if (job === 'match' && (!o.payments?.length || !o.statement?.length)) throw new UsageError('match needs --payments FILE... and --statement FILE...');
+  if (job === 'ledger' && !o.payments?.length) throw new UsageError('ledger needs --payments FILE... (and --costs FILE... for the usage drawn down)');
+  let closingBalance: Decimal | undefined;
+  if (o.closingBalance !== undefined) {
+    const d = Decimal.parse(o.closingBalance);
+    if (d === null) throw new UsageError(`--closing-balance: expected a decimal amount such as 123.45, got "${o.closingBalance}"`);
+    closingBalance = d;
   }
   const config = await loadConfig(o.config, o.tz);
+  if (o.homeCurrency) {
+    if (!/^[A-Za-z]{3}$/.test(o.homeCurrency)) throw new UsageError(`--home-currency: expected a 3-letter code such as CNY, got "${o.homeCurrency}"`);
+    config.homeCurrency = o.homeCurrency.toUpperCase();
+  }
+  const overrides = await loadOverrides(o.overrides, defaults.cwd);
   const progress = stderrProgress();
   const result = await runReport({
-    usage: o.usage ?? [],
-    costs: o.costs,
+    usage: job === 'report' ? (o.usage ?? []) : [],
+    costs: job === 'match' ? [] : (o.costs ?? []),
+    payments: o.payments ?? [],
+    statements: job === 'ledger' ? [] : (o.statement ?? []),
     config,
     period: { month: o.period, since: o.since, until: o.until },
     strict: !!o.strict,
     splitDays: !!o.splitDays,
+    overrides,
+    closingBalance,
+    want: job === 'report' ? undefined : { attribution: false, reconciliation: job === 'match', ledger: job === 'ledger' },
     cwd: defaults.cwd,
     onProgress: progress.onProgress,
     onNotice: (m) => process.stderr.write(`notice: ${m}\n`),
   }).finally(() => progress.stop());
-  const out = resolve(defaults.cwd, o.out ?? join(defaults.outDir ?? 'reports', `${result.period.label}.xlsx`));
+  const suffix = job === 'report' ? '' : `-${job}`;
+  const out = resolve(defaults.cwd, o.out ?? join('reports', `${result.period.label}${suffix}.xlsx`));
+  const outs = [out];
   await writeReportWorkbook(result, out);
   if (o.csv) await writeReportCsv(result, resolve(defaults.cwd, o.csv));
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ ...reportToJson(result), workbook: out }, null, 2)}\n`);
-    printReportSummary(result, out, process.stderr);
-  } else printReportSummary(result, out, process.stdout);
+    process.stdout.write(`${JSON.stringify({ ...reportToJson(result), workbooks: outs }, null, 2)}\n`);
+    printReportSummary(result, outs, process.stderr);
+  } else printReportSummary(result, outs, process.stdout);
   return failExit(result.exceptions, o.failOn);
 }
 
@@ -146,18 +205,29 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  addPeriodOptions(
-    addCommonOptions(
-      program
-        .command('report')
-        .description('attribute billed spend by project, key, model, user and local day; write the workbook')
-        .option('--usage <files...>', 'usage exports (files, directories, globs)', collect)
-        .option('--costs <files...>', 'cost exports (files, directories, globs)', collect)
-        .option('--payments <files...>', 'payment history (not yet in this build)')
-        .option('--statement <files...>', 'card statements (not yet in this build)')
-        .option('--out <file>', 'workbook path (default reports/<period>.xlsx)'),
-    ),
-  ).action(async (o) => setExit(await runReportCommand(o, { cwd: process.cwd() })));
+  const inputs = (cmd: Command, which: ('usage' | 'costs' | 'payments' | 'statement')[]) => {
+    if (which.includes('usage')) cmd.option('--usage <files...>', 'usage exports (files, directories, globs)', collect);
+    if (which.includes('costs')) cmd.option('--costs <files...>', 'cost exports (files, directories, globs)', collect);
+    if (which.includes('payments')) cmd.option('--payments <files...>', 'payment history CSV (see `spendrecon init`)', collect);
+    if (which.includes('statement')) cmd.option('--statement <files...>', 'card or bank statements (any built-in or configured profile)', collect);
+    return cmd;
+  };
+  const jobOptions = (cmd: Command) =>
+    addPeriodOptions(addCommonOptions(cmd))
+      .option('--overrides <file>', 'reviewer decisions: pairs to force or forbid (JSON)')
+      .option('--closing-balance <amount>', 'the balance the dashboard shows, checked against the ledger')
+      .option('--home-currency <code>', 'home currency of the reimbursement workbook (overrides the config)')
+      .option('--out <file>', 'workbook path (default reports/<period>[-match|-ledger].xlsx)');
+
+  jobOptions(inputs(program.command('report').description('the whole job: attribution, reconciliation and ledger, as far as the inputs allow'), ['usage', 'costs', 'payments', 'statement'])).action(
+    async (o: JobOptions) => setExit(await runJobCommand('report', o, { cwd: process.cwd() })),
+  );
+  jobOptions(inputs(program.command('match').description('reconciliation only: payments ↔ card statement lines'), ['payments', 'statement'])).action(async (o: JobOptions) =>
+    setExit(await runJobCommand('match', o, { cwd: process.cwd() })),
+  );
+  jobOptions(inputs(program.command('ledger').description('credit balance roll-forward only: payments in, billed usage out'), ['payments', 'costs'])).action(async (o: JobOptions) =>
+    setExit(await runJobCommand('ledger', o, { cwd: process.cwd() })),
+  );
 
   addCommonOptions(program.command('inspect').description('what each file was detected as and why, its mapping, first rows and problems').argument('<files...>'))
     .action(async (files: string[], o: CommonOptions) => {
@@ -171,37 +241,48 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('init')
-    .description('write a config template (spendrecon.config.json) into the current directory')
+    .description('write templates into the current directory: spendrecon.config.json and payments.csv')
     .option('--force', 'overwrite existing files')
     .action(async (o: { force?: boolean }) => {
-      const target = resolve('spendrecon.config.json');
-      if (!o.force) {
-        const exists = await access(target).then(
+      const files: [string, string][] = [
+        ['spendrecon.config.json', `${JSON.stringify(CONFIG_TEMPLATE, null, 2)}\n`],
+        ['payments.csv', PAYMENTS_TEMPLATE_CSV],
+      ];
+      for (const [name] of files) {
+        const exists = await access(resolve(name)).then(
           () => true,
           () => false,
         );
-        if (exists) throw new UsageError(`${target} exists; use --force to overwrite`);
+        if (exists && !o.force) throw new UsageError(`${resolve(name)} exists; use --force to overwrite`);
       }
-      await writeFile(target, `${JSON.stringify(CONFIG_TEMPLATE, null, 2)}\n`);
-      process.stdout.write(`wrote ${target}\n`);
+      for (const [name, text] of files) {
+        await writeFile(resolve(name), text);
+        process.stdout.write(`wrote ${resolve(name)}\n`);
+      }
       setExit(0);
     });
 
-  addCommonOptions(program.command('demo').description('the whole job on the bundled fixtures; the workbook lands in reports/').option('--out <file>', 'workbook path (default reports/2026-10.xlsx)')).action(async (o: CommonOptions) => {
-    const fx = join(PACKAGE_ROOT, 'fixtures');
-    setExit(
-      await runReportCommand(
-        {
-          ...o,
-          config: o.config ?? join(fx, 'spendrecon.config.json'),
-          usage: [join(fx, 'openai', '*.csv'), join(fx, 'openai', 'api')],
-          costs: [join(fx, 'openai', '*.csv'), join(fx, 'openai', 'api')],
-          period: '2026-10',
-        },
-        { cwd: process.cwd() },
-      ),
-    );
-  });
+  addCommonOptions(program.command('demo').description('the whole job on the bundled fixtures; the workbooks land in reports/').option('--out <file>', 'workbook path (default reports/2026-10.xlsx)')).action(
+    async (o: JobOptions) => {
+      const fx = join(PACKAGE_ROOT, 'fixtures');
+      const exports = [join(fx, 'openai', '*.csv'), join(fx, 'openai', 'api')];
+      setExit(
+        await runJobCommand(
+          'report',
+          {
+            ...o,
+            config: o.config ?? join(fx, 'spendrecon.config.json'),
+            usage: exports,
+            costs: exports,
+            payments: [join(fx, 'demo', 'payments_2026-10.csv')],
+            statement: [join(fx, 'demo', 'us-card-2026-10.csv'), join(fx, 'demo', 'cmb-credit-card-2026-10.csv')],
+            period: '2026-10',
+          },
+          { cwd: process.cwd() },
+        ),
+      );
+    },
+  );
   return program;
 }
 

@@ -84,10 +84,20 @@ export const configSchema = z
       })
       .default({ tolerancePercent: Decimal.from('10'), toleranceAbsolute: Decimal.from('0.05') }),
     prices: z.array(priceEntrySchema).default([]),
+    /** The prepaid balance at the start of `date` (SPEC §4.4); it never expires unless `expiresOn` is given. */
     openingBalance: z
       .object({
         amount: decimalText,
         date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'),
+        organization: z.string().optional(),
+        expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+      })
+      .optional(),
+    /** The balance the provider's dashboard shows, checked against the ledger's closing balance. */
+    closingBalance: z
+      .object({
+        amount: decimalText,
+        date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
         organization: z.string().optional(),
       })
       .optional(),

@@ -3,18 +3,23 @@
  *   files → sources (detect, decode, parse, validate) → records → engine → results.
  * Reports are written by report/ from the results; the CLI only parses flags and prints.
  */
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
+import { buildCreditLedger, type LedgerResult } from './engine/ledger.js';
+import { matchPaymentsToCardLines, parseMatchingConfig, type MatchOptions, type MatchOverrides, type MatchResult } from './engine/matching.js';
+import { paymentsReader } from './sources/payments.js';
+import { makeStatementReader, type StatementDetection } from './sources/statement.js';
+import { resolveProfiles, StatementProfileError } from './sources/statement-profile.js';
 import { attributeSpend, type AttributedRow, type CrossCheckRow } from './engine/attribution.js';
 import { costTracker, usageTracker, type DuplicateTracker } from './engine/dedupe.js';
 import { PriceTable, BUILTIN_PRICE_TABLE_VERSION } from './engine/prices.js';
 import { summarise, type Summaries } from './engine/summaries.js';
 import { resolveOverlappingWidths, UsageAggregator, widthLabel } from './engine/usage.js';
 import { Decimal } from './money.js';
-import type { CostRecord, Exception, InputFileReport, InputIssue, Provenance, UsageRecord } from './model.js';
+import type { CardLine, CostRecord, Detection, Exception, InputFileReport, InputIssue, PaymentRecord, Provenance, UsageRecord } from './model.js';
 import type { InputKind, OpenedInput, ReadBatch } from './sources/contract.js';
 import { sha256File } from './sources/csv.js';
 import { displayPath, expandInputs, exportReaders, InputError, openInput, recognise, type AnyReader, type FoundFile } from './sources/index.js';
-import { BUCKET_PLACEMENT_RULE, SPLIT_DAYS_RULE, makePeriod, monthPeriod, placeOnLocalDate, type Period } from './time.js';
+import { addDays, BUCKET_PLACEMENT_RULE, SPLIT_DAYS_RULE, localDateOf, makePeriod, monthPeriod, placeOnLocalDate, type Period } from './time.js';
 
 export interface PeriodRequest {
   month?: string;
@@ -25,11 +30,19 @@ export interface PeriodRequest {
 export interface ReportRequest {
   usage: string[];
   costs: string[];
+  payments?: string[];
+  statements?: string[];
   config: Config;
   period: PeriodRequest;
   strict: boolean;
   /** SPEC §3 --split-days. */
   splitDays?: boolean;
+  /** Reviewer decisions for matching (--overrides). */
+  overrides?: MatchOverrides;
+  /** The balance the dashboard shows, for the ledger's closing check (--closing-balance). */
+  closingBalance?: Decimal;
+  /** Which sections to compute; default: every one its inputs allow. */
+  want?: { attribution?: boolean; reconciliation?: boolean; ledger?: boolean };
   cwd?: string;
   /** Progress for long inputs: called per batch. */
   onProgress?: Progress;
@@ -50,17 +63,31 @@ export interface ReportTotals {
   rejectedAmount: Decimal;
 }
 
+/** Attribution of billed spend (SPEC §4.1, §4.2): present when cost exports were given. */
+export interface AttributionSection {
+  attributed: AttributedRow[];
+  crossCheck: CrossCheckRow[];
+  summaries: Summaries;
+}
+
 export interface ReportResult {
   period: Period;
   placementRule: string;
   priceTableVersion: string;
+  /** Currency of the cost export (billed money); USD when there is none. */
   currency: string;
+  homeCurrency: string;
   inputs: InputFileReport[];
   issues: InputIssue[];
   exceptions: Exception[];
-  attributed: AttributedRow[];
-  crossCheck: CrossCheckRow[];
-  summaries: Summaries;
+  attribution: AttributionSection | null;
+  /** Payments ↔ card lines (SPEC §4.3): present when both were given. */
+  reconciliation: MatchResult | null;
+  /** Credit ledger (SPEC §4.4): present when payments were given with cost exports. */
+  ledger: LedgerResult | null;
+  /** Payments and card lines as read (the reimbursement workbook needs them). */
+  payments: PaymentRecord[];
+  cardLines: CardLine[];
   totals: ReportTotals;
 }
 
@@ -75,6 +102,7 @@ interface OpenedFile {
   display: string;
   input: OpenedInput;
   reader: AnyReader;
+  detection: Detection;
   report: InputFileReport;
 }
 
@@ -148,7 +176,7 @@ export async function openInputs(
       report.notes.push(note);
       notice(`${display}: ${note}`);
     }
-    out.push({ found, display, input, reader: rec.reader, report });
+    out.push({ found, display, input, reader: rec.reader, detection: rec.detection, report });
   }
   return out;
 }
@@ -156,12 +184,11 @@ export async function openInputs(
 /** Streams a file through its reader, handing records on and keeping the file's accounts. */
 export async function readRecords<R>(
   f: OpenedFile,
-  ctx: { timezone: string; strict: boolean; onProgress?: Progress; bytesBefore?: number; bytesTotal?: number },
+  ctx: { timezone: string; strict: boolean; onProgress?: Progress; bytesBefore?: number; bytesTotal?: number; statementPeriod?: Period | null },
   issues: InputIssue[],
   onRecord: (r: R) => void,
 ): Promise<void> {
-  const detection = f.reader.detect(f.input)!;
-  const source = f.reader.read(f.input, detection, { timezone: ctx.timezone, displayPath: f.display }) as AsyncIterable<ReadBatch<R>>;
+  const source = f.reader.read(f.input, f.detection, { timezone: ctx.timezone, displayPath: f.display, statementPeriod: ctx.statementPeriod ? { from: ctx.statementPeriod.from, to: ctx.statementPeriod.to } : null }) as AsyncIterable<ReadBatch<R>>;
   for await (const batch of source) {
     f.report.rowsRead += batch.rows;
     f.report.emptyBuckets += batch.skipped;
@@ -191,7 +218,7 @@ export async function readRecords<R>(
   }
 }
 
-function resolvePeriod(req: PeriodRequest, tz: string, costs: CostRecord[], usageDays: string[]): Period {
+function resolvePeriod(req: PeriodRequest, tz: string, costs: CostRecord[], usageDays: string[], otherDates: string[] = []): Period {
   if (req.month) {
     if (req.since || req.until) throw new InputError('--period cannot be combined with --since/--until');
     return monthPeriod(req.month, tz);
@@ -202,7 +229,8 @@ function resolvePeriod(req: PeriodRequest, tz: string, costs: CostRecord[], usag
     // default: the local dates the data covers
     const dates = costs.map((c) => placeOnLocalDate(c.start, c.end, tz));
     for (const d of usageDays) dates.push(placeOnLocalDate(Date.parse(`${d}T00:00:00Z`) / 1000, Date.parse(`${d}T00:00:00Z`) / 1000 + 86400, tz));
-    if (dates.length === 0) throw new InputError('no usage or cost rows were read, so there is no period to report (give --period YYYY-MM)');
+    if (dates.length === 0) dates.push(...otherDates);
+    if (dates.length === 0) throw new InputError('no rows were read, so there is no period to report (give --period YYYY-MM)');
     dates.sort();
     from ??= dates[0]!;
     to ??= dates[dates.length - 1]!;
@@ -241,22 +269,45 @@ function bucketInPeriod(start: number, end: number, period: Period, splitDays: b
   return local >= period.from && local <= period.to;
 }
 
-/** The attribution job (SPEC §4.1, §4.2): usage and cost exports → attributed tables. */
+/**
+ * The whole job: every input recognised by its content, read once, then the sections its
+ * inputs allow — attribution (costs, usage), reconciliation (payments, statements), credit
+ * ledger (payments, costs).
+ */
 export async function runReport(req: ReportRequest): Promise<ReportResult> {
   const cwd = req.cwd ?? process.cwd();
   const tz = req.config.timezone;
   const notice = req.onNotice ?? (() => {});
   const ignored: InputFileReport[] = [];
-  const files = await openInputs([...req.usage, ...req.costs], ['usage', 'costs'], exportReaders, cwd, ignored, notice);
-  const usageFiles = files.filter((f) => f.reader.kind === 'usage');
-  const costFiles = files.filter((f) => f.reader.kind === 'costs');
-  if (costFiles.length === 0) throw new InputError('no cost export among the inputs: the cost export is the source of billed money (give --costs FILE)');
+  const explicitPeriod = req.period.month || (req.period.since && req.period.until) ? resolvePeriod(req.period, tz, [], []) : null;
+  const statementReader = makeStatementReader(statementProfiles(req.config), { period: explicitPeriod ? { from: explicitPeriod.from, to: explicitPeriod.to } : null });
+  const readers: AnyReader[] = [...exportReaders, paymentsReader, statementReader];
+  const patterns = [...req.usage, ...req.costs, ...(req.payments ?? []), ...(req.statements ?? [])];
+  const wantedKinds: InputKind[] = ['usage', 'costs', 'payments', 'statement'];
+  const files = await openInputs(patterns, wantedKinds, readers, cwd, ignored, notice);
+  const ofKind = (k: InputKind) => files.filter((f) => f.reader.kind === k);
+  const usageFiles = ofKind('usage');
+  const costFiles = ofKind('costs');
+  const paymentFiles = ofKind('payments');
+  const statementFiles = ofKind('statement');
+  const want = {
+    attribution: req.want?.attribution ?? true,
+    reconciliation: req.want?.reconciliation ?? true,
+    ledger: req.want?.ledger ?? true,
+  };
+  if (want.attribution && (req.want?.attribution || req.costs.length) && costFiles.length === 0) {
+    throw new InputError('no cost export among the inputs: the cost export is the source of billed money (give --costs FILE)');
+  }
+  if (req.want?.reconciliation && (paymentFiles.length === 0 || statementFiles.length === 0)) {
+    throw new InputError(`matching needs both a payment history and a card statement; found ${paymentFiles.length} payment file(s) and ${statementFiles.length} statement(s)`);
+  }
+  if (req.want?.ledger && paymentFiles.length === 0) throw new InputError('the ledger needs a payment history (give --payments FILE)');
 
   const issues: InputIssue[] = [];
   const bytesTotal = files.reduce((s, f) => s + f.report.bytes, 0);
   let bytesBefore = 0;
   const ctxFor = (f: OpenedFile) => {
-    const c = { timezone: tz, strict: req.strict, onProgress: req.onProgress, bytesBefore, bytesTotal };
+    const c = { timezone: tz, strict: req.strict, onProgress: req.onProgress, bytesBefore, bytesTotal, statementPeriod: explicitPeriod };
     bytesBefore += f.report.bytes;
     return c;
   };
@@ -279,7 +330,6 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   // usage: folded into groups as it streams; identical repeats across files counted once
   const usageAgg = new UsageAggregator();
   const usageDupes = usageFiles.length > 1 ? usageTracker() : null;
-  const explicitPeriod = req.period.month || (req.period.since && req.period.until) ? resolvePeriod(req.period, tz, [], []) : null;
   const dayKept = new Map<number, boolean>();
   const split = !!req.splitDays;
   for (const f of usageFiles) {
@@ -303,70 +353,137 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     });
   }
 
+  // payments and statements: small; duplicates across files are the matching engine's to judge
+  const payments: { rec: PaymentRecord; file: OpenedFile }[] = [];
+  for (const f of paymentFiles) await readRecords<PaymentRecord>(f, ctxFor(f), issues, (r) => payments.push({ rec: r, file: f }));
+  const cardLines: CardLine[] = [];
+  for (const f of statementFiles) {
+    await readRecords<CardLine>(f, ctxFor(f), issues, (r) => {
+      f.report.rowsUsed++;
+      cardLines.push(r);
+    });
+    const d = f.detection as StatementDetection;
+    f.report.encoding = d.encoding ?? f.report.encoding;
+    f.report.label = `${f.report.label}: profile ${d.profile}`;
+  }
+
   const prices = PriceTable.load(req.config.prices);
   const allGroups = usageAgg.finish(prices);
-  const period = explicitPeriod ?? resolvePeriod(req.period, tz, costs.map((c) => c.rec), [...new Set(allGroups.map((g) => g.utcDay))]);
+  const period =
+    explicitPeriod ??
+    resolvePeriod(
+      req.period,
+      tz,
+      costs.map((c) => c.rec),
+      [...new Set(allGroups.map((g) => g.utcDay))],
+      [...payments.map((p) => localDateOf(p.rec.paidAt, tz)), ...cardLines.map((l) => l.transactionDate)],
+    );
 
   // one currency per report: the cost export's; rows in another are rejected, not converted
   const currencyCount = new Map<string, number>();
   for (const { rec } of costs) currencyCount.set(rec.currency, (currencyCount.get(rec.currency) ?? 0) + 1);
   const currency = [...currencyCount.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'USD';
 
-  const inPeriodCosts: CostRecord[] = [];
-  for (const { rec, file } of costs) {
-    if (!bucketInPeriod(rec.start, rec.end, period, split)) {
-      file.report.outOfPeriod++;
-      continue;
-    }
-    if (rec.currency !== currency) {
-      file.report.rowsRejected++;
-      file.report.rejectedAmount = file.report.rejectedAmount.plus(rec.amount);
-      issues.push({ severity: 'error', file: rec.src.file, line: rec.src.line, column: 'amount_currency', message: `expected ${currency} like the rest of the cost export, found ${rec.currency}; the row is left out (no exchange rate is applied to billed cost)`, amount: rec.amount, currency: rec.currency, rejected: true });
-      continue;
-    }
-    file.report.rowsUsed++;
-    inPeriodCosts.push(rec);
-  }
-
-  const periodGroups = allGroups.filter((g) => {
-    const t = Date.parse(`${g.utcDay}T00:00:00Z`) / 1000;
-    return bucketInPeriod(t, t + 86400, period, split);
-  });
-  const { kept, dropped } = resolveOverlappingWidths(periodGroups);
   const exceptions: Exception[] = [];
-  for (const d of dropped) {
-    exceptions.push({
-      severity: 'info',
-      class: 'usage_granularity_overlap',
-      subject: d.utcDay,
-      amount: null,
-      currency: null,
-      message: `Usage for UTC day ${d.utcDay} is in the inputs at ${widthLabel(d.width)} and at ${widthLabel(d.keptWidth)} buckets; the ${widthLabel(d.keptWidth)} rows are used and ${d.rows} ${widthLabel(d.width)} row(s) inside them are set aside so usage is not counted twice.`,
-      nextStep: 'Nothing to do; export one bucket width per period to avoid the overlap.',
-      refs: [],
+  let attribution: AttributionSection | null = null;
+  let costExport = Decimal.ZERO;
+  let splitOutside = Decimal.ZERO;
+  if (want.attribution && costFiles.length) {
+    const inPeriodCosts: CostRecord[] = [];
+    for (const { rec, file } of costs) {
+      if (!bucketInPeriod(rec.start, rec.end, period, split)) {
+        file.report.outOfPeriod++;
+        continue;
+      }
+      if (rec.currency !== currency) {
+        file.report.rowsRejected++;
+        file.report.rejectedAmount = file.report.rejectedAmount.plus(rec.amount);
+        issues.push({ severity: 'error', file: rec.src.file, line: rec.src.line, column: 'amount_currency', message: `expected ${currency} like the rest of the cost export, found ${rec.currency}; the row is left out (no exchange rate is applied to billed cost)`, amount: rec.amount, currency: rec.currency, rejected: true });
+        continue;
+      }
+      file.report.rowsUsed++;
+      inPeriodCosts.push(rec);
+    }
+    const periodGroups = allGroups.filter((g) => {
+      const t = Date.parse(`${g.utcDay}T00:00:00Z`) / 1000;
+      return bucketInPeriod(t, t + 86400, period, split);
     });
+    const { kept, dropped } = resolveOverlappingWidths(periodGroups);
+    for (const d of dropped) exceptions.push(granularityException(d));
+    const result = attributeSpend({
+      costs: inPeriodCosts,
+      usage: kept,
+      timezone: tz,
+      currency,
+      tolerancePercent: req.config.crosscheck.tolerancePercent,
+      toleranceAbsolute: req.config.crosscheck.toleranceAbsolute,
+      splitDays: split,
+    });
+    exceptions.push(...result.exceptions);
+    // --split-days: parts of boundary buckets that land on local days outside the period are cut off
+    const attributed = split
+      ? result.rows.filter((r) => {
+          const inside = r.localDate >= period.from && r.localDate <= period.to;
+          if (!inside) splitOutside = splitOutside.plus(r.amount);
+          return inside;
+        })
+      : result.rows;
+    costExport = inPeriodCosts.reduce((s, c) => s.plus(c.amount), Decimal.ZERO).minus(splitOutside);
+    attribution = { attributed, crossCheck: result.crossCheck, summaries: summarise(attributed, result.crossCheck, req.config, period) };
   }
 
-  const attribution = attributeSpend({
-    costs: inPeriodCosts,
-    usage: kept,
-    timezone: tz,
-    currency,
-    tolerancePercent: req.config.crosscheck.tolerancePercent,
-    toleranceAbsolute: req.config.crosscheck.toleranceAbsolute,
-    splitDays: split,
-  });
-  exceptions.push(...attribution.exceptions);
-  // --split-days: parts of boundary buckets that land on local days outside the period are cut off
-  let splitOutside = Decimal.ZERO;
-  const attributed = split
-    ? attribution.rows.filter((r) => {
-        const inside = r.localDate >= period.from && r.localDate <= period.to;
-        if (!inside) splitOutside = splitOutside.plus(r.amount);
-        return inside;
-      })
-    : attribution.rows;
-  const summaries = summarise(attributed, attribution.crossCheck, req.config, period);
+  let reconciliation: MatchResult | null = null;
+  if (want.reconciliation && paymentFiles.length && statementFiles.length) {
+    const options = matchOptions(req.config);
+    // payments just outside the period may explain a card line inside it (posting lag)
+    const from = addDays(period.from, -options.windowDaysAfter);
+    const to = addDays(period.to, options.windowDaysBefore);
+    const near = payments.filter(({ rec }) => {
+      const d = localDateOf(rec.paidAt, tz);
+      return d >= from && d <= to;
+    });
+    reconciliation = matchPaymentsToCardLines(
+      near.map((p) => p.rec),
+      cardLines,
+      options,
+      req.overrides,
+    );
+    // a payment outside the period that explains nothing in it is not this period's business
+    reconciliation = dropOutsidePayments(reconciliation, period, tz);
+    exceptions.push(...reconciliation.exceptions);
+    for (const p of payments) if (localDateOf(p.rec.paidAt, tz) >= period.from && localDateOf(p.rec.paidAt, tz) <= period.to) p.file.report.rowsUsed++;
+  }
+
+  let ledger: LedgerResult | null = null;
+  if (want.ledger && paymentFiles.length && (costFiles.length || req.want?.ledger)) {
+    const usage = new Map<string, { organization: string | null; date: string; amount: Decimal; refs: Provenance[] }>();
+    for (const { rec } of costs) {
+      if (rec.currency !== currency) continue;
+      const date = placeOnLocalDate(rec.start, rec.end, tz);
+      const k = `${rec.organizationId ?? ''}|${date}`;
+      const u = usage.get(k) ?? { organization: rec.organizationId, date, amount: Decimal.ZERO, refs: [] };
+      u.amount = u.amount.plus(rec.amount);
+      usage.set(k, u);
+    }
+    ledger = buildCreditLedger({
+      timezone: tz,
+      period,
+      currency,
+      openingBalance: req.config.openingBalance
+        ? { amount: req.config.openingBalance.amount, date: req.config.openingBalance.date, organization: req.config.openingBalance.organization, expiresOn: req.config.openingBalance.expiresOn }
+        : undefined,
+      payments: payments.map((p) => p.rec),
+      usage: [...usage.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)),
+      autoRechargeMonthlyLimit: req.config.autoRechargeMonthlyLimit,
+      closingBalanceReported: req.closingBalance
+        ? { amount: req.closingBalance, date: period.to }
+        : req.config.closingBalance
+          ? { amount: req.config.closingBalance.amount, date: req.config.closingBalance.date ?? period.to, organization: req.config.closingBalance.organization }
+          : undefined,
+      defaultOrganization: req.config.organizations.length === 1 ? req.config.organizations[0] : undefined,
+    });
+    exceptions.push(...ledger.exceptions);
+  }
 
   const inputs = [...files.map((f) => f.report), ...ignored].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const r of inputs) if (r.duplicates) exceptions.push(duplicatesException(r));
@@ -374,18 +491,71 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
 
   const rejectedRows = inputs.reduce((s, r) => s + r.rowsRejected, 0);
   const rejectedAmount = inputs.reduce((s, r) => s.plus(r.rejectedAmount), Decimal.ZERO);
+  const summaries = attribution?.summaries;
   return {
     period,
-    placementRule: req.splitDays ? `${BUCKET_PLACEMENT_RULE} ${SPLIT_DAYS_RULE}` : BUCKET_PLACEMENT_RULE,
+    placementRule: split ? `${BUCKET_PLACEMENT_RULE} ${SPLIT_DAYS_RULE}` : BUCKET_PLACEMENT_RULE,
     priceTableVersion: BUILTIN_PRICE_TABLE_VERSION,
     currency,
+    homeCurrency: req.config.homeCurrency,
     inputs,
     issues,
     exceptions: sortExceptions(exceptions),
-    attributed,
-    crossCheck: attribution.crossCheck,
-    summaries,
-    totals: { costExport: inPeriodCosts.reduce((s, c) => s.plus(c.amount), Decimal.ZERO).minus(splitOutside), splitOutside, billed: summaries.billed, currency, unallocated: summaries.unallocated, rejectedRows, rejectedAmount },
+    attribution,
+    reconciliation,
+    ledger,
+    payments: payments.map((p) => p.rec),
+    cardLines,
+    totals: {
+      costExport,
+      splitOutside,
+      billed: summaries?.billed ?? Decimal.ZERO,
+      currency,
+      unallocated: summaries?.unallocated ?? Decimal.ZERO,
+      rejectedRows,
+      rejectedAmount,
+    },
+  };
+}
+
+function matchOptions(config: Config): MatchOptions {
+  const parsed = parseMatchingConfig(config.matching, config.timezone);
+  if (!parsed.ok) throw new ConfigError(`config is not valid:\n  ${parsed.errors.join('\n  ')}`);
+  return parsed.options;
+}
+
+function statementProfiles(config: Config) {
+  try {
+    return resolveProfiles(config.statementProfiles, 'statementProfiles');
+  } catch (e) {
+    if (e instanceof StatementProfileError) throw new ConfigError(`config is not valid:\n  ${e.problems.map((p) => `${p.path}: ${p.message}`).join('\n  ')}`);
+    throw e;
+  }
+}
+
+/** Payments outside the period stay only where they explain a card line. */
+function dropOutsidePayments(r: MatchResult, period: Period, tz: string): MatchResult {
+  void tz;
+  const keep = r.classifications.filter((c) => c.side === 'card' || (c.date >= period.from && c.date <= period.to) || c.counterparts.some((x) => x.side === 'card'));
+  if (keep.length === r.classifications.length) return r;
+  const dropped = new Set(r.classifications.filter((c) => !keep.includes(c)).map((c) => `${c.src.file}:${c.src.line}`));
+  return {
+    ...r,
+    classifications: keep,
+    exceptions: r.exceptions.filter((e) => !e.refs.some((ref) => dropped.has(`${ref.file}:${ref.line}`))),
+  };
+}
+
+function granularityException(d: { utcDay: string; width: number; keptWidth: number; rows: number }): Exception {
+  return {
+    severity: 'info',
+    class: 'usage_granularity_overlap',
+    subject: d.utcDay,
+    amount: null,
+    currency: null,
+    message: `Usage for UTC day ${d.utcDay} is in the inputs at ${widthLabel(d.width)} and at ${widthLabel(d.keptWidth)} buckets; the ${widthLabel(d.keptWidth)} rows are used and ${d.rows} ${widthLabel(d.width)} row(s) inside them are set aside so usage is not counted twice.`,
+    nextStep: 'Nothing to do; export one bucket width per period to avoid the overlap.',
+    refs: [],
   };
 }
 

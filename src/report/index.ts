@@ -1,6 +1,6 @@
 /**
- * The reconciliation workbook (SPEC §5.1): sheets in the documented order, those a command
- * did not compute left out.
+ * The reconciliation workbook (SPEC §5.1): sheets in the documented order, those a run did
+ * not compute left out.
  */
 import type { ReportResult } from '../pipeline.js';
 import { BY_KEY, writeByKey } from './sheets/by-key.js';
@@ -10,34 +10,43 @@ import { BY_USER, writeByUser } from './sheets/by-user.js';
 import { DAILY, writeDaily } from './sheets/daily.js';
 import { EXCEPTIONS, writeExceptions } from './sheets/exceptions.js';
 import { INPUTS, writeInputs } from './sheets/inputs.js';
-import { SUMMARY, writeSummary } from './sheets/summary.js';
+import { RECONCILIATION, writeReconciliation } from './sheets/reconciliation.js';
+import { SUMMARY, writeSummary, type SummaryRefs } from './sheets/summary.js';
 import { USAGE_VS_COST, writeUsageVsCost } from './sheets/usage-vs-cost.js';
 import { addSheet, newWorkbook, saveWorkbook, workbookBytes } from './workbook.js';
 
 export function buildReportWorkbook(result: ReportResult) {
   const wb = newWorkbook();
   const cur = result.currency;
-  // sheets are created in order first, filled after, so Summary can refer to the others
+  // sheets are created in order first and filled after, so Summary can refer to the others
   const summary = addSheet(wb, SUMMARY, false);
+  const refs: SummaryRefs = {};
   const exceptions = addSheet(wb, EXCEPTIONS);
-  const byProject = addSheet(wb, BY_PROJECT);
-  const byModel = addSheet(wb, BY_MODEL);
-  const byKey = addSheet(wb, BY_KEY);
-  const byUser = addSheet(wb, BY_USER);
-  const daily = addSheet(wb, DAILY);
-  const usageVsCost = addSheet(wb, USAGE_VS_COST);
+  const rec = result.reconciliation ? addSheet(wb, RECONCILIATION) : null;
+  const a = result.attribution;
+  const sheets = a
+    ? {
+        byProject: addSheet(wb, BY_PROJECT),
+        byModel: addSheet(wb, BY_MODEL),
+        byKey: addSheet(wb, BY_KEY),
+        byUser: addSheet(wb, BY_USER),
+        daily: addSheet(wb, DAILY),
+        usageVsCost: addSheet(wb, USAGE_VS_COST),
+      }
+    : null;
   const inputs = addSheet(wb, INPUTS);
-  const refs = {
-    [EXCEPTIONS]: writeExceptions(exceptions, result.exceptions, cur),
-    [BY_PROJECT]: writeByProject(byProject, result.summaries.byProject, cur),
-    [BY_MODEL]: writeByModel(byModel, result.summaries.byModel, cur),
-    [BY_KEY]: writeByKey(byKey, result.summaries.byKey, cur),
-    [BY_USER]: writeByUser(byUser, result.summaries.byUser, cur),
-    [DAILY]: writeDaily(daily, result.summaries.daily, cur, result.period.timezone),
-    [USAGE_VS_COST]: writeUsageVsCost(usageVsCost, result.crossCheck, cur),
-    [INPUTS]: writeInputs(inputs, result.inputs, cur),
-  };
-  writeSummary(summary, result, refs, { byProject: BY_PROJECT, byModel: BY_MODEL, byKey: BY_KEY, byUser: BY_USER, daily: DAILY, inputs: INPUTS, exceptions: EXCEPTIONS });
+  refs[EXCEPTIONS] = writeExceptions(exceptions, result.exceptions, cur);
+  if (rec && result.reconciliation) refs[RECONCILIATION] = writeReconciliation(rec, result.reconciliation, cur);
+  if (a && sheets) {
+    refs[BY_PROJECT] = writeByProject(sheets.byProject, a.summaries.byProject, cur);
+    refs[BY_MODEL] = writeByModel(sheets.byModel, a.summaries.byModel, cur);
+    refs[BY_KEY] = writeByKey(sheets.byKey, a.summaries.byKey, cur);
+    refs[BY_USER] = writeByUser(sheets.byUser, a.summaries.byUser, cur);
+    refs[DAILY] = writeDaily(sheets.daily, a.summaries.daily, cur, result.period.timezone);
+    refs[USAGE_VS_COST] = writeUsageVsCost(sheets.usageVsCost, a.crossCheck, cur);
+  }
+  refs[INPUTS] = writeInputs(inputs, result.inputs, cur);
+  writeSummary(summary, result, refs);
   return wb;
 }
 

@@ -6,13 +6,13 @@ import { Decimal } from '../money.js';
 import type { ReportResult } from '../pipeline.js';
 import { isoUtc } from '../time.js';
 import { redactSecrets } from './cells.js';
+import { ledgerToJson } from '../engine/ledger.js';
+import { reconciliationRows } from '../engine/matching.js';
 
 const money = (d: Decimal | null) => (d === null ? null : d.toString());
 
 export function reportToJson(r: ReportResult): Record<string, unknown> {
-  const daily = new Map<string, Decimal>();
-  for (const d of r.summaries.daily) daily.set(d.localDate, (daily.get(d.localDate) ?? Decimal.ZERO).plus(d.billed));
-  return {
+  const out: Record<string, unknown> = {
     period: { from: r.period.from, to: r.period.to, timezone: r.period.timezone, utcStart: isoUtc(r.period.utcStart), utcEnd: isoUtc(r.period.utcEnd) },
     totals: {
       billed: money(r.totals.billed),
@@ -23,33 +23,49 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
       costExport: money(r.totals.costExport),
       splitOutside: money(r.totals.splitOutside),
     },
-    byProject: r.summaries.byProject.map((p) => ({ projectId: p.projectId, projectName: p.projectName, billed: money(p.billed), unallocatedToKeys: money(p.unallocatedToKeys), budget: money(p.budget) })),
-    byModel: r.summaries.byModel.map((m) => ({ model: m.model, billed: money(m.billed), listPrice: money(m.listPrice), inputTokens: m.inputTokens, outputTokens: m.outputTokens })),
-    byKey: r.summaries.byKey.map((k) => ({ apiKeyId: k.apiKeyId, projectId: k.projectId, billed: money(k.billed), keyName: k.keyName, basis: k.basis })),
-    byUser: r.summaries.byUser.map((u) => ({ userId: u.userId, projectId: u.projectId, billed: money(u.billed) })),
-    daily: [...daily.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([date, billed]) => ({ date, billed: money(billed) })),
-    dailyByProject: r.summaries.daily.map((d) => ({ date: d.localDate, projectId: d.projectId, billed: money(d.billed) })),
-    usageVsCost: r.crossCheck.map((c) => ({
-      utcDay: c.utcDay,
-      date: c.localDate,
-      projectId: c.projectId,
-      model: c.model,
-      billed: money(c.billed),
-      listPrice: money(c.listPrice),
-      variance: money(c.variance),
-      flagged: c.flagged,
-      cause: c.cause,
-    })),
-    exceptions: r.exceptions.map((e) => ({
-      severity: e.severity,
-      class: e.class,
-      amount: money(e.amount),
-      currency: e.currency,
-      message: redactSecrets(e.message),
-      subject: redactSecrets(e.subject),
-      nextStep: e.nextStep,
-      refs: e.refs,
-    })),
-    inputs: r.inputs.map((i) => ({ ...i, rejectedAmount: money(i.rejectedAmount) })),
   };
+  const a = r.attribution;
+  if (a) {
+    const daily = new Map<string, Decimal>();
+    for (const d of a.summaries.daily) daily.set(d.localDate, (daily.get(d.localDate) ?? Decimal.ZERO).plus(d.billed));
+    Object.assign(out, {
+      byProject: a.summaries.byProject.map((p) => ({ projectId: p.projectId, projectName: p.projectName, billed: money(p.billed), unallocatedToKeys: money(p.unallocatedToKeys), budget: money(p.budget) })),
+      byModel: a.summaries.byModel.map((m) => ({ model: m.model, billed: money(m.billed), listPrice: money(m.listPrice), inputTokens: m.inputTokens, outputTokens: m.outputTokens })),
+      byKey: a.summaries.byKey.map((k) => ({ apiKeyId: k.apiKeyId, projectId: k.projectId, billed: money(k.billed), keyName: k.keyName, basis: k.basis })),
+      byUser: a.summaries.byUser.map((u) => ({ userId: u.userId, projectId: u.projectId, billed: money(u.billed) })),
+      daily: [...daily.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([date, billed]) => ({ date, billed: money(billed) })),
+      dailyByProject: a.summaries.daily.map((d) => ({ date: d.localDate, projectId: d.projectId, billed: money(d.billed) })),
+      usageVsCost: a.crossCheck.map((c) => ({
+        utcDay: c.utcDay,
+        date: c.localDate,
+        projectId: c.projectId,
+        model: c.model,
+        billed: money(c.billed),
+        listPrice: money(c.listPrice),
+        variance: money(c.variance),
+        flagged: c.flagged,
+        cause: c.cause,
+      })),
+    });
+  }
+  if (r.reconciliation) {
+    out.reconciliation = reconciliationRows(r.reconciliation).map((row, i) => {
+      const c = r.reconciliation!.classifications[i]!;
+      return { ...row, date: c.date, reason: redactSecrets(c.reason), counted: c.counted };
+    });
+    out.reconciliationTotals = r.reconciliation.classTotals.map((t) => ({ side: t.side, class: t.class, currency: t.currency, count: t.count, amount: money(t.total) }));
+  }
+  if (r.ledger) out.ledger = ledgerToJson(r.ledger);
+  out.exceptions = r.exceptions.map((e) => ({
+    severity: e.severity,
+    class: e.class,
+    amount: money(e.amount),
+    currency: e.currency,
+    message: redactSecrets(e.message),
+    subject: redactSecrets(e.subject),
+    nextStep: e.nextStep,
+    refs: e.refs,
+  }));
+  out.inputs = r.inputs.map((i) => ({ ...i, rejectedAmount: money(i.rejectedAmount) }));
+  return out;
 }

@@ -34,7 +34,7 @@ describe('spendrecon demo / report', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/billed \(cost export\)\s+404\.79 USD/);
     const wb = await load(join(work, 'reports', '2026-10.xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Exceptions', 'By project', 'By model', 'By key', 'By user', 'Daily', 'Usage vs cost', 'Inputs']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Exceptions', 'Reconciliation', 'By project', 'By model', 'By key', 'By user', 'Daily', 'Usage vs cost', 'Inputs']);
 
     const byProject = wb.getWorksheet('By project')!;
     expect(byProject.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });

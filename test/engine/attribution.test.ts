@@ -197,7 +197,8 @@ describe('the report job on the bundled fixtures', () => {
     });
     // independent figure from the fixture generator: October after dedupe, the first value of the conflicting row kept
     expect(r.totals.costExport.toString()).toBe('404.78682866');
-    for (const t of [r.summaries.byProject, r.summaries.byModel, r.summaries.byKey, r.summaries.byUser, r.summaries.daily]) {
+    const s = r.attribution!.summaries;
+    for (const t of [s.byProject, s.byModel, s.byKey, s.byUser, s.daily]) {
       expect(sum(t.map((x) => x.billed)).eq(r.totals.costExport)).toBe(true);
     }
     expect(r.totals.rejectedRows).toBe(1);

@@ -1,0 +1,89 @@
+import type ExcelJS from 'exceljs';
+import type { LineClassification, MatchResult, ScoreBreakdown, RunnerUp } from '../../engine/matching.js';
+import { writeTable, type WrittenTable } from '../table.js';
+
+export const RECONCILIATION = 'Reconciliation';
+
+/** One row per card line ↔ payment pair; a side met again (many-to-one) repeats its text, not its amount. */
+export interface ReconciliationRow {
+  class: string;
+  card: LineClassification | null;
+  payment: LineClassification | null;
+  paymentClass: string | null;
+  /** False on the second and later rows of a side, so sums count each line once. */
+  cardFirst: boolean;
+  paymentFirst: boolean;
+}
+
+const key = (file: string, line: number) => `${file}\u0000${line}`;
+
+export function reconciliationTableRows(r: MatchResult): ReconciliationRow[] {
+  const payments = new Map<string, LineClassification>();
+  for (const c of r.classifications) if (c.side === 'payment') payments.set(key(c.src.file, c.src.line), c);
+  const rows: ReconciliationRow[] = [];
+  const paymentShown = new Set<string>();
+  for (const c of r.classifications) {
+    if (c.side !== 'card') continue;
+    const partners = c.counterparts.filter((x) => x.side === 'payment').map((x) => payments.get(key(x.file, x.line)) ?? null);
+    if (partners.length === 0) partners.push(null);
+    partners.forEach((p, i) => {
+      const pk = p ? key(p.src.file, p.src.line) : '';
+      rows.push({ class: c.class, card: c, payment: p, paymentClass: p?.class ?? null, cardFirst: i === 0, paymentFirst: p !== null && !paymentShown.has(pk) });
+      if (p) paymentShown.add(pk);
+    });
+  }
+  for (const p of payments.values()) {
+    if (paymentShown.has(key(p.src.file, p.src.line))) continue;
+    rows.push({ class: p.class, card: null, payment: p, paymentClass: p.class, cardFirst: false, paymentFirst: true });
+  }
+  return rows;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+export function describeScore(s: ScoreBreakdown | null): string | null {
+  if (!s) return null;
+  return s.signals.map((x) => `${x.name} ${round2(x.cost)} (${x.detail})`).join('; ');
+}
+
+export function describeRunnerUp(r: RunnerUp | null): string | null {
+  if (!r) return null;
+  if (r.kind === 'unmatched') return `leave unmatched (cost ${round2(r.cost)})`;
+  return `${r.refs.map((x) => `${x.file}:${x.line}`).join(' + ')} (cost ${round2(r.cost)})`;
+}
+
+/** Card lines and payments side by side, with the score breakdown, runner-up and margin of each match. */
+export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, currency: string): WrittenTable {
+  const rows = reconciliationTableRows(result);
+  const src = (c: LineClassification | null) => (c ? `${c.src.file}:${c.src.line}` : null);
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  return writeTable<ReconciliationRow>(
+    ws,
+    [
+      { header: 'Class', type: 'text', value: (r) => r.class },
+      { header: 'Card date', type: 'date', value: (r) => (r.card ? r.card.date : null) },
+      { header: 'Card description', type: 'text', value: (r) => r.card?.description ?? null, maxWidth: 34, wrap: true },
+      { header: 'Card status', type: 'text', value: (r) => r.card?.status ?? null },
+      { header: 'Card amount', type: 'money', value: (r) => (r.card && r.cardFirst ? r.card.amount : null), currency: (r) => r.card?.currency ?? currency },
+      { header: 'Card currency', type: 'text', value: (r) => r.card?.currency ?? null },
+      { header: 'Card counted', type: 'text', value: (r) => (r.card && r.cardFirst ? yes(r.card.counted) : null) },
+      { header: 'Payment date', type: 'date', value: (r) => (r.payment ? r.payment.date : null) },
+      { header: 'Receipt / reference', type: 'text', value: (r) => r.payment?.reference ?? null },
+      { header: 'Payment class', type: 'text', value: (r) => r.paymentClass },
+      { header: 'Payment amount', type: 'money', value: (r) => (r.payment && r.paymentFirst ? r.payment.amount : null), currency: (r) => r.payment?.currency ?? currency },
+      { header: 'Payment currency', type: 'text', value: (r) => r.payment?.currency ?? null },
+      { header: 'Payment counted', type: 'text', value: (r) => (r.payment && r.paymentFirst ? yes(r.payment.counted) : null) },
+      { header: 'Difference', type: 'money', value: (r) => (r.card?.difference ?? r.payment?.difference)?.amount ?? null, currency: (r) => (r.card?.difference ?? r.payment?.difference)?.currency ?? currency },
+      { header: 'Score', type: 'number', value: (r) => (r.card?.score ? round2(r.card.score.total) : r.payment?.score ? round2(r.payment.score.total) : null) },
+      { header: 'Score breakdown', type: 'text', value: (r) => describeScore(r.card?.score ?? r.payment?.score ?? null), maxWidth: 40, wrap: true },
+      { header: 'Runner-up', type: 'text', value: (r) => describeRunnerUp(r.card?.runnerUp ?? r.payment?.runnerUp ?? null), maxWidth: 30, wrap: true },
+      { header: 'Margin', type: 'number', value: (r) => { const m = r.card?.margin ?? r.payment?.margin ?? null; return m === null ? null : round2(m); } },
+      { header: 'Why', type: 'text', value: (r) => [r.card?.reason, r.payment && r.payment.reason !== r.card?.reason ? r.payment.reason : null].filter(Boolean).join(' / ') || null, maxWidth: 60, wrap: true },
+      { header: 'Next step', type: 'text', value: (r) => r.card?.nextStep ?? r.payment?.nextStep ?? null, maxWidth: 45, wrap: true },
+      { header: 'Card source', type: 'text', value: (r) => src(r.card), maxWidth: 40 },
+      { header: 'Payment source', type: 'text', value: (r) => src(r.payment), maxWidth: 40 },
+    ],
+    rows,
+    { currency },
+  );
+}
