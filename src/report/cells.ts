@@ -59,3 +59,24 @@ export function dateValue(date: string | null): Date | null {
 export function dateTimeValue(wallClock: string | null): Date | null {
   return wallClock === null ? null : new Date(`${wallClock.replace(' ', 'T')}Z`);
 }
+
+/**
+ * Input paths shortened to their file names inside cell text (the Inputs sheet lists the
+ * full paths). A name two inputs share keeps its full path.
+ */
+export function pathShortener(paths: readonly string[]): (text: string) => string {
+  const byName = new Map<string, string[]>();
+  for (const p of paths) {
+    const name = p.split(/[\\/]/).pop() ?? p;
+    byName.set(name, [...(byName.get(name) ?? []), p]);
+  }
+  const pairs: [string, string][] = [];
+  for (const [name, list] of byName) if (list.length === 1 && list[0] !== name) pairs.push([list[0]!, name]);
+  pairs.sort((a, b) => b[0].length - a[0].length);
+  if (pairs.length === 0) return (t) => t;
+  return (text) => {
+    let out = text;
+    for (const [full, name] of pairs) if (out.includes(full)) out = out.split(full).join(name);
+    return out;
+  };
+}

@@ -13,6 +13,7 @@ import { INPUTS, writeInputs } from './sheets/inputs.js';
 import { RECONCILIATION, writeReconciliation } from './sheets/reconciliation.js';
 import { SUMMARY, writeSummary, type SummaryRefs } from './sheets/summary.js';
 import { USAGE_VS_COST, writeUsageVsCost } from './sheets/usage-vs-cost.js';
+import { pathShortener } from './cells.js';
 import { addSheet, newWorkbook, saveWorkbook, workbookBytes } from './workbook.js';
 
 export function buildReportWorkbook(result: ReportResult) {
@@ -35,8 +36,9 @@ export function buildReportWorkbook(result: ReportResult) {
       }
     : null;
   const inputs = addSheet(wb, INPUTS);
-  refs[EXCEPTIONS] = writeExceptions(exceptions, result.exceptions, cur);
-  if (rec && result.reconciliation) refs[RECONCILIATION] = writeReconciliation(rec, result.reconciliation, cur);
+  const shorten = pathShortener(result.inputs.map((i) => i.file));
+  refs[EXCEPTIONS] = writeExceptions(exceptions, result.exceptions, cur, shorten);
+  if (rec && result.reconciliation) refs[RECONCILIATION] = writeReconciliation(rec, result.reconciliation, cur, shorten);
   if (a && sheets) {
     refs[BY_PROJECT] = writeByProject(sheets.byProject, a.summaries.byProject, cur);
     refs[BY_MODEL] = writeByModel(sheets.byModel, a.summaries.byModel, cur);

@@ -25,6 +25,8 @@ export interface Column<T> {
   maxWidth?: number;
   /** Long text wraps inside the column; the row grows to show it (viewers do not auto-fit). */
   wrap?: boolean;
+  /** A helper column for formulas elsewhere (e.g. SUMIFS criteria): kept, but hidden. */
+  hidden?: boolean;
 }
 
 export interface TableOptions {
@@ -173,6 +175,7 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
   const finalWidths = columns.map((c, i) => Math.min(c.maxWidth ?? 60, Math.max(c.minWidth ?? 8, widths[i]!)));
   finalWidths.forEach((w, i) => {
     ws.getColumn(i + 1).width = w;
+    if (columns[i]!.hidden) ws.getColumn(i + 1).hidden = true;
   });
   if (columns.some((c) => c.wrap)) {
     rows.forEach((row, r) => {

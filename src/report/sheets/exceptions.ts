@@ -5,17 +5,17 @@ import { writeTable, type WrittenTable } from '../table.js';
 export const EXCEPTIONS = 'Exceptions';
 
 /** One row per flag: what, how much is at stake, and the next step in plain words. */
-export function writeExceptions(ws: ExcelJS.Worksheet, rows: Exception[], currency: string): WrittenTable {
+export function writeExceptions(ws: ExcelJS.Worksheet, rows: Exception[], currency: string, shorten: (text: string) => string = (t) => t): WrittenTable {
   const t = writeTable<Exception>(
     ws,
     [
       { header: 'Severity', type: 'text', value: (r) => r.severity },
       { header: 'Class', type: 'text', value: (r) => r.class },
-      { header: 'Concerns', type: 'text', value: (r) => r.subject, maxWidth: 40, wrap: true },
+      { header: 'Concerns', type: 'text', value: (r) => shorten(r.subject), maxWidth: 40, wrap: true },
       { header: 'Amount at stake', type: 'money', value: (r) => r.amount, currency: (r) => r.currency ?? currency },
-      { header: 'What happened', type: 'text', value: (r) => r.message, maxWidth: 80, wrap: true },
+      { header: 'What happened', type: 'text', value: (r) => shorten(r.message), maxWidth: 80, wrap: true },
       { header: 'Next step', type: 'text', value: (r) => r.nextStep, maxWidth: 60, wrap: true },
-      { header: 'Source rows', type: 'text', value: (r) => r.refs.map((s) => (s.line ? `${s.file}:${s.line}` : s.file)).join(', ') || null, maxWidth: 50, wrap: true },
+      { header: 'Source rows', type: 'text', value: (r) => shorten(r.refs.map((s) => (s.line ? `${s.file}:${s.line}` : s.file)).join(', ')) || null, maxWidth: 50, wrap: true },
     ],
     rows,
     { currency },

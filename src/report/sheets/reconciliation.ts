@@ -43,7 +43,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 export function describeScore(s: ScoreBreakdown | null): string | null {
   if (!s) return null;
-  return s.signals.map((x) => `${x.name} ${round2(x.cost)} (${x.detail})`).join('; ');
+  return s.signals.map((x) => `${x.name} ${round2(x.cost)}`).join(', ');
 }
 
 export function describeRunnerUp(r: RunnerUp | null): string | null {
@@ -53,9 +53,9 @@ export function describeRunnerUp(r: RunnerUp | null): string | null {
 }
 
 /** Card lines and payments side by side, with the score breakdown, runner-up and margin of each match. */
-export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, currency: string): WrittenTable {
+export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, currency: string, shorten: (text: string) => string = (t) => t): WrittenTable {
   const rows = reconciliationTableRows(result);
-  const src = (c: LineClassification | null) => (c ? `${c.src.file}:${c.src.line}` : null);
+  const src = (c: LineClassification | null) => (c ? shorten(`${c.src.file}:${c.src.line}`) : null);
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   return writeTable<ReconciliationRow>(
     ws,
@@ -65,23 +65,23 @@ export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, 
       { header: 'Card description', type: 'text', value: (r) => r.card?.description ?? null, maxWidth: 34, wrap: true },
       { header: 'Card status', type: 'text', value: (r) => r.card?.status ?? null },
       { header: 'Card amount', type: 'money', value: (r) => (r.card && r.cardFirst ? r.card.amount : null), currency: (r) => r.card?.currency ?? currency },
-      { header: 'Card currency', type: 'text', value: (r) => r.card?.currency ?? null },
+      { header: 'Card currency', type: 'text', value: (r) => r.card?.currency ?? null, hidden: true },
       { header: 'Card counted', type: 'text', value: (r) => (r.card && r.cardFirst ? yes(r.card.counted) : null) },
       { header: 'Payment date', type: 'date', value: (r) => (r.payment ? r.payment.date : null) },
       { header: 'Receipt / reference', type: 'text', value: (r) => r.payment?.reference ?? null },
-      { header: 'Payment class', type: 'text', value: (r) => r.paymentClass },
+      { header: 'Payment class', type: 'text', value: (r) => r.paymentClass, hidden: true },
       { header: 'Payment amount', type: 'money', value: (r) => (r.payment && r.paymentFirst ? r.payment.amount : null), currency: (r) => r.payment?.currency ?? currency },
-      { header: 'Payment currency', type: 'text', value: (r) => r.payment?.currency ?? null },
+      { header: 'Payment currency', type: 'text', value: (r) => r.payment?.currency ?? null, hidden: true },
       { header: 'Payment counted', type: 'text', value: (r) => (r.payment && r.paymentFirst ? yes(r.payment.counted) : null) },
       { header: 'Difference', type: 'money', value: (r) => (r.card?.difference ?? r.payment?.difference)?.amount ?? null, currency: (r) => (r.card?.difference ?? r.payment?.difference)?.currency ?? currency },
       { header: 'Score', type: 'number', value: (r) => (r.card?.score ? round2(r.card.score.total) : r.payment?.score ? round2(r.payment.score.total) : null) },
-      { header: 'Score breakdown', type: 'text', value: (r) => describeScore(r.card?.score ?? r.payment?.score ?? null), maxWidth: 40, wrap: true },
-      { header: 'Runner-up', type: 'text', value: (r) => describeRunnerUp(r.card?.runnerUp ?? r.payment?.runnerUp ?? null), maxWidth: 30, wrap: true },
+      { header: 'Score breakdown', type: 'text', value: (r) => describeScore(r.card?.score ?? r.payment?.score ?? null), maxWidth: 30, wrap: true },
+      { header: 'Runner-up', type: 'text', value: (r) => { const t = describeRunnerUp(r.card?.runnerUp ?? r.payment?.runnerUp ?? null); return t === null ? null : shorten(t); }, maxWidth: 26, wrap: true },
       { header: 'Margin', type: 'number', value: (r) => { const m = r.card?.margin ?? r.payment?.margin ?? null; return m === null ? null : round2(m); } },
-      { header: 'Why', type: 'text', value: (r) => [r.card?.reason, r.payment && r.payment.reason !== r.card?.reason ? r.payment.reason : null].filter(Boolean).join(' / ') || null, maxWidth: 60, wrap: true },
-      { header: 'Next step', type: 'text', value: (r) => r.card?.nextStep ?? r.payment?.nextStep ?? null, maxWidth: 45, wrap: true },
-      { header: 'Card source', type: 'text', value: (r) => src(r.card), maxWidth: 40 },
-      { header: 'Payment source', type: 'text', value: (r) => src(r.payment), maxWidth: 40 },
+      { header: 'Why', type: 'text', value: (r) => shorten([r.card?.reason, r.payment && r.payment.reason !== r.card?.reason ? r.payment.reason : null].filter(Boolean).join(' / ')) || null, maxWidth: 48, wrap: true },
+      { header: 'Next step', type: 'text', value: (r) => r.card?.nextStep ?? r.payment?.nextStep ?? null, maxWidth: 40, wrap: true },
+      { header: 'Card source', type: 'text', value: (r) => src(r.card), maxWidth: 32 },
+      { header: 'Payment source', type: 'text', value: (r) => src(r.payment), maxWidth: 32 },
     ],
     rows,
     { currency },

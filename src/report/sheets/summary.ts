@@ -32,7 +32,7 @@ export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: 
   const cur = result.currency;
   const money = moneyFormat(cur);
   ws.getColumn(1).width = 44;
-  ws.getColumn(2).width = 20;
+  ws.getColumn(2).width = 26;
   ws.getColumn(3).width = 20;
   ws.getColumn(4).width = 20;
   ws.getColumn(5).width = 20;
