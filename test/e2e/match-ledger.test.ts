@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'spendrecon');
+const DEMO = join(ROOT, 'fixtures', 'demo');
+
+function cli(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const matchArgs = (out: string) => ['match', '--payments', join(DEMO, 'payments_2026-10.csv'), '--statement', join(DEMO, 'us-card-2026-10.csv'), join(DEMO, 'cmb-credit-card-2026-10.csv'), '--config', join(ROOT, 'fixtures', 'spendrecon.config.json'), '--period', '2026-10', '--out', out];
+
+describe('spendrecon match', () => {
+  it('gives every provider card line and every payment exactly one class, with the expected classes', () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-match-'));
+    const r = cli([...matchArgs(join(work, 'm.xlsx')), '--json'], work);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.byProject).toBeUndefined(); // sections a command does not compute are absent
+    const rows = j.reconciliation as { side: string; file: string; line: number; class: string; amount: string }[];
+    const ids = rows.map((x) => `${x.side}:${x.file}:${x.line}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    // 19 lines on the US card, 4 of them shops and the card's own repayment; 1 provider line on the CMB card
+    expect(rows.filter((x) => x.side === 'card' && x.file.endsWith('us-card-2026-10.csv'))).toHaveLength(15);
+    expect(rows.filter((x) => x.side === 'card' && x.file.endsWith('cmb-credit-card-2026-10.csv'))).toHaveLength(1);
+    expect(rows.filter((x) => x.side === 'payment')).toHaveLength(12);
+    const cls = (file: string, line: number) => rows.find((x) => x.file.endsWith(file) && x.line === line)?.class;
+    expect(cls('us-card-2026-10.csv', 20)).toBe('matched'); // 200.00 on 10/02
+    expect(cls('cmb-credit-card-2026-10.csv', 4)).toBe('matched'); // 145.22 CNY = 20.00(USD)
+    expect(cls('us-card-2026-10.csv', 17)).toBe('authorization_reversed');
+    expect(cls('us-card-2026-10.csv', 18)).toBe('authorization_reversed');
+    expect(cls('us-card-2026-10.csv', 14)).toBe('failed_payment_with_hold');
+    expect(cls('us-card-2026-10.csv', 13)).toBe('duplicate_charge');
+    expect(cls('us-card-2026-10.csv', 11)).toBe('subscription_not_api');
+    expect(cls('us-card-2026-10.csv', 10)).toBe('refund');
+    expect(cls('us-card-2026-10.csv', 7)).toBe('refund');
+    expect(cls('us-card-2026-10.csv', 6)).toBe('unmatched_card_charge');
+    expect(cls('us-card-2026-10.csv', 3)).toBe('matched'); // pending line, paid top-up
+    expect(cls('us-card-2026-10.csv', 2)).toBe('pending_authorization');
+    expect(cls('payments_2026-10.csv', 12)).toBe('unmatched_payment'); // paid with a card not in the statements
+    expect(j.exceptions.some((e: { class: string; message: string }) => e.class === 'pending_authorization')).toBe(true);
+  });
+
+  it('writes the Reconciliation sheet and a Summary tie-out whose cached values match the engine', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-match-'));
+    const out = join(work, 'm.xlsx');
+    expect(cli(matchArgs(out), work).code).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Exceptions', 'Reconciliation', 'Inputs']);
+    const rec = wb.getWorksheet('Reconciliation')!;
+    expect(rec.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const summary = wb.getWorksheet('Summary')!;
+    let found = false;
+    summary.eachRow((row) => {
+      if (row.getCell(1).value === 'Total USD') {
+        found = true;
+        const card = row.getCell(3).value as { formula: string; result: number };
+        expect(card.formula).toMatch(/^SUM\(C\d+:C\d+\)$/);
+        expect(card.result).toBe(615);
+      }
+    });
+    expect(found).toBe(true);
+  });
+
+  it('--fail-on warning makes an unexplained charge a failing exit code', () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-match-'));
+    expect(cli([...matchArgs(join(work, 'm.xlsx')), '--fail-on', 'warning'], work).code).toBe(1);
+  });
+
+  it('an overrides file forbids a pair and the rerun keeps the decision', () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-match-'));
+    const overrides = join(work, 'overrides.json');
+    writeFileSync(overrides, JSON.stringify({ forbid: [{ payment: { reference: 'INV-7C1D2E9A-0041' }, card: { file: 'us-card-2026-10.csv', line: 20 } }] }));
+    const r = cli([...matchArgs(join(work, 'm.xlsx')), '--overrides', overrides, '--json'], work);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout).reconciliation as { file: string; line: number; class: string }[];
+    expect(rows.find((x) => x.file.endsWith('us-card-2026-10.csv') && x.line === 20)?.class).toBe('unmatched_card_charge');
+  });
+});
+
+describe('spendrecon ledger', () => {
+  it('rolls the balance forward from the configured opening balance', () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-ledger-'));
+    const r = cli(['ledger', '--payments', join(DEMO, 'payments_2026-10.csv'), '--costs', join(ROOT, 'fixtures', 'openai', '*.csv'), '--config', join(ROOT, 'fixtures', 'spendrecon.config.json'), '--period', '2026-10', '--closing-balance', '310.21', '--out', join(work, 'l.xlsx'), '--json'], work);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const ledger = j.ledger as { date: string; balance: string; event: string }[];
+    expect(ledger[0]).toMatchObject({ date: '2026-10-01', opening: '180' });
+    // 180 opening + 535 paid top-ups and grants − 404.78682866 billed in October
+    expect(ledger[ledger.length - 1]).toMatchObject({ date: '2026-10-31', balance: '310.21317134' });
+    expect(ledger.some((l) => /limit 200\.00 reached on 2026-10-27/.test(l.event))).toBe(true);
+    expect(existsSync(join(work, 'l.xlsx'))).toBe(true);
+  });
+});
+
+describe('spendrecon init', () => {
+  it('writes the config and payment-history templates, and refuses to overwrite', () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-init-'));
+    expect(cli(['init'], work).code).toBe(0);
+    expect(readFileSync(join(work, 'payments.csv'), 'utf8').split('\n')[0]).toBe('paid_at,reference,amount,currency,status,kind,organization,card_last4,description');
+    expect(JSON.parse(readFileSync(join(work, 'spendrecon.config.json'), 'utf8')).timezone).toBeTruthy();
+    const again = cli(['init'], work);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists; use --force/);
+  });
+});
