@@ -328,7 +328,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   }
 
   // usage: folded into groups as it streams; identical repeats across files counted once
-  const usageAgg = new UsageAggregator();
+  const usageAgg = new UsageAggregator(!!req.splitDays);
   const usageDupes = usageFiles.length > 1 ? usageTracker() : null;
   const dayKept = new Map<number, boolean>();
   const split = !!req.splitDays;
@@ -546,15 +546,15 @@ function dropOutsidePayments(r: MatchResult, period: Period, tz: string): MatchR
   };
 }
 
-function granularityException(d: { utcDay: string; width: number; keptWidth: number; rows: number }): Exception {
+function granularityException(d: { utcDay: string; width: number; keptWidth: number; rows: number; uncoveredHours: number[] }): Exception {
   return {
-    severity: 'info',
+    severity: d.uncoveredHours.length ? 'warning' : 'info',
     class: 'usage_granularity_overlap',
     subject: d.utcDay,
     amount: null,
     currency: null,
-    message: `Usage for UTC day ${d.utcDay} is in the inputs at ${widthLabel(d.width)} and at ${widthLabel(d.keptWidth)} buckets; the ${widthLabel(d.keptWidth)} rows are used and ${d.rows} ${widthLabel(d.width)} row(s) inside them are set aside so usage is not counted twice.`,
-    nextStep: 'Nothing to do; export one bucket width per period to avoid the overlap.',
+    message: `Usage for UTC day ${d.utcDay} is in the inputs at ${widthLabel(d.width)} and at ${widthLabel(d.keptWidth)} buckets; the ${widthLabel(d.keptWidth)} rows are used and ${d.rows} ${widthLabel(d.width)} row(s) inside them are set aside so usage is not counted twice.${d.uncoveredHours.length ? ` The set-aside rows also cover UTC hour(s) ${d.uncoveredHours.join(', ')} that the ${widthLabel(d.keptWidth)} rows do not: that usage does not weight the split.` : ''}`,
+    nextStep: d.uncoveredHours.length ? 'Export one bucket width for the whole period so every hour is in one export.' : 'Nothing to do; export one bucket width per period to avoid the overlap.',
     refs: [],
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Usage rows folded, as they stream in, into totals per (bucket width, UTC day, project,
- * model, key, user, tier, batch). Memory is bounded by the number of such groups, not by
- * the number of rows. Pricing happens once per group at the end.
+ * model, key, user, tier, batch) — per UTC hour instead of day when --split-days needs it.
+ * Memory is bounded by the number of such groups, not by the number of rows. Pricing happens
+ * once per group at the end.
  */
 import { Decimal } from '../money.js';
 import type { UsageRecord } from '../model.js';
@@ -10,8 +11,10 @@ import { PriceTable, priceTokens, variantFor, type ResolvedPrice } from './price
 
 export interface UsageGroup {
   width: number;
-  /** Start of the UTC hour (buckets up to 1 h wide) or of the bucket itself (wider buckets). */
+  /** Start of the UTC day — or of the UTC hour, for sub-daily buckets when aggregating by hour. */
   slot: number;
+  /** Hours of the UTC day (bit n = hour n) this group's rows fall in; all 24 for daily buckets. */
+  hours: number;
   utcDay: string;
   projectId: string | null;
   model: string | null;
@@ -32,9 +35,14 @@ export interface UsageGroup {
 
 const DAY = 86400;
 
+const ALL_HOURS = 0xffffff;
+
 export class UsageAggregator {
   private readonly groups = new Map<string, UsageGroup>();
   private dayCache = new Map<number, string>();
+
+  /** `byHour`: keep sub-daily usage per UTC hour (for --split-days); otherwise per UTC day. */
+  constructor(private readonly byHour = false) {}
 
   add(r: UsageRecord): void {
     const width = r.end - r.start;
@@ -44,13 +52,15 @@ export class UsageAggregator {
       utcDay = utcDateOf(dayStart);
       this.dayCache.set(dayStart, utcDay);
     }
-    const slot = width < 3600 ? r.start - (r.start % 3600) : r.start;
+    const slot = this.byHour && width < DAY ? r.start - (r.start % 3600) : width < DAY ? dayStart : r.start;
+    const hourBit = width >= DAY ? ALL_HOURS : 1 << Math.floor((r.start - dayStart) / 3600);
     const key = `${width}|${slot}|${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}`;
     let g = this.groups.get(key);
     if (!g) {
       g = {
         width,
         slot,
+        hours: 0,
         utcDay,
         projectId: r.projectId,
         model: r.model,
@@ -69,6 +79,7 @@ export class UsageAggregator {
       };
       this.groups.set(key, g);
     }
+    g.hours |= hourBit;
     g.requests += r.requests;
     g.inputTokens += r.inputTokens;
     g.outputTokens += r.outputTokens;
@@ -114,47 +125,59 @@ export function cmp(a: string, b: string): number {
 }
 
 /**
- * Overlapping exports of different bucket widths repeat the same usage (a daily export and
- * an hourly one of the same days). Where a coarser bucket covers a slot, its rows are used
- * and the finer rows inside it are set aside: a bucket always covers its whole span, while a
- * finer export may cover only part of it.
+ * Overlapping exports of different bucket widths repeat the same usage (a daily export and an
+ * hourly one of the same days). Per usage stream (project × model) and UTC day, the width whose
+ * rows cover the most hours of the day is used (a daily bucket covers all 24; ties go to the
+ * coarser width) and the others are set aside; hours only a set-aside export has are reported.
  */
-export function resolveOverlappingWidths(groups: UsageGroup[]): { kept: UsageGroup[]; dropped: { utcDay: string; width: number; keptWidth: number; rows: number }[] } {
-  // coverage per usage stream (project × model): an embeddings export in daily buckets says
-  // nothing about hourly completions of other models
-  const stream = (g: UsageGroup) => `${g.projectId}|${g.model}`;
-  const coverage = new Map<string, Map<number, Set<number>>>(); // stream → width → bucket starts
+export function resolveOverlappingWidths(groups: UsageGroup[]): { kept: UsageGroup[]; dropped: { utcDay: string; width: number; keptWidth: number; rows: number; uncoveredHours: number[] }[] } {
+  // stream × day → width → hours covered
+  const cover = new Map<string, Map<number, number>>();
+  const streamDay = (g: UsageGroup) => `${g.projectId}|${g.model}|${g.utcDay}`;
   for (const g of groups) {
-    const byWidth = coverage.get(stream(g)) ?? new Map<number, Set<number>>();
-    const starts = byWidth.get(g.width) ?? new Set<number>();
-    starts.add(g.slot);
-    byWidth.set(g.width, starts);
-    coverage.set(stream(g), byWidth);
+    const k = streamDay(g);
+    const byWidth = cover.get(k) ?? new Map<number, number>();
+    byWidth.set(g.width, (byWidth.get(g.width) ?? 0) | g.hours);
+    cover.set(k, byWidth);
   }
-  const coveredBy = (g: UsageGroup): number | null => {
-    const byWidth = coverage.get(stream(g))!;
-    if (byWidth.size < 2) return null;
-    for (const [w, starts] of [...byWidth.entries()].sort((a, b) => b[0] - a[0])) {
-      if (w <= g.width) break;
-      // buckets are aligned to their width (UTC days, hours), so the covering start is computable
-      const anchor = g.slot - (((g.slot % w) + w) % w);
-      if (starts.has(anchor)) return w;
+  const chosen = new Map<string, number>();
+  for (const [k, byWidth] of cover) {
+    if (byWidth.size < 2) continue;
+    let best = -1;
+    let bestHours = -1;
+    for (const [w, mask] of byWidth) {
+      const n = popcount(mask);
+      if (n > bestHours || (n === bestHours && w > best)) {
+        best = w;
+        bestHours = n;
+      }
     }
-    return null;
-  };
-  const dropped = new Map<string, { utcDay: string; width: number; keptWidth: number; rows: number }>();
+    chosen.set(k, best);
+  }
+  const dropped = new Map<string, { utcDay: string; width: number; keptWidth: number; rows: number; uncoveredHours: number[] }>();
   const kept: UsageGroup[] = [];
   for (const g of groups) {
-    const by = coveredBy(g);
-    if (by === null) kept.push(g);
-    else {
-      const k = `${g.utcDay}|${g.width}`;
-      const d = dropped.get(k) ?? { utcDay: g.utcDay, width: g.width, keptWidth: by, rows: 0 };
-      d.rows += g.rows;
-      dropped.set(k, d);
+    const k = streamDay(g);
+    const keep = chosen.get(k);
+    if (keep === undefined || keep === g.width) {
+      kept.push(g);
+      continue;
     }
+    const dk = `${g.utcDay}|${g.width}`;
+    const d = dropped.get(dk) ?? { utcDay: g.utcDay, width: g.width, keptWidth: keep, rows: 0, uncoveredHours: [] };
+    d.rows += g.rows;
+    const missing = g.hours & ~cover.get(k)!.get(keep)!;
+    for (let h = 0; h < 24; h++) if (missing & (1 << h) && !d.uncoveredHours.includes(h)) d.uncoveredHours.push(h);
+    dropped.set(dk, d);
   }
+  for (const d of dropped.values()) d.uncoveredHours.sort((a, b) => a - b);
   return { kept, dropped: [...dropped.values()] };
+}
+
+function popcount(x: number): number {
+  let n = 0;
+  for (let v = x; v; v &= v - 1) n++;
+  return n;
 }
 
 export function widthLabel(seconds: number): string {

@@ -62,7 +62,7 @@ function usage(p: Partial<UsageRecord> & { day: number; hour?: number }): UsageR
 }
 
 function run(costs: CostRecord[], usages: UsageRecord[], tz = 'UTC', splitDays = false) {
-  const agg = new UsageAggregator();
+  const agg = new UsageAggregator(splitDays);
   for (const u of usages) agg.add(u);
   return attributeSpend({ costs, usage: agg.finish(PriceTable.load()), timezone: tz, currency: 'USD', tolerancePercent: D('10'), toleranceAbsolute: D('0.05'), splitDays });
 }
