@@ -435,9 +435,14 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   let reconciliation: MatchResult | null = null;
   if (want.reconciliation && paymentFiles.length && statementFiles.length) {
     const options = matchOptions(req.config);
-    // payments just outside the period may explain a card line inside it (posting lag)
-    const from = addDays(period.from, -options.windowDaysAfter);
-    const to = addDays(period.to, options.windowDaysBefore);
+    // every line of the statements given is classified, so payments that may explain any of
+    // them are taken too (posting lag, a statement running over the period's edge); those that
+    // explain nothing outside the period are dropped after matching
+    const cardDates = cardLines.map((l) => l.transactionDate).sort();
+    const earliest = cardDates[0] && cardDates[0] < period.from ? cardDates[0] : period.from;
+    const latest = cardDates.length && cardDates[cardDates.length - 1]! > period.to ? cardDates[cardDates.length - 1]! : period.to;
+    const from = addDays(earliest, -Math.max(options.windowDaysAfter, options.refundWindowDays));
+    const to = addDays(latest, options.windowDaysBefore);
     const near = payments.filter(({ rec }) => {
       const d = localDateOf(rec.paidAt, tz);
       return d >= from && d <= to;

@@ -477,8 +477,10 @@ class MatchRun {
     this.pendingToPosted();
     this.oneToOne();
     this.manyToOne();
-    this.linkRefunds();
+    // a reversal sits next to its authorisation (days); a refund can follow its payment by weeks,
+    // so reversals are paired first and refunds take what is left
     this.netReversals();
+    this.linkRefunds();
     this.attachFees();
     this.declinedAttempts();
     this.duplicateAttempts();
