@@ -37,6 +37,11 @@ const DAY = 86400;
 
 const ALL_HOURS = 0xffffff;
 
+/** A copy of a string that shares no memory with the text it was sliced from. */
+export function flat(s: string | null): string | null {
+  return s === null ? null : Buffer.from(s, 'utf8').toString('utf8');
+}
+
 export class UsageAggregator {
   private readonly groups = new Map<string, UsageGroup>();
   private dayCache = new Map<number, string>();
@@ -57,16 +62,18 @@ export class UsageAggregator {
     const key = `${width}|${slot}|${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}`;
     let g = this.groups.get(key);
     if (!g) {
+      // flat copies: cells parsed from a file are slices of its chunk text, and a group kept
+      // for the whole run would otherwise pin every chunk a new group came from (memory ∝ input)
       g = {
         width,
         slot,
         hours: 0,
         utcDay,
-        projectId: r.projectId,
-        model: r.model,
-        apiKeyId: r.apiKeyId,
-        userId: r.userId,
-        serviceTier: r.serviceTier,
+        projectId: flat(r.projectId),
+        model: flat(r.model),
+        apiKeyId: flat(r.apiKeyId),
+        userId: flat(r.userId),
+        serviceTier: flat(r.serviceTier),
         batch: r.batch,
         requests: 0,
         inputTokens: 0,
@@ -77,7 +84,7 @@ export class UsageAggregator {
         listPrice: null,
         price: null,
       };
-      this.groups.set(key, g);
+      this.groups.set(flat(key)!, g);
     }
     g.hours |= hourBit;
     g.requests += r.requests;

@@ -14,9 +14,25 @@ export function parseUnixSeconds(text: string): number | null {
 /** Counts are written as floats (`4.0`, `31422.0`); tokens must be whole. Empty = 0. */
 export function parseCount(text: string, wholeOnly = true): number | null {
   if (text === '') return 0;
+  // fast path: `31422.0` / `31422` (what the exports write), no Number() on arbitrary text
+  const n0 = wholeCount(text);
+  if (n0 !== null) return n0;
   const n = Number(text);
   if (!Number.isFinite(n) || n < 0 || text.trim() === '') return null;
   if (wholeOnly && !Number.isInteger(n)) return null;
+  return n;
+}
+
+function wholeCount(t: string): number | null {
+  let len = t.length;
+  if (len > 2 && t.charCodeAt(len - 2) === 46 && t.charCodeAt(len - 1) === 48) len -= 2; // ".0"
+  if (len === 0 || len > 15) return null;
+  let n = 0;
+  for (let i = 0; i < len; i++) {
+    const d = t.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    n = n * 10 + d;
+  }
   return n;
 }
 

@@ -135,23 +135,30 @@ function columnsOf(header: string[]) {
   };
 }
 
+const badCount = (name: string, cell: string | undefined) => `${name}\u0000expected a whole non-negative count (e.g. 31422.0), found ${JSON.stringify(cell)}`;
+
 const opt = (f: string[], i: number): string | null => (i < 0 ? null : f[i] === '' ? null : f[i]!);
+
+/** A count cell: the fast path reads plain digits with an optional `.0`; anything else goes to parseCount. */
+function count(f: string[], i: number): number | null {
+  if (i < 0) return 0;
+  const t = f[i]!;
+  return parseCount(t);
+}
 
 /** Builds the record, or returns "column\0message" for the first bad cell. */
 function toRecord(f: string[], c: ReturnType<typeof columnsOf>, start: number, end: number, line: number, file: string): UsageRecord | string {
-  const counts: number[] = [];
-  for (const [name, i] of [
-    ['num_model_requests', c.requests],
-    ['input_tokens', c.input],
-    ['output_tokens', c.output],
-    ['input_cached_tokens', c.cached],
-    ['input_cache_write_tokens', c.cacheWrite],
-  ] as const) {
-    const v = i < 0 ? 0 : parseCount(f[i]!);
-    if (v === null) return `${name}\u0000expected a whole non-negative count (e.g. 31422.0), found ${JSON.stringify(f[i])}`;
-    counts.push(v);
-  }
-  const [requests, inputTokens, outputTokens, cachedTokens, cacheWriteTokens] = counts as [number, number, number, number, number];
+  // no per-row arrays: five named cells, each checked where it is read
+  const requests = count(f, c.requests);
+  if (requests === null) return badCount('num_model_requests', f[c.requests]);
+  const inputTokens = count(f, c.input);
+  if (inputTokens === null) return badCount('input_tokens', f[c.input]);
+  const outputTokens = count(f, c.output);
+  if (outputTokens === null) return badCount('output_tokens', f[c.output]);
+  const cachedTokens = count(f, c.cached);
+  if (cachedTokens === null) return badCount('input_cached_tokens', f[c.cached]);
+  const cacheWriteTokens = count(f, c.cacheWrite);
+  if (cacheWriteTokens === null) return badCount('input_cache_write_tokens', f[c.cacheWrite]);
   if (cachedTokens + cacheWriteTokens > inputTokens) {
     return `input_tokens\u0000expected input_tokens (${inputTokens}) to include cached (${cachedTokens}) and cache-write (${cacheWriteTokens}) tokens`;
   }
