@@ -14,6 +14,7 @@ import cliProgress from 'cli-progress';
 import { writeReportCsv } from './report/csv-out.js';
 import { reportToJson } from './report/json.js';
 import { writeReportWorkbook } from './report/index.js';
+import { reimbursementWorkbookPath, writeReimbursementWorkbook } from './report/reimbursement.js';
 import { inspectFiles, printInspection } from './inspect.js';
 import { InputError } from './sources/index.js';
 import { PAYMENTS_TEMPLATE_CSV } from './sources/payments.js';
@@ -191,6 +192,12 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
   const out = resolve(defaults.cwd, o.out ?? join('reports', `${result.period.label}${suffix}.xlsx`));
   const outs = [out];
   await writeReportWorkbook(result, out);
+  if (result.reconciliation && job !== 'ledger') {
+    // the accountants' workbook (SPEC §5.2) beside the report
+    const reimb = o.out ? out.replace(/(\.xlsx)?$/i, '-reimbursement.xlsx') : resolve(defaults.cwd, reimbursementWorkbookPath(result.period, 'reports'));
+    await writeReimbursementWorkbook(result, config, reimb);
+    outs.push(reimb);
+  }
   if (o.csv) await writeReportCsv(result, resolve(defaults.cwd, o.csv));
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ ...reportToJson(result), workbooks: outs }, null, 2)}\n`);

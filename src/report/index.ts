@@ -10,6 +10,7 @@ import { BY_USER, writeByUser } from './sheets/by-user.js';
 import { DAILY, writeDaily } from './sheets/daily.js';
 import { EXCEPTIONS, writeExceptions } from './sheets/exceptions.js';
 import { INPUTS, writeInputs } from './sheets/inputs.js';
+import { LEDGER, writeLedger } from './sheets/ledger.js';
 import { RECONCILIATION, writeReconciliation } from './sheets/reconciliation.js';
 import { SUMMARY, writeSummary, type SummaryRefs } from './sheets/summary.js';
 import { USAGE_VS_COST, writeUsageVsCost } from './sheets/usage-vs-cost.js';
@@ -24,6 +25,7 @@ export function buildReportWorkbook(result: ReportResult) {
   const refs: SummaryRefs = {};
   const exceptions = addSheet(wb, EXCEPTIONS);
   const rec = result.reconciliation ? addSheet(wb, RECONCILIATION) : null;
+  const ledger = result.ledger ? addSheet(wb, LEDGER) : null;
   const a = result.attribution;
   const sheets = a
     ? {
@@ -39,6 +41,7 @@ export function buildReportWorkbook(result: ReportResult) {
   const shorten = pathShortener(result.inputs.map((i) => i.file));
   refs[EXCEPTIONS] = writeExceptions(exceptions, result.exceptions, cur, shorten);
   if (rec && result.reconciliation) refs[RECONCILIATION] = writeReconciliation(rec, result.reconciliation, cur, shorten);
+  if (ledger && result.ledger) refs[LEDGER] = writeLedger(ledger, result.ledger, result.ledger.currency);
   if (a && sheets) {
     refs[BY_PROJECT] = writeByProject(sheets.byProject, a.summaries.byProject, cur);
     refs[BY_MODEL] = writeByModel(sheets.byModel, a.summaries.byModel, cur);

@@ -78,7 +78,7 @@ function displayLength(v: CellInput, type: ColumnType, currency: string): number
 
 /** Lines a text needs in a column of `width` characters, breaking at spaces. */
 export function wrappedLines(text: string, width: number): number {
-  const usable = Math.max(4, Math.floor(width * 0.95) - 1);
+  const usable = Math.max(4, Math.floor(width) - 1);
   let lines = 0;
   for (const para of text.split('\n')) {
     let len = 0;

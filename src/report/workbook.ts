@@ -23,7 +23,8 @@ export function newWorkbook(): ExcelJS.Workbook {
 export function addSheet(wb: ExcelJS.Workbook, name: string, landscape = true): ExcelJS.Worksheet {
   return wb.addWorksheet(name, {
     pageSetup: { orientation: landscape ? 'landscape' : 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 },
-    headerFooter: { oddFooter: `&L${name}&RPage &P of &N` },
+    // `&` starts a header/footer code (&D is the date): a literal one is doubled
+    headerFooter: { oddFooter: `&L${name.replace(/&/g, '&&')}&RPage &P of &N` },
   });
 }
 

