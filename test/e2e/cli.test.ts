@@ -34,7 +34,7 @@ describe('spendrecon demo / report', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/billed \(cost export\)\s+404\.79 USD/);
     const wb = await load(join(work, 'reports', '2026-10.xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Exceptions', 'Reconciliation', 'By project', 'By model', 'By key', 'By user', 'Daily', 'Usage vs cost', 'Inputs']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Exceptions', 'Reconciliation', 'Ledger', 'By project', 'By model', 'By key', 'By user', 'Daily', 'Usage vs cost', 'Inputs']);
 
     const byProject = wb.getWorksheet('By project')!;
     expect(byProject.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
@@ -64,6 +64,10 @@ describe('spendrecon demo / report', () => {
     const zip = await JSZip.loadAsync(readFileSync(join(work, 'reports', '2026-10.xlsx')));
     const xml = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
     expect(xml.match(/<f>B\d+-B\d+<\/f><v>0<\/v>/g)).toHaveLength(5);
+
+    // with payments and statements the accountants' workbook is written beside it
+    const reimb = await load(join(work, 'reports', '2026-10-reimbursement.xlsx'));
+    expect(reimb.worksheets.map((w) => w.name)).toContain('CC-410 Customer Care');
 
     const daily = wb.getWorksheet('Daily')!;
     expect(daily.getRow(2).getCell(1).value).toBeInstanceOf(Date);
