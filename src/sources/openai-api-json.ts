@@ -87,6 +87,53 @@ function detectJson(input: OpenedInput, want: 'usage' | 'costs', format: string,
   };
 }
 
+/**
+ * The page → bucket → result walk both readers share: a bad bucket or line is an issue, an
+ * empty bucket is skipped, and each result goes to `toRecord` (a record, or an issue).
+ */
+async function* readResults<R>(
+  input: OpenedInput,
+  file: string,
+  toRecord: (r: Json, path: string, line: number, start: number, end: number) => R | InputIssue,
+): AsyncGenerator<ReadBatch<R>> {
+  if (input.type !== 'json') return;
+  for await (const v of jsonValues(input, file)) {
+    const batch: ReadBatch<R> = { records: [], issues: [], skipped: 0, rows: 0 };
+    if ('error' in v) {
+      batch.rows++;
+      batch.issues.push(v.error);
+      yield batch;
+      continue;
+    }
+    for (const { bucket, path } of bucketsOf(v.value, '')) {
+      const start = int(bucket.start_time);
+      const end = int(bucket.end_time);
+      const results = ((bucket.results ?? bucket.result) as unknown[] | undefined) ?? [];
+      batch.rows += Math.max(1, results.length);
+      if (start === null || end === null || end <= start) {
+        batch.issues.push(issue('error', file, v.line, `${path}.start_time`, 'expected integer start_time/end_time (Unix seconds) with end after start'));
+        continue;
+      }
+      if (results.length === 0) {
+        batch.skipped++;
+        continue;
+      }
+      results.forEach((r, i) => {
+        const out = toRecord((r ?? {}) as Json, `${path}.results[${i}]`, v.line, start, end);
+        if (isIssue(out)) batch.issues.push(out);
+        else batch.records.push(out);
+      });
+    }
+    if (batch.rows) yield batch;
+  }
+}
+
+function isIssue(x: unknown): x is InputIssue {
+  return typeof x === 'object' && x !== null && 'severity' in x && 'rejected' in x;
+}
+
+const USAGE_COUNTS = ['num_model_requests', 'input_tokens', 'output_tokens', 'input_cached_tokens', 'input_cache_write_tokens'] as const;
+
 export const usageJsonReader: SourceReader<UsageRecord> = {
   format: 'openai-usage-json',
   label: 'OpenAI Admin API usage (JSON)',
@@ -94,70 +141,38 @@ export const usageJsonReader: SourceReader<UsageRecord> = {
   detect(input) {
     return detectJson(input, 'usage', this.format, this.label);
   },
-  async *read(input, _d, ctx) {
-    if (input.type !== 'json') return;
+  read(input, _d, ctx) {
     const file = ctx.displayPath;
-    for await (const v of jsonValues(input, file)) {
-      const batch: ReadBatch<UsageRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
-      if ('error' in v) {
-        batch.rows++;
-        batch.issues.push(v.error);
-        yield batch;
-        continue;
+    return readResults<UsageRecord>(input, file, (r, p, line, start, end) => {
+      const nums: number[] = [];
+      for (const k of USAGE_COUNTS) {
+        const n = count(r[k]);
+        if (n === null) return issue('error', file, line, `${p}.${k}`, `expected a whole non-negative count, found ${JSON.stringify(r[k])}`);
+        nums.push(n);
       }
-      for (const { bucket, path } of bucketsOf(v.value, '')) {
-        const start = int(bucket.start_time);
-        const end = int(bucket.end_time);
-        const results = ((bucket.results ?? bucket.result) as unknown[] | undefined) ?? [];
-        if (start === null || end === null || end <= start) {
-          batch.rows++;
-          batch.issues.push(issue('error', file, v.line, `${path}.start_time`, 'expected integer start_time/end_time (Unix seconds) with end after start'));
-          continue;
-        }
-        if (results.length === 0) {
-          batch.rows++;
-          batch.skipped++;
-          continue;
-        }
-        results.forEach((r0, i) => {
-          batch.rows++;
-          const r = (r0 ?? {}) as Json;
-          const p = `${path}.results[${i}]`;
-          const nums: number[] = [];
-          for (const k of ['num_model_requests', 'input_tokens', 'output_tokens', 'input_cached_tokens', 'input_cache_write_tokens']) {
-            const n = count(r[k]);
-            if (n === null) {
-              batch.issues.push(issue('error', file, v.line, `${p}.${k}`, `expected a whole non-negative count, found ${JSON.stringify(r[k])}`));
-              return;
-            }
-            nums.push(n);
-          }
-          const [requests, inputTokens, outputTokens, cachedTokens, cacheWriteTokens] = nums as [number, number, number, number, number];
-          const other: Record<string, number> = {};
-          for (const k of ['images', 'characters', 'seconds', 'usage_bytes', 'num_sessions', 'num_requests']) {
-            if (typeof r[k] === 'number') other[k] = r[k] as number;
-          }
-          batch.records.push({
-            src: { file, line: v.line },
-            start,
-            end,
-            projectId: str(r.project_id),
-            userId: str(r.user_id),
-            apiKeyId: str(r.api_key_id),
-            model: str(r.model),
-            batch: typeof r.batch === 'boolean' ? r.batch : null,
-            serviceTier: str(r.service_tier),
-            requests,
-            inputTokens,
-            outputTokens,
-            cachedTokens,
-            cacheWriteTokens,
-            other: Object.keys(other).length ? other : null,
-          });
-        });
+      const [requests, inputTokens, outputTokens, cachedTokens, cacheWriteTokens] = nums as [number, number, number, number, number];
+      const other: Record<string, number> = {};
+      for (const k of ['images', 'characters', 'seconds', 'usage_bytes', 'num_sessions', 'num_requests']) {
+        if (typeof r[k] === 'number') other[k] = r[k] as number;
       }
-      if (batch.rows) yield batch;
-    }
+      return {
+        src: { file, line },
+        start,
+        end,
+        projectId: str(r.project_id),
+        userId: str(r.user_id),
+        apiKeyId: str(r.api_key_id),
+        model: str(r.model),
+        batch: typeof r.batch === 'boolean' ? r.batch : null,
+        serviceTier: str(r.service_tier),
+        requests,
+        inputTokens,
+        outputTokens,
+        cachedTokens,
+        cacheWriteTokens,
+        other: Object.keys(other).length ? other : null,
+      };
+    });
   },
 };
 
@@ -168,70 +183,37 @@ export const costJsonReader: SourceReader<CostRecord> = {
   detect(input) {
     return detectJson(input, 'costs', this.format, this.label);
   },
-  async *read(input, _d, ctx) {
-    if (input.type !== 'json') return;
+  read(input, _d, ctx) {
     const file = ctx.displayPath;
-    for await (const v of jsonValues(input, file)) {
-      const batch: ReadBatch<CostRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
-      if ('error' in v) {
-        batch.rows++;
-        batch.issues.push(v.error);
-        yield batch;
-        continue;
+    return readResults<CostRecord>(input, file, (r, p, line, start, end) => {
+      const amt = (r.amount ?? {}) as Json;
+      // amount.value may be a number or a numeric string; numbers arrive as their shortest decimal text
+      const text = typeof amt.value === 'number' ? String(amt.value) : typeof amt.value === 'string' ? amt.value : '';
+      const amount = Decimal.parse(text);
+      const currency = typeof amt.currency === 'string' ? amt.currency.toUpperCase() : null;
+      if (amount === null) return issue('error', file, line, `${p}.amount.value`, `expected a number or numeric string, found ${JSON.stringify(amt.value)}`, true, null, currency);
+      if (currency === null || !/^[A-Z]{3}$/.test(currency)) {
+        return issue('error', file, line, `${p}.amount.currency`, `expected a currency code such as "usd", found ${JSON.stringify(amt.currency)}`, true, amount, null);
       }
-      for (const { bucket, path } of bucketsOf(v.value, '')) {
-        const start = int(bucket.start_time);
-        const end = int(bucket.end_time);
-        const results = ((bucket.results ?? bucket.result) as unknown[] | undefined) ?? [];
-        if (start === null || end === null || end <= start) {
-          batch.rows++;
-          batch.issues.push(issue('error', file, v.line, `${path}.start_time`, 'expected integer start_time/end_time (Unix seconds) with end after start'));
-          continue;
-        }
-        if (results.length === 0) {
-          batch.rows++;
-          batch.skipped++;
-          continue;
-        }
-        results.forEach((r0, i) => {
-          batch.rows++;
-          const r = (r0 ?? {}) as Json;
-          const p = `${path}.results[${i}]`;
-          const amt = (r.amount ?? {}) as Json;
-          // amount.value may be a number or a numeric string; numbers arrive as their shortest decimal text
-          const text = typeof amt.value === 'number' ? String(amt.value) : typeof amt.value === 'string' ? amt.value : '';
-          const amount = Decimal.parse(text);
-          const currency = typeof amt.currency === 'string' ? amt.currency.toUpperCase() : null;
-          if (amount === null) {
-            batch.issues.push(issue('error', file, v.line, `${p}.amount.value`, `expected a number or numeric string, found ${JSON.stringify(amt.value)}`, true, null, currency));
-            return;
-          }
-          if (currency === null || !/^[A-Z]{3}$/.test(currency)) {
-            batch.issues.push(issue('error', file, v.line, `${p}.amount.currency`, `expected a currency code such as "usd", found ${JSON.stringify(amt.currency)}`, true, amount, null));
-            return;
-          }
-          const lineItemRaw = str(r.line_item);
-          batch.records.push({
-            src: { file, line: v.line },
-            start,
-            end,
-            amount,
-            currency,
-            quantity: r.quantity === null || r.quantity === undefined ? null : String(r.quantity),
-            quantityUnit: str(r.quantity_unit),
-            lineItemRaw,
-            lineItem: lineItemRaw === null ? null : parseLineItem(lineItemRaw),
-            projectId: str(r.project_id),
-            projectName: str(r.project_name),
-            organizationId: str(r.organization_id),
-            organizationName: str(r.organization_name),
-            apiKeyId: str(r.api_key_id),
-            userId: str(r.user_id),
-            userEmail: str(r.user_email),
-          });
-        });
-      }
-      if (batch.rows) yield batch;
-    }
+      const lineItemRaw = str(r.line_item);
+      return {
+        src: { file, line },
+        start,
+        end,
+        amount,
+        currency,
+        quantity: r.quantity === null || r.quantity === undefined ? null : String(r.quantity),
+        quantityUnit: str(r.quantity_unit),
+        lineItemRaw,
+        lineItem: lineItemRaw === null ? null : parseLineItem(lineItemRaw),
+        projectId: str(r.project_id),
+        projectName: str(r.project_name),
+        organizationId: str(r.organization_id),
+        organizationName: str(r.organization_name),
+        apiKeyId: str(r.api_key_id),
+        userId: str(r.user_id),
+        userEmail: str(r.user_email),
+      };
+    });
   },
 };

@@ -3,6 +3,7 @@ import { addMonthsClamped, buildCreditLedger, ledgerToJson, type DailyUsage, typ
 import type { PaymentRecord } from '../../src/model.js';
 import { Decimal } from '../../src/money.js';
 import { addDays, makePeriod, parseIsoInstant } from '../../src/time.js';
+import { prng } from '../helpers.js';
 
 const D = Decimal.from;
 let line = 1;
@@ -477,20 +478,10 @@ describe('ledgerToJson', () => {
 // ---------------------------------------------------------------------------
 // Law test: random payment and usage sequences
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('law: closing = opening + in − out − expired, and lots reconcile to the balance', () => {
   it('holds for random sequences', () => {
-    const rand = mulberry32(20261031);
+    const rand = prng(20261031);
     const int = (n: number): number => Math.floor(rand() * n);
     const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
     const zones = ['UTC', 'Europe/Berlin', 'America/Los_Angeles', 'Asia/Shanghai'];

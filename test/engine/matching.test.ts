@@ -19,6 +19,7 @@ import { solveAssignment } from '../../src/engine/assignment.js';
 import type { CardLine, PaymentRecord } from '../../src/model.js';
 import { Decimal } from '../../src/money.js';
 import { card, D, pay } from './match-helpers.js';
+import { prng } from '../helpers.js';
 
 const opts = (more: Partial<MatchOptions> = {}): MatchOptions => ({ ...defaultMatchOptions('America/New_York'), ...more });
 
@@ -554,7 +555,7 @@ describe('assignment solver', () => {
   });
 
   it('agrees with brute force on random problems', () => {
-    const rnd = mulberry32(7);
+    const rnd = prng(7);
     for (let t = 0; t < 200; t++) {
       const R = 1 + Math.floor(rnd() * 4);
       const C = 1 + Math.floor(rnd() * 4);
@@ -682,16 +683,6 @@ function checkLaws(r: MatchResult, lines: CardLine[], payments: PaymentRecord[])
   }
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function bruteForce(R: number, C: number, edges: { row: number; col: number; cost: number }[], U: number): number {
   const cost = new Map(edges.map((e) => [`${e.row}|${e.col}`, e.cost]));
@@ -716,7 +707,7 @@ function bruteForce(R: number, C: number, edges: { row: number; col: number; cos
 }
 
 function generate(seed: number): { payments: PaymentRecord[]; lines: CardLine[]; overlap: number } {
-  const rnd = mulberry32(seed);
+  const rnd = prng(seed);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const amounts = ['5.00', '10.00', '20.00', '20.00', '50.00', '100.00', '12.34', '1000.00'];
   const day = () => `2026-10-${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')}`;
@@ -789,7 +780,7 @@ describe('property: every row in exactly one class, totals add up', () => {
       // every third month a reviewer forces one pair (any line, even a non-provider one) and forbids another
       const overrides = { force: [] as OverridePair[], forbid: [] as OverridePair[] };
       if (seed % 3 === 0 && payments.length && lines.length) {
-        const rnd = mulberry32(seed * 31);
+        const rnd = prng(seed * 31);
         const p = payments[Math.floor(rnd() * payments.length)]!;
         const l = lines[Math.floor(rnd() * lines.length)]!;
         overrides.force.push({ payment: { file: p.src.file, line: p.src.line }, card: { file: l.src.file, line: l.src.line } });
@@ -818,7 +809,7 @@ describe('property: every row in exactly one class, totals add up', () => {
 });
 
 function shuffle<T>(xs: T[], seed: number): T[] {
-  const rnd = mulberry32(seed * 7919);
+  const rnd = prng(seed * 7919);
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
