@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import Papa from 'papaparse';
 
 export interface CsvRow {
@@ -173,7 +174,8 @@ export class CsvFile {
   /** Streams all rows (header included) in batches; empty lines are skipped but counted. */
   async *batches(): AsyncGenerator<CsvRow[]> {
     const hash = createHash('sha256');
-    const decoder = new TextDecoder(this.encoding.encoding);
+    // Node's own UTF-8 decoder is several times faster than TextDecoder on large files
+    const decoder = this.encoding.encoding === 'utf-8' ? new Utf8Decoder() : new TextDecoder(this.encoding.encoding);
     const parser = new Papa.Parser({ delimiter: this.delimiter, newline: this.newline });
     let partial = '';
     let line = 1;
@@ -214,6 +216,14 @@ export class CsvFile {
 function parseAll(text: string, delimiter: string, newline: '\r\n' | '\n' | '\r'): CsvRow[] {
   const parser = new Papa.Parser({ delimiter, newline });
   return toRows((parser.parse(text, 0, false) as { data: string[][] }).data, 1).rows;
+}
+
+/** TextDecoder's streaming interface over string_decoder (which keeps a cut multi-byte character for the next chunk). */
+class Utf8Decoder {
+  private readonly d = new StringDecoder('utf8');
+  decode(chunk?: Uint8Array, _opts?: { stream?: boolean }): string {
+    return chunk === undefined ? this.d.end() : this.d.write(chunk as Buffer);
+  }
 }
 
 /** Rows of quote-free text ending before a newline; `\r` of CRLF endings is dropped. */
