@@ -43,7 +43,10 @@ export function flat(s: string | null): string | null {
 }
 
 export class UsageAggregator {
-  private readonly groups = new Map<string, UsageGroup>();
+  /** (bucket width, slot) as one number → dimensions → group: no number-to-text per row. */
+  private readonly bySlot = new Map<number, Map<string, UsageGroup>>();
+  private readonly widths = new Map<number, number>();
+  private readonly groups: UsageGroup[] = [];
   private dayCache = new Map<number, string>();
 
   /** `byHour`: keep sub-daily usage per UTC hour (for --split-days); otherwise per UTC day. */
@@ -59,8 +62,19 @@ export class UsageAggregator {
     }
     const slot = this.byHour && width < DAY ? r.start - (r.start % 3600) : width < DAY ? dayStart : r.start;
     const hourBit = width >= DAY ? ALL_HOURS : 1 << Math.floor((r.start - dayStart) / 3600);
-    const key = `${width}|${slot}|${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}`;
-    let g = this.groups.get(key);
+    let w = this.widths.get(width);
+    if (w === undefined) {
+      w = this.widths.size;
+      this.widths.set(width, w);
+    }
+    const slotKey = slot * 64 + w;
+    let dims = this.bySlot.get(slotKey);
+    if (!dims) {
+      dims = new Map();
+      this.bySlot.set(slotKey, dims);
+    }
+    const key = `${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}`;
+    let g = dims.get(key);
     if (!g) {
       // flat copies: cells parsed from a file are slices of its chunk text, and a group kept
       // for the whole run would otherwise pin every chunk a new group came from (memory ∝ input)
@@ -84,7 +98,8 @@ export class UsageAggregator {
         listPrice: null,
         price: null,
       };
-      this.groups.set(flat(key)!, g);
+      dims.set(flat(key)!, g);
+      this.groups.push(g);
     }
     g.hours |= hourBit;
     g.requests += r.requests;
@@ -96,12 +111,12 @@ export class UsageAggregator {
   }
 
   get size(): number {
-    return this.groups.size;
+    return this.groups.length;
   }
 
   /** The groups, priced, in a deterministic order. */
   finish(prices: PriceTable): UsageGroup[] {
-    const out = [...this.groups.values()];
+    const out = [...this.groups];
     for (const g of out) {
       if (g.model === null) continue;
       g.price = prices.resolve(g.model, g.utcDay, variantFor(g.batch, g.serviceTier));
