@@ -119,6 +119,16 @@ export const statementProfileSchema = z
         decimalMark: n.decimalMark,
         thousandsSeparator: n.thousandsSeparator ?? (n.decimalMark === ',' ? '.' : ','),
       })),
+    /**
+     * Banks that print the merchant's amount only inside the text (`Orig. 50,00 USD Kurs 1,1612`,
+     * `USD 25,00`): a regular expression with named groups `amount` and `currency`, tried on the
+     * description when there is no original-amount cell.
+     */
+    originalInText: z
+      .strictObject({
+        pattern: z.string().refine(validRegex, 'not a valid regular expression'),
+      })
+      .optional(),
     trailer: z
       .strictObject({
         /** Regular expressions (case-insensitive) tried on a non-date row's text (its non-empty cells joined by spaces). */

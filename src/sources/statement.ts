@@ -262,6 +262,7 @@ function compileTrailer(profile: StatementProfile): RegExp[] {
  */
 export function parseStatementRows(rows: readonly CsvRow[], profile: StatementProfile, opts: StatementParseOptions): StatementParseResult {
   const file = opts.file;
+  const textOriginal = profile.originalInText ? new RegExp(profile.originalInText.pattern, 'i') : null;
   const records: CardLine[] = [];
   const issues: InputIssue[] = [];
   const m = matchHeader(rows, profile);
@@ -482,6 +483,18 @@ export function parseStatementRows(rows: readonly CsvRow[], profile: StatementPr
       .map((i) => cell(row, i).trim())
       .filter((s) => s !== '')
       .join(' / ');
+    if (originalAmount === null && textOriginal) {
+      // the merchant's amount printed inside the description (German "Orig. 50,00 USD")
+      const m = textOriginal.exec(description);
+      const oc = m?.groups?.currency ? normaliseCurrency(m.groups.currency) : null;
+      if (m?.groups?.amount && oc && oc !== currency) {
+        const p = parseAmount(m.groups.amount, nf);
+        if (p.ok && amount && !amount.isZero()) {
+          originalAmount = amount.sign() < 0 ? p.value.abs().neg() : p.value.abs();
+          originalCurrency = oc;
+        }
+      }
+    }
 
     if (problems.length || amount === null || transactionDate === null || currency === null) {
       for (const p of problems) issues.push(issue('error', file, row.line, p.column, p.message, true, amount, currency));

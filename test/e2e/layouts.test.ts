@@ -265,33 +265,32 @@ const runs: Run[] = [
     uncounted: [5],
   },
   {
-    title: 'de-bank-giro October (Windows-1252, EUR), default config: no USD→EUR rate',
+    title: 'de-bank-giro October (Windows-1252, EUR), default config: USD originals read from the text ("Orig. 50,00 USD")',
     statement: 'de-bank-giro-2026-10.csv',
     history: 'for-de-bank-giro-2026-10.csv',
     args: ['--tz', 'Europe/Berlin', '--period', '2026-10'],
     card: {
-      // The profile has no original-amount column ("Orig. 50,00 USD" is free text), the config has
-      // no fxRates: USD payments are not compared with EUR lines (documented), so nothing pairs.
-      8: 'unmatched_card_charge',
+      // The profile reads the merchant amount from "Orig. 50,00 USD Kurs 1,1612" in the text
+      // (originalInText), so the USD payments are compared exactly, without any configured rate.
+      8: 'matched', // 43.06 EUR, Orig. 50,00 USD ↔ payment 3
       // 9 (Auslandseinsatzentgelt, the FX fee of line 8): see bugs
-      11: 'subscription_not_api', // ChatGPT plan by descriptor
-      13: 'authorization_reversed', // 86.13 hold ...
-      14: 'authorization_reversed', // ... and its Storno, netted on the card side alone
-      16: 'refund', // Gutschrift: a credit with no payment the engine can compare
-      17: 'unmatched_card_charge',
+      11: 'subscription_not_api', // ChatGPT plan by descriptor ↔ payment 4
+      13: 'authorization_reversed', // 86.13 hold of the failed payment 5 ...
+      14: 'authorization_reversed', // ... and its Storno
+      16: 'refund', // Gutschrift = refund of payment 2 (September)
+      17: 'matched', // 172.25 EUR, Orig. 200,00 USD ↔ payment 7
     },
     leftOut: [7, 10, 12, 15], // salary, REWE, rent, utilities
     payments: {
-      3: 'unmatched_payment',
+      2: 'refund', // 2026-09-28, outside the period, stays because it explains line 16
+      3: 'matched',
       4: 'subscription_not_api',
-      5: 'unmatched_payment', // failed; its hold cannot be recognised without a rate
-      6: 'unmatched_payment', // company credit card 6604
-      7: 'unmatched_payment',
+      5: 'authorization_reversed',
+      6: 'unmatched_payment', // company credit card 6604, not this account
+      7: 'matched',
     },
-    // the refunded payment of 2026-09-28 explains nothing without a rate: outside the period, dropped
-    absentPayments: [2],
+    absentPayments: [],
     uncounted: [5],
-    reasons: { 'card:8': 'no USD→EUR rate', 'payment:7': 'no USD→EUR rate' },
     bugs: {
       title: 'regression (fixed): the Auslandseinsatzentgelt (FX fee) line of a provider charge is an unmatched charge instead of fx_fee',
       rows: {
@@ -313,22 +312,22 @@ const runs: Run[] = [
     args: ['--tz', 'Europe/Berlin', '--period', '2026-10'],
     config: { matching: { fxRates: [{ from: 'EUR', to: 'USD', rate: '1.1612' }] } },
     card: {
-      8: 'matched_fx_difference', // 43.06 EUR vs 50.00 USD ≈ 43.0589 EUR: within 3% + 1.00 EUR
+      8: 'matched', // the original 50,00 USD in the text is exact; the rate is not needed
       // 9: see bugs
       11: 'subscription_not_api', // ↔ ChatGPT Plus payment 4
       13: 'authorization_reversed', // hold of the failed 100.00 USD payment 5 ...
       14: 'authorization_reversed', // ... released by the Storno
       16: 'refund', // Gutschrift 17.22 EUR ≈ 20.00 USD = refund of payment 2 (September)
-      17: 'matched_fx_difference', // 172.25 EUR ↔ 200.00 USD (Kurs 1,1611 that day)
+      17: 'matched', // Orig. 200,00 USD ↔ 200.00 USD
     },
     leftOut: [7, 10, 12, 15],
     payments: {
       2: 'refund', // 2026-09-28, outside the period, stays because it explains line 16
-      3: 'matched_fx_difference',
+      3: 'matched',
       4: 'subscription_not_api',
       5: 'authorization_reversed',
       6: 'unmatched_payment', // company credit card 6604, not this account
-      7: 'matched_fx_difference',
+      7: 'matched',
     },
     absentPayments: [],
     uncounted: [5],
@@ -382,26 +381,25 @@ const runs: Run[] = [
     uncounted: [3, 5],
   },
   {
-    title: 'fr-bank (Débit/Crédit, EUR, Europe/Paris), default config: no USD→EUR rate',
+    title: 'fr-bank (Débit/Crédit, EUR, Europe/Paris), default config: USD originals read from the text ("USD 25,00")',
     statement: 'fr-bank-2026-11.csv',
     history: 'for-fr-bank-2026-11.csv',
     args: ['--tz', 'Europe/Paris', '--period', '2026-11'],
     card: {
-      4: 'unmatched_card_charge', // 21.74 EUR: not compared without a rate
+      4: 'refund', // 21.74 EUR, USD 25,00 in the text = the charge of the refunded payment 2
       // 5 (FRAIS CB HORS ZONE EURO, the FX fee of line 4): see bugs
       8: 'subscription_not_api',
-      10: 'refund', // AVOIR: a credit with no payment the engine can compare
+      10: 'refund', // AVOIR: the refund of payment 2
     },
     leftOut: [6, 7, 9], // Carrefour, rent, salary
     payments: {
-      2: 'refund', // refunded; neither charge nor refund can be compared without a rate
+      2: 'refund', // refunded: its charge (line 4) and its refund (line 10)
       3: 'unmatched_payment', // company card 9034
       4: 'subscription_not_api',
       5: 'unmatched_payment', // declined auto-recharge
     },
     absentPayments: [],
     uncounted: [5],
-    reasons: { 'card:4': 'no USD→EUR rate' },
     bugs: {
       title: 'regression (fixed): the FRAIS CB HORS ZONE EURO (FX fee) line of a provider charge is an unmatched charge instead of fx_fee',
       rows: {

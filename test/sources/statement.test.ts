@@ -704,3 +704,16 @@ describe('bad rows and column-wide rules', () => {
     ]);
   });
 });
+
+describe('original amounts printed inside the text (profile originalInText)', () => {
+  it('reads "Orig. 50,00 USD" from a German description and "USD 25,00" from a French one', async () => {
+    const de = await readAll(join(FIX, 'de-bank-giro-2026-10.csv'), statementReader);
+    const line8 = de.records.find((r) => r.src.line === 8)!;
+    expect([line8.amount.toString(), line8.currency, line8.originalAmount?.toString(), line8.originalCurrency]).toEqual(['43.06', 'EUR', '50', 'USD']);
+    // a line whose text names no other currency stays without an original amount
+    expect(de.records.find((r) => r.src.line === 11)!.originalAmount).toBeNull();
+    const fr = await readAll(join(FIX, 'fr-bank-2026-11.csv'), statementReader);
+    const line4 = fr.records.find((r) => r.src.line === 4)!;
+    expect([line4.originalAmount?.toString(), line4.originalCurrency]).toEqual(['25', 'USD']);
+  });
+});
