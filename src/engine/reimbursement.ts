@@ -333,8 +333,27 @@ export function buildReimbursement(input: ReimbursementInput): ReimbursementResu
     return p;
   };
 
-  // --- cardholder of each line: its own card, else its payments', else its counterpart lines'
-  const last4Of = (c: LineClassification): string | null => {
+  // --- cardholder of each line: its own card, else its payments', else its counterpart lines',
+  // else the one card every other line of the same statement file points to (a card export
+  // without a card column, where an unexplained charge has no payment to name its card)
+  let fileCard: Map<string, string | null> | null = null;
+  const cardOfFile = (file: string): string | null => {
+    if (!fileCard) {
+      const seen = new Map<string, Set<string>>();
+      for (const x of input.reconciliation.classifications) {
+        if (x.side !== 'card') continue;
+        const l4 = directLast4(x);
+        if (!l4) continue;
+        const set = seen.get(x.src.file) ?? new Set<string>();
+        set.add(l4);
+        seen.set(x.src.file, set);
+      }
+      fileCard = new Map([...seen].map(([f, set]) => [f, set.size === 1 ? [...set][0]! : null]));
+    }
+    return fileCard.get(file) ?? null;
+  };
+  const last4Of = (c: LineClassification): string | null => directLast4(c) ?? cardOfFile(c.src.file);
+  const directLast4 = (c: LineClassification): string | null => {
     const own = lineByKey.get(key(c.src))?.cardLast4 ?? null;
     if (own) return own;
     const fromPayments = (refs: SideRef[]): string | null => {
