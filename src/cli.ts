@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { CONFIG_TEMPLATE, ConfigError, loadConfig } from './config.js';
 import { SEVERITY_RANK, type Exception, type Severity } from './model.js';
-import { runReport, StrictModeError, type Progress, type ReportResult } from './pipeline.js';
+import { allReaders, runReport, StrictModeError, type Progress, type ReportResult } from './pipeline.js';
 import cliProgress from 'cli-progress';
 import { writeReportCsv } from './report/csv-out.js';
 import { reportToJson } from './report/json.js';
@@ -239,7 +239,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addCommonOptions(program.command('inspect').description('what each file was detected as and why, its mapping, first rows and problems').argument('<files...>'))
     .action(async (files: string[], o: CommonOptions) => {
       const config = await loadConfig(o.config, o.tz);
-      const results = await inspectFiles(files, config, process.cwd());
+      const results = await inspectFiles(files, config, process.cwd(), allReaders(config));
       if (o.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else printInspection(results, process.stdout);
       const bad = results.some((r) => !r.recognised || r.missingRequired.length > 0);

@@ -280,8 +280,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   const notice = req.onNotice ?? (() => {});
   const ignored: InputFileReport[] = [];
   const explicitPeriod = req.period.month || (req.period.since && req.period.until) ? resolvePeriod(req.period, tz, [], []) : null;
-  const statementReader = makeStatementReader(statementProfiles(req.config), { period: explicitPeriod ? { from: explicitPeriod.from, to: explicitPeriod.to } : null });
-  const readers: AnyReader[] = [...exportReaders, paymentsReader, statementReader];
+  const readers = allReaders(req.config, explicitPeriod);
   const patterns = [...req.usage, ...req.costs, ...(req.payments ?? []), ...(req.statements ?? [])];
   const wantedKinds: InputKind[] = ['usage', 'costs', 'payments', 'statement'];
   const files = await openInputs(patterns, wantedKinds, readers, cwd, ignored, notice);
@@ -521,6 +520,12 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
       rejectedAmount,
     },
   };
+}
+
+/** Every reader a run knows: the provider's exports, the payment history, statements through the built-in and configured profiles. */
+export function allReaders(config: Config, period: Period | null = null): AnyReader[] {
+  const statementReader = makeStatementReader(statementProfiles(config), { period: period ? { from: period.from, to: period.to } : null });
+  return [...exportReaders, paymentsReader, statementReader];
 }
 
 function matchOptions(config: Config): MatchOptions {

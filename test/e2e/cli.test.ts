@@ -151,6 +151,14 @@ describe('bad input and exit codes', () => {
     expect(r.stdout).toMatch(/line 4, column input_tokens: expected a whole non-negative count/);
     expect(r.stdout).toMatch(/2025 header/);
   });
+
+  it('inspect explains which bank profile a statement matched, and recognises a payment history', () => {
+    const r = cli(['inspect', join(FX, 'statements', 'cmb-credit-card-2026-12.csv'), join(FX, 'demo', 'payments_2026-10.csv')], work);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/profile "cn-cmb-credit-card"/);
+    expect(r.stdout).toMatch(/encoding: gb18030/);
+    expect(r.stdout).toMatch(/detected: Payment history/);
+  });
 });
 
 describe('safety of what reaches a cell', () => {
