@@ -20,7 +20,7 @@ import { InputError } from './sources/index.js';
 import { PAYMENTS_TEMPLATE_CSV } from './sources/payments.js';
 import { parseMatchOverrides, type MatchOverrides } from './engine/matching.js';
 import { Decimal } from './money.js';
-import { isoUtc } from './time.js';
+import { isCalendarDate, isoUtc } from './time.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -63,8 +63,9 @@ function addCommonOptions(cmd: Command): Command {
 function validatePeriod(o: CommonOptions) {
   if (o.period && !/^\d{4}-(0[1-9]|1[0-2])$/.test(o.period)) throw new UsageError(`--period: expected YYYY-MM, got "${o.period}"`);
   for (const [flag, v] of [['--since', o.since], ['--until', o.until]] as const) {
-    if (v && !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new UsageError(`${flag}: expected YYYY-MM-DD, got "${v}"`);
+    if (v && !isCalendarDate(v)) throw new UsageError(`${flag}: expected a date YYYY-MM-DD, got "${v}"`);
   }
+  if (o.since && o.until && o.until < o.since) throw new UsageError(`--until ${o.until} is before --since ${o.since}`);
 }
 
 /** A progress bar on stderr for inputs large enough to wait for; silent when stderr is not a terminal. */

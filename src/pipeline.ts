@@ -238,15 +238,13 @@ function resolvePeriod(req: PeriodRequest, tz: string, costs: CostRecord[], usag
   return makePeriod(from, to, tz);
 }
 
-function dedupeIssue(f: OpenedFile, r: { src: Provenance }, v: ReturnType<DuplicateTracker<never>['check']>, amount: Decimal | null, currency: string | null, issues: InputIssue[]): boolean {
+function dedupeIssue(f: OpenedFile, r: { src: Provenance }, v: ReturnType<DuplicateTracker<never>['check']>, amount: Decimal | null, currency: string | null, issues: InputIssue[], strict: boolean): boolean {
   if (v.kind === 'new') return true;
   if (v.kind === 'duplicate') {
     f.report.duplicates++;
     return false;
   }
-  f.report.rowsRejected++;
-  if (amount) f.report.rejectedAmount = f.report.rejectedAmount.plus(amount);
-  issues.push({
+  rejectRow(f, issues, strict, {
     severity: 'error',
     file: r.src.file,
     line: r.src.line,
@@ -257,6 +255,14 @@ function dedupeIssue(f: OpenedFile, r: { src: Provenance }, v: ReturnType<Duplic
     rejected: true,
   });
   return false;
+}
+
+/** A row the pipeline itself rejects (after its reader accepted it): counted, or fatal under --strict. */
+function rejectRow(f: OpenedFile, issues: InputIssue[], strict: boolean, i: InputIssue): void {
+  if (strict) throw new StrictModeError(`${i.file}, line ${i.line}${i.column ? `, column ${i.column}` : ''}: ${i.message} (--strict stops at the first bad row)`);
+  f.report.rowsRejected++;
+  if (i.amount) f.report.rejectedAmount = f.report.rejectedAmount.plus(i.amount);
+  issues.push(i);
 }
 
 /**
@@ -321,10 +327,14 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
         f.report.outOfScope++;
         return;
       }
-      if (costDupes && !dedupeIssue(f, r, costDupes.check(r), r.amount, r.currency, issues)) return;
+      if (costDupes && !dedupeIssue(f, r, costDupes.check(r), r.amount, r.currency, issues, req.strict)) return;
       costs.push({ rec: r, file: f });
     });
   }
+
+  // the period is known once the costs are read (they cover it, unless given), so usage
+  // outside it can be counted as such while it streams
+  const earlyPeriod = explicitPeriod ?? (costs.length ? resolvePeriod(req.period, tz, costs.map((c) => c.rec), []) : null);
 
   // usage: folded into groups as it streams; identical repeats across files counted once
   const usageAgg = new UsageAggregator(!!req.splitDays);
@@ -333,12 +343,12 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   const split = !!req.splitDays;
   for (const f of usageFiles) {
     await readRecords<UsageRecord>(f, ctxFor(f), issues, (r) => {
-      if (explicitPeriod) {
+      if (earlyPeriod) {
         // usage is needed for every UTC day whose daily cost bucket falls in the period
         const dayStart = r.start - (r.start % 86400);
         let keep = dayKept.get(dayStart);
         if (keep === undefined) {
-          keep = bucketInPeriod(dayStart, dayStart + 86400, explicitPeriod, split);
+          keep = bucketInPeriod(dayStart, dayStart + 86400, earlyPeriod, split);
           dayKept.set(dayStart, keep);
         }
         if (!keep) {
@@ -346,14 +356,17 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
           return;
         }
       }
-      if (usageDupes && !dedupeIssue(f, r, usageDupes.check(r), null, null, issues)) return;
+      if (usageDupes && !dedupeIssue(f, r, usageDupes.check(r), null, null, issues, req.strict)) return;
       f.report.rowsUsed++;
       usageAgg.add(r);
     });
   }
 
-  // payments and statements: small; duplicates across files are the matching engine's to judge
+  // payments and statements: small; duplicates across files are the matching engine's to judge.
+  // Other organisations' payments still go to matching (a top-up bought for the wrong
+  // organisation is on the card) but not to the ledger.
   const payments: { rec: PaymentRecord; file: OpenedFile }[] = [];
+  const inScope = (p: { rec: PaymentRecord }) => !scope.size || p.rec.organization === null || scope.has(p.rec.organization);
   for (const f of paymentFiles) await readRecords<PaymentRecord>(f, ctxFor(f), issues, (r) => payments.push({ rec: r, file: f }));
   const cardLines: CardLine[] = [];
   for (const f of statementFiles) {
@@ -369,7 +382,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   const prices = PriceTable.load(req.config.prices);
   const allGroups = usageAgg.finish(prices);
   const period =
-    explicitPeriod ??
+    earlyPeriod ??
     resolvePeriod(
       req.period,
       tz,
@@ -383,21 +396,31 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   for (const { rec } of costs) currencyCount.set(rec.currency, (currencyCount.get(rec.currency) ?? 0) + 1);
   const currency = [...currencyCount.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'USD';
 
+  // a cost row in another currency is rejected once, for every section
+  const billedCosts = costs.filter(({ rec, file }) => {
+    if (rec.currency === currency) return true;
+    rejectRow(file, issues, req.strict, {
+      severity: 'error',
+      file: rec.src.file,
+      line: rec.src.line,
+      column: 'amount_currency',
+      message: `expected ${currency} like the rest of the cost export, found ${rec.currency}; the row is left out (no exchange rate is applied to billed cost)`,
+      amount: rec.amount,
+      currency: rec.currency,
+      rejected: true,
+    });
+    return false;
+  });
+
   const exceptions: Exception[] = [];
   let attribution: AttributionSection | null = null;
   let costExport = Decimal.ZERO;
   let splitOutside = Decimal.ZERO;
   if (want.attribution && costFiles.length) {
     const inPeriodCosts: CostRecord[] = [];
-    for (const { rec, file } of costs) {
+    for (const { rec, file } of billedCosts) {
       if (!bucketInPeriod(rec.start, rec.end, period, split)) {
         file.report.outOfPeriod++;
-        continue;
-      }
-      if (rec.currency !== currency) {
-        file.report.rowsRejected++;
-        file.report.rejectedAmount = file.report.rejectedAmount.plus(rec.amount);
-        issues.push({ severity: 'error', file: rec.src.file, line: rec.src.line, column: 'amount_currency', message: `expected ${currency} like the rest of the cost export, found ${rec.currency}; the row is left out (no exchange rate is applied to billed cost)`, amount: rec.amount, currency: rec.currency, rejected: true });
         continue;
       }
       file.report.rowsUsed++;
@@ -455,14 +478,14 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     // a payment outside the period that explains nothing in it is not this period's business
     reconciliation = dropOutsidePayments(reconciliation, period, tz);
     exceptions.push(...reconciliation.exceptions);
-    for (const p of payments) if (localDateOf(p.rec.paidAt, tz) >= period.from && localDateOf(p.rec.paidAt, tz) <= period.to) p.file.report.rowsUsed++;
   }
 
   let ledger: LedgerResult | null = null;
   if (want.ledger && paymentFiles.length && (costFiles.length || req.want?.ledger)) {
     const usage = new Map<string, { organization: string | null; date: string; amount: Decimal; refs: Provenance[] }>();
-    for (const { rec } of costs) {
-      if (rec.currency !== currency) continue;
+    // the ledger draws down every billed day it is given (its lots may predate the period)
+    for (const { rec, file } of billedCosts) {
+      if (!attribution) file.report.rowsUsed++;
       const date = placeOnLocalDate(rec.start, rec.end, tz);
       const k = `${rec.organizationId ?? ''}|${date}`;
       const u = usage.get(k) ?? { organization: rec.organizationId, date, amount: Decimal.ZERO, refs: [] };
@@ -476,7 +499,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
       openingBalance: req.config.openingBalance
         ? { amount: req.config.openingBalance.amount, date: req.config.openingBalance.date, organization: req.config.openingBalance.organization, expiresOn: req.config.openingBalance.expiresOn }
         : undefined,
-      payments: payments.map((p) => p.rec),
+      payments: payments.filter(inScope).map((p) => p.rec),
       usage: [...usage.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)),
       autoRechargeMonthlyLimit: req.config.autoRechargeMonthlyLimit,
       closingBalanceReported: req.closingBalance
@@ -487,6 +510,15 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
       defaultOrganization: req.config.organizations.length === 1 ? req.config.organizations[0] : undefined,
     });
     exceptions.push(...ledger.exceptions);
+  }
+
+  // every payment row is counted once: used by the ledger (all of an organisation in scope) or
+  // by matching (classified), else another organisation's, else outside the period
+  const classified = new Set((reconciliation?.classifications ?? []).filter((c) => c.side === 'payment').map((c) => `${c.src.file}\u0000${c.src.line}`));
+  for (const p of payments) {
+    if ((ledger && inScope(p)) || classified.has(`${p.rec.src.file}\u0000${p.rec.src.line}`)) p.file.report.rowsUsed++;
+    else if (!inScope(p)) p.file.report.outOfScope++;
+    else p.file.report.outOfPeriod++;
   }
 
   const inputs = [...files.map((f) => f.report), ...ignored].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

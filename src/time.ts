@@ -86,7 +86,11 @@ export function addDays(date: LocalDate, n: number): LocalDate {
 
 /** The instant local midnight starts `date` in `tz` (DST-correct). */
 export function startOfLocalDate(date: LocalDate, tz: string): EpochSeconds {
-  return Math.round(fromZonedTime(`${date}T00:00:00`, tz).getTime() / 1000);
+  let t = Math.round(fromZonedTime(`${date}T00:00:00`, tz).getTime() / 1000);
+  // where clocks jump forward at midnight (America/Santiago, Asia/Beirut) 00:00 does not exist:
+  // the day starts at the first instant whose local date is `date`
+  for (let i = 0; i < 16 && localDateOf(t, tz) < date; i++) t += 900;
+  return t;
 }
 
 /** Parses a local wall-clock text (no offset) in `tz`; null when it is not a date-time. */

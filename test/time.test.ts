@@ -48,6 +48,12 @@ describe('periods: local inclusive dates → half-open UTC range', () => {
     expect(isoUtc(p.utcEnd)).toBe('2026-10-31T23:00:00Z');
     expect(p.utcEnd - p.utcStart).toBe(31 * 86400 + 3600);
   });
+  it('a day whose midnight does not exist starts at its first instant (America/Santiago, DST at 00:00)', () => {
+    const p = makePeriod('2026-09-06', '2026-09-12', 'America/Santiago');
+    expect(isoUtc(p.utcStart)).toBe('2026-09-06T04:00:00Z');
+    expect(localDateOf(p.utcStart, 'America/Santiago')).toBe('2026-09-06');
+    expect(localDateOf(p.utcStart - 1, 'America/Santiago')).toBe('2026-09-05');
+  });
   it('custom ranges get a from_to label and are checked', () => {
     expect(makePeriod('2026-10-03', '2026-10-17', 'UTC').label).toBe('2026-10-03_2026-10-17');
     expect(() => makePeriod('2026-10-17', '2026-10-03', 'UTC')).toThrow(/before/);

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { ReportResult } from '../pipeline.js';
+import { Decimal } from '../money.js';
 import { safeCsvText } from './cells.js';
 import { reportToJson } from './json.js';
 import { writeFileAtomic } from './workbook.js';
@@ -22,7 +23,8 @@ const SHEETS: [string, string][] = [
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return safeCsvText(v);
+  // exact amounts are strings in the JSON projection: a negative one is a number, not a formula
+  if (typeof v === 'string') return Decimal.parse(v) !== null && /^-?\d/.test(v) ? v : safeCsvText(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return safeCsvText(JSON.stringify(v));
 }

@@ -95,6 +95,7 @@ async function* readResults<R>(
   input: OpenedInput,
   file: string,
   toRecord: (r: Json, path: string, line: number, start: number, end: number) => R | InputIssue,
+  moneyOf?: (r: Json) => { amount: Decimal | null; currency: string | null },
 ): AsyncGenerator<ReadBatch<R>> {
   if (input.type !== 'json') return;
   for await (const v of jsonValues(input, file)) {
@@ -111,7 +112,13 @@ async function* readResults<R>(
       const results = ((bucket.results ?? bucket.result) as unknown[] | undefined) ?? [];
       batch.rows += Math.max(1, results.length);
       if (start === null || end === null || end <= start) {
-        batch.issues.push(issue('error', file, v.line, `${path}.start_time`, 'expected integer start_time/end_time (Unix seconds) with end after start'));
+        // every result of the bucket is rejected, each with the money it holds where readable
+        const message = 'expected integer start_time/end_time (Unix seconds) with end after start; the bucket\'s results are left out';
+        if (results.length === 0) batch.issues.push(issue('error', file, v.line, `${path}.start_time`, message));
+        results.forEach((r, i) => {
+          const m = moneyOf?.((r ?? {}) as Json) ?? null;
+          batch.issues.push(issue('error', file, v.line, `${path}.results[${i}] (${path}.start_time)`, message, true, m?.amount ?? null, m?.currency ?? null));
+        });
         continue;
       }
       if (results.length === 0) {
@@ -187,10 +194,7 @@ export const costJsonReader: SourceReader<CostRecord> = {
     const file = ctx.displayPath;
     return readResults<CostRecord>(input, file, (r, p, line, start, end) => {
       const amt = (r.amount ?? {}) as Json;
-      // amount.value may be a number or a numeric string; numbers arrive as their shortest decimal text
-      const text = typeof amt.value === 'number' ? String(amt.value) : typeof amt.value === 'string' ? amt.value : '';
-      const amount = Decimal.parse(text);
-      const currency = typeof amt.currency === 'string' ? amt.currency.toUpperCase() : null;
+      const { amount, currency } = costMoney(r);
       if (amount === null) return issue('error', file, line, `${p}.amount.value`, `expected a number or numeric string, found ${JSON.stringify(amt.value)}`, true, null, currency);
       if (currency === null || !/^[A-Z]{3}$/.test(currency)) {
         return issue('error', file, line, `${p}.amount.currency`, `expected a currency code such as "usd", found ${JSON.stringify(amt.currency)}`, true, amount, null);
@@ -214,6 +218,13 @@ export const costJsonReader: SourceReader<CostRecord> = {
         userId: str(r.user_id),
         userEmail: str(r.user_email),
       };
-    });
+    }, costMoney);
   },
 };
+
+/** amount.value may be a number or a numeric string; numbers arrive as their shortest decimal text. */
+function costMoney(r: Json): { amount: Decimal | null; currency: string | null } {
+  const amt = (r.amount ?? {}) as Json;
+  const text = typeof amt.value === 'number' ? String(amt.value) : typeof amt.value === 'string' ? amt.value : '';
+  return { amount: Decimal.parse(text), currency: typeof amt.currency === 'string' ? amt.currency.toUpperCase() : null };
+}

@@ -111,3 +111,51 @@ describe('spendrecon init', () => {
     expect(again.stderr).toMatch(/exists; use --force/);
   });
 });
+
+describe('Inputs accounting', () => {
+  /** Every row read is in exactly one bucket: used, empty, repeat, outside the period, other organisation, rejected. */
+  function expectAccounted(inputs: { file: string; rowsRead: number; rowsUsed: number; emptyBuckets: number; duplicates: number; outOfPeriod: number; outOfScope: number; rowsRejected: number }[]) {
+    expect(inputs.length).toBeGreaterThan(0);
+    for (const i of inputs) expect({ file: i.file, sum: i.rowsUsed + i.emptyBuckets + i.duplicates + i.outOfPeriod + i.outOfScope + i.rowsRejected }).toEqual({ file: i.file, sum: i.rowsRead });
+  }
+  const cfg = join(ROOT, 'fixtures', 'spendrecon.config.json');
+  const cases: [string, string[]][] = [
+    ['report with --since only', ['report', '--usage', join(ROOT, 'fixtures', 'openai', '*.csv'), '--costs', join(ROOT, 'fixtures', 'openai', '*.csv'), '--since', '2026-10-15', '--config', cfg]],
+    ['ledger', ['ledger', '--payments', join(DEMO, 'payments_2026-10.csv'), join(ROOT, 'fixtures', 'payments', 'payments_2026-10.csv'), '--costs', join(ROOT, 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv'), '--period', '2026-10', '--config', cfg]],
+    ['match', [...matchArgs('').slice(0, -2)]],
+  ];
+  it.each(cases)('%s: every row read is counted once', (_name, args) => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-acct-'));
+    const r = cli([...args, '--out', join(work, 'o.xlsx'), '--json'], work);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expectAccounted(j.inputs);
+    if (_name === 'report with --since only') {
+      const daily = j.inputs.find((i: { file: string }) => i.file.endsWith('completions_usage_2026-09-28_2026-10-03_daily.csv'));
+      expect(daily.rowsUsed).toBe(0); // every day of it is before 2026-10-15
+    }
+    if (_name === 'ledger') {
+      // the other organisation's payments are counted as such and kept out of the ledger
+      const other = j.inputs.find((i: { file: string }) => i.file.endsWith(join('payments', 'payments_2026-10.csv')));
+      expect(other.outOfScope).toBeGreaterThan(0);
+      expect(j.ledger.every((l: { organization: string }) => l.organization === 'org-Acme7Hq2kWb9')).toBe(true);
+    }
+  });
+
+  it('--strict also stops at a conflicting repeat across files', () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-acct-'));
+    const o = join(ROOT, 'fixtures', 'openai');
+    const r = cli(['report', '--costs', join(o, 'cost_2026-10-01_2026-10-31.csv'), join(o, 'cost_2026-10-25_2026-11-07.csv'), '--period', '2026-10', '--strict', '--out', join(work, 'o.xlsx')], work);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cost_2026-10-25_2026-11-07\.csv, line 85: conflicting repeat/);
+  });
+
+  it('--csv writes negative amounts as numbers and neutralises formula-looking text', () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-acct-'));
+    const o = join(ROOT, 'fixtures', 'openai');
+    expect(cli(['report', '--usage', join(o, 'completions_usage_2026-10-01_2026-10-31.csv'), '--costs', join(o, 'cost_2026-10-01_2026-10-31.csv'), '--period', '2026-10', '--tz', 'UTC', '--csv', join(work, 'csv'), '--out', join(work, 'o.xlsx')], work).code).toBe(0);
+    const text = readFileSync(join(work, 'csv', 'usage-vs-cost.csv'), 'utf8');
+    expect(text).toMatch(/,-1\.011625,/);
+    expect(text).not.toMatch(/'-\d/);
+  });
+});

@@ -170,6 +170,32 @@ describe('Admin API JSON', () => {
   });
 });
 
+describe('Admin API JSON with a bad bucket', () => {
+  it('rejects every result of the bucket, each with its money', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'spendrecon-json-'));
+    const res = (v: number) => ({ object: 'organization.costs.result', amount: { value: v, currency: 'usd' }, line_item: 'gpt-4o-mini-2024-07-18, input', project_id: 'proj_A' });
+    const page = {
+      object: 'page',
+      data: [
+        { object: 'bucket', start_time: 'oops', end_time: 1790899200, results: [res(1), res(2), res(3)] },
+        { object: 'bucket', start_time: 1790812800, end_time: 1790899200, results: [res(4)] },
+      ],
+      has_more: false,
+      next_page: null,
+    };
+    const path = join(dir, 'costs.json');
+    writeFileSync(path, JSON.stringify(page));
+    const r = await readAll<CostRecord>(path);
+    expect(r.rows).toBe(4);
+    expect(r.records).toHaveLength(1);
+    expect(r.issues).toHaveLength(3);
+    expect(r.issues.map((i) => i.amount?.toString())).toEqual(['1', '2', '3']);
+    expect(r.issues[0]!.column).toMatch(/data\[0\]\.results\[0\]/);
+  });
+});
+
 describe('line items (SPEC §2.2)', () => {
   it.each([
     ['gpt-4o-mini-2024-07-18, cached input', { surface: null, model: 'gpt-4o-mini-2024-07-18', tokenKind: 'cached input', longContext: false }],
