@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Detection } from '../model.js';
 import type { InputKind, OpenedInput, SourceReader } from './contract.js';
 import { CsvFile } from './csv.js';
-import { costJsonReader, usageJsonReader } from './openai-api-json.js';
+import { costJsonReader, parseJsonKeepingAmounts, usageJsonReader } from './openai-api-json.js';
 import { costCsvReader } from './openai-costs.js';
 import { usageCsvReader } from './openai-usage.js';
 
@@ -121,7 +121,7 @@ export async function openInput(path: string, opts: { encoding?: string } = {}):
       for await (const line of rl) {
         if (line.trim() === '') continue;
         try {
-          sample = JSON.parse(line.replace(/^\uFEFF/, ''));
+          sample = parseJsonKeepingAmounts(line.replace(/^\uFEFF/, ''));
         } catch {
           sample = null;
         }
@@ -136,7 +136,7 @@ export async function openInput(path: string, opts: { encoding?: string } = {}):
     }
     const text = await readFile(path, 'utf8');
     try {
-      return { path, type: 'json', sample: JSON.parse(text.replace(/^\uFEFF/, '')), jsonLines: false };
+      return { path, type: 'json', sample: parseJsonKeepingAmounts(text.replace(/^\uFEFF/, '')), jsonLines: false };
     } catch (e) {
       throw new InputError(`${path}: not valid JSON: ${(e as Error).message}`);
     }

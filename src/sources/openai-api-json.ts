@@ -12,6 +12,14 @@ import { parseLineItem } from './openai-fields.js';
 
 type Json = Record<string, unknown>;
 
+/**
+ * JSON.parse would turn `"value": 0.12345678901234567891` into the nearest double before
+ * Decimal sees it: amounts written as JSON numbers are quoted first, so every digit survives.
+ */
+export function parseJsonKeepingAmounts(text: string): unknown {
+  return JSON.parse(text.replace(/("value"\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?=\s*[,}\]])/g, '$1"$2"'));
+}
+
 /** Buckets of one JSON value: a page, an array of pages, a bucket or an array of buckets. */
 function bucketsOf(value: unknown, path: string): { bucket: Json; path: string }[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => bucketsOf(v, `${path}[${i}]`));
@@ -48,7 +56,7 @@ async function* jsonValues(input: Extract<OpenedInput, { type: 'json' }>, file: 
     const t = line === 1 ? text.replace(/^\uFEFF/, '') : text;
     if (t.trim() === '') continue;
     try {
-      yield { value: JSON.parse(t), line };
+      yield { value: parseJsonKeepingAmounts(t), line };
     } catch (e) {
       yield { error: issue('error', file, line, null, `expected one JSON value per line: ${(e as Error).message}`) };
     }

@@ -196,6 +196,15 @@ describe('Admin API JSON with a bad bucket', () => {
   });
 });
 
+describe('JSON amounts', () => {
+  it('keeps every digit of an amount written as a JSON number', async () => {
+    const { parseJsonKeepingAmounts } = await import('../../src/sources/openai-api-json.js');
+    const v = parseJsonKeepingAmounts('{"amount": {"value": 0.12345678901234567891, "currency": "usd"}, "n": 1.5}') as { amount: { value: string }; n: number };
+    expect(v.amount.value).toBe('0.12345678901234567891');
+    expect(v.n).toBe(1.5);
+  });
+});
+
 describe('line items (SPEC §2.2)', () => {
   it.each([
     ['gpt-4o-mini-2024-07-18, cached input', { surface: null, model: 'gpt-4o-mini-2024-07-18', tokenKind: 'cached input', longContext: false }],
