@@ -12,6 +12,7 @@ import { SEVERITY_RANK, type Exception, type Severity } from './model.js';
 import { allReaders, runReport, StrictModeError, type Progress, type ReportResult } from './pipeline.js';
 import cliProgress from 'cli-progress';
 import { writeReportCsv } from './report/csv-out.js';
+import { writeFocusCsv } from './report/focus.js';
 import { reportToJson } from './report/json.js';
 import { writeReportWorkbook } from './report/index.js';
 import { reimbursementWorkbookPath, writeReimbursementWorkbook } from './report/reimbursement.js';
@@ -139,6 +140,7 @@ type JobOptions = CommonOptions & {
   overrides?: string;
   closingBalance?: string;
   homeCurrency?: string;
+  focus?: string;
 };
 
 async function loadOverrides(path: string | undefined, cwd: string): Promise<MatchOverrides | undefined> {
@@ -200,6 +202,7 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
     outs.push(reimb);
   }
   if (o.csv) await writeReportCsv(result, resolve(defaults.cwd, o.csv));
+  if (o.focus) await writeFocusCsv(result, resolve(defaults.cwd, o.focus));
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ ...reportToJson(result), workbooks: outs }, null, 2)}\n`);
     printReportSummary(result, outs, process.stderr);
@@ -225,6 +228,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--overrides <file>', 'reviewer decisions: pairs to force or forbid (JSON)')
       .option('--closing-balance <amount>', 'the balance the dashboard shows, checked against the ledger')
       .option('--home-currency <code>', 'home currency of the reimbursement workbook (overrides the config)')
+      .option('--focus <file>', 'also write the attributed spend as a FinOps FOCUS cost CSV')
       .option('--out <file>', 'workbook path (default reports/<period>[-match|-ledger].xlsx)');
 
   jobOptions(inputs(program.command('report').description('the whole job: attribution, reconciliation and ledger, as far as the inputs allow'), ['usage', 'costs', 'payments', 'statement'])).action(
@@ -270,7 +274,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(0);
     });
 
-  addCommonOptions(program.command('demo').description('the whole job on the bundled fixtures; the workbooks land in reports/').option('--out <file>', 'workbook path (default reports/2026-10.xlsx)')).action(
+  addCommonOptions(program.command('demo').description('the whole job on the bundled fixtures; the workbooks land in reports/').option('--out <file>', 'workbook path (default reports/2026-10.xlsx)').option('--focus <file>', 'also write a FinOps FOCUS cost CSV')).action(
     async (o: JobOptions) => {
       const fx = join(PACKAGE_ROOT, 'fixtures');
       const exports = [join(fx, 'openai', '*.csv'), join(fx, 'openai', 'api')];

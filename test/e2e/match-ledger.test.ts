@@ -159,3 +159,21 @@ describe('Inputs accounting', () => {
     expect(text).not.toMatch(/'-\d/);
   });
 });
+
+describe('--focus', () => {
+  it('writes a FOCUS cost CSV whose usage rows add up to the billed total', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-focus-'));
+    const r = cli(['demo', '--out', join(work, 'd.xlsx'), '--focus', join(work, 'focus.csv')], work);
+    expect(r.code).toBe(0);
+    const { Decimal } = await import('../../src/money.js');
+    const Papa = (await import('papaparse')).default;
+    const parsed = Papa.parse<Record<string, string>>(readFileSync(join(work, 'focus.csv'), 'utf8'), { header: true, skipEmptyLines: true });
+    expect(parsed.meta.fields).toEqual(expect.arrayContaining(['BilledCost', 'EffectiveCost', 'ListCost', 'ChargeCategory', 'ChargePeriodStart', 'ChargePeriodEnd', 'ServiceName', 'SubAccountId', 'ResourceId', 'Tags']));
+    const usage = parsed.data.filter((x) => x.ChargeCategory === 'Usage');
+    const total = usage.reduce((s, x) => s.plus(Decimal.from(x.BilledCost!)), Decimal.ZERO);
+    expect(total.toString()).toBe('404.78682866');
+    // paid API credit in October: 200 + 20 + 4 × 50 + 40 (grants and plans are not purchases of API credit)
+    const purchases = parsed.data.filter((x) => x.ChargeCategory === 'Purchase');
+    expect(purchases.reduce((s, x) => s.plus(Decimal.from(x.BilledCost!)), Decimal.ZERO).toString()).toBe('510');
+  });
+});
