@@ -476,7 +476,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
       req.overrides,
     );
     // a payment outside the period that explains nothing in it is not this period's business
-    reconciliation = dropOutsidePayments(reconciliation, period, tz);
+    reconciliation = dropOutsidePayments(reconciliation, period);
     exceptions.push(...reconciliation.exceptions);
   }
 
@@ -575,16 +575,33 @@ function statementProfiles(config: Config) {
   }
 }
 
-/** Payments outside the period stay only where they explain a card line. */
-function dropOutsidePayments(r: MatchResult, period: Period, tz: string): MatchResult {
-  void tz;
-  const keep = r.classifications.filter((c) => c.side === 'card' || (c.date >= period.from && c.date <= period.to) || c.counterparts.some((x) => x.side === 'card'));
-  if (keep.length === r.classifications.length) return r;
-  const dropped = new Set(r.classifications.filter((c) => !keep.includes(c)).map((c) => `${c.src.file}:${c.src.line}`));
+/**
+ * Payments outside the period stay only where they explain a card line; the ones dropped
+ * leave the payment-side totals too, so the Summary tie-out sums what the sheet shows.
+ */
+function dropOutsidePayments(r: MatchResult, period: Period): MatchResult {
+  const isKept = (c: MatchResult['classifications'][number]) => c.side === 'card' || (c.date >= period.from && c.date <= period.to) || c.counterparts.some((x) => x.side === 'card');
+  const gone = r.classifications.filter((c) => !isKept(c));
+  if (gone.length === 0) return r;
+  const dropped = new Set(gone.map((c) => `${c.src.file}:${c.src.line}`));
+  const less = <T extends { currency: string; count: number; total: Decimal }>(list: T[], match: (t: T, c: (typeof gone)[number]) => boolean, only: (c: (typeof gone)[number]) => boolean) =>
+    list
+      .map((t) => {
+        const out = gone.filter((c) => only(c) && match(t, c));
+        return out.length ? { ...t, count: t.count - out.length, total: out.reduce((s, c) => s.minus(c.amount), t.total) } : t;
+      })
+      .filter((t) => t.count > 0);
+  const counted = (c: (typeof gone)[number]) => c.counted;
   return {
     ...r,
-    classifications: keep,
+    classifications: r.classifications.filter(isKept),
     exceptions: r.exceptions.filter((e) => !e.refs.some((ref) => dropped.has(`${ref.file}:${ref.line}`))),
+    classTotals: less(r.classTotals, (t, c) => t.side === 'payment' && t.class === c.class && t.currency === c.currency, counted),
+    payments: {
+      ...r.payments,
+      all: less(r.payments.all, (t, c) => t.currency === c.currency, () => true),
+      counted: less(r.payments.counted, (t, c) => t.currency === c.currency, counted),
+    },
   };
 }
 

@@ -177,3 +177,24 @@ describe('--focus', () => {
     expect(purchases.reduce((s, x) => s.plus(Decimal.from(x.BilledCost!)), Decimal.ZERO).toString()).toBe('510');
   });
 });
+
+describe('payments outside the period', () => {
+  it('leave the payment-side totals with their rows, so the tie-out sums what the sheet shows', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-drop-'));
+    const r = cli(['match', '--payments', join(ROOT, 'fixtures', 'payments', 'for-us-card-2026-10.csv'), '--statement', join(ROOT, 'fixtures', 'statements', 'us-card-2026-10.csv'), '--tz', 'America/New_York', '--period', '2026-10', '--json', '--out', join(work, 'm.xlsx')], work);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const { Decimal } = await import('../../src/money.js');
+    const fromRows = new Map<string, InstanceType<typeof Decimal>>();
+    for (const x of j.reconciliation as { side: string; class: string; currency: string; amount: string; counted: boolean }[]) {
+      if (x.side !== 'payment' || !x.counted) continue;
+      const k = `${x.class}|${x.currency}`;
+      fromRows.set(k, (fromRows.get(k) ?? Decimal.ZERO).plus(Decimal.from(x.amount)));
+    }
+    const fromTotals = new Map<string, string>();
+    for (const t of j.reconciliationTotals as { side: string; class: string; currency: string; amount: string }[]) if (t.side === 'payment') fromTotals.set(`${t.class}|${t.currency}`, t.amount);
+    expect(Object.fromEntries([...fromRows].map(([k, v]) => [k, v.toString()]))).toEqual(Object.fromEntries(fromTotals));
+    // the grant paid at 2026-10-01T00:00Z is 30 September in New York and explains nothing: not shown
+    expect((j.reconciliation as { side: string; line: number }[]).some((x) => x.side === 'payment' && x.line === 3)).toBe(false);
+  });
+});
