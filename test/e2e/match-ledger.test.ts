@@ -181,7 +181,10 @@ describe('--focus', () => {
 describe('payments outside the period', () => {
   it('leave the payment-side totals with their rows, so the tie-out sums what the sheet shows', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-drop-'));
-    const r = cli(['match', '--payments', join(ROOT, 'fixtures', 'payments', 'for-us-card-2026-10.csv'), '--statement', join(ROOT, 'fixtures', 'statements', 'us-card-2026-10.csv'), '--tz', 'America/New_York', '--period', '2026-10', '--json', '--out', join(work, 'm.xlsx')], work);
+    // the demo history plus a paid September top-up on a card not in the statements: it explains no line
+    const history = join(work, 'payments.csv');
+    writeFileSync(history, `${readFileSync(join(DEMO, 'payments_2026-10.csv'), 'utf8')}2026-09-20T10:00:00Z,INV-SEPT-0001,30.00,USD,paid,manual,org-Acme7Hq2kWb9,9911,September top-up\n`);
+    const r = cli(['match', '--payments', history, '--statement', join(DEMO, 'us-card-2026-10.csv'), join(DEMO, 'cmb-credit-card-2026-10.csv'), '--config', join(ROOT, 'fixtures', 'spendrecon.config.json'), '--period', '2026-10', '--json', '--out', join(work, 'm.xlsx')], work);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     const { Decimal } = await import('../../src/money.js');
@@ -194,7 +197,7 @@ describe('payments outside the period', () => {
     const fromTotals = new Map<string, string>();
     for (const t of j.reconciliationTotals as { side: string; class: string; currency: string; amount: string }[]) if (t.side === 'payment') fromTotals.set(`${t.class}|${t.currency}`, t.amount);
     expect(Object.fromEntries([...fromRows].map(([k, v]) => [k, v.toString()]))).toEqual(Object.fromEntries(fromTotals));
-    // the grant paid at 2026-10-01T00:00Z is 30 September in New York and explains nothing: not shown
-    expect((j.reconciliation as { side: string; line: number }[]).some((x) => x.side === 'payment' && x.line === 3)).toBe(false);
+    expect((j.reconciliation as { side: string; line: number }[]).some((x) => x.side === 'payment' && x.line === 14)).toBe(false);
+    expect(j.inputs.find((i: { file: string }) => i.file.endsWith('payments.csv')).outOfPeriod).toBe(1);
   });
 });
