@@ -671,7 +671,7 @@ class MatchRun {
         if (!c.feeLike && c.provider) sim = Math.max(sim, this.similarity(p, c));
       }
     signals.push(date ?? { name: 'date', cost: round4(o.dateWeight), detail: 'dates outside the window (forced)' });
-    signals.push({ name: 'text', cost: round4(o.textWeight * (1 - sim)), detail: sim === 1 ? 'reference found in the card text' : `description similarity ${sim.toFixed(2)}` });
+    signals.push({ name: 'text', cost: round4(o.textWeight * (1 - sim)), detail: sim === 1 ? 'reference found in the card text' : `description similarity ${(Math.round(sim * 100) / 100).toString()}` });
     const pending = cs.filter((c) => c.line.status === 'pending').length;
     if (pending) signals.push({ name: 'pending', cost: round4(o.pendingPenalty), detail: 'card line still pending' });
     if (ps.some((p) => NO_MONEY_STATUSES.has(p.p.status)) && cs.some((c) => c.line.status === 'posted'))

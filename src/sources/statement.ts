@@ -194,7 +194,7 @@ function detectWith(profiles: readonly StatementProfile[], input: OpenedInput): 
   if (m.missing.length) reasons.push(`missing columns: ${m.missing.join(', ')}`);
   if (view.note) reasons.push(view.note);
   for (const other of found) {
-    if (other !== best) reasons.push(`also fits profile "${other.profile.name}" (confidence ${other.m.confidence.toFixed(2)})`);
+    if (other !== best) reasons.push(`also fits profile "${other.profile.name}" (confidence ${Math.round(other.m.confidence * 100)}%)`);
   }
   return {
     format: 'statement',
