@@ -32,6 +32,8 @@ export const inputIssueSchema = z.object({
   currency: z.string().nullable(),
   /** Whether the row was left out of every total. */
   rejected: z.boolean(),
+  /** `file`: the whole file was left out (e.g. a required column is missing). */
+  scope: z.enum(['row', 'file']).optional(),
 });
 export type InputIssue = z.infer<typeof inputIssueSchema>;
 

@@ -138,6 +138,7 @@ export async function openInputs(
   cwd: string,
   ignored: InputFileReport[],
   notice: (m: string) => void,
+  issues: InputIssue[] = [],
 ): Promise<OpenedFile[]> {
   const files = await expandInputs(patterns, cwd);
   const out: OpenedFile[] = [];
@@ -164,7 +165,16 @@ export async function openInputs(
       continue;
     }
     if (rec.detection.missingRequired.length) {
-      throw new InputError(`${display}: looks like a ${rec.detection.label} but the required column(s) ${rec.detection.missingRequired.map((c) => `"${c}"`).join(', ')} are missing`);
+      const message = `looks like: ${rec.detection.label}, but the required column(s) ${rec.detection.missingRequired.map((c) => `"${c}"`).join(', ')} are missing`;
+      // a file named on the command line is the user's intent: stop; one met while scanning a
+      // directory is left out whole, on Inputs and Exceptions, and the run goes on
+      if (found.explicit) throw new InputError(`${display}: ${message}`);
+      const r = newReport(display, rec.reader);
+      r.notes.push(`left out whole: ${message}`);
+      ignored.push(r);
+      issues.push({ severity: 'error', file: display, line: 1, column: rec.detection.missingRequired[0] ?? null, message: `${message}; the whole file is left out`, amount: null, currency: null, rejected: false, scope: 'file' });
+      notice(`${display}: ${message}; left out`);
+      continue;
     }
     const report = newReport(display, rec.reader);
     if (input.type === 'csv') {
@@ -289,7 +299,8 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   const readers = allReaders(req.config, explicitPeriod);
   const patterns = [...req.usage, ...req.costs, ...(req.payments ?? []), ...(req.statements ?? [])];
   const wantedKinds: InputKind[] = ['usage', 'costs', 'payments', 'statement'];
-  const files = await openInputs(patterns, wantedKinds, readers, cwd, ignored, notice);
+  const issues: InputIssue[] = [];
+  const files = await openInputs(patterns, wantedKinds, readers, cwd, ignored, notice, issues);
   const ofKind = (k: InputKind) => files.filter((f) => f.reader.kind === k);
   const usageFiles = ofKind('usage');
   const costFiles = ofKind('costs');
@@ -308,7 +319,6 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   }
   if (req.want?.ledger && paymentFiles.length === 0) throw new InputError('the ledger needs a payment history (give --payments FILE)');
 
-  const issues: InputIssue[] = [];
   const bytesTotal = files.reduce((s, f) => s + f.report.bytes, 0);
   let bytesBefore = 0;
   const ctxFor = (f: OpenedFile) => {
@@ -632,6 +642,18 @@ function duplicatesException(r: InputFileReport): Exception {
 }
 
 export function issueToException(i: InputIssue): Exception {
+  if (i.scope === 'file') {
+    return {
+      severity: i.severity,
+      class: 'file_left_out',
+      subject: i.file,
+      amount: null,
+      currency: null,
+      message: i.message,
+      nextStep: 'Export the file again with all its columns (or fix its header); until then nothing in it is counted.',
+      refs: [{ file: i.file, line: i.line }],
+    };
+  }
   return {
     severity: i.severity,
     class: i.rejected ? 'rejected_row' : 'input_notice',

@@ -111,6 +111,16 @@ describe('bad input and exit codes', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('a directory scan leaves out a file missing a required column, says so, and goes on', () => {
+    const r = cli(['report', '--usage', join(FX, 'openai'), '--costs', join(FX, 'openai'), '--period', '2026-10', '--tz', 'UTC', '--out', join(work, 'dir.xlsx'), '--json'], work);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const left = j.exceptions.find((e: { class: string }) => e.class === 'file_left_out');
+    expect(left.message).toMatch(/"amount_value" are missing; the whole file is left out/);
+    expect(j.inputs.find((i: { file: string }) => i.file.endsWith('cost_missing_amount_value.csv')).notes.join(' ')).toMatch(/left out whole/);
+    expect(j.totals.rejectedRows).toBeGreaterThan(1); // the bad rows of the other files in bad/
+  });
+
   it('--strict stops at the first bad row and names file, line and column', () => {
     const r = cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_bad_rows.csv'), '--strict', '--out', join(work, 'y.xlsx')], work);
     expect(r.code).toBe(2);
