@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
+import { isAscii } from 'node:buffer';
 import Papa from 'papaparse';
 
 export interface CsvRow {
@@ -221,8 +222,16 @@ function parseAll(text: string, delimiter: string, newline: '\r\n' | '\n' | '\r'
 /** TextDecoder's streaming interface over string_decoder (which keeps a cut multi-byte character for the next chunk). */
 class Utf8Decoder {
   private readonly d = new StringDecoder('utf8');
+  private pending = false;
   decode(chunk?: Uint8Array, _opts?: { stream?: boolean }): string {
-    return chunk === undefined ? this.d.end() : this.d.write(chunk as Buffer);
+    if (chunk === undefined) return this.d.end();
+    const buf = chunk as Buffer;
+    // pure ASCII (the usual export) is its own Latin-1 text: the cheapest decode there is
+    if (!this.pending && isAscii(buf)) return buf.toString('latin1');
+    const text = this.d.write(buf);
+    // a chunk that ends inside a multi-byte character leaves bytes in the decoder
+    this.pending = !isAscii(buf.subarray(Math.max(0, buf.length - 3)));
+    return text;
   }
 }
 
