@@ -347,41 +347,15 @@ function requireMonths(n: number, what: string): number {
 // ---------------------------------------------------------------------------
 // Internal state
 
-interface LotState {
-  id: string;
-  organization: string | null;
-  kind: LotKind;
-  reference: string | null;
-  purchasedOn: LocalDate | null;
-  paidAt: EpochSeconds | null;
-  purchased: Decimal;
-  carriedIn: Decimal;
-  appliedToDebt: Decimal;
-  consumed: Decimal;
-  expired: Decimal;
-  remaining: Decimal;
-  expiresOn: LocalDate | null;
+/** A lot while the roll-forward runs: the published Lot plus whether its expiry was applied. */
+interface LotState extends Lot {
   expiryDone: boolean;
-  src: Provenance | null;
 }
 
+/** The published copy of a lot (its state is mutated as days roll). */
 function snapshotLot(l: LotState): Lot {
-  return {
-    id: l.id,
-    organization: l.organization,
-    kind: l.kind,
-    reference: l.reference,
-    purchasedOn: l.purchasedOn,
-    paidAt: l.paidAt,
-    purchased: l.purchased,
-    carriedIn: l.carriedIn,
-    appliedToDebt: l.appliedToDebt,
-    consumed: l.consumed,
-    expired: l.expired,
-    remaining: l.remaining,
-    expiresOn: l.expiresOn,
-    src: l.src,
-  };
+  const { expiryDone: _done, ...lot } = l;
+  return lot;
 }
 
 /** A credit-adding payment after classification. */
