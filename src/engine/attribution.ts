@@ -83,19 +83,10 @@ interface Part {
   byDate: Map<string, { price: Decimal; tokens: number }>;
 }
 
-interface CostGroup {
-  utcDay: string;
+/** Cost rows of one allocation unit: what an attributed row carries, plus the bucket and its rows. */
+interface CostGroup extends Pick<AttributedRow, 'utcDay' | 'organizationId' | 'projectId' | 'projectName' | 'model' | 'item' | 'apiKeyId' | 'userId' | 'currency' | 'amount'> {
   start: number;
   end: number;
-  organizationId: string | null;
-  projectId: string | null;
-  projectName: string | null;
-  model: string | null;
-  item: string;
-  apiKeyId: string | null;
-  userId: string | null;
-  currency: string;
-  amount: Decimal;
   refs: CostRecord['src'][];
 }
 
