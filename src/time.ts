@@ -50,10 +50,6 @@ export function localDateOf(t: EpochSeconds, tz: string): LocalDate {
   return d;
 }
 
-/** Local wall-clock time `yyyy-MM-dd HH:mm:ss` of the instant in `tz`. */
-export function localDateTimeOf(t: EpochSeconds, tz: string): string {
-  return formatInTimeZone(t * 1000, tz, 'yyyy-MM-dd HH:mm:ss');
-}
 
 /** The UTC calendar date of an instant. */
 export function utcDateOf(t: EpochSeconds): LocalDate {

@@ -15,7 +15,7 @@ import { RECONCILIATION, writeReconciliation } from './sheets/reconciliation.js'
 import { SUMMARY, writeSummary, type SummaryRefs } from './sheets/summary.js';
 import { USAGE_VS_COST, writeUsageVsCost } from './sheets/usage-vs-cost.js';
 import { pathShortener } from './cells.js';
-import { addSheet, newWorkbook, saveWorkbook, workbookBytes } from './workbook.js';
+import { addSheet, newWorkbook, saveWorkbook } from './workbook.js';
 
 export function buildReportWorkbook(result: ReportResult) {
   const wb = newWorkbook();
@@ -59,6 +59,3 @@ export async function writeReportWorkbook(result: ReportResult, path: string): P
   await saveWorkbook(buildReportWorkbook(result), path);
 }
 
-export async function reportWorkbookBytes(result: ReportResult): Promise<Buffer> {
-  return workbookBytes(buildReportWorkbook(result));
-}

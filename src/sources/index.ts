@@ -161,7 +161,4 @@ export function recognise(input: OpenedInput, readers: AnyReader[]): Recognition
   return { reader: best?.reader ?? null, detection: best?.detection ?? null, candidates };
 }
 
-export function kindOf(reader: AnyReader | null): InputKind | null {
-  return reader ? reader.kind : null;
-}
 
