@@ -5,7 +5,7 @@
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Detection } from '../model.js';
-import type { InputKind, OpenedInput, SourceReader } from './contract.js';
+import type { OpenedInput, SourceReader } from './contract.js';
 import { CsvFile } from './csv.js';
 import { costJsonReader, parseJsonKeepingAmounts, usageJsonReader } from './openai-api-json.js';
 import { costCsvReader } from './openai-costs.js';
