@@ -97,6 +97,13 @@ function failExit(exceptions: Exception[], failOn: CommonOptions['failOn']): num
   return exceptions.some((e) => SEVERITY_RANK[e.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
 }
 
+/** Money in rejected rows, per currency as read (a file in CNY is not labelled USD). */
+function rejectedMoney(r: ReportResult): string {
+  const by = new Map<string, Decimal>();
+  for (const f of r.inputs) for (const a of f.money) if (!a.fates.rejected.gross.isZero()) by.set(a.currency, (by.get(a.currency) ?? Decimal.ZERO).plus(a.fates.rejected.net));
+  return by.size ? ` (${[...by.entries()].sort().map(([c, v]) => `${v.toDisplay(2)} ${c}`).join(', ')})` : '';
+}
+
 function printReportSummary(r: ReportResult, outs: string[], stream: NodeJS.WritableStream) {
   const cur = r.currency;
   const lines: [string, string][] = [['period', `${r.period.from} to ${r.period.to} (${r.period.timezone}; UTC ${isoUtc(r.period.utcStart)} to ${isoUtc(r.period.utcEnd)})`]];
@@ -119,7 +126,9 @@ function printReportSummary(r: ReportResult, outs: string[], stream: NodeJS.Writ
   if (r.ledger) {
     for (const c of r.ledger.closing) lines.push([`closing balance${c.organization ? ` ${c.organization}` : ''}`, `${c.balance.toDisplay(2)} ${r.ledger.currency}`]);
   }
-  lines.push(['rejected rows', `${r.totals.rejectedRows} (${r.totals.rejectedAmount.toDisplay(2)} ${cur})`]);
+  lines.push(['rejected rows', `${r.totals.rejectedRows}${rejectedMoney(r)}`]);
+  const broken = r.conservation.equations.filter((e) => !e.holds).length;
+  lines.push(['conservation', broken ? `BROKEN: ${broken} of ${r.conservation.equations.length} equations do not hold (see Exceptions: conservation_broken)` : `every row and cent accounted for (${r.conservation.equations.length} equations hold)`]);
   lines.push(['exceptions', (['error', 'warning', 'info'] as const).map((s) => `${r.exceptions.filter((e) => e.severity === s).length} ${s}`).join(', ')]);
   const top = (r.attribution?.summaries.byProject ?? []).slice(0, 8).map((p) => [`  ${p.projectName ?? p.projectId}`, `${p.billed.toDisplay(2)} ${cur}`] as [string, string]);
   const w = Math.max(...[...lines, ...top].map(([k]) => k.length));
@@ -207,6 +216,8 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
     process.stdout.write(`${JSON.stringify({ ...reportToJson(result), workbooks: outs }, null, 2)}\n`);
     printReportSummary(result, outs, process.stderr);
   } else printReportSummary(result, outs, process.stdout);
+  // a broken conservation equation never passes silently, whatever --fail-on says
+  if (!result.conservation.holds) return 1;
   return failExit(result.exceptions, o.failOn);
 }
 

@@ -55,6 +55,8 @@ export const usageRecordSchema = z.object({
   cacheWriteTokens: z.number().nonnegative(),
   /** Other metrics of non-token categories (images, characters, seconds, ...). */
   other: z.record(z.string(), z.number()).nullable(),
+  /** Further grouping dimensions of such categories (images: `size`, `source`), joined; part of the row's identity. */
+  variant: z.string().nullable().optional(),
 });
 export type UsageRecord = z.infer<typeof usageRecordSchema>;
 
@@ -102,6 +104,8 @@ export interface Detection {
 /** Per-file accounting shown on the `Inputs` sheet. */
 export interface InputFileReport {
   file: string;
+  /** What the file was read as; null when it was left out unrecognised. */
+  kind: 'usage' | 'costs' | 'payments' | 'statement' | null;
   sha256: string;
   bytes: number;
   format: string;
@@ -114,8 +118,30 @@ export interface InputFileReport {
   outOfPeriod: number;
   outOfScope: number;
   rowsRejected: number;
+  /** Rows set aside because a coarser bucket of another export covers the same span. */
+  setAside: number;
+  /** Money in rejected rows, in the run's currency (other currencies: `money`). */
   rejectedAmount: Decimal;
+  /** Where the money of the file's rows went, per currency: read = the sum of the rest. */
+  money: MoneyAccount[];
   notes: string[];
+}
+
+/** What can become of a row: exactly one of these (the conservation equations check it). */
+export const ROW_FATES = ['used', 'outOfPeriod', 'duplicates', 'outOfScope', 'rejected', 'setAside'] as const;
+export type RowFate = (typeof ROW_FATES)[number];
+
+/** A sum of signed amounts and of their magnitudes: a lost charge and a lost refund do not cancel out in `gross`. */
+export interface MoneySum {
+  net: Decimal;
+  gross: Decimal;
+}
+
+/** One file's money in one currency: as read, and per fate. */
+export interface MoneyAccount {
+  currency: string;
+  read: MoneySum;
+  fates: Record<RowFate, MoneySum>;
 }
 
 /** A flag for a human: the `Exceptions` sheet. */

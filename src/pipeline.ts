@@ -10,12 +10,13 @@ import { paymentsReader } from './sources/payments.js';
 import { makeStatementReader, type StatementDetection } from './sources/statement.js';
 import { resolveProfiles, StatementProfileError } from './sources/statement-profile.js';
 import { attributeSpend, type AttributedRow, type CrossCheckRow } from './engine/attribution.js';
-import { costTracker, usageTracker, type DuplicateTracker } from './engine/dedupe.js';
+import { checkConservation, conservationExceptions, tally, type Conservation } from './engine/conservation.js';
+import { costTracker, resolveOverlappingCostWidths, type DuplicateTracker } from './engine/dedupe.js';
 import { PriceTable, BUILTIN_PRICE_TABLE_VERSION } from './engine/prices.js';
 import { summarise, type Summaries } from './engine/summaries.js';
 import { resolveOverlappingWidths, UsageAggregator, widthLabel } from './engine/usage.js';
 import { Decimal } from './money.js';
-import type { CardLine, CostRecord, Detection, Exception, InputFileReport, InputIssue, PaymentRecord, Provenance, UsageRecord } from './model.js';
+import type { CardLine, CostRecord, Detection, Exception, InputFileReport, InputIssue, PaymentRecord, Provenance, RowFate, UsageRecord } from './model.js';
 import type { InputKind, OpenedInput, ReadBatch } from './sources/contract.js';
 import { sha256File } from './sources/csv.js';
 import { displayPath, expandInputs, exportReaders, InputError, openInput, recognise, type AnyReader, type FoundFile } from './sources/index.js';
@@ -89,6 +90,8 @@ export interface ReportResult {
   payments: PaymentRecord[];
   cardLines: CardLine[];
   totals: ReportTotals;
+  /** The run's own check that every row and cent read is accounted for exactly once. */
+  conservation: Conservation;
 }
 
 /** Progress of the reading stage: bytes of all inputs read so far, of the total. */
@@ -109,6 +112,7 @@ interface OpenedFile {
 function newReport(display: string, reader: AnyReader | null, label?: string): InputFileReport {
   return {
     file: display,
+    kind: reader?.kind ?? null,
     sha256: '',
     bytes: 0,
     format: reader?.format ?? 'unrecognised',
@@ -121,7 +125,9 @@ function newReport(display: string, reader: AnyReader | null, label?: string): I
     outOfPeriod: 0,
     outOfScope: 0,
     rowsRejected: 0,
+    setAside: 0,
     rejectedAmount: Decimal.ZERO,
+    money: [],
     notes: [],
   };
 }
@@ -170,6 +176,7 @@ export async function openInputs(
       // directory is left out whole, on Inputs and Exceptions, and the run goes on
       if (found.explicit) throw new InputError(`${display}: ${message}`);
       const r = newReport(display, rec.reader);
+      r.kind = null;
       r.notes.push(`left out whole: ${message}`);
       ignored.push(r);
       issues.push({ severity: 'error', file: display, line: 1, column: rec.detection.missingRequired[0] ?? null, message: `${message}; the whole file is left out`, amount: null, currency: null, rejected: false, scope: 'file' });
@@ -199,6 +206,8 @@ export async function readRecords<R>(
   onRecord: (r: R) => void,
 ): Promise<void> {
   const source = f.reader.read(f.input, f.detection, { timezone: ctx.timezone, displayPath: f.display, statementPeriod: ctx.statementPeriod ? { from: ctx.statementPeriod.from, to: ctx.statementPeriod.to } : null }) as AsyncIterable<ReadBatch<R>>;
+  // a row with two problems is one rejected row, its money counted once
+  const rejectedLines = new Set<number>();
   for await (const batch of source) {
     f.report.rowsRead += batch.rows;
     f.report.emptyBuckets += batch.skipped;
@@ -207,12 +216,18 @@ export async function readRecords<R>(
         throw new StrictModeError(`${i.file}, line ${i.line}${i.column ? `, column ${i.column}` : ''}: ${i.message} (--strict stops at the first bad row)`);
       }
       issues.push(i);
-      if (i.rejected) {
-        f.report.rowsRejected++;
-        if (i.amount) f.report.rejectedAmount = f.report.rejectedAmount.plus(i.amount);
+      if (i.rejected && !rejectedLines.has(i.line)) {
+        rejectedLines.add(i.line);
+        // the read side of the money is tallied here, at the reader's boundary
+        if (i.amount) tally(f.report.money, i.currency ?? '(unknown currency)', 'read', i.amount);
+        settle(f, 'rejected', i.amount ? { amount: i.amount, currency: i.currency ?? '(unknown currency)' } : null);
       }
     }
-    for (const r of batch.records) onRecord(r);
+    for (const r of batch.records) {
+      const m = moneyOf(r);
+      if (m) tally(f.report.money, m.currency, 'read', m.amount);
+      onRecord(r);
+    }
     if (ctx.onProgress) {
       const read = f.input.type === 'csv' ? f.input.csv.bytesRead : 0;
       ctx.onProgress({ file: f.display, rows: f.report.rowsRead, bytesRead: (ctx.bytesBefore ?? 0) + read, bytesTotal: ctx.bytesTotal ?? f.report.bytes });
@@ -248,10 +263,35 @@ function resolvePeriod(req: PeriodRequest, tz: string, costs: CostRecord[], usag
   return makePeriod(from, to, tz);
 }
 
+type Money = { amount: Decimal; currency: string } | null;
+
+/** The money a record carries (cost rows, payments, card lines), if any. */
+function moneyOf(r: unknown): Money {
+  const x = r as { amount?: unknown; currency?: unknown };
+  return x.amount instanceof Decimal && typeof x.currency === 'string' ? { amount: x.amount, currency: x.currency } : null;
+}
+
+const FATE_COUNTER: Record<RowFate, 'rowsUsed' | 'outOfPeriod' | 'duplicates' | 'outOfScope' | 'rowsRejected' | 'setAside'> = {
+  used: 'rowsUsed',
+  outOfPeriod: 'outOfPeriod',
+  duplicates: 'duplicates',
+  outOfScope: 'outOfScope',
+  rejected: 'rowsRejected',
+  setAside: 'setAside',
+};
+
+/** Gives a row its one fate: counted on the file's report, its money tallied under that fate. */
+function settle(f: OpenedFile, fate: RowFate, money: Money): void {
+  f.report[FATE_COUNTER[fate]]++;
+  if (!money) return;
+  tally(f.report.money, money.currency, fate, money.amount);
+  if (fate === 'rejected') f.report.rejectedAmount = f.report.rejectedAmount.plus(money.amount);
+}
+
 function dedupeIssue(f: OpenedFile, r: { src: Provenance }, v: ReturnType<DuplicateTracker<never>['check']>, amount: Decimal | null, currency: string | null, issues: InputIssue[], strict: boolean): boolean {
   if (v.kind === 'new') return true;
   if (v.kind === 'duplicate') {
-    f.report.duplicates++;
+    settle(f, 'duplicates', amount && currency ? { amount, currency } : null);
     return false;
   }
   rejectRow(f, issues, strict, {
@@ -267,11 +307,25 @@ function dedupeIssue(f: OpenedFile, r: { src: Provenance }, v: ReturnType<Duplic
   return false;
 }
 
+/** A usage row repeating an earlier one's bucket and dimensions with other values: the first is kept. */
+function usageConflict(f: OpenedFile, r: UsageRecord, issues: InputIssue[], strict: boolean): void {
+  const dims = [`project ${r.projectId ?? '(none)'}`, `key ${r.apiKeyId ?? '(none)'}`, `user ${r.userId ?? '(none)'}`, `model ${r.model ?? '(none)'}`, `tier ${r.serviceTier ?? '(none)'}`, `batch ${r.batch ?? '(none)'}`];
+  rejectRow(f, issues, strict, {
+    severity: 'error',
+    file: r.src.file,
+    line: r.src.line,
+    column: null,
+    message: `conflicting repeat: a row for the same bucket (start_time ${r.start}, ${widthLabel(r.end - r.start)}) and dimensions (${dims.join(', ')}) was read earlier with other values (here: requests ${r.requests}, input ${r.inputTokens}, output ${r.outputTokens}, cached ${r.cachedTokens}); the first is kept, this row is left out`,
+    amount: null,
+    currency: null,
+    rejected: true,
+  });
+}
+
 /** A row the pipeline itself rejects (after its reader accepted it): counted, or fatal under --strict. */
 function rejectRow(f: OpenedFile, issues: InputIssue[], strict: boolean, i: InputIssue): void {
   if (strict) throw new StrictModeError(`${i.file}, line ${i.line}${i.column ? `, column ${i.column}` : ''}: ${i.message} (--strict stops at the first bad row)`);
-  f.report.rowsRejected++;
-  if (i.amount) f.report.rejectedAmount = f.report.rejectedAmount.plus(i.amount);
+  settle(f, 'rejected', i.amount ? { amount: i.amount, currency: i.currency ?? '(unknown currency)' } : null);
   issues.push(i);
 }
 
@@ -330,14 +384,15 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
 
   // costs: small (daily buckets); kept whole so the default period can be derived from them
   const costs: { rec: CostRecord; file: OpenedFile }[] = [];
-  const costDupes = costFiles.length > 1 ? costTracker() : null;
+  // repeats are judged within a file as across files (two exports pasted together with `cat`)
+  const costDupes = costTracker();
   for (const f of costFiles) {
     await readRecords<CostRecord>(f, ctxFor(f), issues, (r) => {
       if (scope.size && r.organizationId !== null && !scope.has(r.organizationId)) {
-        f.report.outOfScope++;
+        settle(f, 'outOfScope', r);
         return;
       }
-      if (costDupes && !dedupeIssue(f, r, costDupes.check(r), r.amount, r.currency, issues, req.strict)) return;
+      if (!dedupeIssue(f, r, costDupes.check(r), r.amount, r.currency, issues, req.strict)) return;
       costs.push({ rec: r, file: f });
     });
   }
@@ -346,9 +401,9 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   // outside it can be counted as such while it streams
   const earlyPeriod = explicitPeriod ?? (costs.length ? resolvePeriod(req.period, tz, costs.map((c) => c.rec), []) : null);
 
-  // usage: folded into groups as it streams; identical repeats across files counted once
+  // usage: folded into groups as it streams; identical repeats (within a file or across files)
+  // counted once, judged by the aggregator's groups
   const usageAgg = new UsageAggregator(!!req.splitDays);
-  const usageDupes = usageFiles.length > 1 ? usageTracker() : null;
   const dayKept = new Map<number, boolean>();
   const split = !!req.splitDays;
   for (const f of usageFiles) {
@@ -362,13 +417,14 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
           dayKept.set(dayStart, keep);
         }
         if (!keep) {
-          f.report.outOfPeriod++;
+          settle(f, 'outOfPeriod', null);
           return;
         }
       }
-      if (usageDupes && !dedupeIssue(f, r, usageDupes.check(r), null, null, issues, req.strict)) return;
-      f.report.rowsUsed++;
-      usageAgg.add(r);
+      const verdict = usageAgg.add(r);
+      if (verdict === 'new') settle(f, 'used', null);
+      else if (verdict === 'duplicate') settle(f, 'duplicates', null);
+      else usageConflict(f, r, issues, req.strict);
     });
   }
 
@@ -381,7 +437,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   const cardLines: CardLine[] = [];
   for (const f of statementFiles) {
     await readRecords<CardLine>(f, ctxFor(f), issues, (r) => {
-      f.report.rowsUsed++;
+      settle(f, 'used', r);
       cardLines.push(r);
     });
     const d = f.detection as StatementDetection;
@@ -407,7 +463,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   const currency = [...currencyCount.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'USD';
 
   // a cost row in another currency is rejected once, for every section
-  const billedCosts = costs.filter(({ rec, file }) => {
+  const sameCurrency = costs.filter(({ rec, file }) => {
     if (rec.currency === currency) return true;
     rejectRow(file, issues, req.strict, {
       severity: 'error',
@@ -421,8 +477,13 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     });
     return false;
   });
+  // a daily and an hourly cost export of the same day: the coarser bucket's rows are used
+  const widths = resolveOverlappingCostWidths(sameCurrency.map((c) => c.rec));
+  const setAside = new Set(widths.setAside);
+  for (const c of sameCurrency) if (setAside.has(c.rec)) settle(c.file, 'setAside', c.rec);
+  const billedCosts = sameCurrency.filter((c) => !setAside.has(c.rec));
 
-  const exceptions: Exception[] = [];
+  const exceptions: Exception[] = [...widths.exceptions];
   let attribution: AttributionSection | null = null;
   let costExport = Decimal.ZERO;
   let splitOutside = Decimal.ZERO;
@@ -430,10 +491,10 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     const inPeriodCosts: CostRecord[] = [];
     for (const { rec, file } of billedCosts) {
       if (!bucketInPeriod(rec.start, rec.end, period, split)) {
-        file.report.outOfPeriod++;
+        settle(file, 'outOfPeriod', rec);
         continue;
       }
-      file.report.rowsUsed++;
+      settle(file, 'used', rec);
       inPeriodCosts.push(rec);
     }
     const periodGroups = allGroups.filter((g) => {
@@ -495,7 +556,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     const usage = new Map<string, { organization: string | null; date: string; amount: Decimal; refs: Provenance[] }>();
     // the ledger draws down every billed day it is given (its lots may predate the period)
     for (const { rec, file } of billedCosts) {
-      if (!attribution) file.report.rowsUsed++;
+      if (!attribution) settle(file, 'used', rec);
       const date = placeOnLocalDate(rec.start, rec.end, tz);
       const k = `${rec.organizationId ?? ''}|${date}`;
       const u = usage.get(k) ?? { organization: rec.organizationId, date, amount: Decimal.ZERO, refs: [] };
@@ -526,14 +587,39 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   // by matching (classified), else another organisation's, else outside the period
   const classified = new Set((reconciliation?.classifications ?? []).filter((c) => c.side === 'payment').map((c) => `${c.src.file}\u0000${c.src.line}`));
   for (const p of payments) {
-    if ((ledger && inScope(p)) || classified.has(`${p.rec.src.file}\u0000${p.rec.src.line}`)) p.file.report.rowsUsed++;
-    else if (!inScope(p)) p.file.report.outOfScope++;
-    else p.file.report.outOfPeriod++;
+    if ((ledger && inScope(p)) || classified.has(`${p.rec.src.file}\u0000${p.rec.src.line}`)) settle(p.file, 'used', p.rec);
+    else if (!inScope(p)) settle(p.file, 'outOfScope', p.rec);
+    else settle(p.file, 'outOfPeriod', p.rec);
   }
 
   const inputs = [...files.map((f) => f.report), ...ignored].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const r of inputs) if (r.duplicates) exceptions.push(duplicatesException(r));
   exceptions.unshift(...issues.map(issueToException));
+
+  const conservation = checkConservation({
+    inputs,
+    currency,
+    attribution: attribution
+      ? {
+          rows: attribution.attributed,
+          splitCut: splitOutside,
+          tables: [
+            { name: 'By project', values: attribution.summaries.byProject.map((p) => p.billed) },
+            { name: 'By model', values: attribution.summaries.byModel.map((m) => m.billed) },
+            { name: 'By key', values: attribution.summaries.byKey.map((k) => k.billed) },
+            { name: 'By user', values: attribution.summaries.byUser.map((u) => u.billed) },
+            { name: 'Daily', values: attribution.summaries.daily.map((d) => d.billed) },
+          ],
+        }
+      : null,
+    reconciliation: reconciliation
+      ? {
+          cardClassified: reconciliation.classifications.filter((c) => c.side === 'card'),
+          leftOut: reconciliation.leftOut.totals,
+        }
+      : null,
+  });
+  exceptions.push(...conservationExceptions(conservation));
 
   const rejectedRows = inputs.reduce((s, r) => s + r.rowsRejected, 0);
   const rejectedAmount = inputs.reduce((s, r) => s.plus(r.rejectedAmount), Decimal.ZERO);
@@ -552,6 +638,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     ledger,
     payments: payments.map((p) => p.rec),
     cardLines,
+    conservation,
     totals: {
       costExport,
       splitOutside,

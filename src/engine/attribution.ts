@@ -229,8 +229,9 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
       if (amount.isZero() && weights[i]!.isZero()) return;
       const dates = [...p.byDate.entries()].sort((a, b) => cmp(a[0], b[0]));
       const dateWeights = dates.map(([, w]) => (basis === 'priced usage' ? w.price : Decimal.fromInt(w.tokens)));
-      if (dates.length > 1 && !dateWeights.every((w) => w.isZero())) {
-        // --split-days: the key's share of the daily bucket spread over the local days of its usage
+      if (dates.length > 0 && !dateWeights.every((w) => w.isZero())) {
+        // --split-days: the key's share of the daily bucket spread over the local days of its
+        // usage — also when all of it falls on one local date, which need not be the bucket's
         allocateByWeight(amount, dateWeights, scale).forEach((part, k) => {
           if (!part.isZero()) rows.push({ ...base, localDate: dates[k]![0], apiKeyId: p.apiKeyId, userId: p.userId, amount: part, basis, reason: note });
         });

@@ -4,7 +4,9 @@
  * a different value for the same identity is a conflict (the first seen is kept, the later
  * one is reported as an error row and left out — never summed).
  */
-import type { CostRecord, Provenance, UsageRecord } from '../model.js';
+import { Decimal } from '../money.js';
+import { popcount, widthLabel } from './usage.js';
+import type { CostRecord, Exception, Provenance } from '../model.js';
 
 export type DedupeVerdict = { kind: 'new' } | { kind: 'duplicate'; first: Provenance } | { kind: 'conflict'; first: Provenance; firstValue: string; value: string };
 
@@ -29,16 +31,85 @@ export class DuplicateTracker<R extends { src: Provenance }> {
   }
 }
 
-export function usageTracker(): DuplicateTracker<UsageRecord> {
-  return new DuplicateTracker<UsageRecord>(
-    (r) => `${r.start}|${r.end}|${r.projectId}|${r.userId}|${r.apiKeyId}|${r.model}|${r.batch}|${r.serviceTier}`,
-    (r) => `requests ${r.requests}, input ${r.inputTokens}, output ${r.outputTokens}, cached ${r.cachedTokens}, cache writes ${r.cacheWriteTokens}${r.other ? `, ${JSON.stringify(r.other)}` : ''}`,
-  );
-}
-
 export function costTracker(): DuplicateTracker<CostRecord> {
   return new DuplicateTracker<CostRecord>(
     (r) => `${r.start}|${r.end}|${r.organizationId}|${r.projectId}|${r.lineItemRaw}|${r.apiKeyId}|${r.userId}`,
     (r) => `${r.amount.toString()} ${r.currency}`,
   );
+}
+
+export interface CostWidthResolution {
+  /** Cost rows left out because a coarser bucket of the same stream covers their span. */
+  setAside: CostRecord[];
+  exceptions: Exception[];
+}
+
+const DAY = 86400;
+
+/**
+ * A daily and an hourly cost export of the same day repeat the same money: summed, they
+ * double it. As for usage (engine/usage.ts), per stream (organisation, project, line item,
+ * key, user) and UTC day the width covering the most hours wins (a daily bucket covers all
+ * 24; ties go to the coarser) and rows of other widths are set aside — named, with their money.
+ */
+export function resolveOverlappingCostWidths(costs: readonly CostRecord[]): CostWidthResolution {
+  const streamDay = (c: CostRecord) => `${c.organizationId}|${c.projectId}|${c.lineItemRaw}|${c.apiKeyId}|${c.userId}|${Math.floor(c.start / DAY)}`;
+  const cover = new Map<string, Map<number, number>>();
+  for (const c of costs) {
+    const k = streamDay(c);
+    const byWidth = cover.get(k) ?? new Map<number, number>();
+    byWidth.set(c.end - c.start, (byWidth.get(c.end - c.start) ?? 0) | hoursCovered(c));
+    cover.set(k, byWidth);
+  }
+  const chosen = new Map<string, number>();
+  for (const [k, byWidth] of cover) {
+    if (byWidth.size < 2) continue;
+    let best = -1;
+    let bestHours = -1;
+    for (const [w, mask] of byWidth) {
+      const n = popcount(mask);
+      if (n > bestHours || (n === bestHours && w > best)) {
+        best = w;
+        bestHours = n;
+      }
+    }
+    chosen.set(k, best);
+  }
+  const setAside: CostRecord[] = [];
+  const byDay = new Map<string, { day: number; width: number; keptWidth: number; rows: CostRecord[]; amount: Decimal; currency: string }>();
+  for (const c of costs) {
+    const k = streamDay(c);
+    const keep = chosen.get(k);
+    if (keep === undefined || keep === c.end - c.start) continue;
+    setAside.push(c);
+    const dk = `${Math.floor(c.start / DAY)}|${c.end - c.start}|${c.currency}`;
+    const d = byDay.get(dk) ?? { day: Math.floor(c.start / DAY), width: c.end - c.start, keptWidth: keep, rows: [], amount: Decimal.ZERO, currency: c.currency };
+    d.rows.push(c);
+    d.amount = d.amount.plus(c.amount);
+    byDay.set(dk, d);
+  }
+  const exceptions = [...byDay.values()]
+    .sort((a, b) => a.day - b.day || a.width - b.width)
+    .map((d): Exception => {
+      const day = new Date(d.day * DAY * 1000).toISOString().slice(0, 10);
+      return {
+        severity: 'warning',
+        class: 'cost_granularity_overlap',
+        subject: day,
+        amount: d.amount,
+        currency: d.currency,
+        message: `Cost for UTC day ${day} is in the inputs at ${widthLabel(d.width)} and at ${widthLabel(d.keptWidth)} buckets; the ${widthLabel(d.keptWidth)} rows are used and ${d.rows.length} ${widthLabel(d.width)} row(s) (${d.amount.toString()} ${d.currency}) are set aside so the money is not counted twice.`,
+        nextStep: 'Give one export per day (one bucket width), or check that the set-aside rows say the same as the rows used.',
+        refs: d.rows.slice(0, 20).map((r) => r.src),
+      };
+    });
+  return { setAside, exceptions };
+}
+
+function hoursCovered(c: CostRecord): number {
+  if (c.end - c.start >= DAY) return 0xffffff;
+  const dayStart = c.start - (c.start % DAY);
+  let mask = 0;
+  for (let t = c.start; t < c.end && t < dayStart + DAY; t += 3600) mask |= 1 << Math.floor((t - dayStart) / 3600);
+  return mask;
 }

@@ -33,6 +33,22 @@ export interface UsageGroup {
   price: ResolvedPrice | null;
 }
 
+/** What became of a row handed to the aggregator: added, an identical repeat, or a conflicting one. */
+export type UsageVerdict = 'new' | 'duplicate' | 'conflict';
+
+/**
+ * Which buckets of a group have been seen, and a hash of the first row's values for each:
+ * a row's identity is its bucket and its dimensions (SPEC §3), and the group already holds
+ * the dimensions, so a slot per bucket of the group's span is all that repeats need —
+ * memory bounded by the groups, not the rows (a string per row was ~300 bytes at 1M rows).
+ */
+interface Seen {
+  /** Value hash per aligned bucket of the span (0 = not seen). */
+  slots: Int32Array;
+  /** Buckets whose start is not aligned to the width (hostile input): by start. */
+  odd: Map<number, number> | null;
+}
+
 const DAY = 86400;
 
 const ALL_HOURS = 0xffffff;
@@ -52,7 +68,8 @@ export class UsageAggregator {
   /** `byHour`: keep sub-daily usage per UTC hour (for --split-days); otherwise per UTC day. */
   constructor(private readonly byHour = false) {}
 
-  add(r: UsageRecord): void {
+  /** Folds a row into its group, unless it repeats a row already folded (same bucket and dimensions). */
+  add(r: UsageRecord): UsageVerdict {
     const width = r.end - r.start;
     const dayStart = r.start - (r.start % DAY);
     let utcDay = this.dayCache.get(dayStart);
@@ -73,7 +90,7 @@ export class UsageAggregator {
       dims = new Map();
       this.bySlot.set(slotKey, dims);
     }
-    const key = `${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}`;
+    const key = `${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}|${r.variant ?? ''}`;
     let g = dims.get(key);
     if (!g) {
       // flat copies: cells parsed from a file are slices of its chunk text, and a group kept
@@ -101,6 +118,8 @@ export class UsageAggregator {
       dims.set(flat(key)!, g);
       this.groups.push(g);
     }
+    const verdict = this.remember(g, r, width);
+    if (verdict !== 'new') return verdict;
     g.hours |= hourBit;
     g.requests += r.requests;
     g.inputTokens += r.inputTokens;
@@ -108,6 +127,31 @@ export class UsageAggregator {
     g.cachedTokens += r.cachedTokens;
     g.cacheWriteTokens += r.cacheWriteTokens;
     g.rows++;
+    return 'new';
+  }
+
+  private readonly seen = new Map<UsageGroup, Seen>();
+
+  private remember(g: UsageGroup, r: UsageRecord, width: number): UsageVerdict {
+    let s = this.seen.get(g);
+    if (!s) {
+      const span = width >= DAY ? width : this.byHour ? 3600 : DAY;
+      s = { slots: new Int32Array(Math.max(1, Math.ceil(span / width))), odd: null };
+      this.seen.set(g, s);
+    }
+    const offset = r.start - g.slot;
+    const h = valueHash(r);
+    let prev: number;
+    if (offset % width === 0 && offset / width < s.slots.length) {
+      const i = offset / width;
+      prev = s.slots[i]!;
+      if (prev === 0) s.slots[i] = h;
+    } else {
+      s.odd ??= new Map();
+      prev = s.odd.get(r.start) ?? 0;
+      if (prev === 0) s.odd.set(r.start, h);
+    }
+    return prev === 0 ? 'new' : prev === h ? 'duplicate' : 'conflict';
   }
 
   get size(): number {
@@ -125,6 +169,32 @@ export class UsageAggregator {
     out.sort(compareGroups);
     return out;
   }
+}
+
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+function mix(h: number, v: number): number {
+  F64[0] = v;
+  h = Math.imul(h ^ U32[0]!, 16777619);
+  return Math.imul(h ^ U32[1]!, 16777619);
+}
+
+/**
+ * 32-bit FNV-style hash of a row's values (never 0). Two different values share a hash with
+ * odds of 1 in 4 billion: such a conflicting repeat would be counted as an identical one.
+ */
+function valueHash(r: UsageRecord): number {
+  let h = 2166136261;
+  h = mix(h, r.requests);
+  h = mix(h, r.inputTokens);
+  h = mix(h, r.outputTokens);
+  h = mix(h, r.cachedTokens);
+  h = mix(h, r.cacheWriteTokens);
+  if (r.other) {
+    const t = JSON.stringify(r.other);
+    for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 16777619);
+  }
+  return h | 0 || 1;
 }
 
 const s = (v: string | null | boolean) => (v === null ? '' : String(v));
@@ -196,7 +266,7 @@ export function resolveOverlappingWidths(groups: UsageGroup[]): { kept: UsageGro
   return { kept, dropped: [...dropped.values()] };
 }
 
-function popcount(x: number): number {
+export function popcount(x: number): number {
   let n = 0;
   for (let v = x; v; v &= v - 1) n++;
   return n;

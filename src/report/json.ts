@@ -66,6 +66,26 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
     nextStep: e.nextStep,
     refs: e.refs,
   }));
-  out.inputs = r.inputs.map((i) => ({ ...i, rejectedAmount: money(i.rejectedAmount) }));
+  out.inputs = r.inputs.map((i) => ({
+    ...i,
+    rejectedAmount: money(i.rejectedAmount),
+    money: i.money.map((a) => ({
+      currency: a.currency,
+      read: money(a.read.net),
+      ...Object.fromEntries(Object.entries(a.fates).map(([fate, v]) => [fate, money(v.net)])),
+    })),
+  }));
+  out.conservation = {
+    holds: r.conservation.holds,
+    equations: r.conservation.equations.map((e) => ({
+      name: e.name,
+      file: e.file,
+      currency: e.currency,
+      left: e.left.value.toString(),
+      right: e.right.reduce((s, t) => s.plus(t.value), Decimal.ZERO).toString(),
+      terms: Object.fromEntries([[e.left.label, e.left.value.toString()], ...e.right.map((t) => [t.label, t.value.toString()])]),
+      holds: e.holds,
+    })),
+  };
   return out;
 }

@@ -3,6 +3,7 @@
  * `/v1/organization/costs`) and saved as `.json` (a page, an array of pages or of buckets)
  * or `.jsonl` (one page or bucket per line). SPEC §2.1, §2.2: an equal input.
  */
+import { variantOf } from './openai-usage.js';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { CostRecord, Detection, InputIssue, UsageRecord } from '../model.js';
@@ -186,6 +187,7 @@ export const usageJsonReader: SourceReader<UsageRecord> = {
         cachedTokens,
         cacheWriteTokens,
         other: Object.keys(other).length ? other : null,
+        variant: variantOf(str(r.size), str(r.source)),
       };
     });
   },

@@ -119,7 +119,7 @@ function columnsOf(header: string[]) {
   // an empty bucket has none of its usage cells filled (only time columns)
   const payload = [...dims, ...other.map(([, i]) => i)];
   return {
-    used: [at('start_time'), at('end_time'), ...payload],
+    used: [at('start_time'), at('end_time'), ...payload, at('size'), at('source')],
     width: header.length,
     start: at('start_time'),
     end: at('end_time'),
@@ -134,6 +134,8 @@ function columnsOf(header: string[]) {
     output: at('output_tokens'),
     cached: at('input_cached_tokens'),
     cacheWrite: at('input_cache_write_tokens'),
+    size: at('size'),
+    source: at('source'),
     other,
     payload,
   };
@@ -194,5 +196,11 @@ function toRecord(f: string[], c: ReturnType<typeof columnsOf>, start: number, e
     cachedTokens,
     cacheWriteTokens,
     other,
+    variant: variantOf(opt(f, c.size), opt(f, c.source)),
   };
+}
+
+/** Images and similar categories have rows per size and source within one bucket: part of the identity. */
+export function variantOf(size: string | null, source: string | null): string | null {
+  return size === null && source === null ? null : `${size ?? ''}/${source ?? ''}`;
 }

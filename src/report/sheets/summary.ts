@@ -76,6 +76,8 @@ export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: 
   put('Bucket placement', 'midpoint rule', undefined, result.placementRule);
   put('Currency of billed cost', cur);
   put('Home currency', result.homeCurrency);
+  const broken = result.conservation.equations.filter((e) => !e.holds);
+  put('Every row and cent accounted for', broken.length ? `NO: ${broken.length} broken` : 'yes', undefined, broken.length ? 'A conservation equation does not hold: see Exceptions (conservation_broken) and do not use these figures.' : `${result.conservation.equations.length} equations checked on this run (below, Conservation).`);
 
   const a = result.attribution;
   if (a) {
@@ -132,11 +134,31 @@ export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: 
   put('Rows rejected', { formula: totalOf(INPUTS, 'Rows rejected'), result: result.totals.rejectedRows }, INTEGER_FORMAT, 'Rows left out of every total; each is listed on Exceptions with file, line and column.');
   put('Money in rejected rows', { formula: totalOf(INPUTS, 'Money in rejected rows'), result: result.totals.rejectedAmount.toNumber() }, money, 'Where the amount of a rejected row could be read.');
 
+  writeConservation(result, put, heading);
+
   heading('Exceptions');
   const count = (sev: string) => result.exceptions.filter((e) => e.severity === sev).length;
   for (const sev of ['error', 'warning', 'info']) {
     put({ error: 'Errors', warning: 'Warnings', info: 'Notices (info)' }[sev]!, { formula: `COUNTIF(${ref(EXCEPTIONS, 'A:A')},"${sev}")`, result: count(sev) }, INTEGER_FORMAT);
   }
+}
+
+type Put = (label: string, value: ExcelJS.CellValue, fmt?: string, note?: string) => number;
+
+/**
+ * The run's own conservation check: the run-wide equations with their terms, and every
+ * per-file equation that does not hold (the ones that hold are counted, and are in --json).
+ */
+function writeConservation(result: ReportResult, put: Put, heading: (s: string) => void): void {
+  heading('Conservation (checked on this run)');
+  const c = result.conservation;
+  const terms = (e: ReportResult['conservation']['equations'][number]) => `= ${e.right.map((t) => `${t.label} ${t.value.toString()}`).join(' + ')}${e.holds ? '' : ' — DOES NOT HOLD'}`;
+  for (const e of c.equations.filter((x) => x.file === null)) {
+    put(`${e.name}${e.currency ? ` (${e.currency})` : ''}`, e.left.value.toNumber(), e.currency ? moneyFormat(e.currency) : INTEGER_FORMAT, terms(e));
+  }
+  const perFile = c.equations.filter((x) => x.file !== null);
+  put('Per input file: rows and money read = accounted for', perFile.filter((e) => e.holds).length, INTEGER_FORMAT, `of ${perFile.length} equations hold (read = used + outside the period + repeats + other organisations + rejected + set aside, per file and currency)`);
+  for (const e of perFile.filter((x) => !x.holds)) put(`${e.file}: ${e.name}${e.currency ? ` (${e.currency})` : ''}`, e.left.value.toNumber(), e.currency ? moneyFormat(e.currency) : INTEGER_FORMAT, terms(e));
 }
 
 /**
