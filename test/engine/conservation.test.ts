@@ -33,7 +33,7 @@ describe('conservation (issue 8)', () => {
     expect(ex.map((e) => [e.class, e.severity, e.subject, e.amount?.toString()])).toEqual([
       ['conservation_broken', 'error', 'cost.csv', '0.01'],
       ['conservation_broken', 'error', 'cost.csv', '0.01'],
-      ['conservation_broken', 'error', 'the whole run', '0.01'],
+      ['conservation_broken', 'error', 'the whole run', '-0.01'],
     ]);
     expect(ex[0]!.message).toMatch(/read 3\.75 ≠ 3\.74/);
   });
