@@ -11,9 +11,10 @@ import { CONFIG_TEMPLATE, ConfigError, loadConfig } from './config.js';
 import { SEVERITY_RANK, type Exception, type Severity } from './model.js';
 import { allReaders, runReport, StrictModeError, type Progress, type ReportResult } from './pipeline.js';
 import cliProgress from 'cli-progress';
+import { CellValueError } from './report/cells.js';
 import { writeReportCsv } from './report/csv-out.js';
 import { writeFocusCsv } from './report/focus.js';
-import { reportToJson } from './report/json.js';
+import { jsonText, reportToJson } from './report/json.js';
 import { writeReportWorkbook } from './report/index.js';
 import { reimbursementWorkbookPath, writeReimbursementWorkbook } from './report/reimbursement.js';
 import { inspectFiles, printInspection } from './inspect.js';
@@ -22,6 +23,7 @@ import { PAYMENTS_TEMPLATE_CSV } from './sources/payments.js';
 import { parseMatchOverrides, type MatchOverrides } from './engine/matching.js';
 import { Decimal } from './money.js';
 import { isCalendarDate, isoUtc } from './time.js';
+import { guardClosedPipe, inlineText, stderrSink, stdoutSink, type TextSink } from './terminal.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -81,9 +83,9 @@ function stderrProgress(): { onProgress?: Progress; stop: () => void } {
           { stream: process.stderr, format: ' reading |{bar}| {percentage}% | {value}/{total} MB | {file}', hideCursor: true, clearOnComplete: true },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(Math.ceil(bytesTotal / 1e6), 0, { file });
+        bar.start(Math.ceil(bytesTotal / 1e6), 0, { file: inlineText(file) });
       }
-      bar.update(Math.floor(bytesRead / 1e6), { file });
+      bar.update(Math.floor(bytesRead / 1e6), { file: inlineText(file) });
     },
     stop: () => bar?.stop(),
   };
@@ -104,7 +106,8 @@ function rejectedMoney(r: ReportResult): string {
   return by.size ? ` (${[...by.entries()].sort().map(([c, v]) => `${v.toDisplay(2)} ${c}`).join(', ')})` : '';
 }
 
-function printReportSummary(r: ReportResult, outs: string[], stream: NodeJS.WritableStream) {
+/** The run in a few lines; names from inputs shown on one line each (the sink redacts and shows controls). */
+function printReportSummary(r: ReportResult, outs: string[], stream: TextSink) {
   const cur = r.currency;
   const lines: [string, string][] = [['period', `${r.period.from} to ${r.period.to} (${r.period.timezone}; UTC ${isoUtc(r.period.utcStart)} to ${isoUtc(r.period.utcEnd)})`]];
   if (r.attribution) {
@@ -124,20 +127,20 @@ function printReportSummary(r: ReportResult, outs: string[], stream: NodeJS.Writ
     if (m.leftOut.count) lines.push(['other card lines left out', String(m.leftOut.count)]);
   }
   if (r.ledger) {
-    for (const c of r.ledger.closing) lines.push([`closing balance${c.organization ? ` ${c.organization}` : ''}`, `${c.balance.toDisplay(2)} ${r.ledger.currency}`]);
+    for (const c of r.ledger.closing) lines.push([`closing balance${c.organization ? ` ${inlineText(c.organization)}` : ''}`, `${c.balance.toDisplay(2)} ${r.ledger.currency}`]);
   }
   lines.push(['rejected rows', `${r.totals.rejectedRows}${rejectedMoney(r)}`]);
   const broken = r.conservation.equations.filter((e) => !e.holds).length;
   lines.push(['conservation', broken ? `BROKEN: ${broken} of ${r.conservation.equations.length} equations do not hold (see Exceptions: conservation_broken)` : `every row and cent accounted for (${r.conservation.equations.length} equations hold)`]);
   lines.push(['exceptions', (['error', 'warning', 'info'] as const).map((s) => `${r.exceptions.filter((e) => e.severity === s).length} ${s}`).join(', ')]);
-  const top = (r.attribution?.summaries.byProject ?? []).slice(0, 8).map((p) => [`  ${p.projectName ?? p.projectId}`, `${p.billed.toDisplay(2)} ${cur}`] as [string, string]);
+  const top = (r.attribution?.summaries.byProject ?? []).slice(0, 8).map((p) => [`  ${inlineText(p.projectName ?? p.projectId)}`, `${p.billed.toDisplay(2)} ${cur}`] as [string, string]);
   const w = Math.max(...[...lines, ...top].map(([k]) => k.length));
   for (const [k, v] of lines) stream.write(`${k.padEnd(w)}  ${v}\n`);
   if (top.length) {
     stream.write('by project:\n');
     for (const [k, v] of top) stream.write(`${k.padEnd(w)}  ${v.padStart(14)}\n`);
   }
-  for (const out of outs) stream.write(`workbook: ${out}\n`);
+  for (const out of outs) stream.write(`workbook: ${inlineText(out)}\n`);
 }
 
 type Job = 'report' | 'match' | 'ledger';
@@ -198,7 +201,7 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
     want: job === 'report' ? undefined : { attribution: false, reconciliation: job === 'match', ledger: job === 'ledger' },
     cwd: defaults.cwd,
     onProgress: progress.onProgress,
-    onNotice: (m) => process.stderr.write(`notice: ${m}\n`),
+    onNotice: (m) => stderrSink().write(`notice: ${m}\n`),
   }).finally(() => progress.stop());
   const suffix = job === 'report' ? '' : `-${job}`;
   const out = resolve(defaults.cwd, o.out ?? join('reports', `${result.period.label}${suffix}.xlsx`));
@@ -213,9 +216,9 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
   if (o.csv) await writeReportCsv(result, resolve(defaults.cwd, o.csv));
   if (o.focus) await writeFocusCsv(result, resolve(defaults.cwd, o.focus));
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ ...reportToJson(result), workbooks: outs }, null, 2)}\n`);
-    printReportSummary(result, outs, process.stderr);
-  } else printReportSummary(result, outs, process.stdout);
+    stdoutSink().write(`${jsonText({ ...reportToJson(result), workbooks: outs })}\n`);
+    printReportSummary(result, outs, stderrSink());
+  } else printReportSummary(result, outs, stdoutSink());
   // a broken conservation equation never passes silently, whatever --fail-on says
   if (!result.conservation.holds) return 1;
   return failExit(result.exceptions, o.failOn);
@@ -225,7 +228,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('spendrecon')
     .description('Reconcile and report spend on AI APIs: usage and cost exports into attributed Excel workbooks.')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // commander echoes what it was given (an unknown option may be a pasted key): through the sinks too
+    .configureOutput({ writeOut: (s) => void stdoutSink().write(s), writeErr: (s) => void stderrSink().write(s) });
 
   const inputs = (cmd: Command, which: ('usage' | 'costs' | 'payments' | 'statement')[]) => {
     if (which.includes('usage')) cmd.option('--usage <files...>', 'usage exports (files, directories, globs)', collect);
@@ -256,8 +261,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (files: string[], o: CommonOptions) => {
       const config = await loadConfig(o.config, o.tz);
       const results = await inspectFiles(files, config, process.cwd(), allReaders(config));
-      if (o.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-      else printInspection(results, process.stdout);
+      if (o.json) stdoutSink().write(`${jsonText(results)}\n`);
+      else printInspection(results, stdoutSink());
       const bad = results.some((r) => !r.recognised || r.missingRequired.length > 0);
       setExit(bad ? 2 : failExit(results.flatMap((r) => r.problems.map((p) => ({ severity: p.severity }) as Exception)), o.failOn));
     });
@@ -280,7 +285,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       }
       for (const [name, text] of files) {
         await writeFile(resolve(name), text);
-        process.stdout.write(`wrote ${resolve(name)}\n`);
+        stdoutSink().write(`wrote ${resolve(name)}\n`);
       }
       setExit(0);
     });
@@ -310,6 +315,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // a reader that stops early (| head) ends the output quietly, whatever writes first
+  guardClosedPipe(process.stdout);
+  guardClosedPipe(process.stderr);
   let code = 0;
   const program = buildProgram((c) => {
     code = c;
@@ -322,12 +330,13 @@ export async function main(argv: string[]): Promise<number> {
       // help and version exit 0; commander has already printed its message
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof UsageError || e instanceof InputError || e instanceof ConfigError || e instanceof StrictModeError) {
-      process.stderr.write(`spendrecon: ${e.message}\n`);
+    const err = stderrSink();
+    if (e instanceof UsageError || e instanceof InputError || e instanceof ConfigError || e instanceof StrictModeError || e instanceof CellValueError) {
+      err.write(`spendrecon: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`spendrecon: unexpected error: ${(e as Error).message}\n`);
-    if (process.env.SPENDRECON_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    err.write(`spendrecon: unexpected error: ${(e as Error).message}\n`);
+    if (process.env.SPENDRECON_DEBUG) err.write(`${(e as Error).stack}\n`);
     return 2;
   }
 }

@@ -4,7 +4,8 @@
  */
 import type { Config } from './config.js';
 import type { InputIssue } from './model.js';
-import { redactSecrets } from './report/cells.js';
+import { redactSecrets } from './redact.js';
+import { inlineText, type TextSink } from './terminal.js';
 import type { ReadBatch } from './sources/contract.js';
 import { displayPath, expandInputs, exportReaders, openInput, recognise, type AnyReader } from './sources/index.js';
 
@@ -54,7 +55,7 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
       header: csv ? (csv.head[0]?.fields ?? []) : [],
       missingRequired: rec.detection?.missingRequired ?? [],
       unknownColumns: rec.detection?.unknownColumns ?? [],
-      firstRows: csv ? csv.head.slice(1, 6).map((r) => r.fields.map(redactSecrets)) : [],
+      firstRows: csv ? csv.head.slice(1, 6).map((r) => r.fields) : [],
       rowsRead: 0,
       records: 0,
       emptyBuckets: 0,
@@ -69,7 +70,7 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
         ins.emptyBuckets += b.skipped;
         ins.problemCount += b.issues.length;
         for (const i of b.issues) {
-          if (ins.problems.length < MAX_PROBLEMS) ins.problems.push({ severity: i.severity, line: i.line, column: i.column, message: redactSecrets(i.message) });
+          if (ins.problems.length < MAX_PROBLEMS) ins.problems.push({ severity: i.severity, line: i.line, column: i.column, message: i.message });
         }
       }
     }
@@ -78,26 +79,31 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
   return out;
 }
 
-export function printInspection(list: Inspection[], s: NodeJS.WritableStream): void {
+/** Text from the file on one line (the sink redacts and shows control characters). */
+const shown = (t: string) => inlineText(t);
+
+/** The inspection as text. `s` is a terminal sink (src/terminal.ts) or any collector. */
+export function printInspection(list: Inspection[], s: TextSink): void {
   for (const i of list) {
-    s.write(`\n${i.file}\n`);
+    s.write(`\n${shown(i.file)}\n`);
     if (!i.recognised) {
       s.write('  not recognised: no reader knows this header or content\n');
-      if (i.header.length) s.write(`  header: ${i.header.join(' | ')}\n`);
+      if (i.header.length) s.write(`  header: ${i.header.map(shown).join(' | ')}\n`);
       continue;
     }
     s.write(`  detected: ${i.label} [${i.format}], confidence ${Math.round(i.confidence! * 100)}%\n`);
-    for (const r of i.reasons) s.write(`    - ${r}\n`);
+    for (const r of i.reasons) s.write(`    - ${shown(r)}\n`);
     if (i.otherCandidates.length) s.write(`  also considered: ${i.otherCandidates.map((c) => `${c.format} (${Math.round(c.confidence * 100)}%)`).join(', ')}\n`);
     s.write(`  encoding: ${i.encoding} (${i.encodingReason})${i.delimiter ? `; delimiter ${JSON.stringify(i.delimiter)}` : ''}\n`);
-    if (i.missingRequired.length) s.write(`  MISSING required column(s): ${i.missingRequired.join(', ')}\n`);
-    if (i.unknownColumns.length) s.write(`  unknown extra column(s), ignored: ${i.unknownColumns.join(', ')}\n`);
+    if (i.missingRequired.length) s.write(`  MISSING required column(s): ${i.missingRequired.map(shown).join(', ')}\n`);
+    if (i.unknownColumns.length) s.write(`  unknown extra column(s), ignored: ${i.unknownColumns.map(shown).join(', ')}\n`);
     if (i.firstRows.length) {
       s.write('  first rows:\n');
-      for (const r of i.firstRows) s.write(`    ${r.join(', ').slice(0, 160)}\n`);
+      // redacted before it is cut to the line: a cut key would no longer look like one
+      for (const r of i.firstRows) s.write(`    ${shown(redactSecrets(r.join(', '))).slice(0, 160)}\n`);
     }
     s.write(`  rows: ${i.rowsRead} read, ${i.records} records, ${i.emptyBuckets} empty buckets / skipped, ${i.problemCount} problem(s)\n`);
-    for (const p of i.problems) s.write(`    ${p.severity} line ${p.line}${p.column ? `, column ${p.column}` : ''}: ${p.message}\n`);
+    for (const p of i.problems) s.write(`    ${p.severity} line ${p.line}${p.column ? `, column ${shown(p.column)}` : ''}: ${shown(p.message)}\n`);
     if (i.problemCount > i.problems.length) s.write(`    … and ${i.problemCount - i.problems.length} more\n`);
   }
 }

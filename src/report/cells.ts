@@ -4,13 +4,11 @@
  */
 import { Decimal } from '../money.js';
 
-/** Anything shaped like an API secret (`sk-...`, `sk-proj-...`, `sk-admin-...`). */
-const SECRET = /\bsk-[A-Za-z0-9_-]{8,}/g;
+// one redaction for every output (src/redact.ts); re-exported for the sheet modules
+export { redactSecrets } from '../redact.js';
 
-/** Secrets never reach output: an `sk-...` key is cut to its last four characters. */
-export function redactSecrets(text: string): string {
-  return text.replace(SECRET, (m) => `sk-…${m.slice(-4)}`);
-}
+/** A value Excel cannot hold (Infinity, NaN): the run stops with this message, no file is written. */
+export class CellValueError extends Error {}
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -20,18 +18,17 @@ export function looksLikeFormula(text: string): boolean {
 }
 
 /**
- * Text for an xlsx cell: redacted. exceljs writes every JS string as a text cell (never a
- * formula), so formula-looking text stays inert; sheets also give such cells the text format.
+ * Text for an xlsx cell. exceljs writes every JS string as a text cell (never a formula), so
+ * formula-looking text stays inert; sheets also give such cells the text format. Secrets,
+ * control characters and Excel's length limit are handled once, by the final pass (sanitise.ts).
  */
 export function safeText(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  return redactSecrets(value);
+  return value === null || value === undefined ? null : value;
 }
 
-/** Text for a CSV cell: redacted, and prefixed with `'` when it would start a formula. */
+/** Text for a CSV cell: prefixed with `'` when it would start a formula (the writers redact the whole file). */
 export function safeCsvText(value: string): string {
-  const t = redactSecrets(value);
-  return looksLikeFormula(t) ? `'${t}` : t;
+  return looksLikeFormula(value) ? `'${value}` : value;
 }
 
 /** A money value for a cell. Cells are IEEE doubles: this is presentation, not arithmetic. */

@@ -1,11 +1,12 @@
 /**
  * `--csv DIR`: one CSV per sheet, from the same JSON projection, with formula-looking text
- * neutralised and secrets redacted.
+ * neutralised; secrets are redacted and control characters shown over each file's whole text.
  */
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { ReportResult } from '../pipeline.js';
 import { Decimal } from '../money.js';
+import { csvText } from '../redact.js';
 import { safeCsvText } from './cells.js';
 import { reportToJson } from './json.js';
 import { writeFileAtomic } from './workbook.js';
@@ -37,7 +38,8 @@ export async function writeReportCsv(result: ReportResult, dir: string): Promise
     const header = rows.length ? Object.keys(rows[0]!) : [];
     const text = Papa.unparse({ fields: header, data: rows.map((r) => header.map((h) => cell(r[h]))) }, { newline: '\n' });
     const path = join(dir, `${name}.csv`);
-    await writeFileAtomic(path, `${text}\n`);
+    // the boundary: the whole file's text is redacted and its control characters shown, once
+    await writeFileAtomic(path, csvText(`${text}\n`));
     written.push(path);
   }
   return written;

@@ -7,6 +7,7 @@
 import Papa from 'papaparse';
 import type { ReportResult } from '../pipeline.js';
 import { isoUtc, localDateOf } from '../time.js';
+import { csvText } from '../redact.js';
 import { safeCsvText } from './cells.js';
 import { writeFileAtomic } from './workbook.js';
 
@@ -123,6 +124,7 @@ export function focusRows(r: ReportResult): FocusRow[] {
 export async function writeFocusCsv(r: ReportResult, path: string): Promise<number> {
   const rows = focusRows(r);
   const text = Papa.unparse({ fields: [...FOCUS_COLUMNS], data: rows.map((row) => FOCUS_COLUMNS.map((c) => (c === 'BilledCost' || c === 'EffectiveCost' || c === 'ContractedCost' ? row[c] : safeCsvText(row[c])))) }, { newline: '\n' });
-  await writeFileAtomic(path, `${text}\n`);
+  // the boundary: the whole file's text is redacted and its control characters shown, once
+  await writeFileAtomic(path, csvText(`${text}\n`));
   return rows.length;
 }

@@ -5,7 +5,7 @@
 import { Decimal } from '../money.js';
 import type { ReportResult } from '../pipeline.js';
 import { isoUtc } from '../time.js';
-import { redactSecrets } from './cells.js';
+import { redactSecrets } from '../redact.js';
 import { ledgerToJson } from '../engine/ledger.js';
 import { reconciliationRows } from '../engine/matching.js';
 
@@ -51,7 +51,7 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
   if (r.reconciliation) {
     out.reconciliation = reconciliationRows(r.reconciliation).map((row, i) => {
       const c = r.reconciliation!.classifications[i]!;
-      return { ...row, date: c.date, reason: redactSecrets(c.reason), counted: c.counted };
+      return { ...row, date: c.date, reason: c.reason, counted: c.counted };
     });
     out.reconciliationTotals = r.reconciliation.classTotals.map((t) => ({ side: t.side, class: t.class, currency: t.currency, count: t.count, amount: money(t.total) }));
   }
@@ -61,8 +61,8 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
     class: e.class,
     amount: money(e.amount),
     currency: e.currency,
-    message: redactSecrets(e.message),
-    subject: redactSecrets(e.subject),
+    message: e.message,
+    subject: e.subject,
     nextStep: e.nextStep,
     refs: e.refs,
   }));
@@ -88,4 +88,21 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
     })),
   };
   return out;
+}
+
+/** Redacts every string and every property name: the one boundary of a JSON document. */
+function redactingReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  return entries.some(([k]) => redactSecrets(k) !== k) ? Object.fromEntries(entries.map(([k, v]) => [redactSecrets(k), v])) : value;
+}
+
+/**
+ * A JSON document as text for stdout: redacted, and the characters JSON.stringify leaves raw
+ * but a terminal obeys (DEL, C1 controls such as 8-bit CSI, line/paragraph separators) escaped
+ * as \uXXXX, so the text stays exact and inert.
+ */
+export function jsonText(doc: unknown): string {
+  return JSON.stringify(doc, redactingReplacer, 2).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -31,6 +31,7 @@ import {
 } from '../engine/reimbursement.js';
 import { Decimal } from '../money.js';
 import type { ReportResult } from '../pipeline.js';
+import { redactSecrets, stripInvisible } from '../redact.js';
 import { DATE_FORMAT, moneyFormat } from './cells.js';
 import { alignCells, applyWidths, fitWrapped, keepTableView, maxWidths, snapshotWidths } from './sheet-layout.js';
 import { columnLetter, HEADER_FONT, wrappedLines, writeTable, type Column, type WrittenTable } from './table.js';
@@ -108,9 +109,10 @@ function cut(s: string, n: number): string {
   return out;
 }
 
-/** A legal sheet name: no : \ / ? * [ ], no leading/trailing apostrophe, at most 31 characters. */
+/** A legal sheet name, secrets redacted: no : \ / ? * [ ], no leading/trailing apostrophe, at most 31 characters. */
 export function sanitiseSheetName(name: string): string {
-  let s = name.replace(FORBIDDEN, '-').replace(/[\u0000-\u001f]/g, ' ').replace(/\s+/g, ' ').trim();
+  // redacted before it is cut, so no part of a key survives in the name (or in formulas naming it)
+  let s = redactSecrets(stripInvisible(name)).replace(FORBIDDEN, '-').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ').trim();
   s = s.replace(/^'+|'+$/g, '').trim();
   s = cut(s, MAX_NAME).trim();
   return s === '' ? 'Cost centre' : s;
@@ -529,7 +531,8 @@ function writeCostCentre(ws: ExcelJS.Worksheet, sheet: string, cc: CostCentreGro
         er.getCell(col('Project')).alignment = { indent: 1 };
         er.getCell(col('Project cost centre')).value = p.costCentre;
         const cell = er.getCell(col('Share'));
-        cell.value = { formula: `SUMPRODUCT((${rg(projectCol)}=${lit(p.label)})*1,${rg(shareCol)})`, result: num(p.amount) };
+        // the criterion by reference to the label beside it: a literal over 255 characters breaks the file
+        cell.value = { formula: `SUMPRODUCT((${rg(projectCol)}=${projectCol}${er.number})*1,${rg(shareCol)})`, result: num(p.amount) };
         cell.numFmt = currencyFormat(cur);
       }
     }
@@ -878,15 +881,18 @@ function writeSummary(ws: ExcelJS.Worksheet, r: ReimbursementResult, refs: Summa
       (p) => p.currency,
       row,
     );
+    const projectL = pt.table.col('Project');
     r.projectTotals.forEach((p, k) => {
+      const rowNo = pt.table.firstDataRow + k;
       const terms = refs.ccRefs
         .filter((c) => c.blocks.has(p.currency))
         .map((c) => {
           const b = c.blocks.get(p.currency)!;
           const rg = (L: string) => ref(c.sheet, `${L}${b.first}:${L}${b.last}`);
-          return `SUMPRODUCT((${rg(c.projectCol)}=${lit(label(p))})*1,${rg(c.shareCol)})`;
+          // the project's label in this row is the criterion (never a long literal)
+          return `SUMPRODUCT((${rg(c.projectCol)}=${projectL}${rowNo})*1,${rg(c.shareCol)})`;
         });
-      ws.getRow(pt.table.firstDataRow + k).getCell(pt.table.col('Allocated')).value = { formula: terms.length ? terms.join('+') : '0', result: num(p.amount) };
+      ws.getRow(rowNo).getCell(pt.table.col('Allocated')).value = { formula: terms.length ? terms.join('+') : '0', result: num(p.amount) };
     });
     row = pt.endRow + 3;
   }

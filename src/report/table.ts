@@ -5,7 +5,7 @@
  */
 import type ExcelJS from 'exceljs';
 import { Decimal } from '../money.js';
-import { DATE_FORMAT, DATETIME_FORMAT, INTEGER_FORMAT, looksLikeFormula, moneyFormat, PERCENT_FORMAT, safeText } from './cells.js';
+import { CellValueError, DATE_FORMAT, DATETIME_FORMAT, INTEGER_FORMAT, looksLikeFormula, moneyFormat, PERCENT_FORMAT, safeText } from './cells.js';
 
 /** Bold in the body font: without a name viewers fall back to a different face for bold cells. */
 export const HEADER_FONT = { bold: true, name: 'Calibri', size: 11 } as const;
@@ -94,6 +94,12 @@ export function wrappedLines(text: string, width: number): number {
   return lines;
 }
 
+/** A number for a cell; Infinity or NaN is a clear error naming the sheet and column, never a written cell. */
+export function finiteCell(n: number, ws: ExcelJS.Worksheet, header: string, row: number): number {
+  if (!Number.isFinite(n)) throw new CellValueError(`sheet "${ws.name}", column "${header}", row ${row}: the value ${n} is not a finite number; the workbook was not written`);
+  return n;
+}
+
 export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows: readonly T[], opts: TableOptions): WrittenTable {
   const headerRow = opts.startRow ?? 1;
   const widths = columns.map((c) => c.header.length + 2);
@@ -111,6 +117,7 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
     const excelRow = ws.getRow(headerRow + 1 + r);
     columns.forEach((c, i) => {
       const v = c.value(row);
+      if (typeof v === 'number') finiteCell(v, ws, c.header, excelRow.number);
       const cell = excelRow.getCell(i + 1);
       const currency = c.currency ? c.currency(row) : opts.currency;
       widths[i] = Math.max(widths[i]!, displayLength(v, c.type, currency) + 2);
@@ -118,19 +125,19 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
       switch (c.type) {
         case 'money': {
           const d = v instanceof Decimal ? v : Decimal.from(String(v));
-          cell.value = d.toNumber();
+          cell.value = finiteCell(d.toNumber(), ws, c.header, excelRow.number);
           cell.numFmt = moneyFormat(currency);
           if (c.sum) totals.set(c.header, (totals.get(c.header) ?? Decimal.ZERO).plus(d));
           break;
         }
         case 'integer':
         case 'number':
-          cell.value = typeof v === 'number' ? v : Number(String(v));
+          cell.value = finiteCell(typeof v === 'number' ? v : Number(String(v)), ws, c.header, excelRow.number);
           cell.numFmt = c.type === 'integer' ? INTEGER_FORMAT : '0.####';
           if (c.sum) totals.set(c.header, (totals.get(c.header) ?? Decimal.ZERO).plus(Decimal.from(String(cell.value))));
           break;
         case 'percent':
-          cell.value = typeof v === 'number' ? v : Number(String(v));
+          cell.value = finiteCell(typeof v === 'number' ? v : Number(String(v)), ws, c.header, excelRow.number);
           cell.numFmt = PERCENT_FORMAT;
           break;
         case 'date':
@@ -167,7 +174,7 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
       const L = columnLetter(i + 1);
       const total = totals.get(c.header) ?? Decimal.ZERO;
       totals.set(c.header, total);
-      cell.value = { formula: rows.length ? `SUM(${L}${firstDataRow}:${L}${lastDataRow})` : '0', result: total.toNumber() };
+      cell.value = { formula: rows.length ? `SUM(${L}${firstDataRow}:${L}${lastDataRow})` : '0', result: finiteCell(total.toNumber(), ws, c.header, tr.number) };
       cell.numFmt = c.type === 'money' ? moneyFormat(opts.currency) : c.type === 'integer' ? INTEGER_FORMAT : '0.####';
       widths[i] = Math.max(widths[i]!, displayLength(total, c.type === 'money' ? 'money' : 'integer', opts.currency) + 2);
     });

@@ -6,6 +6,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import ExcelJS from 'exceljs';
+import { sanitiseWorkbook } from './sanitise.js';
 
 /** Document dates: fixed, so reruns are byte-identical (the period is printed in the sheets). */
 const FIXED_DATE = new Date('2000-01-01T00:00:00Z');
@@ -62,7 +63,9 @@ export function normaliseZipTimestamps(buf: Buffer): Buffer {
   return buf;
 }
 
+/** The file's bytes, after the final pass that makes every text safe (sanitise.ts). */
 export async function workbookBytes(wb: ExcelJS.Workbook): Promise<Buffer> {
+  sanitiseWorkbook(wb);
   const raw = Buffer.from(await wb.xlsx.writeBuffer());
   return normaliseZipTimestamps(raw);
 }

@@ -192,7 +192,7 @@ describe('safety of what reaches a cell', () => {
     expect(names).toContain('=HYPERLINK("http://evil","x")'); // a plain string cell, not a formula object
     expect(names.some((n) => typeof n === 'object' && n !== null && 'formula' in (n as object) && String((n as { formula: string }).formula).includes('HYPERLINK'))).toBe(false);
     expect(names.join(' ')).not.toMatch(/abcdefghijklmnopqrstuvwxyz1234/);
-    expect(names.join(' ')).toMatch(/sk-…1234/);
+    expect(names.join(' ')).toMatch(/sk-proj-…1234/); // the provider prefix is kept
     const csv = readFileSync(join(dir, 'csv', 'by-project.csv'), 'utf8');
     expect(csv).toMatch(/'=HYPERLINK/);
     expect(csv).toMatch(/'@SUM/);

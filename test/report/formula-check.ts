@@ -80,13 +80,14 @@ export function evaluate(wb: ExcelJS.Workbook, home: ExcelJS.Worksheet, formula:
         const vals = cells(ref());
         value = vals.reduce<number>((a, v, k) => a + (String(crit[k] ?? '').toLowerCase() === want.toLowerCase() ? asNumber(v) : 0), 0);
       } else {
-        // SUMPRODUCT((range="text")*1,range) or SUMPRODUCT((range="a")*(range="b"),range)
+        // SUMPRODUCT((range="text")*1,range), SUMPRODUCT((range=A12)*1,range) or SUMPRODUCT((range="a")*(range="b"),range)
         const conds: { vals: unknown[]; want: string }[] = [];
         do {
           expect('(');
           const vals = cells(ref());
           expect('=');
-          conds.push({ vals, want: str() });
+          // the criterion: a text literal, or a reference to the cell holding it
+          conds.push({ vals, want: peek() === '"' ? str() : String(cells(ref())[0] ?? '') });
           expect(')');
           if (peek() === '*' && s[i + 1] === '1') {
             i += 2;
