@@ -1,19 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'spendrecon');
 const FX = join(ROOT, 'fixtures');
 
-function cli(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 async function load(path: string) {
   const wb = new ExcelJS.Workbook();
@@ -29,7 +25,7 @@ beforeAll(() => {
 
 describe('spendrecon demo / report', () => {
   it('writes the workbook with the documented sheets, formulas, totals and frozen headers', async () => {
-    const r = cli(['demo'], work);
+    const r = (await cli(['demo'], work));
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/billed \(cost export\)\s+404\.79 USD/);
@@ -82,16 +78,16 @@ describe('spendrecon demo / report', () => {
     expect(String(inputs.getRow(2).getCell(shaCol).value)).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('gives a byte-identical workbook for the same inputs', () => {
+  it('gives a byte-identical workbook for the same inputs', async () => {
     const a = join(work, 'a.xlsx');
     const b = join(work, 'b.xlsx');
-    expect(cli(['demo', '--out', a], work).code).toBe(0);
-    expect(cli(['demo', '--out', b], work).code).toBe(0);
+    expect((await cli(['demo', '--out', a], work)).code).toBe(0);
+    expect((await cli(['demo', '--out', b], work)).code).toBe(0);
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
   });
 
-  it('--json prints the documented core with exact decimal strings', () => {
-    const r = cli(['report', '--usage', join(FX, 'openai', '*.csv'), '--costs', join(FX, 'openai', '*.csv'), '--period', '2026-10', '--tz', 'Asia/Shanghai', '--out', join(work, 'sh.xlsx'), '--json'], work);
+  it('--json prints the documented core with exact decimal strings', async () => {
+    const r = (await cli(['report', '--usage', join(FX, 'openai', '*.csv'), '--costs', join(FX, 'openai', '*.csv'), '--period', '2026-10', '--tz', 'Asia/Shanghai', '--out', join(work, 'sh.xlsx'), '--json'], work));
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.period).toEqual({ from: '2026-10-01', to: '2026-10-31', timezone: 'Asia/Shanghai', utcStart: '2026-09-30T16:00:00Z', utcEnd: '2026-10-31T16:00:00Z' });
@@ -104,15 +100,15 @@ describe('spendrecon demo / report', () => {
 });
 
 describe('bad input and exit codes', () => {
-  it('exit 2 with a clear message for a missing required column, naming file and column', () => {
-    const r = cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_missing_amount_value.csv'), '--out', join(work, 'x.xlsx')], work);
+  it('exit 2 with a clear message for a missing required column, naming file and column', async () => {
+    const r = (await cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_missing_amount_value.csv'), '--out', join(work, 'x.xlsx')], work));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cost_missing_amount_value\.csv.*"amount_value"/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('a directory scan leaves out a file missing a required column, says so, and goes on', () => {
-    const r = cli(['report', '--usage', join(FX, 'openai'), '--costs', join(FX, 'openai'), '--period', '2026-10', '--tz', 'UTC', '--out', join(work, 'dir.xlsx'), '--json'], work);
+  it('a directory scan leaves out a file missing a required column, says so, and goes on', async () => {
+    const r = (await cli(['report', '--usage', join(FX, 'openai'), '--costs', join(FX, 'openai'), '--period', '2026-10', '--tz', 'UTC', '--out', join(work, 'dir.xlsx'), '--json'], work));
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     const left = j.exceptions.find((e: { class: string }) => e.class === 'file_left_out');
@@ -121,49 +117,49 @@ describe('bad input and exit codes', () => {
     expect(j.totals.rejectedRows).toBeGreaterThan(1); // the bad rows of the other files in bad/
   });
 
-  it('--strict stops at the first bad row and names file, line and column', () => {
-    const r = cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_bad_rows.csv'), '--strict', '--out', join(work, 'y.xlsx')], work);
+  it('--strict stops at the first bad row and names file, line and column', async () => {
+    const r = (await cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_bad_rows.csv'), '--strict', '--out', join(work, 'y.xlsx')], work));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cost_bad_rows\.csv, line 3, column amount_value: expected a decimal amount/);
     expect(existsSync(join(work, 'y.xlsx'))).toBe(false);
   });
 
-  it('without --strict the bad rows are recorded, counted with their money, and the run goes on', () => {
-    const r = cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_bad_rows.csv'), '--out', join(work, 'z.xlsx'), '--json'], work);
+  it('without --strict the bad rows are recorded, counted with their money, and the run goes on', async () => {
+    const r = (await cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_bad_rows.csv'), '--out', join(work, 'z.xlsx'), '--json'], work));
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.totals.rejectedRows).toBe(2);
     expect(j.exceptions.filter((e: { class: string }) => e.class === 'rejected_row')).toHaveLength(2);
   });
 
-  it('--fail-on warning exits 1 when warnings exist', () => {
-    const r = cli(['demo', '--fail-on', 'warning', '--out', join(work, 'w.xlsx')], work);
+  it('--fail-on warning exits 1 when warnings exist', async () => {
+    const r = (await cli(['demo', '--fail-on', 'warning', '--out', join(work, 'w.xlsx')], work));
     expect(r.code).toBe(1);
   });
 
-  it('bad usage: unknown file, bad zone, bad period → exit 2, no stack trace', () => {
+  it('bad usage: unknown file, bad zone, bad period → exit 2, no stack trace', async () => {
     for (const args of [
       ['report', '--costs', join(work, 'nope.csv')],
       ['report', '--costs', join(FX, 'openai', 'cost_2026-10-01_2026-10-31.csv'), '--tz', 'Mars/Olympus'],
       ['report', '--costs', join(FX, 'openai', 'cost_2026-10-01_2026-10-31.csv'), '--period', '2026-13'],
       ['report'],
     ]) {
-      const r = cli(args, work);
+      const r = (await cli(args, work));
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/spendrecon: |error:/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
   });
 
-  it('inspect explains the detection and lists the problems with line and column', () => {
-    const r = cli(['inspect', join(FX, 'openai', 'bad', 'completions_usage_bad_rows.csv'), join(FX, 'openai', 'cost_2026-09-01_2026-09-30_old.csv')], work);
+  it('inspect explains the detection and lists the problems with line and column', async () => {
+    const r = (await cli(['inspect', join(FX, 'openai', 'bad', 'completions_usage_bad_rows.csv'), join(FX, 'openai', 'cost_2026-09-01_2026-09-30_old.csv')], work));
     expect(r.stdout).toMatch(/detected: OpenAI usage export \(CSV\)/);
     expect(r.stdout).toMatch(/line 4, column input_tokens: expected a whole non-negative count/);
     expect(r.stdout).toMatch(/2025 header/);
   });
 
-  it('inspect explains which bank profile a statement matched, and recognises a payment history', () => {
-    const r = cli(['inspect', join(FX, 'statements', 'cmb-credit-card-2026-12.csv'), join(FX, 'demo', 'payments_2026-10.csv')], work);
+  it('inspect explains which bank profile a statement matched, and recognises a payment history', async () => {
+    const r = (await cli(['inspect', join(FX, 'statements', 'cmb-credit-card-2026-12.csv'), join(FX, 'demo', 'payments_2026-10.csv')], work));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/profile "cn-cmb-credit-card"/);
     expect(r.stdout).toMatch(/encoding: gb18030/);
@@ -181,7 +177,7 @@ describe('safety of what reaches a cell', () => {
     ];
     writeFileSync(join(dir, 'cost.csv'), `${header}\n${rows.join('\n')}\n`);
     copyFileSync(join(dir, 'cost.csv'), join(dir, 'copy-of-input.csv'));
-    const r = cli(['report', '--costs', join(dir, 'cost.csv'), '--out', join(dir, 'out.xlsx'), '--csv', join(dir, 'csv'), '--tz', 'UTC'], dir);
+    const r = (await cli(['report', '--costs', join(dir, 'cost.csv'), '--out', join(dir, 'out.xlsx'), '--csv', join(dir, 'csv'), '--tz', 'UTC'], dir));
     expect(r.code).toBe(0);
     // inputs are never touched
     expect(readFileSync(join(dir, 'cost.csv')).equals(readFileSync(join(dir, 'copy-of-input.csv')))).toBe(true);

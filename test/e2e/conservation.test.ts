@@ -3,15 +3,13 @@
  * every local day, on the real CLI — a hand-computed --split-days month across a DST change,
  * repeats inside one file, overlapping cost widths, and seeded random months in several zones.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, ROOT } from './run-cli.js';
 import { COST_HEADER, dollars, expectedBilling, generateMonth, nanosToText, USAGE_HEADER } from './month-generator.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'spendrecon');
 const FX = join(ROOT, 'fixtures', 'openai');
 
 interface Equation {
@@ -31,13 +29,9 @@ interface RunJson {
   inputs: { file: string; rowsRead: number; rowsUsed: number; outOfPeriod: number; duplicates: number; rowsRejected: number; setAside: number; money: { currency: string; read: string; used: string; rejected: string; setAside: string; duplicates: string }[] }[];
 }
 
-function report(dir: string, args: string[]): { code: number | null; json: RunJson; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, 'report', '--json', '--out', join(dir, 'out.xlsx'), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, SPENDRECON_NO_RELAUNCH: '1' },
-  });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`exit ${r.status}: ${r.stderr}`);
+async function report(dir: string, args: string[]): Promise<{ code: number | null; json: RunJson; stderr: string }> {
+  const r = await cli(['report', '--json', '--out', join(dir, 'out.xlsx'), ...args], dir, { SPENDRECON_NO_RELAUNCH: '1' });
+  if (r.code !== 0 && r.code !== 1) throw new Error(`exit ${r.code}: ${r.stderr}`);
   return { code: r.status, json: JSON.parse(r.stdout) as RunJson, stderr: r.stderr };
 }
 
@@ -55,7 +49,7 @@ function costRow(start: number, amount: string, width = 86400, project = 'proj_A
 const utc = (s: string) => Date.parse(s) / 1000;
 
 describe('--split-days places every hour of usage on its own local date', () => {
-  it('a nightly batch key 00:00–02:59 Europe/Berlin, October 2026 (DST change on the 25th): the figures to the digit', () => {
+  it('a nightly batch key 00:00–02:59 Europe/Berlin, October 2026 (DST change on the 25th): the figures to the digit', async () => {
     const dir = work();
     writeFileSync(
       join(dir, 'usage.csv'),
@@ -73,7 +67,7 @@ describe('--split-days places every hour of usage on its own local date', () => 
       ].join('\n'),
     );
     writeFileSync(join(dir, 'cost.csv'), [COST_HEADER, costRow(utc('2026-09-30T00:00:00Z'), '10.00'), costRow(utc('2026-10-01T00:00:00Z'), '7.00'), costRow(utc('2026-10-31T00:00:00Z'), '8.00')].join('\n'));
-    const { json } = report(dir, ['--usage', 'usage.csv', '--costs', 'cost.csv', '--period', '2026-10', '--tz', 'Europe/Berlin', '--split-days']);
+    const { json } = await report(dir, ['--usage', 'usage.csv', '--costs', 'cost.csv', '--period', '2026-10', '--tz', 'Europe/Berlin', '--split-days']);
     const day = (d: string) => json.daily.find((x) => x.date === d)?.billed;
     // 30 Sep bucket 10.00: 5.00 nightly → 1 Oct, 5.00 day → 30 Sep (cut); 1 Oct bucket 7.00 → 1 Oct;
     // 31 Oct bucket 8.00: 6.00 day → 31 Oct, 2.00 nightly → 1 Nov (cut)
@@ -88,16 +82,16 @@ describe('--split-days places every hour of usage on its own local date', () => 
 describe('repeats inside one file are treated like repeats across files', () => {
   const original = readFileSync(join(FX, 'cost_2026-10-01_2026-10-31.csv'), 'utf8');
   const usage = join(FX, 'completions_usage_2026-10-01_2026-10-31.csv');
-  const baseline = (() => {
-    const dir = work();
-    return report(dir, ['--usage', usage, '--costs', join(FX, 'cost_2026-10-01_2026-10-31.csv'), '--period', '2026-10', '--tz', 'UTC']).json;
-  })();
+  let baseline: RunJson;
+  beforeAll(async () => {
+    baseline = (await report(work(), ['--usage', usage, '--costs', join(FX, 'cost_2026-10-01_2026-10-31.csv'), '--period', '2026-10', '--tz', 'UTC'])).json;
+  });
 
-  it('a cost export with its own data rows pasted again (no second header) bills the same, the repeats counted once', () => {
+  it('a cost export with its own data rows pasted again (no second header) bills the same, the repeats counted once', async () => {
     const dir = work();
     const lines = original.trimEnd().split(/\r?\n/);
     writeFileSync(join(dir, 'twice.csv'), [...lines, ...lines.slice(1)].join('\n'));
-    const { json } = report(dir, ['--usage', usage, '--costs', 'twice.csv', '--period', '2026-10', '--tz', 'UTC']);
+    const { json } = await report(dir, ['--usage', usage, '--costs', 'twice.csv', '--period', '2026-10', '--tz', 'UTC']);
     expect(json.totals.billed).toBe(baseline.totals.billed);
     const f = json.inputs.find((i) => i.file === 'twice.csv')!;
     const b = baseline.inputs.find((i) => i.file.endsWith('cost_2026-10-01_2026-10-31.csv'))!;
@@ -107,7 +101,7 @@ describe('repeats inside one file are treated like repeats across files', () => 
     expect(broken(json)).toEqual([]);
   });
 
-  it('a conflicting repeat inside one file is rejected with its money, never summed; a repeated usage row counts once', () => {
+  it('a conflicting repeat inside one file is rejected with its money, never summed; a repeated usage row counts once', async () => {
     const dir = work();
     const lines = original.trimEnd().split(/\r?\n/);
     const idx = lines.findIndex((l, i) => i > 0 && /gpt-/.test(l));
@@ -119,7 +113,7 @@ describe('repeats inside one file are treated like repeats across files', () => 
     const usageLines = readFileSync(usage, 'utf8').trimEnd().split(/\r?\n/);
     const withUsage = usageLines.filter((l) => /,proj_\w+,[1-9]/.test(l));
     writeFileSync(join(dir, 'usage.csv'), [...usageLines, withUsage[3]!, withUsage[7]!].join('\n'));
-    const { json } = report(dir, ['--usage', 'usage.csv', '--costs', 'conflict.csv', '--period', '2026-10', '--tz', 'UTC']);
+    const { json } = await report(dir, ['--usage', 'usage.csv', '--costs', 'conflict.csv', '--period', '2026-10', '--tz', 'UTC']);
     expect(json.totals.billed).toBe(baseline.totals.billed);
     const f = json.inputs.find((i) => i.file === 'conflict.csv')!;
     expect(f.money[0]!.rejected).toBe((Number(baseline.inputs.find((i) => i.file.endsWith('cost_2026-10-01_2026-10-31.csv'))!.money[0]!.rejected) + 99.5).toString());
@@ -131,13 +125,13 @@ describe('repeats inside one file are treated like repeats across files', () => 
 });
 
 describe('a daily and an hourly cost export of the same day', () => {
-  it('uses the daily rows and sets the hourly ones aside with their money, instead of summing both', () => {
+  it('uses the daily rows and sets the hourly ones aside with their money, instead of summing both', async () => {
     const dir = work();
     const day = utc('2026-10-05T00:00:00Z');
     writeFileSync(join(dir, 'daily.csv'), [COST_HEADER, costRow(day, '2.40'), costRow(day + 86400, '1.00')].join('\n'));
     writeFileSync(join(dir, 'hourly.csv'), [COST_HEADER, ...Array.from({ length: 24 }, (_, h) => costRow(day + h * 3600, '0.10', 3600))].join('\n'));
     writeFileSync(join(dir, 'usage.csv'), [USAGE_HEADER, usageRow(day + 3600, 'key_a', 500), usageRow(day + 86400 + 7200, 'key_a', 500)].join('\n'));
-    const { json } = report(dir, ['--usage', 'usage.csv', '--costs', 'daily.csv', 'hourly.csv', '--period', '2026-10', '--tz', 'UTC']);
+    const { json } = await report(dir, ['--usage', 'usage.csv', '--costs', 'daily.csv', 'hourly.csv', '--period', '2026-10', '--tz', 'UTC']);
     expect(json.totals.billed).toBe('3.4');
     const hourly = json.inputs.find((i) => i.file === 'hourly.csv')!;
     expect(hourly.setAside).toBe(24);
@@ -155,12 +149,12 @@ describe('property: on random months in several zones, every equation holds and 
     const zone = ZONES[i % ZONES.length]!;
     const month = MONTHS[i % MONTHS.length]!;
     for (const split of [false, true]) {
-      it(`seed ${i + 1}: ${month} in ${zone}${split ? ', --split-days' : ''}`, () => {
+      it(`seed ${i + 1}: ${month} in ${zone}${split ? ', --split-days' : ''}`, async () => {
         const g = generateMonth(1000 + i, zone, month);
         const dir = work();
         writeFileSync(join(dir, 'usage.csv'), g.usageCsv);
         writeFileSync(join(dir, 'cost.csv'), g.costCsv);
-        const { json } = report(dir, ['--usage', 'usage.csv', '--costs', 'cost.csv', '--period', month, '--tz', zone, ...(split ? ['--split-days'] : [])]);
+        const { json } = await report(dir, ['--usage', 'usage.csv', '--costs', 'cost.csv', '--period', month, '--tz', zone, ...(split ? ['--split-days'] : [])]);
         expect(broken(json), `seed ${1000 + i}`).toEqual([]);
         expect(json.conservation.holds).toBe(true);
         const p = json.period;

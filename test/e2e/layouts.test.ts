@@ -15,10 +15,10 @@
  * same-day reversals; banks' own FX-fee wording; payments outside --period that explain a line
  * of the statement): each run has its own test asserting the right class and counterpart.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { cli } from './run-cli.js';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -469,15 +469,11 @@ const runs: Run[] = [
 
 // ---------------------------------------------------------------------------
 
-function cli(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const cache = new Map<Run, Row[]>();
 
 /** Runs `spendrecon match --json` once per run and returns its reconciliation rows. */
-function rowsOf(run: Run): Row[] {
+async function rowsOf(run: Run): Promise<Row[]> {
   const hit = cache.get(run);
   if (hit) return hit;
   const work = mkdtempSync(join(tmpdir(), 'spendrecon-layouts-'));
@@ -487,10 +483,10 @@ function rowsOf(run: Run): Row[] {
     writeFileSync(cfg, JSON.stringify(run.config));
     extra.push('--config', cfg);
   }
-  const r = cli(
+  const r = (await cli(
     ['match', '--payments', join(PAYMENTS, run.history), '--statement', join(STATEMENTS, run.statement), ...run.args, ...extra, '--json', '--out', join(work, 'm.xlsx')],
     work,
-  );
+  ));
   if (r.code !== 0) throw new Error(`spendrecon match exited ${r.code}: ${r.stderr}`);
   const rows = (JSON.parse(r.stdout) as { reconciliation: Row[] }).reconciliation;
   cache.set(run, rows);
@@ -521,8 +517,8 @@ describe('spendrecon match: a month of payments and a statement in each built-in
     describe(run.title, () => {
       const bugRows = run.bugs?.rows ?? {};
 
-      it('gives every provider line and every payment exactly one class, the expected one; other lines are left out', () => {
-        const rows = rowsOf(run);
+      it('gives every provider line and every payment exactly one class, the expected one; other lines are left out', async () => {
+        const rows = (await rowsOf(run));
         const keys = rows.map((x) => keyOf(run, x));
         // each line and payment exactly once
         expect(new Set(keys).size).toBe(keys.length);
@@ -553,8 +549,8 @@ describe('spendrecon match: a month of payments and a statement in each built-in
       });
 
       if (run.bugs) {
-        it(run.bugs.title, () => {
-          const rows = rowsOf(run);
+        it(run.bugs.title, async () => {
+          const rows = (await rowsOf(run));
           const got = Object.fromEntries(
             Object.keys(bugRows).map((k) => {
               const row = rows.find((x) => keyOf(run, x) === k);

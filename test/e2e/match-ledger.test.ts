@@ -1,25 +1,21 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { cli } from './run-cli.js';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'spendrecon');
 const DEMO = join(ROOT, 'fixtures', 'demo');
 
-function cli(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const matchArgs = (out: string) => ['match', '--payments', join(DEMO, 'payments_2026-10.csv'), '--statement', join(DEMO, 'us-card-2026-10.csv'), join(DEMO, 'cmb-credit-card-2026-10.csv'), '--config', join(ROOT, 'fixtures', 'spendrecon.config.json'), '--period', '2026-10', '--out', out];
 
 describe('spendrecon match', () => {
-  it('gives every provider card line and every payment exactly one class, with the expected classes', () => {
+  it('gives every provider card line and every payment exactly one class, with the expected classes', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-match-'));
-    const r = cli([...matchArgs(join(work, 'm.xlsx')), '--json'], work);
+    const r = (await cli([...matchArgs(join(work, 'm.xlsx')), '--json'], work));
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.byProject).toBeUndefined(); // sections a command does not compute are absent
@@ -50,7 +46,7 @@ describe('spendrecon match', () => {
   it('writes the Reconciliation sheet and a Summary tie-out whose cached values match the engine', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-match-'));
     const out = join(work, 'm.xlsx');
-    expect(cli(matchArgs(out), work).code).toBe(0);
+    expect((await cli(matchArgs(out), work)).code).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Exceptions', 'Reconciliation', 'Inputs']);
@@ -69,16 +65,16 @@ describe('spendrecon match', () => {
     expect(found).toBe(true);
   });
 
-  it('--fail-on warning makes an unexplained charge a failing exit code', () => {
+  it('--fail-on warning makes an unexplained charge a failing exit code', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-match-'));
-    expect(cli([...matchArgs(join(work, 'm.xlsx')), '--fail-on', 'warning'], work).code).toBe(1);
+    expect((await cli([...matchArgs(join(work, 'm.xlsx')), '--fail-on', 'warning'], work)).code).toBe(1);
   });
 
-  it('an overrides file forbids a pair and the rerun keeps the decision', () => {
+  it('an overrides file forbids a pair and the rerun keeps the decision', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-match-'));
     const overrides = join(work, 'overrides.json');
     writeFileSync(overrides, JSON.stringify({ forbid: [{ payment: { reference: 'INV-7C1D2E9A-0041' }, card: { file: 'us-card-2026-10.csv', line: 20 } }] }));
-    const r = cli([...matchArgs(join(work, 'm.xlsx')), '--overrides', overrides, '--json'], work);
+    const r = (await cli([...matchArgs(join(work, 'm.xlsx')), '--overrides', overrides, '--json'], work));
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout).reconciliation as { file: string; line: number; class: string }[];
     expect(rows.find((x) => x.file.endsWith('us-card-2026-10.csv') && x.line === 20)?.class).toBe('unmatched_card_charge');
@@ -86,9 +82,9 @@ describe('spendrecon match', () => {
 });
 
 describe('spendrecon ledger', () => {
-  it('rolls the balance forward from the configured opening balance', () => {
+  it('rolls the balance forward from the configured opening balance', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-ledger-'));
-    const r = cli(['ledger', '--payments', join(DEMO, 'payments_2026-10.csv'), '--costs', join(ROOT, 'fixtures', 'openai', '*.csv'), '--config', join(ROOT, 'fixtures', 'spendrecon.config.json'), '--period', '2026-10', '--closing-balance', '310.21', '--out', join(work, 'l.xlsx'), '--json'], work);
+    const r = (await cli(['ledger', '--payments', join(DEMO, 'payments_2026-10.csv'), '--costs', join(ROOT, 'fixtures', 'openai', '*.csv'), '--config', join(ROOT, 'fixtures', 'spendrecon.config.json'), '--period', '2026-10', '--closing-balance', '310.21', '--out', join(work, 'l.xlsx'), '--json'], work));
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     const ledger = j.ledger as { date: string; balance: string; event: string }[];
@@ -101,12 +97,12 @@ describe('spendrecon ledger', () => {
 });
 
 describe('spendrecon init', () => {
-  it('writes the config and payment-history templates, and refuses to overwrite', () => {
+  it('writes the config and payment-history templates, and refuses to overwrite', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-init-'));
-    expect(cli(['init'], work).code).toBe(0);
+    expect((await cli(['init'], work)).code).toBe(0);
     expect(readFileSync(join(work, 'payments.csv'), 'utf8').split('\n')[0]).toBe('paid_at,reference,amount,currency,status,kind,organization,card_last4,description');
     expect(JSON.parse(readFileSync(join(work, 'spendrecon.config.json'), 'utf8')).timezone).toBeTruthy();
-    const again = cli(['init'], work);
+    const again = (await cli(['init'], work));
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists; use --force/);
   });
@@ -124,9 +120,9 @@ describe('Inputs accounting', () => {
     ['ledger', ['ledger', '--payments', join(DEMO, 'payments_2026-10.csv'), join(ROOT, 'fixtures', 'payments', 'payments_2026-10.csv'), '--costs', join(ROOT, 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv'), '--period', '2026-10', '--config', cfg]],
     ['match', [...matchArgs('').slice(0, -2)]],
   ];
-  it.each(cases)('%s: every row read is counted once', (_name, args) => {
+  it.each(cases)('%s: every row read is counted once', async (_name, args) => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-acct-'));
-    const r = cli([...args, '--out', join(work, 'o.xlsx'), '--json'], work);
+    const r = (await cli([...args, '--out', join(work, 'o.xlsx'), '--json'], work));
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expectAccounted(j.inputs);
@@ -142,18 +138,18 @@ describe('Inputs accounting', () => {
     }
   });
 
-  it('--strict also stops at a conflicting repeat across files', () => {
+  it('--strict also stops at a conflicting repeat across files', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-acct-'));
     const o = join(ROOT, 'fixtures', 'openai');
-    const r = cli(['report', '--costs', join(o, 'cost_2026-10-01_2026-10-31.csv'), join(o, 'cost_2026-10-25_2026-11-07.csv'), '--period', '2026-10', '--strict', '--out', join(work, 'o.xlsx')], work);
+    const r = (await cli(['report', '--costs', join(o, 'cost_2026-10-01_2026-10-31.csv'), join(o, 'cost_2026-10-25_2026-11-07.csv'), '--period', '2026-10', '--strict', '--out', join(work, 'o.xlsx')], work));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cost_2026-10-25_2026-11-07\.csv, line 85: conflicting repeat/);
   });
 
-  it('--csv writes negative amounts as numbers and neutralises formula-looking text', () => {
+  it('--csv writes negative amounts as numbers and neutralises formula-looking text', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-acct-'));
     const o = join(ROOT, 'fixtures', 'openai');
-    expect(cli(['report', '--usage', join(o, 'completions_usage_2026-10-01_2026-10-31.csv'), '--costs', join(o, 'cost_2026-10-01_2026-10-31.csv'), '--period', '2026-10', '--tz', 'UTC', '--csv', join(work, 'csv'), '--out', join(work, 'o.xlsx')], work).code).toBe(0);
+    expect((await cli(['report', '--usage', join(o, 'completions_usage_2026-10-01_2026-10-31.csv'), '--costs', join(o, 'cost_2026-10-01_2026-10-31.csv'), '--period', '2026-10', '--tz', 'UTC', '--csv', join(work, 'csv'), '--out', join(work, 'o.xlsx')], work)).code).toBe(0);
     const text = readFileSync(join(work, 'csv', 'usage-vs-cost.csv'), 'utf8');
     expect(text).toMatch(/,-1\.011625,/);
     expect(text).not.toMatch(/'-\d/);
@@ -163,7 +159,7 @@ describe('Inputs accounting', () => {
 describe('--focus', () => {
   it('writes a FOCUS cost CSV whose usage rows add up to the billed total', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-focus-'));
-    const r = cli(['demo', '--out', join(work, 'd.xlsx'), '--focus', join(work, 'focus.csv')], work);
+    const r = (await cli(['demo', '--out', join(work, 'd.xlsx'), '--focus', join(work, 'focus.csv')], work));
     expect(r.code).toBe(0);
     const { Decimal } = await import('../../src/money.js');
     const Papa = (await import('papaparse')).default;
@@ -184,7 +180,7 @@ describe('payments outside the period', () => {
     // the demo history plus a paid September top-up on a card not in the statements: it explains no line
     const history = join(work, 'payments.csv');
     writeFileSync(history, `${readFileSync(join(DEMO, 'payments_2026-10.csv'), 'utf8')}2026-09-20T10:00:00Z,INV-SEPT-0001,30.00,USD,paid,manual,org-Acme7Hq2kWb9,9911,September top-up\n`);
-    const r = cli(['match', '--payments', history, '--statement', join(DEMO, 'us-card-2026-10.csv'), join(DEMO, 'cmb-credit-card-2026-10.csv'), '--config', join(ROOT, 'fixtures', 'spendrecon.config.json'), '--period', '2026-10', '--json', '--out', join(work, 'm.xlsx')], work);
+    const r = (await cli(['match', '--payments', history, '--statement', join(DEMO, 'us-card-2026-10.csv'), join(DEMO, 'cmb-credit-card-2026-10.csv'), '--config', join(ROOT, 'fixtures', 'spendrecon.config.json'), '--period', '2026-10', '--json', '--out', join(work, 'm.xlsx')], work));
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     const { Decimal } = await import('../../src/money.js');
