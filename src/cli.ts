@@ -22,6 +22,7 @@ import { InputError } from './sources/index.js';
 import { PAYMENTS_TEMPLATE_CSV } from './sources/payments.js';
 import { parseMatchOverrides, type MatchOverrides } from './engine/matching.js';
 import { Decimal } from './money.js';
+import { rejectedByCurrency } from './engine/conservation.js';
 import { isCalendarDate, isoUtc } from './time.js';
 import { guardClosedPipe, inlineText, stderrSink, stdoutSink, type TextSink } from './terminal.js';
 
@@ -101,9 +102,8 @@ function failExit(exceptions: Exception[], failOn: CommonOptions['failOn']): num
 
 /** Money in rejected rows, per currency as read (a file in CNY is not labelled USD). */
 function rejectedMoney(r: ReportResult): string {
-  const by = new Map<string, Decimal>();
-  for (const f of r.inputs) for (const a of f.money) if (!a.fates.rejected.gross.isZero()) by.set(a.currency, (by.get(a.currency) ?? Decimal.ZERO).plus(a.fates.rejected.net));
-  return by.size ? ` (${[...by.entries()].sort().map(([c, v]) => `${v.toDisplay(2)} ${c}`).join(', ')})` : '';
+  const by = rejectedByCurrency(r.inputs);
+  return by.length ? ` (${by.map((x) => `${x.amount.toDisplay(2)} ${x.currency}`).join(', ')})` : '';
 }
 
 /** The run in a few lines; names from inputs shown on one line each (the sink redacts and shows controls). */

@@ -120,7 +120,7 @@ export interface InputFileReport {
   rowsRejected: number;
   /** Rows set aside because a coarser bucket of another export covers the same span. */
   setAside: number;
-  /** Money in rejected rows, in the run's currency (other currencies: `money`). */
+  /** Money in rejected rows in the run's currency, set once the run knows it (other currencies: `money`). */
   rejectedAmount: Decimal;
   /** Where the money of the file's rows went, per currency: read = the sum of the rest. */
   money: MoneyAccount[];

@@ -285,7 +285,6 @@ function settle(f: OpenedFile, fate: RowFate, money: Money): void {
   f.report[FATE_COUNTER[fate]]++;
   if (!money) return;
   tally(f.report.money, money.currency, fate, money.amount);
-  if (fate === 'rejected') f.report.rejectedAmount = f.report.rejectedAmount.plus(money.amount);
 }
 
 function dedupeIssue(f: OpenedFile, r: { src: Provenance }, v: ReturnType<DuplicateTracker<never>['check']>, amount: Decimal | null, currency: string | null, issues: InputIssue[], strict: boolean): boolean {
@@ -621,6 +620,8 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   });
   exceptions.push(...conservationExceptions(conservation));
 
+  // money in rejected rows is shown in the run's currency; other currencies per file (Inputs, --json money)
+  for (const r of inputs) r.rejectedAmount = r.money.find((m) => m.currency === currency)?.fates.rejected.net ?? Decimal.ZERO;
   const rejectedRows = inputs.reduce((s, r) => s + r.rowsRejected, 0);
   const rejectedAmount = inputs.reduce((s, r) => s.plus(r.rejectedAmount), Decimal.ZERO);
   const summaries = attribution?.summaries;

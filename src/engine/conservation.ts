@@ -165,3 +165,10 @@ export function conservationExceptions(c: Conservation): Exception[] {
       };
     });
 }
+
+/** Money in rejected rows per currency as read, signed as in the files (a CNY statement is not labelled USD). */
+export function rejectedByCurrency(inputs: readonly InputFileReport[]): { currency: string; amount: Decimal }[] {
+  const by = new Map<string, Decimal>();
+  for (const f of inputs) for (const a of f.money) if (!a.fates.rejected.gross.isZero()) by.set(a.currency, (by.get(a.currency) ?? Decimal.ZERO).plus(a.fates.rejected.net));
+  return [...by.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([currency, amount]) => ({ currency, amount }));
+}

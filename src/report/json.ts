@@ -3,6 +3,7 @@
  * strings, dates ISO. The documented core is stable; extra fields may be added.
  */
 import { Decimal } from '../money.js';
+import { rejectedByCurrency } from '../engine/conservation.js';
 import type { ReportResult } from '../pipeline.js';
 import { isoUtc } from '../time.js';
 import { redactSecrets } from '../redact.js';
@@ -20,6 +21,7 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
       unallocated: money(r.totals.unallocated),
       rejectedRows: r.totals.rejectedRows,
       rejectedAmount: money(r.totals.rejectedAmount),
+      rejectedByCurrency: rejectedByCurrency(r.inputs).map((x) => ({ currency: x.currency, amount: money(x.amount) })),
       costExport: money(r.totals.costExport),
       splitOutside: money(r.totals.splitOutside),
     },
