@@ -5,7 +5,7 @@
  * one is reported as an error row and left out — never summed).
  */
 import { Decimal } from '../money.js';
-import { popcount, widthLabel } from './usage.js';
+import { chooseWidths, widthLabel } from './usage.js';
 import type { CostRecord, Exception, Provenance } from '../model.js';
 
 export type DedupeVerdict = { kind: 'new' } | { kind: 'duplicate'; first: Provenance } | { kind: 'conflict'; first: Provenance; firstValue: string; value: string };
@@ -54,27 +54,7 @@ const DAY = 86400;
  */
 export function resolveOverlappingCostWidths(costs: readonly CostRecord[]): CostWidthResolution {
   const streamDay = (c: CostRecord) => `${c.organizationId}|${c.projectId}|${c.lineItemRaw}|${c.apiKeyId}|${c.userId}|${Math.floor(c.start / DAY)}`;
-  const cover = new Map<string, Map<number, number>>();
-  for (const c of costs) {
-    const k = streamDay(c);
-    const byWidth = cover.get(k) ?? new Map<number, number>();
-    byWidth.set(c.end - c.start, (byWidth.get(c.end - c.start) ?? 0) | hoursCovered(c));
-    cover.set(k, byWidth);
-  }
-  const chosen = new Map<string, number>();
-  for (const [k, byWidth] of cover) {
-    if (byWidth.size < 2) continue;
-    let best = -1;
-    let bestHours = -1;
-    for (const [w, mask] of byWidth) {
-      const n = popcount(mask);
-      if (n > bestHours || (n === bestHours && w > best)) {
-        best = w;
-        bestHours = n;
-      }
-    }
-    chosen.set(k, best);
-  }
+  const { chosen } = chooseWidths(costs, streamDay, (c) => c.end - c.start, hoursCovered);
   const setAside: CostRecord[] = [];
   const byDay = new Map<string, { day: number; width: number; keptWidth: number; rows: CostRecord[]; amount: Decimal; currency: string }>();
   for (const c of costs) {

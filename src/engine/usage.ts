@@ -223,29 +223,8 @@ export function cmp(a: string, b: string): number {
  * coarser width) and the others are set aside; hours only a set-aside export has are reported.
  */
 export function resolveOverlappingWidths(groups: UsageGroup[]): { kept: UsageGroup[]; dropped: { utcDay: string; width: number; keptWidth: number; rows: number; uncoveredHours: number[] }[] } {
-  // stream × day → width → hours covered
-  const cover = new Map<string, Map<number, number>>();
   const streamDay = (g: UsageGroup) => `${g.projectId}|${g.model}|${g.utcDay}`;
-  for (const g of groups) {
-    const k = streamDay(g);
-    const byWidth = cover.get(k) ?? new Map<number, number>();
-    byWidth.set(g.width, (byWidth.get(g.width) ?? 0) | g.hours);
-    cover.set(k, byWidth);
-  }
-  const chosen = new Map<string, number>();
-  for (const [k, byWidth] of cover) {
-    if (byWidth.size < 2) continue;
-    let best = -1;
-    let bestHours = -1;
-    for (const [w, mask] of byWidth) {
-      const n = popcount(mask);
-      if (n > bestHours || (n === bestHours && w > best)) {
-        best = w;
-        bestHours = n;
-      }
-    }
-    chosen.set(k, best);
-  }
+  const { cover, chosen } = chooseWidths(groups, streamDay, (g) => g.width, (g) => g.hours);
   const dropped = new Map<string, { utcDay: string; width: number; keptWidth: number; rows: number; uncoveredHours: number[] }>();
   const kept: UsageGroup[] = [];
   for (const g of groups) {
@@ -266,7 +245,37 @@ export function resolveOverlappingWidths(groups: UsageGroup[]): { kept: UsageGro
   return { kept, dropped: [...dropped.values()] };
 }
 
-export function popcount(x: number): number {
+/**
+ * Per stream and UTC day (the key), which bucket width's rows to use where several widths
+ * repeat the same data: the one covering the most hours of the day (a daily bucket covers all
+ * 24), ties to the coarser. `chosen` only names keys that have more than one width.
+ */
+export function chooseWidths<T>(items: readonly T[], keyOf: (t: T) => string, widthOf: (t: T) => number, hoursOf: (t: T) => number): { cover: Map<string, Map<number, number>>; chosen: Map<string, number> } {
+  const cover = new Map<string, Map<number, number>>();
+  for (const t of items) {
+    const k = keyOf(t);
+    const byWidth = cover.get(k) ?? new Map<number, number>();
+    byWidth.set(widthOf(t), (byWidth.get(widthOf(t)) ?? 0) | hoursOf(t));
+    cover.set(k, byWidth);
+  }
+  const chosen = new Map<string, number>();
+  for (const [k, byWidth] of cover) {
+    if (byWidth.size < 2) continue;
+    let best = -1;
+    let bestHours = -1;
+    for (const [w, mask] of byWidth) {
+      const n = popcount(mask);
+      if (n > bestHours || (n === bestHours && w > best)) {
+        best = w;
+        bestHours = n;
+      }
+    }
+    chosen.set(k, best);
+  }
+  return { cover, chosen };
+}
+
+function popcount(x: number): number {
   let n = 0;
   for (let v = x; v; v &= v - 1) n++;
   return n;
