@@ -55,3 +55,40 @@ describe('usage aggregation', () => {
     expect(dropped[0]!.uncoveredHours).toEqual([22, 23]);
   });
 });
+
+describe('usage repeats (SPEC §3: a row is identified by its bucket and all its dimensions)', () => {
+  const base = rec(T0 + 600, 60, 100);
+  const dims: [string, Partial<UsageRecord>][] = [
+    ['project', { projectId: 'proj_B' }],
+    ['API key', { apiKeyId: 'key_2' }],
+    ['user', { userId: 'user_9' }],
+    ['model', { model: 'gpt-5-mini-2025-08-07' }],
+    ['batch', { batch: true }],
+    ['service tier', { serviceTier: 'flex' }],
+    ['image size/source', { variant: '1024x1024/image.generation' }],
+    ['bucket start', { start: T0 + 660, end: T0 + 720 }],
+    ['bucket width', { start: T0 + 600, end: T0 + 3600 + 600 }],
+  ];
+  for (const [name, change] of dims) {
+    it(`a row that differs only in its ${name} is a row of its own, not a repeat`, () => {
+      const a = new UsageAggregator();
+      expect(a.add(base)).toBe('new');
+      expect(a.add({ ...base, ...change, inputTokens: 7 })).toBe('new');
+    });
+  }
+  it('the same bucket and dimensions again: an identical repeat, or a conflict when the values differ', () => {
+    const a = new UsageAggregator(true);
+    expect(a.add(base)).toBe('new');
+    expect(a.add({ ...base, src: { file: 'other.csv', line: 9 } })).toBe('duplicate');
+    expect(a.add({ ...base, outputTokens: 1 })).toBe('conflict');
+    const [g] = a.finish(PriceTable.load([]));
+    expect(g!.rows).toBe(1);
+    expect(g!.inputTokens).toBe(100);
+  });
+  it('a bucket whose start is not aligned to its width is still judged by its own start', () => {
+    const a = new UsageAggregator();
+    expect(a.add({ ...base, start: T0 + 601, end: T0 + 661 })).toBe('new');
+    expect(a.add({ ...base, start: T0 + 602, end: T0 + 662 })).toBe('new');
+    expect(a.add({ ...base, start: T0 + 601, end: T0 + 661 })).toBe('duplicate');
+  });
+});
