@@ -221,10 +221,10 @@ function lineEndLength(s: string, i: number, cr: boolean, final: boolean): numbe
 }
 
 /** Line ends inside text[a, b) (a `\r\n` counts once). */
-function countLineEnds(s: string, a: number, b: number, cr: boolean): number {
+function countLineEnds(sc: Scan, a: number, b: number): number {
   let n = 0;
-  for (let i = nextLineEnd(s, a, cr); i >= 0 && i < b; i = nextLineEnd(s, i + 1, cr)) {
-    if (!(s.charCodeAt(i) === CR && s.charCodeAt(i + 1) === LF)) n++;
+  for (let i = sc.next('\n', a); i >= 0 && i < b; i = sc.next('\n', i + 1)) {
+    if (!(sc.s.charCodeAt(i) === CR && sc.s.charCodeAt(i + 1) === LF)) n++;
   }
   return n;
 }
@@ -322,7 +322,7 @@ function quotedField(sc: Scan, pos: number, final: boolean, d: string): QuotedFi
     const j = sc.next('"', q);
     if (j < 0) return final ? { kind: 'bad', why: 'is not closed before the end of the file', quoteLine: 0, resume: null } : { kind: 'more' };
     value += s.slice(q, j);
-    lines += countLineEnds(s, q, j, sc.cr);
+    lines += countLineEnds(sc, q, j);
     if (j + 1 >= s.length && !final) return { kind: 'more' };
     if (s.charCodeAt(j + 1) === QUOTE) {
       value += '"';
