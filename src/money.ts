@@ -20,6 +20,17 @@ function pow10(n: number): bigint {
 
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
+/**
+ * Amounts read from input must be below 10^15 in magnitude. No real export holds a
+ * quadrillion, and the bound keeps every sum of millions of rows well inside the range a
+ * spreadsheet number (a double) holds finitely — `1e309` or 400 nines never reach a cell as
+ * Infinity, and `1e999999999` is refused before any digit is allocated.
+ */
+export const MAX_AMOUNT_DIGITS = 15;
+
+/** Digits a parsed text may carry after the point (exponent included): 36 are seen in real exports. */
+const MAX_SCALE = 1000;
+
 export class Decimal {
   /** value = units / 10^scale; scale >= 0; trailing zeros are stripped on construction from text. */
   private constructor(
@@ -41,7 +52,8 @@ export class Decimal {
 
   /**
    * Parses plain decimal text: optional sign, digits, optional fraction, optional exponent.
-   * Returns null for anything else (the caller knows file/line/column to report).
+   * Returns null for anything else (the caller knows file/line/column to report). The size is
+   * checked on the text before any bigint is built, so no exponent can make it hang or allocate.
    */
   static parse(text: string): Decimal | null {
     const m = DECIMAL_TEXT.exec(text.trim());
@@ -51,7 +63,8 @@ export class Decimal {
     const fracPart = m[3] ?? '';
     if (intPart === '' && fracPart === '') return null;
     const exp = m[4] === undefined ? 0 : Number(m[4]);
-    if (!Number.isSafeInteger(exp) || Math.abs(exp) > 1000) return null;
+    if (!Number.isSafeInteger(exp) || Math.abs(exp) > MAX_SCALE) return null;
+    if (fracPart.length - exp > MAX_SCALE || significantIntDigits(intPart, fracPart) + exp > MAX_SCALE) return null;
     let digits = intPart + fracPart;
     let scale = fracPart.length - exp;
     // strip trailing zeros so equal values have equal representations
@@ -68,6 +81,20 @@ export class Decimal {
     }
     if (sign === '-') units = -units;
     return new Decimal(units, scale);
+  }
+
+  /**
+   * An amount read from an input file: `parse`, and below 10^15 in magnitude
+   * (MAX_AMOUNT_DIGITS). Null when the text is not a number or is too large.
+   */
+  static parseAmount(text: string): Decimal | null {
+    const m = DECIMAL_TEXT.exec(text.trim());
+    if (!m) return null;
+    const exp = m[4] === undefined ? 0 : Number(m[4]);
+    // the integer digits the value has, known from the text alone
+    if (Number.isSafeInteger(exp) && significantIntDigits(m[2] ?? '', m[3] ?? '') + exp > MAX_AMOUNT_DIGITS) return null;
+    const d = Decimal.parse(text);
+    return d !== null && d.abs().cmp(AMOUNT_LIMIT) < 0 ? d : null;
   }
 
   /** Parses or throws; for trusted text (shipped data, validated config). */
@@ -214,6 +241,21 @@ export class Decimal {
     return this.toString();
   }
 }
+
+/**
+ * Digits before the point once leading zeros are dropped, counted as if the fraction were
+ * part of the number (`0.05` → -1): the value is below 10^(this + exponent).
+ */
+function significantIntDigits(intPart: string, fracPart: string): number {
+  let i = 0;
+  while (i < intPart.length && intPart.charCodeAt(i) === 48) i++;
+  if (i < intPart.length) return intPart.length - i;
+  let f = 0;
+  while (f < fracPart.length && fracPart.charCodeAt(f) === 48) f++;
+  return f < fracPart.length ? -f : -Infinity;
+}
+
+const AMOUNT_LIMIT = Decimal.of(10n ** BigInt(MAX_AMOUNT_DIGITS));
 
 function formatUnits(units: bigint, scale: number): string {
   const neg = units < 0n;

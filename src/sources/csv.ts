@@ -266,3 +266,26 @@ export async function sha256File(path: string): Promise<string> {
   for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) hash.update(chunk);
   return hash.digest('hex');
 }
+
+/**
+ * Whether a data row repeats the header — two exports joined with `cat`. Cells are compared
+ * trimmed and in any case; a byte-order mark the second file carried is ignored. `only`: the
+ * columns to compare (a projected row has '' in the others).
+ */
+export function repeatsHeader(fields: readonly string[], header: readonly string[], only?: readonly number[]): boolean {
+  if (fields.length !== header.length) return false;
+  const same = (i: number) => (fields[i] ?? '').replace(/^\uFEFF/, '').trim().toLowerCase() === (header[i] ?? '').replace(/^\uFEFF/, '').trim().toLowerCase();
+  if (only) return only.every((i) => i < 0 || same(i));
+  for (let i = 0; i < header.length; i++) if (!same(i)) return false;
+  return true;
+}
+
+export const headerRepeatMessage = (line: number) =>
+  `the header repeats on line ${line}: the file is read as concatenated exports, and this line as the start of the next one (not a data row)`;
+
+/** A cell's text for a message: JSON-quoted, and cut to its ends when long (a 400-digit number). */
+export function shownText(text: string, max = 40): string {
+  if (text.length <= max) return JSON.stringify(text);
+  const half = Math.floor(max / 2);
+  return `${JSON.stringify(`${text.slice(0, half)}…${text.slice(-half)}`)} (${text.length} characters)`;
+}
