@@ -239,3 +239,57 @@ describe('control characters', () => {
     expect(billed(r.records).eq(textTotal(rest))).toBe(true);
   });
 });
+
+describe('Admin API JSON', () => {
+  const day = 86400;
+  const s = 1790812800;
+  const cost = (value: unknown) => ({ object: 'organization.costs.result', amount: { value, currency: 'usd' }, line_item: 'gpt-4o-mini-2024-07-18, input', project_id: 'proj_A' });
+  const page = (buckets: unknown[]) => ({ object: 'page', data: buckets, has_more: false, next_page: null });
+  const bucket = (start: unknown, end: unknown, results: unknown[]) => ({ object: 'bucket', start_time: start, end_time: end, results });
+  const usage = (extra: Record<string, unknown>) => ({ object: 'organization.usage.completions.result', input_tokens: 10, output_tokens: 5, num_model_requests: 1, ...extra });
+
+  it('reads an amount in exponent form exactly and rejects 1e309 and 400 nines, never as Infinity', async () => {
+    const text = `{"object":"page","data":[{"object":"bucket","start_time":${s},"end_time":${s + day},"results":[${JSON.stringify(cost(0)).replace('"value":0', '"value":1.2e-05')},${JSON.stringify(cost(0)).replace('"value":0', '"value":1e309')},${JSON.stringify(cost('9'.repeat(400)))}]}],"has_more":false}`;
+    const r = await readAll<CostRecord>(variant('costs.json', text));
+    expect(r.records.map((c) => c.amount.toString())).toEqual(['0.000012']);
+    expect(r.issues.map((i) => [i.column, i.severity, i.rejected, i.amount])).toEqual([
+      ['data[0].results[1].amount.value', 'error', true, null],
+      ['data[0].results[2].amount.value', 'error', true, null],
+    ]);
+    expect(r.issues[0]!.message).toMatch(/below 10\^15 in magnitude, found "1e309"/);
+    expect(r.issues[1]!.message).toMatch(/\(400 characters\)/);
+  });
+
+  it.each([
+    ['start_time 0', 0, s + day, /between 2015 and 2100/],
+    ['a 100 s bucket', s, s + 100, /found end_time − start_time = 100 s/],
+    ['a hex string timestamp', '0x6abda280', s + day, /integer start_time/],
+    ['end before start', s, s - day, /after start_time/],
+  ])('costs: %s rejects the bucket, each result with its money', async (_n, start, end, message) => {
+    const r = await readAll<CostRecord>(variant('costs.json', JSON.stringify(page([bucket(start, end, [cost('1.50'), cost(2)])]))));
+    expect(r.records).toEqual([]);
+    expect(r.issues.map((i) => [i.severity, i.rejected, i.amount?.toString(), i.currency])).toEqual([
+      ['error', true, '1.5', 'USD'],
+      ['error', true, '2', 'USD'],
+    ]);
+    expect(r.issues[0]!.message).toMatch(message);
+  });
+
+  it.each([
+    ['a hex string', '0x10'],
+    ['an exponent string', '1e5'],
+    ['a number beyond MAX_SAFE_INTEGER', 2 ** 60],
+    ['a negative number', -3],
+    ['a fraction', 2.5],
+  ])('usage: a count as %s is an error', async (_n, v) => {
+    const r = await readAll<UsageRecord>(variant('usage.json', JSON.stringify(page([bucket(s, s + 3600, [usage({ output_tokens: v }), usage({})])]))));
+    expect(r.records).toHaveLength(1);
+    expect(r.issues.map((i) => [i.column, i.severity])).toEqual([['data[0].results[0].output_tokens', 'error']]);
+  });
+
+  it('usage: a 1-minute bucket is fine, a 2-day one is not', async () => {
+    const r = await readAll<UsageRecord>(variant('usage.json', JSON.stringify(page([bucket(s, s + 60, [usage({})]), bucket(s, s + 2 * day, [usage({})])]))));
+    expect(r.records).toHaveLength(1);
+    expect(r.issues.map((i) => i.column)).toEqual(['data[1].results[0] (data[1].end_time)']);
+  });
+});
