@@ -57,30 +57,7 @@ export class Decimal {
    */
   static parse(text: string): Decimal | null {
     const m = DECIMAL_TEXT.exec(text.trim());
-    if (!m) return null;
-    const sign = m[1];
-    const intPart = m[2] ?? '';
-    const fracPart = m[3] ?? '';
-    if (intPart === '' && fracPart === '') return null;
-    const exp = m[4] === undefined ? 0 : Number(m[4]);
-    if (!Number.isSafeInteger(exp) || Math.abs(exp) > MAX_SCALE) return null;
-    if (fracPart.length - exp > MAX_SCALE || significantIntDigits(intPart, fracPart) + exp > MAX_SCALE) return null;
-    let digits = intPart + fracPart;
-    let scale = fracPart.length - exp;
-    // strip trailing zeros so equal values have equal representations
-    let end = digits.length;
-    while (end > 0 && digits.charCodeAt(end - 1) === 48 && scale > 0) {
-      end--;
-      scale--;
-    }
-    digits = digits.slice(0, end);
-    let units = digits === '' ? 0n : BigInt(digits);
-    if (scale < 0) {
-      units *= pow10(-scale);
-      scale = 0;
-    }
-    if (sign === '-') units = -units;
-    return new Decimal(units, scale);
+    return m ? fromMatch(m, MAX_SCALE) : null;
   }
 
   /**
@@ -89,12 +66,8 @@ export class Decimal {
    */
   static parseAmount(text: string): Decimal | null {
     const m = DECIMAL_TEXT.exec(text.trim());
-    if (!m) return null;
-    const exp = m[4] === undefined ? 0 : Number(m[4]);
-    // the integer digits the value has, known from the text alone
-    if (Number.isSafeInteger(exp) && significantIntDigits(m[2] ?? '', m[3] ?? '') + exp > MAX_AMOUNT_DIGITS) return null;
-    const d = Decimal.parse(text);
-    return d !== null && d.abs().cmp(AMOUNT_LIMIT) < 0 ? d : null;
+    const d = m ? fromMatch(m, MAX_AMOUNT_DIGITS) : null;
+    return d !== null && (d.units < 0n ? -d.units : d.units) < pow10(d.scale + MAX_AMOUNT_DIGITS) ? d : null;
   }
 
   /** Parses or throws; for trusted text (shipped data, validated config). */
@@ -243,6 +216,37 @@ export class Decimal {
 }
 
 /**
+ * The value of a DECIMAL_TEXT match, or null when it has more than `maxIntDigits` integer
+ * digits or more than MAX_SCALE after the point — both known from the text, before any
+ * bigint is built, so no exponent can make it hang or allocate.
+ */
+function fromMatch(m: RegExpExecArray, maxIntDigits: number): Decimal | null {
+  const sign = m[1];
+  const intPart = m[2] ?? '';
+  const fracPart = m[3] ?? '';
+  if (intPart === '' && fracPart === '') return null;
+  const exp = m[4] === undefined ? 0 : Number(m[4]);
+  if (!Number.isSafeInteger(exp) || Math.abs(exp) > MAX_SCALE) return null;
+  if (fracPart.length - exp > MAX_SCALE || significantIntDigits(intPart, fracPart) + exp > maxIntDigits) return null;
+  let digits = intPart + fracPart;
+  let scale = fracPart.length - exp;
+  // strip trailing zeros so equal values have equal representations
+  let end = digits.length;
+  while (end > 0 && digits.charCodeAt(end - 1) === 48 && scale > 0) {
+    end--;
+    scale--;
+  }
+  digits = digits.slice(0, end);
+  let units = digits === '' ? 0n : BigInt(digits);
+  if (scale < 0) {
+    units *= pow10(-scale);
+    scale = 0;
+  }
+  if (sign === '-') units = -units;
+  return Decimal.of(units, scale);
+}
+
+/**
  * Digits before the point once leading zeros are dropped, counted as if the fraction were
  * part of the number (`0.05` → -1): the value is below 10^(this + exponent).
  */
@@ -254,8 +258,6 @@ function significantIntDigits(intPart: string, fracPart: string): number {
   while (f < fracPart.length && fracPart.charCodeAt(f) === 48) f++;
   return f < fracPart.length ? -f : -Infinity;
 }
-
-const AMOUNT_LIMIT = Decimal.of(10n ** BigInt(MAX_AMOUNT_DIGITS));
 
 function formatUnits(units: bigint, scale: number): string {
   const neg = units < 0n;

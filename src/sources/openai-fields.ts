@@ -19,6 +19,8 @@ const DECIMAL_DIGITS = /^\d+(?:\.\d*)?$|^\.\d+$/;
  * digits only — no sign, hex (`0x6abda280`), exponent or spaces, which Number() would take.
  */
 export function parseUnixSeconds(text: string): number | null {
+  const n0 = wholeCount(text);
+  if (n0 !== null) return n0;
   if (!WHOLE_TEXT.test(text)) return null;
   const n = Number(text);
   return Number.isSafeInteger(n) ? n : null;
@@ -59,6 +61,8 @@ function wholeCount(t: string): number | null {
  * does not write.
  */
 export function bucketProblem(start: number, end: number, widths: readonly number[]): { column: string; message: string } | null {
+  // the common case without building anything: a valid bucket
+  if (start >= EARLIEST_INSTANT && end <= LATEST_INSTANT && end > start && widths.includes(end - start)) return null;
   const when = (t: number) => `${t} (${new Date(t * 1000).toISOString().replace('.000Z', 'Z')})`;
   const inRange = (t: number) => t >= EARLIEST_INSTANT && t <= LATEST_INSTANT;
   if (!inRange(start)) return { column: 'start_time', message: `expected Unix seconds between 2015 and 2100, found ${Number.isFinite(start) && Math.abs(start) < 1e13 ? when(start) : start}` };
@@ -78,6 +82,8 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+
  * no offset, which is UTC), or null when it is not such a text.
  */
 export function parseIsoSeconds(text: string): number | null {
+  const fast = isoFast(text);
+  if (fast !== null) return fast;
   const m = ISO_INSTANT.exec(text.trim());
   if (!m) return null;
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
@@ -89,6 +95,47 @@ export function parseIsoSeconds(text: string): number | null {
   const sign = off[0] === '-' ? -1 : 1;
   const digits = off.slice(1).replace(':', '');
   return t - sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2)) * 60);
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS` with no offset, `Z` or `+00:00` — what every export row writes — read
+ * digit by digit (a regex and a Date per row cost a tenth of a usage read). Null otherwise.
+ */
+function isoFast(t: string): number | null {
+  const n = t.length;
+  if (!(n === 19 || (n === 20 && t[19] === 'Z') || (n === 25 && t.endsWith('+00:00')))) return null;
+  if (t[4] !== '-' || t[7] !== '-' || t[10] !== 'T' || t[13] !== ':' || t[16] !== ':') return null;
+  const num = (a: number, b: number) => {
+    let v = 0;
+    for (let i = a; i < b; i++) {
+      const d = t.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return -1;
+      v = v * 10 + d;
+    }
+    return v;
+  };
+  const y = num(0, 4);
+  const mo = num(5, 7);
+  const d = num(8, 10);
+  const h = num(11, 13);
+  const mi = num(14, 16);
+  const s = num(17, 19);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return null;
+  return daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+}
+
+function daysInMonth(y: number, m: number): number {
+  return m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(y0: number, m: number, d: number): number {
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 /**
