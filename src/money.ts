@@ -20,6 +20,17 @@ function pow10(n: number): bigint {
 
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
+/**
+ * Amounts read from input must be below 10^15 in magnitude. No real export holds a
+ * quadrillion, and the bound keeps every sum of millions of rows well inside the range a
+ * spreadsheet number (a double) holds finitely — `1e309` or 400 nines never reach a cell as
+ * Infinity, and `1e999999999` is refused before any digit is allocated.
+ */
+export const MAX_AMOUNT_DIGITS = 15;
+
+/** Digits a parsed text may carry after the point (exponent included): 36 are seen in real exports. */
+const MAX_SCALE = 1000;
+
 export class Decimal {
   /** value = units / 10^scale; scale >= 0; trailing zeros are stripped on construction from text. */
   private constructor(
@@ -41,33 +52,22 @@ export class Decimal {
 
   /**
    * Parses plain decimal text: optional sign, digits, optional fraction, optional exponent.
-   * Returns null for anything else (the caller knows file/line/column to report).
+   * Returns null for anything else (the caller knows file/line/column to report). The size is
+   * checked on the text before any bigint is built, so no exponent can make it hang or allocate.
    */
   static parse(text: string): Decimal | null {
     const m = DECIMAL_TEXT.exec(text.trim());
-    if (!m) return null;
-    const sign = m[1];
-    const intPart = m[2] ?? '';
-    const fracPart = m[3] ?? '';
-    if (intPart === '' && fracPart === '') return null;
-    const exp = m[4] === undefined ? 0 : Number(m[4]);
-    if (!Number.isSafeInteger(exp) || Math.abs(exp) > 1000) return null;
-    let digits = intPart + fracPart;
-    let scale = fracPart.length - exp;
-    // strip trailing zeros so equal values have equal representations
-    let end = digits.length;
-    while (end > 0 && digits.charCodeAt(end - 1) === 48 && scale > 0) {
-      end--;
-      scale--;
-    }
-    digits = digits.slice(0, end);
-    let units = digits === '' ? 0n : BigInt(digits);
-    if (scale < 0) {
-      units *= pow10(-scale);
-      scale = 0;
-    }
-    if (sign === '-') units = -units;
-    return new Decimal(units, scale);
+    return m ? fromMatch(m, MAX_SCALE) : null;
+  }
+
+  /**
+   * An amount read from an input file: `parse`, and below 10^15 in magnitude
+   * (MAX_AMOUNT_DIGITS). Null when the text is not a number or is too large.
+   */
+  static parseAmount(text: string): Decimal | null {
+    const m = DECIMAL_TEXT.exec(text.trim());
+    const d = m ? fromMatch(m, MAX_AMOUNT_DIGITS) : null;
+    return d !== null && (d.units < 0n ? -d.units : d.units) < pow10(d.scale + MAX_AMOUNT_DIGITS) ? d : null;
   }
 
   /** Parses or throws; for trusted text (shipped data, validated config). */
@@ -213,6 +213,50 @@ export class Decimal {
   toJSON(): string {
     return this.toString();
   }
+}
+
+/**
+ * The value of a DECIMAL_TEXT match, or null when it has more than `maxIntDigits` integer
+ * digits or more than MAX_SCALE after the point — both known from the text, before any
+ * bigint is built, so no exponent can make it hang or allocate.
+ */
+function fromMatch(m: RegExpExecArray, maxIntDigits: number): Decimal | null {
+  const sign = m[1];
+  const intPart = m[2] ?? '';
+  const fracPart = m[3] ?? '';
+  if (intPart === '' && fracPart === '') return null;
+  const exp = m[4] === undefined ? 0 : Number(m[4]);
+  if (!Number.isSafeInteger(exp) || Math.abs(exp) > MAX_SCALE) return null;
+  if (fracPart.length - exp > MAX_SCALE || significantIntDigits(intPart, fracPart) + exp > maxIntDigits) return null;
+  let digits = intPart + fracPart;
+  let scale = fracPart.length - exp;
+  // strip trailing zeros so equal values have equal representations
+  let end = digits.length;
+  while (end > 0 && digits.charCodeAt(end - 1) === 48 && scale > 0) {
+    end--;
+    scale--;
+  }
+  digits = digits.slice(0, end);
+  let units = digits === '' ? 0n : BigInt(digits);
+  if (scale < 0) {
+    units *= pow10(-scale);
+    scale = 0;
+  }
+  if (sign === '-') units = -units;
+  return Decimal.of(units, scale);
+}
+
+/**
+ * Digits before the point once leading zeros are dropped, counted as if the fraction were
+ * part of the number (`0.05` → -1): the value is below 10^(this + exponent).
+ */
+function significantIntDigits(intPart: string, fracPart: string): number {
+  let i = 0;
+  while (i < intPart.length && intPart.charCodeAt(i) === 48) i++;
+  if (i < intPart.length) return intPart.length - i;
+  let f = 0;
+  while (f < fracPart.length && fracPart.charCodeAt(f) === 48) f++;
+  return f < fracPart.length ? -f : -Infinity;
 }
 
 function formatUnits(units: bigint, scale: number): string {

@@ -187,6 +187,13 @@ export async function openInputs(
     if (input.type === 'csv') {
       report.encoding = input.csv.encoding.encoding;
       report.bytes = input.csv.bytes;
+      const warning = input.csv.encoding.warning;
+      if (warning) {
+        // a byte-order mark that contradicts the content: read by the content, and said so
+        report.notes.push(warning);
+        issues.push({ severity: 'warning', file: display, line: 1, column: null, message: `${display}: ${warning}`, amount: null, currency: null, rejected: false, scope: 'file' });
+        notice(`${display}: ${warning}`);
+      }
     } else report.encoding = 'utf-8';
     if (rec.detection.unknownColumns.length) {
       const note = `unknown extra column(s): ${rec.detection.unknownColumns.join(', ')} (ignored)`;

@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { allocateByWeight, Decimal, ratio, roundPartsToWhole, sum } from '../src/money.js';
+import { allocateByWeight, Decimal, MAX_AMOUNT_DIGITS, ratio, roundPartsToWhole, sum } from '../src/money.js';
 import { prng } from './helpers.js';
+
+describe('Decimal.parseAmount', () => {
+  it(`accepts amounts below 10^${MAX_AMOUNT_DIGITS}, exponents included (Python writes 1.2e-05)`, () => {
+    expect(Decimal.parseAmount('1.2e-05')!.toString()).toBe('0.000012');
+    expect(Decimal.parseAmount('-999999999999999.999')!.toString()).toBe('-999999999999999.999');
+    expect(Decimal.parseAmount('0.003400000000000000000000000000000000')!.toString()).toBe('0.0034');
+    expect(Decimal.parseAmount('0.00000000000000000001e20')!.toString()).toBe('1');
+    expect(Decimal.parseAmount('0')!.toString()).toBe('0');
+  });
+  it('rejects 10^15 and more, however written', () => {
+    for (const bad of ['1e15', '1000000000000000', '-1e15', '1e309', '1e308', '9'.repeat(400), '0.1e16', '00001000000000000000.0', '1e999999999']) {
+      expect(Decimal.parseAmount(bad), bad).toBeNull();
+    }
+  });
+});
 
 describe('Decimal.parse', () => {
   it('keeps every digit of long decimal strings from the cost export', () => {
@@ -18,6 +33,10 @@ describe('Decimal.parse', () => {
   });
   it('rejects what is not a number', () => {
     for (const bad of ['', '12,5O', 'abc', '1.2.3', '--1', '.', 'NaN', 'Infinity', '1e']) expect(Decimal.parse(bad)).toBeNull();
+  });
+  it('refuses huge exponents and digit counts from the text alone, at once', () => {
+    for (const bad of ['1e999999999', '1e-999999999', `1${'0'.repeat(5000)}`, `0.${'1'.repeat(5000)}`, '1e1001']) expect(Decimal.parse(bad)).toBeNull();
+    expect(Decimal.from('1e300').toString()).toBe(`1${'0'.repeat(300)}`);
   });
   it('sums without the drift of binary floats', () => {
     const tenth = Decimal.from('0.1');

@@ -5,7 +5,8 @@
  * their year. Nothing here reads files or knows about profiles; every failure is a
  * message precise enough to put on an InputIssue as is.
  */
-import { Decimal } from '../money.js';
+import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
+import { shownText } from './csv.js';
 import { addDays, isCalendarDate, type LocalDate } from '../time.js';
 
 // ---------------------------------------------------------------------------
@@ -154,8 +155,11 @@ export function parseAmount(text: string, fmt: NumberFormat = DEFAULT_NUMBER_FOR
 
   const digits = parseDigits(s, fmt, shown);
   if (!digits.ok) return digits;
-  const value = Decimal.parse(digits.text);
-  if (value === null) return { ok: false, error: `${shown} is not a number` };
+  const value = Decimal.parseAmount(digits.text);
+  if (value === null) {
+    const huge = Decimal.parse(digits.text) !== null;
+    return { ok: false, error: huge ? `${shownText(text)} is not an amount below 10^${MAX_AMOUNT_DIGITS}` : `${shown} is not a number` };
+  }
   const neg = negative || direction === 'debit';
   return { ok: true, value: neg ? value.abs().neg() : value, currency, direction };
 }

@@ -1,7 +1,7 @@
 /**
  * Shared CSV plumbing for every reader: encoding detection, delimiter and newline
- * sniffing, and a streaming parse (papaparse's Parser fed file chunks, the partial
- * last row carried over) that yields batches of rows with their physical line numbers.
+ * sniffing, and a streaming parse (csv-rows.ts fed file chunks, the partial last row
+ * carried over) that yields batches of rows with their physical line numbers.
  * The file is never held whole in memory; its SHA-256 is computed on the same pass.
  */
 import { createHash } from 'node:crypto';
@@ -10,17 +10,17 @@ import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { isAscii } from 'node:buffer';
 import Papa from 'papaparse';
+import { RowSplitter, splitAll, type CsvRow } from './csv-rows.js';
 
-export interface CsvRow {
-  /** 1-based physical line where the row starts. */
-  line: number;
-  fields: string[];
-}
+export type { CsvFault, CsvRow } from './csv-rows.js';
+export { MAX_LINE_CHARS } from './csv-rows.js';
 
 export interface EncodingGuess {
   encoding: string;
   bomBytes: number;
   reason: string;
+  /** Set when the byte-order mark contradicts the content: which mark, and the encoding used instead. */
+  warning?: string;
 }
 
 const SAMPLE_BYTES = 64 * 1024;
@@ -50,13 +50,50 @@ export function normaliseEncodingName(name: string): string {
   }
 }
 
-/** Detects the text encoding of a file from its first bytes. */
+/**
+ * Detects the text encoding of a file from its first bytes. A byte-order mark is believed only
+ * when the content agrees with it: a UTF-8 mark before bytes that are not UTF-8 (GBK text
+ * saved by a tool that prepends one), or a UTF-16 mark before 8-bit text, is skipped and the
+ * content's own encoding used, with a warning.
+ */
 export function detectEncoding(sample: Uint8Array): EncodingGuess {
-  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) {
-    return { encoding: 'utf-8', bomBytes: 3, reason: 'UTF-8 byte-order mark' };
+  const bom = bomOf(sample);
+  if (!bom) return detectContent(sample);
+  const rest = sample.subarray(bom.bytes);
+  const agrees = bom.encoding === 'utf-8' ? isUtf8(rest) : !looksEightBit(rest);
+  if (agrees) return { encoding: bom.encoding, bomBytes: bom.bytes, reason: `${bom.name} byte-order mark` };
+  const content = detectContent(rest);
+  const warning = `the file starts with a ${bom.name} byte-order mark, but the text after it is not ${bom.name}: read as ${content.encoding} (${content.reason})`;
+  return { encoding: content.encoding, bomBytes: bom.bytes, reason: `${content.reason}; ${bom.name} byte-order mark ignored`, warning };
+}
+
+function bomOf(b: Uint8Array): { encoding: string; bytes: number; name: string } | null {
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { encoding: 'utf-8', bytes: 3, name: 'UTF-8' };
+  if (b[0] === 0xff && b[1] === 0xfe) return { encoding: 'utf-16le', bytes: 2, name: 'UTF-16 LE' };
+  if (b[0] === 0xfe && b[1] === 0xff) return { encoding: 'utf-16be', bytes: 2, name: 'UTF-16 BE' };
+  return null;
+}
+
+function isUtf8(b: Uint8Array): boolean {
+  try {
+    // stream:true tolerates a multi-byte character cut at the end of the sample
+    new TextDecoder('utf-8', { fatal: true }).decode(b, { stream: true });
+    return true;
+  } catch {
+    return false;
   }
-  if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf-16le', bomBytes: 2, reason: 'UTF-16 LE byte-order mark' };
-  if (sample[0] === 0xfe && sample[1] === 0xff) return { encoding: 'utf-16be', bomBytes: 2, reason: 'UTF-16 BE byte-order mark' };
+}
+
+/** UTF-16 CSV always has zero bytes (every delimiter, digit and line end has one); 8-bit text has none. */
+function looksEightBit(b: Uint8Array): boolean {
+  const n = Math.min(b.length, 4096);
+  if (n < 8) return false;
+  for (let i = 0; i < n; i++) if (b[i] === 0) return false;
+  return true;
+}
+
+/** The encoding of text without (or past) a byte-order mark. */
+function detectContent(sample: Uint8Array): EncodingGuess {
   // UTF-16 without BOM: ASCII text has a zero byte in every other position
   let evenZero = 0;
   let oddZero = 0;
@@ -64,13 +101,7 @@ export function detectEncoding(sample: Uint8Array): EncodingGuess {
   for (let i = 0; i < n; i++) if (sample[i] === 0) (i % 2 === 0 ? evenZero++ : oddZero++);
   if (n >= 4 && oddZero > n / 4 && evenZero < n / 50) return { encoding: 'utf-16le', bomBytes: 0, reason: 'zero bytes at odd offsets (UTF-16 LE without BOM)' };
   if (n >= 4 && evenZero > n / 4 && oddZero < n / 50) return { encoding: 'utf-16be', bomBytes: 0, reason: 'zero bytes at even offsets (UTF-16 BE without BOM)' };
-  try {
-    // stream:true tolerates a multi-byte character cut at the end of the sample
-    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
-    return { encoding: 'utf-8', bomBytes: 0, reason: 'valid UTF-8' };
-  } catch {
-    /* not UTF-8 */
-  }
+  if (isUtf8(sample)) return { encoding: 'utf-8', bomBytes: 0, reason: 'valid UTF-8' };
   if (looksLikeGb18030(sample)) {
     try {
       const text = new TextDecoder('gb18030', { fatal: true }).decode(sample, { stream: true });
@@ -168,7 +199,7 @@ export class CsvFile {
     const whole = sample.length < info.size && cut > 0 ? text.slice(0, cut) : text;
     const delimiter = opts.delimiter ?? sniffDelimiter(whole);
     const newline = sniffNewline(whole);
-    const head = parseAll(whole, delimiter, newline).slice(0, 40);
+    const head = splitAll(whole, { delimiter, crLineEnds: newline === '\r' }).slice(0, 40);
     return new CsvFile(path, info.size, encoding, delimiter, newline, head);
   }
 
@@ -177,52 +208,34 @@ export class CsvFile {
    * `columns`: the indexes a reader needs — on quote-free text the other cells are returned as
    * '' without being cut out (a busy usage export has 26 columns and needs 13; measured ~11 %
    * of the run). Rows keep their full width, so column counts are still checked.
+   * `width`: the header's width, so a quoted field that swallows lines is told from a real one.
+   * Rows that cannot be read come with a `fault` (csv-rows.ts); after a line too long to be CSV
+   * the rest is only hashed.
    */
-  async *batches(opts: { columns?: readonly number[] } = {}): AsyncGenerator<CsvRow[]> {
-    const need = opts.columns ? columnMask(opts.columns) : null;
+  async *batches(opts: { columns?: readonly number[]; width?: number } = {}): AsyncGenerator<CsvRow[]> {
     const hash = createHash('sha256');
     // Node's own UTF-8 decoder is several times faster than TextDecoder on large files
     const decoder = this.encoding.encoding === 'utf-8' ? new Utf8Decoder() : new TextDecoder(this.encoding.encoding);
-    const parser = new Papa.Parser({ delimiter: this.delimiter, newline: this.newline });
-    let partial = '';
-    let line = 1;
+    const splitter = new RowSplitter({ delimiter: this.delimiter, crLineEnds: this.newline === '\r', width: opts.width ?? null, need: opts.columns ? columnMask(opts.columns) : null });
     let first = true;
     const stream = createReadStream(this.path, { highWaterMark: CHUNK_BYTES });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk);
       this.bytesRead += chunk.length;
+      if (splitter.stopped) continue;
       let text = decoder.decode(first && this.encoding.bomBytes ? chunk.subarray(this.encoding.bomBytes) : chunk, { stream: true });
       if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
-      const input = partial + text;
-      let out: { rows: CsvRow[]; nextLine: number };
-      if (this.newline !== '\r' && input.indexOf('"') === -1) {
-        // no quote in sight: every newline ends a row and every delimiter ends a field, so a
-        // plain split is the whole of CSV here (measured: a third of the parse time saved)
-        const cut = input.lastIndexOf('\n');
-        partial = cut < 0 ? input : input.slice(cut + 1);
-        out = cut < 0 ? { rows: [], nextLine: line } : need ? splitProjected(input, cut, this.delimiter, line, need) : splitRows(input.slice(0, cut), this.delimiter, line);
-      } else {
-        const res = parser.parse(input, 0, true) as { data: string[][]; meta: { cursor: number } };
-        partial = input.slice(res.meta.cursor);
-        out = toRows(res.data, line);
-      }
-      line = out.nextLine;
-      if (out.rows.length) yield out.rows;
+      const rows = splitter.push(text);
+      if (rows.length) yield rows;
     }
-    const rest = partial + decoder.decode();
-    if (rest.length) {
-      const res = parser.parse(rest, 0, false) as { data: string[][] };
-      const out = toRows(res.data, line);
-      if (out.rows.length) yield out.rows;
+    if (!splitter.stopped) {
+      const rest = decoder.decode();
+      const rows = rest ? [...splitter.push(rest), ...splitter.end()] : splitter.end();
+      if (rows.length) yield rows;
     }
     this.sha256 = hash.digest('hex');
   }
-}
-
-function parseAll(text: string, delimiter: string, newline: '\r\n' | '\n' | '\r'): CsvRow[] {
-  const parser = new Papa.Parser({ delimiter, newline });
-  return toRows((parser.parse(text, 0, false) as { data: string[][] }).data, 1).rows;
 }
 
 /** TextDecoder's streaming interface over string_decoder (which keeps a cut multi-byte character for the next chunk). */
@@ -241,67 +254,10 @@ class Utf8Decoder {
   }
 }
 
-/** Rows of quote-free text ending before a newline; `\r` of CRLF endings is dropped. */
-function splitRows(text: string, delimiter: string, firstLine: number): { rows: CsvRow[]; nextLine: number } {
-  const lines = text.split('\n');
-  const rows: CsvRow[] = [];
-  let line = firstLine;
-  for (let l of lines) {
-    if (l.length && l.charCodeAt(l.length - 1) === 13) l = l.slice(0, -1);
-    if (l.length) rows.push({ line, fields: l.split(delimiter) });
-    line++;
-  }
-  return { rows, nextLine: line };
-}
-
 function columnMask(columns: readonly number[]): boolean[] {
   const mask: boolean[] = [];
   for (const c of columns) if (c >= 0) mask[c] = true;
   return mask;
-}
-
-/** Like splitRows over text[0, end), but only the cells in `need` are cut out; the rest are ''. */
-function splitProjected(text: string, end: number, delimiter: string, firstLine: number, need: boolean[]): { rows: CsvRow[]; nextLine: number } {
-  const rows: CsvRow[] = [];
-  let line = firstLine;
-  let p = 0;
-  while (p < end) {
-    let nl = text.indexOf('\n', p);
-    if (nl < 0 || nl > end) nl = end;
-    const stop = nl > p && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    if (stop > p) {
-      const fields: string[] = [];
-      let s = p;
-      for (let i = 0; ; i++) {
-        let e = text.indexOf(delimiter, s);
-        if (e < 0 || e > stop) e = -1;
-        const cellEnd = e < 0 ? stop : e;
-        fields.push(need[i] ? text.slice(s, cellEnd) : '');
-        if (e < 0) break;
-        s = e + delimiter.length;
-      }
-      rows.push({ line, fields });
-    }
-    line++;
-    p = nl + 1;
-  }
-  return { rows, nextLine: line };
-}
-
-function toRows(data: string[][], firstLine: number): { rows: CsvRow[]; nextLine: number } {
-  const rows: CsvRow[] = [];
-  let line = firstLine;
-  for (const fields of data) {
-    const start = line;
-    line++;
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i]!;
-      if (f.length > 0 && f.indexOf('\n') !== -1) line += f.split('\n').length - 1;
-    }
-    if (fields.length === 1 && fields[0] === '') continue; // blank line
-    rows.push({ line: start, fields });
-  }
-  return { rows, nextLine: line };
 }
 
 /** SHA-256 of a file, streamed (for inputs that are not read through CsvFile). */
@@ -309,4 +265,27 @@ export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) hash.update(chunk);
   return hash.digest('hex');
+}
+
+/**
+ * Whether a data row repeats the header — two exports joined with `cat`. Cells are compared
+ * trimmed and in any case; a byte-order mark the second file carried is ignored. `only`: the
+ * columns to compare (a projected row has '' in the others).
+ */
+export function repeatsHeader(fields: readonly string[], header: readonly string[], only?: readonly number[]): boolean {
+  if (fields.length !== header.length) return false;
+  const same = (i: number) => (fields[i] ?? '').replace(/^\uFEFF/, '').trim().toLowerCase() === (header[i] ?? '').replace(/^\uFEFF/, '').trim().toLowerCase();
+  if (only) return only.every((i) => i < 0 || same(i));
+  for (let i = 0; i < header.length; i++) if (!same(i)) return false;
+  return true;
+}
+
+export const headerRepeatMessage = (line: number) =>
+  `the header repeats on line ${line}: the file is read as concatenated exports, and this line as the start of the next one (not a data row)`;
+
+/** A cell's text for a message: JSON-quoted, and cut to its ends when long (a 400-digit number). */
+export function shownText(text: string, max = 40): string {
+  if (text.length <= max) return JSON.stringify(text);
+  const half = Math.floor(max / 2);
+  return `${JSON.stringify(`${text.slice(0, half)}…${text.slice(-half)}`)} (${text.length} characters)`;
 }

@@ -7,9 +7,10 @@ import { variantOf } from './openai-usage.js';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { CostRecord, Detection, InputIssue, UsageRecord } from '../model.js';
-import { Decimal } from '../money.js';
+import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
 import { issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
-import { parseLineItem } from './openai-fields.js';
+import { shownText } from './csv.js';
+import { bucketProblem, COST_BUCKET_WIDTHS, parseCount, parseLineItem, parseUnixSeconds, USAGE_BUCKET_WIDTHS } from './openai-fields.js';
 
 type Json = Record<string, unknown>;
 
@@ -64,16 +65,30 @@ async function* jsonValues(input: Extract<OpenedInput, { type: 'json' }>, file: 
   }
 }
 
+/** Unix seconds: a JSON integer, or a string of decimal digits (never hex or an exponent, which Number() would take). */
 function int(v: unknown): number | null {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v === 'string' && v !== '' && Number.isInteger(Number(v))) return Number(v);
-  return null;
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : null;
+  return typeof v === 'string' ? parseUnixSeconds(v) : null;
 }
 
+/** A whole non-negative count, exact (at most Number.MAX_SAFE_INTEGER); absent = 0. */
 function count(v: unknown): number | null {
   if (v === null || v === undefined) return 0;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  return Number.isInteger(n) && n >= 0 ? n : null;
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? v : null;
+  return typeof v === 'string' && v !== '' ? parseCount(v) : null;
+}
+
+/** A non-negative metric that may have a fraction (`seconds`). */
+function metric(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER ? v : null;
+  return typeof v === 'string' && v !== '' ? parseCount(v, false) : null;
+}
+
+/** A JSON value for a message: strings quoted, anything long shortened. */
+function shownJson(v: unknown): string {
+  if (typeof v === 'string') return shownText(v);
+  const text = JSON.stringify(v) ?? 'nothing';
+  return text.length > 40 ? `${text.slice(0, 20)}…${text.slice(-20)} (${text.length} characters)` : text;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -103,6 +118,7 @@ function detectJson(input: OpenedInput, want: 'usage' | 'costs', format: string,
 async function* readResults<R>(
   input: OpenedInput,
   file: string,
+  widths: readonly number[],
   toRecord: (r: Json, path: string, line: number, start: number, end: number) => R | InputIssue,
   moneyOf?: (r: Json) => { amount: Decimal | null; currency: string | null },
 ): AsyncGenerator<ReadBatch<R>> {
@@ -120,13 +136,18 @@ async function* readResults<R>(
       const end = int(bucket.end_time);
       const results = ((bucket.results ?? bucket.result) as unknown[] | undefined) ?? [];
       batch.rows += Math.max(1, results.length);
-      if (start === null || end === null || end <= start) {
+      const bad =
+        start === null || end === null
+          ? { column: 'start_time', message: 'expected integer start_time/end_time (Unix seconds)' }
+          : bucketProblem(start, end, widths);
+      if (bad) {
         // every result of the bucket is rejected, each with the money it holds where readable
-        const message = 'expected integer start_time/end_time (Unix seconds) with end after start; the bucket\'s results are left out';
-        if (results.length === 0) batch.issues.push(issue('error', file, v.line, `${path}.start_time`, message));
+        const message = `${bad.message}; the bucket's results are left out`;
+        const at = `${path}.${bad.column}`;
+        if (results.length === 0) batch.issues.push(issue('error', file, v.line, at, message));
         results.forEach((r, i) => {
           const m = moneyOf?.((r ?? {}) as Json) ?? null;
-          batch.issues.push(issue('error', file, v.line, `${path}.results[${i}] (${path}.start_time)`, message, true, m?.amount ?? null, m?.currency ?? null));
+          batch.issues.push(issue('error', file, v.line, `${path}.results[${i}] (${at})`, message, true, m?.amount ?? null, m?.currency ?? null));
         });
         continue;
       }
@@ -135,7 +156,7 @@ async function* readResults<R>(
         continue;
       }
       results.forEach((r, i) => {
-        const out = toRecord((r ?? {}) as Json, `${path}.results[${i}]`, v.line, start, end);
+        const out = toRecord((r ?? {}) as Json, `${path}.results[${i}]`, v.line, start!, end!);
         if (isIssue(out)) batch.issues.push(out);
         else batch.records.push(out);
       });
@@ -159,17 +180,20 @@ export const usageJsonReader: SourceReader<UsageRecord> = {
   },
   read(input, _d, ctx) {
     const file = ctx.displayPath;
-    return readResults<UsageRecord>(input, file, (r, p, line, start, end) => {
+    return readResults<UsageRecord>(input, file, USAGE_BUCKET_WIDTHS, (r, p, line, start, end) => {
       const nums: number[] = [];
       for (const k of USAGE_COUNTS) {
         const n = count(r[k]);
-        if (n === null) return issue('error', file, line, `${p}.${k}`, `expected a whole non-negative count, found ${JSON.stringify(r[k])}`);
+        if (n === null) return issue('error', file, line, `${p}.${k}`, `expected a whole non-negative count in decimal digits, at most ${Number.MAX_SAFE_INTEGER}; found ${shownJson(r[k])}`);
         nums.push(n);
       }
       const [requests, inputTokens, outputTokens, cachedTokens, cacheWriteTokens] = nums as [number, number, number, number, number];
       const other: Record<string, number> = {};
       for (const k of ['images', 'characters', 'seconds', 'usage_bytes', 'num_sessions', 'num_requests']) {
-        if (typeof r[k] === 'number') other[k] = r[k] as number;
+        if (r[k] === null || r[k] === undefined) continue;
+        const n = metric(r[k]);
+        if (n === null) return issue('error', file, line, `${p}.${k}`, `expected a non-negative number in decimal digits, found ${shownJson(r[k])}`);
+        other[k] = n;
       }
       return {
         src: { file, line },
@@ -202,10 +226,13 @@ export const costJsonReader: SourceReader<CostRecord> = {
   },
   read(input, _d, ctx) {
     const file = ctx.displayPath;
-    return readResults<CostRecord>(input, file, (r, p, line, start, end) => {
+    return readResults<CostRecord>(input, file, COST_BUCKET_WIDTHS, (r, p, line, start, end) => {
       const amt = (r.amount ?? {}) as Json;
       const { amount, currency } = costMoney(r);
-      if (amount === null) return issue('error', file, line, `${p}.amount.value`, `expected a number or numeric string, found ${JSON.stringify(amt.value)}`, true, null, currency);
+      if (amount === null) {
+        const found = shownJson(amt.value);
+        return issue('error', file, line, `${p}.amount.value`, `expected a number or numeric string below 10^${MAX_AMOUNT_DIGITS} in magnitude, found ${found}`, true, null, currency);
+      }
       if (currency === null || !/^[A-Z]{3}$/.test(currency)) {
         return issue('error', file, line, `${p}.amount.currency`, `expected a currency code such as "usd", found ${JSON.stringify(amt.currency)}`, true, amount, null);
       }
@@ -232,9 +259,12 @@ export const costJsonReader: SourceReader<CostRecord> = {
   },
 };
 
-/** amount.value may be a number or a numeric string; numbers arrive as their shortest decimal text. */
+/**
+ * amount.value may be a number or a numeric string, exponent form included (Python writes
+ * 1.2e-05): numbers arrive as their text (parseJsonKeepingAmounts), read exactly.
+ */
 function costMoney(r: Json): { amount: Decimal | null; currency: string | null } {
   const amt = (r.amount ?? {}) as Json;
   const text = typeof amt.value === 'number' ? String(amt.value) : typeof amt.value === 'string' ? amt.value : '';
-  return { amount: Decimal.parse(text), currency: typeof amt.currency === 'string' ? amt.currency.toUpperCase() : null };
+  return { amount: Decimal.parseAmount(text), currency: typeof amt.currency === 'string' ? amt.currency.toUpperCase() : null };
 }

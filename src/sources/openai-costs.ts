@@ -3,10 +3,11 @@
  * generations, an optional trailing api_source, empty buckets, long decimal amounts
  * parsed exactly, ISO columns with or without offset (the Unix columns win).
  */
-import type { CostRecord, Detection } from '../model.js';
-import { Decimal } from '../money.js';
+import type { CostRecord, Detection, InputIssue } from '../model.js';
+import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
-import { parseLineItem, parseUnixSeconds, TIME_COLUMNS } from './openai-fields.js';
+import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
+import { bucketProblem, COST_BUCKET_WIDTHS, IsoAgreement, parseLineItem, parseUnixSeconds, TIME_COLUMNS } from './openai-fields.js';
 
 const REQUIRED = [...TIME_COLUMNS, 'amount_value', 'amount_currency'];
 const KNOWN = [
@@ -51,78 +52,83 @@ export const costCsvReader: SourceReader<CostRecord> = {
   async *read(input, _detection, ctx): AsyncIterable<ReadBatch<CostRecord>> {
     if (input.type !== 'csv') return;
     const file = ctx.displayPath;
-    let c: ReturnType<typeof columnsOf> | null = null;
-    for await (const rows of input.csv.batches()) {
+    const header = input.csv.head[0]?.fields ?? [];
+    const c = columnsOf(header);
+    const iso = new IsoAgreement(c.startIso, c.endIso);
+    let first = true;
+    for await (const rows of input.csv.batches({ width: c.width })) {
       const batch: ReadBatch<CostRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
       for (const row of rows) {
-        if (c === null) {
-          c = columnsOf(row.fields);
-          continue;
-        }
+        const isHeader = first;
+        first = false;
+        if (isHeader && !row.fault) continue;
         batch.rows++;
-        const f = row.fields;
-        const amountText = c.amount >= 0 ? (f[c.amount] ?? '') : '';
-        const amount = amountText === '' ? null : Decimal.parse(amountText);
-        const currency = (c.currency >= 0 ? (f[c.currency] ?? '') : '').trim().toUpperCase() || null;
-        const reject = (column: string | null, message: string) =>
-          batch.issues.push(issue('error', file, row.line, column, message, true, amount, currency));
-        if (f.length !== c.width) {
-          reject(null, `expected ${c.width} columns as in the header, found ${f.length}`);
-          continue;
-        }
-        const start = parseUnixSeconds(f[c.start]!);
-        if (start === null) {
-          reject('start_time', `expected Unix seconds, found ${JSON.stringify(f[c.start])}`);
-          continue;
-        }
-        const end = parseUnixSeconds(f[c.end]!);
-        if (end === null || end <= start) {
-          reject('end_time', `expected Unix seconds after start_time, found ${JSON.stringify(f[c.end])}`);
-          continue;
-        }
-        let filled = false;
-        for (const i of c.payload) {
-          if (f[i] !== '') {
-            filled = true;
-            break;
-          }
-        }
-        if (!filled) {
-          batch.skipped++;
-          continue;
-        }
-        if (amount === null) {
-          reject('amount_value', `expected a decimal amount such as 0.8958740000000000, found ${JSON.stringify(amountText)}`);
-          continue;
-        }
-        if (currency === null || !/^[A-Z]{3}$/.test(currency)) {
-          reject('amount_currency', `expected a currency code such as usd, found ${JSON.stringify(f[c.currency] ?? '')}`);
-          continue;
-        }
-        const lineItemRaw = opt(f, c.lineItem);
-        batch.records.push({
-          src: { file, line: row.line },
-          start,
-          end,
-          amount,
-          currency,
-          quantity: opt(f, c.quantity),
-          quantityUnit: opt(f, c.quantityUnit),
-          lineItemRaw,
-          lineItem: lineItemRaw === null ? null : parseLineItem(lineItemRaw),
-          projectId: opt(f, c.project),
-          projectName: opt(f, c.projectName),
-          organizationId: opt(f, c.org),
-          organizationName: opt(f, c.orgName),
-          apiKeyId: opt(f, c.key),
-          userId: opt(f, c.user),
-          userEmail: opt(f, c.email),
-        });
+        const out = readRow(row, c, header, iso, file);
+        if (out === 'skip') batch.skipped++;
+        else if ('severity' in out) {
+          batch.issues.push(out);
+          if (!out.rejected) batch.skipped++;
+        } else batch.records.push(out);
       }
       if (batch.rows) yield batch;
     }
   },
 };
+
+type Columns = ReturnType<typeof columnsOf>;
+
+/** The row's money as read (signed as in the file), for the issue of a rejected row. */
+function moneyOf(f: readonly string[], c: Columns): { amount: Decimal | null; currency: string | null } {
+  const amountText = c.amount >= 0 ? (f[c.amount] ?? '') : '';
+  const currency = (c.currency >= 0 ? (f[c.currency] ?? '') : '').trim().toUpperCase();
+  return { amount: amountText === '' ? null : Decimal.parseAmount(amountText), currency: /^[A-Z]{3}$/.test(currency) ? currency : null };
+}
+
+/** One data row: a record, an issue (at most one per row, with the row's money), or 'skip' for an empty bucket. */
+function readRow(row: CsvRow, c: Columns, header: readonly string[], iso: IsoAgreement, file: string): CostRecord | InputIssue | 'skip' {
+  const f = row.fields;
+  const { amount, currency } = moneyOf(f, c);
+  const reject = (column: string | null, message: string) => issue('error', file, row.line, column, message, true, amount, currency);
+  if (row.fault) return reject(row.fault.field === null ? null : (header[row.fault.field] ?? null), row.fault.message);
+  let empty = true;
+  for (const i of c.payload) if (f[i] !== '' && f[i] !== undefined) empty = false;
+  // empty-day rows are sometimes written with one delimiter too many
+  if (f.length !== c.width && !(empty && f.length === c.width + 1 && f[c.width] === '')) return reject(null, `expected ${c.width} columns as in the header, found ${f.length}`);
+  const start = parseUnixSeconds(f[c.start]!);
+  if (start === null) {
+    if (repeatsHeader(f, header)) return issue('info', file, row.line, null, headerRepeatMessage(row.line), false);
+    return reject('start_time', `expected Unix seconds (decimal digits), found ${shownText(f[c.start]!)}`);
+  }
+  const end = parseUnixSeconds(f[c.end]!);
+  if (end === null) return reject('end_time', `expected Unix seconds (decimal digits), found ${shownText(f[c.end]!)}`);
+  const bad = bucketProblem(start, end, COST_BUCKET_WIDTHS) ?? iso.problem(f, start, end);
+  if (bad) return reject(bad.column, bad.message);
+  if (empty) return 'skip';
+  const amountText = f[c.amount] ?? '';
+  if (amount === null) {
+    return reject('amount_value', `expected a decimal amount such as 0.8958740000000000 (below 10^${MAX_AMOUNT_DIGITS} in magnitude), found ${shownText(amountText)}`);
+  }
+  if (currency === null) return reject('amount_currency', `expected a currency code such as usd, found ${shownText(f[c.currency] ?? '')}`);
+  const lineItemRaw = opt(f, c.lineItem);
+  return {
+    src: { file, line: row.line },
+    start,
+    end,
+    amount,
+    currency,
+    quantity: opt(f, c.quantity),
+    quantityUnit: opt(f, c.quantityUnit),
+    lineItemRaw,
+    lineItem: lineItemRaw === null ? null : parseLineItem(lineItemRaw),
+    projectId: opt(f, c.project),
+    projectName: opt(f, c.projectName),
+    organizationId: opt(f, c.org),
+    organizationName: opt(f, c.orgName),
+    apiKeyId: opt(f, c.key),
+    userId: opt(f, c.user),
+    userEmail: opt(f, c.email),
+  };
+}
 
 const opt = (f: string[], i: number): string | null => (i < 0 || f[i] === '' ? null : f[i]!);
 
@@ -134,6 +140,8 @@ function columnsOf(header: string[]) {
     width: header.length,
     start: at('start_time'),
     end: at('end_time'),
+    startIso: at('start_time_iso'),
+    endIso: at('end_time_iso'),
     amount: at('amount_value'),
     currency: at('amount_currency'),
     quantity: at('quantity'),

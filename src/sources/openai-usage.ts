@@ -2,9 +2,10 @@
  * OpenAI Usage export (dashboard "Export" of the Usage page), SPEC §2.1: both header
  * generations, every usage category, empty buckets, float-written counts, True/FALSE.
  */
-import type { Detection, UsageRecord } from '../model.js';
+import type { Detection, InputIssue, UsageRecord } from '../model.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
-import { parseBool, parseCount, parseUnixSeconds, TIME_COLUMNS } from './openai-fields.js';
+import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
+import { bucketProblem, IsoAgreement, parseBool, parseCount, parseUnixSeconds, TIME_COLUMNS, USAGE_BUCKET_WIDTHS } from './openai-fields.js';
 
 const TOKEN_COLUMNS = {
   num_model_requests: 'requests',
@@ -60,56 +61,65 @@ export const usageCsvReader: SourceReader<UsageRecord> = {
   async *read(input, _detection, ctx): AsyncIterable<ReadBatch<UsageRecord>> {
     if (input.type !== 'csv') return;
     const file = ctx.displayPath;
+    const header = input.csv.head[0]?.fields ?? [];
     // the header is known before reading: only the cells this reader uses are cut out
-    const col = columnsOf(input.csv.head[0]?.fields ?? []);
-    let header = true;
-    for await (const rows of input.csv.batches({ columns: col.used })) {
+    const col = columnsOf(header);
+    const iso = new IsoAgreement(col.startIso, col.endIso);
+    let first = true;
+    for await (const rows of input.csv.batches({ columns: col.used, width: col.width })) {
       const batch: ReadBatch<UsageRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
       for (const row of rows) {
-        if (header) {
-          header = false;
-          continue;
-        }
+        const isHeader = first;
+        first = false;
+        if (isHeader && !row.fault) continue;
         batch.rows++;
-        const f = row.fields;
-        if (f.length !== col.width) {
-          batch.issues.push(issue('error', file, row.line, null, `expected ${col.width} columns as in the header, found ${f.length}`));
-          continue;
-        }
-        const start = parseUnixSeconds(f[col.start]!);
-        if (start === null) {
-          batch.issues.push(issue('error', file, row.line, 'start_time', `expected Unix seconds, found ${JSON.stringify(f[col.start])}`));
-          continue;
-        }
-        const end = parseUnixSeconds(f[col.end]!);
-        if (end === null || end <= start) {
-          batch.issues.push(issue('error', file, row.line, 'end_time', `expected Unix seconds after start_time, found ${JSON.stringify(f[col.end])}`));
-          continue;
-        }
-        // an empty bucket has only its time columns filled
-        let filled = false;
-        for (const i of col.payload) {
-          if (f[i] !== '') {
-            filled = true;
-            break;
-          }
-        }
-        if (!filled) {
-          batch.skipped++;
-          continue;
-        }
-        const rec = toRecord(f, col, start, end, row.line, file);
-        if (typeof rec === 'string') {
-          const [column, message] = rec.split('\u0000') as [string, string];
-          batch.issues.push(issue('error', file, row.line, column, message));
-          continue;
-        }
-        batch.records.push(rec);
+        const out = readRow(row, col, header, iso, file);
+        if (out === 'skip') batch.skipped++;
+        else if ('severity' in out) {
+          batch.issues.push(out);
+          if (!out.rejected) batch.skipped++;
+        } else batch.records.push(out);
       }
       if (batch.rows || batch.records.length) yield batch;
     }
   },
 };
+
+type Columns = ReturnType<typeof columnsOf>;
+
+function allEmpty(f: readonly string[], cells: readonly number[]): boolean {
+  for (const i of cells) if (f[i] !== '' && f[i] !== undefined) return false;
+  return true;
+}
+
+/** One data row: a record, an issue (at most one per row), or 'skip' for an empty bucket. */
+function readRow(row: CsvRow, col: Columns, header: readonly string[], iso: IsoAgreement, file: string): UsageRecord | InputIssue | 'skip' {
+  const f = row.fields;
+  if (row.fault) return issue('error', file, row.line, row.fault.field === null ? null : (header[row.fault.field] ?? null), row.fault.message);
+  const empty = allEmpty(f, col.payload);
+  // empty-day rows are sometimes written with one delimiter too many
+  if (f.length !== col.width && !(empty && f.length === col.width + 1 && f[col.width] === '')) {
+    return issue('error', file, row.line, null, `expected ${col.width} columns as in the header, found ${f.length}`);
+  }
+  const start = parseUnixSeconds(f[col.start]!);
+  if (start === null) {
+    // checked only here, so ordinary rows pay nothing for it
+    if (repeatsHeader(f, header, col.used)) return issue('info', file, row.line, null, headerRepeatMessage(row.line), false);
+    return issue('error', file, row.line, 'start_time', `expected Unix seconds (decimal digits), found ${shownText(f[col.start]!)}`);
+  }
+  const end = parseUnixSeconds(f[col.end]!);
+  if (end === null) return issue('error', file, row.line, 'end_time', `expected Unix seconds (decimal digits), found ${shownText(f[col.end]!)}`);
+  const bad = bucketProblem(start, end, USAGE_BUCKET_WIDTHS) ?? iso.problem(f, start, end);
+  if (bad) return issue('error', file, row.line, bad.column, bad.message);
+  // an empty bucket has only its time columns filled
+  if (empty) return 'skip';
+  const rec = toRecord(f, col, start, end, row.line, file);
+  if (typeof rec === 'string') {
+    const [column, message] = rec.split('\u0000') as [string, string];
+    return issue('error', file, row.line, column, message);
+  }
+  return rec;
+}
 
 function columnsOf(header: string[]) {
   const idx = headerIndex(header);
@@ -119,10 +129,13 @@ function columnsOf(header: string[]) {
   // an empty bucket has none of its usage cells filled (only time columns)
   const payload = [...dims, ...other.map(([, i]) => i)];
   return {
-    used: [at('start_time'), at('end_time'), ...payload, at('size'), at('source')],
+    // header.length: the extra trailing cell some empty-day rows carry, to tell it is empty
+    used: [at('start_time'), at('end_time'), at('start_time_iso'), at('end_time_iso'), ...payload, at('size'), at('source'), header.length],
     width: header.length,
     start: at('start_time'),
     end: at('end_time'),
+    startIso: at('start_time_iso'),
+    endIso: at('end_time_iso'),
     project: at('project_id'),
     user: at('user_id'),
     key: at('api_key_id'),
@@ -141,7 +154,8 @@ function columnsOf(header: string[]) {
   };
 }
 
-const badCount = (name: string, cell: string | undefined) => `${name}\u0000expected a whole non-negative count (e.g. 31422.0), found ${JSON.stringify(cell)}`;
+const badCount = (name: string, cell: string | undefined) =>
+  `${name}\u0000expected a whole non-negative count in decimal digits (e.g. 31422.0), at most ${Number.MAX_SAFE_INTEGER}; found ${shownText(cell ?? '')}`;
 
 const opt = (f: string[], i: number): string | null => (i < 0 ? null : f[i] === '' ? null : f[i]!);
 
@@ -153,7 +167,7 @@ function count(f: string[], i: number): number | null {
 }
 
 /** Builds the record, or returns "column\0message" for the first bad cell. */
-function toRecord(f: string[], c: ReturnType<typeof columnsOf>, start: number, end: number, line: number, file: string): UsageRecord | string {
+function toRecord(f: string[], c: Columns, start: number, end: number, line: number, file: string): UsageRecord | string {
   // no per-row arrays: five named cells, each checked where it is read
   const requests = count(f, c.requests);
   if (requests === null) return badCount('num_model_requests', f[c.requests]);
@@ -177,7 +191,7 @@ function toRecord(f: string[], c: ReturnType<typeof columnsOf>, start: number, e
   for (const [name, i] of c.other) {
     if (f[i] === '') continue;
     const v = parseCount(f[i]!, false);
-    if (v === null) return `${name}\u0000expected a non-negative number, found ${JSON.stringify(f[i])}`;
+    if (v === null) return `${name}\u0000expected a non-negative number in decimal digits, found ${shownText(f[i]!)}`;
     (other ??= {})[name] = v;
   }
   return {

@@ -10,10 +10,10 @@
  */
 import type { Detection, InputIssue, PaymentRecord } from '../model.js';
 import { paymentKindSchema, paymentStatusSchema } from '../model.js';
-import { Decimal } from '../money.js';
+import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
 import { parseIsoInstant, parseLocalDateTime } from '../time.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceReader } from './contract.js';
-import type { CsvRow } from './csv.js';
+import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
 
 export const PAYMENT_COLUMNS = ['paid_at', 'reference', 'amount', 'currency', 'status', 'kind', 'organization', 'card_last4', 'description'] as const;
 /** Without these a row cannot be reconciled; the other documented columns may be absent. */
@@ -50,7 +50,7 @@ export function parsePaymentAmount(text: string): Decimal | null {
   if (!m) return null;
   if (m[1] && m[2]) return null;
   const sign = m[1] || m[2] || '';
-  return Decimal.parse(sign + m[3]!.replace(/,/g, ''));
+  return Decimal.parseAmount(sign + m[3]!.replace(/,/g, ''));
 }
 
 /** `paid_at`: an ISO instant with offset, or a local date-time (or date) read in `tz`. */
@@ -118,9 +118,14 @@ export const paymentsReader: SourceReader<PaymentRecord> = {
     }
     const cols = columnsOf(found.row.fields);
     const headerLine = found.row.line;
-    for await (const rows of input.csv.batches()) {
+    for await (const rows of input.csv.batches({ width: cols.width })) {
       const batch: ReadBatch<PaymentRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
       for (const row of rows) {
+        if (row.fault) {
+          batch.rows++;
+          batch.issues.push(faultIssue(row, cols, found.row.fields, file));
+          continue;
+        }
         if (row.line < headerLine) {
           batch.rows++;
           batch.skipped++;
@@ -128,6 +133,11 @@ export const paymentsReader: SourceReader<PaymentRecord> = {
         }
         if (row.line === headerLine) continue;
         batch.rows++;
+        if (repeatsHeader(row.fields, found.row.fields)) {
+          batch.skipped++;
+          batch.issues.push(issue('info', file, row.line, null, headerRepeatMessage(row.line), false));
+          continue;
+        }
         if (row.fields.every((f) => f.trim() === '')) {
           // spreadsheets save trailing rows of empty cells
           batch.skipped++;
@@ -162,6 +172,14 @@ function columnsOf(header: readonly string[]) {
   };
 }
 
+/** A line the CSV layer could not read as a row (unbalanced quote, overlong line): rejected, with its money where readable. */
+function faultIssue(row: CsvRow, c: Columns, header: readonly string[], file: string): InputIssue {
+  const amount = c.amount < 0 ? null : parsePaymentAmount(row.fields[c.amount] ?? '');
+  const currency = (row.fields[c.currency] ?? '').trim().toUpperCase();
+  const column = row.fault!.field === null ? null : (header[row.fault!.field]?.trim() ?? null);
+  return issue('error', file, row.line, column, row.fault!.message, true, amount, /^[A-Z]{3}$/.test(currency) ? currency : null);
+}
+
 type RowResult = { record: PaymentRecord; warning?: InputIssue } | { issue: InputIssue };
 
 function readRow(row: CsvRow, c: Columns, file: string, ctx: ReadContext): RowResult {
@@ -191,7 +209,7 @@ function readRow(row: CsvRow, c: Columns, file: string, ctx: ReadContext): RowRe
     });
   }
   if (amount === null) {
-    problems.push({ column: 'amount', message: `expected an amount such as 12.00 or 1,234.56; found ${JSON.stringify(amountText)}` });
+    problems.push({ column: 'amount', message: `expected an amount such as 12.00 or 1,234.56; found ${shownText(amountText)}${/\d{16}/.test(amountText.replace(/[,.]/g, '')) ? ` (amounts must be below 10^${MAX_AMOUNT_DIGITS})` : ''}` });
   }
   if (currency === null) {
     problems.push({ column: 'currency', message: `expected a 3-letter currency code such as USD; found ${JSON.stringify(get(c.currency))}` });

@@ -260,17 +260,21 @@ function compileTrailer(profile: StatementProfile): RegExp[] {
  * Reads the rows of one statement (header and all) with a profile. Pure: no I/O, so tests
  * and `inspect` can call it on rows at hand.
  */
-export function parseStatementRows(rows: readonly CsvRow[], profile: StatementProfile, opts: StatementParseOptions): StatementParseResult {
+export function parseStatementRows(allRows: readonly CsvRow[], profile: StatementProfile, opts: StatementParseOptions): StatementParseResult {
   const file = opts.file;
   const textOriginal = profile.originalInText ? new RegExp(profile.originalInText.pattern, 'i') : null;
   const records: CardLine[] = [];
   const issues: InputIssue[] = [];
+  // lines the CSV layer could not read as rows are reported on their own, never classified
+  const faulted = allRows.filter((r) => r.fault);
+  const rows = faulted.length ? allRows.filter((r) => !r.fault) : allRows;
   const m = matchHeader(rows, profile);
   if (!m || m.missing.length) {
     const what = m
       ? `the header row on line ${m.row.line} lacks column${m.missing.length > 1 ? 's' : ''} ${m.missing.map((c) => `"${c}"`).join(', ')}`
       : `no header row with columns ${profile.header.columns.map((c) => `"${c}"`).join(', ')} in the first ${profile.header.maxPreambleLines + 1} lines`;
     issues.push(issue('error', file, m ? m.row.line : 0, m ? (m.missing[0] ?? null) : null, `not readable as profile "${profile.name}": ${what}`));
+    for (const row of faulted) issues.push(issue('error', file, row.line, null, row.fault!.message));
     return { records, issues, skipped: 0, rows: 0, headerLine: m ? m.row.line : null, period: null, dateOrder: null };
   }
 
@@ -309,7 +313,8 @@ export function parseStatementRows(rows: readonly CsvRow[], profile: StatementPr
       continue;
     }
     if (row.fields.length === headerCells.length && row.fields.every((f, i) => normaliseColumnName(f) === headerCells[i])) {
-      skipped++; // the header repeated (page breaks in some exports)
+      skipped++; // the header repeated: a page break, or two exports joined
+      issues.push(issue('info', file, row.line, null, `the header repeats on line ${row.line}: read as the start of the next part (a page break, or exports joined), not as a data row`, false));
       continue;
     }
     const dateCell = cell(row, cols.transactionDate);
@@ -349,6 +354,8 @@ export function parseStatementRows(rows: readonly CsvRow[], profile: StatementPr
     }
   }
 
+  for (const row of faulted) issues.push(faultIssue(row, cols, m.row.fields, profile, file));
+
   const statusMap = new Map(Object.entries(profile.statusMap).map(([k, v]) => [k.trim().toUpperCase(), v]));
   const nf = profile.numbers;
   const amountSign = profile.amountSign ?? 'charges-negative';
@@ -358,13 +365,15 @@ export function parseStatementRows(rows: readonly CsvRow[], profile: StatementPr
     const warnings: { column: string | null; message: string }[] = [];
     const colName = (i: number): string => m.row.fields[i]?.trim() ?? '';
 
-    // amount first, so that any issue on the row can say how much money it held
+    // amount first, so that any issue on the row can say how much money it held (as the file writes it)
     let amount: Decimal | null = null;
+    let asRead: Decimal | null = null;
     let cellCurrency: string | null = null;
     if (cols.amount >= 0) {
       const p = parseAmount(cell(row, cols.amount), nf);
       if (p.ok) {
         amount = toCharge(p, amountSign);
+        asRead = p.value;
         cellCurrency = p.currency;
       } else problems.push({ column: colName(cols.amount), message: p.error });
     } else {
@@ -382,9 +391,11 @@ export function parseStatementRows(rows: readonly CsvRow[], profile: StatementPr
           problems.push({ column: colName(cols.debit), message: `both "${colName(cols.debit)}" (${d.trim()}) and "${colName(cols.credit)}" (${c.trim()}) hold an amount; expected one of them` });
         } else if (debit) {
           amount = debit.value.abs();
+          asRead = debit.value;
           cellCurrency = debit.currency;
         } else if (credit) {
           amount = credit.value.abs().neg();
+          asRead = credit.value;
           cellCurrency = credit.currency;
         } else if (pd || pcr) {
           amount = Decimal.ZERO;
@@ -497,7 +508,10 @@ export function parseStatementRows(rows: readonly CsvRow[], profile: StatementPr
     }
 
     if (problems.length || amount === null || transactionDate === null || currency === null) {
-      for (const p of problems) issues.push(issue('error', file, row.line, p.column, p.message, true, amount, currency));
+      // one issue per row, so rows and rejected money are counted once
+      const [first, ...also] = problems;
+      const message = first!.message + (also.length ? `; also ${also.map((p) => (p.column ? `${p.column}: ${p.message}` : p.message)).join('; ')}` : '');
+      issues.push(issue('error', file, row.line, first!.column, message, true, asRead, currency));
       continue;
     }
     for (const w of warnings) issues.push(issue('warning', file, row.line, w.column, w.message, false, amount, currency));
@@ -518,8 +532,22 @@ export function parseStatementRows(rows: readonly CsvRow[], profile: StatementPr
     });
   }
 
-  const rejectedRows = data.length - records.length;
+  const rejectedRows = data.length - records.length + faulted.length;
+  issues.sort((x, y) => x.line - y.line); // stable: a row's issues stay in the order found
   return { records, issues, skipped, rows: skipped + records.length + rejectedRows, headerLine: m.row.line, period, dateOrder };
+}
+
+/**
+ * A line the CSV layer could not read as a row (inside an unbalanced quote, or too long):
+ * rejected, with the amount and currency its cells show where they can be read.
+ */
+function faultIssue(row: CsvRow, cols: Columns, header: readonly string[], profile: StatementProfile, file: string): InputIssue {
+  const at = (i: number) => (i < 0 ? '' : (row.fields[i] ?? ''));
+  const pick = [cols.amount, cols.debit, cols.credit].map((i) => parseAmount(at(i), profile.numbers)).find((p) => p.ok && !p.value.isZero());
+  const amount = pick && pick.ok ? pick.value : null;
+  const currency = (cols.currency >= 0 ? normaliseCurrency(at(cols.currency)) : null) ?? (pick && pick.ok ? pick.currency : null) ?? profile.currency ?? null;
+  const column = row.fault!.field === null ? null : (header[row.fault!.field]?.trim() ?? null);
+  return issue('error', file, row.line, column, row.fault!.message, true, amount, currency);
 }
 
 /** A file's amount → CardLine's convention (positive = money out); DR/CR markers win over the convention. */
@@ -573,7 +601,8 @@ export function makeStatementReader(profiles: readonly StatementProfile[], optio
       // the whole file before any row can be read: `auto` day/month order is decided from
       // the whole column, and year-less dates need the period line, which may be a trailer.
       const rows: CsvRow[] = [];
-      for await (const batch of csv.batches()) for (const r of batch) rows.push(r);
+      const width = csv.head.find((r) => r.line === det.headerLine)?.fields.length;
+      for await (const batch of csv.batches(width ? { width } : {})) for (const r of batch) rows.push(r);
       // the same bytes were hashed; the caller reads the hash from the file it opened
       if (csv !== input.csv) input.csv.sha256 = csv.sha256;
       const result = parseStatementRows(rows, profile, { file, period: ctx.statementPeriod ?? options.period ?? null });

@@ -146,7 +146,9 @@ describe('parseAmount: decimal marks and grouping', () => {
   });
 
   it('keeps every digit (no binary float anywhere)', () => {
-    expect(amount('12345678901234567890.123456789')).toBe('12345678901234567890.123456789');
+    expect(amount('123456789012345.12345678901234567890')).toBe('123456789012345.1234567890123456789');
+    // 10^15 and above is no bank amount (MAX_AMOUNT_DIGITS)
+    expect(parseAmount('12345678901234567890.123456789', US)).toMatchObject({ ok: false, error: expect.stringMatching(/not an amount below 10\^15/) });
     const a = parseAmount('0.1', US);
     const b = parseAmount('0.2', US);
     expect(a.ok && b.ok && a.value.plus(b.value).toString()).toBe('0.3');

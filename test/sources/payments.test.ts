@@ -194,3 +194,41 @@ describe('amount and time text', () => {
     expect(parsePaidAt('2026-02-30T10:00:00Z', 'UTC')).toBeNull();
   });
 });
+
+describe('payment history: hostile variants', () => {
+  const header = 'paid_at,reference,amount,currency,status,kind,organization,card_last4,description';
+  it('a repeated header (two histories joined with cat) is one info issue, not a row', async () => {
+    const one = `${header}\n2026-10-02T09:14:05Z,INV-1,50.00,USD,paid,manual,,4242,x\n`;
+    const r = await readAll(await tempCsv(one + one), 'UTC');
+    expect(r.records).toHaveLength(2);
+    expect(r.issues.map((i) => [i.line, i.severity, i.rejected])).toEqual([[3, 'info', false]]);
+    expect(r.skipped).toBe(1);
+  });
+
+  it('an unbalanced quote: the row and the rows it swallowed are rejected, each with its amount', async () => {
+    const text = [
+      header,
+      '2026-10-02T09:14:05Z,INV-1,50.00,USD,paid,manual,,4242,"Credit top-up',
+      '2026-10-02T10:00:00Z,INV-1b,-7.5,usd,refunded,manual,,4242,swallowed',
+      '2026-10-03T09:14:05Z,INV-2,"1,250.00",USD,paid,manual,,4242,invoice',
+      '2026-10-04T09:14:05Z,INV-3,20.00,EUR,paid,manual,,4242,plain',
+    ].join('\r\n');
+    const r = await readAll(await tempCsv(`${text}\r\n`), 'UTC');
+    // the quote that closed it opens a field of line 4: reading resumes there
+    expect(r.records.map((p) => p.reference)).toEqual(['INV-2', 'INV-3']);
+    expect(r.issues.map((i) => [i.line, i.severity, i.rejected, i.amount?.toString(), i.currency])).toEqual([
+      [2, 'error', true, '50', 'USD'],
+      [3, 'error', true, '-7.5', 'USD'],
+    ]);
+    expect(r.issues[0]!.column).toBe('description');
+    expect(r.issues[0]!.message).toMatch(/unbalanced quote.*line 2 \(field 9\).*reading resumes at line 4/);
+    expect(r.issues[1]!.message).toMatch(/inside the unbalanced quote that begins on line 2/);
+  });
+
+  it('an amount of 10^15 or more is an error, quoted shortened, with no amount', async () => {
+    const r = await readAll(await tempCsv(`${header}\n2026-10-02T09:14:05Z,INV-1,${'9'.repeat(400)},USD,paid,manual,,4242,x\n`), 'UTC');
+    expect(r.records).toEqual([]);
+    expect(r.issues.map((i) => [i.column, i.amount])).toEqual([['amount', null]]);
+    expect(r.issues[0]!.message).toMatch(/\(400 characters\) \(amounts must be below 10\^15\)/);
+  });
+});

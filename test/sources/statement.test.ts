@@ -436,9 +436,9 @@ describe('bad rows and column-wide rules', () => {
     expect(r.records.map((x) => x.src.line)).toEqual([2]);
     expect(r.issues).toHaveLength(2);
     expect(r.issues[0]).toMatchObject({ severity: 'error', file: 'card.csv', line: 3, column: 'Transaction Date', message: '"10/32/2026" is not a calendar date (MM/DD/YYYY)', rejected: true, currency: 'USD' });
-    expect(r.issues[0]!.amount!.toString()).toBe('50');
+    expect(r.issues[0]!.amount!.toString()).toBe('-50'); // as the file writes it
     expect(r.issues[1]).toMatchObject({ line: 4, column: 'Transaction Date', message: 'expected a date (MM/DD/YYYY), found "yesterday"' });
-    expect(r.issues[1]!.amount!.toString()).toBe('7.5');
+    expect(r.issues[1]!.amount!.toString()).toBe('-7.5');
     expect(r.rows).toBe(3);
   });
 
@@ -453,12 +453,11 @@ describe('bad rows and column-wide rules', () => {
     expect(r.issues[0]!.message).toMatch(/"12,50" groups digits with "," but not in threes; if "," is the decimal mark here, set numbers.decimalMark to ","/);
   });
 
-  it('every problem of a row is reported (date and currency), once per column', async () => {
+  it('every problem of a row is reported (date and currency), in one issue for the row', async () => {
     const p = tmpFile(`${G}2026-02-30,OPENAI *API,-5.00,dollars\n`);
     const r = await readAll(p);
-    expect(r.issues.map((i) => i.column)).toEqual(['Currency', 'Date']);
-    expect(r.issues[0]!.message).toBe('expected a currency code such as USD, found "dollars"');
-    expect(r.issues.every((i) => i.amount?.toString() === '5')).toBe(true);
+    expect(r.issues.map((i) => [i.column, i.rejected, i.amount?.toString()])).toEqual([['Currency', true, '-5']]);
+    expect(r.issues[0]!.message).toMatch(/^expected a currency code such as USD, found "dollars"; also Date: /);
   });
 
   it('auto order: an early ambiguous date is read by what the whole column says (DD/MM)', async () => {
@@ -478,8 +477,8 @@ describe('bad rows and column-wide rules', () => {
     const r = await readAll(p, statementReader, { displayPath: 'amb.csv' });
     expect(r.records.map((x) => x.src.line)).toEqual([4]); // ISO dates are not ambiguous
     expect(r.issues.map((i) => [i.file, i.line, i.column, i.amount?.toString()])).toEqual([
-      ['amb.csv', 2, 'Date', '1'],
-      ['amb.csv', 3, 'Date', '2'],
+      ['amb.csv', 2, 'Date', '-1'],
+      ['amb.csv', 3, 'Date', '-2'],
     ]);
     expect(r.issues[0]!.message).toBe(
       'every date in column "Date" fits both DD/MM/YYYY and MM/DD/YYYY (e.g. "02/10/2026"); set the profile\'s date order (dates.formats "DD/MM/YYYY" or "MM/DD/YYYY" instead of "auto") (profile "generic-simple")',
@@ -508,10 +507,9 @@ describe('bad rows and column-wide rules', () => {
     expect(bare.records).toEqual([]);
     expect(bare.issues.map((i) => [i.line, i.column, i.amount?.toString(), i.currency])).toEqual([
       [3, '交易日', '362.75', 'CNY'],
-      [3, '记账日', '362.75', 'CNY'],
       [4, '交易日', '72.6', 'CNY'],
-      [4, '记账日', '72.6', 'CNY'],
     ]);
+    expect(bare.issues[0]!.message).toMatch(/; also 记账日: /);
     expect(bare.issues[0]!.message).toMatch(/"12\/28" has no year and the statement has no period line; give the statement period/);
 
     const given = await readAll(p, statementReader, { statementPeriod: { from: '2026-12-05', to: '2027-01-04' } });
@@ -562,9 +560,13 @@ describe('bad rows and column-wide rules', () => {
       [5, '6'],
     ]);
     expect(r.issues.map((i) => [i.line, i.column, i.message])).toEqual([
-      [3, 'Amount', 'expected an amount, found an empty cell'],
-      [3, 'Currency', 'no currency: the currency cell is empty and profile "generic-simple" sets no fixed currency'],
-      [3, 'Date', 'expected a date (YYYY-MM-DD or YYYY/MM/DD or auto or YYYYMMDD or YYYY年MM月DD日), found an empty cell'],
+      [
+        3,
+        'Amount',
+        'expected an amount, found an empty cell; also Currency: no currency: the currency cell is empty and profile "generic-simple" sets no fixed currency; ' +
+          'Date: expected a date (YYYY-MM-DD or YYYY/MM/DD or auto or YYYYMMDD or YYYY年MM月DD日), found an empty cell',
+      ],
+      [4, null, 'the header repeats on line 4: read as the start of the next part (a page break, or exports joined), not as a data row'],
     ]);
     expect(r.skipped).toBe(5); // repeated header, blank row, Total, two rows after it
     expect(r.rows).toBe(8);
@@ -610,7 +612,7 @@ describe('bad rows and column-wide rules', () => {
         message: 'unknown status "ON_HOLD"; expected one of COMPLETED, PENDING, REVERTED, DECLINED, FAILED (profile "fintech-account")',
       }),
     ]);
-    expect(r.issues[0]!.amount!.toString()).toBe('20');
+    expect(r.issues[0]!.amount!.toString()).toBe('-20');
   });
 
   it('debit/credit: both filled is an error; a zero in the other column is nothing; both empty is an error', async () => {
@@ -715,5 +717,33 @@ describe('original amounts printed inside the text (profile originalInText)', ()
     const fr = await readAll(join(FIX, 'fr-bank-2026-11.csv'), statementReader);
     const line4 = fr.records.find((r) => r.src.line === 4)!;
     expect([line4.originalAmount?.toString(), line4.originalCurrency]).toEqual(['25', 'USD']);
+  });
+});
+
+describe('hostile statements', () => {
+  const G = 'Date,Description,Amount,Currency\n';
+  it('an unbalanced quote: the row and the lines it swallowed are rejected, each with its money as written', async () => {
+    const p = tmpFile(`${G}2026-10-01,"OPENAI *API,-5.00,USD\n2026-10-02,OPENAI *API,-6.00,USD\n2026-10-03,OPENAI *API,-7.00,EUR\n`);
+    const r = await readAll(p, statementReader, { displayPath: 'g.csv' });
+    expect(r.records).toEqual([]);
+    expect(r.issues.map((i) => [i.line, i.severity, i.rejected, i.amount?.toString(), i.currency])).toEqual([
+      [2, 'error', true, '-5', 'USD'],
+      [3, 'error', true, '-6', 'USD'],
+      [4, 'error', true, '-7', 'EUR'],
+    ]);
+    expect(r.issues[0]!.column).toBe('Description');
+    expect(r.issues[0]!.message).toMatch(/unbalanced quote:.*not closed before the end of the file/);
+    expect(r.rows).toBe(3);
+  });
+
+  it('an amount of 10^15 or more is an error, shown shortened', async () => {
+    const p = tmpFile(`${G}2026-10-01,OPENAI *API,-${'9'.repeat(400)},USD\n2026-10-02,OPENAI *API,-1e309,USD\n`);
+    const r = await readAll(p, statementReader, { displayPath: 'g.csv' });
+    expect(r.records).toEqual([]);
+    expect(r.issues.map((i) => [i.line, i.column, i.amount])).toEqual([
+      [2, 'Amount', null],
+      [3, 'Amount', null],
+    ]);
+    expect(r.issues[0]!.message).toMatch(/\(401 characters\) is not an amount below 10\^15/);
   });
 });
