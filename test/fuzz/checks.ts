@@ -1,0 +1,212 @@
+/**
+ * What every fuzz run must satisfy (issue #8, "Every cent, every run"): an exit code of 0, 1
+ * or 2; no stack trace; no planted key anywhere in the output; inputs only read; and, when
+ * the run succeeded, a conservation section that holds and accounts for every cent read.
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import JSZip from 'jszip';
+import { addExact, equalExact, parseExact, showExact, ZERO, type Exact } from './exact.js';
+import { countCsvMoney, countJsonMoney, type CsvMoney } from './money-count.js';
+import { inputChanges, listFiles, sha256, type Placed, type RunResult } from './run.js';
+import type { VariantFile } from './variants.js';
+
+export interface Failure {
+  /** The failure class: what broke, the same words for every variant it breaks. */
+  cls: string;
+  detail: string;
+}
+
+const STACK = [/^ {4}at /m, /^\s+at .*\((file|node):/m, /\b(TypeError|RangeError|ReferenceError|SyntaxError)\b/, /Maximum call stack/i, /unexpected error/i];
+// C0 controls but tab/LF/CR, DEL and the one-byte CSI: what a terminal would act on
+const TERMINAL_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u009b]/;
+
+const clip = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+function around(text: string, at: number, len: number): string {
+  return JSON.stringify(text.slice(Math.max(0, at - 40), at + len + 20));
+}
+
+/** Ten-character pieces of each key's random part: a key cut short still leaks through them. */
+function keyPieces(keys: string[]): string[] {
+  const pieces: string[] = [];
+  for (const k of keys) {
+    const body = k.slice('sk-proj-'.length);
+    for (let i = 0; i + 10 <= body.length; i++) pieces.push(body.slice(i, i + 10));
+  }
+  return pieces;
+}
+
+function findLeak(text: string, pieces: string[]): string | null {
+  for (const p of pieces) {
+    const at = text.indexOf(p);
+    if (at >= 0) return around(text, at, p.length);
+  }
+  return null;
+}
+
+/** Every output text: stdout, stderr, each file written, each part inside each .xlsx. */
+async function outputTexts(p: Placed, r: RunResult): Promise<{ texts: [string, string][]; failures: Failure[] }> {
+  const texts: [string, string][] = [
+    ['stdout', r.stdout],
+    ['stderr', r.stderr],
+  ];
+  const failures: Failure[] = [];
+  for (const f of listFiles(p.outDir)) {
+    const name = relative(p.outDir, f);
+    const bytes = readFileSync(f);
+    if (!f.endsWith('.xlsx')) {
+      texts.push([name, bytes.toString('utf8')]);
+      continue;
+    }
+    try {
+      const zip = await JSZip.loadAsync(bytes);
+      for (const part of Object.values(zip.files)) if (!part.dir) texts.push([`${name}:${part.name}`, await part.async('string')]);
+    } catch (e) {
+      failures.push({ cls: 'workbook is not a zip', detail: `${name}: ${(e as Error).message}` });
+    }
+  }
+  return { texts, failures };
+}
+
+function stdioFailures(r: RunResult): Failure[] {
+  const out: Failure[] = [];
+  if (r.crash) out.push({ cls: 'crash or hang', detail: clip(r.crash, 600) });
+  else if (r.code !== 0 && r.code !== 1 && r.code !== 2) out.push({ cls: 'exit code not 0, 1 or 2', detail: `exit ${r.code}` });
+  for (const [name, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+    const hit = STACK.map((re) => re.exec(text)).find((m) => m);
+    if (hit) out.push({ cls: 'stack trace or internal error shown', detail: `${name}: ${around(text, hit.index, hit[0].length)}` });
+    const ctl = TERMINAL_CONTROL.exec(text);
+    if (ctl) out.push({ cls: 'raw control character / terminal escape on stdio', detail: `${name}: ${around(text, ctl.index, 1)}` });
+  }
+  if (r.code === 2 && r.stderr.trim() === '') out.push({ cls: 'exit 2 without a message', detail: 'stderr empty' });
+  return out;
+}
+
+interface Equation {
+  name?: string;
+  file?: string | null;
+  currency?: string;
+  left?: string;
+  right?: string;
+  holds?: boolean;
+}
+
+function conservationFailures(json: Record<string, unknown>): { failures: Failure[]; equations: Equation[] | null } {
+  const c = json.conservation as { holds?: unknown; equations?: unknown } | undefined;
+  if (!c || typeof c !== 'object') return { failures: [{ cls: 'conservation section missing', detail: '--json has no "conservation"' }], equations: null };
+  const failures: Failure[] = [];
+  const equations = Array.isArray(c.equations) ? (c.equations as Equation[]) : [];
+  if (c.holds !== true) failures.push({ cls: 'conservation does not hold', detail: `holds = ${JSON.stringify(c.holds)}` });
+  if (!Array.isArray(c.equations)) failures.push({ cls: 'conservation does not hold', detail: 'no "equations" array' });
+  for (const e of equations) {
+    const left = parseExact(String(e.left ?? ''));
+    const right = parseExact(String(e.right ?? ''));
+    const label = `${e.name} (${e.file ?? 'all'}, ${e.currency}): ${e.left} vs ${e.right}`;
+    if (e.holds !== true) failures.push({ cls: 'conservation equation fails', detail: label });
+    else if (!left || !right || !equalExact(left, right)) failures.push({ cls: 'conservation equation says it holds but its sides differ', detail: label });
+  }
+  return { failures, equations };
+}
+
+interface InputEntry {
+  file: string;
+  sha256?: string;
+  format?: string | null;
+}
+
+function expectedMoney(p: Placed, f: VariantFile): CsvMoney | null {
+  if (f.holds) return { strict: f.holds, lenient: f.holds, hasAmountColumn: true };
+  const bytes = readFileSync(resolve(p.inDir, f.path));
+  if (f.money === 'csv') return countCsvMoney(bytes);
+  return countJsonMoney(bytes, f.money === 'jsonl');
+}
+
+/** The entry on `inputs` for a variant file: by content, else by path. */
+function inputEntryOf(p: Placed, f: VariantFile, inputs: InputEntry[]): InputEntry | undefined {
+  const abs = resolve(p.inDir, f.path);
+  const byPath = inputs.find((i) => resolve(p.outDir, i.file) === abs);
+  if (byPath) return byPath;
+  const sha = sha256(readFileSync(abs));
+  return inputs.find((i) => i.sha256 === sha);
+}
+
+/** The "read" side of a file's equations: one per currency, the one named for reading if several. */
+function readSide(equations: Equation[], file: string): Exact | null {
+  const mine = equations.filter((e) => e.file === file);
+  if (!mine.length) return null;
+  let sum = ZERO;
+  for (const cur of new Set(mine.map((e) => e.currency))) {
+    const ofCur = mine.filter((e) => e.currency === cur);
+    const e = ofCur.find((x) => /read/i.test(x.name ?? '')) ?? ofCur[0]!;
+    sum = addExact(sum, parseExact(String(e.left ?? '')) ?? ZERO);
+  }
+  return sum;
+}
+
+function inputFailures(p: Placed, json: Record<string, unknown>, equations: Equation[] | null): { failures: Failure[]; expectedTotal: Exact } {
+  const inputs = (Array.isArray(json.inputs) ? json.inputs : []) as InputEntry[];
+  const failures: Failure[] = [];
+  let expectedTotal = ZERO;
+  for (const f of p.variant.files) {
+    if (f.symlink === '.' || f.symlink === '..') continue;
+    const entry = inputEntryOf(p, f, inputs);
+    if (!entry) {
+      failures.push({ cls: 'input file silently skipped (not on inputs)', detail: f.path });
+      continue;
+    }
+    if (!f.money || !/cost/i.test(entry.format ?? '')) continue;
+    const want = expectedMoney(p, f);
+    if (!want) continue;
+    expectedTotal = addExact(expectedTotal, want.lenient);
+    if (!equations) continue;
+    const got = readSide(equations, entry.file);
+    const shown = equalExact(want.strict, want.lenient) ? showExact(want.lenient) : `${showExact(want.strict)} (whole rows) or ${showExact(want.lenient)} (any row)`;
+    if (got === null) failures.push({ cls: 'money read not accounted (no equation for the cost file)', detail: `${f.path} holds ${shown}` });
+    else if (!equalExact(got, want.strict) && !equalExact(got, want.lenient))
+      failures.push({ cls: 'money read ≠ money the input holds', detail: `${f.path}: input holds ${shown}, conservation read side ${showExact(got)}` });
+  }
+  return { failures, expectedTotal };
+}
+
+/** Without a conservation section: how far billed + rejected is from what the inputs hold (a hint). */
+function fallbackAccounting(json: Record<string, unknown>, expected: Exact): string {
+  const t = (json.totals ?? {}) as Record<string, unknown>;
+  const billed = parseExact(String(t.costExport ?? t.billed ?? '0')) ?? ZERO;
+  const rejected = parseExact(String(t.rejectedAmount ?? '0')) ?? ZERO;
+  const seen = addExact(billed, rejected);
+  const verdict = equalExact(seen, expected) ? 'equal' : 'differ';
+  return `; cost inputs hold ${showExact(expected)}, totals.costExport + rejectedAmount = ${showExact(seen)} (${verdict})`;
+}
+
+function successFailures(p: Placed, r: RunResult): Failure[] {
+  if (r.crash || (r.code !== 0 && r.code !== 1) || !p.argv.includes('--json')) return [];
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(r.stdout) as Record<string, unknown>;
+  } catch (e) {
+    return [{ cls: 'stdout of --json is not JSON', detail: `${(e as Error).message}: ${JSON.stringify(r.stdout.slice(0, 120))}` }];
+  }
+  const failures: Failure[] = [];
+  if (!listFiles(p.outDir).some((f) => f.endsWith('report.xlsx'))) failures.push({ cls: 'succeeded but wrote no workbook', detail: `exit ${r.code}` });
+  const c = conservationFailures(json);
+  const inputs = inputFailures(p, json, c.equations);
+  if (!c.equations) c.failures[0]!.detail += fallbackAccounting(json, inputs.expectedTotal);
+  failures.push(...c.failures, ...inputs.failures);
+  return failures;
+}
+
+/** Every check but the second reader's (run once for all workbooks: see openpyxl.ts). */
+export async function checkRun(p: Placed, r: RunResult): Promise<Failure[]> {
+  const failures = stdioFailures(r);
+  const { texts, failures: zipFailures } = await outputTexts(p, r);
+  failures.push(...zipFailures);
+  const pieces = keyPieces(p.variant.keys);
+  for (const [name, text] of texts) {
+    const leak = findLeak(text, pieces);
+    if (leak) failures.push({ cls: 'planted key in output', detail: `${name}: ${clip(leak, 200)}` });
+  }
+  for (const change of inputChanges(p)) failures.push({ cls: 'input modified', detail: change });
+  failures.push(...successFailures(p, r));
+  return failures;
+}
