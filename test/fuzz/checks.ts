@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import JSZip from 'jszip';
 import { addExact, equalExact, parseExact, showExact, ZERO, type Exact } from './exact.js';
-import { countCsvMoney, countJsonMoney, type CsvMoney } from './money-count.js';
+import { countCsvMoney, countJsonMoney, type Reading } from './money-count.js';
 import { inputChanges, listFiles, sha256, type Placed, type RunResult } from './run.js';
+import type { PlantedKey } from './gen.js';
 import type { VariantFile } from './variants.js';
 
 export interface Failure {
@@ -18,8 +19,8 @@ export interface Failure {
 }
 
 const STACK = [/^ {4}at /m, /^\s+at .*\((file|node):/m, /\b(TypeError|RangeError|ReferenceError|SyntaxError)\b/, /Maximum call stack/i, /unexpected error/i];
-// C0 controls but tab/LF/CR, DEL and the one-byte CSI: what a terminal would act on
-const TERMINAL_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u009b]/;
+// C0 controls but tab/LF/CR: what every terminal acts on (ESC starts an escape sequence)
+const TERMINAL_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f]/;
 
 const clip = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
@@ -27,20 +28,25 @@ function around(text: string, at: number, len: number): string {
   return JSON.stringify(text.slice(Math.max(0, at - 40), at + len + 20));
 }
 
+interface KeyPiece {
+  piece: string;
+  glued: boolean;
+}
+
 /** Ten-character pieces of each key's random part: a key cut short still leaks through them. */
-function keyPieces(keys: string[]): string[] {
-  const pieces: string[] = [];
+function keyPieces(keys: PlantedKey[]): KeyPiece[] {
+  const pieces: KeyPiece[] = [];
   for (const k of keys) {
-    const body = k.slice('sk-proj-'.length);
-    for (let i = 0; i + 10 <= body.length; i++) pieces.push(body.slice(i, i + 10));
+    const body = k.key.slice('sk-proj-'.length);
+    for (let i = 0; i + 10 <= body.length; i++) pieces.push({ piece: body.slice(i, i + 10), glued: k.glued });
   }
   return pieces;
 }
 
-function findLeak(text: string, pieces: string[]): string | null {
+function findLeak(text: string, pieces: KeyPiece[]): string | null {
   for (const p of pieces) {
-    const at = text.indexOf(p);
-    if (at >= 0) return around(text, at, p.length);
+    const at = text.indexOf(p.piece);
+    if (at >= 0) return around(text, at, p.piece.length);
   }
   return null;
 }
@@ -115,8 +121,8 @@ interface InputEntry {
   format?: string | null;
 }
 
-function expectedMoney(p: Placed, f: VariantFile): CsvMoney | null {
-  if (f.holds) return { strict: f.holds, lenient: f.holds, hasAmountColumn: true };
+function expectedMoney(p: Placed, f: VariantFile): Reading[] | null {
+  if (f.holds) return f.holds;
   const bytes = readFileSync(resolve(p.inDir, f.path));
   if (f.money === 'csv') return countCsvMoney(bytes);
   return countJsonMoney(bytes, f.money === 'jsonl');
@@ -132,8 +138,9 @@ function inputEntryOf(p: Placed, f: VariantFile, inputs: InputEntry[]): InputEnt
 }
 
 /** The "read" side of a file's equations: one per currency, the one named for reading if several. */
-function readSide(equations: Equation[], file: string): Exact | null {
-  const mine = equations.filter((e) => e.file === file);
+function readSide(equations: Equation[], file: string, cwd: string): Exact | null {
+  const same = (e: Equation) => typeof e.file === 'string' && (e.file === file || resolve(cwd, e.file) === resolve(cwd, file));
+  const mine = equations.filter(same);
   if (!mine.length) return null;
   let sum = ZERO;
   for (const cur of new Set(mine.map((e) => e.currency))) {
@@ -149,7 +156,7 @@ function inputFailures(p: Placed, json: Record<string, unknown>, equations: Equa
   const failures: Failure[] = [];
   let expectedTotal = ZERO;
   for (const f of p.variant.files) {
-    if (f.symlink === '.' || f.symlink === '..') continue;
+    if (f.aside || f.symlink === '.' || f.symlink === '..') continue;
     const entry = inputEntryOf(p, f, inputs);
     if (!entry) {
       failures.push({ cls: 'input file silently skipped (not on inputs)', detail: f.path });
@@ -158,12 +165,12 @@ function inputFailures(p: Placed, json: Record<string, unknown>, equations: Equa
     if (!f.money || !/cost/i.test(entry.format ?? '')) continue;
     const want = expectedMoney(p, f);
     if (!want) continue;
-    expectedTotal = addExact(expectedTotal, want.lenient);
+    expectedTotal = addExact(expectedTotal, want[0]!.sum);
     if (!equations) continue;
-    const got = readSide(equations, entry.file);
-    const shown = equalExact(want.strict, want.lenient) ? showExact(want.lenient) : `${showExact(want.strict)} (whole rows) or ${showExact(want.lenient)} (any row)`;
+    const got = readSide(equations, entry.file, p.outDir);
+    const shown = want.length === 1 ? showExact(want[0]!.sum) : want.map((r) => `${showExact(r.sum)} (${r.label})`).join(' or ');
     if (got === null) failures.push({ cls: 'money read not accounted (no equation for the cost file)', detail: `${f.path} holds ${shown}` });
-    else if (!equalExact(got, want.strict) && !equalExact(got, want.lenient))
+    else if (!want.some((r) => equalExact(r.sum, got)))
       failures.push({ cls: 'money read ≠ money the input holds', detail: `${f.path}: input holds ${shown}, conservation read side ${showExact(got)}` });
   }
   return { failures, expectedTotal };
@@ -174,9 +181,10 @@ function fallbackAccounting(json: Record<string, unknown>, expected: Exact): str
   const t = (json.totals ?? {}) as Record<string, unknown>;
   const billed = parseExact(String(t.costExport ?? t.billed ?? '0')) ?? ZERO;
   const rejected = parseExact(String(t.rejectedAmount ?? '0')) ?? ZERO;
-  const seen = addExact(billed, rejected);
+  const cutOff = parseExact(String(t.splitOutside ?? '0')) ?? ZERO;
+  const seen = addExact(addExact(billed, rejected), cutOff);
   const verdict = equalExact(seen, expected) ? 'equal' : 'differ';
-  return `; cost inputs hold ${showExact(expected)}, totals.costExport + rejectedAmount = ${showExact(seen)} (${verdict})`;
+  return `; cost inputs hold ${showExact(expected)}, totals.costExport + rejectedAmount + splitOutside = ${showExact(seen)} (${verdict})`;
 }
 
 function successFailures(p: Placed, r: RunResult): Failure[] {
@@ -203,8 +211,11 @@ export async function checkRun(p: Placed, r: RunResult): Promise<Failure[]> {
   failures.push(...zipFailures);
   const pieces = keyPieces(p.variant.keys);
   for (const [name, text] of texts) {
-    const leak = findLeak(text, pieces);
-    if (leak) failures.push({ cls: 'planted key in output', detail: `${name}: ${clip(leak, 200)}` });
+    for (const glued of [false, true]) {
+      const leak = findLeak(text, pieces.filter((p) => p.glued === glued));
+      const cls = glued ? 'planted key in output (glued to a word, as in `x_sk-…`)' : 'planted key in output';
+      if (leak) failures.push({ cls, detail: `${name}: ${clip(leak, 200)}` });
+    }
   }
   for (const change of inputChanges(p)) failures.push({ cls: 'input modified', detail: change });
   failures.push(...successFailures(p, r));

@@ -81,14 +81,20 @@ export class Rand {
 }
 
 /** Secrets planted in a variant; every one must be absent from every output byte. */
+export interface PlantedKey {
+  key: string;
+  /** True when a word character stands right before `sk-` (no word boundary there). */
+  glued: boolean;
+}
+
 export class Secrets {
-  readonly keys: string[] = [];
+  readonly keys: PlantedKey[] = [];
   constructor(private readonly rand: Rand) {}
-  /** A fresh key shaped like a real one, sometimes glued to a word (no word boundary before it). */
+  /** A fresh key shaped like a real one, sometimes glued to a word. */
   key(): string {
     const key = `sk-proj-${this.rand.chars(40)}`;
-    this.keys.push(key);
-    const glue = this.rand.pick(['', '', ' ', 'token=', 'x_', 'Bearer ', 'id:']);
+    const glue = this.rand.pick(['', '', ' ', 'token=', 'x_', 'Bearer ', 'id:', 'key']);
+    this.keys.push({ key, glued: /\w$/.test(glue) });
     return `${glue}${key}`;
   }
 }

@@ -2,22 +2,46 @@
  * What money a cost input holds, counted by the harness itself (exact, BigInt) so that the
  * tool's conservation "read" side can be checked against something it did not compute.
  */
-import { addExact, parseExact, ZERO, type Exact } from './exact.js';
+import { addExact, equalExact, parseExact, ZERO, type Exact } from './exact.js';
 import { parseCsv } from './csv-text.js';
 
 /**
- * Two readings of a CSV: `strict` counts rows as wide as their header, `lenient` every row
- * whose amount_value cell is a number (a short or long row still shows its amount). A reader
- * may take either view of a malformed row; money outside both is money lost or invented.
+ * The readings of a file a correct reader may take; its read side must equal one of them.
+ * A malformed row may be read as holding its amount or as holding none (`whole rows` counts
+ * only rows as wide as their header), and an exotic number (`1e309`, 400 digits) may be
+ * money or may be refused as not an amount. Money outside every reading is lost or invented.
  */
-export interface CsvMoney {
-  strict: Exact;
-  lenient: Exact;
-  /** False when no header naming amount_value was seen: the file holds no readable money. */
-  hasAmountColumn: boolean;
+export interface Reading {
+  label: string;
+  sum: Exact;
 }
 
-const HEADER_CELL = 'amount_value';
+// More integer digits than any bill has: a reader may refuse such text as not an amount.
+const MAX_PLAIN_INT_DIGITS = 30;
+const isExotic = (text: string) => /[eE]/.test(text) || (/^\s*[+-]?(\d*)/.exec(text)?.[1]?.length ?? 0) > MAX_PLAIN_INT_DIGITS;
+
+class Tally {
+  private sums = new Map<string, Exact>();
+  add(text: string, wholeRow: boolean): void {
+    const v = parseExact(text);
+    if (!v) return;
+    for (const rows of wholeRow ? ['any row', 'whole rows'] : ['any row']) {
+      for (const numbers of isExotic(text) ? ['exotic numbers as money'] : ['exotic numbers as money', 'exotic numbers refused']) {
+        const key = `${rows}, ${numbers}`;
+        this.sums.set(key, addExact(this.sums.get(key) ?? ZERO, v));
+      }
+    }
+  }
+  readings(): Reading[] {
+    const keys = ['any row, exotic numbers as money', 'whole rows, exotic numbers as money', 'any row, exotic numbers refused', 'whole rows, exotic numbers refused'];
+    const out: Reading[] = [];
+    for (const k of keys) {
+      const sum = this.sums.get(k) ?? ZERO;
+      if (!out.some((r) => equalExact(r.sum, sum))) out.push({ label: k, sum });
+    }
+    return out;
+  }
+}
 
 function headerOf(row: string[]): Map<string, number> {
   const m = new Map<string, number>();
@@ -29,28 +53,21 @@ function headerOf(row: string[]): Map<string, number> {
 }
 
 /** Counts amount_value over the rows; a repeated header (two exports concatenated) restarts the layout. */
-export function countCsvMoney(bytes: Buffer): CsvMoney {
+export function countCsvMoney(bytes: Buffer): Reading[] {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   let amountAt = -1;
   let width = 0;
-  let strict = ZERO;
-  let lenient = ZERO;
-  let hasAmountColumn = false;
+  const tally = new Tally();
   for (const row of parseCsv(text)) {
     const header = headerOf(row);
-    if (header.has(HEADER_CELL)) {
-      amountAt = header.get(HEADER_CELL)!;
+    if (header.has('amount_value')) {
+      amountAt = header.get('amount_value')!;
       width = row.length;
-      hasAmountColumn = true;
       continue;
     }
-    if (amountAt < 0) continue;
-    const amount = parseExact(row[amountAt] ?? '');
-    if (!amount) continue;
-    lenient = addExact(lenient, amount);
-    if (row.length === width) strict = addExact(strict, amount);
+    if (amountAt >= 0) tally.add(row[amountAt] ?? '', row.length === width);
   }
-  return { strict, lenient, hasAmountColumn };
+  return tally.readings();
 }
 
 const JSON_AMOUNT = /"amount"\s*:\s*\{\s*"value"\s*:\s*("?)([^",}\s]*)\1/g;
@@ -60,10 +77,10 @@ const JSON_AMOUNT = /"amount"\s*:\s*\{\s*"value"\s*:\s*("?)([^",}\s]*)\1/g;
  * result, read from the text so no digit passes through a float. Null when the text is not
  * JSON (a truncated page): what it holds is then not defined, and the tool must refuse it.
  */
-export function countJsonMoney(bytes: Buffer, jsonLines: boolean): CsvMoney | null {
+export function countJsonMoney(bytes: Buffer, jsonLines: boolean): Reading[] | null {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   const docs = jsonLines ? text.split('\n').filter((l) => l.trim() !== '') : [text];
-  let sum = ZERO;
+  const tally = new Tally();
   for (const doc of docs) {
     try {
       JSON.parse(doc);
@@ -71,10 +88,7 @@ export function countJsonMoney(bytes: Buffer, jsonLines: boolean): CsvMoney | nu
       if (!jsonLines) return null;
       continue; // a bad line holds no readable money; the others still do
     }
-    for (const m of doc.matchAll(JSON_AMOUNT)) {
-      const v = parseExact(m[2] ?? '');
-      if (v) sum = addExact(sum, v);
-    }
+    for (const m of doc.matchAll(JSON_AMOUNT)) tally.add(m[2] ?? '', true);
   }
-  return { strict: sum, lenient: sum, hasAmountColumn: true };
+  return tally.readings();
 }

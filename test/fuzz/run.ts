@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync, existsSync, lstatSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT } from './gen.js';
 import type { Variant } from './variants.js';
@@ -136,14 +136,4 @@ export function runAsChild(p: Placed): RunResult {
   if (r.error) crash = `could not run: ${r.error.message}`;
   else if (r.signal) crash = `killed by ${r.signal}${r.signal === 'SIGTERM' ? ` (over ${HANG_MS} ms: hung)` : ''}`;
   return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', crash };
-}
-
-/** True when a path exists as anything (a dangling link too). */
-export function exists(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -3,8 +3,9 @@
  * seeded mutation (or a few), the command line to run on them and the secrets planted in them.
  */
 import type { Row } from './csv-text.js';
-import type { Exact } from './exact.js';
-import { countCsvMoney } from './money-count.js';
+import type { PlantedKey } from './gen.js';
+import { addExact, parseExact, ZERO } from './exact.js';
+import { countCsvMoney, type Reading } from './money-count.js';
 import {
   CARD_TEXT,
   col,
@@ -27,10 +28,12 @@ export interface VariantFile {
   bytes?: Buffer;
   /** A symbolic link instead of a file: its target, relative to the link's directory. */
   symlink?: string;
+  /** Not an input of the run (the target of a link from a scanned directory). */
+  aside?: boolean;
   /** Set on cost inputs: how the harness counts the money they hold. */
   money?: 'csv' | 'json' | 'jsonl';
-  /** The money the file holds when its bytes no longer show it (a quote left open). */
-  holds?: Exact;
+  /** The readings of the money the file holds when its bytes no longer show it (a quote left open). */
+  holds?: Reading[];
 }
 
 export type Runner = 'worker' | 'child' | 'child-relaunch';
@@ -43,7 +46,7 @@ export interface Variant {
   files: VariantFile[];
   /** argv after the program name; `@in/` and `@out/` stand for the variant's directories. */
   args: string[];
-  keys: string[];
+  keys: PlantedKey[];
   runner: Runner;
 }
 
@@ -193,8 +196,14 @@ export const KINDS: Kind[] = [
     kind: 'unbalanced quote in a cost cell',
     build: (c) => {
       const rows = costRows(c);
-      const holds = countCsvMoney(toCsv(rows)).lenient;
       const at = c.rand.int(1, rows.length - 2);
+      const all = countCsvMoney(toCsv(rows))[0]!.sum;
+      const open = parseExact(rows[at]![col(rows[0]!, 'amount_value')]!) ?? ZERO;
+      // a reader that finds the open quote may still keep the amount of that row, or not
+      const holds: Reading[] = [
+        { label: 'every row', sum: all },
+        { label: 'every row but the one with the open quote', sum: addExact(all, { units: -open.units, scale: open.scale }) },
+      ];
       const text = toCsv(rows)
         .toString('utf8')
         .split('\n')
@@ -384,8 +393,9 @@ export const KINDS: Kind[] = [
     kind: 'a symlink to an export in a scanned directory',
     build: (c) => {
       const files: VariantFile[] = [
-        { path: 'real/cost_2026-10.csv', bytes: toCsv(costRows(c)) },
+        { path: 'real/cost_2026-10.csv', bytes: toCsv(costRows(c)), aside: true },
         { path: 'scan/cost_link.csv', symlink: '../real/cost_2026-10.csv', money: 'csv' },
+        { path: 'scan/cost_late.csv', bytes: toCsv(costRows(c, FIXTURE.costLate)), money: 'csv' },
         { path: 'scan/usage.csv', bytes: toCsv(usageRows(c)) },
       ];
       return { note: 'scan/cost_link.csv → ../real/cost_2026-10.csv', files, args: reportArgs(c, ['scan'], ['scan']) };
