@@ -90,10 +90,10 @@ export interface PlantedKey {
 export class Secrets {
   readonly keys: PlantedKey[] = [];
   constructor(private readonly rand: Rand) {}
-  /** A fresh key shaped like a real one, sometimes glued to a word. */
-  key(): string {
+  /** A fresh key shaped like a real one, with something before it, sometimes glued to a word. */
+  key(mayGlue = true): string {
     const key = `sk-proj-${this.rand.chars(40)}`;
-    const glue = this.rand.pick(['', '', ' ', 'token=', 'x_', 'Bearer ', 'id:', 'key']);
+    const glue = mayGlue ? this.rand.pick(['', '', ' ', 'token=', 'x_', 'Bearer ', 'id:', 'key']) : '';
     this.keys.push({ key, glued: /\w$/.test(glue) });
     return `${glue}${key}`;
   }

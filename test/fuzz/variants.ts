@@ -350,7 +350,7 @@ export const KINDS: Kind[] = [
   {
     kind: 'a key in a file name',
     build: (c) => {
-      const name = `cost_${c.secrets.key().replace(/[^A-Za-z0-9_-]/g, '')}.csv`;
+      const name = `cost-${c.secrets.key(false)}.csv`;
       return costAndUsage(c, { path: `costs/${name}`, bytes: toCsv(costRows(c)), money: 'csv' }, 'key in the cost file name');
     },
   },
