@@ -177,11 +177,11 @@ export const KINDS: Kind[] = [
     },
   },
   {
-    kind: 'mixed LF/CRLF in the cost export',
+    kind: 'mixed LF/CRLF in the cost export, the header CRLF',
     build: (c) => {
-      const crlfFirst = c.rand.chance(0.5);
-      const eol = (i: number) => ((i === 0 ? crlfFirst : c.rand.chance(0.5)) ? '\r\n' : '\n');
-      return costAndUsage(c, { path: 'costs/cost.csv', bytes: toCsv(costRows(c), eol), money: 'csv' }, `header line ends ${crlfFirst ? 'CRLF' : 'LF'}`);
+      // CRLF first is the hard case: a reader that takes the first line's ending for all misses the LF-only rows
+      const eol = (i: number) => (i === 0 || c.rand.chance(0.5) ? '\r\n' : '\n');
+      return costAndUsage(c, { path: 'costs/cost.csv', bytes: toCsv(costRows(c), eol), money: 'csv' }, 'about half the rows end LF');
     },
   },
   {
@@ -501,6 +501,22 @@ export const KINDS: Kind[] = [
       files.usCard = toCsv(card);
       return 'payments and card line with absurd amounts';
     }),
+  },
+  {
+    kind: 'a cost row in another currency',
+    build: (c) => costCell(c, 'amount_currency', (r) => r.rand.pick(['eur', 'EUR', 'usd ', 'Usd', 'us$', ''])),
+  },
+  {
+    kind: 'the same cost export twice in a scanned directory (overlapping exports)',
+    build: (c) => {
+      const rows = costRows(c);
+      const files: VariantFile[] = [
+        { path: 'exports/cost_a.csv', bytes: toCsv(rows), money: 'csv' },
+        { path: 'exports/cost_b.csv', bytes: toCsv(rows.slice(0, c.rand.int(2, rows.length))), money: 'csv' },
+        { path: 'exports/usage.csv', bytes: toCsv(usageRows(c)) },
+      ];
+      return { note: 'cost_b.csv repeats the first rows of cost_a.csv', files, args: reportArgs(c, ['exports'], ['exports']) };
+    },
   },
   {
     kind: 'old 2025 cost header with keys and a repeat',
