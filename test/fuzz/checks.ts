@@ -4,7 +4,7 @@
  * the run succeeded, a conservation section that holds and accounts for every cent read.
  */
 import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import JSZip from 'jszip';
 import { addExact, equalExact, parseExact, showExact, ZERO, type Exact } from './exact.js';
 import { countCsvMoney, countJsonMoney, type Reading } from './money-count.js';
@@ -75,7 +75,12 @@ async function outputTexts(p: Placed, r: RunResult): Promise<{ texts: [string, s
   return { texts, failures };
 }
 
-function stdioFailures(r: RunResult): Failure[] {
+/** Exit 2 on a variant is always about its input: the message must say which file. */
+function namesAnInput(p: Placed, stderr: string): boolean {
+  return stderr.includes(p.inDir) || p.variant.files.some((f) => stderr.includes(basename(f.path)));
+}
+
+function stdioFailures(p: Placed, r: RunResult): Failure[] {
   const out: Failure[] = [];
   if (r.crash) out.push({ cls: 'crash or hang', detail: clip(r.crash, 600) });
   else if (r.code !== 0 && r.code !== 1 && r.code !== 2) out.push({ cls: 'exit code not 0, 1 or 2', detail: `exit ${r.code}` });
@@ -86,6 +91,7 @@ function stdioFailures(r: RunResult): Failure[] {
     if (ctl) out.push({ cls: 'raw control character / terminal escape on stdio', detail: `${name}: ${around(text, ctl.index, 1)}` });
   }
   if (r.code === 2 && r.stderr.trim() === '') out.push({ cls: 'exit 2 without a message', detail: 'stderr empty' });
+  else if (r.code === 2 && !namesAnInput(p, r.stderr)) out.push({ cls: 'exit 2 message names no input file', detail: clip(JSON.stringify(r.stderr), 200) });
   return out;
 }
 
@@ -206,7 +212,7 @@ function successFailures(p: Placed, r: RunResult): Failure[] {
 
 /** Every check but the second reader's (run once for all workbooks: see openpyxl.ts). */
 export async function checkRun(p: Placed, r: RunResult): Promise<Failure[]> {
-  const failures = stdioFailures(r);
+  const failures = stdioFailures(p, r);
   const { texts, failures: zipFailures } = await outputTexts(p, r);
   failures.push(...zipFailures);
   const pieces = keyPieces(p.variant.keys);

@@ -75,6 +75,8 @@ describe('fuzz harness', () => {
     expect(await classes(p, ok(goodStdout(p), `project ${KEY.slice(0, 30)}`))).toEqual(['planted key in output']);
     expect(await classes(p, ok(goodStdout(p), 'name \x1b[2J'))).toEqual(['raw control character / terminal escape on stdio']);
     expect(await classes(p, { code: 3, stdout: '', stderr: 'x', crash: null })).toEqual(['exit code not 0, 1 or 2']);
+    expect(await classes(p, { code: 2, stdout: '', stderr: 'spendrecon: bad input\n', crash: null })).toEqual(['exit 2 message names no input file']);
+    expect(await classes(p, { code: 2, stdout: '', stderr: `spendrecon: ${p.inDir}/cost.csv, line 3: bad\n`, crash: null })).toEqual([]);
     expect(await classes(p, ok(JSON.stringify({ inputs: [] })))).toContain('input file silently skipped (not on inputs)');
   });
 });
