@@ -143,9 +143,10 @@ function inputEntryOf(p: Placed, f: VariantFile, inputs: InputEntry[]): InputEnt
   return inputs.find((i) => i.sha256 === sha);
 }
 
-/** The "read" side of a file's equations: one per currency, the one named for reading if several. */
-function readSide(equations: Equation[], file: string, cwd: string): Exact | null {
-  const same = (e: Equation) => typeof e.file === 'string' && (e.file === file || resolve(cwd, e.file) === resolve(cwd, file));
+/** The "read" side of a file's equations (file null: the run's): per currency, the one named for reading if several. */
+function readSide(equations: Equation[], file: string | null, cwd: string): Exact | null {
+  const same = (e: Equation) =>
+    file === null ? e.file === null || e.file === undefined : typeof e.file === 'string' && (e.file === file || resolve(cwd, e.file) === resolve(cwd, file));
   const mine = equations.filter(same);
   if (!mine.length) return null;
   let sum = ZERO;
@@ -157,29 +158,61 @@ function readSide(equations: Equation[], file: string, cwd: string): Exact | nul
   return sum;
 }
 
-function inputFailures(p: Placed, json: Record<string, unknown>, equations: Equation[] | null): { failures: Failure[]; expectedTotal: Exact } {
+interface CostInput {
+  path: string;
+  /** The file as the tool names it on `inputs` (and, so the harness assumes, in equations). */
+  shownAs: string;
+  want: Reading[];
+}
+
+const showReadings = (want: Reading[]) => (want.length === 1 ? showExact(want[0]!.sum) : want.map((r) => `${showExact(r.sum)} (${r.label})`).join(' or '));
+
+/** Each input on `inputs`; the cost inputs among them with the money they hold. */
+function costInputs(p: Placed, json: Record<string, unknown>): { costs: CostInput[]; failures: Failure[] } {
   const inputs = (Array.isArray(json.inputs) ? json.inputs : []) as InputEntry[];
+  const costs: CostInput[] = [];
   const failures: Failure[] = [];
-  let expectedTotal = ZERO;
   for (const f of p.variant.files) {
     if (f.aside || f.symlink === '.' || f.symlink === '..') continue;
     const entry = inputEntryOf(p, f, inputs);
-    if (!entry) {
-      failures.push({ cls: 'input file silently skipped (not on inputs)', detail: f.path });
-      continue;
+    if (!entry) failures.push({ cls: 'input file silently skipped (not on inputs)', detail: f.path });
+    else if (f.money && /cost/i.test(entry.format ?? '')) {
+      const want = expectedMoney(p, f);
+      if (want) costs.push({ path: f.path, shownAs: entry.file, want });
     }
-    if (!f.money || !/cost/i.test(entry.format ?? '')) continue;
-    const want = expectedMoney(p, f);
-    if (!want) continue;
-    expectedTotal = addExact(expectedTotal, want[0]!.sum);
-    if (!equations) continue;
-    const got = readSide(equations, entry.file, p.outDir);
-    const shown = want.length === 1 ? showExact(want[0]!.sum) : want.map((r) => `${showExact(r.sum)} (${r.label})`).join(' or ');
-    if (got === null) failures.push({ cls: 'money read not accounted (no equation for the cost file)', detail: `${f.path} holds ${shown}` });
-    else if (!want.some((r) => equalExact(r.sum, got)))
-      failures.push({ cls: 'money read ≠ money the input holds', detail: `${f.path}: input holds ${shown}, conservation read side ${showExact(got)}` });
   }
-  return { failures, expectedTotal };
+  return { costs, failures };
+}
+
+/** Every total the files' readings can add up to (few: most files have one reading). */
+function possibleTotals(costs: CostInput[]): Exact[] {
+  let totals: Exact[] = [ZERO];
+  for (const c of costs) {
+    const next: Exact[] = [];
+    for (const t of totals) for (const r of c.want) if (!next.some((n) => equalExact(n, addExact(t, r.sum)))) next.push(addExact(t, r.sum));
+    totals = next.slice(0, 256);
+  }
+  return totals;
+}
+
+/** The read side against the money held: per file when equations name files, else in total. */
+function moneyFailures(p: Placed, costs: CostInput[], equations: Equation[]): Failure[] {
+  const failures: Failure[] = [];
+  if (!equations.some((e) => typeof e.file === 'string')) {
+    const got = readSide(equations, null, p.outDir);
+    const want = possibleTotals(costs);
+    if (costs.length && got === null) failures.push({ cls: 'money read not accounted (no equation for the cost file)', detail: 'no equation at all' });
+    else if (got !== null && !want.some((w) => equalExact(w, got)))
+      failures.push({ cls: 'money read ≠ money the input holds', detail: `cost inputs hold ${want.map(showExact).join(' or ')}, conservation read side ${showExact(got)}` });
+    return failures;
+  }
+  for (const c of costs) {
+    const got = readSide(equations, c.shownAs, p.outDir);
+    if (got === null) failures.push({ cls: 'money read not accounted (no equation for the cost file)', detail: `${c.path} holds ${showReadings(c.want)}` });
+    else if (!c.want.some((r) => equalExact(r.sum, got)))
+      failures.push({ cls: 'money read ≠ money the input holds', detail: `${c.path}: input holds ${showReadings(c.want)}, conservation read side ${showExact(got)}` });
+  }
+  return failures;
 }
 
 /** Without a conservation section: how far billed + rejected is from what the inputs hold (a hint). */
@@ -204,9 +237,10 @@ function successFailures(p: Placed, r: RunResult): Failure[] {
   const failures: Failure[] = [];
   if (!listFiles(p.outDir).some((f) => f.endsWith('report.xlsx'))) failures.push({ cls: 'succeeded but wrote no workbook', detail: `exit ${r.code}` });
   const c = conservationFailures(json);
-  const inputs = inputFailures(p, json, c.equations);
-  if (!c.equations) c.failures[0]!.detail += fallbackAccounting(json, inputs.expectedTotal);
+  const inputs = costInputs(p, json);
   failures.push(...c.failures, ...inputs.failures);
+  if (c.equations) failures.push(...moneyFailures(p, inputs.costs, c.equations));
+  else c.failures[0]!.detail += fallbackAccounting(json, inputs.costs.reduce((t, x) => addExact(t, x.want[0]!.sum), ZERO));
   return failures;
 }
 

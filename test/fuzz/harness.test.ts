@@ -40,12 +40,12 @@ async function placed(): Promise<Placed> {
 }
 
 /** The stdout of a correct run: the file on inputs, one equation whose read side is 0.35. */
-function goodStdout(p: Placed, left = '0.35', holds = true): string {
+function goodStdout(p: Placed, left = '0.35', holds = true, perFile = true): string {
   const file = join(p.inDir, 'cost.csv');
   return JSON.stringify({
     totals: { costExport: '0.35', rejectedAmount: '0' },
     inputs: [{ file, format: 'openai-costs-csv' }],
-    conservation: { holds, equations: [{ name: 'cost rows read', file, currency: 'USD', left, right: left, holds }] },
+    conservation: { holds, equations: [{ name: 'cost rows read', file: perFile ? file : null, currency: 'USD', left, right: left, holds }] },
   });
 }
 
@@ -64,11 +64,13 @@ describe('fuzz harness', () => {
   it('passes a correct run', async () => {
     const p = await placed();
     expect(await checkRun(p, ok(goodStdout(p)))).toEqual([]);
+    expect(await checkRun(p, ok(goodStdout(p, '0.35', true, false)))).toEqual([]); // equations for the run as a whole
   });
 
   it('catches a cent lost, a false "holds", a missing section, a stack, a key, a bad exit', async () => {
     const p = await placed();
     expect(await classes(p, ok(goodStdout(p, '0.34')))).toEqual(['money read ≠ money the input holds']);
+    expect(await classes(p, ok(goodStdout(p, '0.36', true, false)))).toEqual(['money read ≠ money the input holds']);
     expect(await classes(p, ok(goodStdout(p, '0.35', false)))).toEqual(['conservation does not hold', 'conservation equation fails']);
     expect(await classes(p, ok(JSON.stringify({ inputs: [{ file: join(p.inDir, 'cost.csv'), format: 'openai-costs-csv' }] })))).toEqual(['conservation section missing']);
     expect(await classes(p, ok(goodStdout(p), 'oops\n    at main (file:///x/cli.js:1:2)\n'))).toEqual(['stack trace or internal error shown']);
