@@ -71,6 +71,8 @@ export async function runFuzz(seed: number, runs: number): Promise<FuzzOutcome> 
     for (const [f, i] of workbooks) {
       const error = second.errors.get(f);
       if (error) checked[i]![1].push({ cls: 'openpyxl cannot open the workbook', detail: `${relative(placed[i]!.outDir, f)}: ${error}` });
+      const long = second.tooLong.get(f);
+      if (long) checked[i]![1].push({ cls: "a cell over Excel's 32,767 characters", detail: `${relative(placed[i]!.outDir, f)}: ${long}` });
     }
     const failed = checked.filter(([, f]) => f.length).map(([v]) => v);
     return { seed, runs, failed, text: summarise(seed, runs, checked, notes), notes };
