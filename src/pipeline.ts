@@ -213,8 +213,6 @@ export async function readRecords<R>(
   onRecord: (r: R) => void,
 ): Promise<void> {
   const source = f.reader.read(f.input, f.detection, { timezone: ctx.timezone, displayPath: f.display, statementPeriod: ctx.statementPeriod ? { from: ctx.statementPeriod.from, to: ctx.statementPeriod.to } : null }) as AsyncIterable<ReadBatch<R>>;
-  // a row with two problems is one rejected row, its money counted once
-  const rejectedLines = new Set<number>();
   for await (const batch of source) {
     f.report.rowsRead += batch.rows;
     f.report.emptyBuckets += batch.skipped;
@@ -223,8 +221,8 @@ export async function readRecords<R>(
         throw new StrictModeError(`${i.file}, line ${i.line}${i.column ? `, column ${i.column}` : ''}: ${i.message} (--strict stops at the first bad row)`);
       }
       issues.push(i);
-      if (i.rejected && !rejectedLines.has(i.line)) {
-        rejectedLines.add(i.line);
+      // readers give one rejected issue per row (a JSON page's line holds many rows)
+      if (i.rejected) {
         // the read side of the money is tallied here, at the reader's boundary
         if (i.amount) tally(f.report.money, i.currency ?? '(unknown currency)', 'read', i.amount);
         settle(f, 'rejected', i.amount ? { amount: i.amount, currency: i.currency ?? '(unknown currency)' } : null);

@@ -147,12 +147,13 @@ function inputEntryOf(p: Placed, f: VariantFile, inputs: InputEntry[]): InputEnt
 function readSide(equations: Equation[], file: string | null, cwd: string): Exact | null {
   const same = (e: Equation) =>
     file === null ? e.file === null || e.file === undefined : typeof e.file === 'string' && (e.file === file || resolve(cwd, e.file) === resolve(cwd, file));
-  const mine = equations.filter(same);
+  // money equations only (row counts have no currency); the signed one, not the magnitudes
+  const mine = equations.filter((e) => same(e) && e.currency !== null && e.currency !== undefined);
   if (!mine.length) return null;
   let sum = ZERO;
   for (const cur of new Set(mine.map((e) => e.currency))) {
     const ofCur = mine.filter((e) => e.currency === cur);
-    const e = ofCur.find((x) => /read/i.test(x.name ?? '')) ?? ofCur[0]!;
+    const e = ofCur.find((x) => /^money read/i.test(x.name ?? '')) ?? ofCur.find((x) => /read/i.test(x.name ?? '')) ?? ofCur[0]!;
     sum = addExact(sum, parseExact(String(e.left ?? '')) ?? ZERO);
   }
   return sum;
