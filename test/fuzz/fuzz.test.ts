@@ -3,7 +3,8 @@
  * concatenated, mixed line ends, absurd numbers, escapes, planted keys, links, deep JSON…)
  * through the CLI. One assertion lists every failing variant with its cause and the seed.
  * SPENDRECON_FUZZ_SEED and SPENDRECON_FUZZ_RUNS choose the variants; SPENDRECON_FUZZ_KEEP=1
- * keeps their files. It runs under the first test zone only: the variants pick zones themselves.
+ * keeps their files. `npm test` runs it once, with the end-to-end tests (test/run-tz.mjs): the
+ * variants pick their zones themselves.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,10 +16,7 @@ import { KINDS } from './variants.js';
 const DEFAULT_SEED = 20261108;
 const seed = Number(process.env.SPENDRECON_FUZZ_SEED ?? DEFAULT_SEED) >>> 0;
 const runs = Number(process.env.SPENDRECON_FUZZ_RUNS ?? KINDS.length);
-const firstZone = (process.env.SPENDRECON_TEST_ZONES ?? 'UTC').split(',')[0];
-const onceAcrossZones = !process.env.TZ || process.env.TZ === firstZone;
-
-describe.skipIf(!onceAcrossZones)('fuzz: every cent, every run', () => {
+describe('fuzz: every cent, every run', () => {
   it(`${runs} variants from seed ${seed}: exit 0/1/2, no stack, no key, inputs untouched, conservation holds, openpyxl opens`, async () => {
     if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('build first: npx tsc -p tsconfig.json (npm test does)');
     const outcome = await runFuzz(seed, runs);
