@@ -8,7 +8,7 @@ import Papa from 'papaparse';
 import type { ReportResult } from '../pipeline.js';
 import { isoUtc, localDateOf } from '../time.js';
 import { safeCsvText } from './cells.js';
-import { writeFileAtomic } from './workbook.js';
+import { writeFileAtomic } from '../output-files.js';
 
 export const FOCUS_COLUMNS = [
   'BilledCost',
