@@ -109,7 +109,9 @@ export async function writeFileAtomic(path: string, data: Buffer | string | Asyn
     }
     await mkdir(dirname(path), { recursive: true });
   } catch (e) {
-    throw new OutputError(`cannot write ${path}: ${describeFsError(e)}`);
+    // mkdir -p says EEXIST when a part of the directory path is a file
+    const why = (e as NodeJS.ErrnoException).code === 'EEXIST' ? `a part of ${dirname(path)} is a file, not a directory (EEXIST)` : describeFsError(e);
+    throw new OutputError(`cannot write ${path}: ${why}`);
   }
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   liveTempFiles.add(tmp);
@@ -159,11 +161,11 @@ export interface NamedPath {
  * Refuses, before anything is written, any output that is one of the inputs — by real path
  * (symlinks) or by (dev, ino) (hard links) — or the same file as another output.
  */
-export async function refuseOverwritingInputs(outputs: NamedPath[], inputs: NamedPath[]): Promise<void> {
+export async function refuseOverwritingInputs(outputs: NamedPath[], inputs: NamedPath[], show: (path: string) => string = (p) => p): Promise<void> {
   const known = new Map<string, NamedPath & { isOutput: boolean }>();
+  // the first name a file is known by is the one the message gives
   const remember = (id: FileIdentity, p: NamedPath, isOutput: boolean) => {
-    known.set(`real:${id.real}`, { ...p, isOutput });
-    if (id.devIno) known.set(`ino:${id.devIno}`, { ...p, isOutput });
+    for (const key of [`real:${id.real}`, id.devIno ? `ino:${id.devIno}` : null]) if (key && !known.has(key)) known.set(key, { ...p, isOutput });
   };
   for (const input of inputs) remember(await identify(input.path), input, false);
   for (const out of outputs) {
@@ -171,7 +173,7 @@ export async function refuseOverwritingInputs(outputs: NamedPath[], inputs: Name
     const clash = known.get(`real:${id.real}`) ?? (id.devIno ? known.get(`ino:${id.devIno}`) : undefined);
     if (clash) {
       const what = clash.isOutput ? 'is the same file as' : 'would overwrite';
-      throw new OutputError(`${out.role} ${out.path} ${what} ${clash.role} ${clash.path}; nothing was written (choose another output path)`);
+      throw new OutputError(`${out.role} ${show(out.path)} ${what} ${clash.role} ${show(clash.path)}; nothing was written (choose another output path)`);
     }
     remember(id, out, true);
   }
