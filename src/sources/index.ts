@@ -102,16 +102,34 @@ interface ScanEntry {
   problem?: FileProblem;
   /** A directory that could not be scanned or that closes a loop (not subject to the name filter). */
   directory?: boolean;
+  /** Reached through a symbolic link: another path to the same file names it better. */
+  viaLink?: boolean;
+}
+
+/** The directories above one being scanned, innermost first: a link back to one is a loop. */
+interface Ancestors {
+  id: string;
+  path: string;
+  up: Ancestors | null;
+}
+
+function ancestorWithId(chain: Ancestors | null, id: string): string | undefined {
+  for (let a = chain; a; a = a.up) if (a.id === id) return a.path;
+  return undefined;
 }
 
 interface ScanState {
-  /** Directories being scanned, from the root down: a link back to one is a loop. */
-  ancestors: Map<string, string>;
   /** Every directory scanned: one reached again through a link is not scanned twice. */
   seen: Map<string, string>;
+  /** Links to directories, followed after the real directories so files keep their real paths. */
+  deferred: { path: string; id: string; chain: Ancestors | null }[];
   notice: (m: string) => void;
   /** How a path is named in messages. */
   show: (path: string) => string;
+}
+
+function newScanState(notice: (m: string) => void, show: (p: string) => string): ScanState {
+  return { seen: new Map(), deferred: [], notice, show };
 }
 
 function byName(a: Dirent, b: Dirent): number {
@@ -130,8 +148,8 @@ async function statEntry(path: string): Promise<Stats | ScanEntry> {
   }
 }
 
-/** Scans a directory recursively, following symbolic links to files and directories. */
-async function walk(dir: string, state: ScanState, out: ScanEntry[]): Promise<void> {
+/** Scans one directory's entries; subdirectories recursively, links to directories later. */
+async function walk(dir: string, chain: Ancestors, viaLink: boolean, state: ScanState, out: ScanEntry[]): Promise<void> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -143,37 +161,31 @@ async function walk(dir: string, state: ScanState, out: ScanEntry[]): Promise<vo
     if (e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
     const info = await statEntry(p);
-    if (!(info instanceof Stats)) {
-      out.push(info);
-      continue;
-    }
-    const id = `${info.dev}:${info.ino}`;
-    if (!info.isDirectory()) {
-      out.push({ path: p, id, problem: specialFileProblem(info) });
-      continue;
-    }
-    const ancestor = state.ancestors.get(id);
-    if (ancestor !== undefined) {
-      out.push({ path: p, id: null, directory: true, problem: { severity: 'warning', message: `a symbolic link loop: it leads back to ${state.show(ancestor)}, which is being scanned; not followed`, nextStep: LOOP_NEXT_STEP } });
-      continue;
-    }
-    const seen = state.seen.get(id);
-    if (seen !== undefined) {
-      if (e.isSymbolicLink()) state.notice(`${state.show(p)} is the same directory as ${state.show(seen)}; scanned once`);
-      continue;
-    }
-    await walkInto(p, id, state, out);
+    if (!(info instanceof Stats)) out.push(info);
+    else if (!info.isDirectory()) out.push({ path: p, id: `${info.dev}:${info.ino}`, problem: specialFileProblem(info), viaLink: viaLink || e.isSymbolicLink() });
+    else if (e.isSymbolicLink()) state.deferred.push({ path: p, id: `${info.dev}:${info.ino}`, chain });
+    else await visitDirectory(p, `${info.dev}:${info.ino}`, chain, viaLink, state, out);
   }
 }
 
-async function walkInto(dir: string, id: string, state: ScanState, out: ScanEntry[]): Promise<void> {
-  state.seen.set(id, dir);
-  state.ancestors.set(id, dir);
-  try {
-    await walk(dir, state, out);
-  } finally {
-    state.ancestors.delete(id);
+async function visitDirectory(dir: string, id: string, chain: Ancestors | null, viaLink: boolean, state: ScanState, out: ScanEntry[]): Promise<void> {
+  const ancestor = ancestorWithId(chain, id);
+  if (ancestor !== undefined) {
+    out.push({ path: dir, id: null, directory: true, problem: { severity: 'warning', message: `a symbolic link loop: it leads back to ${state.show(ancestor)}, which is being scanned; not followed`, nextStep: LOOP_NEXT_STEP } });
+    return;
   }
+  const seen = state.seen.get(id);
+  if (seen !== undefined) {
+    if (viaLink) state.notice(`${state.show(dir)} is the same directory as ${state.show(seen)}; scanned once`);
+    return;
+  }
+  state.seen.set(id, dir);
+  await walk(dir, { id, path: dir, up: chain }, viaLink, state, out);
+}
+
+/** Follows the links to directories met so far (and those met inside them), in the order met. */
+async function followDeferredLinks(state: ScanState, out: ScanEntry[]): Promise<void> {
+  for (let next = state.deferred.shift(); next; next = state.deferred.shift()) await visitDirectory(next.path, next.id, next.chain, true, state, out);
 }
 
 function specialFileProblem(info: Stats): FileProblem | undefined {
@@ -205,23 +217,22 @@ export async function expandInputs(patterns: string[], cwd = process.cwd(), noti
     said.add(m);
   };
   const show = (p: string) => displayPath(p, cwd);
-  const state: ScanState = { ancestors: new Map(), seen: new Map(), notice: once, show };
+  const state = newScanState(once, show);
   const entries: (ScanEntry & { explicit: boolean })[] = [];
+  const scanned: ScanEntry[] = [];
   for (const pattern of patterns) {
     const abs = resolve(cwd, pattern);
     if (/[*?]/.test(pattern)) {
-      for (const e of await expandGlob(pattern, abs, { ancestors: new Map(), seen: new Map(), notice: once, show })) entries.push({ ...e, explicit: false });
+      for (const e of await expandGlob(pattern, abs, newScanState(once, show))) entries.push({ ...e, explicit: false });
       continue;
     }
     const info = await statExplicit(pattern, abs);
-    const id = `${info.dev}:${info.ino}`;
-    if (info.isDirectory()) {
-      if (state.seen.has(id)) continue; // the same directory given twice (e.g. to --usage and --costs)
-      const found: ScanEntry[] = [];
-      await walkInto(abs, id, state, found);
-      for (const e of found) if (e.directory || INPUT_EXTENSIONS.test(e.path)) entries.push({ ...e, explicit: false });
-    } else entries.push({ path: abs, id, explicit: true });
+    // the same directory given twice (e.g. to --usage and --costs) is scanned once, silently
+    if (info.isDirectory()) await visitDirectory(abs, `${info.dev}:${info.ino}`, null, false, state, scanned);
+    else entries.push({ path: abs, id: `${info.dev}:${info.ino}`, explicit: true });
   }
+  await followDeferredLinks(state, scanned);
+  for (const e of scanned) if (e.directory || INPUT_EXTENSIONS.test(e.path)) entries.push({ ...e, explicit: false });
   return mergeSameFiles(entries);
 }
 
@@ -233,32 +244,34 @@ async function expandGlob(pattern: string, abs: string, state: ScanState): Promi
   if (!info?.isDirectory()) throw new InputError(`no files match ${pattern}`);
   // a glob walks its whole base every time (a fresh state: another pattern may have scanned part of it)
   const found: ScanEntry[] = [];
-  await walkInto(base, `${info.dev}:${info.ino}`, state, found);
+  await visitDirectory(base, `${info.dev}:${info.ino}`, null, false, state, found);
+  await followDeferredLinks(state, found);
   // a problem directory matters to a recursive glob; a one-level glob only walks below by the way
   const hits = found.filter((f) => re.test(f.path.split(sep).join('/')) || (f.directory && pattern.includes('**')));
   if (hits.length === 0) throw new InputError(`no files match ${pattern}`);
   return hits;
 }
 
-/** One entry per file: the first path in sort order reads it, the others are its aliases. */
+/**
+ * One entry per file: a path without links reads it (else the first in sort order), the
+ * others are its aliases; explicit if any path to it was named.
+ */
 function mergeSameFiles(entries: (ScanEntry & { explicit: boolean })[]): FoundFile[] {
   const byId = new Map<string, FoundFile>();
-  const out: FoundFile[] = [];
-  const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const e of sorted) {
+  const better = (a: ScanEntry, b: ScanEntry) => Number(!!a.viaLink) - Number(!!b.viaLink) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  for (const e of [...entries].sort(better)) {
     const key = e.id ?? `path:${e.path}`;
     const first = byId.get(key);
-    if (first) {
-      first.explicit ||= e.explicit;
-      if (e.path !== first.path && !first.aliases?.includes(e.path)) (first.aliases ??= []).push(e.path);
+    if (!first) {
+      byId.set(key, { path: e.path, explicit: e.explicit, ...(e.problem ? { problem: e.problem } : {}) });
       continue;
     }
-    const f: FoundFile = { path: e.path, explicit: e.explicit };
-    if (e.problem) f.problem = e.problem;
-    byId.set(key, f);
-    out.push(f);
+    first.explicit ||= e.explicit;
+    if (e.path !== first.path && !first.aliases?.includes(e.path)) (first.aliases ??= []).push(e.path);
   }
-  return out;
+  const out = [...byId.values()];
+  for (const f of out) f.aliases?.sort();
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** How a path is shown in messages and on the workbook: relative to the working directory. */

@@ -4,7 +4,7 @@
  * file they cannot use, and every failure names the file and what went wrong.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,8 +18,16 @@ const IS_ROOT = process.getuid?.() === 0;
 
 function cli(args: string[], cwd: string) {
   // a timeout, so a run that would hang (a FIFO opened) fails the test instead of stalling it
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 30_000, env: { ...process.env, FORCE_COLOR: '0' } });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+function isCharDevice(path: string): boolean {
+  try {
+    return statSync(path).isCharacterDevice();
+  } catch {
+    return false;
+  }
 }
 
 function mkfifo(path: string) {
@@ -107,6 +115,14 @@ function isGone(pid: number): boolean {
   }
 }
 
+function processState(pid: number): string | null {
+  try {
+    return /^\d+ \(.*\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 function hasOpen(pid: number, path: string): boolean {
   try {
     return readdirSync(`/proc/${pid}/fd`).some((fd) => {
@@ -140,7 +156,7 @@ async function until(what: string, ok: () => boolean, give: () => boolean = () =
  * Starts the launcher on a slow input and freezes its node child (SIGSTOP) once the child is
  * reading the usage export, so what follows happens mid-run however fast the machine is.
  */
-async function startFrozenMidRun(d: string): Promise<{ launcher: ChildProcess; child: number; exited: Promise<{ code: number | null; signal: string | null }> }> {
+async function startFrozenMidRun(d: string): Promise<{ launcher: ChildProcess; child: number; exited: Promise<{ code: number | null; signal: string | null }>; ended: () => boolean }> {
   const usage = join(d, 'usage.csv');
   writeSlowUsage(usage, 120_000);
   const launcher = spawn(process.execPath, [BIN, 'report', '--usage', usage, '--costs', COSTS, '--out', join(d, 'out.xlsx'), '--period', '2026-10', '--tz', 'UTC'], { cwd: d, stdio: 'ignore' });
@@ -151,7 +167,9 @@ async function startFrozenMidRun(d: string): Promise<{ launcher: ChildProcess; c
   await until('the node child', () => (child = childrenOf(launcher.pid!)[0] ?? 0) > 0, () => done);
   await until('the child reading the usage export', () => hasOpen(child, usage), () => done || isGone(child));
   process.kill(child, 'SIGSTOP');
-  return { launcher, child, exited };
+  // a stop takes effect when the child is next scheduled: a signal sent before would be handled first
+  await until('the child stopped', () => processState(child) === 'T');
+  return { launcher, child, exited, ended: () => done };
 }
 
 const linuxProc = existsSync('/proc/self/status');
@@ -159,10 +177,10 @@ const linuxProc = existsSync('/proc/self/status');
 describe('stopping a run leaves nothing behind', () => {
   it.skipIf(!linuxProc)('SIGTERM to bin/spendrecon reaches its node child; it ends with the signal, no child, no output, no temp file', async () => {
     const d = freshDir('sigterm');
-    const { launcher, child, exited } = await startFrozenMidRun(d);
+    const { launcher, child, exited, ended } = await startFrozenMidRun(d);
     process.kill(launcher.pid!, 'SIGTERM');
     // the launcher must have forwarded it: SIGTERM (15) pending on the frozen child
-    await until('SIGTERM forwarded to the child', () => (pendingSignals(child) & (1n << 14n)) !== 0n);
+    await until('SIGTERM forwarded to the child', () => (pendingSignals(child) & (1n << 14n)) !== 0n, () => ended() && (process.kill(child, 'SIGCONT'), true));
     process.kill(child, 'SIGCONT');
     const end = await exited;
     expect(end.signal === 'SIGTERM' || end.code === 143).toBe(true);
@@ -213,12 +231,16 @@ describe('stopping a run leaves nothing behind', () => {
 });
 
 describe('write errors name the path and the cause', () => {
-  it.skipIf(!existsSync('/dev/full'))('a full device: cannot write /dev/full: no space left on device (ENOSPC)', () => {
+  // through a link of our own: were the device ever renamed over, only the link would go
+  it.skipIf(!isCharDevice('/dev/full'))('a full device: cannot write PATH: no space left on device (ENOSPC)', () => {
     const d = freshDir('enospc');
-    const r = cli(['report', '--costs', COSTS, '--out', '/dev/full', '--period', '2026-10', '--tz', 'UTC'], d);
-    expect(r.stderr).toMatch(/^spendrecon: cannot write \/dev\/full: no space left on device \(ENOSPC\)$/m);
+    symlinkSync('/dev/full', join(d, 'full.xlsx'));
+    const r = cli(['report', '--costs', COSTS, '--out', join(d, 'full.xlsx'), '--period', '2026-10', '--tz', 'UTC'], d);
+    expect(r.stderr).toMatch(/^spendrecon: cannot write .*full\.xlsx: no space left on device \(ENOSPC\)$/m);
     expect(r.code).toBe(2);
     expectNoStack(r.stderr);
+    expect(isCharDevice(join(d, 'full.xlsx'))).toBe(true); // written into, not replaced
+    expect(readdirSync(d)).toEqual(['full.xlsx']);
   });
 
   it('a path under a regular file', () => {
