@@ -28,6 +28,9 @@ const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 class UsageError extends Error {}
 
+/** Where a run is, so a last-resort message can say which stage (and file) it failed in. */
+const whereWeAre: { stage: string; file: string | null } = { stage: 'reading the command line', file: null };
+
 interface CommonOptions {
   tz?: string;
   config?: string;
@@ -191,7 +194,7 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
   const inputPatterns = [...(o.usage ?? []), ...(o.costs ?? []), ...(o.payments ?? []), ...(o.statement ?? [])];
   const protectedInputs = await inputsNotToOverwrite(inputPatterns, o, defaults.cwd);
   const progress = stderrProgress();
-  whereWeAre.stage = 'reading the inputs';
+  whereWeAre.stage = 'reading the inputs and computing the results';
   const result = await runReport({
     usage: job === 'report' ? (o.usage ?? []) : [],
     costs: job === 'match' ? [] : (o.costs ?? []),
@@ -272,6 +275,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   addCommonOptions(program.command('inspect').description('what each file was detected as and why, its mapping, first rows and problems').argument('<files...>'))
     .action(async (files: string[], o: CommonOptions) => {
+      whereWeAre.stage = 'inspecting the files';
       const config = await loadConfig(o.config, o.tz);
       const results = await inspectFiles(files, config, process.cwd(), allReaders(config));
       if (o.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
@@ -285,6 +289,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('write templates into the current directory: spendrecon.config.json and payments.csv')
     .option('--force', 'overwrite existing files')
     .action(async (o: { force?: boolean }) => {
+      whereWeAre.stage = 'writing the templates';
       const files: [string, string][] = [
         ['spendrecon.config.json', `${JSON.stringify(CONFIG_TEMPLATE, null, 2)}\n`],
         ['payments.csv', PAYMENTS_TEMPLATE_CSV],
@@ -327,12 +332,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
-/** Where a run is, so a last-resort message can say which stage (and file) it failed in. */
-const whereWeAre: { stage: string; file: string | null } = { stage: 'reading the command line', file: null };
-
 /** The message of an error nobody expected: where it happened, what it said, never a stack. */
 function internalErrorMessage(e: unknown): string {
-  const at = whereWeAre.file ? ` (last read: ${whereWeAre.file})` : '';
+  const at = whereWeAre.file ? ` (last file read: ${whereWeAre.file})` : '';
   const what = e instanceof Error ? e.message : String(e);
   return `spendrecon: internal error while ${whereWeAre.stage}${at}: ${what}; this is a bug (SPENDRECON_DEBUG=1 shows where)\n`;
 }
