@@ -309,9 +309,13 @@ export async function openInput(path: string, opts: { encoding?: string; display
 
 /** The first bytes, opened without blocking and checked to be a regular file before any read. */
 async function readFirstBytes(path: string, display: string, n: number): Promise<Buffer> {
-  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((e: unknown) => {
+    throw new InputError(`cannot read ${display}: ${fsErrorWords(e)}`);
+  });
   try {
-    const kind = specialFileKind(await fh.stat());
+    const info = await fh.stat();
+    if (info.isDirectory()) throw new InputError(`cannot read ${display}: it is a directory`);
+    const kind = specialFileKind(info);
     if (kind) throw new InputError(`cannot read ${display}: it is ${kind}, not a regular file (only regular files are read: a FIFO or device could block forever)`);
     const b = Buffer.alloc(n);
     const { bytesRead } = await fh.read(b, 0, n, 0);
