@@ -350,7 +350,9 @@ export function installProcessHandlers(): void {
     stopWhenParentGoes();
   }
   const lastResort = (e: unknown) => {
-    process.stderr.write(internalErrorMessage(e));
+    // `spendrecon … --json | head`: the reader went away; not a bug
+    if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') process.stderr.write('spendrecon: cannot write to standard output: the reader closed it (EPIPE)\n');
+    else process.stderr.write(internalErrorMessage(e));
     if (process.env.SPENDRECON_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     removeLiveTempFiles();
     process.exit(2);

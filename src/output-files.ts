@@ -7,34 +7,10 @@ import { rmSync, statSync } from 'node:fs';
 import { mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { describeFsError } from './fs-errors.js';
 
 /** An output that cannot be written, or must not be (it would overwrite an input): exit 2. */
 export class OutputError extends Error {}
-
-const FS_ERROR_WORDS: Record<string, string> = {
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a parent of the path is not a directory',
-  ENOENT: 'no such file or directory',
-  EEXIST: 'already exists',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-  EMFILE: 'too many open files',
-  EIO: 'input/output error',
-  EXDEV: 'the temporary file and the target are on different file systems',
-  EBUSY: 'resource busy',
-};
-
-/** `no space left on device (ENOSPC)`: a file-system error in words, with its code. */
-export function describeFsError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  if (code) return `${FS_ERROR_WORDS[code] ?? 'system error'} (${code})`;
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** Temp files being written right now; the exit paths remove whatever is still here. */
 const liveTempFiles = new Set<string>();
@@ -116,8 +92,13 @@ export async function writeFileAtomic(path: string, data: Buffer | string | Asyn
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   liveTempFiles.add(tmp);
   try {
-    // 'wx': never write through a file (or a planted link) that already has the temp name
-    await writeFile(tmp, data, { flag: 'wx' });
+    // 'wx': never write through a file (or a planted link) that already has the temp name;
+    // one left by a killed run whose pid this run reuses is removed (the link, not its target)
+    await writeFile(tmp, data, { flag: 'wx' }).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST' || (typeof data !== 'string' && !Buffer.isBuffer(data))) throw e;
+      await rm(tmp, { force: true });
+      await writeFile(tmp, data, { flag: 'wx' });
+    });
     if (stopping) throw new OutputError(`not writing ${path}: the run is stopping`);
     await rename(tmp, path);
   } catch (e) {

@@ -18,7 +18,8 @@ import { Decimal } from './money.js';
 import type { CardLine, CostRecord, Detection, Exception, InputFileReport, InputIssue, PaymentRecord, Provenance, UsageRecord } from './model.js';
 import type { InputKind, OpenedInput, ReadBatch } from './sources/contract.js';
 import { sha256File } from './sources/csv.js';
-import { displayPath, expandInputs, exportReaders, fsErrorWords, InputError, openInput, recognise, UNREADABLE_NEXT_STEP, type AnyReader, type FileProblem, type FoundFile } from './sources/index.js';
+import { describeFsError } from './fs-errors.js';
+import { displayPath, expandInputs, exportReaders, InputError, openInput, recognise, UNREADABLE_NEXT_STEP, type AnyReader, type FileProblem, type FoundFile } from './sources/index.js';
 import { addDays, BUCKET_PLACEMENT_RULE, SPLIT_DAYS_RULE, localDateOf, makePeriod, monthPeriod, placeOnLocalDate, type Period } from './time.js';
 
 export interface PeriodRequest {
@@ -176,7 +177,7 @@ export async function openInputs(
     try {
       input = await openInput(found.path, { display });
     } catch (e) {
-      const message = e instanceof InputError ? e.message : `cannot read ${display}: ${fsErrorWords(e)}`;
+      const message = e instanceof InputError ? e.message : `cannot read ${display}: ${describeFsError(e)}`;
       if (found.explicit) throw new InputError(message);
       const what = message.startsWith(`${display}: `) ? message.slice(display.length + 2) : message.replace(`cannot read ${display}: `, 'cannot be read: ');
       left({ severity: 'error', message: `${what}; the whole file is left out`, nextStep: UNREADABLE_NEXT_STEP });

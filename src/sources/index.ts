@@ -6,6 +6,7 @@ import { constants, createReadStream, Stats, type Dirent } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
+import { describeFsError } from '../fs-errors.js';
 import type { Detection } from '../model.js';
 import type { OpenedInput, SourceReader } from './contract.js';
 import { CsvFile } from './csv.js';
@@ -73,23 +74,6 @@ export function specialFileKind(info: Stats): string | null {
   return 'not a regular file';
 }
 
-/** `permission denied (EACCES)`: a file-system error in words, with its code. */
-export function fsErrorWords(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  const words: Record<string, string> = {
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    ENOENT: 'no such file or directory',
-    ELOOP: 'a loop of symbolic links',
-    EISDIR: 'is a directory',
-    ENOTDIR: 'a parent of the path is not a directory',
-    EIO: 'input/output error',
-    EMFILE: 'too many open files',
-  };
-  if (code) return `${words[code] ?? 'system error'} (${code})`;
-  return e instanceof Error ? e.message : String(e);
-}
-
 export const UNREADABLE_NEXT_STEP = 'Make the file readable (or move it out of the folder) and run again; until then nothing in it is counted.';
 const SPECIAL_NEXT_STEP = 'Only regular files are read (a FIFO, socket or device could block the run forever); copy the data into a file, or move it out of the folder.';
 const LOOP_NEXT_STEP = 'Nothing in it was missed (its files are scanned once); remove the link to end the loop.';
@@ -143,7 +127,7 @@ async function statEntry(path: string): Promise<Stats | ScanEntry> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') return { path, id: null, directory: true, problem: { severity: 'warning', message: 'a loop of symbolic links (it leads back to itself); not followed', nextStep: LOOP_NEXT_STEP } };
-    const what = code === 'ENOENT' ? 'a symbolic link to nothing (its target does not exist)' : `cannot be read: ${fsErrorWords(e)}`;
+    const what = code === 'ENOENT' ? 'a symbolic link to nothing (its target does not exist)' : `cannot be read: ${describeFsError(e)}`;
     return { path, id: null, problem: { severity: 'error', message: `${what}; the whole file is left out`, nextStep: UNREADABLE_NEXT_STEP } };
   }
 }
@@ -154,7 +138,7 @@ async function walk(dir: string, chain: Ancestors, viaLink: boolean, state: Scan
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (e) {
-    out.push({ path: dir, id: null, directory: true, problem: { severity: 'error', message: `a directory that cannot be scanned: ${fsErrorWords(e)}; whatever it holds is left out`, nextStep: UNREADABLE_NEXT_STEP } });
+    out.push({ path: dir, id: null, directory: true, problem: { severity: 'error', message: `a directory that cannot be scanned: ${describeFsError(e)}; whatever it holds is left out`, nextStep: UNREADABLE_NEXT_STEP } });
     return;
   }
   for (const e of entries.sort(byName)) {
@@ -199,7 +183,7 @@ async function statExplicit(pattern: string, abs: string): Promise<Stats> {
   try {
     info = await stat(abs);
   } catch (e) {
-    throw new InputError(`cannot read ${pattern}: ${fsErrorWords(e)}`);
+    throw new InputError(`cannot read ${pattern}: ${describeFsError(e)}`);
   }
   const kind = specialFileKind(info);
   if (kind) throw new InputError(`cannot read ${pattern}: it is ${kind}, not a regular file (only regular files are read: a FIFO or device could block forever)`);
@@ -310,7 +294,7 @@ export async function openInput(path: string, opts: { encoding?: string; display
 /** The first bytes, opened without blocking and checked to be a regular file before any read. */
 async function readFirstBytes(path: string, display: string, n: number): Promise<Buffer> {
   const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((e: unknown) => {
-    throw new InputError(`cannot read ${display}: ${fsErrorWords(e)}`);
+    throw new InputError(`cannot read ${display}: ${describeFsError(e)}`);
   });
   try {
     const info = await fh.stat();

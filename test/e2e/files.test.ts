@@ -219,6 +219,25 @@ describe('stopping a run leaves nothing behind', () => {
     }
   });
 
+  it('a leftover temp name (a killed run with the same pid, or a planted link) is replaced, never written through', () => {
+    const d = freshDir('stale-temp');
+    writeFileSync(join(d, 'victim.csv'), 'keep me\n');
+    const script = `
+      import { symlinkSync } from 'node:fs';
+      import { join } from 'node:path';
+      import { writeFileAtomic } from ${JSON.stringify(join(ROOT, 'dist', 'output-files.js'))};
+      const dir = process.argv[1];
+      symlinkSync(join(dir, 'victim.csv'), join(dir, '.out.csv.tmp-' + process.pid));
+      await writeFileAtomic(join(dir, 'out.csv'), 'new data\\n');
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, d], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(d, 'victim.csv'), 'utf8')).toBe('keep me\n');
+    expect(readFileSync(join(d, 'out.csv'), 'utf8')).toBe('new data\n');
+    expect(readdirSync(d).sort()).toEqual(['out.csv', 'victim.csv']);
+  });
+
   it('a write that fails (the output is a directory) leaves no temp file and names the path and the cause', () => {
     const d = freshDir('rename-fails');
     mkdirSync(join(d, 'out.xlsx'));
