@@ -1,13 +1,14 @@
 /** Finding and opening inputs (src/sources/index.ts): links, loops, special files, depth. */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, linkSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from '../../src/sources/openai-api-json.js';
-import { expandInputs, InputError, openInput, type FoundFile } from '../../src/sources/index.js';
+import { expandInputs, exportReaders, InputError, openInput, recognise, type FoundFile } from '../../src/sources/index.js';
 
 const COSTS = join(import.meta.dirname, '..', '..', 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv');
+const USAGE_JSONL = join(import.meta.dirname, '..', '..', 'fixtures', 'openai', 'api', 'usage_completions_2026-11-01_2026-11-14.jsonl');
 
 let d: string;
 beforeEach(() => {
@@ -87,5 +88,20 @@ describe('JSON nesting', () => {
   it('openInput stops a too-deep document with FILE: JSON nested deeper than N levels', async () => {
     writeFileSync(join(d, 'deep.json'), `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
     await expect(openInput(join(d, 'deep.json'), { display: 'deep.json' })).rejects.toThrow(`deep.json: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  });
+
+  it('a too-deep line of a .jsonl export is a bad row with its line number, the other lines are read', async () => {
+    const lines = readFileSync(USAGE_JSONL, 'utf8').trimEnd().split('\n');
+    writeFileSync(join(d, 'usage.jsonl'), `${[lines[0], `${'['.repeat(100_000)}${']'.repeat(100_000)}`, ...lines.slice(1)].join('\n')}\n`);
+    const input = await openInput(join(d, 'usage.jsonl'));
+    const rec = recognise(input, exportReaders);
+    const issues: { line: number; message: string }[] = [];
+    let records = 0;
+    for await (const b of rec.reader!.read(input, rec.detection!, { timezone: 'UTC', displayPath: 'usage.jsonl', statementPeriod: null })) {
+      issues.push(...b.issues);
+      records += b.records.length;
+    }
+    expect(issues).toEqual([expect.objectContaining({ line: 2, message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels; the line is left out` })]);
+    expect(records).toBeGreaterThan(0);
   });
 });
