@@ -12,13 +12,14 @@ import { SEVERITY_RANK, type Exception, type Severity } from './model.js';
 import { allReaders, runReport, StrictModeError, type Progress, type ReportResult } from './pipeline.js';
 import cliProgress from 'cli-progress';
 import { CellValueError } from './report/cells.js';
-import { writeReportCsv } from './report/csv-out.js';
+import { reportCsvPaths, writeReportCsv } from './report/csv-out.js';
 import { writeFocusCsv } from './report/focus.js';
 import { jsonText, reportToJson } from './report/json.js';
 import { writeReportWorkbook } from './report/index.js';
 import { reimbursementWorkbookPath, writeReimbursementWorkbook } from './report/reimbursement.js';
 import { inspectFiles, printInspection } from './inspect.js';
-import { InputError } from './sources/index.js';
+import { displayPath, expandInputs, InputError } from './sources/index.js';
+import { installTempFileCleanup, OutputError, refuseOverwritingInputs, removeLiveTempFiles, stopWhenParentGoes, type NamedPath } from './output-files.js';
 import { PAYMENTS_TEMPLATE_CSV } from './sources/payments.js';
 import { parseMatchOverrides, type MatchOverrides } from './engine/matching.js';
 import { Decimal } from './money.js';
@@ -29,6 +30,9 @@ import { guardClosedPipe, inlineText, stderrSink, stdoutSink, type TextSink } fr
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 class UsageError extends Error {}
+
+/** Where a run is, so a last-resort message can say which stage (and file) it failed in. */
+const whereWeAre: { stage: string; file: string | null } = { stage: 'reading the command line', file: null };
 
 interface CommonOptions {
   tz?: string;
@@ -168,6 +172,18 @@ async function loadOverrides(path: string | undefined, cwd: string): Promise<Mat
   return parsed.overrides;
 }
 
+/**
+ * Every file an output must never replace: each input named or found by scanning (under
+ * every path that reaches it), the config file and the overrides file.
+ */
+async function inputsNotToOverwrite(patterns: string[], o: JobOptions, cwd: string): Promise<NamedPath[]> {
+  const files = await expandInputs(patterns, cwd);
+  const list: NamedPath[] = files.flatMap((f) => [f.path, ...(f.aliases ?? [])].map((path) => ({ path, role: 'the input' })));
+  if (o.config) list.push({ path: resolve(cwd, o.config), role: 'the config file' });
+  if (o.overrides) list.push({ path: resolve(cwd, o.overrides), role: 'the overrides file' });
+  return list;
+}
+
 /** report, match and ledger share one runner; they differ in the sections they ask for. */
 async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string }) {
   validatePeriod(o);
@@ -180,13 +196,17 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
     if (d === null) throw new UsageError(`--closing-balance: expected a decimal amount such as 123.45, got "${o.closingBalance}"`);
     closingBalance = d;
   }
+  whereWeAre.stage = 'loading the config';
   const config = await loadConfig(o.config, o.tz);
   if (o.homeCurrency) {
     if (!/^[A-Za-z]{3}$/.test(o.homeCurrency)) throw new UsageError(`--home-currency: expected a 3-letter code such as CNY, got "${o.homeCurrency}"`);
     config.homeCurrency = o.homeCurrency.toUpperCase();
   }
   const overrides = await loadOverrides(o.overrides, defaults.cwd);
+  const inputPatterns = [...(o.usage ?? []), ...(o.costs ?? []), ...(o.payments ?? []), ...(o.statement ?? [])];
+  const protectedInputs = await inputsNotToOverwrite(inputPatterns, o, defaults.cwd);
   const progress = stderrProgress();
+  whereWeAre.stage = 'reading the inputs and computing the results';
   const result = await runReport({
     usage: job === 'report' ? (o.usage ?? []) : [],
     costs: job === 'match' ? [] : (o.costs ?? []),
@@ -200,21 +220,33 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
     closingBalance,
     want: job === 'report' ? undefined : { attribution: false, reconciliation: job === 'match', ledger: job === 'ledger' },
     cwd: defaults.cwd,
-    onProgress: progress.onProgress,
+    onProgress: (p) => {
+      whereWeAre.file = p.file;
+      progress.onProgress?.(p);
+    },
     onNotice: (m) => stderrSink().write(`notice: ${m}\n`),
   }).finally(() => progress.stop());
+  whereWeAre.file = null;
   const suffix = job === 'report' ? '' : `-${job}`;
   const out = resolve(defaults.cwd, o.out ?? join('reports', `${result.period.label}${suffix}.xlsx`));
-  const outs = [out];
+  // the accountants' workbook (SPEC §5.2) beside the report
+  const reimb = result.reconciliation && job !== 'ledger' ? (o.out ? out.replace(/(\.xlsx)?$/i, '-reimbursement.xlsx') : resolve(defaults.cwd, reimbursementWorkbookPath(result.period, 'reports'))) : null;
+  const outs = reimb ? [out, reimb] : [out];
+  const csvDir = o.csv ? resolve(defaults.cwd, o.csv) : null;
+  const focus = o.focus ? resolve(defaults.cwd, o.focus) : null;
+  const planned: NamedPath[] = [
+    { path: out, role: o.out ? '--out' : 'the workbook' },
+    ...(reimb ? [{ path: reimb, role: 'the reimbursement workbook' }] : []),
+    ...(csvDir ? reportCsvPaths(csvDir).map((path) => ({ path, role: '--csv' })) : []),
+    ...(focus ? [{ path: focus, role: '--focus' }] : []),
+  ];
+  whereWeAre.stage = 'checking the output paths';
+  await refuseOverwritingInputs(planned, protectedInputs, (p) => displayPath(p, defaults.cwd));
+  whereWeAre.stage = 'writing the outputs';
   await writeReportWorkbook(result, out);
-  if (result.reconciliation && job !== 'ledger') {
-    // the accountants' workbook (SPEC §5.2) beside the report
-    const reimb = o.out ? out.replace(/(\.xlsx)?$/i, '-reimbursement.xlsx') : resolve(defaults.cwd, reimbursementWorkbookPath(result.period, 'reports'));
-    await writeReimbursementWorkbook(result, config, reimb);
-    outs.push(reimb);
-  }
-  if (o.csv) await writeReportCsv(result, resolve(defaults.cwd, o.csv));
-  if (o.focus) await writeFocusCsv(result, resolve(defaults.cwd, o.focus));
+  if (reimb) await writeReimbursementWorkbook(result, config, reimb);
+  if (csvDir) await writeReportCsv(result, csvDir);
+  if (focus) await writeFocusCsv(result, focus);
   if (o.json) {
     stdoutSink().write(`${jsonText({ ...reportToJson(result), workbooks: outs })}\n`);
     printReportSummary(result, outs, stderrSink());
@@ -259,6 +291,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   addCommonOptions(program.command('inspect').description('what each file was detected as and why, its mapping, first rows and problems').argument('<files...>'))
     .action(async (files: string[], o: CommonOptions) => {
+      whereWeAre.stage = 'inspecting the files';
       const config = await loadConfig(o.config, o.tz);
       const results = await inspectFiles(files, config, process.cwd(), allReaders(config));
       if (o.json) stdoutSink().write(`${jsonText(results)}\n`);
@@ -272,6 +305,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('write templates into the current directory: spendrecon.config.json and payments.csv')
     .option('--force', 'overwrite existing files')
     .action(async (o: { force?: boolean }) => {
+      whereWeAre.stage = 'writing the templates';
       const files: [string, string][] = [
         ['spendrecon.config.json', `${JSON.stringify(CONFIG_TEMPLATE, null, 2)}\n`],
         ['payments.csv', PAYMENTS_TEMPLATE_CSV],
@@ -314,11 +348,42 @@ export function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
+/** The message of an error nobody expected: where it happened, what it said, never a stack. */
+function internalErrorMessage(e: unknown): string {
+  const at = whereWeAre.file ? ` (last file read: ${whereWeAre.file})` : '';
+  const what = e instanceof Error ? e.message : String(e);
+  return `spendrecon: internal error while ${whereWeAre.stage}${at}: ${what}; this is a bug (SPENDRECON_DEBUG=1 shows where)\n`;
+}
+
+/**
+ * For the command-line process only (bin/spendrecon): temp files removed on every exit path,
+ * stop when the launcher goes, and the last-resort message for errors outside main's reach.
+ */
+export function installProcessHandlers(): void {
+  installTempFileCleanup();
+  if (process.env.SPENDRECON_LAUNCHED) {
+    delete process.env.SPENDRECON_LAUNCHED;
+    stopWhenParentGoes();
+  }
+  const lastResort = (e: unknown) => {
+    // `spendrecon … --json | head`: the reader went away; not a bug
+    if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') process.stderr.write('spendrecon: cannot write to standard output: the reader closed it (EPIPE)\n');
+    else process.stderr.write(internalErrorMessage(e));
+    if (process.env.SPENDRECON_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+    removeLiveTempFiles();
+    process.exit(2);
+  };
+  process.on('uncaughtException', lastResort);
+  process.on('unhandledRejection', lastResort);
+}
+
 export async function main(argv: string[]): Promise<number> {
   // a reader that stops early (| head) ends the output quietly, whatever writes first
   guardClosedPipe(process.stdout);
   guardClosedPipe(process.stderr);
   let code = 0;
+  whereWeAre.stage = 'reading the command line';
+  whereWeAre.file = null;
   const program = buildProgram((c) => {
     code = c;
   });
@@ -331,11 +396,11 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     const err = stderrSink();
-    if (e instanceof UsageError || e instanceof InputError || e instanceof ConfigError || e instanceof StrictModeError || e instanceof CellValueError) {
+    if (e instanceof UsageError || e instanceof InputError || e instanceof ConfigError || e instanceof StrictModeError || e instanceof OutputError || e instanceof CellValueError) {
       err.write(`spendrecon: ${e.message}\n`);
       return 2;
     }
-    err.write(`spendrecon: unexpected error: ${(e as Error).message}\n`);
+    err.write(internalErrorMessage(e));
     if (process.env.SPENDRECON_DEBUG) err.write(`${(e as Error).stack}\n`);
     return 2;
   }

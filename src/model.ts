@@ -34,6 +34,8 @@ export const inputIssueSchema = z.object({
   rejected: z.boolean(),
   /** `file`: the whole file was left out (e.g. a required column is missing). */
   scope: z.enum(['row', 'file']).optional(),
+  /** What to do about it, where the default for its kind does not fit. */
+  nextStep: z.string().optional(),
 });
 export type InputIssue = z.infer<typeof inputIssueSchema>;
 

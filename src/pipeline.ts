@@ -19,7 +19,8 @@ import { Decimal } from './money.js';
 import type { CardLine, CostRecord, Detection, Exception, InputFileReport, InputIssue, PaymentRecord, Provenance, RowFate, UsageRecord } from './model.js';
 import type { InputKind, OpenedInput, ReadBatch } from './sources/contract.js';
 import { sha256File } from './sources/csv.js';
-import { displayPath, expandInputs, exportReaders, InputError, openInput, recognise, type AnyReader, type FoundFile } from './sources/index.js';
+import { describeFsError } from './fs-errors.js';
+import { displayPath, expandInputs, exportReaders, InputError, openInput, recognise, UNREADABLE_NEXT_STEP, type AnyReader, type FileProblem, type FoundFile } from './sources/index.js';
 import { addDays, BUCKET_PLACEMENT_RULE, SPLIT_DAYS_RULE, localDateOf, makePeriod, monthPeriod, placeOnLocalDate, type Period } from './time.js';
 
 export interface PeriodRequest {
@@ -132,10 +133,35 @@ function newReport(display: string, reader: AnyReader | null, label?: string): I
   };
 }
 
+/** A file met while scanning that cannot be used: listed on Inputs and an error on Exceptions. */
+interface LeftOut {
+  display: string;
+  reader: AnyReader | null;
+  /** `message` says what it is and that it was left out, without the file's name. */
+  problem: FileProblem;
+  /** The Inputs note, where it says it more briefly than the message. */
+  note?: string;
+  column?: string | null;
+  line?: number;
+}
+
+function leaveOut(f: LeftOut, ignored: InputFileReport[], issues: InputIssue[], notice: (m: string) => void): void {
+  const r = newReport(f.display, f.reader);
+  // not read: its rows are in no conservation equation (the file_left_out error says so)
+  r.kind = null;
+  r.notes.push(f.note ?? f.problem.message);
+  ignored.push(r);
+  issues.push({ severity: f.problem.severity, file: f.display, line: f.line ?? 0, column: f.column ?? null, message: f.problem.message, amount: null, currency: null, rejected: false, scope: 'file', nextStep: f.problem.nextStep });
+  notice(`${f.display}: ${f.problem.message}`);
+}
+
+const UNRECOGNISED_NEXT_STEP = 'Check what the file is (`spendrecon inspect FILE` says why it was not recognised), or move it out of the folder; until then nothing in it is counted.';
+const MISSING_COLUMN_NEXT_STEP = 'Export the file again with all its columns (or fix its header); until then nothing in it is counted.';
+
 /**
  * Finds, opens and recognises the files given for the roles `wanted`. A file is used for
- * the kind its content shows, whatever flag named it; a file named explicitly that nothing
- * recognises is an error, one met while scanning a directory is listed and left out.
+ * the kind its content shows, whatever flag named it. A file named explicitly that cannot be
+ * read or recognised stops the run; one met while scanning is listed and left out.
  */
 export async function openInputs(
   patterns: string[],
@@ -146,24 +172,29 @@ export async function openInputs(
   notice: (m: string) => void,
   issues: InputIssue[] = [],
 ): Promise<OpenedFile[]> {
-  const files = await expandInputs(patterns, cwd);
+  const files = await expandInputs(patterns, cwd, (m) => notice(m));
   const out: OpenedFile[] = [];
   for (const found of files) {
     const display = displayPath(found.path, cwd);
+    const left = (problem: FileProblem, more: Partial<LeftOut> = {}) => leaveOut({ display, reader: null, problem, ...more }, ignored, issues, notice);
+    if (found.problem) {
+      left(found.problem);
+      continue;
+    }
     let input: OpenedInput;
     try {
-      input = await openInput(found.path);
+      input = await openInput(found.path, { display });
     } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new InputError(`cannot read ${display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const message = e instanceof InputError ? e.message : `cannot read ${display}: ${describeFsError(e)}`;
+      if (found.explicit) throw new InputError(message);
+      const what = message.startsWith(`${display}: `) ? message.slice(display.length + 2) : message.replace(`cannot read ${display}: `, 'cannot be read: ');
+      left({ severity: 'error', message: `${what}; the whole file is left out`, nextStep: UNREADABLE_NEXT_STEP });
+      continue;
     }
     const rec = recognise(input, readers);
     if (!rec.reader || !rec.detection || rec.detection.confidence < 0.5) {
       if (found.explicit) throw new InputError(`${display}: not a recognised input (run \`spendrecon inspect ${display}\` to see why)`);
-      const r = newReport(display, null);
-      r.notes.push('not recognised as any input format; left out');
-      ignored.push(r);
-      notice(`${display}: not recognised; left out`);
+      left({ severity: 'error', message: 'not recognised as any input format; the whole file is left out', nextStep: UNRECOGNISED_NEXT_STEP });
       continue;
     }
     if (!wanted.includes(rec.reader.kind)) {
@@ -175,34 +206,35 @@ export async function openInputs(
       // a file named on the command line is the user's intent: stop; one met while scanning a
       // directory is left out whole, on Inputs and Exceptions, and the run goes on
       if (found.explicit) throw new InputError(`${display}: ${message}`);
-      const r = newReport(display, rec.reader);
-      r.kind = null;
-      r.notes.push(`left out whole: ${message}`);
-      ignored.push(r);
-      issues.push({ severity: 'error', file: display, line: 1, column: rec.detection.missingRequired[0] ?? null, message: `${message}; the whole file is left out`, amount: null, currency: null, rejected: false, scope: 'file' });
-      notice(`${display}: ${message}; left out`);
+      const problem: FileProblem = { severity: 'error', message: `${message}; the whole file is left out`, nextStep: MISSING_COLUMN_NEXT_STEP };
+      left(problem, { reader: rec.reader, note: `left out whole: ${message}`, column: rec.detection.missingRequired[0] ?? null, line: 1 });
       continue;
     }
-    const report = newReport(display, rec.reader);
-    if (input.type === 'csv') {
-      report.encoding = input.csv.encoding.encoding;
-      report.bytes = input.csv.bytes;
-      const warning = input.csv.encoding.warning;
-      if (warning) {
-        // a byte-order mark that contradicts the content: read by the content, and said so
-        report.notes.push(warning);
-        issues.push({ severity: 'warning', file: display, line: 1, column: null, message: `${display}: ${warning}`, amount: null, currency: null, rejected: false, scope: 'file' });
-        notice(`${display}: ${warning}`);
-      }
-    } else report.encoding = 'utf-8';
-    if (rec.detection.unknownColumns.length) {
-      const note = `unknown extra column(s): ${rec.detection.unknownColumns.join(', ')} (ignored)`;
-      report.notes.push(note);
-      notice(`${display}: ${note}`);
-    }
-    out.push({ found, display, input, reader: rec.reader, detection: rec.detection, report });
+    out.push(openedFile(found, display, input, rec.reader, rec.detection, notice, issues));
   }
   return out;
+}
+
+function openedFile(found: FoundFile, display: string, input: OpenedInput, reader: AnyReader, detection: Detection, notice: (m: string) => void, issues: InputIssue[]): OpenedFile {
+  const report = newReport(display, reader);
+  if (input.type === 'csv') {
+    report.encoding = input.csv.encoding.encoding;
+    report.bytes = input.csv.bytes;
+    const warning = input.csv.encoding.warning;
+    if (warning) {
+      // a byte-order mark that contradicts the content: read by the content, and said so
+      report.notes.push(warning);
+      issues.push({ severity: 'warning', file: display, line: 1, column: null, message: `${display}: ${warning}`, amount: null, currency: null, rejected: false, nextStep: 'Check that its text reads right (names, descriptions); if not, save the file again in one encoding (UTF-8) and run again.' });
+      notice(`${display}: ${warning}`);
+    }
+  } else report.encoding = 'utf-8';
+  if (found.aliases?.length) report.notes.push(`also reached as ${found.aliases.map((a) => displayPath(a)).join(', ')}; read once`);
+  if (detection.unknownColumns.length) {
+    const note = `unknown extra column(s): ${detection.unknownColumns.join(', ')} (ignored)`;
+    report.notes.push(note);
+    notice(`${display}: ${note}`);
+  }
+  return { found, display, input, reader, detection, report };
 }
 
 /** Streams a file through its reader, handing records on and keeping the file's accounts. */
@@ -743,7 +775,7 @@ export function issueToException(i: InputIssue): Exception {
       amount: null,
       currency: null,
       message: i.message,
-      nextStep: 'Export the file again with all its columns (or fix its header); until then nothing in it is counted.',
+      nextStep: i.nextStep ?? MISSING_COLUMN_NEXT_STEP,
       refs: [{ file: i.file, line: i.line }],
     };
   }
@@ -754,7 +786,7 @@ export function issueToException(i: InputIssue): Exception {
     amount: i.amount,
     currency: i.currency,
     message: i.message,
-    nextStep: i.rejected ? 'Correct the row in the file (or re-export it) and run again; until then its amount is outside every total.' : 'Nothing to do.',
+    nextStep: i.nextStep ?? (i.rejected ? 'Correct the row in the file (or re-export it) and run again; until then its amount is outside every total.' : 'Nothing to do.'),
     refs: [{ file: i.file, line: i.line }],
   };
 }

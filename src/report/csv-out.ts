@@ -9,7 +9,7 @@ import { Decimal } from '../money.js';
 import { csvText } from '../redact.js';
 import { safeCsvText } from './cells.js';
 import { reportToJson } from './json.js';
-import { writeFileAtomic } from './workbook.js';
+import { writeFileAtomic } from '../output-files.js';
 
 const SHEETS: [string, string][] = [
   ['exceptions', 'exceptions'],
@@ -28,6 +28,11 @@ function cell(v: unknown): string {
   if (typeof v === 'string') return Decimal.parse(v) !== null && /^-?\d/.test(v) ? v : safeCsvText(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return safeCsvText(JSON.stringify(v));
+}
+
+/** The files `--csv DIR` writes, so none of them is checked against the inputs too late. */
+export function reportCsvPaths(dir: string): string[] {
+  return SHEETS.map(([name]) => join(dir, `${name}.csv`));
 }
 
 export async function writeReportCsv(result: ReportResult, dir: string): Promise<string[]> {

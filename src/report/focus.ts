@@ -9,7 +9,7 @@ import type { ReportResult } from '../pipeline.js';
 import { isoUtc, localDateOf } from '../time.js';
 import { csvText } from '../redact.js';
 import { safeCsvText } from './cells.js';
-import { writeFileAtomic } from './workbook.js';
+import { writeFileAtomic } from '../output-files.js';
 
 export const FOCUS_COLUMNS = [
   'BilledCost',

@@ -1,12 +1,11 @@
 /**
  * Workbook plumbing: the only module besides sheets that touches exceljs. Output is
  * deterministic (fixed document dates, zip entry times normalised) so the same inputs
- * give a byte-identical file, and written atomically (temp file, then rename).
+ * give a byte-identical file, and written atomically (../output-files.ts).
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import ExcelJS from 'exceljs';
 import { sanitiseWorkbook } from './sanitise.js';
+import { writeFileAtomic } from '../output-files.js';
 
 /** Document dates: fixed, so reruns are byte-identical (the period is printed in the sheets). */
 const FIXED_DATE = new Date('2000-01-01T00:00:00Z');
@@ -68,19 +67,6 @@ export async function workbookBytes(wb: ExcelJS.Workbook): Promise<Buffer> {
   sanitiseWorkbook(wb);
   const raw = Buffer.from(await wb.xlsx.writeBuffer());
   return normaliseZipTimestamps(raw);
-}
-
-/** Writes next to the target, then renames: an interrupted run never leaves a broken file. */
-export async function writeFileAtomic(path: string, data: Buffer | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
 }
 
 export async function saveWorkbook(wb: ExcelJS.Workbook, path: string): Promise<void> {

@@ -19,7 +19,29 @@ type Json = Record<string, unknown>;
  * Decimal sees it: amounts written as JSON numbers are quoted first, so every digit survives.
  */
 export function parseJsonKeepingAmounts(text: string): unknown {
-  return JSON.parse(text.replace(/("value"\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?=\s*[,}\]])/g, '$1"$2"'));
+  const value: unknown = JSON.parse(text.replace(/("value"\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?=\s*[,}\]])/g, '$1"$2"'));
+  if (jsonDeeperThan(value, MAX_JSON_DEPTH)) throw new JsonTooDeepError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  return value;
+}
+
+/**
+ * An Admin API page nests about 8 levels. JSON.parse copes with any depth, but the recursive
+ * walks after it (the bucket walk, JSON.stringify in messages) would exhaust the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+export class JsonTooDeepError extends Error {}
+
+/** Whether arrays/objects nest deeper than `max` (iterative, so any depth is safe to ask about). */
+export function jsonDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Buckets of one JSON value: a page, an array of pages, a bucket or an array of buckets. */
@@ -60,7 +82,7 @@ async function* jsonValues(input: Extract<OpenedInput, { type: 'json' }>, file: 
     try {
       yield { value: parseJsonKeepingAmounts(t), line };
     } catch (e) {
-      yield { error: issue('error', file, line, null, `expected one JSON value per line: ${(e as Error).message}`) };
+      yield { error: issue('error', file, line, null, e instanceof JsonTooDeepError ? `${e.message}; the line is left out` : `expected one JSON value per line: ${(e as Error).message}`) };
     }
   }
 }
