@@ -296,7 +296,7 @@ describe('Admin API JSON', () => {
 
 describe('a byte-order mark that contradicts the content', () => {
   it('is read by the content; the pipeline puts a warning on the file and a note on its report', async () => {
-    const { openInputs } = await import('../../src/pipeline.js');
+    const { openInputs, issueToException } = await import('../../src/pipeline.js');
     const text = readFileSync(ORG_COSTS, 'utf8').replace(/Acme Analytics/g, 'Société Générale');
     const path = variant('cost_bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'latin1')]));
     const issues: InputIssue[] = [];
@@ -304,8 +304,10 @@ describe('a byte-order mark that contradicts the content', () => {
     const files = await openInputs([path], ['costs'], exportReaders, '/', [], (m) => notices.push(m), issues);
     expect(files).toHaveLength(1);
     expect(files[0]!.report.encoding).toBe('windows-1252');
-    expect(issues).toEqual([expect.objectContaining({ severity: 'warning', rejected: false, scope: 'file', line: 1, file: files[0]!.display })]);
+    expect(issues).toEqual([expect.objectContaining({ severity: 'warning', rejected: false, line: 1, file: files[0]!.display })]);
     expect(issues[0]!.message).toMatch(/UTF-8 byte-order mark.*read as windows-1252/);
+    // a warning about the file, not a file left out
+    expect(issueToException(issues[0]!).class).toBe('input_notice');
     expect(files[0]!.report.notes.join(' ')).toMatch(/UTF-8 byte-order mark/);
     const r = await readAll<CostRecord>(path);
     expect(r.records[0]!.organizationName).toBe('Société Générale');
