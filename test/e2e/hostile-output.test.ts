@@ -16,7 +16,7 @@ import { prng } from '../helpers.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'spendrecon');
 const PY = '/usr/bin/python3';
-const CHECKER = join(import.meta.dirname, 'openpyxl_load.py');
+const CHECKER = join(import.meta.dirname, '..', 'report', 'openpyxl_load.py');
 
 const rand = prng(20261008);
 const ABC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
