@@ -5,7 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { Decimal } from './money.js';
-import { isValidTimeZone, systemTimeZone } from './time.js';
+import { isCalendarDate, isValidTimeZone, systemTimeZone } from './time.js';
+
+/** A date that exists (`2026-02-30` does not): the price table and the ledger compare them as text. */
+const calendarDate = () => z.string().refine(isCalendarDate, 'expected a real date YYYY-MM-DD');
 
 const decimalText = z
   .union([z.string(), z.number()])
@@ -33,8 +36,8 @@ const priceVariant = z.object({
 
 export const priceEntrySchema = z.object({
   model: z.string().min(1),
-  effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').default('1970-01-01'),
-  effectiveTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+  effectiveFrom: calendarDate().default('1970-01-01'),
+  effectiveTo: calendarDate().optional(),
   standard: priceVariant,
   batch: priceVariant.optional(),
   flex: priceVariant.optional(),
@@ -88,16 +91,16 @@ export const configSchema = z
     openingBalance: z
       .object({
         amount: decimalText,
-        date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'),
+        date: calendarDate(),
         organization: z.string().optional(),
-        expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+        expiresOn: calendarDate().optional(),
       })
       .optional(),
     /** The balance the provider's dashboard shows, checked against the ledger's closing balance. */
     closingBalance: z
       .object({
         amount: decimalText,
-        date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+        date: calendarDate().optional(),
         organization: z.string().optional(),
       })
       .optional(),
