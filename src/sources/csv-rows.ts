@@ -329,7 +329,11 @@ function quotedField(sc: Scan, pos: number, final: boolean, d: string): QuotedFi
       q = j + 2;
       continue;
     }
-    const after = j + 1;
+    // spaces or tabs between a closing quote and the delimiter are padding, not data: HSBC Hong
+    // Kong writes `"-157.12"\t\t,` (papaparse reads it the same way)
+    let after = j + 1;
+    while (after < s.length && (s.charCodeAt(after) === 32 || s.charCodeAt(after) === 9) && !s.startsWith(d, after)) after++;
+    if (after >= s.length && !final) return { kind: 'more' };
     if (after >= s.length) return { kind: 'field', value, lines, next: after, rowEnd: after };
     if (s.startsWith(d, after)) return { kind: 'field', value, lines, next: after + d.length, rowEnd: null };
     const le = lineEndLength(s, after, sc.cr, final);
