@@ -67,6 +67,8 @@ export interface ReportTotals {
 
 /** Attribution of billed spend (SPEC §4.1, §4.2): present when cost exports were given. */
 export interface AttributionSection {
+  /** What the cost export is grouped by (attribution and the cross-check work at that level). */
+  costGranularity: string;
   attributed: AttributedRow[];
   crossCheck: CrossCheckRow[];
   summaries: Summaries;
@@ -558,7 +560,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
         })
       : result.rows;
     costExport = inPeriodCosts.reduce((s, c) => s.plus(c.amount), Decimal.ZERO).minus(splitOutside);
-    attribution = { attributed, crossCheck: result.crossCheck, summaries: summarise(attributed, result.crossCheck, req.config, period) };
+    attribution = { costGranularity: result.costGranularity, attributed, crossCheck: result.crossCheck, summaries: summarise(attributed, result.crossCheck, req.config, period) };
   }
 
   let reconciliation: MatchResult | null = null;

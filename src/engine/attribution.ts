@@ -68,12 +68,17 @@ export interface AttributionInput {
 }
 
 export interface AttributionResult {
+  /** What the cost export is grouped by, in words (attribution and the cross-check work at that level). */
+  costGranularity: string;
   rows: AttributedRow[];
   crossCheck: CrossCheckRow[];
   exceptions: Exception[];
 }
 
 interface Part {
+  /** The usage's project and model, where the cost row does not name them (a coarser export). */
+  projectId: string | null;
+  model: string | null;
   apiKeyId: string | null;
   userId: string | null;
   price: Decimal;
@@ -130,13 +135,7 @@ function groupCosts(costs: CostRecord[]): CostGroup[] {
 
 export function attributeSpend(input: AttributionInput): AttributionResult {
   const { timezone } = input;
-  const usageByDayProjectModel = new Map<string, UsageGroup[]>();
-  const usageByDayProjectFamily = new Map<string, UsageGroup[]>();
-  for (const g of input.usage) {
-    if (g.model === null) continue;
-    push(usageByDayProjectModel, `${g.utcDay}|${n(g.projectId)}|${g.model}`, g);
-    push(usageByDayProjectFamily, `${g.utcDay}|${n(g.projectId)}|${modelFamily(g.model)}`, g);
-  }
+  const usageFor = usageIndex(input.usage);
 
   const rows: AttributedRow[] = [];
   const exceptions: Exception[] = [];
@@ -158,20 +157,19 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
     };
     const unallocated = (reason: string) => rows.push({ ...base, apiKeyId: c.apiKeyId, userId: c.userId, amount: c.amount, basis: c.apiKeyId ? 'cost export' : 'unallocated', reason });
 
-    if (c.projectId === null) {
-      unallocated('the cost export is not grouped by project (organisation total): nothing to split it by');
-      continue;
-    }
-    if (c.model === null) {
+    if (c.model === null && c.item !== NO_LINE_ITEM) {
       unallocated(`line item "${c.item}" names no model: the usage export cannot say which key or user caused it`);
       continue;
     }
-    let candidates = usageByDayProjectModel.get(`${c.utcDay}|${c.projectId}|${c.model}`) ?? usageByDayProjectFamily.get(`${c.utcDay}|${c.projectId}|${modelFamily(c.model)}`) ?? [];
-    // cross-check bookkeeping, per (day, project, model) before any key filter
-    const ck = `${c.utcDay}|${c.projectId}|${c.model}`;
+    // the usage behind the cost row, at the granularity the cost export has: a cost export
+    // without project or line item (an organisation total, or a download without grouping) is
+    // split over all of that day's usage its columns do not rule out
+    let candidates = usageFor(c.utcDay, c.projectId, c.model);
+    // cross-check bookkeeping at the same granularity, before any key filter
+    const ck = `${c.utcDay}|${n(c.projectId)}|${c.model ?? ALL_MODELS}`;
     let cross = crossMap.get(ck);
     if (!cross) {
-      cross = crossRow(c.utcDay, localDate, c.projectId, c.model, candidates);
+      cross = crossRow(c.utcDay, localDate, c.projectId, c.model ?? ALL_MODELS, candidates);
       for (const g of candidates) usedUsage.add(g);
       crossMap.set(ck, cross);
     }
@@ -180,16 +178,20 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
     if (c.apiKeyId !== null) candidates = candidates.filter((g) => g.apiKeyId === c.apiKeyId);
     if (c.userId !== null) candidates = candidates.filter((g) => g.userId === c.userId);
     if (candidates.length === 0) {
-      unallocated(`no usage rows for project ${c.projectId}, model ${c.model} on UTC day ${c.utcDay}${c.apiKeyId ? ` and key ${c.apiKeyId}` : ''}`);
+      const what = c.projectId === null ? 'the cost export is not grouped by project (organisation total) and the usage export has no rows' : `no usage rows for project ${c.projectId}`;
+      unallocated(`${what}${c.model ? `, model ${c.model},` : ''} on UTC day ${c.utcDay}${c.apiKeyId ? ` and key ${c.apiKeyId}` : ''}: nothing to split it by`);
       continue;
     }
 
-    // weights per (key, user): priced usage, or token counts where the model has no price
+    // weights per (project, model, key, user) — project and model only where the cost row
+    // does not name them: priced usage, or token counts where a model has no price
     const parts = new Map<string, Part>();
     let anyUnpriced = false;
     for (const g of candidates) {
-      const k = `${n(g.apiKeyId)}|${n(g.userId)}`;
-      const p = parts.get(k) ?? { apiKeyId: g.apiKeyId, userId: g.userId, price: Decimal.ZERO, tokens: 0, priced: true, byDate: new Map() };
+      const projectId = c.projectId ?? g.projectId;
+      const model = c.model ?? g.model;
+      const k = `${n(projectId)}|${n(model)}|${n(g.apiKeyId)}|${n(g.userId)}`;
+      const p = parts.get(k) ?? { projectId, model, apiKeyId: g.apiKeyId, userId: g.userId, price: Decimal.ZERO, tokens: 0, priced: true, byDate: new Map() };
       if (input.splitDays) {
         // the local date of the usage: per hour for hourly and finer buckets, the midpoint rule otherwise
         const d = placeOnLocalDate(g.slot, g.slot + Math.min(g.width < 3600 ? 3600 : g.width, 86400), timezone);
@@ -201,25 +203,29 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
       if (g.listPrice === null) {
         anyUnpriced = true;
         p.priced = false;
-        const mp = missingPrices.get(g.model!) ?? { tokens: 0, billed: Decimal.ZERO, currency: c.currency };
-        mp.tokens += g.inputTokens + g.outputTokens;
-        missingPrices.set(g.model!, mp);
+        // usage with no model (an export not grouped by model) cannot be priced, and is not a gap in the price table
+        if (g.model !== null) {
+          const mp = missingPrices.get(g.model) ?? { tokens: 0, billed: Decimal.ZERO, currency: c.currency };
+          mp.tokens += g.inputTokens + g.outputTokens;
+          missingPrices.set(g.model, mp);
+        }
       } else p.price = p.price.plus(g.listPrice);
       p.tokens += g.inputTokens + g.outputTokens;
       parts.set(k, p);
     }
-    const list = [...parts.values()].sort((a, b) => cmp(n(a.apiKeyId), n(b.apiKeyId)) || cmp(n(a.userId), n(b.userId)));
+    const list = [...parts.values()].sort((a, b) => cmp(n(a.projectId), n(b.projectId)) || cmp(n(a.model), n(b.model)) || cmp(n(a.apiKeyId), n(b.apiKeyId)) || cmp(n(a.userId), n(b.userId)));
     let basis: AttributionBasis = 'priced usage';
     let weights = list.map((p) => p.price);
     let note: string | null = null;
     if (anyUnpriced || weights.every((w) => w.isZero())) {
       basis = 'token count';
       weights = list.map((p) => Decimal.fromInt(p.tokens));
-      note = anyUnpriced ? `model ${c.model} has no list price: split by token count` : 'usage has zero list value: split by token count';
-      if (anyUnpriced) missingPrices.get(c.model)!.billed = missingPrices.get(c.model)!.billed.plus(c.amount);
+      note = !anyUnpriced ? 'usage has zero list value: split by token count' : c.model ? `model ${c.model} has no list price: split by token count` : 'some of the usage has no list price (a model missing from the price table, or usage not grouped by model): split by token count';
+      const mp = c.model !== null && anyUnpriced ? missingPrices.get(c.model) : undefined;
+      if (mp) mp.billed = mp.billed.plus(c.amount);
     }
     if (weights.every((w) => w.isZero())) {
-      unallocated(`usage rows for ${c.model} on ${c.utcDay} carry no tokens to split by`);
+      unallocated(`usage rows for ${c.model ?? 'the day'} on ${c.utcDay} carry no tokens to split by`);
       continue;
     }
     const scale = Math.max(ALLOCATION_SCALE, c.amount.normalize().scale);
@@ -227,15 +233,17 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
     list.forEach((p, i) => {
       const amount = shares[i]!;
       if (amount.isZero() && weights[i]!.isZero()) return;
+      // a coarser cost row's parts carry the project and model of the usage behind them
+      const at = { ...base, projectId: p.projectId, projectName: c.projectId === null ? null : base.projectName, model: p.model, item: c.model === null ? (p.model ?? c.item) : c.item };
       const dates = [...p.byDate.entries()].sort((a, b) => cmp(a[0], b[0]));
       const dateWeights = dates.map(([, w]) => (basis === 'priced usage' ? w.price : Decimal.fromInt(w.tokens)));
       if (dates.length > 0 && !dateWeights.every((w) => w.isZero())) {
         // --split-days: the key's share of the daily bucket spread over the local days of its
         // usage — also when all of it falls on one local date, which need not be the bucket's
         allocateByWeight(amount, dateWeights, scale).forEach((part, k) => {
-          if (!part.isZero()) rows.push({ ...base, localDate: dates[k]![0], apiKeyId: p.apiKeyId, userId: p.userId, amount: part, basis, reason: note });
+          if (!part.isZero()) rows.push({ ...at, localDate: dates[k]![0], apiKeyId: p.apiKeyId, userId: p.userId, amount: part, basis, reason: note });
         });
-      } else rows.push({ ...base, apiKeyId: p.apiKeyId, userId: p.userId, amount, basis, reason: note });
+      } else rows.push({ ...at, apiKeyId: p.apiKeyId, userId: p.userId, amount, basis, reason: note });
     });
   }
 
@@ -244,7 +252,7 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
     if (g.model === null || usedUsage.has(g)) continue;
     const ck = `${g.utcDay}|${n(g.projectId)}|${g.model}`;
     if (crossMap.has(ck)) continue;
-    const same = usageByDayProjectModel.get(`${g.utcDay}|${n(g.projectId)}|${g.model}`) ?? [g];
+    const same = usageFor(g.utcDay, g.projectId, g.model).filter((x) => x.model === g.model);
     const row = crossRow(g.utcDay, placeOnLocalDate(Date.parse(`${g.utcDay}T00:00:00Z`) / 1000, Date.parse(`${g.utcDay}T00:00:00Z`) / 1000 + 86400, timezone), g.projectId, g.model, same);
     for (const x of same) usedUsage.add(x);
     crossMap.set(ck, row);
@@ -266,7 +274,47 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
       refs: [],
     });
   }
-  return { rows, crossCheck, exceptions };
+  return { costGranularity: costGranularity(input.costs), rows, crossCheck, exceptions };
+}
+
+/** The dimensions the cost rows carry: `UTC day × project × line item`, or an organisation total. */
+export function costGranularity(costs: readonly CostRecord[]): string {
+  const dims: [string, (c: CostRecord) => boolean][] = [
+    ['project', (c) => c.projectId !== null],
+    ['line item', (c) => c.lineItemRaw !== null],
+    ['API key', (c) => c.apiKeyId !== null],
+    ['user', (c) => c.userId !== null],
+  ];
+  const present = dims.filter(([, has]) => costs.some(has));
+  if (present.length === 0) return 'UTC day only (an organisation total, not grouped): split over all usage of the day';
+  const partly = present.filter(([, has]) => !costs.every(has)).map(([name]) => name);
+  return `UTC day × ${present.map(([name]) => name).join(' × ')}${partly.length ? ` (some rows without ${partly.join(', ')})` : ''}`;
+}
+
+/** Cost rows without a line item (an export not grouped by line item). */
+const NO_LINE_ITEM = '(no line item)';
+/** The cross-check's model where the cost export names none. */
+const ALL_MODELS = '(all models)';
+
+/**
+ * The usage groups of a UTC day that a cost row's columns do not rule out: its project when it
+ * has one, its model (or the model's family, for dated snapshots) when it has one.
+ */
+function usageIndex(usage: readonly UsageGroup[]): (utcDay: string, projectId: string | null, model: string | null) => UsageGroup[] {
+  const byDay = new Map<string, UsageGroup[]>();
+  const byDayProject = new Map<string, UsageGroup[]>();
+  for (const g of usage) {
+    push(byDay, g.utcDay, g);
+    push(byDayProject, `${g.utcDay}|${n(g.projectId)}`, g);
+  }
+  return (utcDay, projectId, model) => {
+    const scope = (projectId === null ? byDay.get(utcDay) : byDayProject.get(`${utcDay}|${projectId}`)) ?? [];
+    if (model === null) return scope;
+    const exact = scope.filter((g) => g.model === model);
+    if (exact.length) return exact;
+    const family = modelFamily(model);
+    return scope.filter((g) => g.model !== null && modelFamily(g.model) === family);
+  };
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {

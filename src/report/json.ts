@@ -24,6 +24,7 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
       rejectedByCurrency: rejectedByCurrency(r.inputs).map((x) => ({ currency: x.currency, amount: money(x.amount) })),
       costExport: money(r.totals.costExport),
       splitOutside: money(r.totals.splitOutside),
+      ...(r.attribution ? { costGranularity: r.attribution.costGranularity } : {}),
     },
   };
   const a = r.attribution;

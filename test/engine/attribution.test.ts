@@ -213,3 +213,51 @@ describe('the report job on the bundled fixtures', () => {
     expect(r.period.utcStart).toBe(Date.parse('2026-09-30T22:00:00Z') / 1000);
   });
 });
+
+describe('attribution at the granularity the cost export has (issue 9: a download without grouping)', () => {
+  const ungrouped = { projectId: null, projectName: null, lineItemRaw: null, lineItem: null };
+  const mini = 'gpt-4o-mini-2024-07-18';
+
+  it('an organisation total (no project, no line item) is split over the day\'s usage of every project and model', () => {
+    const r = run(
+      [cost({ day: 0, amount: D('0.45'), ...ungrouped })],
+      [usage({ day: 0, projectId: 'proj_A', apiKeyId: 'key_a', inputTokens: 2_000_000, outputTokens: 0 }), usage({ day: 0, projectId: 'proj_B', apiKeyId: 'key_b', inputTokens: 1_000_000, outputTokens: 0 })],
+    );
+    expect(r.rows.map((x) => [x.projectId, x.apiKeyId, x.model, x.amount.toString(), x.basis])).toEqual([
+      ['proj_A', 'key_a', mini, '0.3', 'priced usage'],
+      ['proj_B', 'key_b', mini, '0.15', 'priced usage'],
+    ]);
+    // one cross-check row at the export's level (billed 0.45 = 3M input tokens at 0.15/1M list):
+    // no "usage with no billed cost" per project × model, no variance
+    expect(r.crossCheck.map((c) => [c.projectId, c.model, c.billed.toString(), c.inputTokens])).toEqual([[null, '(all models)', '0.45', 3_000_000]]);
+    expect(r.exceptions.filter((e) => e.class === 'usage_cost_variance')).toEqual([]);
+  });
+
+  it('a usage export that names one project takes all of an organisation total', () => {
+    const r = run([cost({ day: 0, amount: D('1.25'), ...ungrouped })], [usage({ day: 0, projectId: 'proj_only', apiKeyId: 'key_1' }), usage({ day: 0, projectId: 'proj_only', apiKeyId: 'key_2', model: 'gpt-5-mini-2025-08-07' })]);
+    expect(new Set(r.rows.map((x) => x.projectId))).toEqual(new Set(['proj_only']));
+    expect(total(r.rows).toString()).toBe('1.25');
+    expect(r.rows.every((x) => x.basis === 'priced usage')).toBe(true);
+  });
+
+  it('a project without line items is split over that project\'s models and keys only', () => {
+    const r = run(
+      [cost({ day: 0, amount: D('2.00'), lineItemRaw: null, lineItem: null })],
+      [usage({ day: 0, apiKeyId: 'key_1', inputTokens: 1_000_000, outputTokens: 0 }), usage({ day: 0, apiKeyId: 'key_2', model: 'gpt-4o-2024-08-06', inputTokens: 1_000_000, outputTokens: 0 }), usage({ day: 0, projectId: 'proj_other', apiKeyId: 'key_x' })],
+    );
+    expect(r.rows.map((x) => x.projectId)).toEqual(['proj_A', 'proj_A']);
+    expect(total(r.rows).toString()).toBe('2');
+    // gpt-4o lists input at 2.50/1M, gpt-4o-mini at 0.15/1M: the split follows list prices
+    const byModel = Object.fromEntries(r.rows.map((x) => [x.item, x.amount.toNumber()]));
+    expect(byModel['gpt-4o-2024-08-06']!).toBeGreaterThan(byModel[mini]! * 10);
+  });
+
+  it('usage not grouped by model is split by tokens, without a price_missing flag for a model nobody named', () => {
+    const r = run([cost({ day: 0, amount: D('0.30'), ...ungrouped })], [usage({ day: 0, projectId: 'proj_A', apiKeyId: null, model: null, inputTokens: 200, outputTokens: 0 }), usage({ day: 0, projectId: 'proj_B', apiKeyId: null, model: null, inputTokens: 100, outputTokens: 0 })]);
+    expect(r.rows.map((x) => [x.projectId, x.amount.toString(), x.basis])).toEqual([
+      ['proj_A', '0.2', 'token count'],
+      ['proj_B', '0.1', 'token count'],
+    ]);
+    expect(r.exceptions.filter((e) => e.class === 'price_missing')).toEqual([]);
+  });
+});

@@ -74,6 +74,7 @@ export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: 
   put('UTC range start', new Date(p.utcStart * 1000), DATETIME_FORMAT, `${isoUtc(p.utcStart)} (inclusive)`);
   put('UTC range end', new Date(p.utcEnd * 1000), DATETIME_FORMAT, `${isoUtc(p.utcEnd)} (exclusive)`);
   put('Bucket placement', 'midpoint rule', undefined, result.placementRule);
+  if (result.attribution) put('Cost export grouped by', result.attribution.costGranularity, undefined, 'Spend is attributed, and usage compared with cost, at this level; what it does not name is split by the usage behind it.');
   put('Currency of billed cost', cur);
   put('Home currency', result.homeCurrency);
   const broken = result.conservation.equations.filter((e) => !e.holds);
