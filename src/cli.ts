@@ -20,7 +20,7 @@ import { reimbursementWorkbookPath, writeReimbursementWorkbook } from './report/
 import { inspectFiles, printInspection } from './inspect.js';
 import { InputError } from './sources/index.js';
 import { PAYMENTS_TEMPLATE_CSV } from './sources/payments.js';
-import { parseMatchOverrides, type MatchOverrides } from './engine/matching.js';
+import { parseMatchOverrides, type MatchOverrides } from './engine/matching/index.js';
 import { Decimal } from './money.js';
 import { rejectedByCurrency } from './engine/conservation.js';
 import { isCalendarDate, isoUtc } from './time.js';

@@ -5,7 +5,7 @@
  */
 import { ConfigError, type Config } from './config.js';
 import { buildCreditLedger, type LedgerResult } from './engine/ledger.js';
-import { matchPaymentsToCardLines, parseMatchingConfig, type MatchOptions, type MatchOverrides, type MatchResult } from './engine/matching.js';
+import { matchPaymentsToCardLines, parseMatchingConfig, type MatchOptions, type MatchOverrides, type MatchResult } from './engine/matching/index.js';
 import { paymentsReader } from './sources/payments.js';
 import { makeStatementReader, type StatementDetection } from './sources/statement.js';
 import { resolveProfiles, StatementProfileError } from './sources/statement-profile.js';

@@ -8,7 +8,7 @@ import type { ReportResult } from '../pipeline.js';
 import { isoUtc } from '../time.js';
 import { redactSecrets } from '../redact.js';
 import { ledgerToJson } from '../engine/ledger.js';
-import { reconciliationRows } from '../engine/matching.js';
+import { reconciliationRows } from '../engine/matching/index.js';
 
 const money = (d: Decimal | null) => (d === null ? null : d.toString());
 
