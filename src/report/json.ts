@@ -7,7 +7,7 @@ import { rejectedByCurrency } from '../engine/conservation.js';
 import type { ReportResult } from '../pipeline.js';
 import { isoUtc } from '../time.js';
 import { redactSecrets } from '../redact.js';
-import { ledgerToJson } from '../engine/ledger.js';
+import { ledgerToJson } from '../engine/ledger/index.js';
 import { reconciliationRows } from '../engine/matching/index.js';
 
 const money = (d: Decimal | null) => (d === null ? null : d.toString());
