@@ -22,4 +22,3 @@ export type {
   OrganizationClosing,
   ReportedClosingBalance,
 } from './types.js';
-export { ledgerToJson, type LedgerJsonRow } from './json.js';

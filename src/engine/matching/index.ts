@@ -32,4 +32,3 @@ export {
   parseMatchOverrides,
 } from './config.js';
 export type { MatchingConfig, MatchingConfigInput, MatchOptions, MatchOverrides, OverridePair } from './config.js';
-export { reconciliationRows } from './result.js';

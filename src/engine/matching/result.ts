@@ -175,27 +175,3 @@ class Totals {
     return [...this.m.values()].sort((a, b) => cmpStr(a.currency, b.currency));
   }
 }
-
-/** The §5.3 `reconciliation` rows of the JSON output. */
-export function reconciliationRows(result: MatchResult): {
-  side: MatchSide;
-  file: string;
-  line: number;
-  class: MatchClass;
-  amount: string;
-  currency: string;
-  counterpart: { file: string; line: number } | null;
-}[] {
-  return result.classifications.map((c) => {
-    const first = c.counterparts[0];
-    return {
-      side: c.side,
-      file: c.src.file,
-      line: c.src.line,
-      class: c.class,
-      amount: c.amount.toString(),
-      currency: c.currency,
-      counterpart: first ? { file: first.file, line: first.line } : null,
-    };
-  });
-}
