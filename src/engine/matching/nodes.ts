@@ -12,7 +12,6 @@ import { compileDescriptorPattern, type MatchOptions } from './config.js';
 import { at, cmpStr, dayNumber } from './format.js';
 import type { AmountDifference, MatchClass, RunnerUp, ScoreBreakdown, SideRef } from './types.js';
 
-
 export interface Flag {
   key: string;
   severity: Severity;
@@ -47,16 +46,21 @@ export interface NearMiss {
 }
 
 export interface CardNode {
-  side: 'card';
-  k: number;
-  line: CardLine;
-  ref: SideRef;
-  day: number;
-  postedDay: number | null;
-  provider: boolean;
-  subscription: boolean;
-  feeLike: boolean;
-  foreign: boolean;
+  // facts (readonly: no stage may change them)
+  readonly side: 'card';
+  /** Position in the tie-break order. */
+  readonly k: number;
+  readonly line: CardLine;
+  readonly ref: SideRef;
+  readonly day: number;
+  readonly postedDay: number | null;
+  /** The description matches a descriptor (or subscription) pattern. */
+  readonly provider: boolean;
+  readonly subscription: boolean;
+  readonly feeLike: boolean;
+  readonly foreign: boolean;
+  // state (written by the stages named in their doc comments)
+  /** A line no pattern names, brought in as a fee of a provider charge or by an override. */
   pulledIn: null | 'fee' | 'forced';
   dupOf: CardNode | null;
   supersededBy: CardNode | null;
@@ -66,12 +70,15 @@ export interface CardNode {
 }
 
 export interface PayNode {
-  side: 'payment';
-  k: number;
-  p: PaymentRecord;
-  ref: SideRef;
-  date: LocalDate;
-  day: number;
+  // facts
+  readonly side: 'payment';
+  readonly k: number;
+  readonly p: PaymentRecord;
+  readonly ref: SideRef;
+  /** Local date of paid_at in the statement zone. */
+  readonly date: LocalDate;
+  readonly day: number;
+  // state
   dupOf: PayNode | null;
   decision: Decision | null;
   notes: string[];
