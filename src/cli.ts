@@ -21,7 +21,7 @@ import { inspectFiles, printInspection } from './inspect.js';
 import { displayPath, expandInputs, InputError } from './sources/index.js';
 import { installTempFileCleanup, OutputError, refuseOverwritingInputs, removeLiveTempFiles, stopWhenParentGoes, type NamedPath } from './output-files.js';
 import { PAYMENTS_TEMPLATE_CSV } from './sources/payments.js';
-import { parseMatchOverrides, type MatchOverrides } from './engine/matching.js';
+import { parseMatchOverrides, type MatchOverrides } from './engine/matching/index.js';
 import { Decimal } from './money.js';
 import { rejectedByCurrency } from './engine/conservation.js';
 import { isCalendarDate, isoUtc } from './time.js';

@@ -4,8 +4,8 @@
  * Reports are written by report/ from the results; the CLI only parses flags and prints.
  */
 import { ConfigError, type Config } from './config.js';
-import { buildCreditLedger, type LedgerResult } from './engine/ledger.js';
-import { matchPaymentsToCardLines, parseMatchingConfig, type MatchOptions, type MatchOverrides, type MatchResult } from './engine/matching.js';
+import { buildCreditLedger, type LedgerResult } from './engine/ledger/index.js';
+import { matchPaymentsToCardLines, parseMatchingConfig, type MatchOptions, type MatchOverrides, type MatchResult } from './engine/matching/index.js';
 import { paymentsReader } from './sources/payments.js';
 import { makeStatementReader, type StatementDetection } from './sources/statement.js';
 import { resolveProfiles, StatementProfileError } from './sources/statement-profile.js';

@@ -24,7 +24,7 @@
 import type { CardLine, PaymentRecord, Provenance, Severity } from '../model.js';
 import { allocateByWeight, Decimal, ratio } from '../money.js';
 import type { LocalDate } from '../time.js';
-import type { LineClassification, MatchClass, MatchResult, SideRef } from './matching.js';
+import type { LineClassification, MatchClass, MatchResult, SideRef } from './matching/index.js';
 
 // ---------------------------------------------------------------------------
 // Input

@@ -5,12 +5,63 @@
 import { Decimal } from '../money.js';
 import { rejectedByCurrency } from '../engine/conservation.js';
 import type { ReportResult } from '../pipeline.js';
-import { isoUtc } from '../time.js';
+import { isoUtc, type LocalDate } from '../time.js';
 import { redactSecrets } from '../redact.js';
-import { ledgerToJson } from '../engine/ledger.js';
-import { reconciliationRows } from '../engine/matching.js';
+import type { LedgerResult } from '../engine/ledger/index.js';
+import type { MatchClass, MatchResult, MatchSide } from '../engine/matching/index.js';
 
 const money = (d: Decimal | null) => (d === null ? null : d.toString());
+
+/** The §5.3 `reconciliation` rows of the JSON output. */
+export function reconciliationRows(result: MatchResult): {
+  side: MatchSide;
+  file: string;
+  line: number;
+  class: MatchClass;
+  amount: string;
+  currency: string;
+  counterpart: { file: string; line: number } | null;
+}[] {
+  return result.classifications.map((c) => {
+    const first = c.counterparts[0];
+    return {
+      side: c.side,
+      file: c.src.file,
+      line: c.src.line,
+      class: c.class,
+      amount: c.amount.toString(),
+      currency: c.currency,
+      counterpart: first ? { file: first.file, line: first.line } : null,
+    };
+  });
+}
+
+// JSON projection of the ledger (SPEC §5.3 "ledger")
+
+export interface LedgerJsonRow {
+  date: LocalDate;
+  organization: string | null;
+  opening: string;
+  in: string;
+  out: string;
+  expired: string;
+  balance: string;
+  /** The day's events joined with "; "; empty when nothing happened. */
+  event: string;
+}
+
+export function ledgerToJson(result: LedgerResult): LedgerJsonRow[] {
+  return result.days.map((d) => ({
+    date: d.date,
+    organization: d.organization,
+    opening: d.opening.toString(),
+    in: d.in.toString(),
+    out: d.out.toString(),
+    expired: d.expired.toString(),
+    balance: d.closing.toString(),
+    event: d.events.join('; '),
+  }));
+}
 
 export function reportToJson(r: ReportResult): Record<string, unknown> {
   const out: Record<string, unknown> = {

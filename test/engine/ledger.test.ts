@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addMonthsClamped, buildCreditLedger, ledgerToJson, type DailyUsage, type LedgerInput, type LedgerResult } from '../../src/engine/ledger.js';
+import { addMonthsClamped, buildCreditLedger, type DailyUsage, type LedgerInput, type LedgerResult } from '../../src/engine/ledger/index.js';
+import { ledgerToJson } from '../../src/report/json.js';
 import type { PaymentRecord } from '../../src/model.js';
 import { Decimal } from '../../src/money.js';
 import { addDays, makePeriod, parseIsoInstant } from '../../src/time.js';

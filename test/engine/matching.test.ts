@@ -7,15 +7,15 @@ import {
   matchPaymentsToCardLines,
   parseMatchingConfig,
   parseMatchOverrides,
-  reconciliationRows,
   textSimilarity,
   type LineClassification,
   type MatchClass,
   type MatchOptions,
   type MatchResult,
   type OverridePair,
-} from '../../src/engine/matching.js';
-import { solveAssignment } from '../../src/engine/assignment.js';
+} from '../../src/engine/matching/index.js';
+import { solveAssignment } from '../../src/engine/matching/assignment.js';
+import { reconciliationRows } from '../../src/report/json.js';
 import type { CardLine, PaymentRecord } from '../../src/model.js';
 import { Decimal } from '../../src/money.js';
 import { card, D, pay } from './match-helpers.js';

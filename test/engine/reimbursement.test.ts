@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultMatchOptions, matchPaymentsToCardLines, type MatchOptions, type MatchResult } from '../../src/engine/matching.js';
+import { defaultMatchOptions, matchPaymentsToCardLines, type MatchOptions, type MatchResult } from '../../src/engine/matching/index.js';
 import {
   allocate,
   buildReimbursement,

@@ -6,7 +6,7 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { buildCreditLedger } from '../../src/engine/ledger.js';
+import { buildCreditLedger } from '../../src/engine/ledger/index.js';
 import type { PaymentRecord } from '../../src/model.js';
 import { Decimal } from '../../src/money.js';
 import { writeLedger, LEDGER } from '../../src/report/sheets/ledger.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
-import { defaultMatchOptions, matchPaymentsToCardLines } from '../../src/engine/matching.js';
+import { defaultMatchOptions, matchPaymentsToCardLines } from '../../src/engine/matching/index.js';
 import { runReport, type ReportResult } from '../../src/pipeline.js';
 import {
   reimbursementFromReport,

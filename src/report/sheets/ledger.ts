@@ -8,7 +8,7 @@
  * title row are the day table's (restored after the blocks below it are written).
  */
 import type ExcelJS from 'exceljs';
-import type { ClosingCheck, ExpiringLot, LedgerDay, LedgerResult, Lot, LotKind, AutoRechargeMonth } from '../../engine/ledger.js';
+import type { ClosingCheck, ExpiringLot, LedgerDay, LedgerResult, Lot, LotKind, AutoRechargeMonth } from '../../engine/ledger/index.js';
 import { Decimal } from '../../money.js';
 import { alignCells, applyWidths, fitWrapped, keepTableView, maxWidths, snapshotWidths } from '../sheet-layout.js';
 import { HEADER_FONT, wrappedLines, writeTable, type Column, type WrittenTable } from '../table.js';

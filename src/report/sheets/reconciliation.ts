@@ -1,5 +1,5 @@
 import type ExcelJS from 'exceljs';
-import type { LineClassification, MatchResult, ScoreBreakdown, RunnerUp } from '../../engine/matching.js';
+import type { LineClassification, MatchResult, ScoreBreakdown, RunnerUp } from '../../engine/matching/index.js';
 import { writeTable, type WrittenTable } from '../table.js';
 
 export const RECONCILIATION = 'Reconciliation';

@@ -4,7 +4,7 @@
  * with defaults, and parse functions that name the JSON path of a bad value.
  */
 import { z } from 'zod';
-import { Decimal } from '../money.js';
+import { Decimal } from '../../money.js';
 
 // ---------------------------------------------------------------------------
 // Configuration (the `matching` section of spendrecon.config.json)
