@@ -184,7 +184,7 @@ describe('payments outside the period', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     const { Decimal } = await import('../../src/money.js');
-    const fromRows = new Map<string, InstanceType<typeof Decimal>>();
+    const fromRows = new Map<string, import('../../src/money.js').Decimal>();
     for (const x of j.reconciliation as { side: string; class: string; currency: string; amount: string; counted: boolean }[]) {
       if (x.side !== 'payment' || !x.counted) continue;
       const k = `${x.class}|${x.currency}`;
