@@ -241,11 +241,20 @@ describe('layouts still out of reach', () => {
     expect(reader.detect(await open(join(REAL, name)))).toBeNull();
   });
 
-  it('China Merchants Bank: recognised, but every row is rejected (repayments without 交易日, region codes and bare numbers in 交易地金额)', async () => {
+  it('China Merchants Bank: repayments without 交易日 take 记账日; a bare or (CN) original is the account currency; (US) is USD; a December–January statement', async () => {
     const { detection, records, issues } = await readReal('cn-cmb-credit-card-2027-01.csv');
     expect(detection.profile).toBe('cn-cmb-credit-card');
-    expect(records).toEqual([]);
-    const rejected = new Set(issues.filter((i) => i.severity === 'error').map((i) => i.line));
-    expect([...rejected]).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [3, '2026-12-28', '2026-12-28', 'posted', '-2.46', 'CNY', null, null, '4321', null, '掌上生活还款'],
+      [4, '2026-12-29', '2026-12-29', 'posted', '-512.3', 'CNY', null, null, '4321', null, '财付通还款'],
+      [5, '2026-12-31', '2026-12-31', 'posted', '-40', 'CNY', null, null, '4321', null, '银联转账还款'],
+      [6, '2026-12-30', '2026-12-31', 'posted', '145.32', 'CNY', '20', 'USD', '4321', null, 'OPENAI *CHATGPT SUBSCR'],
+      [7, '2026-12-30', '2026-12-31', 'posted', '2.18', 'CNY', null, null, '4321', null, '境外交易手续费'],
+      [8, '2027-01-02', '2027-01-03', 'posted', '48.9', 'CNY', null, null, '4321', null, '掌上生活影票-电影票'],
+      [9, '2027-01-03', '2027-01-04', 'posted', '-3.9', 'CNY', null, null, '4321', null, '手机银行饭票'],
+      [10, '2027-01-05', '2027-01-06', 'posted', '72.66', 'CNY', '10', 'USD', '4321', null, 'ANTHROPIC'],
+      [11, '2027-01-06', '2027-01-08', 'posted', '1200', 'CNY', null, null, '4321', null, '中国移动'],
+    ]);
   });
 });

@@ -138,7 +138,6 @@ describe('statement profiles', () => {
     [{ ...base, encoding: 'klingon-8' }, 'statementProfiles[0].encoding', /unknown encoding/],
     [{ ...base, numbers: { decimalMark: ',', thousandsSeparator: ',' } }, 'statementProfiles[0].numbers.thousandsSeparator', /must differ/],
     [{ ...base, name: 'My Bank' }, 'statementProfiles[0].name', /lower-case/],
-    [{ ...base, columns: { ...base.columns, currency: undefined } }, 'statementProfiles[0].currency', /columns.currency or a fixed currency/],
     [{ ...base, colums: {} }, 'statementProfiles[0]', /colums/],
     [{ ...base, columns: { ...base.columns, description: ['Text', 'Memo'] } }, 'statementProfiles[0].columns.description[1]', /"Memo"/],
   ])('rejects a bad profile with the JSON path (%#)', (raw, path, message) => {
@@ -564,7 +563,7 @@ describe('bad rows and column-wide rules', () => {
       [
         3,
         'Amount',
-        'expected an amount, found an empty cell; also Currency: no currency: the currency cell is empty and profile "generic-simple" sets no fixed currency; ' +
+        'expected an amount, found an empty cell; also Currency: no currency: the currency cell is empty, profile "generic-simple" sets no fixed currency and no home currency is configured; ' +
           'Date: expected a date (YYYY-MM-DD or YYYY/MM/DD or auto or YYYYMMDD or YYYY年MM月DD日), found an empty cell',
       ],
       [4, null, 'the header repeats on line 4: read as the start of the next part (a page break, or exports joined), not as a data row'],
@@ -685,11 +684,16 @@ describe('bad rows and column-wide rules', () => {
     expect(r.skipped).toBe(2);
   });
 
-  it('an original amount without any currency is an error', async () => {
-    const p = tmpFile(`招商银行信用卡对账单\n账单周期 2026/12/05-2027/01/04\n${CMB_HEAD}12/28,12/29,OPENAI *API,362.75,1234,50.00\n`);
+  it('an original amount without any currency: the account currency when it equals the amount, else a warning and no original', async () => {
+    const p = tmpFile(`招商银行信用卡对账单\n账单周期 2026/12/05-2027/01/04\n${CMB_HEAD}12/28,12/29,OPENAI *API,362.75,1234,50.00\n12/28,12/29,FOOD,36.20,1234,36.20\n`);
     const r = await readAll(p);
-    expect(r.issues.map((i) => [i.line, i.column])).toEqual([[4, '交易地金额']]);
-    expect(r.issues[0]!.message).toBe('expected the original amount\'s currency (e.g. 20.00(USD)), found "50.00"');
+    expect(r.records.map((x) => [x.src.line, x.amount.toString(), x.originalAmount, x.originalCurrency])).toEqual([
+      [4, '362.75', null, null],
+      [5, '36.2', null, null],
+    ]);
+    expect(r.issues.map((i) => [i.severity, i.line, i.column, i.message])).toEqual([
+      ['warning', 4, '交易地金额', 'original amount "50.00" differs from the amount and it names no currency; read without an original amount'],
+    ]);
   });
 
   it('results do not depend on the machine time zone', async () => {
