@@ -21,6 +21,14 @@ import hkHsbcAccount from '../data/profiles/hk-hsbc-account.json' with { type: '
 import caBmoCard from '../data/profiles/ca-bmo-credit-card.json' with { type: 'json' };
 import deIng from '../data/profiles/de-ing.json' with { type: 'json' };
 import wiseAccount from '../data/profiles/wise-account.json' with { type: 'json' };
+import usBofaChecking from '../data/profiles/us-bofa-checking.json' with { type: 'json' };
+import usWellsFargo from '../data/profiles/us-wells-fargo.json' with { type: 'json' };
+import caTd from '../data/profiles/ca-td.json' with { type: 'json' };
+import nlIng from '../data/profiles/nl-ing.json' with { type: 'json' };
+import deDkb from '../data/profiles/de-dkb.json' with { type: 'json' };
+import deSparkasseCamt from '../data/profiles/de-sparkasse-camt.json' with { type: 'json' };
+import cnAlipay from '../data/profiles/cn-alipay.json' with { type: 'json' };
+import cnWechatPay from '../data/profiles/cn-wechat-pay.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -297,9 +305,10 @@ export function formatJsonPath(base: string, path: readonly PropertyKey[]): stri
   return out;
 }
 
-// us-bofa-checking.json is not shipped yet: its "Beginning balance" row needs lines skipped by
-// pattern anywhere (issue 9), and would otherwise be a rejected row in every file
-const BUILTIN_JSON: unknown[] = [usCard, fintechAccount, cmbCreditCard, deGiro, frBank, usAmex, usChaseLegacy, usCapitalOne, usCiti, hkHsbcCard, hkHsbcAccount, caBmoCard, deIng, wiseAccount, genericSimple];
+const BUILTIN_JSON: unknown[] = [
+  usCard, fintechAccount, cmbCreditCard, deGiro, frBank, usAmex, usChaseLegacy, usCapitalOne, usCiti, hkHsbcCard, hkHsbcAccount, caBmoCard, deIng, wiseAccount,
+  usBofaChecking, usWellsFargo, caTd, nlIng, deDkb, deSparkasseCamt, cnAlipay, cnWechatPay, genericSimple,
+];
 let builtins: StatementProfile[] | null = null;
 
 /** The shipped profiles, validated once (a bad shipped profile is a bug and throws). */

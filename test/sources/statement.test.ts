@@ -85,7 +85,7 @@ const generic = (): StatementProfile => builtinProfiles().find((p) => p.name ===
 describe('statement profiles', () => {
   it('ships valid built-in profiles with unique names', () => {
     const names = builtinProfiles().map((p) => p.name);
-    expect(names).toEqual(['us-card', 'fintech-account', 'cn-cmb-credit-card', 'de-bank-giro', 'fr-bank', 'us-amex', 'us-chase-legacy', 'us-capital-one', 'us-citi', 'hk-hsbc-credit-card', 'hk-hsbc-account', 'ca-bmo-credit-card', 'de-ing', 'wise-account', 'generic-simple']);
+    expect(names).toEqual(['us-card', 'fintech-account', 'cn-cmb-credit-card', 'de-bank-giro', 'fr-bank', 'us-amex', 'us-chase-legacy', 'us-capital-one', 'us-citi', 'hk-hsbc-credit-card', 'hk-hsbc-account', 'ca-bmo-credit-card', 'de-ing', 'wise-account', 'us-bofa-checking', 'us-wells-fargo', 'ca-td', 'nl-ing', 'de-dkb', 'de-sparkasse-camt', 'cn-alipay', 'cn-wechat-pay', 'generic-simple']);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -161,7 +161,7 @@ describe('statement profiles', () => {
   it('puts user profiles first; one named like a built-in replaces it', () => {
     const mine = { ...base, name: 'us-card' };
     const all = resolveProfiles([mine], 'config.statementProfiles');
-    expect(all.map((p) => p.name)).toEqual(['us-card', 'fintech-account', 'cn-cmb-credit-card', 'de-bank-giro', 'fr-bank', 'us-amex', 'us-chase-legacy', 'us-capital-one', 'us-citi', 'hk-hsbc-credit-card', 'hk-hsbc-account', 'ca-bmo-credit-card', 'de-ing', 'wise-account', 'generic-simple']);
+    expect(all.map((p) => p.name)).toEqual(['us-card', 'fintech-account', 'cn-cmb-credit-card', 'de-bank-giro', 'fr-bank', 'us-amex', 'us-chase-legacy', 'us-capital-one', 'us-citi', 'hk-hsbc-credit-card', 'hk-hsbc-account', 'ca-bmo-credit-card', 'de-ing', 'wise-account', 'us-bofa-checking', 'us-wells-fargo', 'ca-td', 'nl-ing', 'de-dkb', 'de-sparkasse-camt', 'cn-alipay', 'cn-wechat-pay', 'generic-simple']);
     expect(all[0]!.label).toBe('My bank');
     expect(resolveProfiles([]).map((p) => p.name)).toEqual(builtinProfiles().map((p) => p.name));
     try {
