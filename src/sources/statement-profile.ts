@@ -171,7 +171,7 @@ const profileObject = z.strictObject({
      * was used, not a currency) → the currency spent there. An unlisted region, or a bare number,
      * is the account currency when it equals the amount; otherwise a warning, and no original.
      */
-    originalRegions: z.record(z.string().regex(/^[A-Z]{2}$/, 'a two-letter region code such as US'), currencyCode).default({}),
+    originalRegions: z.record(z.string(), currencyCode).default({}),
     /** Regular expressions (case-insensitive) tried on every row's text after the header: a match is skipped and counted, wherever it is (subtotals, page headers, opening balances). */
     skip: z.strictObject({ patterns: z.array(pattern).default([]) }).default({ patterns: [] }),
     trailer: z
@@ -258,6 +258,9 @@ function checkAmounts(p: ParsedProfile, ctx: Ctx): void {
   // a direction column says the sign outright; without one the file's convention must be given
   if (!hasDirection && (hasAmount || c.originalAmount !== undefined) && p.amountSign === undefined) {
     ctx.addIssue({ code: 'custom', path: ['amountSign'], message: 'say how the file signs a charge: "charges-negative" or "charges-positive"' });
+  }
+  for (const region of Object.keys(p.originalRegions)) {
+    if (!/^[A-Z]{2}$/.test(region)) ctx.addIssue({ code: 'custom', path: ['originalRegions', region], message: `"${region}": a two-letter region code such as US` });
   }
   if (c.originalCurrency !== undefined && c.originalAmount === undefined) {
     ctx.addIssue({ code: 'custom', path: ['columns', 'originalCurrency'], message: 'originalCurrency needs columns.originalAmount' });
