@@ -58,6 +58,17 @@ export function normaliseCurrency(text: string): string | null {
   return /^[A-Za-z]{3}$/.test(t) ? t.toUpperCase() : null;
 }
 
+const REGION_SUFFIX = /^(.*?\d)\s*\(\s*([A-Za-z]{2})\s*\)$/u;
+
+/**
+ * `20.00(US)`, `-3.90(CN)`: an amount followed by a two-letter region code (where the card was
+ * used; a region is not a currency) → the amount text and the region; else the text unchanged.
+ */
+export function splitRegionCode(text: string): { text: string; region: string | null } {
+  const m = REGION_SUFFIX.exec(text.normalize('NFKC').trim());
+  return m ? { text: m[1]!, region: m[2]!.toUpperCase() } : { text, region: null };
+}
+
 export function isBlank(text: string | undefined | null): boolean {
   return text === undefined || text === null || text.trim() === '';
 }
@@ -205,10 +216,11 @@ function parseDigits(s: string, fmt: NumberFormat, shown: string): { ok: true; t
 // ---------------------------------------------------------------------------
 // Dates
 
-export const DATE_FORMATS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY', 'YYYY年MM月DD日', 'YYYYMMDD', 'MM/DD', 'auto'] as const;
+export const DATE_FORMATS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY', 'DD-MM-YYYY', 'DD.MM.YY', 'MM/DD/YY', 'YYYY年MM月DD日', 'YYYYMMDD', 'MM/DD', 'auto'] as const;
 /**
  * `auto` is `NN/NN/YYYY` (also with `.` or `-`) whose day/month order is decided from
- * the whole column (resolveDateOrder); `MM/DD` has no year and takes it from the period.
+ * the whole column (resolveDateOrder); `MM/DD` has no year and takes it from the period;
+ * `YY` is a two-digit year placed in a century by the pivot (DateContext.twoDigitYearPivot).
  */
 export type DateFormat = (typeof DATE_FORMATS)[number];
 export type DateOrder = 'DMY' | 'MDY';
@@ -221,6 +233,9 @@ const DATE_RE: Record<DateFormat, RegExp> = {
   'DD/MM/YYYY': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})${TIME}$`),
   'MM/DD/YYYY': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})${TIME}$`),
   'DD.MM.YYYY': new RegExp(String.raw`^(\d{1,2})\.(\d{1,2})\.(\d{4})${TIME}$`),
+  'DD-MM-YYYY': new RegExp(String.raw`^(\d{1,2})-(\d{1,2})-(\d{4})${TIME}$`),
+  'DD.MM.YY': new RegExp(String.raw`^(\d{1,2})\.(\d{1,2})\.(\d{2})${TIME}$`),
+  'MM/DD/YY': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{2})${TIME}$`),
   'YYYY年MM月DD日': new RegExp(String.raw`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日${TIME}$`),
   YYYYMMDD: new RegExp(String.raw`^(\d{4})(\d{2})(\d{2})${TIME}$`),
   'MM/DD': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})${TIME}$`),
@@ -241,7 +256,12 @@ export interface DateContext {
   orderError?: string | null;
   /** The statement period, for `MM/DD` dates. */
   period?: StatementPeriodHint | null;
+  /** Two-digit years below this are 20YY, the others 19YY (POSIX strptime's %y uses 69). */
+  twoDigitYearPivot?: number;
 }
+
+/** The POSIX %y rule: 00–68 → 2000–2068, 69–99 → 1969–1999. */
+export const DEFAULT_TWO_DIGIT_YEAR_PIVOT = 69;
 
 export type ParsedDate =
   | {
@@ -255,6 +275,10 @@ export type ParsedDate =
 
 function ymd(y: number, m: number, d: number): string {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+function fullYear(yy: number, ctx: DateContext): number {
+  return yy < (ctx.twoDigitYearPivot ?? DEFAULT_TWO_DIGIT_YEAR_PIVOT) ? 2000 + yy : 1900 + yy;
 }
 
 /** Parses a date cell with the first of `formats` whose shape fits; a cell that fits none is an error, never a default. */
@@ -279,10 +303,17 @@ export function parseDate(text: string, formats: readonly DateFormat[], ctx: Dat
         break;
       case 'DD/MM/YYYY':
       case 'DD.MM.YYYY':
+      case 'DD-MM-YYYY':
         [d, mo, y] = [n(1), n(2), n(3)];
         break;
       case 'MM/DD/YYYY':
         [mo, d, y] = [n(1), n(2), n(3)];
+        break;
+      case 'DD.MM.YY':
+        [d, mo, y] = [n(1), n(2), fullYear(n(3), ctx)];
+        break;
+      case 'MM/DD/YY':
+        [mo, d, y] = [n(1), n(2), fullYear(n(3), ctx)];
         break;
       case 'auto': {
         const a = n(1);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { normaliseEncodingName } from './csv.js';
-import { DATE_FORMATS } from './bank-values.js';
+import { DATE_FORMATS, DEFAULT_TWO_DIGIT_YEAR_PIVOT } from './bank-values.js';
 import usCard from '../data/profiles/us-card.json' with { type: 'json' };
 import fintechAccount from '../data/profiles/fintech-account.json' with { type: 'json' };
 import cmbCreditCard from '../data/profiles/cn-cmb-credit-card.json' with { type: 'json' };
@@ -21,11 +21,23 @@ import hkHsbcAccount from '../data/profiles/hk-hsbc-account.json' with { type: '
 import caBmoCard from '../data/profiles/ca-bmo-credit-card.json' with { type: 'json' };
 import deIng from '../data/profiles/de-ing.json' with { type: 'json' };
 import wiseAccount from '../data/profiles/wise-account.json' with { type: 'json' };
+import usBofaChecking from '../data/profiles/us-bofa-checking.json' with { type: 'json' };
+import usWellsFargo from '../data/profiles/us-wells-fargo.json' with { type: 'json' };
+import caTd from '../data/profiles/ca-td.json' with { type: 'json' };
+import nlIng from '../data/profiles/nl-ing.json' with { type: 'json' };
+import deDkb from '../data/profiles/de-dkb.json' with { type: 'json' };
+import deSparkasseCamt from '../data/profiles/de-sparkasse-camt.json' with { type: 'json' };
+import cnAlipay from '../data/profiles/cn-alipay.json' with { type: 'json' };
+import cnWechatPay from '../data/profiles/cn-wechat-pay.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
 const signSchema = z.enum(['charges-negative', 'charges-positive']);
 const columnName = z.string().trim().min(1, 'column name must not be empty');
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'currency: an ISO 4217 code such as USD');
+const pattern = z.string().refine((p) => validRegex(p), 'not a valid regular expression');
+/** Which way a row's money went, as a direction column says it. */
+const directionSchema = z.enum(['out', 'in', 'neither']);
 
 function validRegex(p: string): boolean {
   try {
@@ -55,8 +67,7 @@ export function normaliseColumnName(name: string): string {
     .toLowerCase();
 }
 
-export const statementProfileSchema = z
-  .strictObject({
+const profileObject = z.strictObject({
     /** Short id, shown in detection reasons and on every CardLine. */
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'name: lower-case letters, digits, ".", "_" or "-"'),
     label: z.string().min(1),
@@ -69,6 +80,14 @@ export const statementProfileSchema = z
       optional: z.array(columnName).default([]),
       /** Non-blank lines (account number, period, title) that may precede the header row. */
       maxPreambleLines: z.number().int().min(0).max(39).default(0),
+      /** "none": the file has no header row; header.columns then name the columns by position. */
+      row: z.enum(['present', 'none']).default('present'),
+      /** With row "none": one pattern per column that the trimmed cells of the first rows (up to 5) must all match; it recognises the file. */
+      signature: z.array(pattern).optional(),
+      /** Other names a column has in some files of this layout (ING's Valuta became Wertstellungsdatum). */
+      alternatives: z.record(columnName, z.array(columnName).min(1)).default({}),
+      /** A name several columns share: which one is meant (1 = first, 2 = second, -1 = last); else the first. */
+      occurrence: z.record(columnName, z.number().int().refine((n) => n !== 0, 'occurrence: 1 is the first, -1 the last; 0 is neither')).default({}),
     }),
     /**
      * Encodings this bank writes, first preferred. Used when the file has no BOM and the
@@ -99,12 +118,11 @@ export const statementProfileSchema = z
       status: columnName.optional(),
       reference: columnName.optional(),
       cardLast4: columnName.optional(),
+      /** Which way the money went (Af/Bij, 支出/收入, S/H), as directionMap reads it; the amount column is then unsigned. */
+      direction: columnName.optional(),
     }),
     /** The account currency when the file has no currency column (ISO code). */
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'currency: an ISO 4217 code such as USD')
-      .optional(),
+    currency: currencyCode.optional(),
     /** Sign convention of the amount column (and of the original amount). */
     amountSign: signSchema.optional(),
     /** Sign convention of the fee column; fees are often printed unsigned. */
@@ -114,9 +132,19 @@ export const statementProfileSchema = z
      * column (or with the cell empty) a line is pending when its posting date is empty, else posted.
      */
     statusMap: z.record(z.string(), cardStatusSchema).default({}),
+    /**
+     * Direction cell value → out (a charge), in (money in) or neither, compared case-insensitively.
+     * "neither" (Alipay 不计收支, WeChat "/") is a move that is not money in or out of this account:
+     * the row is skipped, counted as skipped, with an info issue naming its amount.
+     */
+    directionMap: z.record(z.string(), directionSchema).default({}),
     dates: z.strictObject({
       /** Tried in order; the first whose shape fits a cell parses it. */
       formats: z.array(z.enum(DATE_FORMATS)).min(1),
+      /** Two-digit years (DD.MM.YY) below this are 20YY, the others 19YY. */
+      twoDigitYearPivot: z.number().int().min(0).max(100).default(DEFAULT_TWO_DIGIT_YEAR_PIVOT),
+      /** "posted-date": an empty transaction date takes the posting date (CMB repayment rows); else it is an error. */
+      emptyTransactionDate: z.enum(['error', 'posted-date']).default('error'),
     }),
     numbers: z
       .strictObject({
@@ -135,69 +163,127 @@ export const statementProfileSchema = z
      */
     originalInText: z
       .strictObject({
-        pattern: z.string().refine(validRegex, 'not a valid regular expression'),
+        pattern,
       })
       .optional(),
+    /**
+     * Two-letter region codes printed after the original amount (CMB `20.00(US)`: where the card
+     * was used, not a currency) → the currency spent there. An unlisted region, or a bare number,
+     * is the account currency when it equals the amount; otherwise a warning, and no original.
+     */
+    originalRegions: z.record(z.string(), currencyCode).default({}),
+    /** Regular expressions (case-insensitive) tried on every row's text after the header: a match is skipped and counted, wherever it is (subtotals, page headers, opening balances). */
+    skip: z.strictObject({ patterns: z.array(pattern).default([]) }).default({ patterns: [] }),
     trailer: z
       .strictObject({
         /** Regular expressions (case-insensitive) tried on a non-date row's text (its non-empty cells joined by spaces). */
-        patterns: z.array(z.string().refine(validRegex, 'not a valid regular expression')).default([]),
+        patterns: z.array(pattern).default([]),
       })
       .default({ patterns: [] }),
-  })
-  .superRefine((p, ctx) => {
-    const known = new Set([...p.header.columns, ...p.header.optional].map(normaliseColumnName));
-    const required = new Set(p.header.columns.map(normaliseColumnName));
-    const c = p.columns;
-    const mustBeRequired: [string, string | undefined][] = [
-      ['transactionDate', c.transactionDate],
-      ['amount', c.amount],
-      ['debit', c.debit],
-      ['credit', c.credit],
-    ];
-    for (const [key, col] of mustBeRequired) {
-      if (col !== undefined && !required.has(normaliseColumnName(col))) {
-        ctx.addIssue({ code: 'custom', path: ['columns', key], message: `column "${col}" must be listed in header.columns (every statement of this layout has it)` });
-      }
-    }
-    for (const [key, val] of Object.entries(c)) {
-      for (const [i, col] of (Array.isArray(val) ? val : [val]).entries()) {
-        if (typeof col === 'string' && !known.has(normaliseColumnName(col))) {
-          const path = Array.isArray(val) ? ['columns', key, i] : ['columns', key];
-          ctx.addIssue({ code: 'custom', path, message: `column "${col}" is not in header.columns or header.optional` });
-        }
-      }
-    }
-    const hasAmount = c.amount !== undefined;
-    const hasDebitCredit = c.debit !== undefined || c.credit !== undefined;
-    if (hasAmount === hasDebitCredit) {
-      ctx.addIssue({ code: 'custom', path: ['columns'], message: 'set either columns.amount (one signed column) or columns.debit and columns.credit' });
-    } else if (hasDebitCredit && (c.debit === undefined || c.credit === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['columns', c.debit === undefined ? 'debit' : 'credit'], message: 'debit and credit columns go together' });
-    }
-    if ((hasAmount || c.originalAmount !== undefined) && p.amountSign === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['amountSign'], message: 'say how the file signs a charge: "charges-negative" or "charges-positive"' });
-    }
-    if (c.currency === undefined && p.currency === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['currency'], message: 'set columns.currency or a fixed currency (amount cells may still name their own)' });
-    }
-    if (c.originalCurrency !== undefined && c.originalAmount === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['columns', 'originalCurrency'], message: 'originalCurrency needs columns.originalAmount' });
-    }
-    const f = new Set(p.dates.formats);
-    if (f.size !== p.dates.formats.length) ctx.addIssue({ code: 'custom', path: ['dates', 'formats'], message: 'a date format is listed twice' });
-    // these three read the same NN/NN/YYYY shape, so at most one may be listed
-    const slash = (['DD/MM/YYYY', 'MM/DD/YYYY', 'auto'] as const).filter((x) => f.has(x));
-    if (slash.length > 1) {
-      ctx.addIssue({ code: 'custom', path: ['dates', 'formats'], message: `${slash.join(' and ')} read the same NN/NN/YYYY dates; list one (use "auto" to decide from the whole column)` });
-    }
-    if (f.has('auto') && f.has('DD.MM.YYYY')) {
-      ctx.addIssue({ code: 'custom', path: ['dates', 'formats'], message: '"auto" already reads NN.NN.YYYY dates; drop DD.MM.YYYY or use it instead of "auto"' });
-    }
+  });
+
+export const statementProfileSchema = profileObject.superRefine((p, ctx) => {
+    checkColumns(p, ctx);
+    checkHeaderless(p, ctx);
+    checkAmounts(p, ctx);
+    checkDates(p, ctx);
     if (p.numbers.decimalMark === p.numbers.thousandsSeparator) {
       ctx.addIssue({ code: 'custom', path: ['numbers', 'thousandsSeparator'], message: 'the thousands separator must differ from the decimal mark' });
     }
-  });
+});
+
+type ParsedProfile = z.output<typeof profileObject>;
+type Ctx = z.RefinementCtx;
+
+/** Every column a field names is in the header lists; the ones every row needs are required. */
+function checkColumns(p: ParsedProfile, ctx: Ctx): void {
+  const alternativeNames = Object.values(p.header.alternatives).flat();
+  const known = new Set([...p.header.columns, ...p.header.optional, ...alternativeNames].map(normaliseColumnName));
+  const required = new Set(p.header.columns.map(normaliseColumnName));
+  const c = p.columns;
+  const mustBeRequired: [string, string | undefined][] = [
+    ['transactionDate', c.transactionDate],
+    ['amount', c.amount],
+    ['debit', c.debit],
+    ['credit', c.credit],
+    ['direction', c.direction],
+  ];
+  for (const [key, col] of mustBeRequired) {
+    if (col !== undefined && !required.has(normaliseColumnName(col))) {
+      ctx.addIssue({ code: 'custom', path: ['columns', key], message: `column "${col}" must be listed in header.columns (every statement of this layout has it)` });
+    }
+  }
+  for (const [key, val] of Object.entries(c)) {
+    for (const [i, col] of (Array.isArray(val) ? val : [val]).entries()) {
+      if (typeof col === 'string' && !known.has(normaliseColumnName(col))) {
+        const path = Array.isArray(val) ? ['columns', key, i] : ['columns', key];
+        ctx.addIssue({ code: 'custom', path, message: `column "${col}" is not in header.columns or header.optional` });
+      }
+    }
+  }
+  for (const key of ['alternatives', 'occurrence'] as const) {
+    for (const col of Object.keys(p.header[key])) {
+      if (!known.has(normaliseColumnName(col))) ctx.addIssue({ code: 'custom', path: ['header', key, col], message: `column "${col}" is not in header.columns or header.optional` });
+    }
+  }
+}
+
+function checkHeaderless(p: ParsedProfile, ctx: Ctx): void {
+  const h = p.header;
+  if (h.row === 'present') {
+    if (h.signature) ctx.addIssue({ code: 'custom', path: ['header', 'signature'], message: 'a signature is for files without a header row (header.row "none")' });
+    return;
+  }
+  if (!h.signature || h.signature.length !== h.columns.length) {
+    ctx.addIssue({ code: 'custom', path: ['header', 'signature'], message: `a file without a header row is recognised by its cells: give one pattern per column (${h.columns.length})` });
+  }
+  if (h.optional.length) ctx.addIssue({ code: 'custom', path: ['header', 'optional'], message: 'without a header row every column is at its place: list them all in header.columns' });
+  if (h.maxPreambleLines) ctx.addIssue({ code: 'custom', path: ['header', 'maxPreambleLines'], message: 'a file without a header row has no preamble to skip' });
+}
+
+function checkAmounts(p: ParsedProfile, ctx: Ctx): void {
+  const c = p.columns;
+  const hasAmount = c.amount !== undefined;
+  const hasDebitCredit = c.debit !== undefined || c.credit !== undefined;
+  const hasDirection = c.direction !== undefined;
+  if (hasAmount === hasDebitCredit) {
+    ctx.addIssue({ code: 'custom', path: ['columns'], message: 'set either columns.amount (one signed column) or columns.debit and columns.credit' });
+  } else if (hasDebitCredit && (c.debit === undefined || c.credit === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['columns', c.debit === undefined ? 'debit' : 'credit'], message: 'debit and credit columns go together' });
+  }
+  if (hasDirection && !hasAmount) ctx.addIssue({ code: 'custom', path: ['columns', 'direction'], message: 'a direction column goes with one unsigned columns.amount' });
+  if (hasDirection !== Object.keys(p.directionMap).length > 0) {
+    ctx.addIssue({ code: 'custom', path: hasDirection ? ['directionMap'] : ['columns', 'direction'], message: 'columns.direction and directionMap (its values → "out", "in" or "neither") go together' });
+  }
+  // a direction column says the sign outright; without one the file's convention must be given
+  if (!hasDirection && (hasAmount || c.originalAmount !== undefined) && p.amountSign === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['amountSign'], message: 'say how the file signs a charge: "charges-negative" or "charges-positive"' });
+  }
+  for (const region of Object.keys(p.originalRegions)) {
+    if (!/^[A-Z]{2}$/.test(region)) ctx.addIssue({ code: 'custom', path: ['originalRegions', region], message: `"${region}": a two-letter region code such as US` });
+  }
+  if (c.originalCurrency !== undefined && c.originalAmount === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['columns', 'originalCurrency'], message: 'originalCurrency needs columns.originalAmount' });
+  }
+}
+
+function checkDates(p: ParsedProfile, ctx: Ctx): void {
+  const f = new Set(p.dates.formats);
+  if (f.size !== p.dates.formats.length) ctx.addIssue({ code: 'custom', path: ['dates', 'formats'], message: 'a date format is listed twice' });
+  // these three read the same NN/NN/YYYY shape, so at most one may be listed
+  const slash = (['DD/MM/YYYY', 'MM/DD/YYYY', 'auto'] as const).filter((x) => f.has(x));
+  if (slash.length > 1) {
+    ctx.addIssue({ code: 'custom', path: ['dates', 'formats'], message: `${slash.join(' and ')} read the same NN/NN/YYYY dates; list one (use "auto" to decide from the whole column)` });
+  }
+  for (const same of ['DD.MM.YYYY', 'DD-MM-YYYY'] as const) {
+    if (f.has('auto') && f.has(same)) {
+      ctx.addIssue({ code: 'custom', path: ['dates', 'formats'], message: `"auto" already reads ${same.replace(/[DMY]/g, 'N').replace('NNNN', 'YYYY')} dates; drop ${same} or use it instead of "auto"` });
+    }
+  }
+  if (p.dates.emptyTransactionDate === 'posted-date' && p.columns.postedDate === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['dates', 'emptyTransactionDate'], message: '"posted-date" needs columns.postedDate' });
+  }
+}
 
 export type StatementProfile = z.output<typeof statementProfileSchema>;
 /** A profile as written in JSON (defaults not yet applied). */
@@ -222,9 +308,10 @@ export function formatJsonPath(base: string, path: readonly PropertyKey[]): stri
   return out;
 }
 
-// us-bofa-checking.json is not shipped yet: its "Beginning balance" row needs lines skipped by
-// pattern anywhere (issue 9), and would otherwise be a rejected row in every file
-const BUILTIN_JSON: unknown[] = [usCard, fintechAccount, cmbCreditCard, deGiro, frBank, usAmex, usChaseLegacy, usCapitalOne, usCiti, hkHsbcCard, hkHsbcAccount, caBmoCard, deIng, wiseAccount, genericSimple];
+const BUILTIN_JSON: unknown[] = [
+  usCard, fintechAccount, cmbCreditCard, deGiro, frBank, usAmex, usChaseLegacy, usCapitalOne, usCiti, hkHsbcCard, hkHsbcAccount, caBmoCard, deIng, wiseAccount,
+  usBofaChecking, usWellsFargo, caTd, nlIng, deDkb, deSparkasseCamt, cnAlipay, cnWechatPay, genericSimple,
+];
 let builtins: StatementProfile[] | null = null;
 
 /** The shipped profiles, validated once (a bad shipped profile is a bug and throws). */

@@ -10,6 +10,7 @@ import {
   parseDate,
   placeMonthDay,
   resolveDateOrder,
+  splitRegionCode,
   type NumberFormat,
 } from '../../src/sources/bank-values.js';
 
@@ -274,6 +275,45 @@ describe('parseDate', () => {
     expect(looksLikeDate('本期应还金额', ['MM/DD'])).toBe(false);
     expect(looksLikeDate('', ['MM/DD'])).toBe(false);
     expect(looksLikeDate('Kontostand vom 31.10.2026:', ['DD.MM.YYYY'])).toBe(false);
+  });
+});
+
+describe('parseDate: two-digit years and DD-MM-YYYY', () => {
+  const ok = (text: string, f: Parameters<typeof parseDate>[1], ctx = {}) => {
+    const r = parseDate(text, f, ctx);
+    return r.ok ? r.date : r.error;
+  };
+
+  it('DD.MM.YY and MM/DD/YY: below the pivot is 20YY, from it 19YY (POSIX %y: 69 by default)', () => {
+    expect(ok('28.11.26', ['DD.MM.YY'])).toBe('2026-11-28');
+    expect(ok('01.01.68', ['DD.MM.YY'])).toBe('2068-01-01');
+    expect(ok('01.01.69', ['DD.MM.YY'])).toBe('1969-01-01');
+    expect(ok('11/28/26', ['MM/DD/YY'])).toBe('2026-11-28');
+    expect(ok('01.01.75', ['DD.MM.YY'], { twoDigitYearPivot: 80 })).toBe('2075-01-01');
+    expect(ok('01.01.00', ['DD.MM.YY'], { twoDigitYearPivot: 0 })).toBe('1900-01-01');
+  });
+
+  it('a two-digit-year date must exist, and four digits are not two', () => {
+    expect(ok('29.02.27', ['DD.MM.YY'])).toBe('"29.02.27" is not a calendar date (DD.MM.YY)');
+    expect(ok('28.11.2026', ['DD.MM.YY'])).toBe('expected a date (DD.MM.YY), found "28.11.2026"');
+    expect(ok('28.11.2026', ['DD.MM.YY', 'DD.MM.YYYY'])).toBe('2026-11-28');
+  });
+
+  it('DD-MM-YYYY, with a time after it', () => {
+    expect(ok('28-11-2026', ['DD-MM-YYYY'])).toBe('2026-11-28');
+    expect(ok('01-02-2026 09:19:14', ['DD-MM-YYYY'])).toBe('2026-02-01');
+    expect(ok('11-28-2026', ['DD-MM-YYYY'])).toBe('"11-28-2026" is not a calendar date (DD-MM-YYYY)');
+  });
+});
+
+describe('splitRegionCode', () => {
+  it('takes a two-letter region after an amount, and leaves currency codes and other text alone', () => {
+    expect(splitRegionCode('20.00(US)')).toEqual({ text: '20.00', region: 'US' });
+    expect(splitRegionCode(' -3.90 (cn) ')).toEqual({ text: '-3.90', region: 'CN' });
+    expect(splitRegionCode('1,200.00（CN）')).toEqual({ text: '1,200.00', region: 'CN' });
+    expect(splitRegionCode('20.00(USD)')).toEqual({ text: '20.00(USD)', region: null });
+    expect(splitRegionCode('-2.46')).toEqual({ text: '-2.46', region: null });
+    expect(splitRegionCode('(US)')).toEqual({ text: '(US)', region: null });
   });
 });
 

@@ -1,8 +1,7 @@
 /**
  * The statements people actually download: fixtures in the layouts of real bank exports
- * (fixtures/statements/real/, sources in its README) read with the profiles written for them.
- * Every line of every fixture is checked. The new profiles are not yet in BUILTIN_JSON, so
- * they are given as user profiles ahead of the built-ins, the way a config would give them.
+ * (fixtures/statements/real/, sources in its README) read with the shipped profiles.
+ * Every line of every fixture is checked.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,38 +9,27 @@ import { describe, expect, it } from 'vitest';
 import type { CardLine, InputIssue } from '../../src/model.js';
 import { CsvFile } from '../../src/sources/csv.js';
 import type { OpenedInput, SourceReader } from '../../src/sources/contract.js';
-import { makeStatementReader, statementReader, type StatementDetection } from '../../src/sources/statement.js';
-import { resolveProfiles } from '../../src/sources/statement-profile.js';
-import usAmex from '../../src/data/profiles/us-amex.json' with { type: 'json' };
-import usChaseLegacy from '../../src/data/profiles/us-chase-legacy.json' with { type: 'json' };
-import usCapitalOne from '../../src/data/profiles/us-capital-one.json' with { type: 'json' };
-import usCiti from '../../src/data/profiles/us-citi.json' with { type: 'json' };
-import usBofaChecking from '../../src/data/profiles/us-bofa-checking.json' with { type: 'json' };
-import hkHsbcCard from '../../src/data/profiles/hk-hsbc-credit-card.json' with { type: 'json' };
-import hkHsbcAccount from '../../src/data/profiles/hk-hsbc-account.json' with { type: 'json' };
-import caBmoCard from '../../src/data/profiles/ca-bmo-credit-card.json' with { type: 'json' };
-import deIng from '../../src/data/profiles/de-ing.json' with { type: 'json' };
-import wiseAccount from '../../src/data/profiles/wise-account.json' with { type: 'json' };
+import { statementReader, type StatementDetection } from '../../src/sources/statement.js';
+import { builtinProfiles } from '../../src/sources/statement-profile.js';
 
 const REAL = join(import.meta.dirname, '../../fixtures/statements/real');
 const OLD = join(import.meta.dirname, '../../fixtures/statements');
-const NEW_PROFILES = [usAmex, usChaseLegacy, usCapitalOne, usCiti, usBofaChecking, hkHsbcCard, hkHsbcAccount, caBmoCard, deIng, wiseAccount];
-// the shipped built-ins, plus BofA's profile as a user profile: it is not shipped until lines
-// can be skipped by pattern (its "Beginning balance" row)
-const reader = makeStatementReader(resolveProfiles([usBofaChecking]));
+const reader = statementReader;
 
 async function open(path: string): Promise<OpenedInput & { type: 'csv' }> {
   return { path, type: 'csv', csv: await CsvFile.open(path) };
 }
 
-async function readReal(name: string, r: SourceReader<CardLine> = reader): Promise<{ detection: StatementDetection; records: CardLine[]; issues: InputIssue[] }> {
+async function readReal(name: string, r: SourceReader<CardLine> = reader): Promise<{ detection: StatementDetection; records: CardLine[]; issues: InputIssue[]; skipped: number; rows: number }> {
   const input = await open(join(REAL, name));
   const detection = r.detect(input) as StatementDetection | null;
   if (!detection) throw new Error(`not detected: ${name}`);
-  const out = { detection, records: [] as CardLine[], issues: [] as InputIssue[] };
+  const out = { detection, records: [] as CardLine[], issues: [] as InputIssue[], skipped: 0, rows: 0 };
   for await (const b of r.read(input, detection, { timezone: 'UTC', displayPath: name })) {
     out.records.push(...b.records);
     out.issues.push(...b.issues);
+    out.skipped += b.skipped;
+    out.rows += b.rows;
   }
   return out;
 }
@@ -51,19 +39,54 @@ function view(r: CardLine): unknown[] {
   return [r.src.line, r.transactionDate, r.postedDate, r.status, r.amount.toString(), r.currency, r.originalAmount?.toString() ?? null, r.originalCurrency, r.cardLast4, r.reference, r.description];
 }
 
-describe('the new profiles', () => {
-  it('are valid and their names are new', () => {
-    const all = resolveProfiles(NEW_PROFILES).map((p) => p.name);
-    expect(new Set(all).size).toBe(all.length);
-    expect(all.slice(0, NEW_PROFILES.length)).toEqual(NEW_PROFILES.map((p) => p.name));
+const EXPECTED_PROFILE: Record<string, string> = {
+  'ca-bmo-credit-card-2026-11.csv': 'ca-bmo-credit-card',
+  'ca-td-2026-11.csv': 'ca-td',
+  'cn-alipay-2026-11.csv': 'cn-alipay',
+  'cn-cmb-credit-card-2027-01.csv': 'cn-cmb-credit-card',
+  'cn-wechat-pay-2026-11.csv': 'cn-wechat-pay',
+  'de-dkb-2026-11.csv': 'de-dkb',
+  'de-ing-2026-11-wertstellung.csv': 'de-ing',
+  'de-ing-2026-11.csv': 'de-ing',
+  'de-sparkasse-camt-2026-11.csv': 'de-sparkasse-camt',
+  'hk-hsbc-account-2026-11.csv': 'hk-hsbc-account',
+  'hk-hsbc-credit-card-2026-11.csv': 'hk-hsbc-credit-card',
+  'nl-ing-2026-11.csv': 'nl-ing',
+  'us-amex-2026-11.csv': 'us-amex',
+  'us-bofa-checking-2026-11.csv': 'us-bofa-checking',
+  'us-capital-one-2026-11.csv': 'us-capital-one',
+  'us-chase-legacy-2026-11.csv': 'us-chase-legacy',
+  'us-citi-2026-11.csv': 'us-citi',
+  'us-wells-fargo-2026-11.csv': 'us-wells-fargo',
+  'wise-2026-11.csv': 'wise-account',
+  // the older fixtures keep their profiles
+  'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
+  'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',
+  'de-bank-giro-2026-10.csv': 'de-bank-giro',
+  'de-bank-giro-2026-11-utf8bom.csv': 'de-bank-giro',
+  'fintech-2026-10.csv': 'fintech-account',
+  'fr-bank-2026-11.csv': 'fr-bank',
+  'generic-2026-10-utf16.csv': 'generic-simple',
+  'us-card-2026-10.csv': 'us-card',
+};
+
+describe('the shipped profiles', () => {
+  const files = [...readdirSync(REAL).map((n) => join(REAL, n)), ...readdirSync(OLD).map((n) => join(OLD, n))].filter((f) => f.endsWith('.csv'));
+  const headerless = builtinProfiles()
+    .filter((p) => p.header.row === 'none')
+    .map((p) => p.name);
+
+  it('each statement fixture is taken by its own profile', async () => {
+    const got = Object.fromEntries(await Promise.all(files.map(async (f) => [f.slice(f.lastIndexOf('/') + 1), (reader.detect(await open(f)) as StatementDetection | null)?.profile ?? null] as const)));
+    expect(got).toEqual(EXPECTED_PROFILE);
   });
 
-  it('do not take over the fixtures of the built-in profiles', async () => {
-    for (const f of readdirSync(OLD).filter((n) => n.endsWith('.csv'))) {
-      const input = await open(join(OLD, f));
-      const before = (statementReader.detect(input) as StatementDetection).profile;
-      const after = (reader.detect(await open(join(OLD, f))) as StatementDetection).profile;
-      expect([f, after]).toEqual([f, before]);
+  it('a header-less profile (recognised by its cells alone) fits no other fixture, not even as a runner-up', async () => {
+    expect(headerless).toEqual(['us-wells-fargo', 'ca-td']);
+    for (const f of files) {
+      const d = reader.detect(await open(f)) as StatementDetection;
+      const fits = [d.profile, ...d.reasons.filter((r) => r.startsWith('also fits')).map((r) => /"([^"]+)"/.exec(r)![1]!)].filter((n) => headerless.includes(n));
+      expect([f, fits]).toEqual([f, headerless.filter((n) => n === EXPECTED_PROFILE[f.slice(f.lastIndexOf('/') + 1)])]);
     }
   });
 });
@@ -122,17 +145,32 @@ describe('US cards and accounts', () => {
     ]);
   });
 
-  it('Bank of America checking: header after the summary block; the amount-less "Beginning balance" row is a named bad row, not a silent skip', async () => {
-    const { detection, records, issues } = await readReal('us-bofa-checking-2026-11.csv');
+  it('Bank of America checking: header after the summary block; the amount-less "Beginning balance" row skipped by pattern and counted', async () => {
+    const { detection, records, issues, skipped, rows } = await readReal('us-bofa-checking-2026-11.csv');
     expect(detection.profile).toBe('us-bofa-checking');
     expect(detection.headerLine).toBe(7);
+    expect(issues).toEqual([]);
     expect(records.map(view)).toEqual([
       [9, '2026-11-03', null, 'posted', '20', 'USD', null, null, null, null, 'OPENAI *CHATGPT SUBSCR 11/02 PURCHASE SAN FRANCISCO CA'],
       [10, '2026-11-05', null, 'posted', '-3468.55', 'USD', null, null, null, null, 'EXAMPLE CORP DES:PAYROLL ID:000001 INDN:EXAMPLE,ALEX CO ID:0000000001 PPD'],
       [11, '2026-11-12', null, 'posted', '1250', 'USD', null, null, null, null, 'Online Banking payment to CRD 4321 Confirmation# 0000000001'],
       [12, '2026-11-20', null, 'posted', '406.52', 'USD', null, null, null, null, 'ANTHROPIC 11/19 PURCHASE SAN FRANCISCO CA'],
     ]);
-    expect(issues.map((i) => [i.severity, i.line, i.column, i.message])).toEqual([['error', 8, 'Amount', 'expected an amount, found an empty cell']]);
+    // five summary lines before the header, and line 8
+    expect([skipped, rows]).toEqual([6, 10]);
+  });
+
+  it('Wells Fargo: no header row, recognised by its cells; money out negative; the check number as reference', async () => {
+    const { detection, records, issues } = await readReal('us-wells-fargo-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['us-wells-fargo', 0]);
+    expect(detection.reasons).toContain("no header row: the first rows fit the profile's signature");
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [1, '2026-11-28', null, 'posted', '20', 'USD', null, null, null, null, 'PURCHASE AUTHORIZED ON 11/27 OPENAI *CHATGPT SUBSCR OPENAI.COM CA S000000000000001 CARD 4321'],
+      [2, '2026-11-20', null, 'posted', '5', 'USD', null, null, null, null, 'PURCHASE AUTHORIZED ON 11/19 ANTHROPIC SAN FRANCISCO CA S000000000000002 CARD 4321'],
+      [3, '2026-11-15', null, 'posted', '-2500', 'USD', null, null, null, null, 'EXAMPLE CORP PAYROLL 261115 000000000000001 EXAMPLE ALEX'],
+      [4, '2026-11-10', null, 'posted', '120', 'USD', null, null, null, '1042', 'CHECK # 1042'],
+    ]);
   });
 });
 
@@ -177,6 +215,22 @@ describe('Canada and Hong Kong', () => {
       [4, '2026-11-24', null, 'posted', '100', 'HKD', null, null, null, null, 'MOBILE WITHDRAWAL        (22NOV26)'],
       [5, '2026-11-20', null, 'posted', '-500', 'HKD', null, null, null, null, 'FUND TRANSFER FROM       12-345678-9 ALEX EXAMPLE'],
     ]);
+  });
+
+  it('TD Canada: no header row; unsigned debit and credit columns, the balance ignored; blank lines at the end', async () => {
+    const { detection, records, issues, skipped } = await readReal('ca-td-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['ca-td', 0]);
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [1, '2026-11-02', null, 'posted', '1.96', 'CAD', null, null, null, null, 'SAMPLE DOLLAR STORE _M'],
+      [2, '2026-11-02', null, 'posted', '27.84', 'CAD', null, null, null, null, 'OPENAI *CHATGPT SUBS'],
+      [3, '2026-11-03', null, 'posted', '10', 'CAD', null, null, null, null, 'PTS TO:  02810000000'],
+      [4, '2026-11-03', null, 'posted', '-0.01', 'CAD', null, null, null, null, 'SFCA             MSP'],
+      [5, '2026-11-04', null, 'posted', '35', 'CAD', null, null, null, null, 'SAMPLE INSURANCE'],
+      [6, '2026-11-05', null, 'posted', '239.13', 'CAD', null, null, null, null, 'SEND E-TFR ***Ab1'],
+      [7, '2026-11-06', null, 'posted', '-332.22', 'CAD', null, null, null, null, 'PAYROLL DEPOSIT  MSP'],
+    ]);
+    expect(skipped).toBe(0);
   });
 });
 
@@ -226,26 +280,98 @@ describe('ING Germany and Wise', () => {
   });
 });
 
-// What the profile language cannot express yet (see the README): when a feature lands, these
-// expectations change on purpose and the layout gets a profile and a line-by-line test above.
-describe('layouts still out of reach', () => {
-  it.each([
-    ['ca-td-2026-11.csv', 'no header row'],
-    ['us-wells-fargo-2026-11.csv', 'no header row'],
-    ['cn-alipay-2026-11.csv', 'direction column 收/支'],
-    ['cn-wechat-pay-2026-11.csv', 'direction column 收/支'],
-    ['nl-ing-2026-11.csv', 'direction column Af Bij'],
-    ['de-dkb-2026-11.csv', 'two-digit years'],
-    ['de-sparkasse-camt-2026-11.csv', 'two-digit years'],
-  ])('%s is not recognised (%s)', async (name) => {
-    expect(reader.detect(await open(join(REAL, name)))).toBeNull();
+describe('more of Germany, and the Netherlands', () => {
+  it('DKB: BOM, DD.MM.YY, Gebucht/Vorgemerkt, an empty Wertstellung while pending, "1.000,0" and "-1.450", a name broken over two lines', async () => {
+    const { detection, records, issues, skipped } = await readReal('de-dkb-2026-11.csv');
+    expect([detection.profile, detection.headerLine, detection.delimiter]).toEqual(['de-dkb', 5, ';']);
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [6, '2026-11-30', null, 'pending', '18.46', 'EUR', null, null, null, '400000000000001', 'ISSUER / OPENAI *CHATGPT SUBSCR   SAN FRANCISCO US / 2026-11-28T08:53 Debitk. 0 2029-12 Zahl.System VISA Debit     (POS)'],
+      [7, '2026-11-15', '2026-11-15', 'posted', '8.67', 'EUR', null, null, null, '00000000000000000000000000', 'ISSUER / EDEKA//MUENCHEN/DE / EDEKA SAGT DANKE'],
+      [8, '2026-11-03', '2026-11-03', 'posted', '1450', 'EUR', null, null, null, null, 'ERIKA\nBEISPIEL / MAX BEISPIEL / MIETE'],
+      [10, '2026-11-01', '2026-11-01', 'posted', '-1000', 'EUR', null, null, null, null, 'BEISPIEL INC / ERIKA BEISPIEL / Lohn und Gehalt'],
+    ]);
+    expect(skipped).toBe(2); // the account and balance lines ("" lines are blank)
   });
 
-  it('China Merchants Bank: recognised, but every row is rejected (repayments without 交易日, region codes and bare numbers in 交易地金额)', async () => {
+  it('Sparkasse CAMT (Windows-1252): DD.MM.YY, empty cells bare, Info "Umsatz vorgemerkt" pending', async () => {
+    const { detection, records, issues } = await readReal('de-sparkasse-camt-2026-11.csv');
+    expect([detection.profile, detection.encoding]).toEqual(['de-sparkasse-camt', 'windows-1252']);
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [2, '2026-11-28', null, 'pending', '18.46', 'EUR', null, null, null, '100000000000000001', 'OPENAI *CHATGPT SUBSCR//SAN FRANCISCO/US / KARTENZAHLUNG / 2026-11-26T17:47:21 Karte1 2029-12'],
+      [3, '2026-11-27', null, 'posted', '39.99', 'EUR', null, null, null, '300000000000001', 'Beispiel Telecom GmbH                                                  Musterstr. 1 / FOLGELASTSCHRIFT / KD-Nr. 1000000001/ RG-Nr. 2000000001'],
+      [4, '2026-11-26', null, 'posted', '62.59', 'EUR', null, null, null, '100000000000000002', 'EDEKA MÜLLER//BEISPIELSTADT/DE / KARTENZAHLUNG / 2026-11-24T10:12:45 Karte1 2029-12'],
+      [5, '2026-11-24', null, 'posted', '100', 'EUR', null, null, null, null, 'Harald Beispiel / ONLINE-UEBERWEISUNG / Geschenk 1/5 DATUM 24.11.2026, 08.22 UHR1.TAN 000000'],
+      [6, '2026-11-03', null, 'posted', '1165', 'EUR', null, null, null, null, 'Anna Beispiel / DAUERAUFTRAG / Miete'],
+      [7, '2026-11-02', null, 'posted', '-350', 'EUR', null, null, null, null, 'Beispiel Nachlass / GUTSCHRIFT / Hans Müller Erbe abzügl. Gebühren'],
+    ]);
+  });
+
+  it('ING Netherlands: unsigned Bedrag, Af = out and Bij = in, a zero Bij line kept as 0', async () => {
+    const { detection, records, issues } = await readReal('nl-ing-2026-11.csv');
+    expect(detection.profile).toBe('nl-ing');
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [2, '2026-11-28', null, 'posted', '18.46', 'EUR', null, null, null, null, 'OPENAI *CHATGPT SUBSCR / Pasvolgnr: 001 26-11-2026 10:12 Transactie: A1B2C3 Term: 000001 Valutadatum: 28-11-2026'],
+      [3, '2026-11-13', null, 'posted', '1.25', 'EUR', null, null, null, null, 'Kosten OranjePakket met korting / 1 okt t/m 31 okt 2026 ING BANK N.V. Valutadatum: 13-11-2026'],
+      [4, '2026-11-13', null, 'posted', '-1.25', 'EUR', null, null, null, null, 'Kwijtschelding / Valutadatum: 13-11-2026'],
+      [5, '2026-11-13', null, 'posted', '0', 'EUR', null, null, null, null, 'Kwijtschelding / Valutadatum: 13-11-2026'],
+      [6, '2026-11-05', null, 'posted', '-1020', 'EUR', null, null, null, null, 'BEISPIEL E J / Naam: BEISPIEL E J Omschrijving: Kosten rekening IBAN: NL99ASNB0000000002 Valutadatum: 05-11-2026'],
+    ]);
+  });
+});
+
+describe('China', () => {
+  it('China Merchants Bank: repayments without 交易日 take 记账日; a bare or (CN) original is the account currency; (US) is USD; a December–January statement', async () => {
     const { detection, records, issues } = await readReal('cn-cmb-credit-card-2027-01.csv');
     expect(detection.profile).toBe('cn-cmb-credit-card');
-    expect(records).toEqual([]);
-    const rejected = new Set(issues.filter((i) => i.severity === 'error').map((i) => i.line));
-    expect([...rejected]).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [3, '2026-12-28', '2026-12-28', 'posted', '-2.46', 'CNY', null, null, '4321', null, '掌上生活还款'],
+      [4, '2026-12-29', '2026-12-29', 'posted', '-512.3', 'CNY', null, null, '4321', null, '财付通还款'],
+      [5, '2026-12-31', '2026-12-31', 'posted', '-40', 'CNY', null, null, '4321', null, '银联转账还款'],
+      [6, '2026-12-30', '2026-12-31', 'posted', '145.32', 'CNY', '20', 'USD', '4321', null, 'OPENAI *CHATGPT SUBSCR'],
+      [7, '2026-12-30', '2026-12-31', 'posted', '2.18', 'CNY', null, null, '4321', null, '境外交易手续费'],
+      [8, '2027-01-02', '2027-01-03', 'posted', '48.9', 'CNY', null, null, '4321', null, '掌上生活影票-电影票'],
+      [9, '2027-01-03', '2027-01-04', 'posted', '-3.9', 'CNY', null, null, '4321', null, '手机银行饭票'],
+      [10, '2027-01-05', '2027-01-06', 'posted', '72.66', 'CNY', '10', 'USD', '4321', null, 'ANTHROPIC'],
+      [11, '2027-01-06', '2027-01-08', 'posted', '1200', 'CNY', null, null, '4321', null, '中国移动'],
+    ]);
+  });
+
+  it('Alipay (GB18030): 支出 out, 收入 in, 不计收支 skipped with an info issue naming its amount; 交易状态 mapped; card last four from 收/付款方式', async () => {
+    const { detection, records, issues, skipped, rows } = await readReal('cn-alipay-2026-11.csv');
+    expect([detection.profile, detection.headerLine, detection.encoding]).toEqual(['cn-alipay', 25, 'gb18030']);
+    expect(records.map(view)).toEqual([
+      [26, '2026-11-28', null, 'posted', '145.32', 'CNY', null, null, '4321', '2026112822001400000001', 'OpenAI / ChatGPT Plus 订阅'],
+      [27, '2026-11-20', null, 'posted', '20', 'CNY', null, null, null, '2026112022001400000002', 'z7***8 / 商品示例'],
+      [30, '2026-11-10', null, 'posted', '-888.5', 'CNY', null, null, null, '2026111022001400000005', 'xxxx / 转账'],
+      [31, '2026-11-09', null, 'declined', '50', 'CNY', null, null, null, '2026110922001400000006', '一卡通 / 一卡通充值'],
+      [32, '2026-11-05', null, 'posted', '9.9', 'CNY', null, null, null, 'xxxx', 'xxxx / xxxx'],
+    ]);
+    expect(issues.map((i) => [i.severity, i.line, i.column, i.amount?.toString(), i.currency, i.rejected])).toEqual([
+      ['info', 28, '收/支', '16.03', 'CNY', false],
+      ['info', 29, '收/支', '99.34', 'CNY', false],
+    ]);
+    expect(issues[0]!.message).toBe('skipped: "收/支" says "不计收支", neither money out nor money in of this account (16.03 CNY)');
+    expect([skipped, rows]).toEqual([24, 29]); // 22 non-blank preamble lines and the two 不计收支 rows
+  });
+
+  it('WeChat Pay: ¥ amounts, 支出/收入, "/" skipped with an info issue; comma-padded preamble', async () => {
+    const { detection, records, issues, skipped } = await readReal('cn-wechat-pay-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['cn-wechat-pay', 17]);
+    expect(records.map(view)).toEqual([
+      [18, '2026-11-26', null, 'posted', '145.32', 'CNY', null, null, '4321', '4200000001202611260000000001', 'OpenAI / ChatGPT Plus 订阅'],
+      [19, '2026-11-24', null, 'posted', '-0.88', 'CNY', null, null, null, '1000039901202611240000000002', '同性好友 / /'],
+      [20, '2026-11-17', null, 'posted', '28.16', 'CNY', null, null, null, '1000050001202611170000000003', '某餐厅 / 收款方备注:二维码收款'],
+      [21, '2026-11-12', null, 'posted', '12', 'CNY', null, null, null, '1000050001202611120000000004', '房东 / 转账备注:微信转账'],
+    ]);
+    expect(issues.map((i) => [i.severity, i.line, i.amount?.toString(), i.rejected])).toEqual([
+      ['info', 22, '2000', false],
+      ['info', 23, '100.1', false],
+      ['info', 24, '10.1', false],
+    ]);
+    expect(skipped).toBe(19);
   });
 });

@@ -85,7 +85,7 @@ const generic = (): StatementProfile => builtinProfiles().find((p) => p.name ===
 describe('statement profiles', () => {
   it('ships valid built-in profiles with unique names', () => {
     const names = builtinProfiles().map((p) => p.name);
-    expect(names).toEqual(['us-card', 'fintech-account', 'cn-cmb-credit-card', 'de-bank-giro', 'fr-bank', 'us-amex', 'us-chase-legacy', 'us-capital-one', 'us-citi', 'hk-hsbc-credit-card', 'hk-hsbc-account', 'ca-bmo-credit-card', 'de-ing', 'wise-account', 'generic-simple']);
+    expect(names).toEqual(['us-card', 'fintech-account', 'cn-cmb-credit-card', 'de-bank-giro', 'fr-bank', 'us-amex', 'us-chase-legacy', 'us-capital-one', 'us-citi', 'hk-hsbc-credit-card', 'hk-hsbc-account', 'ca-bmo-credit-card', 'de-ing', 'wise-account', 'us-bofa-checking', 'us-wells-fargo', 'ca-td', 'nl-ing', 'de-dkb', 'de-sparkasse-camt', 'cn-alipay', 'cn-wechat-pay', 'generic-simple']);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -138,7 +138,6 @@ describe('statement profiles', () => {
     [{ ...base, encoding: 'klingon-8' }, 'statementProfiles[0].encoding', /unknown encoding/],
     [{ ...base, numbers: { decimalMark: ',', thousandsSeparator: ',' } }, 'statementProfiles[0].numbers.thousandsSeparator', /must differ/],
     [{ ...base, name: 'My Bank' }, 'statementProfiles[0].name', /lower-case/],
-    [{ ...base, columns: { ...base.columns, currency: undefined } }, 'statementProfiles[0].currency', /columns.currency or a fixed currency/],
     [{ ...base, colums: {} }, 'statementProfiles[0]', /colums/],
     [{ ...base, columns: { ...base.columns, description: ['Text', 'Memo'] } }, 'statementProfiles[0].columns.description[1]', /"Memo"/],
   ])('rejects a bad profile with the JSON path (%#)', (raw, path, message) => {
@@ -162,7 +161,7 @@ describe('statement profiles', () => {
   it('puts user profiles first; one named like a built-in replaces it', () => {
     const mine = { ...base, name: 'us-card' };
     const all = resolveProfiles([mine], 'config.statementProfiles');
-    expect(all.map((p) => p.name)).toEqual(['us-card', 'fintech-account', 'cn-cmb-credit-card', 'de-bank-giro', 'fr-bank', 'us-amex', 'us-chase-legacy', 'us-capital-one', 'us-citi', 'hk-hsbc-credit-card', 'hk-hsbc-account', 'ca-bmo-credit-card', 'de-ing', 'wise-account', 'generic-simple']);
+    expect(all.map((p) => p.name)).toEqual(['us-card', 'fintech-account', 'cn-cmb-credit-card', 'de-bank-giro', 'fr-bank', 'us-amex', 'us-chase-legacy', 'us-capital-one', 'us-citi', 'hk-hsbc-credit-card', 'hk-hsbc-account', 'ca-bmo-credit-card', 'de-ing', 'wise-account', 'us-bofa-checking', 'us-wells-fargo', 'ca-td', 'nl-ing', 'de-dkb', 'de-sparkasse-camt', 'cn-alipay', 'cn-wechat-pay', 'generic-simple']);
     expect(all[0]!.label).toBe('My bank');
     expect(resolveProfiles([]).map((p) => p.name)).toEqual(builtinProfiles().map((p) => p.name));
     try {
@@ -564,7 +563,7 @@ describe('bad rows and column-wide rules', () => {
       [
         3,
         'Amount',
-        'expected an amount, found an empty cell; also Currency: no currency: the currency cell is empty and profile "generic-simple" sets no fixed currency; ' +
+        'expected an amount, found an empty cell; also Currency: no currency: the currency cell is empty, profile "generic-simple" sets no fixed currency and no home currency is configured; ' +
           'Date: expected a date (YYYY-MM-DD or YYYY/MM/DD or auto or YYYYMMDD or YYYY年MM月DD日), found an empty cell',
       ],
       [4, null, 'the header repeats on line 4: read as the start of the next part (a page break, or exports joined), not as a data row'],
@@ -685,11 +684,16 @@ describe('bad rows and column-wide rules', () => {
     expect(r.skipped).toBe(2);
   });
 
-  it('an original amount without any currency is an error', async () => {
-    const p = tmpFile(`招商银行信用卡对账单\n账单周期 2026/12/05-2027/01/04\n${CMB_HEAD}12/28,12/29,OPENAI *API,362.75,1234,50.00\n`);
+  it('an original amount without any currency: the account currency when it equals the amount, else a warning and no original', async () => {
+    const p = tmpFile(`招商银行信用卡对账单\n账单周期 2026/12/05-2027/01/04\n${CMB_HEAD}12/28,12/29,OPENAI *API,362.75,1234,50.00\n12/28,12/29,FOOD,36.20,1234,36.20\n`);
     const r = await readAll(p);
-    expect(r.issues.map((i) => [i.line, i.column])).toEqual([[4, '交易地金额']]);
-    expect(r.issues[0]!.message).toBe('expected the original amount\'s currency (e.g. 20.00(USD)), found "50.00"');
+    expect(r.records.map((x) => [x.src.line, x.amount.toString(), x.originalAmount, x.originalCurrency])).toEqual([
+      [4, '362.75', null, null],
+      [5, '36.2', null, null],
+    ]);
+    expect(r.issues.map((i) => [i.severity, i.line, i.column, i.message])).toEqual([
+      ['warning', 4, '交易地金额', 'original amount "50.00" differs from the amount and it names no currency; read without an original amount'],
+    ]);
   });
 
   it('results do not depend on the machine time zone', async () => {
@@ -746,5 +750,190 @@ describe('hostile statements', () => {
       [3, 'Amount', null],
     ]);
     expect(r.issues[0]!.message).toMatch(/\(401 characters\) is not an amount below 10\^15/);
+  });
+});
+
+describe('profile language: directions, header-less layouts, skips, fallbacks, column names (issue 9)', () => {
+  const base: StatementProfileInput = {
+    name: 'p',
+    label: 'P',
+    header: { columns: ['Datum', 'Text', 'Betrag', 'S/H'] },
+    columns: { transactionDate: 'Datum', description: 'Text', amount: 'Betrag', direction: 'S/H' },
+    directionMap: { S: 'out', H: 'in', X: 'neither' },
+    currency: 'EUR',
+    dates: { formats: ['DD.MM.YY'] },
+    numbers: { decimalMark: ',' },
+  };
+  const make = (over: Partial<StatementProfileInput> = {}): StatementProfile => statementProfileSchema.parse({ ...base, ...over });
+  const rows = (...lines: string[][]) => lines.map((fields, i) => ({ line: i + 1, fields }));
+  const brief = (r: ReturnType<typeof parseStatementRows>) => ({
+    records: r.records.map((x) => [x.src.line, x.transactionDate, x.postedDate, x.amount.toString(), x.currency, x.originalAmount?.toString() ?? null, x.originalCurrency]),
+    issues: r.issues.map((i) => [i.severity, i.line, i.column, i.message, i.amount?.toString() ?? null, i.rejected]),
+    counts: [r.skipped, r.rows],
+  });
+
+  it('a direction column signs an unsigned amount; "neither" is skipped and counted, with an info issue naming its money', () => {
+    const r = parseStatementRows(
+      rows(['Datum', 'Text', 'Betrag', 'S/H'], ['28.11.26', 'OPENAI', '18,46', 'S'], ['27.11.26', 'Gehalt', '1.000,00', 'h'], ['26.11.26', 'Umbuchung', '50,00', 'X'], ['25.11.26', 'Null', '0,00', 'H']),
+      make(),
+      { file: 'd.csv' },
+    );
+    expect(brief(r)).toEqual({
+      records: [
+        [2, '2026-11-28', null, '18.46', 'EUR', null, null],
+        [3, '2026-11-27', null, '-1000', 'EUR', null, null],
+        [5, '2026-11-25', null, '0', 'EUR', null, null],
+      ],
+      issues: [['info', 4, 'S/H', 'skipped: "S/H" says "X", neither money out nor money in of this account (50 EUR)', '50', false]],
+      counts: [1, 4],
+    });
+  });
+
+  it('a direction the map does not know, or a signed amount under a direction column, rejects the row and says why', () => {
+    const r = parseStatementRows(rows(['Datum', 'Text', 'Betrag', 'S/H'], ['28.11.26', 'A', '1,00', 'Debit'], ['28.11.26', 'B', '-1,00', 'S']), make(), { file: 'd.csv' });
+    expect(brief(r).issues).toEqual([
+      ['error', 2, 'S/H', 'expected one of "S", "H", "X" (profile "p" directionMap), found "Debit"', '1', true],
+      ['error', 3, 'Betrag', 'expected an unsigned amount (the direction is in "S/H"), found "-1,00"', '-1', true],
+    ]);
+    expect(r.records).toEqual([]);
+    expect([r.skipped, r.rows]).toEqual([0, 2]);
+  });
+
+  it('Debit/Credit words as directions, compared case-insensitively', () => {
+    const p = make({ directionMap: { Debit: 'out', Credit: 'in' }, dates: { formats: ['YYYY-MM-DD'] }, numbers: { decimalMark: '.' } });
+    const r = parseStatementRows(rows(['Datum', 'Text', 'Betrag', 'S/H'], ['2026-11-28', 'A', '5.00', 'DEBIT'], ['2026-11-29', 'B', '2.50', 'credit']), p, { file: 'd.csv' });
+    expect(r.records.map((x) => x.amount.toString())).toEqual(['5', '-2.5']);
+  });
+
+  it('no header row: recognised by a per-column signature on the first rows; the reader says so', async () => {
+    const wf = builtinProfiles().find((p) => p.name === 'us-wells-fargo')!;
+    const ok = parseStatementRows(rows(['11/28/2026', '-20.00', '*', '', 'OPENAI'], ['11/27/2026', '3.00', '*', '1042', 'CHECK']), wf, { file: 'w.csv' });
+    expect(ok.records.map((x) => [x.src.line, x.amount.toString(), x.reference])).toEqual([
+      [1, '20', null],
+      [2, '-3', '1042'],
+    ]);
+    expect([ok.headerLine, ok.skipped, ok.rows]).toEqual([null, 0, 2]);
+    // a file with a header row, or one of another width, is not this layout
+    for (const first of [['Date', 'Amount', '*', 'Check', 'Description'], ['11/28/2026', '-20.00', '*', '', 'OPENAI', 'extra']]) {
+      const no = parseStatementRows(rows(first, ['11/27/2026', '3.00', '*', '', 'X']), wf, { file: 'w.csv' });
+      expect(no.records).toEqual([]);
+      expect(no.issues.map((i) => i.message)).toEqual(['not readable as profile "us-wells-fargo": its first rows do not have the 5 columns of the profile\'s signature (header.signature)']);
+    }
+    const d = statementReader.detect(await open(tmpFile('"11/28/2026","-20.00","*","","OPENAI"\n'))) as StatementDetection;
+    expect([d.profile, d.headerLine]).toEqual(['us-wells-fargo', 0]);
+    expect(d.reasons).toEqual(['profile "us-wells-fargo" (Wells Fargo (US) account activity CSV (no header row))', "no header row: the first rows fit the profile's signature", 'columns by position: Date, Amount, Marker, Check Number, Description']);
+  });
+
+  it('a header-less row past the sampled ones that does not fit is read as a row and rejected, not skipped', () => {
+    const wf = builtinProfiles().find((p) => p.name === 'us-wells-fargo')!;
+    const r = parseStatementRows(rows(['11/28/2026', '-20.00', '*', '', 'A'], ['Total', '', '', '', '']), wf, { file: 'w.csv' });
+    // the signature is checked on the first five rows, so this is one of them: not this layout
+    expect(r.records).toEqual([]);
+    const many = rows(...Array.from({ length: 5 }, () => ['11/28/2026', '-1.00', '*', '', 'A']), ['Total', '-5.00', '', '', '']);
+    const r2 = parseStatementRows(many, wf, { file: 'w.csv' });
+    expect(r2.records).toHaveLength(5);
+    expect(r2.issues.map((i) => [i.line, i.column, i.rejected])).toEqual([[6, 'Date', true]]);
+  });
+
+  it('skip patterns drop matching rows anywhere (a subtotal with a date, a page header) as skipped, not rejected', () => {
+    const p = make({ skip: { patterns: ['^\\S+ Zwischensumme', '^Seite \\d+'] } });
+    const r = parseStatementRows(
+      rows(['Datum', 'Text', 'Betrag', 'S/H'], ['28.11.26', 'A', '1,00', 'S'], ['28.11.26', 'Zwischensumme', '1,00', 'S'], ['Seite 2', '', '', ''], ['27.11.26', 'B', '2,00', 'S']),
+      p,
+      { file: 'd.csv' },
+    );
+    expect(brief(r)).toEqual({ records: [[2, '2026-11-28', null, '1', 'EUR', null, null], [5, '2026-11-27', null, '2', 'EUR', null, null]], issues: [], counts: [2, 4] });
+  });
+
+  it('the posting date stands in for an empty transaction date when the profile says so; both empty is an error', () => {
+    const p = make({
+      header: { columns: ['Datum', 'Buchung', 'Text', 'Betrag', 'S/H'] },
+      columns: { ...base.columns, postedDate: 'Buchung' },
+      dates: { formats: ['DD.MM.YY'], emptyTransactionDate: 'posted-date' },
+    });
+    const r = parseStatementRows(rows(['Datum', 'Buchung', 'Text', 'Betrag', 'S/H'], ['', '28.11.26', 'A', '1,00', 'H'], ['', '', 'B', '2,00', 'H'], ['27.11.26', '28.11.26', 'C', '3,00', 'S']), p, { file: 'd.csv' });
+    expect(brief(r).records).toEqual([
+      [2, '2026-11-28', '2026-11-28', '-1', 'EUR', null, null],
+      [4, '2026-11-27', '2026-11-28', '3', 'EUR', null, null],
+    ]);
+    expect(r.issues.map((i) => [i.line, i.column, i.message])).toEqual([[3, 'Datum', 'expected a date in "Datum" or "Buchung", both are empty']]);
+    // without the option an empty transaction date stays an error
+    const strict = parseStatementRows(rows(['Datum', 'Buchung', 'Text', 'Betrag', 'S/H'], ['', '28.11.26', 'A', '1,00', 'H']), make({ ...p, dates: { formats: ['DD.MM.YY'] } }), { file: 'd.csv' });
+    expect(strict.issues.map((i) => i.column)).toEqual(['Datum']);
+  });
+
+  it('region codes after the original amount: a mapped region gives its currency; an unmapped one equal to the amount is the account currency, else a warning', () => {
+    const p = statementProfileSchema.parse({
+      name: 'r',
+      label: 'R',
+      header: { columns: ['Date', 'Text', 'Amount', 'Orig'] },
+      columns: { transactionDate: 'Date', description: 'Text', amount: 'Amount', originalAmount: 'Orig' },
+      currency: 'CNY',
+      amountSign: 'charges-positive',
+      dates: { formats: ['YYYY-MM-DD'] },
+      originalRegions: { US: 'USD', CN: 'CNY' },
+    });
+    const r = parseStatementRows(
+      rows(['Date', 'Text', 'Amount', 'Orig'], ['2026-12-30', 'A', '145.32', '20.00(US)'], ['2026-12-30', 'B', '-3.90', '-3.90(CN)'], ['2026-12-30', 'C', '5.00', '5.00(FR)'], ['2026-12-30', 'D', '50.00', '7.00(FR)'], ['2026-12-30', 'E', '-20.00', '3.00(USD)']),
+      p,
+      { file: 'r.csv' },
+    );
+    expect(brief(r).records).toEqual([
+      [2, '2026-12-30', null, '145.32', 'CNY', '20', 'USD'],
+      [3, '2026-12-30', null, '-3.9', 'CNY', null, null],
+      [4, '2026-12-30', null, '5', 'CNY', null, null],
+      [5, '2026-12-30', null, '50', 'CNY', null, null],
+      [6, '2026-12-30', null, '-20', 'CNY', '-3', 'USD'],
+    ]);
+    expect(r.issues.map((i) => [i.severity, i.line, i.message])).toEqual([
+      ['warning', 5, 'original amount "7.00(FR)" differs from the amount and region FR is not in the profile\'s originalRegions; read without an original amount'],
+    ]);
+  });
+
+  it('alternative column names, and the nth (or last) of equal names', () => {
+    const p = statementProfileSchema.parse({
+      name: 'ing',
+      label: 'ING',
+      header: { columns: ['Buchung', 'Valuta', 'Betrag', 'Währung'], optional: ['Saldo'], alternatives: { Valuta: ['Wertstellungsdatum'] }, occurrence: { Währung: -1 } },
+      columns: { transactionDate: 'Buchung', postedDate: 'Valuta', description: 'Buchung', amount: 'Betrag', currency: 'Währung' },
+      amountSign: 'charges-negative',
+      dates: { formats: ['DD.MM.YYYY'] },
+      numbers: { decimalMark: ',' },
+    });
+    const old = parseStatementRows(rows(['Buchung', 'Valuta', 'Saldo', 'Währung', 'Betrag', 'Währung'], ['28.11.2026', '29.11.2026', '100,00', 'CHF', '-5,00', 'EUR']), p, { file: 'i.csv' });
+    const neu = parseStatementRows(rows(['Buchung', 'Wertstellungsdatum', 'Betrag', 'Währung'], ['28.11.2026', '30.11.2026', '-5,00', 'EUR']), p, { file: 'i.csv' });
+    expect([...brief(old).records, ...brief(neu).records]).toEqual([
+      [2, '2026-11-28', '2026-11-29', '5', 'EUR', null, null],
+      [2, '2026-11-28', '2026-11-30', '5', 'EUR', null, null],
+    ]);
+    const first = statementProfileSchema.parse({ ...p, header: { ...p.header, occurrence: { Währung: 1 } } });
+    expect(parseStatementRows(rows(['Buchung', 'Valuta', 'Saldo', 'Währung', 'Betrag', 'Währung'], ['28.11.2026', '29.11.2026', '100,00', 'CHF', '-5,00', 'EUR']), first, { file: 'i.csv' }).records[0]!.currency).toBe('CHF');
+  });
+
+  it('no currency column and no fixed currency: the home currency, else a row error that says what is missing', () => {
+    const p = make({ currency: undefined });
+    const data = rows(['Datum', 'Text', 'Betrag', 'S/H'], ['28.11.26', 'A', '1,00', 'S']);
+    expect(parseStatementRows(data, p, { file: 'd.csv', homeCurrency: 'CHF' }).records[0]!.currency).toBe('CHF');
+    expect(parseStatementRows(data, p, { file: 'd.csv' }).issues.map((i) => i.message)).toEqual(['no currency: the file has no currency column, profile "p" sets no fixed currency and no home currency is configured']);
+  });
+
+  it.each([
+    [{ directionMap: {} }, 'directionMap', /go together/],
+    [{ columns: { ...base.columns, direction: undefined } }, 'columns.direction', /go together/],
+    [{ directionMap: { S: 'sideways' } }, 'directionMap.S', /./],
+    [{ header: { columns: ['Datum', 'Text', 'Betrag', 'S/H'], row: 'none' } }, 'header.signature', /one pattern per column \(4\)/],
+    [{ header: { columns: ['Datum', 'Text', 'Betrag', 'S/H'], signature: ['.', '.', '.', '.'] } }, 'header.signature', /header.row "none"/],
+    [{ header: { columns: ['Datum', 'Text', 'Betrag', 'S/H'], row: 'none', signature: ['.', '.', '.', '('] } }, 'header.signature[3]', /not a valid regular expression/],
+    [{ header: { columns: ['Datum', 'Text', 'Betrag', 'S/H'], alternatives: { Valuta: ['Wertstellung'] } } }, 'header.alternatives.Valuta', /not in header.columns/],
+    [{ header: { columns: ['Datum', 'Text', 'Betrag', 'S/H'], occurrence: { Betrag: 0 } } }, 'header.occurrence.Betrag', /0 is neither/],
+    [{ dates: { formats: ['DD.MM.YY'], emptyTransactionDate: 'posted-date' } }, 'dates.emptyTransactionDate', /needs columns.postedDate/],
+    [{ dates: { formats: ['auto', 'DD-MM-YYYY'] } }, 'dates.formats', /"auto" already reads NN-NN-YYYY/],
+    [{ originalRegions: { USA: 'USD' } }, 'originalRegions.USA', /two-letter region/],
+    [{ skip: { patterns: ['['] } }, 'skip.patterns[0]', /not a valid regular expression/],
+  ])('rejects a bad use of the new options with its JSON path (%#)', (over, path, message) => {
+    const r = statementProfileSchema.safeParse({ ...base, ...over });
+    expect(r.success).toBe(false);
+    const iss = r.error!.issues.find((i) => i.path.join('.').replace(/\.(\d+)/g, '[$1]') === path);
+    expect(iss?.message ?? r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')).toMatch(message);
   });
 });
