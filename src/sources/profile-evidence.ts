@@ -295,7 +295,9 @@ export function signFinding(amount: AmountColumn, descriptions: readonly string[
   let pos = 0;
   let inNeg = 0;
   let inPos = 0;
+  let marked = 0;
   amount.values.forEach((v, r) => {
+    if (v?.ok && v.direction) marked++;
     if (!v || !v.ok || v.value.isZero() || v.direction) return;
     const n = v.value.sign() < 0;
     if (n) neg++;
@@ -305,6 +307,9 @@ export function signFinding(amount: AmountColumn, descriptions: readonly string[
       else inPos++;
     }
   });
+  if (marked > 0 && neg + pos === 0) {
+    return { sign: 'charges-negative', reason: `every amount in "${amount.col.name}" is marked DR or CR, which says its direction whatever the sign convention`, attention: null };
+  }
   const words = inNeg + inPos ? `; of the rows whose text reads like money in (payment, refund, salary), ${inPos} are positive and ${inNeg} negative` : '';
   const counts = `${neg} of ${neg + pos} amounts in "${amount.col.name}" are negative and ${pos} positive`;
   if (neg > 0 && neg > pos) return { sign: 'charges-negative', reason: `charges are negative: ${counts}, and purchases are usually most rows${words}`, attention: inNeg > inPos ? 'the sign convention is doubtful: the money-in rows are negative too' : null };

@@ -26,7 +26,7 @@ import {
   type DateFinding,
 } from './profile-evidence.js';
 import { makeStatementReader, statementReader, type StatementDetection } from './statement.js';
-import { resolveProfiles, type StatementProfileInput } from './statement-profile.js';
+import { builtinProfiles, resolveProfiles, type StatementProfileInput } from './statement-profile.js';
 import type { LocalDate } from '../time.js';
 
 export interface SuggestOptions {
@@ -227,7 +227,9 @@ function defaultName(fileName: string): string {
     .replace(/[-_ ]?\d{4}([-_.]?\d{2}){0,2}.*$/, '')
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[^a-z0-9]+|-+$/g, '');
-  return stem === '' ? 'my-bank' : stem;
+  const name = stem === '' ? 'my-bank' : stem;
+  // a user profile with a built-in's name replaces it: never by accident
+  return builtinProfiles().some((p) => p.name === name) ? `${name}-custom` : name;
 }
 
 function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileName: string): Draft {
