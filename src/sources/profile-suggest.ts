@@ -263,6 +263,9 @@ function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileNa
   const descCol = descCols[0]!;
   const unmapped = amountColumns(rest, numbers.format).filter((c) => !amountCols.includes(c.col));
   if (unmapped.length) reasons.push(`money columns left unmapped (fees, original amounts and balances are not guessed): ${unmapped.map((c) => `"${c.col.name}"`).join(', ')}`);
+  const sign = amount.kind === 'single' ? signFinding(amount.amount, descCol.cells) : null;
+  if (sign) reasons.push(sign.reason);
+  if (sign?.attention) attention.push(directionHint(sign.attention, others, amount));
 
   const profile: StatementProfileInput = {
     name: opts.name ?? defaultName(fileName),
@@ -280,16 +283,11 @@ function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileNa
       ...(status ? { status: status.c.name } : {}),
     },
     ...(currency.code ? { currency: currency.code } : {}),
+    ...(sign ? { amountSign: sign.sign } : {}),
     ...(status ? { statusMap: status.map! } : {}),
     dates: { formats: dates.formats },
     numbers: { decimalMark: numbers.format.decimalMark, thousandsSeparator: numbers.format.thousandsSeparator },
   };
-  if (amount.kind === 'single') {
-    const sign = signFinding(amount.amount, descCol.cells);
-    profile.amountSign = sign.sign;
-    reasons.push(sign.reason);
-    if (sign.attention) attention.push(directionHint(sign.attention, others, amount));
-  }
   const trailer = trailerPattern(layout.trailer);
   if (trailer) {
     profile.trailer = { patterns: [trailer] };
