@@ -26,7 +26,7 @@ import {
   type DateFinding,
 } from './profile-evidence.js';
 import { makeStatementReader, statementReader, type StatementDetection } from './statement.js';
-import { builtinProfiles, resolveProfiles, type StatementProfileInput } from './statement-profile.js';
+import { builtinProfiles, formatJsonPath, resolveProfiles, statementProfileSchema, type StatementProfileInput } from './statement-profile.js';
 import type { LocalDate } from '../time.js';
 
 export interface SuggestOptions {
@@ -113,6 +113,11 @@ export async function suggestProfile(path: string, opts: SuggestOptions = {}): P
   out.reasons.push(...draft.reasons);
   out.attention.push(...draft.attention);
   if (!draft.profile) return { ...out, problem: draft.problem };
+  const valid = statementProfileSchema.safeParse(draft.profile);
+  if (!valid.success) {
+    // a header the profile language cannot address (say, a column name it refuses): say so, never crash
+    return { ...out, problem: `the proposed profile is not valid: ${valid.error.issues.map((i) => `${formatJsonPath('profile', i.path)}: ${i.message}`).join('; ')}` };
+  }
   out.profile = draft.profile;
   await verify(path, out, opts.period ?? null);
   return out;
