@@ -281,7 +281,7 @@ function findPair(cands: readonly AmountColumn[], rows: number): AmountChoice | 
 // Sign convention
 
 // words that mark money coming in: payments to a card, refunds, salary
-const MONEY_IN = /payment|thank you|refund|return|reversal|credit|gutschrift|gehalt|lohn|salaire|salary|payroll|avoir|remboursement|virement reçu|top-up|topup|还款|退款|收入|工资/i;
+const MONEY_IN = /payment|thank you|refund|return|reversal|credit|gutschrift|erstattung|storno|gehalt|lohn|salaire|salary|payroll|avoir|remboursement|virement reçu|top-up|topup|还款|退款|收入|工资/i;
 
 export interface SignFinding {
   sign: 'charges-negative' | 'charges-positive';
@@ -363,7 +363,7 @@ export function currencyFromText(cells: readonly string[], header: string): { co
   if (inHeader && isIsoCurrency(inHeader[1]!)) return { code: inHeader[1]!, reason: `the column "${header}" names ${inHeader[1]}` };
   for (const text of [header, ...cells]) {
     const hit = SYMBOLS.find(([re]) => re.test(text));
-    if (hit) return { code: hit[1], reason: `${text === header ? `the column "${header}"` : `amount cells such as "${text.trim()}"`} print ${hit[1]}'s sign` };
+    if (hit) return { code: hit[1], reason: `${text === header ? `the column "${header}"` : `amount cells such as "${text.trim()}"`} ${text === header ? 'prints' : 'print'} ${hit[1]}'s sign` };
   }
   return null;
 }
