@@ -18,13 +18,15 @@ import { jsonText, reportToJson } from './report/json.js';
 import { writeReportWorkbook } from './report/index.js';
 import { reimbursementWorkbookPath, writeReimbursementWorkbook } from './report/reimbursement.js';
 import { inspectFiles, printInspection } from './inspect.js';
-import { displayPath, expandInputs, InputError } from './sources/index.js';
+import { displayPath, expandInputs, InputError, openInput } from './sources/index.js';
+import { suggestionExitCode, suggestProfile } from './sources/profile-suggest.js';
+import { printProfileSuggestion } from './sources/profile-suggest-print.js';
 import { installTempFileCleanup, OutputError, refuseOverwritingInputs, removeLiveTempFiles, stopWhenParentGoes, type NamedPath } from './output-files.js';
 import { PAYMENTS_TEMPLATE_CSV } from './sources/payments.js';
 import { parseMatchOverrides, type MatchOverrides } from './engine/matching/index.js';
 import { Decimal } from './money.js';
 import { rejectedByCurrency } from './engine/conservation.js';
-import { isCalendarDate, isoUtc } from './time.js';
+import { isCalendarDate, isoUtc, lastDayOfMonth } from './time.js';
 import { guardClosedPipe, inlineText, stderrSink, stdoutSink, type TextSink } from './terminal.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -298,6 +300,30 @@ export function buildProgram(setExit: (code: number) => void): Command {
       else printInspection(results, stdoutSink());
       const bad = results.some((r) => !r.recognised || r.missingRequired.length > 0);
       setExit(bad ? 2 : failExit(results.flatMap((r) => r.problems.map((p) => ({ severity: p.severity }) as Exception)), o.failOn));
+    });
+
+  program
+    .command('profile')
+    .description('propose a statement profile for a layout no profile knows: the profile JSON, the reasons, the rows as it reads them')
+    .argument('<file>')
+    .option('--name <name>', 'profile name (default: from the file name)')
+    .option('--currency <code>', "the account's currency, for files that never name it")
+    .option('--period <YYYY-MM>', 'the statement month, for dates printed without a year')
+    .option('--json', 'print the proposal, reasons and rows as one JSON document on stdout')
+    .action(async (file: string, o: { name?: string; currency?: string; period?: string; json?: boolean }) => {
+      whereWeAre.stage = 'proposing a statement profile';
+      whereWeAre.file = file;
+      if (o.name !== undefined && !/^[a-z0-9][a-z0-9._-]*$/.test(o.name)) throw new UsageError(`--name: lower-case letters, digits, ".", "_" or "-"; got "${o.name}"`);
+      if (o.currency !== undefined && !/^[A-Za-z]{3}$/.test(o.currency)) throw new UsageError(`--currency: expected an ISO code such as USD, got "${o.currency}"`);
+      validatePeriod({ period: o.period, failOn: 'none' });
+      const path = resolve(file);
+      // a missing file, a directory or a FIFO: opened the way every input is, for the same message
+      if ((await openInput(path, { display: file })).type !== 'csv') throw new UsageError(`${file}: a card or bank statement must be a CSV file`);
+      const period = o.period ? { from: `${o.period}-01`, to: lastDayOfMonth(o.period) } : null;
+      const s = await suggestProfile(path, { displayPath: displayPath(path), name: o.name, currency: o.currency?.toUpperCase(), period });
+      if (o.json) stdoutSink().write(`${jsonText(s)}\n`);
+      else printProfileSuggestion(s, stdoutSink());
+      setExit(suggestionExitCode(s));
     });
 
   program

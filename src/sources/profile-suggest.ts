@@ -1,0 +1,427 @@
+/**
+ * `spendrecon profile FILE` (issue 9): proposes a statement profile for a layout no profile
+ * knows, from the file's content — header row below any preamble, trailer lines, and per
+ * column what its cells are (profile-evidence.ts) — with the reason for every decision.
+ * The proposal is then read back through the real statement reader, so the rows it still
+ * cannot read are listed before anything is matched.
+ */
+import { basename } from 'node:path';
+import type { CardLine } from '../model.js';
+import { DATE_FORMATS, findPeriodHint, isBlank, parseAmount, parseDate, type DateFormat, type StatementPeriodHint } from './bank-values.js';
+import { CsvFile, repeatsHeader, type CsvRow } from './csv.js';
+import type { OpenedInput } from './contract.js';
+import {
+  amountColumns,
+  chooseAmount,
+  dateFinding,
+  descriptionColumns,
+  isCurrencyColumn,
+  numberFinding,
+  signFinding,
+  statusMapOf,
+  currencyFromText,
+  transactionFirst,
+  type AmountChoice,
+  type ColumnCells,
+  type DateFinding,
+} from './profile-evidence.js';
+import { makeStatementReader, statementReader, type StatementDetection } from './statement.js';
+import { builtinProfiles, formatJsonPath, resolveProfiles, statementProfileSchema, type StatementProfileInput } from './statement-profile.js';
+import type { LocalDate } from '../time.js';
+
+export interface SuggestOptions {
+  /** The profile's name; default from the file name. */
+  name?: string;
+  /** The account's currency, for files that never say it. */
+  currency?: string;
+  /** The file as shown in messages. */
+  displayPath?: string;
+  /** Statement period for dates printed without a year, when the file has no period line. */
+  period?: { from: LocalDate; to: LocalDate } | null;
+}
+
+/** A record as the proposed profile reads it: what a person checks against the bank's website. */
+export interface SuggestedRow {
+  line: number;
+  date: string;
+  postedDate: string | null;
+  /** Charges positive, money in negative (CardLine's convention), exact. */
+  amount: string;
+  currency: string;
+  status: CardLine['status'];
+  description: string;
+}
+
+export interface ProfileSuggestion {
+  file: string;
+  encoding: string;
+  delimiter: string;
+  headerLine: number | null;
+  /** The proposed profile as JSON input, ready to paste under `statementProfiles`; null when nothing usable was found. */
+  profile: StatementProfileInput | null;
+  /** Why each decision was made, in the order made. */
+  reasons: string[];
+  /** Decisions the file could not settle: check or edit these before using the profile. */
+  attention: string[];
+  /** Why no profile could be proposed (then `profile` is null). */
+  problem: string | null;
+  /** Rows between header and trailer. */
+  dataRows: number;
+  records: SuggestedRow[];
+  /** The rows the proposed profile cannot read, with line, column and why. */
+  unread: { line: number; column: string | null; message: string }[];
+  /** A built-in profile that already reads the file, if any. */
+  builtin: string | null;
+}
+
+/** 0 every data row reads and nothing needs a decision; 1 some rows do not read or a decision is a guess; 2 nothing usable. */
+export function suggestionExitCode(s: ProfileSuggestion): 0 | 1 | 2 {
+  if (!s.profile) return 2;
+  return s.unread.length || s.attention.length ? 1 : 0;
+}
+
+const HEADER_SEARCH_ROWS = 40;
+// the reader looks for the header this far down the head rows (schema maximum 39)
+const MAX_PREAMBLE = 39;
+const PREAMBLE_SLACK = 2;
+
+export async function suggestProfile(path: string, opts: SuggestOptions = {}): Promise<ProfileSuggestion> {
+  const csv = await CsvFile.open(path);
+  const file = opts.displayPath ?? path;
+  const out: ProfileSuggestion = {
+    file,
+    encoding: csv.encoding.encoding,
+    delimiter: csv.delimiter,
+    headerLine: null,
+    profile: null,
+    reasons: [`encoding ${csv.encoding.encoding} (${csv.encoding.reason}); delimiter ${JSON.stringify(csv.delimiter)}`],
+    attention: [],
+    problem: null,
+    dataRows: 0,
+    records: [],
+    unread: [],
+    builtin: null,
+  };
+  const rows: CsvRow[] = [];
+  for await (const batch of csv.batches()) for (const r of batch) if (!r.fault) rows.push(r);
+  const layout = findLayout(rows);
+  if ('problem' in layout) return { ...out, problem: layout.problem };
+  out.headerLine = layout.header.line;
+  out.dataRows = layout.data.length;
+  out.reasons.push(...layout.reasons);
+  const draft = draftProfile(layout, csv, opts, basename(path));
+  out.reasons.push(...draft.reasons);
+  out.attention.push(...draft.attention);
+  if (!draft.profile) return { ...out, problem: draft.problem };
+  const valid = statementProfileSchema.safeParse(draft.profile);
+  if (!valid.success) {
+    // a header the profile language cannot address (say, a column name it refuses): say so, never crash
+    return { ...out, problem: `the proposed profile is not valid: ${valid.error.issues.map((i) => `${formatJsonPath('profile', i.path)}: ${i.message}`).join('; ')}` };
+  }
+  out.profile = draft.profile;
+  await verify(path, out, opts.period ?? null);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Header, data and trailer rows
+
+interface Layout {
+  header: CsvRow;
+  /** Index of the header among the file's non-empty rows (what maxPreambleLines counts). */
+  headerIndex: number;
+  preamble: CsvRow[];
+  data: CsvRow[];
+  trailer: CsvRow[];
+  reasons: string[];
+}
+
+function rowText(row: CsvRow): string {
+  return row.fields
+    .map((f) => f.trim())
+    .filter((f) => f !== '')
+    .join(' ');
+}
+
+const SHAPE_PERIOD = { from: '2024-01-01', to: '2024-12-31', source: 'shape test' };
+
+function isDateCell(cell: string): boolean {
+  if (isBlank(cell)) return false;
+  // one format at a time: DD/MM and MM/DD both fit a slash date; `auto` alone refuses 05-11-2026, either order does not
+  const fits = (f: DateFormat, order: 'DMY' | 'MDY' | null = null) => parseDate(cell, [f], { period: SHAPE_PERIOD, order }).ok;
+  return DATE_FORMATS.some((f) => fits(f)) || fits('auto', 'DMY') || fits('auto', 'MDY');
+}
+
+/** A header: two or more named cells, at least half the row, none of them a date or an amount. */
+function headerLike(row: CsvRow): boolean {
+  const named = row.fields.filter((f) => f.trim() !== '');
+  return named.length >= 2 && named.length >= 0.5 * row.fields.length && !named.some((f) => isDateCell(f) || parseAmount(f).ok);
+}
+
+function findLayout(rows: CsvRow[]): Layout | { problem: string } {
+  let headerIndex = -1;
+  for (let i = 0; i < Math.min(rows.length, HEADER_SEARCH_ROWS) && headerIndex < 0; i++) {
+    const next = rows.slice(i + 1).find((r) => rowText(r) !== '');
+    if (headerLike(rows[i]!) && next && Math.abs(next.fields.length - rows[i]!.fields.length) <= 1 && next.fields.some(isDateCell)) headerIndex = i;
+  }
+  if (headerIndex < 0) {
+    const dated = rows.findIndex((r) => r.fields.some(isDateCell));
+    const shortYear = rows.flatMap((r) => r.fields).find((f) => /^\d{1,2}([./-])\d{1,2}\1\d{2}$/.test(f.trim()));
+    const problem =
+      dated < 0
+        ? `no row has a date in a format statement profiles read (${DATE_FORMATS.filter((f) => f !== 'auto').join(', ')}, or NN-NN-YYYY)${shortYear ? `; dates such as ${JSON.stringify(shortYear.trim())} have a two-digit year, which no profile date format reads` : ''}`
+        : dated === 0 || !headerLike(rows[dated - 1]!)
+          ? `no header row: line ${rows[dated]!.line} is already data (a date), and statement profiles find their columns by name`
+          : `the header row is not within the first ${HEADER_SEARCH_ROWS} lines`;
+    return { problem };
+  }
+  const header = rows[headerIndex]!;
+  const body = rows.slice(headerIndex + 1).filter((r) => rowText(r) !== '' && !repeatsHeader(r.fields, header.fields));
+  const dateCol = mostDatedColumn(body, header.fields.length);
+  let end = body.length;
+  while (end > 0 && !isDateCell(body[end - 1]!.fields[dateCol] ?? '')) end--;
+  const preamble = rows.slice(0, headerIndex);
+  const reasons = [`header on line ${header.line}${headerIndex ? ` after ${headerIndex} preamble line${headerIndex > 1 ? 's' : ''}` : ''}: the first row of names followed by a dated row of the same width`];
+  const trailer = body.slice(end);
+  if (trailer.length) reasons.push(`${trailer.length} trailer line${trailer.length > 1 ? 's' : ''} from line ${trailer[0]!.line} (no date after the last dated row): ${JSON.stringify(rowText(trailer[0]!))}`);
+  return { header, headerIndex, preamble, data: body.slice(0, end), trailer, reasons };
+}
+
+function mostDatedColumn(rows: readonly CsvRow[], width: number): number {
+  let best = 0;
+  let bestCount = -1;
+  for (let c = 0; c < width; c++) {
+    const n = rows.filter((r) => isDateCell(r.fields[c] ?? '')).length;
+    if (n > bestCount) [best, bestCount] = [c, n];
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------
+// The profile
+
+interface Draft {
+  profile: StatementProfileInput | null;
+  problem: string | null;
+  reasons: string[];
+  attention: string[];
+}
+
+/** The addressable columns: named, and the first of any repeated name (a profile addresses columns by name). */
+function columnsOf(layout: Layout, reasons: string[]): ColumnCells[] {
+  const seen = new Set<string>();
+  const cols: ColumnCells[] = [];
+  layout.header.fields.forEach((raw, index) => {
+    const name = raw.replace(/[\ufeff\u200b]/g, '').trim();
+    if (name === '') return;
+    const key = name.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ');
+    if (seen.has(key)) {
+      reasons.push(`column ${index + 1} repeats the name "${name}": a profile can only address the first one`);
+      return;
+    }
+    seen.add(key);
+    cols.push({ index, name, cells: layout.data.map((r) => r.fields[index] ?? '') });
+  });
+  return cols;
+}
+
+function defaultName(fileName: string): string {
+  const stem = fileName
+    .replace(/\.[^.]*$/, '')
+    .toLowerCase()
+    .replace(/[-_ ]?\d{4}([-_.]?\d{2}){0,2}.*$/, '')
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+|-+$/g, '');
+  const name = stem === '' ? 'my-bank' : stem;
+  // a user profile with a built-in's name replaces it: never by accident
+  return builtinProfiles().some((p) => p.name === name) ? `${name}-custom` : name;
+}
+
+function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileName: string): Draft {
+  const reasons: string[] = [];
+  const attention: string[] = [];
+  const fail = (problem: string): Draft => ({ profile: null, problem, reasons, attention });
+  const rows = layout.data.length;
+  if (rows === 0) return fail('the header is followed by no dated rows');
+  const cols = columnsOf(layout, reasons);
+  const datedShare = (c: ColumnCells) => c.cells.filter(isDateCell).length / rows;
+  const numbers = numberFinding(cols.filter((c) => datedShare(c) < 0.5).flatMap((c) => c.cells));
+  reasons.push(numbers.reason);
+  const dates = pickDates(cols, numbers.format.decimalMark === ',', rows, reasons, attention);
+  if (!dates) return fail('no column reads as dates on most rows');
+  const rest = cols.filter((c) => c !== dates.tx.col && c !== dates.posted?.col && datedShare(c) < 0.5);
+  const amount = chooseAmount(amountColumns(rest, numbers.format), rows);
+  if (!amount) return fail(`no column reads as money on most rows with decimal mark "${numbers.format.decimalMark}"`);
+  reasons.push(amount.reason);
+  if (amount.kind === 'pair' && amount.attention) attention.push(amount.attention);
+  const amountCols = amount.kind === 'single' ? [amount.amount.col] : [amount.debit.col, amount.credit.col];
+  const others = rest.filter((c) => !amountCols.includes(c));
+  const currency = pickCurrency(others, amount, rows, opts.currency);
+  reasons.push(currency.reason);
+  if (currency.attention) attention.push(currency.attention);
+  const status = others.filter((c) => c !== currency.col).map((c) => ({ c, map: statusMapOf(c, rows) })).find((s) => s.map);
+  if (status) reasons.push(`"${status.c.name}" is a status column: ${Object.entries(status.map!).map(([k, v]) => `${k} → ${v}`).join(', ')}`);
+  const description = descriptionColumns(others.filter((c) => c !== currency.col && c !== status?.c), rows);
+  if (description) reasons.push(description.reason);
+  else attention.push('no text column for the description: set columns.description');
+  const descCols = description?.cols ?? [others[0] ?? amountCols[0]!];
+  const descCol = descCols[0]!;
+  const unmapped = amountColumns(rest, numbers.format).filter((c) => !amountCols.includes(c.col));
+  if (unmapped.length) reasons.push(`money columns left unmapped (fees, original amounts and balances are not guessed): ${unmapped.map((c) => `"${c.col.name}"`).join(', ')}`);
+  const sign = amount.kind === 'single' ? signFinding(amount.amount, descCol.cells) : null;
+  if (sign) reasons.push(sign.reason);
+  if (sign?.attention) attention.push(directionHint(sign.attention, others, amount));
+
+  const profile: StatementProfileInput = {
+    name: opts.name ?? defaultName(fileName),
+    label: `${fileName} layout (suggested by spendrecon profile)`,
+    notes: `Proposed from the content of ${fileName}; check the reasons spendrecon profile printed before relying on it.`,
+    header: { columns: cols.map((c) => c.name), maxPreambleLines: layout.headerIndex === 0 ? 0 : Math.min(MAX_PREAMBLE, layout.headerIndex + PREAMBLE_SLACK) },
+    ...(csv.encoding.encoding !== 'utf-8' ? { encoding: csv.encoding.encoding } : {}),
+    ...(csv.delimiter !== ',' ? { delimiter: csv.delimiter as ';' | '\t' | '|' } : {}),
+    columns: {
+      transactionDate: dates.tx.col.name,
+      ...(dates.posted ? { postedDate: dates.posted.col.name } : {}),
+      description: descCols.length > 1 ? descCols.map((c) => c.name) : descCol.name,
+      ...(amount.kind === 'single' ? { amount: amount.amount.col.name } : { debit: amount.debit.col.name, credit: amount.credit.col.name }),
+      ...(currency.col ? { currency: currency.col.name } : {}),
+      ...(status ? { status: status.c.name } : {}),
+    },
+    ...(currency.code ? { currency: currency.code } : {}),
+    ...(sign ? { amountSign: sign.sign } : {}),
+    ...(status ? { statusMap: status.map! } : {}),
+    dates: { formats: dates.formats },
+    numbers: { decimalMark: numbers.format.decimalMark, thousandsSeparator: numbers.format.thousandsSeparator },
+  };
+  const trailer = trailerPattern(layout.trailer);
+  if (trailer) {
+    profile.trailer = { patterns: [trailer] };
+    reasons.push(`trailer pattern ${JSON.stringify(trailer)}: the start of line ${layout.trailer[0]!.line}; the dateless lines after it are trailer too`);
+  }
+  if (dates.formats.includes('MM/DD')) periodNote(layout, opts, reasons, attention);
+  return { profile, problem: null, reasons, attention };
+}
+
+interface DateChoice {
+  tx: { col: ColumnCells; f: DateFinding };
+  posted: { col: ColumnCells; f: DateFinding } | null;
+  formats: DateFormat[];
+}
+
+// these pairs read the same cells differently, so a profile may not list both (statement-profile.ts)
+function formatsClash(a: DateFormat, b: DateFormat): boolean {
+  const slash = new Set<DateFormat>(['DD/MM/YYYY', 'MM/DD/YYYY', 'auto']);
+  const dots = new Set<DateFormat>(['DD.MM.YYYY', 'auto']);
+  return a !== b && ((slash.has(a) && slash.has(b)) || (dots.has(a) && dots.has(b)));
+}
+
+function pickDates(cols: readonly ColumnCells[], decimalComma: boolean, rows: number, reasons: string[], attention: string[]): DateChoice | null {
+  const found = cols.flatMap((col) => {
+    const f = dateFinding(col, decimalComma);
+    return f && f.nonBlank >= 0.5 * rows ? [{ col, f }] : [];
+  });
+  if (found.length === 0) return null;
+  for (const d of found) {
+    reasons.push(d.f.reason);
+    if (d.f.attention) attention.push(d.f.attention);
+  }
+  let [tx, posted] = [found[0]!, found[1] ?? null];
+  if (posted) {
+    const order = transactionFirst(tx.col, tx.f.format, posted.col, posted.f.format);
+    if (!order.earlierIsA) [tx, posted] = [posted, tx];
+    reasons.push(order.reason);
+    const hasBlanks = posted.col.cells.some(isBlank);
+    if (order.differ === 0 && !hasBlanks) posted = null;
+    else if (formatsClash(tx.f.format, posted.f.format)) {
+      reasons.push(`"${posted.col.name}" (${posted.f.format}) is left out: one profile cannot also read "${tx.col.name}" as ${tx.f.format}`);
+      posted = null;
+    }
+  }
+  const formats = [...new Set([tx.f.format, ...(posted ? [posted.f.format] : [])])];
+  return { tx, posted, formats };
+}
+
+function pickCurrency(cols: readonly ColumnCells[], amount: AmountChoice, rows: number, given: string | undefined): { col: ColumnCells | null; code: string | null; reason: string; attention: string | null } {
+  const at = amount.kind === 'single' ? amount.amount.col.index : amount.credit.col.index;
+  const penalty = (c: ColumnCells) => (/balance|saldo|solde|余额|exchange|original|orig\b|from|to\b/i.test(c.name) ? 1000 : 0);
+  const distance = (c: ColumnCells) => penalty(c) + (c.index > at ? c.index - at : 100 + at - c.index);
+  const col = cols.filter((c) => isCurrencyColumn(c, rows)).sort((a, b) => distance(a) - distance(b))[0] ?? null;
+  const code = given ?? null;
+  if (col) {
+    const codes = [...new Set(col.cells.filter((c) => !isBlank(c)).map((c) => c.trim()))];
+    return { col, code, reason: `"${col.name}" is the currency column: every cell is a currency code (${codes.slice(0, 5).join(', ')})`, attention: null };
+  }
+  if (given) return { col: null, code: given, reason: `currency ${given}: the account's currency, as given (the file has no currency column)`, attention: null };
+  const amountCol = amount.kind === 'single' ? amount.amount.col : amount.debit.col;
+  const cells = amount.kind === 'single' ? amountCol.cells : [...amount.debit.col.cells, ...amount.credit.col.cells];
+  const text = currencyFromText(cells, amountCol.name);
+  if (text) return { col: null, code: text.code, reason: `currency ${text.code}: ${text.reason}`, attention: text.code === 'USD' && !/US\$|USD/.test(cells.join(' ') + amountCol.name) ? 'a "$" may be USD, CAD, AUD, HKD…: check "currency"' : null };
+  return {
+    col: null,
+    code: 'XXX',
+    reason: 'the file names no currency (no currency column, no code or symbol in the amounts): "XXX" is a placeholder',
+    attention: 'set "currency" to the account\'s currency (or rerun with --currency CODE): the file never says it',
+  };
+}
+
+const DIRECTION_WORDS = /^(af|bij|debit|credit|dr|cr|in|out|eingang|ausgang|soll|haben|支出|收入|不计收支|\/)$/i;
+
+/** Adds the column that looks like it holds each row's direction, when the amounts are unsigned. */
+function directionHint(message: string, cols: readonly ColumnCells[], amount: AmountChoice): string {
+  if (amount.kind !== 'single' || !/unsigned/.test(message)) return message;
+  const dir = cols.find((c) => {
+    const values = new Set(c.cells.filter((x) => !isBlank(x)).map((x) => x.trim()));
+    return values.size >= 2 && values.size <= 3 && [...values].every((v) => DIRECTION_WORDS.test(v));
+  });
+  if (!dir) return message;
+  const values = [...new Set(dir.cells.map((x) => x.trim()).filter((x) => x))].join('/');
+  return `${message}: "${dir.name}" (${values}) looks like the direction of each row, and a profile cannot read a direction column yet`;
+}
+
+function trailerPattern(trailer: readonly CsvRow[]): string | null {
+  if (trailer.length === 0) return null;
+  const text = rowText(trailer[0]!);
+  const word = /^[\p{L}\p{N}]+/u.exec(text)?.[0] ?? text.slice(0, 12);
+  return `^${word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`;
+}
+
+function periodNote(layout: Layout, opts: SuggestOptions, reasons: string[], attention: string[]): void {
+  const found: StatementPeriodHint | null = findPeriodHint(layout.preamble.map(rowText)) ?? findPeriodHint(layout.trailer.map(rowText));
+  if (found) reasons.push(`dates have no year: the reader takes it from the statement period ${found.from}..${found.to} (${JSON.stringify(found.source)})`);
+  else if (opts.period) reasons.push(`dates have no year: the reader takes it from the period given (${opts.period.from}..${opts.period.to})`);
+  else attention.push('dates have no year and the file has no period line: give --period when reading this file');
+}
+
+// ---------------------------------------------------------------------------
+// Reading the file back with the proposal
+
+async function verify(path: string, out: ProfileSuggestion, period: { from: LocalDate; to: LocalDate } | null): Promise<void> {
+  const profiles = resolveProfiles([out.profile]);
+  const mine = profiles[0]!;
+  const open = async (): Promise<OpenedInput> => ({ path, type: 'csv', csv: await CsvFile.open(path) });
+  const input = await open();
+  const reader = makeStatementReader([mine], { period });
+  const detection = reader.detect(input);
+  if (!detection) {
+    out.unread.push({ line: out.headerLine ?? 0, column: null, message: 'the proposed profile does not recognise the file it was made from (a bug in spendrecon profile)' });
+    return;
+  }
+  for await (const batch of reader.read(input, detection, { timezone: 'UTC', displayPath: out.file, statementPeriod: period })) {
+    for (const r of batch.records) out.records.push(rowOf(r));
+    for (const i of batch.issues) {
+      if (i.severity === 'error') out.unread.push({ line: i.line, column: i.column, message: i.message });
+      else if (i.severity === 'warning') out.attention.push(`line ${i.line}: ${i.message}`);
+    }
+  }
+  const builtin = statementReader.detect(await open()) as StatementDetection | null;
+  if (builtin && builtin.confidence >= 0.5 && builtin.missingRequired.length === 0) {
+    out.builtin = builtin.profile;
+    out.reasons.push(`note: the built-in profile "${builtin.profile}" already recognises this file`);
+  }
+  const winner = makeStatementReader(profiles).detect(await open()) as StatementDetection | null;
+  if (winner && winner.profile !== mine.name) out.attention.push(`with the built-ins, profile "${winner.profile}" would still take this file`);
+}
+
+function rowOf(r: CardLine): SuggestedRow {
+  return { line: r.src.line, date: r.transactionDate, postedDate: r.postedDate, amount: r.amount.toString(), currency: r.currency, status: r.status, description: r.description };
+}
