@@ -693,7 +693,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
 
 /** Every reader a run knows: the provider's exports, the payment history, statements through the built-in and configured profiles. */
 export function allReaders(config: Config, period: Period | null = null): AnyReader[] {
-  const statementReader = makeStatementReader(statementProfiles(config), { period: period ? { from: period.from, to: period.to } : null });
+  const statementReader = makeStatementReader(statementProfiles(config), { period: period ? { from: period.from, to: period.to } : null, homeCurrency: config.homeCurrency });
   return [...exportReaders, paymentsReader, statementReader];
 }
 
