@@ -4,8 +4,8 @@
  * SUM formulas whose results are cached (computed exactly) for viewers that do not recalc.
  */
 import type ExcelJS from 'exceljs';
-import { Decimal } from '../money.js';
-import { CellValueError, DATE_FORMAT, DATETIME_FORMAT, INTEGER_FORMAT, looksLikeFormula, moneyFormat, PERCENT_FORMAT, safeText } from './cells.js';
+import { Decimal, roundPartsToWhole } from '../money.js';
+import { CellValueError, DATE_FORMAT, DATETIME_FORMAT, INTEGER_FORMAT, looksLikeFormula, minorUnits, moneyFormat, PERCENT_FORMAT, safeText } from './cells.js';
 
 /** Bold in the body font: without a name viewers fall back to a different face for bold cells. */
 export const HEADER_FONT = { bold: true, name: 'Calibri', size: 11 } as const;
@@ -48,6 +48,14 @@ export interface WrittenTable {
   totals: Map<string, Decimal>;
 }
 
+/**
+ * The exact figure behind a money column shown at the minor unit, as text (a cell's double
+ * cannot hold 404.78682866 exactly): where an auditor finds what the rounding hid.
+ */
+export function exactColumn<T>(header: string, value: (row: T) => Decimal | null): Column<T> {
+  return { header: `${header} (exact)`, type: 'text', value: (r) => value(r)?.toString() ?? null };
+}
+
 export function columnLetter(n: number): string {
   let s = '';
   for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
@@ -65,9 +73,9 @@ function displayLength(v: CellInput, type: ColumnType, currency: string): number
       return 7;
     case 'money': {
       const d = v instanceof Decimal ? v : Decimal.from(String(v));
-      const digits = d.round(4).abs().toString().split('.');
-      const intLen = digits[0]!.length;
-      return intLen + Math.floor((intLen - 1) / 3) + 1 + Math.max(2, digits[1]?.length ?? 0) + 2 + currency.length;
+      const places = minorUnits(currency);
+      const intLen = d.round(places).abs().toDisplay(places).split('.')[0]!.length;
+      return (d.sign() < 0 ? 1 : 0) + intLen + Math.floor((intLen - 1) / 3) + (places ? places + 1 : 0) + 1 + currency.length;
     }
     case 'integer':
       return String(v).length + Math.floor((String(v).length - 1) / 3);
@@ -100,8 +108,30 @@ export function finiteCell(n: number, ws: ExcelJS.Worksheet, header: string, row
   return n;
 }
 
+/**
+ * The values a summed money column shows: each row at the currency's minor unit, rounded by
+ * largest remainder so the visible rows add up to the visible total (404.7867 + … shows as
+ * parts of 404.79, not a column summing to 404.78). Columns in several currencies are left exact.
+ */
+function displayedMoney<T>(columns: Column<T>[], rows: readonly T[], currency: string): Map<number, (Decimal | null)[]> {
+  const out = new Map<number, (Decimal | null)[]>();
+  columns.forEach((c, i) => {
+    if (c.type !== 'money' || !c.sum || c.currency) return;
+    const exact = rows.map((r) => {
+      const v = c.value(r);
+      return v === null ? null : v instanceof Decimal ? v : Decimal.from(String(v));
+    });
+    const present = exact.filter((d): d is Decimal => d !== null);
+    const rounded = roundPartsToWhole(present, minorUnits(currency));
+    let k = 0;
+    out.set(i, exact.map((d) => (d === null ? null : rounded[k++]!)));
+  });
+  return out;
+}
+
 export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows: readonly T[], opts: TableOptions): WrittenTable {
   const headerRow = opts.startRow ?? 1;
+  const shown = displayedMoney(columns, rows, opts.currency);
   const widths = columns.map((c) => c.header.length + 2);
   const header = ws.getRow(headerRow);
   columns.forEach((c, i) => {
@@ -116,7 +146,7 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
   rows.forEach((row, r) => {
     const excelRow = ws.getRow(headerRow + 1 + r);
     columns.forEach((c, i) => {
-      const v = c.value(row);
+      const v = shown.has(i) ? shown.get(i)![r]! : c.value(row);
       if (typeof v === 'number') finiteCell(v, ws, c.header, excelRow.number);
       const cell = excelRow.getCell(i + 1);
       const currency = c.currency ? c.currency(row) : opts.currency;

@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { CrossCheckRow } from '../../engine/attribution.js';
-import { writeTable, type WrittenTable } from '../table.js';
+import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const USAGE_VS_COST = 'Usage vs cost';
 
@@ -21,6 +21,7 @@ export function writeUsageVsCost(ws: ExcelJS.Worksheet, rows: CrossCheckRow[], c
       { header: 'Output tokens', type: 'integer', value: (r) => r.outputTokens, sum: true },
       { header: 'Usage rows', type: 'integer', value: (r) => r.usageRows, sum: true },
       { header: 'Flag', type: 'text', value: (r) => (r.flagged ? r.cause : r.listPrice === null && r.usageRows > 0 ? 'no list price for this model' : null), maxWidth: 70 },
+      exactColumn('Billed', (r) => r.billed),
     ],
     rows,
     { currency },
