@@ -531,7 +531,7 @@ function writeCostCentre(ws: ExcelJS.Worksheet, sheet: string, cc: CostCentreGro
       }
     }
   }
-  keepTableView(ws, tb, columns.length);
+  keepTableView(ws, tb, columns.length, false);
   const refs: CcSheetRefs = { sheet, totals: t.totalsRow, blocks: t.blocks, chargedCol, shareCol, projectCol };
   return { refs, holderRanges };
 }

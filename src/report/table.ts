@@ -56,6 +56,12 @@ export function exactColumn<T>(header: string, value: (row: T) => Decimal | null
   return { header: `${header} (exact)`, type: 'text', value: (r) => value(r)?.toString() ?? null };
 }
 
+/** A header's own need: its longest word, or half of it when that is wider (two lines at most). */
+function headerWidth(header: string): number {
+  const longestWord = Math.max(...header.split(' ').map((w) => w.length));
+  return Math.max(longestWord, Math.ceil(header.length / 2)) + 3;
+}
+
 export function columnLetter(n: number): string {
   let s = '';
   for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
@@ -132,7 +138,7 @@ function displayedMoney<T>(columns: Column<T>[], rows: readonly T[], currency: s
 export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows: readonly T[], opts: TableOptions): WrittenTable {
   const headerRow = opts.startRow ?? 1;
   const shown = displayedMoney(columns, rows, opts.currency);
-  const widths = columns.map((c) => c.header.length + 2);
+  const widths = columns.map((c) => headerWidth(c.header));
   const header = ws.getRow(headerRow);
   columns.forEach((c, i) => {
     const cell = header.getCell(i + 1);
@@ -140,7 +146,7 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
     cell.font = HEADER_FONT;
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF4' } };
     cell.border = { bottom: { style: 'thin', color: { argb: 'FF8899AA' } } };
-    cell.alignment = { vertical: 'middle', wrapText: false };
+    cell.alignment = { vertical: 'bottom', wrapText: true };
   });
   const totals = new Map<string, Decimal>();
   rows.forEach((row, r) => {
@@ -210,6 +216,9 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
     });
   }
   const finalWidths = columns.map((c, i) => Math.min(c.maxWidth ?? 60, Math.max(c.minWidth ?? 8, widths[i]!)));
+  // a header longer than its column's values wraps onto a second line instead of widening it
+  const headerLines = Math.max(1, ...columns.map((c, i) => wrappedLines(c.header, finalWidths[i]!)));
+  if (headerLines > 1) header.height = 15 * headerLines;
   finalWidths.forEach((w, i) => {
     ws.getColumn(i + 1).width = w;
     if (columns[i]!.hidden) ws.getColumn(i + 1).hidden = true;
@@ -228,6 +237,7 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
       if (lines > 1) excelRow.height = 15 * lines;
     });
   }
+  alignCells(ws, { firstDataRow, lastDataRow }, columns, totalsRow ?? lastDataRow);
   // printed pages repeat the header row
   ws.pageSetup.printTitlesRow = `${headerRow}:${headerRow}`;
   ws.views = [{ state: 'frozen', xSplit: 0, ySplit: headerRow, topLeftCell: `A${headerRow + 1}`, activeCell: `A${headerRow + 1}` }];
@@ -245,4 +255,26 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
       return l;
     },
   };
+}
+
+const FIGURES = new Set<ColumnType>(['money', 'integer', 'number', 'percent']);
+
+/**
+ * Readability after writeTable: dates left-aligned, and a figure followed by a text or date
+ * column kept one indent from its right edge, so a right-aligned number never runs into the
+ * text beside it.
+ */
+export function alignCells<T>(ws: ExcelJS.Worksheet, t: Pick<WrittenTable, 'firstDataRow' | 'lastDataRow'>, columns: readonly Column<T>[], lastRow = t.lastDataRow): void {
+  const shown = columns.filter((c) => !c.hidden);
+  columns.forEach((c, i) => {
+    const k = shown.indexOf(c);
+    const next = k >= 0 ? shown[k + 1] : undefined;
+    const padRight = FIGURES.has(c.type) && next !== undefined && !FIGURES.has(next.type);
+    if (c.type !== 'date' && !padRight) return;
+    for (let r = t.firstDataRow; r <= lastRow; r++) {
+      const cell = ws.getRow(r).getCell(i + 1);
+      const a = cell.alignment ?? {};
+      cell.alignment = c.type === 'date' ? { ...a, horizontal: 'left' } : { ...a, horizontal: 'right', indent: 1 };
+    }
+  });
 }

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { Decimal } from '../../src/money.js';
+import { MIN_PRINT_SCALE } from '../../src/report/workbook.js';
+import { printScale } from '../report/print-check.js';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './run-cli.js';
@@ -32,6 +34,14 @@ describe('spendrecon demo / report', () => {
     expect(r.stdout).toMatch(/billed \(cost export\)\s+404\.79 USD/);
     const wb = await load(join(work, 'reports', '2026-10.xlsx'));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Exceptions', 'Reconciliation', 'Ledger', 'By project', 'By model', 'By key', 'By user', 'Daily', 'Usage vs cost', 'Inputs']);
+
+    // print settings and widths read back: no sheet prints below 60 %, a header repeats only over its own table
+    for (const ws of wb.worksheets) expect(printScale(ws), ws.name).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
+    expect(wb.getWorksheet('Reconciliation')!.pageSetup.fitToWidth).toBeGreaterThan(1);
+    expect(wb.getWorksheet('Ledger')!.pageSetup.printTitlesRow).toBeUndefined();
+    const inputsSheet = wb.getWorksheet('Inputs')!;
+    const shaHeader = (inputsSheet.getRow(1).values as unknown[]).indexOf('SHA-256');
+    expect(inputsSheet.getColumn(shaHeader).width).toBeGreaterThanOrEqual(70); // 64 hex digits, unclipped
 
     const byProject = wb.getWorksheet('By project')!;
     expect(byProject.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
