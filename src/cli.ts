@@ -24,7 +24,8 @@ import { printProfileSuggestion } from './sources/profile-suggest-print.js';
 import { installTempFileCleanup, OutputError, refuseOverwritingInputs, removeLiveTempFiles, stopWhenParentGoes, type NamedPath } from './output-files.js';
 import { PAYMENTS_TEMPLATE_CSV } from './sources/payments.js';
 import { parseMatchOverrides, type MatchOverrides } from './engine/matching/index.js';
-import { Decimal } from './money.js';
+import { Decimal, roundPartsToWhole, sum } from './money.js';
+import { minorUnits } from './report/cells.js';
 import { rejectedByCurrency } from './engine/conservation.js';
 import { isCalendarDate, isoUtc, lastDayOfMonth } from './time.js';
 import { guardClosedPipe, inlineText, stderrSink, stdoutSink, type TextSink } from './terminal.js';
@@ -112,6 +113,19 @@ function rejectedMoney(r: ReportResult): string {
   return by.length ? ` (${by.map((x) => `${x.amount.toDisplay(2)} ${x.currency}`).join(', ')})` : '';
 }
 
+/** Projects shown on the console; the rest are one "… N more" line. */
+const CONSOLE_PROJECTS = 8;
+
+/** The biggest projects in cents that add up to the billed total printed above them (largest remainder). */
+function projectLines(r: ReportResult): [string, string][] {
+  const projects = r.attribution?.summaries.byProject ?? [];
+  const places = minorUnits(r.currency);
+  const shown = roundPartsToWhole(projects.map((p) => p.billed), places);
+  const lines = projects.slice(0, CONSOLE_PROJECTS).map((p, i) => [`  ${inlineText(p.projectName ?? p.projectId)}`, `${shown[i]!.toDisplay(places)} ${r.currency}`] as [string, string]);
+  if (projects.length > CONSOLE_PROJECTS) lines.push([`  … ${projects.length - CONSOLE_PROJECTS} more`, `${sum(shown.slice(CONSOLE_PROJECTS)).toDisplay(places)} ${r.currency}`]);
+  return lines;
+}
+
 /** The run in a few lines; names from inputs shown on one line each (the sink redacts and shows controls). */
 function printReportSummary(r: ReportResult, outs: string[], stream: TextSink) {
   const cur = r.currency;
@@ -127,9 +141,12 @@ function printReportSummary(r: ReportResult, outs: string[], stream: TextSink) {
     const m = r.reconciliation;
     const fmt = (t: { total: { toDisplay(n: number): string }; currency: string; count: number }[]) => t.map((c) => `${c.total.toDisplay(2)} ${c.currency} (${c.count})`).join(', ') || '0';
     lines.push(['card charges to provider', fmt(m.card.counted)], ['payments', fmt(m.payments.counted)]);
-    const byClass = new Map<string, number>();
-    for (const c of m.classifications) byClass.set(c.class, (byClass.get(c.class) ?? 0) + 1);
-    lines.push(['classes', [...byClass.entries()].sort().map(([k, v]) => `${k} ${v}`).join(', ')]);
+    // charges and payments counted apart: "matched 8" of both sides read as 8 pairs
+    for (const side of ['card', 'payment'] as const) {
+      const byClass = new Map<string, number>();
+      for (const c of m.classifications) if (c.side === side) byClass.set(c.class, (byClass.get(c.class) ?? 0) + 1);
+      lines.push([side === 'card' ? 'card lines by class' : 'payments by class', [...byClass.entries()].sort().map(([k, v]) => `${k} ${v}`).join(', ') || '0']);
+    }
     if (m.leftOut.count) lines.push(['other card lines left out', String(m.leftOut.count)]);
   }
   if (r.ledger) {
@@ -139,7 +156,7 @@ function printReportSummary(r: ReportResult, outs: string[], stream: TextSink) {
   const broken = r.conservation.equations.filter((e) => !e.holds).length;
   lines.push(['conservation', broken ? `BROKEN: ${broken} of ${r.conservation.equations.length} equations do not hold (see Exceptions: conservation_broken)` : `every row and cent accounted for (${r.conservation.equations.length} equations hold)`]);
   lines.push(['exceptions', (['error', 'warning', 'info'] as const).map((s) => `${r.exceptions.filter((e) => e.severity === s).length} ${s}`).join(', ')]);
-  const top = (r.attribution?.summaries.byProject ?? []).slice(0, 8).map((p) => [`  ${inlineText(p.projectName ?? p.projectId)}`, `${p.billed.toDisplay(2)} ${cur}`] as [string, string]);
+  const top = projectLines(r);
   const w = Math.max(...[...lines, ...top].map(([k]) => k.length));
   for (const [k, v] of lines) stream.write(`${k.padEnd(w)}  ${v}\n`);
   if (top.length) {

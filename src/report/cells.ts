@@ -3,6 +3,9 @@
  * redacted, formula-looking text kept as text), money and date values and formats.
  */
 import { Decimal } from '../money.js';
+import { minorUnits } from '../engine/reimbursement.js';
+
+export { minorUnits };
 
 // one redaction for every output (src/redact.ts); re-exported for the sheet modules
 export { redactSecrets } from '../redact.js';
@@ -36,10 +39,20 @@ export function moneyValue(d: Decimal | null): number | null {
   return d === null ? null : d.toNumber();
 }
 
-/** `#,##0.00## "USD"`: at least cents, up to four decimals for the small sums API usage has. */
+/**
+ * `#,##0.00 "USD"`: the currency's minor unit (0 decimals for JPY, 3 for KWD), so a column
+ * never mixes 2, 3 and 4 decimals; the exact figures stay in detail columns and the JSON.
+ */
 export function moneyFormat(currency: string): string {
   const c = currency.replace(/"/g, '');
-  return `#,##0.00## "${c}";-#,##0.00## "${c}";0.00 "${c}"`;
+  const places = minorUnits(currency);
+  const n = places === 0 ? '#,##0' : `#,##0.${'0'.repeat(places)}`;
+  return `${n} "${c}";-${n} "${c}";${places === 0 ? '0' : `0.${'0'.repeat(places)}`} "${c}"`;
+}
+
+/** Money as printed beside text: at the minor unit, with its currency ("9.27 USD"). */
+export function moneyText(d: Decimal, currency: string): string {
+  return `${d.toDisplay(minorUnits(currency))} ${currency}`;
 }
 
 export const DATE_FORMAT = 'yyyy-mm-dd';

@@ -146,14 +146,8 @@ const FILL_IN_BORDER: Partial<ExcelJS.Borders> = {
 };
 const NOTE_FONT = { name: 'Calibri', size: 10, italic: true, color: { argb: 'FF555555' } };
 
-/** Money format at the currency's minor unit: `1,234 "JPY"`, `1.250 "KWD"`, else the house format. */
-export function currencyFormat(currency: string): string {
-  const places = minorUnits(currency);
-  if (places === 2) return moneyFormat(currency);
-  const c = currency.replace(/"/g, '');
-  const n = places === 0 ? '#,##0' : `#,##0.${'0'.repeat(places)}`;
-  return `${n} "${c}";-${n} "${c}";${places === 0 ? '0' : `0.${'0'.repeat(places)}`} "${c}"`;
-}
+/** Money format at the currency's minor unit (one format for both workbooks, cells.ts). */
+export const currencyFormat = moneyFormat;
 
 /** A sheet reference for formulas: 'Name'!A1. */
 function ref(sheet: string, cell: string): string {
@@ -537,7 +531,7 @@ function writeCostCentre(ws: ExcelJS.Worksheet, sheet: string, cc: CostCentreGro
       }
     }
   }
-  keepTableView(ws, tb, columns.length);
+  keepTableView(ws, tb, columns.length, false);
   const refs: CcSheetRefs = { sheet, totals: t.totalsRow, blocks: t.blocks, chargedCol, shareCol, projectCol };
   return { refs, holderRanges };
 }

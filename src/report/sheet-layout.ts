@@ -24,9 +24,14 @@ export function applyWidths(ws: ExcelJS.Worksheet, widths: readonly number[]): v
   });
 }
 
-/** Sets the frozen header, autofilter and printed title row to one table's. */
-export function keepTableView(ws: ExcelJS.Worksheet, t: WrittenTable, cols: number): void {
-  ws.pageSetup.printTitlesRow = `${t.headerRow}:${t.headerRow}`;
+/**
+ * Sets the frozen header and autofilter to one table's. Printed pages repeat its header only
+ * when it is the sheet's one table (`repeatHeader`): a sheet with blocks below would print the
+ * main table's header above the blocks' rows.
+ */
+export function keepTableView(ws: ExcelJS.Worksheet, t: WrittenTable, cols: number, repeatHeader = true): void {
+  if (repeatHeader) ws.pageSetup.printTitlesRow = `${t.headerRow}:${t.headerRow}`;
+  else delete (ws.pageSetup as { printTitlesRow?: string }).printTitlesRow;
   ws.views = [{ state: 'frozen', xSplit: 0, ySplit: t.headerRow, topLeftCell: `A${t.firstDataRow}`, activeCell: `A${t.firstDataRow}` }];
   ws.autoFilter = { from: { row: t.headerRow, column: 1 }, to: { row: Math.max(t.headerRow, t.lastDataRow), column: cols } };
 }
@@ -52,22 +57,5 @@ export function fitWrapped<T>(columns: Column<T>[], rows: readonly T[]): Column<
   });
 }
 
-const FIGURES = new Set(['money', 'integer', 'number', 'percent']);
-
-/**
- * Readability after writeTable: dates left-aligned, and a figure followed by a text or date
- * column kept one indent from its right edge, so a right-aligned number never runs into the
- * text beside it.
- */
-export function alignCells<T>(ws: ExcelJS.Worksheet, t: WrittenTable, columns: readonly Column<T>[], lastRow = t.lastDataRow): void {
-  columns.forEach((c, i) => {
-    const next = columns[i + 1];
-    const padRight = FIGURES.has(c.type) && next !== undefined && !FIGURES.has(next.type);
-    if (c.type !== 'date' && !padRight) return;
-    for (let r = t.firstDataRow; r <= lastRow; r++) {
-      const cell = ws.getRow(r).getCell(i + 1);
-      const a = cell.alignment ?? {};
-      cell.alignment = c.type === 'date' ? { ...a, horizontal: 'left' } : { ...a, horizontal: 'right', indent: 1 };
-    }
-  });
-}
+// alignCells lives in table.ts now (writeTable applies it to every table); kept here for the multi-table sheets
+export { alignCells } from './table.js';

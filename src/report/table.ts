@@ -4,8 +4,8 @@
  * SUM formulas whose results are cached (computed exactly) for viewers that do not recalc.
  */
 import type ExcelJS from 'exceljs';
-import { Decimal } from '../money.js';
-import { CellValueError, DATE_FORMAT, DATETIME_FORMAT, INTEGER_FORMAT, looksLikeFormula, moneyFormat, PERCENT_FORMAT, safeText } from './cells.js';
+import { Decimal, roundPartsToWhole } from '../money.js';
+import { CellValueError, DATE_FORMAT, DATETIME_FORMAT, INTEGER_FORMAT, looksLikeFormula, minorUnits, moneyFormat, PERCENT_FORMAT, safeText } from './cells.js';
 
 /** Bold in the body font: without a name viewers fall back to a different face for bold cells. */
 export const HEADER_FONT = { bold: true, name: 'Calibri', size: 11 } as const;
@@ -48,6 +48,20 @@ export interface WrittenTable {
   totals: Map<string, Decimal>;
 }
 
+/**
+ * The exact figure behind a money column shown at the minor unit, as text (a cell's double
+ * cannot hold 404.78682866 exactly): where an auditor finds what the rounding hid.
+ */
+export function exactColumn<T>(header: string, value: (row: T) => Decimal | null): Column<T> {
+  return { header: `${header} (exact)`, type: 'text', value: (r) => value(r)?.toString() ?? null };
+}
+
+/** A header's own need: its longest word, or half of it when that is wider (two lines at most). */
+function headerWidth(header: string): number {
+  const longestWord = Math.max(...header.split(' ').map((w) => w.length));
+  return Math.max(longestWord, Math.ceil(header.length / 2)) + 3;
+}
+
 export function columnLetter(n: number): string {
   let s = '';
   for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
@@ -65,9 +79,9 @@ function displayLength(v: CellInput, type: ColumnType, currency: string): number
       return 7;
     case 'money': {
       const d = v instanceof Decimal ? v : Decimal.from(String(v));
-      const digits = d.round(4).abs().toString().split('.');
-      const intLen = digits[0]!.length;
-      return intLen + Math.floor((intLen - 1) / 3) + 1 + Math.max(2, digits[1]?.length ?? 0) + 2 + currency.length;
+      const places = minorUnits(currency);
+      const intLen = d.round(places).abs().toDisplay(places).split('.')[0]!.length;
+      return (d.sign() < 0 ? 1 : 0) + intLen + Math.floor((intLen - 1) / 3) + (places ? places + 1 : 0) + 1 + currency.length;
     }
     case 'integer':
       return String(v).length + Math.floor((String(v).length - 1) / 3);
@@ -100,9 +114,31 @@ export function finiteCell(n: number, ws: ExcelJS.Worksheet, header: string, row
   return n;
 }
 
+/**
+ * The values a summed money column shows: each row at the currency's minor unit, rounded by
+ * largest remainder so the visible rows add up to the visible total (404.7867 + … shows as
+ * parts of 404.79, not a column summing to 404.78). Columns in several currencies are left exact.
+ */
+function displayedMoney<T>(columns: Column<T>[], rows: readonly T[], currency: string): Map<number, (Decimal | null)[]> {
+  const out = new Map<number, (Decimal | null)[]>();
+  columns.forEach((c, i) => {
+    if (c.type !== 'money' || !c.sum || c.currency) return;
+    const exact = rows.map((r) => {
+      const v = c.value(r);
+      return v === null ? null : v instanceof Decimal ? v : Decimal.from(String(v));
+    });
+    const present = exact.filter((d): d is Decimal => d !== null);
+    const rounded = roundPartsToWhole(present, minorUnits(currency));
+    let k = 0;
+    out.set(i, exact.map((d) => (d === null ? null : rounded[k++]!)));
+  });
+  return out;
+}
+
 export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows: readonly T[], opts: TableOptions): WrittenTable {
   const headerRow = opts.startRow ?? 1;
-  const widths = columns.map((c) => c.header.length + 2);
+  const shown = displayedMoney(columns, rows, opts.currency);
+  const widths = columns.map((c) => headerWidth(c.header));
   const header = ws.getRow(headerRow);
   columns.forEach((c, i) => {
     const cell = header.getCell(i + 1);
@@ -110,13 +146,13 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
     cell.font = HEADER_FONT;
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF4' } };
     cell.border = { bottom: { style: 'thin', color: { argb: 'FF8899AA' } } };
-    cell.alignment = { vertical: 'middle', wrapText: false };
+    cell.alignment = { vertical: 'bottom', wrapText: true };
   });
   const totals = new Map<string, Decimal>();
   rows.forEach((row, r) => {
     const excelRow = ws.getRow(headerRow + 1 + r);
     columns.forEach((c, i) => {
-      const v = c.value(row);
+      const v = shown.has(i) ? shown.get(i)![r]! : c.value(row);
       if (typeof v === 'number') finiteCell(v, ws, c.header, excelRow.number);
       const cell = excelRow.getCell(i + 1);
       const currency = c.currency ? c.currency(row) : opts.currency;
@@ -180,6 +216,9 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
     });
   }
   const finalWidths = columns.map((c, i) => Math.min(c.maxWidth ?? 60, Math.max(c.minWidth ?? 8, widths[i]!)));
+  // a header longer than its column's values wraps onto a second line instead of widening it
+  const headerLines = Math.max(1, ...columns.map((c, i) => wrappedLines(c.header, finalWidths[i]!)));
+  if (headerLines > 1) header.height = 15 * headerLines;
   finalWidths.forEach((w, i) => {
     ws.getColumn(i + 1).width = w;
     if (columns[i]!.hidden) ws.getColumn(i + 1).hidden = true;
@@ -198,6 +237,7 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
       if (lines > 1) excelRow.height = 15 * lines;
     });
   }
+  alignCells(ws, { firstDataRow, lastDataRow }, columns, totalsRow ?? lastDataRow);
   // printed pages repeat the header row
   ws.pageSetup.printTitlesRow = `${headerRow}:${headerRow}`;
   ws.views = [{ state: 'frozen', xSplit: 0, ySplit: headerRow, topLeftCell: `A${headerRow + 1}`, activeCell: `A${headerRow + 1}` }];
@@ -215,4 +255,26 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
       return l;
     },
   };
+}
+
+const FIGURES = new Set<ColumnType>(['money', 'integer', 'number', 'percent']);
+
+/**
+ * Readability after writeTable: dates left-aligned, and a figure followed by a text or date
+ * column kept one indent from its right edge, so a right-aligned number never runs into the
+ * text beside it.
+ */
+export function alignCells<T>(ws: ExcelJS.Worksheet, t: Pick<WrittenTable, 'firstDataRow' | 'lastDataRow'>, columns: readonly Column<T>[], lastRow = t.lastDataRow): void {
+  const shown = columns.filter((c) => !c.hidden);
+  columns.forEach((c, i) => {
+    const k = shown.indexOf(c);
+    const next = k >= 0 ? shown[k + 1] : undefined;
+    const padRight = FIGURES.has(c.type) && next !== undefined && !FIGURES.has(next.type);
+    if (c.type !== 'date' && !padRight) return;
+    for (let r = t.firstDataRow; r <= lastRow; r++) {
+      const cell = ws.getRow(r).getCell(i + 1);
+      const a = cell.alignment ?? {};
+      cell.alignment = c.type === 'date' ? { ...a, horizontal: 'left' } : { ...a, horizontal: 'right', indent: 1 };
+    }
+  });
 }

@@ -62,9 +62,45 @@ export function normaliseZipTimestamps(buf: Buffer): Buffer {
   return buf;
 }
 
-/** The file's bytes, after the final pass that makes every text safe (sanitise.ts). */
+/** Lowest print scale a page may have: below it a sheet prints on more pages across instead. */
+export const MIN_PRINT_SCALE = 0.6;
+/** The scale aimed at when a sheet is split across pages, leaving room for column boundaries. */
+const TARGET_SCALE = 0.7;
+const SIDE_MARGIN_IN = 0.4;
+
+/** A column's printed width in pixels at 96 dpi (Excel: 7 px a character of Calibri 11, plus 5 px padding). */
+export const columnPixels = (width: number) => Math.trunc(width * 7 + 5);
+
+/** Printable width of an A4 page in pixels at 100 %. */
+export function printablePixels(orientation: 'portrait' | 'landscape'): number {
+  return ((orientation === 'landscape' ? 11.69 : 8.27) - 2 * SIDE_MARGIN_IN) * 96;
+}
+
+/**
+ * Print settings from the columns as written: one page wide when that keeps the scale at or
+ * above 60 %, otherwise as many pages across as keep it near 70 %, the first column repeated on
+ * each so a row can still be told apart (fitting 459 characters on one page printed at 31 %).
+ */
+export function fitPrintWidth(ws: ExcelJS.Worksheet): void {
+  const widths: number[] = [];
+  for (let i = 1; i <= ws.columnCount; i++) if (!ws.getColumn(i).hidden) widths.push(ws.getColumn(i).width ?? 9);
+  const total = widths.reduce((a, w) => a + columnPixels(w), 0);
+  const printable = printablePixels(ws.pageSetup.orientation === 'portrait' ? 'portrait' : 'landscape');
+  const page = printable / TARGET_SCALE;
+  const first = widths.length ? columnPixels(widths[0]!) : 0;
+  // a few per cent above the floor, so a printer's own rounding never takes a page below it
+  const pages = total <= printable / (MIN_PRINT_SCALE + 0.03) ? 1 : Math.ceil((total - first) / (page - first));
+  ws.pageSetup.margins = { left: SIDE_MARGIN_IN, right: SIDE_MARGIN_IN, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 };
+  ws.pageSetup.fitToPage = true;
+  ws.pageSetup.fitToWidth = pages;
+  ws.pageSetup.fitToHeight = 0;
+  if (pages > 1) ws.pageSetup.printTitlesColumn = 'A:A';
+}
+
+/** The file's bytes, after the final pass that makes every text safe (sanitise.ts) and the print fit. */
 export async function workbookBytes(wb: ExcelJS.Workbook): Promise<Buffer> {
   sanitiseWorkbook(wb);
+  wb.eachSheet((ws) => fitPrintWidth(ws));
   const raw = Buffer.from(await wb.xlsx.writeBuffer());
   return normaliseZipTimestamps(raw);
 }

@@ -2,6 +2,9 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { Decimal } from '../../src/money.js';
+import { MIN_PRINT_SCALE } from '../../src/report/workbook.js';
+import { printScale } from '../report/print-check.js';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './run-cli.js';
@@ -32,6 +35,14 @@ describe('spendrecon demo / report', () => {
     const wb = await load(join(work, 'reports', '2026-10.xlsx'));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Exceptions', 'Reconciliation', 'Ledger', 'By project', 'By model', 'By key', 'By user', 'Daily', 'Usage vs cost', 'Inputs']);
 
+    // print settings and widths read back: no sheet prints below 60 %, a header repeats only over its own table
+    for (const ws of wb.worksheets) expect(printScale(ws), ws.name).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
+    expect(wb.getWorksheet('Reconciliation')!.pageSetup.fitToWidth).toBeGreaterThan(1);
+    expect(wb.getWorksheet('Ledger')!.pageSetup.printTitlesRow).toBeUndefined();
+    const inputsSheet = wb.getWorksheet('Inputs')!;
+    const shaHeader = (inputsSheet.getRow(1).values as unknown[]).indexOf('SHA-256');
+    expect(inputsSheet.getColumn(shaHeader).width).toBeGreaterThanOrEqual(70); // 64 hex digits, unclipped
+
     const byProject = wb.getWorksheet('By project')!;
     expect(byProject.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(byProject.autoFilter).toBeTruthy();
@@ -41,25 +52,33 @@ describe('spendrecon demo / report', () => {
     while (byProject.getRow(totalRow).getCell(1).value !== 'Total') totalRow++;
     const total = byProject.getRow(totalRow).getCell(billedCol).value as { formula: string; result: number };
     expect(total.formula).toMatch(/^SUM\([A-Z]+2:[A-Z]+\d+\)$/);
-    expect(total.result).toBeCloseTo(404.78682866, 8);
-    // cached total equals the sum of the cells above it
+    // shown at the minor unit: the visible cells add up to the visible total, the exact figure beside them
+    expect(total.result).toBe(404.79);
     let s = 0;
-    for (let i = 2; i < totalRow; i++) s += byProject.getRow(i).getCell(billedCol).value as number;
-    expect(s).toBeCloseTo(total.result, 8);
-    expect(byProject.getRow(2).getCell(billedCol).numFmt).toMatch(/USD/);
+    for (let i = 2; i < totalRow; i++) s += Math.round((byProject.getRow(i).getCell(billedCol).value as number) * 100);
+    expect(s).toBe(40479);
+    const exactCol = headers.indexOf('Billed (exact)') + 1;
+    const exact = [];
+    for (let i = 2; i < totalRow; i++) exact.push(String(byProject.getRow(i).getCell(exactCol).value));
+    expect(exact.reduce((a, b) => a.plus(Decimal.from(b)), Decimal.ZERO).toString()).toBe('404.78682866');
+    expect(byProject.getRow(2).getCell(billedCol).numFmt).toBe('#,##0.00 "USD";-#,##0.00 "USD";0.00 "USD"');
 
     const summary = wb.getWorksheet('Summary')!;
     const cells: { label: unknown; value: unknown }[] = [];
     summary.eachRow((row) => cells.push({ label: row.getCell(1).value, value: row.getCell(2).value }));
-    const attributed = cells.find((c) => c.label === 'Attributed, total of By project')!.value as { formula: string; result: number };
+    // the first screen answers: status first, then spend per project
+    expect(cells.slice(1, 3).map((c) => c.label)).toEqual(['Status', 'Errors to act on']);
+    const labels = cells.map((c) => String(c.label));
+    expect(labels.indexOf('  Search')).toBeLessThan(30);
+    const attributed = cells.find((c) => c.label === 'Attributed to projects, models, keys, users and days')!.value as { formula: string; result: number };
     expect(attributed.formula).toBe(`'By project'!${String.fromCharCode(64 + billedCol)}${totalRow}`);
     const ties = cells.filter((c) => String(c.label).endsWith('− cost export'));
     expect(ties).toHaveLength(5);
-    for (const t of ties) expect((t.value as { formula: string }).formula).toMatch(/^B\d+-B\d+$/);
+    for (const t of ties) expect((t.value as { formula: string }).formula).toMatch(/^'[^']+'!\$?[A-Z]+\$?\d+-B\d+$/);
     // exceljs reads a cached 0 back as undefined, so check the sheet XML for the cached zeros
     const zip = await JSZip.loadAsync(readFileSync(join(work, 'reports', '2026-10.xlsx')));
     const xml = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
-    expect(xml.match(/<f>B\d+-B\d+<\/f><v>0<\/v>/g)).toHaveLength(5);
+    expect(xml.match(/<f>[^<]*![A-Z]+\d+-B\d+<\/f><v>0<\/v>/g)).toHaveLength(5);
 
     // with payments and statements the accountants' workbook is written beside it
     const reimb = await load(join(work, 'reports', '2026-10-reimbursement.xlsx'));

@@ -53,16 +53,39 @@ describe('spendrecon match', () => {
     const rec = wb.getWorksheet('Reconciliation')!;
     expect(rec.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const summary = wb.getWorksheet('Summary')!;
-    let found = false;
-    summary.eachRow((row) => {
-      if (row.getCell(1).value === 'Total USD') {
-        found = true;
-        const card = row.getCell(3).value as { formula: string; result: number };
-        expect(card.formula).toMatch(/^SUM\(C\d+:C\d+\)$/);
-        expect(card.result).toBe(615);
+    const rows: ExcelJS.Row[] = [];
+    summary.eachRow((row) => rows.push(row));
+    const num = (v: unknown) => (v && typeof v === 'object' && 'formula' in v ? ((v as { result?: number }).result ?? 0) : (v as number));
+    // the Reconciliation columns the bridge's SUMIFS read, summed here by hand
+    const hdr = (rec.getRow(1).values as unknown[]).map(String);
+    const at = (h: string) => hdr.indexOf(h);
+    const sumIf = (amount: string, key: string, currency: string, counted: string, bridge: string, cur: string) => {
+      let s = 0;
+      rec.eachRow((r, n) => {
+        if (n > 1 && r.getCell(at(key)).value === bridge && r.getCell(at(currency)).value === cur && r.getCell(at(counted)).value === 'yes') s += r.getCell(at(amount)).value as number;
+      });
+      return Math.round(s * 100) / 100;
+    };
+    for (const cur of ['CNY', 'USD']) {
+      const start = rows.findIndex((r) => r.getCell(1).value === `Bridge in ${cur}`);
+      expect(start, cur).toBeGreaterThan(0);
+      const card = num(rows[start + 1]!.getCell(2).value);
+      const end = rows.findIndex((r, i) => i > start && r.getCell(1).value === '= Payments, by the bridge');
+      let total = card;
+      for (let i = start + 2; i < end; i++) {
+        const step = num(rows[i]!.getCell(2).value);
+        total += step;
+        const formula = (rows[i]!.getCell(4).value as { formula: string }).formula;
+        const bridge = /"(pair [^"]+|[a-z_]+)"/.exec(formula)![1]!;
+        expect(num(rows[i]!.getCell(4).value), `${cur} ${bridge} card`).toBe(sumIf('Card amount', 'Card bridge line', 'Card currency', 'Card counted', bridge, cur));
+        expect(num(rows[i]!.getCell(6).value), `${cur} ${bridge} payments`).toBe(sumIf('Payment amount', 'Payment bridge line', 'Payment currency', 'Payment counted', bridge, cur));
+        expect(Math.round((num(rows[i]!.getCell(6).value) - num(rows[i]!.getCell(4).value)) * 100)).toBe(Math.round(step * 100));
       }
-    });
-    expect(found).toBe(true);
+      const payments = num(rows[end + 1]!.getCell(2).value);
+      expect(Math.round(total * 100), cur).toBe(Math.round(payments * 100));
+      expect(num(rows[end + 2]!.getCell(2).value), cur).toBe(0);
+      if (cur === 'USD') expect([card, payments]).toEqual([615, 680]);
+    }
   });
 
   it('--fail-on warning makes an unexplained charge a failing exit code', async () => {

@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { KeySummary } from '../../engine/summaries.js';
-import { writeTable, type WrittenTable } from '../table.js';
+import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const BY_KEY = 'By key';
 
@@ -15,6 +15,7 @@ export function writeByKey(ws: ExcelJS.Worksheet, rows: KeySummary[], currency: 
       { header: 'Project', type: 'text', value: (r) => r.projectName },
       { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
       { header: 'How attributed', type: 'text', value: (r) => r.basis },
+      exactColumn('Billed', (r) => r.billed),
     ],
     rows,
     { currency },

@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { ModelSummary } from '../../engine/summaries.js';
-import { writeTable, type WrittenTable } from '../table.js';
+import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const BY_MODEL = 'By model';
 
@@ -14,6 +14,7 @@ export function writeByModel(ws: ExcelJS.Worksheet, rows: ModelSummary[], curren
       { header: 'Billed − list', type: 'money', value: (r) => (r.listPrice === null ? null : r.billed.minus(r.listPrice)) },
       { header: 'Input tokens', type: 'integer', value: (r) => r.inputTokens, sum: true },
       { header: 'Output tokens', type: 'integer', value: (r) => r.outputTokens, sum: true },
+      exactColumn('Billed', (r) => r.billed),
     ],
     rows,
     { currency },

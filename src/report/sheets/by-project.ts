@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { ProjectSummary } from '../../engine/summaries.js';
-import { writeTable, type WrittenTable } from '../table.js';
+import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const BY_PROJECT = 'By project';
 
@@ -16,6 +16,7 @@ export function writeByProject(ws: ExcelJS.Worksheet, rows: ProjectSummary[], cu
       { header: 'Not attributed to a key', type: 'money', value: (r) => r.unallocatedToKeys, sum: true },
       { header: 'Budget (period)', type: 'money', value: (r) => r.budget, sum: true },
       { header: 'Budget used', type: 'percent', value: (r) => r.budgetUsed },
+      exactColumn('Billed', (r) => r.billed),
     ],
     rows,
     { currency },

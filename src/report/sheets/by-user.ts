@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { UserSummary } from '../../engine/summaries.js';
-import { writeTable, type WrittenTable } from '../table.js';
+import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const BY_USER = 'By user';
 
@@ -11,6 +11,7 @@ export function writeByUser(ws: ExcelJS.Worksheet, rows: UserSummary[], currency
       { header: 'User', type: 'text', value: (r) => r.userId },
       { header: 'Project ID', type: 'text', value: (r) => r.projectId },
       { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
+      exactColumn('Billed', (r) => r.billed),
     ],
     rows,
     { currency },

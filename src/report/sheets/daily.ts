@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { DailySummary } from '../../engine/summaries.js';
-import { writeTable, type WrittenTable } from '../table.js';
+import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const DAILY = 'Daily';
 
@@ -14,6 +14,7 @@ export function writeDaily(ws: ExcelJS.Worksheet, rows: DailySummary[], currency
       { header: 'Project ID', type: 'text', value: (r) => r.projectId },
       { header: 'Project', type: 'text', value: (r) => r.projectName },
       { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
+      exactColumn('Billed', (r) => r.billed),
     ],
     rows,
     { currency },

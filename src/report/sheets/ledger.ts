@@ -233,7 +233,7 @@ export function writeLedger(ws: ExcelJS.Worksheet, ledger: LedgerResult, currenc
 
   // the blocks each set widths, view and filter for their own table: the sheet keeps the day table's
   applyWidths(ws, finalWidths);
-  keepTableView(ws, days, nCols);
+  keepTableView(ws, days, nCols, false);
   return days;
 }
 

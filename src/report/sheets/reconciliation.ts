@@ -1,6 +1,7 @@
 import type ExcelJS from 'exceljs';
 import type { LineClassification, MatchResult, ScoreBreakdown, RunnerUp } from '../../engine/matching/index.js';
 import { writeTable, type WrittenTable } from '../table.js';
+import { bridgeKeyOf, bridgeKeys } from '../tie-out.js';
 
 export const RECONCILIATION = 'Reconciliation';
 
@@ -55,6 +56,8 @@ export function describeRunnerUp(r: RunnerUp | null): string | null {
 /** Card lines and payments side by side, with the score breakdown, runner-up and margin of each match. */
 export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, currency: string, shorten: (text: string) => string = (t) => t): WrittenTable {
   const rows = reconciliationTableRows(result);
+  // the Summary bridge sums these hidden keys: a class, or a pair across currencies
+  const keys = bridgeKeys(result);
   const src = (c: LineClassification | null) => (c ? shorten(`${c.src.file}:${c.src.line}`) : null);
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   return writeTable<ReconciliationRow>(
@@ -67,12 +70,14 @@ export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, 
       { header: 'Card amount', type: 'money', value: (r) => (r.card && r.cardFirst ? r.card.amount : null), currency: (r) => r.card?.currency ?? currency },
       { header: 'Card currency', type: 'text', value: (r) => r.card?.currency ?? null, hidden: true },
       { header: 'Card counted', type: 'text', value: (r) => (r.card && r.cardFirst ? yes(r.card.counted) : null) },
+      { header: 'Card bridge line', type: 'text', value: (r) => (r.cardFirst ? bridgeKeyOf(keys, r.card) : null), hidden: true },
       { header: 'Payment date', type: 'date', value: (r) => (r.payment ? r.payment.date : null) },
       { header: 'Receipt / reference', type: 'text', value: (r) => r.payment?.reference ?? null },
       { header: 'Payment class', type: 'text', value: (r) => r.paymentClass, hidden: true },
       { header: 'Payment amount', type: 'money', value: (r) => (r.payment && r.paymentFirst ? r.payment.amount : null), currency: (r) => r.payment?.currency ?? currency },
       { header: 'Payment currency', type: 'text', value: (r) => r.payment?.currency ?? null, hidden: true },
       { header: 'Payment counted', type: 'text', value: (r) => (r.payment && r.paymentFirst ? yes(r.payment.counted) : null) },
+      { header: 'Payment bridge line', type: 'text', value: (r) => (r.paymentFirst ? bridgeKeyOf(keys, r.payment) : null), hidden: true },
       { header: 'Difference', type: 'money', value: (r) => (r.card?.difference ?? r.payment?.difference)?.amount ?? null, currency: (r) => (r.card?.difference ?? r.payment?.difference)?.currency ?? currency },
       { header: 'Score', type: 'number', value: (r) => (r.card?.score ? round2(r.card.score.total) : r.payment?.score ? round2(r.payment.score.total) : null) },
       { header: 'Score breakdown', type: 'text', value: (r) => describeScore(r.card?.score ?? r.payment?.score ?? null), maxWidth: 30, wrap: true },

@@ -1,8 +1,8 @@
 import type ExcelJS from 'exceljs';
-import { Decimal } from '../../money.js';
+import { roundPartsToWhole, sum } from '../../money.js';
 import type { ReportResult } from '../../pipeline.js';
 import { isoUtc } from '../../time.js';
-import { DATETIME_FORMAT, moneyFormat, INTEGER_FORMAT } from '../cells.js';
+import { DATETIME_FORMAT, INTEGER_FORMAT, minorUnits, moneyFormat, moneyText, pathShortener, PERCENT_FORMAT } from '../cells.js';
 import { BY_KEY } from './by-key.js';
 import { BY_MODEL } from './by-model.js';
 import { BY_PROJECT } from './by-project.js';
@@ -12,10 +12,17 @@ import { EXCEPTIONS } from './exceptions.js';
 import { INPUTS } from './inputs.js';
 import { RECONCILIATION } from './reconciliation.js';
 import { HEADER_FONT, wrappedLines, type WrittenTable } from '../table.js';
-
-const NOTE_WIDTH = 60;
+import { cardPaymentBridges, type Bridge } from '../tie-out.js';
 
 export const SUMMARY = 'Summary';
+
+/** Widths of columns A–F; notes span C–F. */
+export const SUMMARY_WIDTHS = [46, 18, 11, 16, 11, 16];
+const NOTE_WIDTH = SUMMARY_WIDTHS.slice(2).reduce((a, b) => a + b, 0);
+/** Errors listed by name on the first screen; the rest are counted. */
+const ERRORS_SHOWN = 5;
+/** Projects listed on Summary; the rest are one "… more" line. */
+const PROJECTS_SHOWN = 10;
 
 export interface SummaryRefs {
   [sheet: string]: WrittenTable;
@@ -23,207 +30,279 @@ export interface SummaryRefs {
 
 const ref = (sheet: string, cell: string) => `'${sheet.replace(/'/g, "''")}'!${cell}`;
 
+/** Writes label / value / note rows down the sheet. */
+interface Sheet {
+  ws: ExcelJS.Worksheet;
+  row: number;
+  put: (label: string, value: ExcelJS.CellValue, fmt?: string, note?: string) => number;
+  heading: (text: string) => void;
+}
+
+function sheetWriter(ws: ExcelJS.Worksheet): Sheet {
+  const s: Sheet = {
+    ws,
+    row: 1,
+    put: (label, value, fmt, note) => {
+      const r = ws.getRow(s.row++);
+      r.getCell(1).value = label;
+      r.getCell(2).value = value;
+      if (fmt) r.getCell(2).numFmt = fmt;
+      r.getCell(1).alignment = { vertical: 'top', wrapText: true };
+      r.getCell(2).alignment = { vertical: 'top', horizontal: 'right' };
+      const lines = Math.max(wrappedLines(label, SUMMARY_WIDTHS[0]!), note ? wrappedLines(note, NOTE_WIDTH) : 1);
+      if (note) {
+        r.getCell(3).value = note;
+        ws.mergeCells(r.number, 3, r.number, SUMMARY_WIDTHS.length);
+        r.getCell(3).alignment = { wrapText: true, vertical: 'top', indent: 1 };
+      }
+      if (lines > 1) r.height = 15 * lines;
+      return r.number;
+    },
+    heading: (text) => {
+      s.row++;
+      const c = ws.getRow(s.row++).getCell(1);
+      c.value = text;
+      c.font = { ...HEADER_FONT, size: 12 };
+    },
+  };
+  return s;
+}
+
 /**
- * The period, its UTC range and rules, the totals, and the tie-outs: every attributed table
- * against the billed total of the cost export; card charges against payments by class — as
- * live formulas with cached values.
+ * The first screen answers: the run's status (errors to act on, conservation, the card
+ * tie-out), then spend per project; the bridge from card charges to payments, the ledger,
+ * conservation, the table checks and the run's parameters follow — live formulas over the
+ * other sheets with their values cached.
  */
 export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: SummaryRefs): void {
+  SUMMARY_WIDTHS.forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  const s = sheetWriter(ws);
+  const title = ws.getRow(s.row++).getCell(1);
+  title.value = `spendrecon report — ${result.period.label} (${result.period.from} to ${result.period.to}, ${result.period.timezone})`;
+  title.font = { ...HEADER_FONT, size: 14 };
+  const bridges = result.reconciliation ? cardPaymentBridges(result.reconciliation) : [];
+  writeStatus(s, result, bridges);
+  const billedRow = result.attribution ? writeSpend(s, result, refs) : null;
+  if (result.reconciliation) writeBridges(s, result, bridges, refs[RECONCILIATION]!);
+  if (result.ledger) writeLedgerBlock(s, result);
+  writeInputsBlock(s, result, refs);
+  writeConservation(s, result);
+  if (billedRow !== null) writeTableChecks(s, result, refs, billedRow);
+  writeAboutRun(s, result);
+}
+
+function writeStatus(s: Sheet, result: ReportResult, bridges: Bridge[]): void {
+  s.heading('Status');
+  const count = (sev: string) => result.exceptions.filter((e) => e.severity === sev).length;
+  const countCell = (sev: string) => ({ formula: `COUNTIF(${ref(EXCEPTIONS, 'A:A')},"${sev}")`, result: count(sev) });
+  const errors = result.exceptions.filter((e) => e.severity === 'error');
+  const act = s.put('Errors to act on', countCell('error'), INTEGER_FORMAT, errors.length ? 'Each is on Exceptions with the rows it concerns and the next step.' : 'None: nothing blocks closing this period.');
+  if (errors.length) s.ws.getRow(act).getCell(2).font = { ...HEADER_FONT, color: { argb: 'FFC00000' } };
+  const shorten = pathShortener(result.inputs.map((i) => i.file));
+  for (const e of errors.slice(0, ERRORS_SHOWN)) {
+    s.put(`  ${e.class}`, e.amount === null ? null : e.amount.toNumber(), e.amount === null ? undefined : moneyFormat(e.currency ?? result.currency), shorten(e.message));
+  }
+  if (errors.length > ERRORS_SHOWN) s.put(`  … ${errors.length - ERRORS_SHOWN} more errors (Exceptions)`, null);
+  s.put('Warnings', countCell('warning'), INTEGER_FORMAT);
+  s.put('Notices (info)', countCell('info'), INTEGER_FORMAT);
+  const broken = result.conservation.equations.filter((e) => !e.holds);
+  s.put(
+    'Every row and cent accounted for',
+    broken.length ? `NO: ${broken.length} broken` : 'yes',
+    undefined,
+    broken.length ? 'A conservation equation does not hold: see Exceptions (conservation_broken) and do not use these figures.' : `${result.conservation.equations.length} equations checked on this run (Conservation, below).`,
+  );
+  if (bridges.length) {
+    const open = bridges.filter((b) => !b.difference.isZero());
+    s.put('Card charges ↔ payments tie out', open.length ? 'NO' : 'yes', undefined, open.length ? `The bridge does not end at 0 in ${open.map((b) => b.currency).join(', ')}: see the bridge below.` : `The bridge below ends at 0 in ${bridges.map((b) => b.currency).join(', ')}.`);
+  }
+  for (const c of result.ledger?.closing ?? []) {
+    s.put(`Closing credit balance ${c.organization ?? ''}`.trim(), c.balance.toNumber(), moneyFormat(result.ledger!.currency), `available ${moneyText(c.available, result.ledger!.currency)}, owed (negative balance) ${moneyText(c.debt, result.ledger!.currency)}`);
+  }
+}
+
+/** Billed money, attributed, and spend per project: the figures at the currency's minor unit, adding up. */
+function writeSpend(s: Sheet, result: ReportResult, refs: SummaryRefs): number {
   const cur = result.currency;
   const money = moneyFormat(cur);
-  ws.getColumn(1).width = 44;
-  ws.getColumn(2).width = 26;
-  ws.getColumn(3).width = 20;
-  ws.getColumn(4).width = 20;
-  ws.getColumn(5).width = 20;
-  let row = 1;
-  const title = ws.getRow(row++).getCell(1);
-  title.value = `spendrecon report — ${result.period.label}`;
-  title.font = { ...HEADER_FONT, size: 14 };
-  row++;
-  /** label | value | note (the note spans the columns to the right). */
-  const put = (label: string, value: ExcelJS.CellValue, fmt?: string, note?: string) => {
-    const r = ws.getRow(row++);
-    r.getCell(1).value = label;
-    r.getCell(2).value = value;
-    if (fmt) r.getCell(2).numFmt = fmt;
-    if (note) {
-      r.getCell(3).value = note;
-      ws.mergeCells(r.number, 3, r.number, 5);
-      r.getCell(3).alignment = { wrapText: true, vertical: 'top' };
-      const lines = wrappedLines(note, NOTE_WIDTH);
-      if (lines > 1) r.height = 15 * lines;
-    }
-    r.getCell(1).alignment = { vertical: 'top' };
-    r.getCell(2).alignment = { vertical: 'top', horizontal: 'right' };
-    return r.number;
-  };
-  const heading = (text: string) => {
-    row++;
-    const c = ws.getRow(row++).getCell(1);
-    c.value = text;
-    c.font = { ...HEADER_FONT, size: 12 };
-  };
-  const totalOf = (sheet: string, header: string) => {
-    const t = refs[sheet]!;
-    return ref(sheet, `${t.col(header)}${t.totalsRow}`);
-  };
-  const p = result.period;
-  put('Period (local dates, inclusive)', `${p.from} to ${p.to}`);
-  put('Time zone', p.timezone);
-  put('UTC range start', new Date(p.utcStart * 1000), DATETIME_FORMAT, `${isoUtc(p.utcStart)} (inclusive)`);
-  put('UTC range end', new Date(p.utcEnd * 1000), DATETIME_FORMAT, `${isoUtc(p.utcEnd)} (exclusive)`);
-  put('Bucket placement', 'midpoint rule', undefined, result.placementRule);
-  if (result.attribution) put('Cost export grouped by', result.attribution.costGranularity, undefined, 'Spend is attributed, and usage compared with cost, at this level; what it does not name is split by the usage behind it.');
-  put('Currency of billed cost', cur);
-  put('Home currency', result.homeCurrency);
-  const broken = result.conservation.equations.filter((e) => !e.holds);
-  put('Every row and cent accounted for', broken.length ? `NO: ${broken.length} broken` : 'yes', undefined, broken.length ? 'A conservation equation does not hold: see Exceptions (conservation_broken) and do not use these figures.' : `${result.conservation.equations.length} equations checked on this run (below, Conservation).`);
+  const places = minorUnits(cur);
+  s.heading(`Spend (${cur}, billed per the cost export)`);
+  const billedRow = s.put(
+    'Billed, per the cost export (in period)',
+    result.totals.costExport.round(places).toNumber(),
+    money,
+    result.totals.splitOutside.isZero()
+      ? `Sum of the cost rows placed in the period, identical repeats counted once; exact: ${result.totals.costExport.toString()} ${cur}.`
+      : `Sum of the cost rows overlapping the period, identical repeats counted once, less ${result.totals.splitOutside.toString()} ${cur} that --split-days spread onto local days outside the period; exact: ${result.totals.costExport.toString()} ${cur}.`,
+  );
+  for (const c of [1, 2]) s.ws.getRow(billedRow).getCell(c).font = HEADER_FONT;
+  const p = refs[BY_PROJECT]!;
+  const billedCol = p.col('Billed');
+  s.put('Attributed to projects, models, keys, users and days', { formula: ref(BY_PROJECT, `${billedCol}${p.totalsRow}`), result: result.totals.billed.round(places).toNumber() }, money, 'Every table totals this (Checks, below).');
+  const k = refs[BY_KEY]!;
+  const keyCol = k.col('API key');
+  const kBilled = k.col('Billed');
+  const last = Math.max(k.firstDataRow, k.lastDataRow);
+  s.put(
+    'Not attributed to a key',
+    { formula: `SUMIF(${ref(BY_KEY, `${keyCol}${k.firstDataRow}:${keyCol}${last}`)},"(unallocated)",${ref(BY_KEY, `${kBilled}${k.firstDataRow}:${kBilled}${last}`)})`, result: result.totals.unallocated.round(places).toNumber() },
+    money,
+    'Billed money the usage export cannot explain by key (reasons on By key / Exceptions); it stays in every total.',
+  );
+  writeProjects(s, result, p, billedRow);
+  return billedRow;
+}
 
-  const a = result.attribution;
-  if (a) {
-    put('Price table', result.priceTableVersion, undefined, 'List prices weight the split over keys and users and drive the usage-vs-cost check; they never set billed amounts.');
-    heading('Billed usage');
-    const billedRow = put(
-      'Billed, per the cost export (in period)',
-      result.totals.costExport.toNumber(),
-      money,
-      result.totals.splitOutside.isZero()
-        ? 'Sum of the cost rows placed in the period, identical repeats counted once.'
-        : `Sum of the cost rows overlapping the period, identical repeats counted once, less ${result.totals.splitOutside.toDisplay(4)} ${cur} that --split-days spread onto local days outside the period.`,
-    );
-    for (const c of [1, 2]) ws.getRow(billedRow).getCell(c).font = HEADER_FONT;
-    const billedNum = result.totals.billed.toNumber();
-    const tables: [string, string][] = [
-      [BY_PROJECT, 'By project'],
-      [BY_MODEL, 'By model'],
-      [BY_KEY, 'By key'],
-      [BY_USER, 'By user'],
-      [DAILY, 'Daily'],
-    ];
-    const attributedRows = tables.map(([sheet, label]) => put(`Attributed, total of ${label}`, { formula: totalOf(sheet, 'Billed'), result: billedNum }, money));
-    const k = refs[BY_KEY]!;
-    const keyCol = k.col('API key');
-    const billedCol = k.col('Billed');
-    const last = Math.max(k.firstDataRow, k.lastDataRow);
-    put(
-      'Not attributed to a key',
-      { formula: `SUMIF(${ref(BY_KEY, `${keyCol}${k.firstDataRow}:${keyCol}${last}`)},"(unallocated)",${ref(BY_KEY, `${billedCol}${k.firstDataRow}:${billedCol}${last}`)})`, result: result.totals.unallocated.toNumber() },
-      money,
-      'Billed money the usage export cannot explain by key (reasons on By key / Exceptions); it stays in every total.',
-    );
-    heading('Tie-out: billed usage (every difference must be 0)');
-    const diff = result.totals.billed.minus(result.totals.costExport).toNumber();
-    tables.forEach(([, label], i) => put(`${label} − cost export`, { formula: `B${attributedRows[i]}-B${billedRow}`, result: diff }, money));
-  }
-
-  if (result.reconciliation) row = writeReconciliationTieOut(ws, row, result, refs[RECONCILIATION]!, heading);
-
-  if (result.ledger) {
-    heading('Credit ledger');
-    for (const c of result.ledger.closing) {
-      put(`Closing balance ${c.organization ?? ''}`.trim(), c.balance.toNumber(), moneyFormat(result.ledger.currency), `available ${c.available.toDisplay(2)}, owed (negative balance) ${c.debt.toDisplay(2)}`);
-    }
-    const check = result.ledger.closingCheck;
-    if (check) {
-      put('Balance shown by the dashboard', check.reported.toNumber(), moneyFormat(result.ledger.currency));
-      put('Difference (dashboard − ledger)', check.difference.toNumber(), moneyFormat(result.ledger.currency), check.likelyCauses.length ? `Likely causes: ${check.likelyCauses.join('; ')}` : undefined);
-    }
-  }
-
-  heading('Inputs');
-  put('Rows rejected', { formula: totalOf(INPUTS, 'Rows rejected'), result: result.totals.rejectedRows }, INTEGER_FORMAT, 'Rows left out of every total; each is listed on Exceptions with file, line and column.');
-  put('Money in rejected rows', { formula: totalOf(INPUTS, 'Money in rejected rows'), result: result.totals.rejectedAmount.toNumber() }, money, 'Where the amount of a rejected row could be read.');
-
-  writeConservation(result, put, heading);
-
-  heading('Exceptions');
-  const count = (sev: string) => result.exceptions.filter((e) => e.severity === sev).length;
-  for (const sev of ['error', 'warning', 'info']) {
-    put({ error: 'Errors', warning: 'Warnings', info: 'Notices (info)' }[sev]!, { formula: `COUNTIF(${ref(EXCEPTIONS, 'A:A')},"${sev}")`, result: count(sev) }, INTEGER_FORMAT);
+/** The biggest projects by name with their share; the rest as one line, so the list adds up to the total. */
+function writeProjects(s: Sheet, result: ReportResult, p: WrittenTable, billedRow: number): void {
+  const projects = result.attribution!.summaries.byProject;
+  if (!projects.length) return;
+  const shown = roundPartsToWhole(projects.map((x) => x.billed), minorUnits(result.currency));
+  const col = p.col('Billed');
+  const money = moneyFormat(result.currency);
+  const hdr = s.ws.getRow(s.row++);
+  hdr.getCell(1).value = 'By project';
+  hdr.getCell(3).value = 'Share';
+  for (const c of [1, 2, 3]) hdr.getCell(c).font = HEADER_FONT;
+  const share = (r: number) => ({ formula: `IF(B${billedRow}=0,0,B${r}/B${billedRow})`, result: 0 });
+  const total = sum(shown);
+  const ratio = (v: number) => (total.isZero() ? 0 : v / total.toNumber());
+  projects.slice(0, PROJECTS_SHOWN).forEach((x, i) => {
+    const r = s.put(`  ${x.projectName ?? x.projectId}`, { formula: ref(BY_PROJECT, `${col}${p.firstDataRow + i}`), result: shown[i]!.toNumber() }, money);
+    s.ws.getRow(r).getCell(3).value = { ...share(r), result: ratio(shown[i]!.toNumber()) };
+    s.ws.getRow(r).getCell(3).numFmt = PERCENT_FORMAT;
+  });
+  if (projects.length > PROJECTS_SHOWN) {
+    const rest = sum(shown.slice(PROJECTS_SHOWN));
+    const from = p.firstDataRow + PROJECTS_SHOWN;
+    const r = s.put(`  … ${projects.length - PROJECTS_SHOWN} more projects (By project)`, { formula: `SUM(${ref(BY_PROJECT, `${col}${from}:${col}${p.lastDataRow}`)})`, result: rest.toNumber() }, money);
+    s.ws.getRow(r).getCell(3).value = { ...share(r), result: ratio(rest.toNumber()) };
+    s.ws.getRow(r).getCell(3).numFmt = PERCENT_FORMAT;
   }
 }
 
-type Put = (label: string, value: ExcelJS.CellValue, fmt?: string, note?: string) => number;
+/** Plain words for each class on the bridge. */
+const CLASS_WORDS: Record<string, string> = {
+  matched: 'matched: card charge and its top-up',
+  matched_fx_difference: 'matched, amounts differ by the exchange rate',
+  pending_authorization: 'pending authorisation (not yet posted)',
+  authorization_reversed: 'authorisation and its reversal',
+  duplicate_charge: 'duplicate card charge (one top-up)',
+  refund: 'refund: charge, refund and the top-up refunded',
+  fx_fee: 'foreign transaction fee',
+  subscription_not_api: 'subscription, not API credit',
+  unmatched_card_charge: 'card charge without a payment',
+  unmatched_payment: 'payment without a card charge',
+  failed_payment_with_hold: 'failed payment with a card hold',
+};
 
 /**
- * The run's own conservation check: the run-wide equations with their terms, and every
- * per-file equation that does not hold (the ones that hold are counted, and are in --json).
+ * Per currency, from the counted card charges to the counted payments: one line per class
+ * (payments − card lines of the class), each pair across currencies on its own line, ending
+ * with a difference that must be 0. SUMIFS over Reconciliation's hidden bridge-line keys.
  */
-function writeConservation(result: ReportResult, put: Put, heading: (s: string) => void): void {
-  heading('Conservation (checked on this run)');
-  const c = result.conservation;
-  const terms = (e: ReportResult['conservation']['equations'][number]) => `= ${e.right.map((t) => `${t.label} ${t.value.toString()}`).join(' + ')}${e.holds ? '' : ' — DOES NOT HOLD'}`;
-  for (const e of c.equations.filter((x) => x.file === null)) {
-    put(`${e.name}${e.currency ? ` (${e.currency})` : ''}`, e.left.value.toNumber(), e.currency ? moneyFormat(e.currency) : INTEGER_FORMAT, terms(e));
-  }
-  const perFile = c.equations.filter((x) => x.file !== null);
-  put('Per input file: rows and money read = accounted for', perFile.filter((e) => e.holds).length, INTEGER_FORMAT, `of ${perFile.length} equations hold (read = used + outside the period + repeats + other organisations + rejected + set aside, per file and currency)`);
-  for (const e of perFile.filter((x) => !x.holds)) put(`${e.file}: ${e.name}${e.currency ? ` (${e.currency})` : ''}`, e.left.value.toNumber(), e.currency ? moneyFormat(e.currency) : INTEGER_FORMAT, terms(e));
-}
-
-/**
- * Card charges to the provider against payments, per currency, explained class by class:
- * SUMIFS over the Reconciliation sheet (counted rows only), cached from the engine's totals.
- */
-function writeReconciliationTieOut(ws: ExcelJS.Worksheet, startRow: number, result: ReportResult, t: WrittenTable, heading: (s: string) => void): number {
+function writeBridges(s: Sheet, result: ReportResult, bridges: Bridge[], t: WrittenTable): void {
   const r = result.reconciliation!;
-  let row = startRow;
-  const headingAt = (text: string) => {
-    heading(text);
-    row += 2;
-  };
-  headingAt('Tie-out: card charges ↔ payments (counted lines, by class)');
-  const first = t.firstDataRow;
+  const shorten = pathShortener(result.inputs.map((i) => i.file));
+  s.heading('Tie-out: card charges → payments (a bridge; the difference must be 0)');
   const last = Math.max(t.firstDataRow, t.lastDataRow);
-  const col = (h: string) => ref(RECONCILIATION, `$${t.col(h)}$${first}:$${t.col(h)}$${last}`);
-  const currencies = [...new Set(r.classTotals.map((c) => c.currency).concat(r.card.counted.map((c) => c.currency), r.payments.counted.map((c) => c.currency)))].sort();
-  for (const currency of currencies) {
-    const money = moneyFormat(currency);
-    const hdr = ws.getRow(row++);
-    ['Class', 'Card lines', `Card amount (${currency})`, 'Payments', `Payment amount (${currency})`].forEach((h, i) => {
+  const col = (h: string) => ref(RECONCILIATION, `$${t.col(h)}$${t.firstDataRow}:$${t.col(h)}$${last}`);
+  const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
+  const cardIn = (cur: string) => `${col('Card currency')},${q(cur)},${col('Card counted')},"yes"`;
+  const payIn = (cur: string) => `${col('Payment currency')},${q(cur)},${col('Payment counted')},"yes"`;
+  for (const b of bridges) {
+    const money = moneyFormat(b.currency);
+    const hdr = s.ws.getRow(s.row++);
+    [`Bridge in ${b.currency}`, 'Amount', 'Card lines', 'Card amount', 'Payments', 'Payment amount'].forEach((h, i) => {
       hdr.getCell(i + 1).value = h;
       hdr.getCell(i + 1).font = HEADER_FONT;
+      hdr.getCell(i + 1).alignment = { horizontal: i ? 'right' : 'left' };
     });
-    const firstClassRow = row;
-    const classes = [...new Set(r.classTotals.filter((c) => c.currency === currency).map((c) => c.class))].sort();
-    for (const cls of classes) {
-      const card = r.classTotals.find((c) => c.currency === currency && c.class === cls && c.side === 'card');
-      const pay = r.classTotals.find((c) => c.currency === currency && c.class === cls && c.side === 'payment');
-      const x = ws.getRow(row++);
-      x.getCell(1).value = cls;
-      x.getCell(2).value = { formula: `COUNTIFS(${col('Class')},"${cls}",${col('Card currency')},"${currency}",${col('Card counted')},"yes")`, result: card?.count ?? 0 };
-      x.getCell(3).value = { formula: `SUMIFS(${col('Card amount')},${col('Class')},"${cls}",${col('Card currency')},"${currency}",${col('Card counted')},"yes")`, result: (card?.total ?? Decimal.ZERO).toNumber() };
-      x.getCell(4).value = { formula: `COUNTIFS(${col('Payment class')},"${cls}",${col('Payment currency')},"${currency}",${col('Payment counted')},"yes")`, result: pay?.count ?? 0 };
-      x.getCell(5).value = { formula: `SUMIFS(${col('Payment amount')},${col('Payment class')},"${cls}",${col('Payment currency')},"${currency}",${col('Payment counted')},"yes")`, result: (pay?.total ?? Decimal.ZERO).toNumber() };
-      x.getCell(3).numFmt = money;
-      x.getCell(5).numFmt = money;
-      x.getCell(2).numFmt = INTEGER_FORMAT;
-      x.getCell(4).numFmt = INTEGER_FORMAT;
+    const start = s.put('Card charges to the provider, counted', { formula: `SUMIFS(${col('Card amount')},${cardIn(b.currency)})`, result: b.cardTotal.toNumber() }, money);
+    const first = s.row;
+    for (const line of b.lines) {
+      const n = s.put(`  ${CLASS_WORDS[line.label] ?? shorten(line.label)}`, null);
+      const row = s.ws.getRow(n);
+      const key = q(line.key);
+      row.getCell(2).value = { formula: `F${n}-D${n}`, result: line.step.toNumber() };
+      row.getCell(3).value = { formula: `COUNTIFS(${col('Card bridge line')},${key},${cardIn(b.currency)})`, result: line.cardCount };
+      row.getCell(4).value = { formula: `SUMIFS(${col('Card amount')},${col('Card bridge line')},${key},${cardIn(b.currency)})`, result: line.cardAmount.toNumber() };
+      row.getCell(5).value = { formula: `COUNTIFS(${col('Payment bridge line')},${key},${payIn(b.currency)})`, result: line.paymentCount };
+      row.getCell(6).value = { formula: `SUMIFS(${col('Payment amount')},${col('Payment bridge line')},${key},${payIn(b.currency)})`, result: line.paymentAmount.toNumber() };
+      for (const c of [2, 4, 6]) row.getCell(c).numFmt = money;
+      for (const c of [3, 5]) row.getCell(c).numFmt = INTEGER_FORMAT;
     }
-    const lastClassRow = row - 1;
-    const cardTotal = r.card.counted.find((c) => c.currency === currency)?.total ?? Decimal.ZERO;
-    const payTotal = r.payments.counted.find((c) => c.currency === currency)?.total ?? Decimal.ZERO;
-    const tot = ws.getRow(row++);
-    tot.getCell(1).value = `Total ${currency}`;
-    const sumCol = (L: string, v: number) => ({ formula: lastClassRow >= firstClassRow ? `SUM(${L}${firstClassRow}:${L}${lastClassRow})` : '0', result: v });
-    tot.getCell(3).value = sumCol('C', cardTotal.toNumber());
-    tot.getCell(5).value = sumCol('E', payTotal.toNumber());
-    for (const c of [1, 3, 5]) tot.getCell(c).font = HEADER_FONT;
-    tot.getCell(3).numFmt = money;
-    tot.getCell(5).numFmt = money;
-    const diff = ws.getRow(row++);
-    diff.getCell(1).value = `Card − payments (${currency})`;
-    diff.getCell(3).value = { formula: `C${tot.number}-E${tot.number}`, result: cardTotal.minus(payTotal).toNumber() };
-    diff.getCell(3).numFmt = money;
-    diff.getCell(4).value = 'explained class by class above; pairs across currencies are compared at the bank\'s rate';
-    row++;
+    const end = s.put('= Payments, by the bridge', { formula: first < s.row ? `B${start}+SUM(B${first}:B${s.row - 1})` : `B${start}`, result: b.paymentTotal.plus(b.difference).toNumber() }, money);
+    const pays = s.put('Payments, counted (Reconciliation)', { formula: `SUMIFS(${col('Payment amount')},${payIn(b.currency)})`, result: b.paymentTotal.toNumber() }, money);
+    const diff = s.put(`Difference (must be 0.00 ${b.currency})`, { formula: `B${end}-B${pays}`, result: b.difference.toNumber() }, money);
+    for (const n of [start, end, diff]) s.ws.getRow(n).getCell(1).font = HEADER_FONT;
+    s.ws.getRow(diff).getCell(2).font = HEADER_FONT;
+    s.row++;
   }
-  if (r.leftOut.count) {
-    const x = ws.getRow(row++);
-    x.getCell(1).value = 'Card lines not the provider\'s (left out)';
-    x.getCell(2).value = r.leftOut.count;
-    x.getCell(3).value = r.leftOut.totals.map((c) => `${c.total.toDisplay(2)} ${c.currency}`).join(', ');
+  for (const c of r.leftOut.totals) {
+    const n = s.put(`Card lines not the provider's, left out (${c.currency})`, null, undefined);
+    s.ws.getRow(n).getCell(3).value = c.count;
+    s.ws.getRow(n).getCell(4).value = c.total.toNumber();
+    s.ws.getRow(n).getCell(4).numFmt = moneyFormat(c.currency);
   }
-  return row;
+}
+
+function writeLedgerBlock(s: Sheet, result: ReportResult): void {
+  const l = result.ledger!;
+  const money = moneyFormat(l.currency);
+  const check = l.closingCheck;
+  if (!check) return;
+  s.heading('Credit ledger');
+  s.put('Balance shown by the dashboard', check.reported.toNumber(), money);
+  s.put('Difference (dashboard − ledger)', check.difference.toNumber(), money, check.likelyCauses.length ? `Likely causes: ${check.likelyCauses.join('; ')}` : undefined);
+}
+
+function writeInputsBlock(s: Sheet, result: ReportResult, refs: SummaryRefs): void {
+  const t = refs[INPUTS]!;
+  const totalOf = (header: string) => ref(INPUTS, `${t.col(header)}${t.totalsRow}`);
+  s.heading('Inputs');
+  s.put('Rows rejected', { formula: totalOf('Rows rejected'), result: result.totals.rejectedRows }, INTEGER_FORMAT, 'Rows left out of every total; each is listed on Exceptions with file, line and column.');
+  s.put('Money in rejected rows', { formula: totalOf('Money in rejected rows'), result: result.totals.rejectedAmount.round(minorUnits(result.currency)).toNumber() }, moneyFormat(result.currency), 'Where the amount of a rejected row could be read.');
+}
+
+/**
+ * The run's own conservation check: the run-wide equations with their exact terms, and every
+ * per-file equation that does not hold (the ones that hold are counted, and are in --json).
+ */
+function writeConservation(s: Sheet, result: ReportResult): void {
+  s.heading('Conservation (checked on this run; exact figures)');
+  const c = result.conservation;
+  type Eq = ReportResult['conservation']['equations'][number];
+  const terms = (e: Eq) => `${e.left.value.toString()} = ${e.right.map((x) => `${x.label} ${x.value.toString()}`).join(' + ')}${e.holds ? '' : ' — DOES NOT HOLD'}`;
+  const fmt = (e: Eq) => (e.currency ? moneyFormat(e.currency) : INTEGER_FORMAT);
+  for (const e of c.equations.filter((x) => x.file === null)) s.put(`${e.name}${e.currency ? ` (${e.currency})` : ''}`, e.left.value.toNumber(), fmt(e), terms(e));
+  const perFile = c.equations.filter((x) => x.file !== null);
+  s.put('Per input file: rows and money read = accounted for', perFile.filter((e) => e.holds).length, INTEGER_FORMAT, `of ${perFile.length} equations hold (read = used + outside the period + repeats + other organisations + rejected + set aside, per file and currency)`);
+  for (const e of perFile.filter((x) => !x.holds)) s.put(`${e.file}: ${e.name}${e.currency ? ` (${e.currency})` : ''}`, e.left.value.toNumber(), fmt(e), terms(e));
+}
+
+/** Each attributed table's total against the cost export: every difference must be 0. */
+function writeTableChecks(s: Sheet, result: ReportResult, refs: SummaryRefs, billedRow: number): void {
+  const places = minorUnits(result.currency);
+  s.heading('Checks: every attributed table − cost export (each must be 0)');
+  const diff = result.totals.billed.round(places).minus(result.totals.costExport.round(places)).toNumber();
+  for (const [sheet, label] of [[BY_PROJECT, 'By project'], [BY_MODEL, 'By model'], [BY_KEY, 'By key'], [BY_USER, 'By user'], [DAILY, 'Daily']] as const) {
+    const t = refs[sheet]!;
+    s.put(`${label} − cost export`, { formula: `${ref(sheet, `${t.col('Billed')}${t.totalsRow}`)}-B${billedRow}`, result: diff }, moneyFormat(result.currency));
+  }
+}
+
+/** What the run was asked, for whoever reruns it. */
+function writeAboutRun(s: Sheet, result: ReportResult): void {
+  const p = result.period;
+  s.heading('This run');
+  s.put('Period (local dates, inclusive)', `${p.from} to ${p.to}`);
+  s.put('Time zone', p.timezone);
+  s.put('UTC range start', new Date(p.utcStart * 1000), DATETIME_FORMAT, `${isoUtc(p.utcStart)} (inclusive)`);
+  s.put('UTC range end', new Date(p.utcEnd * 1000), DATETIME_FORMAT, `${isoUtc(p.utcEnd)} (exclusive)`);
+  s.put('Bucket placement', 'midpoint rule', undefined, result.placementRule);
+  if (result.attribution) s.put('Cost export grouped by', result.attribution.costGranularity, undefined, 'Spend is attributed, and usage compared with cost, at this level; what it does not name is split by the usage behind it.');
+  s.put('Currency of billed cost', result.currency);
+  s.put('Home currency', result.homeCurrency);
+  if (result.attribution) s.put('List price table (version date)', result.priceTableVersion, undefined, 'The date the shipped price table was last revised. List prices weight the split over keys and users and drive Usage vs cost; they never set billed amounts.');
 }

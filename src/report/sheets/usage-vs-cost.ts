@@ -4,8 +4,10 @@ import { writeTable, type WrittenTable } from '../table.js';
 
 export const USAGE_VS_COST = 'Usage vs cost';
 
-/** Priced usage against billed cost per UTC day × project × model (SPEC §4.2). */
-export function writeUsageVsCost(ws: ExcelJS.Worksheet, rows: CrossCheckRow[], currency: string): WrittenTable {
+/** Priced usage against billed cost per UTC day × project × model (SPEC §4.2), the flagged rows first. */
+export function writeUsageVsCost(ws: ExcelJS.Worksheet, all: CrossCheckRow[], currency: string): WrittenTable {
+  // what needs a look leads; the rest keep their day order below it
+  const rows = [...all.filter((r) => r.flagged), ...all.filter((r) => !r.flagged)];
   return writeTable<CrossCheckRow>(
     ws,
     [
@@ -20,7 +22,7 @@ export function writeUsageVsCost(ws: ExcelJS.Worksheet, rows: CrossCheckRow[], c
       { header: 'Input tokens', type: 'integer', value: (r) => r.inputTokens, sum: true },
       { header: 'Output tokens', type: 'integer', value: (r) => r.outputTokens, sum: true },
       { header: 'Usage rows', type: 'integer', value: (r) => r.usageRows, sum: true },
-      { header: 'Flag', type: 'text', value: (r) => (r.flagged ? r.cause : r.listPrice === null && r.usageRows > 0 ? 'no list price for this model' : null), maxWidth: 70 },
+      { header: 'Flag', type: 'text', value: (r) => (r.flagged ? r.cause : r.listPrice === null && r.usageRows > 0 ? 'no list price for this model' : null), maxWidth: 44, wrap: true },
     ],
     rows,
     { currency },
