@@ -210,3 +210,28 @@ describe('runFetch against a replay of Anthropic pages', () => {
     ]);
   });
 });
+
+describe('retry timing', () => {
+  it('reads Retry-After as seconds or an HTTP date, and backs off exponentially with a cap', async () => {
+    const { backoffMs, retryAfterMs } = await import('../../src/fetch/http.js');
+    expect(retryAfterMs('1')).toBe(1000);
+    expect(retryAfterMs('Wed, 21 Oct 2026 07:28:30 GMT', Date.parse('2026-10-21T07:28:00Z'))).toBe(30_000);
+    expect(retryAfterMs('soon')).toBeNull();
+    const p = { baseBackoffMs: 1000, maxBackoffMs: 8000 };
+    expect([1, 2, 3, 4, 5].map((a) => backoffMs(a, { ...p, random: () => 0 }))).toEqual([500, 1000, 2000, 4000, 4000]);
+    expect(backoffMs(3, { ...p, random: () => 0.999 })).toBe(3998);
+  });
+});
+
+describe('keys', () => {
+  it('come from a named file before the environment; a bad one is described, never shown', async () => {
+    const { resolveKeys } = await import('../../src/fetch/command.js');
+    await writeFile(join(out, 'openai.key'), `${OPENAI_KEY}\n`);
+    expect(await resolveKeys({ OPENAI_ADMIN_KEY: 'sk-admin-other' }, { openai: 'openai.key' }, out)).toEqual({ openai: OPENAI_KEY });
+    expect(await resolveKeys({ ANTHROPIC_ADMIN_KEY: ANTHROPIC_KEY }, {}, out)).toEqual({ anthropic: ANTHROPIC_KEY });
+    await writeFile(join(out, 'two.key'), `${OPENAI_KEY}\nX-Other: 1`);
+    const bad = await resolveKeys({}, { openai: 'two.key' }, out).catch((e: Error) => e.message);
+    expect(bad).toBe('--openai-key-file two.key holds spaces, line breaks or control characters inside the key; it must hold the key alone');
+    await expect(resolveKeys({}, {}, out)).rejects.toThrow(/no provider key/);
+  });
+});
