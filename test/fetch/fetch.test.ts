@@ -131,6 +131,15 @@ describe('runFetch against a replay of OpenAI pages', () => {
     expect(log.some((l) => l.includes('not complete JSON'))).toBe(true);
   });
 
+  it('a server that stalls mid-body times out and is asked again', async () => {
+    await loadOpenAiPages(server);
+    server.fault(COSTS, 1, { body: server.pages.get(COSTS)![1]!, stallAfter: 100 });
+    const { failures } = await runFetch(options({ policy: { sleep: async (ms) => void slept.push(ms), random: () => 0, timeoutMs: 300 } }));
+    expect(failures).toEqual([]);
+    expect(log.filter((l) => l.startsWith('OpenAI costs: no complete answer within 0.3 s; retrying'))).toHaveLength(1);
+    expect(await lines(join(out, 'openai_costs_2026-11-08_2026-11-14.jsonl'))).toHaveLength(2);
+  });
+
   it('falls back to costs without api_key_id when the API answers 400, and says so', async () => {
     await loadOpenAiPages(server);
     server.fault(COSTS, 0, { status: 400, body: await fixture('openai_costs_error_400_group_by.json') });

@@ -12,6 +12,8 @@ export interface Reply {
   body: string;
   /** Announce the whole body but send only this many bytes, then drop the connection. */
   cutAfter?: number;
+  /** Send the headers and this many bytes, then nothing more (the client must time out). */
+  stallAfter?: number;
 }
 
 export interface Seen {
@@ -55,6 +57,10 @@ export async function startReplay(emptyFor: (path: string) => boolean = () => fa
         : { status: 404, body: '{"error":{"message":"no such page in the replay","type":"invalid_request_error"}}' };
     const body = Buffer.from(reply.body);
     res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'content-length': String(body.length), ...reply.headers });
+    if (reply.stallAfter !== undefined) {
+      res.write(body.subarray(0, reply.stallAfter));
+      return;
+    }
     if (reply.cutAfter !== undefined) {
       res.write(body.subarray(0, reply.cutAfter), () => res.destroy());
       return;
