@@ -29,6 +29,7 @@ import { minorUnits } from './report/cells.js';
 import { rejectedByCurrency } from './engine/conservation.js';
 import { isCalendarDate, isoUtc, lastDayOfMonth } from './time.js';
 import { guardClosedPipe, inlineText, stderrSink, stdoutSink, type TextSink } from './terminal.js';
+import { fetchCommand, type FetchCommandOptions } from './fetch/command.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -307,6 +308,24 @@ export function buildProgram(setExit: (code: number) => void): Command {
   jobOptions(inputs(program.command('ledger').description('credit balance roll-forward only: payments in, billed usage out'), ['payments', 'costs'])).action(async (o: JobOptions) =>
     setExit(await runJobCommand('ledger', o, { cwd: process.cwd() })),
   );
+
+  addPeriodOptions(program.command('fetch').description("pull the period's usage and costs from the providers' Admin APIs into a folder `report` reads"))
+    .option('--tz <zone>', 'time zone of the period (IANA name); overrides the config')
+    .option('--config <file>', 'spendrecon.config.json (for its time zone)')
+    .requiredOption('--out <dir>', 'folder for the page files and fetch-manifest.txt')
+    .addOption(new Option('--bucket-width <width>', 'usage bucket width').choices(['1d', '1h']).default('1d'))
+    .option('--split-days', 'hourly usage, as report --split-days needs (= --bucket-width 1h)')
+    .option('--resume', 'continue an interrupted fetch from its last good page')
+    .option('--openai-key-file <file>', 'read the OpenAI Admin key from this file instead of OPENAI_ADMIN_KEY')
+    .option('--anthropic-key-file <file>', 'read the Anthropic Admin key from this file instead of ANTHROPIC_ADMIN_KEY')
+    .option('--timeout <seconds>', 'per request (default 60)')
+    .addOption(new Option('--base-url <url>', 'a local server replaying pages (tests only)').hideHelp())
+    .action(async (o: FetchCommandOptions & { tz?: string; config?: string }) => {
+      validatePeriod({ ...o, failOn: 'none' });
+      whereWeAre.stage = 'fetching from the Admin APIs';
+      const config = await loadConfig(o.config, o.tz);
+      setExit(await fetchCommand(o, config.timezone, process.cwd(), stderrSink()));
+    });
 
   addCommonOptions(program.command('inspect').description('what each file was detected as and why, its mapping, first rows and problems').argument('<files...>'))
     .action(async (files: string[], o: CommonOptions) => {
