@@ -8,6 +8,7 @@ import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'spendrecon');
@@ -16,11 +17,6 @@ const COSTS = join(FX, 'cost_2026-10-01_2026-10-31.csv');
 const USAGE = join(FX, 'completions_usage_2026-10-01_2026-10-31.csv');
 const IS_ROOT = process.getuid?.() === 0;
 
-function cli(args: string[], cwd: string) {
-  // a timeout, so a run that would hang (a FIFO opened) fails the test instead of stalling it
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 30_000, env: { ...process.env, FORCE_COLOR: '0' } });
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
 
 function isCharDevice(path: string): boolean {
   try {
@@ -62,7 +58,7 @@ describe('no output ever overwrites an input', () => {
     { name: '--focus naming the overrides file', args: (d) => ['--costs', join(d, 'costs.csv'), '--overrides', join(d, 'overrides.json'), '--out', join(d, 'r.xlsx'), '--focus', join(d, 'overrides.json')], victim: (d) => join(d, 'overrides.json'), named: /--focus overrides\.json would overwrite the overrides file overrides\.json/ },
   ];
   for (const c of cases) {
-    it(`${c.name}: exit 2 naming both paths, nothing written`, () => {
+    it(`${c.name}: exit 2 naming both paths, nothing written`, async () => {
       const d = freshDir(`clash-${cases.indexOf(c)}`);
       copyFileSync(COSTS, join(d, 'costs.csv'));
       symlinkSync('costs.csv', join(d, 'link.csv'));
@@ -72,7 +68,7 @@ describe('no output ever overwrites an input', () => {
       writeFileSync(join(d, 'config.json'), '{"timezone": "UTC"}\n');
       writeFileSync(join(d, 'overrides.json'), '{"force": [], "forbid": []}\n');
       const before = readFileSync(c.victim(d));
-      const r = cli(['report', ...c.args(d), '--period', '2026-10', '--tz', 'UTC'], d);
+      const r = (await cli(['report', ...c.args(d), '--period', '2026-10', '--tz', 'UTC'], d));
       expect(r.stderr).toMatch(c.named);
       expect(r.code).toBe(2);
       expectNoStack(r.stderr);
@@ -219,7 +215,7 @@ describe('stopping a run leaves nothing behind', () => {
     }
   });
 
-  it('a leftover temp name (a killed run with the same pid, or a planted link) is replaced, never written through', () => {
+  it('a leftover temp name (a killed run with the same pid, or a planted link) is replaced, never written through', async () => {
     const d = freshDir('stale-temp');
     writeFileSync(join(d, 'victim.csv'), 'keep me\n');
     const script = `
@@ -238,10 +234,10 @@ describe('stopping a run leaves nothing behind', () => {
     expect(readdirSync(d).sort()).toEqual(['out.csv', 'victim.csv']);
   });
 
-  it('a write that fails (the output is a directory) leaves no temp file and names the path and the cause', () => {
+  it('a write that fails (the output is a directory) leaves no temp file and names the path and the cause', async () => {
     const d = freshDir('rename-fails');
     mkdirSync(join(d, 'out.xlsx'));
-    const r = cli(['report', '--costs', COSTS, '--out', join(d, 'out.xlsx'), '--period', '2026-10', '--tz', 'UTC'], d);
+    const r = (await cli(['report', '--costs', COSTS, '--out', join(d, 'out.xlsx'), '--period', '2026-10', '--tz', 'UTC'], d));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot write .*out\.xlsx: is a directory \(EISDIR\)/);
     expectNoStack(r.stderr);
@@ -251,10 +247,10 @@ describe('stopping a run leaves nothing behind', () => {
 
 describe('write errors name the path and the cause', () => {
   // through a link of our own: were the device ever renamed over, only the link would go
-  it.skipIf(!isCharDevice('/dev/full'))('a full device: cannot write PATH: no space left on device (ENOSPC)', () => {
+  it.skipIf(!isCharDevice('/dev/full'))('a full device: cannot write PATH: no space left on device (ENOSPC)', async () => {
     const d = freshDir('enospc');
     symlinkSync('/dev/full', join(d, 'full.xlsx'));
-    const r = cli(['report', '--costs', COSTS, '--out', join(d, 'full.xlsx'), '--period', '2026-10', '--tz', 'UTC'], d);
+    const r = (await cli(['report', '--costs', COSTS, '--out', join(d, 'full.xlsx'), '--period', '2026-10', '--tz', 'UTC'], d));
     expect(r.stderr).toMatch(/^spendrecon: cannot write .*full\.xlsx: no space left on device \(ENOSPC\)$/m);
     expect(r.code).toBe(2);
     expectNoStack(r.stderr);
@@ -262,10 +258,10 @@ describe('write errors name the path and the cause', () => {
     expect(readdirSync(d)).toEqual(['full.xlsx']);
   });
 
-  it('a path under a regular file', () => {
+  it('a path under a regular file', async () => {
     const d = freshDir('under-file');
     writeFileSync(join(d, 'plain'), 'x');
-    const r = cli(['report', '--costs', COSTS, '--focus', join(d, 'plain', 'focus.csv'), '--out', join(d, 'r.xlsx'), '--period', '2026-10', '--tz', 'UTC'], d);
+    const r = (await cli(['report', '--costs', COSTS, '--focus', join(d, 'plain', 'focus.csv'), '--out', join(d, 'r.xlsx'), '--period', '2026-10', '--tz', 'UTC'], d));
     expect(r.stderr).toMatch(/cannot write .*plain\/focus\.csv: a part of .*plain is a file, not a directory/);
     expect(r.code).toBe(2);
     expectNoStack(r.stderr);
@@ -273,8 +269,8 @@ describe('write errors name the path and the cause', () => {
 });
 
 describe('scanning a directory', () => {
-  it('follows symbolic links to files and directories, counts a file reached twice once, and lists loops, FIFOs and garbage', () => {
-    const direct = cli(['report', '--costs', COSTS, '--period', '2026-10', '--tz', 'UTC', '--out', join(work, 'direct.xlsx'), '--json'], work);
+  it('follows symbolic links to files and directories, counts a file reached twice once, and lists loops, FIFOs and garbage', async () => {
+    const direct = (await cli(['report', '--costs', COSTS, '--period', '2026-10', '--tz', 'UTC', '--out', join(work, 'direct.xlsx'), '--json'], work));
     expect(direct.code).toBe(0);
     const billed = JSON.parse(direct.stdout).totals.billed;
 
@@ -288,7 +284,7 @@ describe('scanning a directory', () => {
     symlinkSync('..', join(d, 'in', 'sub', 'up')); // a loop
     mkfifo(join(d, 'in', 'pipe.csv'));
     writeFileSync(join(d, 'in', 'garbage.csv'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
-    const r = cli(['report', '--usage', join(d, 'in'), '--costs', join(d, 'in'), '--period', '2026-10', '--tz', 'UTC', '--out', join(d, 'r.xlsx'), '--json', '--fail-on', 'error'], d);
+    const r = (await cli(['report', '--usage', join(d, 'in'), '--costs', join(d, 'in'), '--period', '2026-10', '--tz', 'UTC', '--out', join(d, 'r.xlsx'), '--json', '--fail-on', 'error'], d));
     expect(r.signal).toBeNull(); // it did not hang on the FIFO
     expectNoStack(r.stderr);
     const j = JSON.parse(r.stdout);
@@ -309,15 +305,15 @@ describe('scanning a directory', () => {
     expect(r.code).toBe(1); // --fail-on error sees them
   });
 
-  it.skipIf(IS_ROOT)('an unreadable file met while scanning is listed and an error; named explicitly it stops the run', () => {
+  it.skipIf(IS_ROOT)('an unreadable file met while scanning is listed and an error; named explicitly it stops the run', async () => {
     const d = freshDir('eacces');
     copyFileSync(COSTS, join(d, 'costs.csv'));
     copyFileSync(COSTS, join(d, 'locked.csv'));
     chmodSync(join(d, 'locked.csv'), 0o000);
-    const scan = cli(['report', '--costs', d, '--period', '2026-10', '--tz', 'UTC', '--out', join(d, 'r.xlsx'), '--json'], d);
+    const scan = (await cli(['report', '--costs', d, '--period', '2026-10', '--tz', 'UTC', '--out', join(d, 'r.xlsx'), '--json'], d));
     const j = JSON.parse(scan.stdout);
     expect(j.exceptions.find((e: { subject: string }) => e.subject === 'locked.csv')).toMatchObject({ severity: 'error', class: 'file_left_out', message: expect.stringMatching(/permission denied \(EACCES\)/) });
-    const named = cli(['report', '--costs', join(d, 'locked.csv'), '--period', '2026-10', '--out', join(d, 'r2.xlsx')], d);
+    const named = (await cli(['report', '--costs', join(d, 'locked.csv'), '--period', '2026-10', '--out', join(d, 'r2.xlsx')], d));
     expect(named.code).toBe(2);
     expect(named.stderr).toMatch(/cannot read locked\.csv: permission denied \(EACCES\)/);
   });
@@ -325,22 +321,22 @@ describe('scanning a directory', () => {
 });
 
 describe('explicit inputs that cannot be read stop the run with a message', () => {
-  it('a FIFO named as input: exit 2, no hang', () => {
+  it('a FIFO named as input: exit 2, no hang', async () => {
     const d = freshDir('fifo');
     mkfifo(join(d, 'costs.csv'));
-    const r = cli(['report', '--costs', join(d, 'costs.csv'), '--period', '2026-10', '--out', join(d, 'r.xlsx')], d);
+    const r = (await cli(['report', '--costs', join(d, 'costs.csv'), '--period', '2026-10', '--out', join(d, 'r.xlsx')], d));
     expect(r.signal).toBeNull();
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot read .*costs\.csv: it is a FIFO \(named pipe\), not a regular file/);
     expectNoStack(r.stderr);
   });
 
-  it('a JSON document nested 100,000 levels deep: FILE: JSON nested deeper than N levels', () => {
+  it('a JSON document nested 100,000 levels deep: FILE: JSON nested deeper than N levels', async () => {
     const d = freshDir('deep');
     writeFileSync(join(d, 'deep.json'), `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
     writeFileSync(join(d, 'deep-line.jsonl'), `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}\n`);
     for (const f of ['deep.json', 'deep-line.jsonl']) {
-      const r = cli(['report', '--costs', join(d, f), '--period', '2026-10', '--out', join(d, 'r.xlsx')], d);
+      const r = (await cli(['report', '--costs', join(d, f), '--period', '2026-10', '--out', join(d, 'r.xlsx')], d));
       expect(r.stderr).toMatch(new RegExp(`${f.replace('.', '\\.')}(, line 1)?: JSON nested deeper than \\d+ levels`));
       expect(r.code).toBe(2);
       expectNoStack(r.stderr);
