@@ -111,6 +111,8 @@ describe('roll-forward', () => {
     const ex = r.exceptions.filter((e) => e.class === 'negative_balance');
     expect(ex).toHaveLength(1);
     expect(ex[0]!.message).toContain('from 2026-10-02 and was still negative at the end of the period (lowest -4.20 on 2026-10-03)');
+    // no opening balance was given: the message says the ledger assumed 0 (issue 12)
+    expect(ex[0]!.message).toContain('No opening balance is configured, so the ledger assumed 0 on 2026-10-01');
     checkLaws(r);
   });
 

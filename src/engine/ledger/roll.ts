@@ -95,6 +95,14 @@ function trackNegativeRun(ctx: RollContext, s: OrgRoll, date: LocalDate, closeBa
   }
 }
 
+/** Without an opening balance the ledger starts at 0: a negative balance may only mean credit from before was not given. */
+function assumedZero(ctx: RollContext, s: OrgRoll): string {
+  if (ctx.openings.has(s.org)) return '';
+  const start = ctx.days.find((d) => d.organization === s.org)?.date;
+  if (!start) return '';
+  return ` No opening balance is configured, so the ledger assumed 0 on ${start}${start < ctx.period.from ? ', before the period' : ''}: if credit was left from before, set openingBalance in the config; the balance may then never have been negative.`;
+}
+
 function emitNegativeRun(ctx: RollContext, s: OrgRoll, endDate: LocalDate, stillNegative: boolean, paidBy: Provenance | null): void {
   if (s.negativeSince === null || s.lowestOn === null) return;
   const { period } = ctx;
@@ -107,7 +115,7 @@ function emitNegativeRun(ctx: RollContext, s: OrgRoll, endDate: LocalDate, still
     subject: `organization ${orgLabel(s.org)}, ${from} to ${endDate}`,
     amount: s.lowest,
     currency: ctx.currency,
-    message: `The credit balance of ${orgLabel(s.org)} was negative ${since} ${until} (lowest ${fmt(s.lowest)} on ${s.lowestOn}).`,
+    message: `The credit balance of ${orgLabel(s.org)} was negative ${since} ${until} (lowest ${fmt(s.lowest)} on ${s.lowestOn}).${assumedZero(ctx, s)}`,
     nextStep:
       'Usage ran beyond the prepaid credit. The next top-up pays the negative balance first, so less new credit appears than was paid; top up at least the negative amount.',
     refs: paidBy ? [paidBy] : [],
