@@ -117,6 +117,7 @@ class Residual {
       const [a, b, u] = top;
       if (done[u] || a !== da[u] || b !== db[u]) continue;
       done[u] = 1;
+      if (u === T) break;
       for (let i = this.head[u]!; i !== -1; i = this.next[i]!) {
         if (this.cap[i]! <= 0) continue;
         const v = this.to[i]!;
@@ -133,13 +134,11 @@ class Residual {
     if (!done[T]) return false;
     // true cost of the path = reduced distance + potential difference
     if (!less(da[T]! + this.ha[T]! - this.ha[S]!, db[T]! + this.hb[T]! - this.hb[S]!, 0, 0)) return false;
-    let maxA = 0;
-    let maxB = 0;
-    for (let v = 0; v < n; v++) if (done[v] && less(maxA, maxB, da[v]!, db[v]!)) [maxA, maxB] = [da[v]!, db[v]!];
+    // settled nodes move by their distance, the others by the sink's: no reduced cost turns negative
+    const [ta, tb] = [da[T]!, db[T]!];
     for (let v = 0; v < n; v++) {
-      // unreached nodes move by the largest distance, so no reduced cost turns negative
-      this.ha[v] = this.ha[v]! + (done[v] ? da[v]! : maxA);
-      this.hb[v] = this.hb[v]! + (done[v] ? db[v]! : maxB);
+      this.ha[v] = this.ha[v]! + (done[v] ? da[v]! : ta);
+      this.hb[v] = this.hb[v]! + (done[v] ? db[v]! : tb);
     }
     let push = Infinity;
     for (let v = T; v !== S; v = this.to[via[v]! ^ 1]!) push = Math.min(push, this.cap[via[v]!]!);

@@ -1,7 +1,7 @@
 /**
- * Runs of interchangeable candidates for the one-to-one stage: consecutive rows (payments, in
- * tie-break order) whose every fact the pair cost and the hard limits read is equal form a
- * run, and so do columns (card lines). Any payment of a run scores exactly as any other of it
+ * Runs of interchangeable candidates for the one-to-one stage: rows (payments) whose every
+ * fact the pair cost and the hard limits read is equal form a run, and so do columns (card
+ * lines). Any payment of a run scores exactly as any other of it
  * against any card line (and the other way round), so the candidate graph is built between
  * runs: a month of 50.00 auto-recharges is a few runs a day, not thousands of rows.
  *
@@ -16,7 +16,7 @@ import { pairScore } from './signals.js';
 import { alnum } from './text.js';
 
 export interface Run<N> {
-  /** Indices into the stage's row or column list, ascending and consecutive among those of equal key. */
+  /** Indices into the stage's row or column list, ascending: every node of one key. */
   members: number[];
   rep: N;
 }
@@ -90,15 +90,19 @@ export function cardKey(c: CardNode): string {
   );
 }
 
-/** Maximal runs of consecutive nodes with equal keys; a singular node is a run of its own. */
+/** Nodes of equal keys, wherever they are in the order (members ascending); a singular node is a run of its own. Runs in order of their first member. */
 export function runsOf<N>(nodes: readonly N[], key: (n: N) => string, single: Set<number>): Run<N>[] {
   const runs: Run<N>[] = [];
-  let last = '';
+  const byKey = new Map<string, Run<N>>();
   nodes.forEach((n, i) => {
     const k = single.has(i) ? null : key(n);
-    if (k !== null && runs.length && k === last && !single.has(runs[runs.length - 1]!.members[0]!)) runs[runs.length - 1]!.members.push(i);
-    else runs.push({ members: [i], rep: n });
-    last = k ?? '';
+    const run = k === null ? undefined : byKey.get(k);
+    if (run) run.members.push(i);
+    else {
+      const fresh = { members: [i], rep: n };
+      runs.push(fresh);
+      if (k !== null) byKey.set(k, fresh);
+    }
   });
   return runs;
 }
