@@ -119,11 +119,13 @@ function solveDense(comp: Component, rowRuns: Run<PayNode>[], colRuns: Run<CardN
 }
 
 /**
- * A large group by min-cost flow between runs. Ties: the secondary cost −x·y + (Y+1)·x + (X+1)·y
- * over run positions x, y is strictly Monge, so among equal totals no two pairs cross (the
- * earlier payment has the earlier line), and earlier runs are matched before later ones.
- * Within a run, rows go to column runs in order and columns are taken in order, which keeps
- * that at the level of single rows.
+ * A large group by min-cost flow between runs (exact: runs are interchangeable, so an
+ * integral run flow is an optimal assignment). Ties: the secondary cost −x·y + (Y+1)·x + (X+1)·y
+ * over run positions x, y (runs in order of their first member) is strictly Monge, so among
+ * equal totals no two run pairs cross and earlier runs are matched before later ones; within
+ * a run, rows go to column runs in order and each column run hands out its lines in order.
+ * Runs of different keys interleave within a day, so single rows of two such runs can still
+ * cross at equal cost (not yet uncrossed).
  */
 function solveByFlow(comp: Component, rowRuns: Run<PayNode>[], colRuns: Run<CardNode>[], U: number): AssignedPair[] {
   const rowAt = new Map(comp.rows.map((r, i) => [r, i]));
