@@ -23,7 +23,7 @@ import { suggestionExitCode, suggestProfile } from './sources/profile-suggest.js
 import { printProfileSuggestion } from './sources/profile-suggest-print.js';
 import { installTempFileCleanup, OutputError, refuseOverwritingInputs, removeLiveTempFiles, stopWhenParentGoes, type NamedPath } from './output-files.js';
 import { PAYMENTS_TEMPLATE_CSV } from './sources/payments.js';
-import { parseMatchOverrides, type MatchOverrides } from './engine/matching/index.js';
+import { MatchingLimitError, parseMatchOverrides, type MatchOverrides } from './engine/matching/index.js';
 import { Decimal, roundPartsToWhole, sum } from './money.js';
 import { minorUnits } from './report/cells.js';
 import { rejectedByCurrency } from './engine/conservation.js';
@@ -458,7 +458,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     const err = stderrSink();
-    if (e instanceof UsageError || e instanceof InputError || e instanceof ConfigError || e instanceof StrictModeError || e instanceof OutputError || e instanceof CellValueError) {
+    if (e instanceof UsageError || e instanceof InputError || e instanceof ConfigError || e instanceof StrictModeError || e instanceof OutputError || e instanceof CellValueError || e instanceof MatchingLimitError) {
       err.write(`spendrecon: ${e.message}\n`);
       return 2;
     }

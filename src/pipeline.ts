@@ -293,16 +293,27 @@ function resolvePeriod(req: PeriodRequest, tz: string, costs: CostRecord[], usag
     // default: the local dates the data covers
     const dates = costs.map((c) => placeOnLocalDate(c.start, c.end, tz));
     for (const d of usageDays) dates.push(placeOnLocalDate(Date.parse(`${d}T00:00:00Z`) / 1000, Date.parse(`${d}T00:00:00Z`) / 1000 + 86400, tz));
-    if (dates.length === 0) dates.push(...otherDates);
-    if (dates.length === 0) throw new InputError('no rows were read, so there is no period to report (give --period YYYY-MM)');
-    dates.sort();
-    from ??= dates[0]!;
-    to ??= dates[dates.length - 1]!;
+    // first and last by a scan: a spread of 125,000 dates into push() overflowed the call stack
+    const pool = dates.length ? dates : otherDates;
+    if (pool.length === 0) throw new InputError('no rows were read, so there is no period to report (give --period YYYY-MM)');
+    let first = pool[0]!;
+    let last = first;
+    for (const d of pool) {
+      if (d < first) first = d;
+      if (d > last) last = d;
+    }
+    from ??= first;
+    to ??= last;
   }
   return makePeriod(from, to, tz);
 }
 
 type Money = { amount: Decimal; currency: string } | null;
+
+/** Appends without spreading: a million rejected rows as arguments would overflow the call stack. */
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const x of items) to.push(x);
+}
 
 /** The money a record carries (cost rows, payments, card lines), if any. */
 function moneyOf(r: unknown): Money {
@@ -550,7 +561,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
       toleranceAbsolute: req.config.crosscheck.toleranceAbsolute,
       splitDays: split,
     });
-    exceptions.push(...result.exceptions);
+    append(exceptions, result.exceptions);
     // --split-days: parts of boundary buckets that land on local days outside the period are cut off
     const attributed = split
       ? result.rows.filter((r) => {
@@ -586,7 +597,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     );
     // a payment outside the period that explains nothing in it is not this period's business
     reconciliation = dropOutsidePayments(reconciliation, period);
-    exceptions.push(...reconciliation.exceptions);
+    append(exceptions, reconciliation.exceptions);
   }
 
   let ledger: LedgerResult | null = null;
@@ -618,7 +629,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
           : undefined,
       defaultOrganization: req.config.organizations.length === 1 ? req.config.organizations[0] : undefined,
     });
-    exceptions.push(...ledger.exceptions);
+    append(exceptions, ledger.exceptions);
   }
 
   // every payment row is counted once: used by the ledger (all of an organisation in scope) or
@@ -632,7 +643,11 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
 
   const inputs = [...files.map((f) => f.report), ...ignored].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const r of inputs) if (r.duplicates) exceptions.push(duplicatesException(r));
-  exceptions.unshift(...issues.map(issueToException));
+  // input issues first, then what the stages found
+  const withIssues = issues.map(issueToException);
+  append(withIssues, exceptions);
+  exceptions.length = 0;
+  append(exceptions, withIssues);
 
   const conservation = checkConservation({
     inputs,
@@ -657,7 +672,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
         }
       : null,
   });
-  exceptions.push(...conservationExceptions(conservation));
+  append(exceptions, conservationExceptions(conservation));
 
   // money in rejected rows is shown in the run's currency; other currencies per file (Inputs, --json money)
   for (const r of inputs) r.rejectedAmount = r.money.find((m) => m.currency === currency)?.fates.rejected.net ?? Decimal.ZERO;

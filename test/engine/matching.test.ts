@@ -15,6 +15,7 @@ import {
   type OverridePair,
 } from '../../src/engine/matching/index.js';
 import { solveAssignment } from '../../src/engine/matching/assignment.js';
+import { transport, type RunEdge } from '../../src/engine/matching/flow.js';
 import { reconciliationRows } from '../../src/report/json.js';
 import type { CardLine, PaymentRecord } from '../../src/model.js';
 import { Decimal } from '../../src/money.js';
@@ -818,3 +819,27 @@ function shuffle<T>(xs: T[], seed: number): T[] {
   return out;
 }
 
+
+describe('min-cost flow between runs (large groups)', () => {
+  it('reaches the dense solver’s optimal total on random problems, with run supplies', () => {
+    const rnd = prng(11);
+    for (let t = 0; t < 150; t++) {
+      const R = 1 + Math.floor(rnd() * 5);
+      const C = 1 + Math.floor(rnd() * 5);
+      const supply = Array.from({ length: R }, () => 1 + Math.floor(rnd() * 3));
+      const cap = Array.from({ length: C }, () => 1 + Math.floor(rnd() * 3));
+      const U = 1;
+      const runEdges: RunEdge[] = [];
+      for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) if (rnd() < 0.6) runEdges.push({ row: r, col: c, primary: Math.round(rnd() * 250) * 100 - 20000, secondary: r * c });
+      const flow = transport(supply, cap, runEdges);
+      runEdges.forEach((e, i) => expect(flow[i]!).toBeGreaterThanOrEqual(0));
+      const got = runEdges.reduce((a, e, i) => a + flow[i]! * e.primary, 0);
+      // the same problem with every run member a row or column of its own
+      const rowOf = supply.flatMap((s, r) => Array(s).fill(r) as number[]);
+      const colOf = cap.flatMap((s, c) => Array(s).fill(c) as number[]);
+      const edges = rowOf.flatMap((r, i) => colOf.flatMap((c, j) => runEdges.filter((e) => e.row === r && e.col === c).map((e) => ({ row: i, col: j, cost: (e.primary + 20000) / 1e4 }))));
+      const dense = solveAssignment(rowOf.length, colOf.length, edges, U).reduce((a, p) => a + Math.round(p.cost * 1e4) - 20000, 0);
+      expect(got, `problem ${t}`).toBe(dense);
+    }
+  });
+});

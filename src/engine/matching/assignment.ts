@@ -66,7 +66,20 @@ export function solveAssignment(rowCount: number, colCount: number, edges: reado
   return out.sort((a, b) => a.row - b.row);
 }
 
-function solveComponent(g: { rows: number[]; cols: number[]; edges: CandidateEdge[] }, unmatchedCost: number): AssignedPair[] {
+/**
+ * Whether solveComponent keeps its order tie-break for an n × m component whose largest
+ * quantised cost is maxQ (above that its integers would lose precision, and ties fall anyhow).
+ */
+export function orderTieBreakFits(n: number, m: number, maxQ: number): boolean {
+  const big = Math.min(n, m) * n * m + n * n + m * m + 1;
+  return Math.min(n, m) * (2 * maxQ + 1) * big <= SAFE;
+}
+
+/** Quantised cost: the integer steps every solver compares. */
+export const quantise = (c: number): number => Math.round(c * COST_STEPS);
+
+/** One connected component, dense Hungarian; `rows` and `cols` ascending. */
+export function solveComponent(g: { rows: number[]; cols: number[]; edges: CandidateEdge[] }, unmatchedCost: number): AssignedPair[] {
   const n = g.rows.length;
   const m = g.cols.length;
   const rowAt = new Map(g.rows.map((r, i) => [r, i]));
@@ -77,8 +90,8 @@ function solveComponent(g: { rows: number[]; cols: number[]; edges: CandidateEdg
   for (const e of g.edges) maxQ = Math.max(maxQ, q(e.cost));
   // order terms: pairs far from the diagonal and earlier rows/columns left unmatched cost a
   // little more; their sum over an assignment stays below `big`, i.e. below one cost step
-  let big = Math.min(n, m) * n * m + n * n + m * m + 1;
-  if (Math.min(n, m) * (2 * maxQ + 1) * big > SAFE) big = 1; // huge component: plain cost order (still deterministic)
+  // huge component: plain cost order (callers with large groups use flow.ts instead)
+  const big = orderTieBreakFits(n, m, maxQ) ? Math.min(n, m) * n * m + n * n + m * m + 1 : 1;
   const tie = (i: number, j: number) => (big === 1 ? 0 : Math.abs(i * m - j * n));
   const tieRowLeft = (i: number) => (big === 1 ? 0 : n - i);
   const tieColLeft = (j: number) => (big === 1 ? 0 : m - j);

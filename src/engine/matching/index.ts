@@ -19,6 +19,7 @@ export type {
 export { divideRounded } from './rates.js';
 export { textSimilarity } from './text.js';
 export { solveAssignment } from './assignment.js';
+export { MatchingLimitError } from './runs.js';
 export type { AssignedPair, CandidateEdge } from './assignment.js';
 export {
   compileDescriptorPattern,

@@ -1,35 +1,56 @@
-/** Stage 4, one-to-one: hard limits, a cost per pair (signals.ts), then the optimal assignment. */
-import { solveAssignment, type CandidateEdge } from './assignment.js';
+/**
+ * Stage 4, one-to-one: hard limits, a cost per pair (signals.ts), then the optimal assignment.
+ *
+ * The candidate graph is built between runs of interchangeable payments and lines (runs.ts):
+ * only pairs in the date window are scored, through a day index. Each connected group small
+ * enough for the dense solver's order tie-break is expanded and solved as before
+ * (assignment.ts); a larger one — a month of equal auto-recharges chains into one — is solved
+ * exactly on the run graph by min-cost flow (flow.ts), whose tie-break keeps the same order.
+ */
+import { orderTieBreakFits, quantise, solveComponent, type AssignedPair, type CandidateEdge } from './assignment.js';
 import type { MatchContext } from './context.js';
+import { transport, type RunEdge } from './flow.js';
 import { decideGroup } from './group.js';
-import { matchablePays, open, type CardNode, type Node, type PairScore, type PayNode } from './nodes.js';
+import { matchablePays, open, type CardNode, type Node, type PayNode } from './nodes.js';
+import { nearMisses } from './near-miss.js';
+import { cardKey, payKey, runPairs, runsOf, singular, type Run, type RunPair } from './runs.js';
 import { pairScore, scoreOf } from './signals.js';
 import type { RunnerUp } from './types.js';
 
-type Scored = PairScore & { ok: true };
+/** A candidate as the runner-up search sees it: one concrete row or column and a cost. */
+interface Best {
+  row: number;
+  col: number;
+  cost: number;
+}
 
 /**
  * Pairs open payments with open provider charges.
- * Reads: ctx, facts, `decision`, `supersededBy`. Writes: `decision` of the pairs, `nearMiss` of rejected candidates.
+ * Reads: ctx, facts, `decision`, `supersededBy`. Writes: `decision` of the pairs, `nearMiss` of the rows and columns left over.
  */
 export function oneToOne(ctx: MatchContext, cards: readonly CardNode[], pays: readonly PayNode[]): void {
   const rows = matchablePays(pays);
   const cols = cards.filter((c) => open(c) && c.provider && !c.feeLike && (c.line.status === 'pending' || c.line.status === 'posted'));
-  const { scores, edges } = candidateEdges(ctx, rows, cols);
+  const single = singular(ctx, rows, cols);
+  const rowRuns = runsOf(rows, payKey, single.rows);
+  const colRuns = runsOf(cols, cardKey, single.cols);
+  const pairs = runPairs(ctx, rowRuns, colRuns);
   const U = ctx.o.unmatchedCost;
-  const { bestOfRow, bestOfCol } = twoCheapest(edges, rows.length, cols.length);
-  for (const pair of solveAssignment(rows.length, cols.length, edges, U)) {
+  const { bestOfRow, bestOfCol } = twoCheapest(pairs, rowRuns, colRuns);
+  const assigned = solve(pairs, rowRuns, colRuns, U);
+  for (const pair of assigned) {
     const p = rows[pair.row]!;
     const c = cols[pair.col]!;
-    const s = scores.get(`${pair.row}|${pair.col}`)!;
-    s.score = scoreOf(ctx, [p], [c], s.check);
-    const altForCard = bestOfCol[pair.col]!.find((e) => e.row !== pair.row);
-    const altForPay = bestOfRow[pair.row]!.find((e) => e.col !== pair.col);
+    const s = pairScore(ctx, p, c);
+    if (!s.ok) throw new Error('internal: an assigned pair fails its limits');
+    const score = scoreOf(ctx, [p], [c], s.check);
+    const altForCard = bestOfCol(pair.col).find((e) => e.row !== pair.row);
+    const altForPay = bestOfRow(pair.row).find((e) => e.col !== pair.col);
     const ruCard: RunnerUp = altForCard ? { kind: 'candidate', refs: [rows[altForCard.row]!.ref], cost: altForCard.cost } : { kind: 'unmatched', cost: 2 * U };
     const ruPay: RunnerUp = altForPay ? { kind: 'candidate', refs: [cols[altForPay.col]!.ref], cost: altForPay.cost } : { kind: 'unmatched', cost: 2 * U };
     decideGroup(ctx, [p], [c], {
       forced: false,
-      score: s.score,
+      score,
       runnerUp: new Map<Node, RunnerUp>([
         [c, ruCard],
         [p, ruPay],
@@ -37,43 +58,147 @@ export function oneToOne(ctx: MatchContext, cards: readonly CardNode[], pays: re
       margin: null,
     });
   }
+  nearMisses(ctx, rows, cols, { rows: rowRuns, cols: colRuns }, { rows: new Set(assigned.map((a) => a.row)), cols: new Set(assigned.map((a) => a.col)) });
 }
 
-/** Every allowed pair within a month becomes an edge; the nearest rejected one is kept as each side's near miss. */
-function candidateEdges(ctx: MatchContext, rows: PayNode[], cols: CardNode[]): { scores: Map<string, Scored>; edges: CandidateEdge[] } {
-  const scores = new Map<string, Scored>();
-  const edges: CandidateEdge[] = [];
-  rows.forEach((p, i) => {
-    cols.forEach((c, j) => {
-      const dist = Math.abs(c.day - p.day);
-      if (!(dist <= 31)) return;
-      const s = pairScore(ctx, p, c);
-      if (s.ok) {
-        scores.set(`${i}|${j}`, s);
-        edges.push({ row: i, col: j, cost: s.score.total });
-      } else if (s.interesting) {
-        noteNearMiss(c, p, s.why, dist);
-        noteNearMiss(p, c, s.why, dist);
-      }
-    });
-  });
-  return { scores, edges };
+/** The optimal pairs (concrete row and column indices), ascending by row. */
+function solve(pairs: RunPair[], rowRuns: Run<PayNode>[], colRuns: Run<CardNode>[], U: number): AssignedPair[] {
+  const out: AssignedPair[] = [];
+  for (const comp of components(pairs, rowRuns.length, colRuns.length)) {
+    const n = comp.rows.reduce((a, r) => a + rowRuns[r]!.members.length, 0);
+    const m = comp.cols.reduce((a, c) => a + colRuns[c]!.members.length, 0);
+    let maxQ = 2 * quantise(U);
+    for (const e of comp.pairs) maxQ = Math.max(maxQ, quantise(e.score.score.total));
+    out.push(...(orderTieBreakFits(n, m, maxQ) ? solveDense(comp, rowRuns, colRuns, U) : solveByFlow(comp, rowRuns, colRuns, U)));
+  }
+  return out.sort((a, b) => a.row - b.row);
 }
 
-/** The two cheapest candidates of every row and column give each match its runner-up. */
-function twoCheapest(edges: CandidateEdge[], rows: number, cols: number): { bestOfRow: CandidateEdge[][]; bestOfCol: CandidateEdge[][] } {
-  const better = (a: CandidateEdge, b: CandidateEdge | undefined) => !b || a.cost < b.cost || (a.cost === b.cost && a.row + a.col < b.row + b.col);
-  const bestOfRow = Array.from({ length: rows }, () => [] as CandidateEdge[]);
-  const bestOfCol = Array.from({ length: cols }, () => [] as CandidateEdge[]);
-  for (const e of edges)
-    for (const top of [bestOfRow[e.row]!, bestOfCol[e.col]!]) {
-      if (better(e, top[0])) top.unshift(e);
-      else if (better(e, top[1])) top.splice(1, 0, e);
-      top.length = Math.min(top.length, 2);
+interface Component {
+  rows: number[];
+  cols: number[];
+  pairs: RunPair[];
+}
+
+/** Connected groups of the run graph, rows and columns ascending, in order of their first row run. */
+function components(pairs: RunPair[], R: number, C: number): Component[] {
+  const parent = Array.from({ length: R + C }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
     }
-  return { bestOfRow, bestOfCol };
+    return x;
+  };
+  for (const e of pairs) {
+    const a = find(e.row);
+    const b = find(R + e.col);
+    if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+  }
+  const byRoot = new Map<number, Component>();
+  for (const e of pairs) {
+    const root = find(e.row);
+    let comp = byRoot.get(root);
+    if (!comp) byRoot.set(root, (comp = { rows: [], cols: [], pairs: [] }));
+    comp.pairs.push(e);
+  }
+  for (let r = 0; r < R; r++) byRoot.get(find(r))?.rows.push(r);
+  for (let c = 0; c < C; c++) byRoot.get(find(R + c))?.cols.push(c);
+  return [...byRoot.keys()].sort((a, b) => a - b).map((k) => byRoot.get(k)!);
 }
 
-function noteNearMiss(node: Node, other: Node, why: () => string, distance: number): void {
-  if (!node.nearMiss || distance < node.nearMiss.distance) node.nearMiss = { ref: other.ref, why: why(), distance };
+/** A small group: every concrete pair, and the dense solver with its order tie-break (unchanged results). */
+function solveDense(comp: Component, rowRuns: Run<PayNode>[], colRuns: Run<CardNode>[], U: number): AssignedPair[] {
+  const edges: CandidateEdge[] = [];
+  for (const e of comp.pairs)
+    for (const row of rowRuns[e.row]!.members) for (const col of colRuns[e.col]!.members) edges.push({ row, col, cost: e.score.score.total });
+  return solveComponent(
+    { rows: comp.rows.flatMap((r) => rowRuns[r]!.members), cols: comp.cols.flatMap((c) => colRuns[c]!.members), edges },
+    U,
+  );
+}
+
+/**
+ * A large group by min-cost flow between runs (exact: runs are interchangeable, so an
+ * integral run flow is an optimal assignment). Ties: the secondary cost −x·y + (Y+1)·x + (X+1)·y
+ * over run positions x, y (runs in order of their first member) is strictly Monge, so among
+ * equal totals no two run pairs cross and earlier runs are matched before later ones; within
+ * a run, rows go to column runs in order and each column run hands out its lines in order.
+ * Runs of different keys interleave within a day, so single rows of two such runs can still
+ * cross at equal cost (not yet uncrossed).
+ */
+function solveByFlow(comp: Component, rowRuns: Run<PayNode>[], colRuns: Run<CardNode>[], U: number): AssignedPair[] {
+  const rowAt = new Map(comp.rows.map((r, i) => [r, i]));
+  const colAt = new Map(comp.cols.map((c, j) => [c, j]));
+  const X = comp.rows.length;
+  const Y = comp.cols.length;
+  const qU2 = 2 * quantise(U);
+  const taken = comp.pairs.filter((e) => quantise(e.score.score.total) <= qU2);
+  const edges: RunEdge[] = taken.map((e) => {
+    const x = rowAt.get(e.row)! + 1;
+    const y = colAt.get(e.col)! + 1;
+    return { row: x - 1, col: y - 1, primary: quantise(e.score.score.total) - qU2, secondary: -x * y + (Y + 1) * x + (X + 1) * y };
+  });
+  const flow = transport(
+    comp.rows.map((r) => rowRuns[r]!.members.length),
+    comp.cols.map((c) => colRuns[c]!.members.length),
+    edges,
+  );
+  // rows of a run to column runs in ascending order; each column run hands out its lines in order
+  const order = taken.map((_, i) => i).filter((i) => flow[i]! > 0);
+  order.sort((a, b) => edges[a]!.row - edges[b]!.row || edges[a]!.col - edges[b]!.col);
+  const nextRow = new Map<number, number>();
+  const nextCol = new Map<number, number>();
+  const out: AssignedPair[] = [];
+  for (const i of order) {
+    const e = taken[i]!;
+    for (let u = 0; u < flow[i]!; u++) {
+      const ri = nextRow.get(e.row) ?? 0;
+      const ci = nextCol.get(e.col) ?? 0;
+      nextRow.set(e.row, ri + 1);
+      nextCol.set(e.col, ci + 1);
+      out.push({ row: rowRuns[e.row]!.members[ri]!, col: colRuns[e.col]!.members[ci]!, cost: e.score.score.total });
+    }
+  }
+  return out;
+}
+
+/**
+ * The two cheapest candidates of every row and column give each match its runner-up; ties by
+ * the other side's position (as when every pair was an edge). Within a run every member has
+ * the same candidates, so the first two members of each neighbouring run are all it takes.
+ */
+function twoCheapest(
+  pairs: RunPair[],
+  rowRuns: Run<PayNode>[],
+  colRuns: Run<CardNode>[],
+): { bestOfRow: (row: number) => Best[]; bestOfCol: (col: number) => Best[] } {
+  const better = (a: Best, b: Best | undefined, key: 'row' | 'col') => !b || a.cost < b.cost || (a.cost === b.cost && a[key] < b[key]);
+  const topRow = Array.from({ length: rowRuns.length }, () => [] as Best[]);
+  const topCol = Array.from({ length: colRuns.length }, () => [] as Best[]);
+  const keep = (top: Best[], e: Best, key: 'row' | 'col') => {
+    if (better(e, top[0], key)) top.unshift(e);
+    else if (better(e, top[1], key)) top.splice(1, 0, e);
+    top.length = Math.min(top.length, 2);
+  };
+  for (const e of pairs) {
+    const cost = e.score.score.total;
+    const rowFirst = rowRuns[e.row]!.members[0]!;
+    const colFirst = colRuns[e.col]!.members[0]!;
+    for (const col of colRuns[e.col]!.members.slice(0, 2)) keep(topRow[e.row]!, { row: rowFirst, col, cost }, 'col');
+    for (const row of rowRuns[e.row]!.members.slice(0, 2)) keep(topCol[e.col]!, { row, col: colFirst, cost }, 'row');
+  }
+  const runOfRow = indexOfMembers(rowRuns);
+  const runOfCol = indexOfMembers(colRuns);
+  return {
+    bestOfRow: (row) => topRow[runOfRow[row]!]!.map((b) => ({ ...b, row })),
+    bestOfCol: (col) => topCol[runOfCol[col]!]!.map((b) => ({ ...b, col })),
+  };
+}
+
+function indexOfMembers(runs: readonly Run<unknown>[]): Int32Array {
+  const n = runs.reduce((a, r) => Math.max(a, r.members[r.members.length - 1]! + 1), 0);
+  const out = new Int32Array(n);
+  runs.forEach((r, i) => r.members.forEach((m) => (out[m] = i)));
+  return out;
 }

@@ -6,7 +6,7 @@ export interface TextMemo {
   trigrams: Map<string, Set<string>>;
 }
 
-function alnum(s: string, memo?: TextMemo): string {
+export function alnum(s: string, memo?: TextMemo): string {
   let v = memo?.alnum.get(s);
   if (v === undefined) {
     v = s.toUpperCase().replace(/[^\p{L}\p{N}]+/gu, '');
