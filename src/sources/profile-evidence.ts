@@ -10,6 +10,7 @@ import {
   parseAmount,
   parseDate,
   resolveDateOrder,
+  splitRegionCode,
   type DateFormat,
   type DateOrder,
   type NumberFormat,
@@ -419,3 +420,136 @@ export function descriptionColumns(cols: readonly ColumnCells[], rows: number): 
 }
 
 export type { DateOrder };
+
+// ---------------------------------------------------------------------------
+// Direction, original amounts, header-less signatures, non-transaction rows
+
+type Direction = 'out' | 'in' | 'neither';
+// what banks print for each direction; single letters only count in a column of nothing else
+const DIRECTION_VALUES: [RegExp, Direction][] = [
+  [/^(af|debit|dr|d|out|ausgang|soll|s|支出|支|withdrawal|débit)$/i, 'out'],
+  [/^(bij|credit|cr|c|in|eingang|haben|h|收入|收|deposit|crédit)$/i, 'in'],
+  [/^(不计收支|中性交易|\/|neutral)$/i, 'neither'],
+];
+
+export interface DirectionFinding {
+  col: ColumnCells;
+  map: Record<string, Direction>;
+  reason: string;
+}
+
+/**
+ * The column that says which way an unsigned amount went: filled on (nearly) every row,
+ * two or three distinct values, each a known word for out, in or neither, with "out" among them.
+ * Of several, the one nearest the amount column.
+ */
+export function directionFinding(cols: readonly ColumnCells[], amount: ColumnCells, rows: number): DirectionFinding | null {
+  const found = cols.flatMap((col) => {
+    const cells = nonBlank(col.cells);
+    const values = [...new Set(cells.map((c) => c.trim()))];
+    if (cells.length < 0.9 * rows || values.length < 2 || values.length > 3) return [];
+    const map: Record<string, Direction> = {};
+    for (const v of values) {
+      const hit = DIRECTION_VALUES.find(([re]) => re.test(v));
+      if (!hit) return [];
+      map[v] = hit[1];
+    }
+    const kinds = new Set(Object.values(map));
+    return kinds.has('out') && kinds.size === values.length ? [{ col, map }] : [];
+  });
+  const best = found.sort((a, b) => Math.abs(a.col.index - amount.index) - Math.abs(b.col.index - amount.index))[0];
+  if (!best) return null;
+  const count = (v: string) => best.col.cells.filter((c) => c.trim() === v).length;
+  const shown = Object.entries(best.map).map(([v, d]) => `${v} → ${d} (${count(v)} row${count(v) === 1 ? '' : 's'})`).join(', ');
+  const neither = Object.values(best.map).includes('neither') ? '; "neither" rows (moves between your own balances) are skipped and counted' : '';
+  return { col: best.col, map: best.map, reason: `"${best.col.name}" says the direction of each unsigned amount in "${amount.name}": ${shown}${neither}` };
+}
+
+// where the card was used → the currency spent there (CMB prints `20.00(US)`, a region, not a currency)
+const REGION_CURRENCY: Record<string, string> = {
+  CN: 'CNY', US: 'USD', HK: 'HKD', MO: 'MOP', TW: 'TWD', JP: 'JPY', KR: 'KRW', SG: 'SGD', GB: 'GBP', CA: 'CAD', AU: 'AUD', NZ: 'NZD',
+  CH: 'CHF', TH: 'THB', MY: 'MYR', IN: 'INR', DE: 'EUR', FR: 'EUR', NL: 'EUR', IT: 'EUR', ES: 'EUR', IE: 'EUR', AT: 'EUR', BE: 'EUR', PT: 'EUR', FI: 'EUR',
+};
+
+export interface OriginalFinding {
+  col: ColumnCells;
+  regions: Record<string, string>;
+  reason: string;
+  attention: string | null;
+}
+
+/**
+ * The merchant's amount: a money column whose cells carry a currency (`20.00(USD)`) or a
+ * region code (`20.00(US)`) on some rows; the regions seen are mapped to their currencies.
+ */
+export function originalFinding(cols: readonly ColumnCells[], fmt: NumberFormat): OriginalFinding | null {
+  for (const col of cols) {
+    const cells = nonBlank(col.cells);
+    const split = cells.map((c) => splitRegionCode(c));
+    const parsed = split.map((s) => parseAmount(s.text, fmt));
+    if (cells.length === 0 || parsed.filter((p) => p.ok).length < 0.9 * cells.length) continue;
+    const regions = [...new Set(split.flatMap((s) => (s.region ? [s.region] : [])))];
+    const coded = parsed.filter((p) => p.ok && p.currency).length;
+    if (regions.length === 0 && coded === 0) continue;
+    const map: Record<string, string> = {};
+    const unknown: string[] = [];
+    for (const r of regions) {
+      if (REGION_CURRENCY[r]) map[r] = REGION_CURRENCY[r]!;
+      else unknown.push(r);
+    }
+    const shown = Object.entries(map).map(([r, c]) => `${r} → ${c}`).join(', ');
+    const why = regions.length
+      ? `its cells end in region codes where the card was used (${regions.join(', ')}), read as the currency spent there${shown ? `: ${shown}` : ''}; a bare amount is the account currency`
+      : `${coded} of its cells name their currency`;
+    return {
+      col,
+      regions: map,
+      reason: `"${col.name}" is the original (merchant) amount: ${why}`,
+      attention: unknown.length ? `region code${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in "${col.name}": add the currency spent there to "originalRegions"` : null,
+    };
+  }
+  return null;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * One pattern per column of a header-less file, from every data row (the reader checks the
+ * first five): a constant, digits, an amount, a date shape, or any text; blank allowed if seen.
+ */
+export function signaturePattern(col: ColumnCells, fmt: NumberFormat): string {
+  const cells = col.cells.map((c) => c.trim());
+  const filled = cells.filter((c) => c !== '');
+  const blank = filled.length < cells.length;
+  const opt = (p: string) => (blank ? `^(${p})?$` : `^${p}$`);
+  if (filled.length === 0) return '^$';
+  const values = new Set(filled);
+  if (values.size === 1 && filled.length > 1 && !/\p{L}{2}/u.test(filled[0]!)) return opt(escapeRe(filled[0]!));
+  const shapes = new Set(filled.map((c) => c.replace(/\d+/g, '#')));
+  if (shapes.size === 1 && [...shapes][0] === '#') return blank ? '^\\d*$' : '^\\d+$';
+  const dateShape = [...shapes][0]!;
+  if (shapes.size === 1 && /^#([./-])#\1#$|^#\/#$/.test(dateShape)) return opt(escapeRe(dateShape).replace(/#/g, '\\d+'));
+  const t = fmt.thousandsSeparator ? escapeRe(fmt.thousandsSeparator) : '';
+  const money = `[-+]?[\\d${t}]*${escapeRe(fmt.decimalMark)}?\\d+`;
+  // a pattern that would refuse one of these very cells (a "$" in it, a note) is no signature
+  if (filled.every((c) => parseAmount(c, fmt).ok && new RegExp(`^${money}$`, 'u').test(c))) return opt(money);
+  return blank ? '.*' : '\\S';
+}
+
+// rows that report on the account rather than move money: opening and closing balances, subtotals
+const SUMMARY_ROW = /\b(beginning|opening|closing|ending|previous|new)\s+balance|\bbalance\s+(as of|forward|brought|carried)|brought forward|carried forward|\bsub-?total|zwischensumme|übertrag|anfangssaldo|endsaldo|alter kontostand|neuer kontostand|solde (initial|final|précédent)|期初余额|期末余额|小计/i;
+
+/**
+ * Skip patterns for data rows that are not transactions: their text names a balance or a
+ * subtotal and they have no amount or no date. Digits are generalised, so the same row of
+ * the next month's file is skipped too.
+ */
+export function summaryRowPatterns(rows: readonly { text: string; description: string; dated: boolean; hasAmount: boolean }[]): string[] {
+  const out = new Set<string>();
+  for (const r of rows) {
+    if ((r.dated && r.hasAmount) || !SUMMARY_ROW.test(r.text)) continue;
+    const phrase = (r.description.trim() || r.text).replace(/\s+/g, ' ');
+    out.add(escapeRe(phrase).replace(/\d+/g, '\\d+'));
+  }
+  return [...out];
+}

@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import type { CardLine } from '../model.js';
-import { DATE_FORMATS, findPeriodHint, isBlank, parseAmount, parseDate, type DateFormat, type StatementPeriodHint } from './bank-values.js';
+import { DATE_FORMATS, DEFAULT_TWO_DIGIT_YEAR_PIVOT, findPeriodHint, isBlank, parseAmount, parseDate, type DateFormat, type NumberFormat, type StatementPeriodHint } from './bank-values.js';
 import { CsvFile, repeatsHeader, type CsvRow } from './csv.js';
 import type { OpenedInput } from './contract.js';
 import {
@@ -21,9 +21,16 @@ import {
   statusMapOf,
   currencyFromText,
   transactionFirst,
+  directionFinding,
+  originalFinding,
+  signaturePattern,
+  summaryRowPatterns,
   type AmountChoice,
   type ColumnCells,
   type DateFinding,
+  type DirectionFinding,
+  type OriginalFinding,
+  type SignFinding,
 } from './profile-evidence.js';
 import { makeStatementReader, statementReader, type StatementDetection } from './statement.js';
 import { builtinProfiles, formatJsonPath, resolveProfiles, statementProfileSchema, type StatementProfileInput } from './statement-profile.js';
@@ -127,7 +134,9 @@ export async function suggestProfile(path: string, opts: SuggestOptions = {}): P
 // Header, data and trailer rows
 
 interface Layout {
+  /** The header row; for a header-less file, "Column 1", "Column 2"… on line 0. */
   header: CsvRow;
+  headerless: boolean;
   /** Index of the header among the file's non-empty rows (what maxPreambleLines counts). */
   headerIndex: number;
   preamble: CsvRow[];
@@ -166,25 +175,41 @@ function findLayout(rows: CsvRow[]): Layout | { problem: string } {
   }
   if (headerIndex < 0) {
     const dated = rows.findIndex((r) => r.fields.some(isDateCell));
-    const shortYear = rows.flatMap((r) => r.fields).find((f) => /^\d{1,2}([./-])\d{1,2}\1\d{2}$/.test(f.trim()));
+    const first = rows.findIndex((r) => rowText(r) !== '');
+    if (dated >= 0 && dated === first) return headerlessLayout(rows.slice(first));
     const problem =
       dated < 0
-        ? `no row has a date in a format statement profiles read (${DATE_FORMATS.filter((f) => f !== 'auto').join(', ')}, or NN-NN-YYYY)${shortYear ? `; dates such as ${JSON.stringify(shortYear.trim())} have a two-digit year, which no profile date format reads` : ''}`
-        : dated === 0 || !headerLike(rows[dated - 1]!)
-          ? `no header row: line ${rows[dated]!.line} is already data (a date), and statement profiles find their columns by name`
+        ? `no row has a date in a format statement profiles read (${DATE_FORMATS.filter((f) => f !== 'auto').join(', ')}, or NN-NN-YYYY)`
+        : !headerLike(rows[dated - 1]!)
+          ? `no header row, and line ${rows[dated]!.line} (a date) comes after lines that are neither a header nor data: a profile without a header row cannot skip a preamble`
           : `the header row is not within the first ${HEADER_SEARCH_ROWS} lines`;
     return { problem };
   }
   const header = rows[headerIndex]!;
   const body = rows.slice(headerIndex + 1).filter((r) => rowText(r) !== '' && !repeatsHeader(r.fields, header.fields));
-  const dateCol = mostDatedColumn(body, header.fields.length);
+  const reasons = [`header on line ${header.line}${headerIndex ? ` after ${headerIndex} preamble line${headerIndex > 1 ? 's' : ''}` : ''}: the first row of names followed by a dated row of the same width`];
+  return { header, headerless: false, headerIndex, preamble: rows.slice(0, headerIndex), ...splitTrailer(body, header.fields.length, reasons), reasons };
+}
+
+/** Data rows up to the last dated one; the dateless rows after it are the trailer. */
+function splitTrailer(body: CsvRow[], width: number, reasons: string[]): { data: CsvRow[]; trailer: CsvRow[] } {
+  const dateCol = mostDatedColumn(body, width);
   let end = body.length;
   while (end > 0 && !isDateCell(body[end - 1]!.fields[dateCol] ?? '')) end--;
-  const preamble = rows.slice(0, headerIndex);
-  const reasons = [`header on line ${header.line}${headerIndex ? ` after ${headerIndex} preamble line${headerIndex > 1 ? 's' : ''}` : ''}: the first row of names followed by a dated row of the same width`];
   const trailer = body.slice(end);
   if (trailer.length) reasons.push(`${trailer.length} trailer line${trailer.length > 1 ? 's' : ''} from line ${trailer[0]!.line} (no date after the last dated row): ${JSON.stringify(rowText(trailer[0]!))}`);
-  return { header, headerIndex, preamble, data: body.slice(0, end), trailer, reasons };
+  return { data: body.slice(0, end), trailer };
+}
+
+/** The first line is already data: columns are known by position, named "Column 1"… until their roles are known. */
+function headerlessLayout(rows: CsvRow[]): Layout {
+  const body = rows.filter((r) => rowText(r) !== '');
+  const widths = new Map<number, number>();
+  for (const r of body) widths.set(r.fields.length, (widths.get(r.fields.length) ?? 0) + 1);
+  const width = [...widths].sort((a, b) => b[1] - a[1])[0]![0];
+  const header: CsvRow = { line: 0, fields: Array.from({ length: width }, (_, i) => `Column ${i + 1}`) };
+  const reasons = [`no header row: line ${body[0]!.line} is already data (a date), so the profile says header.row "none", names the ${width} columns by position and recognises the file by a signature of its first rows' cells`];
+  return { header, headerless: true, headerIndex: -1, preamble: [], ...splitTrailer(body, width, reasons), reasons };
 }
 
 function mostDatedColumn(rows: readonly CsvRow[], width: number): number {
@@ -237,82 +262,173 @@ function defaultName(fileName: string): string {
   return builtinProfiles().some((p) => p.name === name) ? `${name}-custom` : name;
 }
 
+interface Roles {
+  numbers: NumberFormat;
+  dates: DateChoice;
+  amount: AmountChoice;
+  currency: { col: ColumnCells | null; code: string | null };
+  status: { c: ColumnCells; map: Record<string, 'pending' | 'posted' | 'reversed' | 'declined'> } | null;
+  descCols: ColumnCells[];
+  sign: SignFinding | null;
+  direction: DirectionFinding | null;
+  original: OriginalFinding | null;
+}
+
+/** Every amount of a single column is unsigned and unmarked: its direction must come from elsewhere. */
+function allUnsigned(amount: AmountChoice): boolean {
+  if (amount.kind !== 'single') return false;
+  const ok = amount.amount.values.filter((v) => v?.ok);
+  return ok.length > 0 && ok.every((v) => v!.ok && v!.value.sign() >= 0 && !v!.direction);
+}
+
+/** Which column is what: dates, amount, direction, currency, original amount, status, description, sign. */
+function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reasons: string[], attention: string[]): Roles | { problem: string } {
+  const datedShare = (c: ColumnCells) => c.cells.filter(isDateCell).length / rows;
+  const numbers = numberFinding(cols.filter((c) => datedShare(c) < 0.5).flatMap((c) => c.cells));
+  reasons.push(numbers.reason);
+  const dates = pickDates(cols, numbers.format.decimalMark === ',', rows, reasons, attention);
+  if (!dates) return { problem: 'no column reads as dates on most rows' };
+  const rest = cols.filter((c) => c !== dates.tx.col && c !== dates.posted?.col && datedShare(c) < 0.5);
+  const amount = chooseAmount(amountColumns(rest, numbers.format), rows);
+  if (!amount) return { problem: `no column reads as money on most rows with decimal mark "${numbers.format.decimalMark}"` };
+  reasons.push(amount.reason);
+  if (amount.kind === 'pair' && amount.attention) attention.push(amount.attention);
+  const amountCols = amount.kind === 'single' ? [amount.amount.col] : [amount.debit.col, amount.credit.col];
+  let others = rest.filter((c) => !amountCols.includes(c));
+  const direction = allUnsigned(amount) && amount.kind === 'single' ? directionFinding(others, amount.amount.col, rows) : null;
+  if (direction) reasons.push(direction.reason);
+  others = others.filter((c) => c !== direction?.col);
+  const currency = pickCurrency(others, amount, rows, opts.currency);
+  reasons.push(currency.reason);
+  if (currency.attention) attention.push(currency.attention);
+  others = others.filter((c) => c !== currency.col);
+  const original = originalFinding(others, numbers.format);
+  if (original) reasons.push(original.reason);
+  if (original?.attention) attention.push(original.attention);
+  others = others.filter((c) => c !== original?.col);
+  const found = others.map((c) => ({ c, map: statusMapOf(c, rows) })).find((s) => s.map);
+  const status = found ? { c: found.c, map: found.map! } : null;
+  if (status) reasons.push(`"${status.c.name}" is a status column: ${Object.entries(status.map).map(([k, v]) => `${k} → ${v}`).join(', ')}`);
+  const description = descriptionColumns(others.filter((c) => c !== status?.c), rows);
+  if (description) reasons.push(description.reason);
+  else attention.push('no text column for the description: set columns.description');
+  const descCols = description?.cols ?? [others[0] ?? amountCols[0]!];
+  const unmapped = amountColumns(rest, numbers.format).filter((c) => !amountCols.includes(c.col) && c.col !== original?.col);
+  if (unmapped.length) reasons.push(`money columns left unmapped (fees and balances are not guessed): ${unmapped.map((c) => `"${c.col.name}"`).join(', ')}`);
+  const sign = amount.kind === 'single' && !direction ? signFinding(amount.amount, descCols[0]!.cells) : null;
+  if (sign) reasons.push(sign.reason);
+  if (sign?.attention) attention.push(directionHint(sign.attention, others, amount));
+  return { numbers: numbers.format, dates, amount, currency, status, descCols, sign, direction, original };
+}
+
 function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileName: string): Draft {
   const reasons: string[] = [];
   const attention: string[] = [];
   const fail = (problem: string): Draft => ({ profile: null, problem, reasons, attention });
   const rows = layout.data.length;
-  if (rows === 0) return fail('the header is followed by no dated rows');
+  if (rows === 0) return fail(layout.headerless ? 'no dated rows' : 'the header is followed by no dated rows');
   const cols = columnsOf(layout, reasons);
-  const datedShare = (c: ColumnCells) => c.cells.filter(isDateCell).length / rows;
-  const numbers = numberFinding(cols.filter((c) => datedShare(c) < 0.5).flatMap((c) => c.cells));
-  reasons.push(numbers.reason);
-  const dates = pickDates(cols, numbers.format.decimalMark === ',', rows, reasons, attention);
-  if (!dates) return fail('no column reads as dates on most rows');
-  const rest = cols.filter((c) => c !== dates.tx.col && c !== dates.posted?.col && datedShare(c) < 0.5);
-  const amount = chooseAmount(amountColumns(rest, numbers.format), rows);
-  if (!amount) return fail(`no column reads as money on most rows with decimal mark "${numbers.format.decimalMark}"`);
-  reasons.push(amount.reason);
-  if (amount.kind === 'pair' && amount.attention) attention.push(amount.attention);
-  const amountCols = amount.kind === 'single' ? [amount.amount.col] : [amount.debit.col, amount.credit.col];
-  const others = rest.filter((c) => !amountCols.includes(c));
-  const currency = pickCurrency(others, amount, rows, opts.currency);
-  reasons.push(currency.reason);
-  if (currency.attention) attention.push(currency.attention);
-  const status = others.filter((c) => c !== currency.col).map((c) => ({ c, map: statusMapOf(c, rows) })).find((s) => s.map);
-  if (status) reasons.push(`"${status.c.name}" is a status column: ${Object.entries(status.map!).map(([k, v]) => `${k} → ${v}`).join(', ')}`);
-  const description = descriptionColumns(others.filter((c) => c !== currency.col && c !== status?.c), rows);
-  if (description) reasons.push(description.reason);
-  else attention.push('no text column for the description: set columns.description');
-  const descCols = description?.cols ?? [others[0] ?? amountCols[0]!];
-  const descCol = descCols[0]!;
-  const unmapped = amountColumns(rest, numbers.format).filter((c) => !amountCols.includes(c.col));
-  if (unmapped.length) reasons.push(`money columns left unmapped (fees, original amounts and balances are not guessed): ${unmapped.map((c) => `"${c.col.name}"`).join(', ')}`);
-  const sign = amount.kind === 'single' ? signFinding(amount.amount, descCol.cells) : null;
-  if (sign) reasons.push(sign.reason);
-  if (sign?.attention) attention.push(directionHint(sign.attention, others, amount));
-
+  const roles = pickRoles(cols, rows, opts, reasons, attention);
+  if ('problem' in roles) return fail(roles.problem);
+  const { dates, amount, currency, status, descCols, sign, direction, original } = roles;
+  const header: StatementProfileInput['header'] = layout.headerless
+    ? { columns: cols.map((c) => c.name), row: 'none', signature: cols.map((c) => signaturePattern(c, roles.numbers)) }
+    : { columns: cols.map((c) => c.name), maxPreambleLines: layout.headerIndex === 0 ? 0 : Math.min(MAX_PREAMBLE, layout.headerIndex + PREAMBLE_SLACK) };
   const profile: StatementProfileInput = {
     name: opts.name ?? defaultName(fileName),
     label: `${fileName} layout (suggested by spendrecon profile)`,
     notes: `Proposed from the content of ${fileName}; check the reasons spendrecon profile printed before relying on it.`,
-    header: { columns: cols.map((c) => c.name), maxPreambleLines: layout.headerIndex === 0 ? 0 : Math.min(MAX_PREAMBLE, layout.headerIndex + PREAMBLE_SLACK) },
+    header,
     ...(csv.encoding.encoding !== 'utf-8' ? { encoding: csv.encoding.encoding } : {}),
     ...(csv.delimiter !== ',' ? { delimiter: csv.delimiter as ';' | '\t' | '|' } : {}),
     columns: {
       transactionDate: dates.tx.col.name,
       ...(dates.posted ? { postedDate: dates.posted.col.name } : {}),
-      description: descCols.length > 1 ? descCols.map((c) => c.name) : descCol.name,
+      description: descCols.length > 1 ? descCols.map((c) => c.name) : descCols[0]!.name,
       ...(amount.kind === 'single' ? { amount: amount.amount.col.name } : { debit: amount.debit.col.name, credit: amount.credit.col.name }),
+      ...(direction ? { direction: direction.col.name } : {}),
       ...(currency.col ? { currency: currency.col.name } : {}),
+      ...(original ? { originalAmount: original.col.name } : {}),
       ...(status ? { status: status.c.name } : {}),
     },
     ...(currency.code ? { currency: currency.code } : {}),
     ...(sign ? { amountSign: sign.sign } : {}),
-    ...(status ? { statusMap: status.map! } : {}),
-    dates: { formats: dates.formats },
-    numbers: { decimalMark: numbers.format.decimalMark, thousandsSeparator: numbers.format.thousandsSeparator },
+    ...(status ? { statusMap: status.map } : {}),
+    ...(direction ? { directionMap: direction.map } : {}),
+    dates: { formats: dates.formats, ...(dates.pivot !== null ? { twoDigitYearPivot: dates.pivot } : {}), ...(dates.postedFallback ? { emptyTransactionDate: 'posted-date' as const } : {}) },
+    numbers: { decimalMark: roles.numbers.decimalMark, thousandsSeparator: roles.numbers.thousandsSeparator },
+    ...(original && Object.keys(original.regions).length ? { originalRegions: original.regions } : {}),
   };
+  addRowRules(profile, layout, roles, reasons);
+  if (dates.formats.includes('MM/DD')) periodNote(layout, opts, reasons, attention);
+  if (layout.headerless) nameByRole(profile, roles, reasons);
+  return { profile, problem: null, reasons, attention };
+}
+
+/** Trailer and skip patterns: the rows after the last transaction, and the balance/subtotal rows among them. */
+function addRowRules(profile: StatementProfileInput, layout: Layout, roles: Roles, reasons: string[]): void {
   const trailer = trailerPattern(layout.trailer);
   if (trailer) {
     profile.trailer = { patterns: [trailer] };
     reasons.push(`trailer pattern ${JSON.stringify(trailer)}: the start of line ${layout.trailer[0]!.line}; the dateless lines after it are trailer too`);
   }
-  if (dates.formats.includes('MM/DD')) periodNote(layout, opts, reasons, attention);
-  return { profile, problem: null, reasons, attention };
+  const { dates, amount, descCols } = roles;
+  const amountAt = amount.kind === 'single' ? [amount.amount.col.index] : [amount.debit.col.index, amount.credit.col.index];
+  const fmt = roles.numbers;
+  const summary = layout.data.map((r) => ({
+    line: r.line,
+    text: rowText(r),
+    description: r.fields[descCols[0]!.index] ?? '',
+    dated: isDateCell(r.fields[dates.tx.col.index] ?? '') || (dates.postedFallback && isDateCell(r.fields[dates.posted!.col.index] ?? '')),
+    hasAmount: amountAt.some((i) => !isBlank(r.fields[i]) && parseAmount(r.fields[i]!, fmt).ok),
+  }));
+  const skip = summaryRowPatterns(summary);
+  if (skip.length) {
+    profile.skip = { patterns: skip };
+    const lines = summary.filter((r) => skip.some((p) => new RegExp(p, 'iu').test(r.text))).map((r) => r.line);
+    reasons.push(`skip pattern${skip.length > 1 ? 's' : ''} ${skip.map((p) => JSON.stringify(p)).join(', ')}: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} report${lines.length > 1 ? '' : 's'} a balance or subtotal without an amount or a date, not a transaction`);
+  }
+}
+
+/** A header-less file's columns, named by what they hold once that is known ("Column 3" → "Amount"). */
+function nameByRole(profile: StatementProfileInput, roles: Roles, reasons: string[]): void {
+  const names = new Map<string, string>();
+  const put = (col: ColumnCells | null | undefined, name: string) => col && names.set(col.name, name);
+  put(roles.dates.tx.col, roles.dates.posted ? 'Transaction Date' : 'Date');
+  put(roles.dates.posted?.col, 'Posted Date');
+  if (roles.amount.kind === 'single') put(roles.amount.amount.col, 'Amount');
+  else {
+    put(roles.amount.debit.col, 'Debit');
+    put(roles.amount.credit.col, 'Credit');
+  }
+  roles.descCols.forEach((c, i) => put(c, i ? `Description ${i + 1}` : 'Description'));
+  put(roles.direction?.col, 'Direction');
+  put(roles.currency.col, 'Currency');
+  put(roles.original?.col, 'Original Amount');
+  put(roles.status?.c, 'Status');
+  const rename = (n: string) => names.get(n) ?? n;
+  profile.header.columns = profile.header.columns.map(rename);
+  const c = profile.columns as Record<string, string | string[]>;
+  for (const [k, v] of Object.entries(c)) c[k] = Array.isArray(v) ? v.map(rename) : rename(v);
+  reasons.push(`columns named by what they hold: ${[...names].map(([a, b]) => `${a} → ${b}`).join(', ')}`);
 }
 
 interface DateChoice {
   tx: { col: ColumnCells; f: DateFinding };
   posted: { col: ColumnCells; f: DateFinding } | null;
   formats: DateFormat[];
+  /** Set when the two-digit years need another pivot than the reader's default. */
+  pivot: number | null;
+  /** The transaction date is empty on some rows whose posting date is filled: those take the posting date. */
+  postedFallback: boolean;
 }
 
 // these pairs read the same cells differently, so a profile may not list both (statement-profile.ts)
 function formatsClash(a: DateFormat, b: DateFormat): boolean {
   const slash = new Set<DateFormat>(['DD/MM/YYYY', 'MM/DD/YYYY', 'auto']);
   const dots = new Set<DateFormat>(['DD.MM.YYYY', 'auto']);
-  return a !== b && ((slash.has(a) && slash.has(b)) || (dots.has(a) && dots.has(b)));
+  const dashes = new Set<DateFormat>(['DD-MM-YYYY', 'auto']);
+  return a !== b && [slash, dots, dashes].some((set) => set.has(a) && set.has(b));
 }
 
 function pickDates(cols: readonly ColumnCells[], decimalComma: boolean, rows: number, reasons: string[], attention: string[]): DateChoice | null {
@@ -330,7 +446,7 @@ function pickDates(cols: readonly ColumnCells[], decimalComma: boolean, rows: nu
     const order = transactionFirst(tx.col, tx.f.format, posted.col, posted.f.format);
     if (!order.earlierIsA) [tx, posted] = [posted, tx];
     reasons.push(order.reason);
-    const hasBlanks = posted.col.cells.some(isBlank);
+    const hasBlanks = posted.col.cells.some(isBlank) || tx.col.cells.some(isBlank);
     if (order.differ === 0 && !hasBlanks) posted = null;
     else if (formatsClash(tx.f.format, posted.f.format)) {
       reasons.push(`"${posted.col.name}" (${posted.f.format}) is left out: one profile cannot also read "${tx.col.name}" as ${tx.f.format}`);
@@ -338,7 +454,39 @@ function pickDates(cols: readonly ColumnCells[], decimalComma: boolean, rows: nu
     }
   }
   const formats = [...new Set([tx.f.format, ...(posted ? [posted.f.format] : [])])];
-  return { tx, posted, formats };
+  const postedFallback = posted !== null && postedFills(tx.col, posted.col, reasons);
+  return { tx, posted, formats, pivot: yearPivot([tx, ...(posted ? [posted] : [])], reasons, attention), postedFallback };
+}
+
+/** Rows with an empty transaction date and a filled posting date (CMB's repayments): read with the posting date. */
+function postedFills(tx: ColumnCells, posted: ColumnCells, reasons: string[]): boolean {
+  const n = tx.cells.filter((c, i) => isBlank(c) && !isBlank(posted.cells[i])).length;
+  if (n) reasons.push(`"${tx.name}" is empty on ${n} row${n > 1 ? 's' : ''} whose "${posted.name}" is filled: those take the posting date (dates.emptyTransactionDate "posted-date")`);
+  return n > 0;
+}
+
+const TWO_DIGIT: DateFormat[] = ['DD.MM.YY', 'MM/DD/YY'];
+
+/**
+ * Two-digit years go to 20YY below the reader's pivot (69), else 19YY. A statement from the
+ * 1970s is unlikely, so years at or above it get a pivot just above them, flagged.
+ */
+function yearPivot(found: readonly { col: ColumnCells; f: DateFinding }[], reasons: string[], attention: string[]): number | null {
+  const yy = found
+    .filter((d) => TWO_DIGIT.includes(d.f.format))
+    .flatMap((d) => d.col.cells.flatMap((c) => /(?:^|[./])(\d{2})(?:\s|$)/.exec(c.trim())?.[1] ?? []))
+    .map(Number);
+  if (yy.length === 0) return null;
+  const [lo, hi] = [Math.min(...yy), Math.max(...yy)];
+  const shown = lo === hi ? `${String(lo).padStart(2, '0')}` : `${String(lo).padStart(2, '0')} to ${String(hi).padStart(2, '0')}`;
+  if (hi < DEFAULT_TWO_DIGIT_YEAR_PIVOT) {
+    reasons.push(`two-digit years ${shown} read as 20${String(lo).padStart(2, '0')}${lo === hi ? '' : `–20${String(hi).padStart(2, '0')}`} (the default pivot ${DEFAULT_TWO_DIGIT_YEAR_PIVOT}: 00–${DEFAULT_TWO_DIGIT_YEAR_PIVOT - 1} are 20YY)`);
+    return null;
+  }
+  const pivot = Math.min(100, hi + 1);
+  reasons.push(`two-digit years ${shown}: dates.twoDigitYearPivot ${pivot}, so that they are read as 20YY`);
+  attention.push(`two-digit years up to ${hi} would be 19${hi} with the default pivot: check that 20${hi} is meant (dates.twoDigitYearPivot)`);
+  return pivot;
 }
 
 function pickCurrency(cols: readonly ColumnCells[], amount: AmountChoice, rows: number, given: string | undefined): { col: ColumnCells | null; code: string | null; reason: string; attention: string | null } {
@@ -364,18 +512,18 @@ function pickCurrency(cols: readonly ColumnCells[], amount: AmountChoice, rows: 
   };
 }
 
-const DIRECTION_WORDS = /^(af|bij|debit|credit|dr|cr|in|out|eingang|ausgang|soll|haben|支出|收入|不计收支|\/)$/i;
+const DIRECTION_WORDS = /^(af|bij|debit|credit|dr|cr|in|out|eingang|ausgang|soll|haben|s|h|支出|收入|不计收支|\/)$/i;
 
-/** Adds the column that looks like it holds each row's direction, when the amounts are unsigned. */
+/** Unsigned amounts and no column the direction words fully explain: name a column that may still hold it. */
 function directionHint(message: string, cols: readonly ColumnCells[], amount: AmountChoice): string {
   if (amount.kind !== 'single' || !/unsigned/.test(message)) return message;
   const dir = cols.find((c) => {
     const values = new Set(c.cells.filter((x) => !isBlank(x)).map((x) => x.trim()));
-    return values.size >= 2 && values.size <= 3 && [...values].every((v) => DIRECTION_WORDS.test(v));
+    return values.size >= 2 && values.size <= 4 && [...values].some((v) => DIRECTION_WORDS.test(v));
   });
   if (!dir) return message;
   const values = [...new Set(dir.cells.map((x) => x.trim()).filter((x) => x))].join('/');
-  return `${message}: "${dir.name}" (${values}) looks like the direction of each row, and a profile cannot read a direction column yet`;
+  return `${message}: "${dir.name}" (${values}) looks like the direction of each row, but not every value is a known direction word: set columns.direction and directionMap`;
 }
 
 function trailerPattern(trailer: readonly CsvRow[]): string | null {

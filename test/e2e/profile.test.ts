@@ -23,12 +23,12 @@ function pasted(stdout: string): unknown {
 }
 
 describe('spendrecon profile', () => {
-  it('prints a profile that, pasted into the config, makes inspect read the file; the unreadable row is named before and after', async () => {
+  it('prints a profile that, pasted into the config, makes inspect read the file; the opening-balance row is skipped by the pattern it proposes', async () => {
     const file = join(REAL, 'us-bofa-checking-2026-11.csv');
     const r = await cli(['profile', file, '--currency', 'USD', '--name', 'my-bofa'], work);
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(1); // one row (the opening balance, no amount) does not read
-    expect(r.stdout).toMatch(/Rows this profile cannot read \(1\):\n {2}line 8, column "Amount": expected an amount, found an empty cell/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/skip pattern "Beginning balance as of [^"]*": line 8 reports a balance/);
     expect(r.stdout).toMatch(/First rows as this profile reads them[^\n]*\n.*line +date +amount +currency +status +description\n {2}9 +2026-11-03 +20\.00 +USD +posted +OPENAI/);
     const profile = pasted(r.stdout);
     const config = join(work, 'spendrecon.config.json');
@@ -36,17 +36,31 @@ describe('spendrecon profile', () => {
     const again = await cli(['inspect', file, '--config', config, '--json'], work);
     expect(again.code).toBe(0);
     const [ins] = JSON.parse(again.stdout);
-    expect(ins).toMatchObject({ recognised: true, records: 4, problems: [{ severity: 'error', line: 8, column: 'Amount' }] });
+    expect(ins).toMatchObject({ recognised: true, records: 4, problems: [] });
     expect(ins.reasons[0]).toMatch(/profile "my-bofa"/);
   });
 
-  it('--json: the proposal, the reasons and what to check, exit 1 when the direction of unsigned amounts is unknown', async () => {
+  it('--json: the proposal with its direction column and the reasons, exit 0 when nothing is left to check', async () => {
     const r = await cli(['profile', join(REAL, 'nl-ing-2026-11.csv'), '--json'], work);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
-    expect(s.profile).toMatchObject({ name: 'nl-ing', currency: 'EUR', columns: { amount: 'Bedrag (EUR)' } });
-    expect(s.attention.join('\n')).toMatch(/"Af Bij" \(Af\/Bij\) looks like the direction/);
+    expect(s.profile).toMatchObject({ name: 'nl-ing-custom', currency: 'EUR', columns: { amount: 'Bedrag (EUR)', direction: 'Af Bij' }, directionMap: { Af: 'out', Bij: 'in' } });
+    expect(s.reasons.join('\n')).toMatch(/"Af Bij" says the direction of each unsigned amount/);
+    expect(s.attention).toEqual([]);
     expect(s.records).toHaveLength(5);
+  });
+
+  it('a header-less file: the guesses are listed under "Check before use" (exit 1), and the pasted profile reads it', async () => {
+    const file = join(REAL, 'ca-td-2026-11.csv');
+    const r = await cli(['profile', file, '--currency', 'CAD', '--name', 'my-td'], work);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Check before use:\n(  ! .*\n)*  ! which of "Column 3" and "Column 4" holds the charges is a guess/);
+    const profile = pasted(r.stdout) as { header: { row: string } };
+    expect(profile.header.row).toBe('none');
+    const config = join(work, 'td.config.json');
+    writeFileSync(config, JSON.stringify({ statementProfiles: [profile] }));
+    const again = await cli(['inspect', file, '--config', config, '--json'], work);
+    expect(JSON.parse(again.stdout)[0]).toMatchObject({ recognised: true, records: 7, problems: [] });
   });
 
   it('exit 0 when every row reads and nothing is a guess', async () => {
@@ -55,13 +69,12 @@ describe('spendrecon profile', () => {
     expect(ok.stdout).toMatch(/10 of 10 data rows read\.\n$/);
   });
 
-  it('exit 2 with the reason when there is no header row, or when --name is not a profile name', async () => {
-    const [none, bad] = await Promise.all([
-      cli(['profile', join(REAL, 'us-wells-fargo-2026-11.csv')], work),
-      cli(['profile', join(REAL, 'wise-2026-11.csv'), '--name', 'Not Valid'], work),
-    ]);
+  it('exit 2 with the reason when no row is dated, or when --name is not a profile name', async () => {
+    const notes = join(work, 'notes.csv');
+    writeFileSync(notes, 'a,b,c\nsome,text,here\n');
+    const [none, bad] = await Promise.all([cli(['profile', notes], work), cli(['profile', join(REAL, 'wise-2026-11.csv'), '--name', 'Not Valid'], work)]);
     expect(none.code).toBe(2);
-    expect(none.stdout).toMatch(/no profile proposed: no header row: line 1 is already data/);
+    expect(none.stdout).toMatch(/no profile proposed: no row has a date/);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^spendrecon: --name: lower-case letters/);
   });

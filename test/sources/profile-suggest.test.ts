@@ -14,7 +14,7 @@ import type { OpenedInput } from '../../src/sources/contract.js';
 import { makeStatementReader, statementReader, type StatementDetection } from '../../src/sources/statement.js';
 import { builtinProfiles, resolveProfiles, statementProfileSchema } from '../../src/sources/statement-profile.js';
 import { suggestionExitCode, suggestProfile, type ProfileSuggestion } from '../../src/sources/profile-suggest.js';
-import { chooseAmount, amountColumns, dateFinding, numberFinding, signFinding, type ColumnCells } from '../../src/sources/profile-evidence.js';
+import { chooseAmount, amountColumns, dateFinding, directionFinding, numberFinding, originalFinding, signaturePattern, signFinding, summaryRowPatterns, type ColumnCells } from '../../src/sources/profile-evidence.js';
 
 const OLD = join(import.meta.dirname, '../../fixtures/statements');
 const REAL = join(OLD, 'real');
@@ -64,8 +64,8 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
       expect(mine.profile).toBe(s.profile!.name);
       const theirs = await readWith(f, builtinProfiles());
       expect(theirs.profile).toBe(builtin!.name);
-      const byLine = new Map(mine.records.map((r) => [r.src.line, view(r)]));
-      for (const r of theirs.records) expect(byLine.get(r.src.line)).toEqual(view(r));
+      // the same lines, each with the same date, amount (so sign) and currency
+      expect(mine.records.map(view)).toEqual(theirs.records.map(view));
       // what the suggestion reports is what the reader read
       expect(s.records.map((r) => [r.line, r.date, r.amount, r.currency])).toEqual(mine.records.map(view));
       expect(s.builtin).toBe(builtin!.name);
@@ -73,58 +73,122 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
   }
 });
 
-describe('layouts no built-in reads', () => {
+describe('what the new profile options read, proposed from the evidence', () => {
   const suggest = (name: string, currency?: string) => suggestProfile(join(REAL, name), { currency });
 
-  it('Bank of America checking: the summary block is preamble; the amount-less opening-balance row is listed as unread', async () => {
+  it('Bank of America checking: the summary block is preamble; the amount-less opening-balance row gets a skip pattern', async () => {
     const s = await suggest('us-bofa-checking-2026-11.csv', 'USD');
     expect(s.profile).toMatchObject({ header: { columns: ['Date', 'Description', 'Amount', 'Running Bal.'] }, columns: { transactionDate: 'Date', amount: 'Amount' }, amountSign: 'charges-negative', dates: { formats: ['MM/DD/YYYY'] } });
     expect(s.headerLine).toBe(7);
-    expect(s.unread).toEqual([{ line: 8, column: 'Amount', message: expect.stringContaining('empty cell') }]);
-    expect(s.records.map((r) => r.amount)).toEqual(['20', '-3468.55', '1250', '406.52']);
-    expect(suggestionExitCode(s)).toBe(1);
-  });
-
-  it.each(['nl-ing-2026-11.csv', 'cn-alipay-2026-11.csv', 'cn-wechat-pay-2026-11.csv'])('%s: every row reads, and the unsigned amounts and the direction column are named as needing attention', async (name) => {
-    const s = await suggest(name);
+    const skip = s.profile!.skip!.patterns!;
+    expect(skip).toHaveLength(1);
+    // the same row of next month's file is skipped too; a transaction naming a balance is not
+    expect(new RegExp(skip[0]!, 'iu').test('12/01/2026 Beginning balance as of 12/01/2026 1,020.00')).toBe(true);
+    expect(new RegExp(skip[0]!, 'iu').test('11/03/2026 BALANCE TRANSFER FEE -5.00')).toBe(false);
+    expect(s.reasons.join('\n')).toMatch(/line 8 reports a balance/);
     expect(s.unread).toEqual([]);
-    expect(s.records.length).toBe(s.dataRows);
-    expect(s.records.every((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.date) && !r.amount.startsWith('-'))).toBe(true);
-    expect(s.attention.join('\n')).toMatch(/unsigned.*looks like the direction/);
-    expect(suggestionExitCode(s)).toBe(1);
+    expect(s.records.map((r) => r.amount)).toEqual(['20', '-3468.55', '1250', '406.52']);
+    expect(suggestionExitCode(s)).toBe(0);
   });
 
-  it('ING Netherlands: YYYYMMDD dates, a decimal comma, EUR from the amount header', async () => {
+  it.each([
+    ['nl-ing-2026-11.csv', 'Af Bij', { Af: 'out', Bij: 'in' }, 0, 2], // the third Bij row is 0,00
+    ['cn-alipay-2026-11.csv', '收/支', { 支出: 'out', 收入: 'in', 不计收支: 'neither' }, 2, 1],
+    ['cn-wechat-pay-2026-11.csv', '收/支', { 支出: 'out', 收入: 'in', '/': 'neither' }, 3, 1],
+  ])('%s: unsigned amounts take their direction from "%s"; "neither" rows are skipped, not read as charges', async (name, column, map, neither, moneyIn) => {
+    const s = await suggest(name);
+    expect(s.profile!.columns.direction).toBe(column);
+    expect(s.profile!.directionMap).toEqual(map);
+    expect(s.profile!.amountSign).toBeUndefined();
+    expect(s.unread).toEqual([]);
+    expect(s.records).toHaveLength(s.dataRows - neither);
+    expect(s.records.filter((r) => r.amount.startsWith('-'))).toHaveLength(moneyIn);
+    expect(s.reasons.join('\n')).toMatch(new RegExp(`"${column}" says the direction`));
+  });
+
+  it('ING Netherlands: YYYYMMDD dates, a decimal comma, EUR from the amount header, Bij as money in; nothing left to check', async () => {
     const s = await suggest('nl-ing-2026-11.csv');
     expect(s.profile).toMatchObject({ currency: 'EUR', numbers: { decimalMark: ',' }, dates: { formats: ['YYYYMMDD'] } });
-    expect(s.records[4]).toMatchObject({ date: '2026-11-05', amount: '1020', currency: 'EUR' });
+    expect(s.records[4]).toMatchObject({ date: '2026-11-05', amount: '-1020', currency: 'EUR' });
+    expect(suggestionExitCode(s)).toBe(0);
   });
 
-  it.each(['us-wells-fargo-2026-11.csv', 'ca-td-2026-11.csv'])('%s: no header row, so nothing to propose (exit 2)', async (name) => {
+  it('unsigned amounts whose direction no column states are flagged as charges to check', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'suggest-')), 'unsigned-2026-11.csv');
+    writeFileSync(file, ['Date,Text,Amount,Kind', '2026-11-03,OPENAI,20.00,Kartenzahlung', '2026-11-05,SALARY,2500.00,Eingang', '2026-11-09,ANTHROPIC,5.00,Kartenzahlung', ''].join('\n'));
+    const s = await suggestProfile(file, { currency: 'EUR' });
+    expect(s.profile!.columns.direction).toBeUndefined();
+    expect(s.attention.join('\n')).toMatch(/unsigned.*"Kind" \(Kartenzahlung\/Eingang\) looks like the direction.*set columns.direction and directionMap/);
+    expect(suggestionExitCode(s)).toBe(1);
+  });
+
+  it.each([
+    ['us-wells-fargo-2026-11.csv', 'USD', ['Date', 'Amount', 'Column 3', 'Column 4', 'Description']],
+    ['ca-td-2026-11.csv', 'CAD', ['Date', 'Description', 'Debit', 'Credit', 'Column 5']],
+  ])('%s: no header row, so header.row "none", columns by position named by role, and a signature no other fixture fits', async (name, currency, columns) => {
+    const s = await suggest(name, currency);
+    expect(s.profile!.header).toMatchObject({ row: 'none', columns });
+    expect(s.profile!.header.signature).toHaveLength(columns.length);
+    expect(s.profile!.header.maxPreambleLines).toBeUndefined();
+    expect(s.unread).toEqual([]);
+    expect(s.records.length).toBe(s.dataRows);
+    const alone = makeStatementReader(resolveProfiles([s.profile]).slice(0, 1));
+    for (const other of [...csvs(OLD), ...csvs(REAL)].filter((f) => !f.endsWith(name))) expect(alone.detect(await open(other)), other).toBeNull();
+  });
+
+  it('TD: the day/month order and which column holds the charges cannot be proved from the file, so both are flagged', async () => {
+    const s = await suggest('ca-td-2026-11.csv', 'CAD');
+    expect(s.attention.join('\n')).toMatch(/day\/month order of "Column 1" is a guess/);
+    expect(s.attention.join('\n')).toMatch(/which of "Column 3" and "Column 4" holds the charges is a guess/);
+    expect(suggestionExitCode(s)).toBe(1);
+  });
+
+  it.each(['de-dkb-2026-11.csv', 'de-sparkasse-camt-2026-11.csv'])('%s: two-digit years read as 20YY with the default pivot, and the reason says so', async (name) => {
     const s = await suggest(name);
-    expect(s.profile).toBeNull();
-    expect(s.problem).toMatch(/no header row: line 1 is already data/);
-    expect(suggestionExitCode(s)).toBe(2);
+    expect(s.profile!.dates).toMatchObject({ formats: ['DD.MM.YY'] });
+    expect(s.profile!.dates.twoDigitYearPivot).toBeUndefined();
+    expect(s.reasons.join('\n')).toMatch(/two-digit years 26 read as 2026 \(the default pivot 69/);
+    expect(s.records.every((r) => r.date.startsWith('2026-'))).toBe(true);
   });
 
-  it.each(['de-dkb-2026-11.csv', 'de-sparkasse-camt-2026-11.csv'])('%s: two-digit years are said to be unreadable', async (name) => {
-    const s = await suggest(name);
-    expect(s.profile).toBeNull();
-    expect(s.problem).toMatch(/two-digit year/);
+  it('two-digit years at or above the default pivot get a pivot above them, flagged', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'suggest-')), 'old-bank-2071-11.csv');
+    writeFileSync(file, ['Datum;Text;Betrag', '03.11.71;OPENAI;-20,00', '05.11.71;GEHALT;2.500,00', '09.11.71;ANTHROPIC;-5,00', ''].join('\n'));
+    const s = await suggestProfile(file, { currency: 'EUR' });
+    expect(s.profile!.dates).toMatchObject({ formats: ['DD.MM.YY'], twoDigitYearPivot: 72 });
+    expect(s.records.map((r) => r.date)).toEqual(['2071-11-03', '2071-11-05', '2071-11-09']);
+    expect(s.attention.join('\n')).toMatch(/would be 1971 with the default pivot/);
+    expect(suggestionExitCode(s)).toBe(1);
   });
 
-  it('China Merchants Bank 2027-01 (its built-in rejects every row over the region codes in 交易地金额): the amounts read, the rows without 交易日 are listed', async () => {
+  it('China Merchants Bank 2027-01: repayment rows without 交易日 take 记账日; 交易地金额 is the original amount with its region codes', async () => {
     const s = await suggest('cn-cmb-credit-card-2027-01.csv');
-    expect(s.profile).toMatchObject({ currency: 'CNY', amountSign: 'charges-positive', dates: { formats: ['MM/DD'] }, columns: { amount: '人民币金额' } });
-    expect(s.unread.map((u) => [u.line, u.column])).toEqual([[3, '交易日'], [4, '交易日'], [5, '交易日']]);
-    expect(s.records.map((r) => [r.date, r.amount])).toEqual([
-      ['2026-12-30', '145.32'],
-      ['2026-12-30', '2.18'],
-      ['2027-01-02', '48.9'],
-      ['2027-01-03', '-3.9'],
-      ['2027-01-05', '72.66'],
-      ['2027-01-06', '1200'],
+    expect(s.profile).toMatchObject({
+      currency: 'CNY',
+      amountSign: 'charges-positive',
+      dates: { formats: ['MM/DD'], emptyTransactionDate: 'posted-date' },
+      columns: { transactionDate: '交易日', postedDate: '记账日', amount: '人民币金额', originalAmount: '交易地金额' },
+      originalRegions: { US: 'USD', CN: 'CNY' },
+    });
+    expect(s.unread).toEqual([]);
+    expect(s.records.map((r) => [r.line, r.date, r.amount])).toEqual([
+      [3, '2026-12-28', '-2.46'],
+      [4, '2026-12-29', '-512.3'],
+      [5, '2026-12-31', '-40'],
+      [6, '2026-12-30', '145.32'],
+      [7, '2026-12-30', '2.18'],
+      [8, '2027-01-02', '48.9'],
+      [9, '2027-01-03', '-3.9'],
+      [10, '2027-01-05', '72.66'],
+      [11, '2027-01-06', '1200'],
     ]);
+    expect(suggestionExitCode(s)).toBe(0);
+  });
+
+  it('a region code no table knows is named for the user to map', () => {
+    const f = originalFinding([{ index: 5, name: 'Local amount', cells: ['20.00(US)', '7.00(ZZ)', '3.00'] }], { decimalMark: '.', thousandsSeparator: ',' })!;
+    expect(f.regions).toEqual({ US: 'USD' });
+    expect(f.attention).toMatch(/region code ZZ in "Local amount": add the currency spent there to "originalRegions"/);
   });
 
   it('a file that never names its currency gets the placeholder XXX and a request to set it', async () => {
@@ -132,6 +196,14 @@ describe('layouts no built-in reads', () => {
     expect(s.profile!.currency).toBe('XXX');
     expect(s.attention.join('\n')).toMatch(/set "currency"/);
     expect(suggestionExitCode(s)).toBe(1);
+  });
+
+  it('a file with no dated row at all: nothing to propose (exit 2)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'suggest-')), 'notes.csv');
+    writeFileSync(file, 'a,b,c\nsome,text,here\n');
+    const s = await suggestProfile(file);
+    expect(s.problem).toMatch(/no row has a date/);
+    expect(suggestionExitCode(s)).toBe(2);
   });
 });
 
@@ -162,6 +234,41 @@ describe('evidence over the whole column', () => {
     expect(pair!.kind === 'pair' && pair!.attention).toMatch(/guess/);
     const named = chooseAmount(amountColumns([col('Credit', ['', '5.00', '']), col('Debit', ['1.00', '', '2.00'], 1)], { decimalMark: '.', thousandsSeparator: ',' }), 3);
     expect(named).toMatchObject({ kind: 'pair', debit: { col: { name: 'Debit' } }, attention: null });
+  });
+
+  it('a direction column: two or three recurring words for out, in or neither; the one nearest the amount', () => {
+    const amount = col('Betrag', ['5,00', '7,00', '9,00', '1,00'], 3);
+    expect(directionFinding([col('S/H', ['S', 'H', 'S', 'S'], 4)], amount, 4)!.map).toEqual({ S: 'out', H: 'in' });
+    const far = col('Type', ['Debit', 'Credit', 'Debit', 'Debit'], 0);
+    const near = col('Dr/Cr', ['DR', 'CR', 'DR', 'DR'], 2);
+    expect(directionFinding([far, near], amount, 4)!.col.name).toBe('Dr/Cr');
+    // a value that is no direction word, or no "out" at all, is not a direction column
+    expect(directionFinding([col('Kind', ['Debit', 'Credit', 'Fee', 'Debit'], 4)], amount, 4)).toBeNull();
+    expect(directionFinding([col('Kind', ['Credit', 'Credit', 'Credit', 'H'], 4)], amount, 4)).toBeNull();
+  });
+
+  it('a header-less signature: each column by its cells, blank allowed where seen, and it fits every row it came from', () => {
+    const fmt = { decimalMark: '.', thousandsSeparator: ',' } as const;
+    const cols = [
+      col('c1', ['11/28/2026', '1/5/2027']),
+      col('c2', ['-1,250.00', '20.00']),
+      col('c3', ['*', '*']),
+      col('c4', ['', '1042']),
+      col('c5', ['PAYROLL', '']),
+      col('c6', ['$5.00', '7']),
+    ];
+    const sig = cols.map((c) => signaturePattern(c, fmt));
+    expect(sig.slice(0, 4)).toEqual(['^\\d+\\/\\d+\\/\\d+$', '^[-+]?[\\d,]*\\.?\\d+$', '^\\*$', '^\\d*$']);
+    cols.forEach((c, i) => c.cells.forEach((cell) => expect(new RegExp(sig[i]!, 'iu').test(cell), `${sig[i]} on ${cell}`).toBe(true)));
+    expect(new RegExp(sig[1]!, 'iu').test('Amount')).toBe(false);
+  });
+
+  it('balance and subtotal rows without an amount or a date become skip patterns; transactions naming a balance do not', () => {
+    const row = (description: string, dated: boolean, hasAmount: boolean) => ({ text: `x ${description}`, description, dated, hasAmount });
+    expect(summaryRowPatterns([row('Opening balance 01.11.2026', true, false), row('Zwischensumme Seite 1', false, true), row('Balance transfer fee', true, true), row('Closing balance', true, true)])).toEqual([
+      'Opening balance \\d+\\.\\d+\\.\\d+',
+      'Zwischensumme Seite \\d+',
+    ]);
   });
 
   it('balances and identifiers are never the amount', () => {
