@@ -154,3 +154,11 @@ function budgetExceptions(b: ProjectBudget, currency: string): Exception[] {
   }
   return [];
 }
+
+/** The projects with a monthly budget in the config, named as the By project table names them. */
+export function budgetedProjects(config: { projects: Record<string, { name?: string; monthlyBudget?: Decimal }> }, named: readonly { projectId: string; projectName: string | null }[]): BudgetProject[] {
+  const names = new Map(named.map((p) => [p.projectId, p.projectName]));
+  return Object.entries(config.projects)
+    .filter(([, p]) => p.monthlyBudget)
+    .map(([projectId, p]) => ({ projectId, projectName: p.name ?? names.get(projectId) ?? null, monthlyBudget: p.monthlyBudget! }));
+}
