@@ -16,6 +16,7 @@ import { reportCsvPaths, writeReportCsv } from './report/csv-out.js';
 import { writeFocusCsv } from './report/focus.js';
 import { jsonText, reportToJson } from './report/json.js';
 import { writeReportWorkbook } from './report/index.js';
+import { htmlReportPath, writeHtmlReport } from './report/html/index.js';
 import { reimbursementWorkbookPath, writeReimbursementWorkbook } from './report/reimbursement.js';
 import { inspectFiles, printInspection } from './inspect.js';
 import { displayPath, expandInputs, InputError, openInput } from './sources/index.js';
@@ -177,6 +178,7 @@ type JobOptions = CommonOptions & {
   closingBalance?: string;
   homeCurrency?: string;
   focus?: string;
+  html?: string;
 };
 
 async function loadOverrides(path: string | undefined, cwd: string): Promise<MatchOverrides | undefined> {
@@ -254,11 +256,14 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
   const outs = reimb ? [out, reimb] : [out];
   const csvDir = o.csv ? resolve(defaults.cwd, o.csv) : null;
   const focus = o.focus ? resolve(defaults.cwd, o.focus) : null;
+  // the month at a glance beside the workbook (report, demo), or where --html says
+  const html = o.html ? resolve(defaults.cwd, o.html) : job === 'report' ? htmlReportPath(out) : null;
   const planned: NamedPath[] = [
     { path: out, role: o.out ? '--out' : 'the workbook' },
     ...(reimb ? [{ path: reimb, role: 'the reimbursement workbook' }] : []),
     ...(csvDir ? reportCsvPaths(csvDir).map((path) => ({ path, role: '--csv' })) : []),
     ...(focus ? [{ path: focus, role: '--focus' }] : []),
+    ...(html ? [{ path: html, role: o.html ? '--html' : 'the HTML report' }] : []),
   ];
   whereWeAre.stage = 'checking the output paths';
   await refuseOverwritingInputs(planned, protectedInputs, (p) => displayPath(p, defaults.cwd));
@@ -267,10 +272,12 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
   if (reimb) await writeReimbursementWorkbook(result, config, reimb);
   if (csvDir) await writeReportCsv(result, csvDir);
   if (focus) await writeFocusCsv(result, focus);
+  if (html) await writeHtmlReport(result, html);
   if (o.json) {
-    stdoutSink().write(`${jsonText({ ...reportToJson(result), workbooks: outs })}\n`);
+    stdoutSink().write(`${jsonText({ ...reportToJson(result), workbooks: outs, html })}\n`);
     printReportSummary(result, outs, stderrSink());
   } else printReportSummary(result, outs, stdoutSink());
+  if (html) (o.json ? stderrSink() : stdoutSink()).write(`html: ${inlineText(html)}\n`);
   // a broken conservation equation never passes silently, whatever --fail-on says
   if (!result.conservation.holds) return 1;
   return failExit(result.exceptions, o.failOn);
@@ -297,6 +304,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--closing-balance <amount>', 'the balance the dashboard shows, checked against the ledger')
       .option('--home-currency <code>', 'home currency of the reimbursement workbook (overrides the config)')
       .option('--focus <file>', 'also write the attributed spend as a FinOps FOCUS cost CSV')
+      .option('--html <file>', 'HTML report path (report writes reports/<period>.html beside the workbook anyway)')
       .option('--out <file>', 'workbook path (default reports/<period>[-match|-ledger].xlsx)');
 
   jobOptions(inputs(program.command('report').description('the whole job: attribution, reconciliation and ledger, as far as the inputs allow'), ['usage', 'costs', 'payments', 'statement'])).action(
@@ -386,7 +394,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(0);
     });
 
-  addCommonOptions(program.command('demo').description('the whole job on the bundled fixtures; the workbooks land in reports/').option('--out <file>', 'workbook path (default reports/2026-10.xlsx)').option('--focus <file>', 'also write a FinOps FOCUS cost CSV')).action(
+  addCommonOptions(program.command('demo').description('the whole job on the bundled fixtures; the workbooks land in reports/').option('--out <file>', 'workbook path (default reports/2026-10.xlsx)').option('--focus <file>', 'also write a FinOps FOCUS cost CSV').option('--html <file>', 'HTML report path (default beside the workbook)')).action(
     async (o: JobOptions) => {
       const fx = join(PACKAGE_ROOT, 'fixtures');
       const exports = [join(fx, 'openai', '*.csv'), join(fx, 'openai', 'api')];

@@ -14,6 +14,8 @@ import { checkConservation, conservationExceptions, tally, type Conservation } f
 import { costTracker, resolveOverlappingCostWidths, type DuplicateTracker } from './engine/dedupe.js';
 import { PriceTable, BUILTIN_PRICE_TABLE_VERSION } from './engine/prices.js';
 import { summarise, type Summaries } from './engine/summaries.js';
+import { budgetedProjects, computeBudgets, type BudgetResult } from './engine/budget.js';
+import { computeRunway, type RunwayResult } from './engine/runway.js';
 import { resolveOverlappingWidths, UsageAggregator, widthLabel } from './engine/usage.js';
 import { Decimal } from './money.js';
 import type { CardLine, CostRecord, Detection, Exception, InputFileReport, InputIssue, PaymentRecord, Provenance, RowFate, UsageRecord } from './model.js';
@@ -89,6 +91,10 @@ export interface ReportResult {
   reconciliation: MatchResult | null;
   /** Credit ledger (SPEC §4.4): present when payments were given with cost exports. */
   ledger: LedgerResult | null;
+  /** Budget burn and forecast per budgeted project (issue #13): with attribution. */
+  budgets: BudgetResult | null;
+  /** Credit runway and expiring credit (issue #13): with the ledger. */
+  runway: RunwayResult | null;
   /** Payments and card lines as read (the reimbursement workbook needs them). */
   payments: PaymentRecord[];
   cardLines: CardLine[];
@@ -632,6 +638,10 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     append(exceptions, ledger.exceptions);
   }
 
+  const budgets = attribution ? computeBudgets({ period, currency, projects: budgetedProjects(req.config, attribution.summaries.byProject), daily: attribution.summaries.daily }) : null;
+  const runway = ledger ? computeRunway({ ledger, autoRechargeMonthlyLimit: req.config.autoRechargeMonthlyLimit }) : null;
+  exceptions.push(...(budgets?.exceptions ?? []), ...(runway?.exceptions ?? []));
+
   // every payment row is counted once: used by the ledger (all of an organisation in scope) or
   // by matching (classified), else another organisation's, else outside the period
   const classified = new Set((reconciliation?.classifications ?? []).filter((c) => c.side === 'payment').map((c) => `${c.src.file}\u0000${c.src.line}`));
@@ -691,6 +701,8 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     attribution,
     reconciliation,
     ledger,
+    budgets,
+    runway,
     payments: payments.map((p) => p.rec),
     cardLines,
     conservation,

@@ -9,6 +9,8 @@ import { isoUtc, type LocalDate } from '../time.js';
 import { redactSecrets } from '../redact.js';
 import type { LedgerResult } from '../engine/ledger/index.js';
 import type { MatchClass, MatchResult, MatchSide } from '../engine/matching/index.js';
+import type { BudgetResult } from '../engine/budget.js';
+import type { RunwayResult } from '../engine/runway.js';
 
 const money = (d: Decimal | null) => (d === null ? null : d.toString());
 
@@ -63,6 +65,51 @@ export function ledgerToJson(result: LedgerResult): LedgerJsonRow[] {
   }));
 }
 
+// JSON projections of budgets and runway (issue #13): amounts exact, the burn lines left to the HTML report
+
+export function budgetsToJson(b: BudgetResult) {
+  return {
+    asOf: b.asOf,
+    currency: b.currency,
+    projects: b.projects.map((p) => ({
+      projectId: p.projectId,
+      projectName: p.projectName,
+      monthlyBudget: money(p.monthlyBudget),
+      periodBudget: money(p.periodBudget),
+      proratedToDate: money(p.proratedToDate),
+      spent: money(p.spent),
+      overProrated: money(p.overProrated),
+      dailyRunRate: money(p.dailyRunRate),
+      forecast: money(p.forecast),
+      reachesBudgetOn: p.reachesBudgetOn,
+      reached: p.reached,
+      daysElapsed: p.daysElapsed,
+      daysInPeriod: p.daysInPeriod,
+    })),
+  };
+}
+
+export function runwayToJson(r: RunwayResult) {
+  return {
+    currency: r.currency,
+    organizations: r.organizations.map((o) => ({
+      organization: o.organization,
+      asOf: o.asOf,
+      balance: money(o.balance),
+      burnLast7Days: money(o.burnLast7Days),
+      dailyBurn: money(o.dailyBurn),
+      runsOutOn: o.runsOutOn,
+      autoRechargeAmount: money(o.autoRechargeAmount),
+      autoRechargeLimit: money(o.autoRechargeLimit),
+      runsOutWithAutoRechargeOn: o.runsOutWithAutoRechargeOn,
+      autoRechargeLimitHitOn: o.autoRechargeLimitHitOn,
+      nextTopUpExpected: o.nextTopUpExpected,
+      deadline: o.deadline,
+      expiring: o.expiring.map((e) => ({ days: e.days, until: e.until, atRisk: money(e.atRisk), expectedUnused: money(e.expectedUnused) })),
+    })),
+  };
+}
+
 export function reportToJson(r: ReportResult): Record<string, unknown> {
   const out: Record<string, unknown> = {
     period: { from: r.period.from, to: r.period.to, timezone: r.period.timezone, utcStart: isoUtc(r.period.utcStart), utcEnd: isoUtc(r.period.utcEnd) },
@@ -110,6 +157,8 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
     out.reconciliationTotals = r.reconciliation.classTotals.map((t) => ({ side: t.side, class: t.class, currency: t.currency, count: t.count, amount: money(t.total) }));
   }
   if (r.ledger) out.ledger = ledgerToJson(r.ledger);
+  if (r.budgets) out.budgets = budgetsToJson(r.budgets);
+  if (r.runway) out.runway = runwayToJson(r.runway);
   out.exceptions = r.exceptions.map((e) => ({
     severity: e.severity,
     class: e.class,

@@ -1,0 +1,104 @@
+/**
+ * `reports/<period>.html` (issue #13): the month at a glance in one self-contained file —
+ * inline SVG charts, inline CSS, no script, font or network — readable on a laptop, printable,
+ * safe to send as an e-mail attachment.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../../output-files.js';
+import type { ReportResult } from '../../pipeline.js';
+import { addDays } from '../../time.js';
+import { balanceSpec, burnSpec, dailySpec, modelSpec, renderSvg, type BalanceEvent, type BalancePoint, type Chart } from './charts.js';
+import { chartFigure, exceptionsTable, header, reconciliationTable, runwayTable, spendTables, status } from './sections.js';
+import { STYLE } from './style.js';
+import { h, plain } from './text.js';
+
+async function dailyChart(r: ReportResult): Promise<Chart | null> {
+  const s = r.attribution?.summaries;
+  if (!s || s.daily.length === 0) return null;
+  const points = s.daily.map((d) => ({ date: d.localDate, project: plain(d.projectName ?? d.projectId), amount: d.billed.toNumber() }));
+  const dates: string[] = [];
+  for (let d = r.period.from; d <= r.period.to; d = addDays(d, 1)) dates.push(d);
+  const svg = await renderSvg(dailySpec(points, dates, r.currency));
+  return { id: 'daily', title: 'Spend per local day, by project', description: `${points.length} bars: billed ${r.currency} per local day (${r.period.timezone}) and project, stacked.`, points: points.length, markClass: 'mark-rect', svg };
+}
+
+async function modelChart(r: ReportResult): Promise<Chart | null> {
+  const s = r.attribution?.summaries;
+  if (!s || s.byModel.length === 0) return null;
+  const points = s.byModel.map((m) => ({ model: plain(m.model), amount: m.billed.toNumber() }));
+  const svg = await renderSvg(modelSpec(points, r.currency));
+  return { id: 'models', title: 'Spend by model', description: `${points.length} bars: billed ${r.currency} per model or line item.`, points: points.length, markClass: 'mark-rect', svg };
+}
+
+const EVENT_KIND: Record<string, string> = { top_up: 'top-up', grant: 'grant', credit_expired: 'expired', auto_recharge_limit_reached: 'auto-recharge limit reached', balance_negative: 'balance below zero' };
+
+/** The balance (all organisations summed) per day, the month's auto-recharges so far, and the events on the balance line. */
+async function balanceChart(r: ReportResult): Promise<Chart | null> {
+  const l = r.ledger;
+  if (!l || l.days.length === 0) return null;
+  const closing = new Map<string, number>();
+  for (const d of l.days) closing.set(d.date, (closing.get(d.date) ?? 0) + d.closing.toNumber());
+  const dates = [...closing.keys()].sort();
+  const auto = new Map<string, number>();
+  for (const lot of l.lots) if (lot.kind === 'auto_recharge' && lot.purchasedOn) auto.set(lot.purchasedOn, (auto.get(lot.purchasedOn) ?? 0) + lot.purchased.toNumber());
+  const lines: BalancePoint[] = [];
+  let month = '';
+  let used = 0;
+  for (const date of dates) {
+    if (date.slice(0, 7) !== month) [month, used] = [date.slice(0, 7), 0];
+    used += auto.get(date) ?? 0;
+    lines.push({ date, series: 'balance', amount: closing.get(date)! }, { date, series: 'auto-recharges this month', amount: used });
+  }
+  const events: BalanceEvent[] = l.events.filter((e) => EVENT_KIND[e.kind] && closing.has(e.date)).map((e) => ({ date: e.date, kind: EVENT_KIND[e.kind]!, amount: closing.get(e.date)! }));
+  const limit = r.runway?.organizations.find((o) => o.autoRechargeLimit)?.autoRechargeLimit?.toNumber() ?? null;
+  const svg = await renderSvg(balanceSpec(lines, events, limit, l.currency));
+  return { id: 'balance', title: 'Prepaid credit balance', description: `The balance at the end of each day from ${dates[0]} to ${dates[dates.length - 1]}, with ${events.length} points for top-ups, grants, expiries and the auto-recharge limit; the dashed line is the month's auto-recharges against the limit.`, points: events.length, markClass: 'mark-symbol', svg };
+}
+
+async function burnChart(r: ReportResult): Promise<Chart | null> {
+  const b = r.budgets;
+  if (!b || b.projects.length === 0) return null;
+  const points = b.projects.flatMap((p) => {
+    const name = plain(p.projectName ?? p.projectId);
+    // the prorated line is drawn to the period's end: where spend should be, ahead of today
+    const ahead = Array.from({ length: p.daysInPeriod - p.daysElapsed }, (_, i) => addDays(p.burn[p.burn.length - 1]!.date, i + 1));
+    const prorated = p.burn.map((d) => ({ date: d.date, amount: d.prorated.toNumber() }));
+    if (ahead.length) prorated.push({ date: ahead[ahead.length - 1]!, amount: p.periodBudget.toNumber() });
+    return [...p.burn.map((d) => ({ project: name, date: d.date, series: 'spent', amount: d.spent.toNumber() })), ...prorated.map((d) => ({ project: name, date: d.date, series: 'prorated budget', amount: d.amount }))];
+  });
+  const svg = await renderSvg(burnSpec(points, b.currency));
+  return { id: 'budgets', title: 'Budget burn', description: `${b.projects.length} projects: spend to date against the monthly budget prorated by day (${b.projects.length * 2} lines).`, points: b.projects.length * 2, markClass: 'mark-line', svg };
+}
+
+export async function renderHtmlReport(r: ReportResult): Promise<string> {
+  const charts = (await Promise.all([dailyChart(r), modelChart(r), balanceChart(r), burnChart(r)])).filter((c): c is Chart => c !== null);
+  const title = `Spend ${r.period.label}`;
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${h(title)}</title>
+<style>${STYLE}</style></head>
+<body><main>
+${header(r)}
+${status(r)}
+<section id="charts"><h2>The month at a glance</h2><div class="charts">${charts.map(chartFigure).join('\n')}</div></section>
+${runwayTable(r)}
+${spendTables(r)}
+${reconciliationTable(r)}
+${exceptionsTable(r.exceptions)}
+<footer><p class="note">Written by spendrecon. Amounts here are rounded to the cent for reading; the workbook and --json carry the exact figures.</p></footer>
+</main></body></html>
+`;
+}
+
+export function htmlReportPath(workbookPath: string): string {
+  return workbookPath.replace(/(\.xlsx)?$/i, '.html');
+}
+
+export async function writeHtmlReport(r: ReportResult, path: string): Promise<void> {
+  const html = await renderHtmlReport(r);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, html);
+}
