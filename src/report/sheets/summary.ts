@@ -231,6 +231,8 @@ function writeBridges(s: Sheet, result: ReportResult, bridges: Bridge[], t: Writ
       row.getCell(6).value = { formula: `SUMIFS(${col('Payment amount')},${col('Payment bridge line')},${key},${payIn(b.currency)})`, result: line.paymentAmount.toNumber() };
       for (const c of [2, 4, 6]) row.getCell(c).numFmt = money;
       for (const c of [3, 5]) row.getCell(c).numFmt = INTEGER_FORMAT;
+      // a wrapped label makes the row taller: its figures stay on its first line, not the last
+      for (const c of [3, 4, 5, 6]) row.getCell(c).alignment = { vertical: 'top', horizontal: 'right' };
     }
     const end = s.put('= Payments, by the bridge', { formula: first < s.row ? `B${start}+SUM(B${first}:B${s.row - 1})` : `B${start}`, result: b.paymentTotal.plus(b.difference).toNumber() }, money);
     const pays = s.put('Payments, counted (Reconciliation)', { formula: `SUMIFS(${col('Payment amount')},${payIn(b.currency)})`, result: b.paymentTotal.toNumber() }, money);
