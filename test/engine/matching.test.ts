@@ -843,3 +843,54 @@ describe('min-cost flow between runs (large groups)', () => {
     }
   });
 });
+
+describe('ties between equal top-ups (issue #14)', () => {
+  const auto = (line: number, at: string, status: 'paid' | 'failed' = 'paid') =>
+    pay(line, at, '50.00', { status, kind: 'auto_recharge', description: 'Auto recharge: balance fell below $10.00' });
+
+  it('a duplicate charge next to a declined auto-recharge of the same amount stays a duplicate; the failed payment moved no money', () => {
+    const r = matchPaymentsToCardLines(
+      [auto(2, '2026-10-14T13:00:00Z'), auto(3, '2026-10-14T14:00:00Z', 'failed')],
+      [card(6, '2026-10-14', '50.00'), card(7, '2026-10-14', '50.00')],
+      opts(),
+    );
+    expect(classOf(r, 'card', 6)).toBe('matched');
+    expect(refs(cls(r, 'card', 6))).toEqual(['payment:payments.csv:2']);
+    expect(classOf(r, 'card', 7)).toBe('duplicate_charge');
+    const failed = cls(r, 'payment', 3);
+    expect(failed.class).toBe('unmatched_payment');
+    expect(failed.notCounted).toBe('no_money_moved');
+    expect(r.exceptions.map((e) => e.class)).toEqual(['duplicate_charge']);
+  });
+
+  it('a reversal triple among same-amount top-ups: hold + reversal + failed payment net out, each top-up keeps its own charge', () => {
+    const r = matchPaymentsToCardLines(
+      [auto(2, '2026-10-14T13:00:00Z', 'failed'), auto(3, '2026-10-15T13:00:00Z'), auto(4, '2026-10-16T13:00:00Z')],
+      [
+        card(5, '2026-10-14', '50.00', { status: 'pending' }),
+        card(6, '2026-10-15', '50.00'),
+        card(7, '2026-10-16', '50.00'),
+        card(8, '2026-10-16', '50.00'),
+        card(9, '2026-10-16', '-50.00'),
+      ],
+      opts(),
+    );
+    for (const line of [5, 9]) expect(classOf(r, 'card', line), `card ${line}`).toBe('authorization_reversed');
+    expect(classOf(r, 'payment', 2)).toBe('authorization_reversed');
+    expect(refs(cls(r, 'card', 5))).toEqual(['card:statement.csv:9', 'payment:payments.csv:2']);
+    expect(refs(cls(r, 'payment', 3))).toEqual(['card:statement.csv:6']);
+    expect(refs(cls(r, 'payment', 4))).toEqual(['card:statement.csv:7']);
+    expect(classOf(r, 'card', 8)).toBe('duplicate_charge');
+  });
+
+  it('a paid top-up does not take a pending authorisation that was reversed', () => {
+    const r = matchPaymentsToCardLines(
+      [auto(2, '2026-10-14T13:00:00Z'), auto(3, '2026-10-14T14:00:00Z', 'failed')],
+      [card(5, '2026-10-14', '50.00', { status: 'pending' }), card(6, '2026-10-15', '50.00'), card(9, '2026-10-16', '-50.00')],
+      opts(),
+    );
+    expect(refs(cls(r, 'payment', 2))).toEqual(['card:statement.csv:6']);
+    for (const line of [5, 9]) expect(classOf(r, 'card', line), `card ${line}`).toBe('authorization_reversed');
+    expect(classOf(r, 'payment', 3)).toBe('authorization_reversed');
+  });
+});

@@ -8,7 +8,11 @@ import { inScope, open, optimal, setDecision, type CardNode, type Flag, type Pay
 import { refundCost, reversalCost } from './signals.js';
 
 /**
- * An authorisation (or a failed payment's hold) and its reversal net to zero.
+ * An authorisation (or a failed payment's hold) and its reversal net to zero. Holds and
+ * pending authorisations are netted first, posted lines only with the reversals left: a
+ * posted line a day nearer the reversal would otherwise win over the hold it reverses, and
+ * which one does must not hang on a day's weight (the posted line is usually a repeat of a
+ * matched charge, which the duplicate stage explains).
  * Reads: ctx, facts, `decision`, `supersededBy`. Writes: `decision` of both lines and of the failed payment (replacing its hold decision).
  */
 export function netReversals(ctx: MatchContext, cards: readonly CardNode[], pays: readonly PayNode[]): void {
@@ -22,7 +26,17 @@ export function netReversals(ctx: MatchContext, cards: readonly CardNode[], pays
       c.line.status !== 'declined' &&
       (c.decision === null || (c.decision.cls === 'failed_payment_with_hold' && !c.decision.forced && c.decision.counterparts.every((r) => r.side === 'payment'))),
   );
-  const reversals = cards.filter((c) => open(c) && !c.subscription && !c.feeLike && c.line.amount.sign() < 0 && c.line.status !== 'declined');
+  const hold = (c: CardNode) => c.decision !== null || c.line.status === 'pending';
+  netPairs(ctx, auths.filter(hold), reversalLines(cards), pays);
+  netPairs(ctx, auths.filter((c) => !hold(c)), reversalLines(cards), pays);
+}
+
+/** Open negative provider lines that may reverse an authorisation. */
+export function reversalLines(cards: readonly CardNode[]): CardNode[] {
+  return cards.filter((c) => open(c) && !c.subscription && !c.feeLike && c.line.amount.sign() < 0 && c.line.status !== 'declined');
+}
+
+function netPairs(ctx: MatchContext, auths: CardNode[], reversals: CardNode[], pays: readonly PayNode[]): void {
   if (!auths.length || !reversals.length) return;
   const pairs = optimal(ctx.o.unmatchedCost, auths, reversals, (a, r) => reversalCost(ctx, a, r));
   for (const { row: a, col: r } of pairs) {
