@@ -883,6 +883,19 @@ describe('ties between equal top-ups (issue #14)', () => {
     expect(classOf(r, 'card', 8)).toBe('duplicate_charge');
   });
 
+  it('a refund weeks after its payment is that payment\'s refund, not the reversal of a duplicate charge days before it', () => {
+    const r = matchPaymentsToCardLines(
+      [pay(2, '2026-10-02T13:00:00Z', '50.00', { status: 'refunded', kind: 'auto_recharge' }), auto(3, '2026-10-14T13:00:00Z')],
+      [card(5, '2026-10-02', '50.00'), card(6, '2026-10-14', '50.00'), card(7, '2026-10-14', '50.00'), card(9, '2026-10-17', '-50.00')],
+      opts(),
+    );
+    expect(classOf(r, 'card', 9)).toBe('refund');
+    expect(refs(cls(r, 'card', 9))).toEqual(['card:statement.csv:5', 'payment:payments.csv:2']);
+    expect(classOf(r, 'card', 5)).toBe('refund');
+    expect(classOf(r, 'card', 6)).toBe('matched');
+    expect(classOf(r, 'card', 7)).toBe('duplicate_charge');
+  });
+
   it('a paid top-up does not take a pending authorisation that was reversed', () => {
     const r = matchPaymentsToCardLines(
       [auto(2, '2026-10-14T13:00:00Z'), auto(3, '2026-10-14T14:00:00Z', 'failed')],
