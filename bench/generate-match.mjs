@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const MATCH_GENERATOR_VERSION = 1;
+export const MATCH_GENERATOR_VERSION = 2;
 export const MATCH_DEFAULT_SEED = 20261114;
 const MERCHANTS = ['WHOLEFDS MKT 10234', 'TRADER JOE S #552', 'SHELL OIL 57442261', 'AMZN Mktp US*2K4', 'UBER *TRIP', 'STARBUCKS STORE 0192', 'NETFLIX.COM', 'DELTA AIR 0062'];
 
@@ -72,7 +72,21 @@ export function generateMatch(lines, seed = MATCH_DEFAULT_SEED) {
   }
   card.sort((a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0)); // newest first, as the bank exports
   const statement = ['Transaction Date,Post Date,Description,Category,Type,Amount,Memo', ...card.map((r) => r.join(','))].join('\n') + '\n';
-  return { payments: pays.join('\n') + '\n', statement, truth: { ...truth, providerLines: provider, statementLines: card.length, payments: pays.length - 1 } };
+  return { payments: pays.join('\n') + '\n', statement, truth: { ...truth, providerLines: provider, statementLines: card.length, payments: pays.length - 1, expected: expectedClasses(truth) } };
+}
+
+/**
+ * The classes docs/reconciliation.md gives each scenario's rows, counted per side: of a
+ * duplicate's two equal lines one is the charge and one the duplicate; a refunded payment,
+ * its charge and its refund are all `refund`; a failed payment the card never shows is an
+ * unmatched payment (no money moved); a failed payment, its hold and the reversal are all
+ * `authorization_reversed`.
+ */
+export function expectedClasses(t) {
+  return {
+    card: { matched: t.auto + t.manual + t.duplicate, duplicate_charge: t.duplicate, authorization_reversed: 2 * t.reversedHold, refund: 2 * t.refund, failed_payment_with_hold: 0 },
+    payment: { matched: t.auto + t.manual + t.duplicate, unmatched_payment: t.failed, authorization_reversed: t.reversedHold, refund: t.refund, failed_payment_with_hold: 0 },
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

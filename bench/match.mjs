@@ -57,17 +57,20 @@ function run(dir) {
 }
 
 const pct = (a, b) => `${((100 * a) / b).toFixed(0)} %`;
-process.stdout.write('lines  statement  wall s  cpu s  rows/s   peak MB | before: wall s  peak MB | classes (card side) vs generated\n');
+process.stdout.write('lines  statement  wall s  cpu s  rows/s   peak MB | before: wall s  peak MB | classes found/generated\n');
 let failed = false;
+/** Sizes and classes whose count differs from the generator's. */
+const wrong = [];
 for (const n of sizes) {
   const { dir, truth } = data(n);
   const r = run(dir);
   const b = BASELINE[n];
   const before = b ? `${String(b.wallS).padStart(6)} ${String(b.rssMB).padStart(8)}${b.note ? ` (${b.note})` : ''}` : '     -        -';
-  const count = (cls) => r.json?.reconciliation.filter((x) => x.side === 'card' && x.class === cls).length ?? 0;
-  const classes = r.json
-    ? `duplicate_charge ${count('duplicate_charge')}/${truth.duplicate}, authorization_reversed ${count('authorization_reversed')}/${2 * truth.reversedHold}, failed_payment_with_hold ${count('failed_payment_with_hold')}/0`
-    : `exit ${r.code}: ${r.stderr.trim().split('\n').pop()}`;
+  const count = (side, cls) => r.json?.reconciliation.filter((x) => x.side === side && x.class === cls).length ?? 0;
+  // found/generated for every class the generator expects a count of (card side, then payments)
+  const sideText = (side) => Object.entries(truth.expected[side]).map(([cls, want]) => `${cls} ${count(side, cls)}/${want}`).join(', ');
+  const classes = r.json ? `card: ${sideText('card')}; payments: ${sideText('payment')}` : `exit ${r.code}: ${r.stderr.trim().split('\n').pop()}`;
+  if (r.json) for (const side of ['card', 'payment']) for (const [cls, want] of Object.entries(truth.expected[side])) if (count(side, cls) !== want) wrong.push(`${n} ${side} ${cls}`);
   if (r.code !== 0) failed = true;
   process.stdout.write(
     `${String(n).padStart(5)} ${String(truth.statementLines).padStart(10)} ${r.wall.toFixed(2).padStart(7)} ${r.cpu.toFixed(2).padStart(6)} ${String(Math.round(truth.statementLines / r.wall)).padStart(8)} ${r.rssMB.toFixed(0).padStart(8)} | ${before} | ${classes}` +
@@ -75,4 +78,5 @@ for (const n of sizes) {
       '\n',
   );
 }
+if (wrong.length) process.stdout.write(`classes found ≠ generated: ${wrong.join('; ')}\n`);
 process.exit(failed ? 1 : 0);

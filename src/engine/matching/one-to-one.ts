@@ -11,10 +11,11 @@ import { orderTieBreakFits, quantise, solveComponent, type AssignedPair, type Ca
 import type { MatchContext } from './context.js';
 import { transport, type RunEdge } from './flow.js';
 import { decideGroup } from './group.js';
-import { matchablePays, open, type CardNode, type Node, type PayNode } from './nodes.js';
+import { matchablePays, NO_MONEY_STATUSES, open, optimal, type CardNode, type Node, type PayNode } from './nodes.js';
+import { reversalLines } from './refunds.js';
 import { nearMisses } from './near-miss.js';
 import { cardKey, payKey, runPairs, runsOf, singular, type Run, type RunPair } from './runs.js';
-import { pairScore, scoreOf } from './signals.js';
+import { pairScore, reversalCost, scoreOf } from './signals.js';
 import type { RunnerUp } from './types.js';
 
 /** A candidate as the runner-up search sees it: one concrete row or column and a cost. */
@@ -25,12 +26,43 @@ interface Best {
 }
 
 /**
- * Pairs open payments with open provider charges.
+ * Pairs open payments with open provider charges, in two passes. The pair costs price a line
+ * left over as "unmatched", but a later stage explains some such lines better than any pair
+ * would, and a pair taken here would hide that:
+ * - money-moving payments first, without the pending authorisations a reversal nets to zero
+ *   (a reversed authorisation moved no money, so it is no top-up's charge);
+ * - then failed/void payments, without the posted lines that repeat a line matched in the
+ *   first pass (same amount and day: the duplicate-charge stage's rule). A failed payment is
+ *   cheaper paired than alone, yet such a line is the duplicate charge whichever of the equal
+ *   lines the first pass took, so its class cannot depend on how those ties fell.
  * Reads: ctx, facts, `decision`, `supersededBy`. Writes: `decision` of the pairs, `nearMiss` of the rows and columns left over.
  */
 export function oneToOne(ctx: MatchContext, cards: readonly CardNode[], pays: readonly PayNode[]): void {
   const rows = matchablePays(pays);
   const cols = cards.filter((c) => open(c) && c.provider && !c.feeLike && (c.line.status === 'pending' || c.line.status === 'posted'));
+  const reversed = reversedAuthorisations(ctx, cols, cards);
+  const moneyRows = rows.filter((p) => !NO_MONEY_STATUSES.has(p.p.status));
+  const firstCols = cols.filter((c) => !reversed.has(c));
+  const first = assignPass(ctx, moneyRows, firstCols, { rowNearMiss: true, colNearMiss: true });
+  const repeated = (c: CardNode) => c.line.status === 'posted' && first.some((a) => a.line.currency === c.line.currency && a.line.amount.eq(c.line.amount) && a.day === c.day);
+  const failedRows = rows.filter((p) => NO_MONEY_STATUSES.has(p.p.status));
+  assignPass(ctx, failedRows, cols.filter((c) => open(c) && !repeated(c)), { rowNearMiss: true, colNearMiss: false });
+}
+
+/**
+ * The pending lines the reversal stage would net with a negative line: the same pairing
+ * (refunds.ts) among the open pending lines and the open negative ones.
+ */
+function reversedAuthorisations(ctx: MatchContext, cols: readonly CardNode[], cards: readonly CardNode[]): Set<CardNode> {
+  const pending = cols.filter((c) => c.line.status === 'pending' && !c.subscription && c.line.amount.sign() > 0);
+  const negatives = pending.length ? reversalLines(cards) : [];
+  if (!negatives.length) return new Set();
+  return new Set(optimal(ctx.o.unmatchedCost, pending, negatives, (a, r) => reversalCost(ctx, a, r)).map((x) => x.row));
+}
+
+/** One assignment over the given rows and columns; the card lines it matched. */
+function assignPass(ctx: MatchContext, rows: PayNode[], cols: CardNode[], near: { rowNearMiss: boolean; colNearMiss: boolean }): CardNode[] {
+  if (!rows.length && !cols.length) return [];
   const single = singular(ctx, rows, cols);
   const rowRuns = runsOf(rows, payKey, single.rows);
   const colRuns = runsOf(cols, cardKey, single.cols);
@@ -58,7 +90,12 @@ export function oneToOne(ctx: MatchContext, cards: readonly CardNode[], pays: re
       margin: null,
     });
   }
-  nearMisses(ctx, rows, cols, { rows: rowRuns, cols: colRuns }, { rows: new Set(assigned.map((a) => a.row)), cols: new Set(assigned.map((a) => a.col)) });
+  const all = (n: number) => new Set(Array.from({ length: n }, (_, i) => i));
+  nearMisses(ctx, rows, cols, { rows: rowRuns, cols: colRuns }, {
+    rows: near.rowNearMiss ? new Set(assigned.map((a) => a.row)) : all(rows.length),
+    cols: near.colNearMiss ? new Set(assigned.map((a) => a.col)) : all(cols.length),
+  });
+  return assigned.map((a) => cols[a.col]!);
 }
 
 /** The optimal pairs (concrete row and column indices), ascending by row. */

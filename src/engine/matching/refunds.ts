@@ -1,6 +1,7 @@
 /**
  * Stage 6, refunds and reversals. A reversal sits next to its authorisation (days); a refund
- * can follow its payment by weeks, so reversals are paired first and refunds take what is left.
+ * can follow its payment by weeks, so reversals of authorisations are paired first, refunds
+ * take what is left, and posted lines no payment explains only what the refunds left.
  */
 import type { MatchContext } from './context.js';
 import { at, cardLabel, money, payLabel, toProv } from './format.js';
@@ -8,11 +9,27 @@ import { inScope, open, optimal, setDecision, type CardNode, type Flag, type Pay
 import { refundCost, reversalCost } from './signals.js';
 
 /**
- * An authorisation (or a failed payment's hold) and its reversal net to zero.
+ * An authorisation (a pending line, or a failed payment's hold) and its reversal net to zero.
  * Reads: ctx, facts, `decision`, `supersededBy`. Writes: `decision` of both lines and of the failed payment (replacing its hold decision).
  */
 export function netReversals(ctx: MatchContext, cards: readonly CardNode[], pays: readonly PayNode[]): void {
-  const auths = cards.filter(
+  netPairs(ctx, reversible(cards).filter((c) => c.decision !== null || c.line.status === 'pending'), reversalLines(cards), pays);
+}
+
+/**
+ * A posted line no payment explains, netted with a negative line the refunds left. After the
+ * refunds, not with the holds: a refunded payment documents its refund line, while a posted
+ * line days before it is usually a repeat of a matched charge (the duplicate stage's), and
+ * which one took the negative line would otherwise hang on a day's weight.
+ * Reads and writes as netReversals.
+ */
+export function netPostedReversals(ctx: MatchContext, cards: readonly CardNode[], pays: readonly PayNode[]): void {
+  netPairs(ctx, reversible(cards).filter((c) => c.decision === null && c.line.status !== 'pending'), reversalLines(cards), pays);
+}
+
+/** Positive lines a reversal may net: undecided ones, and the holds of failed payments. */
+function reversible(cards: readonly CardNode[]): CardNode[] {
+  return cards.filter(
     (c) =>
       inScope(c) &&
       c.supersededBy === null &&
@@ -22,7 +39,14 @@ export function netReversals(ctx: MatchContext, cards: readonly CardNode[], pays
       c.line.status !== 'declined' &&
       (c.decision === null || (c.decision.cls === 'failed_payment_with_hold' && !c.decision.forced && c.decision.counterparts.every((r) => r.side === 'payment'))),
   );
-  const reversals = cards.filter((c) => open(c) && !c.subscription && !c.feeLike && c.line.amount.sign() < 0 && c.line.status !== 'declined');
+}
+
+/** Open negative provider lines that may reverse an authorisation. */
+export function reversalLines(cards: readonly CardNode[]): CardNode[] {
+  return cards.filter((c) => open(c) && !c.subscription && !c.feeLike && c.line.amount.sign() < 0 && c.line.status !== 'declined');
+}
+
+function netPairs(ctx: MatchContext, auths: CardNode[], reversals: CardNode[], pays: readonly PayNode[]): void {
   if (!auths.length || !reversals.length) return;
   const pairs = optimal(ctx.o.unmatchedCost, auths, reversals, (a, r) => reversalCost(ctx, a, r));
   for (const { row: a, col: r } of pairs) {

@@ -23,7 +23,7 @@ import { oneToOne } from './one-to-one.js';
 import { applyForcedGroups, resolveOverrides } from './overrides.js';
 import { pendingToPosted } from './pending.js';
 import { buildRates } from './rates.js';
-import { linkRefunds, netReversals } from './refunds.js';
+import { linkRefunds, netPostedReversals, netReversals } from './refunds.js';
 import { buildResult } from './result.js';
 import type { MatchResult } from './types.js';
 
@@ -51,9 +51,11 @@ export function matchPaymentsToCardLines(
   oneToOne(ctx, cards, pays);
   // 5. many-to-one: charge + FX fee ↔ payment, charge ↔ payment + tax
   manyToOne(ctx, cards, pays);
-  // 6. reversals next to their authorisation first (days); refunds, weeks later, take what is left
+  // 6. reversals next to their authorisation first (days); refunds, weeks later, take what is left;
+  //    a posted line no payment explains is netted only with what the refunds left
   netReversals(ctx, cards, pays);
   linkRefunds(ctx, cards, pays);
+  netPostedReversals(ctx, cards, pays);
   // 7. FX-fee lines attached to their parent charge; attempts the bank declined or reversed
   attachFees(ctx, cards, pays);
   declinedAttempts(ctx, cards, pays);
