@@ -11,6 +11,7 @@ import { allocateByWeight, Decimal, ratio } from '../money.js';
 import type { CostRecord, Exception } from '../model.js';
 import { placeOnLocalDate, utcDateOf } from '../time.js';
 import { modelFamily } from './prices.js';
+import { minorUnits } from './reimbursement.js';
 import { cmp, type UsageGroup } from './usage.js';
 
 /** Parts are exact multiples of 10^-ALLOCATION_SCALE (or of the amount's own finer scale). */
@@ -398,7 +399,7 @@ function varianceExceptions(flags: Flag[], currency: string): Exception[] {
         subject: `${r.utcDay} ${r.projectId ?? '(no project)'} ${r.model}`,
         amount: f.amount,
         currency,
-        message: `${r.utcDay} (UTC), project ${r.projectId ?? '(none)'}, ${r.model}: ${f.cause} (billed ${r.billed.toDisplay(4)}, list ${r.listPrice!.toDisplay(4)}).`,
+        message: `${r.utcDay} (UTC), project ${r.projectId ?? '(none)'}, ${r.model}: ${f.cause} (billed ${r.billed.toDisplay(minorUnits(currency))}, list ${r.listPrice!.toDisplay(minorUnits(currency))} ${currency}).`,
         nextStep: f.nextStep,
         refs: [],
       });
@@ -415,7 +416,7 @@ function varianceExceptions(flags: Flag[], currency: string): Exception[] {
       subject: `${span} ${first.row.projectId ?? '(no project)'} ${first.row.model}`,
       amount,
       currency,
-      message: `Project ${first.row.projectId ?? '(none)'}, ${first.row.model}: ${first.cause} on ${days.length === 1 ? `UTC day ${days[0]}` : `${days.length} UTC days (${days.join(', ')})`}; ${first.kind === 'no usage' ? 'billed' : 'list value'} ${amount.toDisplay(4)} ${currency}.`,
+      message: `Project ${first.row.projectId ?? '(none)'}, ${first.row.model}: ${first.cause} on ${days.length === 1 ? `UTC day ${days[0]}` : `${days.length} UTC days (${days.join(', ')})`}; ${first.kind === 'no usage' ? 'billed' : 'list value'} ${amount.toDisplay(minorUnits(currency))} ${currency}.`,
       nextStep: first.nextStep,
       refs: [],
     });
