@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelSummary } from '../../src/engine/summaries.js';
 import { Decimal } from '../../src/money.js';
 import { writeByModel } from '../../src/report/sheets/by-model.js';
+import { writeDaily } from '../../src/report/sheets/daily.js';
 
 const D = Decimal.from;
 
@@ -43,5 +44,19 @@ describe('By model sheet', () => {
     expect(small!['Note']).toBeNull();
     expect(search!['Usage at list price']).toBeNull();
     expect(search!['Note']).toBe('1 billed day (0.30 USD) with no usage rows: no usage to price');
+  });
+});
+
+describe('Daily sheet', () => {
+  it('keeps the local date clear of the UTC day text beside it (left-aligned date, room to spare)', () => {
+    const ws = new ExcelJS.Workbook().addWorksheet('Daily');
+    // the narrowest header (a short zone name) gives the date column the least room
+    writeDaily(ws, [{ localDate: '2026-10-01', utcDays: '2026-09-30, 2026-10-01', projectId: 'proj_A', projectName: 'A', billed: D('1.25') }], 'USD', 'UTC');
+    const date = ws.getRow(2).getCell(1);
+    expect(date.value).toBeInstanceOf(Date);
+    expect(date.alignment?.horizontal).toBe('left');
+    expect(ws.getColumn(1).width).toBeGreaterThanOrEqual('2026-10-01'.length + 2);
+    expect(ws.getColumn(2).width).toBeGreaterThanOrEqual('2026-09-30, 2026-10-01'.length);
+    expect(ws.getRow(2).getCell(2).alignment?.horizontal).not.toBe('right');
   });
 });
