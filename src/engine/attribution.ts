@@ -66,6 +66,11 @@ export interface AttributionInput {
   toleranceAbsolute: Decimal;
   /** Spread each daily cost bucket over local days in proportion to hourly/minute usage. */
   splitDays?: boolean;
+  /**
+   * Whether a usage export was given (default true). Without one, every cost row lacks usage by
+   * design: one info says so, instead of a "no usage" warning per project and model.
+   */
+  usageGiven?: boolean;
 }
 
 export interface AttributionResult {
@@ -262,6 +267,7 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
   const crossCheck = [...crossMap.values()].sort((a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.model, b.model));
   const flags = crossCheck.map((r) => judgeVariance(r, input)).filter((f): f is Flag => f !== null);
   exceptions.push(...varianceExceptions(flags, input.currency));
+  if (input.usageGiven === false && input.costs.length) exceptions.push(noUsageExport(input.costs, input.currency));
 
   for (const [model, mp] of [...missingPrices.entries()].sort((a, b) => cmp(a[0], b[0]))) {
     exceptions.push({
@@ -349,7 +355,7 @@ function judgeVariance(r: CrossCheckRow, input: AttributionInput): Flag | null {
     r.varianceRatio = ratio(r.variance, r.listPrice);
   }
   let flag: Flag | null = null;
-  if (!hasUsage && !r.billed.isZero()) {
+  if (!hasUsage && !r.billed.isZero() && input.usageGiven !== false) {
     flag = {
       kind: 'no usage',
       row: r,
@@ -384,6 +390,20 @@ function judgeVariance(r: CrossCheckRow, input: AttributionInput): Flag | null {
     r.cause = flag.cause;
   }
   return flag;
+}
+
+/** The one notice of a report run on a cost export alone. */
+function noUsageExport(costs: readonly CostRecord[], currency: string): Exception {
+  return {
+    severity: 'info',
+    class: 'no_usage_export',
+    subject: 'usage export',
+    amount: costs.reduce((s, c) => s.plus(c.amount), Decimal.ZERO),
+    currency,
+    message: 'No usage export was given: spend is not split by API key or user (it stays on (unallocated) rows), and usage is not compared with cost.',
+    nextStep: 'Add the usage export of the same period with --usage FILE to split spend by key and user and to cross-check it against the cost.',
+    refs: [],
+  };
 }
 
 /** One exception per variance day; days with one side missing are grouped per project × model. */

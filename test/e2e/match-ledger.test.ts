@@ -129,6 +129,44 @@ describe('spendrecon init', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists; use --force/);
   });
+
+  it('the unedited templates filter out no cost row and add no payment', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-init-'));
+    expect((await cli(['init'], work)).code).toBe(0);
+    const cost = join(ROOT, 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv');
+    const r = await cli(['ledger', '--payments', 'payments.csv', '--costs', cost, '--config', 'spendrecon.config.json', '--period', '2026-10', '--out', join(work, 'l.xlsx'), '--json'], work);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const costInput = (j.inputs as { file: string; outOfScope: number; rowsUsed: number }[]).find((i) => i.file.endsWith('cost_2026-10-01_2026-10-31.csv'))!;
+    expect(costInput.outOfScope).toBe(0);
+    expect(costInput.rowsUsed).toBeGreaterThan(0);
+    expect((j.inputs as { file: string; rowsRead: number }[]).find((i) => i.file.endsWith('payments.csv'))!.rowsRead).toBe(0);
+  });
+});
+
+describe('an organisation filter that leaves no cost row', () => {
+  it('stops with exit 2 naming the organisations the rows belong to', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-org-'));
+    writeFileSync(join(work, 'c.json'), JSON.stringify({ timezone: 'UTC', organizations: ['org-Typo123'] }));
+    const cost = join(ROOT, 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv');
+    const r = await cli(['report', '--costs', cost, '--config', 'c.json', '--period', '2026-10', '--out', join(work, 'r.xlsx')], work);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/"organizations" \(org-Typo123\) leaves no cost rows: all \d+ cost rows belong to org-Acme7Hq2kWb9 \(\d+\)/);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/); // a message, not a stack
+    expect(existsSync(join(work, 'r.xlsx'))).toBe(false);
+  });
+});
+
+describe('a report from a cost export alone', () => {
+  it('says once that there is no usage export, with no per-project "no usage" warnings', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-costonly-'));
+    const cost = join(ROOT, 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv');
+    const r = await cli(['report', '--costs', cost, '--tz', 'UTC', '--period', '2026-10', '--out', join(work, 'r.xlsx'), '--json'], work);
+    expect(r.code, r.stderr).toBe(0);
+    const ex = JSON.parse(r.stdout).exceptions as { severity: string; class: string; message: string }[];
+    expect(ex.filter((e) => e.class === 'no_usage_export')).toEqual([expect.objectContaining({ severity: 'info', message: expect.stringMatching(/not split by API key or user.*not compared with cost/) })]);
+    expect(ex.filter((e) => /usage export has no rows/.test(e.message))).toEqual([]);
+  });
 });
 
 describe('Inputs accounting', () => {
