@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { cli } from './run-cli.js';
 import { describe, expect, it } from 'vitest';
+import { Decimal } from '../../src/money.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'spendrecon');
@@ -13,6 +14,28 @@ const DEMO = join(ROOT, 'fixtures', 'demo');
 const matchArgs = (out: string) => ['match', '--payments', join(DEMO, 'payments_2026-10.csv'), '--statement', join(DEMO, 'us-card-2026-10.csv'), join(DEMO, 'cmb-credit-card-2026-10.csv'), '--config', join(ROOT, 'fixtures', 'spendrecon.config.json'), '--period', '2026-10', '--out', out];
 
 describe('spendrecon match', () => {
+  it('--json has the card ↔ payments bridge per currency: start + steps = end, difference 0', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-bridge-'));
+    const r = await cli([...matchArgs(join(work, 'm.xlsx')), '--json'], work);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const bridge = j.bridge as { currency: string; start: string; end: string; difference: string; lines: { key: string; cardCount: number; paymentCount: number; cardAmount: string; paymentAmount: string; step: string }[] }[];
+    expect(bridge.map((b) => b.currency)).toEqual([...new Set(bridge.map((b) => b.currency))].sort());
+    expect(bridge.length).toBeGreaterThan(0);
+    const rows = j.reconciliation as { side: string; class: string; currency: string; counted: boolean; amount: string }[];
+    for (const b of bridge) {
+      const steps = b.lines.reduce((s, l) => s.plus(Decimal.from(l.step)), Decimal.from(b.start));
+      expect(steps.minus(Decimal.from(b.end)).toString(), b.currency).toBe(b.difference);
+      expect(b.difference).toBe('0');
+      for (const l of b.lines) expect(Decimal.from(l.paymentAmount).minus(Decimal.from(l.cardAmount)).toString()).toBe(Decimal.from(l.step).toString());
+      // every counted line of this currency is on exactly one bridge line
+      const counted = rows.filter((x) => x.counted && x.currency === b.currency);
+      expect(b.lines.reduce((n, l) => n + l.cardCount + l.paymentCount, 0), b.currency).toBe(counted.length);
+      const total = (side: string) => counted.filter((x) => x.side === side).reduce((s, x) => s.plus(Decimal.from(x.amount)), Decimal.ZERO).toString();
+      expect([b.start, b.end], b.currency).toEqual([total('card'), total('payment')]);
+    }
+  });
+
   it('gives every provider card line and every payment exactly one class, with the expected classes', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-match-'));
     const r = (await cli([...matchArgs(join(work, 'm.xlsx')), '--json'], work));
