@@ -3,6 +3,7 @@
  * Exit codes: 0 success; 1 finished but exceptions at or above --fail-on; 2 bad usage
  * or unreadable input. Messages, never stack traces.
  */
+import { readFileSync } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,11 @@ const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 class UsageError extends Error {}
 
+/** The version in package.json (read at run time: the checkout and an installed copy both have it). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Where a run is, so a last-resort message can say which stage (and file) it failed in. */
 const whereWeAre: { stage: string; file: string | null } = { stage: 'reading the command line', file: null };
 
@@ -62,16 +68,44 @@ function addPeriodOptions(cmd: Command): Command {
     .option('--until <YYYY-MM-DD>', 'last local date (inclusive)');
 }
 
-function addCommonOptions(cmd: Command): Command {
-  return cmd
-    .option('--tz <zone>', 'reporting time zone (IANA name); overrides the config')
-    .option('--config <file>', 'spendrecon.config.json')
-    .option('--json', 'print the results as one JSON document on stdout')
-    .option('--csv <dir>', 'also write one CSV per sheet into this directory')
-    .option('--strict', 'stop at the first bad row')
-    .option('--split-days', 'spread daily cost buckets over local days by hourly/minute usage')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when an exception at or above this severity is found').choices(['none', 'info', 'warning', 'error']).default('none'));
+/** Every option a run can take; each subcommand lists the ones that do something there. */
+const RUN_OPTIONS = {
+  tz: () => new Option('--tz <zone>', 'reporting time zone (IANA name); overrides the config'),
+  config: () => new Option('--config <file>', 'spendrecon.config.json'),
+  json: () => new Option('--json', 'print the results as one JSON document on stdout'),
+  csv: () => new Option('--csv <dir>', 'also write one CSV per sheet into this directory'),
+  strict: () => new Option('--strict', 'stop at the first bad row'),
+  splitDays: () => new Option('--split-days', 'spread daily cost buckets over local days by hourly/minute usage'),
+  failOn: () => new Option('--fail-on <severity>', 'exit 1 when an exception at or above this severity is found').choices(['none', 'info', 'warning', 'error']).default('none'),
+  overrides: () => new Option('--overrides <file>', 'reviewer decisions: pairs to force or forbid (JSON)'),
+  closingBalance: () => new Option('--closing-balance <amount>', 'the balance the dashboard shows, checked against the ledger'),
+  homeCurrency: () => new Option('--home-currency <code>', 'home currency of the reimbursement workbook (overrides the config)'),
+  focus: () => new Option('--focus <file>', 'also write the attributed spend as a FinOps FOCUS cost CSV'),
+  html: () => new Option('--html <file>', 'HTML report path (report and demo write reports/<period>.html beside the workbook anyway)'),
+  out: () => new Option('--out <file>', 'workbook path (default reports/<period>[-match|-ledger].xlsx)'),
+} as const;
+type RunOption = keyof typeof RUN_OPTIONS;
+
+function addRunOptions(cmd: Command, names: readonly RunOption[]): Command {
+  for (const n of names) cmd.addOption(RUN_OPTIONS[n]());
+  return cmd;
 }
+
+const EXIT_CODES = `
+Exit codes:
+  0  success
+  1  finished, but an exception at or above --fail-on was found (or a conservation equation broke)
+  2  bad usage or unreadable input (a message names the file, line and column)`;
+
+const EXAMPLES = `
+Examples:
+  spendrecon demo                                   the whole job on the bundled fixtures
+  spendrecon report --usage exports/ --costs exports/ --payments payments.csv --statement bank/ --period 2026-10 --tz Europe/Berlin
+  spendrecon match --payments payments.csv --statement bank/ --fail-on warning
+  spendrecon ledger --payments payments.csv --costs exports/ --closing-balance 310.21
+  spendrecon inspect bank/statement.csv             what a file was detected as, and why
+  spendrecon init                                   spendrecon.config.json and payments.csv templates
+`;
 
 function validatePeriod(o: CommonOptions) {
   if (o.period && !/^\d{4}-(0[1-9]|1[0-2])$/.test(o.period)) throw new UsageError(`--period: expected YYYY-MM, got "${o.period}"`);
@@ -286,36 +320,42 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('spendrecon')
     .description('Reconcile and report spend on AI APIs: usage and cost exports into attributed Excel workbooks.')
+    .version(packageVersion(), '-V, --version', 'the version of spendrecon')
+    .addHelpText('after', `${EXAMPLES}${EXIT_CODES}\n\nEach command's options: spendrecon <command> --help`)
     .showHelpAfterError()
     .exitOverride()
     // commander echoes what it was given (an unknown option may be a pasted key): through the sinks too
     .configureOutput({ writeOut: (s) => void stdoutSink().write(s), writeErr: (s) => void stderrSink().write(s) });
 
-  const inputs = (cmd: Command, which: ('usage' | 'costs' | 'payments' | 'statement')[]) => {
-    if (which.includes('usage')) cmd.option('--usage <files...>', 'usage exports (files, directories, globs)', collect);
-    if (which.includes('costs')) cmd.option('--costs <files...>', 'cost exports (files, directories, globs)', collect);
-    if (which.includes('payments')) cmd.option('--payments <files...>', 'payment history CSV (see `spendrecon init`)', collect);
-    if (which.includes('statement')) cmd.option('--statement <files...>', 'card or bank statements (any built-in or configured profile)', collect);
+  const inputs = (cmd: Command, which: ('usage' | 'costs' | 'payments' | 'statement')[], required: ('costs' | 'payments' | 'statement')[] = []) => {
+    const add = (flags: string, what: string, name: 'usage' | 'costs' | 'payments' | 'statement') => {
+      if (!which.includes(name)) return;
+      const o = new Option(flags, required.includes(name as 'costs') ? `${what} (required)` : what).argParser(collect);
+      if (required.includes(name as 'costs')) o.makeOptionMandatory();
+      cmd.addOption(o);
+    };
+    add('--usage <files...>', 'usage exports (files, directories, globs)', 'usage');
+    add('--costs <files...>', 'cost exports (files, directories, globs)', 'costs');
+    add('--payments <files...>', 'payment history CSV (see `spendrecon init`)', 'payments');
+    add('--statement <files...>', 'card or bank statements (any built-in or configured profile)', 'statement');
     return cmd;
   };
-  const jobOptions = (cmd: Command) =>
-    addPeriodOptions(addCommonOptions(cmd))
-      .option('--overrides <file>', 'reviewer decisions: pairs to force or forbid (JSON)')
-      .option('--closing-balance <amount>', 'the balance the dashboard shows, checked against the ledger')
-      .option('--home-currency <code>', 'home currency of the reimbursement workbook (overrides the config)')
-      .option('--focus <file>', 'also write the attributed spend as a FinOps FOCUS cost CSV')
-      .option('--html <file>', 'HTML report path (report writes reports/<period>.html beside the workbook anyway)')
-      .option('--out <file>', 'workbook path (default reports/<period>[-match|-ledger].xlsx)');
+  const job = (name: Job, description: string, which: Parameters<typeof inputs>[1], required: Parameters<typeof inputs>[2], options: readonly RunOption[], example: string) =>
+    addRunOptions(addPeriodOptions(inputs(program.command(name).description(description), which, required)), options)
+      .addHelpText('after', `\nExample:\n  ${example}\n${EXIT_CODES}`)
+      .action(async (o: JobOptions) => setExit(await runJobCommand(name, o, { cwd: process.cwd() })));
 
-  jobOptions(inputs(program.command('report').description('the whole job: attribution, reconciliation and ledger, as far as the inputs allow'), ['usage', 'costs', 'payments', 'statement'])).action(
-    async (o: JobOptions) => setExit(await runJobCommand('report', o, { cwd: process.cwd() })),
-  );
-  jobOptions(inputs(program.command('match').description('reconciliation only: payments ↔ card statement lines'), ['payments', 'statement'])).action(async (o: JobOptions) =>
-    setExit(await runJobCommand('match', o, { cwd: process.cwd() })),
-  );
-  jobOptions(inputs(program.command('ledger').description('credit balance roll-forward only: payments in, billed usage out'), ['payments', 'costs'])).action(async (o: JobOptions) =>
-    setExit(await runJobCommand('ledger', o, { cwd: process.cwd() })),
-  );
+  job('report', 'the whole job: attribution, reconciliation and ledger, as far as the inputs allow', ['usage', 'costs', 'payments', 'statement'], ['costs'],
+    ['tz', 'config', 'json', 'csv', 'strict', 'splitDays', 'failOn', 'overrides', 'closingBalance', 'homeCurrency', 'focus', 'html', 'out'],
+    'spendrecon report --usage exports/ --costs exports/ --payments payments.csv --statement bank/ --period 2026-10');
+  // no attribution here: --split-days, --focus and --closing-balance would do nothing
+  job('match', 'reconciliation only: payments ↔ card statement lines', ['payments', 'statement'], ['payments', 'statement'],
+    ['tz', 'config', 'json', 'csv', 'strict', 'failOn', 'overrides', 'homeCurrency', 'html', 'out'],
+    'spendrecon match --payments payments.csv --statement bank/ --period 2026-10 --fail-on warning');
+  // no matching and no reimbursement workbook here: --overrides and --home-currency would do nothing
+  job('ledger', 'credit balance roll-forward only: payments in, billed usage out', ['payments', 'costs'], ['payments'],
+    ['tz', 'config', 'json', 'csv', 'strict', 'failOn', 'closingBalance', 'html', 'out'],
+    'spendrecon ledger --payments payments.csv --costs exports/ --closing-balance 310.21');
 
   addPeriodOptions(program.command('fetch').description("pull the period's usage and costs from the providers' Admin APIs into a folder `report` reads"))
     .option('--tz <zone>', 'time zone of the period (IANA name); overrides the config')
@@ -335,7 +375,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(await fetchCommand(o, config.timezone, process.cwd(), stderrSink()));
     });
 
-  addCommonOptions(program.command('inspect').description('what each file was detected as and why, its mapping, first rows and problems').argument('<files...>'))
+  addRunOptions(program.command('inspect').description('what each file was detected as and why, its mapping, first rows and problems').argument('<files...>'), ['tz', 'config', 'json', 'failOn'])
+    .addHelpText('after', `\nExample:\n  spendrecon inspect bank/statement.csv exports/cost_2026-10-01_2026-10-31.csv\n${EXIT_CODES.replace('(or a conservation equation broke)', '')}`)
     .action(async (files: string[], o: CommonOptions) => {
       whereWeAre.stage = 'inspecting the files';
       const config = await loadConfig(o.config, o.tz);
@@ -394,7 +435,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(0);
     });
 
-  addCommonOptions(program.command('demo').description('the whole job on the bundled fixtures; the workbooks land in reports/').option('--out <file>', 'workbook path (default reports/2026-10.xlsx)').option('--focus <file>', 'also write a FinOps FOCUS cost CSV').option('--html <file>', 'HTML report path (default beside the workbook)')).action(
+  addRunOptions(program.command('demo').description('the whole job on the bundled fixtures; the workbooks land in reports/'), ['tz', 'config', 'json', 'csv', 'strict', 'splitDays', 'failOn'])
+    .option('--out <file>', 'workbook path (default reports/2026-10.xlsx)')
+    .option('--focus <file>', 'also write a FinOps FOCUS cost CSV')
+    .option('--html <file>', 'HTML report path (default beside the workbook)')
+    .addHelpText('after', EXIT_CODES)
+    .action(
     async (o: JobOptions) => {
       const fx = join(PACKAGE_ROOT, 'fixtures');
       const exports = [join(fx, 'openai', '*.csv'), join(fx, 'openai', 'api')];

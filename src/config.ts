@@ -151,7 +151,8 @@ export async function loadConfig(path: string | undefined, tzOverride?: string):
 export const CONFIG_TEMPLATE = {
   timezone: 'Asia/Shanghai',
   homeCurrency: 'CNY',
-  organizations: ['org-XXXXXXXXXXXXXXXXXXXXXXXX'],
+  // empty: every organisation's cost rows count; the README says how to narrow it
+  organizations: [],
   projects: {
     proj_XXXXXXXXXXXXXXXXXXXXXXXX: { name: 'Support bot', owner: 'Team lead name', costCenter: 'CC-100', monthlyBudget: '500.00' },
   },

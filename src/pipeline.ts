@@ -394,6 +394,13 @@ function bucketInPeriod(start: number, end: number, period: Period, splitDays: b
   return local >= period.from && local <= period.to;
 }
 
+/** An organisation filter that leaves no cost row: say which organisations the rows belong to. */
+function noCostRowsInScope(scope: Set<string>, found: Map<string, number>): string {
+  const rows = [...found.values()].reduce((a, b) => a + b, 0);
+  const orgs = [...found.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([o, n]) => `${o} (${n})`).join(', ');
+  return `the config's "organizations" (${[...scope].join(', ')}) leaves no cost rows: all ${rows} cost rows belong to ${orgs}; add those organisations to "organizations", or leave it empty to take every organisation`;
+}
+
 /**
  * The whole job: every input recognised by its content, read once, then the sections its
  * inputs allow — attribution (costs, usage), reconciliation (payments, statements), credit
@@ -441,9 +448,11 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   const costs: { rec: CostRecord; file: OpenedFile }[] = [];
   // repeats are judged within a file as across files (two exports pasted together with `cat`)
   const costDupes = costTracker();
+  const outOfScope = new Map<string, number>();
   for (const f of costFiles) {
     await readRecords<CostRecord>(f, ctxFor(f), issues, (r) => {
       if (scope.size && r.organizationId !== null && !scope.has(r.organizationId)) {
+        outOfScope.set(r.organizationId, (outOfScope.get(r.organizationId) ?? 0) + 1);
         settle(f, 'outOfScope', r);
         return;
       }
@@ -451,6 +460,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
       costs.push({ rec: r, file: f });
     });
   }
+  if (costs.length === 0 && outOfScope.size) throw new InputError(noCostRowsInScope(scope, outOfScope));
 
   // the period is known once the costs are read (they cover it, unless given), so usage
   // outside it can be counted as such while it streams
@@ -566,6 +576,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
       tolerancePercent: req.config.crosscheck.tolerancePercent,
       toleranceAbsolute: req.config.crosscheck.toleranceAbsolute,
       splitDays: split,
+      usageGiven: usageFiles.length > 0,
     });
     append(exceptions, result.exceptions);
     // --split-days: parts of boundary buckets that land on local days outside the period are cut off

@@ -11,6 +11,7 @@ import { allocateByWeight, Decimal, ratio } from '../money.js';
 import type { CostRecord, Exception } from '../model.js';
 import { placeOnLocalDate, utcDateOf } from '../time.js';
 import { modelFamily } from './prices.js';
+import { minorUnits } from './reimbursement.js';
 import { cmp, type UsageGroup } from './usage.js';
 
 /** Parts are exact multiples of 10^-ALLOCATION_SCALE (or of the amount's own finer scale). */
@@ -65,6 +66,11 @@ export interface AttributionInput {
   toleranceAbsolute: Decimal;
   /** Spread each daily cost bucket over local days in proportion to hourly/minute usage. */
   splitDays?: boolean;
+  /**
+   * Whether a usage export was given (default true). Without one, every cost row lacks usage by
+   * design: one info says so, instead of a "no usage" warning per project and model.
+   */
+  usageGiven?: boolean;
 }
 
 export interface AttributionResult {
@@ -261,6 +267,7 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
   const crossCheck = [...crossMap.values()].sort((a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.model, b.model));
   const flags = crossCheck.map((r) => judgeVariance(r, input)).filter((f): f is Flag => f !== null);
   exceptions.push(...varianceExceptions(flags, input.currency));
+  if (input.usageGiven === false && input.costs.length) exceptions.push(noUsageExport(input.costs, input.currency));
 
   for (const [model, mp] of [...missingPrices.entries()].sort((a, b) => cmp(a[0], b[0]))) {
     exceptions.push({
@@ -348,7 +355,7 @@ function judgeVariance(r: CrossCheckRow, input: AttributionInput): Flag | null {
     r.varianceRatio = ratio(r.variance, r.listPrice);
   }
   let flag: Flag | null = null;
-  if (!hasUsage && !r.billed.isZero()) {
+  if (!hasUsage && !r.billed.isZero() && input.usageGiven !== false) {
     flag = {
       kind: 'no usage',
       row: r,
@@ -385,6 +392,20 @@ function judgeVariance(r: CrossCheckRow, input: AttributionInput): Flag | null {
   return flag;
 }
 
+/** The one notice of a report run on a cost export alone. */
+function noUsageExport(costs: readonly CostRecord[], currency: string): Exception {
+  return {
+    severity: 'info',
+    class: 'no_usage_export',
+    subject: 'usage export',
+    amount: costs.reduce((s, c) => s.plus(c.amount), Decimal.ZERO),
+    currency,
+    message: 'No usage export was given: spend is not split by API key or user (it stays on (unallocated) rows), and usage is not compared with cost.',
+    nextStep: 'Add the usage export of the same period with --usage FILE to split spend by key and user and to cross-check it against the cost.',
+    refs: [],
+  };
+}
+
 /** One exception per variance day; days with one side missing are grouped per project × model. */
 function varianceExceptions(flags: Flag[], currency: string): Exception[] {
   const out: Exception[] = [];
@@ -398,7 +419,7 @@ function varianceExceptions(flags: Flag[], currency: string): Exception[] {
         subject: `${r.utcDay} ${r.projectId ?? '(no project)'} ${r.model}`,
         amount: f.amount,
         currency,
-        message: `${r.utcDay} (UTC), project ${r.projectId ?? '(none)'}, ${r.model}: ${f.cause} (billed ${r.billed.toDisplay(4)}, list ${r.listPrice!.toDisplay(4)}).`,
+        message: `${r.utcDay} (UTC), project ${r.projectId ?? '(none)'}, ${r.model}: ${f.cause} (billed ${r.billed.toDisplay(minorUnits(currency))}, list ${r.listPrice!.toDisplay(minorUnits(currency))} ${currency}).`,
         nextStep: f.nextStep,
         refs: [],
       });
@@ -415,7 +436,7 @@ function varianceExceptions(flags: Flag[], currency: string): Exception[] {
       subject: `${span} ${first.row.projectId ?? '(no project)'} ${first.row.model}`,
       amount,
       currency,
-      message: `Project ${first.row.projectId ?? '(none)'}, ${first.row.model}: ${first.cause} on ${days.length === 1 ? `UTC day ${days[0]}` : `${days.length} UTC days (${days.join(', ')})`}; ${first.kind === 'no usage' ? 'billed' : 'list value'} ${amount.toDisplay(4)} ${currency}.`,
+      message: `Project ${first.row.projectId ?? '(none)'}, ${first.row.model}: ${first.cause} on ${days.length === 1 ? `UTC day ${days[0]}` : `${days.length} UTC days (${days.join(', ')})`}; ${first.kind === 'no usage' ? 'billed' : 'list value'} ${amount.toDisplay(minorUnits(currency))} ${currency}.`,
       nextStep: first.nextStep,
       refs: [],
     });

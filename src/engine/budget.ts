@@ -5,6 +5,7 @@
  */
 import { Decimal } from '../money.js';
 import type { Exception } from '../model.js';
+import { minorUnits } from './reimbursement.js';
 import { addDays, type LocalDate, type Period } from '../time.js';
 import { budgetForPeriod } from './summaries.js';
 
@@ -140,7 +141,7 @@ function label(b: ProjectBudget): string {
 }
 
 function budgetExceptions(b: ProjectBudget, currency: string): Exception[] {
-  const money = (d: Decimal) => `${d.toDisplay(2)} ${currency}`;
+  const money = (d: Decimal) => `${d.toDisplay(minorUnits(currency))} ${currency}`;
   const asOf = b.burn[b.burn.length - 1]?.date ?? '';
   const base = { subject: label(b), currency, refs: [] };
   if (b.reached) {

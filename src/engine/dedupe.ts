@@ -6,6 +6,7 @@
  */
 import { Decimal } from '../money.js';
 import { chooseWidths, widthLabel } from './usage.js';
+import { minorUnits } from './reimbursement.js';
 import type { CostRecord, Exception, Provenance } from '../model.js';
 
 export type DedupeVerdict = { kind: 'new' } | { kind: 'duplicate'; first: Provenance } | { kind: 'conflict'; first: Provenance; firstValue: string; value: string };
@@ -78,7 +79,7 @@ export function resolveOverlappingCostWidths(costs: readonly CostRecord[]): Cost
         subject: day,
         amount: d.amount,
         currency: d.currency,
-        message: `Cost for UTC day ${day} is in the inputs at ${widthLabel(d.width)} and at ${widthLabel(d.keptWidth)} buckets; the ${widthLabel(d.keptWidth)} rows are used and ${d.rows.length} ${widthLabel(d.width)} row(s) (${d.amount.toString()} ${d.currency}) are set aside so the money is not counted twice.`,
+        message: `Cost for UTC day ${day} is in the inputs at ${widthLabel(d.width)} and at ${widthLabel(d.keptWidth)} buckets; the ${widthLabel(d.keptWidth)} rows are used and ${d.rows.length} ${widthLabel(d.width)} row(s) (${d.amount.toDisplay(minorUnits(d.currency))} ${d.currency}) are set aside so the money is not counted twice.`,
         nextStep: 'Give one export per day (one bucket width), or check that the set-aside rows say the same as the rows used.',
         refs: d.rows.slice(0, 20).map((r) => r.src),
       };

@@ -5,6 +5,7 @@
  */
 import { Decimal } from '../money.js';
 import type { Exception } from '../model.js';
+import { minorUnits } from './reimbursement.js';
 import { addDays, lastDayOfMonth, type LocalDate } from '../time.js';
 import type { LedgerDay, LedgerResult, Lot } from './ledger/index.js';
 
@@ -175,7 +176,7 @@ export function computeRunway(input: RunwayInput): RunwayResult {
 }
 
 function runwayExceptions(r: OrganizationRunway, currency: string): Exception[] {
-  const money = (d: Decimal) => `${d.toDisplay(2)} ${currency}`;
+  const money = (d: Decimal) => `${d.toDisplay(minorUnits(currency))} ${currency}`;
   const subject = r.organization ?? '(organisation not named)';
   const out: Exception[] = [];
   const runsOut = r.runsOutWithAutoRechargeOn;

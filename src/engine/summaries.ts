@@ -27,7 +27,15 @@ export interface ProjectSummary {
 export interface ModelSummary {
   model: string;
   billed: Decimal;
+  /**
+   * Usage at list price, summed over the billed days that have usage; null when no day has
+   * usage or a used model has no list price. Partial when billedDaysWithoutUsage > 0.
+   */
   listPrice: Decimal | null;
+  /** Distinct UTC days billed for this model with no usage rows behind them. */
+  billedDaysWithoutUsage: number;
+  /** What was billed on those days: left out of "billed − list", which compares days with usage. */
+  billedWithoutUsage: Decimal;
   inputTokens: number;
   outputTokens: number;
 }
@@ -68,6 +76,43 @@ export interface Summaries {
 
 function add<K>(m: Map<K, Decimal>, k: K, v: Decimal) {
   m.set(k, (m.get(k) ?? Decimal.ZERO).plus(v));
+}
+
+interface ModelListPrice {
+  list: Decimal;
+  /** Some day had usage to price. */
+  priced: boolean;
+  /** Some day had usage of a model without a list price: the sum would be short, so none is shown. */
+  unpriced: boolean;
+  daysNoUsage: Set<string>;
+  billedNoUsage: Decimal;
+  inTok: number;
+  outTok: number;
+}
+
+/**
+ * List price per model over the days with usage. A billed day with no usage rows adds nothing
+ * and is counted instead of blanking the model's list price (the usage export may miss a day).
+ */
+function listPriceByModel(cross: CrossCheckRow[]): Map<string, ModelListPrice> {
+  const out = new Map<string, ModelListPrice>();
+  for (const c of cross) {
+    let m = out.get(c.model);
+    if (!m) out.set(c.model, (m = { list: Decimal.ZERO, priced: false, unpriced: false, daysNoUsage: new Set(), billedNoUsage: Decimal.ZERO, inTok: 0, outTok: 0 }));
+    if (c.usageRows === 0) {
+      if (!c.billed.isZero()) {
+        m.daysNoUsage.add(c.utcDay);
+        m.billedNoUsage = m.billedNoUsage.plus(c.billed);
+      }
+    } else if (c.listPrice === null) m.unpriced = true;
+    else {
+      m.priced = true;
+      m.list = m.list.plus(c.listPrice);
+    }
+    m.inTok += c.inputTokens;
+    m.outTok += c.outputTokens;
+  }
+  return out;
 }
 
 /** A project's budget for the period: the monthly budget prorated by the days of each month covered. */
@@ -118,14 +163,7 @@ export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config:
     daily.set(dk, d);
   }
 
-  const listByModel = new Map<string, { list: Decimal | null; inTok: number; outTok: number }>();
-  for (const c of cross) {
-    const m = listByModel.get(c.model) ?? { list: Decimal.ZERO, inTok: 0, outTok: 0 };
-    m.list = m.list === null || c.listPrice === null ? null : m.list.plus(c.listPrice);
-    m.inTok += c.inputTokens;
-    m.outTok += c.outputTokens;
-    listByModel.set(c.model, m);
-  }
+  const listByModel = listPriceByModel(cross);
 
   const byProject: ProjectSummary[] = [...proj.entries()]
     .sort((a, b) => b[1].billed.cmp(a[1].billed) || cmp(a[0], b[0]))
@@ -153,7 +191,8 @@ export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config:
       .sort((a, b) => b[1].cmp(a[1]) || cmp(a[0], b[0]))
       .map(([m, v]) => {
         const l = listByModel.get(m);
-        return { model: m, billed: v, listPrice: l ? l.list : null, inputTokens: l?.inTok ?? 0, outputTokens: l?.outTok ?? 0 };
+        const listPrice = l && l.priced && !l.unpriced ? l.list : null;
+        return { model: m, billed: v, listPrice, billedDaysWithoutUsage: l?.daysNoUsage.size ?? 0, billedWithoutUsage: l?.billedNoUsage ?? Decimal.ZERO, inputTokens: l?.inTok ?? 0, outputTokens: l?.outTok ?? 0 };
       }),
     byKey: [...key.values()]
       .sort((a, b) => cmp(a.projectId, b.projectId) || b.billed.cmp(a.billed) || cmp(a.apiKeyId, b.apiKeyId))

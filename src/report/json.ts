@@ -11,8 +11,31 @@ import type { LedgerResult } from '../engine/ledger/index.js';
 import type { MatchClass, MatchResult, MatchSide } from '../engine/matching/index.js';
 import type { BudgetResult } from '../engine/budget.js';
 import type { RunwayResult } from '../engine/runway.js';
+import { cardPaymentBridges } from './tie-out.js';
 
 const money = (d: Decimal | null) => (d === null ? null : d.toString());
+
+/**
+ * The card ↔ payments bridge of Summary, per currency: card total, one line per class (or
+ * cross-currency pair) with its step, payments total, and the difference (0 when it ties).
+ */
+export function bridgeToJson(result: MatchResult) {
+  return cardPaymentBridges(result).map((b) => ({
+    currency: b.currency,
+    start: money(b.cardTotal),
+    lines: b.lines.map((l) => ({
+      key: l.key,
+      label: l.label,
+      cardCount: l.cardCount,
+      cardAmount: money(l.cardAmount),
+      paymentCount: l.paymentCount,
+      paymentAmount: money(l.paymentAmount),
+      step: money(l.step),
+    })),
+    end: money(b.paymentTotal),
+    difference: money(b.difference),
+  }));
+}
 
 /** The §5.3 `reconciliation` rows of the JSON output. */
 export function reconciliationRows(result: MatchResult): {
@@ -131,7 +154,7 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
     for (const d of a.summaries.daily) daily.set(d.localDate, (daily.get(d.localDate) ?? Decimal.ZERO).plus(d.billed));
     Object.assign(out, {
       byProject: a.summaries.byProject.map((p) => ({ projectId: p.projectId, projectName: p.projectName, billed: money(p.billed), unallocatedToKeys: money(p.unallocatedToKeys), budget: money(p.budget) })),
-      byModel: a.summaries.byModel.map((m) => ({ model: m.model, billed: money(m.billed), listPrice: money(m.listPrice), inputTokens: m.inputTokens, outputTokens: m.outputTokens })),
+      byModel: a.summaries.byModel.map((m) => ({ model: m.model, billed: money(m.billed), listPrice: money(m.listPrice), billedDaysWithoutUsage: m.billedDaysWithoutUsage, inputTokens: m.inputTokens, outputTokens: m.outputTokens })),
       byKey: a.summaries.byKey.map((k) => ({ apiKeyId: k.apiKeyId, projectId: k.projectId, billed: money(k.billed), keyName: k.keyName, basis: k.basis })),
       byUser: a.summaries.byUser.map((u) => ({ userId: u.userId, projectId: u.projectId, billed: money(u.billed) })),
       daily: [...daily.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([date, billed]) => ({ date, billed: money(billed) })),
@@ -155,6 +178,7 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
       return { ...row, date: c.date, reason: c.reason, counted: c.counted };
     });
     out.reconciliationTotals = r.reconciliation.classTotals.map((t) => ({ side: t.side, class: t.class, currency: t.currency, count: t.count, amount: money(t.total) }));
+    out.bridge = bridgeToJson(r.reconciliation);
   }
   if (r.ledger) out.ledger = ledgerToJson(r.ledger);
   if (r.budgets) out.budgets = budgetsToJson(r.budgets);

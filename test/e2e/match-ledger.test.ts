@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { cli } from './run-cli.js';
 import { describe, expect, it } from 'vitest';
+import { Decimal } from '../../src/money.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'spendrecon');
@@ -13,6 +14,28 @@ const DEMO = join(ROOT, 'fixtures', 'demo');
 const matchArgs = (out: string) => ['match', '--payments', join(DEMO, 'payments_2026-10.csv'), '--statement', join(DEMO, 'us-card-2026-10.csv'), join(DEMO, 'cmb-credit-card-2026-10.csv'), '--config', join(ROOT, 'fixtures', 'spendrecon.config.json'), '--period', '2026-10', '--out', out];
 
 describe('spendrecon match', () => {
+  it('--json has the card ↔ payments bridge per currency: start + steps = end, difference 0', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-bridge-'));
+    const r = await cli([...matchArgs(join(work, 'm.xlsx')), '--json'], work);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const bridge = j.bridge as { currency: string; start: string; end: string; difference: string; lines: { key: string; cardCount: number; paymentCount: number; cardAmount: string; paymentAmount: string; step: string }[] }[];
+    expect(bridge.map((b) => b.currency)).toEqual([...new Set(bridge.map((b) => b.currency))].sort());
+    expect(bridge.length).toBeGreaterThan(0);
+    const rows = j.reconciliation as { side: string; class: string; currency: string; counted: boolean; amount: string }[];
+    for (const b of bridge) {
+      const steps = b.lines.reduce((s, l) => s.plus(Decimal.from(l.step)), Decimal.from(b.start));
+      expect(steps.minus(Decimal.from(b.end)).toString(), b.currency).toBe(b.difference);
+      expect(b.difference).toBe('0');
+      for (const l of b.lines) expect(Decimal.from(l.paymentAmount).minus(Decimal.from(l.cardAmount)).toString()).toBe(Decimal.from(l.step).toString());
+      // every counted line of this currency is on exactly one bridge line
+      const counted = rows.filter((x) => x.counted && x.currency === b.currency);
+      expect(b.lines.reduce((n, l) => n + l.cardCount + l.paymentCount, 0), b.currency).toBe(counted.length);
+      const total = (side: string) => counted.filter((x) => x.side === side).reduce((s, x) => s.plus(Decimal.from(x.amount)), Decimal.ZERO).toString();
+      expect([b.start, b.end], b.currency).toEqual([total('card'), total('payment')]);
+    }
+  });
+
   it('gives every provider card line and every payment exactly one class, with the expected classes', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-match-'));
     const r = (await cli([...matchArgs(join(work, 'm.xlsx')), '--json'], work));
@@ -128,6 +151,44 @@ describe('spendrecon init', () => {
     const again = (await cli(['init'], work));
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists; use --force/);
+  });
+
+  it('the unedited templates filter out no cost row and add no payment', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-init-'));
+    expect((await cli(['init'], work)).code).toBe(0);
+    const cost = join(ROOT, 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv');
+    const r = await cli(['ledger', '--payments', 'payments.csv', '--costs', cost, '--config', 'spendrecon.config.json', '--period', '2026-10', '--out', join(work, 'l.xlsx'), '--json'], work);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const costInput = (j.inputs as { file: string; outOfScope: number; rowsUsed: number }[]).find((i) => i.file.endsWith('cost_2026-10-01_2026-10-31.csv'))!;
+    expect(costInput.outOfScope).toBe(0);
+    expect(costInput.rowsUsed).toBeGreaterThan(0);
+    expect((j.inputs as { file: string; rowsRead: number }[]).find((i) => i.file.endsWith('payments.csv'))!.rowsRead).toBe(0);
+  });
+});
+
+describe('an organisation filter that leaves no cost row', () => {
+  it('stops with exit 2 naming the organisations the rows belong to', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-org-'));
+    writeFileSync(join(work, 'c.json'), JSON.stringify({ timezone: 'UTC', organizations: ['org-Typo123'] }));
+    const cost = join(ROOT, 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv');
+    const r = await cli(['report', '--costs', cost, '--config', 'c.json', '--period', '2026-10', '--out', join(work, 'r.xlsx')], work);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/"organizations" \(org-Typo123\) leaves no cost rows: all \d+ cost rows belong to org-Acme7Hq2kWb9 \(\d+\)/);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/); // a message, not a stack
+    expect(existsSync(join(work, 'r.xlsx'))).toBe(false);
+  });
+});
+
+describe('a report from a cost export alone', () => {
+  it('says once that there is no usage export, with no per-project "no usage" warnings', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-costonly-'));
+    const cost = join(ROOT, 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv');
+    const r = await cli(['report', '--costs', cost, '--tz', 'UTC', '--period', '2026-10', '--out', join(work, 'r.xlsx'), '--json'], work);
+    expect(r.code, r.stderr).toBe(0);
+    const ex = JSON.parse(r.stdout).exceptions as { severity: string; class: string; message: string }[];
+    expect(ex.filter((e) => e.class === 'no_usage_export')).toEqual([expect.objectContaining({ severity: 'info', message: expect.stringMatching(/not split by API key or user.*not compared with cost/) })]);
+    expect(ex.filter((e) => /usage export has no rows/.test(e.message))).toEqual([]);
   });
 });
 

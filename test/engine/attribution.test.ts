@@ -261,3 +261,26 @@ describe('attribution at the granularity the cost export has (issue 9: a downloa
     expect(r.exceptions.filter((e) => e.class === 'price_missing')).toEqual([]);
   });
 });
+
+describe('By model list price when a billed day has no usage', () => {
+  it('sums the list price over the days with usage and counts the billed days without usage', () => {
+    const costs = [cost({ amount: D('1.50'), day: 0 }), cost({ amount: D('2.25'), day: 1 }), cost({ amount: D('0.40'), day: 2 })];
+    const r = run(costs, [usage({ day: 0 }), usage({ day: 1 })]);
+    const s = summarise(r.rows, r.crossCheck, parseConfig({}, 'test', 'UTC'), monthPeriod('2026-10', 'UTC'));
+    const m = s.byModel.find((x) => x.model === 'gpt-4o-mini-2024-07-18')!;
+    const priced = r.crossCheck.filter((c) => c.usageRows > 0);
+    expect(priced).toHaveLength(2);
+    expect(m.listPrice).not.toBeNull();
+    expect(m.listPrice!.eq(sum(priced.map((c) => c.listPrice!)))).toBe(true);
+    expect(m.billedDaysWithoutUsage).toBe(1);
+    expect(m.billedWithoutUsage.toString()).toBe('0.4');
+    expect(m.billed.toString()).toBe('4.15');
+  });
+
+  it('has no list price when no day has usage, and still counts the days', () => {
+    const r = run([cost({ amount: D('1.50'), day: 0 }), cost({ amount: D('0.50'), day: 3 })], []);
+    const m = summarise(r.rows, r.crossCheck, parseConfig({}, 'test', 'UTC'), monthPeriod('2026-10', 'UTC')).byModel[0]!;
+    expect(m.listPrice).toBeNull();
+    expect(m.billedDaysWithoutUsage).toBe(2);
+  });
+});

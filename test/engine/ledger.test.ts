@@ -136,6 +136,19 @@ describe('roll-forward', () => {
     checkLaws(r);
   });
 
+  it('prints money in messages at the minor unit; the exact figures stay in the event and lot', () => {
+    const r = ledger('2026-10-01', '2026-10-06', {
+      payments: [pay('2026-10-01T08:00:00Z', '5.00', { ref: 'R-5' }), pay('2026-10-05T10:00:00Z', '10.00', { ref: 'R-10' })],
+      usage: [use('2026-10-02', '14.273373175')],
+    });
+    expect(day(r, '2026-10-05').events).toEqual(['paid 10.00 (receipt R-10), 9.27 went to the negative balance, 0.73 available; expires 2027-10-05']);
+    expect(day(r, '2026-10-02').events).toEqual(['balance went negative: -9.27 after 14.27 of usage']);
+    expect(str(r.lots.find((l) => l.reference === 'R-10')!.appliedToDebt)).toBe('9.273373175');
+    for (const e of r.exceptions) expect(e.message, e.class).not.toMatch(/\d\.\d{3}/);
+    const jpy = ledger('2026-10-01', '2026-10-03', { currency: 'JPY', payments: [pay('2026-10-03T10:00:00Z', '500', { ref: 'R-Y', currency: 'jpy' })], usage: [use('2026-10-01', '800.4')] });
+    expect(day(jpy, '2026-10-03').events).toEqual(['paid 500 (receipt R-Y), all of it went to the negative balance: still -300; expires 2027-10-03']);
+  });
+
   it('a top-up smaller than the debt leaves the balance negative', () => {
     const r = ledger('2026-10-01', '2026-10-03', {
       payments: [pay('2026-10-03T10:00:00Z', '5.00', { ref: 'R-5' })],

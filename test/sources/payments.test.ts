@@ -1,4 +1,5 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -168,9 +169,20 @@ describe('payment history reader', () => {
     expect(r.records[19_999]!.src.line).toBe(20_001);
   });
 
-  it('ships a template that reads cleanly', async () => {
-    expect(PAYMENTS_TEMPLATE_CSV.split('\n')[0]).toBe(HEADER);
+  it('ships a header-only template: no sample row can be taken for a payment', async () => {
+    expect(PAYMENTS_TEMPLATE_CSV).toBe(`${HEADER}\n`);
     const r = await readAll(await tempCsv(PAYMENTS_TEMPLATE_CSV), 'Asia/Shanghai');
+    expect(r.issues).toEqual([]);
+    expect(r.records).toEqual([]);
+  });
+
+  it("the README's example rows read cleanly", async () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const block = /<!-- payments-example[^>]*-->\s*```csv\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeTruthy();
+    const csv = block!.split('\n').map((l) => l.trim()).join('\n');
+    expect(csv.split('\n')[0]).toBe(HEADER);
+    const r = await readAll(await tempCsv(csv), 'Asia/Shanghai');
     expect(r.issues).toEqual([]);
     expect(r.records.map((p) => p.kind)).toEqual(['manual', 'auto_recharge', 'auto_recharge', 'subscription', 'invoice']);
     expect(r.records[4]!.amount.toString()).toBe('1250');

@@ -56,7 +56,7 @@ function failedAttempt(k: AutoRechargeCheck, p: PaymentRecord, m: AutoRechargeMo
       organization: m.organization,
       kind: 'auto_recharge_declined',
       amount: p.amount,
-      message: `auto top-up ${fmt(p.amount)}${p.reference ? ` (${p.reference})` : ''} failed with ${fmt(before)} of the ${fmt(limit)} monthly auto-recharge limit used: most likely declined by the limit`,
+      message: `auto top-up ${fmt(p.amount, k.currency)}${p.reference ? ` (${p.reference})` : ''} failed with ${fmt(before, k.currency)} of the ${fmt(limit, k.currency)} monthly auto-recharge limit used: most likely declined by the limit`,
       refs: [p.src],
     },
     PHASE_PAYMENT,
@@ -73,7 +73,7 @@ function paidCharge(k: AutoRechargeCheck, p: PaymentRecord, m: AutoRechargeMonth
   m.count++;
   if (before.cmp(limit) < 0 && after.cmp(limit) >= 0) {
     m.reachedOn = date;
-    const message = `auto-recharge limit ${fmt(limit)} reached on ${date}: further auto top-ups will be declined this month`;
+    const message = `auto-recharge limit ${fmt(limit, k.currency)} reached on ${date}: further auto top-ups will be declined this month`;
     k.events.push({ date, organization: org, kind: 'auto_recharge_limit_reached', amount: after, message, refs: [p.src] }, PHASE_PAYMENT, p.paidAt);
     if (inPeriod) {
       k.exceptions.push({
@@ -82,7 +82,7 @@ function paidCharge(k: AutoRechargeCheck, p: PaymentRecord, m: AutoRechargeMonth
         subject: `organization ${orgLabel(org)}, ${month}`,
         amount: after,
         currency: k.currency,
-        message: `Auto-recharge charges of ${orgLabel(org)} reached ${fmt(after)} on ${date}, the monthly limit of ${fmt(limit)}: further auto top-ups in ${month} will be declined.`,
+        message: `Auto-recharge charges of ${orgLabel(org)} reached ${fmt(after, k.currency)} on ${date}, the monthly limit of ${fmt(limit, k.currency)}: further auto top-ups in ${month} will be declined.`,
         nextStep: 'Raise the monthly limit or top up manually, or the balance can run out before the month ends.',
         refs: [p.src],
       });
@@ -90,7 +90,7 @@ function paidCharge(k: AutoRechargeCheck, p: PaymentRecord, m: AutoRechargeMonth
   }
   if (after.cmp(limit) <= 0) return;
   m.overLimit.push({ reference: p.reference, date, amount: p.amount, src: p.src });
-  const message = `auto top-up ${fmt(p.amount)}${p.reference ? ` (${p.reference})` : ''} took this month's auto-recharge total to ${fmt(after)}, beyond the limit ${fmt(limit)}`;
+  const message = `auto top-up ${fmt(p.amount, k.currency)}${p.reference ? ` (${p.reference})` : ''} took this month's auto-recharge total to ${fmt(after, k.currency)}, beyond the limit ${fmt(limit, k.currency)}`;
   k.events.push({ date, organization: org, kind: 'auto_recharge_over_limit', amount: p.amount, message, refs: [p.src] }, PHASE_PAYMENT, p.paidAt);
   if (inPeriod) {
     k.exceptions.push({
@@ -99,7 +99,7 @@ function paidCharge(k: AutoRechargeCheck, p: PaymentRecord, m: AutoRechargeMonth
       subject: p.reference || `${p.src.file}:${p.src.line}`,
       amount: p.amount,
       currency: k.currency,
-      message: `Auto top-up ${p.reference} of ${fmt(p.amount)} on ${date} took ${orgLabel(org)}'s ${month} auto-recharge total to ${fmt(after)}, beyond the configured limit ${fmt(limit)}.`,
+      message: `Auto top-up ${p.reference} of ${fmt(p.amount, k.currency)} on ${date} took ${orgLabel(org)}'s ${month} auto-recharge total to ${fmt(after, k.currency)}, beyond the configured limit ${fmt(limit, k.currency)}.`,
       nextStep: 'Check the limit in the configuration against the billing settings, or whether this charge was a manual top-up recorded as auto-recharge.',
       refs: [p.src],
     });

@@ -52,7 +52,7 @@ export function buildCreditLedger(input: LedgerInput): LedgerResult {
   let closingCheck: ClosingCheck | undefined;
   if (input.closingBalanceReported) {
     closingCheck = checkClosing(input.closingBalanceReported, checkDate, st.tolerance, {
-      organizations, balanceAt: roll.balanceAt, lastUsageDate: roll.lastUsageDate, usageByOrg, payments: paymentsSorted, mapOrg, tz, lots: roll.lotsOut, openings, ignored,
+      organizations, balanceAt: roll.balanceAt, lastUsageDate: roll.lastUsageDate, usageByOrg, payments: paymentsSorted, mapOrg, tz, lots: roll.lotsOut, openings, ignored, currency,
     });
     if (!closingCheck.matches) exceptions.push(closingMismatch(closingCheck, checkDate, currency));
   }

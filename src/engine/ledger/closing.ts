@@ -17,6 +17,8 @@ export interface ClosingContext {
   lots: readonly Lot[];
   openings: Map<string | null, OpeningBalance>;
   ignored: readonly IgnoredItem[];
+  /** The ledger currency, for the amounts in the likely causes. */
+  currency: string;
 }
 
 /** What the cause finders share: the organisations checked, the date, the gap and its tolerance. */
@@ -67,7 +69,7 @@ function otherOrganizationCauses(ctx: ClosingContext, g: Gap, rep: ReportedClosi
     if (g.inScope(o)) continue;
     const b = balanceOn(ctx, o, g.date);
     if (b.minus(rep.amount).abs().cmp(tolerance) <= 0) {
-      g.exact.push(`Different organisation: the ledger's balance of ${orgLabel(o)} is ${fmt(b)}, exactly what the dashboard shows; the dashboard is probably set to that organisation.`);
+      g.exact.push(`Different organisation: the ledger's balance of ${orgLabel(o)} is ${fmt(b, ctx.currency)}, exactly what the dashboard shows; the dashboard is probably set to that organisation.`);
     }
   }
   if (g.chosen.length > 1) {
@@ -94,7 +96,7 @@ function causesWhenLess(ctx: ClosingContext, g: Gap): void {
   for (const l of ctx.lots) {
     if (!g.inScope(l.organization) || l.expiresOn === null || l.remaining.sign() <= 0) continue;
     if (l.expiresOn <= addDays(date, 1) && g.near(l.remaining)) {
-      exact.push(`Credit expired: ${fmt(l.remaining)} of credit bought ${l.purchasedOn ?? '(opening balance)'}${refLabel(l.kind, l.reference)} expires on ${l.expiresOn}; the dashboard may already count it as expired.`);
+      exact.push(`Credit expired: ${fmt(l.remaining, ctx.currency)} of credit bought ${l.purchasedOn ?? '(opening balance)'}${refLabel(l.kind, l.reference)} expires on ${l.expiresOn}; the dashboard may already count it as expired.`);
     }
   }
   general.push('Credits expired that the payment history does not show: credit bought more than a year ago and missing from the history expires without the ledger knowing.');
@@ -110,21 +112,21 @@ function causesWhenMore(ctx: ClosingContext, g: Gap): void {
     const o = ctx.mapOrg(p.organization);
     if (!g.inScope(o) || p.kind === 'subscription' || localDateOf(p.paidAt, ctx.tz) > date) continue;
     if (p.status === 'pending' && near(p.amount)) {
-      exact.push(`A top-up not yet in the payment history as paid: ${p.reference} of ${fmt(p.amount)} is marked pending; the provider may already have credited it.`);
+      exact.push(`A top-up not yet in the payment history as paid: ${p.reference} of ${fmt(p.amount, ctx.currency)} is marked pending; the provider may already have credited it.`);
     }
     if (p.status === 'refunded' && near(p.amount)) {
-      exact.push(`Refund: ${p.reference} of ${fmt(p.amount)} is marked refunded and left out; the dashboard may still count it as credit.`);
+      exact.push(`Refund: ${p.reference} of ${fmt(p.amount, ctx.currency)} is marked refunded and left out; the dashboard may still count it as credit.`);
     }
   }
   for (const o of g.chosen) {
     const u = ctx.usageByOrg.get(o)?.get(date);
     if (u && near(u.amount)) {
-      exact.push(`Usage of ${date} (${fmt(u.amount)}) is in the ledger but may not be billed on the dashboard yet, or falls on the next day in UTC.`);
+      exact.push(`Usage of ${date} (${fmt(u.amount, ctx.currency)}) is in the ledger but may not be billed on the dashboard yet, or falls on the next day in UTC.`);
     }
   }
   for (const l of ctx.lots) {
     if (g.inScope(l.organization) && l.expired.sign() > 0 && l.expiresOn !== null && l.expiresOn >= addDays(date, -1) && l.expiresOn <= date && near(l.expired)) {
-      exact.push(`Credit expired in the ledger but not yet on the dashboard: ${fmt(l.expired)} of credit bought ${l.purchasedOn}${refLabel(l.kind, l.reference)} expired on ${l.expiresOn}.`);
+      exact.push(`Credit expired in the ledger but not yet on the dashboard: ${fmt(l.expired, ctx.currency)} of credit bought ${l.purchasedOn}${refLabel(l.kind, l.reference)} expired on ${l.expiresOn}.`);
     }
   }
   general.push('A top-up not yet in the payment history: add its receipt to the history.');
@@ -145,7 +147,7 @@ export function closingMismatch(check: ClosingCheck, checkDate: LocalDate, curre
     subject: `balance on ${checkDate}${check.organizations.length === 1 ? `, organization ${orgLabel(check.organizations[0]!)}` : ''}`,
     amount: check.difference,
     currency,
-    message: `The dashboard shows ${fmt(check.reported)} but the ledger computes ${fmt(check.computed)} at the end of ${checkDate} (difference ${fmt(check.difference)}).`,
+    message: `The dashboard shows ${fmt(check.reported, currency)} but the ledger computes ${fmt(check.computed, currency)} at the end of ${checkDate} (difference ${fmt(check.difference, currency)}).`,
     nextStep: check.likelyCauses.length ? `Check, most likely first: ${check.likelyCauses.join(' ')}` : 'Compare the payment history and the cost export with the billing page.',
     refs: [],
   };

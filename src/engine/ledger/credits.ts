@@ -33,7 +33,7 @@ export function classifyPayments(payments: readonly PaymentRecord[], k: PaymentC
     };
     const ref = p.reference ? ` (${p.reference})` : '';
     if (p.kind === 'subscription') {
-      ignore('subscription_not_api_credit', `ChatGPT subscription charge ${fmt(p.amount)}${ref} is a plan, not API credit: left out of the balance`);
+      ignore('subscription_not_api_credit', `ChatGPT subscription charge ${fmt(p.amount, p.currency)}${ref} is a plan, not API credit: left out of the balance`);
       continue;
     }
     if (p.status !== 'paid') {
@@ -61,10 +61,10 @@ export function classifyPayments(payments: readonly PaymentRecord[], k: PaymentC
 function notPaidText(p: PaymentRecord, status: Exclude<PaymentRecord['status'], 'paid'>, ref: string): string {
   const what = p.kind === 'grant' ? 'grant' : p.kind === 'invoice' ? 'invoice payment' : p.kind === 'auto_recharge' ? 'auto top-up' : 'top-up';
   const text: Record<Exclude<PaymentRecord['status'], 'paid'>, string> = {
-    failed: `${what} ${fmt(p.amount)}${ref} failed: no credit added`,
-    pending: `${what} ${fmt(p.amount)}${ref} is still pending: no credit counted until it is paid`,
-    refunded: `${what} ${fmt(p.amount)}${ref} was refunded: no credit counted`,
-    void: `${what} ${fmt(p.amount)}${ref} is void: no credit added`,
+    failed: `${what} ${fmt(p.amount, p.currency)}${ref} failed: no credit added`,
+    pending: `${what} ${fmt(p.amount, p.currency)}${ref} is still pending: no credit counted until it is paid`,
+    refunded: `${what} ${fmt(p.amount, p.currency)}${ref} was refunded: no credit counted`,
+    void: `${what} ${fmt(p.amount, p.currency)}${ref} is void: no credit added`,
   };
   return text[status];
 }
@@ -76,7 +76,7 @@ function otherCurrency(p: PaymentRecord, currency: string): Exception {
     subject: p.reference || `${p.src.file}:${p.src.line}`,
     amount: p.amount,
     currency: p.currency.toUpperCase(),
-    message: `Payment ${p.reference} of ${fmt(p.amount)} ${p.currency.toUpperCase()} is not in the ledger currency ${currency}; it was left out of the credit balance.`,
+    message: `Payment ${p.reference} of ${fmt(p.amount, p.currency)} ${p.currency.toUpperCase()} is not in the ledger currency ${currency}; it was left out of the credit balance.`,
     nextStep: `Record the credit it bought in ${currency} in the payment history.`,
     refs: [p.src],
   };
@@ -134,11 +134,11 @@ function creditEvent(p: PaymentRecord, kind: LotKind, toDebt: Decimal, rest: Dec
     evKind = 'top_up_paid_debt';
     message =
       rest.sign() > 0
-        ? `paid ${fmt(p.amount)}${refLabel(kind, p.reference)}, ${fmt(toDebt)} went to the negative balance, ${fmt(rest)} available`
-        : `paid ${fmt(p.amount)}${refLabel(kind, p.reference)}, all of it went to the negative balance: still ${fmt(debt.neg())}`;
+        ? `paid ${fmt(p.amount, p.currency)}${refLabel(kind, p.reference)}, ${fmt(toDebt, p.currency)} went to the negative balance, ${fmt(rest, p.currency)} available`
+        : `paid ${fmt(p.amount, p.currency)}${refLabel(kind, p.reference)}, all of it went to the negative balance: still ${fmt(debt.neg(), p.currency)}`;
   } else {
     evKind = kind === 'grant' ? 'grant' : 'top_up';
-    message = `${label} ${fmt(p.amount)}${refLabel(kind, p.reference)}`;
+    message = `${label} ${fmt(p.amount, p.currency)}${refLabel(kind, p.reference)}`;
   }
   if (expiresOn) message += `; expires ${expiresOn}`;
   return { evKind, message };

@@ -25,7 +25,7 @@ export function expireLots(ctx: RollContext, s: OrgRoll, date: LocalDate): Decim
         : l.kind === 'grant'
           ? `of credit granted ${l.purchasedOn}${refLabel(l.kind, l.reference)}`
           : `of credit bought ${l.purchasedOn}${refLabel(l.kind, l.reference)}`;
-    const message = `${fmt(ex)} ${what} expired unused`;
+    const message = `${fmt(ex, ctx.currency)} ${what} expired unused`;
     ctx.events.push({ date, organization: s.org, kind: 'credit_expired', amount: ex, message, refs: l.src ? [l.src] : [] }, PHASE_EXPIRY, 0);
     if (inPeriod(ctx.period, date)) {
       ctx.exceptions.push({
@@ -78,8 +78,8 @@ export function expiringSoonException(expiringSoon: ExpiringSoon, asOf: LocalDat
     subject: `${expiringSoon.within30.lots.length} lot${expiringSoon.within30.lots.length === 1 ? '' : 's'} by ${expiringSoon.within30.until}`,
     amount: expiringSoon.within30.amount,
     currency,
-    message: `${fmt(expiringSoon.within30.amount)} of credit unused on ${asOf} expires by ${expiringSoon.within30.until}: ${expiringSoon.within30.lots
-      .map((l) => `${fmt(l.amount)} on ${l.expiresOn}${l.reference ? ` (${l.reference})` : ''}`)
+    message: `${fmt(expiringSoon.within30.amount, currency)} of credit unused on ${asOf} expires by ${expiringSoon.within30.until}: ${expiringSoon.within30.lots
+      .map((l) => `${fmt(l.amount, currency)} on ${l.expiresOn}${l.reference ? ` (${l.reference})` : ''}`)
       .join(', ')}.`,
     nextStep: 'Usage draws the oldest credit first; if usage will not reach this amount before then, it will be lost.',
     refs: expiringSoon.within30.lots.flatMap((l) => (l.src ? [l.src] : [])),

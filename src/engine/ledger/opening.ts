@@ -36,7 +36,7 @@ export function traceOpening(ctx: RollContext, s: OrgRoll, opening: OpeningBalan
     s.lots.push(t);
   }
   for (const l of s.lots) s.available = s.available.plus(l.remaining);
-  const message = openingMessage(opening, traced, left);
+  const message = openingMessage(opening, traced, left, ctx.currency);
   ctx.events.push({ date: opening.date, organization: s.org, kind: 'opening_balance', amount: opening.amount, message, refs: traced.map((t) => t.src!) }, PHASE_OPENING, 0);
 }
 
@@ -80,12 +80,12 @@ function tracePurchases(ctx: RollContext, org: string | null, opening: OpeningBa
   return { traced, left };
 }
 
-function openingMessage(opening: OpeningBalance, traced: readonly LotState[], left: Decimal): string {
+function openingMessage(opening: OpeningBalance, traced: readonly LotState[], left: Decimal, currency: string): string {
   const tracedSum = traced.reduce((s, l) => s.plus(l.carriedIn), Decimal.ZERO);
-  let msg = `opening balance ${fmt(opening.amount)}`;
+  let msg = `opening balance ${fmt(opening.amount, currency)}`;
   if (traced.length > 0) {
-    msg += `: ${fmt(tracedSum)} from ${traced.length} purchase${traced.length === 1 ? '' : 's'} in the payment history`;
-    if (left.sign() > 0) msg += `, ${fmt(left)} of unknown purchase date`;
+    msg += `: ${fmt(tracedSum, currency)} from ${traced.length} purchase${traced.length === 1 ? '' : 's'} in the payment history`;
+    if (left.sign() > 0) msg += `, ${fmt(left, currency)} of unknown purchase date`;
   } else if (left.sign() > 0) msg += ' of unknown purchase date';
   if (left.sign() > 0) msg += opening.expiresOn ? `, expiring ${opening.expiresOn}` : ' that never expires';
   if (opening.amount.sign() < 0) msg += ' (negative: the next top-up pays it first)';

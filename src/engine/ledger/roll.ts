@@ -115,7 +115,7 @@ function emitNegativeRun(ctx: RollContext, s: OrgRoll, endDate: LocalDate, still
     subject: `organization ${orgLabel(s.org)}, ${from} to ${endDate}`,
     amount: s.lowest,
     currency: ctx.currency,
-    message: `The credit balance of ${orgLabel(s.org)} was negative ${since} ${until} (lowest ${fmt(s.lowest)} on ${s.lowestOn}).${assumedZero(ctx, s)}`,
+    message: `The credit balance of ${orgLabel(s.org)} was negative ${since} ${until} (lowest ${fmt(s.lowest, ctx.currency)} on ${s.lowestOn}).${assumedZero(ctx, s)}`,
     nextStep:
       'Usage ran beyond the prepaid credit. The next top-up pays the negative balance first, so less new credit appears than was paid; top up at least the negative amount.',
     refs: paidBy ? [paidBy] : [],

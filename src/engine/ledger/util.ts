@@ -1,6 +1,7 @@
 /** Small helpers of the ledger: organisation labels and order, money text, months, checks of the input. */
 import { Decimal } from '../../money.js';
 import type { PaymentRecord } from '../../model.js';
+import { minorUnits } from '../reimbursement.js';
 import { isCalendarDate, lastDayOfMonth, type LocalDate } from '../../time.js';
 import type { LotKind } from './types.js';
 
@@ -31,10 +32,9 @@ export function minDec(a: Decimal, b: Decimal): Decimal {
   return a.cmp(b) <= 0 ? a : b;
 }
 
-/** Cents for money that is whole cents, every digit otherwise: a message never hides a digit. */
-export function fmt(d: Decimal): string {
-  const n = d.normalize();
-  return n.scale <= 2 ? d.toDisplay(2) : n.toString();
+/** Money in a message, at the currency's minor unit ("9.27"); the exact figure stays in the event's amount. */
+export function fmt(d: Decimal, currency: string): string {
+  return d.toDisplay(minorUnits(currency));
 }
 
 /** Same local date `months` later; a day that month lacks (29 Feb, 31st) falls to its last day. */
