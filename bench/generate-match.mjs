@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Deterministic month of top-ups for the matching bench: a payment history and a US-card
  * statement (Chase-style) with 25 statement lines per provider line, most top-ups

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Deterministic generator of realistic OpenAI exports for the benchmark (SPEC §8).
  *
@@ -52,6 +53,7 @@ export function parseSize(text) {
 }
 
 function parseArgs(argv) {
+  /** @type {{ rows: number | null, out: string | null, seed: number, days: number | null, start: string, quiet: boolean }} */
   const o = { rows: null, out: null, seed: DEFAULT_SEED, days: null, start: '2026-10-01', quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -74,7 +76,7 @@ function parseArgs(argv) {
   if (!o.out) throw new Error('--out DIR is required');
   if (!Number.isInteger(o.seed)) throw new Error('--seed must be an integer');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.start)) throw new Error('--start must be YYYY-MM-DD');
-  return o;
+  return { ...o, rows: o.rows, out: o.out }; // the checks above narrow rows and out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -212,7 +214,7 @@ function checkPriceSnapshot() {
     }
     if (diffs.length) process.stderr.write(`generate: warning: src/data/prices.json differs from the generator's snapshot (${diffs.join(', ')}); costs follow the snapshot\n`);
   } catch (e) {
-    process.stderr.write(`generate: warning: could not compare with src/data/prices.json (${e.message})\n`);
+    process.stderr.write(`generate: warning: could not compare with src/data/prices.json (${e instanceof Error ? e.message : e})\n`);
   }
 }
 
@@ -411,6 +413,7 @@ function formatUnits(units, scale, digits) {
 // ---------------------------------------------------------------------------------------
 // generation
 
+/** @param {{ rows: number, out: string, seed?: number, days?: number | null, start?: string, quiet?: boolean }} options */
 export async function generate({ rows, out, seed = DEFAULT_SEED, days = null, start = '2026-10-01', quiet = false }) {
   const t0 = Date.now();
   checkPriceSnapshot();
@@ -676,7 +679,7 @@ if (resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
     const o = parseArgs(process.argv.slice(2));
     await generate(o);
   } catch (e) {
-    process.stderr.write(`generate: ${e.message}\n`);
+    process.stderr.write(`generate: ${e instanceof Error ? e.message : e}\n`);
     process.exit(2);
   }
 }

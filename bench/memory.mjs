@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Where the memory of a `report` run goes (diagnostic; not part of `npm run bench`).
  *
@@ -33,7 +34,8 @@ const size = args.includes('--size') ? args[args.indexOf('--size') + 1] : '1m';
 const experiment = args.includes('--experiment');
 const variantArg = args.includes('--variant') ? args[args.indexOf('--variant') + 1] : null;
 
-if (typeof globalThis.gc !== 'function') {
+const gc = globalThis.gc;
+if (typeof gc !== 'function') {
   process.stderr.write('run with: node --expose-gc bench/memory.mjs [--size 1m] [--experiment]\n');
   process.exit(2);
 }
@@ -48,8 +50,8 @@ const snap = () => {
   return { rss: m.rss, heap: m.heapUsed, ext: m.external + m.arrayBuffers };
 };
 const settle = () => {
-  globalThis.gc();
-  globalThis.gc();
+  gc();
+  gc();
   return snap();
 };
 const line = (label, s) => process.stdout.write(`${label.padEnd(48)} rss ${MB(s.rss).padStart(8)}   heapUsed ${MB(s.heap).padStart(8)}   external ${MB(s.ext).padStart(6)}\n`);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * CPU profile of the `report` job, summarised (diagnostic; not part of `npm run bench`).
  *

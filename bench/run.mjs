@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * `npm run bench` (SPEC §8): the whole `spendrecon report` job against DuckDB on the same
  * CSVs, per size, with a correctness check — a fast wrong answer fails the bench.
@@ -82,6 +83,8 @@ export const RSS_METHOD = USE_GNU_TIME ? 'GNU time (/usr/bin/time -f %M: maximum
 
 /**
  * Runs `node args...` with stdout and stderr to files; resolves { code, signal, wallS, rssMB, timedOut }.
+ * @param {string[]} args
+ * @param {{ stdout: string, stderr: string, timeout: number, env?: NodeJS.ProcessEnv }} files
  */
 function measure(args, { stdout, stderr, timeout, env }) {
   return new Promise((resolvePromise) => {
@@ -328,7 +331,7 @@ async function main() {
     const b = baseline?.sizes?.[label];
     if (b && !srFailure) {
       const parts = [`spendrecon wall ${fmt(srWall / b.spendrecon.wallS)}×`, `spendrecon peak RSS ${fmt(srRss / b.spendrecon.rssMB)}×`];
-      if (dbWall && b.duckdb) {
+      if (dbWall && b.duckdb && ratio !== null) {
         parts.push(`DuckDB wall ${fmt(dbWall / b.duckdb.wallS)}×`);
         parts.push(`spendrecon/DuckDB ratio ${fmt(ratio / (b.spendrecon.wallS / b.duckdb.wallS))}× (start-up and machine speed largely cancel)`);
       }
