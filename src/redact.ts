@@ -112,7 +112,7 @@ export function csvText(text: string): string {
 }
 
 /** Excel's limit on the characters of one cell. */
-export const CELL_MAX = 32767;
+const CELL_MAX = 32767;
 
 /** A lone surrogate (half of an emoji cut off): not a character, and invalid XML. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g;

@@ -81,7 +81,7 @@ export function addDays(date: LocalDate, n: number): LocalDate {
 }
 
 /** The instant local midnight starts `date` in `tz` (DST-correct). */
-export function startOfLocalDate(date: LocalDate, tz: string): EpochSeconds {
+function startOfLocalDate(date: LocalDate, tz: string): EpochSeconds {
   let t = Math.round(fromZonedTime(`${date}T00:00:00`, tz).getTime() / 1000);
   // where clocks jump forward at midnight (America/Santiago, Asia/Beirut) 00:00 does not exist:
   // the day starts at the first instant whose local date is `date`

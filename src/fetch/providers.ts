@@ -44,7 +44,7 @@ export interface ProviderDescription {
  * Anthropic pages have no reader yet (issue #11): `.txt` keeps them out of a folder scan,
  * which reads only .csv/.tsv/.json/.jsonl/.ndjson, so `report` on the folder is not broken.
  */
-export const ANTHROPIC_PAGE_EXTENSION = '.jsonl.txt';
+const ANTHROPIC_PAGE_EXTENSION = '.jsonl.txt';
 
 const day = (t: EpochSeconds) => new Date(t * 1000).toISOString().slice(0, 10);
 const rangeLabel = (r: FetchRange) => `${day(r.start)}_${day(r.end - 1)}`;

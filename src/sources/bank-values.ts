@@ -21,7 +21,7 @@ export interface NumberFormat {
   thousandsSeparator: ThousandsSeparator;
 }
 
-export const DEFAULT_NUMBER_FORMAT: NumberFormat = { decimalMark: '.', thousandsSeparator: ',' };
+const DEFAULT_NUMBER_FORMAT: NumberFormat = { decimalMark: '.', thousandsSeparator: ',' };
 
 export type ParsedAmount =
   | {

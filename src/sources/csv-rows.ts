@@ -15,7 +15,7 @@
  * bank line with a long memo) are under 2 KiB; a line 500 times that is not an export, and a
  * bound keeps time linear and memory flat on a file with no line break at all.
  */
-export const MAX_LINE_CHARS = 1024 * 1024;
+const MAX_LINE_CHARS = 1024 * 1024;
 
 export interface CsvFault {
   /** `quote`: the row that opens an unbalanced quote; `swallowed`: a line inside it; `too-long`: reading stops here. */

@@ -12,8 +12,7 @@ import { isAscii } from 'node:buffer';
 import Papa from 'papaparse';
 import { RowSplitter, splitAll, type CsvRow } from './csv-rows.js';
 
-export type { CsvFault, CsvRow } from './csv-rows.js';
-export { MAX_LINE_CHARS } from './csv-rows.js';
+export type { CsvRow } from './csv-rows.js';
 
 export interface EncodingGuess {
   encoding: string;
@@ -56,7 +55,7 @@ export function normaliseEncodingName(name: string): string {
  * saved by a tool that prepends one), or a UTF-16 mark before 8-bit text, is skipped and the
  * content's own encoding used, with a warning.
  */
-export function detectEncoding(sample: Uint8Array): EncodingGuess {
+function detectEncoding(sample: Uint8Array): EncodingGuess {
   const bom = bomOf(sample);
   if (!bom) return detectContent(sample);
   const rest = sample.subarray(bom.bytes);

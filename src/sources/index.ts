@@ -28,7 +28,7 @@ export class InputError extends Error {}
  * their delimiter, `.ndjson` is JSON lines). Not `.txt`: a folder's notes would each become an
  * error now that every unrecognised file met is one; name a `.txt` export explicitly instead.
  */
-export const INPUT_EXTENSIONS = /\.(csv|tsv|json|jsonl|ndjson)$/i;
+const INPUT_EXTENSIONS = /\.(csv|tsv|json|jsonl|ndjson)$/i;
 const MAX_JSON_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
 /** Why a file met while scanning cannot be read: it is listed on Inputs and left out. */
@@ -65,7 +65,7 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /** What a stat says a non-regular file is, in words. */
-export function specialFileKind(info: Stats): string | null {
+function specialFileKind(info: Stats): string | null {
   if (info.isFile() || info.isDirectory()) return null;
   if (info.isFIFO()) return 'a FIFO (named pipe)';
   if (info.isSocket()) return 'a socket';

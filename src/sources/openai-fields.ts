@@ -4,8 +4,8 @@ import type { LineItem } from '../model.js';
 export const TIME_COLUMNS = ['start_time', 'end_time'] as const;
 
 /** Instants an export can hold: the provider's API billing began after 2015; 2100 is far past any export. */
-export const EARLIEST_INSTANT = Date.UTC(2015, 0, 1) / 1000;
-export const LATEST_INSTANT = Date.UTC(2100, 0, 1) / 1000;
+const EARLIEST_INSTANT = Date.UTC(2015, 0, 1) / 1000;
+const LATEST_INSTANT = Date.UTC(2100, 0, 1) / 1000;
 
 /** Bucket widths each export writes (seconds): usage by minute, hour or day; costs by day (hourly cost files exist too). */
 export const USAGE_BUCKET_WIDTHS = [60, 3600, 86400] as const;
@@ -81,7 +81,7 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+
  * Unix seconds of an ISO column as the exports write it (`2026-08-31T00:00:00+00:00`, or with
  * no offset, which is UTC), or null when it is not such a text.
  */
-export function parseIsoSeconds(text: string): number | null {
+function parseIsoSeconds(text: string): number | null {
   const fast = isoFast(text);
   if (fast !== null) return fast;
   const m = ISO_INSTANT.exec(text.trim());

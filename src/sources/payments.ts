@@ -15,15 +15,15 @@ import { parseIsoInstant, parseLocalDateTime } from '../time.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceReader } from './contract.js';
 import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
 
-export const PAYMENT_COLUMNS = ['paid_at', 'reference', 'amount', 'currency', 'status', 'kind', 'organization', 'card_last4', 'description'] as const;
+const PAYMENT_COLUMNS = ['paid_at', 'reference', 'amount', 'currency', 'status', 'kind', 'organization', 'card_last4', 'description'] as const;
 /** Without these a row cannot be reconciled; the other documented columns may be absent. */
 const REQUIRED = ['paid_at', 'reference', 'amount', 'currency', 'status', 'kind'] as const;
 const KNOWN = ['organization', 'card_last4', 'description'] as const;
 /** Columns no bank statement or provider export has; a header needs one of them to be ours. */
 const DISTINCTIVE = ['paid_at', 'kind'] as const;
 
-export const PAYMENT_STATUSES = paymentStatusSchema.options;
-export const PAYMENT_KINDS = paymentKindSchema.options;
+const PAYMENT_STATUSES = paymentStatusSchema.options;
+const PAYMENT_KINDS = paymentKindSchema.options;
 
 /**
  * Template written by `spendrecon init`: the header and realistic example rows, one per

@@ -45,7 +45,7 @@ const ANY_YEAR = { from: '2024-01-01', to: '2024-12-31', source: 'shape test' };
 const FORMATS: DateFormat[] = [...DATE_FORMATS.filter((f) => f !== 'auto'), 'auto'];
 
 /** Each cell of a column read with one format (null where it does not read); `auto` gets the column's order. */
-export function columnDates(cells: readonly string[], format: DateFormat): (LocalDate | null)[] {
+function columnDates(cells: readonly string[], format: DateFormat): (LocalDate | null)[] {
   let order: DateOrder | 'either' | null = null;
   if (format === 'auto') {
     const r = resolveDateOrder(cells);
@@ -419,7 +419,6 @@ export function descriptionColumns(cols: readonly ColumnCells[], rows: number): 
   return { cols: party ? [m, party] : [m], reason };
 }
 
-export type { DateOrder };
 
 // ---------------------------------------------------------------------------
 // Direction, original amounts, header-less signatures, non-transaction rows

@@ -14,7 +14,7 @@ import { issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceR
 import { builtinProfiles, type StatementProfile } from './statement-profile.js';
 import { matchHeader, parseStatementRows, type HeaderMatch } from './statement-rows.js';
 
-export { parseStatementRows, type StatementParseOptions, type StatementParseResult } from './statement-rows.js';
+export { parseStatementRows } from './statement-rows.js';
 
 /** A detection that also says which profile, header line, encoding and delimiter to read with. */
 export interface StatementDetection extends Detection {
