@@ -57,14 +57,34 @@ export function generateMatch(lines, seed = MATCH_DEFAULT_SEED) {
     const ms = start + Math.floor(rnd() * span);
     const day = localDay(ms);
     const u = rnd();
-    if (u < 0.8) (truth.auto++, payment(ms, 5000, 'paid', 'auto_recharge'), charge(day, 5000));
-    else if (u < 0.88) {
+    if (u < 0.8) {
+      truth.auto++;
+      payment(ms, 5000, 'paid', 'auto_recharge');
+      charge(day, 5000);
+    } else if (u < 0.88) {
       const amount = 2000 + 100 * Math.floor(rnd() * 480);
-      truth.manual++, payment(ms, amount, 'paid', 'manual'), charge(day, amount);
-    } else if (u < 0.93) (truth.failed++, payment(ms, 5000, 'failed', 'auto_recharge'));
-    else if (u < 0.96) (truth.duplicate++, payment(ms, 5000, 'paid', 'auto_recharge'), charge(day, 5000), charge(day, 5000));
-    else if (u < 0.98) (truth.reversedHold++, payment(ms, 5000, 'failed', 'auto_recharge'), charge(day, 5000, { pending: true }), charge(addDays(day, 2), 5000, { type: 'Return' }));
-    else (truth.refund++, payment(ms, 5000, 'refunded', 'auto_recharge'), charge(day, 5000), charge(addDays(day, 12 + Math.floor(rnd() * 10)), 5000, { type: 'Return' }));
+      truth.manual++;
+      payment(ms, amount, 'paid', 'manual');
+      charge(day, amount);
+    } else if (u < 0.93) {
+      truth.failed++;
+      payment(ms, 5000, 'failed', 'auto_recharge');
+    } else if (u < 0.96) {
+      truth.duplicate++;
+      payment(ms, 5000, 'paid', 'auto_recharge');
+      charge(day, 5000);
+      charge(day, 5000);
+    } else if (u < 0.98) {
+      truth.reversedHold++;
+      payment(ms, 5000, 'failed', 'auto_recharge');
+      charge(day, 5000, { pending: true });
+      charge(addDays(day, 2), 5000, { type: 'Return' });
+    } else {
+      truth.refund++;
+      payment(ms, 5000, 'refunded', 'auto_recharge');
+      charge(day, 5000);
+      charge(addDays(day, 12 + Math.floor(rnd() * 10)), 5000, { type: 'Return' });
+    }
   }
   // 24 other lines per provider line: the bank's whole month, never the provider
   for (let i = 0, n = 24 * provider; i < n; i++) {
@@ -72,8 +92,9 @@ export function generateMatch(lines, seed = MATCH_DEFAULT_SEED) {
     card.push([usDate(day), usDate(addDays(day, 1)), MERCHANTS[Math.floor(rnd() * MERCHANTS.length)], 'Shopping', 'Sale', `-${cents(100 + Math.floor(rnd() * 20000))}`, '']);
   }
   card.sort((a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0)); // newest first, as the bank exports
-  const statement = ['Transaction Date,Post Date,Description,Category,Type,Amount,Memo', ...card.map((r) => r.join(','))].join('\n') + '\n';
-  return { payments: pays.join('\n') + '\n', statement, truth: { ...truth, providerLines: provider, statementLines: card.length, payments: pays.length - 1 } };
+  const statementLines = ['Transaction Date,Post Date,Description,Category,Type,Amount,Memo', ...card.map((r) => r.join(','))];
+  const statement = `${statementLines.join('\n')}\n`;
+  return { payments: `${pays.join('\n')}\n`, statement, truth: { ...truth, providerLines: provider, statementLines: card.length, payments: pays.length - 1 } };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

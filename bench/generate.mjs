@@ -192,7 +192,7 @@ const EMPTY_MINUTE_SHARE = 0.002;
 function priceUnits4(text) {
   const [i, f = ''] = text.split('.');
   if (f.length > 4) throw new Error(`price ${text} has more than 4 decimals`);
-  return BigInt(i) * 10000n + BigInt((f + '0000').slice(0, 4));
+  return BigInt(i) * 10000n + BigInt(f.padEnd(4, '0'));
 }
 
 function checkPriceSnapshot() {
@@ -400,8 +400,8 @@ const utcDate = (t) => new Date(t * 1000).toISOString().slice(0, 10);
 /** units at `scale` decimals → text with exactly `digits` decimals (digits ≥ scale), or the plain form. */
 function formatUnits(units, scale, digits) {
   const neg = units < 0n;
-  let s = (neg ? -units : units).toString().padStart(scale + 1, '0');
-  let int = s.slice(0, s.length - scale);
+  const s = (neg ? -units : units).toString().padStart(scale + 1, '0');
+  const int = s.slice(0, s.length - scale);
   let frac = s.slice(s.length - scale);
   if (digits === 'plain') {
     frac = frac.replace(/0+$/, '');

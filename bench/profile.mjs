@@ -29,7 +29,7 @@ const given = args.find((a) => a.endsWith('.cpuprofile'));
 
 function shortUrl(url) {
   if (!url) return '';
-  let u = url.replace(/^file:\/\//, '');
+  const u = url.replace(/^file:\/\//, '');
   const nm = u.lastIndexOf('node_modules/');
   if (nm >= 0) return u.slice(nm + 'node_modules/'.length);
   if (u.startsWith(ROOT)) return u.slice(ROOT.length + 1);

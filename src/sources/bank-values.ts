@@ -447,8 +447,9 @@ export function findPeriodHint(lines: readonly string[]): StatementPeriodHint | 
       if (isCalendarDate(date)) dates.push(date);
     }
     if (dates.length >= 2) {
-      const [a, b] = [dates[0]!, dates[1]!];
-      return { from: a < b ? a : b, to: a < b ? b : a, source: raw.trim() };
+      // ISO dates sort as text in time order.
+      const [from, to] = [dates[0]!, dates[1]!].sort();
+      return { from: from!, to: to!, source: raw.trim() };
     }
     if (!month) {
       const m = PERIOD_MONTH.exec(line);

@@ -14,8 +14,7 @@ import { costJsonReader, JsonTooDeepError, parseJsonKeepingAmounts, usageJsonRea
 import { costCsvReader } from './openai-costs.js';
 import { usageCsvReader } from './openai-usage.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyReader = SourceReader<any>;
+export type AnyReader = SourceReader<unknown>;
 
 /** Readers of the provider's exports; payment and statement readers register in the pipeline. */
 export const exportReaders: AnyReader[] = [usageCsvReader, costCsvReader, usageJsonReader, costJsonReader];

@@ -29,15 +29,15 @@ const PAYMENT_KINDS = paymentKindSchema.options;
  * Template written by `spendrecon init`: the header and realistic example rows, one per
  * common situation (CSV has no comments, so the examples are the documentation).
  */
-export const PAYMENTS_TEMPLATE_CSV =
-  [
+const PAYMENTS_TEMPLATE_LINES = [
     PAYMENT_COLUMNS.join(','),
     '2026-10-02T09:14:05Z,INV-4F2A9C1E-0007,50.00,USD,paid,manual,org-XXXXXXXXXXXXXXXXXXXXXXXX,4242,API credit purchase',
     '2026-10-14T22:41:10+08:00,INV-4F2A9C1E-0008,20.00,USD,paid,auto_recharge,org-XXXXXXXXXXXXXXXXXXXXXXXX,4242,Auto recharge: balance fell below $5.00',
     '2026-10-20 18:30,INV-4F2A9C1E-0009,20.00,USD,failed,auto_recharge,org-XXXXXXXXXXXXXXXXXXXXXXXX,4242,Auto recharge: card declined',
     '2026-10-28T08:00:00Z,5B7E0D3C-0002,20.00,USD,paid,subscription,,4242,ChatGPT Plus subscription',
     '2026-10-31T12:00:00Z,INV-4F2A9C1E-0010,"1,250.00",USD,paid,invoice,org-XXXXXXXXXXXXXXXXXXXXXXXX,,Monthly invoice (bank transfer)',
-  ].join('\n') + '\n';
+];
+export const PAYMENTS_TEMPLATE_CSV = `${PAYMENTS_TEMPLATE_LINES.join('\n')}\n`;
 
 const MONEY_TEXT = /^([+-]?)[$€£¥]?([+-]?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)$/;
 

@@ -299,7 +299,7 @@ export function signFinding(amount: AmountColumn, descriptions: readonly string[
   let marked = 0;
   amount.values.forEach((v, r) => {
     if (v?.ok && v.direction) marked++;
-    if (!v || !v.ok || v.value.isZero() || v.direction) return;
+    if (!v?.ok || v.value.isZero() || v.direction) return;
     const n = v.value.sign() < 0;
     if (n) neg++;
     else pos++;
@@ -359,7 +359,7 @@ const SYMBOLS: [RegExp, string][] = [
 /** The account currency from what the amount cells or the amount header print: a code, then a symbol. */
 export function currencyFromText(cells: readonly string[], header: string): { code: string; reason: string } | null {
   const coded = cells.map((c) => (isBlank(c) ? null : parseAmount(c, { decimalMark: '.', thousandsSeparator: '' }))).find((p) => p?.ok && p.currency);
-  if (coded && coded.ok && coded.currency) return { code: coded.currency, reason: `the amount cells name ${coded.currency}` };
+  if (coded?.ok && coded.currency) return { code: coded.currency, reason: `the amount cells name ${coded.currency}` };
   const inHeader = /\(\s*([A-Z]{3})\s*\)/.exec(header);
   if (inHeader && isIsoCurrency(inHeader[1]!)) return { code: inHeader[1]!, reason: `the column "${header}" names ${inHeader[1]}` };
   for (const text of [header, ...cells]) {

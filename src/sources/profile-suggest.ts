@@ -401,7 +401,9 @@ function nameByRole(profile: StatementProfileInput, roles: Roles, reasons: strin
     put(roles.amount.debit.col, 'Debit');
     put(roles.amount.credit.col, 'Credit');
   }
-  roles.descCols.forEach((c, i) => put(c, i ? `Description ${i + 1}` : 'Description'));
+  roles.descCols.forEach((c, i) => {
+    put(c, i ? `Description ${i + 1}` : 'Description');
+  });
   put(roles.direction?.col, 'Direction');
   put(roles.currency.col, 'Currency');
   put(roles.original?.col, 'Original Amount');

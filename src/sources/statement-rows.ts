@@ -600,8 +600,8 @@ function readStatus(s: RowState, postedDate: string | null): CardLine['status'] 
 function faultIssue(row: CsvRow, cols: Columns, header: readonly string[], profile: StatementProfile, file: string): InputIssue {
   const at = (i: number) => cellAt(row, i);
   const pick = [cols.amount, cols.debit, cols.credit].map((i) => parseAmount(at(i), profile.numbers)).find((p) => p.ok && !p.value.isZero());
-  const amount = pick && pick.ok ? pick.value : null;
-  const currency = (cols.currency >= 0 ? normaliseCurrency(at(cols.currency)) : null) ?? (pick && pick.ok ? pick.currency : null) ?? profile.currency ?? null;
+  const amount = pick?.ok ? pick.value : null;
+  const currency = (cols.currency >= 0 ? normaliseCurrency(at(cols.currency)) : null) ?? (pick?.ok ? pick.currency : null) ?? profile.currency ?? null;
   const column = row.fault!.field === null ? null : (header[row.fault!.field]?.trim() ?? null);
   return issue('error', file, row.line, column, row.fault!.message, true, amount, currency);
 }

@@ -26,7 +26,9 @@ async function runAll(placed: Placed[], scratch: string): Promise<RunResult[]> {
   const inWorker = placed.filter((p) => p.variant.runner === 'worker');
   const workerResults = await runInWorker(inWorker, scratch);
   const byIndex = new Map<number, RunResult>();
-  inWorker.forEach((p, i) => byIndex.set(p.variant.index, workerResults[i]!));
+  inWorker.forEach((p, i) => {
+    byIndex.set(p.variant.index, workerResults[i]!);
+  });
   for (const p of placed) if (p.variant.runner !== 'worker') byIndex.set(p.variant.index, runAsChild(p));
   return placed.map((p) => byIndex.get(p.variant.index)!);
 }

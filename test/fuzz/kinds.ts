@@ -341,7 +341,7 @@ export const KINDS: Kind[] = [
       for (const v of ['1e309', '"0x1F"', `"${'9'.repeat(400)}"`, `-${'9'.repeat(400)}`]) {
         const hits = [...text.matchAll(/"value": ([^,\n]+)/g)];
         const h = hits[c.rand.int(0, hits.length - 1)]!;
-        text = text.slice(0, h.index) + `"value": ${v}` + text.slice(h.index! + h[0].length);
+        text = `${text.slice(0, h.index)}"value": ${v}${text.slice(h.index! + h[0].length)}`;
       }
       const files: VariantFile[] = [
         { path: 'api/costs.json', bytes: Buffer.from(text), money: 'json' },
