@@ -18,7 +18,10 @@ const MERCHANTS = ['WHOLEFDS MKT 10234', 'TRADER JOE S #552', 'SHELL OIL 5744226
 
 function sfc32(a, b, c, d) {
   return () => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
+    a |= 0;
+    b |= 0;
+    c |= 0;
+    d |= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -52,7 +55,9 @@ export function generateMatch(lines, seed = MATCH_DEFAULT_SEED) {
     provider++;
   };
   const payment = (ms, amountCents, status, kind) =>
-    pays.push(`${new Date(ms).toISOString().replace('.000', '')},INV-7C1D2E9A-${String(++ref).padStart(5, '0')},${cents(amountCents)},USD,${status},${kind},org-Acme7Hq2kWb9,4242,${kind === 'auto_recharge' ? 'Auto recharge: balance fell below $10.00' : 'API credit purchase'}`);
+    pays.push(
+      `${new Date(ms).toISOString().replace('.000', '')},INV-7C1D2E9A-${String(++ref).padStart(5, '0')},${cents(amountCents)},USD,${status},${kind},org-Acme7Hq2kWb9,4242,${kind === 'auto_recharge' ? 'Auto recharge: balance fell below $10.00' : 'API credit purchase'}`,
+    );
   while (provider < lines) {
     const ms = start + Math.floor(rnd() * span);
     const day = localDay(ms);

@@ -128,7 +128,9 @@ const { runReport } = await dist('pipeline.js');
 const { loadConfig } = await dist('config.js');
 const { writeReportWorkbook } = await dist('report/index.js');
 
-process.stdout.write(`memory of a report run on bench/data/${size} (${manifest.usage.rows.toLocaleString('en-US')} rows, ${MB(manifest.usage.bytes)} usage CSV), node ${process.version}\n`);
+process.stdout.write(
+  `memory of a report run on bench/data/${size} (${manifest.usage.rows.toLocaleString('en-US')} rows, ${MB(manifest.usage.bytes)} usage CSV), node ${process.version}\n`,
+);
 const start = settle();
 line('start (modules loaded, after GC)', start);
 const peak = { rss: 0, heap: 0, ext: 0 };

@@ -50,7 +50,6 @@ export function localDateOf(t: EpochSeconds, tz: string): LocalDate {
   return d;
 }
 
-
 /** The UTC calendar date of an instant. */
 export function utcDateOf(t: EpochSeconds): LocalDate {
   return new Date(t * 1000).toISOString().slice(0, 10);
@@ -130,7 +129,7 @@ export function makePeriod(from: LocalDate, to: LocalDate, tz: string): Period {
   if (!isCalendarDate(from)) throw new RangeError(`not a date (YYYY-MM-DD): ${from}`);
   if (!isCalendarDate(to)) throw new RangeError(`not a date (YYYY-MM-DD): ${to}`);
   if (to < from) throw new RangeError(`period ends (${to}) before it starts (${from})`);
-  const wholeMonth = from.endsWith('-01') && to === lastDayOfMonth(from.slice(0, 7)) ;
+  const wholeMonth = from.endsWith('-01') && to === lastDayOfMonth(from.slice(0, 7));
   return {
     from,
     to,

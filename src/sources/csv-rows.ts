@@ -147,7 +147,9 @@ export class RowSplitter {
     lines.forEach((text, i) => {
       if (i > 0 && text.trim() === '') return;
       const fault: CsvFault =
-        i === 0 ? { kind: 'quote', message, field: r.field } : { kind: 'swallowed', message: `inside the unbalanced quote that begins on line ${quoteLine}: not read as a row`, field: null };
+        i === 0
+          ? { kind: 'quote', message, field: r.field }
+          : { kind: 'swallowed', message: `inside the unbalanced quote that begins on line ${quoteLine}: not read as a row`, field: null };
       rows.push({ line: first + i, fields: splitAlone(text, this.o.delimiter), fault });
     });
     this.line = first + lines.length;

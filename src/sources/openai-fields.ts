@@ -65,7 +65,8 @@ export function bucketProblem(start: number, end: number, widths: readonly numbe
   if (start >= EARLIEST_INSTANT && end <= LATEST_INSTANT && end > start && widths.includes(end - start)) return null;
   const when = (t: number) => `${t} (${new Date(t * 1000).toISOString().replace('.000Z', 'Z')})`;
   const inRange = (t: number) => t >= EARLIEST_INSTANT && t <= LATEST_INSTANT;
-  if (!inRange(start)) return { column: 'start_time', message: `expected Unix seconds between 2015 and 2100, found ${Number.isFinite(start) && Math.abs(start) < 1e13 ? when(start) : start}` };
+  if (!inRange(start))
+    return { column: 'start_time', message: `expected Unix seconds between 2015 and 2100, found ${Number.isFinite(start) && Math.abs(start) < 1e13 ? when(start) : start}` };
   if (!inRange(end)) return { column: 'end_time', message: `expected Unix seconds between 2015 and 2100, found ${Math.abs(end) < 1e13 ? when(end) : end}` };
   if (end <= start) return { column: 'end_time', message: `expected end_time after start_time ${when(start)}, found ${when(end)}` };
   if (!widths.includes(end - start)) {
@@ -172,7 +173,13 @@ function isoDisagrees(column: string, text: string, unix: number): { column: str
   if (t === unix) return null;
   const unixColumn = column.replace('_iso', '');
   const expected = `${new Date(unix * 1000).toISOString().replace('.000Z', '+00:00')} as ${unixColumn} ${unix} says`;
-  return { column, message: t === null ? `expected an ISO-8601 instant (${expected}), found ${JSON.stringify(text)}` : `expected ${expected}, found ${JSON.stringify(text)}: the two time columns disagree` };
+  return {
+    column,
+    message:
+      t === null
+        ? `expected an ISO-8601 instant (${expected}), found ${JSON.stringify(text)}`
+        : `expected ${expected}, found ${JSON.stringify(text)}: the two time columns disagree`,
+  };
 }
 
 export function parseBool(text: string): boolean | null {

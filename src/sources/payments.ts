@@ -30,12 +30,12 @@ const PAYMENT_KINDS = paymentKindSchema.options;
  * common situation (CSV has no comments, so the examples are the documentation).
  */
 const PAYMENTS_TEMPLATE_LINES = [
-    PAYMENT_COLUMNS.join(','),
-    '2026-10-02T09:14:05Z,INV-4F2A9C1E-0007,50.00,USD,paid,manual,org-XXXXXXXXXXXXXXXXXXXXXXXX,4242,API credit purchase',
-    '2026-10-14T22:41:10+08:00,INV-4F2A9C1E-0008,20.00,USD,paid,auto_recharge,org-XXXXXXXXXXXXXXXXXXXXXXXX,4242,Auto recharge: balance fell below $5.00',
-    '2026-10-20 18:30,INV-4F2A9C1E-0009,20.00,USD,failed,auto_recharge,org-XXXXXXXXXXXXXXXXXXXXXXXX,4242,Auto recharge: card declined',
-    '2026-10-28T08:00:00Z,5B7E0D3C-0002,20.00,USD,paid,subscription,,4242,ChatGPT Plus subscription',
-    '2026-10-31T12:00:00Z,INV-4F2A9C1E-0010,"1,250.00",USD,paid,invoice,org-XXXXXXXXXXXXXXXXXXXXXXXX,,Monthly invoice (bank transfer)',
+  PAYMENT_COLUMNS.join(','),
+  '2026-10-02T09:14:05Z,INV-4F2A9C1E-0007,50.00,USD,paid,manual,org-XXXXXXXXXXXXXXXXXXXXXXXX,4242,API credit purchase',
+  '2026-10-14T22:41:10+08:00,INV-4F2A9C1E-0008,20.00,USD,paid,auto_recharge,org-XXXXXXXXXXXXXXXXXXXXXXXX,4242,Auto recharge: balance fell below $5.00',
+  '2026-10-20 18:30,INV-4F2A9C1E-0009,20.00,USD,failed,auto_recharge,org-XXXXXXXXXXXXXXXXXXXXXXXX,4242,Auto recharge: card declined',
+  '2026-10-28T08:00:00Z,5B7E0D3C-0002,20.00,USD,paid,subscription,,4242,ChatGPT Plus subscription',
+  '2026-10-31T12:00:00Z,INV-4F2A9C1E-0010,"1,250.00",USD,paid,invoice,org-XXXXXXXXXXXXXXXXXXXXXXXX,,Monthly invoice (bank transfer)',
 ];
 export const PAYMENTS_TEMPLATE_CSV = `${PAYMENTS_TEMPLATE_LINES.join('\n')}\n`;
 
@@ -62,7 +62,10 @@ export function parsePaidAt(text: string, tz: string): number | null {
 
 /** Status and kind forgive case, spaces and hyphens (`Auto-Recharge` → `auto_recharge`). */
 function normaliseEnumText(text: string): string {
-  return text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 function findHeader(head: readonly CsvRow[]): { row: CsvRow; detection: Detection } | null {
@@ -209,7 +212,10 @@ function readRow(row: CsvRow, c: Columns, file: string, ctx: ReadContext): RowRe
     });
   }
   if (amount === null) {
-    problems.push({ column: 'amount', message: `expected an amount such as 12.00 or 1,234.56; found ${shownText(amountText)}${/\d{16}/.test(amountText.replace(/[,.]/g, '')) ? ` (amounts must be below 10^${MAX_AMOUNT_DIGITS})` : ''}` });
+    problems.push({
+      column: 'amount',
+      message: `expected an amount such as 12.00 or 1,234.56; found ${shownText(amountText)}${/\d{16}/.test(amountText.replace(/[,.]/g, '')) ? ` (amounts must be below 10^${MAX_AMOUNT_DIGITS})` : ''}`,
+    });
   }
   if (currency === null) {
     problems.push({ column: 'currency', message: `expected a 3-letter currency code such as USD; found ${JSON.stringify(get(c.currency))}` });
@@ -240,7 +246,16 @@ function readRow(row: CsvRow, c: Columns, file: string, ctx: ReadContext): RowRe
     const digits = /(\d{4})$/.exec(last4Text.replace(/[\s•*xX.-]+/g, ''));
     if (digits) cardLast4 = digits[1]!;
     else
-      warning = issue('warning', file, row.line, 'card_last4', `expected the last 4 digits of the card such as 4242; found ${JSON.stringify(last4Text)}; the row is used without a card`, false, amount, currency);
+      warning = issue(
+        'warning',
+        file,
+        row.line,
+        'card_last4',
+        `expected the last 4 digits of the card such as 4242; found ${JSON.stringify(last4Text)}; the row is used without a card`,
+        false,
+        amount,
+        currency,
+      );
   }
   const record: PaymentRecord = {
     src: { file, line: row.line },

@@ -187,7 +187,12 @@ export function makeStatementReader(profiles: readonly StatementProfile[], optio
       const profile = det ? list.find((p) => p.name === det.profile) : undefined;
       if (!det || !profile) {
         const names = list.map((p) => p.name).join(', ');
-        yield { records: [], issues: [issue('error', file, 0, null, `no statement profile fits this file's header (profiles: ${names}); add a profile to the config's statementProfiles`)], skipped: 0, rows: 0 };
+        yield {
+          records: [],
+          issues: [issue('error', file, 0, null, `no statement profile fits this file's header (profiles: ${names}); add a profile to the config's statementProfiles`)],
+          skipped: 0,
+          rows: 0,
+        };
         return;
       }
       const csv =
