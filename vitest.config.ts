@@ -10,7 +10,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
-      reporter: ['text-summary', 'text', 'html'],
+      reporter: ['text', 'text-summary', 'html'],
       reportsDirectory: 'coverage',
     },
   },
