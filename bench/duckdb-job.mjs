@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * The baseline of the benchmark (SPEC §8): DuckDB scans the same usage and cost CSVs and
  * computes the same group-by totals, in SQL, the result staying in DuckDB.

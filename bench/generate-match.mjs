@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Deterministic month of top-ups for the matching bench: a payment history and a US-card
  * statement (Chase-style) with 25 statement lines per provider line, most top-ups
@@ -17,7 +18,10 @@ const MERCHANTS = ['WHOLEFDS MKT 10234', 'TRADER JOE S #552', 'SHELL OIL 5744226
 
 function sfc32(a, b, c, d) {
   return () => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
+    a |= 0;
+    b |= 0;
+    c |= 0;
+    d |= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -51,19 +55,41 @@ export function generateMatch(lines, seed = MATCH_DEFAULT_SEED) {
     provider++;
   };
   const payment = (ms, amountCents, status, kind) =>
-    pays.push(`${new Date(ms).toISOString().replace('.000', '')},INV-7C1D2E9A-${String(++ref).padStart(5, '0')},${cents(amountCents)},USD,${status},${kind},org-Acme7Hq2kWb9,4242,${kind === 'auto_recharge' ? 'Auto recharge: balance fell below $10.00' : 'API credit purchase'}`);
+    pays.push(
+      `${new Date(ms).toISOString().replace('.000', '')},INV-7C1D2E9A-${String(++ref).padStart(5, '0')},${cents(amountCents)},USD,${status},${kind},org-Acme7Hq2kWb9,4242,${kind === 'auto_recharge' ? 'Auto recharge: balance fell below $10.00' : 'API credit purchase'}`,
+    );
   while (provider < lines) {
     const ms = start + Math.floor(rnd() * span);
     const day = localDay(ms);
     const u = rnd();
-    if (u < 0.8) (truth.auto++, payment(ms, 5000, 'paid', 'auto_recharge'), charge(day, 5000));
-    else if (u < 0.88) {
+    if (u < 0.8) {
+      truth.auto++;
+      payment(ms, 5000, 'paid', 'auto_recharge');
+      charge(day, 5000);
+    } else if (u < 0.88) {
       const amount = 2000 + 100 * Math.floor(rnd() * 480);
-      truth.manual++, payment(ms, amount, 'paid', 'manual'), charge(day, amount);
-    } else if (u < 0.93) (truth.failed++, payment(ms, 5000, 'failed', 'auto_recharge'));
-    else if (u < 0.96) (truth.duplicate++, payment(ms, 5000, 'paid', 'auto_recharge'), charge(day, 5000), charge(day, 5000));
-    else if (u < 0.98) (truth.reversedHold++, payment(ms, 5000, 'failed', 'auto_recharge'), charge(day, 5000, { pending: true }), charge(addDays(day, 2), 5000, { type: 'Return' }));
-    else (truth.refund++, payment(ms, 5000, 'refunded', 'auto_recharge'), charge(day, 5000), charge(addDays(day, 12 + Math.floor(rnd() * 10)), 5000, { type: 'Return' }));
+      truth.manual++;
+      payment(ms, amount, 'paid', 'manual');
+      charge(day, amount);
+    } else if (u < 0.93) {
+      truth.failed++;
+      payment(ms, 5000, 'failed', 'auto_recharge');
+    } else if (u < 0.96) {
+      truth.duplicate++;
+      payment(ms, 5000, 'paid', 'auto_recharge');
+      charge(day, 5000);
+      charge(day, 5000);
+    } else if (u < 0.98) {
+      truth.reversedHold++;
+      payment(ms, 5000, 'failed', 'auto_recharge');
+      charge(day, 5000, { pending: true });
+      charge(addDays(day, 2), 5000, { type: 'Return' });
+    } else {
+      truth.refund++;
+      payment(ms, 5000, 'refunded', 'auto_recharge');
+      charge(day, 5000);
+      charge(addDays(day, 12 + Math.floor(rnd() * 10)), 5000, { type: 'Return' });
+    }
   }
   // 24 other lines per provider line: the bank's whole month, never the provider
   for (let i = 0, n = 24 * provider; i < n; i++) {
@@ -71,8 +97,8 @@ export function generateMatch(lines, seed = MATCH_DEFAULT_SEED) {
     card.push([usDate(day), usDate(addDays(day, 1)), MERCHANTS[Math.floor(rnd() * MERCHANTS.length)], 'Shopping', 'Sale', `-${cents(100 + Math.floor(rnd() * 20000))}`, '']);
   }
   card.sort((a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0)); // newest first, as the bank exports
-  const statement = ['Transaction Date,Post Date,Description,Category,Type,Amount,Memo', ...card.map((r) => r.join(','))].join('\n') + '\n';
-  return { payments: pays.join('\n') + '\n', statement, truth: { ...truth, providerLines: provider, statementLines: card.length, payments: pays.length - 1, expected: expectedClasses(truth) } };
+  const statement = `${['Transaction Date,Post Date,Description,Category,Type,Amount,Memo', ...card.map((r) => r.join(','))].join('\n')}\n`;
+  return { payments: `${pays.join('\n')}\n`, statement, truth: { ...truth, providerLines: provider, statementLines: card.length, payments: pays.length - 1, expected: expectedClasses(truth) } };
 }
 
 /**

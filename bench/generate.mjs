@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Deterministic generator of realistic OpenAI exports for the benchmark (SPEC §8).
  *
@@ -52,6 +53,7 @@ export function parseSize(text) {
 }
 
 function parseArgs(argv) {
+  /** @type {{ rows: number | null, out: string | null, seed: number, days: number | null, start: string, quiet: boolean }} */
   const o = { rows: null, out: null, seed: DEFAULT_SEED, days: null, start: '2026-10-01', quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -74,7 +76,7 @@ function parseArgs(argv) {
   if (!o.out) throw new Error('--out DIR is required');
   if (!Number.isInteger(o.seed)) throw new Error('--seed must be an integer');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.start)) throw new Error('--start must be YYYY-MM-DD');
-  return o;
+  return { ...o, rows: o.rows, out: o.out }; // the checks above narrow rows and out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -134,9 +136,24 @@ function makeRng(seed) {
 
 const PRICE_TABLE_VERSION = '2026-11-01';
 const PRICES = {
-  'gpt-5': { standard: ['1.25', '0.125', '10.00', '1.25'], batch: ['0.625', '0.0625', '5.00', '0.625'], flex: ['0.625', '0.0625', '5.00', '0.625'], priority: ['2.50', '0.25', '20.00', '2.50'] },
-  'gpt-5.1': { standard: ['1.25', '0.125', '10.00', '1.25'], batch: ['0.625', '0.0625', '5.00', '0.625'], flex: ['0.625', '0.0625', '5.00', '0.625'], priority: ['2.50', '0.25', '20.00', '2.50'] },
-  'gpt-5-mini': { standard: ['0.25', '0.025', '2.00', '0.25'], batch: ['0.125', '0.0125', '1.00', '0.125'], flex: ['0.125', '0.0125', '1.00', '0.125'], priority: ['0.45', '0.045', '3.60', '0.45'] },
+  'gpt-5': {
+    standard: ['1.25', '0.125', '10.00', '1.25'],
+    batch: ['0.625', '0.0625', '5.00', '0.625'],
+    flex: ['0.625', '0.0625', '5.00', '0.625'],
+    priority: ['2.50', '0.25', '20.00', '2.50'],
+  },
+  'gpt-5.1': {
+    standard: ['1.25', '0.125', '10.00', '1.25'],
+    batch: ['0.625', '0.0625', '5.00', '0.625'],
+    flex: ['0.625', '0.0625', '5.00', '0.625'],
+    priority: ['2.50', '0.25', '20.00', '2.50'],
+  },
+  'gpt-5-mini': {
+    standard: ['0.25', '0.025', '2.00', '0.25'],
+    batch: ['0.125', '0.0125', '1.00', '0.125'],
+    flex: ['0.125', '0.0125', '1.00', '0.125'],
+    priority: ['0.45', '0.045', '3.60', '0.45'],
+  },
   'gpt-5-nano': { standard: ['0.05', '0.005', '0.40', '0.05'], batch: ['0.025', '0.0025', '0.20', '0.025'], flex: ['0.025', '0.0025', '0.20', '0.025'] },
   'gpt-4.1': { standard: ['2.00', '0.50', '8.00', '2.00'], batch: ['1.00', '0.25', '4.00', '1.00'], priority: ['3.50', '0.875', '14.00', '3.50'] },
   'gpt-4.1-mini': { standard: ['0.40', '0.10', '1.60', '0.40'], batch: ['0.20', '0.05', '0.80', '0.20'], priority: ['0.70', '0.175', '2.80', '0.70'] },
@@ -144,7 +161,12 @@ const PRICES = {
   'gpt-4o': { standard: ['2.50', '1.25', '10.00', '2.50'], batch: ['1.25', '0.625', '5.00', '1.25'], priority: ['4.25', '2.125', '17.00', '4.25'] },
   'gpt-4o-mini': { standard: ['0.15', '0.075', '0.60', '0.15'], batch: ['0.075', '0.0375', '0.30', '0.075'], priority: ['0.25', '0.125', '1.00', '0.25'] },
   o3: { standard: ['2.00', '0.50', '8.00', '2.00'], batch: ['1.00', '0.25', '4.00', '1.00'], flex: ['1.00', '0.25', '4.00', '1.00'], priority: ['3.50', '0.875', '14.00', '3.50'] },
-  'o4-mini': { standard: ['1.10', '0.275', '4.40', '1.10'], batch: ['0.55', '0.1375', '2.20', '0.55'], flex: ['0.55', '0.1375', '2.20', '0.55'], priority: ['2.00', '0.50', '8.00', '2.00'] },
+  'o4-mini': {
+    standard: ['1.10', '0.275', '4.40', '1.10'],
+    batch: ['0.55', '0.1375', '2.20', '0.55'],
+    flex: ['0.55', '0.1375', '2.20', '0.55'],
+    priority: ['2.00', '0.50', '8.00', '2.00'],
+  },
   'o3-mini': { standard: ['1.10', '0.55', '4.40', '1.10'], batch: ['0.55', '0.275', '2.20', '0.55'] },
 };
 
@@ -190,7 +212,7 @@ const EMPTY_MINUTE_SHARE = 0.002;
 function priceUnits4(text) {
   const [i, f = ''] = text.split('.');
   if (f.length > 4) throw new Error(`price ${text} has more than 4 decimals`);
-  return BigInt(i) * 10000n + BigInt((f + '0000').slice(0, 4));
+  return BigInt(i) * 10000n + BigInt(f.padEnd(4, '0'));
 }
 
 function checkPriceSnapshot() {
@@ -212,7 +234,7 @@ function checkPriceSnapshot() {
     }
     if (diffs.length) process.stderr.write(`generate: warning: src/data/prices.json differs from the generator's snapshot (${diffs.join(', ')}); costs follow the snapshot\n`);
   } catch (e) {
-    process.stderr.write(`generate: warning: could not compare with src/data/prices.json (${e.message})\n`);
+    process.stderr.write(`generate: warning: could not compare with src/data/prices.json (${e instanceof Error ? e.message : e})\n`);
   }
 }
 
@@ -249,8 +271,10 @@ function buildWorld(rng) {
       const key = `key_${rng.id(16)}`;
       const r = rng.next();
       let keyUsers;
-      if (r < 0.2) keyUsers = [null]; // service account: user_id empty
-      else if (r < 0.32) keyUsers = p.team.slice(0, 2 + rng.int(2)); // a shared team key
+      if (r < 0.2)
+        keyUsers = [null]; // service account: user_id empty
+      else if (r < 0.32)
+        keyUsers = p.team.slice(0, 2 + rng.int(2)); // a shared team key
       else keyUsers = [rng.pick(p.team)];
       keys.push({ key, project: p.index, users: keyUsers });
       const nCombos = 3 + rng.int(5);
@@ -298,7 +322,9 @@ function buildWorld(rng) {
     }
   }
   // export order inside a bucket: project, key, user, model, tier
-  combos.sort((a, b) => a.project - b.project || cmp(a.key, b.key) || cmp(a.user ?? '', b.user ?? '') || a.model - b.model || VARIANTS.indexOf(a.variant) - VARIANTS.indexOf(b.variant));
+  combos.sort(
+    (a, b) => a.project - b.project || cmp(a.key, b.key) || cmp(a.user ?? '', b.user ?? '') || a.model - b.model || VARIANTS.indexOf(a.variant) - VARIANTS.indexOf(b.variant),
+  );
   return { org, users, projects, keys, combos };
 }
 
@@ -398,8 +424,8 @@ const utcDate = (t) => new Date(t * 1000).toISOString().slice(0, 10);
 /** units at `scale` decimals → text with exactly `digits` decimals (digits ≥ scale), or the plain form. */
 function formatUnits(units, scale, digits) {
   const neg = units < 0n;
-  let s = (neg ? -units : units).toString().padStart(scale + 1, '0');
-  let int = s.slice(0, s.length - scale);
+  const s = (neg ? -units : units).toString().padStart(scale + 1, '0');
+  const int = s.slice(0, s.length - scale);
   let frac = s.slice(s.length - scale);
   if (digits === 'plain') {
     frac = frac.replace(/0+$/, '');
@@ -411,6 +437,7 @@ function formatUnits(units, scale, digits) {
 // ---------------------------------------------------------------------------------------
 // generation
 
+/** @param {{ rows: number, out: string, seed?: number, days?: number | null, start?: string, quiet?: boolean }} options */
 export async function generate({ rows, out, seed = DEFAULT_SEED, days = null, start = '2026-10-01', quiet = false }) {
   const t0 = Date.now();
   checkPriceSnapshot();
@@ -560,7 +587,9 @@ export async function generate({ rows, out, seed = DEFAULT_SEED, days = null, st
         // $10 per 1,000 calls; no model: spendrecon cannot split it by key (unallocated)
         const calls = Math.max(1, Math.round(projectRequests * 0.004));
         const units = BigInt(calls) * 100000000n; // 0.01 at scale 10
-        await cost.add(`${s},${e},${isoS},${isoE},${formatUnits(units, 10, costFormats())},usd,${calls}.0,calls,web search tool calls,,,${p.id},${org.id},${p.name},${org.name},\n`);
+        await cost.add(
+          `${s},${e},${isoS},${isoE},${formatUnits(units, 10, costFormats())},usd,${calls}.0,calls,web search tool calls,,,${p.id},${org.id},${p.name},${org.name},\n`,
+        );
         truth.costRows++;
         truth.billed += units;
         truth.byProject.set(p.id, (truth.byProject.get(p.id) ?? 0n) + units);
@@ -596,7 +625,15 @@ export async function generate({ rows, out, seed = DEFAULT_SEED, days = null, st
       keysBuf[c] = w > 0 ? -Math.log(1 - rng.next()) / w : Infinity;
       order[c] = c;
     }
-    const chosen = k === C ? Array.from(order) : k <= 24 ? smallestK(keysBuf, k) : Array.from(order).sort((a, b) => keysBuf[a] - keysBuf[b]).slice(0, k).sort((a, b) => a - b);
+    const chosen =
+      k === C
+        ? Array.from(order)
+        : k <= 24
+          ? smallestK(keysBuf, k)
+          : Array.from(order)
+              .sort((a, b) => keysBuf[a] - keysBuf[b])
+              .slice(0, k)
+              .sort((a, b) => a - b);
     const dayOfMonth = new Date(s * 1000).getUTCDate();
     const upperBool = dayOfMonth >= 12 && dayOfMonth <= 14;
     let text = '';
@@ -676,7 +713,7 @@ if (resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
     const o = parseArgs(process.argv.slice(2));
     await generate(o);
   } catch (e) {
-    process.stderr.write(`generate: ${e.message}\n`);
+    process.stderr.write(`generate: ${e instanceof Error ? e.message : e}\n`);
     process.exit(2);
   }
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * `npm run bench:match`: `spendrecon match` on generated month-long US-card statements
  * (bench/generate-match.mjs: 25 statement lines per provider line, mostly 50.00
@@ -49,10 +50,22 @@ function run(dir) {
   const out = join(dir, 'out.json');
   // --period: the default period is found by a spread over every date (a stack overflow at 125k lines, src/pipeline.ts)
   const args = ['-f', '%e %U %S %M %x', '-o', timing, process.execPath, join(ROOT, 'bin', 'spendrecon'), 'match'];
-  args.push('--payments', join(dir, 'payments.csv'), '--statement', join(dir, 'us-card.csv'), '--tz', 'America/New_York', '--period', '2026-10', '--json', '--out', join(dir, 'match.xlsx'));
+  args.push(
+    '--payments',
+    join(dir, 'payments.csv'),
+    '--statement',
+    join(dir, 'us-card.csv'),
+    '--tz',
+    'America/New_York',
+    '--period',
+    '2026-10',
+    '--json',
+    '--out',
+    join(dir, 'match.xlsx'),
+  );
   const r = spawnSync('/usr/bin/time', args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeout * 1000, maxBuffer: 1 << 30 });
   writeFileSync(out, r.stdout ?? '');
-  const [wall, user, sys, rssKB, code] = readFileSync(timing, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  const [wall, user, sys, rssKB, code] = (readFileSync(timing, 'utf8').trim().split('\n').at(-1) ?? '').split(' ').map(Number);
   return { wall, cpu: user + sys, rssMB: rssKB / 1024, code, stderr: String(r.stderr ?? ''), json: code === 0 ? JSON.parse(readFileSync(out, 'utf8')) : null };
 }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Where the memory of a `report` run goes (diagnostic; not part of `npm run bench`).
  *
@@ -33,7 +34,8 @@ const size = args.includes('--size') ? args[args.indexOf('--size') + 1] : '1m';
 const experiment = args.includes('--experiment');
 const variantArg = args.includes('--variant') ? args[args.indexOf('--variant') + 1] : null;
 
-if (typeof globalThis.gc !== 'function') {
+const gc = globalThis.gc;
+if (typeof gc !== 'function') {
   process.stderr.write('run with: node --expose-gc bench/memory.mjs [--size 1m] [--experiment]\n');
   process.exit(2);
 }
@@ -48,8 +50,8 @@ const snap = () => {
   return { rss: m.rss, heap: m.heapUsed, ext: m.external + m.arrayBuffers };
 };
 const settle = () => {
-  globalThis.gc();
-  globalThis.gc();
+  gc();
+  gc();
   return snap();
 };
 const line = (label, s) => process.stdout.write(`${label.padEnd(48)} rss ${MB(s.rss).padStart(8)}   heapUsed ${MB(s.heap).padStart(8)}   external ${MB(s.ext).padStart(6)}\n`);
@@ -126,7 +128,9 @@ const { runReport } = await dist('pipeline.js');
 const { loadConfig } = await dist('config.js');
 const { writeReportWorkbook } = await dist('report/index.js');
 
-process.stdout.write(`memory of a report run on bench/data/${size} (${manifest.usage.rows.toLocaleString('en-US')} rows, ${MB(manifest.usage.bytes)} usage CSV), node ${process.version}\n`);
+process.stdout.write(
+  `memory of a report run on bench/data/${size} (${manifest.usage.rows.toLocaleString('en-US')} rows, ${MB(manifest.usage.bytes)} usage CSV), node ${process.version}\n`,
+);
 const start = settle();
 line('start (modules loaded, after GC)', start);
 const peak = { rss: 0, heap: 0, ext: 0 };

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * CPU profile of the `report` job, summarised (diagnostic; not part of `npm run bench`).
  *
@@ -28,7 +29,7 @@ const given = args.find((a) => a.endsWith('.cpuprofile'));
 
 function shortUrl(url) {
   if (!url) return '';
-  let u = url.replace(/^file:\/\//, '');
+  const u = url.replace(/^file:\/\//, '');
   const nm = u.lastIndexOf('node_modules/');
   if (nm >= 0) return u.slice(nm + 'node_modules/'.length);
   if (u.startsWith(ROOT)) return u.slice(ROOT.length + 1);
@@ -93,7 +94,11 @@ export function summarise(profile, n = 25) {
   lines.push('', 'self time by module:');
   for (const [k, us] of [...modSelf].sort((a, b) => b[1] - a[1]).slice(0, 20)) lines.push(`${ms(us)} ${pct(us)}  ${k}`);
   lines.push('', `top ${n} functions by inclusive time (callees included):`);
-  for (const [k, us] of [...fnIncl].filter(([k]) => !k.startsWith('(root)')).sort((a, b) => b[1] - a[1]).slice(0, n)) lines.push(`${ms(us)} ${pct(us)}  ${k}`);
+  for (const [k, us] of [...fnIncl]
+    .filter(([k]) => !k.startsWith('(root)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n))
+    lines.push(`${ms(us)} ${pct(us)}  ${k}`);
   return lines.join('\n');
 }
 
@@ -108,7 +113,21 @@ if (!file) {
   const t0 = performance.now();
   const r = spawnSync(
     process.execPath,
-    ['--cpu-prof', `--cpu-prof-dir=${dir}`, join(ROOT, 'bin', 'spendrecon'), 'report', '--usage', join(data, manifest.usage.file), '--costs', join(data, manifest.cost.file), '--tz', 'UTC', '--out', join(dir, `${size}.xlsx`), '--json'],
+    [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+      join(ROOT, 'bin', 'spendrecon'),
+      'report',
+      '--usage',
+      join(data, manifest.usage.file),
+      '--costs',
+      join(data, manifest.cost.file),
+      '--tz',
+      'UTC',
+      '--out',
+      join(dir, `${size}.xlsx`),
+      '--json',
+    ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   process.stdout.write(`profiled run on bench/data/${size}: exit ${r.status}, ${((performance.now() - t0) / 1000).toFixed(1)} s wall (profiling adds overhead)\n`);

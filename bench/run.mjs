@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * `npm run bench` (SPEC §8): the whole `spendrecon report` job against DuckDB on the same
  * CSVs, per size, with a correctness check — a fast wrong answer fails the bench.
@@ -46,7 +47,11 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => argv[++i];
-    if (a === '--sizes') o.sizes = v().split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    if (a === '--sizes')
+      o.sizes = v()
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
     else if (a === '--repeat') o.repeat = Math.max(1, Number(v()));
     else if (a === '--save-baseline') o.saveBaseline = true;
     else if (a === '--timeout') o.timeout = Number(v());
@@ -82,6 +87,8 @@ export const RSS_METHOD = USE_GNU_TIME ? 'GNU time (/usr/bin/time -f %M: maximum
 
 /**
  * Runs `node args...` with stdout and stderr to files; resolves { code, signal, wallS, rssMB, timedOut }.
+ * @param {string[]} args
+ * @param {{ stdout: string, stderr: string, timeout: number, env?: NodeJS.ProcessEnv }} files
  */
 function measure(args, { stdout, stderr, timeout, env }) {
   return new Promise((resolvePromise) => {
@@ -186,23 +193,47 @@ function checkResults(sr, db, manifest) {
       if (cents(a) !== cents(b)) bad.push(`${id || '(none)'}: ${a} vs ${b}`);
       if (!sameExact(a, b)) exactAll = false;
     }
-    add(`byProject billed = DuckDB per project to the cent (${dbProj.size} projects)`, bad.length === 0, bad.length ? bad.slice(0, 5).join('; ') : exactAll ? 'all exactly equal' : 'equal to the cent');
+    add(
+      `byProject billed = DuckDB per project to the cent (${dbProj.size} projects)`,
+      bad.length === 0,
+      bad.length ? bad.slice(0, 5).join('; ') : exactAll ? 'all exactly equal' : 'equal to the cent',
+    );
     // tokens: spendrecon's byModel tokens are the usage (in the period) of the models it reports
     // billed rows for, so DuckDB sums the usage rows of the models the cost export bills
-    add('Σ byModel.inputTokens = DuckDB Σ input_tokens (models billed in the cost export)', srIn === db.usage.inputTokensBilledModels, `${srIn} vs ${db.usage.inputTokensBilledModels} (all usage rows: ${db.usage.inputTokens})`);
-    add('Σ byModel.outputTokens = DuckDB Σ output_tokens (models billed in the cost export)', srOut === db.usage.outputTokensBilledModels, `${srOut} vs ${db.usage.outputTokensBilledModels} (all usage rows: ${db.usage.outputTokens})`);
+    add(
+      'Σ byModel.inputTokens = DuckDB Σ input_tokens (models billed in the cost export)',
+      srIn === db.usage.inputTokensBilledModels,
+      `${srIn} vs ${db.usage.inputTokensBilledModels} (all usage rows: ${db.usage.inputTokens})`,
+    );
+    add(
+      'Σ byModel.outputTokens = DuckDB Σ output_tokens (models billed in the cost export)',
+      srOut === db.usage.outputTokensBilledModels,
+      `${srOut} vs ${db.usage.outputTokensBilledModels} (all usage rows: ${db.usage.outputTokens})`,
+    );
     const srModel = new Map((sr.byModel ?? []).map((m) => [m.model, m]));
     const badModels = db.usage.byModel.filter((m) => {
       const x = srModel.get(m.model);
       return !x || x.inputTokens !== m.inputTokens || x.outputTokens !== m.outputTokens;
     });
-    add(`byModel tokens = DuckDB per model (${db.usage.byModel.length} models)`, badModels.length === 0, badModels.length ? badModels.map((m) => `${m.model}: ${JSON.stringify(srModel.get(m.model) ?? null)} vs ${m.inputTokens}/${m.outputTokens}`).join('; ') : 'all equal');
+    add(
+      `byModel tokens = DuckDB per model (${db.usage.byModel.length} models)`,
+      badModels.length === 0,
+      badModels.length ? badModels.map((m) => `${m.model}: ${JSON.stringify(srModel.get(m.model) ?? null)} vs ${m.inputTokens}/${m.outputTokens}`).join('; ') : 'all equal',
+    );
     add('usage rows read = DuckDB count(*)', usageInput?.rowsRead === db.usage.rows, `${usageInput?.rowsRead} vs ${db.usage.rows}`);
     add('usage empty buckets = DuckDB rows with no dimensions', usageInput?.emptyBuckets === db.usage.emptyBuckets, `${usageInput?.emptyBuckets} vs ${db.usage.emptyBuckets}`);
   }
   // the generator's own truth (manifest.json), with or without DuckDB
-  add('totals.billed = generator truth (exact)', sr.totals?.billed !== undefined && sameExact(sr.totals.billed, manifest.truth.billed), `${sr.totals?.billed} vs ${manifest.truth.billed}`);
-  add('tokens = generator truth', srIn === manifest.truth.inputTokens && srOut === manifest.truth.outputTokens, `${srIn}/${srOut} vs ${manifest.truth.inputTokens}/${manifest.truth.outputTokens}`);
+  add(
+    'totals.billed = generator truth (exact)',
+    sr.totals?.billed !== undefined && sameExact(sr.totals.billed, manifest.truth.billed),
+    `${sr.totals?.billed} vs ${manifest.truth.billed}`,
+  );
+  add(
+    'tokens = generator truth',
+    srIn === manifest.truth.inputTokens && srOut === manifest.truth.outputTokens,
+    `${srIn}/${srOut} vs ${manifest.truth.inputTokens}/${manifest.truth.outputTokens}`,
+  );
   add('usage rows read = generator', usageInput?.rowsRead === manifest.usage.rows, `${usageInput?.rowsRead} vs ${manifest.usage.rows}`);
   add('no rejected rows', sr.totals?.rejectedRows === 0, `${sr.totals?.rejectedRows} rejected`);
   return checks;
@@ -222,7 +253,8 @@ async function ensureData(label) {
   const mf = join(dir, 'manifest.json');
   if (existsSync(mf)) {
     const m = JSON.parse(readFileSync(mf, 'utf8'));
-    if (m.generatorVersion === GENERATOR_VERSION && m.rows === rows && m.seed === DEFAULT_SEED && existsSync(join(dir, m.usage.file)) && existsSync(join(dir, m.cost.file))) return { dir, manifest: m };
+    if (m.generatorVersion === GENERATOR_VERSION && m.rows === rows && m.seed === DEFAULT_SEED && existsSync(join(dir, m.usage.file)) && existsSync(join(dir, m.cost.file)))
+      return { dir, manifest: m };
   }
   process.stderr.write(`bench: generating ${label} (${rows.toLocaleString('en-US')} usage rows) into ${relative(ROOT, dir)} ...\n`);
   const r = spawnSync(process.execPath, [join(HERE, 'generate.mjs'), '--rows', String(rows), '--out', dir, '--quiet'], { stdio: 'inherit' });
@@ -250,7 +282,8 @@ function failureText(r, errFile) {
   } catch {
     /* none */
   }
-  if (/heap out of memory|Reached heap limit|Invalid string length|ERR_STRING_TOO_LONG/.test(err)) return `out of memory (exit ${r.code ?? r.signal}): ${err.match(/(FATAL ERROR[^\n]*|RangeError[^\n]*|Error: Cannot create a string[^\n]*)/)?.[0] ?? ''}`;
+  if (/heap out of memory|Reached heap limit|Invalid string length|ERR_STRING_TOO_LONG/.test(err))
+    return `out of memory (exit ${r.code ?? r.signal}): ${err.match(/(FATAL ERROR[^\n]*|RangeError[^\n]*|Error: Cannot create a string[^\n]*)/)?.[0] ?? ''}`;
   return `exit ${r.code ?? r.signal}: ${err.trim().split('\n').slice(-3).join(' | ')}`;
 }
 
@@ -283,7 +316,9 @@ async function main() {
     const diag = diagnostics(dir, usage, cost);
     process.stdout.write(
       `\n## ${label}: ${manifest.usage.rows.toLocaleString('en-US')} usage rows (${(manifest.usage.bytes / 1e6).toFixed(0)} MB, 1-minute buckets, ${manifest.days} days, ${manifest.usage.emptyBuckets} empty), ${manifest.cost.rows.toLocaleString('en-US')} cost rows` +
-        (diag ? `; ${fmtInt(diag.aggregatorGroups)} spendrecon usage groups (hour × project × key × user × model × tier), ${fmtInt(diag.groupsProjectKeyModelUtcDay)} project × key × model × day groups` : '') +
+        (diag
+          ? `; ${fmtInt(diag.aggregatorGroups)} spendrecon usage groups (hour × project × key × user × model × tier), ${fmtInt(diag.groupsProjectKeyModelUtcDay)} project × key × model × day groups`
+          : '') +
         '\n',
     );
     const sr = [];
@@ -295,7 +330,11 @@ async function main() {
       const out = join(tmp, `${label}.xlsx`);
       const so = join(tmp, `${label}.spendrecon.json`);
       const se = join(tmp, `${label}.spendrecon.err`);
-      const r = await measure(['bin/spendrecon', 'report', '--usage', usage, '--costs', cost, '--tz', 'UTC', '--out', out, '--json'], { stdout: so, stderr: se, timeout: o.timeout });
+      const r = await measure(['bin/spendrecon', 'report', '--usage', usage, '--costs', cost, '--tz', 'UTC', '--out', out, '--json'], {
+        stdout: so,
+        stderr: se,
+        timeout: o.timeout,
+      });
       process.stderr.write(`  spendrecon run ${i + 1}: ${fmt(r.wallS)} s, ${fmt(r.rssMB, 0)} MB${r.code === 0 ? '' : ` — FAILED (${failureText(r, se)})`}\n`);
       sr.push(r);
       if (r.code !== 0 || r.timedOut) {
@@ -321,14 +360,28 @@ async function main() {
     const ratio = dbWall && !srFailure ? srWall / dbWall : null;
     printTable(
       ['size', 'usage rows', 'spendrecon wall s', 'rows/s', 'peak RSS MB', 'DuckDB wall s', 'DuckDB peak RSS MB', 'spendrecon/DuckDB'],
-      [[label, fmtInt(manifest.usage.rows), srFailure ? `${fmt(srWall)} (failed)` : fmt(srWall), fmtInt(rowsPerS), fmt(srRss, 0), fmt(dbWall), fmt(dbRss, 0), ratio ? `${fmt(ratio, 1)}×` : '—']],
+      [
+        [
+          label,
+          fmtInt(manifest.usage.rows),
+          srFailure ? `${fmt(srWall)} (failed)` : fmt(srWall),
+          fmtInt(rowsPerS),
+          fmt(srRss, 0),
+          fmt(dbWall),
+          fmt(dbRss, 0),
+          ratio ? `${fmt(ratio, 1)}×` : '—',
+        ],
+      ],
     );
-    if (dbJson?.phases) process.stdout.write(`DuckDB phases: usage scan+group-by ${dbJson.phases.usageScanGroupBy} s, cost scan ${dbJson.phases.costScanGroupBy} s (in-process, excluding node start-up)\n`);
+    if (dbJson?.phases)
+      process.stdout.write(
+        `DuckDB phases: usage scan+group-by ${dbJson.phases.usageScanGroupBy} s, cost scan ${dbJson.phases.costScanGroupBy} s (in-process, excluding node start-up)\n`,
+      );
     // baseline ratios
     const b = baseline?.sizes?.[label];
     if (b && !srFailure) {
       const parts = [`spendrecon wall ${fmt(srWall / b.spendrecon.wallS)}×`, `spendrecon peak RSS ${fmt(srRss / b.spendrecon.rssMB)}×`];
-      if (dbWall && b.duckdb) {
+      if (dbWall && b.duckdb && ratio !== null) {
         parts.push(`DuckDB wall ${fmt(dbWall / b.duckdb.wallS)}×`);
         parts.push(`spendrecon/DuckDB ratio ${fmt(ratio / (b.spendrecon.wallS / b.duckdb.wallS))}× (start-up and machine speed largely cancel)`);
       }
@@ -355,7 +408,10 @@ async function main() {
       ratio: ratio && round(ratio, 2),
     };
   }
-  writeFileSync(join(DATA, 'last-run.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), commit: gitHead(), rssMethod: RSS_METHOD, repeat: o.repeat, sizes: results }, null, 2)}\n`);
+  writeFileSync(
+    join(DATA, 'last-run.json'),
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), commit: gitHead(), rssMethod: RSS_METHOD, repeat: o.repeat, sizes: results }, null, 2)}\n`,
+  );
   if (o.saveBaseline) {
     const next = baseline ?? {};
     next.about = 'Figures of an earlier `node bench/run.mjs --save-baseline`; later runs print current/baseline ratios. Wall seconds include node start-up; peak RSS in MB.';
@@ -366,7 +422,8 @@ async function main() {
     next.repeat = o.repeat;
     next.sizes = { ...(next.sizes ?? {}) };
     for (const [label, r] of Object.entries(results)) {
-      if (r.spendrecon.failure) next.sizes[label] = { rows: r.rows, spendrecon: { wallS: r.spendrecon.wallS, rssMB: r.spendrecon.rssMB, failure: r.spendrecon.failure }, duckdb: r.duckdb };
+      if (r.spendrecon.failure)
+        next.sizes[label] = { rows: r.rows, spendrecon: { wallS: r.spendrecon.wallS, rssMB: r.spendrecon.rssMB, failure: r.spendrecon.failure }, duckdb: r.duckdb };
       else next.sizes[label] = { rows: r.rows, spendrecon: { wallS: r.spendrecon.wallS, rssMB: r.spendrecon.rssMB }, duckdb: r.duckdb };
     }
     writeFileSync(BASELINE, `${JSON.stringify(next, null, 2)}\n`);

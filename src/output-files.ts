@@ -30,7 +30,7 @@ export function removeLiveTempFiles(): void {
 }
 
 /** Stops the process without writing anything more: temp files removed, then exit. */
-export function stopWithoutWriting(code: number): never {
+function stopWithoutWriting(code: number): never {
   stopping = true;
   removeLiveTempFiles();
   process.exit(code);

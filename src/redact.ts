@@ -12,7 +12,9 @@
  * invisible operators, soft hyphen, BOM, variation selectors, Hangul fillers, tag characters.
  * Someone hiding a key from a naive pattern puts one of these inside it.
  */
-const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{1BCA0}-\u{1BCA3}\u{E0000}-\u{E007F}]/u;
+const INVISIBLE =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each variation selector in the class is meant alone, to be removed
+  /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{1BCA0}-\u{1BCA3}\u{E0000}-\u{E007F}]/u;
 const INVISIBLE_G = new RegExp(INVISIBLE.source, 'gu');
 
 /** `sk-`, an optional provider kind (`proj-`, `svcacct-`, `admin-`, `ant-api03-`, …), then the body. */
@@ -112,7 +114,7 @@ export function csvText(text: string): string {
 }
 
 /** Excel's limit on the characters of one cell. */
-export const CELL_MAX = 32767;
+const CELL_MAX = 32767;
 
 /** A lone surrogate (half of an emoji cut off): not a character, and invalid XML. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g;

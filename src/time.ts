@@ -50,7 +50,6 @@ export function localDateOf(t: EpochSeconds, tz: string): LocalDate {
   return d;
 }
 
-
 /** The UTC calendar date of an instant. */
 export function utcDateOf(t: EpochSeconds): LocalDate {
   return new Date(t * 1000).toISOString().slice(0, 10);
@@ -81,7 +80,7 @@ export function addDays(date: LocalDate, n: number): LocalDate {
 }
 
 /** The instant local midnight starts `date` in `tz` (DST-correct). */
-export function startOfLocalDate(date: LocalDate, tz: string): EpochSeconds {
+function startOfLocalDate(date: LocalDate, tz: string): EpochSeconds {
   let t = Math.round(fromZonedTime(`${date}T00:00:00`, tz).getTime() / 1000);
   // where clocks jump forward at midnight (America/Santiago, Asia/Beirut) 00:00 does not exist:
   // the day starts at the first instant whose local date is `date`
@@ -130,7 +129,7 @@ export function makePeriod(from: LocalDate, to: LocalDate, tz: string): Period {
   if (!isCalendarDate(from)) throw new RangeError(`not a date (YYYY-MM-DD): ${from}`);
   if (!isCalendarDate(to)) throw new RangeError(`not a date (YYYY-MM-DD): ${to}`);
   if (to < from) throw new RangeError(`period ends (${to}) before it starts (${from})`);
-  const wholeMonth = from.endsWith('-01') && to === lastDayOfMonth(from.slice(0, 7)) ;
+  const wholeMonth = from.endsWith('-01') && to === lastDayOfMonth(from.slice(0, 7));
   return {
     from,
     to,

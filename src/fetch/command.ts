@@ -44,7 +44,9 @@ export async function resolveKeys(env: NodeJS.ProcessEnv, files: Partial<Record<
     } else if (env[p.keyVariable] !== undefined && env[p.keyVariable] !== '') keys[p.id] = checkedKey(env[p.keyVariable]!, p.keyVariable);
   }
   if (!keys.openai && !keys.anthropic) {
-    const how = Object.values(PROVIDERS).map((p) => `${p.keyVariable} (or ${p.keyFileFlag} FILE)`).join(' and/or ');
+    const how = Object.values(PROVIDERS)
+      .map((p) => `${p.keyVariable} (or ${p.keyFileFlag} FILE)`)
+      .join(' and/or ');
     throw new FetchError(`no provider key: set ${how} to the organisation's Admin key`);
   }
   return keys;

@@ -62,8 +62,10 @@ interface Run {
 function refusalMessage(p: ProviderDescription, plan: EndpointPlan, status: number, body: string): string {
   const said = providerErrorText(body);
   const where = `${p.label} ${plan.name}`;
-  if (status === 401) return `${where}: the Admin API refused the key (HTTP 401: ${said}); set ${p.keyVariable} to ${p.keyShape} of the organisation, or name a file holding one with ${p.keyFileFlag}`;
-  if (status === 403) return `${where}: the key may not read usage and costs (HTTP 403: ${said}); ${p.keyVariable} must be ${p.keyShape} with access to the organisation's usage and costs`;
+  if (status === 401)
+    return `${where}: the Admin API refused the key (HTTP 401: ${said}); set ${p.keyVariable} to ${p.keyShape} of the organisation, or name a file holding one with ${p.keyFileFlag}`;
+  if (status === 403)
+    return `${where}: the key may not read usage and costs (HTTP 403: ${said}); ${p.keyVariable} must be ${p.keyShape} with access to the organisation's usage and costs`;
   return `${where}: HTTP ${status}: ${said}`;
 }
 
@@ -138,8 +140,18 @@ async function fetchEndpoint(run: Run, p: ProviderDescription, plan: EndpointPla
   const fetchedAt = run.now().toISOString();
   const { file, so, note } = await fetchPages(run, p, plan, key, base);
   const entry: ManifestEntry = {
-    provider: p.id, endpoint: plan.path, baseUrl: base, params: paramsObject(file.params), file: plan.file, status: 'complete',
-    pages: so.pages, buckets: so.buckets, results: so.results, fetchedAt, finishedAt: '', ...(note ? { note: withoutKey(note, key) } : {}),
+    provider: p.id,
+    endpoint: plan.path,
+    baseUrl: base,
+    params: paramsObject(file.params),
+    file: plan.file,
+    status: 'complete',
+    pages: so.pages,
+    buckets: so.buckets,
+    results: so.results,
+    fetchedAt,
+    finishedAt: '',
+    ...(note ? { note: withoutKey(note, key) } : {}),
   };
   const counted = `${so.pages} page${so.pages === 1 ? '' : 's'}, ${so.buckets} buckets, ${so.results} results`;
   if (plan.optional && so.results === 0) {
@@ -161,7 +173,20 @@ async function fetchProvider(run: Run, p: ProviderDescription, key: string, rang
       if (!(e instanceof FetchError)) throw e;
       const message = withoutKey(e.message, key);
       const now = run.now().toISOString();
-      entries.push({ provider: p.id, endpoint: plan.path, baseUrl: run.o.baseUrl ?? p.baseUrl, params: paramsObject(plan.params), file: null, status: 'failed', pages: 0, buckets: 0, results: 0, fetchedAt: now, finishedAt: now, error: message });
+      entries.push({
+        provider: p.id,
+        endpoint: plan.path,
+        baseUrl: run.o.baseUrl ?? p.baseUrl,
+        params: paramsObject(plan.params),
+        file: null,
+        status: 'failed',
+        pages: 0,
+        buckets: 0,
+        results: 0,
+        fetchedAt: now,
+        finishedAt: now,
+        error: message,
+      });
       return message;
     }
   }

@@ -19,7 +19,7 @@ export interface PagesSoFar {
   cursor: string | null;
 }
 
-export const partialName = (file: string) => `.${file}.partial`;
+const partialName = (file: string) => `.${file}.partial`;
 const sidecarName = (file: string) => `.${file}.partial-query.json`;
 
 /** What an earlier run left for this query: the complete lines, the cursor after them. */

@@ -44,7 +44,7 @@ export interface ProviderDescription {
  * Anthropic pages have no reader yet (issue #11): `.txt` keeps them out of a folder scan,
  * which reads only .csv/.tsv/.json/.jsonl/.ndjson, so `report` on the folder is not broken.
  */
-export const ANTHROPIC_PAGE_EXTENSION = '.jsonl.txt';
+const ANTHROPIC_PAGE_EXTENSION = '.jsonl.txt';
 
 const day = (t: EpochSeconds) => new Date(t * 1000).toISOString().slice(0, 10);
 const rangeLabel = (r: FetchRange) => `${day(r.start)}_${day(r.end - 1)}`;
@@ -67,16 +67,26 @@ const OPENAI_USAGE_GROUPS: Record<string, string[]> = {
 };
 
 function openAiEndpoints(r: FetchRange): EndpointPlan[] {
-  const time: QueryParams = [['start_time', String(r.start)], ['end_time', String(r.end)]];
-  const usage = Object.entries(OPENAI_USAGE_GROUPS).map(([category, groups]): EndpointPlan => ({
-    provider: 'openai',
-    name: `usage/${category}`,
-    path: `/v1/organization/usage/${category}`,
-    params: [...time, ['bucket_width', r.usageWidth], ...groups.map((g): [string, string] => ['group_by', g]), ['limit', String(USAGE_LIMIT[r.usageWidth])]],
-    file: `openai_usage_${category}_${rangeLabel(r)}_${r.usageWidth}.jsonl`,
-    optional: category !== 'completions',
-  }));
-  const costs = (groups: string[]): QueryParams => [...time, ['bucket_width', '1d'], ...groups.map((g): [string, string] => ['group_by', g]), ['limit', String(OPENAI_COSTS_LIMIT)]];
+  const time: QueryParams = [
+    ['start_time', String(r.start)],
+    ['end_time', String(r.end)],
+  ];
+  const usage = Object.entries(OPENAI_USAGE_GROUPS).map(
+    ([category, groups]): EndpointPlan => ({
+      provider: 'openai',
+      name: `usage/${category}`,
+      path: `/v1/organization/usage/${category}`,
+      params: [...time, ['bucket_width', r.usageWidth], ...groups.map((g): [string, string] => ['group_by', g]), ['limit', String(USAGE_LIMIT[r.usageWidth])]],
+      file: `openai_usage_${category}_${rangeLabel(r)}_${r.usageWidth}.jsonl`,
+      optional: category !== 'completions',
+    }),
+  );
+  const costs = (groups: string[]): QueryParams => [
+    ...time,
+    ['bucket_width', '1d'],
+    ...groups.map((g): [string, string] => ['group_by', g]),
+    ['limit', String(OPENAI_COSTS_LIMIT)],
+  ];
   return [
     ...usage,
     {
@@ -85,7 +95,10 @@ function openAiEndpoints(r: FetchRange): EndpointPlan[] {
       path: '/v1/organization/costs',
       // api_key_id is documented but has been seen to answer HTTP 400
       params: costs(['project_id', 'line_item', 'api_key_id']),
-      fallback: { params: costs(['project_id', 'line_item']), note: 'costs grouped by project and line item only (the API refused group_by=api_key_id); report splits them over keys by usage' },
+      fallback: {
+        params: costs(['project_id', 'line_item']),
+        note: 'costs grouped by project and line item only (the API refused group_by=api_key_id); report splits them over keys by usage',
+      },
       file: `openai_costs_${rangeLabel(r)}.jsonl`,
       optional: false,
     },
@@ -93,14 +106,22 @@ function openAiEndpoints(r: FetchRange): EndpointPlan[] {
 }
 
 function anthropicEndpoints(r: FetchRange): EndpointPlan[] {
-  const time: QueryParams = [['starting_at', iso(r.start)], ['ending_at', iso(r.end)]];
+  const time: QueryParams = [
+    ['starting_at', iso(r.start)],
+    ['ending_at', iso(r.end)],
+  ];
   const groups = (g: string[]) => g.map((x): [string, string] => ['group_by[]', x]);
   return [
     {
       provider: 'anthropic',
       name: 'usage_report/messages',
       path: '/v1/organizations/usage_report/messages',
-      params: [...time, ['bucket_width', r.usageWidth], ...groups(['workspace_id', 'api_key_id', 'model', 'service_tier', 'context_window']), ['limit', String(USAGE_LIMIT[r.usageWidth])]],
+      params: [
+        ...time,
+        ['bucket_width', r.usageWidth],
+        ...groups(['workspace_id', 'api_key_id', 'model', 'service_tier', 'context_window']),
+        ['limit', String(USAGE_LIMIT[r.usageWidth])],
+      ],
       file: `anthropic_usage_report_messages_${rangeLabel(r)}_${r.usageWidth}${ANTHROPIC_PAGE_EXTENSION}`,
       optional: false,
     },

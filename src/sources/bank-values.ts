@@ -21,7 +21,7 @@ export interface NumberFormat {
   thousandsSeparator: ThousandsSeparator;
 }
 
-export const DEFAULT_NUMBER_FORMAT: NumberFormat = { decimalMark: '.', thousandsSeparator: ',' };
+const DEFAULT_NUMBER_FORMAT: NumberFormat = { decimalMark: '.', thousandsSeparator: ',' };
 
 export type ParsedAmount =
   | {
@@ -91,7 +91,10 @@ const DRCR_TRAILING = /^(.*?)\s*(?<![A-Za-z])(DR|CR)\.?$/i;
 export function parseAmount(text: string, fmt: NumberFormat = DEFAULT_NUMBER_FORMAT): ParsedAmount {
   const shown = JSON.stringify(text);
   // NFKC folds full-width digits, parentheses and ￥, and turns no-break spaces into spaces.
-  let s = text.normalize('NFKC').replace(/[\u2019\u2032]/g, "'").trim();
+  let s = text
+    .normalize('NFKC')
+    .replace(/[\u2019\u2032]/g, "'")
+    .trim();
   if (s === '') return { ok: false, error: 'expected an amount, found an empty cell' };
 
   let currency: string | null = null;
@@ -216,7 +219,20 @@ function parseDigits(s: string, fmt: NumberFormat, shown: string): { ok: true; t
 // ---------------------------------------------------------------------------
 // Dates
 
-export const DATE_FORMATS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY', 'DD-MM-YYYY', 'DD.MM.YY', 'MM/DD/YY', 'YYYY年MM月DD日', 'YYYYMMDD', 'MM/DD', 'auto'] as const;
+export const DATE_FORMATS = [
+  'YYYY-MM-DD',
+  'YYYY/MM/DD',
+  'DD/MM/YYYY',
+  'MM/DD/YYYY',
+  'DD.MM.YYYY',
+  'DD-MM-YYYY',
+  'DD.MM.YY',
+  'MM/DD/YY',
+  'YYYY年MM月DD日',
+  'YYYYMMDD',
+  'MM/DD',
+  'auto',
+] as const;
 /**
  * `auto` is `NN/NN/YYYY` (also with `.` or `-`) whose day/month order is decided from
  * the whole column (resolveDateOrder); `MM/DD` has no year and takes it from the period;
@@ -236,7 +252,7 @@ const DATE_RE: Record<DateFormat, RegExp> = {
   'DD-MM-YYYY': new RegExp(String.raw`^(\d{1,2})-(\d{1,2})-(\d{4})${TIME}$`),
   'DD.MM.YY': new RegExp(String.raw`^(\d{1,2})\.(\d{1,2})\.(\d{2})${TIME}$`),
   'MM/DD/YY': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{2})${TIME}$`),
-  'YYYY年MM月DD日': new RegExp(String.raw`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日${TIME}$`),
+  YYYY年MM月DD日: new RegExp(String.raw`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日${TIME}$`),
   YYYYMMDD: new RegExp(String.raw`^(\d{4})(\d{2})(\d{2})${TIME}$`),
   'MM/DD': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})${TIME}$`),
   auto: new RegExp(String.raw`^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})${TIME}$`),
@@ -327,7 +343,10 @@ export function parseDate(text: string, formats: readonly DateFormat[], ctx: Dat
         else if (a === b || a > 12) [d, mo] = [a, b];
         else if (b > 12) [mo, d] = [a, b];
         else {
-          return { ok: false, error: `${JSON.stringify(text)} fits both DD/MM/YYYY and MM/DD/YYYY; set the profile's date order (dates.formats "DD/MM/YYYY" or "MM/DD/YYYY" instead of "auto")` };
+          return {
+            ok: false,
+            error: `${JSON.stringify(text)} fits both DD/MM/YYYY and MM/DD/YYYY; set the profile's date order (dates.formats "DD/MM/YYYY" or "MM/DD/YYYY" instead of "auto")`,
+          };
         }
         shownFormat = d === a && a !== b ? 'DD/MM/YYYY' : 'MM/DD/YYYY';
         break;
@@ -359,9 +378,7 @@ export function looksLikeDate(text: string, formats: readonly DateFormat[]): boo
   return s !== '' && formats.some((f) => DATE_RE[f].test(s));
 }
 
-export type DateOrderResolution =
-  | { ok: true; order: DateOrder | 'either'; reason: string }
-  | { ok: false; error: string };
+export type DateOrderResolution = { ok: true; order: DateOrder | 'either'; reason: string } | { ok: false; error: string };
 
 /**
  * Decides the day/month order of an `auto` date column from ALL its values, never row
@@ -447,8 +464,9 @@ export function findPeriodHint(lines: readonly string[]): StatementPeriodHint | 
       if (isCalendarDate(date)) dates.push(date);
     }
     if (dates.length >= 2) {
-      const [a, b] = [dates[0]!, dates[1]!];
-      return { from: a < b ? a : b, to: a < b ? b : a, source: raw.trim() };
+      // ISO dates sort as text in time order.
+      const [from, to] = [dates[0]!, dates[1]!].sort();
+      return { from: from!, to: to!, source: raw.trim() };
     }
     if (!month) {
       const m = PERIOD_MONTH.exec(line);

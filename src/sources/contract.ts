@@ -7,9 +7,7 @@ import type { Detection, InputIssue } from '../model.js';
 import type { CsvFile } from './csv.js';
 
 /** What a reader is given to recognise: the opened CSV (header rows sniffed) or the first JSON value. */
-export type OpenedInput =
-  | { path: string; type: 'csv'; csv: CsvFile }
-  | { path: string; type: 'json'; sample: unknown; jsonLines: boolean };
+export type OpenedInput = { path: string; type: 'csv'; csv: CsvFile } | { path: string; type: 'json'; sample: unknown; jsonLines: boolean };
 
 export type InputKind = 'usage' | 'costs' | 'payments' | 'statement';
 
@@ -64,8 +62,7 @@ export function detectByHeader(
   const missingRequired = spec.required.filter((c) => !idx.has(c));
   const knownSet = new Set([...spec.required, ...spec.known]);
   const unknownColumns = header.map((h) => h.trim()).filter((h) => h !== '' && !knownSet.has(h.toLowerCase()));
-  const confidence =
-    (present.length / spec.required.length) * 0.7 + (distinctive.length ? (distinctiveHits.length / distinctive.length) * 0.3 : 0.3);
+  const confidence = (present.length / spec.required.length) * 0.7 + (distinctive.length ? (distinctiveHits.length / distinctive.length) * 0.3 : 0.3);
   const reasons = [`${present.length} of ${spec.required.length} required columns present`];
   if (distinctiveHits.length) reasons.push(`distinctive columns: ${distinctiveHits.join(', ')}`);
   return { format: spec.format, label: spec.label, confidence, reasons, missingRequired, unknownColumns };

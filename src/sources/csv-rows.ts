@@ -15,7 +15,7 @@
  * bank line with a long memo) are under 2 KiB; a line 500 times that is not an export, and a
  * bound keeps time linear and memory flat on a file with no line break at all.
  */
-export const MAX_LINE_CHARS = 1024 * 1024;
+const MAX_LINE_CHARS = 1024 * 1024;
 
 export interface CsvFault {
   /** `quote`: the row that opens an unbalanced quote; `swallowed`: a line inside it; `too-long`: reading stops here. */
@@ -92,7 +92,10 @@ export class RowSplitter {
   private splitQuoteFree(input: string, final: boolean, rows: CsvRow[]): void {
     const text = final && input.length && input.charCodeAt(input.length - 1) !== LF ? `${input}\n` : input;
     const firstEnd = text.indexOf('\n');
-    if ((firstEnd < 0 ? text.length : firstEnd) > MAX_LINE_CHARS) return this.tooLong(rows);
+    if ((firstEnd < 0 ? text.length : firstEnd) > MAX_LINE_CHARS) {
+      this.tooLong(rows);
+      return;
+    }
     const cut = text.lastIndexOf('\n');
     if (cut >= 0) this.line = splitLines(text, cut, this.o.delimiter, this.line, this.o.need ?? null, rows);
     this.buf = cut < 0 ? text : text.slice(cut + 1);
@@ -108,7 +111,10 @@ export class RowSplitter {
         p = this.rejectQuoted(s, p, r.resume ?? s.length, r, rows);
         continue;
       }
-      if (r.lines === 1 && r.next - p > MAX_LINE_CHARS) return this.tooLong(rows);
+      if (r.lines === 1 && r.next - p > MAX_LINE_CHARS) {
+        this.tooLong(rows);
+        return;
+      }
       if (r.spanning && this.o.width && r.fields.length !== this.o.width) {
         // a quoted field over several lines is real CSV, but not when it leaves the row the wrong width
         const why = `spans lines and leaves the row ${r.fields.length} fields wide where the header has ${this.o.width}`;
@@ -141,7 +147,9 @@ export class RowSplitter {
     lines.forEach((text, i) => {
       if (i > 0 && text.trim() === '') return;
       const fault: CsvFault =
-        i === 0 ? { kind: 'quote', message, field: r.field } : { kind: 'swallowed', message: `inside the unbalanced quote that begins on line ${quoteLine}: not read as a row`, field: null };
+        i === 0
+          ? { kind: 'quote', message, field: r.field }
+          : { kind: 'swallowed', message: `inside the unbalanced quote that begins on line ${quoteLine}: not read as a row`, field: null };
       rows.push({ line: first + i, fields: splitAlone(text, this.o.delimiter), fault });
     });
     this.line = first + lines.length;
@@ -152,7 +160,10 @@ export class RowSplitter {
   private overflow(rows: CsvRow[]): void {
     const s = this.buf;
     const end = nextLineEnd(s, 0, this.o.crLineEnds);
-    if (end < 0 || end > MAX_LINE_CHARS) return this.tooLong(rows);
+    if (end < 0 || end > MAX_LINE_CHARS) {
+      this.tooLong(rows);
+      return;
+    }
     const last = lineStartBefore(s, MAX_LINE_CHARS, this.o.crLineEnds);
     const why = `is still open after ${MAX_LINE_CHARS.toLocaleString('en-US')} characters`;
     const rest = this.rejectQuoted(s, 0, last, { why, quoteLine: 0, field: null }, rows);

@@ -12,8 +12,7 @@ import { isAscii } from 'node:buffer';
 import Papa from 'papaparse';
 import { RowSplitter, splitAll, type CsvRow } from './csv-rows.js';
 
-export type { CsvFault, CsvRow } from './csv-rows.js';
-export { MAX_LINE_CHARS } from './csv-rows.js';
+export type { CsvRow } from './csv-rows.js';
 
 export interface EncodingGuess {
   encoding: string;
@@ -56,7 +55,7 @@ export function normaliseEncodingName(name: string): string {
  * saved by a tool that prepends one), or a UTF-16 mark before 8-bit text, is skipped and the
  * content's own encoding used, with a warning.
  */
-export function detectEncoding(sample: Uint8Array): EncodingGuess {
+function detectEncoding(sample: Uint8Array): EncodingGuess {
   const bom = bomOf(sample);
   if (!bom) return detectContent(sample);
   const rest = sample.subarray(bom.bytes);
@@ -98,7 +97,7 @@ function detectContent(sample: Uint8Array): EncodingGuess {
   let evenZero = 0;
   let oddZero = 0;
   const n = Math.min(sample.length, 4096);
-  for (let i = 0; i < n; i++) if (sample[i] === 0) (i % 2 === 0 ? evenZero++ : oddZero++);
+  for (let i = 0; i < n; i++) if (sample[i] === 0) i % 2 === 0 ? evenZero++ : oddZero++;
   if (n >= 4 && oddZero > n / 4 && evenZero < n / 50) return { encoding: 'utf-16le', bomBytes: 0, reason: 'zero bytes at odd offsets (UTF-16 LE without BOM)' };
   if (n >= 4 && evenZero > n / 4 && oddZero < n / 50) return { encoding: 'utf-16be', bomBytes: 0, reason: 'zero bytes at even offsets (UTF-16 BE without BOM)' };
   if (isUtf8(sample)) return { encoding: 'utf-8', bomBytes: 0, reason: 'valid UTF-8' };
@@ -131,7 +130,10 @@ function looksLikeGb18030(b: Uint8Array): boolean {
 
 /** Picks `,`, `;` or tab: the one giving the most consistent non-trivial column count. */
 export function sniffDelimiter(text: string): string {
-  const lines = text.split(/\r\n|\n|\r/).slice(0, 50).filter((l) => l.trim() !== '');
+  const lines = text
+    .split(/\r\n|\n|\r/)
+    .slice(0, 50)
+    .filter((l) => l.trim() !== '');
   let best = ',';
   let bestScore = -1;
   for (const d of [',', ';', '\t', '|']) {
@@ -216,7 +218,12 @@ export class CsvFile {
     const hash = createHash('sha256');
     // Node's own UTF-8 decoder is several times faster than TextDecoder on large files
     const decoder = this.encoding.encoding === 'utf-8' ? new Utf8Decoder() : new TextDecoder(this.encoding.encoding);
-    const splitter = new RowSplitter({ delimiter: this.delimiter, crLineEnds: this.newline === '\r', width: opts.width ?? null, need: opts.columns ? columnMask(opts.columns) : null });
+    const splitter = new RowSplitter({
+      delimiter: this.delimiter,
+      crLineEnds: this.newline === '\r',
+      width: opts.width ?? null,
+      need: opts.columns ? columnMask(opts.columns) : null,
+    });
     let first = true;
     const stream = createReadStream(this.path, { highWaterMark: CHUNK_BYTES });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -274,7 +281,15 @@ export async function sha256File(path: string): Promise<string> {
  */
 export function repeatsHeader(fields: readonly string[], header: readonly string[], only?: readonly number[]): boolean {
   if (fields.length !== header.length) return false;
-  const same = (i: number) => (fields[i] ?? '').replace(/^\uFEFF/, '').trim().toLowerCase() === (header[i] ?? '').replace(/^\uFEFF/, '').trim().toLowerCase();
+  const same = (i: number) =>
+    (fields[i] ?? '')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .toLowerCase() ===
+    (header[i] ?? '')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .toLowerCase();
   if (only) return only.every((i) => i < 0 || same(i));
   for (let i = 0; i < header.length; i++) if (!same(i)) return false;
   return true;

@@ -14,8 +14,7 @@ import { costJsonReader, JsonTooDeepError, parseJsonKeepingAmounts, usageJsonRea
 import { costCsvReader } from './openai-costs.js';
 import { usageCsvReader } from './openai-usage.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyReader = SourceReader<any>;
+export type AnyReader = SourceReader<unknown>;
 
 /** Readers of the provider's exports; payment and statement readers register in the pipeline. */
 export const exportReaders: AnyReader[] = [usageCsvReader, costCsvReader, usageJsonReader, costJsonReader];
@@ -28,7 +27,7 @@ export class InputError extends Error {}
  * their delimiter, `.ndjson` is JSON lines). Not `.txt`: a folder's notes would each become an
  * error now that every unrecognised file met is one; name a `.txt` export explicitly instead.
  */
-export const INPUT_EXTENSIONS = /\.(csv|tsv|json|jsonl|ndjson)$/i;
+const INPUT_EXTENSIONS = /\.(csv|tsv|json|jsonl|ndjson)$/i;
 const MAX_JSON_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
 /** Why a file met while scanning cannot be read: it is listed on Inputs and left out. */
@@ -65,7 +64,7 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /** What a stat says a non-regular file is, in words. */
-export function specialFileKind(info: Stats): string | null {
+function specialFileKind(info: Stats): string | null {
   if (info.isFile() || info.isDirectory()) return null;
   if (info.isFIFO()) return 'a FIFO (named pipe)';
   if (info.isSocket()) return 'a socket';
@@ -126,7 +125,13 @@ async function statEntry(path: string): Promise<Stats | ScanEntry> {
     return await stat(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') return { path, id: null, directory: true, problem: { severity: 'warning', message: 'a loop of symbolic links (it leads back to itself); not followed', nextStep: LOOP_NEXT_STEP } };
+    if (code === 'ELOOP')
+      return {
+        path,
+        id: null,
+        directory: true,
+        problem: { severity: 'warning', message: 'a loop of symbolic links (it leads back to itself); not followed', nextStep: LOOP_NEXT_STEP },
+      };
     const what = code === 'ENOENT' ? 'a symbolic link to nothing (its target does not exist)' : `cannot be read: ${describeFsError(e)}`;
     return { path, id: null, problem: { severity: 'error', message: `${what}; the whole file is left out`, nextStep: UNREADABLE_NEXT_STEP } };
   }
@@ -138,7 +143,12 @@ async function walk(dir: string, chain: Ancestors, viaLink: boolean, state: Scan
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (e) {
-    out.push({ path: dir, id: null, directory: true, problem: { severity: 'error', message: `a directory that cannot be scanned: ${describeFsError(e)}; whatever it holds is left out`, nextStep: UNREADABLE_NEXT_STEP } });
+    out.push({
+      path: dir,
+      id: null,
+      directory: true,
+      problem: { severity: 'error', message: `a directory that cannot be scanned: ${describeFsError(e)}; whatever it holds is left out`, nextStep: UNREADABLE_NEXT_STEP },
+    });
     return;
   }
   for (const e of entries.sort(byName)) {
@@ -155,7 +165,12 @@ async function walk(dir: string, chain: Ancestors, viaLink: boolean, state: Scan
 async function visitDirectory(dir: string, id: string, chain: Ancestors | null, viaLink: boolean, state: ScanState, out: ScanEntry[]): Promise<void> {
   const ancestor = ancestorWithId(chain, id);
   if (ancestor !== undefined) {
-    out.push({ path: dir, id: null, directory: true, problem: { severity: 'warning', message: `a symbolic link loop: it leads back to ${state.show(ancestor)}, which is being scanned; not followed`, nextStep: LOOP_NEXT_STEP } });
+    out.push({
+      path: dir,
+      id: null,
+      directory: true,
+      problem: { severity: 'warning', message: `a symbolic link loop: it leads back to ${state.show(ancestor)}, which is being scanned; not followed`, nextStep: LOOP_NEXT_STEP },
+    });
     return;
   }
   const seen = state.seen.get(id);
@@ -174,7 +189,9 @@ async function followDeferredLinks(state: ScanState, out: ScanEntry[]): Promise<
 
 function specialFileProblem(info: Stats): FileProblem | undefined {
   const kind = specialFileKind(info);
-  return kind ? { severity: 'error', message: `${kind}, not a regular file: not opened (it could block the run forever); the whole file is left out`, nextStep: SPECIAL_NEXT_STEP } : undefined;
+  return kind
+    ? { severity: 'error', message: `${kind}, not a regular file: not opened (it could block the run forever); the whole file is left out`, nextStep: SPECIAL_NEXT_STEP }
+    : undefined;
 }
 
 /** Files named explicitly: anything but a readable regular file or directory stops the run. */
@@ -271,7 +288,10 @@ export function displayPath(path: string, cwd = process.cwd()): string {
 export async function openInput(path: string, opts: { encoding?: string; display?: string } = {}): Promise<OpenedInput> {
   const display = opts.display ?? path;
   const firstBytes = await readFirstBytes(path, display, 64);
-  const firstChar = firstBytes.toString('utf8').replace(/^\uFEFF/, '').trimStart()[0];
+  const firstChar = firstBytes
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()[0];
   const isJsonLines = /\.(jsonl|ndjson)$/i.test(path);
   if (isJsonLines || /\.json$/i.test(path) || firstChar === '{' || firstChar === '[') {
     // one value per line: parse only the first line here, the reader streams the rest
@@ -345,5 +365,3 @@ export function recognise(input: OpenedInput, readers: AnyReader[]): Recognition
   const best = candidates[0] ?? null;
   return { reader: best?.reader ?? null, detection: best?.detection ?? null, candidates };
 }
-
-

@@ -82,7 +82,9 @@ async function* jsonValues(input: Extract<OpenedInput, { type: 'json' }>, file: 
     try {
       yield { value: parseJsonKeepingAmounts(t), line };
     } catch (e) {
-      yield { error: issue('error', file, line, null, e instanceof JsonTooDeepError ? `${e.message}; the line is left out` : `expected one JSON value per line: ${(e as Error).message}`) };
+      yield {
+        error: issue('error', file, line, null, e instanceof JsonTooDeepError ? `${e.message}; the line is left out` : `expected one JSON value per line: ${(e as Error).message}`),
+      };
     }
   }
 }
@@ -158,10 +160,7 @@ async function* readResults<R>(
       const end = int(bucket.end_time);
       const results = ((bucket.results ?? bucket.result) as unknown[] | undefined) ?? [];
       batch.rows += Math.max(1, results.length);
-      const bad =
-        start === null || end === null
-          ? { column: 'start_time', message: 'expected integer start_time/end_time (Unix seconds)' }
-          : bucketProblem(start, end, widths);
+      const bad = start === null || end === null ? { column: 'start_time', message: 'expected integer start_time/end_time (Unix seconds)' } : bucketProblem(start, end, widths);
       if (bad) {
         // every result of the bucket is rejected, each with the money it holds where readable
         const message = `${bad.message}; the bucket's results are left out`;
@@ -206,7 +205,8 @@ export const usageJsonReader: SourceReader<UsageRecord> = {
       const nums: number[] = [];
       for (const k of USAGE_COUNTS) {
         const n = count(r[k]);
-        if (n === null) return issue('error', file, line, `${p}.${k}`, `expected a whole non-negative count in decimal digits, at most ${Number.MAX_SAFE_INTEGER}; found ${shownJson(r[k])}`);
+        if (n === null)
+          return issue('error', file, line, `${p}.${k}`, `expected a whole non-negative count in decimal digits, at most ${Number.MAX_SAFE_INTEGER}; found ${shownJson(r[k])}`);
         nums.push(n);
       }
       const [requests, inputTokens, outputTokens, cachedTokens, cacheWriteTokens] = nums as [number, number, number, number, number];
@@ -248,36 +248,51 @@ export const costJsonReader: SourceReader<CostRecord> = {
   },
   read(input, _d, ctx) {
     const file = ctx.displayPath;
-    return readResults<CostRecord>(input, file, COST_BUCKET_WIDTHS, (r, p, line, start, end) => {
-      const amt = (r.amount ?? {}) as Json;
-      const { amount, currency } = costMoney(r);
-      if (amount === null) {
-        const found = shownJson(amt.value);
-        return issue('error', file, line, `${p}.amount.value`, `expected a number or numeric string below 10^${MAX_AMOUNT_DIGITS} in magnitude, found ${found}`, true, null, currency);
-      }
-      if (currency === null || !/^[A-Z]{3}$/.test(currency)) {
-        return issue('error', file, line, `${p}.amount.currency`, `expected a currency code such as "usd", found ${JSON.stringify(amt.currency)}`, true, amount, null);
-      }
-      const lineItemRaw = str(r.line_item);
-      return {
-        src: { file, line },
-        start,
-        end,
-        amount,
-        currency,
-        quantity: r.quantity === null || r.quantity === undefined ? null : String(r.quantity),
-        quantityUnit: str(r.quantity_unit),
-        lineItemRaw,
-        lineItem: lineItemRaw === null ? null : parseLineItem(lineItemRaw),
-        projectId: str(r.project_id),
-        projectName: str(r.project_name),
-        organizationId: str(r.organization_id),
-        organizationName: str(r.organization_name),
-        apiKeyId: str(r.api_key_id),
-        userId: str(r.user_id),
-        userEmail: str(r.user_email),
-      };
-    }, costMoney);
+    return readResults<CostRecord>(
+      input,
+      file,
+      COST_BUCKET_WIDTHS,
+      (r, p, line, start, end) => {
+        const amt = (r.amount ?? {}) as Json;
+        const { amount, currency } = costMoney(r);
+        if (amount === null) {
+          const found = shownJson(amt.value);
+          return issue(
+            'error',
+            file,
+            line,
+            `${p}.amount.value`,
+            `expected a number or numeric string below 10^${MAX_AMOUNT_DIGITS} in magnitude, found ${found}`,
+            true,
+            null,
+            currency,
+          );
+        }
+        if (currency === null || !/^[A-Z]{3}$/.test(currency)) {
+          return issue('error', file, line, `${p}.amount.currency`, `expected a currency code such as "usd", found ${JSON.stringify(amt.currency)}`, true, amount, null);
+        }
+        const lineItemRaw = str(r.line_item);
+        return {
+          src: { file, line },
+          start,
+          end,
+          amount,
+          currency,
+          quantity: r.quantity === null || r.quantity === undefined ? null : String(r.quantity),
+          quantityUnit: str(r.quantity_unit),
+          lineItemRaw,
+          lineItem: lineItemRaw === null ? null : parseLineItem(lineItemRaw),
+          projectId: str(r.project_id),
+          projectName: str(r.project_name),
+          organizationId: str(r.organization_id),
+          organizationName: str(r.organization_name),
+          apiKeyId: str(r.api_key_id),
+          userId: str(r.user_id),
+          userEmail: str(r.user_email),
+        };
+      },
+      costMoney,
+    );
   },
 };
 

@@ -4,8 +4,8 @@ import type { LineItem } from '../model.js';
 export const TIME_COLUMNS = ['start_time', 'end_time'] as const;
 
 /** Instants an export can hold: the provider's API billing began after 2015; 2100 is far past any export. */
-export const EARLIEST_INSTANT = Date.UTC(2015, 0, 1) / 1000;
-export const LATEST_INSTANT = Date.UTC(2100, 0, 1) / 1000;
+const EARLIEST_INSTANT = Date.UTC(2015, 0, 1) / 1000;
+const LATEST_INSTANT = Date.UTC(2100, 0, 1) / 1000;
 
 /** Bucket widths each export writes (seconds): usage by minute, hour or day; costs by day (hourly cost files exist too). */
 export const USAGE_BUCKET_WIDTHS = [60, 3600, 86400] as const;
@@ -65,7 +65,8 @@ export function bucketProblem(start: number, end: number, widths: readonly numbe
   if (start >= EARLIEST_INSTANT && end <= LATEST_INSTANT && end > start && widths.includes(end - start)) return null;
   const when = (t: number) => `${t} (${new Date(t * 1000).toISOString().replace('.000Z', 'Z')})`;
   const inRange = (t: number) => t >= EARLIEST_INSTANT && t <= LATEST_INSTANT;
-  if (!inRange(start)) return { column: 'start_time', message: `expected Unix seconds between 2015 and 2100, found ${Number.isFinite(start) && Math.abs(start) < 1e13 ? when(start) : start}` };
+  if (!inRange(start))
+    return { column: 'start_time', message: `expected Unix seconds between 2015 and 2100, found ${Number.isFinite(start) && Math.abs(start) < 1e13 ? when(start) : start}` };
   if (!inRange(end)) return { column: 'end_time', message: `expected Unix seconds between 2015 and 2100, found ${Math.abs(end) < 1e13 ? when(end) : end}` };
   if (end <= start) return { column: 'end_time', message: `expected end_time after start_time ${when(start)}, found ${when(end)}` };
   if (!widths.includes(end - start)) {
@@ -81,7 +82,7 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+
  * Unix seconds of an ISO column as the exports write it (`2026-08-31T00:00:00+00:00`, or with
  * no offset, which is UTC), or null when it is not such a text.
  */
-export function parseIsoSeconds(text: string): number | null {
+function parseIsoSeconds(text: string): number | null {
   const fast = isoFast(text);
   if (fast !== null) return fast;
   const m = ISO_INSTANT.exec(text.trim());
@@ -172,7 +173,13 @@ function isoDisagrees(column: string, text: string, unix: number): { column: str
   if (t === unix) return null;
   const unixColumn = column.replace('_iso', '');
   const expected = `${new Date(unix * 1000).toISOString().replace('.000Z', '+00:00')} as ${unixColumn} ${unix} says`;
-  return { column, message: t === null ? `expected an ISO-8601 instant (${expected}), found ${JSON.stringify(text)}` : `expected ${expected}, found ${JSON.stringify(text)}: the two time columns disagree` };
+  return {
+    column,
+    message:
+      t === null
+        ? `expected an ISO-8601 instant (${expected}), found ${JSON.stringify(text)}`
+        : `expected ${expected}, found ${JSON.stringify(text)}: the two time columns disagree`,
+  };
 }
 
 export function parseBool(text: string): boolean | null {

@@ -15,15 +15,15 @@ import { parseIsoInstant, parseLocalDateTime } from '../time.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceReader } from './contract.js';
 import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
 
-export const PAYMENT_COLUMNS = ['paid_at', 'reference', 'amount', 'currency', 'status', 'kind', 'organization', 'card_last4', 'description'] as const;
+const PAYMENT_COLUMNS = ['paid_at', 'reference', 'amount', 'currency', 'status', 'kind', 'organization', 'card_last4', 'description'] as const;
 /** Without these a row cannot be reconciled; the other documented columns may be absent. */
 const REQUIRED = ['paid_at', 'reference', 'amount', 'currency', 'status', 'kind'] as const;
 const KNOWN = ['organization', 'card_last4', 'description'] as const;
 /** Columns no bank statement or provider export has; a header needs one of them to be ours. */
 const DISTINCTIVE = ['paid_at', 'kind'] as const;
 
-export const PAYMENT_STATUSES = paymentStatusSchema.options;
-export const PAYMENT_KINDS = paymentKindSchema.options;
+const PAYMENT_STATUSES = paymentStatusSchema.options;
+const PAYMENT_KINDS = paymentKindSchema.options;
 
 /**
  * Template written by `spendrecon init`: the header only. Sample rows in a file the user
@@ -54,7 +54,10 @@ export function parsePaidAt(text: string, tz: string): number | null {
 
 /** Status and kind forgive case, spaces and hyphens (`Auto-Recharge` → `auto_recharge`). */
 function normaliseEnumText(text: string): string {
-  return text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 function findHeader(head: readonly CsvRow[]): { row: CsvRow; detection: Detection } | null {
@@ -201,7 +204,10 @@ function readRow(row: CsvRow, c: Columns, file: string, ctx: ReadContext): RowRe
     });
   }
   if (amount === null) {
-    problems.push({ column: 'amount', message: `expected an amount such as 12.00 or 1,234.56; found ${shownText(amountText)}${/\d{16}/.test(amountText.replace(/[,.]/g, '')) ? ` (amounts must be below 10^${MAX_AMOUNT_DIGITS})` : ''}` });
+    problems.push({
+      column: 'amount',
+      message: `expected an amount such as 12.00 or 1,234.56; found ${shownText(amountText)}${/\d{16}/.test(amountText.replace(/[,.]/g, '')) ? ` (amounts must be below 10^${MAX_AMOUNT_DIGITS})` : ''}`,
+    });
   }
   if (currency === null) {
     problems.push({ column: 'currency', message: `expected a 3-letter currency code such as USD; found ${JSON.stringify(get(c.currency))}` });
@@ -232,7 +238,16 @@ function readRow(row: CsvRow, c: Columns, file: string, ctx: ReadContext): RowRe
     const digits = /(\d{4})$/.exec(last4Text.replace(/[\s•*xX.-]+/g, ''));
     if (digits) cardLast4 = digits[1]!;
     else
-      warning = issue('warning', file, row.line, 'card_last4', `expected the last 4 digits of the card such as 4242; found ${JSON.stringify(last4Text)}; the row is used without a card`, false, amount, currency);
+      warning = issue(
+        'warning',
+        file,
+        row.line,
+        'card_last4',
+        `expected the last 4 digits of the card such as 4242; found ${JSON.stringify(last4Text)}; the row is used without a card`,
+        false,
+        amount,
+        currency,
+      );
   }
   const record: PaymentRecord = {
     src: { file, line: row.line },

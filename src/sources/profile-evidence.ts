@@ -45,7 +45,7 @@ const ANY_YEAR = { from: '2024-01-01', to: '2024-12-31', source: 'shape test' };
 const FORMATS: DateFormat[] = [...DATE_FORMATS.filter((f) => f !== 'auto'), 'auto'];
 
 /** Each cell of a column read with one format (null where it does not read); `auto` gets the column's order. */
-export function columnDates(cells: readonly string[], format: DateFormat): (LocalDate | null)[] {
+function columnDates(cells: readonly string[], format: DateFormat): (LocalDate | null)[] {
   let order: DateOrder | 'either' | null = null;
   if (format === 'auto') {
     const r = resolveDateOrder(cells);
@@ -99,11 +99,21 @@ function ambiguousOrder(col: ColumnCells, cells: string[], base: Omit<DateFindin
   const what = `every date in "${col.name}" fits both DD/MM/YYYY and MM/DD/YYYY (no day above 12)`;
   if (Math.abs(dmy - mdy) >= 2) {
     const format: DateFormat = dmy < mdy ? 'DD/MM/YYYY' : 'MM/DD/YYYY';
-    return { ...base, format, reason: `${what}; read as ${format}, the order that keeps the rows sorted by date (${Math.min(dmy, mdy)} breaks in the sort order against ${Math.max(dmy, mdy)})`, attention: null };
+    return {
+      ...base,
+      format,
+      reason: `${what}; read as ${format}, the order that keeps the rows sorted by date (${Math.min(dmy, mdy)} breaks in the sort order against ${Math.max(dmy, mdy)})`,
+      attention: null,
+    };
   }
   const format: DateFormat = decimalComma ? 'DD/MM/YYYY' : 'MM/DD/YYYY';
   const why = decimalComma ? 'amounts use a decimal comma, as where days come first' : 'amounts use a decimal point';
-  return { ...base, format, reason: `${what}; guessed ${format} because ${why}`, attention: `the day/month order of "${col.name}" is a guess (${format}): check a date against your bank's website` };
+  return {
+    ...base,
+    format,
+    reason: `${what}; guessed ${format} because ${why}`,
+    attention: `the day/month order of "${col.name}" is a guess (${format}): check a date against your bank's website`,
+  };
 }
 
 /** Adjacent pairs that go against the column's main direction (statements list dates in order). */
@@ -239,14 +249,17 @@ export function chooseAmount(cands: readonly AmountColumn[], rows: number): Amou
   const full = cands.filter((c) => c.filled >= 0.8 * rows);
   const named = full.find((c) => c.hinted && !c.secondary && !(DEBIT_NAME.test(c.col.name) !== CREDIT_NAME.test(c.col.name)));
   if (named) return { kind: 'single', amount: named, reason: `"${named.col.name}" is the amount: named so, and it reads on ${named.filled} of ${rows} rows` };
-  const pair = findPair(cands.filter((c) => !c.secondary), rows);
+  const pair = findPair(
+    cands.filter((c) => !c.secondary),
+    rows,
+  );
   if (pair) return pair;
   const any = full.find((c) => !c.secondary) ?? full[0];
   if (any) return { kind: 'single', amount: any, reason: `"${any.col.name}" is the amount: the only column that reads as money on ${any.filled} of ${rows} rows` };
   return null;
 }
 
-function nonZero(v: AmountColumn["values"][number] | undefined): boolean {
+function nonZero(v: AmountColumn['values'][number] | undefined): boolean {
   return !!v && v.ok && !v.value.isZero();
 }
 
@@ -263,7 +276,7 @@ function findPair(cands: readonly AmountColumn[], rows: number): AmountChoice | 
       }
       const some = (c: AmountColumn) => c.values.some(nonZero);
       if (both > 0 || either < 0.95 * rows || !some(a) || !some(b)) continue;
-      const named = (DEBIT_NAME.test(b.col.name) && CREDIT_NAME.test(a.col.name) && !DEBIT_NAME.test(a.col.name)) ? { debit: b, credit: a } : null;
+      const named = DEBIT_NAME.test(b.col.name) && CREDIT_NAME.test(a.col.name) && !DEBIT_NAME.test(a.col.name) ? { debit: b, credit: a } : null;
       const byName = named ?? (DEBIT_NAME.test(a.col.name) || CREDIT_NAME.test(b.col.name) ? { debit: a, credit: b } : null);
       const chosen = byName ?? (a.filled >= b.filled ? { debit: a, credit: b } : { debit: b, credit: a });
       const why = byName ? 'by their names' : `"${chosen.debit.col.name}" has more rows, and charges are usually most rows`;
@@ -282,7 +295,8 @@ function findPair(cands: readonly AmountColumn[], rows: number): AmountChoice | 
 // Sign convention
 
 // words that mark money coming in: payments to a card, refunds, salary
-const MONEY_IN = /payment|thank you|refund|return|reversal|credit|gutschrift|erstattung|storno|gehalt|lohn|salaire|salary|payroll|avoir|remboursement|virement reçu|top-up|topup|还款|退款|收入|工资/i;
+const MONEY_IN =
+  /payment|thank you|refund|return|reversal|credit|gutschrift|erstattung|storno|gehalt|lohn|salaire|salary|payroll|avoir|remboursement|virement reçu|top-up|topup|还款|退款|收入|工资/i;
 
 export interface SignFinding {
   sign: 'charges-negative' | 'charges-positive';
@@ -299,7 +313,7 @@ export function signFinding(amount: AmountColumn, descriptions: readonly string[
   let marked = 0;
   amount.values.forEach((v, r) => {
     if (v?.ok && v.direction) marked++;
-    if (!v || !v.ok || v.value.isZero() || v.direction) return;
+    if (!v?.ok || v.value.isZero() || v.direction) return;
     const n = v.value.sign() < 0;
     if (n) neg++;
     else pos++;
@@ -313,8 +327,18 @@ export function signFinding(amount: AmountColumn, descriptions: readonly string[
   }
   const words = inNeg + inPos ? `; of the rows whose text reads like money in (payment, refund, salary), ${inPos} are positive and ${inNeg} negative` : '';
   const counts = `${neg} of ${neg + pos} amounts in "${amount.col.name}" are negative and ${pos} positive`;
-  if (neg > 0 && neg > pos) return { sign: 'charges-negative', reason: `charges are negative: ${counts}, and purchases are usually most rows${words}`, attention: inNeg > inPos ? 'the sign convention is doubtful: the money-in rows are negative too' : null };
-  if (pos > neg && neg > 0) return { sign: 'charges-positive', reason: `charges are positive: ${counts}, and purchases are usually most rows${words}`, attention: inPos > inNeg ? 'the sign convention is doubtful: the money-in rows are positive too' : null };
+  if (neg > 0 && neg > pos)
+    return {
+      sign: 'charges-negative',
+      reason: `charges are negative: ${counts}, and purchases are usually most rows${words}`,
+      attention: inNeg > inPos ? 'the sign convention is doubtful: the money-in rows are negative too' : null,
+    };
+  if (pos > neg && neg > 0)
+    return {
+      sign: 'charges-positive',
+      reason: `charges are positive: ${counts}, and purchases are usually most rows${words}`,
+      attention: inPos > inNeg ? 'the sign convention is doubtful: the money-in rows are positive too' : null,
+    };
   if (pos > 0 && neg === 0) {
     return {
       sign: 'charges-positive',
@@ -323,7 +347,11 @@ export function signFinding(amount: AmountColumn, descriptions: readonly string[
     };
   }
   const sign = inPos > inNeg ? 'charges-negative' : inNeg > inPos ? 'charges-positive' : 'charges-negative';
-  return { sign, reason: `${counts}; decided from the money-in rows${words || ' (none found: charges-negative assumed)'}`, attention: inPos === inNeg ? 'the sign convention is a guess: check a purchase row' : null };
+  return {
+    sign,
+    reason: `${counts}; decided from the money-in rows${words || ' (none found: charges-negative assumed)'}`,
+    attention: inPos === inNeg ? 'the sign convention is a guess: check a purchase row' : null,
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -359,12 +387,16 @@ const SYMBOLS: [RegExp, string][] = [
 /** The account currency from what the amount cells or the amount header print: a code, then a symbol. */
 export function currencyFromText(cells: readonly string[], header: string): { code: string; reason: string } | null {
   const coded = cells.map((c) => (isBlank(c) ? null : parseAmount(c, { decimalMark: '.', thousandsSeparator: '' }))).find((p) => p?.ok && p.currency);
-  if (coded && coded.ok && coded.currency) return { code: coded.currency, reason: `the amount cells name ${coded.currency}` };
+  if (coded?.ok && coded.currency) return { code: coded.currency, reason: `the amount cells name ${coded.currency}` };
   const inHeader = /\(\s*([A-Z]{3})\s*\)/.exec(header);
   if (inHeader && isIsoCurrency(inHeader[1]!)) return { code: inHeader[1]!, reason: `the column "${header}" names ${inHeader[1]}` };
   for (const text of [header, ...cells]) {
     const hit = SYMBOLS.find(([re]) => re.test(text));
-    if (hit) return { code: hit[1], reason: `${text === header ? `the column "${header}"` : `amount cells such as "${text.trim()}"`} ${text === header ? 'prints' : 'print'} ${hit[1]}'s sign` };
+    if (hit)
+      return {
+        code: hit[1],
+        reason: `${text === header ? `the column "${header}"` : `amount cells such as "${text.trim()}"`} ${text === header ? 'prints' : 'print'} ${hit[1]}'s sign`,
+      };
   }
   return null;
 }
@@ -419,8 +451,6 @@ export function descriptionColumns(cols: readonly ColumnCells[], rows: number): 
   return { cols: party ? [m, party] : [m], reason };
 }
 
-export type { DateOrder };
-
 // ---------------------------------------------------------------------------
 // Direction, original amounts, header-less signatures, non-transaction rows
 
@@ -460,15 +490,41 @@ export function directionFinding(cols: readonly ColumnCells[], amount: ColumnCel
   const best = found.sort((a, b) => Math.abs(a.col.index - amount.index) - Math.abs(b.col.index - amount.index))[0];
   if (!best) return null;
   const count = (v: string) => best.col.cells.filter((c) => c.trim() === v).length;
-  const shown = Object.entries(best.map).map(([v, d]) => `${v} → ${d} (${count(v)} row${count(v) === 1 ? '' : 's'})`).join(', ');
+  const shown = Object.entries(best.map)
+    .map(([v, d]) => `${v} → ${d} (${count(v)} row${count(v) === 1 ? '' : 's'})`)
+    .join(', ');
   const neither = Object.values(best.map).includes('neither') ? '; "neither" rows (moves between your own balances) are skipped and counted' : '';
   return { col: best.col, map: best.map, reason: `"${best.col.name}" says the direction of each unsigned amount in "${amount.name}": ${shown}${neither}` };
 }
 
 // where the card was used → the currency spent there (CMB prints `20.00(US)`, a region, not a currency)
 const REGION_CURRENCY: Record<string, string> = {
-  CN: 'CNY', US: 'USD', HK: 'HKD', MO: 'MOP', TW: 'TWD', JP: 'JPY', KR: 'KRW', SG: 'SGD', GB: 'GBP', CA: 'CAD', AU: 'AUD', NZ: 'NZD',
-  CH: 'CHF', TH: 'THB', MY: 'MYR', IN: 'INR', DE: 'EUR', FR: 'EUR', NL: 'EUR', IT: 'EUR', ES: 'EUR', IE: 'EUR', AT: 'EUR', BE: 'EUR', PT: 'EUR', FI: 'EUR',
+  CN: 'CNY',
+  US: 'USD',
+  HK: 'HKD',
+  MO: 'MOP',
+  TW: 'TWD',
+  JP: 'JPY',
+  KR: 'KRW',
+  SG: 'SGD',
+  GB: 'GBP',
+  CA: 'CAD',
+  AU: 'AUD',
+  NZ: 'NZD',
+  CH: 'CHF',
+  TH: 'THB',
+  MY: 'MYR',
+  IN: 'INR',
+  DE: 'EUR',
+  FR: 'EUR',
+  NL: 'EUR',
+  IT: 'EUR',
+  ES: 'EUR',
+  IE: 'EUR',
+  AT: 'EUR',
+  BE: 'EUR',
+  PT: 'EUR',
+  FI: 'EUR',
 };
 
 export interface OriginalFinding {
@@ -497,7 +553,9 @@ export function originalFinding(cols: readonly ColumnCells[], fmt: NumberFormat)
       if (REGION_CURRENCY[r]) map[r] = REGION_CURRENCY[r]!;
       else unknown.push(r);
     }
-    const shown = Object.entries(map).map(([r, c]) => `${r} → ${c}`).join(', ');
+    const shown = Object.entries(map)
+      .map(([r, c]) => `${r} → ${c}`)
+      .join(', ');
     const why = regions.length
       ? `its cells end in region codes where the card was used (${regions.join(', ')}), read as the currency spent there${shown ? `: ${shown}` : ''}; a bare amount is the account currency`
       : `${coded} of its cells name their currency`;
@@ -537,7 +595,8 @@ export function signaturePattern(col: ColumnCells, fmt: NumberFormat): string {
 }
 
 // rows that report on the account rather than move money: opening and closing balances, subtotals
-const SUMMARY_ROW = /\b(beginning|opening|closing|ending|previous|new)\s+balance|\bbalance\s+(as of|forward|brought|carried)|brought forward|carried forward|\bsub-?total|zwischensumme|übertrag|anfangssaldo|endsaldo|alter kontostand|neuer kontostand|solde (initial|final|précédent)|期初余额|期末余额|小计/i;
+const SUMMARY_ROW =
+  /\b(beginning|opening|closing|ending|previous|new)\s+balance|\bbalance\s+(as of|forward|brought|carried)|brought forward|carried forward|\bsub-?total|zwischensumme|übertrag|anfangssaldo|endsaldo|alter kontostand|neuer kontostand|solde (initial|final|précédent)|期初余额|期末余额|小计/i;
 
 /**
  * Skip patterns for data rows that are not transactions: their text names a balance or a

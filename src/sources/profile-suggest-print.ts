@@ -44,8 +44,17 @@ function printRows(s: ProfileSuggestion, out: TextSink): void {
   if (!s.records.length) return;
   const shown = s.records.slice(0, FIRST_ROWS);
   out.write(`\nFirst rows as this profile reads them (amount: charges positive, money in negative):\n`);
-  const table = [['line', 'date', 'amount', 'currency', 'status', 'description'], ...shown.map((r) => [String(r.line), r.date, cents(r.amount), r.currency, r.status, inlineText(r.description).slice(0, 60)])];
+  const table = [
+    ['line', 'date', 'amount', 'currency', 'status', 'description'],
+    ...shown.map((r) => [String(r.line), r.date, cents(r.amount), r.currency, r.status, inlineText(r.description).slice(0, 60)]),
+  ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  for (const row of table) out.write(`  ${row.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()}\n`);
+  for (const row of table)
+    out.write(
+      `  ${row
+        .map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   if (s.records.length > shown.length) out.write(`  … and ${s.records.length - shown.length} more\n`);
 }

@@ -7,7 +7,17 @@
  */
 import { basename } from 'node:path';
 import type { CardLine } from '../model.js';
-import { DATE_FORMATS, DEFAULT_TWO_DIGIT_YEAR_PIVOT, findPeriodHint, isBlank, parseAmount, parseDate, type DateFormat, type NumberFormat, type StatementPeriodHint } from './bank-values.js';
+import {
+  DATE_FORMATS,
+  DEFAULT_TWO_DIGIT_YEAR_PIVOT,
+  findPeriodHint,
+  isBlank,
+  parseAmount,
+  parseDate,
+  type DateFormat,
+  type NumberFormat,
+  type StatementPeriodHint,
+} from './bank-values.js';
 import { CsvFile, repeatsHeader, type CsvRow } from './csv.js';
 import type { OpenedInput } from './contract.js';
 import {
@@ -187,7 +197,9 @@ function findLayout(rows: CsvRow[]): Layout | { problem: string } {
   }
   const header = rows[headerIndex]!;
   const body = rows.slice(headerIndex + 1).filter((r) => rowText(r) !== '' && !repeatsHeader(r.fields, header.fields));
-  const reasons = [`header on line ${header.line}${headerIndex ? ` after ${headerIndex} preamble line${headerIndex > 1 ? 's' : ''}` : ''}: the first row of names followed by a dated row of the same width`];
+  const reasons = [
+    `header on line ${header.line}${headerIndex ? ` after ${headerIndex} preamble line${headerIndex > 1 ? 's' : ''}` : ''}: the first row of names followed by a dated row of the same width`,
+  ];
   return { header, headerless: false, headerIndex, preamble: rows.slice(0, headerIndex), ...splitTrailer(body, header.fields.length, reasons), reasons };
 }
 
@@ -197,7 +209,10 @@ function splitTrailer(body: CsvRow[], width: number, reasons: string[]): { data:
   let end = body.length;
   while (end > 0 && !isDateCell(body[end - 1]!.fields[dateCol] ?? '')) end--;
   const trailer = body.slice(end);
-  if (trailer.length) reasons.push(`${trailer.length} trailer line${trailer.length > 1 ? 's' : ''} from line ${trailer[0]!.line} (no date after the last dated row): ${JSON.stringify(rowText(trailer[0]!))}`);
+  if (trailer.length)
+    reasons.push(
+      `${trailer.length} trailer line${trailer.length > 1 ? 's' : ''} from line ${trailer[0]!.line} (no date after the last dated row): ${JSON.stringify(rowText(trailer[0]!))}`,
+    );
   return { data: body.slice(0, end), trailer };
 }
 
@@ -208,7 +223,9 @@ function headerlessLayout(rows: CsvRow[]): Layout {
   for (const r of body) widths.set(r.fields.length, (widths.get(r.fields.length) ?? 0) + 1);
   const width = [...widths].sort((a, b) => b[1] - a[1])[0]![0];
   const header: CsvRow = { line: 0, fields: Array.from({ length: width }, (_, i) => `Column ${i + 1}`) };
-  const reasons = [`no header row: line ${body[0]!.line} is already data (a date), so the profile says header.row "none", names the ${width} columns by position and recognises the file by a signature of its first rows' cells`];
+  const reasons = [
+    `no header row: line ${body[0]!.line} is already data (a date), so the profile says header.row "none", names the ${width} columns by position and recognises the file by a signature of its first rows' cells`,
+  ];
   return { header, headerless: true, headerIndex: -1, preamble: [], ...splitTrailer(body, width, reasons), reasons };
 }
 
@@ -308,8 +325,16 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   others = others.filter((c) => c !== original?.col);
   const found = others.map((c) => ({ c, map: statusMapOf(c, rows) })).find((s) => s.map);
   const status = found ? { c: found.c, map: found.map! } : null;
-  if (status) reasons.push(`"${status.c.name}" is a status column: ${Object.entries(status.map).map(([k, v]) => `${k} → ${v}`).join(', ')}`);
-  const description = descriptionColumns(others.filter((c) => c !== status?.c), rows);
+  if (status)
+    reasons.push(
+      `"${status.c.name}" is a status column: ${Object.entries(status.map)
+        .map(([k, v]) => `${k} → ${v}`)
+        .join(', ')}`,
+    );
+  const description = descriptionColumns(
+    others.filter((c) => c !== status?.c),
+    rows,
+  );
   if (description) reasons.push(description.reason);
   else attention.push('no text column for the description: set columns.description');
   const descCols = description?.cols ?? [others[0] ?? amountCols[0]!];
@@ -355,7 +380,11 @@ function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileNa
     ...(sign ? { amountSign: sign.sign } : {}),
     ...(status ? { statusMap: status.map } : {}),
     ...(direction ? { directionMap: direction.map } : {}),
-    dates: { formats: dates.formats, ...(dates.pivot !== null ? { twoDigitYearPivot: dates.pivot } : {}), ...(dates.postedFallback ? { emptyTransactionDate: 'posted-date' as const } : {}) },
+    dates: {
+      formats: dates.formats,
+      ...(dates.pivot !== null ? { twoDigitYearPivot: dates.pivot } : {}),
+      ...(dates.postedFallback ? { emptyTransactionDate: 'posted-date' as const } : {}),
+    },
     numbers: { decimalMark: roles.numbers.decimalMark, thousandsSeparator: roles.numbers.thousandsSeparator },
     ...(original && Object.keys(original.regions).length ? { originalRegions: original.regions } : {}),
   };
@@ -386,7 +415,9 @@ function addRowRules(profile: StatementProfileInput, layout: Layout, roles: Role
   if (skip.length) {
     profile.skip = { patterns: skip };
     const lines = summary.filter((r) => skip.some((p) => new RegExp(p, 'iu').test(r.text))).map((r) => r.line);
-    reasons.push(`skip pattern${skip.length > 1 ? 's' : ''} ${skip.map((p) => JSON.stringify(p)).join(', ')}: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} report${lines.length > 1 ? '' : 's'} a balance or subtotal without an amount or a date, not a transaction`);
+    reasons.push(
+      `skip pattern${skip.length > 1 ? 's' : ''} ${skip.map((p) => JSON.stringify(p)).join(', ')}: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} report${lines.length > 1 ? '' : 's'} a balance or subtotal without an amount or a date, not a transaction`,
+    );
   }
 }
 
@@ -401,7 +432,9 @@ function nameByRole(profile: StatementProfileInput, roles: Roles, reasons: strin
     put(roles.amount.debit.col, 'Debit');
     put(roles.amount.credit.col, 'Credit');
   }
-  roles.descCols.forEach((c, i) => put(c, i ? `Description ${i + 1}` : 'Description'));
+  roles.descCols.forEach((c, i) => {
+    put(c, i ? `Description ${i + 1}` : 'Description');
+  });
   put(roles.direction?.col, 'Direction');
   put(roles.currency.col, 'Currency');
   put(roles.original?.col, 'Original Amount');
@@ -461,7 +494,8 @@ function pickDates(cols: readonly ColumnCells[], decimalComma: boolean, rows: nu
 /** Rows with an empty transaction date and a filled posting date (CMB's repayments): read with the posting date. */
 function postedFills(tx: ColumnCells, posted: ColumnCells, reasons: string[]): boolean {
   const n = tx.cells.filter((c, i) => isBlank(c) && !isBlank(posted.cells[i])).length;
-  if (n) reasons.push(`"${tx.name}" is empty on ${n} row${n > 1 ? 's' : ''} whose "${posted.name}" is filled: those take the posting date (dates.emptyTransactionDate "posted-date")`);
+  if (n)
+    reasons.push(`"${tx.name}" is empty on ${n} row${n > 1 ? 's' : ''} whose "${posted.name}" is filled: those take the posting date (dates.emptyTransactionDate "posted-date")`);
   return n > 0;
 }
 
@@ -480,7 +514,9 @@ function yearPivot(found: readonly { col: ColumnCells; f: DateFinding }[], reaso
   const [lo, hi] = [Math.min(...yy), Math.max(...yy)];
   const shown = lo === hi ? `${String(lo).padStart(2, '0')}` : `${String(lo).padStart(2, '0')} to ${String(hi).padStart(2, '0')}`;
   if (hi < DEFAULT_TWO_DIGIT_YEAR_PIVOT) {
-    reasons.push(`two-digit years ${shown} read as 20${String(lo).padStart(2, '0')}${lo === hi ? '' : `–20${String(hi).padStart(2, '0')}`} (the default pivot ${DEFAULT_TWO_DIGIT_YEAR_PIVOT}: 00–${DEFAULT_TWO_DIGIT_YEAR_PIVOT - 1} are 20YY)`);
+    reasons.push(
+      `two-digit years ${shown} read as 20${String(lo).padStart(2, '0')}${lo === hi ? '' : `–20${String(hi).padStart(2, '0')}`} (the default pivot ${DEFAULT_TWO_DIGIT_YEAR_PIVOT}: 00–${DEFAULT_TWO_DIGIT_YEAR_PIVOT - 1} are 20YY)`,
+    );
     return null;
   }
   const pivot = Math.min(100, hi + 1);
@@ -489,7 +525,12 @@ function yearPivot(found: readonly { col: ColumnCells; f: DateFinding }[], reaso
   return pivot;
 }
 
-function pickCurrency(cols: readonly ColumnCells[], amount: AmountChoice, rows: number, given: string | undefined): { col: ColumnCells | null; code: string | null; reason: string; attention: string | null } {
+function pickCurrency(
+  cols: readonly ColumnCells[],
+  amount: AmountChoice,
+  rows: number,
+  given: string | undefined,
+): { col: ColumnCells | null; code: string | null; reason: string; attention: string | null } {
   const at = amount.kind === 'single' ? amount.amount.col.index : amount.credit.col.index;
   const penalty = (c: ColumnCells) => (/balance|saldo|solde|余额|exchange|original|orig\b|from|to\b/i.test(c.name) ? 1000 : 0);
   const distance = (c: ColumnCells) => penalty(c) + (c.index > at ? c.index - at : 100 + at - c.index);
@@ -503,7 +544,13 @@ function pickCurrency(cols: readonly ColumnCells[], amount: AmountChoice, rows: 
   const amountCol = amount.kind === 'single' ? amount.amount.col : amount.debit.col;
   const cells = amount.kind === 'single' ? amountCol.cells : [...amount.debit.col.cells, ...amount.credit.col.cells];
   const text = currencyFromText(cells, amountCol.name);
-  if (text) return { col: null, code: text.code, reason: `currency ${text.code}: ${text.reason}`, attention: text.code === 'USD' && !/US\$|USD/.test(cells.join(' ') + amountCol.name) ? 'a "$" may be USD, CAD, AUD, HKD…: check "currency"' : null };
+  if (text)
+    return {
+      col: null,
+      code: text.code,
+      reason: `currency ${text.code}: ${text.reason}`,
+      attention: text.code === 'USD' && !/US\$|USD/.test(cells.join(' ') + amountCol.name) ? 'a "$" may be USD, CAD, AUD, HKD…: check "currency"' : null,
+    };
   return {
     col: null,
     code: 'XXX',

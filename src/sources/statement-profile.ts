@@ -68,128 +68,136 @@ export function normaliseColumnName(name: string): string {
 }
 
 const profileObject = z.strictObject({
-    /** Short id, shown in detection reasons and on every CardLine. */
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'name: lower-case letters, digits, ".", "_" or "-"'),
-    label: z.string().min(1),
-    /** Free text for people: the bank, where the export is found, choices made. */
-    notes: z.string().optional(),
-    header: z.strictObject({
-      /** Columns that must all be in the header row; together they identify the layout. */
-      columns: z.array(columnName).min(1),
-      /** Further columns this layout may have (not required, not reported as unknown). */
-      optional: z.array(columnName).default([]),
-      /** Non-blank lines (account number, period, title) that may precede the header row. */
-      maxPreambleLines: z.number().int().min(0).max(39).default(0),
-      /** "none": the file has no header row; header.columns then name the columns by position. */
-      row: z.enum(['present', 'none']).default('present'),
-      /** With row "none": one pattern per column that the trimmed cells of the first rows (up to 5) must all match; it recognises the file. */
-      signature: z.array(pattern).optional(),
-      /** Other names a column has in some files of this layout (ING's Valuta became Wertstellungsdatum). */
-      alternatives: z.record(columnName, z.array(columnName).min(1)).default({}),
-      /** A name several columns share: which one is meant (1 = first, 2 = second, -1 = last); else the first. */
-      occurrence: z.record(columnName, z.number().int().refine((n) => n !== 0, 'occurrence: 1 is the first, -1 the last; 0 is neither')).default({}),
-    }),
-    /**
-     * Encodings this bank writes, first preferred. Used when the file has no BOM and the
-     * sniffed encoding is not among them (e.g. Windows-1252 text that also decodes as GB18030).
-     */
-    encoding: z
-      .union([z.string(), z.array(z.string()).min(1)])
-      .transform((v) => (Array.isArray(v) ? v : [v]))
-      .refine((v) => v.every(validEncoding), 'unknown encoding (try utf-8, utf-16le, utf-16be, gb18030, windows-1252)')
-      .optional(),
-    /** Delimiter to use instead of the sniffed one. */
-    delimiter: z.enum([',', ';', '\t', '|']).optional(),
-    columns: z.strictObject({
-      transactionDate: columnName,
-      postedDate: columnName.optional(),
-      /** One column, or several joined with " / " (empty parts left out). */
-      description: z.union([columnName, z.array(columnName).min(1)]).transform((v) => (Array.isArray(v) ? v : [v])),
-      /** One signed amount column ... */
-      amount: columnName.optional(),
-      /** ... or a debit column (charges) and a credit column (money in), unsigned. */
-      debit: columnName.optional(),
-      credit: columnName.optional(),
-      currency: columnName.optional(),
-      /** The merchant's amount; may carry its currency in the cell (`20.00(USD)`). */
-      originalAmount: columnName.optional(),
-      originalCurrency: columnName.optional(),
-      fee: columnName.optional(),
-      status: columnName.optional(),
-      reference: columnName.optional(),
-      cardLast4: columnName.optional(),
-      /** Which way the money went (Af/Bij, 支出/收入, S/H), as directionMap reads it; the amount column is then unsigned. */
-      direction: columnName.optional(),
-    }),
-    /** The account currency when the file has no currency column (ISO code). */
-    currency: currencyCode.optional(),
-    /** Sign convention of the amount column (and of the original amount). */
-    amountSign: signSchema.optional(),
-    /** Sign convention of the fee column; fees are often printed unsigned. */
-    feeSign: signSchema.default('charges-positive'),
-    /**
-     * Status cell value → CardLine status, compared case-insensitively. Without a status
-     * column (or with the cell empty) a line is pending when its posting date is empty, else posted.
-     */
-    statusMap: z.record(z.string(), cardStatusSchema).default({}),
-    /**
-     * Direction cell value → out (a charge), in (money in) or neither, compared case-insensitively.
-     * "neither" (Alipay 不计收支, WeChat "/") is a move that is not money in or out of this account:
-     * the row is skipped, counted as skipped, with an info issue naming its amount.
-     */
-    directionMap: z.record(z.string(), directionSchema).default({}),
-    dates: z.strictObject({
-      /** Tried in order; the first whose shape fits a cell parses it. */
-      formats: z.array(z.enum(DATE_FORMATS)).min(1),
-      /** Two-digit years (DD.MM.YY) below this are 20YY, the others 19YY. */
-      twoDigitYearPivot: z.number().int().min(0).max(100).default(DEFAULT_TWO_DIGIT_YEAR_PIVOT),
-      /** "posted-date": an empty transaction date takes the posting date (CMB repayment rows); else it is an error. */
-      emptyTransactionDate: z.enum(['error', 'posted-date']).default('error'),
-    }),
-    numbers: z
-      .strictObject({
-        decimalMark: z.enum(['.', ',']).default('.'),
-        thousandsSeparator: z.enum([',', '.', ' ', "'", '']).optional(),
-      })
-      .default({ decimalMark: '.' })
-      .transform((n) => ({
-        decimalMark: n.decimalMark,
-        thousandsSeparator: n.thousandsSeparator ?? (n.decimalMark === ',' ? '.' : ','),
-      })),
-    /**
-     * Banks that print the merchant's amount only inside the text (`Orig. 50,00 USD Kurs 1,1612`,
-     * `USD 25,00`): a regular expression with named groups `amount` and `currency`, tried on the
-     * description when there is no original-amount cell.
-     */
-    originalInText: z
-      .strictObject({
-        pattern,
-      })
-      .optional(),
-    /**
-     * Two-letter region codes printed after the original amount (CMB `20.00(US)`: where the card
-     * was used, not a currency) → the currency spent there. An unlisted region, or a bare number,
-     * is the account currency when it equals the amount; otherwise a warning, and no original.
-     */
-    originalRegions: z.record(z.string(), currencyCode).default({}),
-    /** Regular expressions (case-insensitive) tried on every row's text after the header: a match is skipped and counted, wherever it is (subtotals, page headers, opening balances). */
-    skip: z.strictObject({ patterns: z.array(pattern).default([]) }).default({ patterns: [] }),
-    trailer: z
-      .strictObject({
-        /** Regular expressions (case-insensitive) tried on a non-date row's text (its non-empty cells joined by spaces). */
-        patterns: z.array(pattern).default([]),
-      })
-      .default({ patterns: [] }),
-  });
+  /** Short id, shown in detection reasons and on every CardLine. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'name: lower-case letters, digits, ".", "_" or "-"'),
+  label: z.string().min(1),
+  /** Free text for people: the bank, where the export is found, choices made. */
+  notes: z.string().optional(),
+  header: z.strictObject({
+    /** Columns that must all be in the header row; together they identify the layout. */
+    columns: z.array(columnName).min(1),
+    /** Further columns this layout may have (not required, not reported as unknown). */
+    optional: z.array(columnName).default([]),
+    /** Non-blank lines (account number, period, title) that may precede the header row. */
+    maxPreambleLines: z.number().int().min(0).max(39).default(0),
+    /** "none": the file has no header row; header.columns then name the columns by position. */
+    row: z.enum(['present', 'none']).default('present'),
+    /** With row "none": one pattern per column that the trimmed cells of the first rows (up to 5) must all match; it recognises the file. */
+    signature: z.array(pattern).optional(),
+    /** Other names a column has in some files of this layout (ING's Valuta became Wertstellungsdatum). */
+    alternatives: z.record(columnName, z.array(columnName).min(1)).default({}),
+    /** A name several columns share: which one is meant (1 = first, 2 = second, -1 = last); else the first. */
+    occurrence: z
+      .record(
+        columnName,
+        z
+          .number()
+          .int()
+          .refine((n) => n !== 0, 'occurrence: 1 is the first, -1 the last; 0 is neither'),
+      )
+      .default({}),
+  }),
+  /**
+   * Encodings this bank writes, first preferred. Used when the file has no BOM and the
+   * sniffed encoding is not among them (e.g. Windows-1252 text that also decodes as GB18030).
+   */
+  encoding: z
+    .union([z.string(), z.array(z.string()).min(1)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .refine((v) => v.every(validEncoding), 'unknown encoding (try utf-8, utf-16le, utf-16be, gb18030, windows-1252)')
+    .optional(),
+  /** Delimiter to use instead of the sniffed one. */
+  delimiter: z.enum([',', ';', '\t', '|']).optional(),
+  columns: z.strictObject({
+    transactionDate: columnName,
+    postedDate: columnName.optional(),
+    /** One column, or several joined with " / " (empty parts left out). */
+    description: z.union([columnName, z.array(columnName).min(1)]).transform((v) => (Array.isArray(v) ? v : [v])),
+    /** One signed amount column ... */
+    amount: columnName.optional(),
+    /** ... or a debit column (charges) and a credit column (money in), unsigned. */
+    debit: columnName.optional(),
+    credit: columnName.optional(),
+    currency: columnName.optional(),
+    /** The merchant's amount; may carry its currency in the cell (`20.00(USD)`). */
+    originalAmount: columnName.optional(),
+    originalCurrency: columnName.optional(),
+    fee: columnName.optional(),
+    status: columnName.optional(),
+    reference: columnName.optional(),
+    cardLast4: columnName.optional(),
+    /** Which way the money went (Af/Bij, 支出/收入, S/H), as directionMap reads it; the amount column is then unsigned. */
+    direction: columnName.optional(),
+  }),
+  /** The account currency when the file has no currency column (ISO code). */
+  currency: currencyCode.optional(),
+  /** Sign convention of the amount column (and of the original amount). */
+  amountSign: signSchema.optional(),
+  /** Sign convention of the fee column; fees are often printed unsigned. */
+  feeSign: signSchema.default('charges-positive'),
+  /**
+   * Status cell value → CardLine status, compared case-insensitively. Without a status
+   * column (or with the cell empty) a line is pending when its posting date is empty, else posted.
+   */
+  statusMap: z.record(z.string(), cardStatusSchema).default({}),
+  /**
+   * Direction cell value → out (a charge), in (money in) or neither, compared case-insensitively.
+   * "neither" (Alipay 不计收支, WeChat "/") is a move that is not money in or out of this account:
+   * the row is skipped, counted as skipped, with an info issue naming its amount.
+   */
+  directionMap: z.record(z.string(), directionSchema).default({}),
+  dates: z.strictObject({
+    /** Tried in order; the first whose shape fits a cell parses it. */
+    formats: z.array(z.enum(DATE_FORMATS)).min(1),
+    /** Two-digit years (DD.MM.YY) below this are 20YY, the others 19YY. */
+    twoDigitYearPivot: z.number().int().min(0).max(100).default(DEFAULT_TWO_DIGIT_YEAR_PIVOT),
+    /** "posted-date": an empty transaction date takes the posting date (CMB repayment rows); else it is an error. */
+    emptyTransactionDate: z.enum(['error', 'posted-date']).default('error'),
+  }),
+  numbers: z
+    .strictObject({
+      decimalMark: z.enum(['.', ',']).default('.'),
+      thousandsSeparator: z.enum([',', '.', ' ', "'", '']).optional(),
+    })
+    .default({ decimalMark: '.' })
+    .transform((n) => ({
+      decimalMark: n.decimalMark,
+      thousandsSeparator: n.thousandsSeparator ?? (n.decimalMark === ',' ? '.' : ','),
+    })),
+  /**
+   * Banks that print the merchant's amount only inside the text (`Orig. 50,00 USD Kurs 1,1612`,
+   * `USD 25,00`): a regular expression with named groups `amount` and `currency`, tried on the
+   * description when there is no original-amount cell.
+   */
+  originalInText: z
+    .strictObject({
+      pattern,
+    })
+    .optional(),
+  /**
+   * Two-letter region codes printed after the original amount (CMB `20.00(US)`: where the card
+   * was used, not a currency) → the currency spent there. An unlisted region, or a bare number,
+   * is the account currency when it equals the amount; otherwise a warning, and no original.
+   */
+  originalRegions: z.record(z.string(), currencyCode).default({}),
+  /** Regular expressions (case-insensitive) tried on every row's text after the header: a match is skipped and counted, wherever it is (subtotals, page headers, opening balances). */
+  skip: z.strictObject({ patterns: z.array(pattern).default([]) }).default({ patterns: [] }),
+  trailer: z
+    .strictObject({
+      /** Regular expressions (case-insensitive) tried on a non-date row's text (its non-empty cells joined by spaces). */
+      patterns: z.array(pattern).default([]),
+    })
+    .default({ patterns: [] }),
+});
 
 export const statementProfileSchema = profileObject.superRefine((p, ctx) => {
-    checkColumns(p, ctx);
-    checkHeaderless(p, ctx);
-    checkAmounts(p, ctx);
-    checkDates(p, ctx);
-    if (p.numbers.decimalMark === p.numbers.thousandsSeparator) {
-      ctx.addIssue({ code: 'custom', path: ['numbers', 'thousandsSeparator'], message: 'the thousands separator must differ from the decimal mark' });
-    }
+  checkColumns(p, ctx);
+  checkHeaderless(p, ctx);
+  checkAmounts(p, ctx);
+  checkDates(p, ctx);
+  if (p.numbers.decimalMark === p.numbers.thousandsSeparator) {
+    ctx.addIssue({ code: 'custom', path: ['numbers', 'thousandsSeparator'], message: 'the thousands separator must differ from the decimal mark' });
+  }
 });
 
 type ParsedProfile = z.output<typeof profileObject>;
@@ -223,7 +231,8 @@ function checkColumns(p: ParsedProfile, ctx: Ctx): void {
   }
   for (const key of ['alternatives', 'occurrence'] as const) {
     for (const col of Object.keys(p.header[key])) {
-      if (!known.has(normaliseColumnName(col))) ctx.addIssue({ code: 'custom', path: ['header', key, col], message: `column "${col}" is not in header.columns or header.optional` });
+      if (!known.has(normaliseColumnName(col)))
+        ctx.addIssue({ code: 'custom', path: ['header', key, col], message: `column "${col}" is not in header.columns or header.optional` });
     }
   }
 }
@@ -235,9 +244,14 @@ function checkHeaderless(p: ParsedProfile, ctx: Ctx): void {
     return;
   }
   if (!h.signature || h.signature.length !== h.columns.length) {
-    ctx.addIssue({ code: 'custom', path: ['header', 'signature'], message: `a file without a header row is recognised by its cells: give one pattern per column (${h.columns.length})` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['header', 'signature'],
+      message: `a file without a header row is recognised by its cells: give one pattern per column (${h.columns.length})`,
+    });
   }
-  if (h.optional.length) ctx.addIssue({ code: 'custom', path: ['header', 'optional'], message: 'without a header row every column is at its place: list them all in header.columns' });
+  if (h.optional.length)
+    ctx.addIssue({ code: 'custom', path: ['header', 'optional'], message: 'without a header row every column is at its place: list them all in header.columns' });
   if (h.maxPreambleLines) ctx.addIssue({ code: 'custom', path: ['header', 'maxPreambleLines'], message: 'a file without a header row has no preamble to skip' });
 }
 
@@ -253,7 +267,11 @@ function checkAmounts(p: ParsedProfile, ctx: Ctx): void {
   }
   if (hasDirection && !hasAmount) ctx.addIssue({ code: 'custom', path: ['columns', 'direction'], message: 'a direction column goes with one unsigned columns.amount' });
   if (hasDirection !== Object.keys(p.directionMap).length > 0) {
-    ctx.addIssue({ code: 'custom', path: hasDirection ? ['directionMap'] : ['columns', 'direction'], message: 'columns.direction and directionMap (its values → "out", "in" or "neither") go together' });
+    ctx.addIssue({
+      code: 'custom',
+      path: hasDirection ? ['directionMap'] : ['columns', 'direction'],
+      message: 'columns.direction and directionMap (its values → "out", "in" or "neither") go together',
+    });
   }
   // a direction column says the sign outright; without one the file's convention must be given
   if (!hasDirection && (hasAmount || c.originalAmount !== undefined) && p.amountSign === undefined) {
@@ -273,11 +291,19 @@ function checkDates(p: ParsedProfile, ctx: Ctx): void {
   // these three read the same NN/NN/YYYY shape, so at most one may be listed
   const slash = (['DD/MM/YYYY', 'MM/DD/YYYY', 'auto'] as const).filter((x) => f.has(x));
   if (slash.length > 1) {
-    ctx.addIssue({ code: 'custom', path: ['dates', 'formats'], message: `${slash.join(' and ')} read the same NN/NN/YYYY dates; list one (use "auto" to decide from the whole column)` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dates', 'formats'],
+      message: `${slash.join(' and ')} read the same NN/NN/YYYY dates; list one (use "auto" to decide from the whole column)`,
+    });
   }
   for (const same of ['DD.MM.YYYY', 'DD-MM-YYYY'] as const) {
     if (f.has('auto') && f.has(same)) {
-      ctx.addIssue({ code: 'custom', path: ['dates', 'formats'], message: `"auto" already reads ${same.replace(/[DMY]/g, 'N').replace('NNNN', 'YYYY')} dates; drop ${same} or use it instead of "auto"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dates', 'formats'],
+        message: `"auto" already reads ${same.replace(/[DMY]/g, 'N').replace('NNNN', 'YYYY')} dates; drop ${same} or use it instead of "auto"`,
+      });
     }
   }
   if (p.dates.emptyTransactionDate === 'posted-date' && p.columns.postedDate === undefined) {
@@ -309,8 +335,29 @@ export function formatJsonPath(base: string, path: readonly PropertyKey[]): stri
 }
 
 const BUILTIN_JSON: unknown[] = [
-  usCard, fintechAccount, cmbCreditCard, deGiro, frBank, usAmex, usChaseLegacy, usCapitalOne, usCiti, hkHsbcCard, hkHsbcAccount, caBmoCard, deIng, wiseAccount,
-  usBofaChecking, usWellsFargo, caTd, nlIng, deDkb, deSparkasseCamt, cnAlipay, cnWechatPay, genericSimple,
+  usCard,
+  fintechAccount,
+  cmbCreditCard,
+  deGiro,
+  frBank,
+  usAmex,
+  usChaseLegacy,
+  usCapitalOne,
+  usCiti,
+  hkHsbcCard,
+  hkHsbcAccount,
+  caBmoCard,
+  deIng,
+  wiseAccount,
+  usBofaChecking,
+  usWellsFargo,
+  caTd,
+  nlIng,
+  deDkb,
+  deSparkasseCamt,
+  cnAlipay,
+  cnWechatPay,
+  genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;
 

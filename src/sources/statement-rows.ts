@@ -208,7 +208,16 @@ function classifyRows(rows: readonly CsvRow[], m: HeaderMatch, cols: Columns, pr
     }
     if (m.index >= 0 && row.fields.length === headerCells.length && row.fields.every((f, i) => normaliseColumnName(f) === headerCells[i])) {
       out.skipped++; // the header repeated: a page break, or two exports joined
-      issues.push(issue('info', file, row.line, null, `the header repeats on line ${row.line}: read as the start of the next part (a page break, or exports joined), not as a data row`, false));
+      issues.push(
+        issue(
+          'info',
+          file,
+          row.line,
+          null,
+          `the header repeats on line ${row.line}: read as the start of the next part (a page break, or exports joined), not as a data row`,
+          false,
+        ),
+      );
       continue;
     }
     // A trailer row has no date; after the first one, the rest of the dateless block is trailer too (totals come in blocks).
@@ -431,7 +440,10 @@ function readDirected(s: RowState, p: ParsedAmount, out: AmountRead): AmountRead
   }
   if (p.value.sign() < 0 || p.direction) {
     // the direction column gives the sign; a second one in the cell could contradict it
-    s.problems.push({ column: colName(s, cols.amount), message: `expected an unsigned amount (the direction is in "${colName(s, cols.direction)}"), found ${JSON.stringify(cell(s, cols.amount).trim())}` });
+    s.problems.push({
+      column: colName(s, cols.amount),
+      message: `expected an unsigned amount (the direction is in "${colName(s, cols.direction)}"), found ${JSON.stringify(cell(s, cols.amount).trim())}`,
+    });
     return out;
   }
   if (dir) out.amount = dir === 'out' ? p.value : p.value.neg();
@@ -451,7 +463,10 @@ function readDebitCredit(s: RowState, out: AmountRead): AmountRead {
   const debit = pd?.ok && !pd.value.isZero() ? pd : null;
   const credit = pcr?.ok && !pcr.value.isZero() ? pcr : null;
   if (debit && credit) {
-    s.problems.push({ column: colName(s, cols.debit), message: `both "${colName(s, cols.debit)}" (${d.trim()}) and "${colName(s, cols.credit)}" (${c.trim()}) hold an amount; expected one of them` });
+    s.problems.push({
+      column: colName(s, cols.debit),
+      message: `both "${colName(s, cols.debit)}" (${d.trim()}) and "${colName(s, cols.credit)}" (${c.trim()}) hold an amount; expected one of them`,
+    });
   } else if (debit) {
     return { ...out, amount: debit.value.abs(), asRead: debit.value, cellCurrency: debit.currency };
   } else if (credit) {
@@ -474,12 +489,18 @@ function readCurrency(s: RowState, cellCurrency: string | null): string | null {
     if (!currency) s.problems.push({ column: colName(s, cols.currency), message: `expected a currency code such as USD, found ${JSON.stringify(text)}` });
   }
   if (currency && cellCurrency && currency !== cellCurrency) {
-    s.problems.push({ column: colName(s, cols.amount >= 0 ? cols.amount : cols.debit), message: `the amount says ${cellCurrency} but "${colName(s, cols.currency)}" says ${currency}` });
+    s.problems.push({
+      column: colName(s, cols.amount >= 0 ? cols.amount : cols.debit),
+      message: `the amount says ${cellCurrency} but "${colName(s, cols.currency)}" says ${currency}`,
+    });
   }
   currency ??= cellCurrency ?? profile.currency ?? homeCurrency ?? null;
   if (!currency && !(cols.currency >= 0 && !isBlank(text))) {
     const why = cols.currency >= 0 ? 'the currency cell is empty' : 'the file has no currency column';
-    s.problems.push({ column: cols.currency >= 0 ? colName(s, cols.currency) : null, message: `no currency: ${why}, profile "${profile.name}" sets no fixed currency and no home currency is configured` });
+    s.problems.push({
+      column: cols.currency >= 0 ? colName(s, cols.currency) : null,
+      message: `no currency: ${why}, profile "${profile.name}" sets no fixed currency and no home currency is configured`,
+    });
   }
   return currency;
 }
@@ -493,7 +514,10 @@ function readDates(s: RowState): { transactionDate: string | null; postedDate: s
       const postedDate = readDate(s, cols.postedDate);
       return { transactionDate: postedDate, postedDate };
     }
-    s.problems.push({ column: colName(s, cols.transactionDate), message: `expected a date in "${colName(s, cols.transactionDate)}" or "${colName(s, cols.postedDate)}", both are empty` });
+    s.problems.push({
+      column: colName(s, cols.transactionDate),
+      message: `expected a date in "${colName(s, cols.transactionDate)}" or "${colName(s, cols.postedDate)}", both are empty`,
+    });
     return { transactionDate: null, postedDate: null };
   }
   const transactionDate = readDate(s, cols.transactionDate);
@@ -544,7 +568,10 @@ function readOriginal(s: RowState, amount: Decimal | null, currency: string | nu
   if (named === null) {
     if (amount === null || p.value.abs().eq(amount.abs())) return null; // the account currency, same amount
     const where = region ? `region ${region} is not in the profile's originalRegions` : 'it names no currency';
-    s.warnings.push({ column: colName(s, cols.originalAmount), message: `original amount ${JSON.stringify(text.trim())} differs from the amount and ${where}; read without an original amount` });
+    s.warnings.push({
+      column: colName(s, cols.originalAmount),
+      message: `original amount ${JSON.stringify(text.trim())} differs from the amount and ${where}; read without an original amount`,
+    });
     return null;
   }
   if (named === currency) return null; // the same currency as the account is not a foreign transaction
@@ -600,8 +627,8 @@ function readStatus(s: RowState, postedDate: string | null): CardLine['status'] 
 function faultIssue(row: CsvRow, cols: Columns, header: readonly string[], profile: StatementProfile, file: string): InputIssue {
   const at = (i: number) => cellAt(row, i);
   const pick = [cols.amount, cols.debit, cols.credit].map((i) => parseAmount(at(i), profile.numbers)).find((p) => p.ok && !p.value.isZero());
-  const amount = pick && pick.ok ? pick.value : null;
-  const currency = (cols.currency >= 0 ? normaliseCurrency(at(cols.currency)) : null) ?? (pick && pick.ok ? pick.currency : null) ?? profile.currency ?? null;
+  const amount = pick?.ok ? pick.value : null;
+  const currency = (cols.currency >= 0 ? normaliseCurrency(at(cols.currency)) : null) ?? (pick?.ok ? pick.currency : null) ?? profile.currency ?? null;
   const column = row.fault!.field === null ? null : (header[row.fault!.field]?.trim() ?? null);
   return issue('error', file, row.line, column, row.fault!.message, true, amount, currency);
 }

@@ -14,7 +14,7 @@ import { issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceR
 import { builtinProfiles, type StatementProfile } from './statement-profile.js';
 import { matchHeader, parseStatementRows, type HeaderMatch } from './statement-rows.js';
 
-export { parseStatementRows, type StatementParseOptions, type StatementParseResult } from './statement-rows.js';
+export { parseStatementRows } from './statement-rows.js';
 
 /** A detection that also says which profile, header line, encoding and delimiter to read with. */
 export interface StatementDetection extends Detection {
@@ -187,7 +187,12 @@ export function makeStatementReader(profiles: readonly StatementProfile[], optio
       const profile = det ? list.find((p) => p.name === det.profile) : undefined;
       if (!det || !profile) {
         const names = list.map((p) => p.name).join(', ');
-        yield { records: [], issues: [issue('error', file, 0, null, `no statement profile fits this file's header (profiles: ${names}); add a profile to the config's statementProfiles`)], skipped: 0, rows: 0 };
+        yield {
+          records: [],
+          issues: [issue('error', file, 0, null, `no statement profile fits this file's header (profiles: ${names}); add a profile to the config's statementProfiles`)],
+          skipped: 0,
+          rows: 0,
+        };
         return;
       }
       const csv =

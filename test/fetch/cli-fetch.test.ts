@@ -35,7 +35,15 @@ afterAll(async () => {
 async function reportJson(folder: string, name: string) {
   const r = await cli(['report', '--usage', folder, '--costs', folder, ...PERIOD, '--json', '--out', join(dir, `${name}.xlsx`)], dir);
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as { byProject: unknown; byKey: unknown; byModel: unknown; daily: unknown; exceptions: { class: string }[]; inputs: { format: string; rowsUsed: number }[]; totals: { billed: string } };
+  return JSON.parse(r.stdout) as {
+    byProject: unknown;
+    byKey: unknown;
+    byModel: unknown;
+    daily: unknown;
+    exceptions: { class: string }[];
+    inputs: { format: string; rowsUsed: number }[];
+    totals: { billed: string };
+  };
 }
 
 describe('spendrecon fetch, then report', () => {

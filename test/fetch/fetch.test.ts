@@ -93,7 +93,11 @@ describe('runFetch against a replay of OpenAI pages', () => {
     expect((await readdir(out)).sort()).toEqual([MANIFEST_FILE, 'openai_costs_2026-11-08_2026-11-14.jsonl', 'openai_usage_completions_2026-11-08_2026-11-14_1d.jsonl']);
     const usage = manifest.entries.find((e) => e.endpoint === COMPLETIONS)!;
     expect(usage).toMatchObject({ status: 'complete', pages: 5, buckets: 14 });
-    expect(usage.sha256).toBe(createHash('sha256').update(await readFile(usageFile)).digest('hex'));
+    expect(usage.sha256).toBe(
+      createHash('sha256')
+        .update(await readFile(usageFile))
+        .digest('hex'),
+    );
     expect(usage.params.group_by).toEqual(['project_id', 'user_id', 'api_key_id', 'model', 'batch', 'service_tier']);
     expect(manifest.entries.filter((e) => e.status === 'empty').map((e) => e.endpoint)).toContain('/v1/organization/usage/embeddings');
     expect(await manifestOf()).toEqual(manifest);
@@ -117,7 +121,11 @@ describe('runFetch against a replay of OpenAI pages', () => {
 
   it('waits as Retry-After says on a 429, backs off on a 500, and retries a cut-off body', async () => {
     await loadOpenAiPages(server);
-    server.fault(COMPLETIONS, 0, { status: 429, headers: { 'retry-after': '1' }, body: '{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}' });
+    server.fault(COMPLETIONS, 0, {
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: '{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}',
+    });
     server.fault(COMPLETIONS, 2, { status: 500, body: '{"error":{"message":"The server had an error","type":"server_error"}}' });
     const page3 = server.pages.get(COMPLETIONS)![3]!;
     server.fault(COMPLETIONS, 3, { body: page3, cutAfter: 200 }, { body: page3.slice(0, 300) });
@@ -197,7 +205,10 @@ describe('runFetch against a replay of Anthropic pages', () => {
     const { failures, manifest } = await runFetch(options({ keys: { anthropic: ANTHROPIC_KEY } }));
     expect(failures).toEqual([]);
     expect(await lines(join(out, 'anthropic_usage_report_messages_2026-11-08_2026-11-14_1d.jsonl.txt'))).toEqual(server.pages.get(A_USAGE));
-    expect(manifest.entries.map((e) => [e.endpoint, e.pages, e.buckets, e.results])).toEqual([[A_USAGE, 2, 3, 3], [A_COSTS, 1, 2, 2]]);
+    expect(manifest.entries.map((e) => [e.endpoint, e.pages, e.buckets, e.results])).toEqual([
+      [A_USAGE, 2, 3, 3],
+      [A_COSTS, 1, 2, 2],
+    ]);
     const usage = server.requests.filter((r) => r.url.pathname === A_USAGE);
     expect(usage[0]!.headers['x-api-key']).toBe(ANTHROPIC_KEY);
     expect(usage[0]!.headers['anthropic-version']).toBe('2023-06-01');
@@ -210,7 +221,7 @@ describe('runFetch against a replay of Anthropic pages', () => {
     expect(costs.getAll('group_by[]')).toEqual(['workspace_id', 'description']);
   });
 
-  it('a 401 with Anthropic\'s error JSON names Anthropic and ANTHROPIC_ADMIN_KEY', async () => {
+  it("a 401 with Anthropic's error JSON names Anthropic and ANTHROPIC_ADMIN_KEY", async () => {
     server.pages.set(A_USAGE, await lines(join(PAGES, 'anthropic_usage_report_messages.jsonl')));
     server.fault(A_USAGE, 0, { status: 401, body: await fixture('anthropic_error_401.json') });
     const { failures } = await runFetch(options({ keys: { anthropic: ANTHROPIC_KEY } }));

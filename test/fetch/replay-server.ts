@@ -31,7 +31,7 @@ export interface Replay {
   close(): Promise<void>;
 }
 
-export const EMPTY_PAGE = '{"object":"page","data":[],"has_more":false,"next_page":null}';
+const EMPTY_PAGE = '{"object":"page","data":[],"has_more":false,"next_page":null}';
 
 /** Which page a request asks for: the first without a cursor, else the one after the page whose next_page it is. */
 function pageIndex(pages: string[], cursor: string | null): number {

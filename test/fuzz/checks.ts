@@ -84,7 +84,10 @@ function stdioFailures(p: Placed, r: RunResult): Failure[] {
   const out: Failure[] = [];
   if (r.crash) out.push({ cls: 'crash or hang', detail: clip(r.crash, 600) });
   else if (r.code !== 0 && r.code !== 1 && r.code !== 2) out.push({ cls: 'exit code not 0, 1 or 2', detail: `exit ${r.code}` });
-  for (const [name, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+  for (const [name, text] of [
+    ['stdout', r.stdout],
+    ['stderr', r.stderr],
+  ] as const) {
     const hit = STACK.map((re) => re.exec(text)).find((m) => m);
     if (hit) out.push({ cls: 'stack trace or internal error shown', detail: `${name}: ${around(text, hit.index, hit[0].length)}` });
     const ctl = TERMINAL_CONTROL.exec(text);
@@ -241,7 +244,11 @@ function successFailures(p: Placed, r: RunResult): Failure[] {
   const inputs = costInputs(p, json);
   failures.push(...c.failures, ...inputs.failures);
   if (c.equations) failures.push(...moneyFailures(p, inputs.costs, c.equations));
-  else c.failures[0]!.detail += fallbackAccounting(json, inputs.costs.reduce((t, x) => addExact(t, x.want[0]!.sum), ZERO));
+  else
+    c.failures[0]!.detail += fallbackAccounting(
+      json,
+      inputs.costs.reduce((t, x) => addExact(t, x.want[0]!.sum), ZERO),
+    );
   return failures;
 }
 
@@ -253,7 +260,10 @@ export async function checkRun(p: Placed, r: RunResult): Promise<Failure[]> {
   const pieces = keyPieces(p.variant.keys);
   for (const [name, text] of texts) {
     for (const glued of [false, true]) {
-      const leak = findLeak(text, pieces.filter((p) => p.glued === glued));
+      const leak = findLeak(
+        text,
+        pieces.filter((p) => p.glued === glued),
+      );
       const cls = glued ? 'planted key in output (glued to a word, as in `x_sk-…`)' : 'planted key in output';
       if (leak) failures.push({ cls, detail: `${name}: ${clip(leak, 200)}` });
     }

@@ -19,19 +19,27 @@ export function parseCsv(text: string): Row[] {
   while (i < text.length) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (ch === '"') (quoted = false), i++;
-      else (field += ch), i++;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+        continue;
+      }
+      if (ch === '"') quoted = false;
+      else field += ch;
+      i++;
       continue;
     }
-    if (ch === '"' && field === '') (quoted = true), i++;
-    else if (ch === ',') endField(), i++;
-    else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
+    if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
       endField();
       rows.push(row);
       row = [];
       i += ch === '\r' ? 2 : 1;
-    } else (field += ch), i++;
+      continue;
+    }
+    if (ch === '"' && field === '') quoted = true;
+    else if (ch === ',') endField();
+    else field += ch;
+    i++;
   }
   if (field !== '' || row.length > 0 || quoted) {
     endField();

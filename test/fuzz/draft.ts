@@ -90,10 +90,20 @@ export function costCell(c: Ctx, column: string, value: (c: Ctx) => string): Dra
 
 export function usageCell(c: Ctx, column: string, value: string): Draft {
   const rows = usageRows(c);
-  rows.slice(1).filter(() => c.rand.chance(0.02)).concat([dataRow(c, rows)]).forEach((r) => (r[col(rows[0]!, column)] = value));
+  rows
+    .slice(1)
+    .filter(() => c.rand.chance(0.02))
+    .concat([dataRow(c, rows)])
+    .forEach((r) => {
+      r[col(rows[0]!, column)] = value;
+    });
   const cost: VariantFile = { path: 'costs/cost.csv', bytes: toCsv(costRows(c)), money: 'csv' };
   const usage: VariantFile = { path: 'usage/usage.csv', bytes: toCsv(rows) };
-  return { note: `usage ${column} = ${value.length > 40 ? `${value.slice(0, 20)}…(${value.length})` : value}`, files: [cost, usage], args: reportArgs(c, [cost.path], [usage.path]) };
+  return {
+    note: `usage ${column} = ${value.length > 40 ? `${value.slice(0, 20)}…(${value.length})` : value}`,
+    files: [cost, usage],
+    args: reportArgs(c, [cost.path], [usage.path]),
+  };
 }
 
 export function truncated(c: Ctx, bytes: Buffer): { bytes: Buffer; note: string } {
@@ -112,7 +122,6 @@ export function flipped(c: Ctx, bytes: Buffer): { bytes: Buffer; note: string } 
 
 /** Wraps a JSON text in `depth` arrays: valid JSON that a recursive reader cannot walk. */
 export const nestedArrays = (text: string, depth: number) => `${'['.repeat(depth)}${text}${']'.repeat(depth)}`;
-
 
 /** A bad file beside good exports in one directory given to both --costs and --usage. */
 export function scanned(c: Ctx, bad: VariantFile, note: string): Draft {
@@ -133,7 +142,9 @@ export function scannedOr(c: Ctx, cost: VariantFile, note: string): Draft {
 export function extraColumn(c: Ctx, name: string, value: (c: Ctx) => string): Draft {
   const rows = costRows(c);
   const at = c.rand.int(0, rows[0]!.length);
-  rows.forEach((r, i) => r.splice(at, 0, i === 0 ? name : value(c)));
+  rows.forEach((r, i) => {
+    r.splice(at, 0, i === 0 ? name : value(c));
+  });
   return costAndUsage(c, { path: 'costs/cost.csv', bytes: toCsv(rows), money: 'csv' }, `column ${JSON.stringify(name.length > 30 ? `${name.slice(0, 30)}…` : name)} at ${at}`);
 }
 
@@ -154,7 +165,11 @@ export function withStatements(c: Ctx, change: (f: StatementFiles) => string): D
     { path: 'bank/us-card.csv', bytes: f.usCard },
     { path: 'bank/cmb.csv', bytes: f.cmb },
   ];
-  const args = reportArgs(c, ['costs/cost.csv'], ['usage/usage.csv'], ['--payments', '@in/billing/payments.csv', '--statement', '@in/bank/us-card.csv', '@in/bank/cmb.csv', '--period', '2026-10']);
+  const args = reportArgs(
+    c,
+    ['costs/cost.csv'],
+    ['usage/usage.csv'],
+    ['--payments', '@in/billing/payments.csv', '--statement', '@in/bank/us-card.csv', '@in/bank/cmb.csv', '--period', '2026-10'],
+  );
   return { note, files, args };
 }
-

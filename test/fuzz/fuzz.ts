@@ -26,7 +26,9 @@ async function runAll(placed: Placed[], scratch: string): Promise<RunResult[]> {
   const inWorker = placed.filter((p) => p.variant.runner === 'worker');
   const workerResults = await runInWorker(inWorker, scratch);
   const byIndex = new Map<number, RunResult>();
-  inWorker.forEach((p, i) => byIndex.set(p.variant.index, workerResults[i]!));
+  inWorker.forEach((p, i) => {
+    byIndex.set(p.variant.index, workerResults[i]!);
+  });
   for (const p of placed) if (p.variant.runner !== 'worker') byIndex.set(p.variant.index, runAsChild(p));
   return placed.map((p) => byIndex.get(p.variant.index)!);
 }
@@ -64,7 +66,11 @@ export async function runFuzz(seed: number, runs: number): Promise<FuzzOutcome> 
     const results = await runAll(placed, scratch);
     const checked: [Variant, Failure[]][] = [];
     for (let i = 0; i < placed.length; i++) checked.push([placed[i]!.variant, await checkRun(placed[i]!, results[i]!)]);
-    const workbooks = placed.flatMap((p, i) => listFiles(p.outDir).filter((f) => f.endsWith('.xlsx')).map((f) => [f, i] as const));
+    const workbooks = placed.flatMap((p, i) =>
+      listFiles(p.outDir)
+        .filter((f) => f.endsWith('.xlsx'))
+        .map((f) => [f, i] as const),
+    );
     const second = openInOpenpyxl(workbooks.map(([f]) => f));
     const notes = second.unavailable ? [`openpyxl check skipped: ${second.unavailable}`] : [];
     if (process.env.SPENDRECON_FUZZ_KEEP) notes.push(`inputs and outputs kept in ${scratch}`);

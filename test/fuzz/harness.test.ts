@@ -56,7 +56,11 @@ describe('fuzz harness', () => {
   it('counts money exactly, in every reading a reader may take', () => {
     expect(showExact(parseExact('1e3')!)).toBe('1000');
     expect(parseExact('0x1F')).toBeNull();
-    expect(parseCsv('a,b\r\nc,"d\ne"\nf,g')).toEqual([['a', 'b'], ['c', 'd\ne'], ['f', 'g']]);
+    expect(parseCsv('a,b\r\nc,"d\ne"\nf,g')).toEqual([
+      ['a', 'b'],
+      ['c', 'd\ne'],
+      ['f', 'g'],
+    ]);
     const readings = countCsvMoney(Buffer.from(`${COST}1790812800,1790899200,1e2\n${HEADER}\n1,2,0.05,usd,c\n`));
     expect(readings.map((r) => showExact(r.sum))).toEqual(['100.4', '0.4']);
   });

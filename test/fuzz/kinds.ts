@@ -179,10 +179,11 @@ export const KINDS: Kind[] = [
   },
   {
     kind: 'UTF-8 BOM before a GBK bank statement',
-    build: (c) => withStatements(c, (files) => {
-      files.cmb = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fixtureBytes(FIXTURE.cmbCard)]);
-      return 'CMB statement (GB18030) behind a UTF-8 BOM';
-    }),
+    build: (c) =>
+      withStatements(c, (files) => {
+        files.cmb = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fixtureBytes(FIXTURE.cmbCard)]);
+        return 'CMB statement (GB18030) behind a UTF-8 BOM';
+      }),
   },
   {
     kind: 'binary garbage in a scanned directory',
@@ -341,7 +342,7 @@ export const KINDS: Kind[] = [
       for (const v of ['1e309', '"0x1F"', `"${'9'.repeat(400)}"`, `-${'9'.repeat(400)}`]) {
         const hits = [...text.matchAll(/"value": ([^,\n]+)/g)];
         const h = hits[c.rand.int(0, hits.length - 1)]!;
-        text = text.slice(0, h.index) + `"value": ${v}` + text.slice(h.index! + h[0].length);
+        text = `${text.slice(0, h.index)}"value": ${v}${text.slice(h.index! + h[0].length)}`;
       }
       const files: VariantFile[] = [
         { path: 'api/costs.json', bytes: Buffer.from(text), money: 'json' },
@@ -373,29 +374,31 @@ export const KINDS: Kind[] = [
   {
     kind: 'keys and escapes in payments and card statements',
     runner: 'child-relaunch',
-    build: (c) => withStatements(c, (files) => {
-      const pay = fixtureRows(FIXTURE.payments);
-      plantInCells(pay, PAYMENT_TEXT, c.secrets, c.rand, 3);
-      dataRow(c, pay)[col(pay[0]!, 'description')] = hostileText(c.rand);
-      const card = fixtureRows(FIXTURE.usCard);
-      plantInCells(card, CARD_TEXT, c.secrets, c.rand, 3);
-      files.payments = toCsv(pay);
-      files.usCard = toCsv(card);
-      return 'keys in reference/description/memo';
-    }),
+    build: (c) =>
+      withStatements(c, (files) => {
+        const pay = fixtureRows(FIXTURE.payments);
+        plantInCells(pay, PAYMENT_TEXT, c.secrets, c.rand, 3);
+        dataRow(c, pay)[col(pay[0]!, 'description')] = hostileText(c.rand);
+        const card = fixtureRows(FIXTURE.usCard);
+        plantInCells(card, CARD_TEXT, c.secrets, c.rand, 3);
+        files.payments = toCsv(pay);
+        files.usCard = toCsv(card);
+        return 'keys in reference/description/memo';
+      }),
   },
   {
     kind: 'payment amounts 1e309, hex and 400 nines',
-    build: (c) => withStatements(c, (files) => {
-      const pay = fixtureRows(FIXTURE.payments);
-      const values = ['1e309', '0x32', '9'.repeat(400)];
-      for (const v of values) dataRow(c, pay)[col(pay[0]!, 'amount')] = v;
-      const card = fixtureRows(FIXTURE.usCard);
-      dataRow(c, card)[col(card[0]!, 'Amount')] = `-${'9'.repeat(400)}`;
-      files.payments = toCsv(pay);
-      files.usCard = toCsv(card);
-      return 'payments and card line with absurd amounts';
-    }),
+    build: (c) =>
+      withStatements(c, (files) => {
+        const pay = fixtureRows(FIXTURE.payments);
+        const values = ['1e309', '0x32', '9'.repeat(400)];
+        for (const v of values) dataRow(c, pay)[col(pay[0]!, 'amount')] = v;
+        const card = fixtureRows(FIXTURE.usCard);
+        dataRow(c, card)[col(card[0]!, 'Amount')] = `-${'9'.repeat(400)}`;
+        files.payments = toCsv(pay);
+        files.usCard = toCsv(card);
+        return 'payments and card line with absurd amounts';
+      }),
   },
   {
     kind: 'a cost row in another currency',
@@ -439,7 +442,11 @@ export const KINDS: Kind[] = [
         { path: 'exports/usage.csv', bytes: toCsv(usageRows(c)) },
         { path: 'exports/embeddings.csv', bytes: toCsv(usageRows(c, FIXTURE.embeddings)) },
       ];
-      return { note: `repeat, header row, escape, mixed line ends, ${f.note}`, files, args: reportArgs(c, ['exports'], ['exports'], c.rand.chance(0.5) ? ['--period', '2026-10'] : []) };
+      return {
+        note: `repeat, header row, escape, mixed line ends, ${f.note}`,
+        files,
+        args: reportArgs(c, ['exports'], ['exports'], c.rand.chance(0.5) ? ['--period', '2026-10'] : []),
+      };
     },
   },
   {

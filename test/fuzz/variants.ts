@@ -6,7 +6,7 @@ import { KINDS } from './kinds.js';
 import { Rand, Secrets } from './gen.js';
 import type { Variant } from './draft.js';
 
-export type { Runner, Variant, VariantFile } from './draft.js';
+export type { Variant, VariantFile } from './draft.js';
 export { KINDS };
 
 /**

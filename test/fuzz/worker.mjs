@@ -14,8 +14,8 @@ const realStdoutWrite = process.stdout.write;
 const realStderrWrite = process.stderr.write;
 let current = null;
 
-function capture(stream, key) {
-  return function (chunk, encoding, cb) {
+function capture(key) {
+  return (chunk, encoding, cb) => {
     if (current) current[key] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     const done = typeof encoding === 'function' ? encoding : cb;
     if (typeof done === 'function') done();
@@ -27,7 +27,7 @@ function capture(stream, key) {
 // because the process state can no longer be trusted for the next job.
 function dieWith(kind, err) {
   if (!current) return;
-  current.crash = `${kind}: ${err && err.stack ? err.stack : String(err)}`;
+  current.crash = `${kind}: ${err?.stack ? err.stack : String(err)}`;
   appendFileSync(resultsPath, `${JSON.stringify(current)}\n`);
   process.exit(70);
 }
@@ -38,12 +38,12 @@ for (let i = Number(firstArg); i < jobs.length; i++) {
   const job = jobs[i];
   process.chdir(job.cwd);
   current = { i, code: null, stdout: '', stderr: '', crash: null };
-  process.stdout.write = capture(process.stdout, 'stdout');
-  process.stderr.write = capture(process.stderr, 'stderr');
+  process.stdout.write = capture('stdout');
+  process.stderr.write = capture('stderr');
   try {
     current.code = await main(job.argv);
   } catch (e) {
-    current.crash = `main() threw: ${e && e.stack ? e.stack : String(e)}`;
+    current.crash = `main() threw: ${e?.stack ? e.stack : String(e)}`;
   } finally {
     process.stdout.write = realStdoutWrite;
     process.stderr.write = realStderrWrite;

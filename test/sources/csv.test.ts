@@ -86,7 +86,11 @@ describe('line ends', () => {
 
   it('a lone \\r inside a line is data, not a line end', async () => {
     const { rows } = await rowsOf('a,b\nx\ry,2\r\n"p\rq",3\n');
-    expect(rows.map((r) => r.fields)).toEqual([['a', 'b'], ['x\ry', '2'], ['p\rq', '3']]);
+    expect(rows.map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['x\ry', '2'],
+      ['p\rq', '3'],
+    ]);
   });
 });
 
@@ -207,7 +211,10 @@ describe('byte-order marks that contradict the content', () => {
     const { rows, csv } = await rowsOf(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Date,Amount\n2026-10-01,1.00\n', 'latin1')]));
     expect(csv.encoding.encoding).toBe('utf-8');
     expect(csv.encoding.warning).toMatch(/UTF-16 LE byte-order mark/);
-    expect(rows.map((r) => r.fields)).toEqual([['Date', 'Amount'], ['2026-10-01', '1.00']]);
+    expect(rows.map((r) => r.fields)).toEqual([
+      ['Date', 'Amount'],
+      ['2026-10-01', '1.00'],
+    ]);
   });
 
   it('a BOM that agrees with the content gives no warning', async () => {

@@ -39,7 +39,10 @@ async function readAll<R>(path: string) {
   return { records, issues, skipped, rows };
 }
 
-const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+const lines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 /** amount_value (5th cell) of every line: the cells before it are never quoted in these exports. */
 const amountOf = (line: string) => line.split(',')[4] ?? '';
 function textTotal(dataLines: string[]): Decimal {
@@ -73,7 +76,9 @@ describe('two exports joined with cat', () => {
 
 describe('mixed LF and CRLF line ends', () => {
   it('every row is read', async () => {
-    const mixed = lines(COSTS).map((l, i) => l + (i % 3 === 1 ? '\r\n' : '\n')).join('');
+    const mixed = lines(COSTS)
+      .map((l, i) => l + (i % 3 === 1 ? '\r\n' : '\n'))
+      .join('');
     const r = await readAll<CostRecord>(variant('mixed.csv', mixed));
     expect(r.issues).toEqual([]);
     expect(billed(r.records).eq(textTotal(lines(COSTS).slice(1)))).toBe(true);
@@ -93,7 +98,11 @@ describe('an unbalanced quote', () => {
     expect(rejected[0]!.message).toMatch(/unbalanced quote: the quoted field that begins on line 5 \(field 15\)/);
     expect(rejected[0]!.column).toBe('organization_name');
     expect(r.records).toHaveLength(bad - 2);
-    expect(billed(r.records).plus(rejectedMoney(r.issues)).eq(textTotal(ls.slice(1)))).toBe(true);
+    expect(
+      billed(r.records)
+        .plus(rejectedMoney(r.issues))
+        .eq(textTotal(ls.slice(1))),
+    ).toBe(true);
   });
 
   it('resynchronises at the line holding the closing quote', async () => {
@@ -105,7 +114,11 @@ describe('an unbalanced quote', () => {
     const r = await readAll<CostRecord>(variant('quote.csv', `${broken.join('\n')}\n`));
     expect(r.issues.map((i) => [i.line, i.severity, i.rejected])).toEqual([[bad, 'error', true]]);
     expect(r.issues[0]!.message).toMatch(/reading resumes at line 11/);
-    expect(billed(r.records).plus(rejectedMoney(r.issues)).eq(textTotal(ls.slice(1)))).toBe(true);
+    expect(
+      billed(r.records)
+        .plus(rejectedMoney(r.issues))
+        .eq(textTotal(ls.slice(1))),
+    ).toBe(true);
   });
 });
 

@@ -28,7 +28,10 @@ async function readAll<R>(path: string) {
 
 /** Independent count of data lines: lines after the header that are not blank. */
 function dataLines(path: string): string[] {
-  return readFileSync(path, 'utf8').split(/\r?\n/).slice(1).filter((l) => l.trim() !== '');
+  return readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .slice(1)
+    .filter((l) => l.trim() !== '');
 }
 
 describe('usage export (CSV)', () => {

@@ -128,7 +128,11 @@ describe('payment history reader', () => {
 
   it('allows unknown extra columns, reordered columns and a title line above the header', async () => {
     const path = await tempCsv(
-      ['Payment history exported 2026-11-05', 'reference,paid_at,amount,currency,status,kind,receipt_url,description', 'INV-9,2026-10-05T10:00:00-07:00,"2,000.00",USD,paid,invoice,https://example.test/r/9,Invoice'].join('\r\n'),
+      [
+        'Payment history exported 2026-11-05',
+        'reference,paid_at,amount,currency,status,kind,receipt_url,description',
+        'INV-9,2026-10-05T10:00:00-07:00,"2,000.00",USD,paid,invoice,https://example.test/r/9,Invoice',
+      ].join('\r\n'),
     );
     const r = await readAll(path, 'UTC');
     expect(r.detection.unknownColumns).toEqual(['receipt_url']);
@@ -162,7 +166,8 @@ describe('payment history reader', () => {
 
   it('streams a large history in batches', async () => {
     const rows = [HEADER];
-    for (let i = 0; i < 20_000; i++) rows.push(`2026-10-02T09:14:05Z,INV-${i},${(i % 100) + 1}.25,USD,paid,auto_recharge,org-1,4242,Auto recharge number ${i} with a longer description`);
+    for (let i = 0; i < 20_000; i++)
+      rows.push(`2026-10-02T09:14:05Z,INV-${i},${(i % 100) + 1}.25,USD,paid,auto_recharge,org-1,4242,Auto recharge number ${i} with a longer description`);
     const r = await readAll(await tempCsv(rows.join('\n')), 'UTC');
     expect(r.records).toHaveLength(20_000);
     expect(r.batches).toBeGreaterThan(1);

@@ -14,11 +14,25 @@ import type { OpenedInput } from '../../src/sources/contract.js';
 import { makeStatementReader, statementReader, type StatementDetection } from '../../src/sources/statement.js';
 import { builtinProfiles, resolveProfiles, statementProfileSchema } from '../../src/sources/statement-profile.js';
 import { suggestionExitCode, suggestProfile, type ProfileSuggestion } from '../../src/sources/profile-suggest.js';
-import { chooseAmount, amountColumns, dateFinding, directionFinding, numberFinding, originalFinding, signaturePattern, signFinding, summaryRowPatterns, type ColumnCells } from '../../src/sources/profile-evidence.js';
+import {
+  chooseAmount,
+  amountColumns,
+  dateFinding,
+  directionFinding,
+  numberFinding,
+  originalFinding,
+  signaturePattern,
+  signFinding,
+  summaryRowPatterns,
+  type ColumnCells,
+} from '../../src/sources/profile-evidence.js';
 
 const OLD = join(import.meta.dirname, '../../fixtures/statements');
 const REAL = join(OLD, 'real');
-const csvs = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.csv')).map((n) => join(dir, n));
+const csvs = (dir: string) =>
+  readdirSync(dir)
+    .filter((n) => n.endsWith('.csv'))
+    .map((n) => join(dir, n));
 
 async function open(path: string): Promise<OpenedInput> {
   return { path, type: 'csv', csv: await CsvFile.open(path) };
@@ -78,7 +92,12 @@ describe('what the new profile options read, proposed from the evidence', () => 
 
   it('Bank of America checking: the summary block is preamble; the amount-less opening-balance row gets a skip pattern', async () => {
     const s = await suggest('us-bofa-checking-2026-11.csv', 'USD');
-    expect(s.profile).toMatchObject({ header: { columns: ['Date', 'Description', 'Amount', 'Running Bal.'] }, columns: { transactionDate: 'Date', amount: 'Amount' }, amountSign: 'charges-negative', dates: { formats: ['MM/DD/YYYY'] } });
+    expect(s.profile).toMatchObject({
+      header: { columns: ['Date', 'Description', 'Amount', 'Running Bal.'] },
+      columns: { transactionDate: 'Date', amount: 'Amount' },
+      amountSign: 'charges-negative',
+      dates: { formats: ['MM/DD/YYYY'] },
+    });
     expect(s.headerLine).toBe(7);
     const skip = s.profile!.skip!.patterns!;
     expect(skip).toHaveLength(1);
@@ -115,7 +134,10 @@ describe('what the new profile options read, proposed from the evidence', () => 
 
   it('unsigned amounts whose direction no column states are flagged as charges to check', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'suggest-')), 'unsigned-2026-11.csv');
-    writeFileSync(file, ['Date,Text,Amount,Kind', '2026-11-03,OPENAI,20.00,Kartenzahlung', '2026-11-05,SALARY,2500.00,Eingang', '2026-11-09,ANTHROPIC,5.00,Kartenzahlung', ''].join('\n'));
+    writeFileSync(
+      file,
+      ['Date,Text,Amount,Kind', '2026-11-03,OPENAI,20.00,Kartenzahlung', '2026-11-05,SALARY,2500.00,Eingang', '2026-11-09,ANTHROPIC,5.00,Kartenzahlung', ''].join('\n'),
+    );
     const s = await suggestProfile(file, { currency: 'EUR' });
     expect(s.profile!.columns.direction).toBeUndefined();
     expect(s.attention.join('\n')).toMatch(/unsigned.*"Kind" \(Kartenzahlung\/Eingang\) looks like the direction.*set columns.direction and directionMap/);
@@ -210,7 +232,7 @@ describe('what the new profile options read, proposed from the evidence', () => 
 describe('evidence over the whole column', () => {
   const col = (name: string, cells: string[], index = 0): ColumnCells => ({ index, name, cells });
 
-  it('a single day above 12 anywhere decides DD/MM; with none, the rows\' sort order decides; failing that it is flagged as a guess', () => {
+  it("a single day above 12 anywhere decides DD/MM; with none, the rows' sort order decides; failing that it is flagged as a guess", () => {
     expect(dateFinding(col('d', ['01/02/2026', '05/02/2026', '14/02/2026']), false)!.format).toBe('DD/MM/YYYY');
     expect(dateFinding(col('d', ['01/02/2026', '01/05/2026', '02/14/2026']), true)!.format).toBe('MM/DD/YYYY');
     // sorted by date only when read day first: 1 Feb, 5 Feb, 3 Mar, 8 Apr, 9 Apr, 2 May, 7 May
@@ -259,16 +281,22 @@ describe('evidence over the whole column', () => {
     ];
     const sig = cols.map((c) => signaturePattern(c, fmt));
     expect(sig.slice(0, 4)).toEqual(['^\\d+\\/\\d+\\/\\d+$', '^[-+]?[\\d,]*\\.?\\d+$', '^\\*$', '^\\d*$']);
-    cols.forEach((c, i) => c.cells.forEach((cell) => expect(new RegExp(sig[i]!, 'iu').test(cell), `${sig[i]} on ${cell}`).toBe(true)));
+    cols.forEach((c, i) => {
+      for (const cell of c.cells) expect(new RegExp(sig[i]!, 'iu').test(cell), `${sig[i]} on ${cell}`).toBe(true);
+    });
     expect(new RegExp(sig[1]!, 'iu').test('Amount')).toBe(false);
   });
 
   it('balance and subtotal rows without an amount or a date become skip patterns; transactions naming a balance do not', () => {
     const row = (description: string, dated: boolean, hasAmount: boolean) => ({ text: `x ${description}`, description, dated, hasAmount });
-    expect(summaryRowPatterns([row('Opening balance 01.11.2026', true, false), row('Zwischensumme Seite 1', false, true), row('Balance transfer fee', true, true), row('Closing balance', true, true)])).toEqual([
-      'Opening balance \\d+\\.\\d+\\.\\d+',
-      'Zwischensumme Seite \\d+',
-    ]);
+    expect(
+      summaryRowPatterns([
+        row('Opening balance 01.11.2026', true, false),
+        row('Zwischensumme Seite 1', false, true),
+        row('Balance transfer fee', true, true),
+        row('Closing balance', true, true),
+      ]),
+    ).toEqual(['Opening balance \\d+\\.\\d+\\.\\d+', 'Zwischensumme Seite \\d+']);
   });
 
   it('balances and identifiers are never the amount', () => {

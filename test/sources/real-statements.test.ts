@@ -20,7 +20,10 @@ async function open(path: string): Promise<OpenedInput & { type: 'csv' }> {
   return { path, type: 'csv', csv: await CsvFile.open(path) };
 }
 
-async function readReal(name: string, r: SourceReader<CardLine> = reader): Promise<{ detection: StatementDetection; records: CardLine[]; issues: InputIssue[]; skipped: number; rows: number }> {
+async function readReal(
+  name: string,
+  r: SourceReader<CardLine> = reader,
+): Promise<{ detection: StatementDetection; records: CardLine[]; issues: InputIssue[]; skipped: number; rows: number }> {
   const input = await open(join(REAL, name));
   const detection = r.detect(input) as StatementDetection | null;
   if (!detection) throw new Error(`not detected: ${name}`);
@@ -36,7 +39,19 @@ async function readReal(name: string, r: SourceReader<CardLine> = reader): Promi
 
 /** line, transaction date, posted date, status, amount (charges positive), currency, original amount and currency, card last4, reference, description */
 function view(r: CardLine): unknown[] {
-  return [r.src.line, r.transactionDate, r.postedDate, r.status, r.amount.toString(), r.currency, r.originalAmount?.toString() ?? null, r.originalCurrency, r.cardLast4, r.reference, r.description];
+  return [
+    r.src.line,
+    r.transactionDate,
+    r.postedDate,
+    r.status,
+    r.amount.toString(),
+    r.currency,
+    r.originalAmount?.toString() ?? null,
+    r.originalCurrency,
+    r.cardLast4,
+    r.reference,
+    r.description,
+  ];
 }
 
 const EXPECTED_PROFILE: Record<string, string> = {
@@ -77,7 +92,9 @@ describe('the shipped profiles', () => {
     .map((p) => p.name);
 
   it('each statement fixture is taken by its own profile', async () => {
-    const got = Object.fromEntries(await Promise.all(files.map(async (f) => [f.slice(f.lastIndexOf('/') + 1), (reader.detect(await open(f)) as StatementDetection | null)?.profile ?? null] as const)));
+    const got = Object.fromEntries(
+      await Promise.all(files.map(async (f) => [f.slice(f.lastIndexOf('/') + 1), (reader.detect(await open(f)) as StatementDetection | null)?.profile ?? null] as const)),
+    );
     expect(got).toEqual(EXPECTED_PROFILE);
   });
 
@@ -243,8 +260,32 @@ describe('ING Germany and Wise', () => {
     expect(records.map(view)).toEqual([
       [16, '2026-11-28', null, 'posted', '5.5', 'EUR', null, null, null, null, 'Beispiel Versand GmbH / Lastschrift / RE 2026-4711 Bücher'],
       [17, '2026-11-27', null, 'posted', '-50', 'EUR', null, null, null, null, 'Karl Beispiel / Gutschrift aus Dauerauftrag / Monatliche Ueberweisung'],
-      [18, '2026-11-24', null, 'posted', '18.46', 'EUR', null, null, null, null, 'VISA OPENAI *CHATGPT SUBSCR / Lastschrift / NR8412340000 SAN FRANCISCO US KAUFUMSATZ 21.11 223655 ARN74400000000000000000001'],
-      [19, '2026-11-23', null, 'posted', '9.23', 'EUR', null, null, null, null, 'VISA ANTHROPIC / Lastschrift / NR8412340000 SAN FRANCISCO US KAUFUMSATZ 20.11 131250 ARN74400000000000000000002'],
+      [
+        18,
+        '2026-11-24',
+        null,
+        'posted',
+        '18.46',
+        'EUR',
+        null,
+        null,
+        null,
+        null,
+        'VISA OPENAI *CHATGPT SUBSCR / Lastschrift / NR8412340000 SAN FRANCISCO US KAUFUMSATZ 21.11 223655 ARN74400000000000000000001',
+      ],
+      [
+        19,
+        '2026-11-23',
+        null,
+        'posted',
+        '9.23',
+        'EUR',
+        null,
+        null,
+        null,
+        null,
+        'VISA ANTHROPIC / Lastschrift / NR8412340000 SAN FRANCISCO US KAUFUMSATZ 20.11 131250 ARN74400000000000000000002',
+      ],
       [20, '2026-11-21', null, 'posted', '1149.5', 'EUR', null, null, null, null, 'Stadtwerke Beispielstadt / Lastschrift / Strom November 2026'],
       [21, '2026-11-03', null, 'posted', '-2321.62', 'EUR', null, null, null, null, 'Beispiel AG / Gehalt/Rente / LOHN / GEHALT 11/26'],
     ]);
@@ -258,7 +299,19 @@ describe('ING Germany and Wise', () => {
     expect(records.map(view)).toEqual([
       [14, '2026-11-28', null, 'posted', '5.49', 'EUR', null, null, null, null, 'Beispiel Versand GmbH / Lastschrift / RE 2026-4711 Bücher'],
       [15, '2026-11-27', null, 'posted', '-50', 'EUR', null, null, null, null, 'Karl Beispiel / Gutschrift aus Dauerauftrag / Monatliche Ueberweisung'],
-      [16, '2026-11-24', null, 'posted', '18.46', 'EUR', null, null, null, null, 'VISA OPENAI *CHATGPT SUBSCR / Lastschrift / NR8412340000 SAN FRANCISCO US KAUFUMSATZ 21.11 223655 ARN74400000000000000000001'],
+      [
+        16,
+        '2026-11-24',
+        null,
+        'posted',
+        '18.46',
+        'EUR',
+        null,
+        null,
+        null,
+        null,
+        'VISA OPENAI *CHATGPT SUBSCR / Lastschrift / NR8412340000 SAN FRANCISCO US KAUFUMSATZ 21.11 223655 ARN74400000000000000000001',
+      ],
       [17, '2026-11-21', null, 'posted', '1.54', 'EUR', null, null, null, null, 'Beispiel Markt GmbH / Lastschrift'],
       [18, '2026-11-15', null, 'posted', '69', 'EUR', null, null, null, null, 'Peter Beispiel / Überweisung / Schulden'],
     ]);
@@ -269,7 +322,19 @@ describe('ING Germany and Wise', () => {
     expect(detection.profile).toBe('wise-account');
     expect(issues).toEqual([]);
     expect(records.map(view)).toEqual([
-      [2, '2026-11-28', null, 'posted', '15.05', 'GBP', '20', 'USD', '4321', 'CARD-2746460001', 'Card transaction of USD issued by Openai *chatgpt Subscr / Openai *chatgpt Subscr OPENAI.COM'],
+      [
+        2,
+        '2026-11-28',
+        null,
+        'posted',
+        '15.05',
+        'GBP',
+        '20',
+        'USD',
+        '4321',
+        'CARD-2746460001',
+        'Card transaction of USD issued by Openai *chatgpt Subscr / Openai *chatgpt Subscr OPENAI.COM',
+      ],
       [3, '2026-11-28', null, 'posted', '0.06', 'GBP', null, null, '4321', 'FEE-CARD-2746460001', 'Wise Charges for: CARD-2746460001 / Openai *chatgpt Subscr OPENAI.COM'],
       [4, '2026-11-20', null, 'posted', '8', 'GBP', null, null, '4321', 'CARD-2746460002', 'Card transaction of GBP issued by Anthropic / Anthropic ANTHROPIC.COM'],
       [5, '2026-11-05', null, 'posted', '1363.87', 'GBP', '10000', 'BRL', null, 'BALANCE-3817420001', 'Converted GBP to BRL'],
@@ -286,7 +351,19 @@ describe('more of Germany, and the Netherlands', () => {
     expect([detection.profile, detection.headerLine, detection.delimiter]).toEqual(['de-dkb', 5, ';']);
     expect(issues).toEqual([]);
     expect(records.map(view)).toEqual([
-      [6, '2026-11-30', null, 'pending', '18.46', 'EUR', null, null, null, '400000000000001', 'ISSUER / OPENAI *CHATGPT SUBSCR   SAN FRANCISCO US / 2026-11-28T08:53 Debitk. 0 2029-12 Zahl.System VISA Debit     (POS)'],
+      [
+        6,
+        '2026-11-30',
+        null,
+        'pending',
+        '18.46',
+        'EUR',
+        null,
+        null,
+        null,
+        '400000000000001',
+        'ISSUER / OPENAI *CHATGPT SUBSCR   SAN FRANCISCO US / 2026-11-28T08:53 Debitk. 0 2029-12 Zahl.System VISA Debit     (POS)',
+      ],
       [7, '2026-11-15', '2026-11-15', 'posted', '8.67', 'EUR', null, null, null, '00000000000000000000000000', 'ISSUER / EDEKA//MUENCHEN/DE / EDEKA SAGT DANKE'],
       [8, '2026-11-03', '2026-11-03', 'posted', '1450', 'EUR', null, null, null, null, 'ERIKA\nBEISPIEL / MAX BEISPIEL / MIETE'],
       [10, '2026-11-01', '2026-11-01', 'posted', '-1000', 'EUR', null, null, null, null, 'BEISPIEL INC / ERIKA BEISPIEL / Lohn und Gehalt'],
@@ -299,9 +376,45 @@ describe('more of Germany, and the Netherlands', () => {
     expect([detection.profile, detection.encoding]).toEqual(['de-sparkasse-camt', 'windows-1252']);
     expect(issues).toEqual([]);
     expect(records.map(view)).toEqual([
-      [2, '2026-11-28', null, 'pending', '18.46', 'EUR', null, null, null, '100000000000000001', 'OPENAI *CHATGPT SUBSCR//SAN FRANCISCO/US / KARTENZAHLUNG / 2026-11-26T17:47:21 Karte1 2029-12'],
-      [3, '2026-11-27', null, 'posted', '39.99', 'EUR', null, null, null, '300000000000001', 'Beispiel Telecom GmbH                                                  Musterstr. 1 / FOLGELASTSCHRIFT / KD-Nr. 1000000001/ RG-Nr. 2000000001'],
-      [4, '2026-11-26', null, 'posted', '62.59', 'EUR', null, null, null, '100000000000000002', 'EDEKA MÜLLER//BEISPIELSTADT/DE / KARTENZAHLUNG / 2026-11-24T10:12:45 Karte1 2029-12'],
+      [
+        2,
+        '2026-11-28',
+        null,
+        'pending',
+        '18.46',
+        'EUR',
+        null,
+        null,
+        null,
+        '100000000000000001',
+        'OPENAI *CHATGPT SUBSCR//SAN FRANCISCO/US / KARTENZAHLUNG / 2026-11-26T17:47:21 Karte1 2029-12',
+      ],
+      [
+        3,
+        '2026-11-27',
+        null,
+        'posted',
+        '39.99',
+        'EUR',
+        null,
+        null,
+        null,
+        '300000000000001',
+        'Beispiel Telecom GmbH                                                  Musterstr. 1 / FOLGELASTSCHRIFT / KD-Nr. 1000000001/ RG-Nr. 2000000001',
+      ],
+      [
+        4,
+        '2026-11-26',
+        null,
+        'posted',
+        '62.59',
+        'EUR',
+        null,
+        null,
+        null,
+        '100000000000000002',
+        'EDEKA MÜLLER//BEISPIELSTADT/DE / KARTENZAHLUNG / 2026-11-24T10:12:45 Karte1 2029-12',
+      ],
       [5, '2026-11-24', null, 'posted', '100', 'EUR', null, null, null, null, 'Harald Beispiel / ONLINE-UEBERWEISUNG / Geschenk 1/5 DATUM 24.11.2026, 08.22 UHR1.TAN 000000'],
       [6, '2026-11-03', null, 'posted', '1165', 'EUR', null, null, null, null, 'Anna Beispiel / DAUERAUFTRAG / Miete'],
       [7, '2026-11-02', null, 'posted', '-350', 'EUR', null, null, null, null, 'Beispiel Nachlass / GUTSCHRIFT / Hans Müller Erbe abzügl. Gebühren'],
@@ -313,11 +426,35 @@ describe('more of Germany, and the Netherlands', () => {
     expect(detection.profile).toBe('nl-ing');
     expect(issues).toEqual([]);
     expect(records.map(view)).toEqual([
-      [2, '2026-11-28', null, 'posted', '18.46', 'EUR', null, null, null, null, 'OPENAI *CHATGPT SUBSCR / Pasvolgnr: 001 26-11-2026 10:12 Transactie: A1B2C3 Term: 000001 Valutadatum: 28-11-2026'],
+      [
+        2,
+        '2026-11-28',
+        null,
+        'posted',
+        '18.46',
+        'EUR',
+        null,
+        null,
+        null,
+        null,
+        'OPENAI *CHATGPT SUBSCR / Pasvolgnr: 001 26-11-2026 10:12 Transactie: A1B2C3 Term: 000001 Valutadatum: 28-11-2026',
+      ],
       [3, '2026-11-13', null, 'posted', '1.25', 'EUR', null, null, null, null, 'Kosten OranjePakket met korting / 1 okt t/m 31 okt 2026 ING BANK N.V. Valutadatum: 13-11-2026'],
       [4, '2026-11-13', null, 'posted', '-1.25', 'EUR', null, null, null, null, 'Kwijtschelding / Valutadatum: 13-11-2026'],
       [5, '2026-11-13', null, 'posted', '0', 'EUR', null, null, null, null, 'Kwijtschelding / Valutadatum: 13-11-2026'],
-      [6, '2026-11-05', null, 'posted', '-1020', 'EUR', null, null, null, null, 'BEISPIEL E J / Naam: BEISPIEL E J Omschrijving: Kosten rekening IBAN: NL99ASNB0000000002 Valutadatum: 05-11-2026'],
+      [
+        6,
+        '2026-11-05',
+        null,
+        'posted',
+        '-1020',
+        'EUR',
+        null,
+        null,
+        null,
+        null,
+        'BEISPIEL E J / Naam: BEISPIEL E J Omschrijving: Kosten rekening IBAN: NL99ASNB0000000002 Valutadatum: 05-11-2026',
+      ],
     ]);
   });
 });

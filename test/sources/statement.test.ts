@@ -5,13 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CardLine, Detection, InputIssue } from '../../src/model.js';
 import { CsvFile, type CsvOpenOptions } from '../../src/sources/csv.js';
 import type { OpenedInput } from '../../src/sources/contract.js';
-import {
-  makeStatementReader,
-  parseStatementRows,
-  statementReader,
-  type StatementDetection,
-  type StatementReadContext,
-} from '../../src/sources/statement.js';
+import { makeStatementReader, parseStatementRows, statementReader, type StatementDetection, type StatementReadContext } from '../../src/sources/statement.js';
 import {
   builtinProfiles,
   resolveProfiles,
@@ -85,7 +79,31 @@ const generic = (): StatementProfile => builtinProfiles().find((p) => p.name ===
 describe('statement profiles', () => {
   it('ships valid built-in profiles with unique names', () => {
     const names = builtinProfiles().map((p) => p.name);
-    expect(names).toEqual(['us-card', 'fintech-account', 'cn-cmb-credit-card', 'de-bank-giro', 'fr-bank', 'us-amex', 'us-chase-legacy', 'us-capital-one', 'us-citi', 'hk-hsbc-credit-card', 'hk-hsbc-account', 'ca-bmo-credit-card', 'de-ing', 'wise-account', 'us-bofa-checking', 'us-wells-fargo', 'ca-td', 'nl-ing', 'de-dkb', 'de-sparkasse-camt', 'cn-alipay', 'cn-wechat-pay', 'generic-simple']);
+    expect(names).toEqual([
+      'us-card',
+      'fintech-account',
+      'cn-cmb-credit-card',
+      'de-bank-giro',
+      'fr-bank',
+      'us-amex',
+      'us-chase-legacy',
+      'us-capital-one',
+      'us-citi',
+      'hk-hsbc-credit-card',
+      'hk-hsbc-account',
+      'ca-bmo-credit-card',
+      'de-ing',
+      'wise-account',
+      'us-bofa-checking',
+      'us-wells-fargo',
+      'ca-td',
+      'nl-ing',
+      'de-dkb',
+      'de-sparkasse-camt',
+      'cn-alipay',
+      'cn-wechat-pay',
+      'generic-simple',
+    ]);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -161,7 +179,31 @@ describe('statement profiles', () => {
   it('puts user profiles first; one named like a built-in replaces it', () => {
     const mine = { ...base, name: 'us-card' };
     const all = resolveProfiles([mine], 'config.statementProfiles');
-    expect(all.map((p) => p.name)).toEqual(['us-card', 'fintech-account', 'cn-cmb-credit-card', 'de-bank-giro', 'fr-bank', 'us-amex', 'us-chase-legacy', 'us-capital-one', 'us-citi', 'hk-hsbc-credit-card', 'hk-hsbc-account', 'ca-bmo-credit-card', 'de-ing', 'wise-account', 'us-bofa-checking', 'us-wells-fargo', 'ca-td', 'nl-ing', 'de-dkb', 'de-sparkasse-camt', 'cn-alipay', 'cn-wechat-pay', 'generic-simple']);
+    expect(all.map((p) => p.name)).toEqual([
+      'us-card',
+      'fintech-account',
+      'cn-cmb-credit-card',
+      'de-bank-giro',
+      'fr-bank',
+      'us-amex',
+      'us-chase-legacy',
+      'us-capital-one',
+      'us-citi',
+      'hk-hsbc-credit-card',
+      'hk-hsbc-account',
+      'ca-bmo-credit-card',
+      'de-ing',
+      'wise-account',
+      'us-bofa-checking',
+      'us-wells-fargo',
+      'ca-td',
+      'nl-ing',
+      'de-dkb',
+      'de-sparkasse-camt',
+      'cn-alipay',
+      'cn-wechat-pay',
+      'generic-simple',
+    ]);
     expect(all[0]!.label).toBe('My bank');
     expect(resolveProfiles([]).map((p) => p.name)).toEqual(builtinProfiles().map((p) => p.name));
     try {
@@ -262,7 +304,13 @@ describe('detection', () => {
     const issues: InputIssue[] = [];
     for await (const b of statementReader.read(input, d, { timezone: 'UTC', displayPath: 'short.csv' })) issues.push(...b.issues);
     expect(issues).toEqual([
-      expect.objectContaining({ severity: 'error', file: 'short.csv', line: 1, column: 'Category', message: 'not readable as profile "us-card": the header row on line 1 lacks column "Category"' }),
+      expect.objectContaining({
+        severity: 'error',
+        file: 'short.csv',
+        line: 1,
+        column: 'Category',
+        message: 'not readable as profile "us-card": the header row on line 1 lacks column "Category"',
+      }),
     ]);
   });
 
@@ -431,11 +479,21 @@ describe('bad rows and column-wide rules', () => {
   const G = 'Date,Description,Amount,Currency\n';
 
   it('a bad date is an error on that row naming file, line, column and the expected format; the amount is kept', async () => {
-    const p = tmpFile('Transaction Date,Post Date,Description,Category,Type,Amount,Memo\n10/01/2026,10/02/2026,OPENAI *API,Shopping,Sale,-25.00,\n10/32/2026,11/01/2026,OPENAI *API,Shopping,Sale,-50.00,\nyesterday,,OPENAI,Shopping,Sale,-7.50,\n');
+    const p = tmpFile(
+      'Transaction Date,Post Date,Description,Category,Type,Amount,Memo\n10/01/2026,10/02/2026,OPENAI *API,Shopping,Sale,-25.00,\n10/32/2026,11/01/2026,OPENAI *API,Shopping,Sale,-50.00,\nyesterday,,OPENAI,Shopping,Sale,-7.50,\n',
+    );
     const r = await readAll(p, statementReader, { displayPath: 'card.csv' });
     expect(r.records.map((x) => x.src.line)).toEqual([2]);
     expect(r.issues).toHaveLength(2);
-    expect(r.issues[0]).toMatchObject({ severity: 'error', file: 'card.csv', line: 3, column: 'Transaction Date', message: '"10/32/2026" is not a calendar date (MM/DD/YYYY)', rejected: true, currency: 'USD' });
+    expect(r.issues[0]).toMatchObject({
+      severity: 'error',
+      file: 'card.csv',
+      line: 3,
+      column: 'Transaction Date',
+      message: '"10/32/2026" is not a calendar date (MM/DD/YYYY)',
+      rejected: true,
+      currency: 'USD',
+    });
     expect(r.issues[0]!.amount!.toString()).toBe('-50'); // as the file writes it
     expect(r.issues[1]).toMatchObject({ line: 4, column: 'Transaction Date', message: 'expected a date (MM/DD/YYYY), found "yesterday"' });
     expect(r.issues[1]!.amount!.toString()).toBe('-7.5');
@@ -524,14 +582,18 @@ describe('bad rows and column-wide rules', () => {
   });
 
   it('the period line in the file wins over the caller period; a date far outside it gets a warning', async () => {
-    const p = tmpFile(gbk(`招商银行信用卡对账单\n账单周期 2026/12/05-2027/01/04\n${CMB_HEAD}12/28,12/29,OPENAI *API,362.75,1234,50.00(USD)\n06/15,06/16,OPENAI *API,10.00,1234,\n`));
+    const p = tmpFile(
+      gbk(`招商银行信用卡对账单\n账单周期 2026/12/05-2027/01/04\n${CMB_HEAD}12/28,12/29,OPENAI *API,362.75,1234,50.00(USD)\n06/15,06/16,OPENAI *API,10.00,1234,\n`),
+    );
     const r = await readAll(p, statementReader, { statementPeriod: { from: '2026-06-01', to: '2026-06-30' }, displayPath: 'cmb.csv' });
     expect(r.records.map((x) => x.transactionDate)).toEqual(['2026-12-28', '2026-06-15']);
     expect(r.issues.map((i) => [i.severity, i.line, i.column, i.rejected])).toEqual([
       ['warning', 5, '交易日', false],
       ['warning', 5, '记账日', false],
     ]);
-    expect(r.issues[0]!.message).toBe('"06/15" has no year; read as 2026-06-15, 173 days outside the statement period 2026-12-05..2027-01-04 (from "账单周期 2026/12/05-2027/01/04")');
+    expect(r.issues[0]!.message).toBe(
+      '"06/15" has no year; read as 2026-06-15, 173 days outside the statement period 2026-12-05..2027-01-04 (from "账单周期 2026/12/05-2027/01/04")',
+    );
   });
 
   it('a period line in the trailer is used too', async () => {
@@ -597,12 +659,18 @@ describe('bad rows and column-wide rules', () => {
     const r = parseStatementRows([{ line: 1, fields: ['a', 'b'] }], generic(), { file: 'x.csv' });
     expect(r.records).toEqual([]);
     expect(r.issues).toEqual([
-      expect.objectContaining({ line: 0, column: null, message: 'not readable as profile "generic-simple": no header row with columns "Date", "Description", "Amount", "Currency" in the first 6 lines' }),
+      expect.objectContaining({
+        line: 0,
+        column: null,
+        message: 'not readable as profile "generic-simple": no header row with columns "Date", "Description", "Amount", "Currency" in the first 6 lines',
+      }),
     ]);
   });
 
   it('status: unknown values are errors listing the expected ones', async () => {
-    const p = tmpFile('Type,Product,Started Date,Completed Date,Description,Amount,Fee,Currency,State,Balance\nCARD_PAYMENT,Current,2026-10-03 14:22:10,,OpenAI,-20.00,0.00,USD,ON_HOLD,\n');
+    const p = tmpFile(
+      'Type,Product,Started Date,Completed Date,Description,Amount,Fee,Currency,State,Balance\nCARD_PAYMENT,Current,2026-10-03 14:22:10,,OpenAI,-20.00,0.00,USD,ON_HOLD,\n',
+    );
     const r = await readAll(p, statementReader, { displayPath: 'f.csv' });
     expect(r.issues).toEqual([
       expect.objectContaining({
@@ -676,7 +744,20 @@ describe('bad rows and column-wide rules', () => {
     const r = await readAll(p, reader);
     expect(r.detection.profile).toBe('my-card');
     expect(r.issues).toEqual([]);
-    expect(r.records.map((x) => [x.src.line, x.transactionDate, x.amount.toString(), x.currency, x.originalAmount?.toString() ?? null, x.originalCurrency, x.fee?.toString() ?? null, x.reference, x.cardLast4, x.status])).toEqual([
+    expect(
+      r.records.map((x) => [
+        x.src.line,
+        x.transactionDate,
+        x.amount.toString(),
+        x.currency,
+        x.originalAmount?.toString() ?? null,
+        x.originalCurrency,
+        x.fee?.toString() ?? null,
+        x.reference,
+        x.cardLast4,
+        x.status,
+      ]),
+    ).toEqual([
       [3, '2026-10-03', '18.4', 'CHF', '20', 'USD', '0.31', 'R-1', '4821', 'posted'],
       [4, '2026-10-05', '1234.5', 'CHF', null, null, null, 'R-2', '4821', 'posted'],
       [5, '2026-10-07', '-18.4', 'CHF', '-20', 'USD', null, 'R-3', '4821', 'posted'],
@@ -774,7 +855,13 @@ describe('profile language: directions, header-less layouts, skips, fallbacks, c
 
   it('a direction column signs an unsigned amount; "neither" is skipped and counted, with an info issue naming its money', () => {
     const r = parseStatementRows(
-      rows(['Datum', 'Text', 'Betrag', 'S/H'], ['28.11.26', 'OPENAI', '18,46', 'S'], ['27.11.26', 'Gehalt', '1.000,00', 'h'], ['26.11.26', 'Umbuchung', '50,00', 'X'], ['25.11.26', 'Null', '0,00', 'H']),
+      rows(
+        ['Datum', 'Text', 'Betrag', 'S/H'],
+        ['28.11.26', 'OPENAI', '18,46', 'S'],
+        ['27.11.26', 'Gehalt', '1.000,00', 'h'],
+        ['26.11.26', 'Umbuchung', '50,00', 'X'],
+        ['25.11.26', 'Null', '0,00', 'H'],
+      ),
       make(),
       { file: 'd.csv' },
     );
@@ -814,14 +901,23 @@ describe('profile language: directions, header-less layouts, skips, fallbacks, c
     ]);
     expect([ok.headerLine, ok.skipped, ok.rows]).toEqual([null, 0, 2]);
     // a file with a header row, or one of another width, is not this layout
-    for (const first of [['Date', 'Amount', '*', 'Check', 'Description'], ['11/28/2026', '-20.00', '*', '', 'OPENAI', 'extra']]) {
+    for (const first of [
+      ['Date', 'Amount', '*', 'Check', 'Description'],
+      ['11/28/2026', '-20.00', '*', '', 'OPENAI', 'extra'],
+    ]) {
       const no = parseStatementRows(rows(first, ['11/27/2026', '3.00', '*', '', 'X']), wf, { file: 'w.csv' });
       expect(no.records).toEqual([]);
-      expect(no.issues.map((i) => i.message)).toEqual(['not readable as profile "us-wells-fargo": its first rows do not have the 5 columns of the profile\'s signature (header.signature)']);
+      expect(no.issues.map((i) => i.message)).toEqual([
+        'not readable as profile "us-wells-fargo": its first rows do not have the 5 columns of the profile\'s signature (header.signature)',
+      ]);
     }
     const d = statementReader.detect(await open(tmpFile('"11/28/2026","-20.00","*","","OPENAI"\n'))) as StatementDetection;
     expect([d.profile, d.headerLine]).toEqual(['us-wells-fargo', 0]);
-    expect(d.reasons).toEqual(['profile "us-wells-fargo" (Wells Fargo (US) account activity CSV (no header row))', "no header row: the first rows fit the profile's signature", 'columns by position: Date, Amount, Marker, Check Number, Description']);
+    expect(d.reasons).toEqual([
+      'profile "us-wells-fargo" (Wells Fargo (US) account activity CSV (no header row))',
+      "no header row: the first rows fit the profile's signature",
+      'columns by position: Date, Amount, Marker, Check Number, Description',
+    ]);
   });
 
   it('a header-less row past the sampled ones that does not fit is read as a row and rejected, not skipped', () => {
@@ -842,7 +938,14 @@ describe('profile language: directions, header-less layouts, skips, fallbacks, c
       p,
       { file: 'd.csv' },
     );
-    expect(brief(r)).toEqual({ records: [[2, '2026-11-28', null, '1', 'EUR', null, null], [5, '2026-11-27', null, '2', 'EUR', null, null]], issues: [], counts: [2, 4] });
+    expect(brief(r)).toEqual({
+      records: [
+        [2, '2026-11-28', null, '1', 'EUR', null, null],
+        [5, '2026-11-27', null, '2', 'EUR', null, null],
+      ],
+      issues: [],
+      counts: [2, 4],
+    });
   });
 
   it('the posting date stands in for an empty transaction date when the profile says so; both empty is an error', () => {
@@ -851,14 +954,20 @@ describe('profile language: directions, header-less layouts, skips, fallbacks, c
       columns: { ...base.columns, postedDate: 'Buchung' },
       dates: { formats: ['DD.MM.YY'], emptyTransactionDate: 'posted-date' },
     });
-    const r = parseStatementRows(rows(['Datum', 'Buchung', 'Text', 'Betrag', 'S/H'], ['', '28.11.26', 'A', '1,00', 'H'], ['', '', 'B', '2,00', 'H'], ['27.11.26', '28.11.26', 'C', '3,00', 'S']), p, { file: 'd.csv' });
+    const r = parseStatementRows(
+      rows(['Datum', 'Buchung', 'Text', 'Betrag', 'S/H'], ['', '28.11.26', 'A', '1,00', 'H'], ['', '', 'B', '2,00', 'H'], ['27.11.26', '28.11.26', 'C', '3,00', 'S']),
+      p,
+      { file: 'd.csv' },
+    );
     expect(brief(r).records).toEqual([
       [2, '2026-11-28', '2026-11-28', '-1', 'EUR', null, null],
       [4, '2026-11-27', '2026-11-28', '3', 'EUR', null, null],
     ]);
     expect(r.issues.map((i) => [i.line, i.column, i.message])).toEqual([[3, 'Datum', 'expected a date in "Datum" or "Buchung", both are empty']]);
     // without the option an empty transaction date stays an error
-    const strict = parseStatementRows(rows(['Datum', 'Buchung', 'Text', 'Betrag', 'S/H'], ['', '28.11.26', 'A', '1,00', 'H']), make({ ...p, dates: { formats: ['DD.MM.YY'] } }), { file: 'd.csv' });
+    const strict = parseStatementRows(rows(['Datum', 'Buchung', 'Text', 'Betrag', 'S/H'], ['', '28.11.26', 'A', '1,00', 'H']), make({ ...p, dates: { formats: ['DD.MM.YY'] } }), {
+      file: 'd.csv',
+    });
     expect(strict.issues.map((i) => i.column)).toEqual(['Datum']);
   });
 
@@ -874,7 +983,14 @@ describe('profile language: directions, header-less layouts, skips, fallbacks, c
       originalRegions: { US: 'USD', CN: 'CNY' },
     });
     const r = parseStatementRows(
-      rows(['Date', 'Text', 'Amount', 'Orig'], ['2026-12-30', 'A', '145.32', '20.00(US)'], ['2026-12-30', 'B', '-3.90', '-3.90(CN)'], ['2026-12-30', 'C', '5.00', '5.00(FR)'], ['2026-12-30', 'D', '50.00', '7.00(FR)'], ['2026-12-30', 'E', '-20.00', '3.00(USD)']),
+      rows(
+        ['Date', 'Text', 'Amount', 'Orig'],
+        ['2026-12-30', 'A', '145.32', '20.00(US)'],
+        ['2026-12-30', 'B', '-3.90', '-3.90(CN)'],
+        ['2026-12-30', 'C', '5.00', '5.00(FR)'],
+        ['2026-12-30', 'D', '50.00', '7.00(FR)'],
+        ['2026-12-30', 'E', '-20.00', '3.00(USD)'],
+      ),
       p,
       { file: 'r.csv' },
     );
@@ -900,21 +1016,29 @@ describe('profile language: directions, header-less layouts, skips, fallbacks, c
       dates: { formats: ['DD.MM.YYYY'] },
       numbers: { decimalMark: ',' },
     });
-    const old = parseStatementRows(rows(['Buchung', 'Valuta', 'Saldo', 'Währung', 'Betrag', 'Währung'], ['28.11.2026', '29.11.2026', '100,00', 'CHF', '-5,00', 'EUR']), p, { file: 'i.csv' });
+    const old = parseStatementRows(rows(['Buchung', 'Valuta', 'Saldo', 'Währung', 'Betrag', 'Währung'], ['28.11.2026', '29.11.2026', '100,00', 'CHF', '-5,00', 'EUR']), p, {
+      file: 'i.csv',
+    });
     const neu = parseStatementRows(rows(['Buchung', 'Wertstellungsdatum', 'Betrag', 'Währung'], ['28.11.2026', '30.11.2026', '-5,00', 'EUR']), p, { file: 'i.csv' });
     expect([...brief(old).records, ...brief(neu).records]).toEqual([
       [2, '2026-11-28', '2026-11-29', '5', 'EUR', null, null],
       [2, '2026-11-28', '2026-11-30', '5', 'EUR', null, null],
     ]);
     const first = statementProfileSchema.parse({ ...p, header: { ...p.header, occurrence: { Währung: 1 } } });
-    expect(parseStatementRows(rows(['Buchung', 'Valuta', 'Saldo', 'Währung', 'Betrag', 'Währung'], ['28.11.2026', '29.11.2026', '100,00', 'CHF', '-5,00', 'EUR']), first, { file: 'i.csv' }).records[0]!.currency).toBe('CHF');
+    expect(
+      parseStatementRows(rows(['Buchung', 'Valuta', 'Saldo', 'Währung', 'Betrag', 'Währung'], ['28.11.2026', '29.11.2026', '100,00', 'CHF', '-5,00', 'EUR']), first, {
+        file: 'i.csv',
+      }).records[0]!.currency,
+    ).toBe('CHF');
   });
 
   it('no currency column and no fixed currency: the home currency, else a row error that says what is missing', () => {
     const p = make({ currency: undefined });
     const data = rows(['Datum', 'Text', 'Betrag', 'S/H'], ['28.11.26', 'A', '1,00', 'S']);
     expect(parseStatementRows(data, p, { file: 'd.csv', homeCurrency: 'CHF' }).records[0]!.currency).toBe('CHF');
-    expect(parseStatementRows(data, p, { file: 'd.csv' }).issues.map((i) => i.message)).toEqual(['no currency: the file has no currency column, profile "p" sets no fixed currency and no home currency is configured']);
+    expect(parseStatementRows(data, p, { file: 'd.csv' }).issues.map((i) => i.message)).toEqual([
+      'no currency: the file has no currency column, profile "p" sets no fixed currency and no home currency is configured',
+    ]);
   });
 
   it.each([
