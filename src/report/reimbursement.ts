@@ -30,7 +30,7 @@ import {
   type ReimbursementResult,
 } from '../engine/reimbursement.js';
 import { Decimal } from '../money.js';
-import type { ReportResult } from '../pipeline.js';
+import type { ReportResult } from '../results.js';
 import { redactSecrets, stripInvisible } from '../redact.js';
 import { DATE_FORMAT, moneyFormat } from './cells.js';
 import { alignCells, applyWidths, fitWrapped, keepTableView, maxWidths, snapshotWidths } from './sheet-layout.js';
