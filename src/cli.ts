@@ -18,7 +18,7 @@ import { writeFocusCsv } from './report/focus.js';
 import { jsonText, reportToJson } from './report/json.js';
 import { writeReportWorkbook } from './report/index.js';
 import { htmlReportPath, writeHtmlReport } from './report/html/index.js';
-import { reimbursementWorkbookPath, writeReimbursementWorkbook } from './report/reimbursement.js';
+import { reimbursementWorkbookPath, writeReimbursementWorkbook } from './report/reimbursement/index.js';
 import { inspectFiles, printInspection } from './inspect.js';
 import { displayPath, expandInputs, InputError, openInput } from './sources/index.js';
 import { suggestionExitCode, suggestProfile } from './sources/profile-suggest.js';

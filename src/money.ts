@@ -339,3 +339,14 @@ export function ratio(a: Decimal, b: Decimal): number | null {
   const scaled = (au * 10n ** 12n) / bu;
   return Number(scaled) / 1e12;
 }
+
+const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'PYG', 'UGX', 'XAF', 'XOF']);
+const THREE_DECIMAL = new Set(['KWD', 'BHD', 'OMR', 'JOD', 'TND', 'IQD', 'LYD']);
+
+/** Decimals of the currency's minor unit (ISO 4217): 0 for JPY/KRW, 3 for KWD/BHD/OMR/JOD/TND, else 2. */
+export function minorUnits(currency: string): number {
+  const c = currency.toUpperCase();
+  if (ZERO_DECIMAL.has(c)) return 0;
+  if (THREE_DECIMAL.has(c)) return 3;
+  return 2;
+}

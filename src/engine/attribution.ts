@@ -11,7 +11,7 @@ import { allocateByWeight, Decimal, ratio } from '../money.js';
 import type { CostRecord, Exception } from '../model.js';
 import { placeOnLocalDate, utcDateOf } from '../time.js';
 import { modelFamily } from './prices.js';
-import { minorUnits } from './reimbursement.js';
+import { minorUnits } from '../money.js';
 import { cmp, type UsageGroup } from './usage.js';
 
 /** Parts are exact multiples of 10^-ALLOCATION_SCALE (or of the amount's own finer scale). */
@@ -145,7 +145,7 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
 
   const rows: AttributedRow[] = [];
   const exceptions: Exception[] = [];
-  const missingPrices = new Map<string, { tokens: number; billed: Decimal; currency: string }>();
+  const missingPrices: MissingPrices = new Map();
   const crossMap = new Map<string, CrossCheckRow>();
   const usedUsage = new Set<UsageGroup>();
 
@@ -189,72 +189,105 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
       continue;
     }
 
-    // weights per (project, model, key, user) — project and model only where the cost row
-    // does not name them: priced usage, or token counts where a model has no price
-    const parts = new Map<string, Part>();
-    let anyUnpriced = false;
-    for (const g of candidates) {
-      const projectId = c.projectId ?? g.projectId;
-      const model = c.model ?? g.model;
-      const k = `${n(projectId)}|${n(model)}|${n(g.apiKeyId)}|${n(g.userId)}`;
-      const p = parts.get(k) ?? { projectId, model, apiKeyId: g.apiKeyId, userId: g.userId, price: Decimal.ZERO, tokens: 0, priced: true, byDate: new Map() };
-      if (input.splitDays) {
-        // the local date of the usage: per hour for hourly and finer buckets, the midpoint rule otherwise
-        const d = placeOnLocalDate(g.slot, g.slot + Math.min(g.width < 3600 ? 3600 : g.width, 86400), timezone);
-        const w = p.byDate.get(d) ?? { price: Decimal.ZERO, tokens: 0 };
-        if (g.listPrice !== null) w.price = w.price.plus(g.listPrice);
-        w.tokens += g.inputTokens + g.outputTokens;
-        p.byDate.set(d, w);
-      }
-      if (g.listPrice === null) {
-        anyUnpriced = true;
-        p.priced = false;
-        // usage with no model (an export not grouped by model) cannot be priced, and is not a gap in the price table
-        if (g.model !== null) {
-          const mp = missingPrices.get(g.model) ?? { tokens: 0, billed: Decimal.ZERO, currency: c.currency };
-          mp.tokens += g.inputTokens + g.outputTokens;
-          missingPrices.set(g.model, mp);
-        }
-      } else p.price = p.price.plus(g.listPrice);
-      p.tokens += g.inputTokens + g.outputTokens;
-      parts.set(k, p);
-    }
-    const list = [...parts.values()].sort((a, b) => cmp(n(a.projectId), n(b.projectId)) || cmp(n(a.model), n(b.model)) || cmp(n(a.apiKeyId), n(b.apiKeyId)) || cmp(n(a.userId), n(b.userId)));
-    let basis: AttributionBasis = 'priced usage';
-    let weights = list.map((p) => p.price);
-    let note: string | null = null;
-    if (anyUnpriced || weights.every((w) => w.isZero())) {
-      basis = 'token count';
-      weights = list.map((p) => Decimal.fromInt(p.tokens));
-      note = !anyUnpriced ? 'usage has zero list value: split by token count' : c.model ? `model ${c.model} has no list price: split by token count` : 'some of the usage has no list price (a model missing from the price table, or usage not grouped by model): split by token count';
-      const mp = c.model !== null && anyUnpriced ? missingPrices.get(c.model) : undefined;
-      if (mp) mp.billed = mp.billed.plus(c.amount);
-    }
+    const { list, anyUnpriced } = weighUsage(c, candidates, input.splitDays ?? false, timezone, missingPrices);
+    const { basis, weights, note } = chooseWeights(c, list, anyUnpriced, missingPrices);
     if (weights.every((w) => w.isZero())) {
       unallocated(`usage rows for ${c.model ?? 'the day'} on ${c.utcDay} carry no tokens to split by`);
       continue;
     }
-    const scale = Math.max(ALLOCATION_SCALE, c.amount.normalize().scale);
-    const shares = allocateByWeight(c.amount, weights, scale);
-    list.forEach((p, i) => {
-      const amount = shares[i]!;
-      if (amount.isZero() && weights[i]!.isZero()) return;
-      // a coarser cost row's parts carry the project and model of the usage behind them
-      const at = { ...base, projectId: p.projectId, projectName: c.projectId === null ? null : base.projectName, model: p.model, item: c.model === null ? (p.model ?? c.item) : c.item };
-      const dates = [...p.byDate.entries()].sort((a, b) => cmp(a[0], b[0]));
-      const dateWeights = dates.map(([, w]) => (basis === 'priced usage' ? w.price : Decimal.fromInt(w.tokens)));
-      if (dates.length > 0 && !dateWeights.every((w) => w.isZero())) {
-        // --split-days: the key's share of the daily bucket spread over the local days of its
-        // usage — also when all of it falls on one local date, which need not be the bucket's
-        allocateByWeight(amount, dateWeights, scale).forEach((part, k) => {
-          if (!part.isZero()) rows.push({ ...at, localDate: dates[k]![0], apiKeyId: p.apiKeyId, userId: p.userId, amount: part, basis, reason: note });
-        });
-      } else rows.push({ ...at, apiKeyId: p.apiKeyId, userId: p.userId, amount, basis, reason: note });
-    });
+    pushShares(rows, base, c, list, weights, basis, note);
   }
 
-  // usage that no cost row explains: shows on the cross-check as unbilled usage
-  for (const g of input.usage) {
+  addUnbilledUsage(input.usage, usedUsage, crossMap, usageFor, timezone);
+
+  const crossCheck = [...crossMap.values()].sort((a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.model, b.model));
+  const flags = crossCheck.map((r) => judgeVariance(r, input)).filter((f): f is Flag => f !== null);
+  exceptions.push(...varianceExceptions(flags, input.currency));
+  if (input.usageGiven === false && input.costs.length) exceptions.push(noUsageExport(input.costs, input.currency));
+  exceptions.push(...priceMissingExceptions(missingPrices));
+  return { costGranularity: costGranularity(input.costs), rows, crossCheck, exceptions };
+}
+
+type MissingPrices = Map<string, { tokens: number; billed: Decimal; currency: string }>;
+/** What every attributed row of one cost group shares. */
+type RowBase = Omit<AttributedRow, 'apiKeyId' | 'userId' | 'amount' | 'basis' | 'reason'>;
+
+/**
+ * Weights per (project, model, key, user) — project and model only where the cost row does
+ * not name them: priced usage, or token counts where a model has no price.
+ */
+function weighUsage(c: CostGroup, candidates: readonly UsageGroup[], splitDays: boolean, timezone: string, missingPrices: MissingPrices): { list: Part[]; anyUnpriced: boolean } {
+  const parts = new Map<string, Part>();
+  let anyUnpriced = false;
+  for (const g of candidates) {
+    const projectId = c.projectId ?? g.projectId;
+    const model = c.model ?? g.model;
+    const k = `${n(projectId)}|${n(model)}|${n(g.apiKeyId)}|${n(g.userId)}`;
+    const p = parts.get(k) ?? { projectId, model, apiKeyId: g.apiKeyId, userId: g.userId, price: Decimal.ZERO, tokens: 0, priced: true, byDate: new Map() };
+    if (splitDays) {
+      // the local date of the usage: per hour for hourly and finer buckets, the midpoint rule otherwise
+      const d = placeOnLocalDate(g.slot, g.slot + Math.min(g.width < 3600 ? 3600 : g.width, 86400), timezone);
+      const w = p.byDate.get(d) ?? { price: Decimal.ZERO, tokens: 0 };
+      if (g.listPrice !== null) w.price = w.price.plus(g.listPrice);
+      w.tokens += g.inputTokens + g.outputTokens;
+      p.byDate.set(d, w);
+    }
+    if (g.listPrice === null) {
+      anyUnpriced = true;
+      p.priced = false;
+      // usage with no model (an export not grouped by model) cannot be priced, and is not a gap in the price table
+      if (g.model !== null) {
+        const mp = missingPrices.get(g.model) ?? { tokens: 0, billed: Decimal.ZERO, currency: c.currency };
+        mp.tokens += g.inputTokens + g.outputTokens;
+        missingPrices.set(g.model, mp);
+      }
+    } else p.price = p.price.plus(g.listPrice);
+    p.tokens += g.inputTokens + g.outputTokens;
+    parts.set(k, p);
+  }
+  const list = [...parts.values()].sort((a, b) => cmp(n(a.projectId), n(b.projectId)) || cmp(n(a.model), n(b.model)) || cmp(n(a.apiKeyId), n(b.apiKeyId)) || cmp(n(a.userId), n(b.userId)));
+  return { list, anyUnpriced };
+}
+
+/** Priced usage where every part has a price and some list value; token counts otherwise, said why. */
+function chooseWeights(c: CostGroup, list: readonly Part[], anyUnpriced: boolean, missingPrices: MissingPrices): { basis: AttributionBasis; weights: Decimal[]; note: string | null } {
+  let basis: AttributionBasis = 'priced usage';
+  let weights = list.map((p) => p.price);
+  let note: string | null = null;
+  if (anyUnpriced || weights.every((w) => w.isZero())) {
+    basis = 'token count';
+    weights = list.map((p) => Decimal.fromInt(p.tokens));
+    note = !anyUnpriced ? 'usage has zero list value: split by token count' : c.model ? `model ${c.model} has no list price: split by token count` : 'some of the usage has no list price (a model missing from the price table, or usage not grouped by model): split by token count';
+    const mp = c.model !== null && anyUnpriced ? missingPrices.get(c.model) : undefined;
+    if (mp) mp.billed = mp.billed.plus(c.amount);
+  }
+  return { basis, weights, note };
+}
+
+/** The cost group's money split over its parts (and, with --split-days, over their local days). */
+function pushShares(rows: AttributedRow[], base: RowBase, c: CostGroup, list: readonly Part[], weights: Decimal[], basis: AttributionBasis, note: string | null): void {
+  const scale = Math.max(ALLOCATION_SCALE, c.amount.normalize().scale);
+  const shares = allocateByWeight(c.amount, weights, scale);
+  list.forEach((p, i) => {
+    const amount = shares[i]!;
+    if (amount.isZero() && weights[i]!.isZero()) return;
+    // a coarser cost row's parts carry the project and model of the usage behind them
+    const at = { ...base, projectId: p.projectId, projectName: c.projectId === null ? null : base.projectName, model: p.model, item: c.model === null ? (p.model ?? c.item) : c.item };
+    const dates = [...p.byDate.entries()].sort((a, b) => cmp(a[0], b[0]));
+    const dateWeights = dates.map(([, w]) => (basis === 'priced usage' ? w.price : Decimal.fromInt(w.tokens)));
+    if (dates.length > 0 && !dateWeights.every((w) => w.isZero())) {
+      // --split-days: the key's share of the daily bucket spread over the local days of its
+      // usage — also when all of it falls on one local date, which need not be the bucket's
+      allocateByWeight(amount, dateWeights, scale).forEach((part, k) => {
+        if (!part.isZero()) rows.push({ ...at, localDate: dates[k]![0], apiKeyId: p.apiKeyId, userId: p.userId, amount: part, basis, reason: note });
+      });
+    } else rows.push({ ...at, apiKeyId: p.apiKeyId, userId: p.userId, amount, basis, reason: note });
+  });
+}
+
+/** Usage that no cost row explains: shows on the cross-check as unbilled usage. */
+function addUnbilledUsage(usage: readonly UsageGroup[], usedUsage: Set<UsageGroup>, crossMap: Map<string, CrossCheckRow>, usageFor: ReturnType<typeof usageIndex>, timezone: string): void {
+  for (const g of usage) {
     if (g.model === null || usedUsage.has(g)) continue;
     const ck = `${g.utcDay}|${n(g.projectId)}|${g.model}`;
     if (crossMap.has(ck)) continue;
@@ -263,12 +296,11 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
     for (const x of same) usedUsage.add(x);
     crossMap.set(ck, row);
   }
+}
 
-  const crossCheck = [...crossMap.values()].sort((a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.model, b.model));
-  const flags = crossCheck.map((r) => judgeVariance(r, input)).filter((f): f is Flag => f !== null);
-  exceptions.push(...varianceExceptions(flags, input.currency));
-  if (input.usageGiven === false && input.costs.length) exceptions.push(noUsageExport(input.costs, input.currency));
-
+/** One warning per model the price table lacks, with the tokens and billed money it left unjudged. */
+function priceMissingExceptions(missingPrices: MissingPrices): Exception[] {
+  const exceptions: Exception[] = [];
   for (const [model, mp] of [...missingPrices.entries()].sort((a, b) => cmp(a[0], b[0]))) {
     exceptions.push({
       severity: 'warning',
@@ -281,7 +313,7 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
       refs: [],
     });
   }
-  return { costGranularity: costGranularity(input.costs), rows, crossCheck, exceptions };
+  return exceptions;
 }
 
 /** The dimensions the cost rows carry: `UTC day × project × line item`, or an organisation total. */

@@ -5,7 +5,7 @@
  */
 import { Decimal } from '../money.js';
 import type { Exception } from '../model.js';
-import { minorUnits } from './reimbursement.js';
+import { minorUnits } from '../money.js';
 import { addDays, type LocalDate, type Period } from '../time.js';
 import { budgetForPeriod } from './summaries.js';
 

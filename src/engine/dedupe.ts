@@ -6,7 +6,7 @@
  */
 import { Decimal } from '../money.js';
 import { chooseWidths, widthLabel } from './usage.js';
-import { minorUnits } from './reimbursement.js';
+import { minorUnits } from '../money.js';
 import type { CostRecord, Exception, Provenance } from '../model.js';
 
 export type DedupeVerdict = { kind: 'new' } | { kind: 'duplicate'; first: Provenance } | { kind: 'conflict'; first: Provenance; firstValue: string; value: string };

@@ -5,7 +5,7 @@
  */
 import { Decimal } from '../money.js';
 import type { Exception } from '../model.js';
-import { minorUnits } from './reimbursement.js';
+import { minorUnits } from '../money.js';
 import { addDays, lastDayOfMonth, type LocalDate } from '../time.js';
 import type { LedgerDay, LedgerResult, Lot } from './ledger/index.js';
 

@@ -128,14 +128,26 @@ export function budgetForPeriod(monthly: Decimal, period: Period): Decimal {
   return total;
 }
 
-export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config: Config, period: Period): Summaries {
+/** The keyed sums of the attributed rows, each table's before it is sorted and named. */
+interface RowSums {
+  billed: Decimal;
+  unallocated: Decimal;
+  proj: Map<string, { billed: Decimal; unalloc: Decimal; name: string | null }>;
+  model: Map<string, Decimal>;
+  key: Map<string, { billed: Decimal; apiKeyId: string; projectId: string; projectName: string | null; bases: Set<string> }>;
+  user: Map<string, Decimal>;
+  daily: Map<string, { billed: Decimal; utcDays: Set<string>; name: string | null }>;
+}
+
+/** One pass over the attributed rows: every row's money added once to every table. */
+function sumRows(rows: readonly AttributedRow[]): RowSums {
   let billed = Decimal.ZERO;
   let unallocated = Decimal.ZERO;
-  const proj = new Map<string, { billed: Decimal; unalloc: Decimal; name: string | null }>();
+  const proj: RowSums['proj'] = new Map();
   const model = new Map<string, Decimal>();
-  const key = new Map<string, { billed: Decimal; apiKeyId: string; projectId: string; projectName: string | null; bases: Set<string> }>();
+  const key: RowSums['key'] = new Map();
   const user = new Map<string, Decimal>();
-  const daily = new Map<string, { billed: Decimal; utcDays: Set<string>; name: string | null }>();
+  const daily: RowSums['daily'] = new Map();
 
   for (const r of rows) {
     billed = billed.plus(r.amount);
@@ -162,9 +174,12 @@ export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config:
     d.utcDays.add(r.utcDay);
     daily.set(dk, d);
   }
+  return { billed, unallocated, proj, model, key, user, daily };
+}
 
+export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config: Config, period: Period): Summaries {
+  const { billed, unallocated, proj, model, key, user, daily } = sumRows(rows);
   const listByModel = listPriceByModel(cross);
-
   const byProject: ProjectSummary[] = [...proj.entries()]
     .sort((a, b) => b[1].billed.cmp(a[1].billed) || cmp(a[0], b[0]))
     .map(([projectId, p]) => {

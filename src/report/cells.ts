@@ -3,7 +3,7 @@
  * redacted, formula-looking text kept as text), money and date values and formats.
  */
 import { Decimal } from '../money.js';
-import { minorUnits } from '../engine/reimbursement.js';
+import { minorUnits } from '../money.js';
 
 export { minorUnits };
 

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import type { ReportResult } from '../pipeline.js';
+import type { ReportResult } from '../results.js';
 import { Decimal } from '../money.js';
 import { csvText } from '../redact.js';
 import { safeCsvText } from './cells.js';

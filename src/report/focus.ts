@@ -5,7 +5,7 @@
  * stay in separate columns; amounts are exact decimal text.
  */
 import Papa from 'papaparse';
-import type { ReportResult } from '../pipeline.js';
+import type { ReportResult } from '../results.js';
 import { isoUtc, localDateOf } from '../time.js';
 import { csvText } from '../redact.js';
 import { safeCsvText } from './cells.js';

@@ -2,7 +2,7 @@
  * The reconciliation workbook (SPEC §5.1): sheets in the documented order, those a run did
  * not compute left out.
  */
-import type { ReportResult } from '../pipeline.js';
+import type { ReportResult } from '../results.js';
 import { BY_KEY, writeByKey } from './sheets/by-key.js';
 import { BY_MODEL, writeByModel } from './sheets/by-model.js';
 import { BY_PROJECT, writeByProject } from './sheets/by-project.js';

@@ -4,7 +4,7 @@
  */
 import { Decimal } from '../money.js';
 import { rejectedByCurrency } from '../engine/conservation.js';
-import type { ReportResult } from '../pipeline.js';
+import type { ReportResult } from '../results.js';
 import { isoUtc, type LocalDate } from '../time.js';
 import { redactSecrets } from '../redact.js';
 import type { LedgerResult } from '../engine/ledger/index.js';

@@ -230,7 +230,7 @@ const runs: Run[] = [
         // Payment 2 (2026-10-06, 10.00 USD, refunded, card 1234) explains line 4 (10/06 72.61 CNY
         // = 10.00(USD), card 1234) and its refund line 8 (11/03 -10.00(USD)): all three refund.
         // docs/reconciliation.md / the pipeline's own rule: "payments outside the period stay
-        // where they explain a card line". Engine: src/pipeline.ts:438-443 keeps only payments
+        // where they explain a card line". Engine: paymentsNearCardLines (src/engine/period-payments.ts) keeps only payments
         // dated period.from − windowDaysAfter .. period.to + windowDaysBefore (2026-10-27 ..
         // 2026-12-01) before matching, while every card line of the statement is classified; so
         // line 4 is unmatched_card_charge (error "no top-up explains this charge"), line 8 a

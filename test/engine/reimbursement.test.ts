@@ -11,7 +11,7 @@ import {
   type ReimbursementCharge,
   type ReimbursementInput,
   type ReimbursementResult,
-} from '../../src/engine/reimbursement.js';
+} from '../../src/engine/reimbursement/index.js';
 import type { CardLine, PaymentRecord } from '../../src/model.js';
 import { Decimal } from '../../src/money.js';
 import { prng } from '../helpers.js';

@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { CellValueError } from '../../src/report/cells.js';
-import { sanitiseSheetName, uniqueSheetNames } from '../../src/report/reimbursement.js';
+import { sanitiseSheetName, uniqueSheetNames } from '../../src/report/reimbursement/index.js';
 import { formulaTooLong, sanitiseWorkbook } from '../../src/report/sanitise.js';
 import { writeTable } from '../../src/report/table.js';
 import { workbookBytes } from '../../src/report/workbook.js';

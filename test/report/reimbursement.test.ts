@@ -20,7 +20,7 @@ import {
   uniqueSheetNames,
   ReimbursementUnavailableError,
   type ReimbursementSource,
-} from '../../src/report/reimbursement.js';
+} from '../../src/report/reimbursement/index.js';
 import { makePeriod } from '../../src/time.js';
 import { card, D, pay } from '../engine/match-helpers.js';
 import { evaluate, formulas } from './formula-check.js';

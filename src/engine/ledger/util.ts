@@ -1,7 +1,7 @@
 /** Small helpers of the ledger: organisation labels and order, money text, months, checks of the input. */
 import { Decimal } from '../../money.js';
 import type { PaymentRecord } from '../../model.js';
-import { minorUnits } from '../reimbursement.js';
+import { minorUnits } from '../../money.js';
 import { isCalendarDate, lastDayOfMonth, type LocalDate } from '../../time.js';
 import type { LotKind } from './types.js';
 

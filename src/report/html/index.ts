@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../../output-files.js';
-import type { ReportResult } from '../../pipeline.js';
+import type { ReportResult } from '../../results.js';
 import { addDays } from '../../time.js';
 import { balanceSpec, burnSpec, dailySpec, modelSpec, renderSvg, type BalanceEvent, type BalancePoint, type Chart } from './charts.js';
 import { chartFigure, exceptionsTable, header, reconciliationTable, runwayTable, spendTables, status } from './sections.js';

@@ -1,7 +1,7 @@
 /** The HTML report's sections as markup; every string from inputs through `h`. */
 import { Decimal } from '../../money.js';
 import type { Exception } from '../../model.js';
-import type { ReportResult } from '../../pipeline.js';
+import type { ReportResult } from '../../results.js';
 import { isoUtc } from '../../time.js';
 import type { Chart } from './charts.js';
 import { amount, h } from './text.js';

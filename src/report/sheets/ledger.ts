@@ -79,6 +79,15 @@ function paragraph(ws: ExcelJS.Worksheet, row: number, text: string, cols: numbe
   if (lines > 1) ws.getRow(row).height = 15 * lines;
 }
 
+/** What every block of the Ledger sheet writes with; `table` remembers each block's widths. */
+interface LedgerSheet {
+  ws: ExcelJS.Worksheet;
+  ledger: LedgerResult;
+  table: <T>(columns: Column<T>[], rows: readonly T[], startRow?: number, totalsLabel?: string) => WrittenTable;
+  widths: number[][];
+  nCols: number;
+}
+
 /** Writes the ledger; returns the day table (the one Summary refers to). */
 export function writeLedger(ws: ExcelJS.Worksheet, ledger: LedgerResult, currency: string): WrittenTable {
   const dayColumns: Column<LedgerDay>[] = [
@@ -108,10 +117,20 @@ export function writeLedger(ws: ExcelJS.Worksheet, ledger: LedgerResult, currenc
   // the day table's totals row; blocks start on the next printed page
   const dayEnd = days.totalsRow ?? days.lastDataRow;
   ws.getRow(dayEnd).addPageBreak();
+  const s: LedgerSheet = { ws, ledger, table, widths, nCols };
   let row = dayEnd + 1 + GAP;
+  row = writeLots(s, row);
+  row = writeExpiringSoon(s, row);
+  row = writeAutoRecharge(s, row);
+  row = writeClosingCheck(s, row);
+  writeRules(s, row, days);
+  return days;
+}
 
-  // --- credit lots
-  row = title(ws, row, 'Credit lots (used oldest first)', `As at the end of ${ledger.period.to}. Carried in = paid off debt + used + expired + remaining.`);
+/** Credit lots, used oldest first. Returns the next free row. */
+function writeLots(s: LedgerSheet, start: number): number {
+  const { ws, ledger, table } = s;
+  let row = title(ws, start, 'Credit lots (used oldest first)', `As at the end of ${ledger.period.to}. Carried in = paid off debt + used + expired + remaining.`);
   const lotColumns: Column<Lot>[] = [
     { header: 'Organisation', type: 'text', value: (l) => org(l.organization) },
     { header: 'Purchased on', type: 'date', value: (l) => l.purchasedOn },
@@ -132,8 +151,13 @@ export function writeLedger(ws: ExcelJS.Worksheet, ledger: LedgerResult, currenc
     ws.getRow(row).getCell(1).value = 'No credit was bought or granted.';
     row += 1 + GAP;
   }
+  return row;
+}
 
-  // --- expiring soon
+/** Credit expiring in the next 30 / 60 / 90 days, and the lots behind it. Returns the next free row. */
+function writeExpiringSoon(s: LedgerSheet, start: number): number {
+  const { ws, ledger, table } = s;
+  let row = start;
   const soon = ledger.expiringSoon;
   row = title(ws, row, 'Credit expiring in the next 30 / 60 / 90 days', `Unused at the end of ${soon.asOf}; it expires unless usage draws it first.`);
   const windows = [soon.within30, soon.within60, soon.within90];
@@ -173,8 +197,13 @@ export function writeLedger(ws: ExcelJS.Worksheet, ledger: LedgerResult, currenc
     ws.getRow(row).getCell(1).value = `No unused credit expires by ${soon.within90.until}.`;
     row += 1 + GAP;
   }
+  return row;
+}
 
-  // --- auto-recharge months against the limit
+/** Auto-recharge months against the configured limit (when there are any). Returns the next free row. */
+function writeAutoRecharge(s: LedgerSheet, start: number): number {
+  const { ws, ledger, table } = s;
+  let row = start;
   if (ledger.autoRecharge.length) {
     const limited = ledger.autoRecharge.some((m) => m.limit !== null);
     row = title(ws, row, 'Auto-recharge per month', limited ? 'Paid auto top-ups per organisation and calendar month (local dates) against the configured monthly limit.' : 'No monthly limit is configured (autoRechargeMonthlyLimit); the totals are shown for reference.');
@@ -193,8 +222,13 @@ export function writeLedger(ws: ExcelJS.Worksheet, ledger: LedgerResult, currenc
     );
     row = (art.totalsRow ?? art.lastDataRow) + 1 + GAP;
   }
+  return row;
+}
 
-  // --- closing balance: the dashboard against the ledger
+/** The closing balance the dashboard shows against the ledger (when one was given). Returns the next free row. */
+function writeClosingCheck(s: LedgerSheet, start: number): number {
+  const { ws, ledger, table, widths, nCols } = s;
+  let row = start;
   const check = ledger.closingCheck;
   if (check) {
     row = title(ws, row, 'Closing balance check', 'The balance the dashboard shows against the balance the ledger computes.');
@@ -225,15 +259,17 @@ export function writeLedger(ws: ExcelJS.Worksheet, ledger: LedgerResult, currenc
     }
     row += GAP;
   }
+  return row;
+}
 
-  // --- rules
-  row = title(ws, row, 'How the ledger is computed');
+/** The rules; then the final widths, and the day table's view and filter for the sheet. */
+function writeRules(s: LedgerSheet, start: number, days: WrittenTable): void {
+  const { ws, ledger, widths, nCols } = s;
+  let row = title(ws, start, 'How the ledger is computed');
   const finalWidths = maxWidths(widths);
   for (const rule of ledger.rules) paragraph(ws, row++, `• ${rule}`, nCols, finalWidths);
 
   // the blocks each set widths, view and filter for their own table: the sheet keeps the day table's
   applyWidths(ws, finalWidths);
   keepTableView(ws, days, nCols, false);
-  return days;
 }
-

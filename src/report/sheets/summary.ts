@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import { roundPartsToWhole, sum } from '../../money.js';
-import type { ReportResult } from '../../pipeline.js';
+import type { ReportResult } from '../../results.js';
 import { isoUtc } from '../../time.js';
 import { DATETIME_FORMAT, INTEGER_FORMAT, minorUnits, moneyFormat, moneyText, pathShortener, PERCENT_FORMAT } from '../cells.js';
 import { BY_KEY } from './by-key.js';

@@ -1,0 +1,48 @@
+/** `Exceptions`: what a reviewer must resolve before paying the claim. */
+import type ExcelJS from 'exceljs';
+import { minorUnits, type ReimbursementException, type ReimbursementResult } from '../../engine/reimbursement/index.js';
+import { alignCells, fitWrapped } from '../sheet-layout.js';
+import { writeTable, type Column } from '../table.js';
+import { setFooter, title, subtitle, currencyFormat } from './layout.js';
+import { EXCEPTIONS } from './sheet-names.js';
+
+const KIND_TEXT: Record<ReimbursementException['kind'], string> = {
+  no_receipt: 'no receipt',
+  duplicate_charge: 'duplicate charge',
+  failed_top_up_charged: 'failed top-up charged',
+  currency_not_home: 'not home currency',
+  unknown_cardholder: 'unknown cardholder',
+  fx_fee: 'FX fee',
+  fx_difference: 'FX difference',
+  refund: 'refund',
+};
+
+export function writeExceptions(ws: ExcelJS.Worksheet, r: ReimbursementResult): void {
+  setFooter(ws, EXCEPTIONS, r.period.label);
+  const rows = r.exceptions;
+  const columns: Column<ReimbursementException>[] = fitWrapped(
+    [
+      { header: 'Severity', type: 'text', value: (e) => e.severity },
+      { header: 'What', type: 'text', value: (e) => KIND_TEXT[e.kind], maxWidth: 24 },
+      { header: 'Cardholder', type: 'text', value: (e) => e.cardholder, maxWidth: 24, wrap: true },
+      { header: 'Cost centre', type: 'text', value: (e) => e.costCentre, maxWidth: 26, wrap: true },
+      { header: 'Date', type: 'date', value: (e) => e.date },
+      { header: 'Description', type: 'text', value: (e) => e.description, maxWidth: 30, wrap: true },
+      { header: 'Amount', type: 'money', value: (e) => e.amount, currency: (e) => e.currency },
+      { header: 'What happened', type: 'text', value: (e) => e.message, maxWidth: 50, wrap: true },
+      { header: 'Next step', type: 'text', value: (e) => e.nextStep, maxWidth: 44, wrap: true },
+      { header: 'Statement line', type: 'text', value: (e) => `${e.src.file}:${e.src.line}`, maxWidth: 40, wrap: true },
+    ],
+    rows,
+  );
+  let row = title(ws, 1, `Exceptions, ${r.period.label}`, 14);
+  row = subtitle(ws, row, 'Charges to look at before they are approved. A card in another currency or an unknown card is listed once, with the sum of its charges.');
+  const t = writeTable(ws, columns, rows, { currency: r.homeCurrency, startRow: row + 1 });
+  alignCells(ws, t, columns);
+  const sev = { error: 'FFFDE2E1', warning: 'FFFFF4D6', info: 'FFEAF3FB' } as const;
+  rows.forEach((e, i) => {
+    const er = ws.getRow(t.firstDataRow + i);
+    er.getCell(1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: sev[e.severity] } };
+    if (minorUnits(e.currency) !== 2) er.getCell(columns.findIndex((c) => c.header === 'Amount') + 1).numFmt = currencyFormat(e.currency);
+  });
+}

@@ -1,0 +1,28 @@
+/** `Not claimed`: the provider lines left out of the claim, each with why. */
+import type ExcelJS from 'exceljs';
+import { type NotClaimedLine, type ReimbursementResult } from '../../engine/reimbursement/index.js';
+import { keepTableView } from '../sheet-layout.js';
+import { type Column } from '../table.js';
+import { currenciesOf, setFooter, title, subtitle, writeMoneyTable } from './layout.js';
+import { NOT_CLAIMED } from './sheet-names.js';
+
+export function writeNotClaimed(ws: ExcelJS.Worksheet, r: ReimbursementResult) {
+  setFooter(ws, NOT_CLAIMED, r.period.label);
+  const rows = currenciesOf(r.notClaimed.map((l) => l.currency), r.homeCurrency).flatMap((cur) => r.notClaimed.filter((l) => l.currency === cur));
+  const columns: Column<NotClaimedLine>[] = [
+    { header: 'Date', type: 'date', value: (l) => l.date },
+    { header: 'Cardholder', type: 'text', value: (l) => l.cardholder, maxWidth: 24, wrap: true },
+    { header: 'Card', type: 'text', value: (l) => l.cardLast4, minWidth: 6 },
+    { header: 'Description', type: 'text', value: (l) => l.description, maxWidth: 32, wrap: true },
+    { header: 'Amount', type: 'money', value: (l) => l.amount, currency: (l) => l.currency, sum: true },
+    { header: 'Bank status', type: 'text', value: (l) => l.status },
+    { header: 'Class', type: 'text', value: (l) => l.class.replace(/_/g, ' '), maxWidth: 24, wrap: true },
+    { header: 'Why it is not claimed', type: 'text', value: (l) => l.reason, maxWidth: 50, wrap: true },
+    { header: 'Statement line', type: 'text', value: (l) => `${l.src.file}:${l.src.line}`, maxWidth: 44, wrap: true },
+  ];
+  let row = title(ws, 1, `Provider card lines not claimed, ${r.period.label}`, 14);
+  row = subtitle(ws, row, 'Lines of the statements that belong to the provider but are not reimbursed in this period, and why. With the claimed lines they add up to the statements (tie-out on Summary).');
+  const t = writeMoneyTable(ws, columns, rows, { home: r.homeCurrency, currencyOf: (l) => l.currency, startRow: row + 1 });
+  keepTableView(ws, t.table, columns.length);
+  return { amountCol: t.table.col('Amount'), totalsRow: t.totalsRow };
+}

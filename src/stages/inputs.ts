@@ -1,0 +1,195 @@
+/**
+ * The reading stage's plumbing: finds, opens and recognises the files given, and streams each
+ * through its reader, keeping the file's accounts (rows read, the read side of its money).
+ */
+import { tally } from '../engine/conservation.js';
+import { MISSING_COLUMN_NEXT_STEP } from '../engine/exceptions.js';
+import { describeFsError } from '../fs-errors.js';
+import { Decimal } from '../money.js';
+import type { Detection, InputFileReport, InputIssue } from '../model.js';
+import type { InputKind, OpenedInput, ReadBatch } from '../sources/contract.js';
+import { sha256File } from '../sources/csv.js';
+import { displayPath, expandInputs, InputError, openInput, recognise, UNREADABLE_NEXT_STEP, type AnyReader, type FileProblem, type FoundFile } from '../sources/index.js';
+import type { Period } from '../time.js';
+import { moneyOf, settle, StrictModeError } from './fates.js';
+
+/** Progress of the reading stage: bytes of all inputs read so far, of the total. */
+export type Progress = (p: { file: string; rows: number; bytesRead: number; bytesTotal: number }) => void;
+
+export interface OpenedFile {
+  found: FoundFile;
+  display: string;
+  input: OpenedInput;
+  reader: AnyReader;
+  detection: Detection;
+  report: InputFileReport;
+}
+
+export function newReport(display: string, reader: AnyReader | null, label?: string): InputFileReport {
+  return {
+    file: display,
+    kind: reader?.kind ?? null,
+    sha256: '',
+    bytes: 0,
+    format: reader?.format ?? 'unrecognised',
+    label: label ?? reader?.label ?? 'not recognised',
+    encoding: '',
+    rowsRead: 0,
+    rowsUsed: 0,
+    emptyBuckets: 0,
+    duplicates: 0,
+    outOfPeriod: 0,
+    outOfScope: 0,
+    rowsRejected: 0,
+    setAside: 0,
+    rejectedAmount: Decimal.ZERO,
+    money: [],
+    notes: [],
+  };
+}
+
+/** A file met while scanning that cannot be used: listed on Inputs and an error on Exceptions. */
+interface LeftOut {
+  display: string;
+  reader: AnyReader | null;
+  /** `message` says what it is and that it was left out, without the file's name. */
+  problem: FileProblem;
+  /** The Inputs note, where it says it more briefly than the message. */
+  note?: string;
+  column?: string | null;
+  line?: number;
+}
+
+function leaveOut(f: LeftOut, ignored: InputFileReport[], issues: InputIssue[], notice: (m: string) => void): void {
+  const r = newReport(f.display, f.reader);
+  // not read: its rows are in no conservation equation (the file_left_out error says so)
+  r.kind = null;
+  r.notes.push(f.note ?? f.problem.message);
+  ignored.push(r);
+  issues.push({ severity: f.problem.severity, file: f.display, line: f.line ?? 0, column: f.column ?? null, message: f.problem.message, amount: null, currency: null, rejected: false, scope: 'file', nextStep: f.problem.nextStep });
+  notice(`${f.display}: ${f.problem.message}`);
+}
+
+const UNRECOGNISED_NEXT_STEP = 'Check what the file is (`spendrecon inspect FILE` says why it was not recognised), or move it out of the folder; until then nothing in it is counted.';
+
+/**
+ * Finds, opens and recognises the files given for the roles `wanted`. A file is used for
+ * the kind its content shows, whatever flag named it. A file named explicitly that cannot be
+ * read or recognised stops the run; one met while scanning is listed and left out.
+ */
+export async function openInputs(
+  patterns: string[],
+  wanted: InputKind[],
+  readers: AnyReader[],
+  cwd: string,
+  ignored: InputFileReport[],
+  notice: (m: string) => void,
+  issues: InputIssue[] = [],
+): Promise<OpenedFile[]> {
+  const files = await expandInputs(patterns, cwd, (m) => notice(m));
+  const out: OpenedFile[] = [];
+  for (const found of files) {
+    const display = displayPath(found.path, cwd);
+    const left = (problem: FileProblem, more: Partial<LeftOut> = {}) => leaveOut({ display, reader: null, problem, ...more }, ignored, issues, notice);
+    if (found.problem) {
+      left(found.problem);
+      continue;
+    }
+    let input: OpenedInput;
+    try {
+      input = await openInput(found.path, { display });
+    } catch (e) {
+      const message = e instanceof InputError ? e.message : `cannot read ${display}: ${describeFsError(e)}`;
+      if (found.explicit) throw new InputError(message);
+      const what = message.startsWith(`${display}: `) ? message.slice(display.length + 2) : message.replace(`cannot read ${display}: `, 'cannot be read: ');
+      left({ severity: 'error', message: `${what}; the whole file is left out`, nextStep: UNREADABLE_NEXT_STEP });
+      continue;
+    }
+    const rec = recognise(input, readers);
+    if (!rec.reader || !rec.detection || rec.detection.confidence < 0.5) {
+      if (found.explicit) throw new InputError(`${display}: not a recognised input (run \`spendrecon inspect ${display}\` to see why)`);
+      left({ severity: 'error', message: 'not recognised as any input format; the whole file is left out', nextStep: UNRECOGNISED_NEXT_STEP });
+      continue;
+    }
+    if (!wanted.includes(rec.reader.kind)) {
+      if (found.explicit) notice(`${display} is a ${rec.reader.label}, not used by this command`);
+      continue;
+    }
+    if (rec.detection.missingRequired.length) {
+      const message = `looks like: ${rec.detection.label}, but the required column(s) ${rec.detection.missingRequired.map((c) => `"${c}"`).join(', ')} are missing`;
+      // a file named on the command line is the user's intent: stop; one met while scanning a
+      // directory is left out whole, on Inputs and Exceptions, and the run goes on
+      if (found.explicit) throw new InputError(`${display}: ${message}`);
+      const problem: FileProblem = { severity: 'error', message: `${message}; the whole file is left out`, nextStep: MISSING_COLUMN_NEXT_STEP };
+      left(problem, { reader: rec.reader, note: `left out whole: ${message}`, column: rec.detection.missingRequired[0] ?? null, line: 1 });
+      continue;
+    }
+    out.push(openedFile(found, display, input, rec.reader, rec.detection, notice, issues));
+  }
+  return out;
+}
+
+function openedFile(found: FoundFile, display: string, input: OpenedInput, reader: AnyReader, detection: Detection, notice: (m: string) => void, issues: InputIssue[]): OpenedFile {
+  const report = newReport(display, reader);
+  if (input.type === 'csv') {
+    report.encoding = input.csv.encoding.encoding;
+    report.bytes = input.csv.bytes;
+    const warning = input.csv.encoding.warning;
+    if (warning) {
+      // a byte-order mark that contradicts the content: read by the content, and said so
+      report.notes.push(warning);
+      issues.push({ severity: 'warning', file: display, line: 1, column: null, message: `${display}: ${warning}`, amount: null, currency: null, rejected: false, nextStep: 'Check that its text reads right (names, descriptions); if not, save the file again in one encoding (UTF-8) and run again.' });
+      notice(`${display}: ${warning}`);
+    }
+  } else report.encoding = 'utf-8';
+  if (found.aliases?.length) report.notes.push(`also reached as ${found.aliases.map((a) => displayPath(a)).join(', ')}; read once`);
+  if (detection.unknownColumns.length) {
+    const note = `unknown extra column(s): ${detection.unknownColumns.join(', ')} (ignored)`;
+    report.notes.push(note);
+    notice(`${display}: ${note}`);
+  }
+  return { found, display, input, reader, detection, report };
+}
+
+/** Streams a file through its reader, handing records on and keeping the file's accounts. */
+export async function readRecords<R>(
+  f: OpenedFile,
+  ctx: { timezone: string; strict: boolean; onProgress?: Progress; bytesBefore?: number; bytesTotal?: number; statementPeriod?: Period | null },
+  issues: InputIssue[],
+  onRecord: (r: R) => void,
+): Promise<void> {
+  const source = f.reader.read(f.input, f.detection, { timezone: ctx.timezone, displayPath: f.display, statementPeriod: ctx.statementPeriod ? { from: ctx.statementPeriod.from, to: ctx.statementPeriod.to } : null }) as AsyncIterable<ReadBatch<R>>;
+  for await (const batch of source) {
+    f.report.rowsRead += batch.rows;
+    f.report.emptyBuckets += batch.skipped;
+    for (const i of batch.issues) {
+      if (ctx.strict && i.severity === 'error') {
+        throw new StrictModeError(`${i.file}, line ${i.line}${i.column ? `, column ${i.column}` : ''}: ${i.message} (--strict stops at the first bad row)`);
+      }
+      issues.push(i);
+      // readers give one rejected issue per row (a JSON page's line holds many rows)
+      if (i.rejected) {
+        // the read side of the money is tallied here, at the reader's boundary
+        if (i.amount) tally(f.report.money, i.currency ?? '(unknown currency)', 'read', i.amount);
+        settle(f, 'rejected', i.amount ? { amount: i.amount, currency: i.currency ?? '(unknown currency)' } : null);
+      }
+    }
+    for (const r of batch.records) {
+      const m = moneyOf(r);
+      if (m) tally(f.report.money, m.currency, 'read', m.amount);
+      onRecord(r);
+    }
+    if (ctx.onProgress) {
+      const read = f.input.type === 'csv' ? f.input.csv.bytesRead : 0;
+      ctx.onProgress({ file: f.display, rows: f.report.rowsRead, bytesRead: (ctx.bytesBefore ?? 0) + read, bytesTotal: ctx.bytesTotal ?? f.report.bytes });
+    }
+  }
+  if (f.input.type === 'csv') f.report.sha256 = f.input.csv.sha256 ?? '';
+  else {
+    f.report.sha256 = await sha256File(f.input.path);
+  }
+  if (!f.report.bytes) {
+    const { stat } = await import('node:fs/promises');
+    f.report.bytes = (await stat(f.input.path)).size;
+  }
+}

@@ -1,0 +1,29 @@
+/** Every reader a run knows, and the matching options, from the config (a bad one is a ConfigError). */
+import { ConfigError, type Config } from '../config.js';
+import { parseMatchingConfig, type MatchOptions } from '../engine/matching/index.js';
+import { paymentsReader } from '../sources/payments.js';
+import { makeStatementReader } from '../sources/statement.js';
+import { resolveProfiles, StatementProfileError } from '../sources/statement-profile.js';
+import { exportReaders, type AnyReader } from '../sources/index.js';
+import type { Period } from '../time.js';
+
+/** Every reader a run knows: the provider's exports, the payment history, statements through the built-in and configured profiles. */
+export function allReaders(config: Config, period: Period | null = null): AnyReader[] {
+  const statementReader = makeStatementReader(statementProfiles(config), { period: period ? { from: period.from, to: period.to } : null, homeCurrency: config.homeCurrency });
+  return [...exportReaders, paymentsReader, statementReader];
+}
+
+export function matchOptions(config: Config): MatchOptions {
+  const parsed = parseMatchingConfig(config.matching, config.timezone);
+  if (!parsed.ok) throw new ConfigError(`config is not valid:\n  ${parsed.errors.join('\n  ')}`);
+  return parsed.options;
+}
+
+function statementProfiles(config: Config) {
+  try {
+    return resolveProfiles(config.statementProfiles, 'statementProfiles');
+  } catch (e) {
+    if (e instanceof StatementProfileError) throw new ConfigError(`config is not valid:\n  ${e.problems.map((p) => `${p.path}: ${p.message}`).join('\n  ')}`);
+    throw e;
+  }
+}
