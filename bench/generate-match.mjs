@@ -98,7 +98,11 @@ export function generateMatch(lines, seed = MATCH_DEFAULT_SEED) {
   }
   card.sort((a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0)); // newest first, as the bank exports
   const statement = `${['Transaction Date,Post Date,Description,Category,Type,Amount,Memo', ...card.map((r) => r.join(','))].join('\n')}\n`;
-  return { payments: `${pays.join('\n')}\n`, statement, truth: { ...truth, providerLines: provider, statementLines: card.length, payments: pays.length - 1, expected: expectedClasses(truth) } };
+  return {
+    payments: `${pays.join('\n')}\n`,
+    statement,
+    truth: { ...truth, providerLines: provider, statementLines: card.length, payments: pays.length - 1, expected: expectedClasses(truth) },
+  };
 }
 
 /**
@@ -110,7 +114,13 @@ export function generateMatch(lines, seed = MATCH_DEFAULT_SEED) {
  */
 export function expectedClasses(t) {
   return {
-    card: { matched: t.auto + t.manual + t.duplicate, duplicate_charge: t.duplicate, authorization_reversed: 2 * t.reversedHold, refund: 2 * t.refund, failed_payment_with_hold: 0 },
+    card: {
+      matched: t.auto + t.manual + t.duplicate,
+      duplicate_charge: t.duplicate,
+      authorization_reversed: 2 * t.reversedHold,
+      refund: 2 * t.refund,
+      failed_payment_with_hold: 0,
+    },
     payment: { matched: t.auto + t.manual + t.duplicate, unmatched_payment: t.failed, authorization_reversed: t.reversedHold, refund: t.refund, failed_payment_with_hold: 0 },
   };
 }

@@ -81,9 +81,13 @@ for (const n of sizes) {
   const before = b ? `${String(b.wallS).padStart(6)} ${String(b.rssMB).padStart(8)}${b.note ? ` (${b.note})` : ''}` : '     -        -';
   const count = (side, cls) => r.json?.reconciliation.filter((x) => x.side === side && x.class === cls).length ?? 0;
   // found/generated for every class the generator expects a count of (card side, then payments)
-  const sideText = (side) => Object.entries(truth.expected[side]).map(([cls, want]) => `${cls} ${count(side, cls)}/${want}`).join(', ');
+  const sideText = (side) =>
+    Object.entries(truth.expected[side])
+      .map(([cls, want]) => `${cls} ${count(side, cls)}/${want}`)
+      .join(', ');
   const classes = r.json ? `card: ${sideText('card')}; payments: ${sideText('payment')}` : `exit ${r.code}: ${r.stderr.trim().split('\n').pop()}`;
-  if (r.json) for (const side of ['card', 'payment']) for (const [cls, want] of Object.entries(truth.expected[side])) if (count(side, cls) !== want) wrong.push(`${n} ${side} ${cls}`);
+  if (r.json)
+    for (const side of ['card', 'payment']) for (const [cls, want] of Object.entries(truth.expected[side])) if (count(side, cls) !== want) wrong.push(`${n} ${side} ${cls}`);
   if (r.code !== 0) failed = true;
   process.stdout.write(
     `${String(n).padStart(5)} ${String(truth.statementLines).padStart(10)} ${r.wall.toFixed(2).padStart(7)} ${r.cpu.toFixed(2).padStart(6)} ${String(Math.round(truth.statementLines / r.wall)).padStart(8)} ${r.rssMB.toFixed(0).padStart(8)} | ${before} | ${classes}` +

@@ -109,7 +109,10 @@ Examples:
 
 function validatePeriod(o: CommonOptions) {
   if (o.period && !/^\d{4}-(0[1-9]|1[0-2])$/.test(o.period)) throw new UsageError(`--period: expected YYYY-MM, got "${o.period}"`);
-  for (const [flag, v] of [['--since', o.since], ['--until', o.until]] as const) {
+  for (const [flag, v] of [
+    ['--since', o.since],
+    ['--until', o.until],
+  ] as const) {
     if (v && !isCalendarDate(v)) throw new UsageError(`${flag}: expected a date YYYY-MM-DD, got "${v}"`);
   }
   if (o.since && o.until && o.until < o.since) throw new UsageError(`--until ${o.until} is before --since ${o.since}`);
@@ -156,8 +159,13 @@ const CONSOLE_PROJECTS = 8;
 function projectLines(r: ReportResult): [string, string][] {
   const projects = r.attribution?.summaries.byProject ?? [];
   const places = minorUnits(r.currency);
-  const shown = roundPartsToWhole(projects.map((p) => p.billed), places);
-  const lines = projects.slice(0, CONSOLE_PROJECTS).map((p, i) => [`  ${inlineText(p.projectName ?? p.projectId)}`, `${shown[i]!.toDisplay(places)} ${r.currency}`] as [string, string]);
+  const shown = roundPartsToWhole(
+    projects.map((p) => p.billed),
+    places,
+  );
+  const lines = projects
+    .slice(0, CONSOLE_PROJECTS)
+    .map((p, i) => [`  ${inlineText(p.projectName ?? p.projectId)}`, `${shown[i]!.toDisplay(places)} ${r.currency}`] as [string, string]);
   if (projects.length > CONSOLE_PROJECTS) lines.push([`  … ${projects.length - CONSOLE_PROJECTS} more`, `${sum(shown.slice(CONSOLE_PROJECTS)).toDisplay(places)} ${r.currency}`]);
   return lines;
 }
@@ -175,13 +183,20 @@ function printReportSummary(r: ReportResult, outs: string[], stream: TextSink) {
   }
   if (r.reconciliation) {
     const m = r.reconciliation;
-    const fmt = (t: { total: { toDisplay(n: number): string }; currency: string; count: number }[]) => t.map((c) => `${c.total.toDisplay(2)} ${c.currency} (${c.count})`).join(', ') || '0';
+    const fmt = (t: { total: { toDisplay(n: number): string }; currency: string; count: number }[]) =>
+      t.map((c) => `${c.total.toDisplay(2)} ${c.currency} (${c.count})`).join(', ') || '0';
     lines.push(['card charges to provider', fmt(m.card.counted)], ['payments', fmt(m.payments.counted)]);
     // charges and payments counted apart: "matched 8" of both sides read as 8 pairs
     for (const side of ['card', 'payment'] as const) {
       const byClass = new Map<string, number>();
       for (const c of m.classifications) if (c.side === side) byClass.set(c.class, (byClass.get(c.class) ?? 0) + 1);
-      lines.push([side === 'card' ? 'card lines by class' : 'payments by class', [...byClass.entries()].sort().map(([k, v]) => `${k} ${v}`).join(', ') || '0']);
+      lines.push([
+        side === 'card' ? 'card lines by class' : 'payments by class',
+        [...byClass.entries()]
+          .sort()
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || '0',
+      ]);
     }
     if (m.leftOut.count) lines.push(['other card lines left out', String(m.leftOut.count)]);
   }
@@ -190,7 +205,12 @@ function printReportSummary(r: ReportResult, outs: string[], stream: TextSink) {
   }
   lines.push(['rejected rows', `${r.totals.rejectedRows}${rejectedMoney(r)}`]);
   const broken = r.conservation.equations.filter((e) => !e.holds).length;
-  lines.push(['conservation', broken ? `BROKEN: ${broken} of ${r.conservation.equations.length} equations do not hold (see Exceptions: conservation_broken)` : `every row and cent accounted for (${r.conservation.equations.length} equations hold)`]);
+  lines.push([
+    'conservation',
+    broken
+      ? `BROKEN: ${broken} of ${r.conservation.equations.length} equations do not hold (see Exceptions: conservation_broken)`
+      : `every row and cent accounted for (${r.conservation.equations.length} equations hold)`,
+  ]);
   lines.push(['exceptions', (['error', 'warning', 'info'] as const).map((s) => `${r.exceptions.filter((e) => e.severity === s).length} ${s}`).join(', ')]);
   const top = projectLines(r);
   const w = Math.max(...[...lines, ...top].map(([k]) => k.length));
@@ -286,7 +306,12 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
   const suffix = job === 'report' ? '' : `-${job}`;
   const out = resolve(defaults.cwd, o.out ?? join('reports', `${result.period.label}${suffix}.xlsx`));
   // the accountants' workbook (SPEC §5.2) beside the report
-  const reimb = result.reconciliation && job !== 'ledger' ? (o.out ? out.replace(/(\.xlsx)?$/i, '-reimbursement.xlsx') : resolve(defaults.cwd, reimbursementWorkbookPath(result.period, 'reports'))) : null;
+  const reimb =
+    result.reconciliation && job !== 'ledger'
+      ? o.out
+        ? out.replace(/(\.xlsx)?$/i, '-reimbursement.xlsx')
+        : resolve(defaults.cwd, reimbursementWorkbookPath(result.period, 'reports'))
+      : null;
   const outs = reimb ? [out, reimb] : [out];
   const csvDir = o.csv ? resolve(defaults.cwd, o.csv) : null;
   const focus = o.focus ? resolve(defaults.cwd, o.focus) : null;
@@ -345,17 +370,32 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .addHelpText('after', `\nExample:\n  ${example}\n${EXIT_CODES}`)
       .action(async (o: JobOptions) => setExit(await runJobCommand(name, o, { cwd: process.cwd() })));
 
-  job('report', 'the whole job: attribution, reconciliation and ledger, as far as the inputs allow', ['usage', 'costs', 'payments', 'statement'], ['costs'],
+  job(
+    'report',
+    'the whole job: attribution, reconciliation and ledger, as far as the inputs allow',
+    ['usage', 'costs', 'payments', 'statement'],
+    ['costs'],
     ['tz', 'config', 'json', 'csv', 'strict', 'splitDays', 'failOn', 'overrides', 'closingBalance', 'homeCurrency', 'focus', 'html', 'out'],
-    'spendrecon report --usage exports/ --costs exports/ --payments payments.csv --statement bank/ --period 2026-10');
+    'spendrecon report --usage exports/ --costs exports/ --payments payments.csv --statement bank/ --period 2026-10',
+  );
   // no attribution here: --split-days, --focus and --closing-balance would do nothing
-  job('match', 'reconciliation only: payments ↔ card statement lines', ['payments', 'statement'], ['payments', 'statement'],
+  job(
+    'match',
+    'reconciliation only: payments ↔ card statement lines',
+    ['payments', 'statement'],
+    ['payments', 'statement'],
     ['tz', 'config', 'json', 'csv', 'strict', 'failOn', 'overrides', 'homeCurrency', 'html', 'out'],
-    'spendrecon match --payments payments.csv --statement bank/ --period 2026-10 --fail-on warning');
+    'spendrecon match --payments payments.csv --statement bank/ --period 2026-10 --fail-on warning',
+  );
   // no matching and no reimbursement workbook here: --overrides and --home-currency would do nothing
-  job('ledger', 'credit balance roll-forward only: payments in, billed usage out', ['payments', 'costs'], ['payments'],
+  job(
+    'ledger',
+    'credit balance roll-forward only: payments in, billed usage out',
+    ['payments', 'costs'],
+    ['payments'],
     ['tz', 'config', 'json', 'csv', 'strict', 'failOn', 'closingBalance', 'html', 'out'],
-    'spendrecon ledger --payments payments.csv --costs exports/ --closing-balance 310.21');
+    'spendrecon ledger --payments payments.csv --costs exports/ --closing-balance 310.21',
+  );
 
   addPeriodOptions(program.command('fetch').description("pull the period's usage and costs from the providers' Admin APIs into a folder `report` reads"))
     .option('--tz <zone>', 'time zone of the period (IANA name); overrides the config')
@@ -375,8 +415,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(await fetchCommand(o, config.timezone, process.cwd(), stderrSink()));
     });
 
-  addRunOptions(program.command('inspect').description('what each file was detected as and why, its mapping, first rows and problems').argument('<files...>'), ['tz', 'config', 'json', 'failOn'])
-    .addHelpText('after', `\nExample:\n  spendrecon inspect bank/statement.csv exports/cost_2026-10-01_2026-10-31.csv\n${EXIT_CODES.replace('(or a conservation equation broke)', '')}`)
+  addRunOptions(program.command('inspect').description('what each file was detected as and why, its mapping, first rows and problems').argument('<files...>'), [
+    'tz',
+    'config',
+    'json',
+    'failOn',
+  ])
+    .addHelpText(
+      'after',
+      `\nExample:\n  spendrecon inspect bank/statement.csv exports/cost_2026-10-01_2026-10-31.csv\n${EXIT_CODES.replace('(or a conservation equation broke)', '')}`,
+    )
     .action(async (files: string[], o: CommonOptions) => {
       whereWeAre.stage = 'inspecting the files';
       const config = await loadConfig(o.config, o.tz);
@@ -384,7 +432,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
       if (o.json) stdoutSink().write(`${jsonText(results)}\n`);
       else printInspection(results, stdoutSink());
       const bad = results.some((r) => !r.recognised || r.missingRequired.length > 0);
-      setExit(bad ? 2 : failExit(results.flatMap((r) => r.problems.map((p) => ({ severity: p.severity }) as Exception)), o.failOn));
+      setExit(
+        bad
+          ? 2
+          : failExit(
+              results.flatMap((r) => r.problems.map((p) => ({ severity: p.severity }) as Exception)),
+              o.failOn,
+            ),
+      );
     });
 
   program
@@ -435,13 +490,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(0);
     });
 
-  addRunOptions(program.command('demo').description('the whole job on the bundled fixtures; the workbooks land in reports/'), ['tz', 'config', 'json', 'csv', 'strict', 'splitDays', 'failOn'])
+  addRunOptions(program.command('demo').description('the whole job on the bundled fixtures; the workbooks land in reports/'), [
+    'tz',
+    'config',
+    'json',
+    'csv',
+    'strict',
+    'splitDays',
+    'failOn',
+  ])
     .option('--out <file>', 'workbook path (default reports/2026-10.xlsx)')
     .option('--focus <file>', 'also write a FinOps FOCUS cost CSV')
     .option('--html <file>', 'HTML report path (default beside the workbook)')
     .addHelpText('after', EXIT_CODES)
-    .action(
-    async (o: JobOptions) => {
+    .action(async (o: JobOptions) => {
       const fx = join(PACKAGE_ROOT, 'fixtures');
       const exports = [join(fx, 'openai', '*.csv'), join(fx, 'openai', 'api')];
       setExit(
@@ -459,8 +521,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
           { cwd: process.cwd() },
         ),
       );
-    },
-  );
+    });
   return program;
 }
 
@@ -512,7 +573,15 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     const err = stderrSink();
-    if (e instanceof UsageError || e instanceof InputError || e instanceof ConfigError || e instanceof StrictModeError || e instanceof OutputError || e instanceof CellValueError || e instanceof MatchingLimitError) {
+    if (
+      e instanceof UsageError ||
+      e instanceof InputError ||
+      e instanceof ConfigError ||
+      e instanceof StrictModeError ||
+      e instanceof OutputError ||
+      e instanceof CellValueError ||
+      e instanceof MatchingLimitError
+    ) {
       err.write(`spendrecon: ${e.message}\n`);
       return 2;
     }

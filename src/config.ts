@@ -10,16 +10,14 @@ import { isCalendarDate, isValidTimeZone, systemTimeZone } from './time.js';
 /** A date that exists (`2026-02-30` does not): the price table and the ledger compare them as text. */
 const calendarDate = () => z.string().refine(isCalendarDate, 'expected a real date YYYY-MM-DD');
 
-const decimalText = z
-  .union([z.string(), z.number()])
-  .transform((v, ctx) => {
-    const d = Decimal.parse(String(v));
-    if (d === null) {
-      ctx.addIssue({ code: 'custom', message: `expected a decimal number such as "150.00", got ${JSON.stringify(v)}` });
-      return z.NEVER;
-    }
-    return d;
-  });
+const decimalText = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const d = Decimal.parse(String(v));
+  if (d === null) {
+    ctx.addIssue({ code: 'custom', message: `expected a decimal number such as "150.00", got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return d;
+});
 
 const timeZone = z.string().refine(isValidTimeZone, { message: 'expected an IANA time zone name such as "Europe/Berlin"' });
 const currencyCode = z

@@ -51,15 +51,27 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   const split = !!req.splitDays;
   const exceptions: Exception[] = billed.exceptions;
 
-  const attribution = want.attribution && ofKind.costs.length ? attributeBilledSpend({ billed: billed.rows, usageGroups: read.usageGroups, period, currency, config: req.config, splitDays: split, usageGiven: ofKind.usage.length > 0 }) : null;
+  const attribution =
+    want.attribution && ofKind.costs.length
+      ? attributeBilledSpend({ billed: billed.rows, usageGroups: read.usageGroups, period, currency, config: req.config, splitDays: split, usageGiven: ofKind.usage.length > 0 })
+      : null;
   if (attribution) append(exceptions, attribution.exceptions);
-  const reconciliation: MatchResult | null = want.reconciliation && ofKind.payments.length && ofKind.statement.length ? reconcilePayments(payments, cardLines, period, req.config, req.overrides) : null;
+  const reconciliation: MatchResult | null =
+    want.reconciliation && ofKind.payments.length && ofKind.statement.length ? reconcilePayments(payments, cardLines, period, req.config, req.overrides) : null;
   if (reconciliation) append(exceptions, reconciliation.exceptions);
   const scope = new Set(req.config.organizations);
   const inScope = (p: FromFile<PaymentRecord>) => !scope.size || p.rec.organization === null || scope.has(p.rec.organization);
   const ledger: LedgerResult | null =
     want.ledger && ofKind.payments.length && (ofKind.costs.length || req.want?.ledger)
-      ? buildLedger({ billed: billed.rows, attributed: !!attribution, payments: payments.filter(inScope), period, currency, config: req.config, closingBalance: req.closingBalance })
+      ? buildLedger({
+          billed: billed.rows,
+          attributed: !!attribution,
+          payments: payments.filter(inScope),
+          period,
+          currency,
+          config: req.config,
+          closingBalance: req.closingBalance,
+        })
       : null;
   if (ledger) append(exceptions, ledger.exceptions);
 

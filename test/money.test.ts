@@ -49,7 +49,9 @@ describe('Decimal.parse', () => {
     const rnd = prng(11);
     for (let i = 0; i < 2000; i++) {
       const int = String(Math.floor(rnd() * 1e9));
-      const frac = String(Math.floor(rnd() * 1e12)).padStart(12, '0').replace(/0+$/, '');
+      const frac = String(Math.floor(rnd() * 1e12))
+        .padStart(12, '0')
+        .replace(/0+$/, '');
       const neg = rnd() < 0.3 && (int !== '0' || frac !== '');
       const text = `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
       const d = Decimal.from(text);

@@ -17,7 +17,10 @@ const args = process.argv.slice(2);
 
 const runs = args.length
   ? zones.map((tz) => ({ tz, what: args }))
-  : [...zones.map((tz) => ({ tz, what: END_TO_END.flatMap((g) => ['--exclude', g]) })), { tz: e2eZone, what: ['test/e2e', 'test/fuzz', '--maxWorkers=2', '--minWorkers=1'], label: 'end-to-end' }];
+  : [
+      ...zones.map((tz) => ({ tz, what: END_TO_END.flatMap((g) => ['--exclude', g]) })),
+      { tz: e2eZone, what: ['test/e2e', 'test/fuzz', '--maxWorkers=2', '--minWorkers=1'], label: 'end-to-end' },
+    ];
 
 const results = [];
 for (const run of runs) {

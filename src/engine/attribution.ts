@@ -161,7 +161,8 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
       item: c.item,
       currency: c.currency,
     };
-    const unallocated = (reason: string) => rows.push({ ...base, apiKeyId: c.apiKeyId, userId: c.userId, amount: c.amount, basis: c.apiKeyId ? 'cost export' : 'unallocated', reason });
+    const unallocated = (reason: string) =>
+      rows.push({ ...base, apiKeyId: c.apiKeyId, userId: c.userId, amount: c.amount, basis: c.apiKeyId ? 'cost export' : 'unallocated', reason });
 
     if (c.model === null && c.item !== NO_LINE_ITEM) {
       unallocated(`line item "${c.item}" names no model: the usage export cannot say which key or user caused it`);
@@ -184,7 +185,8 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
     if (c.apiKeyId !== null) candidates = candidates.filter((g) => g.apiKeyId === c.apiKeyId);
     if (c.userId !== null) candidates = candidates.filter((g) => g.userId === c.userId);
     if (candidates.length === 0) {
-      const what = c.projectId === null ? 'the cost export is not grouped by project (organisation total) and the usage export has no rows' : `no usage rows for project ${c.projectId}`;
+      const what =
+        c.projectId === null ? 'the cost export is not grouped by project (organisation total) and the usage export has no rows' : `no usage rows for project ${c.projectId}`;
       unallocated(`${what}${c.model ? `, model ${c.model},` : ''} on UTC day ${c.utcDay}${c.apiKeyId ? ` and key ${c.apiKeyId}` : ''}: nothing to split it by`);
       continue;
     }
@@ -245,19 +247,30 @@ function weighUsage(c: CostGroup, candidates: readonly UsageGroup[], splitDays: 
     p.tokens += g.inputTokens + g.outputTokens;
     parts.set(k, p);
   }
-  const list = [...parts.values()].sort((a, b) => cmp(n(a.projectId), n(b.projectId)) || cmp(n(a.model), n(b.model)) || cmp(n(a.apiKeyId), n(b.apiKeyId)) || cmp(n(a.userId), n(b.userId)));
+  const list = [...parts.values()].sort(
+    (a, b) => cmp(n(a.projectId), n(b.projectId)) || cmp(n(a.model), n(b.model)) || cmp(n(a.apiKeyId), n(b.apiKeyId)) || cmp(n(a.userId), n(b.userId)),
+  );
   return { list, anyUnpriced };
 }
 
 /** Priced usage where every part has a price and some list value; token counts otherwise, said why. */
-function chooseWeights(c: CostGroup, list: readonly Part[], anyUnpriced: boolean, missingPrices: MissingPrices): { basis: AttributionBasis; weights: Decimal[]; note: string | null } {
+function chooseWeights(
+  c: CostGroup,
+  list: readonly Part[],
+  anyUnpriced: boolean,
+  missingPrices: MissingPrices,
+): { basis: AttributionBasis; weights: Decimal[]; note: string | null } {
   let basis: AttributionBasis = 'priced usage';
   let weights = list.map((p) => p.price);
   let note: string | null = null;
   if (anyUnpriced || weights.every((w) => w.isZero())) {
     basis = 'token count';
     weights = list.map((p) => Decimal.fromInt(p.tokens));
-    note = !anyUnpriced ? 'usage has zero list value: split by token count' : c.model ? `model ${c.model} has no list price: split by token count` : 'some of the usage has no list price (a model missing from the price table, or usage not grouped by model): split by token count';
+    note = !anyUnpriced
+      ? 'usage has zero list value: split by token count'
+      : c.model
+        ? `model ${c.model} has no list price: split by token count`
+        : 'some of the usage has no list price (a model missing from the price table, or usage not grouped by model): split by token count';
     const mp = c.model !== null && anyUnpriced ? missingPrices.get(c.model) : undefined;
     if (mp) mp.billed = mp.billed.plus(c.amount);
   }
@@ -272,7 +285,13 @@ function pushShares(rows: AttributedRow[], base: RowBase, c: CostGroup, list: re
     const amount = shares[i]!;
     if (amount.isZero() && weights[i]!.isZero()) return;
     // a coarser cost row's parts carry the project and model of the usage behind them
-    const at = { ...base, projectId: p.projectId, projectName: c.projectId === null ? null : base.projectName, model: p.model, item: c.model === null ? (p.model ?? c.item) : c.item };
+    const at = {
+      ...base,
+      projectId: p.projectId,
+      projectName: c.projectId === null ? null : base.projectName,
+      model: p.model,
+      item: c.model === null ? (p.model ?? c.item) : c.item,
+    };
     const dates = [...p.byDate.entries()].sort((a, b) => cmp(a[0], b[0]));
     const dateWeights = dates.map(([, w]) => (basis === 'priced usage' ? w.price : Decimal.fromInt(w.tokens)));
     if (dates.length > 0 && !dateWeights.every((w) => w.isZero())) {
@@ -286,13 +305,25 @@ function pushShares(rows: AttributedRow[], base: RowBase, c: CostGroup, list: re
 }
 
 /** Usage that no cost row explains: shows on the cross-check as unbilled usage. */
-function addUnbilledUsage(usage: readonly UsageGroup[], usedUsage: Set<UsageGroup>, crossMap: Map<string, CrossCheckRow>, usageFor: ReturnType<typeof usageIndex>, timezone: string): void {
+function addUnbilledUsage(
+  usage: readonly UsageGroup[],
+  usedUsage: Set<UsageGroup>,
+  crossMap: Map<string, CrossCheckRow>,
+  usageFor: ReturnType<typeof usageIndex>,
+  timezone: string,
+): void {
   for (const g of usage) {
     if (g.model === null || usedUsage.has(g)) continue;
     const ck = `${g.utcDay}|${n(g.projectId)}|${g.model}`;
     if (crossMap.has(ck)) continue;
     const same = usageFor(g.utcDay, g.projectId, g.model).filter((x) => x.model === g.model);
-    const row = crossRow(g.utcDay, placeOnLocalDate(Date.parse(`${g.utcDay}T00:00:00Z`) / 1000, Date.parse(`${g.utcDay}T00:00:00Z`) / 1000 + 86400, timezone), g.projectId, g.model, same);
+    const row = crossRow(
+      g.utcDay,
+      placeOnLocalDate(Date.parse(`${g.utcDay}T00:00:00Z`) / 1000, Date.parse(`${g.utcDay}T00:00:00Z`) / 1000 + 86400, timezone),
+      g.projectId,
+      g.model,
+      same,
+    );
     for (const x of same) usedUsage.add(x);
     crossMap.set(ck, row);
   }
@@ -375,7 +406,21 @@ function crossRow(utcDay: string, localDate: string, projectId: string | null, m
     else if (listPrice !== null) listPrice = listPrice.plus(g.listPrice);
   }
   if (usage.length && usage.every((g) => g.listPrice === null)) listPrice = null;
-  return { utcDay, localDate, projectId, model, billed: Decimal.ZERO, listPrice, variance: null, varianceRatio: null, inputTokens, outputTokens, usageRows, flagged: false, cause: null };
+  return {
+    utcDay,
+    localDate,
+    projectId,
+    model,
+    billed: Decimal.ZERO,
+    listPrice,
+    variance: null,
+    varianceRatio: null,
+    inputTokens,
+    outputTokens,
+    usageRows,
+    flagged: false,
+    cause: null,
+  };
 }
 
 type Flag = { kind: 'no usage' | 'no cost' | 'variance'; row: CrossCheckRow; cause: string; nextStep: string; amount: Decimal };

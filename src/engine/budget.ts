@@ -145,19 +145,49 @@ function budgetExceptions(b: ProjectBudget, currency: string): Exception[] {
   const asOf = b.burn[b.burn.length - 1]?.date ?? '';
   const base = { subject: label(b), currency, refs: [] };
   if (b.reached) {
-    return [{ ...base, severity: 'error', class: 'budget_exceeded', amount: b.spent.minus(b.periodBudget), message: `${label(b)} spent ${money(b.spent)} by ${asOf}, past its budget of ${money(b.periodBudget)} for the period (reached on ${b.reachesBudgetOn}); at the current rate the period ends at ${money(b.forecast)}.`, nextStep: `Ask the project's owner whether the spend is expected; raise the budget (projects.${b.projectId}.monthlyBudget) or cut the usage (a usage limit on the project in the provider's dashboard).` }];
+    return [
+      {
+        ...base,
+        severity: 'error',
+        class: 'budget_exceeded',
+        amount: b.spent.minus(b.periodBudget),
+        message: `${label(b)} spent ${money(b.spent)} by ${asOf}, past its budget of ${money(b.periodBudget)} for the period (reached on ${b.reachesBudgetOn}); at the current rate the period ends at ${money(b.forecast)}.`,
+        nextStep: `Ask the project's owner whether the spend is expected; raise the budget (projects.${b.projectId}.monthlyBudget) or cut the usage (a usage limit on the project in the provider's dashboard).`,
+      },
+    ];
   }
   if (b.overProrated.sign() > 0) {
-    return [{ ...base, severity: 'warning', class: 'budget_ahead_of_prorated', amount: b.overProrated, message: `${label(b)} spent ${money(b.spent)} by ${asOf}, ${money(b.overProrated)} more than its budget prorated to that day (${money(b.proratedToDate)}); at the current rate of ${money(b.dailyRunRate)} a day it ${b.reachesBudgetOn ? `reaches its budget of ${money(b.periodBudget)} on ${b.reachesBudgetOn}` : 'stays within the period budget'} and ends the period at ${money(b.forecast)}.`, nextStep: "Check with the project's owner which keys and models drive the spend (By key, By model) before the budget is reached." }];
+    return [
+      {
+        ...base,
+        severity: 'warning',
+        class: 'budget_ahead_of_prorated',
+        amount: b.overProrated,
+        message: `${label(b)} spent ${money(b.spent)} by ${asOf}, ${money(b.overProrated)} more than its budget prorated to that day (${money(b.proratedToDate)}); at the current rate of ${money(b.dailyRunRate)} a day it ${b.reachesBudgetOn ? `reaches its budget of ${money(b.periodBudget)} on ${b.reachesBudgetOn}` : 'stays within the period budget'} and ends the period at ${money(b.forecast)}.`,
+        nextStep: "Check with the project's owner which keys and models drive the spend (By key, By model) before the budget is reached.",
+      },
+    ];
   }
   if (b.forecast.cmp(b.periodBudget) > 0) {
-    return [{ ...base, severity: 'info', class: 'budget_forecast_exceeded', amount: b.forecast.minus(b.periodBudget), message: `${label(b)} is within its prorated budget, but at the current rate it ends the period at ${money(b.forecast)}, past its budget of ${money(b.periodBudget)}${b.reachesBudgetOn ? ` (on ${b.reachesBudgetOn})` : ''}.`, nextStep: 'Nothing to do yet; watch the trend.' }];
+    return [
+      {
+        ...base,
+        severity: 'info',
+        class: 'budget_forecast_exceeded',
+        amount: b.forecast.minus(b.periodBudget),
+        message: `${label(b)} is within its prorated budget, but at the current rate it ends the period at ${money(b.forecast)}, past its budget of ${money(b.periodBudget)}${b.reachesBudgetOn ? ` (on ${b.reachesBudgetOn})` : ''}.`,
+        nextStep: 'Nothing to do yet; watch the trend.',
+      },
+    ];
   }
   return [];
 }
 
 /** The projects with a monthly budget in the config, named as the By project table names them. */
-export function budgetedProjects(config: { projects: Record<string, { name?: string; monthlyBudget?: Decimal }> }, named: readonly { projectId: string; projectName: string | null }[]): BudgetProject[] {
+export function budgetedProjects(
+  config: { projects: Record<string, { name?: string; monthlyBudget?: Decimal }> },
+  named: readonly { projectId: string; projectName: string | null }[],
+): BudgetProject[] {
   const names = new Map(named.map((p) => [p.projectId, p.projectName]));
   return Object.entries(config.projects)
     .filter(([, p]) => p.monthlyBudget)

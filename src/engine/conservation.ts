@@ -122,7 +122,8 @@ export function checkConservation(input: ConservationInput): Conservation {
       { label: 'attributed', value: attributed },
       { label: 'cut off at the period edges (--split-days)', value: at.splitCut },
     ]);
-    for (const t of at.tables) add(`${t.name} adds up to the attributed total`, null, input.currency, { label: t.name, value: sum(t.values) }, [{ label: 'attributed', value: attributed }]);
+    for (const t of at.tables)
+      add(`${t.name} adds up to the attributed total`, null, input.currency, { label: t.name, value: sum(t.values) }, [{ label: 'attributed', value: attributed }]);
   }
 
   const rc = input.reconciliation;

@@ -13,7 +13,9 @@ export function granularityException(d: { utcDay: string; width: number; keptWid
     amount: null,
     currency: null,
     message: `Usage for UTC day ${d.utcDay} is in the inputs at ${widthLabel(d.width)} and at ${widthLabel(d.keptWidth)} buckets; the ${widthLabel(d.keptWidth)} rows are used and ${d.rows} ${widthLabel(d.width)} row(s) inside them are set aside so usage is not counted twice.${d.uncoveredHours.length ? ` The set-aside rows also cover UTC hour(s) ${d.uncoveredHours.join(', ')} that the ${widthLabel(d.keptWidth)} rows do not: that usage does not weight the split.` : ''}`,
-    nextStep: d.uncoveredHours.length ? 'Export one bucket width for the whole period so every hour is in one export.' : 'Nothing to do; export one bucket width per period to avoid the overlap.',
+    nextStep: d.uncoveredHours.length
+      ? 'Export one bucket width for the whole period so every hour is in one export.'
+      : 'Nothing to do; export one bucket width per period to avoid the overlap.',
     refs: [],
   };
 }

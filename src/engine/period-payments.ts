@@ -13,7 +13,13 @@ import type { MatchOptions, MatchResult } from './matching/index.js';
  * are taken: from the earliest card date (or the period's start) less the longest window after
  * a payment, to the latest (or the period's end) plus the window before one.
  */
-export function paymentsNearCardLines<P extends { rec: PaymentRecord }>(payments: readonly P[], cardDates: readonly LocalDate[], period: Period, options: MatchOptions, timezone: string): P[] {
+export function paymentsNearCardLines<P extends { rec: PaymentRecord }>(
+  payments: readonly P[],
+  cardDates: readonly LocalDate[],
+  period: Period,
+  options: MatchOptions,
+  timezone: string,
+): P[] {
   const sorted = [...cardDates].sort();
   const earliest = sorted[0] && sorted[0] < period.from ? sorted[0] : period.from;
   const latest = sorted.length && sorted[sorted.length - 1]! > period.to ? sorted[sorted.length - 1]! : period.to;
@@ -30,11 +36,16 @@ export function paymentsNearCardLines<P extends { rec: PaymentRecord }>(payments
  * leave the payment-side totals too, so the Summary tie-out sums what the sheet shows.
  */
 export function dropOutsidePayments(r: MatchResult, period: Period): MatchResult {
-  const isKept = (c: MatchResult['classifications'][number]) => c.side === 'card' || (c.date >= period.from && c.date <= period.to) || c.counterparts.some((x) => x.side === 'card');
+  const isKept = (c: MatchResult['classifications'][number]) =>
+    c.side === 'card' || (c.date >= period.from && c.date <= period.to) || c.counterparts.some((x) => x.side === 'card');
   const gone = r.classifications.filter((c) => !isKept(c));
   if (gone.length === 0) return r;
   const dropped = new Set(gone.map((c) => `${c.src.file}:${c.src.line}`));
-  const less = <T extends { currency: string; count: number; total: Decimal }>(list: T[], match: (t: T, c: (typeof gone)[number]) => boolean, only: (c: (typeof gone)[number]) => boolean) =>
+  const less = <T extends { currency: string; count: number; total: Decimal }>(
+    list: T[],
+    match: (t: T, c: (typeof gone)[number]) => boolean,
+    only: (c: (typeof gone)[number]) => boolean,
+  ) =>
     list
       .map((t) => {
         const out = gone.filter((c) => only(c) && match(t, c));
@@ -49,9 +60,12 @@ export function dropOutsidePayments(r: MatchResult, period: Period): MatchResult
     classTotals: less(r.classTotals, (t, c) => t.side === 'payment' && t.class === c.class && t.currency === c.currency, counted),
     payments: {
       ...r.payments,
-      all: less(r.payments.all, (t, c) => t.currency === c.currency, () => true),
+      all: less(
+        r.payments.all,
+        (t, c) => t.currency === c.currency,
+        () => true,
+      ),
       counted: less(r.payments.counted, (t, c) => t.currency === c.currency, counted),
     },
   };
 }
-

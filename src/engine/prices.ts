@@ -55,7 +55,9 @@ export class PriceTable {
     }
     // config overrides win over the table for the same model and start date
     for (const list of this.byModel.values()) {
-      list.sort((a, b) => (a.entry.effectiveFrom < b.entry.effectiveFrom ? -1 : a.entry.effectiveFrom > b.entry.effectiveFrom ? 1 : a.source === b.source ? 0 : a.source === 'config' ? 1 : -1));
+      list.sort((a, b) =>
+        a.entry.effectiveFrom < b.entry.effectiveFrom ? -1 : a.entry.effectiveFrom > b.entry.effectiveFrom ? 1 : a.source === b.source ? 0 : a.source === 'config' ? 1 : -1,
+      );
     }
   }
 

@@ -101,14 +101,19 @@ function simulate(
 function nextTopUp(lots: readonly Lot[]): LocalDate | null {
   const dates = [...new Set(lots.filter((l) => (l.kind === 'manual' || l.kind === 'invoice') && l.purchasedOn).map((l) => l.purchasedOn!))].sort();
   if (dates.length < 2) return null;
-  const gaps = dates.slice(1).map((d, i) => Math.round((Date.parse(d) - Date.parse(dates[i]!)) / 86_400_000)).sort((a, b) => a - b);
+  const gaps = dates
+    .slice(1)
+    .map((d, i) => Math.round((Date.parse(d) - Date.parse(dates[i]!)) / 86_400_000))
+    .sort((a, b) => a - b);
   const median = gaps[Math.floor((gaps.length - 1) / 2)]!;
   return addDays(dates[dates.length - 1]!, Math.max(1, median));
 }
 
 /** Oldest credit first (the opening balance's part of unknown date before any purchase); burn reaches a lot only until it expires. */
 function projectExpiry(lots: readonly Lot[], asOf: LocalDate, burn7: Decimal, windows: { days: number; until: LocalDate; amount: Decimal }[]): ExpiryProjection[] {
-  const open = lots.filter((l) => l.remaining.sign() > 0).sort((a, b) => (a.purchasedOn ?? '') < (b.purchasedOn ?? '') ? -1 : (a.purchasedOn ?? '') > (b.purchasedOn ?? '') ? 1 : 0);
+  const open = lots
+    .filter((l) => l.remaining.sign() > 0)
+    .sort((a, b) => ((a.purchasedOn ?? '') < (b.purchasedOn ?? '') ? -1 : (a.purchasedOn ?? '') > (b.purchasedOn ?? '') ? 1 : 0));
   const m = unitsOf([burn7, ...open.map((l) => l.remaining)]);
   const burnBefore = (expiresOn: LocalDate) => {
     const days = Math.max(0, Math.round((Date.parse(expiresOn) - Date.parse(asOf)) / 86_400_000) - 1);
@@ -140,7 +145,10 @@ function organizationRunway(org: string | null, input: RunwayInput): Organizatio
   const window = days.filter((d: LedgerDay) => d.date > addDays(asOf, -BURN_WINDOW_DAYS) && d.date <= asOf);
   const burn7 = window.reduce((s, d) => s.plus(d.out), Decimal.ZERO);
   const orgLots = ledger.lots.filter((l) => orgKey(l.organization) === orgKey(org));
-  const lastAuto = orgLots.filter((l) => l.kind === 'auto_recharge' && l.purchasedOn).sort((a, b) => (a.purchasedOn! < b.purchasedOn! ? -1 : 1)).pop();
+  const lastAuto = orgLots
+    .filter((l) => l.kind === 'auto_recharge' && l.purchasedOn)
+    .sort((a, b) => (a.purchasedOn! < b.purchasedOn! ? -1 : 1))
+    .pop();
   const limit = input.autoRechargeMonthlyLimit ?? null;
   const amount = limit && lastAuto ? lastAuto.purchased : null;
   const usedInMonth = new Map(ledger.autoRecharge.filter((a) => orgKey(a.organization) === orgKey(org)).map((a) => [a.month, a.total]));

@@ -207,7 +207,15 @@ export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config:
       .map(([m, v]) => {
         const l = listByModel.get(m);
         const listPrice = l && l.priced && !l.unpriced ? l.list : null;
-        return { model: m, billed: v, listPrice, billedDaysWithoutUsage: l?.daysNoUsage.size ?? 0, billedWithoutUsage: l?.billedNoUsage ?? Decimal.ZERO, inputTokens: l?.inTok ?? 0, outputTokens: l?.outTok ?? 0 };
+        return {
+          model: m,
+          billed: v,
+          listPrice,
+          billedDaysWithoutUsage: l?.daysNoUsage.size ?? 0,
+          billedWithoutUsage: l?.billedNoUsage ?? Decimal.ZERO,
+          inputTokens: l?.inTok ?? 0,
+          outputTokens: l?.outTok ?? 0,
+        };
       }),
     byKey: [...key.values()]
       .sort((a, b) => cmp(a.projectId, b.projectId) || b.billed.cmp(a.billed) || cmp(a.apiKeyId, b.apiKeyId))

@@ -222,9 +222,17 @@ export function cmp(a: string, b: string): number {
  * rows cover the most hours of the day is used (a daily bucket covers all 24; ties go to the
  * coarser width) and the others are set aside; hours only a set-aside export has are reported.
  */
-export function resolveOverlappingWidths(groups: UsageGroup[]): { kept: UsageGroup[]; dropped: { utcDay: string; width: number; keptWidth: number; rows: number; uncoveredHours: number[] }[] } {
+export function resolveOverlappingWidths(groups: UsageGroup[]): {
+  kept: UsageGroup[];
+  dropped: { utcDay: string; width: number; keptWidth: number; rows: number; uncoveredHours: number[] }[];
+} {
   const streamDay = (g: UsageGroup) => `${g.projectId}|${g.model}|${g.utcDay}`;
-  const { cover, chosen } = chooseWidths(groups, streamDay, (g) => g.width, (g) => g.hours);
+  const { cover, chosen } = chooseWidths(
+    groups,
+    streamDay,
+    (g) => g.width,
+    (g) => g.hours,
+  );
   const dropped = new Map<string, { utcDay: string; width: number; keptWidth: number; rows: number; uncoveredHours: number[] }>();
   const kept: UsageGroup[] = [];
   for (const g of groups) {
@@ -250,7 +258,12 @@ export function resolveOverlappingWidths(groups: UsageGroup[]): { kept: UsageGro
  * repeat the same data: the one covering the most hours of the day (a daily bucket covers all
  * 24), ties to the coarser. `chosen` only names keys that have more than one width.
  */
-export function chooseWidths<T>(items: readonly T[], keyOf: (t: T) => string, widthOf: (t: T) => number, hoursOf: (t: T) => number): { cover: Map<string, Map<number, number>>; chosen: Map<string, number> } {
+export function chooseWidths<T>(
+  items: readonly T[],
+  keyOf: (t: T) => string,
+  widthOf: (t: T) => number,
+  hoursOf: (t: T) => number,
+): { cover: Map<string, Map<number, number>>; chosen: Map<string, number> } {
   const cover = new Map<string, Map<number, number>>();
   for (const t of items) {
     const k = keyOf(t);

@@ -123,7 +123,13 @@ export function focusRows(r: ReportResult): FocusRow[] {
 
 export async function writeFocusCsv(r: ReportResult, path: string): Promise<number> {
   const rows = focusRows(r);
-  const text = Papa.unparse({ fields: [...FOCUS_COLUMNS], data: rows.map((row) => FOCUS_COLUMNS.map((c) => (c === 'BilledCost' || c === 'EffectiveCost' || c === 'ContractedCost' ? row[c] : safeCsvText(row[c])))) }, { newline: '\n' });
+  const text = Papa.unparse(
+    {
+      fields: [...FOCUS_COLUMNS],
+      data: rows.map((row) => FOCUS_COLUMNS.map((c) => (c === 'BilledCost' || c === 'EffectiveCost' || c === 'ContractedCost' ? row[c] : safeCsvText(row[c])))),
+    },
+    { newline: '\n' },
+  );
   // the boundary: the whole file's text is redacted and its control characters shown, once
   await writeFileAtomic(path, csvText(`${text}\n`));
   return rows.length;

@@ -58,4 +58,3 @@ export function buildReportWorkbook(result: ReportResult) {
 export async function writeReportWorkbook(result: ReportResult, path: string): Promise<void> {
   await saveWorkbook(buildReportWorkbook(result), path);
 }
-

@@ -153,8 +153,21 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
     const daily = new Map<string, Decimal>();
     for (const d of a.summaries.daily) daily.set(d.localDate, (daily.get(d.localDate) ?? Decimal.ZERO).plus(d.billed));
     Object.assign(out, {
-      byProject: a.summaries.byProject.map((p) => ({ projectId: p.projectId, projectName: p.projectName, billed: money(p.billed), unallocatedToKeys: money(p.unallocatedToKeys), budget: money(p.budget) })),
-      byModel: a.summaries.byModel.map((m) => ({ model: m.model, billed: money(m.billed), listPrice: money(m.listPrice), billedDaysWithoutUsage: m.billedDaysWithoutUsage, inputTokens: m.inputTokens, outputTokens: m.outputTokens })),
+      byProject: a.summaries.byProject.map((p) => ({
+        projectId: p.projectId,
+        projectName: p.projectName,
+        billed: money(p.billed),
+        unallocatedToKeys: money(p.unallocatedToKeys),
+        budget: money(p.budget),
+      })),
+      byModel: a.summaries.byModel.map((m) => ({
+        model: m.model,
+        billed: money(m.billed),
+        listPrice: money(m.listPrice),
+        billedDaysWithoutUsage: m.billedDaysWithoutUsage,
+        inputTokens: m.inputTokens,
+        outputTokens: m.outputTokens,
+      })),
       byKey: a.summaries.byKey.map((k) => ({ apiKeyId: k.apiKeyId, projectId: k.projectId, billed: money(k.billed), keyName: k.keyName, basis: k.basis })),
       byUser: a.summaries.byUser.map((u) => ({ userId: u.userId, projectId: u.projectId, billed: money(u.billed) })),
       daily: [...daily.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([date, billed]) => ({ date, billed: money(billed) })),

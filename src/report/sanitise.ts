@@ -35,7 +35,10 @@ export function formulaTooLong(f: string): boolean {
 }
 
 function checkNumber(n: number, ws: ExcelJS.Worksheet, cell: ExcelJS.Cell): number {
-  if (!Number.isFinite(n)) throw new CellValueError(`sheet "${ws.name}", column ${cell.address.replace(/\d+$/, '')} (cell ${cell.address}): the value ${n} is not a finite number; the workbook was not written`);
+  if (!Number.isFinite(n))
+    throw new CellValueError(
+      `sheet "${ws.name}", column ${cell.address.replace(/\d+$/, '')} (cell ${cell.address}): the value ${n} is not a finite number; the workbook was not written`,
+    );
   return n;
 }
 
@@ -73,7 +76,8 @@ function fixSheetName(ws: ExcelJS.Worksheet): void {
   const safe = redactSecrets(ws.name);
   // formulas and hyperlinks pointing here get the same redaction, so they still agree
   if (safe !== ws.name) ws.name = safe;
-  if (safe.length > 31 || /[\u0000-\u001f\u007f-\u009f*?:/\\[\]]/.test(safe)) throw new Error(`internal: sheet name "${terminalText(safe)}" is not legal in Excel (sheet names go through uniqueSheetNames)`);
+  if (safe.length > 31 || /[\u0000-\u001f\u007f-\u009f*?:/\\[\]]/.test(safe))
+    throw new Error(`internal: sheet name "${terminalText(safe)}" is not legal in Excel (sheet names go through uniqueSheetNames)`);
 }
 
 function fixSheet(ws: ExcelJS.Worksheet): void {

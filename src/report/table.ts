@@ -130,7 +130,10 @@ function displayedMoney<T>(columns: Column<T>[], rows: readonly T[], currency: s
     const present = exact.filter((d): d is Decimal => d !== null);
     const rounded = roundPartsToWhole(present, minorUnits(currency));
     let k = 0;
-    out.set(i, exact.map((d) => (d === null ? null : rounded[k++]!)));
+    out.set(
+      i,
+      exact.map((d) => (d === null ? null : rounded[k++]!)),
+    );
   });
   return out;
 }

@@ -17,7 +17,12 @@ import type { FromFile } from './read.js';
  * Every payment row is counted once: used by the ledger (all of an organisation in scope) or
  * by matching (classified), else another organisation's, else outside the period.
  */
-export function settlePayments(payments: FromFile<PaymentRecord>[], inScope: (p: FromFile<PaymentRecord>) => boolean, ledger: LedgerResult | null, reconciliation: MatchResult | null): void {
+export function settlePayments(
+  payments: FromFile<PaymentRecord>[],
+  inScope: (p: FromFile<PaymentRecord>) => boolean,
+  ledger: LedgerResult | null,
+  reconciliation: MatchResult | null,
+): void {
   const classified = new Set((reconciliation?.classifications ?? []).filter((c) => c.side === 'payment').map((c) => `${c.src.file}\u0000${c.src.line}`));
   for (const p of payments) {
     if ((ledger && inScope(p)) || classified.has(`${p.rec.src.file}\u0000${p.rec.src.line}`)) settle(p.file, 'used', p.rec);

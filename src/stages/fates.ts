@@ -42,7 +42,15 @@ export function settle(f: AccountedFile, fate: RowFate, money: Money): void {
   tally(f.report.money, money.currency, fate, money.amount);
 }
 
-export function dedupeIssue(f: AccountedFile, r: { src: Provenance }, v: ReturnType<DuplicateTracker<never>['check']>, amount: Decimal | null, currency: string | null, issues: InputIssue[], strict: boolean): boolean {
+export function dedupeIssue(
+  f: AccountedFile,
+  r: { src: Provenance },
+  v: ReturnType<DuplicateTracker<never>['check']>,
+  amount: Decimal | null,
+  currency: string | null,
+  issues: InputIssue[],
+  strict: boolean,
+): boolean {
   if (v.kind === 'new') return true;
   if (v.kind === 'duplicate') {
     settle(f, 'duplicates', amount && currency ? { amount, currency } : null);
@@ -63,7 +71,14 @@ export function dedupeIssue(f: AccountedFile, r: { src: Provenance }, v: ReturnT
 
 /** A usage row repeating an earlier one's bucket and dimensions with other values: the first is kept. */
 export function usageConflict(f: AccountedFile, r: UsageRecord, issues: InputIssue[], strict: boolean): void {
-  const dims = [`project ${r.projectId ?? '(none)'}`, `key ${r.apiKeyId ?? '(none)'}`, `user ${r.userId ?? '(none)'}`, `model ${r.model ?? '(none)'}`, `tier ${r.serviceTier ?? '(none)'}`, `batch ${r.batch ?? '(none)'}`];
+  const dims = [
+    `project ${r.projectId ?? '(none)'}`,
+    `key ${r.apiKeyId ?? '(none)'}`,
+    `user ${r.userId ?? '(none)'}`,
+    `model ${r.model ?? '(none)'}`,
+    `tier ${r.serviceTier ?? '(none)'}`,
+    `batch ${r.batch ?? '(none)'}`,
+  ];
   rejectRow(f, issues, strict, {
     severity: 'error',
     file: r.src.file,

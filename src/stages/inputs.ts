@@ -66,11 +66,23 @@ function leaveOut(f: LeftOut, ignored: InputFileReport[], issues: InputIssue[], 
   r.kind = null;
   r.notes.push(f.note ?? f.problem.message);
   ignored.push(r);
-  issues.push({ severity: f.problem.severity, file: f.display, line: f.line ?? 0, column: f.column ?? null, message: f.problem.message, amount: null, currency: null, rejected: false, scope: 'file', nextStep: f.problem.nextStep });
+  issues.push({
+    severity: f.problem.severity,
+    file: f.display,
+    line: f.line ?? 0,
+    column: f.column ?? null,
+    message: f.problem.message,
+    amount: null,
+    currency: null,
+    rejected: false,
+    scope: 'file',
+    nextStep: f.problem.nextStep,
+  });
   notice(`${f.display}: ${f.problem.message}`);
 }
 
-const UNRECOGNISED_NEXT_STEP = 'Check what the file is (`spendrecon inspect FILE` says why it was not recognised), or move it out of the folder; until then nothing in it is counted.';
+const UNRECOGNISED_NEXT_STEP =
+  'Check what the file is (`spendrecon inspect FILE` says why it was not recognised), or move it out of the folder; until then nothing in it is counted.';
 
 /**
  * Finds, opens and recognises the files given for the roles `wanted`. A file is used for
@@ -138,7 +150,17 @@ function openedFile(found: FoundFile, display: string, input: OpenedInput, reade
     if (warning) {
       // a byte-order mark that contradicts the content: read by the content, and said so
       report.notes.push(warning);
-      issues.push({ severity: 'warning', file: display, line: 1, column: null, message: `${display}: ${warning}`, amount: null, currency: null, rejected: false, nextStep: 'Check that its text reads right (names, descriptions); if not, save the file again in one encoding (UTF-8) and run again.' });
+      issues.push({
+        severity: 'warning',
+        file: display,
+        line: 1,
+        column: null,
+        message: `${display}: ${warning}`,
+        amount: null,
+        currency: null,
+        rejected: false,
+        nextStep: 'Check that its text reads right (names, descriptions); if not, save the file again in one encoding (UTF-8) and run again.',
+      });
       notice(`${display}: ${warning}`);
     }
   } else report.encoding = 'utf-8';
@@ -158,7 +180,11 @@ export async function readRecords<R>(
   issues: InputIssue[],
   onRecord: (r: R) => void,
 ): Promise<void> {
-  const source = f.reader.read(f.input, f.detection, { timezone: ctx.timezone, displayPath: f.display, statementPeriod: ctx.statementPeriod ? { from: ctx.statementPeriod.from, to: ctx.statementPeriod.to } : null }) as AsyncIterable<ReadBatch<R>>;
+  const source = f.reader.read(f.input, f.detection, {
+    timezone: ctx.timezone,
+    displayPath: f.display,
+    statementPeriod: ctx.statementPeriod ? { from: ctx.statementPeriod.from, to: ctx.statementPeriod.to } : null,
+  }) as AsyncIterable<ReadBatch<R>>;
   for await (const batch of source) {
     f.report.rowsRead += batch.rows;
     f.report.emptyBuckets += batch.skipped;

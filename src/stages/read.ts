@@ -82,7 +82,16 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
   const costs = await readCosts(ofKind.costs, ctxFor, issues, scope, req.strict);
   // the period is known once the costs are read (they cover it, unless given), so usage
   // outside it can be counted as such while it streams
-  const earlyPeriod = explicitPeriod ?? (costs.length ? resolvePeriod(req.period, tz, costs.map((c) => c.rec), []) : null);
+  const earlyPeriod =
+    explicitPeriod ??
+    (costs.length
+      ? resolvePeriod(
+          req.period,
+          tz,
+          costs.map((c) => c.rec),
+          [],
+        )
+      : null);
   const usageAgg = await readUsage(ofKind.usage, ctxFor, issues, earlyPeriod, !!req.splitDays, req.strict);
   // payments and statements: small; duplicates across files are the matching engine's to judge
   const payments: FromFile<PaymentRecord>[] = [];
@@ -126,16 +135,25 @@ async function readCosts(costFiles: OpenedFile[], ctxFor: ReadContext, issues: I
 /** An organisation filter that leaves no cost row: say which organisations the rows belong to. */
 function noCostRowsInScope(scope: Set<string>, found: Map<string, number>): string {
   const rows = [...found.values()].reduce((a, b) => a + b, 0);
-  const orgs = [...found.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([o, n]) => `${o} (${n})`).join(', ');
+  const orgs = [...found.entries()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([o, n]) => `${o} (${n})`)
+    .join(', ');
   return `the config's "organizations" (${[...scope].join(', ')}) leaves no cost rows: all ${rows} cost rows belong to ${orgs}; add those organisations to "organizations", or leave it empty to take every organisation`;
 }
-
 
 /**
  * Usage: folded into groups as it streams; identical repeats (within a file or across files)
  * counted once, judged by the aggregator's groups.
  */
-async function readUsage(usageFiles: OpenedFile[], ctxFor: ReadContext, issues: InputIssue[], earlyPeriod: Period | null, split: boolean, strict: boolean): Promise<UsageAggregator> {
+async function readUsage(
+  usageFiles: OpenedFile[],
+  ctxFor: ReadContext,
+  issues: InputIssue[],
+  earlyPeriod: Period | null,
+  split: boolean,
+  strict: boolean,
+): Promise<UsageAggregator> {
   const usageAgg = new UsageAggregator(split);
   const dayKept = new Map<number, boolean>();
   for (const f of usageFiles) {

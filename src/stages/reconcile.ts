@@ -12,7 +12,13 @@ import { matchOptions } from './readers.js';
 
 export function reconcilePayments(payments: FromFile<PaymentRecord>[], cardLines: CardLine[], period: Period, config: Config, overrides?: MatchOverrides): MatchResult {
   const options = matchOptions(config);
-  const near = paymentsNearCardLines(payments, cardLines.map((l) => l.transactionDate), period, options, config.timezone);
+  const near = paymentsNearCardLines(
+    payments,
+    cardLines.map((l) => l.transactionDate),
+    period,
+    options,
+    config.timezone,
+  );
   const matched = matchPaymentsToCardLines(
     near.map((p) => p.rec),
     cardLines,

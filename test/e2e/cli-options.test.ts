@@ -6,20 +6,62 @@ import { buildProgram } from '../../src/cli.js';
 import { cli, ROOT } from './run-cli.js';
 
 const program = buildProgram(() => {});
-const optionsOf = (name: string) => program.commands.find((c) => c.name() === name)!.options.map((o) => o.long!).filter((o) => o !== '--help');
+const optionsOf = (name: string) =>
+  program.commands
+    .find((c) => c.name() === name)!
+    .options.map((o) => o.long!)
+    .filter((o) => o !== '--help');
 const helpOf = (name: string) => program.commands.find((c) => c.name() === name)!.helpInformation();
 const shared = ['--tz', '--config', '--json', '--fail-on'];
 
 describe('each subcommand lists only the options that do something there', () => {
   it.each([
-    ['report', ['--usage', '--costs', '--payments', '--statement', '--period', '--since', '--until', ...shared, '--csv', '--strict', '--split-days', '--overrides', '--closing-balance', '--home-currency', '--focus', '--html', '--out']],
+    [
+      'report',
+      [
+        '--usage',
+        '--costs',
+        '--payments',
+        '--statement',
+        '--period',
+        '--since',
+        '--until',
+        ...shared,
+        '--csv',
+        '--strict',
+        '--split-days',
+        '--overrides',
+        '--closing-balance',
+        '--home-currency',
+        '--focus',
+        '--html',
+        '--out',
+      ],
+    ],
     ['match', ['--payments', '--statement', '--period', '--since', '--until', ...shared, '--csv', '--strict', '--overrides', '--home-currency', '--html', '--out']],
     ['ledger', ['--payments', '--costs', '--period', '--since', '--until', ...shared, '--csv', '--strict', '--closing-balance', '--html', '--out']],
     ['inspect', shared],
     ['demo', [...shared, '--csv', '--strict', '--split-days', '--out', '--focus', '--html']],
     ['init', ['--force']],
     ['profile', ['--name', '--currency', '--period', '--json']],
-    ['fetch', ['--period', '--since', '--until', '--tz', '--config', '--out', '--bucket-width', '--split-days', '--resume', '--openai-key-file', '--anthropic-key-file', '--timeout', '--base-url']],
+    [
+      'fetch',
+      [
+        '--period',
+        '--since',
+        '--until',
+        '--tz',
+        '--config',
+        '--out',
+        '--bucket-width',
+        '--split-days',
+        '--resume',
+        '--openai-key-file',
+        '--anthropic-key-file',
+        '--timeout',
+        '--base-url',
+      ],
+    ],
   ])('%s', (name, expected) => {
     expect(optionsOf(name).sort()).toEqual([...expected].sort());
   });

@@ -13,7 +13,6 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'spendrecon');
 const FX = join(ROOT, 'fixtures');
 
-
 async function load(path: string) {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(path);
@@ -28,12 +27,24 @@ beforeAll(() => {
 
 describe('spendrecon demo / report', () => {
   it('writes the workbook with the documented sheets, formulas, totals and frozen headers', async () => {
-    const r = (await cli(['demo'], work));
+    const r = await cli(['demo'], work);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/billed \(cost export\)\s+404\.79 USD/);
     const wb = await load(join(work, 'reports', '2026-10.xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Exceptions', 'Reconciliation', 'Ledger', 'By project', 'By model', 'By key', 'By user', 'Daily', 'Usage vs cost', 'Inputs']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Summary',
+      'Exceptions',
+      'Reconciliation',
+      'Ledger',
+      'By project',
+      'By model',
+      'By key',
+      'By user',
+      'Daily',
+      'Usage vs cost',
+      'Inputs',
+    ]);
 
     // print settings and widths read back: no sheet prints below 60 %, a header repeats only over its own table
     for (const ws of wb.worksheets) expect(printScale(ws), ws.name).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
@@ -106,7 +117,23 @@ describe('spendrecon demo / report', () => {
   });
 
   it('--json prints the documented core with exact decimal strings', async () => {
-    const r = (await cli(['report', '--usage', join(FX, 'openai', '*.csv'), '--costs', join(FX, 'openai', '*.csv'), '--period', '2026-10', '--tz', 'Asia/Shanghai', '--out', join(work, 'sh.xlsx'), '--json'], work));
+    const r = await cli(
+      [
+        'report',
+        '--usage',
+        join(FX, 'openai', '*.csv'),
+        '--costs',
+        join(FX, 'openai', '*.csv'),
+        '--period',
+        '2026-10',
+        '--tz',
+        'Asia/Shanghai',
+        '--out',
+        join(work, 'sh.xlsx'),
+        '--json',
+      ],
+      work,
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.period).toEqual({ from: '2026-10-01', to: '2026-10-31', timezone: 'Asia/Shanghai', utcStart: '2026-09-30T16:00:00Z', utcEnd: '2026-10-31T16:00:00Z' });
@@ -120,14 +147,17 @@ describe('spendrecon demo / report', () => {
 
 describe('bad input and exit codes', () => {
   it('exit 2 with a clear message for a missing required column, naming file and column', async () => {
-    const r = (await cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_missing_amount_value.csv'), '--out', join(work, 'x.xlsx')], work));
+    const r = await cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_missing_amount_value.csv'), '--out', join(work, 'x.xlsx')], work);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cost_missing_amount_value\.csv.*"amount_value"/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('a directory scan leaves out a file missing a required column, says so, and goes on', async () => {
-    const r = (await cli(['report', '--usage', join(FX, 'openai'), '--costs', join(FX, 'openai'), '--period', '2026-10', '--tz', 'UTC', '--out', join(work, 'dir.xlsx'), '--json'], work));
+    const r = await cli(
+      ['report', '--usage', join(FX, 'openai'), '--costs', join(FX, 'openai'), '--period', '2026-10', '--tz', 'UTC', '--out', join(work, 'dir.xlsx'), '--json'],
+      work,
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     const left = j.exceptions.find((e: { class: string }) => e.class === 'file_left_out');
@@ -137,14 +167,14 @@ describe('bad input and exit codes', () => {
   });
 
   it('--strict stops at the first bad row and names file, line and column', async () => {
-    const r = (await cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_bad_rows.csv'), '--strict', '--out', join(work, 'y.xlsx')], work));
+    const r = await cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_bad_rows.csv'), '--strict', '--out', join(work, 'y.xlsx')], work);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cost_bad_rows\.csv, line 3, column amount_value: expected a decimal amount/);
     expect(existsSync(join(work, 'y.xlsx'))).toBe(false);
   });
 
   it('without --strict the bad rows are recorded, counted with their money, and the run goes on', async () => {
-    const r = (await cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_bad_rows.csv'), '--out', join(work, 'z.xlsx'), '--json'], work));
+    const r = await cli(['report', '--costs', join(FX, 'openai', 'bad', 'cost_bad_rows.csv'), '--out', join(work, 'z.xlsx'), '--json'], work);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.totals.rejectedRows).toBe(2);
@@ -152,7 +182,7 @@ describe('bad input and exit codes', () => {
   });
 
   it('--fail-on warning exits 1 when warnings exist', async () => {
-    const r = (await cli(['demo', '--fail-on', 'warning', '--out', join(work, 'w.xlsx')], work));
+    const r = await cli(['demo', '--fail-on', 'warning', '--out', join(work, 'w.xlsx')], work);
     expect(r.code).toBe(1);
   });
 
@@ -163,7 +193,7 @@ describe('bad input and exit codes', () => {
       ['report', '--costs', join(FX, 'openai', 'cost_2026-10-01_2026-10-31.csv'), '--period', '2026-13'],
       ['report'],
     ]) {
-      const r = (await cli(args, work));
+      const r = await cli(args, work);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/spendrecon: |error:/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -171,14 +201,14 @@ describe('bad input and exit codes', () => {
   });
 
   it('inspect explains the detection and lists the problems with line and column', async () => {
-    const r = (await cli(['inspect', join(FX, 'openai', 'bad', 'completions_usage_bad_rows.csv'), join(FX, 'openai', 'cost_2026-09-01_2026-09-30_old.csv')], work));
+    const r = await cli(['inspect', join(FX, 'openai', 'bad', 'completions_usage_bad_rows.csv'), join(FX, 'openai', 'cost_2026-09-01_2026-09-30_old.csv')], work);
     expect(r.stdout).toMatch(/detected: OpenAI usage export \(CSV\)/);
     expect(r.stdout).toMatch(/line 4, column input_tokens: expected a whole non-negative count/);
     expect(r.stdout).toMatch(/2025 header/);
   });
 
   it('inspect explains which bank profile a statement matched, and recognises a payment history', async () => {
-    const r = (await cli(['inspect', join(FX, 'statements', 'cmb-credit-card-2026-12.csv'), join(FX, 'demo', 'payments_2026-10.csv')], work));
+    const r = await cli(['inspect', join(FX, 'statements', 'cmb-credit-card-2026-12.csv'), join(FX, 'demo', 'payments_2026-10.csv')], work);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/profile "cn-cmb-credit-card"/);
     expect(r.stdout).toMatch(/encoding: gb18030/);
@@ -189,14 +219,15 @@ describe('bad input and exit codes', () => {
 describe('safety of what reaches a cell', () => {
   it('formula-looking text stays text, API keys are redacted, in the workbook and in CSV', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spendrecon-inj-'));
-    const header = 'start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,quantity,quantity_unit,line_item,user_id,api_key_id,project_id,organization_id,project_name,organization_name,user_email';
+    const header =
+      'start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,quantity,quantity_unit,line_item,user_id,api_key_id,project_id,organization_id,project_name,organization_name,user_email';
     const rows = [
       `1790812800,1790899200,2026-10-01T00:00:00+00:00,2026-10-02T00:00:00+00:00,1.25,usd,,,"web search tool calls",,,proj_X,org-1,"=HYPERLINK(""http://evil"",""x"")",Org,`,
       `1790812800,1790899200,2026-10-01T00:00:00+00:00,2026-10-02T00:00:00+00:00,0.75,usd,,,"Vector storage",,,proj_Y,org-1,"@SUM(1+1) sk-proj-abcdefghijklmnopqrstuvwxyz1234",Org,`,
     ];
     writeFileSync(join(dir, 'cost.csv'), `${header}\n${rows.join('\n')}\n`);
     copyFileSync(join(dir, 'cost.csv'), join(dir, 'copy-of-input.csv'));
-    const r = (await cli(['report', '--costs', join(dir, 'cost.csv'), '--out', join(dir, 'out.xlsx'), '--csv', join(dir, 'csv'), '--tz', 'UTC'], dir));
+    const r = await cli(['report', '--costs', join(dir, 'cost.csv'), '--out', join(dir, 'out.xlsx'), '--csv', join(dir, 'csv'), '--tz', 'UTC'], dir);
     expect(r.code).toBe(0);
     // inputs are never touched
     expect(readFileSync(join(dir, 'cost.csv')).equals(readFileSync(join(dir, 'copy-of-input.csv')))).toBe(true);

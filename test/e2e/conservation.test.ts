@@ -26,7 +26,16 @@ interface RunJson {
   daily: { date: string; billed: string }[];
   conservation: { holds: boolean; equations: Equation[] };
   exceptions: { severity: string; class: string; amount: string | null; message: string }[];
-  inputs: { file: string; rowsRead: number; rowsUsed: number; outOfPeriod: number; duplicates: number; rowsRejected: number; setAside: number; money: { currency: string; read: string; used: string; rejected: string; setAside: string; duplicates: string }[] }[];
+  inputs: {
+    file: string;
+    rowsRead: number;
+    rowsUsed: number;
+    outOfPeriod: number;
+    duplicates: number;
+    rowsRejected: number;
+    setAside: number;
+    money: { currency: string; read: string; used: string; rejected: string; setAside: string; duplicates: string }[];
+  }[];
 }
 
 async function report(dir: string, args: string[]): Promise<{ code: number | null; json: RunJson; stderr: string }> {
@@ -66,7 +75,10 @@ describe('--split-days places every hour of usage on its own local date', () => 
         usageRow(utc('2026-10-31T12:00:00Z'), 'key_day', 3000),
       ].join('\n'),
     );
-    writeFileSync(join(dir, 'cost.csv'), [COST_HEADER, costRow(utc('2026-09-30T00:00:00Z'), '10.00'), costRow(utc('2026-10-01T00:00:00Z'), '7.00'), costRow(utc('2026-10-31T00:00:00Z'), '8.00')].join('\n'));
+    writeFileSync(
+      join(dir, 'cost.csv'),
+      [COST_HEADER, costRow(utc('2026-09-30T00:00:00Z'), '10.00'), costRow(utc('2026-10-01T00:00:00Z'), '7.00'), costRow(utc('2026-10-31T00:00:00Z'), '8.00')].join('\n'),
+    );
     const { json } = await report(dir, ['--usage', 'usage.csv', '--costs', 'cost.csv', '--period', '2026-10', '--tz', 'Europe/Berlin', '--split-days']);
     const day = (d: string) => json.daily.find((x) => x.date === d)?.billed;
     // 30 Sep bucket 10.00: 5.00 nightly → 1 Oct, 5.00 day → 30 Sep (cut); 1 Oct bucket 7.00 → 1 Oct;

@@ -18,7 +18,19 @@ const KEY = 'sk-ant-api03-Zq8RmW2xLt5VbN9cKp4HsJ7dF1gYe3uAoI6-AA';
 /** Runs the CLI with its stdout (or stderr) closed by the reader before anything is written. */
 function runWithClosed(which: 'stdout' | 'stderr'): Promise<{ code: number | null; other: string }> {
   const out = mkdtempSync(join(tmpdir(), 'spendrecon-pipe-'));
-  const args = [join(ROOT, 'bin', 'spendrecon'), 'report', '--costs', join(ROOT, 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv'), '--period', '2026-10', '--tz', 'UTC', '--json', '--out', join(out, 'r.xlsx')];
+  const args = [
+    join(ROOT, 'bin', 'spendrecon'),
+    'report',
+    '--costs',
+    join(ROOT, 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv'),
+    '--period',
+    '2026-10',
+    '--tz',
+    'UTC',
+    '--json',
+    '--out',
+    join(out, 'r.xlsx'),
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child[which].destroy();
   const keep = which === 'stdout' ? child.stderr : child.stdout;

@@ -17,7 +17,6 @@ const COSTS = join(FX, 'cost_2026-10-01_2026-10-31.csv');
 const USAGE = join(FX, 'completions_usage_2026-10-01_2026-10-31.csv');
 const IS_ROOT = process.getuid?.() === 0;
 
-
 function isCharDevice(path: string): boolean {
   try {
     return statSync(path).isCharacterDevice();
@@ -50,12 +49,42 @@ function expectNoStack(stderr: string) {
 
 describe('no output ever overwrites an input', () => {
   const cases: { name: string; args: (d: string) => string[]; victim: (d: string) => string; named: RegExp }[] = [
-    { name: '--out naming the cost export', args: (d) => ['--costs', join(d, 'costs.csv'), '--out', join(d, 'costs.csv')], victim: (d) => join(d, 'costs.csv'), named: /--out costs\.csv would overwrite the input costs\.csv/ },
-    { name: '--focus through a symbolic link to an input', args: (d) => ['--costs', d, '--out', join(d, 'r.xlsx'), '--focus', join(d, 'link.csv')], victim: (d) => join(d, 'costs.csv'), named: /--focus link\.csv would overwrite the input costs\.csv/ },
-    { name: '--focus on a hard link of an input found by scanning', args: (d) => ['--costs', d, '--out', join(d, 'r.xlsx'), '--focus', join(d, 'hard.out')], victim: (d) => join(d, 'costs.csv'), named: /--focus hard\.out would overwrite the input costs\.csv/ },
-    { name: '--csv DIR holding an input of the same name', args: (d) => ['--costs', join(d, 'csvdir', 'inputs.csv'), '--costs', join(d, 'costs.csv'), '--out', join(d, 'r.xlsx'), '--csv', join(d, 'csvdir')], victim: (d) => join(d, 'csvdir', 'inputs.csv'), named: /--csv csvdir\/inputs\.csv would overwrite the input csvdir\/inputs\.csv/ },
-    { name: '--out naming the config file', args: (d) => ['--costs', join(d, 'costs.csv'), '--config', join(d, 'config.json'), '--out', join(d, 'config.json')], victim: (d) => join(d, 'config.json'), named: /--out config\.json would overwrite the config file config\.json/ },
-    { name: '--focus naming the overrides file', args: (d) => ['--costs', join(d, 'costs.csv'), '--overrides', join(d, 'overrides.json'), '--out', join(d, 'r.xlsx'), '--focus', join(d, 'overrides.json')], victim: (d) => join(d, 'overrides.json'), named: /--focus overrides\.json would overwrite the overrides file overrides\.json/ },
+    {
+      name: '--out naming the cost export',
+      args: (d) => ['--costs', join(d, 'costs.csv'), '--out', join(d, 'costs.csv')],
+      victim: (d) => join(d, 'costs.csv'),
+      named: /--out costs\.csv would overwrite the input costs\.csv/,
+    },
+    {
+      name: '--focus through a symbolic link to an input',
+      args: (d) => ['--costs', d, '--out', join(d, 'r.xlsx'), '--focus', join(d, 'link.csv')],
+      victim: (d) => join(d, 'costs.csv'),
+      named: /--focus link\.csv would overwrite the input costs\.csv/,
+    },
+    {
+      name: '--focus on a hard link of an input found by scanning',
+      args: (d) => ['--costs', d, '--out', join(d, 'r.xlsx'), '--focus', join(d, 'hard.out')],
+      victim: (d) => join(d, 'costs.csv'),
+      named: /--focus hard\.out would overwrite the input costs\.csv/,
+    },
+    {
+      name: '--csv DIR holding an input of the same name',
+      args: (d) => ['--costs', join(d, 'csvdir', 'inputs.csv'), '--costs', join(d, 'costs.csv'), '--out', join(d, 'r.xlsx'), '--csv', join(d, 'csvdir')],
+      victim: (d) => join(d, 'csvdir', 'inputs.csv'),
+      named: /--csv csvdir\/inputs\.csv would overwrite the input csvdir\/inputs\.csv/,
+    },
+    {
+      name: '--out naming the config file',
+      args: (d) => ['--costs', join(d, 'costs.csv'), '--config', join(d, 'config.json'), '--out', join(d, 'config.json')],
+      victim: (d) => join(d, 'config.json'),
+      named: /--out config\.json would overwrite the config file config\.json/,
+    },
+    {
+      name: '--focus naming the overrides file',
+      args: (d) => ['--costs', join(d, 'costs.csv'), '--overrides', join(d, 'overrides.json'), '--out', join(d, 'r.xlsx'), '--focus', join(d, 'overrides.json')],
+      victim: (d) => join(d, 'overrides.json'),
+      named: /--focus overrides\.json would overwrite the overrides file overrides\.json/,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: exit 2 naming both paths, nothing written`, async () => {
@@ -68,7 +97,7 @@ describe('no output ever overwrites an input', () => {
       writeFileSync(join(d, 'config.json'), '{"timezone": "UTC"}\n');
       writeFileSync(join(d, 'overrides.json'), '{"force": [], "forbid": []}\n');
       const before = readFileSync(c.victim(d));
-      const r = (await cli(['report', ...c.args(d), '--period', '2026-10', '--tz', 'UTC'], d));
+      const r = await cli(['report', ...c.args(d), '--period', '2026-10', '--tz', 'UTC'], d);
       expect(r.stderr).toMatch(c.named);
       expect(r.code).toBe(2);
       expectNoStack(r.stderr);
@@ -89,7 +118,9 @@ function writeSlowUsage(path: string, rows: number) {
   for (let i = 0; i < rows; i++) {
     const t = start + (i % 44000) * 60;
     const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', '+00:00');
-    lines.push(`${t},${t + 60},${iso(t)},${iso(t + 60)},${projects[i % 2]},3.0,user_${i % 7},key_K${i % 5}xxxxxxxxxxxxx,gpt-4o-mini-2024-07-18,False,default,0.0,${1000 + i}.0,200.0,0.0,0.0,${1000 + i}.0,${1000 + i}.0,200.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0`);
+    lines.push(
+      `${t},${t + 60},${iso(t)},${iso(t + 60)},${projects[i % 2]},3.0,user_${i % 7},key_K${i % 5}xxxxxxxxxxxxx,gpt-4o-mini-2024-07-18,False,default,0.0,${1000 + i}.0,200.0,0.0,0.0,${1000 + i}.0,${1000 + i}.0,200.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0`,
+    );
   }
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
@@ -152,16 +183,29 @@ async function until(what: string, ok: () => boolean, give: () => boolean = () =
  * Starts the launcher on a slow input and freezes its node child (SIGSTOP) once the child is
  * reading the usage export, so what follows happens mid-run however fast the machine is.
  */
-async function startFrozenMidRun(d: string): Promise<{ launcher: ChildProcess; child: number; exited: Promise<{ code: number | null; signal: string | null }>; ended: () => boolean }> {
+async function startFrozenMidRun(
+  d: string,
+): Promise<{ launcher: ChildProcess; child: number; exited: Promise<{ code: number | null; signal: string | null }>; ended: () => boolean }> {
   const usage = join(d, 'usage.csv');
   writeSlowUsage(usage, 120_000);
-  const launcher = spawn(process.execPath, [BIN, 'report', '--usage', usage, '--costs', COSTS, '--out', join(d, 'out.xlsx'), '--period', '2026-10', '--tz', 'UTC'], { cwd: d, stdio: 'ignore' });
+  const launcher = spawn(process.execPath, [BIN, 'report', '--usage', usage, '--costs', COSTS, '--out', join(d, 'out.xlsx'), '--period', '2026-10', '--tz', 'UTC'], {
+    cwd: d,
+    stdio: 'ignore',
+  });
   const exited = new Promise<{ code: number | null; signal: string | null }>((res) => launcher.on('exit', (code, signal) => res({ code, signal })));
   let done = false;
   void exited.then(() => (done = true));
   let child = 0;
-  await until('the node child', () => (child = childrenOf(launcher.pid!)[0] ?? 0) > 0, () => done);
-  await until('the child reading the usage export', () => hasOpen(child, usage), () => done || isGone(child));
+  await until(
+    'the node child',
+    () => (child = childrenOf(launcher.pid!)[0] ?? 0) > 0,
+    () => done,
+  );
+  await until(
+    'the child reading the usage export',
+    () => hasOpen(child, usage),
+    () => done || isGone(child),
+  );
   process.kill(child, 'SIGSTOP');
   // a stop takes effect when the child is next scheduled: a signal sent before would be handled first
   await until('the child stopped', () => processState(child) === 'T');
@@ -176,7 +220,11 @@ describe('stopping a run leaves nothing behind', () => {
     const { launcher, child, exited, ended } = await startFrozenMidRun(d);
     process.kill(launcher.pid!, 'SIGTERM');
     // the launcher must have forwarded it: SIGTERM (15) pending on the frozen child
-    await until('SIGTERM forwarded to the child', () => (pendingSignals(child) & (1n << 14n)) !== 0n, () => ended() && (process.kill(child, 'SIGCONT'), true));
+    await until(
+      'SIGTERM forwarded to the child',
+      () => (pendingSignals(child) & (1n << 14n)) !== 0n,
+      () => ended() && (process.kill(child, 'SIGCONT'), true),
+    );
     process.kill(child, 'SIGCONT');
     const end = await exited;
     expect(end.signal === 'SIGTERM' || end.code === 143).toBe(true);
@@ -203,7 +251,11 @@ describe('stopping a run leaves nothing behind', () => {
       async function* slowly() { yield 'first part\\n'; process.stdout.write('writing\\n'); await new Promise(() => {}); }
       await writeFileAtomic(process.argv[1], slowly());
     `;
-    for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    for (const [sig, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+      ['SIGHUP', 129],
+    ] as const) {
       const out = join(d, `${sig}.xlsx`);
       const p = spawn(process.execPath, ['--input-type=module', '-e', script, out], { stdio: ['ignore', 'pipe', 'inherit'] });
       const exited = new Promise<{ code: number | null; signal: string | null }>((res) => p.on('exit', (c, s) => res({ code: c, signal: s })));
@@ -237,7 +289,7 @@ describe('stopping a run leaves nothing behind', () => {
   it('a write that fails (the output is a directory) leaves no temp file and names the path and the cause', async () => {
     const d = freshDir('rename-fails');
     mkdirSync(join(d, 'out.xlsx'));
-    const r = (await cli(['report', '--costs', COSTS, '--out', join(d, 'out.xlsx'), '--period', '2026-10', '--tz', 'UTC'], d));
+    const r = await cli(['report', '--costs', COSTS, '--out', join(d, 'out.xlsx'), '--period', '2026-10', '--tz', 'UTC'], d);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot write .*out\.xlsx: is a directory \(EISDIR\)/);
     expectNoStack(r.stderr);
@@ -250,7 +302,7 @@ describe('write errors name the path and the cause', () => {
   it.skipIf(!isCharDevice('/dev/full'))('a full device: cannot write PATH: no space left on device (ENOSPC)', async () => {
     const d = freshDir('enospc');
     symlinkSync('/dev/full', join(d, 'full.xlsx'));
-    const r = (await cli(['report', '--costs', COSTS, '--out', join(d, 'full.xlsx'), '--period', '2026-10', '--tz', 'UTC'], d));
+    const r = await cli(['report', '--costs', COSTS, '--out', join(d, 'full.xlsx'), '--period', '2026-10', '--tz', 'UTC'], d);
     expect(r.stderr).toMatch(/^spendrecon: cannot write .*full\.xlsx: no space left on device \(ENOSPC\)$/m);
     expect(r.code).toBe(2);
     expectNoStack(r.stderr);
@@ -261,7 +313,7 @@ describe('write errors name the path and the cause', () => {
   it('a path under a regular file', async () => {
     const d = freshDir('under-file');
     writeFileSync(join(d, 'plain'), 'x');
-    const r = (await cli(['report', '--costs', COSTS, '--focus', join(d, 'plain', 'focus.csv'), '--out', join(d, 'r.xlsx'), '--period', '2026-10', '--tz', 'UTC'], d));
+    const r = await cli(['report', '--costs', COSTS, '--focus', join(d, 'plain', 'focus.csv'), '--out', join(d, 'r.xlsx'), '--period', '2026-10', '--tz', 'UTC'], d);
     expect(r.stderr).toMatch(/cannot write .*plain\/focus\.csv: a part of .*plain is a file, not a directory/);
     expect(r.code).toBe(2);
     expectNoStack(r.stderr);
@@ -270,7 +322,7 @@ describe('write errors name the path and the cause', () => {
 
 describe('scanning a directory', () => {
   it('follows symbolic links to files and directories, counts a file reached twice once, and lists loops, FIFOs and garbage', async () => {
-    const direct = (await cli(['report', '--costs', COSTS, '--period', '2026-10', '--tz', 'UTC', '--out', join(work, 'direct.xlsx'), '--json'], work));
+    const direct = await cli(['report', '--costs', COSTS, '--period', '2026-10', '--tz', 'UTC', '--out', join(work, 'direct.xlsx'), '--json'], work);
     expect(direct.code).toBe(0);
     const billed = JSON.parse(direct.stdout).totals.billed;
 
@@ -284,7 +336,10 @@ describe('scanning a directory', () => {
     symlinkSync('..', join(d, 'in', 'sub', 'up')); // a loop
     mkfifo(join(d, 'in', 'pipe.csv'));
     writeFileSync(join(d, 'in', 'garbage.csv'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
-    const r = (await cli(['report', '--usage', join(d, 'in'), '--costs', join(d, 'in'), '--period', '2026-10', '--tz', 'UTC', '--out', join(d, 'r.xlsx'), '--json', '--fail-on', 'error'], d));
+    const r = await cli(
+      ['report', '--usage', join(d, 'in'), '--costs', join(d, 'in'), '--period', '2026-10', '--tz', 'UTC', '--out', join(d, 'r.xlsx'), '--json', '--fail-on', 'error'],
+      d,
+    );
     expect(r.signal).toBeNull(); // it did not hang on the FIFO
     expectNoStack(r.stderr);
     const j = JSON.parse(r.stdout);
@@ -310,10 +365,14 @@ describe('scanning a directory', () => {
     copyFileSync(COSTS, join(d, 'costs.csv'));
     copyFileSync(COSTS, join(d, 'locked.csv'));
     chmodSync(join(d, 'locked.csv'), 0o000);
-    const scan = (await cli(['report', '--costs', d, '--period', '2026-10', '--tz', 'UTC', '--out', join(d, 'r.xlsx'), '--json'], d));
+    const scan = await cli(['report', '--costs', d, '--period', '2026-10', '--tz', 'UTC', '--out', join(d, 'r.xlsx'), '--json'], d);
     const j = JSON.parse(scan.stdout);
-    expect(j.exceptions.find((e: { subject: string }) => e.subject === 'locked.csv')).toMatchObject({ severity: 'error', class: 'file_left_out', message: expect.stringMatching(/permission denied \(EACCES\)/) });
-    const named = (await cli(['report', '--costs', join(d, 'locked.csv'), '--period', '2026-10', '--out', join(d, 'r2.xlsx')], d));
+    expect(j.exceptions.find((e: { subject: string }) => e.subject === 'locked.csv')).toMatchObject({
+      severity: 'error',
+      class: 'file_left_out',
+      message: expect.stringMatching(/permission denied \(EACCES\)/),
+    });
+    const named = await cli(['report', '--costs', join(d, 'locked.csv'), '--period', '2026-10', '--out', join(d, 'r2.xlsx')], d);
     expect(named.code).toBe(2);
     expect(named.stderr).toMatch(/cannot read locked\.csv: permission denied \(EACCES\)/);
   });
@@ -324,7 +383,7 @@ describe('explicit inputs that cannot be read stop the run with a message', () =
   it('a FIFO named as input: exit 2, no hang', async () => {
     const d = freshDir('fifo');
     mkfifo(join(d, 'costs.csv'));
-    const r = (await cli(['report', '--costs', join(d, 'costs.csv'), '--period', '2026-10', '--out', join(d, 'r.xlsx')], d));
+    const r = await cli(['report', '--costs', join(d, 'costs.csv'), '--period', '2026-10', '--out', join(d, 'r.xlsx')], d);
     expect(r.signal).toBeNull();
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot read .*costs\.csv: it is a FIFO \(named pipe\), not a regular file/);
@@ -336,7 +395,7 @@ describe('explicit inputs that cannot be read stop the run with a message', () =
     writeFileSync(join(d, 'deep.json'), `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
     writeFileSync(join(d, 'deep-line.jsonl'), `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}\n`);
     for (const f of ['deep.json', 'deep-line.jsonl']) {
-      const r = (await cli(['report', '--costs', join(d, f), '--period', '2026-10', '--out', join(d, 'r.xlsx')], d));
+      const r = await cli(['report', '--costs', join(d, f), '--period', '2026-10', '--out', join(d, 'r.xlsx')], d);
       expect(r.stderr).toMatch(new RegExp(`${f.replace('.', '\\.')}(, line 1)?: JSON nested deeper than \\d+ levels`));
       expect(r.code).toBe(2);
       expectNoStack(r.stderr);

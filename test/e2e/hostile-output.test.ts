@@ -54,7 +54,8 @@ function writeInputs(dir: string): { usageFile: string; args: string[] } {
   ];
   const usageFile = join(ex, `${key('file name')}.csv`);
   writeFileSync(usageFile, `${usageHeader}\n${usageRows.join('\n')}\n`);
-  const costHeader = 'start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,quantity,quantity_unit,line_item,user_id,api_key_id,project_id,organization_id,project_name,organization_name,user_email';
+  const costHeader =
+    'start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,quantity,quantity_unit,line_item,user_id,api_key_id,project_id,organization_id,project_name,organization_name,user_email';
   const costRows = [
     `${DAY},1.25,usd,,,"gpt-4o-mini-2024-07-18, input",,,${proj},org-1,"Evil ${ESC_RED}red ${key('project_name')}",${key('organization_name')},`,
     `${DAY},0.50,usd,,,"${key('line_item')}",${key('cost user_id')},${key('cost api_key_id')},proj_Other,org-1,Other,Org,${key('user_email')}`,
@@ -67,11 +68,32 @@ function writeInputs(dir: string): { usageFile: string; args: string[] } {
     object: 'page',
     has_more: false,
     next_page: null,
-    data: [{ object: 'bucket', start_time: 1790899200, end_time: 1790985600, results: [{ object: 'organization.costs.result', amount: { value: '0.75', currency: 'usd' }, line_item: key('api line_item'), project_id: key('api project_id'), organization_id: 'org-1', api_key_id: key('api api_key_id'), quantity: 1, quantity_unit: 'tokens' }] }],
+    data: [
+      {
+        object: 'bucket',
+        start_time: 1790899200,
+        end_time: 1790985600,
+        results: [
+          {
+            object: 'organization.costs.result',
+            amount: { value: '0.75', currency: 'usd' },
+            line_item: key('api line_item'),
+            project_id: key('api project_id'),
+            organization_id: 'org-1',
+            api_key_id: key('api api_key_id'),
+            quantity: 1,
+            quantity_unit: 'tokens',
+          },
+        ],
+      },
+    ],
   };
   writeFileSync(join(ex, 'costs_api.json'), JSON.stringify(page));
   const payments = join(dir, 'payments.csv');
-  writeFileSync(payments, `paid_at,reference,amount,currency,status,kind,organization,card_last4,description\n2026-10-02T08:31:12Z,${key('payment reference')},20.00,USD,paid,manual,${key('payment organization')},4242,${key('payment description')}\n`);
+  writeFileSync(
+    payments,
+    `paid_at,reference,amount,currency,status,kind,organization,card_last4,description\n2026-10-02T08:31:12Z,${key('payment reference')},20.00,USD,paid,manual,${key('payment organization')},4242,${key('payment description')}\n`,
+  );
   const statement = join(dir, 'statement.csv');
   writeFileSync(statement, `Date,Description,Amount,Currency\n2026-10-02,OPENAI *API ${key('statement description')},-20.00,USD\n`);
   const config = join(dir, 'config.json');
@@ -79,7 +101,11 @@ function writeInputs(dir: string): { usageFile: string; args: string[] } {
     config,
     JSON.stringify({
       timezone: 'UTC',
-      projects: { [proj]: { name: key('config project name'), owner: key('config project owner'), costCenter: key('config cost centre') }, proj_Long: { name: LONG_NAME }, proj_Other: { name: 'task-reservation-2026' } },
+      projects: {
+        [proj]: { name: key('config project name'), owner: key('config project owner'), costCenter: key('config cost centre') },
+        proj_Long: { name: LONG_NAME },
+        proj_Other: { name: 'task-reservation-2026' },
+      },
       apiKeys: { [apiKey]: { name: key('config apiKeys name'), owner: key('config apiKeys owner') }, key_plain: { name: 'desk-booking-agent' } },
       cardholders: { '4242': { name: key('cardholder name'), costCenter: `${key('cardholder cost centre')} [with] a:very*long?name/that\\Excel refuses` } },
     }),
@@ -96,7 +122,11 @@ function cli(args: string[], cwd: string) {
 /** Every XML part of a workbook as text. */
 async function xmlParts(path: string): Promise<string[]> {
   const zip = await JSZip.loadAsync(readFileSync(path));
-  return Promise.all(Object.values(zip.files).filter((f) => !f.dir).map((f) => f.async('string')));
+  return Promise.all(
+    Object.values(zip.files)
+      .filter((f) => !f.dir)
+      .map((f) => f.async('string')),
+  );
 }
 
 let dir: string;
@@ -157,7 +187,10 @@ describe('hostile inputs through every output', () => {
     const json = JSON.parse(report.stdout) as { byProject: { projectName: string }[]; byKey: { keyName: string }[] };
     expect(json.byProject.map((p) => p.projectName)).toContain('task-reservation-2026');
     expect(json.byKey.map((k) => k.keyName)).toContain('desk-booking-agent');
-    const sheets = [...outputs.entries()].filter(([n]) => n.startsWith('report.xlsx')).map(([, x]) => x).join('');
+    const sheets = [...outputs.entries()]
+      .filter(([n]) => n.startsWith('report.xlsx'))
+      .map(([, x]) => x)
+      .join('');
     expect(sheets).toContain('task-reservation-2026');
     expect(sheets).toContain('desk-booking-agent');
   });

@@ -116,7 +116,7 @@ const runs: Run[] = [
     uncounted: [7, 9],
     bugs: {
       title:
-        'BUG: the same-day reversal of a failed top-up\'s hold (line 8) is taken as the refund of a refunded September payment, and the later Return (line 5) is netted against the hold instead',
+        "BUG: the same-day reversal of a failed top-up's hold (line 8) is taken as the refund of a refunded September payment, and the later Return (line 5) is netted against the hold instead",
       rows: {
         // Line 8 (10/21 Adjustment -20.00, "Authorization reversed by merchant") reverses line 7
         // (10/21 Sale 20.00, same descriptor, same dates) = the hold of the failed payment 9: all
@@ -224,8 +224,7 @@ const runs: Run[] = [
     absentPayments: [3],
     uncounted: [5, 7],
     bugs: {
-      title:
-        'BUG: with --period 2026-11 the payment that explains the statement\'s October charge is dropped before matching, so the charge becomes unmatched',
+      title: "BUG: with --period 2026-11 the payment that explains the statement's October charge is dropped before matching, so the charge becomes unmatched",
       rows: {
         // Payment 2 (2026-10-06, 10.00 USD, refunded, card 1234) explains line 4 (10/06 72.61 CNY
         // = 10.00(USD), card 1234) and its refund line 8 (11/03 -10.00(USD)): all three refund.
@@ -306,7 +305,7 @@ const runs: Run[] = [
     },
   },
   {
-    title: 'de-bank-giro October with matching.fxRates 1 EUR = 1.1612 USD (the bank\'s Kurs)',
+    title: "de-bank-giro October with matching.fxRates 1 EUR = 1.1612 USD (the bank's Kurs)",
     statement: 'de-bank-giro-2026-10.csv',
     history: 'for-de-bank-giro-2026-10.csv',
     args: ['--tz', 'Europe/Berlin', '--period', '2026-10'],
@@ -469,7 +468,6 @@ const runs: Run[] = [
 
 // ---------------------------------------------------------------------------
 
-
 const cache = new Map<Run, Row[]>();
 
 /** Runs `spendrecon match --json` once per run and returns its reconciliation rows. */
@@ -483,10 +481,10 @@ async function rowsOf(run: Run): Promise<Row[]> {
     writeFileSync(cfg, JSON.stringify(run.config));
     extra.push('--config', cfg);
   }
-  const r = (await cli(
+  const r = await cli(
     ['match', '--payments', join(PAYMENTS, run.history), '--statement', join(STATEMENTS, run.statement), ...run.args, ...extra, '--json', '--out', join(work, 'm.xlsx')],
     work,
-  ));
+  );
   if (r.code !== 0) throw new Error(`spendrecon match exited ${r.code}: ${r.stderr}`);
   const rows = (JSON.parse(r.stdout) as { reconciliation: Row[] }).reconciliation;
   cache.set(run, rows);
@@ -518,7 +516,7 @@ describe('spendrecon match: a month of payments and a statement in each built-in
       const bugRows = run.bugs?.rows ?? {};
 
       it('gives every provider line and every payment exactly one class, the expected one; other lines are left out', async () => {
-        const rows = (await rowsOf(run));
+        const rows = await rowsOf(run);
         const keys = rows.map((x) => keyOf(run, x));
         // each line and payment exactly once
         expect(new Set(keys).size).toBe(keys.length);
@@ -550,7 +548,7 @@ describe('spendrecon match: a month of payments and a statement in each built-in
 
       if (run.bugs) {
         it(run.bugs.title, async () => {
-          const rows = (await rowsOf(run));
+          const rows = await rowsOf(run);
           const got = Object.fromEntries(
             Object.keys(bugRows).map((k) => {
               const row = rows.find((x) => keyOf(run, x) === k);

@@ -10,8 +10,20 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'spendrecon');
 const DEMO = join(ROOT, 'fixtures', 'demo');
 
-
-const matchArgs = (out: string) => ['match', '--payments', join(DEMO, 'payments_2026-10.csv'), '--statement', join(DEMO, 'us-card-2026-10.csv'), join(DEMO, 'cmb-credit-card-2026-10.csv'), '--config', join(ROOT, 'fixtures', 'spendrecon.config.json'), '--period', '2026-10', '--out', out];
+const matchArgs = (out: string) => [
+  'match',
+  '--payments',
+  join(DEMO, 'payments_2026-10.csv'),
+  '--statement',
+  join(DEMO, 'us-card-2026-10.csv'),
+  join(DEMO, 'cmb-credit-card-2026-10.csv'),
+  '--config',
+  join(ROOT, 'fixtures', 'spendrecon.config.json'),
+  '--period',
+  '2026-10',
+  '--out',
+  out,
+];
 
 describe('spendrecon match', () => {
   it('--json has the card ↔ payments bridge per currency: start + steps = end, difference 0', async () => {
@@ -19,7 +31,13 @@ describe('spendrecon match', () => {
     const r = await cli([...matchArgs(join(work, 'm.xlsx')), '--json'], work);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    const bridge = j.bridge as { currency: string; start: string; end: string; difference: string; lines: { key: string; cardCount: number; paymentCount: number; cardAmount: string; paymentAmount: string; step: string }[] }[];
+    const bridge = j.bridge as {
+      currency: string;
+      start: string;
+      end: string;
+      difference: string;
+      lines: { key: string; cardCount: number; paymentCount: number; cardAmount: string; paymentAmount: string; step: string }[];
+    }[];
     expect(bridge.map((b) => b.currency)).toEqual([...new Set(bridge.map((b) => b.currency))].sort());
     expect(bridge.length).toBeGreaterThan(0);
     const rows = j.reconciliation as { side: string; class: string; currency: string; counted: boolean; amount: string }[];
@@ -30,15 +48,22 @@ describe('spendrecon match', () => {
       for (const l of b.lines) expect(Decimal.from(l.paymentAmount).minus(Decimal.from(l.cardAmount)).toString()).toBe(Decimal.from(l.step).toString());
       // every counted line of this currency is on exactly one bridge line
       const counted = rows.filter((x) => x.counted && x.currency === b.currency);
-      expect(b.lines.reduce((n, l) => n + l.cardCount + l.paymentCount, 0), b.currency).toBe(counted.length);
-      const total = (side: string) => counted.filter((x) => x.side === side).reduce((s, x) => s.plus(Decimal.from(x.amount)), Decimal.ZERO).toString();
+      expect(
+        b.lines.reduce((n, l) => n + l.cardCount + l.paymentCount, 0),
+        b.currency,
+      ).toBe(counted.length);
+      const total = (side: string) =>
+        counted
+          .filter((x) => x.side === side)
+          .reduce((s, x) => s.plus(Decimal.from(x.amount)), Decimal.ZERO)
+          .toString();
       expect([b.start, b.end], b.currency).toEqual([total('card'), total('payment')]);
     }
   });
 
   it('gives every provider card line and every payment exactly one class, with the expected classes', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-match-'));
-    const r = (await cli([...matchArgs(join(work, 'm.xlsx')), '--json'], work));
+    const r = await cli([...matchArgs(join(work, 'm.xlsx')), '--json'], work);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.byProject).toBeUndefined(); // sections a command does not compute are absent
@@ -85,7 +110,8 @@ describe('spendrecon match', () => {
     const sumIf = (amount: string, key: string, currency: string, counted: string, bridge: string, cur: string) => {
       let s = 0;
       rec.eachRow((r, n) => {
-        if (n > 1 && r.getCell(at(key)).value === bridge && r.getCell(at(currency)).value === cur && r.getCell(at(counted)).value === 'yes') s += r.getCell(at(amount)).value as number;
+        if (n > 1 && r.getCell(at(key)).value === bridge && r.getCell(at(currency)).value === cur && r.getCell(at(counted)).value === 'yes')
+          s += r.getCell(at(amount)).value as number;
       });
       return Math.round(s * 100) / 100;
     };
@@ -101,7 +127,9 @@ describe('spendrecon match', () => {
         const formula = (rows[i]!.getCell(4).value as { formula: string }).formula;
         const bridge = /"(pair [^"]+|[a-z_]+)"/.exec(formula)![1]!;
         expect(num(rows[i]!.getCell(4).value), `${cur} ${bridge} card`).toBe(sumIf('Card amount', 'Card bridge line', 'Card currency', 'Card counted', bridge, cur));
-        expect(num(rows[i]!.getCell(6).value), `${cur} ${bridge} payments`).toBe(sumIf('Payment amount', 'Payment bridge line', 'Payment currency', 'Payment counted', bridge, cur));
+        expect(num(rows[i]!.getCell(6).value), `${cur} ${bridge} payments`).toBe(
+          sumIf('Payment amount', 'Payment bridge line', 'Payment currency', 'Payment counted', bridge, cur),
+        );
         expect(Math.round((num(rows[i]!.getCell(6).value) - num(rows[i]!.getCell(4).value)) * 100)).toBe(Math.round(step * 100));
       }
       const payments = num(rows[end + 1]!.getCell(2).value);
@@ -120,7 +148,7 @@ describe('spendrecon match', () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-match-'));
     const overrides = join(work, 'overrides.json');
     writeFileSync(overrides, JSON.stringify({ forbid: [{ payment: { reference: 'INV-7C1D2E9A-0041' }, card: { file: 'us-card-2026-10.csv', line: 20 } }] }));
-    const r = (await cli([...matchArgs(join(work, 'm.xlsx')), '--overrides', overrides, '--json'], work));
+    const r = await cli([...matchArgs(join(work, 'm.xlsx')), '--overrides', overrides, '--json'], work);
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout).reconciliation as { file: string; line: number; class: string }[];
     expect(rows.find((x) => x.file.endsWith('us-card-2026-10.csv') && x.line === 20)?.class).toBe('unmatched_card_charge');
@@ -130,7 +158,25 @@ describe('spendrecon match', () => {
 describe('spendrecon ledger', () => {
   it('rolls the balance forward from the configured opening balance', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-ledger-'));
-    const r = (await cli(['ledger', '--payments', join(DEMO, 'payments_2026-10.csv'), '--costs', join(ROOT, 'fixtures', 'openai', '*.csv'), '--config', join(ROOT, 'fixtures', 'spendrecon.config.json'), '--period', '2026-10', '--closing-balance', '310.21', '--out', join(work, 'l.xlsx'), '--json'], work));
+    const r = await cli(
+      [
+        'ledger',
+        '--payments',
+        join(DEMO, 'payments_2026-10.csv'),
+        '--costs',
+        join(ROOT, 'fixtures', 'openai', '*.csv'),
+        '--config',
+        join(ROOT, 'fixtures', 'spendrecon.config.json'),
+        '--period',
+        '2026-10',
+        '--closing-balance',
+        '310.21',
+        '--out',
+        join(work, 'l.xlsx'),
+        '--json',
+      ],
+      work,
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     const ledger = j.ledger as { date: string; balance: string; event: string }[];
@@ -148,7 +194,7 @@ describe('spendrecon init', () => {
     expect((await cli(['init'], work)).code).toBe(0);
     expect(readFileSync(join(work, 'payments.csv'), 'utf8').split('\n')[0]).toBe('paid_at,reference,amount,currency,status,kind,organization,card_last4,description');
     expect(JSON.parse(readFileSync(join(work, 'spendrecon.config.json'), 'utf8')).timezone).toBeTruthy();
-    const again = (await cli(['init'], work));
+    const again = await cli(['init'], work);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists; use --force/);
   });
@@ -157,7 +203,10 @@ describe('spendrecon init', () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-init-'));
     expect((await cli(['init'], work)).code).toBe(0);
     const cost = join(ROOT, 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv');
-    const r = await cli(['ledger', '--payments', 'payments.csv', '--costs', cost, '--config', 'spendrecon.config.json', '--period', '2026-10', '--out', join(work, 'l.xlsx'), '--json'], work);
+    const r = await cli(
+      ['ledger', '--payments', 'payments.csv', '--costs', cost, '--config', 'spendrecon.config.json', '--period', '2026-10', '--out', join(work, 'l.xlsx'), '--json'],
+      work,
+    );
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     const costInput = (j.inputs as { file: string; outOfScope: number; rowsUsed: number }[]).find((i) => i.file.endsWith('cost_2026-10-01_2026-10-31.csv'))!;
@@ -187,26 +236,48 @@ describe('a report from a cost export alone', () => {
     const r = await cli(['report', '--costs', cost, '--tz', 'UTC', '--period', '2026-10', '--out', join(work, 'r.xlsx'), '--json'], work);
     expect(r.code, r.stderr).toBe(0);
     const ex = JSON.parse(r.stdout).exceptions as { severity: string; class: string; message: string }[];
-    expect(ex.filter((e) => e.class === 'no_usage_export')).toEqual([expect.objectContaining({ severity: 'info', message: expect.stringMatching(/not split by API key or user.*not compared with cost/) })]);
+    expect(ex.filter((e) => e.class === 'no_usage_export')).toEqual([
+      expect.objectContaining({ severity: 'info', message: expect.stringMatching(/not split by API key or user.*not compared with cost/) }),
+    ]);
     expect(ex.filter((e) => /usage export has no rows/.test(e.message))).toEqual([]);
   });
 });
 
 describe('Inputs accounting', () => {
   /** Every row read is in exactly one bucket: used, empty, repeat, outside the period, other organisation, rejected. */
-  function expectAccounted(inputs: { file: string; rowsRead: number; rowsUsed: number; emptyBuckets: number; duplicates: number; outOfPeriod: number; outOfScope: number; rowsRejected: number }[]) {
+  function expectAccounted(
+    inputs: { file: string; rowsRead: number; rowsUsed: number; emptyBuckets: number; duplicates: number; outOfPeriod: number; outOfScope: number; rowsRejected: number }[],
+  ) {
     expect(inputs.length).toBeGreaterThan(0);
-    for (const i of inputs) expect({ file: i.file, sum: i.rowsUsed + i.emptyBuckets + i.duplicates + i.outOfPeriod + i.outOfScope + i.rowsRejected }).toEqual({ file: i.file, sum: i.rowsRead });
+    for (const i of inputs)
+      expect({ file: i.file, sum: i.rowsUsed + i.emptyBuckets + i.duplicates + i.outOfPeriod + i.outOfScope + i.rowsRejected }).toEqual({ file: i.file, sum: i.rowsRead });
   }
   const cfg = join(ROOT, 'fixtures', 'spendrecon.config.json');
   const cases: [string, string[]][] = [
-    ['report with --since only', ['report', '--usage', join(ROOT, 'fixtures', 'openai', '*.csv'), '--costs', join(ROOT, 'fixtures', 'openai', '*.csv'), '--since', '2026-10-15', '--config', cfg]],
-    ['ledger', ['ledger', '--payments', join(DEMO, 'payments_2026-10.csv'), join(ROOT, 'fixtures', 'payments', 'payments_2026-10.csv'), '--costs', join(ROOT, 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv'), '--period', '2026-10', '--config', cfg]],
+    [
+      'report with --since only',
+      ['report', '--usage', join(ROOT, 'fixtures', 'openai', '*.csv'), '--costs', join(ROOT, 'fixtures', 'openai', '*.csv'), '--since', '2026-10-15', '--config', cfg],
+    ],
+    [
+      'ledger',
+      [
+        'ledger',
+        '--payments',
+        join(DEMO, 'payments_2026-10.csv'),
+        join(ROOT, 'fixtures', 'payments', 'payments_2026-10.csv'),
+        '--costs',
+        join(ROOT, 'fixtures', 'openai', 'cost_2026-10-01_2026-10-31.csv'),
+        '--period',
+        '2026-10',
+        '--config',
+        cfg,
+      ],
+    ],
     ['match', [...matchArgs('').slice(0, -2)]],
   ];
   it.each(cases)('%s: every row read is counted once', async (_name, args) => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-acct-'));
-    const r = (await cli([...args, '--out', join(work, 'o.xlsx'), '--json'], work));
+    const r = await cli([...args, '--out', join(work, 'o.xlsx'), '--json'], work);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expectAccounted(j.inputs);
@@ -225,7 +296,10 @@ describe('Inputs accounting', () => {
   it('--strict also stops at a conflicting repeat across files', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-acct-'));
     const o = join(ROOT, 'fixtures', 'openai');
-    const r = (await cli(['report', '--costs', join(o, 'cost_2026-10-01_2026-10-31.csv'), join(o, 'cost_2026-10-25_2026-11-07.csv'), '--period', '2026-10', '--strict', '--out', join(work, 'o.xlsx')], work));
+    const r = await cli(
+      ['report', '--costs', join(o, 'cost_2026-10-01_2026-10-31.csv'), join(o, 'cost_2026-10-25_2026-11-07.csv'), '--period', '2026-10', '--strict', '--out', join(work, 'o.xlsx')],
+      work,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cost_2026-10-25_2026-11-07\.csv, line 85: conflicting repeat/);
   });
@@ -233,7 +307,28 @@ describe('Inputs accounting', () => {
   it('--csv writes negative amounts as numbers and neutralises formula-looking text', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-acct-'));
     const o = join(ROOT, 'fixtures', 'openai');
-    expect((await cli(['report', '--usage', join(o, 'completions_usage_2026-10-01_2026-10-31.csv'), '--costs', join(o, 'cost_2026-10-01_2026-10-31.csv'), '--period', '2026-10', '--tz', 'UTC', '--csv', join(work, 'csv'), '--out', join(work, 'o.xlsx')], work)).code).toBe(0);
+    expect(
+      (
+        await cli(
+          [
+            'report',
+            '--usage',
+            join(o, 'completions_usage_2026-10-01_2026-10-31.csv'),
+            '--costs',
+            join(o, 'cost_2026-10-01_2026-10-31.csv'),
+            '--period',
+            '2026-10',
+            '--tz',
+            'UTC',
+            '--csv',
+            join(work, 'csv'),
+            '--out',
+            join(work, 'o.xlsx'),
+          ],
+          work,
+        )
+      ).code,
+    ).toBe(0);
     const text = readFileSync(join(work, 'csv', 'usage-vs-cost.csv'), 'utf8');
     expect(text).toMatch(/,-1\.011625,/);
     expect(text).not.toMatch(/'-\d/);
@@ -243,12 +338,25 @@ describe('Inputs accounting', () => {
 describe('--focus', () => {
   it('writes a FOCUS cost CSV whose usage rows add up to the billed total', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-focus-'));
-    const r = (await cli(['demo', '--out', join(work, 'd.xlsx'), '--focus', join(work, 'focus.csv')], work));
+    const r = await cli(['demo', '--out', join(work, 'd.xlsx'), '--focus', join(work, 'focus.csv')], work);
     expect(r.code).toBe(0);
     const { Decimal } = await import('../../src/money.js');
     const Papa = (await import('papaparse')).default;
     const parsed = Papa.parse<Record<string, string>>(readFileSync(join(work, 'focus.csv'), 'utf8'), { header: true, skipEmptyLines: true });
-    expect(parsed.meta.fields).toEqual(expect.arrayContaining(['BilledCost', 'EffectiveCost', 'ListCost', 'ChargeCategory', 'ChargePeriodStart', 'ChargePeriodEnd', 'ServiceName', 'SubAccountId', 'ResourceId', 'Tags']));
+    expect(parsed.meta.fields).toEqual(
+      expect.arrayContaining([
+        'BilledCost',
+        'EffectiveCost',
+        'ListCost',
+        'ChargeCategory',
+        'ChargePeriodStart',
+        'ChargePeriodEnd',
+        'ServiceName',
+        'SubAccountId',
+        'ResourceId',
+        'Tags',
+      ]),
+    );
     const usage = parsed.data.filter((x) => x.ChargeCategory === 'Usage');
     const total = usage.reduce((s, x) => s.plus(Decimal.from(x.BilledCost!)), Decimal.ZERO);
     expect(total.toString()).toBe('404.78682866');
@@ -263,8 +371,28 @@ describe('payments outside the period', () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-drop-'));
     // the demo history plus a paid September top-up on a card not in the statements: it explains no line
     const history = join(work, 'payments.csv');
-    writeFileSync(history, `${readFileSync(join(DEMO, 'payments_2026-10.csv'), 'utf8')}2026-09-20T10:00:00Z,INV-SEPT-0001,30.00,USD,paid,manual,org-Acme7Hq2kWb9,9911,September top-up\n`);
-    const r = (await cli(['match', '--payments', history, '--statement', join(DEMO, 'us-card-2026-10.csv'), join(DEMO, 'cmb-credit-card-2026-10.csv'), '--config', join(ROOT, 'fixtures', 'spendrecon.config.json'), '--period', '2026-10', '--json', '--out', join(work, 'm.xlsx')], work));
+    writeFileSync(
+      history,
+      `${readFileSync(join(DEMO, 'payments_2026-10.csv'), 'utf8')}2026-09-20T10:00:00Z,INV-SEPT-0001,30.00,USD,paid,manual,org-Acme7Hq2kWb9,9911,September top-up\n`,
+    );
+    const r = await cli(
+      [
+        'match',
+        '--payments',
+        history,
+        '--statement',
+        join(DEMO, 'us-card-2026-10.csv'),
+        join(DEMO, 'cmb-credit-card-2026-10.csv'),
+        '--config',
+        join(ROOT, 'fixtures', 'spendrecon.config.json'),
+        '--period',
+        '2026-10',
+        '--json',
+        '--out',
+        join(work, 'm.xlsx'),
+      ],
+      work,
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     const { Decimal } = await import('../../src/money.js');
@@ -275,7 +403,8 @@ describe('payments outside the period', () => {
       fromRows.set(k, (fromRows.get(k) ?? Decimal.ZERO).plus(Decimal.from(x.amount)));
     }
     const fromTotals = new Map<string, string>();
-    for (const t of j.reconciliationTotals as { side: string; class: string; currency: string; amount: string }[]) if (t.side === 'payment') fromTotals.set(`${t.class}|${t.currency}`, t.amount);
+    for (const t of j.reconciliationTotals as { side: string; class: string; currency: string; amount: string }[])
+      if (t.side === 'payment') fromTotals.set(`${t.class}|${t.currency}`, t.amount);
     expect(Object.fromEntries([...fromRows].map(([k, v]) => [k, v.toString()]))).toEqual(Object.fromEntries(fromTotals));
     expect((j.reconciliation as { side: string; line: number }[]).some((x) => x.side === 'payment' && x.line === 14)).toBe(false);
     expect(j.inputs.find((i: { file: string }) => i.file.endsWith('payments.csv')).outOfPeriod).toBe(1);

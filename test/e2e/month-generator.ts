@@ -91,11 +91,16 @@ export function generateMonth(seed: number, zone: string, month: string): Genera
   }
   const usageCsv = [
     USAGE_HEADER,
-    ...usage.map((u) => `${u.start},${u.start + HOUR},${iso(u.start)},${iso(u.start + HOUR)},${u.project},3,,${u.key},${MODEL},False,default,,${u.tokens},0,0,0,${u.tokens},${u.tokens},0,0,0,0,0,0,0,0`),
+    ...usage.map(
+      (u) =>
+        `${u.start},${u.start + HOUR},${iso(u.start)},${iso(u.start + HOUR)},${u.project},3,,${u.key},${MODEL},False,default,,${u.tokens},0,0,0,${u.tokens},${u.tokens},0,0,0,0,0,0,0,0`,
+    ),
   ].join('\n');
   const costCsv = [
     COST_HEADER,
-    ...costs.map((c) => `${c.start},${c.start + DAY},${iso(c.start)},${iso(c.start + DAY)},${money(c.nanos)},usd,,,"${c.lineItem}",,,${c.project},org-gen,${c.project} name,Gen org,`),
+    ...costs.map(
+      (c) => `${c.start},${c.start + DAY},${iso(c.start)},${iso(c.start + DAY)},${money(c.nanos)},usd,,,"${c.lineItem}",,,${c.project},org-gen,${c.project} name,Gen org,`,
+    ),
   ].join('\n');
   return { zone, month, usageCsv: `${usageCsv}\n`, costCsv: `${costCsv}\n`, usage, costs };
 }

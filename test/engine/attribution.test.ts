@@ -71,14 +71,20 @@ const total = (rows: AttributedRow[]) => sum(rows.map((r) => r.amount));
 
 describe('attribution (SPEC §4.1)', () => {
   it('splits a billed amount over keys in proportion to list-priced usage', () => {
-    const r = run([cost({ day: 0, amount: D('0.90') })], [usage({ day: 0, apiKeyId: 'key_1', inputTokens: 2_000_000, outputTokens: 0 }), usage({ day: 0, apiKeyId: 'key_2', inputTokens: 1_000_000, outputTokens: 0 })]);
+    const r = run(
+      [cost({ day: 0, amount: D('0.90') })],
+      [usage({ day: 0, apiKeyId: 'key_1', inputTokens: 2_000_000, outputTokens: 0 }), usage({ day: 0, apiKeyId: 'key_2', inputTokens: 1_000_000, outputTokens: 0 })],
+    );
     const byKey = Object.fromEntries(r.rows.map((x) => [x.apiKeyId, x.amount.toString()]));
     expect(byKey).toEqual({ key_1: '0.6', key_2: '0.3' });
     expect(r.rows.every((x) => x.basis === 'priced usage')).toBe(true);
   });
 
   it('weights by price, not by raw tokens: output tokens cost 4× input for gpt-4o-mini', () => {
-    const r = run([cost({ day: 0, amount: D('1.00') })], [usage({ day: 0, apiKeyId: 'key_in', inputTokens: 1_000_000, outputTokens: 0 }), usage({ day: 0, apiKeyId: 'key_out', inputTokens: 0, outputTokens: 1_000_000 })]);
+    const r = run(
+      [cost({ day: 0, amount: D('1.00') })],
+      [usage({ day: 0, apiKeyId: 'key_in', inputTokens: 1_000_000, outputTokens: 0 }), usage({ day: 0, apiKeyId: 'key_out', inputTokens: 0, outputTokens: 1_000_000 })],
+    );
     const byKey = Object.fromEntries(r.rows.map((x) => [x.apiKeyId, x.amount.toString()]));
     expect(byKey).toEqual({ key_in: '0.2', key_out: '0.8' });
   });
@@ -93,13 +99,23 @@ describe('attribution (SPEC §4.1)', () => {
       [usage({ day: 0 })],
     );
     const unalloc = r.rows.filter((x) => x.basis === 'unallocated');
-    expect(unalloc.map((x) => x.reason)).toEqual([expect.stringMatching(/names no model/), expect.stringMatching(/no usage rows/), expect.stringMatching(/not grouped by project/)]);
+    expect(unalloc.map((x) => x.reason)).toEqual([
+      expect.stringMatching(/names no model/),
+      expect.stringMatching(/no usage rows/),
+      expect.stringMatching(/not grouped by project/),
+    ]);
     expect(total(r.rows).toString()).toBe('0.75');
   });
 
   it('a model missing from the price table is split by tokens and flagged, never priced at zero', () => {
     const li = { surface: 'priority', model: 'gpt-5.6-sol', modality: null, tokenKind: 'output' as const, longContext: false };
-    const r = run([cost({ day: 0, amount: D('3.00'), lineItem: li, lineItemRaw: 'priority | gpt-5.6-sol, output' })], [usage({ day: 0, model: 'gpt-5.6-sol', apiKeyId: 'k1', inputTokens: 100, outputTokens: 100 }), usage({ day: 0, model: 'gpt-5.6-sol', apiKeyId: 'k2', inputTokens: 400, outputTokens: 0 })]);
+    const r = run(
+      [cost({ day: 0, amount: D('3.00'), lineItem: li, lineItemRaw: 'priority | gpt-5.6-sol, output' })],
+      [
+        usage({ day: 0, model: 'gpt-5.6-sol', apiKeyId: 'k1', inputTokens: 100, outputTokens: 100 }),
+        usage({ day: 0, model: 'gpt-5.6-sol', apiKeyId: 'k2', inputTokens: 400, outputTokens: 0 }),
+      ],
+    );
     expect(r.rows.map((x) => [x.apiKeyId, x.amount.toString(), x.basis])).toEqual([
       ['k1', '1', 'token count'],
       ['k2', '2', 'token count'],
@@ -108,7 +124,14 @@ describe('attribution (SPEC §4.1)', () => {
   });
 
   it('keeps the key the cost export already names and splits only over its users', () => {
-    const r = run([cost({ day: 0, amount: D('1.00'), apiKeyId: 'key_2' })], [usage({ day: 0, apiKeyId: 'key_1' }), usage({ day: 0, apiKeyId: 'key_2', userId: 'u1' }), usage({ day: 0, apiKeyId: 'key_2', userId: 'u2', inputTokens: 3000, outputTokens: 300 })]);
+    const r = run(
+      [cost({ day: 0, amount: D('1.00'), apiKeyId: 'key_2' })],
+      [
+        usage({ day: 0, apiKeyId: 'key_1' }),
+        usage({ day: 0, apiKeyId: 'key_2', userId: 'u1' }),
+        usage({ day: 0, apiKeyId: 'key_2', userId: 'u2', inputTokens: 3000, outputTokens: 300 }),
+      ],
+    );
     expect(r.rows.map((x) => [x.apiKeyId, x.userId, x.amount.toString()])).toEqual([
       ['key_2', 'u1', '0.25'],
       ['key_2', 'u2', '0.75'],
@@ -116,7 +139,10 @@ describe('attribution (SPEC §4.1)', () => {
   });
 
   it('dated snapshots match usage of the family', () => {
-    const r = run([cost({ day: 0, amount: D('1'), lineItem: { surface: null, model: 'gpt-4o-mini', modality: null, tokenKind: 'input', longContext: false } })], [usage({ day: 0 })]);
+    const r = run(
+      [cost({ day: 0, amount: D('1'), lineItem: { surface: null, model: 'gpt-4o-mini', modality: null, tokenKind: 'input', longContext: false } })],
+      [usage({ day: 0 })],
+    );
     expect(r.rows[0]!.basis).toBe('priced usage');
   });
 
@@ -131,7 +157,10 @@ describe('attribution (SPEC §4.1)', () => {
   });
 
   it('groups days billed without usage into one exception per project and model', () => {
-    const r = run([cost({ day: 0, amount: D('0.40') }), cost({ day: 3, amount: D('0.60') }), cost({ day: 5, amount: D('0.30') })], [usage({ day: 5, inputTokens: 2_000_000, outputTokens: 0 })]);
+    const r = run(
+      [cost({ day: 0, amount: D('0.40') }), cost({ day: 3, amount: D('0.60') }), cost({ day: 5, amount: D('0.30') })],
+      [usage({ day: 5, inputTokens: 2_000_000, outputTokens: 0 })],
+    );
     const ex = r.exceptions.filter((e) => e.class === 'usage_cost_variance');
     expect(ex).toHaveLength(1);
     expect(ex[0]!.message).toMatch(/on 2 UTC days \(2026-10-01, 2026-10-04\)/);
@@ -166,7 +195,20 @@ describe('attribution (SPEC §4.1)', () => {
             costs.push(cost({ day, amount, projectId, lineItem: li, lineItemRaw: li ? `${model}, input` : 'Vector storage', apiKeyId: rnd() < 0.1 ? 'key_x' : null }));
             const n = Math.floor(rnd() * 5);
             for (let k = 0; k < n; k++) {
-              usages.push(usage({ day, hour: Math.floor(rnd() * 24), projectId, model, apiKeyId: `key_${Math.floor(rnd() * 4)}`, userId: rnd() < 0.5 ? `user_${k}` : null, inputTokens: Math.floor(rnd() * 1e6), outputTokens: Math.floor(rnd() * 1e5), batch: rnd() < 0.2, serviceTier: rnd() < 0.2 ? 'flex' : 'default' }));
+              usages.push(
+                usage({
+                  day,
+                  hour: Math.floor(rnd() * 24),
+                  projectId,
+                  model,
+                  apiKeyId: `key_${Math.floor(rnd() * 4)}`,
+                  userId: rnd() < 0.5 ? `user_${k}` : null,
+                  inputTokens: Math.floor(rnd() * 1e6),
+                  outputTokens: Math.floor(rnd() * 1e5),
+                  batch: rnd() < 0.2,
+                  serviceTier: rnd() < 0.2 ? 'flex' : 'default',
+                }),
+              );
             }
           }
         }
@@ -218,10 +260,13 @@ describe('attribution at the granularity the cost export has (issue 9: a downloa
   const ungrouped = { projectId: null, projectName: null, lineItemRaw: null, lineItem: null };
   const mini = 'gpt-4o-mini-2024-07-18';
 
-  it('an organisation total (no project, no line item) is split over the day\'s usage of every project and model', () => {
+  it("an organisation total (no project, no line item) is split over the day's usage of every project and model", () => {
     const r = run(
       [cost({ day: 0, amount: D('0.45'), ...ungrouped })],
-      [usage({ day: 0, projectId: 'proj_A', apiKeyId: 'key_a', inputTokens: 2_000_000, outputTokens: 0 }), usage({ day: 0, projectId: 'proj_B', apiKeyId: 'key_b', inputTokens: 1_000_000, outputTokens: 0 })],
+      [
+        usage({ day: 0, projectId: 'proj_A', apiKeyId: 'key_a', inputTokens: 2_000_000, outputTokens: 0 }),
+        usage({ day: 0, projectId: 'proj_B', apiKeyId: 'key_b', inputTokens: 1_000_000, outputTokens: 0 }),
+      ],
     );
     expect(r.rows.map((x) => [x.projectId, x.apiKeyId, x.model, x.amount.toString(), x.basis])).toEqual([
       ['proj_A', 'key_a', mini, '0.3', 'priced usage'],
@@ -234,16 +279,23 @@ describe('attribution at the granularity the cost export has (issue 9: a downloa
   });
 
   it('a usage export that names one project takes all of an organisation total', () => {
-    const r = run([cost({ day: 0, amount: D('1.25'), ...ungrouped })], [usage({ day: 0, projectId: 'proj_only', apiKeyId: 'key_1' }), usage({ day: 0, projectId: 'proj_only', apiKeyId: 'key_2', model: 'gpt-5-mini-2025-08-07' })]);
+    const r = run(
+      [cost({ day: 0, amount: D('1.25'), ...ungrouped })],
+      [usage({ day: 0, projectId: 'proj_only', apiKeyId: 'key_1' }), usage({ day: 0, projectId: 'proj_only', apiKeyId: 'key_2', model: 'gpt-5-mini-2025-08-07' })],
+    );
     expect(new Set(r.rows.map((x) => x.projectId))).toEqual(new Set(['proj_only']));
     expect(total(r.rows).toString()).toBe('1.25');
     expect(r.rows.every((x) => x.basis === 'priced usage')).toBe(true);
   });
 
-  it('a project without line items is split over that project\'s models and keys only', () => {
+  it("a project without line items is split over that project's models and keys only", () => {
     const r = run(
       [cost({ day: 0, amount: D('2.00'), lineItemRaw: null, lineItem: null })],
-      [usage({ day: 0, apiKeyId: 'key_1', inputTokens: 1_000_000, outputTokens: 0 }), usage({ day: 0, apiKeyId: 'key_2', model: 'gpt-4o-2024-08-06', inputTokens: 1_000_000, outputTokens: 0 }), usage({ day: 0, projectId: 'proj_other', apiKeyId: 'key_x' })],
+      [
+        usage({ day: 0, apiKeyId: 'key_1', inputTokens: 1_000_000, outputTokens: 0 }),
+        usage({ day: 0, apiKeyId: 'key_2', model: 'gpt-4o-2024-08-06', inputTokens: 1_000_000, outputTokens: 0 }),
+        usage({ day: 0, projectId: 'proj_other', apiKeyId: 'key_x' }),
+      ],
     );
     expect(r.rows.map((x) => x.projectId)).toEqual(['proj_A', 'proj_A']);
     expect(total(r.rows).toString()).toBe('2');
@@ -253,7 +305,13 @@ describe('attribution at the granularity the cost export has (issue 9: a downloa
   });
 
   it('usage not grouped by model is split by tokens, without a price_missing flag for a model nobody named', () => {
-    const r = run([cost({ day: 0, amount: D('0.30'), ...ungrouped })], [usage({ day: 0, projectId: 'proj_A', apiKeyId: null, model: null, inputTokens: 200, outputTokens: 0 }), usage({ day: 0, projectId: 'proj_B', apiKeyId: null, model: null, inputTokens: 100, outputTokens: 0 })]);
+    const r = run(
+      [cost({ day: 0, amount: D('0.30'), ...ungrouped })],
+      [
+        usage({ day: 0, projectId: 'proj_A', apiKeyId: null, model: null, inputTokens: 200, outputTokens: 0 }),
+        usage({ day: 0, projectId: 'proj_B', apiKeyId: null, model: null, inputTokens: 100, outputTokens: 0 }),
+      ],
+    );
     expect(r.rows.map((x) => [x.projectId, x.amount.toString(), x.basis])).toEqual([
       ['proj_A', '0.2', 'token count'],
       ['proj_B', '0.1', 'token count'],

@@ -72,7 +72,10 @@ describe('computeBudgets', () => {
   });
 
   it('a credit day (negative billed) lowers the spend; no spend means no forecast date', () => {
-    const r = run([{ localDate: '2026-10-01', projectId: 'p1', billed: D('5') }, { localDate: '2026-10-02', projectId: 'p1', billed: D('-5') }]);
+    const r = run([
+      { localDate: '2026-10-01', projectId: 'p1', billed: D('5') },
+      { localDate: '2026-10-02', projectId: 'p1', billed: D('-5') },
+    ]);
     expect(r.projects[0]!.spent.isZero()).toBe(true);
     expect(r.projects[0]!.reachesBudgetOn).toBeNull();
     expect(r.exceptions).toEqual([]);
@@ -94,7 +97,7 @@ describe('computeBudgets', () => {
     expect(r.projects[0]!.periodBudget.toString()).toBe(D('150').plus(D('155')).toString());
   });
 
-  it('law: the forecast is spent + the last 7 days\' rate × the days left, and the forecast date is the first day that rate reaches the budget', () => {
+  it("law: the forecast is spent + the last 7 days' rate × the days left, and the forecast date is the first day that rate reaches the budget", () => {
     const rand = prng(13);
     for (let t = 0; t < 200; t++) {
       const n = 1 + Math.floor(rand() * 31);

@@ -6,7 +6,27 @@ import { Decimal } from '../../src/money.js';
 const D = Decimal.from;
 
 function file(name: string, kind: InputFileReport['kind'], rows: Partial<InputFileReport> = {}): InputFileReport {
-  return { file: name, kind, sha256: '', bytes: 0, format: 'x', label: 'x', encoding: 'utf-8', rowsRead: 0, rowsUsed: 0, emptyBuckets: 0, duplicates: 0, outOfPeriod: 0, outOfScope: 0, rowsRejected: 0, setAside: 0, rejectedAmount: Decimal.ZERO, money: [], notes: [], ...rows };
+  return {
+    file: name,
+    kind,
+    sha256: '',
+    bytes: 0,
+    format: 'x',
+    label: 'x',
+    encoding: 'utf-8',
+    rowsRead: 0,
+    rowsUsed: 0,
+    emptyBuckets: 0,
+    duplicates: 0,
+    outOfPeriod: 0,
+    outOfScope: 0,
+    rowsRejected: 0,
+    setAside: 0,
+    rejectedAmount: Decimal.ZERO,
+    money: [],
+    notes: [],
+    ...rows,
+  };
 }
 
 describe('conservation (issue 8)', () => {
@@ -16,7 +36,12 @@ describe('conservation (issue 8)', () => {
     tally(f.money, 'USD', 'used', D('1.25'));
     tally(f.money, 'USD', 'used', D('2.50'));
     tally(f.money, 'USD', 'rejected', D('0.10'));
-    const c = checkConservation({ inputs: [f], currency: 'USD', attribution: { rows: [{ amount: D('3.00') }, { amount: D('0.75') }], splitCut: Decimal.ZERO, tables: [{ name: 'By project', values: [D('3.75')] }] }, reconciliation: null });
+    const c = checkConservation({
+      inputs: [f],
+      currency: 'USD',
+      attribution: { rows: [{ amount: D('3.00') }, { amount: D('0.75') }], splitCut: Decimal.ZERO, tables: [{ name: 'By project', values: [D('3.75')] }] },
+      reconciliation: null,
+    });
     expect(c.holds).toBe(true);
     expect(conservationExceptions(c)).toEqual([]);
   });
@@ -27,7 +52,12 @@ describe('conservation (issue 8)', () => {
     tally(f.money, 'USD', 'read', D('2.50'));
     tally(f.money, 'USD', 'used', D('1.25'));
     tally(f.money, 'USD', 'used', D('2.49'));
-    const c = checkConservation({ inputs: [f], currency: 'USD', attribution: { rows: [{ amount: D('3.74') }], splitCut: Decimal.ZERO, tables: [{ name: 'Daily', values: [D('3.73')] }] }, reconciliation: null });
+    const c = checkConservation({
+      inputs: [f],
+      currency: 'USD',
+      attribution: { rows: [{ amount: D('3.74') }], splitCut: Decimal.ZERO, tables: [{ name: 'Daily', values: [D('3.73')] }] },
+      reconciliation: null,
+    });
     expect(c.holds).toBe(false);
     const ex = conservationExceptions(c);
     expect(ex.map((e) => [e.class, e.severity, e.subject, e.amount?.toString()])).toEqual([
@@ -50,7 +80,7 @@ describe('conservation (issue 8)', () => {
     ]);
   });
 
-  it('row counts: a row with no fate breaks the file\'s row equation', () => {
+  it("row counts: a row with no fate breaks the file's row equation", () => {
     const f = file('usage.csv', 'usage', { rowsRead: 10, rowsUsed: 6, emptyBuckets: 2, duplicates: 1 });
     const c = checkConservation({ inputs: [f], currency: 'USD', attribution: null, reconciliation: null });
     expect(c.equations[0]).toMatchObject({ name: 'rows read = rows accounted for', holds: false });

@@ -145,7 +145,11 @@ describe('roll-forward', () => {
     expect(day(r, '2026-10-02').events).toEqual(['balance went negative: -9.27 after 14.27 of usage']);
     expect(str(r.lots.find((l) => l.reference === 'R-10')!.appliedToDebt)).toBe('9.273373175');
     for (const e of r.exceptions) expect(e.message, e.class).not.toMatch(/\d\.\d{3}/);
-    const jpy = ledger('2026-10-01', '2026-10-03', { currency: 'JPY', payments: [pay('2026-10-03T10:00:00Z', '500', { ref: 'R-Y', currency: 'jpy' })], usage: [use('2026-10-01', '800.4')] });
+    const jpy = ledger('2026-10-01', '2026-10-03', {
+      currency: 'JPY',
+      payments: [pay('2026-10-03T10:00:00Z', '500', { ref: 'R-Y', currency: 'jpy' })],
+      usage: [use('2026-10-01', '800.4')],
+    });
     expect(day(jpy, '2026-10-03').events).toEqual(['paid 500 (receipt R-Y), all of it went to the negative balance: still -300; expires 2027-10-03']);
   });
 
@@ -161,10 +165,7 @@ describe('roll-forward', () => {
 
   it('consumes the oldest lot first', () => {
     const r = ledger('2026-02-01', '2026-02-28', {
-      payments: [
-        pay('2026-01-01T10:00:00Z', '10', { ref: 'OLD' }),
-        pay('2026-02-01T10:00:00Z', '10', { ref: 'NEW' }),
-      ],
+      payments: [pay('2026-01-01T10:00:00Z', '10', { ref: 'OLD' }), pay('2026-02-01T10:00:00Z', '10', { ref: 'NEW' })],
       usage: [use('2026-02-10', '15')],
     });
     const old = r.lots.find((l) => l.reference === 'OLD')!;
@@ -255,11 +256,7 @@ describe('opening balance', () => {
   it('traces the opening balance to the newest purchases, keeping their expiry', () => {
     const r = ledger('2026-10-01', '2026-10-31', {
       openingBalance: { amount: D('42'), date: '2026-10-01' },
-      payments: [
-        pay('2025-09-15T10:00:00Z', '50', { ref: 'GONE' }),
-        pay('2025-10-20T10:00:00Z', '30', { ref: 'MID' }),
-        pay('2026-08-01T10:00:00Z', '20', { ref: 'NEW' }),
-      ],
+      payments: [pay('2025-09-15T10:00:00Z', '50', { ref: 'GONE' }), pay('2025-10-20T10:00:00Z', '30', { ref: 'MID' }), pay('2026-08-01T10:00:00Z', '20', { ref: 'NEW' })],
       usage: [use('2026-09-20', '99'), use('2026-10-02', '5')],
     });
     expect(r.lots.map((l) => [l.reference, str(l.carriedIn), l.expiresOn])).toEqual([
@@ -324,9 +321,7 @@ describe('auto-recharge limit', () => {
     const reached = r.events.filter((e) => e.kind === 'auto_recharge_limit_reached');
     expect(reached.map((e) => e.message)).toEqual(['auto-recharge limit 500.00 reached on 2026-10-21: further auto top-ups will be declined this month']);
     const over = r.events.filter((e) => e.kind === 'auto_recharge_over_limit');
-    expect(over.map((e) => [e.date, e.message])).toEqual([
-      ['2026-10-25', "auto top-up 50.00 (A4) took this month's auto-recharge total to 550.00, beyond the limit 500.00"],
-    ]);
+    expect(over.map((e) => [e.date, e.message])).toEqual([['2026-10-25', "auto top-up 50.00 (A4) took this month's auto-recharge total to 550.00, beyond the limit 500.00"]]);
     expect(r.events.filter((e) => e.kind === 'auto_recharge_declined').map((e) => e.date)).toEqual(['2026-10-27']);
     expect(r.autoRecharge.map((m) => [m.month, str(m.total), m.count, m.reachedOn, m.overLimit.map((o) => o.reference)])).toEqual([
       ['2026-10', '550', 4, '2026-10-21', ['A4']],
@@ -346,10 +341,7 @@ describe('auto-recharge limit', () => {
 describe('payments that add no credit', () => {
   it('ignores a ChatGPT subscription and counts it', () => {
     const r = ledger('2026-10-01', '2026-10-31', {
-      payments: [
-        pay('2026-10-02T10:00:00Z', '20', { kind: 'subscription', ref: 'SUB-1' }),
-        pay('2026-10-03T10:00:00Z', '10', { ref: 'R-1' }),
-      ],
+      payments: [pay('2026-10-02T10:00:00Z', '20', { kind: 'subscription', ref: 'SUB-1' }), pay('2026-10-03T10:00:00Z', '10', { ref: 'R-1' })],
     });
     expect(str(r.closing[0]!.balance)).toBe('10');
     expect(r.ignoredCounts.subscription_not_api_credit).toBe(1);
@@ -399,9 +391,7 @@ describe('payment placement on the local date of the reporting zone', () => {
   });
 
   it('refuses a time zone that differs from the period’s', () => {
-    expect(() =>
-      buildCreditLedger({ timezone: 'UTC', period: makePeriod('2026-10-01', '2026-10-31', 'Europe/Berlin'), payments: [], usage: [] }),
-    ).toThrow(/differs/);
+    expect(() => buildCreditLedger({ timezone: 'UTC', period: makePeriod('2026-10-01', '2026-10-31', 'Europe/Berlin'), payments: [], usage: [] })).toThrow(/differs/);
   });
 });
 
@@ -442,7 +432,7 @@ describe('closing-balance check', () => {
       payments: [pay('2026-10-01T10:00:00Z', '100', { org: 'org-a' }), pay('2026-10-01T10:00:00Z', '30', { org: 'org-b' })],
       closingBalanceReported: { amount: D('30'), organization: 'org-a' },
     });
-    expect(r.closingCheck!.likelyCauses[0]).toContain('the ledger\'s balance of org-b is 30.00, exactly what the dashboard shows');
+    expect(r.closingCheck!.likelyCauses[0]).toContain("the ledger's balance of org-b is 30.00, exactly what the dashboard shows");
   });
 
   it('checks an earlier date against that day’s balance', () => {
@@ -467,12 +457,7 @@ describe('organisations', () => {
       payments: [pay('2026-10-01T10:00:00Z', '5', { org: 'org-b' }), pay('2026-10-01T10:00:00Z', '7', { org: 'org-a' })],
       usage: [use('2026-10-02', '1', 'org-b')],
     });
-    expect(r.days.map((d) => `${d.organization} ${d.date} ${d.closing}`)).toEqual([
-      'org-a 2026-10-01 7',
-      'org-a 2026-10-02 7',
-      'org-b 2026-10-01 5',
-      'org-b 2026-10-02 4',
-    ]);
+    expect(r.days.map((d) => `${d.organization} ${d.date} ${d.closing}`)).toEqual(['org-a 2026-10-01 7', 'org-a 2026-10-02 7', 'org-b 2026-10-01 5', 'org-b 2026-10-02 4']);
   });
 });
 
@@ -494,12 +479,11 @@ describe('ledgerToJson', () => {
 // ---------------------------------------------------------------------------
 // Law test: random payment and usage sequences
 
-
 describe('law: closing = opening + in − out − expired, and lots reconcile to the balance', () => {
   it('holds for random sequences', () => {
     const rand = prng(20261031);
     const int = (n: number): number => Math.floor(rand() * n);
-    const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
+    const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
     const zones = ['UTC', 'Europe/Berlin', 'America/Los_Angeles', 'Asia/Shanghai'];
     const kinds: PaymentRecord['kind'][] = ['manual', 'manual', 'auto_recharge', 'auto_recharge', 'grant', 'invoice', 'subscription'];
     const statuses: PaymentRecord['status'][] = ['paid', 'paid', 'paid', 'paid', 'failed', 'pending', 'refunded', 'void'];
@@ -515,7 +499,7 @@ describe('law: closing = opening + in − out − expired, and lots reconcile to
       for (let i = 0; i < nPay; i++) {
         const at = Date.UTC(2025, 0, 1) / 1000 + int(730 * 86400);
         const iso = new Date(at * 1000).toISOString().replace('.000Z', 'Z');
-        payments.push(pay(iso, (Decimal.of(BigInt(1 + int(20000)), 2)).toString(), { kind: pick(kinds), status: pick(statuses), org: pick(orgs) }));
+        payments.push(pay(iso, Decimal.of(BigInt(1 + int(20000)), 2).toString(), { kind: pick(kinds), status: pick(statuses), org: pick(orgs) }));
       }
       const nUse = int(200);
       for (let i = 0; i < nUse; i++) {

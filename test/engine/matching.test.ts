@@ -73,7 +73,15 @@ describe('one-to-one matching', () => {
     expect(c7.margin!).toBeGreaterThan(0);
     expect(cls(r, 'payment', 2).counterparts).toEqual([{ side: 'card', file: 'statement.csv', line: 7 }]);
     expect(r.exceptions).toEqual([]);
-    expect(reconciliationRows(r)[0]).toEqual({ side: 'card', file: 'statement.csv', line: 7, class: 'matched', amount: '20', currency: 'USD', counterpart: { file: 'payments.csv', line: 2 } });
+    expect(reconciliationRows(r)[0]).toEqual({
+      side: 'card',
+      file: 'statement.csv',
+      line: 7,
+      class: 'matched',
+      amount: '20',
+      currency: 'USD',
+      counterpart: { file: 'payments.csv', line: 2 },
+    });
   });
 
   it('is optimal where first-come greedy matching is wrong', () => {
@@ -93,7 +101,10 @@ describe('one-to-one matching', () => {
     // 5 days late, near the FX tolerance edge, nothing in common: cheaper to leave both
     const r = matchPaymentsToCardLines(
       [pay(2, '2026-10-01T15:00:00Z', '100.00', { description: 'x' })],
-      [card(3, '2026-10-06', '93.00', { currency: 'EUR', description: 'OPENAI' }), card(4, '2026-10-01', '90.00', { currency: 'EUR', description: 'SHOP', originalAmount: '100.00', originalCurrency: 'USD' })],
+      [
+        card(3, '2026-10-06', '93.00', { currency: 'EUR', description: 'OPENAI' }),
+        card(4, '2026-10-01', '90.00', { currency: 'EUR', description: 'SHOP', originalAmount: '100.00', originalCurrency: 'USD' }),
+      ],
       opts({ dateWeight: 1, amountWeight: 1, textWeight: 0.5, unmatchedCost: 0.9 }),
     );
     expect(classOf(r, 'card', 3)).toBe('unmatched_card_charge');
@@ -130,11 +141,7 @@ describe('one-to-one matching', () => {
   });
 
   it('never matches when signs differ or the card differs', () => {
-    const r = matchPaymentsToCardLines(
-      [pay(2, '2026-10-03T15:00:00Z', '20.00', { cardLast4: '4242' })],
-      [card(3, '2026-10-03', '20.00', { cardLast4: '1881' })],
-      opts(),
-    );
+    const r = matchPaymentsToCardLines([pay(2, '2026-10-03T15:00:00Z', '20.00', { cardLast4: '4242' })], [card(3, '2026-10-03', '20.00', { cardLast4: '1881' })], opts());
     expect(classOf(r, 'card', 3)).toBe('unmatched_card_charge');
     expect(cls(r, 'card', 3).reason).toContain('different card');
   });
@@ -144,7 +151,10 @@ describe('amounts across currencies', () => {
   it('is exact in the original currency when the statement has it', () => {
     const r = matchPaymentsToCardLines(
       [pay(2, '2026-10-03T15:00:00Z', '50.00'), pay(3, '2026-10-10T15:00:00Z', '50.00')],
-      [card(5, '2026-10-03', '362.41', { currency: 'CNY', originalAmount: '50.00', originalCurrency: 'USD' }), card(6, '2026-10-10', '362.41', { currency: 'CNY', originalAmount: '50.01', originalCurrency: 'USD' })],
+      [
+        card(5, '2026-10-03', '362.41', { currency: 'CNY', originalAmount: '50.00', originalCurrency: 'USD' }),
+        card(6, '2026-10-10', '362.41', { currency: 'CNY', originalAmount: '50.01', originalCurrency: 'USD' }),
+      ],
       opts(),
     );
     expect(classOf(r, 'card', 5)).toBe('matched');
@@ -293,7 +303,11 @@ describe('pending, reversals, failures, duplicates, refunds', () => {
   });
 
   it('an authorisation and its reversal net to zero', () => {
-    const r = matchPaymentsToCardLines([], [card(4, '2026-10-10', '20.00', { status: 'pending' }), card(5, '2026-10-13', '-20.00', { description: 'OPENAI *API REVERSAL' })], opts());
+    const r = matchPaymentsToCardLines(
+      [],
+      [card(4, '2026-10-10', '20.00', { status: 'pending' }), card(5, '2026-10-13', '-20.00', { description: 'OPENAI *API REVERSAL' })],
+      opts(),
+    );
     expect(classOf(r, 'card', 4)).toBe('authorization_reversed');
     expect(classOf(r, 'card', 5)).toBe('authorization_reversed');
     expect(refs(cls(r, 'card', 4))).toEqual(['card:statement.csv:5']);
@@ -301,7 +315,11 @@ describe('pending, reversals, failures, duplicates, refunds', () => {
   });
 
   it('a failed payment that left a bank hold; and one whose hold was released', () => {
-    const held = matchPaymentsToCardLines([pay(2, '2026-10-14T03:12:44Z', '20.00', { status: 'failed', kind: 'auto_recharge' })], [card(6, '2026-10-14', '20.00', { status: 'pending' })], opts());
+    const held = matchPaymentsToCardLines(
+      [pay(2, '2026-10-14T03:12:44Z', '20.00', { status: 'failed', kind: 'auto_recharge' })],
+      [card(6, '2026-10-14', '20.00', { status: 'pending' })],
+      opts(),
+    );
     expect(classOf(held, 'card', 6)).toBe('failed_payment_with_hold');
     expect(classOf(held, 'payment', 2)).toBe('failed_payment_with_hold');
     expect(cls(held, 'payment', 2).counted).toBe(true);
@@ -378,7 +396,10 @@ describe('pending, reversals, failures, duplicates, refunds', () => {
 describe('subscriptions, grants and lines that are not the provider', () => {
   it('ChatGPT plan charges are subscription_not_api, with their payment when there is one', () => {
     const r = matchPaymentsToCardLines(
-      [pay(2, '2026-10-18T16:02:00Z', '20.00', { kind: 'subscription', description: 'ChatGPT Plus subscription' }), pay(3, '2026-10-18T16:05:00Z', '20.00', { kind: 'auto_recharge' })],
+      [
+        pay(2, '2026-10-18T16:02:00Z', '20.00', { kind: 'subscription', description: 'ChatGPT Plus subscription' }),
+        pay(3, '2026-10-18T16:05:00Z', '20.00', { kind: 'auto_recharge' }),
+      ],
       [
         card(4, '2026-10-18', '20.00', { description: 'OPENAI *CHATGPT SUBSCR OPENAI.COM CA' }),
         card(5, '2026-10-18', '20.00', { description: 'OPENAI *API' }),
@@ -422,7 +443,11 @@ describe('repeats across overlapping statement files', () => {
     const shared = { description: 'OPENAI *API', reference: 'REF889' };
     const r = matchPaymentsToCardLines(
       [pay(2, '2026-10-15T15:00:00Z', '20.00')],
-      [card(14, '2026-10-15', '20.00', { ...shared, file: 'stmt-a.csv' }), card(3, '2026-10-15', '20.00', { ...shared, file: 'stmt-b.csv' }), card(4, '2026-10-20', '7.00', { file: 'stmt-b.csv' })],
+      [
+        card(14, '2026-10-15', '20.00', { ...shared, file: 'stmt-a.csv' }),
+        card(3, '2026-10-15', '20.00', { ...shared, file: 'stmt-b.csv' }),
+        card(4, '2026-10-20', '7.00', { file: 'stmt-b.csv' }),
+      ],
       opts(),
     );
     const copy = cls(r, 'card', 3, 'stmt-b.csv');
@@ -433,7 +458,13 @@ describe('repeats across overlapping statement files', () => {
     expect(copy.notCounted).toBe('overlap_duplicate');
     expect(r.card.overlapDuplicates).toEqual([{ currency: 'USD', count: 1, total: D('20') }]);
     expect(r.card.counted).toEqual([{ currency: 'USD', count: 2, total: D('27') }]);
-    expect(r.exceptions.find((e) => e.message.includes('overlapping'))).toMatchObject({ severity: 'info', refs: [{ file: 'stmt-b.csv', line: 3 }, { file: 'stmt-a.csv', line: 14 }] });
+    expect(r.exceptions.find((e) => e.message.includes('overlapping'))).toMatchObject({
+      severity: 'info',
+      refs: [
+        { file: 'stmt-b.csv', line: 3 },
+        { file: 'stmt-a.csv', line: 14 },
+      ],
+    });
   });
 
   it('identical lines inside one file are real repeats, not overlap', () => {
@@ -482,7 +513,12 @@ describe('overrides', () => {
   });
 
   it('reports overrides it cannot apply, and validates the file with JSON paths', () => {
-    const parsed = parseMatchOverrides({ force: [{ payment: { reference: 'INV-Z' }, card: { file: 'statement.csv', line: 5 } }, { payment: { file: 'payments.csv', line: 2 }, card: { file: 'other.csv', line: 1 } }] });
+    const parsed = parseMatchOverrides({
+      force: [
+        { payment: { reference: 'INV-Z' }, card: { file: 'statement.csv', line: 5 } },
+        { payment: { file: 'payments.csv', line: 2 }, card: { file: 'other.csv', line: 1 } },
+      ],
+    });
     if (!parsed.ok) throw new Error(parsed.errors.join());
     const r = matchPaymentsToCardLines(payments, lines, opts(), parsed.overrides);
     expect(r.overrides.problems).toEqual([
@@ -545,14 +581,29 @@ describe('configuration section', () => {
 describe('assignment solver', () => {
   it('finds the minimum total with unmatched options and stays order-preserving on ties', () => {
     // row 0 prefers col 0, but row 1 can only take col 0: optimum 0→1, 1→0
-    expect(solveAssignment(2, 2, [{ row: 0, col: 0, cost: 0 }, { row: 0, col: 1, cost: 0.3 }, { row: 1, col: 0, cost: 0.3 }], 1)).toEqual([
+    expect(
+      solveAssignment(
+        2,
+        2,
+        [
+          { row: 0, col: 0, cost: 0 },
+          { row: 0, col: 1, cost: 0.3 },
+          { row: 1, col: 0, cost: 0.3 },
+        ],
+        1,
+      ),
+    ).toEqual([
       { row: 0, col: 1, cost: 0.3 },
       { row: 1, col: 0, cost: 0.3 },
     ]);
     // a pair dearer than leaving both rows unmatched is not taken
     expect(solveAssignment(1, 1, [{ row: 0, col: 0, cost: 2.5 }], 1)).toEqual([]);
     const ties = [0, 1, 2].flatMap((row) => [0, 1, 2].map((col) => ({ row, col, cost: 0.5 })));
-    expect(solveAssignment(3, 3, ties, 1).map((p) => [p.row, p.col])).toEqual([[0, 0], [1, 1], [2, 2]]);
+    expect(solveAssignment(3, 3, ties, 1).map((p) => [p.row, p.col])).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
   });
 
   it('agrees with brute force on random problems', () => {
@@ -684,7 +735,6 @@ function checkLaws(r: MatchResult, lines: CardLine[], payments: PaymentRecord[])
   }
 }
 
-
 function bruteForce(R: number, C: number, edges: { row: number; col: number; cost: number }[], U: number): number {
   const cost = new Map(edges.map((e) => [`${e.row}|${e.col}`, e.cost]));
   let best = Infinity;
@@ -709,7 +759,7 @@ function bruteForce(R: number, C: number, edges: { row: number; col: number; cos
 
 function generate(seed: number): { payments: PaymentRecord[]; lines: CardLine[]; overlap: number } {
   const rnd = prng(seed);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const amounts = ['5.00', '10.00', '20.00', '20.00', '50.00', '100.00', '12.34', '1000.00'];
   const day = () => `2026-10-${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')}`;
   const payments: PaymentRecord[] = [];
@@ -732,18 +782,31 @@ function generate(seed: number): { payments: PaymentRecord[]; lines: CardLine[];
       const date = `2026-10-${String(Math.min(28, Math.max(1, Number(d.slice(8)) + shift))).padStart(2, '0')}`;
       const foreign = rnd() < 0.2;
       lines.push(
-        card(100 + lines.length, date, foreign ? p.amount.times(D(pick(['0.93', '0.94', '0.95']))).round(2).toString() : p.amount.toString(), {
-          file: pick(['a.csv', 'b.csv']),
-          status: pick(['posted', 'posted', 'posted', 'pending', 'declined', 'reversed'] as const),
-          currency: foreign ? 'EUR' : 'USD',
-          description: pick(['OPENAI *API', 'OPENAI', 'OPENAI *CHATGPT SUBSCR', 'OpenAI LLC', 'FOREIGN TRANSACTION FEE']),
-          reference: `L${seed}-${ref++}`,
-          ...(foreign && rnd() < 0.5 ? { originalAmount: p.amount.abs().toString(), originalCurrency: 'USD' } : {}),
-        }),
+        card(
+          100 + lines.length,
+          date,
+          foreign
+            ? p.amount
+                .times(D(pick(['0.93', '0.94', '0.95'])))
+                .round(2)
+                .toString()
+            : p.amount.toString(),
+          {
+            file: pick(['a.csv', 'b.csv']),
+            status: pick(['posted', 'posted', 'posted', 'pending', 'declined', 'reversed'] as const),
+            currency: foreign ? 'EUR' : 'USD',
+            description: pick(['OPENAI *API', 'OPENAI', 'OPENAI *CHATGPT SUBSCR', 'OpenAI LLC', 'FOREIGN TRANSACTION FEE']),
+            reference: `L${seed}-${ref++}`,
+            ...(foreign && rnd() < 0.5 ? { originalAmount: p.amount.abs().toString(), originalCurrency: 'USD' } : {}),
+          },
+        ),
       );
       if (rnd() < 0.2) lines.push(card(100 + lines.length, date, p.amount.toString(), { file: 'c.csv', status: 'pending', reference: `L${seed}-${ref++}` }));
       if (rnd() < 0.15) lines.push(card(100 + lines.length, date, `-${p.amount.abs().toString()}`, { file: 'a.csv', reference: `L${seed}-${ref++}` }));
-      if (rnd() < 0.15) lines.push(card(100 + lines.length, date, '0.31', { file: 'a.csv', currency: pick(['USD', 'EUR']), description: 'FOREIGN TRANSACTION FEE', reference: `L${seed}-${ref++}` }));
+      if (rnd() < 0.15)
+        lines.push(
+          card(100 + lines.length, date, '0.31', { file: 'a.csv', currency: pick(['USD', 'EUR']), description: 'FOREIGN TRANSACTION FEE', reference: `L${seed}-${ref++}` }),
+        );
     }
   }
   const nNoise = Math.floor(rnd() * 8);
@@ -794,7 +857,9 @@ describe('property: every row in exactly one class, totals add up', () => {
         checkLaws(r, lines, payments);
         // every injected repeat of a provider line is reported as such
         const reported = r.classifications.filter((c) => c.notCounted === 'overlap_duplicate' && c.side === 'card').length;
-        const scopedRepeats = lines.filter((l) => l.src.file === 'd.csv' && r.classifications.some((c) => c.side === 'card' && c.src.file === 'd.csv' && c.src.line === l.src.line)).length;
+        const scopedRepeats = lines.filter(
+          (l) => l.src.file === 'd.csv' && r.classifications.some((c) => c.side === 'card' && c.src.file === 'd.csv' && c.src.line === l.src.line),
+        ).length;
         expect(reported).toBe(scopedRepeats);
         expect(reported).toBeLessThanOrEqual(overlap);
         const shuffled = matchPaymentsToCardLines(shuffle(payments, seed), shuffle(lines, seed + 1), o, overrides);
@@ -819,7 +884,6 @@ function shuffle<T>(xs: T[], seed: number): T[] {
   return out;
 }
 
-
 describe('min-cost flow between runs (large groups)', () => {
   it('reaches the dense solver’s optimal total on random problems, with run supplies', () => {
     const rnd = prng(11);
@@ -837,7 +901,9 @@ describe('min-cost flow between runs (large groups)', () => {
       // the same problem with every run member a row or column of its own
       const rowOf = supply.flatMap((s, r) => Array(s).fill(r) as number[]);
       const colOf = cap.flatMap((s, c) => Array(s).fill(c) as number[]);
-      const edges = rowOf.flatMap((r, i) => colOf.flatMap((c, j) => runEdges.filter((e) => e.row === r && e.col === c).map((e) => ({ row: i, col: j, cost: (e.primary + 20000) / 1e4 }))));
+      const edges = rowOf.flatMap((r, i) =>
+        colOf.flatMap((c, j) => runEdges.filter((e) => e.row === r && e.col === c).map((e) => ({ row: i, col: j, cost: (e.primary + 20000) / 1e4 }))),
+      );
       const dense = solveAssignment(rowOf.length, colOf.length, edges, U).reduce((a, p) => a + Math.round(p.cost * 1e4) - 20000, 0);
       expect(got, `problem ${t}`).toBe(dense);
     }
@@ -883,7 +949,7 @@ describe('ties between equal top-ups (issue #14)', () => {
     expect(classOf(r, 'card', 8)).toBe('duplicate_charge');
   });
 
-  it('a refund weeks after its payment is that payment\'s refund, not the reversal of a duplicate charge days before it', () => {
+  it("a refund weeks after its payment is that payment's refund, not the reversal of a duplicate charge days before it", () => {
     const r = matchPaymentsToCardLines(
       [pay(2, '2026-10-02T13:00:00Z', '50.00', { status: 'refunded', kind: 'auto_recharge' }), auto(3, '2026-10-14T13:00:00Z')],
       [card(5, '2026-10-02', '50.00'), card(6, '2026-10-14', '50.00'), card(7, '2026-10-14', '50.00'), card(9, '2026-10-17', '-50.00')],
@@ -919,18 +985,32 @@ describe('property: classes do not depend on how ties fall (issue #14)', () => {
     const expect1 = (side: 'card' | 'payment', c: string) => want[side].set(c, (want[side].get(c) ?? 0) + 1);
     // two cards, one file each (else a pending line of one file would be the pending copy of the other's posted line)
     const charge = (d: number, amount: string, status: 'posted' | 'pending' = 'posted', file = rnd() < 0.5 ? 'a.csv' : 'b.csv') =>
-      lines.push(card(0, day(d), amount, { file, cardLast4: file === 'a.csv' ? '1111' : '2222', status, description: 'OPENAI *API', postedDate: status === 'pending' ? null : day(d + (rnd() < 0.7 ? 1 : 2)) }));
+      lines.push(
+        card(0, day(d), amount, {
+          file,
+          cardLast4: file === 'a.csv' ? '1111' : '2222',
+          status,
+          description: 'OPENAI *API',
+          postedDate: status === 'pending' ? null : day(d + (rnd() < 0.7 ? 1 : 2)),
+        }),
+      );
     const top = (d: number, amount: string, status: 'paid' | 'failed' | 'refunded', kind: 'auto_recharge' | 'manual' = 'auto_recharge') =>
-      payments.push(pay(payments.length + 2, `${day(d)}T${String(12 + Math.floor(rnd() * 10)).padStart(2, '0')}:${String(Math.floor(rnd() * 60)).padStart(2, '0')}:00Z`, amount, { status, kind, description: kind === 'manual' ? 'API credit purchase' : 'Auto recharge' }));
+      payments.push(
+        pay(payments.length + 2, `${day(d)}T${String(12 + Math.floor(rnd() * 10)).padStart(2, '0')}:${String(Math.floor(rnd() * 60)).padStart(2, '0')}:00Z`, amount, {
+          status,
+          kind,
+          description: kind === 'manual' ? 'API credit purchase' : 'Auto recharge',
+        }),
+      );
     for (let i = 0; i < n; i++) {
       const d = 10 + Math.floor(rnd() * 3);
       const u = rnd();
       const f = rnd() < 0.5 ? 'a.csv' : 'b.csv';
-      if (u < 0.6) (top(d, '50.00', 'paid'), charge(d, '50.00'), expect1('card', 'matched'), expect1('payment', 'matched'));
+      if (u < 0.6) top(d, '50.00', 'paid'), charge(d, '50.00'), expect1('card', 'matched'), expect1('payment', 'matched');
       else if (u < 0.68) {
         const amount = `${20 + Math.floor(rnd() * 5)}.00`;
         top(d, amount, 'paid', 'manual'), charge(d, amount), expect1('card', 'matched'), expect1('payment', 'matched');
-      } else if (u < 0.78) (top(d, '50.00', 'failed'), expect1('payment', 'unmatched_payment'));
+      } else if (u < 0.78) top(d, '50.00', 'failed'), expect1('payment', 'unmatched_payment');
       else if (u < 0.88) {
         top(d, '50.00', 'paid'), charge(d, '50.00', 'posted', f), charge(d, '50.00', 'posted', f);
         expect1('card', 'matched'), expect1('card', 'duplicate_charge'), expect1('payment', 'matched');
@@ -947,7 +1027,10 @@ describe('property: classes do not depend on how ties fall (issue #14)', () => {
 
   /** The same statement with other line numbers and the two files' names swapped: another tie-break order, the same rows. */
   function relabel(lines: CardLine[], seed: number, swapFiles: boolean): CardLine[] {
-    const numbers = shuffle(lines.map((_, i) => i + 2), seed);
+    const numbers = shuffle(
+      lines.map((_, i) => i + 2),
+      seed,
+    );
     const out = lines.map((l, i) => {
       const file = swapFiles ? (l.src.file === 'a.csv' ? 'b.csv' : 'a.csv') : l.src.file;
       return { ...l, profile: file, src: { file, line: numbers[i]! } };

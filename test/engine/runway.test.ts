@@ -10,7 +10,18 @@ let line = 1;
 
 function pay(iso: string, amount: string, kind: PaymentRecord['kind'] = 'manual'): PaymentRecord {
   line++;
-  return { src: { file: 'payments.csv', line }, paidAt: parseIsoInstant(iso)!, reference: `R-${line}`, amount: D(amount), currency: 'usd', status: 'paid', kind, organization: 'org-a', cardLast4: null, description: '' };
+  return {
+    src: { file: 'payments.csv', line },
+    paidAt: parseIsoInstant(iso)!,
+    reference: `R-${line}`,
+    amount: D(amount),
+    currency: 'usd',
+    status: 'paid',
+    kind,
+    organization: 'org-a',
+    cardLast4: null,
+    description: '',
+  };
 }
 
 function usage(from: string, n: number, amount: string): DailyUsage[] {
@@ -62,7 +73,12 @@ describe('computeRunway', () => {
     const r = runway(
       '2026-10-01',
       '2026-10-31',
-      { openingBalance: opening('300'), payments: [pay('2026-10-10T12:00:00Z', '50', 'auto_recharge'), pay('2026-10-20T12:00:00Z', '50', 'auto_recharge')], usage: usage('2026-10-01', 31, '10'), autoRechargeMonthlyLimit: D('150') },
+      {
+        openingBalance: opening('300'),
+        payments: [pay('2026-10-10T12:00:00Z', '50', 'auto_recharge'), pay('2026-10-20T12:00:00Z', '50', 'auto_recharge')],
+        usage: usage('2026-10-01', 31, '10'),
+        autoRechargeMonthlyLimit: D('150'),
+      },
       '150',
     );
     const o = r.organizations[0]!;
@@ -83,7 +99,12 @@ describe('computeRunway', () => {
     const r = runway(
       '2026-10-01',
       '2026-10-15',
-      { openingBalance: opening('100'), payments: [pay('2026-10-05T12:00:00Z', '50', 'auto_recharge'), pay('2026-10-10T12:00:00Z', '50', 'auto_recharge')], usage: usage('2026-10-01', 15, '10'), autoRechargeMonthlyLimit: D('100') },
+      {
+        openingBalance: opening('100'),
+        payments: [pay('2026-10-05T12:00:00Z', '50', 'auto_recharge'), pay('2026-10-10T12:00:00Z', '50', 'auto_recharge')],
+        usage: usage('2026-10-01', 15, '10'),
+        autoRechargeMonthlyLimit: D('100'),
+      },
       '100',
     );
     const o = r.organizations[0]!;

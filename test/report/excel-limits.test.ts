@@ -20,7 +20,11 @@ const SECRET = KEY.slice(15, 27);
 
 async function sheetXml(buf: Buffer): Promise<string> {
   const zip = await JSZip.loadAsync(buf);
-  const parts = await Promise.all(Object.values(zip.files).filter((f) => !f.dir).map((f) => f.async('string')));
+  const parts = await Promise.all(
+    Object.values(zip.files)
+      .filter((f) => !f.dir)
+      .map((f) => f.async('string')),
+  );
   return parts.join('\n');
 }
 
@@ -96,7 +100,17 @@ describe('cell helpers', () => {
       { header: 'Model', type: 'text' as const, value: (r: { m: string; n: number }) => r.m },
       { header: 'Input tokens', type: 'integer' as const, value: (r: { m: string; n: number }) => r.n },
     ];
-    expect(() => writeTable(ws, cols, [{ m: 'a', n: 1 }, { m: 'b', n: Number.POSITIVE_INFINITY }], { currency: 'USD' })).toThrow(/sheet "By model", column "Input tokens", row 3/);
+    expect(() =>
+      writeTable(
+        ws,
+        cols,
+        [
+          { m: 'a', n: 1 },
+          { m: 'b', n: Number.POSITIVE_INFINITY },
+        ],
+        { currency: 'USD' },
+      ),
+    ).toThrow(/sheet "By model", column "Input tokens", row 3/);
     expect(() => writeTable(ws, cols, [{ m: 'a', n: Number.NaN }], { currency: 'USD' })).toThrow(CellValueError);
   });
 });

@@ -37,7 +37,11 @@ export function evaluate(wb: ExcelJS.Workbook, home: ExcelJS.Worksheet, formula:
     if (peek() === "'") {
       const end = s.indexOf("'!", i + 1);
       const name = s.slice(i + 1, end).replace(/''/g, "'");
-      sheet = wb.getWorksheet(name) ?? (() => { throw new Error(`no sheet ${name}`); })();
+      sheet =
+        wb.getWorksheet(name) ??
+        (() => {
+          throw new Error(`no sheet ${name}`);
+        })();
       i = end + 2;
     }
     const m = /^([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?/.exec(s.slice(i))!;

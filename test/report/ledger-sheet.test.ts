@@ -124,7 +124,13 @@ describe('Ledger sheet', async () => {
   it('below it: lots, credit expiring soon, auto-recharge months and the closing check, each with its own header', () => {
     const rowOf = new Map<string, number>();
     ws.eachRow((row) => rowOf.set(String(row.getCell(1).value ?? ''), row.number));
-    const titles = ['Credit lots (used oldest first)', 'Credit expiring in the next 30 / 60 / 90 days', 'Auto-recharge per month', 'Closing balance check', 'How the ledger is computed'];
+    const titles = [
+      'Credit lots (used oldest first)',
+      'Credit expiring in the next 30 / 60 / 90 days',
+      'Auto-recharge per month',
+      'Closing balance check',
+      'How the ledger is computed',
+    ];
     const at = titles.map((t) => rowOf.get(t) ?? -1);
     expect(at.every((i) => i > last)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);

@@ -86,7 +86,9 @@ describe('the reimbursement workbook of a real run (fixtures: two cards, USD and
   it('has a Summary, one sheet per cost centre (names made legal), subscriptions, lines not claimed and exceptions', () => {
     const names = wb.worksheets.map((w) => w.name);
     expect(names[0]).toBe('Summary');
-    expect(r.costCentres.map((c) => c.costCentre)).toEqual(['CC-410 Customer Care', 'R&D: EMEA/APAC [cards]', '(no cost centre)'].filter((c) => r.costCentres.some((x) => x.costCentre === c)));
+    expect(r.costCentres.map((c) => c.costCentre)).toEqual(
+      ['CC-410 Customer Care', 'R&D: EMEA/APAC [cards]', '(no cost centre)'].filter((c) => r.costCentres.some((x) => x.costCentre === c)),
+    );
     expect(names).toContain('CC-410 Customer Care');
     expect(names).toContain('R&D- EMEA-APAC -cards-');
     expect(names).toContain('Subscriptions (not API)');
@@ -201,10 +203,7 @@ describe('the reimbursement workbook of a real run (fixtures: two cards, USD and
 describe('a hand-made result: a JPY card, sheet names to clean up, no usage to allocate by', () => {
   const tz = 'Asia/Tokyo';
   const payments = [pay(2, '2026-10-02T03:00:00Z', '15001', { reference: 'INV-JP-1', cardLast4: '1111', currency: 'JPY' })];
-  const lines = [
-    card(5, '2026-10-02', '15001', { currency: 'JPY', cardLast4: '1111' }),
-    card(6, '2026-10-20', '3000', { currency: 'JPY', cardLast4: '2222' }),
-  ];
+  const lines = [card(5, '2026-10-02', '15001', { currency: 'JPY', cardLast4: '1111' }), card(6, '2026-10-20', '3000', { currency: 'JPY', cardLast4: '2222' })];
   const reconciliation = matchPaymentsToCardLines(payments, lines, defaultMatchOptions(tz));
   const base: ReimbursementSource = {
     period: makePeriod('2026-10-01', '2026-10-31', tz),

@@ -11,7 +11,7 @@ const opts = () => defaultMatchOptions('America/New_York');
 /** A month with top-ups paid from a USD and a CNY card (a pair across currencies), refunds, holds, repeats and noise. */
 function month(seed: number): { payments: PaymentRecord[]; lines: CardLine[] } {
   const rnd = prng(seed);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const day = () => `2026-10-${String(1 + Math.floor(rnd() * 27)).padStart(2, '0')}`;
   const payments: PaymentRecord[] = [];
   const lines: CardLine[] = [];
@@ -22,7 +22,9 @@ function month(seed: number): { payments: PaymentRecord[]; lines: CardLine[] } {
     payments.push(p);
     if (rnd() < 0.25) {
       // paid from the CNY card: the bank's rate is in the line's original amount
-      lines.push(card(100 + lines.length, d, D(amount).times(D('7.2611')).round(2).toString(), { file: 'cny.csv', currency: 'CNY', originalAmount: amount, ...{ originalCurrency: 'USD' } }));
+      lines.push(
+        card(100 + lines.length, d, D(amount).times(D('7.2611')).round(2).toString(), { file: 'cny.csv', currency: 'CNY', originalAmount: amount, ...{ originalCurrency: 'USD' } }),
+      );
     } else if (rnd() < 0.85) {
       lines.push(card(100 + lines.length, d, amount, { file: 'usd.csv', status: pick(['posted', 'posted', 'pending', 'reversed'] as const) }));
       if (rnd() < 0.15) lines.push(card(100 + lines.length, d, `-${amount}`, { file: 'usd.csv' }));
@@ -30,7 +32,13 @@ function month(seed: number): { payments: PaymentRecord[]; lines: CardLine[] } {
     }
   }
   for (let i = 0; i < Math.floor(rnd() * 4); i++) {
-    lines.push(card(100 + lines.length, day(), pick(['9.99', '30.00']), { file: pick(['usd.csv', 'cny.csv']), currency: pick(['USD', 'CNY']), description: pick(['OPENAI *API', 'OPENAI *CHATGPT SUBSCR', 'UBER TRIP']) }));
+    lines.push(
+      card(100 + lines.length, day(), pick(['9.99', '30.00']), {
+        file: pick(['usd.csv', 'cny.csv']),
+        currency: pick(['USD', 'CNY']),
+        description: pick(['OPENAI *API', 'OPENAI *CHATGPT SUBSCR', 'UBER TRIP']),
+      }),
+    );
   }
   return { payments, lines };
 }
@@ -63,7 +71,10 @@ describe('the card → payments bridge', () => {
 
   it('shows a pair across currencies on its own line in both currencies, not inside the class tables', () => {
     const payments = [pay(2, '2026-10-05T10:00:00Z', '20.00', { reference: 'INV-1' }), pay(3, '2026-10-06T10:00:00Z', '50.00', { reference: 'INV-2' })];
-    const lines = [card(4, '2026-10-05', '145.22', { file: 'cmb.csv', currency: 'CNY', originalAmount: '20.00', originalCurrency: 'USD' }), card(5, '2026-10-06', '50.00', { file: 'us.csv' })];
+    const lines = [
+      card(4, '2026-10-05', '145.22', { file: 'cmb.csv', currency: 'CNY', originalAmount: '20.00', originalCurrency: 'USD' }),
+      card(5, '2026-10-06', '50.00', { file: 'us.csv' }),
+    ];
     const r = matchPaymentsToCardLines(payments, lines, opts());
     const [cny, usd] = cardPaymentBridges(r);
     expect(cny!.currency).toBe('CNY');

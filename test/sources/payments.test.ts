@@ -185,7 +185,10 @@ describe('payment history reader', () => {
     const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
     const block = /<!-- payments-example[^>]*-->\s*```csv\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBeTruthy();
-    const csv = block!.split('\n').map((l) => l.trim()).join('\n');
+    const csv = block!
+      .split('\n')
+      .map((l) => l.trim())
+      .join('\n');
     expect(csv.split('\n')[0]).toBe(HEADER);
     const r = await readAll(await tempCsv(csv), 'Asia/Shanghai');
     expect(r.issues).toEqual([]);

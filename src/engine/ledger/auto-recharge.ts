@@ -41,9 +41,7 @@ export function checkAutoRecharge(payments: readonly PaymentRecord[], k: AutoRec
   }
   const firstMonth = k.period.from.slice(0, 7);
   const lastMonth = k.period.to.slice(0, 7);
-  return [...months.values()]
-    .filter((m) => m.month >= firstMonth && m.month <= lastMonth)
-    .sort((a, b) => cmpOrg(a.organization, b.organization) || cmpStr(a.month, b.month));
+  return [...months.values()].filter((m) => m.month >= firstMonth && m.month <= lastMonth).sort((a, b) => cmpOrg(a.organization, b.organization) || cmpStr(a.month, b.month));
 }
 
 /** A failed auto top-up that would have crossed the limit was most likely declined by it. */

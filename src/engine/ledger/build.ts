@@ -16,7 +16,17 @@ import { buildExpiringSoon, expiringSoonException } from './expiry.js';
 import { readSettings, ledgerOrganizations, openingsByOrganization, organizationMapping } from './inputs.js';
 import { rollOrganization } from './roll.js';
 import { eventLog, type RollContext } from './state.js';
-import { IGNORE_REASONS, LEDGER_RULES, type ClosingCheck, type IgnoredItem, type IgnoreReason, type LedgerDay, type LedgerEvent, type LedgerInput, type LedgerResult } from './types.js';
+import {
+  IGNORE_REASONS,
+  LEDGER_RULES,
+  type ClosingCheck,
+  type IgnoredItem,
+  type IgnoreReason,
+  type LedgerDay,
+  type LedgerEvent,
+  type LedgerInput,
+  type LedgerResult,
+} from './types.js';
 import { cmpPayment, orgKey } from './util.js';
 import { usageByOrganization } from './usage.js';
 
@@ -36,8 +46,24 @@ export function buildCreditLedger(input: LedgerInput): LedgerResult {
 
   let lotSeq = 0;
   const roll: RollContext = {
-    period, currency, simEnd, asOf, creditMonths: st.creditMonths, grantMonths: st.grantMonths, openings, credit, usageByOrg,
-    exceptions, ignored, events, days: [], lotsOut: [], closing: [], asOfLots: [], balanceAt: new Map(), lastUsageDate: new Map(),
+    period,
+    currency,
+    simEnd,
+    asOf,
+    creditMonths: st.creditMonths,
+    grantMonths: st.grantMonths,
+    openings,
+    credit,
+    usageByOrg,
+    exceptions,
+    ignored,
+    events,
+    days: [],
+    lotsOut: [],
+    closing: [],
+    asOfLots: [],
+    balanceAt: new Map(),
+    lastUsageDate: new Map(),
     // lot ids run across organisations so every id in the result is unique
     newLotId: () => `L${String(++lotSeq).padStart(4, '0')}`,
   };
@@ -52,7 +78,17 @@ export function buildCreditLedger(input: LedgerInput): LedgerResult {
   let closingCheck: ClosingCheck | undefined;
   if (input.closingBalanceReported) {
     closingCheck = checkClosing(input.closingBalanceReported, checkDate, st.tolerance, {
-      organizations, balanceAt: roll.balanceAt, lastUsageDate: roll.lastUsageDate, usageByOrg, payments: paymentsSorted, mapOrg, tz, lots: roll.lotsOut, openings, ignored, currency,
+      organizations,
+      balanceAt: roll.balanceAt,
+      lastUsageDate: roll.lastUsageDate,
+      usageByOrg,
+      payments: paymentsSorted,
+      mapOrg,
+      tz,
+      lots: roll.lotsOut,
+      openings,
+      ignored,
+      currency,
     });
     if (!closingCheck.matches) exceptions.push(closingMismatch(closingCheck, checkDate, currency));
   }

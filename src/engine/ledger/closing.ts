@@ -69,13 +69,22 @@ function otherOrganizationCauses(ctx: ClosingContext, g: Gap, rep: ReportedClosi
     if (g.inScope(o)) continue;
     const b = balanceOn(ctx, o, g.date);
     if (b.minus(rep.amount).abs().cmp(tolerance) <= 0) {
-      g.exact.push(`Different organisation: the ledger's balance of ${orgLabel(o)} is ${fmt(b, ctx.currency)}, exactly what the dashboard shows; the dashboard is probably set to that organisation.`);
+      g.exact.push(
+        `Different organisation: the ledger's balance of ${orgLabel(o)} is ${fmt(b, ctx.currency)}, exactly what the dashboard shows; the dashboard is probably set to that organisation.`,
+      );
     }
   }
   if (g.chosen.length > 1) {
-    g.general.push(`Different organisation: the dashboard shows one organisation's balance, but no organisation was named, so the ledger summed ${g.chosen.length} (${g.chosen.map(orgLabel).join(', ')}).`);
+    g.general.push(
+      `Different organisation: the dashboard shows one organisation's balance, but no organisation was named, so the ledger summed ${g.chosen.length} (${g.chosen.map(orgLabel).join(', ')}).`,
+    );
   } else if (ctx.organizations.length > 1) {
-    g.general.push(`Different organisation: credits or usage may have been recorded for another organisation (${ctx.organizations.filter((o) => !g.inScope(o)).map(orgLabel).join(', ')}).`);
+    g.general.push(
+      `Different organisation: credits or usage may have been recorded for another organisation (${ctx.organizations
+        .filter((o) => !g.inScope(o))
+        .map(orgLabel)
+        .join(', ')}).`,
+    );
   }
 }
 
@@ -89,14 +98,20 @@ function causesWhenLess(ctx: ClosingContext, g: Gap): void {
     .pop();
   if (lastUsage === undefined) general.push(`Usage missing: no billed usage was given for the ledger; the dashboard subtracts all usage.`);
   else if (lastUsage < date) {
-    general.push(`Usage after the export's last day: the cost export ends on ${lastUsage}; usage from ${addDays(lastUsage, 1)} to ${date} is in the dashboard balance but not in the ledger.`);
+    general.push(
+      `Usage after the export's last day: the cost export ends on ${lastUsage}; usage from ${addDays(lastUsage, 1)} to ${date} is in the dashboard balance but not in the ledger.`,
+    );
   } else {
-    general.push(`Usage not yet in the export: the dashboard balance may include usage after the end of ${date} or usage the export of ${date} does not have yet (exports lag by up to a day).`);
+    general.push(
+      `Usage not yet in the export: the dashboard balance may include usage after the end of ${date} or usage the export of ${date} does not have yet (exports lag by up to a day).`,
+    );
   }
   for (const l of ctx.lots) {
     if (!g.inScope(l.organization) || l.expiresOn === null || l.remaining.sign() <= 0) continue;
     if (l.expiresOn <= addDays(date, 1) && g.near(l.remaining)) {
-      exact.push(`Credit expired: ${fmt(l.remaining, ctx.currency)} of credit bought ${l.purchasedOn ?? '(opening balance)'}${refLabel(l.kind, l.reference)} expires on ${l.expiresOn}; the dashboard may already count it as expired.`);
+      exact.push(
+        `Credit expired: ${fmt(l.remaining, ctx.currency)} of credit bought ${l.purchasedOn ?? '(opening balance)'}${refLabel(l.kind, l.reference)} expires on ${l.expiresOn}; the dashboard may already count it as expired.`,
+      );
     }
   }
   general.push('Credits expired that the payment history does not show: credit bought more than a year ago and missing from the history expires without the ledger knowing.');
@@ -126,7 +141,9 @@ function causesWhenMore(ctx: ClosingContext, g: Gap): void {
   }
   for (const l of ctx.lots) {
     if (g.inScope(l.organization) && l.expired.sign() > 0 && l.expiresOn !== null && l.expiresOn >= addDays(date, -1) && l.expiresOn <= date && near(l.expired)) {
-      exact.push(`Credit expired in the ledger but not yet on the dashboard: ${fmt(l.expired, ctx.currency)} of credit bought ${l.purchasedOn}${refLabel(l.kind, l.reference)} expired on ${l.expiresOn}.`);
+      exact.push(
+        `Credit expired in the ledger but not yet on the dashboard: ${fmt(l.expired, ctx.currency)} of credit bought ${l.purchasedOn}${refLabel(l.kind, l.reference)} expired on ${l.expiresOn}.`,
+      );
     }
   }
   general.push('A top-up not yet in the payment history: add its receipt to the history.');

@@ -54,10 +54,7 @@ export function organizationMapping(input: LedgerInput, openingsIn: readonly Ope
   let nullOrg: string | null = null;
   if (input.defaultOrganization !== undefined) nullOrg = input.defaultOrganization;
   else if (named.size === 1) nullOrg = [...named][0]!;
-  const anyUnnamed =
-    input.payments.some((p) => p.organization === null) ||
-    input.usage.some((u) => u.organization === null) ||
-    openingsIn.some((o) => o.organization == null);
+  const anyUnnamed = input.payments.some((p) => p.organization === null) || input.usage.some((u) => u.organization === null) || openingsIn.some((o) => o.organization == null);
   if (anyUnnamed && nullOrg !== null && input.defaultOrganization === undefined) {
     exceptions.push({
       severity: 'info',

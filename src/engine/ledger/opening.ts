@@ -50,12 +50,28 @@ function tracePurchases(ctx: RollContext, org: string | null, opening: OpeningBa
     const kind = c.p.kind as LotKind;
     const expiresOn = expiryOf(ctx, kind, c.date);
     if (expiresOn !== null && expiresOn <= opening.date) {
-      ctx.ignored.push({ what: 'payment', reason: 'expired_before_opening_balance', date: c.date, organization: org, amount: c.p.amount, reference: c.p.reference || null, refs: [c.p.src] });
+      ctx.ignored.push({
+        what: 'payment',
+        reason: 'expired_before_opening_balance',
+        date: c.date,
+        organization: org,
+        amount: c.p.amount,
+        reference: c.p.reference || null,
+        refs: [c.p.src],
+      });
       continue;
     }
     const take = minDec(c.p.amount, left);
     if (take.isZero()) {
-      ctx.ignored.push({ what: 'payment', reason: 'used_before_opening_balance', date: c.date, organization: org, amount: c.p.amount, reference: c.p.reference || null, refs: [c.p.src] });
+      ctx.ignored.push({
+        what: 'payment',
+        reason: 'used_before_opening_balance',
+        date: c.date,
+        organization: org,
+        amount: c.p.amount,
+        reference: c.p.reference || null,
+        refs: [c.p.src],
+      });
       continue;
     }
     left = left.minus(take);

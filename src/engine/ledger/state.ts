@@ -54,10 +54,7 @@ export function eventLog(period: Period): EventLog {
       if (ev.date >= period.from && ev.date <= period.to) pending.push({ ev, phase, time, seq: seq++ });
     },
     sorted() {
-      pending.sort(
-        (a, b) =>
-          cmpStr(a.ev.date, b.ev.date) || cmpOrg(a.ev.organization, b.ev.organization) || a.phase - b.phase || a.time - b.time || a.seq - b.seq,
-      );
+      pending.sort((a, b) => cmpStr(a.ev.date, b.ev.date) || cmpOrg(a.ev.organization, b.ev.organization) || a.phase - b.phase || a.time - b.time || a.seq - b.seq);
       return pending.map((p) => p.ev);
     },
   };

@@ -44,7 +44,14 @@ export function drawUsage(ctx: RollContext, s: OrgRoll, date: LocalDate, u: { am
     const after = s.available.minus(s.debt);
     if (before.sign() >= 0 && after.sign() < 0) {
       ctx.events.push(
-        { date, organization: s.org, kind: 'balance_negative', amount: after, message: `balance went negative: ${fmt(after, ctx.currency)} after ${fmt(out, ctx.currency)} of usage`, refs: u?.refs ?? [] },
+        {
+          date,
+          organization: s.org,
+          kind: 'balance_negative',
+          amount: after,
+          message: `balance went negative: ${fmt(after, ctx.currency)} after ${fmt(out, ctx.currency)} of usage`,
+          refs: u?.refs ?? [],
+        },
         PHASE_USAGE,
         0,
       );
@@ -78,7 +85,14 @@ function billingCredit(ctx: RollContext, s: OrgRoll, date: LocalDate, out: Decim
   });
   s.available = s.available.plus(rest);
   ctx.events.push(
-    { date, organization: s.org, kind: 'usage_credit', amount: back, message: `billed usage of the day was negative (${fmt(out, ctx.currency)}): a billing credit, added to the balance`, refs },
+    {
+      date,
+      organization: s.org,
+      kind: 'usage_credit',
+      amount: back,
+      message: `billed usage of the day was negative (${fmt(out, ctx.currency)}): a billing credit, added to the balance`,
+      refs,
+    },
     PHASE_USAGE,
     0,
   );

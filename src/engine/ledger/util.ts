@@ -52,12 +52,7 @@ export function addMonthsClamped(date: LocalDate, months: number): LocalDate {
 }
 
 export function cmpPayment(a: PaymentRecord, b: PaymentRecord): number {
-  return (
-    a.paidAt - b.paidAt ||
-    cmpStr(a.src.file, b.src.file) ||
-    a.src.line - b.src.line ||
-    cmpStr(a.reference, b.reference)
-  );
+  return a.paidAt - b.paidAt || cmpStr(a.src.file, b.src.file) || a.src.line - b.src.line || cmpStr(a.reference, b.reference);
 }
 
 export function refLabel(kind: PaymentRecord['kind'] | LotKind, reference: string | null): string {

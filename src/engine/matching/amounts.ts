@@ -14,7 +14,14 @@ export function compareAmounts(ctx: MatchContext, payAmount: Decimal, payCurrenc
     const diff = O.minus(P);
     const difference = () => (diff.isZero() ? null : { amount: diff, currency: payCurrency, basis: 'original amount on the statement' });
     if (!diff.isZero())
-      return { ok: false, exact: false, norm: 1, difference, crossCurrency: false, text: () => `original amount ${money(O, payCurrency)} differs from ${money(P, payCurrency)}; the original currency must match exactly` };
+      return {
+        ok: false,
+        exact: false,
+        norm: 1,
+        difference,
+        crossCurrency: false,
+        text: () => `original amount ${money(O, payCurrency)} differs from ${money(P, payCurrency)}; the original currency must match exactly`,
+      };
     return { ok: true, exact: true, norm: 0, difference: () => null, crossCurrency: false, text: () => `same amount in the original currency (${money(O, payCurrency)})` };
   }
   const L = line.amount.abs();
@@ -29,7 +36,8 @@ export function compareAmounts(ctx: MatchContext, payAmount: Decimal, payCurrenc
         norm: 1,
         difference,
         crossCurrency: false,
-        text: () => `${money(L, payCurrency)} differs from ${money(P, payCurrency)} by ${money(diff.abs(), payCurrency)}${tol.isZero() ? '; the same currency must match exactly' : ` (tolerance ${money(tol, payCurrency)})`}`,
+        text: () =>
+          `${money(L, payCurrency)} differs from ${money(P, payCurrency)} by ${money(diff.abs(), payCurrency)}${tol.isZero() ? '; the same currency must match exactly' : ` (tolerance ${money(tol, payCurrency)})`}`,
       };
     return {
       ok: true,
@@ -51,7 +59,11 @@ export function compareAmounts(ctx: MatchContext, payAmount: Decimal, payCurrenc
   const diffScaled = L.times(r.den).minus(expectedScaled);
   const tolScaled = ctx.o.fxTolerancePercent.times(expectedScaled).shiftLeft(2).plus(ctx.o.fxFeeAllowance.times(r.den));
   const expected = () => divideRounded(expectedScaled, r.den, 2);
-  const difference = () => ({ amount: divideRounded(diffScaled, r.den, 4).normalize(), currency: line.currency, basis: `converted at ${rateText(r)} (${r.source === 'config' ? 'config' : `median of ${r.samples} statement line(s)`})` });
+  const difference = () => ({
+    amount: divideRounded(diffScaled, r.den, 4).normalize(),
+    currency: line.currency,
+    basis: `converted at ${rateText(r)} (${r.source === 'config' ? 'config' : `median of ${r.samples} statement line(s)`})`,
+  });
   if (diffScaled.abs().cmp(tolScaled) > 0)
     return {
       ok: false,
@@ -59,7 +71,8 @@ export function compareAmounts(ctx: MatchContext, payAmount: Decimal, payCurrenc
       norm: 1,
       difference,
       crossCurrency: true,
-      text: () => `${money(L, line.currency)} vs ${money(P, payCurrency)} ≈ ${money(expected(), line.currency)} at ${rateText(r)}: off by more than ${ctx.o.fxTolerancePercent.toString()}% + ${money(ctx.o.fxFeeAllowance, line.currency)}`,
+      text: () =>
+        `${money(L, line.currency)} vs ${money(P, payCurrency)} ≈ ${money(expected(), line.currency)} at ${rateText(r)}: off by more than ${ctx.o.fxTolerancePercent.toString()}% + ${money(ctx.o.fxFeeAllowance, line.currency)}`,
     };
   return {
     ok: true,
@@ -67,7 +80,8 @@ export function compareAmounts(ctx: MatchContext, payAmount: Decimal, payCurrenc
     norm: ratio(diffScaled.abs(), tolScaled) ?? 0,
     difference: () => (diffScaled.isZero() ? null : difference()),
     crossCurrency: true,
-    text: () => `${money(L, line.currency)} vs ${money(P, payCurrency)} ≈ ${money(expected(), line.currency)} at ${rateText(r)}, within ${ctx.o.fxTolerancePercent.toString()}% + ${money(ctx.o.fxFeeAllowance, line.currency)}`,
+    text: () =>
+      `${money(L, line.currency)} vs ${money(P, payCurrency)} ≈ ${money(expected(), line.currency)} at ${rateText(r)}, within ${ctx.o.fxTolerancePercent.toString()}% + ${money(ctx.o.fxFeeAllowance, line.currency)}`,
   };
 }
 
@@ -98,4 +112,3 @@ export function syntheticLine(cs: CardNode[]): Amounted {
     originalCurrency: allOrig && origCur ? origCur : null,
   };
 }
-

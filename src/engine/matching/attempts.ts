@@ -12,7 +12,12 @@ export function declinedAttempts(ctx: MatchContext, cards: readonly CardNode[], 
   const attempts = cards.filter((c) => open(c) && (c.line.status === 'declined' || c.line.status === 'reversed'));
   if (!attempts.length) return;
   const failed = pays.filter((p) => openPay(p) && NO_MONEY_STATUSES.has(p.p.status) && p.p.kind !== 'grant');
-  const pairs = optimal(ctx.o.unmatchedCost, failed, attempts.filter((c) => !c.subscription), (p, c) => attemptCost(ctx, p, c));
+  const pairs = optimal(
+    ctx.o.unmatchedCost,
+    failed,
+    attempts.filter((c) => !c.subscription),
+    (p, c) => attemptCost(ctx, p, c),
+  );
   const nextStep = 'Nothing to do: the attempt was declined or reversed by the bank and moved no money. Do not pay again because of it.';
   for (const c of attempts) {
     const pair = pairs.find((x) => x.col === c);
@@ -61,7 +66,11 @@ export function declinedAttempts(ctx: MatchContext, cards: readonly CardNode[], 
  */
 export function duplicateAttempts(cards: readonly CardNode[]): void {
   const anchors = cards.filter(
-    (c) => inScope(c) && c.decision !== null && ['matched', 'matched_fx_difference', 'failed_payment_with_hold'].includes(c.decision.cls) && c.decision.counterparts.some((r) => r.side === 'payment'),
+    (c) =>
+      inScope(c) &&
+      c.decision !== null &&
+      ['matched', 'matched_fx_difference', 'failed_payment_with_hold'].includes(c.decision.cls) &&
+      c.decision.counterparts.some((r) => r.side === 'payment'),
   );
   for (const c of cards) {
     if (!open(c) || c.subscription || c.feeLike || c.line.amount.sign() <= 0) continue;

@@ -55,17 +55,20 @@ export function compileDescriptorPattern(pattern: string): RegExp {
 }
 
 const patternList = z.array(
-  z.string().min(1).refine(
-    (p) => {
-      try {
-        compileDescriptorPattern(p);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'not a valid pattern (a glob such as "OPENAI *API" or a regular expression such as "/^OPENAI/")' },
-  ),
+  z
+    .string()
+    .min(1)
+    .refine(
+      (p) => {
+        try {
+          compileDescriptorPattern(p);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'not a valid pattern (a glob such as "OPENAI *API" or a regular expression such as "/^OPENAI/")' },
+    ),
 );
 
 // amounts and percentages arrive as JSON strings (exact) or numbers (converted through their text)

@@ -45,7 +45,6 @@ export function payLabel(p: PayNode): string {
   return `payment ${r.reference || '(no reference)'} (${at(p.ref)}, ${p.date}, ${money(r.amount, r.currency)}, ${r.status} ${r.kind})`;
 }
 
-
 export function dedupeRefs(refs: Provenance[]): Provenance[] {
   const seen = new Set<string>();
   return refs.filter((r) => {

@@ -120,7 +120,17 @@ function groupTexts(cls: MatchClass, g: GroupFacts): GroupTexts {
       return {
         reason: `ChatGPT plan charge, not API credit: ${g.payText} ↔ ${g.cardText}; ${g.amountText}.${g.forcedText}`,
         nextStep,
-        flag: { key: g.key, severity: 'warning', cls, subject: g.cardText, amount: g.cardTotal, currency: g.cardCur, message: 'a ChatGPT plan was charged on the card used for API credit', nextStep, refs: g.refs },
+        flag: {
+          key: g.key,
+          severity: 'warning',
+          cls,
+          subject: g.cardText,
+          amount: g.cardTotal,
+          currency: g.cardCur,
+          message: 'a ChatGPT plan was charged on the card used for API credit',
+          nextStep,
+          refs: g.refs,
+        },
       };
     }
     case 'refund':
@@ -132,7 +142,17 @@ function groupTexts(cls: MatchClass, g: GroupFacts): GroupTexts {
       return {
         reason: `the provider recorded the payment as ${g.ps.map((p) => p.p.status).join('/')} but the bank shows ${g.cardText}; ${g.amountText}.${g.forcedText}`,
         nextStep,
-        flag: { key: g.key, severity: 'warning', cls, subject: g.cardText, amount: g.cardTotal, currency: g.cardCur, message: 'failed top-up that still left a bank hold', nextStep, refs: g.refs },
+        flag: {
+          key: g.key,
+          severity: 'warning',
+          cls,
+          subject: g.cardText,
+          amount: g.cardTotal,
+          currency: g.cardCur,
+          message: 'failed top-up that still left a bank hold',
+          nextStep,
+          refs: g.refs,
+        },
       };
     }
     default:
@@ -173,14 +193,35 @@ function refundTexts(g: GroupFacts): GroupTexts {
     return {
       reason: `refund recorded in the payment history and on the card: ${g.payText} ↔ ${g.cardText}; ${g.amountText}.${g.forcedText}`,
       nextStep,
-      flag: { key: g.key, severity: 'info', cls: 'refund', subject: g.cardText, amount: g.cardTotal, currency: g.cardCur, message: 'refund on the card matches the payment history', nextStep, refs: g.refs },
+      flag: {
+        key: g.key,
+        severity: 'info',
+        cls: 'refund',
+        subject: g.cardText,
+        amount: g.cardTotal,
+        currency: g.cardCur,
+        message: 'refund on the card matches the payment history',
+        nextStep,
+        refs: g.refs,
+      },
     };
   }
-  const nextStep = 'The payment is marked refunded but the refund is not on these statements: check the next statement; if it never arrives, ask provider support with the reference.';
+  const nextStep =
+    'The payment is marked refunded but the refund is not on these statements: check the next statement; if it never arrives, ask provider support with the reference.';
   return {
     reason: `refunded payment: ${g.payText} ↔ charge ${g.cardText}; ${g.amountText}.${g.forcedText}`,
     nextStep,
-    flag: { key: g.key, severity: 'warning', cls: 'refund', subject: g.payText, amount: g.payTotal, currency: g.payCur, message: 'payment marked refunded; the charge is on the card, the refund is not (yet)', nextStep, refs: g.refs },
+    flag: {
+      key: g.key,
+      severity: 'warning',
+      cls: 'refund',
+      subject: g.payText,
+      amount: g.payTotal,
+      currency: g.payCur,
+      message: 'payment marked refunded; the charge is on the card, the refund is not (yet)',
+      nextStep,
+      refs: g.refs,
+    },
   };
 }
 

@@ -28,11 +28,27 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
       counterparts: [],
       reason: `ChatGPT plan ${l.amount.sign() < 0 ? 'refund' : 'charge'} (descriptor), not API credit; no subscription payment in the history matches it`,
       nextStep,
-      flag: { key: `sub:${at(c.ref)}`, severity: 'warning', cls: 'subscription_not_api', subject: label, amount: l.amount, currency: l.currency, message: 'a ChatGPT plan was charged on the card used for API credit', nextStep, refs: [l.src] },
+      flag: {
+        key: `sub:${at(c.ref)}`,
+        severity: 'warning',
+        cls: 'subscription_not_api',
+        subject: label,
+        amount: l.amount,
+        currency: l.currency,
+        message: 'a ChatGPT plan was charged on the card used for API credit',
+        nextStep,
+        refs: [l.src],
+      },
     });
   } else if (l.amount.sign() < 0) {
     const orig = cards.find(
-      (o) => inScope(o) && o.decision !== null && ['matched', 'matched_fx_difference'].includes(o.decision.cls) && o.line.currency === l.currency && o.line.amount.eq(l.amount.neg()) && o.day <= c.day,
+      (o) =>
+        inScope(o) &&
+        o.decision !== null &&
+        ['matched', 'matched_fx_difference'].includes(o.decision.cls) &&
+        o.line.currency === l.currency &&
+        o.line.amount.eq(l.amount.neg()) &&
+        o.day <= c.day,
     );
     const nextStep = orig
       ? `The card shows a refund of a top-up the payment history still lists as paid: check the credit balance and mark the payment refunded.`
@@ -40,9 +56,21 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
     setDecision(c, {
       cls: 'refund',
       counterparts: orig ? [orig.ref] : [],
-      reason: orig ? `refund on the card of the charge ${cardLabel(orig)}; no payment is marked refunded` : `credit from the provider (${money(l.amount, l.currency)}) with no payment marked refunded`,
+      reason: orig
+        ? `refund on the card of the charge ${cardLabel(orig)}; no payment is marked refunded`
+        : `credit from the provider (${money(l.amount, l.currency)}) with no payment marked refunded`,
       nextStep,
-      flag: { key: `refund-card:${at(c.ref)}`, severity: 'warning', cls: 'refund', subject: label, amount: l.amount, currency: l.currency, message: 'refund on the card not recorded in the payment history', nextStep, refs: [l.src, ...(orig ? [orig.line.src] : [])] },
+      flag: {
+        key: `refund-card:${at(c.ref)}`,
+        severity: 'warning',
+        cls: 'refund',
+        subject: label,
+        amount: l.amount,
+        currency: l.currency,
+        message: 'refund on the card not recorded in the payment history',
+        nextStep,
+        refs: [l.src, ...(orig ? [orig.line.src] : [])],
+      },
     });
   } else if (l.status === 'pending') {
     const nextStep = 'Bank shows a pending authorisation the provider never confirmed: wait for release, do not pay again.';
@@ -51,7 +79,17 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
       counterparts: [],
       reason: `pending authorisation with no confirmed payment and no posted line in a later export; ${whyUnmatched(c)}`,
       nextStep,
-      flag: { key: `pending:${at(c.ref)}`, severity: 'warning', cls: 'pending_authorization', subject: label, amount: l.amount, currency: l.currency, message: 'pending authorisation the provider never confirmed', nextStep, refs: [l.src] },
+      flag: {
+        key: `pending:${at(c.ref)}`,
+        severity: 'warning',
+        cls: 'pending_authorization',
+        subject: label,
+        amount: l.amount,
+        currency: l.currency,
+        message: 'pending authorisation the provider never confirmed',
+        nextStep,
+        refs: [l.src],
+      },
     });
   } else {
     const nextStep = c.feeLike
@@ -62,7 +100,17 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
       counterparts: [],
       reason: `${c.feeLike ? 'looks like a foreign-transaction fee but no parent charge was found; ' : ''}${whyUnmatched(c)}`,
       nextStep,
-      flag: { key: `card:${at(c.ref)}`, severity: 'error', cls: 'unmatched_card_charge', subject: label, amount: l.amount, currency: l.currency, message: 'card charge to the provider not explained by any payment', nextStep, refs: [l.src] },
+      flag: {
+        key: `card:${at(c.ref)}`,
+        severity: 'error',
+        cls: 'unmatched_card_charge',
+        subject: label,
+        amount: l.amount,
+        currency: l.currency,
+        message: 'card charge to the provider not explained by any payment',
+        nextStep,
+        refs: [l.src],
+      },
     });
   }
 }
@@ -71,7 +119,12 @@ function leftoverPayment(p: PayNode, windowDaysAfter: number): void {
   const r = p.p;
   const label = payLabel(p);
   if (r.kind === 'grant') {
-    setDecision(p, { cls: 'unmatched_payment', counterparts: [], reason: 'grant (credit given by the provider): no card charge is expected and none is looked for', nextStep: null });
+    setDecision(p, {
+      cls: 'unmatched_payment',
+      counterparts: [],
+      reason: 'grant (credit given by the provider): no card charge is expected and none is looked for',
+      nextStep: null,
+    });
   } else if (r.kind === 'subscription') {
     setDecision(p, {
       cls: 'subscription_not_api',
@@ -86,7 +139,17 @@ function leftoverPayment(p: PayNode, windowDaysAfter: number): void {
       counterparts: [],
       reason: `refunded payment; neither its charge nor its refund is on these statements; ${whyUnmatched(p)}`,
       nextStep,
-      flag: { key: `refund-pay:${at(p.ref)}`, severity: 'warning', cls: 'refund', subject: label, amount: r.amount, currency: r.currency, message: 'payment marked refunded but no refund on the card statements', nextStep, refs: [r.src] },
+      flag: {
+        key: `refund-pay:${at(p.ref)}`,
+        severity: 'warning',
+        cls: 'refund',
+        subject: label,
+        amount: r.amount,
+        currency: r.currency,
+        message: 'payment marked refunded but no refund on the card statements',
+        nextStep,
+        refs: [r.src],
+      },
     });
   } else if (NO_MONEY_STATUSES.has(r.status)) {
     // a failed or void attempt that left nothing on the card moved no money: not an exception
@@ -98,7 +161,17 @@ function leftoverPayment(p: PayNode, windowDaysAfter: number): void {
       counterparts: [],
       reason: `payment still pending at the provider and no card line yet; ${whyUnmatched(p)}`,
       nextStep,
-      flag: { key: `pay:${at(p.ref)}`, severity: 'info', cls: 'unmatched_payment', subject: label, amount: r.amount, currency: r.currency, message: 'pending payment with no card line yet', nextStep, refs: [r.src] },
+      flag: {
+        key: `pay:${at(p.ref)}`,
+        severity: 'info',
+        cls: 'unmatched_payment',
+        subject: label,
+        amount: r.amount,
+        currency: r.currency,
+        message: 'pending payment with no card line yet',
+        nextStep,
+        refs: [r.src],
+      },
     });
   } else {
     const nextStep =
@@ -111,7 +184,17 @@ function leftoverPayment(p: PayNode, windowDaysAfter: number): void {
       counterparts: [],
       reason: `paid, but no card line matches; ${whyUnmatched(p)}`,
       nextStep,
-      flag: { key: `pay:${at(p.ref)}`, severity: 'warning', cls: 'unmatched_payment', subject: label, amount: r.amount, currency: r.currency, message: 'payment not found on the card statements', nextStep, refs: [r.src] },
+      flag: {
+        key: `pay:${at(p.ref)}`,
+        severity: 'warning',
+        cls: 'unmatched_payment',
+        subject: label,
+        amount: r.amount,
+        currency: r.currency,
+        message: 'payment not found on the card statements',
+        nextStep,
+        refs: [r.src],
+      },
     });
   }
 }

@@ -111,15 +111,12 @@ export type PairScore = { ok: true; score: ScoreBreakdown; check: AmountCheck; d
 
 export const NO_MONEY_STATUSES = new Set(['failed', 'void']);
 
-
 /** Card lines in (date, file, line) order and payments in (paid_at, file, line) order: the tie-break order of every stage. */
 export function buildNodes(payments: readonly PaymentRecord[], lines: readonly CardLine[], o: MatchOptions): { cards: CardNode[]; pays: PayNode[] } {
   const descriptor = o.descriptorPatterns.map(compileDescriptorPattern);
   const subscriptionPatterns = o.subscriptionPatterns.map(compileDescriptorPattern);
   const fee = o.feePatterns.map(compileDescriptorPattern);
-  const sortedLines = [...lines].sort(
-    (a, b) => cmpStr(a.transactionDate, b.transactionDate) || cmpStr(a.src.file, b.src.file) || a.src.line - b.src.line,
-  );
+  const sortedLines = [...lines].sort((a, b) => cmpStr(a.transactionDate, b.transactionDate) || cmpStr(a.src.file, b.src.file) || a.src.line - b.src.line);
   const cards = sortedLines.map((line, k) => {
     const desc = line.description.replace(/\s+/g, ' ').trim();
     const subscription = subscriptionPatterns.some((r) => r.test(desc));

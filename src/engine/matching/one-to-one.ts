@@ -46,7 +46,12 @@ export function oneToOne(ctx: MatchContext, cards: readonly CardNode[], pays: re
   const first = assignPass(ctx, moneyRows, firstCols, { rowNearMiss: true, colNearMiss: true });
   const repeated = (c: CardNode) => c.line.status === 'posted' && first.some((a) => a.line.currency === c.line.currency && a.line.amount.eq(c.line.amount) && a.day === c.day);
   const failedRows = rows.filter((p) => NO_MONEY_STATUSES.has(p.p.status));
-  assignPass(ctx, failedRows, cols.filter((c) => open(c) && !repeated(c)), { rowNearMiss: true, colNearMiss: false });
+  assignPass(
+    ctx,
+    failedRows,
+    cols.filter((c) => open(c) && !repeated(c)),
+    { rowNearMiss: true, colNearMiss: false },
+  );
 }
 
 /**
@@ -91,10 +96,16 @@ function assignPass(ctx: MatchContext, rows: PayNode[], cols: CardNode[], near: 
     });
   }
   const all = (n: number) => new Set(Array.from({ length: n }, (_, i) => i));
-  nearMisses(ctx, rows, cols, { rows: rowRuns, cols: colRuns }, {
-    rows: near.rowNearMiss ? new Set(assigned.map((a) => a.row)) : all(rows.length),
-    cols: near.colNearMiss ? new Set(assigned.map((a) => a.col)) : all(cols.length),
-  });
+  nearMisses(
+    ctx,
+    rows,
+    cols,
+    { rows: rowRuns, cols: colRuns },
+    {
+      rows: near.rowNearMiss ? new Set(assigned.map((a) => a.row)) : all(rows.length),
+      cols: near.colNearMiss ? new Set(assigned.map((a) => a.col)) : all(cols.length),
+    },
+  );
   return assigned.map((a) => cols[a.col]!);
 }
 
@@ -147,12 +158,8 @@ function components(pairs: RunPair[], R: number, C: number): Component[] {
 /** A small group: every concrete pair, and the dense solver with its order tie-break (unchanged results). */
 function solveDense(comp: Component, rowRuns: Run<PayNode>[], colRuns: Run<CardNode>[], U: number): AssignedPair[] {
   const edges: CandidateEdge[] = [];
-  for (const e of comp.pairs)
-    for (const row of rowRuns[e.row]!.members) for (const col of colRuns[e.col]!.members) edges.push({ row, col, cost: e.score.score.total });
-  return solveComponent(
-    { rows: comp.rows.flatMap((r) => rowRuns[r]!.members), cols: comp.cols.flatMap((c) => colRuns[c]!.members), edges },
-    U,
-  );
+  for (const e of comp.pairs) for (const row of rowRuns[e.row]!.members) for (const col of colRuns[e.col]!.members) edges.push({ row, col, cost: e.score.score.total });
+  return solveComponent({ rows: comp.rows.flatMap((r) => rowRuns[r]!.members), cols: comp.cols.flatMap((c) => colRuns[c]!.members), edges }, U);
 }
 
 /**
@@ -205,11 +212,7 @@ function solveByFlow(comp: Component, rowRuns: Run<PayNode>[], colRuns: Run<Card
  * the other side's position (as when every pair was an edge). Within a run every member has
  * the same candidates, so the first two members of each neighbouring run are all it takes.
  */
-function twoCheapest(
-  pairs: RunPair[],
-  rowRuns: Run<PayNode>[],
-  colRuns: Run<CardNode>[],
-): { bestOfRow: (row: number) => Best[]; bestOfCol: (col: number) => Best[] } {
+function twoCheapest(pairs: RunPair[], rowRuns: Run<PayNode>[], colRuns: Run<CardNode>[]): { bestOfRow: (row: number) => Best[]; bestOfCol: (col: number) => Best[] } {
   const better = (a: Best, b: Best | undefined, key: 'row' | 'col') => !b || a.cost < b.cost || (a.cost === b.cost && a[key] < b[key]);
   const topRow = Array.from({ length: rowRuns.length }, () => [] as Best[]);
   const topCol = Array.from({ length: colRuns.length }, () => [] as Best[]);

@@ -13,7 +13,12 @@ import { refundCost, reversalCost } from './signals.js';
  * Reads: ctx, facts, `decision`, `supersededBy`. Writes: `decision` of both lines and of the failed payment (replacing its hold decision).
  */
 export function netReversals(ctx: MatchContext, cards: readonly CardNode[], pays: readonly PayNode[]): void {
-  netPairs(ctx, reversible(cards).filter((c) => c.decision !== null || c.line.status === 'pending'), reversalLines(cards), pays);
+  netPairs(
+    ctx,
+    reversible(cards).filter((c) => c.decision !== null || c.line.status === 'pending'),
+    reversalLines(cards),
+    pays,
+  );
 }
 
 /**
@@ -24,7 +29,12 @@ export function netReversals(ctx: MatchContext, cards: readonly CardNode[], pays
  * Reads and writes as netReversals.
  */
 export function netPostedReversals(ctx: MatchContext, cards: readonly CardNode[], pays: readonly PayNode[]): void {
-  netPairs(ctx, reversible(cards).filter((c) => c.decision === null && c.line.status !== 'pending'), reversalLines(cards), pays);
+  netPairs(
+    ctx,
+    reversible(cards).filter((c) => c.decision === null && c.line.status !== 'pending'),
+    reversalLines(cards),
+    pays,
+  );
 }
 
 /** Positive lines a reversal may net: undecided ones, and the holds of failed payments. */

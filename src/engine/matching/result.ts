@@ -8,7 +8,17 @@ import { cmpRefs, cmpStr, dedupeRefs, dedupeSideRefs, money } from './format.js'
 import { inScope, NO_MONEY_STATUSES, type CardNode, type Decision, type Flag, type Node, type PayNode } from './nodes.js';
 import { divideRounded } from './rates.js';
 import type { ResolvedOverrides } from './overrides.js';
-import { MATCH_CLASSES, type ClassTotal, type CurrencyTotal, type FxRateUsed, type LineClassification, type MatchClass, type MatchResult, type MatchSide, type NotCountedReason } from './types.js';
+import {
+  MATCH_CLASSES,
+  type ClassTotal,
+  type CurrencyTotal,
+  type FxRateUsed,
+  type LineClassification,
+  type MatchClass,
+  type MatchResult,
+  type MatchSide,
+  type NotCountedReason,
+} from './types.js';
 
 /** Reads everything the stages wrote; writes nothing. */
 export function buildResult(ctx: MatchContext, cards: readonly CardNode[], pays: readonly PayNode[], overrides: ResolvedOverrides): MatchResult {
@@ -100,7 +110,16 @@ function exceptionsOf(cards: readonly CardNode[], pays: readonly PayNode[], prob
     refs: dedupeRefs(f.refs),
   }));
   for (const problem of problems)
-    exceptions.push({ severity: 'warning', class: 'override_not_applied', subject: 'overrides', amount: null, currency: null, message: problem, nextStep: 'Fix the override (file names and line numbers as shown on the Reconciliation sheet) and run again.', refs: [] });
+    exceptions.push({
+      severity: 'warning',
+      class: 'override_not_applied',
+      subject: 'overrides',
+      amount: null,
+      currency: null,
+      message: problem,
+      nextStep: 'Fix the override (file names and line numbers as shown on the Reconciliation sheet) and run again.',
+      refs: [],
+    });
   exceptions.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || cmpRefs(a.refs, b.refs) || cmpStr(a.class, b.class) || cmpStr(a.message, b.message));
   return exceptions;
 }

@@ -31,12 +31,7 @@ import type { MatchResult } from './types.js';
  * Classifies every provider card line and every payment exactly once (SPEC §4.3).
  * Non-provider card lines are counted in `leftOut` and otherwise untouched.
  */
-export function matchPaymentsToCardLines(
-  payments: readonly PaymentRecord[],
-  lines: readonly CardLine[],
-  options: MatchOptions,
-  overrides?: MatchOverrides,
-): MatchResult {
+export function matchPaymentsToCardLines(payments: readonly PaymentRecord[], lines: readonly CardLine[], options: MatchOptions, overrides?: MatchOverrides): MatchResult {
   const { cards, pays } = buildNodes(payments, lines, options);
   const rates = buildRates(cards, options);
   // 1. identical lines repeated across overlapping statement files (and repeated payment rows) count once

@@ -85,9 +85,20 @@ export function payKey(p: PayNode): string {
 
 export function cardKey(c: CardNode): string {
   const l = c.line;
-  return [c.day, c.postedDay, l.amount.toString(), l.currency, l.originalAmount?.toString() ?? '', l.originalCurrency ?? '', l.status, l.cardLast4 ?? '', c.subscription, c.provider, c.feeLike, l.description].join(
-    '\u0001',
-  );
+  return [
+    c.day,
+    c.postedDay,
+    l.amount.toString(),
+    l.currency,
+    l.originalAmount?.toString() ?? '',
+    l.originalCurrency ?? '',
+    l.status,
+    l.cardLast4 ?? '',
+    c.subscription,
+    c.provider,
+    c.feeLike,
+    l.description,
+  ].join('\u0001');
 }
 
 /** Nodes of equal keys, wherever they are in the order (members ascending); a singular node is a run of its own. Runs in order of their first member. */

@@ -34,7 +34,11 @@ function dateSignal(ctx: MatchContext, p: PayNode, c: CardNode, explain: boolean
   return {
     name: 'date',
     cost: round4(ctx.o.dateWeight * w.norm),
-    detail: !explain ? '' : d === 0 ? `card dated the payment's local date ${p.date}` : `card dated ${Math.abs(d)} day(s) ${d > 0 ? 'after' : 'before'} the payment's local date ${p.date}`,
+    detail: !explain
+      ? ''
+      : d === 0
+        ? `card dated the payment's local date ${p.date}`
+        : `card dated ${Math.abs(d)} day(s) ${d > 0 ? 'after' : 'before'} the payment's local date ${p.date}`,
   };
 }
 
@@ -62,7 +66,8 @@ export function pairLimit(ctx: MatchContext, p: PayNode, c: CardNode): { why: ()
   if (c.subscription && p.p.kind !== 'subscription') return { why: () => 'the card line is a ChatGPT plan charge and the payment is API credit', interesting: true };
   if (!dateWindow(ctx, p, c))
     return {
-      why: () => `card date ${c.line.transactionDate}${c.line.postedDate ? `/${c.line.postedDate}` : ''} is outside ${ctx.o.windowDaysBefore} day(s) before to ${ctx.o.windowDaysAfter} after the payment date ${p.date}`,
+      why: () =>
+        `card date ${c.line.transactionDate}${c.line.postedDate ? `/${c.line.postedDate}` : ''} is outside ${ctx.o.windowDaysBefore} day(s) before to ${ctx.o.windowDaysAfter} after the payment date ${p.date}`,
       interesting: true,
     };
   return null;
@@ -94,7 +99,11 @@ export function scoreOf(ctx: MatchContext, ps: PayNode[], cs: CardNode[], check:
       if (!c.feeLike && c.provider) sim = Math.max(sim, similarity(ctx, p, c));
     }
   signals.push(date ?? { name: 'date', cost: round4(o.dateWeight), detail: 'dates outside the window (forced)' });
-  signals.push({ name: 'text', cost: round4(o.textWeight * (1 - sim)), detail: sim === 1 ? 'reference found in the card text' : `description similarity ${(Math.round(sim * 100) / 100).toString()}` });
+  signals.push({
+    name: 'text',
+    cost: round4(o.textWeight * (1 - sim)),
+    detail: sim === 1 ? 'reference found in the card text' : `description similarity ${(Math.round(sim * 100) / 100).toString()}`,
+  });
   const pending = cs.filter((c) => c.line.status === 'pending').length;
   if (pending) signals.push({ name: 'pending', cost: round4(o.pendingPenalty), detail: 'card line still pending' });
   if (ps.some((p) => NO_MONEY_STATUSES.has(p.p.status)) && cs.some((c) => c.line.status === 'posted'))
@@ -153,7 +162,8 @@ export function reversalCost(ctx: MatchContext, a: CardNode, r: CardNode): numbe
   if (la.currency !== lr.currency) return null;
   if (la.cardLast4 && lr.cardLast4 && la.cardLast4 !== lr.cardLast4) return null;
   const sameAmount =
-    la.amount.abs().eq(lr.amount.abs()) || (la.originalAmount && lr.originalAmount && la.originalCurrency === lr.originalCurrency && la.originalAmount.abs().eq(lr.originalAmount.abs()));
+    la.amount.abs().eq(lr.amount.abs()) ||
+    (la.originalAmount && lr.originalAmount && la.originalCurrency === lr.originalCurrency && la.originalAmount.abs().eq(lr.originalAmount.abs()));
   if (!sameAmount) return null;
   const delta = r.day - a.day;
   if (Number.isNaN(delta) || delta < 0 || delta > win) return null;

@@ -18,7 +18,10 @@ export function alnum(s: string, memo?: TextMemo): string {
 function trigrams(s: string, memo?: TextMemo): Set<string> {
   let out = memo?.trigrams.get(s);
   if (out === undefined) {
-    const t = ` ${s.toUpperCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+    const t = ` ${s
+      .toUpperCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()} `;
     out = new Set<string>();
     for (let i = 0; i + 3 <= t.length; i++) out.add(t.slice(i, i + 3));
     memo?.trigrams.set(s, out);

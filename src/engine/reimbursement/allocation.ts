@@ -31,6 +31,10 @@ export function allocate(amount: Decimal, currency: string, basis: readonly Allo
     return [{ projectId: UNALLOCATED_PROJECT, projectName: null, projectCostCenter: null, amount, reason: unallocatedReason ?? 'no billed usage to allocate by' }];
   }
   const scale = Math.max(minorUnits(currency), amount.normalize().scale);
-  const parts = allocateByWeight(amount, basis.map((b) => b.billed), scale);
+  const parts = allocateByWeight(
+    amount,
+    basis.map((b) => b.billed),
+    scale,
+  );
   return basis.map((b, i) => ({ projectId: b.projectId, projectName: b.projectName, projectCostCenter: b.projectCostCenter, amount: parts[i]!, reason: null }));
 }

@@ -21,7 +21,11 @@ export interface Cardholder {
  * card every other line of the same statement file points to (a card export without a card
  * column, where an unexplained charge has no payment to name its card).
  */
-export function cardholderResolver(classifications: readonly LineClassification[], cardholders: Readonly<Record<string, CardholderConfig>>, { lineByKey, payByKey, classByKey }: Lookups) {
+export function cardholderResolver(
+  classifications: readonly LineClassification[],
+  cardholders: Readonly<Record<string, CardholderConfig>>,
+  { lineByKey, payByKey, classByKey }: Lookups,
+) {
   let fileCard: Map<string, string | null> | null = null;
   const cardOfFile = (file: string): string | null => {
     if (!fileCard) {

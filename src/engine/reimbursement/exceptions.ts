@@ -2,14 +2,39 @@
 import type { ReimbursementException, ReimbursementFlag, ReimbursementFlagKind, ReimbursementCharge } from './types.js';
 
 export function exceptionFor(f: ReimbursementFlag, ch: ReimbursementCharge): ReimbursementException | null {
-  const base = { cardholder: ch.cardholder, costCentre: ch.costCentre, src: ch.src, date: ch.date, description: ch.description, amount: ch.amount, currency: ch.currency, kind: f.kind, count: 1 };
+  const base = {
+    cardholder: ch.cardholder,
+    costCentre: ch.costCentre,
+    src: ch.src,
+    date: ch.date,
+    description: ch.description,
+    amount: ch.amount,
+    currency: ch.currency,
+    kind: f.kind,
+    count: 1,
+  };
   switch (f.kind) {
     case 'no_receipt':
-      return { ...base, severity: 'error', message: `Charge with no receipt: ${f.message}.`, nextStep: "Download the receipt from the provider's billing page and add it to the payment history, or ask the cardholder for it." };
+      return {
+        ...base,
+        severity: 'error',
+        message: `Charge with no receipt: ${f.message}.`,
+        nextStep: "Download the receipt from the provider's billing page and add it to the payment history, or ask the cardholder for it.",
+      };
     case 'duplicate_charge':
-      return { ...base, severity: 'error', message: `Duplicate charge: ${f.message}.`, nextStep: 'Reimburse it only with the refund request attached; the refund will reduce a later claim.' };
+      return {
+        ...base,
+        severity: 'error',
+        message: `Duplicate charge: ${f.message}.`,
+        nextStep: 'Reimburse it only with the refund request attached; the refund will reduce a later claim.',
+      };
     case 'failed_top_up_charged':
-      return { ...base, severity: 'warning', message: `Charge for a failed top-up: ${f.message}.`, nextStep: 'Ask provider support for a refund with the statement line and the payment reference.' };
+      return {
+        ...base,
+        severity: 'warning',
+        message: `Charge for a failed top-up: ${f.message}.`,
+        nextStep: 'Ask provider support for a refund with the statement line and the payment reference.',
+      };
     default:
       return null;
   }
@@ -54,4 +79,3 @@ export function perCardExceptions(charges: readonly ReimbursementCharge[]): Reim
   }
   return [...out.values()];
 }
-

@@ -17,7 +17,10 @@ export interface ChargeContext {
 }
 
 /** The receipts and flags of a claimed charge, by its class; then the currency and the cardholder. */
-export function receiptsAndFlags(c: LineClassification, { payRefs, parentRef, classByKey, home, holder, last4 }: ChargeContext): { receipts: string[]; flags: ReimbursementFlag[] } {
+export function receiptsAndFlags(
+  c: LineClassification,
+  { payRefs, parentRef, classByKey, home, holder, last4 }: ChargeContext,
+): { receipts: string[]; flags: ReimbursementFlag[] } {
   const flags: ReimbursementFlag[] = [];
   const flag = (kind: ReimbursementFlagKind, label: string, message: string): void => {
     flags.push({ kind, label, message });
@@ -34,13 +37,21 @@ export function receiptsAndFlags(c: LineClassification, { payRefs, parentRef, cl
       const d = c.difference;
       if (d) {
         const word = d.amount.sign() >= 0 ? 'more' : 'less';
-        flag('fx_difference', `${money(d.amount.abs(), d.currency)} ${word} than the receipt`, `the card was charged ${money(d.amount.abs(), d.currency)} ${word} than the receipt (${d.basis}); the card amount is what is claimed`);
+        flag(
+          'fx_difference',
+          `${money(d.amount.abs(), d.currency)} ${word} than the receipt`,
+          `the card was charged ${money(d.amount.abs(), d.currency)} ${word} than the receipt (${d.basis}); the card amount is what is claimed`,
+        );
       } else flag('fx_difference', 'differs from the receipt', 'the card amount differs from the receipt; the card amount is what is claimed');
       break;
     }
     case 'fx_fee':
       receipts = payRefs.map((p) => p.reference).filter((r) => r !== '');
-      flag('fx_fee', `FX fee on ${parentRef ? near(parentRef) : 'a charge'}`, `bank foreign-transaction fee on the charge ${parentRef ? at(parentRef) : '(not found)'}; it carries that charge's receipt`);
+      flag(
+        'fx_fee',
+        `FX fee on ${parentRef ? near(parentRef) : 'a charge'}`,
+        `bank foreign-transaction fee on the charge ${parentRef ? at(parentRef) : '(not found)'}; it carries that charge's receipt`,
+      );
       break;
     case 'refund': {
       receipts = payRefs.map((p) => p.reference).filter((r) => r !== '');
@@ -61,12 +72,20 @@ export function receiptsAndFlags(c: LineClassification, { payRefs, parentRef, cl
       const anchor = c.counterparts.find((r) => r.side === 'card');
       const refs = payRefs.map((p) => p.reference).filter((r) => r !== '');
       const first = [anchor ? `the first charge is ${at(anchor)}` : '', refs.length ? `receipt ${refs.join(', ')}` : ''].filter((x) => x).join(', ');
-      flag('duplicate_charge', `Duplicate${anchor ? ` of ${near(anchor)}` : ''}: refund due`, `charged again for one payment${first ? ` (${first})` : ''}: ask the provider or the bank for a refund`);
+      flag(
+        'duplicate_charge',
+        `Duplicate${anchor ? ` of ${near(anchor)}` : ''}: refund due`,
+        `charged again for one payment${first ? ` (${first})` : ''}: ask the provider or the bank for a refund`,
+      );
       break;
     }
     case 'failed_payment_with_hold': {
       const refs = payRefs.map((p) => `${p.reference || at(p.src)} (${p.status})`);
-      flag('failed_top_up_charged', 'Failed top-up charged: refund due', `the bank posted a charge for a top-up the provider recorded as failed${refs.length ? `: ${refs.join(', ')}` : ''}; no credit was bought, ask the provider for a refund`);
+      flag(
+        'failed_top_up_charged',
+        'Failed top-up charged: refund due',
+        `the bank posted a charge for a top-up the provider recorded as failed${refs.length ? `: ${refs.join(', ')}` : ''}; no credit was bought, ask the provider for a refund`,
+      );
       break;
     }
     case 'unmatched_card_charge':

@@ -1,5 +1,13 @@
 /** The reimbursement's groups (cost centre → cardholder, charges in order) and its totals. */
-import { UNKNOWN_CARDHOLDER, type AllocationBasisRow, type CardholderGroup, type CostCentreGroup, type CurrencyAmount, type ProjectAllocationTotal, type ReimbursementCharge } from './types.js';
+import {
+  UNKNOWN_CARDHOLDER,
+  type AllocationBasisRow,
+  type CardholderGroup,
+  type CostCentreGroup,
+  type CurrencyAmount,
+  type ProjectAllocationTotal,
+  type ReimbursementCharge,
+} from './types.js';
 import { addTo, cmpLabel, cmpStr, key, sortTotals } from './util.js';
 
 /** Charges in order: a fee right after its charge; charges by (currency, home first; date, file, line). */
@@ -30,7 +38,17 @@ export function groupByCostCentre(charges: readonly ReimbursementCharge[], home:
     const hk = `${ch.costCentre}\u0000${ch.cardholder}`;
     let h = holders.get(hk);
     if (!h) {
-      h = { name: ch.cardholder, known: ch.cardholder !== UNKNOWN_CARDHOLDER, costCentre: ch.costCentre, cardLast4: [], charges: [], subscriptions: [], apiTotals: [], subscriptionTotals: [], totals: [] };
+      h = {
+        name: ch.cardholder,
+        known: ch.cardholder !== UNKNOWN_CARDHOLDER,
+        costCentre: ch.costCentre,
+        cardLast4: [],
+        charges: [],
+        subscriptions: [],
+        apiTotals: [],
+        subscriptionTotals: [],
+        totals: [],
+      };
       holders.set(hk, h);
       cc.cardholders.push(h);
     }
@@ -60,7 +78,11 @@ export function groupByCostCentre(charges: readonly ReimbursementCharge[], home:
 }
 
 /** Totals of the API charges and of the subscriptions per currency, and of each project's shares. */
-export function reimbursementTotals(charges: readonly ReimbursementCharge[]): { apiTotals: CurrencyAmount[]; subscriptionTotals: CurrencyAmount[]; projectTotals: Map<string, ProjectAllocationTotal> } {
+export function reimbursementTotals(charges: readonly ReimbursementCharge[]): {
+  apiTotals: CurrencyAmount[];
+  subscriptionTotals: CurrencyAmount[];
+  projectTotals: Map<string, ProjectAllocationTotal>;
+} {
   const apiTotals: CurrencyAmount[] = [];
   const subscriptionTotals: CurrencyAmount[] = [];
   const projectTotals = new Map<string, ProjectAllocationTotal>();
@@ -80,6 +102,10 @@ export function reimbursementTotals(charges: readonly ReimbursementCharge[]): { 
 export function sortProjectTotals(projectTotals: Iterable<ProjectAllocationTotal>, allocationBasis: readonly AllocationBasisRow[], home: string): ProjectAllocationTotal[] {
   const basisOrder = new Map(allocationBasis.map((b, i) => [b.projectId, i]));
   return [...projectTotals].sort(
-    (a, b) => (a.currency === home ? 0 : 1) - (b.currency === home ? 0 : 1) || cmpStr(a.currency, b.currency) || (basisOrder.get(a.projectId) ?? 1e9) - (basisOrder.get(b.projectId) ?? 1e9) || cmpStr(a.projectId, b.projectId),
+    (a, b) =>
+      (a.currency === home ? 0 : 1) - (b.currency === home ? 0 : 1) ||
+      cmpStr(a.currency, b.currency) ||
+      (basisOrder.get(a.projectId) ?? 1e9) - (basisOrder.get(b.projectId) ?? 1e9) ||
+      cmpStr(a.projectId, b.projectId),
   );
 }

@@ -49,4 +49,3 @@ export function decidePlacement(
   }
   return { where: 'api' };
 }
-

@@ -57,7 +57,11 @@ const money = (title: string) => ({ type: 'quantitative' as const, title, axis: 
 /** Dates are plain calendar days: drawn on a UTC scale so the machine's zone never shifts them. */
 const day = { type: 'temporal' as const, title: null, scale: { type: 'utc' as const }, axis: { format: '%d %b', labelAngle: 0 } };
 
-export interface DailyPoint { date: string; project: string; amount: number }
+export interface DailyPoint {
+  date: string;
+  project: string;
+  amount: number;
+}
 
 /** `dates`: every local date of the period, so a day without spend still has its place. */
 export function dailySpec(points: DailyPoint[], dates: string[], currency: string): TopLevelSpec {
@@ -87,24 +91,87 @@ export function modelSpec(points: { model: string; amount: number }[], currency:
   } as TopLevelSpec;
 }
 
-export interface BalancePoint { date: string; series: string; amount: number }
-export interface BalanceEvent { date: string; kind: string; amount: number }
+export interface BalancePoint {
+  date: string;
+  series: string;
+  amount: number;
+}
+export interface BalanceEvent {
+  date: string;
+  kind: string;
+  amount: number;
+}
 
 /** The balance line, the month's auto-recharges so far against their limit, and the events as points. */
 export function balanceSpec(lines: BalancePoint[], events: BalanceEvent[], limit: number | null, currency: string): TopLevelSpec {
   const layers: unknown[] = [
-    { data: { values: lines }, mark: { type: 'line', interpolate: 'step-after' }, encoding: { x: { field: 'date', ...day }, y: { field: 'amount', ...money(currency) }, strokeDash: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom' }, scale: { domain: ['balance', 'auto-recharges this month'], range: [[1, 0], [4, 3]] } }, color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom' }, scale: { domain: ['balance', 'auto-recharges this month'], range: ['#4269d0', '#9c6b4e'] } } } },
-    { data: { values: events }, mark: { type: 'point', filled: true, size: 70 }, encoding: { x: { field: 'date', ...day }, y: { field: 'amount', type: 'quantitative' }, shape: { field: 'kind', type: 'nominal', title: null, legend: { orient: 'bottom' } }, fill: { field: 'kind', type: 'nominal', title: null, legend: { orient: 'bottom' }, scale: { domain: ['top-up', 'grant', 'expired', 'auto-recharge limit reached', 'balance below zero'], range: ['#3ca951', '#6cc5b0', '#efb118', '#ff725c', '#d62728'] } } } },
+    {
+      data: { values: lines },
+      mark: { type: 'line', interpolate: 'step-after' },
+      encoding: {
+        x: { field: 'date', ...day },
+        y: { field: 'amount', ...money(currency) },
+        strokeDash: {
+          field: 'series',
+          type: 'nominal',
+          title: null,
+          legend: { orient: 'bottom' },
+          scale: {
+            domain: ['balance', 'auto-recharges this month'],
+            range: [
+              [1, 0],
+              [4, 3],
+            ],
+          },
+        },
+        color: {
+          field: 'series',
+          type: 'nominal',
+          title: null,
+          legend: { orient: 'bottom' },
+          scale: { domain: ['balance', 'auto-recharges this month'], range: ['#4269d0', '#9c6b4e'] },
+        },
+      },
+    },
+    {
+      data: { values: events },
+      mark: { type: 'point', filled: true, size: 70 },
+      encoding: {
+        x: { field: 'date', ...day },
+        y: { field: 'amount', type: 'quantitative' },
+        shape: { field: 'kind', type: 'nominal', title: null, legend: { orient: 'bottom' } },
+        fill: {
+          field: 'kind',
+          type: 'nominal',
+          title: null,
+          legend: { orient: 'bottom' },
+          scale: { domain: ['top-up', 'grant', 'expired', 'auto-recharge limit reached', 'balance below zero'], range: ['#3ca951', '#6cc5b0', '#efb118', '#ff725c', '#d62728'] },
+        },
+      },
+    },
     { data: { values: [{ y: 0 }] }, mark: { type: 'rule', color: '#999' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
   ];
   if (limit !== null) {
-    layers.push({ data: { values: [{ y: limit, label: `auto-recharge limit ${limit.toFixed(2)}` }] }, mark: { type: 'rule', color: '#ff725c', strokeDash: [2, 2] }, encoding: { y: { field: 'y', type: 'quantitative' } } });
-    layers.push({ data: { values: [{ y: limit, label: `auto-recharge limit ${limit.toFixed(2)} a month` }] }, mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#c0392b', fontSize: 10 }, encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } } });
+    layers.push({
+      data: { values: [{ y: limit, label: `auto-recharge limit ${limit.toFixed(2)}` }] },
+      mark: { type: 'rule', color: '#ff725c', strokeDash: [2, 2] },
+      encoding: { y: { field: 'y', type: 'quantitative' } },
+    });
+    layers.push({
+      data: { values: [{ y: limit, label: `auto-recharge limit ${limit.toFixed(2)} a month` }] },
+      mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#c0392b', fontSize: 10 },
+      encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } },
+    });
   }
   return { width: 520, height: 220, layer: layers, config: { legend: { orient: 'bottom', direction: 'horizontal', columns: 3, labelLimit: 240 } } } as TopLevelSpec;
 }
 
-export interface BurnPoint { project: string; date: string; series: string; amount: number }
+export interface BurnPoint {
+  project: string;
+  date: string;
+  series: string;
+  amount: number;
+}
 
 /** One small panel per budgeted project: spend to date against the prorated budget line. */
 export function burnSpec(points: BurnPoint[], currency: string): TopLevelSpec {
@@ -120,7 +187,19 @@ export function burnSpec(points: BurnPoint[], currency: string): TopLevelSpec {
         x: { field: 'date', ...day, axis: { ...day.axis, tickCount: 4 } },
         y: { field: 'amount', ...money(currency) },
         color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['spent', 'prorated budget'], range: ['#ff725c', '#9498a0'] }, legend: { orient: 'bottom' } },
-        strokeDash: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom' }, scale: { domain: ['spent', 'prorated budget'], range: [[1, 0], [4, 3]] } },
+        strokeDash: {
+          field: 'series',
+          type: 'nominal',
+          title: null,
+          legend: { orient: 'bottom' },
+          scale: {
+            domain: ['spent', 'prorated budget'],
+            range: [
+              [1, 0],
+              [4, 3],
+            ],
+          },
+        },
       },
     },
     resolve: { scale: { y: 'independent' } },

@@ -20,7 +20,14 @@ async function dailyChart(r: ReportResult): Promise<Chart | null> {
   const dates: string[] = [];
   for (let d = r.period.from; d <= r.period.to; d = addDays(d, 1)) dates.push(d);
   const svg = await renderSvg(dailySpec(points, dates, r.currency));
-  return { id: 'daily', title: 'Spend per local day, by project', description: `${points.length} bars: billed ${r.currency} per local day (${r.period.timezone}) and project, stacked.`, points: points.length, markClass: 'mark-rect', svg };
+  return {
+    id: 'daily',
+    title: 'Spend per local day, by project',
+    description: `${points.length} bars: billed ${r.currency} per local day (${r.period.timezone}) and project, stacked.`,
+    points: points.length,
+    markClass: 'mark-rect',
+    svg,
+  };
 }
 
 async function modelChart(r: ReportResult): Promise<Chart | null> {
@@ -28,10 +35,23 @@ async function modelChart(r: ReportResult): Promise<Chart | null> {
   if (!s || s.byModel.length === 0) return null;
   const points = s.byModel.map((m) => ({ model: plain(m.model), amount: m.billed.toNumber() }));
   const svg = await renderSvg(modelSpec(points, r.currency));
-  return { id: 'models', title: 'Spend by model', description: `${points.length} bars: billed ${r.currency} per model or line item.`, points: points.length, markClass: 'mark-rect', svg };
+  return {
+    id: 'models',
+    title: 'Spend by model',
+    description: `${points.length} bars: billed ${r.currency} per model or line item.`,
+    points: points.length,
+    markClass: 'mark-rect',
+    svg,
+  };
 }
 
-const EVENT_KIND: Record<string, string> = { top_up: 'top-up', grant: 'grant', credit_expired: 'expired', auto_recharge_limit_reached: 'auto-recharge limit reached', balance_negative: 'balance below zero' };
+const EVENT_KIND: Record<string, string> = {
+  top_up: 'top-up',
+  grant: 'grant',
+  credit_expired: 'expired',
+  auto_recharge_limit_reached: 'auto-recharge limit reached',
+  balance_negative: 'balance below zero',
+};
 
 /** The balance (all organisations summed) per day, the month's auto-recharges so far, and the events on the balance line. */
 async function balanceChart(r: ReportResult): Promise<Chart | null> {
@@ -50,10 +70,19 @@ async function balanceChart(r: ReportResult): Promise<Chart | null> {
     used += auto.get(date) ?? 0;
     lines.push({ date, series: 'balance', amount: closing.get(date)! }, { date, series: 'auto-recharges this month', amount: used });
   }
-  const events: BalanceEvent[] = l.events.filter((e) => EVENT_KIND[e.kind] && closing.has(e.date)).map((e) => ({ date: e.date, kind: EVENT_KIND[e.kind]!, amount: closing.get(e.date)! }));
+  const events: BalanceEvent[] = l.events
+    .filter((e) => EVENT_KIND[e.kind] && closing.has(e.date))
+    .map((e) => ({ date: e.date, kind: EVENT_KIND[e.kind]!, amount: closing.get(e.date)! }));
   const limit = r.runway?.organizations.find((o) => o.autoRechargeLimit)?.autoRechargeLimit?.toNumber() ?? null;
   const svg = await renderSvg(balanceSpec(lines, events, limit, l.currency));
-  return { id: 'balance', title: 'Prepaid credit balance', description: `The balance at the end of each day from ${dates[0]} to ${dates[dates.length - 1]}, with ${events.length} points for top-ups, grants, expiries and the auto-recharge limit; the dashed line is the month's auto-recharges against the limit.`, points: events.length, markClass: 'mark-symbol', svg };
+  return {
+    id: 'balance',
+    title: 'Prepaid credit balance',
+    description: `The balance at the end of each day from ${dates[0]} to ${dates[dates.length - 1]}, with ${events.length} points for top-ups, grants, expiries and the auto-recharge limit; the dashed line is the month's auto-recharges against the limit.`,
+    points: events.length,
+    markClass: 'mark-symbol',
+    svg,
+  };
 }
 
 async function burnChart(r: ReportResult): Promise<Chart | null> {
@@ -65,10 +94,20 @@ async function burnChart(r: ReportResult): Promise<Chart | null> {
     const ahead = Array.from({ length: p.daysInPeriod - p.daysElapsed }, (_, i) => addDays(p.burn[p.burn.length - 1]!.date, i + 1));
     const prorated = p.burn.map((d) => ({ date: d.date, amount: d.prorated.toNumber() }));
     if (ahead.length) prorated.push({ date: ahead[ahead.length - 1]!, amount: p.periodBudget.toNumber() });
-    return [...p.burn.map((d) => ({ project: name, date: d.date, series: 'spent', amount: d.spent.toNumber() })), ...prorated.map((d) => ({ project: name, date: d.date, series: 'prorated budget', amount: d.amount }))];
+    return [
+      ...p.burn.map((d) => ({ project: name, date: d.date, series: 'spent', amount: d.spent.toNumber() })),
+      ...prorated.map((d) => ({ project: name, date: d.date, series: 'prorated budget', amount: d.amount })),
+    ];
   });
   const svg = await renderSvg(burnSpec(points, b.currency));
-  return { id: 'budgets', title: 'Budget burn', description: `${b.projects.length} projects: spend to date against the monthly budget prorated by day (${b.projects.length * 2} lines).`, points: b.projects.length * 2, markClass: 'mark-line', svg };
+  return {
+    id: 'budgets',
+    title: 'Budget burn',
+    description: `${b.projects.length} projects: spend to date against the monthly budget prorated by day (${b.projects.length * 2} lines).`,
+    points: b.projects.length * 2,
+    markClass: 'mark-line',
+    svg,
+  };
 }
 
 export async function renderHtmlReport(r: ReportResult): Promise<string> {

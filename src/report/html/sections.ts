@@ -32,7 +32,9 @@ export function header(r: ReportResult): string {
   const p = r.period;
   const counts = SEVERITIES.map((s) => `<span class="badge ${s}">${r.exceptions.filter((e) => e.severity === s).length} ${s}</span>`).join(' ');
   const billed = r.attribution ? `<div class="kpi"><span>billed</span><b>${amount(r.totals.costExport)} ${h(r.currency)}</b></div>` : '';
-  const balance = (r.ledger?.closing ?? []).map((c) => `<div class="kpi"><span>credit balance${c.organization ? ` ${h(c.organization)}` : ''}</span><b>${amount(c.balance)} ${h(r.ledger!.currency)}</b></div>`).join('');
+  const balance = (r.ledger?.closing ?? [])
+    .map((c) => `<div class="kpi"><span>credit balance${c.organization ? ` ${h(c.organization)}` : ''}</span><b>${amount(c.balance)} ${h(r.ledger!.currency)}</b></div>`)
+    .join('');
   const conservation = r.conservation.holds ? 'every row and cent accounted for' : 'CONSERVATION BROKEN: see exceptions';
   return `<header><h1>Spend ${h(p.from)} to ${h(p.to)}</h1>
 <p class="meta">${h(p.timezone)} · UTC ${h(isoUtc(p.utcStart))} to ${h(isoUtc(p.utcEnd))} · price table ${h(r.priceTableVersion)} · ${h(conservation)}</p>
@@ -65,12 +67,15 @@ export function exceptionsTable(list: readonly Exception[]): string {
 export function reconciliationTable(r: ReportResult): string {
   const m = r.reconciliation;
   if (!m) return '';
-  return `<section id="reconciliation"><h2>Reconciliation classes</h2><p class="note">Every provider card line and every payment has exactly one class; counted rows only.</p>${table(m.classTotals, [
-    { head: 'side', cell: (t) => h(t.side) },
-    { head: 'class', cell: (t) => h(t.class) },
-    { head: 'rows', num: true, cell: (t) => String(t.count) },
-    { head: 'amount', num: true, cell: (t) => `${amount(t.total)} ${h(t.currency)}` },
-  ])}</section>`;
+  return `<section id="reconciliation"><h2>Reconciliation classes</h2><p class="note">Every provider card line and every payment has exactly one class; counted rows only.</p>${table(
+    m.classTotals,
+    [
+      { head: 'side', cell: (t) => h(t.side) },
+      { head: 'class', cell: (t) => h(t.class) },
+      { head: 'rows', num: true, cell: (t) => String(t.count) },
+      { head: 'amount', num: true, cell: (t) => `${amount(t.total)} ${h(t.currency)}` },
+    ],
+  )}</section>`;
 }
 
 export function spendTables(r: ReportResult): string {
@@ -79,28 +84,40 @@ export function spendTables(r: ReportResult): string {
   const cur = h(r.currency);
   const budgets = new Map((r.budgets?.projects ?? []).map((b) => [b.projectId, b]));
   const total = [`<b>total</b>`];
-  const byProject = table(s.byProject, [
-    { head: 'project', cell: (p) => `${h(p.projectName ?? p.projectId)}<br><small>${h(p.projectId)}</small>` },
-    { head: 'owner', cell: (p) => h(p.owner) },
-    { head: `billed ${cur}`, num: true, cell: (p) => amount(p.billed) },
-    { head: 'budget', num: true, cell: (p) => amount(p.budget) },
-    { head: 'used', num: true, cell: (p) => (p.budgetUsed === null ? '' : `${Math.round(p.budgetUsed * 100)} %`) },
-    { head: 'forecast', num: true, cell: (p) => amount(budgets.get(p.projectId)?.forecast ?? null) },
-    { head: 'budget reached', cell: (p) => h(budgets.get(p.projectId)?.reachesBudgetOn ?? '') },
-  ], [...total, '', `<b>${amount(s.billed)}</b>`, '', '', '', '']);
-  const byKey = table(s.byKey, [
-    { head: 'API key', cell: (k) => `${h(k.keyName ?? k.apiKeyId)}${k.keyName ? `<br><small>${h(k.apiKeyId)}</small>` : ''}` },
-    { head: 'project', cell: (k) => h(k.projectName ?? k.projectId) },
-    { head: `billed ${cur}`, num: true, cell: (k) => amount(k.billed) },
-    { head: 'basis', cell: (k) => h(k.basis) },
-  ], [...total, '', `<b>${amount(s.billed)}</b>`, '']);
-  const byModel = table(s.byModel, [
-    { head: 'model / line item', cell: (m) => h(m.model) },
-    { head: `billed ${cur}`, num: true, cell: (m) => amount(m.billed) },
-    { head: 'at list price', num: true, cell: (m) => amount(m.listPrice) },
-    { head: 'input tokens', num: true, cell: (m) => m.inputTokens.toLocaleString('en-US') },
-    { head: 'output tokens', num: true, cell: (m) => m.outputTokens.toLocaleString('en-US') },
-  ], [...total, `<b>${amount(s.billed)}</b>`, '', '', '']);
+  const byProject = table(
+    s.byProject,
+    [
+      { head: 'project', cell: (p) => `${h(p.projectName ?? p.projectId)}<br><small>${h(p.projectId)}</small>` },
+      { head: 'owner', cell: (p) => h(p.owner) },
+      { head: `billed ${cur}`, num: true, cell: (p) => amount(p.billed) },
+      { head: 'budget', num: true, cell: (p) => amount(p.budget) },
+      { head: 'used', num: true, cell: (p) => (p.budgetUsed === null ? '' : `${Math.round(p.budgetUsed * 100)} %`) },
+      { head: 'forecast', num: true, cell: (p) => amount(budgets.get(p.projectId)?.forecast ?? null) },
+      { head: 'budget reached', cell: (p) => h(budgets.get(p.projectId)?.reachesBudgetOn ?? '') },
+    ],
+    [...total, '', `<b>${amount(s.billed)}</b>`, '', '', '', ''],
+  );
+  const byKey = table(
+    s.byKey,
+    [
+      { head: 'API key', cell: (k) => `${h(k.keyName ?? k.apiKeyId)}${k.keyName ? `<br><small>${h(k.apiKeyId)}</small>` : ''}` },
+      { head: 'project', cell: (k) => h(k.projectName ?? k.projectId) },
+      { head: `billed ${cur}`, num: true, cell: (k) => amount(k.billed) },
+      { head: 'basis', cell: (k) => h(k.basis) },
+    ],
+    [...total, '', `<b>${amount(s.billed)}</b>`, ''],
+  );
+  const byModel = table(
+    s.byModel,
+    [
+      { head: 'model / line item', cell: (m) => h(m.model) },
+      { head: `billed ${cur}`, num: true, cell: (m) => amount(m.billed) },
+      { head: 'at list price', num: true, cell: (m) => amount(m.listPrice) },
+      { head: 'input tokens', num: true, cell: (m) => m.inputTokens.toLocaleString('en-US') },
+      { head: 'output tokens', num: true, cell: (m) => m.outputTokens.toLocaleString('en-US') },
+    ],
+    [...total, `<b>${amount(s.billed)}</b>`, '', '', ''],
+  );
   return `<section id="by-project"><h2>By project</h2>${byProject}</section>
 <section id="by-key"><h2>By API key</h2>${byKey}</section>
 <section id="by-model"><h2>By model</h2>${byModel}</section>
@@ -125,7 +142,11 @@ function dailyTable(r: ReportResult): string {
   const sum = (m: Map<string, Decimal>) => [...m.values()].reduce((a, b) => a.plus(b), Decimal.ZERO);
   return table(rows, [
     { head: 'local date', cell: ([d]) => h(d) },
-    ...keys.map((k) => ({ head: k === '\u0000others' ? 'others' : h(label.get(k) ?? k), num: true, cell: ([, m]: [string, Map<string, Decimal>]) => amount(m.get(k) ?? Decimal.ZERO) })),
+    ...keys.map((k) => ({
+      head: k === '\u0000others' ? 'others' : h(label.get(k) ?? k),
+      num: true,
+      cell: ([, m]: [string, Map<string, Decimal>]) => amount(m.get(k) ?? Decimal.ZERO),
+    })),
     { head: `total ${h(r.currency)}`, num: true, cell: ([, m]) => amount(sum(m)) },
   ]);
 }
@@ -143,7 +164,13 @@ export function runwayTable(r: ReportResult): string {
     { head: `balance ${cur}`, num: true, cell: (o) => `${amount(o.balance)}<br><small>end of ${h(o.asOf)}</small>` },
     { head: 'burn a day (7 days)', num: true, cell: (o) => amount(o.dailyBurn) },
     { head: 'runs out', cell: (o) => h(o.runsOutOn ?? 'not within a year') },
-    { head: 'with auto-recharge', cell: (o) => (o.autoRechargeAmount ? `${h(o.runsOutWithAutoRechargeOn ?? 'not within a year')}${o.autoRechargeLimitHitOn ? `<br><small>limit reached ${h(o.autoRechargeLimitHitOn)}</small>` : ''}` : '<small>no auto-recharge seen or no limit configured</small>') },
+    {
+      head: 'with auto-recharge',
+      cell: (o) =>
+        o.autoRechargeAmount
+          ? `${h(o.runsOutWithAutoRechargeOn ?? 'not within a year')}${o.autoRechargeLimitHitOn ? `<br><small>limit reached ${h(o.autoRechargeLimitHitOn)}</small>` : ''}`
+          : '<small>no auto-recharge seen or no limit configured</small>',
+    },
     { head: 'next top-up expected', cell: (o) => h(o.nextTopUpExpected ?? '') },
     { head: 'expiring unused ≤30 d', num: true, cell: (o) => exp(o, 30) },
     { head: '≤60 d', num: true, cell: (o) => exp(o, 60) },

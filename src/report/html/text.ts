@@ -9,7 +9,13 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 /** Redacted, control characters shown as Control Pictures (ESC → ␛), lone surrogates as U+FFFD: the text as a chart label. */
 export function plain(text: string): string {
   return redactSecrets(text)
-    .replace(CONTROLS, (c) => (c.charCodeAt(0) < 0x20 ? String.fromCharCode(0x2400 + c.charCodeAt(0)) : c.charCodeAt(0) === 0x7f ? '\u2421' : `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`))
+    .replace(CONTROLS, (c) =>
+      c.charCodeAt(0) < 0x20
+        ? String.fromCharCode(0x2400 + c.charCodeAt(0))
+        : c.charCodeAt(0) === 0x7f
+          ? '\u2421'
+          : `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`,
+    )
     .replace(LONE_SURROGATE, '\uFFFD');
 }
 

@@ -5,7 +5,24 @@ import { Decimal } from '../../money.js';
 import { DATE_FORMAT } from '../cells.js';
 import { keepTableView } from '../sheet-layout.js';
 import { HEADER_FONT, type Column } from '../table.js';
-import { GREY, CHARGE_FILL, FILL_IN_BORDER, NOTE_FONT, num, sumOf, currenciesOf, setFooter, title, subtitle, type Range, type MoneyTable, writeMoneyTable, type CcSheetRefs, holderKey, currencyFormat } from './layout.js';
+import {
+  GREY,
+  CHARGE_FILL,
+  FILL_IN_BORDER,
+  NOTE_FONT,
+  num,
+  sumOf,
+  currenciesOf,
+  setFooter,
+  title,
+  subtitle,
+  type Range,
+  type MoneyTable,
+  writeMoneyTable,
+  type CcSheetRefs,
+  holderKey,
+  currencyFormat,
+} from './layout.js';
 
 export type CcRow = { kind: 'charge'; ch: ReimbursementCharge } | { kind: 'share'; ch: ReimbursementCharge; share: AllocationShare };
 
@@ -24,7 +41,10 @@ export function projectLabeller(r: ReimbursementResult): (s: { projectId: string
 /** A cost centre's charges, currency by currency (home first), each followed by its project shares. */
 function ccRows(cc: CostCentreGroup, home: string): CcRow[] {
   const rows: CcRow[] = [];
-  for (const cur of currenciesOf(cc.apiTotals.map((t) => t.currency), home)) {
+  for (const cur of currenciesOf(
+    cc.apiTotals.map((t) => t.currency),
+    home,
+  )) {
     for (const h of cc.cardholders) {
       for (const ch of h.charges) {
         if (ch.currency !== cur) continue;
@@ -159,7 +179,10 @@ function writeHolderTotals(s: CcSheet, start: number, holderRanges: Map<string, 
     ['Charged', 'Charged'],
     ['Share', 'Allocated'],
   ]);
-  for (const cur of currenciesOf(cc.apiTotals.map((x) => x.currency), r.homeCurrency)) {
+  for (const cur of currenciesOf(
+    cc.apiTotals.map((x) => x.currency),
+    r.homeCurrency,
+  )) {
     for (const h of cc.cardholders) {
       const range = holderRanges.get(holderKey(cc.costCentre, h.name, cur));
       if (!range) continue;
@@ -197,7 +220,10 @@ function writeProjectAllocation(s: CcSheet, start: number, label: ReturnType<typ
     ['Project cost centre', 'Project cost centre'],
     ['Share', 'Allocated'],
   ]);
-  for (const cur of currenciesOf([...byProject.values()].map((p) => p.currency), r.homeCurrency)) {
+  for (const cur of currenciesOf(
+    [...byProject.values()].map((p) => p.currency),
+    r.homeCurrency,
+  )) {
     const b = t.blocks.get(cur)!;
     const rg = (L: string) => `${L}${b.first}:${L}${b.last}`;
     const list = [...byProject.values()].filter((p) => p.currency === cur).sort((a, z) => (a.label < z.label ? -1 : a.label > z.label ? 1 : 0));

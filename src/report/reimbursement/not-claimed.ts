@@ -8,7 +8,10 @@ import { NOT_CLAIMED } from './sheet-names.js';
 
 export function writeNotClaimed(ws: ExcelJS.Worksheet, r: ReimbursementResult) {
   setFooter(ws, NOT_CLAIMED, r.period.label);
-  const rows = currenciesOf(r.notClaimed.map((l) => l.currency), r.homeCurrency).flatMap((cur) => r.notClaimed.filter((l) => l.currency === cur));
+  const rows = currenciesOf(
+    r.notClaimed.map((l) => l.currency),
+    r.homeCurrency,
+  ).flatMap((cur) => r.notClaimed.filter((l) => l.currency === cur));
   const columns: Column<NotClaimedLine>[] = [
     { header: 'Date', type: 'date', value: (l) => l.date },
     { header: 'Cardholder', type: 'text', value: (l) => l.cardholder, maxWidth: 24, wrap: true },
@@ -21,7 +24,11 @@ export function writeNotClaimed(ws: ExcelJS.Worksheet, r: ReimbursementResult) {
     { header: 'Statement line', type: 'text', value: (l) => `${l.src.file}:${l.src.line}`, maxWidth: 44, wrap: true },
   ];
   let row = title(ws, 1, `Provider card lines not claimed, ${r.period.label}`, 14);
-  row = subtitle(ws, row, 'Lines of the statements that belong to the provider but are not reimbursed in this period, and why. With the claimed lines they add up to the statements (tie-out on Summary).');
+  row = subtitle(
+    ws,
+    row,
+    'Lines of the statements that belong to the provider but are not reimbursed in this period, and why. With the claimed lines they add up to the statements (tie-out on Summary).',
+  );
   const t = writeMoneyTable(ws, columns, rows, { home: r.homeCurrency, currencyOf: (l) => l.currency, startRow: row + 1 });
   keepTableView(ws, t.table, columns.length);
   return { amountCol: t.table.col('Amount'), totalsRow: t.totalsRow };

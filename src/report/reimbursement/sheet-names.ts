@@ -22,7 +22,11 @@ function cut(s: string, n: number): string {
 /** A legal sheet name, secrets redacted: no : \ / ? * [ ], no leading/trailing apostrophe, at most 31 characters. */
 export function sanitiseSheetName(name: string): string {
   // redacted before it is cut, so no part of a key survives in the name (or in formulas naming it)
-  let s = redactSecrets(stripInvisible(name)).replace(FORBIDDEN, '-').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ').trim();
+  let s = redactSecrets(stripInvisible(name))
+    .replace(FORBIDDEN, '-')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   s = s.replace(/^'+|'+$/g, '').trim();
   s = cut(s, MAX_NAME).trim();
   return s === '' ? 'Cost centre' : s;

@@ -20,7 +20,10 @@ export function writeSubscriptions(ws: ExcelJS.Worksheet, r: ReimbursementResult
   setFooter(ws, SUBSCRIPTIONS, r.period.label);
   // currency, cost centre, cardholder: each cardholder's rows of a currency are contiguous
   const all = r.costCentres.flatMap((cc) => cc.cardholders.flatMap((h) => h.subscriptions));
-  const rows = currenciesOf(all.map((c) => c.currency), r.homeCurrency).flatMap((cur) => all.filter((c) => c.currency === cur));
+  const rows = currenciesOf(
+    all.map((c) => c.currency),
+    r.homeCurrency,
+  ).flatMap((cur) => all.filter((c) => c.currency === cur));
   const columns: Column<ReimbursementCharge>[] = [
     { header: 'Date', type: 'date', value: (c) => c.date },
     { header: 'Cost centre', type: 'text', value: (c) => c.costCentre, maxWidth: 26, wrap: true },
@@ -34,7 +37,11 @@ export function writeSubscriptions(ws: ExcelJS.Worksheet, r: ReimbursementResult
     { header: 'Approval date', type: 'date', value: () => null, minWidth: 14 },
   ];
   let row = title(ws, 1, `ChatGPT subscriptions on the API cards, ${r.period.label}: not API credit`, 14);
-  row = subtitle(ws, row, 'ChatGPT plans charged to the cards used for API credit. Book them as subscriptions: they are not allocated to API projects and are not on the cost-centre sheets.');
+  row = subtitle(
+    ws,
+    row,
+    'ChatGPT plans charged to the cards used for API credit. Book them as subscriptions: they are not allocated to API projects and are not on the cost-centre sheets.',
+  );
   const t = writeMoneyTable(ws, columns, rows, { home: r.homeCurrency, currencyOf: (c) => c.currency, startRow: row + 1 });
   approvalBoxes(ws, t.table, rows.length, columns.findIndex((c) => c.header === 'Approver') + 1);
   const holderRanges = new Map<string, Range>();

@@ -95,7 +95,9 @@ export function writeSummary(ws: ExcelJS.Worksheet, r: ReimbursementResult, refs
 /** The lines at the top: period, home currency, statements, what the split is by. */
 function summaryInfo(r: ReimbursementResult): [string, string][] {
   const home = r.homeCurrency;
-  const files = [...new Set([...r.costCentres.flatMap((c) => c.cardholders.flatMap((h) => [...h.charges, ...h.subscriptions].map((x) => x.src.file))), ...r.notClaimed.map((l) => l.src.file)])].sort();
+  const files = [
+    ...new Set([...r.costCentres.flatMap((c) => c.cardholders.flatMap((h) => [...h.charges, ...h.subscriptions].map((x) => x.src.file))), ...r.notClaimed.map((l) => l.src.file)]),
+  ].sort();
   return [
     ['Period', `${r.period.from} to ${r.period.to} (local dates, ${r.period.timezone})`],
     ['Home currency', `${home}; every amount is as charged to the card, in the card's currency`],
@@ -115,7 +117,10 @@ function claimRows(r: ReimbursementResult, refs: SummaryRefs): ClaimRow[] {
   const claims: ClaimRow[] = [];
   for (const cc of r.costCentres) {
     for (const h of cc.cardholders) {
-      for (const cur of currenciesOf(h.totals.map((t) => t.currency), home)) {
+      for (const cur of currenciesOf(
+        h.totals.map((t) => t.currency),
+        home,
+      )) {
         const k = holderKey(cc.costCentre, h.name, cur);
         claims.push({
           costCentre: cc.costCentre,
@@ -164,7 +169,6 @@ function writeClaims({ ws, refs, money }: SummarySheet, claims: ClaimRow[], star
     if (c.sheet) er.getCell(ct.table.col('Sheet')).value = { text: c.sheet, hyperlink: `#${ref(c.sheet, 'A1')}` };
   });
   return { ct, row: ct.endRow + 3 };
-
 }
 
 /** By cost centre (when there is more than one row to add up): SUMIFs over the claims table. */
@@ -215,7 +219,14 @@ function writeByCostCentre({ ws, money }: SummarySheet, claims: ClaimRow[], ct: 
 /** The tie-out to the statements: provider lines = API + subscriptions + not claimed, per currency. */
 function writeTieOut({ ws, r, refs, money }: SummarySheet, start: number): number {
   let row = title(ws, start, 'Tie-out to the card statements (the difference must be 0)');
-  const tieRows: TieRow[] = r.tieOut.map((t) => ({ currency: t.currency, providerLines: t.providerLines, api: t.api, subs: t.subscriptions, notClaimed: t.notClaimed, difference: t.difference }));
+  const tieRows: TieRow[] = r.tieOut.map((t) => ({
+    currency: t.currency,
+    providerLines: t.providerLines,
+    api: t.api,
+    subs: t.subscriptions,
+    notClaimed: t.notClaimed,
+    difference: t.difference,
+  }));
   if (tieRows.length) {
     const tt = money(
       [
@@ -328,7 +339,12 @@ function writeNotes({ ws, r, widths }: SummarySheet, start: number, info: [strin
     ws.mergeCells(er.number, 2, er.number, SUMMARY_COLS);
     er.getCell(2).value = v;
     er.getCell(2).alignment = { wrapText: true, vertical: 'top' };
-    const lines = wrappedLines(v, snapshotWidths(ws, SUMMARY_COLS).slice(1).reduce((s, w) => s + w, 0));
+    const lines = wrappedLines(
+      v,
+      snapshotWidths(ws, SUMMARY_COLS)
+        .slice(1)
+        .reduce((s, w) => s + w, 0),
+    );
     if (lines > 1) er.height = 15 * lines;
   });
 }

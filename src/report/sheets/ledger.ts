@@ -206,7 +206,14 @@ function writeAutoRecharge(s: LedgerSheet, start: number): number {
   let row = start;
   if (ledger.autoRecharge.length) {
     const limited = ledger.autoRecharge.some((m) => m.limit !== null);
-    row = title(ws, row, 'Auto-recharge per month', limited ? 'Paid auto top-ups per organisation and calendar month (local dates) against the configured monthly limit.' : 'No monthly limit is configured (autoRechargeMonthlyLimit); the totals are shown for reference.');
+    row = title(
+      ws,
+      row,
+      'Auto-recharge per month',
+      limited
+        ? 'Paid auto top-ups per organisation and calendar month (local dates) against the configured monthly limit.'
+        : 'No monthly limit is configured (autoRechargeMonthlyLimit); the totals are shown for reference.',
+    );
     const art = table(
       [
         { header: 'Organisation', type: 'text', value: (m: AutoRechargeMonth) => org(m.organization) },
@@ -234,7 +241,11 @@ function writeClosingCheck(s: LedgerSheet, start: number): number {
     row = title(ws, row, 'Closing balance check', 'The balance the dashboard shows against the balance the ledger computes.');
     const ct = table(
       [
-        { header: 'Organisation', type: 'text', value: (c: ClosingCheck) => (c.organizations.length === 1 ? org(c.organizations[0]!) : `${c.organizations.length} organisations, summed`) },
+        {
+          header: 'Organisation',
+          type: 'text',
+          value: (c: ClosingCheck) => (c.organizations.length === 1 ? org(c.organizations[0]!) : `${c.organizations.length} organisations, summed`),
+        },
         { header: 'End of', type: 'date', value: (c) => c.date },
         { header: 'Reported', type: 'money', value: (c) => c.reported },
         { header: 'Computed', type: 'money', value: (c) => c.computed },

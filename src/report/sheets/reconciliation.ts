@@ -78,12 +78,39 @@ export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, 
       { header: 'Payment currency', type: 'text', value: (r) => r.payment?.currency ?? null, hidden: true },
       { header: 'Payment counted', type: 'text', value: (r) => (r.payment && r.paymentFirst ? yes(r.payment.counted) : null) },
       { header: 'Payment bridge line', type: 'text', value: (r) => (r.paymentFirst ? bridgeKeyOf(keys, r.payment) : null), hidden: true },
-      { header: 'Difference', type: 'money', value: (r) => (r.card?.difference ?? r.payment?.difference)?.amount ?? null, currency: (r) => (r.card?.difference ?? r.payment?.difference)?.currency ?? currency },
+      {
+        header: 'Difference',
+        type: 'money',
+        value: (r) => (r.card?.difference ?? r.payment?.difference)?.amount ?? null,
+        currency: (r) => (r.card?.difference ?? r.payment?.difference)?.currency ?? currency,
+      },
       { header: 'Score', type: 'number', value: (r) => (r.card?.score ? round2(r.card.score.total) : r.payment?.score ? round2(r.payment.score.total) : null) },
       { header: 'Score breakdown', type: 'text', value: (r) => describeScore(r.card?.score ?? r.payment?.score ?? null), maxWidth: 30, wrap: true },
-      { header: 'Runner-up', type: 'text', value: (r) => { const t = describeRunnerUp(r.card?.runnerUp ?? r.payment?.runnerUp ?? null); return t === null ? null : shorten(t); }, maxWidth: 26, wrap: true },
-      { header: 'Margin', type: 'number', value: (r) => { const m = r.card?.margin ?? r.payment?.margin ?? null; return m === null ? null : round2(m); } },
-      { header: 'Why', type: 'text', value: (r) => shorten([r.card?.reason, r.payment && r.payment.reason !== r.card?.reason ? r.payment.reason : null].filter(Boolean).join(' / ')) || null, maxWidth: 48, wrap: true },
+      {
+        header: 'Runner-up',
+        type: 'text',
+        value: (r) => {
+          const t = describeRunnerUp(r.card?.runnerUp ?? r.payment?.runnerUp ?? null);
+          return t === null ? null : shorten(t);
+        },
+        maxWidth: 26,
+        wrap: true,
+      },
+      {
+        header: 'Margin',
+        type: 'number',
+        value: (r) => {
+          const m = r.card?.margin ?? r.payment?.margin ?? null;
+          return m === null ? null : round2(m);
+        },
+      },
+      {
+        header: 'Why',
+        type: 'text',
+        value: (r) => shorten([r.card?.reason, r.payment && r.payment.reason !== r.card?.reason ? r.payment.reason : null].filter(Boolean).join(' / ')) || null,
+        maxWidth: 48,
+        wrap: true,
+      },
       { header: 'Next step', type: 'text', value: (r) => r.card?.nextStep ?? r.payment?.nextStep ?? null, maxWidth: 40, wrap: true },
       { header: 'Card source', type: 'text', value: (r) => src(r.card), maxWidth: 32 },
       { header: 'Payment source', type: 'text', value: (r) => src(r.payment), maxWidth: 32 },

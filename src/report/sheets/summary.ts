@@ -96,7 +96,12 @@ function writeStatus(s: Sheet, result: ReportResult, bridges: Bridge[]): void {
   const count = (sev: string) => result.exceptions.filter((e) => e.severity === sev).length;
   const countCell = (sev: string) => ({ formula: `COUNTIF(${ref(EXCEPTIONS, 'A:A')},"${sev}")`, result: count(sev) });
   const errors = result.exceptions.filter((e) => e.severity === 'error');
-  const act = s.put('Errors to act on', countCell('error'), INTEGER_FORMAT, errors.length ? 'Each is on Exceptions with the rows it concerns and the next step.' : 'None: nothing blocks closing this period.');
+  const act = s.put(
+    'Errors to act on',
+    countCell('error'),
+    INTEGER_FORMAT,
+    errors.length ? 'Each is on Exceptions with the rows it concerns and the next step.' : 'None: nothing blocks closing this period.',
+  );
   if (errors.length) s.ws.getRow(act).getCell(2).font = { ...HEADER_FONT, color: { argb: 'FFC00000' } };
   const shorten = pathShortener(result.inputs.map((i) => i.file));
   for (const e of errors.slice(0, ERRORS_SHOWN)) {
@@ -110,14 +115,28 @@ function writeStatus(s: Sheet, result: ReportResult, bridges: Bridge[]): void {
     'Every row and cent accounted for',
     broken.length ? `NO: ${broken.length} broken` : 'yes',
     undefined,
-    broken.length ? 'A conservation equation does not hold: see Exceptions (conservation_broken) and do not use these figures.' : `${result.conservation.equations.length} equations checked on this run (Conservation, below).`,
+    broken.length
+      ? 'A conservation equation does not hold: see Exceptions (conservation_broken) and do not use these figures.'
+      : `${result.conservation.equations.length} equations checked on this run (Conservation, below).`,
   );
   if (bridges.length) {
     const open = bridges.filter((b) => !b.difference.isZero());
-    s.put('Card charges ↔ payments tie out', open.length ? 'NO' : 'yes', undefined, open.length ? `The bridge does not end at 0 in ${open.map((b) => b.currency).join(', ')}: see the bridge below.` : `The bridge below ends at 0 in ${bridges.map((b) => b.currency).join(', ')}.`);
+    s.put(
+      'Card charges ↔ payments tie out',
+      open.length ? 'NO' : 'yes',
+      undefined,
+      open.length
+        ? `The bridge does not end at 0 in ${open.map((b) => b.currency).join(', ')}: see the bridge below.`
+        : `The bridge below ends at 0 in ${bridges.map((b) => b.currency).join(', ')}.`,
+    );
   }
   for (const c of result.ledger?.closing ?? []) {
-    s.put(`Closing credit balance ${c.organization ?? ''}`.trim(), c.balance.toNumber(), moneyFormat(result.ledger!.currency), `available ${moneyText(c.available, result.ledger!.currency)}, owed (negative balance) ${moneyText(c.debt, result.ledger!.currency)}`);
+    s.put(
+      `Closing credit balance ${c.organization ?? ''}`.trim(),
+      c.balance.toNumber(),
+      moneyFormat(result.ledger!.currency),
+      `available ${moneyText(c.available, result.ledger!.currency)}, owed (negative balance) ${moneyText(c.debt, result.ledger!.currency)}`,
+    );
   }
 }
 
@@ -138,14 +157,22 @@ function writeSpend(s: Sheet, result: ReportResult, refs: SummaryRefs): number {
   for (const c of [1, 2]) s.ws.getRow(billedRow).getCell(c).font = HEADER_FONT;
   const p = refs[BY_PROJECT]!;
   const billedCol = p.col('Billed');
-  s.put('Attributed to projects, models, keys, users and days', { formula: ref(BY_PROJECT, `${billedCol}${p.totalsRow}`), result: result.totals.billed.round(places).toNumber() }, money, 'Every table totals this (Checks, below).');
+  s.put(
+    'Attributed to projects, models, keys, users and days',
+    { formula: ref(BY_PROJECT, `${billedCol}${p.totalsRow}`), result: result.totals.billed.round(places).toNumber() },
+    money,
+    'Every table totals this (Checks, below).',
+  );
   const k = refs[BY_KEY]!;
   const keyCol = k.col('API key');
   const kBilled = k.col('Billed');
   const last = Math.max(k.firstDataRow, k.lastDataRow);
   s.put(
     'Not attributed to a key',
-    { formula: `SUMIF(${ref(BY_KEY, `${keyCol}${k.firstDataRow}:${keyCol}${last}`)},"(unallocated)",${ref(BY_KEY, `${kBilled}${k.firstDataRow}:${kBilled}${last}`)})`, result: result.totals.unallocated.round(places).toNumber() },
+    {
+      formula: `SUMIF(${ref(BY_KEY, `${keyCol}${k.firstDataRow}:${keyCol}${last}`)},"(unallocated)",${ref(BY_KEY, `${kBilled}${k.firstDataRow}:${kBilled}${last}`)})`,
+      result: result.totals.unallocated.round(places).toNumber(),
+    },
     money,
     'Billed money the usage export cannot explain by key (reasons on By key / Exceptions); it stays in every total.',
   );
@@ -157,7 +184,10 @@ function writeSpend(s: Sheet, result: ReportResult, refs: SummaryRefs): number {
 function writeProjects(s: Sheet, result: ReportResult, p: WrittenTable, billedRow: number): void {
   const projects = result.attribution!.summaries.byProject;
   if (!projects.length) return;
-  const shown = roundPartsToWhole(projects.map((x) => x.billed), minorUnits(result.currency));
+  const shown = roundPartsToWhole(
+    projects.map((x) => x.billed),
+    minorUnits(result.currency),
+  );
   const col = p.col('Billed');
   const money = moneyFormat(result.currency);
   const hdr = s.ws.getRow(s.row++);
@@ -175,7 +205,11 @@ function writeProjects(s: Sheet, result: ReportResult, p: WrittenTable, billedRo
   if (projects.length > PROJECTS_SHOWN) {
     const rest = sum(shown.slice(PROJECTS_SHOWN));
     const from = p.firstDataRow + PROJECTS_SHOWN;
-    const r = s.put(`  … ${projects.length - PROJECTS_SHOWN} more projects (By project)`, { formula: `SUM(${ref(BY_PROJECT, `${col}${from}:${col}${p.lastDataRow}`)})`, result: rest.toNumber() }, money);
+    const r = s.put(
+      `  … ${projects.length - PROJECTS_SHOWN} more projects (By project)`,
+      { formula: `SUM(${ref(BY_PROJECT, `${col}${from}:${col}${p.lastDataRow}`)})`, result: rest.toNumber() },
+      money,
+    );
     s.ws.getRow(r).getCell(3).value = { ...share(r), result: ratio(rest.toNumber()) };
     s.ws.getRow(r).getCell(3).numFmt = PERCENT_FORMAT;
   }
@@ -234,7 +268,11 @@ function writeBridges(s: Sheet, result: ReportResult, bridges: Bridge[], t: Writ
       // a wrapped label makes the row taller: its figures stay on its first line, not the last
       for (const c of [3, 4, 5, 6]) row.getCell(c).alignment = { vertical: 'top', horizontal: 'right' };
     }
-    const end = s.put('= Payments, by the bridge', { formula: first < s.row ? `B${start}+SUM(B${first}:B${s.row - 1})` : `B${start}`, result: b.paymentTotal.plus(b.difference).toNumber() }, money);
+    const end = s.put(
+      '= Payments, by the bridge',
+      { formula: first < s.row ? `B${start}+SUM(B${first}:B${s.row - 1})` : `B${start}`, result: b.paymentTotal.plus(b.difference).toNumber() },
+      money,
+    );
     const pays = s.put('Payments, counted (Reconciliation)', { formula: `SUMIFS(${col('Payment amount')},${payIn(b.currency)})`, result: b.paymentTotal.toNumber() }, money);
     const diff = s.put(`Difference (must be 0.00 ${b.currency})`, { formula: `B${end}-B${pays}`, result: b.difference.toNumber() }, money);
     for (const n of [start, end, diff]) s.ws.getRow(n).getCell(1).font = HEADER_FONT;
@@ -263,8 +301,18 @@ function writeInputsBlock(s: Sheet, result: ReportResult, refs: SummaryRefs): vo
   const t = refs[INPUTS]!;
   const totalOf = (header: string) => ref(INPUTS, `${t.col(header)}${t.totalsRow}`);
   s.heading('Inputs');
-  s.put('Rows rejected', { formula: totalOf('Rows rejected'), result: result.totals.rejectedRows }, INTEGER_FORMAT, 'Rows left out of every total; each is listed on Exceptions with file, line and column.');
-  s.put('Money in rejected rows', { formula: totalOf('Money in rejected rows'), result: result.totals.rejectedAmount.round(minorUnits(result.currency)).toNumber() }, moneyFormat(result.currency), 'Where the amount of a rejected row could be read.');
+  s.put(
+    'Rows rejected',
+    { formula: totalOf('Rows rejected'), result: result.totals.rejectedRows },
+    INTEGER_FORMAT,
+    'Rows left out of every total; each is listed on Exceptions with file, line and column.',
+  );
+  s.put(
+    'Money in rejected rows',
+    { formula: totalOf('Money in rejected rows'), result: result.totals.rejectedAmount.round(minorUnits(result.currency)).toNumber() },
+    moneyFormat(result.currency),
+    'Where the amount of a rejected row could be read.',
+  );
 }
 
 /**
@@ -279,7 +327,12 @@ function writeConservation(s: Sheet, result: ReportResult): void {
   const fmt = (e: Eq) => (e.currency ? moneyFormat(e.currency) : INTEGER_FORMAT);
   for (const e of c.equations.filter((x) => x.file === null)) s.put(`${e.name}${e.currency ? ` (${e.currency})` : ''}`, e.left.value.toNumber(), fmt(e), terms(e));
   const perFile = c.equations.filter((x) => x.file !== null);
-  s.put('Per input file: rows and money read = accounted for', perFile.filter((e) => e.holds).length, INTEGER_FORMAT, `of ${perFile.length} equations hold (read = used + outside the period + repeats + other organisations + rejected + set aside, per file and currency)`);
+  s.put(
+    'Per input file: rows and money read = accounted for',
+    perFile.filter((e) => e.holds).length,
+    INTEGER_FORMAT,
+    `of ${perFile.length} equations hold (read = used + outside the period + repeats + other organisations + rejected + set aside, per file and currency)`,
+  );
   for (const e of perFile.filter((x) => !x.holds)) s.put(`${e.file}: ${e.name}${e.currency ? ` (${e.currency})` : ''}`, e.left.value.toNumber(), fmt(e), terms(e));
 }
 
@@ -288,7 +341,13 @@ function writeTableChecks(s: Sheet, result: ReportResult, refs: SummaryRefs, bil
   const places = minorUnits(result.currency);
   s.heading('Checks: every attributed table − cost export (each must be 0)');
   const diff = result.totals.billed.round(places).minus(result.totals.costExport.round(places)).toNumber();
-  for (const [sheet, label] of [[BY_PROJECT, 'By project'], [BY_MODEL, 'By model'], [BY_KEY, 'By key'], [BY_USER, 'By user'], [DAILY, 'Daily']] as const) {
+  for (const [sheet, label] of [
+    [BY_PROJECT, 'By project'],
+    [BY_MODEL, 'By model'],
+    [BY_KEY, 'By key'],
+    [BY_USER, 'By user'],
+    [DAILY, 'Daily'],
+  ] as const) {
     const t = refs[sheet]!;
     s.put(`${label} − cost export`, { formula: `${ref(sheet, `${t.col('Billed')}${t.totalsRow}`)}-B${billedRow}`, result: diff }, moneyFormat(result.currency));
   }
@@ -303,8 +362,20 @@ function writeAboutRun(s: Sheet, result: ReportResult): void {
   s.put('UTC range start', new Date(p.utcStart * 1000), DATETIME_FORMAT, `${isoUtc(p.utcStart)} (inclusive)`);
   s.put('UTC range end', new Date(p.utcEnd * 1000), DATETIME_FORMAT, `${isoUtc(p.utcEnd)} (exclusive)`);
   s.put('Bucket placement', 'midpoint rule', undefined, result.placementRule);
-  if (result.attribution) s.put('Cost export grouped by', result.attribution.costGranularity, undefined, 'Spend is attributed, and usage compared with cost, at this level; what it does not name is split by the usage behind it.');
+  if (result.attribution)
+    s.put(
+      'Cost export grouped by',
+      result.attribution.costGranularity,
+      undefined,
+      'Spend is attributed, and usage compared with cost, at this level; what it does not name is split by the usage behind it.',
+    );
   s.put('Currency of billed cost', result.currency);
   s.put('Home currency', result.homeCurrency);
-  if (result.attribution) s.put('List price table (version date)', result.priceTableVersion, undefined, 'The date the shipped price table was last revised. List prices weight the split over keys and users and drive Usage vs cost; they never set billed amounts.');
+  if (result.attribution)
+    s.put(
+      'List price table (version date)',
+      result.priceTableVersion,
+      undefined,
+      'The date the shipped price table was last revised. List prices weight the split over keys and users and drive Usage vs cost; they never set billed amounts.',
+    );
 }
