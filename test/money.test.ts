@@ -119,7 +119,7 @@ describe('roundPartsToWhole', () => {
       const parts = Array.from({ length: 1 + Math.floor(rnd() * 20) }, () => Decimal.of(BigInt(Math.floor((rnd() - 0.3) * 1e7)), 5));
       const rounded = roundPartsToWhole(parts, 2);
       expect(sum(rounded).eq(sum(parts).round(2))).toBe(true);
-      rounded.forEach((r, k) => expect(Math.abs(r.minus(parts[k]!).toNumber())).toBeLessThan(0.01 + 1e-12));
+      for (const [k, r] of rounded.entries()) expect(Math.abs(r.minus(parts[k]!).toNumber())).toBeLessThan(0.01 + 1e-12);
     }
   });
 });

@@ -16,12 +16,12 @@ export class DuplicateTracker<R extends { src: Provenance }> {
 
   constructor(
     private readonly identity: (r: R) => string,
-    private readonly valueOf: (r: R) => string,
+    private readonly valueKey: (r: R) => string,
   ) {}
 
   check(r: R): DedupeVerdict {
     const id = this.identity(r);
-    const value = this.valueOf(r);
+    const value = this.valueKey(r);
     const prev = this.seen.get(id);
     if (!prev) {
       this.seen.set(id, { value, src: r.src });

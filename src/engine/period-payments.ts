@@ -3,7 +3,7 @@
  * the statements' dates go in (posting lag, a statement over the period's edge); those outside
  * the period that explain no card line are dropped from the result.
  */
-import { Decimal } from '../money.js';
+import type { Decimal } from '../money.js';
 import type { PaymentRecord } from '../model.js';
 import { addDays, localDateOf, type LocalDate, type Period } from '../time.js';
 import type { MatchOptions, MatchResult } from './matching/index.js';

@@ -206,7 +206,7 @@ export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config:
       .sort((a, b) => b[1].cmp(a[1]) || cmp(a[0], b[0]))
       .map(([m, v]) => {
         const l = listByModel.get(m);
-        const listPrice = l && l.priced && !l.unpriced ? l.list : null;
+        const listPrice = l?.priced && !l.unpriced ? l.list : null;
         return {
           model: m,
           billed: v,

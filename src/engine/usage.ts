@@ -4,10 +4,10 @@
  * Memory is bounded by the number of such groups, not by the number of rows. Pricing happens
  * once per group at the end.
  */
-import { Decimal } from '../money.js';
+import type { Decimal } from '../money.js';
 import type { UsageRecord } from '../model.js';
 import { utcDateOf } from '../time.js';
-import { PriceTable, priceTokens, variantFor, type ResolvedPrice } from './prices.js';
+import { type PriceTable, priceTokens, variantFor, type ResolvedPrice } from './prices.js';
 
 export interface UsageGroup {
   width: number;

@@ -2,7 +2,7 @@
  * Cell helpers shared by every sheet and by the CSV/JSON writers: safe text (secrets
  * redacted, formula-looking text kept as text), money and date values and formats.
  */
-import { Decimal } from '../money.js';
+import type { Decimal } from '../money.js';
 import { minorUnits } from '../money.js';
 
 export { minorUnits };

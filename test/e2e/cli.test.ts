@@ -10,7 +10,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'spendrecon');
 const FX = join(ROOT, 'fixtures');
 
 async function load(path: string) {

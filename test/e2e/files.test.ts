@@ -223,7 +223,11 @@ describe('stopping a run leaves nothing behind', () => {
     await until(
       'SIGTERM forwarded to the child',
       () => (pendingSignals(child) & (1n << 14n)) !== 0n,
-      () => ended() && (process.kill(child, 'SIGCONT'), true),
+      () => {
+        if (!ended()) return false;
+        process.kill(child, 'SIGCONT');
+        return true;
+      },
     );
     process.kill(child, 'SIGCONT');
     const end = await exited;

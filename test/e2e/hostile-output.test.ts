@@ -154,7 +154,7 @@ beforeAll(async () => {
       continue;
     }
     workbooks.push(join(dir, 'out', f));
-    (await xmlParts(join(dir, 'out', f))).forEach((x, i) => outputs.set(`${f} part ${i}`, x));
+    for (const [i, x] of (await xmlParts(join(dir, 'out', f))).entries()) outputs.set(`${f} part ${i}`, x);
   }
 }, 60_000);
 

@@ -22,7 +22,6 @@ import { cli } from './run-cli.js';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'spendrecon');
 const STATEMENTS = join(ROOT, 'fixtures', 'statements');
 const PAYMENTS = join(ROOT, 'fixtures', 'payments');
 

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/money.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'spendrecon');
 const DEMO = join(ROOT, 'fixtures', 'demo');
 
 const matchArgs = (out: string) => [

@@ -54,7 +54,7 @@ describe('spendrecon profile', () => {
     const file = join(REAL, 'ca-td-2026-11.csv');
     const r = await cli(['profile', file, '--currency', 'CAD', '--name', 'my-td'], work);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/Check before use:\n(  ! .*\n)*  ! which of "Column 3" and "Column 4" holds the charges is a guess/);
+    expect(r.stdout).toMatch(/Check before use:\n( {2}! .*\n)* {2}! which of "Column 3" and "Column 4" holds the charges is a guess/);
     const profile = pasted(r.stdout) as { header: { row: string } };
     expect(profile.header.row).toBe('none');
     const config = join(work, 'td.config.json');

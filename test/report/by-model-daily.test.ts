@@ -39,11 +39,11 @@ describe('By model sheet', () => {
     expect(big!['Usage at list price']).toBe(9);
     expect(big!['Billed − list']).toBe(1); // 10.40 − 0.40 billed without usage − 9.00
     expect(big!['Billed days without usage']).toBe(2);
-    expect(big!['Note']).toBe('list price partial: 2 billed days (0.40 USD) with no usage rows, left out of the list price and of billed − list');
+    expect(big!.Note).toBe('list price partial: 2 billed days (0.40 USD) with no usage rows, left out of the list price and of billed − list');
     expect(small!['Billed − list']).toBeCloseTo(-0.1, 10);
-    expect(small!['Note']).toBeNull();
+    expect(small!.Note).toBeNull();
     expect(search!['Usage at list price']).toBeNull();
-    expect(search!['Note']).toBe('1 billed day (0.30 USD) with no usage rows: no usage to price');
+    expect(search!.Note).toBe('1 billed day (0.30 USD) with no usage rows: no usage to price');
   });
 });
 

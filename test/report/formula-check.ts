@@ -86,7 +86,7 @@ export function evaluate(wb: ExcelJS.Workbook, home: ExcelJS.Worksheet, formula:
       } else {
         // SUMPRODUCT((range="text")*1,range), SUMPRODUCT((range=A12)*1,range) or SUMPRODUCT((range="a")*(range="b"),range)
         const conds: { vals: unknown[]; want: string }[] = [];
-        do {
+        for (;;) {
           expect('(');
           const vals = cells(ref());
           expect('=');
@@ -97,7 +97,9 @@ export function evaluate(wb: ExcelJS.Workbook, home: ExcelJS.Worksheet, formula:
             i += 2;
             break;
           }
-        } while (peek() === '*' && (i++, true));
+          if (peek() !== '*') break;
+          i++; // the '*' between two conditions
+        }
         expect(',');
         const vals = cells(ref());
         value = vals.reduce<number>((a, v, k) => a + (conds.every((c) => String(c.vals[k] ?? '').toLowerCase() === c.want.toLowerCase()) ? asNumber(v) : 0), 0);

@@ -122,7 +122,7 @@ describe('the reimbursement workbook of a real run (fixtures: two cards, USD and
     const totalRow = ws.getRow(h + n + 1);
     expect(totalRow.getCell(1).value).toBe('Total');
     const tc = totalRow.getCell(at('Charged')).value as ExcelJS.CellFormulaValue;
-    expect(tc.formula).toBe(`F${h + 1}:F${h + n}`.replace(/^/, 'SUM(') + ')');
+    expect(tc.formula).toBe(`SUM(F${h + 1}:F${h + n})`);
     expect(tc.result).toBe(dana.apiTotals[0]!.amount.toNumber());
     const ts = totalRow.getCell(at('Share')).value as ExcelJS.CellFormulaValue;
     expect(ts.formula).toMatch(/^SUM\(I\d+:I\d+\)$/);

@@ -1,5 +1,5 @@
 /** Exact comparison of a payment amount with a card line (or a group's sum): same currency, original amount, or an FX rate. */
-import { Decimal, ratio, sum } from '../../money.js';
+import { type Decimal, ratio, sum } from '../../money.js';
 import type { MatchOptions } from './config.js';
 import type { MatchContext } from './context.js';
 import { money } from './format.js';

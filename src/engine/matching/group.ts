@@ -96,7 +96,7 @@ function groupClass(ps: PayNode[], cs: CardNode[], payTotal: Decimal, check: Amo
   if (ps.some((p) => p.p.kind === 'subscription') || cs.some((c) => c.subscription)) return 'subscription_not_api';
   if (ps.some((p) => p.p.status === 'refunded') || payTotal.sign() < 0) return 'refund';
   if (ps.every((p) => NO_MONEY_STATUSES.has(p.p.status))) return 'failed_payment_with_hold';
-  return check && check.ok && check.exact ? 'matched' : 'matched_fx_difference';
+  return check?.ok && check.exact ? 'matched' : 'matched_fx_difference';
 }
 
 /** The parent charge (the largest provider charge) and the fee lines that travel with it. Writes: `pulledIn` = 'fee'. */
@@ -163,9 +163,9 @@ function groupTexts(cls: MatchClass, g: GroupFacts): GroupTexts {
 function fxDifferenceTexts(g: GroupFacts): GroupTexts {
   const { difference, check } = g;
   const diffText = difference ? `difference ${money(difference.amount, difference.currency)} (${difference.basis})` : 'difference not computable';
-  const within = check !== null && check.ok;
+  const within = check?.ok === true;
   const nextStep =
-    within && check.crossCurrency && difference
+    within && check?.crossCurrency && difference
       ? `Book the ${money(difference.amount.abs(), difference.currency)} FX difference as a bank currency-conversion cost; nothing to chase.`
       : difference
         ? `A reviewer paired these although they differ by ${money(difference.amount.abs(), difference.currency)}: keep the receipt that explains the difference with the workbook.`

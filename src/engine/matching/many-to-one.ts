@@ -41,7 +41,7 @@ export function manyToOne(ctx: MatchContext, cards: readonly CardNode[], allPays
   for (const g of found) {
     const members: Node[] = [...g.ps, ...g.cs];
     if (members.some((m) => used.has(m))) continue;
-    members.forEach((m) => used.add(m));
+    for (const m of members) used.add(m);
     const rival = found.find((o) => o !== g && [...o.ps, ...o.cs].some((m) => members.includes(m)));
     const runnerUp: RunnerUp = rival
       ? { kind: 'candidate', refs: [...rival.ps, ...rival.cs].filter((m) => !members.includes(m)).map((m) => m.ref), cost: rival.score.total }

@@ -204,12 +204,11 @@ export function setDecision(n: Node, d: DecisionInput): void {
 /** Optimal one-to-one pairing of two node lists (already in tie-break order) under a cost. */
 export function optimal<R extends Node, C extends Node>(unmatchedCost: number, rows: R[], cols: C[], cost: (r: R, c: C) => number | null): { row: R; col: C; cost: number }[] {
   const edges: CandidateEdge[] = [];
-  rows.forEach((r, i) =>
-    cols.forEach((c, j) => {
+  for (const [i, r] of rows.entries())
+    for (const [j, c] of cols.entries()) {
       const v = cost(r, c);
       if (v !== null) edges.push({ row: i, col: j, cost: v });
-    }),
-  );
+    }
   return solveAssignment(rows.length, cols.length, edges, unmatchedCost).map((p) => ({ row: rows[p.row]!, col: cols[p.col]!, cost: p.cost }));
 }
 

@@ -239,6 +239,6 @@ function twoCheapest(pairs: RunPair[], rowRuns: Run<PayNode>[], colRuns: Run<Car
 function indexOfMembers(runs: readonly Run<unknown>[]): Int32Array {
   const n = runs.reduce((a, r) => Math.max(a, r.members[r.members.length - 1]! + 1), 0);
   const out = new Int32Array(n);
-  runs.forEach((r, i) => r.members.forEach((m) => (out[m] = i)));
+  for (const [i, r] of runs.entries()) for (const m of r.members) out[m] = i;
   return out;
 }

@@ -51,7 +51,12 @@ export function singular(ctx: MatchContext, rows: readonly PayNode[], cols: read
       out.cols.add(j);
     }
   if (ctx.forbidden.size) {
-    rows.forEach((p, i) => cols.forEach((c, j) => isForbidden(ctx, p, c) && (out.rows.add(i), out.cols.add(j))));
+    for (const [i, p] of rows.entries())
+      for (const [j, c] of cols.entries())
+        if (isForbidden(ctx, p, c)) {
+          out.rows.add(i);
+          out.cols.add(j);
+        }
   }
   return out;
 }

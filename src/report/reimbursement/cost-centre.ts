@@ -1,7 +1,7 @@
 /** One sheet per cost centre: each charge, then its shares of the projects; approver columns left empty. */
 import type ExcelJS from 'exceljs';
 import { UNALLOCATED_PROJECT, type AllocationShare, type CostCentreGroup, type ReimbursementCharge, type ReimbursementResult } from '../../engine/reimbursement/index.js';
-import { Decimal } from '../../money.js';
+import type { Decimal } from '../../money.js';
 import { DATE_FORMAT } from '../cells.js';
 import { keepTableView } from '../sheet-layout.js';
 import { HEADER_FONT, type Column } from '../table.js';

@@ -17,7 +17,7 @@ import type ExcelJS from 'exceljs';
 import { buildReimbursement, type CardholderConfig, type ProjectUsage, type ReimbursementResult } from '../../engine/reimbursement/index.js';
 import type { ReportResult } from '../../results.js';
 import { addSheet, newWorkbook, saveWorkbook, workbookBytes } from '../workbook.js';
-import { type Placed, type CcSheetRefs } from './layout.js';
+import type { Placed, CcSheetRefs } from './layout.js';
 import { SUMMARY, SUBSCRIPTIONS, NOT_CLAIMED, EXCEPTIONS, uniqueSheetNames } from './sheet-names.js';
 import { writeCostCentre } from './cost-centre.js';
 import { writeSubscriptions } from './subscriptions.js';

@@ -155,7 +155,7 @@ export function writeMoneyTable<T>(
         cell.numFmt = currencyFormat(cur);
         cell.font = HEADER_FONT;
       }
-      if (n > 0) columns.forEach((_, i) => (row.getCell(i + 1).font = HEADER_FONT));
+      if (n > 0) for (let i = 0; i < columns.length; i++) row.getCell(i + 1).font = HEADER_FONT;
       endRow = rowNo;
     });
   }

@@ -1,8 +1,8 @@
 /** `Not claimed`: the provider lines left out of the claim, each with why. */
 import type ExcelJS from 'exceljs';
-import { type NotClaimedLine, type ReimbursementResult } from '../../engine/reimbursement/index.js';
+import type { NotClaimedLine, ReimbursementResult } from '../../engine/reimbursement/index.js';
 import { keepTableView } from '../sheet-layout.js';
-import { type Column } from '../table.js';
+import type { Column } from '../table.js';
 import { currenciesOf, setFooter, title, subtitle, writeMoneyTable } from './layout.js';
 import { NOT_CLAIMED } from './sheet-names.js';
 

@@ -1,9 +1,9 @@
 /** `Subscriptions (not API)`: ChatGPT plans on the same cards, never allocated to API projects. */
 import type ExcelJS from 'exceljs';
-import { type ReimbursementCharge, type ReimbursementResult } from '../../engine/reimbursement/index.js';
+import type { ReimbursementCharge, ReimbursementResult } from '../../engine/reimbursement/index.js';
 import { DATE_FORMAT } from '../cells.js';
 import { keepTableView } from '../sheet-layout.js';
-import { type Column, type WrittenTable } from '../table.js';
+import type { Column, WrittenTable } from '../table.js';
 import { FILL_IN_BORDER, currenciesOf, setFooter, title, subtitle, type Range, writeMoneyTable, holderKey } from './layout.js';
 import { SUBSCRIPTIONS } from './sheet-names.js';
 

@@ -140,7 +140,7 @@ function claimRows(r: ReimbursementResult, refs: SummaryRefs): ClaimRow[] {
 }
 
 /** Claims by cost centre and cardholder: SUMs over the cost-centre and Subscriptions sheets. */
-function writeClaims({ ws, refs, money }: SummarySheet, claims: ClaimRow[], start: number): { ct: MoneyTable; row: number } {
+function writeClaims({ ws, money }: SummarySheet, claims: ClaimRow[], start: number): { ct: MoneyTable; row: number } {
   const row = title(ws, start, 'Claims by cost centre and cardholder');
   const ct = money(
     [

@@ -266,7 +266,7 @@ function writeClosingCheck(s: LedgerSheet, start: number): number {
       c.value = 'Likely causes, most likely first:';
       c.font = HEADER_FONT;
       const finalWidths = maxWidths(widths);
-      check.likelyCauses.forEach((cause, i) => paragraph(ws, row++, `${i + 1}. ${cause}`, nCols, finalWidths));
+      for (const [i, cause] of check.likelyCauses.entries()) paragraph(ws, row++, `${i + 1}. ${cause}`, nCols, finalWidths);
     }
     row += GAP;
   }

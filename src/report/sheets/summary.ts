@@ -75,7 +75,7 @@ function sheetWriter(ws: ExcelJS.Worksheet): Sheet {
  * other sheets with their values cached.
  */
 export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: SummaryRefs): void {
-  SUMMARY_WIDTHS.forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  for (const [i, w] of SUMMARY_WIDTHS.entries()) ws.getColumn(i + 1).width = w;
   const s = sheetWriter(ws);
   const title = ws.getRow(s.row++).getCell(1);
   title.value = `spendrecon report — ${result.period.label} (${result.period.from} to ${result.period.to}, ${result.period.timezone})`;
