@@ -111,7 +111,7 @@ export type Config = z.output<typeof configSchema> & { timezone: string };
 export class ConfigError extends Error {}
 
 /** Formats zod issues as `path: message` lines. */
-export function describeZodIssues(error: z.ZodError, prefix = ''): string[] {
+function describeZodIssues(error: z.ZodError, prefix = ''): string[] {
   return error.issues.map((i) => {
     const path = i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') : '';
     return `${prefix}${path.replace(/^\./, '') || '(root)'}: ${i.message}`;

@@ -24,13 +24,12 @@ import { reconcilePayments } from './stages/reconcile.js';
 import type { ReportRequest } from './stages/request.js';
 import { localDateOf, BUCKET_PLACEMENT_RULE, SPLIT_DAYS_RULE, type Period } from './time.js';
 
-export type { AttributionSection, ReportResult, ReportTotals } from './results.js';
+export type { ReportResult } from './results.js';
 export type { ReportRequest } from './stages/request.js';
-export type { PeriodRequest } from './stages/period.js';
 export { StrictModeError } from './stages/fates.js';
-export { openInputs, readRecords, type Progress } from './stages/inputs.js';
+export { openInputs, type Progress } from './stages/inputs.js';
 export { allReaders } from './stages/readers.js';
-export { issueToException, sortExceptions } from './engine/exceptions.js';
+export { issueToException } from './engine/exceptions.js';
 
 /**
  * The whole job: every input recognised by its content, read once, then the sections its

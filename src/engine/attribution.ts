@@ -15,7 +15,7 @@ import { minorUnits } from '../money.js';
 import { cmp, type UsageGroup } from './usage.js';
 
 /** Parts are exact multiples of 10^-ALLOCATION_SCALE (or of the amount's own finer scale). */
-export const ALLOCATION_SCALE = 10;
+const ALLOCATION_SCALE = 10;
 
 export type AttributionBasis = 'cost export' | 'priced usage' | 'token count' | 'unallocated';
 
@@ -348,7 +348,7 @@ function priceMissingExceptions(missingPrices: MissingPrices): Exception[] {
 }
 
 /** The dimensions the cost rows carry: `UTC day × project × line item`, or an organisation total. */
-export function costGranularity(costs: readonly CostRecord[]): string {
+function costGranularity(costs: readonly CostRecord[]): string {
   const dims: [string, (c: CostRecord) => boolean][] = [
     ['project', (c) => c.projectId !== null],
     ['line item', (c) => c.lineItemRaw !== null],

@@ -73,7 +73,7 @@ function proratedTo(monthly: Decimal, period: Period, date: LocalDate): Decimal 
 }
 
 /** Days of the trailing window the current daily run rate is taken over (fewer at the period's start). */
-export const RUN_RATE_DAYS = 7;
+const RUN_RATE_DAYS = 7;
 
 /** First date after `asOf` on which spend at `recent / window` a day reaches `target`; null when not by `end`. */
 function dayReaching(spent: Decimal, target: Decimal, recent: Decimal, window: number, asOf: LocalDate, end: LocalDate): LocalDate | null {

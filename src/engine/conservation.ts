@@ -41,7 +41,7 @@ const FATE_LABEL: Record<RowFate, string> = {
 
 const zeroSum = (): MoneySum => ({ net: Decimal.ZERO, gross: Decimal.ZERO });
 
-export function newMoneyAccount(currency: string): MoneyAccount {
+function newMoneyAccount(currency: string): MoneyAccount {
   const fates = {} as Record<RowFate, MoneySum>;
   for (const f of ROW_FATES) fates[f] = zeroSum();
   return { currency, read: zeroSum(), fates };

@@ -9,9 +9,9 @@ import { minorUnits } from '../money.js';
 import { addDays, lastDayOfMonth, type LocalDate } from '../time.js';
 import type { LedgerDay, LedgerResult, Lot } from './ledger/index.js';
 
-export const BURN_WINDOW_DAYS = 7;
+const BURN_WINDOW_DAYS = 7;
 /** How far ahead run-out is looked for; beyond it the runway is "more than a year". */
-export const HORIZON_DAYS = 366;
+const HORIZON_DAYS = 366;
 
 export interface RunwayInput {
   ledger: LedgerResult;

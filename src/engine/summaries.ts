@@ -10,7 +10,7 @@ import { daysInMonth, monthsSpanned, type Period } from '../time.js';
 import type { AttributedRow, CrossCheckRow } from './attribution.js';
 import { cmp } from './usage.js';
 
-export const UNALLOCATED = '(unallocated)';
+const UNALLOCATED = '(unallocated)';
 
 export interface ProjectSummary {
   projectId: string;

@@ -54,7 +54,7 @@ const DAY = 86400;
 const ALL_HOURS = 0xffffff;
 
 /** A copy of a string that shares no memory with the text it was sliced from. */
-export function flat(s: string | null): string | null {
+function flat(s: string | null): string | null {
   return s === null ? null : Buffer.from(s, 'utf8').toString('utf8');
 }
 

@@ -1,14 +1,11 @@
 /**
  * Cell helpers shared by every sheet and by the CSV/JSON writers: safe text (secrets
- * redacted, formula-looking text kept as text), money and date values and formats.
+ * redacted, formula-looking text kept as text), money and date formats.
  */
 import type { Decimal } from '../money.js';
 import { minorUnits } from '../money.js';
 
 export { minorUnits };
-
-// one redaction for every output (src/redact.ts); re-exported for the sheet modules
-export { redactSecrets } from '../redact.js';
 
 /** A value Excel cannot hold (Infinity, NaN): the run stops with this message, no file is written. */
 export class CellValueError extends Error {}
@@ -34,11 +31,6 @@ export function safeCsvText(value: string): string {
   return looksLikeFormula(value) ? `'${value}` : value;
 }
 
-/** A money value for a cell. Cells are IEEE doubles: this is presentation, not arithmetic. */
-export function moneyValue(d: Decimal | null): number | null {
-  return d === null ? null : d.toNumber();
-}
-
 /**
  * `#,##0.00 "USD"`: the currency's minor unit (0 decimals for JPY, 3 for KWD), so a column
  * never mixes 2, 3 and 4 decimals; the exact figures stay in detail columns and the JSON.
@@ -59,16 +51,6 @@ export const DATE_FORMAT = 'yyyy-mm-dd';
 export const DATETIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 export const PERCENT_FORMAT = '0.0%';
 export const INTEGER_FORMAT = '#,##0';
-
-/** A calendar date `YYYY-MM-DD` as a date cell (exceljs converts Date objects as UTC). */
-export function dateValue(date: string | null): Date | null {
-  return date === null ? null : new Date(`${date}T00:00:00Z`);
-}
-
-/** An instant as a date-time cell showing the wall-clock time given (UTC or local text). */
-export function dateTimeValue(wallClock: string | null): Date | null {
-  return wallClock === null ? null : new Date(`${wallClock.replace(' ', 'T')}Z`);
-}
 
 /**
  * Input paths shortened to their file names inside cell text (the Inputs sheet lists the

@@ -11,7 +11,7 @@ import { csvText } from '../redact.js';
 import { safeCsvText } from './cells.js';
 import { writeFileAtomic } from '../output-files.js';
 
-export const FOCUS_COLUMNS = [
+const FOCUS_COLUMNS = [
   'BilledCost',
   'EffectiveCost',
   'ContractedCost',
@@ -47,7 +47,7 @@ type FocusRow = Record<(typeof FOCUS_COLUMNS)[number], string>;
 
 const PROVIDER = 'OpenAI';
 
-export function focusRows(r: ReportResult): FocusRow[] {
+function focusRows(r: ReportResult): FocusRow[] {
   const rows: FocusRow[] = [];
   const billingStart = isoUtc(r.period.utcStart);
   const billingEnd = isoUtc(r.period.utcEnd);

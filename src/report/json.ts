@@ -19,7 +19,7 @@ const money = (d: Decimal | null) => (d === null ? null : d.toString());
  * The card ↔ payments bridge of Summary, per currency: card total, one line per class (or
  * cross-currency pair) with its step, payments total, and the difference (0 when it ties).
  */
-export function bridgeToJson(result: MatchResult) {
+function bridgeToJson(result: MatchResult) {
   return cardPaymentBridges(result).map((b) => ({
     currency: b.currency,
     start: money(b.cardTotal),
@@ -90,7 +90,7 @@ export function ledgerToJson(result: LedgerResult): LedgerJsonRow[] {
 
 // JSON projections of budgets and runway (issue #13): amounts exact, the burn lines left to the HTML report
 
-export function budgetsToJson(b: BudgetResult) {
+function budgetsToJson(b: BudgetResult) {
   return {
     asOf: b.asOf,
     currency: b.currency,
@@ -112,7 +112,7 @@ export function budgetsToJson(b: BudgetResult) {
   };
 }
 
-export function runwayToJson(r: RunwayResult) {
+function runwayToJson(r: RunwayResult) {
   return {
     currency: r.currency,
     organizations: r.organizations.map((o) => ({

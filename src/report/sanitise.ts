@@ -8,8 +8,8 @@ import { cellText, redactSecrets, terminalText } from '../redact.js';
 import { CellValueError } from './cells.js';
 
 /** Excel's limits on a formula's length and on one text literal inside it. */
-export const FORMULA_MAX = 8192;
-export const FORMULA_LITERAL_MAX = 255;
+const FORMULA_MAX = 8192;
+const FORMULA_LITERAL_MAX = 255;
 
 const ROW_HEIGHT_MAX = 409;
 

@@ -109,7 +109,7 @@ export function wrappedLines(text: string, width: number): number {
 }
 
 /** A number for a cell; Infinity or NaN is a clear error naming the sheet and column, never a written cell. */
-export function finiteCell(n: number, ws: ExcelJS.Worksheet, header: string, row: number): number {
+function finiteCell(n: number, ws: ExcelJS.Worksheet, header: string, row: number): number {
   if (!Number.isFinite(n)) throw new CellValueError(`sheet "${ws.name}", column "${header}", row ${row}: the value ${n} is not a finite number; the workbook was not written`);
   return n;
 }

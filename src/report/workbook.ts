@@ -32,7 +32,7 @@ export function addSheet(wb: ExcelJS.Workbook, name: string, landscape = true): 
  * Sets every zip entry's DOS time/date to 1980-01-01 00:00 in both the local headers
  * and the central directory (JSZip stamps the current time otherwise).
  */
-export function normaliseZipTimestamps(buf: Buffer): Buffer {
+function normaliseZipTimestamps(buf: Buffer): Buffer {
   const DOS_TIME = 0;
   const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
   let eocd = -1;
@@ -81,7 +81,7 @@ export function printablePixels(orientation: 'portrait' | 'landscape'): number {
  * above 60 %, otherwise as many pages across as keep it near 70 %, the first column repeated on
  * each so a row can still be told apart (fitting 459 characters on one page printed at 31 %).
  */
-export function fitPrintWidth(ws: ExcelJS.Worksheet): void {
+function fitPrintWidth(ws: ExcelJS.Worksheet): void {
   const widths: number[] = [];
   for (let i = 1; i <= ws.columnCount; i++) if (!ws.getColumn(i).hidden) widths.push(ws.getColumn(i).width ?? 9);
   const total = widths.reduce((a, w) => a + columnPixels(w), 0);

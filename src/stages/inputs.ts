@@ -25,7 +25,7 @@ export interface OpenedFile {
   report: InputFileReport;
 }
 
-export function newReport(display: string, reader: AnyReader | null, label?: string): InputFileReport {
+function newReport(display: string, reader: AnyReader | null, label?: string): InputFileReport {
   return {
     file: display,
     kind: reader?.kind ?? null,

@@ -54,7 +54,7 @@ const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', '+0
 const money = (n: bigint) => `${n / SCALE}.${(n % SCALE).toString().padStart(9, '0')}`;
 
 /** The local date an instant interval is placed on: the date of its midpoint (SPEC §3). */
-export function localDateOfMidpoint(start: number, end: number, zone: string): string {
+function localDateOfMidpoint(start: number, end: number, zone: string): string {
   return formatInTimeZone(new Date(((start + end) / 2) * 1000), zone, 'yyyy-MM-dd');
 }
 
@@ -148,4 +148,4 @@ export function dollars(r: { num: bigint; den: bigint }): number {
   return Number((r.num * 1_000_000n) / r.den) / 1e15;
 }
 
-export { money as nanosToText, SCALE as NANOS_PER_UNIT };
+export { money as nanosToText };

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const BIN = join(ROOT, 'bin', 'spendrecon');
+const BIN = join(ROOT, 'bin', 'spendrecon');
 
 export interface CliRun {
   code: number | null;

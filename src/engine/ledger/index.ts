@@ -2,24 +2,14 @@
 export { buildCreditLedger } from './build.js';
 export { dailyUsageFromCosts } from './daily-usage.js';
 export { addMonthsClamped } from './util.js';
-export { IGNORE_REASONS, LEDGER_RULES } from './types.js';
 export type {
   AutoRechargeMonth,
   ClosingCheck,
   DailyUsage,
   ExpiringLot,
-  ExpiringSoon,
-  ExpiringWindow,
-  IgnoredItem,
-  IgnoreReason,
   LedgerDay,
-  LedgerEvent,
-  LedgerEventKind,
   LedgerInput,
   LedgerResult,
   Lot,
   LotKind,
-  OpeningBalance,
-  OrganizationClosing,
-  ReportedClosingBalance,
 } from './types.js';

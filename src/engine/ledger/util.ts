@@ -5,7 +5,7 @@ import { minorUnits } from '../../money.js';
 import { isCalendarDate, lastDayOfMonth, type LocalDate } from '../../time.js';
 import type { LotKind } from './types.js';
 
-export const NO_ORG_LABEL = '(no organisation)';
+const NO_ORG_LABEL = '(no organisation)';
 export const DEFAULT_TOLERANCE = Decimal.from('0.01');
 
 export function orgLabel(org: string | null): string {

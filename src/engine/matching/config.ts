@@ -9,9 +9,9 @@ import { Decimal } from '../../money.js';
 // ---------------------------------------------------------------------------
 // Configuration (the `matching` section of spendrecon.config.json)
 
-export const DEFAULT_DESCRIPTOR_PATTERNS = ['OPENAI', 'OPENAI *API', 'OPENAI *CHATGPT SUBSCR*', 'OpenAI LLC', 'OPENAI.COM', 'CHATGPT'];
-export const DEFAULT_SUBSCRIPTION_PATTERNS = ['CHATGPT SUBSCR*', 'CHATGPT PLUS', 'CHATGPT PRO', 'CHATGPT TEAM', 'CHATGPT BUSINESS', 'CHATGPT ENTERPRISE'];
-export const DEFAULT_FEE_PATTERNS = [
+const DEFAULT_DESCRIPTOR_PATTERNS = ['OPENAI', 'OPENAI *API', 'OPENAI *CHATGPT SUBSCR*', 'OpenAI LLC', 'OPENAI.COM', 'CHATGPT'];
+const DEFAULT_SUBSCRIPTION_PATTERNS = ['CHATGPT SUBSCR*', 'CHATGPT PLUS', 'CHATGPT PRO', 'CHATGPT TEAM', 'CHATGPT BUSINESS', 'CHATGPT ENTERPRISE'];
+const DEFAULT_FEE_PATTERNS = [
   'FOREIGN TRANSACTION FEE',
   'FOREIGN TRANS* FEE',
   'INTL TRANSACTION FEE',
@@ -130,7 +130,6 @@ export const matchingConfigSchema = z
   .strict();
 
 export type MatchingConfig = z.output<typeof matchingConfigSchema>;
-export type MatchingConfigInput = z.input<typeof matchingConfigSchema>;
 /** Resolved options: the config section plus the statement's local time zone. */
 export type MatchOptions = MatchingConfig & {
   /** Zone in which a payment instant becomes the statement-local date. */

@@ -28,7 +28,7 @@ export interface RunPair {
 }
 
 /** Refuses a candidate graph whose edges would not fit in memory; a clear message instead of a crash. */
-export const MAX_RUN_EDGES = 4_000_000;
+const MAX_RUN_EDGES = 4_000_000;
 
 export class MatchingLimitError extends Error {}
 
@@ -124,7 +124,7 @@ export function runsOf<N>(nodes: readonly N[], key: (n: N) => string, single: Se
 }
 
 /** Column runs by transaction day and by posting day (a line is in the window by either). */
-export function byDay(runs: readonly Run<CardNode>[]): Map<number, number[]> {
+function byDay(runs: readonly Run<CardNode>[]): Map<number, number[]> {
   const out = new Map<number, number[]>();
   const put = (d: number | null, j: number) => {
     if (d === null || Number.isNaN(d)) return;

@@ -15,7 +15,7 @@ import type { ScoreBreakdown, ScoreSignal } from './types.js';
 // ----- date ---------------------------------------------------------------
 
 /** Where the card's transaction or posting date falls in the payment's window; null when outside. */
-export function dateWindow(ctx: MatchContext, p: PayNode, c: CardNode): { norm: number; delta: number } | null {
+function dateWindow(ctx: MatchContext, p: PayNode, c: CardNode): { norm: number; delta: number } | null {
   const { windowDaysBefore: before, windowDaysAfter: after } = ctx.o;
   let best: { norm: number; delta: number } | null = null;
   for (const d of c.postedDay === null ? [c.day] : [c.day, c.postedDay]) {
@@ -45,7 +45,7 @@ function dateSignal(ctx: MatchContext, p: PayNode, c: CardNode, explain: boolean
 // ----- text ---------------------------------------------------------------
 
 /** textSimilarity with the run's memo (the same descriptions recur on every pair). */
-export function similarity(ctx: MatchContext, p: PayNode, c: CardNode): number {
+function similarity(ctx: MatchContext, p: PayNode, c: CardNode): number {
   const key = `${p.k}|${c.k}`;
   let v = ctx.simMemo.get(key);
   if (v === undefined) {

@@ -110,7 +110,7 @@ async function burnChart(r: ReportResult): Promise<Chart | null> {
   };
 }
 
-export async function renderHtmlReport(r: ReportResult): Promise<string> {
+async function renderHtmlReport(r: ReportResult): Promise<string> {
   const charts = (await Promise.all([dailyChart(r), modelChart(r), balanceChart(r), burnChart(r)])).filter((c): c is Chart => c !== null);
   const title = `Spend ${r.period.label}`;
   return `<!DOCTYPE html>

@@ -13,7 +13,7 @@ export interface Column<T> {
   num?: boolean;
 }
 
-export function table<T>(rows: readonly T[], columns: Column<T>[], foot?: string[]): string {
+function table<T>(rows: readonly T[], columns: Column<T>[], foot?: string[]): string {
   const cls = (c: Column<T>) => (c.num ? ' class="num"' : '');
   const head = columns.map((c) => `<th${cls(c)}>${c.head}</th>`).join('');
   const body = rows.map((r) => `<tr>${columns.map((c) => `<td${cls(c)}>${c.cell(r)}</td>`).join('')}</tr>`).join('\n');

@@ -64,7 +64,7 @@ export function reimbursementFromReport(result: ReimbursementSource, settings: R
   });
 }
 
-export function buildReimbursementWorkbook(result: ReimbursementSource, settings: ReimbursementSettings): ExcelJS.Workbook {
+function buildReimbursementWorkbook(result: ReimbursementSource, settings: ReimbursementSettings): ExcelJS.Workbook {
   return reimbursementWorkbook(reimbursementFromReport(result, settings));
 }
 
@@ -76,7 +76,7 @@ export async function reimbursementWorkbookBytes(result: ReimbursementSource, se
   return workbookBytes(buildReimbursementWorkbook(result, settings));
 }
 
-export function reimbursementWorkbook(r: ReimbursementResult): ExcelJS.Workbook {
+function reimbursementWorkbook(r: ReimbursementResult): ExcelJS.Workbook {
   const wb = newWorkbook();
   const summary = addSheet(wb, SUMMARY);
   // a cost centre with only subscriptions has no sheet of its own (its plans are on Subscriptions)
@@ -125,5 +125,4 @@ export function reimbursementWorkbook(r: ReimbursementResult): ExcelJS.Workbook 
   return wb;
 }
 
-export { EXCEPTIONS, NOT_CLAIMED, SUBSCRIPTIONS, SUMMARY, sanitiseSheetName, uniqueSheetNames } from './sheet-names.js';
-export { currencyFormat } from './layout.js';
+export { sanitiseSheetName, uniqueSheetNames } from './sheet-names.js';

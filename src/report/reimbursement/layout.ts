@@ -30,7 +30,7 @@ export function lit(text: string): string {
 }
 
 /** Header/footer text: `&` starts a code there, so a literal one is doubled. */
-export function hfText(text: string): string {
+function hfText(text: string): string {
   return text.replace(/&/g, '&&');
 }
 

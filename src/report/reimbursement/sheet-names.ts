@@ -6,7 +6,7 @@ export const SUBSCRIPTIONS = 'Subscriptions (not API)';
 export const NOT_CLAIMED = 'Not claimed';
 export const EXCEPTIONS = 'Exceptions';
 /** Names a cost-centre sheet may not take ("History" is reserved by Excel). */
-export const RESERVED = [SUMMARY, SUBSCRIPTIONS, NOT_CLAIMED, EXCEPTIONS, 'History'];
+const RESERVED = [SUMMARY, SUBSCRIPTIONS, NOT_CLAIMED, EXCEPTIONS, 'History'];
 
 const FORBIDDEN = /[:\\/?*[\]]/g;
 const MAX_NAME = 31;

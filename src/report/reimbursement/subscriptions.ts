@@ -7,7 +7,7 @@ import type { Column, WrittenTable } from '../table.js';
 import { FILL_IN_BORDER, currenciesOf, setFooter, title, subtitle, type Range, writeMoneyTable, holderKey } from './layout.js';
 import { SUBSCRIPTIONS } from './sheet-names.js';
 
-export function approvalBoxes(ws: ExcelJS.Worksheet, t: WrittenTable, n: number, approverCol: number): void {
+function approvalBoxes(ws: ExcelJS.Worksheet, t: WrittenTable, n: number, approverCol: number): void {
   for (let k = 0; k < n; k++) {
     const er = ws.getRow(t.firstDataRow + k);
     er.getCell(approverCol).border = FILL_IN_BORDER;

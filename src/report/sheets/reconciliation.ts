@@ -18,7 +18,7 @@ export interface ReconciliationRow {
 
 const key = (file: string, line: number) => `${file}\u0000${line}`;
 
-export function reconciliationTableRows(r: MatchResult): ReconciliationRow[] {
+function reconciliationTableRows(r: MatchResult): ReconciliationRow[] {
   const payments = new Map<string, LineClassification>();
   for (const c of r.classifications) if (c.side === 'payment') payments.set(key(c.src.file, c.src.line), c);
   const rows: ReconciliationRow[] = [];
@@ -42,12 +42,12 @@ export function reconciliationTableRows(r: MatchResult): ReconciliationRow[] {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-export function describeScore(s: ScoreBreakdown | null): string | null {
+function describeScore(s: ScoreBreakdown | null): string | null {
   if (!s) return null;
   return s.signals.map((x) => `${x.name} ${round2(x.cost)}`).join(', ');
 }
 
-export function describeRunnerUp(r: RunnerUp | null): string | null {
+function describeRunnerUp(r: RunnerUp | null): string | null {
   if (!r) return null;
   if (r.kind === 'unmatched') return `leave unmatched (cost ${round2(r.cost)})`;
   return `${r.refs.map((x) => `${x.file}:${x.line}`).join(' + ')} (cost ${round2(r.cost)})`;

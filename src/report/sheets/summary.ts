@@ -17,7 +17,7 @@ import { cardPaymentBridges, type Bridge } from '../tie-out.js';
 export const SUMMARY = 'Summary';
 
 /** Widths of columns A–F; notes span C–F. */
-export const SUMMARY_WIDTHS = [46, 18, 11, 16, 11, 16];
+const SUMMARY_WIDTHS = [46, 18, 11, 16, 11, 16];
 const NOTE_WIDTH = SUMMARY_WIDTHS.slice(2).reduce((a, b) => a + b, 0);
 /** Errors listed by name on the first screen; the rest are counted. */
 const ERRORS_SHOWN = 5;
