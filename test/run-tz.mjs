@@ -18,7 +18,7 @@ const args = process.argv.slice(2);
 const runs = args.length
   ? zones.map((tz) => ({ tz, what: args }))
   : [
-      ...zones.map((tz) => ({ tz, what: END_TO_END.flatMap((g) => ['--exclude', g]) })),
+      ...zones.map((tz) => ({ tz, what: [...END_TO_END.flatMap((g) => ['--exclude', g]), '--maxWorkers=2', '--minWorkers=1'] })),
       { tz: e2eZone, what: ['test/e2e', 'test/fuzz', '--maxWorkers=2', '--minWorkers=1'], label: 'end-to-end' },
     ];
 

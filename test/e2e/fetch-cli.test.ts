@@ -6,8 +6,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT } from '../e2e/run-cli.js';
-import { splitTopLevelArray, startReplay, type Replay } from './replay-server.js';
+import { cli, ROOT } from './run-cli.js';
+import { splitTopLevelArray, startReplay, type Replay } from '../fetch/replay-server.js';
 
 const API = join(ROOT, 'fixtures', 'openai', 'api');
 const PAGES = join(ROOT, 'fixtures', 'api-pages');
