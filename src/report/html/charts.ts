@@ -55,6 +55,21 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 const money = (title: string) => ({ type: 'quantitative' as const, title, axis: { format: ',.2f' } });
 /** Dates are plain calendar days: drawn on a UTC scale so the machine's zone never shifts them. */
+/** The first series a solid line, the second dashed (the prorated budget, the recharge limit). */
+const solidThenDashed = (domain: [string, string]) => ({
+  field: 'series',
+  type: 'nominal' as const,
+  title: null,
+  legend: { orient: 'bottom' as const },
+  scale: {
+    domain,
+    range: [
+      [1, 0],
+      [4, 3],
+    ],
+  },
+});
+
 const day = { type: 'temporal' as const, title: null, scale: { type: 'utc' as const }, axis: { format: '%d %b', labelAngle: 0 } };
 
 export interface DailyPoint {
@@ -111,19 +126,7 @@ export function balanceSpec(lines: BalancePoint[], events: BalanceEvent[], limit
       encoding: {
         x: { field: 'date', ...day },
         y: { field: 'amount', ...money(currency) },
-        strokeDash: {
-          field: 'series',
-          type: 'nominal',
-          title: null,
-          legend: { orient: 'bottom' },
-          scale: {
-            domain: ['balance', 'auto-recharges this month'],
-            range: [
-              [1, 0],
-              [4, 3],
-            ],
-          },
-        },
+        strokeDash: solidThenDashed(['balance', 'auto-recharges this month']),
         color: {
           field: 'series',
           type: 'nominal',
@@ -187,19 +190,7 @@ export function burnSpec(points: BurnPoint[], currency: string): TopLevelSpec {
         x: { field: 'date', ...day, axis: { ...day.axis, tickCount: 4 } },
         y: { field: 'amount', ...money(currency) },
         color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['spent', 'prorated budget'], range: ['#ff725c', '#9498a0'] }, legend: { orient: 'bottom' } },
-        strokeDash: {
-          field: 'series',
-          type: 'nominal',
-          title: null,
-          legend: { orient: 'bottom' },
-          scale: {
-            domain: ['spent', 'prorated budget'],
-            range: [
-              [1, 0],
-              [4, 3],
-            ],
-          },
-        },
+        strokeDash: solidThenDashed(['spent', 'prorated budget']),
       },
     },
     resolve: { scale: { y: 'independent' } },
