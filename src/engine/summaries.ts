@@ -177,7 +177,25 @@ function sumRows(rows: readonly AttributedRow[]): RowSums {
   return { billed, unallocated, proj, model, key, user, daily };
 }
 
-export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config: Config, period: Period): Summaries {
+/** Tokens per model as the usage export has them; usage without a model under the item a coarse cost row gets. */
+export function usageTokensByModel(usage: readonly { model: string | null; inputTokens: number; outputTokens: number }[]): Map<string, { inTok: number; outTok: number }> {
+  const out = new Map<string, { inTok: number; outTok: number }>();
+  for (const g of usage) {
+    const k = g.model ?? '(no line item)';
+    const t = out.get(k) ?? { inTok: 0, outTok: 0 };
+    t.inTok += g.inputTokens;
+    t.outTok += g.outputTokens;
+    out.set(k, t);
+  }
+  return out;
+}
+
+/**
+ * `usageTokens`: tokens per model straight from the usage, for the models no cross-check row
+ * names — a cost export without line items is compared at its own level ('(all models)'), so
+ * By model would otherwise show its models with 0 tokens (issue 9).
+ */
+export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config: Config, period: Period, usageTokens?: Map<string, { inTok: number; outTok: number }>): Summaries {
   const { billed, unallocated, proj, model, key, user, daily } = sumRows(rows);
   const listByModel = listPriceByModel(cross);
   const byProject: ProjectSummary[] = [...proj.entries()]
@@ -213,8 +231,8 @@ export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config:
           listPrice,
           billedDaysWithoutUsage: l?.daysNoUsage.size ?? 0,
           billedWithoutUsage: l?.billedNoUsage ?? Decimal.ZERO,
-          inputTokens: l?.inTok ?? 0,
-          outputTokens: l?.outTok ?? 0,
+          inputTokens: l?.inTok ?? usageTokens?.get(m)?.inTok ?? 0,
+          outputTokens: l?.outTok ?? usageTokens?.get(m)?.outTok ?? 0,
         };
       }),
     byKey: [...key.values()]

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { attributeSpend } from '../engine/attribution.js';
 import { append, granularityException } from '../engine/exceptions.js';
 import { bucketInPeriod } from '../engine/period.js';
-import { summarise } from '../engine/summaries.js';
+import { summarise, usageTokensByModel } from '../engine/summaries.js';
 import { resolveOverlappingWidths, type UsageGroup } from '../engine/usage.js';
 import { Decimal } from '../money.js';
 import type { CostRecord, Exception } from '../model.js';
@@ -74,6 +74,11 @@ export function attributeBilledSpend(input: AttributionInput): AttributionStage 
       })
     : result.rows;
   const costExport = inPeriodCosts.reduce((s, c) => s.plus(c.amount), Decimal.ZERO).minus(splitOutside);
-  const section = { costGranularity: result.costGranularity, attributed, crossCheck: result.crossCheck, summaries: summarise(attributed, result.crossCheck, input.config, period) };
+  const section = {
+    costGranularity: result.costGranularity,
+    attributed,
+    crossCheck: result.crossCheck,
+    summaries: summarise(attributed, result.crossCheck, input.config, period, usageTokensByModel(kept)),
+  };
   return { section, costExport, splitOutside, exceptions };
 }

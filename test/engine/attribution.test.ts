@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { attributeSpend, type AttributedRow } from '../../src/engine/attribution.js';
 import { PriceTable } from '../../src/engine/prices.js';
-import { summarise } from '../../src/engine/summaries.js';
+import { summarise, usageTokensByModel } from '../../src/engine/summaries.js';
 import { UsageAggregator } from '../../src/engine/usage.js';
 import type { CostRecord, UsageRecord } from '../../src/model.js';
 import { Decimal, sum } from '../../src/money.js';
@@ -340,5 +340,29 @@ describe('By model list price when a billed day has no usage', () => {
     const m = summarise(r.rows, r.crossCheck, parseConfig({}, 'test', 'UTC'), monthPeriod('2026-10', 'UTC')).byModel[0]!;
     expect(m.listPrice).toBeNull();
     expect(m.billedDaysWithoutUsage).toBe(2);
+  });
+});
+
+describe('By model for a cost export without line items (issue 9)', () => {
+  it('shows each model the usage names with its tokens, not 0 under a model the cross-check does not name', () => {
+    const agg = new UsageAggregator();
+    for (const u of [
+      usage({ day: 0, apiKeyId: 'k1', inputTokens: 1_000_000, outputTokens: 0 }),
+      usage({ day: 0, apiKeyId: 'k2', model: 'gpt-4o-2024-08-06', inputTokens: 300, outputTokens: 50 }),
+    ])
+      agg.add(u);
+    const groups = agg.finish(PriceTable.load());
+    const r = attributeSpend({
+      costs: [cost({ day: 0, amount: D('2.00'), lineItemRaw: null, lineItem: null })],
+      usage: groups,
+      timezone: 'UTC',
+      currency: 'USD',
+      tolerancePercent: D('10'),
+      toleranceAbsolute: D('0.05'),
+    });
+    const s = summarise(r.rows, r.crossCheck, parseConfig({}, 'test', 'UTC'), monthPeriod('2026-10', 'UTC'), usageTokensByModel(groups));
+    const tokens = Object.fromEntries(s.byModel.map((m) => [m.model, [m.inputTokens, m.outputTokens]]));
+    expect(tokens).toEqual({ 'gpt-4o-mini-2024-07-18': [1_000_000, 0], 'gpt-4o-2024-08-06': [300, 50] });
+    expect(sum(s.byModel.map((m) => m.billed)).toString()).toBe('2');
   });
 });
