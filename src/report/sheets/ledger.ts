@@ -131,16 +131,17 @@ export function writeLedger(ws: ExcelJS.Worksheet, ledger: LedgerResult, currenc
 function writeLots(s: LedgerSheet, start: number): number {
   const { ws, ledger, table } = s;
   let row = title(ws, start, 'Credit lots (used oldest first)', `As at the end of ${ledger.period.to}. Carried in = paid off debt + used + expired + remaining.`);
+  // totals are bold and can be wider than any lot: money columns get room for them
   const lotColumns: Column<Lot>[] = [
     { header: 'Organisation', type: 'text', value: (l) => org(l.organization) },
     { header: 'Purchased on', type: 'date', value: (l) => l.purchasedOn },
     { header: 'Kind', type: 'text', value: (l) => KIND_LABEL[l.kind] },
     { header: 'Reference', type: 'text', value: (l) => l.reference },
-    { header: 'Purchased', type: 'money', value: (l) => l.purchased, sum: true },
-    { header: 'Paid off debt', type: 'money', value: (l) => l.appliedToDebt, sum: true },
-    { header: 'Used', type: 'money', value: (l) => l.consumed, sum: true },
-    { header: 'Expired', type: 'money', value: (l) => l.expired, sum: true },
-    { header: 'Remaining', type: 'money', value: (l) => l.remaining, sum: true },
+    { header: 'Purchased', type: 'money', value: (l) => l.purchased, sum: true, minWidth: 13 },
+    { header: 'Paid off debt', type: 'money', value: (l) => l.appliedToDebt, sum: true, minWidth: 13 },
+    { header: 'Used', type: 'money', value: (l) => l.consumed, sum: true, minWidth: 13 },
+    { header: 'Expired', type: 'money', value: (l) => l.expired, sum: true, minWidth: 13 },
+    { header: 'Remaining', type: 'money', value: (l) => l.remaining, sum: true, minWidth: 13 },
     { header: 'Expires on', type: 'date', value: (l) => l.expiresOn },
     { header: 'Note', type: 'text', value: lotNote, maxWidth: EVENTS_WIDTH, wrap: true },
   ];
