@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { CONFIG_TEMPLATE, ConfigError, loadConfig } from './config.js';
 import { SEVERITY_RANK, type Exception, type Severity } from './model.js';
-import { allReaders, runReport, StrictModeError, type Progress, type ReportResult } from './pipeline.js';
+import { allReaders, runReport, StrictModeError, type Progress } from './pipeline.js';
 import cliProgress from 'cli-progress';
 import { CellValueError } from './report/cells.js';
 import { reportCsvPaths, writeReportCsv } from './report/csv-out.js';
@@ -26,12 +26,12 @@ import { printProfileSuggestion } from './sources/profile-suggest-print.js';
 import { installTempFileCleanup, OutputError, refuseOverwritingInputs, removeLiveTempFiles, stopWhenParentGoes, type NamedPath } from './output-files.js';
 import { PAYMENTS_TEMPLATE_CSV } from './sources/payments.js';
 import { MatchingLimitError, parseMatchOverrides, type MatchOverrides } from './engine/matching/index.js';
-import { Decimal, roundPartsToWhole, sum } from './money.js';
-import { minorUnits } from './report/cells.js';
-import { rejectedByCurrency } from './engine/conservation.js';
-import { isCalendarDate, isoUtc, lastDayOfMonth } from './time.js';
-import { guardClosedPipe, inlineText, stderrSink, stdoutSink, type TextSink } from './terminal.js';
+import { Decimal } from './money.js';
+import { isCalendarDate, lastDayOfMonth } from './time.js';
+import { guardClosedPipe, inlineText, stderrSink, stdoutSink } from './terminal.js';
 import { fetchCommand, type FetchCommandOptions } from './fetch/command.js';
+import { addInputOptions, addPeriodOptions, addRunOptions, EXAMPLES, EXIT_CODES, type InputName, type RunOption } from './cli-options.js';
+import { printReportSummary } from './cli-summary.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -58,54 +58,6 @@ interface CommonOptions {
   until?: string;
   out?: string;
 }
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-function addPeriodOptions(cmd: Command): Command {
-  return cmd
-    .option('--period <YYYY-MM>', 'a calendar month in the reporting time zone')
-    .option('--since <YYYY-MM-DD>', 'first local date (inclusive)')
-    .option('--until <YYYY-MM-DD>', 'last local date (inclusive)');
-}
-
-/** Every option a run can take; each subcommand lists the ones that do something there. */
-const RUN_OPTIONS = {
-  tz: () => new Option('--tz <zone>', 'reporting time zone (IANA name); overrides the config'),
-  config: () => new Option('--config <file>', 'spendrecon.config.json'),
-  json: () => new Option('--json', 'print the results as one JSON document on stdout'),
-  csv: () => new Option('--csv <dir>', 'also write one CSV per sheet into this directory'),
-  strict: () => new Option('--strict', 'stop at the first bad row'),
-  splitDays: () => new Option('--split-days', 'spread daily cost buckets over local days by hourly/minute usage'),
-  failOn: () => new Option('--fail-on <severity>', 'exit 1 when an exception at or above this severity is found').choices(['none', 'info', 'warning', 'error']).default('none'),
-  overrides: () => new Option('--overrides <file>', 'reviewer decisions: pairs to force or forbid (JSON)'),
-  closingBalance: () => new Option('--closing-balance <amount>', 'the balance the dashboard shows, checked against the ledger'),
-  homeCurrency: () => new Option('--home-currency <code>', 'home currency of the reimbursement workbook (overrides the config)'),
-  focus: () => new Option('--focus <file>', 'also write the attributed spend as a FinOps FOCUS cost CSV'),
-  html: () => new Option('--html <file>', 'HTML report path (report and demo write reports/<period>.html beside the workbook anyway)'),
-  out: () => new Option('--out <file>', 'workbook path (default reports/<period>[-match|-ledger].xlsx)'),
-} as const;
-type RunOption = keyof typeof RUN_OPTIONS;
-
-function addRunOptions(cmd: Command, names: readonly RunOption[]): Command {
-  for (const n of names) cmd.addOption(RUN_OPTIONS[n]());
-  return cmd;
-}
-
-const EXIT_CODES = `
-Exit codes:
-  0  success
-  1  finished, but an exception at or above --fail-on was found (or a conservation equation broke)
-  2  bad usage or unreadable input (a message names the file, line and column)`;
-
-const EXAMPLES = `
-Examples:
-  spendrecon demo                                   the whole job on the bundled fixtures
-  spendrecon report --usage exports/ --costs exports/ --payments payments.csv --statement bank/ --period 2026-10 --tz Europe/Berlin
-  spendrecon match --payments payments.csv --statement bank/ --fail-on warning
-  spendrecon ledger --payments payments.csv --costs exports/ --closing-balance 310.21
-  spendrecon inspect bank/statement.csv             what a file was detected as, and why
-  spendrecon init                                   spendrecon.config.json and payments.csv templates
-`;
 
 function validatePeriod(o: CommonOptions) {
   if (o.period && !/^\d{4}-(0[1-9]|1[0-2])$/.test(o.period)) throw new UsageError(`--period: expected YYYY-MM, got "${o.period}"`);
@@ -144,82 +96,6 @@ const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
 function failExit(exceptions: Exception[], failOn: CommonOptions['failOn']): number {
   if (failOn === 'none') return 0;
   return exceptions.some((e) => SEVERITY_RANK[e.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
-}
-
-/** Money in rejected rows, per currency as read (a file in CNY is not labelled USD). */
-function rejectedMoney(r: ReportResult): string {
-  const by = rejectedByCurrency(r.inputs);
-  return by.length ? ` (${by.map((x) => `${x.amount.toDisplay(2)} ${x.currency}`).join(', ')})` : '';
-}
-
-/** Projects shown on the console; the rest are one "… N more" line. */
-const CONSOLE_PROJECTS = 8;
-
-/** The biggest projects in cents that add up to the billed total printed above them (largest remainder). */
-function projectLines(r: ReportResult): [string, string][] {
-  const projects = r.attribution?.summaries.byProject ?? [];
-  const places = minorUnits(r.currency);
-  const shown = roundPartsToWhole(
-    projects.map((p) => p.billed),
-    places,
-  );
-  const lines = projects
-    .slice(0, CONSOLE_PROJECTS)
-    .map((p, i) => [`  ${inlineText(p.projectName ?? p.projectId)}`, `${shown[i]!.toDisplay(places)} ${r.currency}`] as [string, string]);
-  if (projects.length > CONSOLE_PROJECTS) lines.push([`  … ${projects.length - CONSOLE_PROJECTS} more`, `${sum(shown.slice(CONSOLE_PROJECTS)).toDisplay(places)} ${r.currency}`]);
-  return lines;
-}
-
-/** The run in a few lines; names from inputs shown on one line each (the sink redacts and shows controls). */
-function printReportSummary(r: ReportResult, outs: string[], stream: TextSink) {
-  const cur = r.currency;
-  const lines: [string, string][] = [['period', `${r.period.from} to ${r.period.to} (${r.period.timezone}; UTC ${isoUtc(r.period.utcStart)} to ${isoUtc(r.period.utcEnd)})`]];
-  if (r.attribution) {
-    lines.push(
-      ['billed (cost export)', `${r.totals.costExport.toDisplay(2)} ${cur}`],
-      ['attributed', `${r.totals.billed.toDisplay(2)} ${cur}`],
-      ['not attributed to a key', `${r.totals.unallocated.toDisplay(2)} ${cur}`],
-    );
-  }
-  if (r.reconciliation) {
-    const m = r.reconciliation;
-    const fmt = (t: { total: { toDisplay(n: number): string }; currency: string; count: number }[]) =>
-      t.map((c) => `${c.total.toDisplay(2)} ${c.currency} (${c.count})`).join(', ') || '0';
-    lines.push(['card charges to provider', fmt(m.card.counted)], ['payments', fmt(m.payments.counted)]);
-    // charges and payments counted apart: "matched 8" of both sides read as 8 pairs
-    for (const side of ['card', 'payment'] as const) {
-      const byClass = new Map<string, number>();
-      for (const c of m.classifications) if (c.side === side) byClass.set(c.class, (byClass.get(c.class) ?? 0) + 1);
-      lines.push([
-        side === 'card' ? 'card lines by class' : 'payments by class',
-        [...byClass.entries()]
-          .sort()
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ') || '0',
-      ]);
-    }
-    if (m.leftOut.count) lines.push(['other card lines left out', String(m.leftOut.count)]);
-  }
-  if (r.ledger) {
-    for (const c of r.ledger.closing) lines.push([`closing balance${c.organization ? ` ${inlineText(c.organization)}` : ''}`, `${c.balance.toDisplay(2)} ${r.ledger.currency}`]);
-  }
-  lines.push(['rejected rows', `${r.totals.rejectedRows}${rejectedMoney(r)}`]);
-  const broken = r.conservation.equations.filter((e) => !e.holds).length;
-  lines.push([
-    'conservation',
-    broken
-      ? `BROKEN: ${broken} of ${r.conservation.equations.length} equations do not hold (see Exceptions: conservation_broken)`
-      : `every row and cent accounted for (${r.conservation.equations.length} equations hold)`,
-  ]);
-  lines.push(['exceptions', (['error', 'warning', 'info'] as const).map((s) => `${r.exceptions.filter((e) => e.severity === s).length} ${s}`).join(', ')]);
-  const top = projectLines(r);
-  const w = Math.max(...[...lines, ...top].map(([k]) => k.length));
-  for (const [k, v] of lines) stream.write(`${k.padEnd(w)}  ${v}\n`);
-  if (top.length) {
-    stream.write('by project:\n');
-    for (const [k, v] of top) stream.write(`${k.padEnd(w)}  ${v.padStart(14)}\n`);
-  }
-  for (const out of outs) stream.write(`workbook: ${inlineText(out)}\n`);
 }
 
 type Job = 'report' | 'match' | 'ledger';
@@ -342,31 +218,10 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
   return failExit(result.exceptions, o.failOn);
 }
 
-export function buildProgram(setExit: (code: number) => void): Command {
-  const program = new Command('spendrecon')
-    .description('Reconcile and report spend on AI APIs: usage and cost exports into attributed Excel workbooks.')
-    .version(packageVersion(), '-V, --version', 'the version of spendrecon')
-    .addHelpText('after', `${EXAMPLES}${EXIT_CODES}\n\nEach command's options: spendrecon <command> --help`)
-    .showHelpAfterError()
-    .exitOverride()
-    // commander echoes what it was given (an unknown option may be a pasted key): through the sinks too
-    .configureOutput({ writeOut: (s) => void stdoutSink().write(s), writeErr: (s) => void stderrSink().write(s) });
-
-  const inputs = (cmd: Command, which: ('usage' | 'costs' | 'payments' | 'statement')[], required: ('costs' | 'payments' | 'statement')[] = []) => {
-    const add = (flags: string, what: string, name: 'usage' | 'costs' | 'payments' | 'statement') => {
-      if (!which.includes(name)) return;
-      const o = new Option(flags, required.includes(name as 'costs') ? `${what} (required)` : what).argParser(collect);
-      if (required.includes(name as 'costs')) o.makeOptionMandatory();
-      cmd.addOption(o);
-    };
-    add('--usage <files...>', 'usage exports (files, directories, globs)', 'usage');
-    add('--costs <files...>', 'cost exports (files, directories, globs)', 'costs');
-    add('--payments <files...>', 'payment history CSV (see `spendrecon init`)', 'payments');
-    add('--statement <files...>', 'card or bank statements (any built-in or configured profile)', 'statement');
-    return cmd;
-  };
-  const job = (name: Job, description: string, which: Parameters<typeof inputs>[1], required: Parameters<typeof inputs>[2], options: readonly RunOption[], example: string) =>
-    addRunOptions(addPeriodOptions(inputs(program.command(name).description(description), which, required)), options)
+/** report, match and ledger: one runner, each with the inputs and options that do something there. */
+function addJobCommands(program: Command, setExit: (code: number) => void): void {
+  const job = (name: Job, description: string, which: InputName[], required: Exclude<InputName, 'usage'>[], options: readonly RunOption[], example: string) =>
+    addRunOptions(addPeriodOptions(addInputOptions(program.command(name).description(description), which, required)), options)
       .addHelpText('after', `\nExample:\n  ${example}\n${EXIT_CODES}`)
       .action(async (o: JobOptions) => setExit(await runJobCommand(name, o, { cwd: process.cwd() })));
 
@@ -396,7 +251,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     ['tz', 'config', 'json', 'csv', 'strict', 'failOn', 'closingBalance', 'html', 'out'],
     'spendrecon ledger --payments payments.csv --costs exports/ --closing-balance 310.21',
   );
+}
 
+/** fetch: the period's usage and costs from the Admin APIs into a folder. */
+function addFetchCommand(program: Command, setExit: (code: number) => void): void {
   addPeriodOptions(program.command('fetch').description("pull the period's usage and costs from the providers' Admin APIs into a folder `report` reads"))
     .option('--tz <zone>', 'time zone of the period (IANA name); overrides the config')
     .option('--config <file>', 'spendrecon.config.json (for its time zone)')
@@ -414,7 +272,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const config = await loadConfig(o.config, o.tz);
       setExit(await fetchCommand(o, config.timezone, process.cwd(), stderrSink()));
     });
+}
 
+/** inspect: what each file was detected as, and why. */
+function addInspectCommand(program: Command, setExit: (code: number) => void): void {
   addRunOptions(program.command('inspect').description('what each file was detected as and why, its mapping, first rows and problems').argument('<files...>'), [
     'tz',
     'config',
@@ -441,7 +302,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
             ),
       );
     });
+}
 
+/** profile: a proposed statement profile for an unknown layout. */
+function addProfileCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('profile')
     .description('propose a statement profile for a layout no profile knows: the profile JSON, the reasons, the rows as it reads them')
@@ -465,7 +329,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       else printProfileSuggestion(s, stdoutSink());
       setExit(suggestionExitCode(s));
     });
+}
 
+/** init: the config and payments templates in the current directory. */
+function addInitCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('init')
     .description('write templates into the current directory: spendrecon.config.json and payments.csv')
@@ -489,7 +356,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       }
       setExit(0);
     });
+}
 
+/** demo: the whole job on the bundled fixtures. */
+function addDemoCommand(program: Command, setExit: (code: number) => void): void {
   addRunOptions(program.command('demo').description('the whole job on the bundled fixtures; the workbooks land in reports/'), [
     'tz',
     'config',
@@ -522,6 +392,19 @@ export function buildProgram(setExit: (code: number) => void): Command {
         ),
       );
     });
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('spendrecon')
+    .description('Reconcile and report spend on AI APIs: usage and cost exports into attributed Excel workbooks.')
+    .version(packageVersion(), '-V, --version', 'the version of spendrecon')
+    .addHelpText('after', `${EXAMPLES}${EXIT_CODES}\n\nEach command's options: spendrecon <command> --help`)
+    .showHelpAfterError()
+    .exitOverride()
+    // commander echoes what it was given (an unknown option may be a pasted key): through the sinks too
+    .configureOutput({ writeOut: (s) => void stdoutSink().write(s), writeErr: (s) => void stderrSink().write(s) });
+
+  for (const add of [addJobCommands, addFetchCommand, addInspectCommand, addProfileCommand, addInitCommand, addDemoCommand]) add(program, setExit);
   return program;
 }
 

@@ -133,70 +133,76 @@ function runwayToJson(r: RunwayResult) {
   };
 }
 
-export function reportToJson(r: ReportResult): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    period: { from: r.period.from, to: r.period.to, timezone: r.period.timezone, utcStart: isoUtc(r.period.utcStart), utcEnd: isoUtc(r.period.utcEnd) },
-    totals: {
-      billed: money(r.totals.billed),
-      currency: r.totals.currency,
-      unallocated: money(r.totals.unallocated),
-      rejectedRows: r.totals.rejectedRows,
-      rejectedAmount: money(r.totals.rejectedAmount),
-      rejectedByCurrency: rejectedByCurrency(r.inputs).map((x) => ({ currency: x.currency, amount: money(x.amount) })),
-      costExport: money(r.totals.costExport),
-      splitOutside: money(r.totals.splitOutside),
-      ...(r.attribution ? { costGranularity: r.attribution.costGranularity } : {}),
-    },
+function periodToJson(p: ReportResult['period']) {
+  return { from: p.from, to: p.to, timezone: p.timezone, utcStart: isoUtc(p.utcStart), utcEnd: isoUtc(p.utcEnd) };
+}
+
+function totalsToJson(r: ReportResult) {
+  return {
+    billed: money(r.totals.billed),
+    currency: r.totals.currency,
+    unallocated: money(r.totals.unallocated),
+    rejectedRows: r.totals.rejectedRows,
+    rejectedAmount: money(r.totals.rejectedAmount),
+    rejectedByCurrency: rejectedByCurrency(r.inputs).map((x) => ({ currency: x.currency, amount: money(x.amount) })),
+    costExport: money(r.totals.costExport),
+    splitOutside: money(r.totals.splitOutside),
+    ...(r.attribution ? { costGranularity: r.attribution.costGranularity } : {}),
   };
-  const a = r.attribution;
-  if (a) {
-    const daily = new Map<string, Decimal>();
-    for (const d of a.summaries.daily) daily.set(d.localDate, (daily.get(d.localDate) ?? Decimal.ZERO).plus(d.billed));
-    Object.assign(out, {
-      byProject: a.summaries.byProject.map((p) => ({
-        projectId: p.projectId,
-        projectName: p.projectName,
-        billed: money(p.billed),
-        unallocatedToKeys: money(p.unallocatedToKeys),
-        budget: money(p.budget),
-      })),
-      byModel: a.summaries.byModel.map((m) => ({
-        model: m.model,
-        billed: money(m.billed),
-        listPrice: money(m.listPrice),
-        billedDaysWithoutUsage: m.billedDaysWithoutUsage,
-        inputTokens: m.inputTokens,
-        outputTokens: m.outputTokens,
-      })),
-      byKey: a.summaries.byKey.map((k) => ({ apiKeyId: k.apiKeyId, projectId: k.projectId, billed: money(k.billed), keyName: k.keyName, basis: k.basis })),
-      byUser: a.summaries.byUser.map((u) => ({ userId: u.userId, projectId: u.projectId, billed: money(u.billed) })),
-      daily: [...daily.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([date, billed]) => ({ date, billed: money(billed) })),
-      dailyByProject: a.summaries.daily.map((d) => ({ date: d.localDate, projectId: d.projectId, billed: money(d.billed) })),
-      usageVsCost: a.crossCheck.map((c) => ({
-        utcDay: c.utcDay,
-        date: c.localDate,
-        projectId: c.projectId,
-        model: c.model,
-        billed: money(c.billed),
-        listPrice: money(c.listPrice),
-        variance: money(c.variance),
-        flagged: c.flagged,
-        cause: c.cause,
-      })),
-    });
-  }
-  if (r.reconciliation) {
-    out.reconciliation = reconciliationRows(r.reconciliation).map((row, i) => {
-      const c = r.reconciliation!.classifications[i]!;
+}
+
+/** The attribution sections, each a top-level key of the document. */
+function attributionToJson(a: NonNullable<ReportResult['attribution']>) {
+  const daily = new Map<string, Decimal>();
+  for (const d of a.summaries.daily) daily.set(d.localDate, (daily.get(d.localDate) ?? Decimal.ZERO).plus(d.billed));
+  return {
+    byProject: a.summaries.byProject.map((p) => ({
+      projectId: p.projectId,
+      projectName: p.projectName,
+      billed: money(p.billed),
+      unallocatedToKeys: money(p.unallocatedToKeys),
+      budget: money(p.budget),
+    })),
+    byModel: a.summaries.byModel.map((m) => ({
+      model: m.model,
+      billed: money(m.billed),
+      listPrice: money(m.listPrice),
+      billedDaysWithoutUsage: m.billedDaysWithoutUsage,
+      inputTokens: m.inputTokens,
+      outputTokens: m.outputTokens,
+    })),
+    byKey: a.summaries.byKey.map((k) => ({ apiKeyId: k.apiKeyId, projectId: k.projectId, billed: money(k.billed), keyName: k.keyName, basis: k.basis })),
+    byUser: a.summaries.byUser.map((u) => ({ userId: u.userId, projectId: u.projectId, billed: money(u.billed) })),
+    daily: [...daily.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([date, billed]) => ({ date, billed: money(billed) })),
+    dailyByProject: a.summaries.daily.map((d) => ({ date: d.localDate, projectId: d.projectId, billed: money(d.billed) })),
+    usageVsCost: a.crossCheck.map((c) => ({
+      utcDay: c.utcDay,
+      date: c.localDate,
+      projectId: c.projectId,
+      model: c.model,
+      billed: money(c.billed),
+      listPrice: money(c.listPrice),
+      variance: money(c.variance),
+      flagged: c.flagged,
+      cause: c.cause,
+    })),
+  };
+}
+
+/** The reconciliation sections: the classified rows, the class totals and the bridge. */
+function reconciliationToJson(rec: NonNullable<ReportResult['reconciliation']>) {
+  return {
+    reconciliation: reconciliationRows(rec).map((row, i) => {
+      const c = rec.classifications[i]!;
       return { ...row, date: c.date, reason: c.reason, counted: c.counted };
-    });
-    out.reconciliationTotals = r.reconciliation.classTotals.map((t) => ({ side: t.side, class: t.class, currency: t.currency, count: t.count, amount: money(t.total) }));
-    out.bridge = bridgeToJson(r.reconciliation);
-  }
-  if (r.ledger) out.ledger = ledgerToJson(r.ledger);
-  if (r.budgets) out.budgets = budgetsToJson(r.budgets);
-  if (r.runway) out.runway = runwayToJson(r.runway);
-  out.exceptions = r.exceptions.map((e) => ({
+    }),
+    reconciliationTotals: rec.classTotals.map((t) => ({ side: t.side, class: t.class, currency: t.currency, count: t.count, amount: money(t.total) })),
+    bridge: bridgeToJson(rec),
+  };
+}
+
+function exceptionsToJson(exceptions: ReportResult['exceptions']) {
+  return exceptions.map((e) => ({
     severity: e.severity,
     class: e.class,
     amount: money(e.amount),
@@ -206,7 +212,10 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
     nextStep: e.nextStep,
     refs: e.refs,
   }));
-  out.inputs = r.inputs.map((i) => ({
+}
+
+function inputsToJson(inputs: ReportResult['inputs']) {
+  return inputs.map((i) => ({
     ...i,
     rejectedAmount: money(i.rejectedAmount),
     money: i.money.map((a) => ({
@@ -215,9 +224,12 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
       ...Object.fromEntries(Object.entries(a.fates).map(([fate, v]) => [fate, money(v.net)])),
     })),
   }));
-  out.conservation = {
-    holds: r.conservation.holds,
-    equations: r.conservation.equations.map((e) => ({
+}
+
+function conservationToJson(c: ReportResult['conservation']) {
+  return {
+    holds: c.holds,
+    equations: c.equations.map((e) => ({
       name: e.name,
       file: e.file,
       currency: e.currency,
@@ -227,6 +239,19 @@ export function reportToJson(r: ReportResult): Record<string, unknown> {
       holds: e.holds,
     })),
   };
+}
+
+/** The whole run as one JSON document; the sections in a fixed order, absent when not computed. */
+export function reportToJson(r: ReportResult): Record<string, unknown> {
+  const out: Record<string, unknown> = { period: periodToJson(r.period), totals: totalsToJson(r) };
+  if (r.attribution) Object.assign(out, attributionToJson(r.attribution));
+  if (r.reconciliation) Object.assign(out, reconciliationToJson(r.reconciliation));
+  if (r.ledger) out.ledger = ledgerToJson(r.ledger);
+  if (r.budgets) out.budgets = budgetsToJson(r.budgets);
+  if (r.runway) out.runway = runwayToJson(r.runway);
+  out.exceptions = exceptionsToJson(r.exceptions);
+  out.inputs = inputsToJson(r.inputs);
+  out.conservation = conservationToJson(r.conservation);
   return out;
 }
 

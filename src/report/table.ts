@@ -138,10 +138,7 @@ function displayedMoney<T>(columns: Column<T>[], rows: readonly T[], currency: s
   return out;
 }
 
-export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows: readonly T[], opts: TableOptions): WrittenTable {
-  const headerRow = opts.startRow ?? 1;
-  const shown = displayedMoney(columns, rows, opts.currency);
-  const widths = columns.map((c) => headerWidth(c.header));
+function writeHeader<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], headerRow: number): ExcelJS.Row {
   const header = ws.getRow(headerRow);
   columns.forEach((c, i) => {
     const cell = header.getCell(i + 1);
@@ -151,73 +148,102 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
     cell.border = { bottom: { style: 'thin', color: { argb: 'FF8899AA' } } };
     cell.alignment = { vertical: 'bottom', wrapText: true };
   });
+  return header;
+}
+
+/** One non-null value into its cell, typed and formatted by its column; summed columns add to `totals`. */
+function writeCell<T>(
+  cell: ExcelJS.Cell,
+  c: Column<T>,
+  v: Exclude<CellInput, null>,
+  currency: string,
+  totals: Map<string, Decimal>,
+  at: { ws: ExcelJS.Worksheet; row: number },
+): void {
+  const { ws, row } = at;
+  switch (c.type) {
+    case 'money': {
+      const d = v instanceof Decimal ? v : Decimal.from(String(v));
+      cell.value = finiteCell(d.toNumber(), ws, c.header, row);
+      cell.numFmt = moneyFormat(currency);
+      if (c.sum) totals.set(c.header, (totals.get(c.header) ?? Decimal.ZERO).plus(d));
+      break;
+    }
+    case 'integer':
+    case 'number':
+      cell.value = finiteCell(typeof v === 'number' ? v : Number(String(v)), ws, c.header, row);
+      cell.numFmt = c.type === 'integer' ? INTEGER_FORMAT : '0.####';
+      if (c.sum) totals.set(c.header, (totals.get(c.header) ?? Decimal.ZERO).plus(Decimal.from(String(cell.value))));
+      break;
+    case 'percent':
+      cell.value = finiteCell(typeof v === 'number' ? v : Number(String(v)), ws, c.header, row);
+      cell.numFmt = PERCENT_FORMAT;
+      break;
+    case 'date':
+      cell.value = new Date(`${String(v)}T00:00:00Z`);
+      cell.numFmt = DATE_FORMAT;
+      break;
+    case 'datetime':
+      cell.value = new Date(`${String(v).replace(' ', 'T')}Z`);
+      cell.numFmt = DATETIME_FORMAT;
+      break;
+    default: {
+      const text = safeText(String(v))!;
+      cell.value = text;
+      if (looksLikeFormula(text)) cell.numFmt = '@';
+    }
+  }
+}
+
+/** The data rows; widens `widths` to fit what was written and returns the sums of the summed columns. */
+function writeDataRows<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows: readonly T[], opts: TableOptions, headerRow: number, widths: number[]): Map<string, Decimal> {
+  const shown = displayedMoney(columns, rows, opts.currency);
   const totals = new Map<string, Decimal>();
   rows.forEach((row, r) => {
     const excelRow = ws.getRow(headerRow + 1 + r);
     columns.forEach((c, i) => {
       const v = shown.has(i) ? shown.get(i)![r]! : c.value(row);
       if (typeof v === 'number') finiteCell(v, ws, c.header, excelRow.number);
-      const cell = excelRow.getCell(i + 1);
       const currency = c.currency ? c.currency(row) : opts.currency;
       widths[i] = Math.max(widths[i]!, displayLength(v, c.type, currency) + 2);
-      if (v === null) return;
-      switch (c.type) {
-        case 'money': {
-          const d = v instanceof Decimal ? v : Decimal.from(String(v));
-          cell.value = finiteCell(d.toNumber(), ws, c.header, excelRow.number);
-          cell.numFmt = moneyFormat(currency);
-          if (c.sum) totals.set(c.header, (totals.get(c.header) ?? Decimal.ZERO).plus(d));
-          break;
-        }
-        case 'integer':
-        case 'number':
-          cell.value = finiteCell(typeof v === 'number' ? v : Number(String(v)), ws, c.header, excelRow.number);
-          cell.numFmt = c.type === 'integer' ? INTEGER_FORMAT : '0.####';
-          if (c.sum) totals.set(c.header, (totals.get(c.header) ?? Decimal.ZERO).plus(Decimal.from(String(cell.value))));
-          break;
-        case 'percent':
-          cell.value = finiteCell(typeof v === 'number' ? v : Number(String(v)), ws, c.header, excelRow.number);
-          cell.numFmt = PERCENT_FORMAT;
-          break;
-        case 'date':
-          cell.value = new Date(`${String(v)}T00:00:00Z`);
-          cell.numFmt = DATE_FORMAT;
-          break;
-        case 'datetime':
-          cell.value = new Date(`${String(v).replace(' ', 'T')}Z`);
-          cell.numFmt = DATETIME_FORMAT;
-          break;
-        default: {
-          const text = safeText(String(v))!;
-          cell.value = text;
-          if (looksLikeFormula(text)) cell.numFmt = '@';
-        }
-      }
+      if (v !== null) writeCell(excelRow.getCell(i + 1), c, v, currency, totals, { ws, row: excelRow.number });
     });
   });
-  const firstDataRow = headerRow + 1;
-  const lastDataRow = headerRow + rows.length;
-  let totalsRow: number | null = null;
-  if (columns.some((c) => c.sum)) {
-    totalsRow = lastDataRow + 1;
-    const tr = ws.getRow(totalsRow);
-    const labelCol = columns.findIndex((c) => !c.sum);
-    if (labelCol >= 0) {
-      tr.getCell(labelCol + 1).value = opts.totalsLabel ?? 'Total';
-    }
-    columns.forEach((c, i) => {
-      const cell = tr.getCell(i + 1);
-      cell.font = HEADER_FONT;
-      cell.border = { top: { style: 'thin', color: { argb: 'FF8899AA' } } };
-      if (!c.sum) return;
-      const L = columnLetter(i + 1);
-      const total = totals.get(c.header) ?? Decimal.ZERO;
-      totals.set(c.header, total);
-      cell.value = { formula: rows.length ? `SUM(${L}${firstDataRow}:${L}${lastDataRow})` : '0', result: finiteCell(total.toNumber(), ws, c.header, tr.number) };
-      cell.numFmt = c.type === 'money' ? moneyFormat(opts.currency) : c.type === 'integer' ? INTEGER_FORMAT : '0.####';
-      widths[i] = Math.max(widths[i]!, displayLength(total, c.type === 'money' ? 'money' : 'integer', opts.currency) + 2);
-    });
+  return totals;
+}
+
+/** The totals row under the data: a SUM formula (with its cached result) for each summed column. */
+function writeTotalsRow<T>(
+  ws: ExcelJS.Worksheet,
+  columns: Column<T>[],
+  opts: TableOptions,
+  rowsAt: { first: number; last: number; count: number },
+  totals: Map<string, Decimal>,
+  widths: number[],
+): number {
+  const totalsRow = rowsAt.last + 1;
+  const tr = ws.getRow(totalsRow);
+  const labelCol = columns.findIndex((c) => !c.sum);
+  if (labelCol >= 0) {
+    tr.getCell(labelCol + 1).value = opts.totalsLabel ?? 'Total';
   }
+  columns.forEach((c, i) => {
+    const cell = tr.getCell(i + 1);
+    cell.font = HEADER_FONT;
+    cell.border = { top: { style: 'thin', color: { argb: 'FF8899AA' } } };
+    if (!c.sum) return;
+    const L = columnLetter(i + 1);
+    const total = totals.get(c.header) ?? Decimal.ZERO;
+    totals.set(c.header, total);
+    cell.value = { formula: rowsAt.count ? `SUM(${L}${rowsAt.first}:${L}${rowsAt.last})` : '0', result: finiteCell(total.toNumber(), ws, c.header, tr.number) };
+    cell.numFmt = c.type === 'money' ? moneyFormat(opts.currency) : c.type === 'integer' ? INTEGER_FORMAT : '0.####';
+    widths[i] = Math.max(widths[i]!, displayLength(total, c.type === 'money' ? 'money' : 'integer', opts.currency) + 2);
+  });
+  return totalsRow;
+}
+
+/** Column widths within each column's bounds; header and wrapped rows made tall enough for their lines. */
+function sizeColumnsAndRows<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows: readonly T[], header: ExcelJS.Row, widths: number[]): void {
   const finalWidths = columns.map((c, i) => Math.min(c.maxWidth ?? 60, Math.max(c.minWidth ?? 8, widths[i]!)));
   // a header longer than its column's values wraps onto a second line instead of widening it
   const headerLines = Math.max(1, ...columns.map((c, i) => wrappedLines(c.header, finalWidths[i]!)));
@@ -226,20 +252,30 @@ export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows:
     ws.getColumn(i + 1).width = w;
     if (columns[i]!.hidden) ws.getColumn(i + 1).hidden = true;
   });
-  if (columns.some((c) => c.wrap)) {
-    rows.forEach((row, r) => {
-      const excelRow = ws.getRow(headerRow + 1 + r);
-      let lines = 1;
-      columns.forEach((c, i) => {
-        const cell = excelRow.getCell(i + 1);
-        cell.alignment = { vertical: 'top', wrapText: !!c.wrap };
-        if (!c.wrap) return;
-        const v = c.value(row);
-        if (v !== null) lines = Math.max(lines, wrappedLines(String(v), finalWidths[i]!));
-      });
-      if (lines > 1) excelRow.height = 15 * lines;
+  if (!columns.some((c) => c.wrap)) return;
+  rows.forEach((row, r) => {
+    const excelRow = ws.getRow(header.number + 1 + r);
+    let lines = 1;
+    columns.forEach((c, i) => {
+      const cell = excelRow.getCell(i + 1);
+      cell.alignment = { vertical: 'top', wrapText: !!c.wrap };
+      if (!c.wrap) return;
+      const v = c.value(row);
+      if (v !== null) lines = Math.max(lines, wrappedLines(String(v), finalWidths[i]!));
     });
-  }
+    if (lines > 1) excelRow.height = 15 * lines;
+  });
+}
+
+export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows: readonly T[], opts: TableOptions): WrittenTable {
+  const headerRow = opts.startRow ?? 1;
+  const widths = columns.map((c) => headerWidth(c.header));
+  const header = writeHeader(ws, columns, headerRow);
+  const totals = writeDataRows(ws, columns, rows, opts, headerRow, widths);
+  const firstDataRow = headerRow + 1;
+  const lastDataRow = headerRow + rows.length;
+  const totalsRow = columns.some((c) => c.sum) ? writeTotalsRow(ws, columns, opts, { first: firstDataRow, last: lastDataRow, count: rows.length }, totals, widths) : null;
+  sizeColumnsAndRows(ws, columns, rows, header, widths);
   alignCells(ws, { firstDataRow, lastDataRow }, columns, totalsRow ?? lastDataRow);
   // printed pages repeat the header row
   ws.pageSetup.printTitlesRow = `${headerRow}:${headerRow}`;
