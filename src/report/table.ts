@@ -237,7 +237,8 @@ function writeTotalsRow<T>(
     totals.set(c.header, total);
     cell.value = { formula: rowsAt.count ? `SUM(${L}${rowsAt.first}:${L}${rowsAt.last})` : '0', result: finiteCell(total.toNumber(), ws, c.header, tr.number) };
     cell.numFmt = c.type === 'money' ? moneyFormat(opts.currency) : c.type === 'integer' ? INTEGER_FORMAT : '0.####';
-    widths[i] = Math.max(widths[i]!, displayLength(total, c.type === 'money' ? 'money' : 'integer', opts.currency) + 2);
+    // bold digits are wider than the body's: the total needs more room than a row of the same length
+    widths[i] = Math.max(widths[i]!, displayLength(total, c.type === 'money' ? 'money' : 'integer', opts.currency) + 4);
   });
   return totalsRow;
 }
