@@ -7,41 +7,30 @@
  */
 import { basename } from 'node:path';
 import type { CardLine } from '../model.js';
-import {
-  DATE_FORMATS,
-  DEFAULT_TWO_DIGIT_YEAR_PIVOT,
-  findPeriodHint,
-  isBlank,
-  parseAmount,
-  parseDate,
-  type DateFormat,
-  type NumberFormat,
-  type StatementPeriodHint,
-} from './bank-values.js';
-import { CsvFile, repeatsHeader, type CsvRow } from './csv.js';
+import { findPeriodHint, isBlank, parseAmount, type NumberFormat, type StatementPeriodHint } from './bank-values.js';
+import { CsvFile, type CsvRow } from './csv.js';
 import type { OpenedInput } from './contract.js';
 import {
   amountColumns,
   chooseAmount,
-  dateFinding,
   descriptionColumns,
   isCurrencyColumn,
   numberFinding,
   signFinding,
   statusMapOf,
   currencyFromText,
-  transactionFirst,
   directionFinding,
   originalFinding,
   signaturePattern,
   summaryRowPatterns,
   type AmountChoice,
   type ColumnCells,
-  type DateFinding,
   type DirectionFinding,
   type OriginalFinding,
   type SignFinding,
 } from './profile-evidence.js';
+import { pickDates, type DateChoice } from './profile-dates.js';
+import { findLayout, isDateCell, rowText, trailerPattern, type Layout } from './profile-layout.js';
 import { makeStatementReader, statementReader, type StatementDetection } from './statement.js';
 import { builtinProfiles, formatJsonPath, resolveProfiles, statementProfileSchema, type StatementProfileInput } from './statement-profile.js';
 import type { LocalDate } from '../time.js';
@@ -97,7 +86,6 @@ export function suggestionExitCode(s: ProfileSuggestion): 0 | 1 | 2 {
   return s.unread.length || s.attention.length ? 1 : 0;
 }
 
-const HEADER_SEARCH_ROWS = 40;
 // the reader looks for the header this far down the head rows (schema maximum 39)
 const MAX_PREAMBLE = 39;
 const PREAMBLE_SLACK = 2;
@@ -139,108 +127,6 @@ export async function suggestProfile(path: string, opts: SuggestOptions = {}): P
   await verify(path, out, opts.period ?? null);
   return out;
 }
-
-// ---------------------------------------------------------------------------
-// Header, data and trailer rows
-
-interface Layout {
-  /** The header row; for a header-less file, "Column 1", "Column 2"… on line 0. */
-  header: CsvRow;
-  headerless: boolean;
-  /** Index of the header among the file's non-empty rows (what maxPreambleLines counts). */
-  headerIndex: number;
-  preamble: CsvRow[];
-  data: CsvRow[];
-  trailer: CsvRow[];
-  reasons: string[];
-}
-
-function rowText(row: CsvRow): string {
-  return row.fields
-    .map((f) => f.trim())
-    .filter((f) => f !== '')
-    .join(' ');
-}
-
-const SHAPE_PERIOD = { from: '2024-01-01', to: '2024-12-31', source: 'shape test' };
-
-function isDateCell(cell: string): boolean {
-  if (isBlank(cell)) return false;
-  // one format at a time: DD/MM and MM/DD both fit a slash date; `auto` alone refuses 05-11-2026, either order does not
-  const fits = (f: DateFormat, order: 'DMY' | 'MDY' | null = null) => parseDate(cell, [f], { period: SHAPE_PERIOD, order }).ok;
-  return DATE_FORMATS.some((f) => fits(f)) || fits('auto', 'DMY') || fits('auto', 'MDY');
-}
-
-/** A header: two or more named cells, at least half the row, none of them a date or an amount. */
-function headerLike(row: CsvRow): boolean {
-  const named = row.fields.filter((f) => f.trim() !== '');
-  return named.length >= 2 && named.length >= 0.5 * row.fields.length && !named.some((f) => isDateCell(f) || parseAmount(f).ok);
-}
-
-function findLayout(rows: CsvRow[]): Layout | { problem: string } {
-  let headerIndex = -1;
-  for (let i = 0; i < Math.min(rows.length, HEADER_SEARCH_ROWS) && headerIndex < 0; i++) {
-    const next = rows.slice(i + 1).find((r) => rowText(r) !== '');
-    if (headerLike(rows[i]!) && next && Math.abs(next.fields.length - rows[i]!.fields.length) <= 1 && next.fields.some(isDateCell)) headerIndex = i;
-  }
-  if (headerIndex < 0) {
-    const dated = rows.findIndex((r) => r.fields.some(isDateCell));
-    const first = rows.findIndex((r) => rowText(r) !== '');
-    if (dated >= 0 && dated === first) return headerlessLayout(rows.slice(first));
-    const problem =
-      dated < 0
-        ? `no row has a date in a format statement profiles read (${DATE_FORMATS.filter((f) => f !== 'auto').join(', ')}, or NN-NN-YYYY)`
-        : !headerLike(rows[dated - 1]!)
-          ? `no header row, and line ${rows[dated]!.line} (a date) comes after lines that are neither a header nor data: a profile without a header row cannot skip a preamble`
-          : `the header row is not within the first ${HEADER_SEARCH_ROWS} lines`;
-    return { problem };
-  }
-  const header = rows[headerIndex]!;
-  const body = rows.slice(headerIndex + 1).filter((r) => rowText(r) !== '' && !repeatsHeader(r.fields, header.fields));
-  const reasons = [
-    `header on line ${header.line}${headerIndex ? ` after ${headerIndex} preamble line${headerIndex > 1 ? 's' : ''}` : ''}: the first row of names followed by a dated row of the same width`,
-  ];
-  return { header, headerless: false, headerIndex, preamble: rows.slice(0, headerIndex), ...splitTrailer(body, header.fields.length, reasons), reasons };
-}
-
-/** Data rows up to the last dated one; the dateless rows after it are the trailer. */
-function splitTrailer(body: CsvRow[], width: number, reasons: string[]): { data: CsvRow[]; trailer: CsvRow[] } {
-  const dateCol = mostDatedColumn(body, width);
-  let end = body.length;
-  while (end > 0 && !isDateCell(body[end - 1]!.fields[dateCol] ?? '')) end--;
-  const trailer = body.slice(end);
-  if (trailer.length)
-    reasons.push(
-      `${trailer.length} trailer line${trailer.length > 1 ? 's' : ''} from line ${trailer[0]!.line} (no date after the last dated row): ${JSON.stringify(rowText(trailer[0]!))}`,
-    );
-  return { data: body.slice(0, end), trailer };
-}
-
-/** The first line is already data: columns are known by position, named "Column 1"… until their roles are known. */
-function headerlessLayout(rows: CsvRow[]): Layout {
-  const body = rows.filter((r) => rowText(r) !== '');
-  const widths = new Map<number, number>();
-  for (const r of body) widths.set(r.fields.length, (widths.get(r.fields.length) ?? 0) + 1);
-  const width = [...widths].sort((a, b) => b[1] - a[1])[0]![0];
-  const header: CsvRow = { line: 0, fields: Array.from({ length: width }, (_, i) => `Column ${i + 1}`) };
-  const reasons = [
-    `no header row: line ${body[0]!.line} is already data (a date), so the profile says header.row "none", names the ${width} columns by position and recognises the file by a signature of its first rows' cells`,
-  ];
-  return { header, headerless: true, headerIndex: -1, preamble: [], ...splitTrailer(body, width, reasons), reasons };
-}
-
-function mostDatedColumn(rows: readonly CsvRow[], width: number): number {
-  let best = 0;
-  let bestCount = -1;
-  for (let c = 0; c < width; c++) {
-    const n = rows.filter((r) => isDateCell(r.fields[c] ?? '')).length;
-    if (n > bestCount) [best, bestCount] = [c, n];
-  }
-  return best;
-}
-
-// ---------------------------------------------------------------------------
-// The profile
 
 interface Draft {
   profile: StatementProfileInput | null;
@@ -446,85 +332,6 @@ function nameByRole(profile: StatementProfileInput, roles: Roles, reasons: strin
   reasons.push(`columns named by what they hold: ${[...names].map(([a, b]) => `${a} → ${b}`).join(', ')}`);
 }
 
-interface DateChoice {
-  tx: { col: ColumnCells; f: DateFinding };
-  posted: { col: ColumnCells; f: DateFinding } | null;
-  formats: DateFormat[];
-  /** Set when the two-digit years need another pivot than the reader's default. */
-  pivot: number | null;
-  /** The transaction date is empty on some rows whose posting date is filled: those take the posting date. */
-  postedFallback: boolean;
-}
-
-// these pairs read the same cells differently, so a profile may not list both (statement-profile.ts)
-function formatsClash(a: DateFormat, b: DateFormat): boolean {
-  const slash = new Set<DateFormat>(['DD/MM/YYYY', 'MM/DD/YYYY', 'auto']);
-  const dots = new Set<DateFormat>(['DD.MM.YYYY', 'auto']);
-  const dashes = new Set<DateFormat>(['DD-MM-YYYY', 'auto']);
-  return a !== b && [slash, dots, dashes].some((set) => set.has(a) && set.has(b));
-}
-
-function pickDates(cols: readonly ColumnCells[], decimalComma: boolean, rows: number, reasons: string[], attention: string[]): DateChoice | null {
-  const found = cols.flatMap((col) => {
-    const f = dateFinding(col, decimalComma);
-    return f && f.nonBlank >= 0.5 * rows ? [{ col, f }] : [];
-  });
-  if (found.length === 0) return null;
-  for (const d of found) {
-    reasons.push(d.f.reason);
-    if (d.f.attention) attention.push(d.f.attention);
-  }
-  let [tx, posted] = [found[0]!, found[1] ?? null];
-  if (posted) {
-    const order = transactionFirst(tx.col, tx.f.format, posted.col, posted.f.format);
-    if (!order.earlierIsA) [tx, posted] = [posted, tx];
-    reasons.push(order.reason);
-    const hasBlanks = posted.col.cells.some(isBlank) || tx.col.cells.some(isBlank);
-    if (order.differ === 0 && !hasBlanks) posted = null;
-    else if (formatsClash(tx.f.format, posted.f.format)) {
-      reasons.push(`"${posted.col.name}" (${posted.f.format}) is left out: one profile cannot also read "${tx.col.name}" as ${tx.f.format}`);
-      posted = null;
-    }
-  }
-  const formats = [...new Set([tx.f.format, ...(posted ? [posted.f.format] : [])])];
-  const postedFallback = posted !== null && postedFills(tx.col, posted.col, reasons);
-  return { tx, posted, formats, pivot: yearPivot([tx, ...(posted ? [posted] : [])], reasons, attention), postedFallback };
-}
-
-/** Rows with an empty transaction date and a filled posting date (CMB's repayments): read with the posting date. */
-function postedFills(tx: ColumnCells, posted: ColumnCells, reasons: string[]): boolean {
-  const n = tx.cells.filter((c, i) => isBlank(c) && !isBlank(posted.cells[i])).length;
-  if (n)
-    reasons.push(`"${tx.name}" is empty on ${n} row${n > 1 ? 's' : ''} whose "${posted.name}" is filled: those take the posting date (dates.emptyTransactionDate "posted-date")`);
-  return n > 0;
-}
-
-const TWO_DIGIT: DateFormat[] = ['DD.MM.YY', 'MM/DD/YY'];
-
-/**
- * Two-digit years go to 20YY below the reader's pivot (69), else 19YY. A statement from the
- * 1970s is unlikely, so years at or above it get a pivot just above them, flagged.
- */
-function yearPivot(found: readonly { col: ColumnCells; f: DateFinding }[], reasons: string[], attention: string[]): number | null {
-  const yy = found
-    .filter((d) => TWO_DIGIT.includes(d.f.format))
-    .flatMap((d) => d.col.cells.flatMap((c) => /(?:^|[./])(\d{2})(?:\s|$)/.exec(c.trim())?.[1] ?? []))
-    .map(Number);
-  if (yy.length === 0) return null;
-  const [lo, hi] = [Math.min(...yy), Math.max(...yy)];
-  const shown = lo === hi ? `${String(lo).padStart(2, '0')}` : `${String(lo).padStart(2, '0')} to ${String(hi).padStart(2, '0')}`;
-  if (hi < DEFAULT_TWO_DIGIT_YEAR_PIVOT) {
-    reasons.push(
-      `two-digit years ${shown} read as 20${String(lo).padStart(2, '0')}${lo === hi ? '' : `–20${String(hi).padStart(2, '0')}`} (the default pivot ${DEFAULT_TWO_DIGIT_YEAR_PIVOT}: 00–${DEFAULT_TWO_DIGIT_YEAR_PIVOT - 1} are 20YY)`,
-    );
-    return null;
-  }
-  const pivot = Math.min(100, hi + 1);
-  reasons.push(`two-digit years ${shown}: dates.twoDigitYearPivot ${pivot}, so that they are read as 20YY`);
-  attention.push(`two-digit years up to ${hi} would be 19${hi} with the default pivot: check that 20${hi} is meant (dates.twoDigitYearPivot)`);
-  return pivot;
-}
-
 function pickCurrency(
   cols: readonly ColumnCells[],
   amount: AmountChoice,
@@ -571,13 +378,6 @@ function directionHint(message: string, cols: readonly ColumnCells[], amount: Am
   if (!dir) return message;
   const values = [...new Set(dir.cells.map((x) => x.trim()).filter((x) => x))].join('/');
   return `${message}: "${dir.name}" (${values}) looks like the direction of each row, but not every value is a known direction word: set columns.direction and directionMap`;
-}
-
-function trailerPattern(trailer: readonly CsvRow[]): string | null {
-  if (trailer.length === 0) return null;
-  const text = rowText(trailer[0]!);
-  const word = /^[\p{L}\p{N}]+/u.exec(text)?.[0] ?? text.slice(0, 12);
-  return `^${word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`;
 }
 
 function periodNote(layout: Layout, opts: SuggestOptions, reasons: string[], attention: string[]): void {

@@ -1,0 +1,111 @@
+/**
+ * Where a statement file's rows are (for `spendrecon profile`): the header row below any
+ * preamble, the data rows, and the dateless trailer after the last dated row.
+ */
+import { DATE_FORMATS, isBlank, parseAmount, parseDate, type DateFormat } from './bank-values.js';
+import { repeatsHeader, type CsvRow } from './csv.js';
+
+const HEADER_SEARCH_ROWS = 40;
+
+export interface Layout {
+  /** The header row; for a header-less file, "Column 1", "Column 2"… on line 0. */
+  header: CsvRow;
+  headerless: boolean;
+  /** Index of the header among the file's non-empty rows (what maxPreambleLines counts). */
+  headerIndex: number;
+  preamble: CsvRow[];
+  data: CsvRow[];
+  trailer: CsvRow[];
+  reasons: string[];
+}
+
+export function rowText(row: CsvRow): string {
+  return row.fields
+    .map((f) => f.trim())
+    .filter((f) => f !== '')
+    .join(' ');
+}
+
+const SHAPE_PERIOD = { from: '2024-01-01', to: '2024-12-31', source: 'shape test' };
+
+export function isDateCell(cell: string): boolean {
+  if (isBlank(cell)) return false;
+  // one format at a time: DD/MM and MM/DD both fit a slash date; `auto` alone refuses 05-11-2026, either order does not
+  const fits = (f: DateFormat, order: 'DMY' | 'MDY' | null = null) => parseDate(cell, [f], { period: SHAPE_PERIOD, order }).ok;
+  return DATE_FORMATS.some((f) => fits(f)) || fits('auto', 'DMY') || fits('auto', 'MDY');
+}
+
+/** A header: two or more named cells, at least half the row, none of them a date or an amount. */
+function headerLike(row: CsvRow): boolean {
+  const named = row.fields.filter((f) => f.trim() !== '');
+  return named.length >= 2 && named.length >= 0.5 * row.fields.length && !named.some((f) => isDateCell(f) || parseAmount(f).ok);
+}
+
+export function findLayout(rows: CsvRow[]): Layout | { problem: string } {
+  let headerIndex = -1;
+  for (let i = 0; i < Math.min(rows.length, HEADER_SEARCH_ROWS) && headerIndex < 0; i++) {
+    const next = rows.slice(i + 1).find((r) => rowText(r) !== '');
+    if (headerLike(rows[i]!) && next && Math.abs(next.fields.length - rows[i]!.fields.length) <= 1 && next.fields.some(isDateCell)) headerIndex = i;
+  }
+  if (headerIndex < 0) {
+    const dated = rows.findIndex((r) => r.fields.some(isDateCell));
+    const first = rows.findIndex((r) => rowText(r) !== '');
+    if (dated >= 0 && dated === first) return headerlessLayout(rows.slice(first));
+    const problem =
+      dated < 0
+        ? `no row has a date in a format statement profiles read (${DATE_FORMATS.filter((f) => f !== 'auto').join(', ')}, or NN-NN-YYYY)`
+        : !headerLike(rows[dated - 1]!)
+          ? `no header row, and line ${rows[dated]!.line} (a date) comes after lines that are neither a header nor data: a profile without a header row cannot skip a preamble`
+          : `the header row is not within the first ${HEADER_SEARCH_ROWS} lines`;
+    return { problem };
+  }
+  const header = rows[headerIndex]!;
+  const body = rows.slice(headerIndex + 1).filter((r) => rowText(r) !== '' && !repeatsHeader(r.fields, header.fields));
+  const reasons = [
+    `header on line ${header.line}${headerIndex ? ` after ${headerIndex} preamble line${headerIndex > 1 ? 's' : ''}` : ''}: the first row of names followed by a dated row of the same width`,
+  ];
+  return { header, headerless: false, headerIndex, preamble: rows.slice(0, headerIndex), ...splitTrailer(body, header.fields.length, reasons), reasons };
+}
+
+/** Data rows up to the last dated one; the dateless rows after it are the trailer. */
+function splitTrailer(body: CsvRow[], width: number, reasons: string[]): { data: CsvRow[]; trailer: CsvRow[] } {
+  const dateCol = mostDatedColumn(body, width);
+  let end = body.length;
+  while (end > 0 && !isDateCell(body[end - 1]!.fields[dateCol] ?? '')) end--;
+  const trailer = body.slice(end);
+  if (trailer.length)
+    reasons.push(
+      `${trailer.length} trailer line${trailer.length > 1 ? 's' : ''} from line ${trailer[0]!.line} (no date after the last dated row): ${JSON.stringify(rowText(trailer[0]!))}`,
+    );
+  return { data: body.slice(0, end), trailer };
+}
+
+/** The first line is already data: columns are known by position, named "Column 1"… until their roles are known. */
+function headerlessLayout(rows: CsvRow[]): Layout {
+  const body = rows.filter((r) => rowText(r) !== '');
+  const widths = new Map<number, number>();
+  for (const r of body) widths.set(r.fields.length, (widths.get(r.fields.length) ?? 0) + 1);
+  const width = [...widths].sort((a, b) => b[1] - a[1])[0]![0];
+  const header: CsvRow = { line: 0, fields: Array.from({ length: width }, (_, i) => `Column ${i + 1}`) };
+  const reasons = [
+    `no header row: line ${body[0]!.line} is already data (a date), so the profile says header.row "none", names the ${width} columns by position and recognises the file by a signature of its first rows' cells`,
+  ];
+  return { header, headerless: true, headerIndex: -1, preamble: [], ...splitTrailer(body, width, reasons), reasons };
+}
+
+function mostDatedColumn(rows: readonly CsvRow[], width: number): number {
+  let best = 0;
+  let bestCount = -1;
+  for (let c = 0; c < width; c++) {
+    const n = rows.filter((r) => isDateCell(r.fields[c] ?? '')).length;
+    if (n > bestCount) [best, bestCount] = [c, n];
+  }
+  return best;
+}
+
+export function trailerPattern(trailer: readonly CsvRow[]): string | null {
+  if (trailer.length === 0) return null;
+  const text = rowText(trailer[0]!);
+  const word = /^[\p{L}\p{N}]+/u.exec(text)?.[0] ?? text.slice(0, 12);
+  return `^${word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`;
+}
