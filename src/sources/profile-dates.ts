@@ -3,7 +3,8 @@
  * formats, and the two-digit-year pivot they need.
  */
 import { DEFAULT_TWO_DIGIT_YEAR_PIVOT, isBlank, type DateFormat } from './bank-values.js';
-import { dateFinding, transactionFirst, type ColumnCells, type DateFinding } from './profile-evidence.js';
+import type { ColumnCells } from './profile-evidence.js';
+import { dateFinding, transactionFirst, type DateFinding } from './profile-evidence-dates.js';
 
 export interface DateChoice {
   tx: { col: ColumnCells; f: DateFinding };

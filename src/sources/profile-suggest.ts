@@ -1,7 +1,7 @@
 /**
  * `spendrecon profile FILE` (issue 9): proposes a statement profile for a layout no profile
  * knows, from the file's content — header row below any preamble, trailer lines, and per
- * column what its cells are (profile-evidence.ts) — with the reason for every decision.
+ * column what its cells are (profile-evidence*.ts) — with the reason for every decision.
  * The proposal is then read back through the real statement reader, so the rows it still
  * cannot read are listed before anything is matched.
  */
@@ -10,25 +10,19 @@ import type { CardLine } from '../model.js';
 import { findPeriodHint, isBlank, parseAmount, type NumberFormat, type StatementPeriodHint } from './bank-values.js';
 import { CsvFile, type CsvRow } from './csv.js';
 import type { OpenedInput } from './contract.js';
+import { amountColumns, chooseAmount, numberFinding, signFinding, type AmountChoice, type ColumnCells, type SignFinding } from './profile-evidence.js';
 import {
-  amountColumns,
-  chooseAmount,
-  descriptionColumns,
-  isCurrencyColumn,
-  numberFinding,
-  signFinding,
-  statusMapOf,
   currencyFromText,
+  descriptionColumns,
   directionFinding,
+  isCurrencyColumn,
   originalFinding,
   signaturePattern,
+  statusMapOf,
   summaryRowPatterns,
-  type AmountChoice,
-  type ColumnCells,
   type DirectionFinding,
   type OriginalFinding,
-  type SignFinding,
-} from './profile-evidence.js';
+} from './profile-evidence-roles.js';
 import { pickDates, type DateChoice } from './profile-dates.js';
 import { findLayout, isDateCell, rowText, trailerPattern, type Layout } from './profile-layout.js';
 import { makeStatementReader, statementReader, type StatementDetection } from './statement.js';

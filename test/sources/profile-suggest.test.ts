@@ -14,18 +14,9 @@ import type { OpenedInput } from '../../src/sources/contract.js';
 import { makeStatementReader, statementReader, type StatementDetection } from '../../src/sources/statement.js';
 import { builtinProfiles, resolveProfiles, statementProfileSchema } from '../../src/sources/statement-profile.js';
 import { suggestionExitCode, suggestProfile, type ProfileSuggestion } from '../../src/sources/profile-suggest.js';
-import {
-  chooseAmount,
-  amountColumns,
-  dateFinding,
-  directionFinding,
-  numberFinding,
-  originalFinding,
-  signaturePattern,
-  signFinding,
-  summaryRowPatterns,
-  type ColumnCells,
-} from '../../src/sources/profile-evidence.js';
+import { chooseAmount, amountColumns, numberFinding, signFinding, type ColumnCells } from '../../src/sources/profile-evidence.js';
+import { dateFinding } from '../../src/sources/profile-evidence-dates.js';
+import { directionFinding, originalFinding, signaturePattern, summaryRowPatterns } from '../../src/sources/profile-evidence-roles.js';
 
 const OLD = join(import.meta.dirname, '../../fixtures/statements');
 const REAL = join(OLD, 'real');
