@@ -17,6 +17,42 @@ function whyUnmatched(n: Node): string {
   if (n.notes.length) parts.push(n.notes.join('; '));
   return parts.join('; ');
 }
+/** A credit on the card no payment explains: the refund of a matched charge, or from the provider. */
+function cardRefund(cards: readonly CardNode[], c: CardNode): void {
+  const l = c.line;
+  const label = cardLabel(c);
+  const orig = cards.find(
+    (o) =>
+      inScope(o) &&
+      o.decision !== null &&
+      ['matched', 'matched_fx_difference'].includes(o.decision.cls) &&
+      o.line.currency === l.currency &&
+      o.line.amount.eq(l.amount.neg()) &&
+      o.day <= c.day,
+  );
+  const nextStep = orig
+    ? `The card shows a refund of a top-up the payment history still lists as paid: check the credit balance and mark the payment refunded.`
+    : 'A refund or credit from the provider with no payment marked refunded: find the refund receipt on the billing page and record it.';
+  setDecision(c, {
+    cls: 'refund',
+    counterparts: orig ? [orig.ref] : [],
+    reason: orig
+      ? `refund on the card of the charge ${cardLabel(orig)}; no payment is marked refunded`
+      : `credit from the provider (${money(l.amount, l.currency)}) with no payment marked refunded`,
+    nextStep,
+    flag: {
+      key: `refund-card:${at(c.ref)}`,
+      severity: 'warning',
+      cls: 'refund',
+      subject: label,
+      amount: l.amount,
+      currency: l.currency,
+      message: 'refund on the card not recorded in the payment history',
+      nextStep,
+      refs: [l.src, ...(orig ? [orig.line.src] : [])],
+    },
+  });
+}
 
 function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
   const l = c.line;
@@ -41,37 +77,7 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
       },
     });
   } else if (l.amount.sign() < 0) {
-    const orig = cards.find(
-      (o) =>
-        inScope(o) &&
-        o.decision !== null &&
-        ['matched', 'matched_fx_difference'].includes(o.decision.cls) &&
-        o.line.currency === l.currency &&
-        o.line.amount.eq(l.amount.neg()) &&
-        o.day <= c.day,
-    );
-    const nextStep = orig
-      ? `The card shows a refund of a top-up the payment history still lists as paid: check the credit balance and mark the payment refunded.`
-      : 'A refund or credit from the provider with no payment marked refunded: find the refund receipt on the billing page and record it.';
-    setDecision(c, {
-      cls: 'refund',
-      counterparts: orig ? [orig.ref] : [],
-      reason: orig
-        ? `refund on the card of the charge ${cardLabel(orig)}; no payment is marked refunded`
-        : `credit from the provider (${money(l.amount, l.currency)}) with no payment marked refunded`,
-      nextStep,
-      flag: {
-        key: `refund-card:${at(c.ref)}`,
-        severity: 'warning',
-        cls: 'refund',
-        subject: label,
-        amount: l.amount,
-        currency: l.currency,
-        message: 'refund on the card not recorded in the payment history',
-        nextStep,
-        refs: [l.src, ...(orig ? [orig.line.src] : [])],
-      },
-    });
+    cardRefund(cards, c);
   } else if (l.status === 'pending') {
     const nextStep = 'Bank shows a pending authorisation the provider never confirmed: wait for release, do not pay again.';
     setDecision(c, {
