@@ -112,24 +112,12 @@ export function parseAmount(text: string, fmt: NumberFormat = DEFAULT_NUMBER_FOR
       s = m[1]!;
       continue;
     }
-    const code = (m = CODE_SUFFIX.exec(s)) ?? (m = CODE_TRAILING.exec(s));
-    if (code && m && m[1] !== '') {
-      const c = normaliseCurrency(m[2]!);
-      if (c) {
-        if (currency && currency !== c) return { ok: false, error: `${shown} names two currencies (${currency}, ${c})` };
-        currency = c;
-        s = m[1]!;
-        continue;
-      }
-    }
-    if ((m = CODE_LEADING.exec(s))) {
-      const c = normaliseCurrency(m[1]!);
-      if (c) {
-        if (currency && currency !== c) return { ok: false, error: `${shown} names two currencies (${currency}, ${c})` };
-        currency = c;
-        s = m[2]!;
-        continue;
-      }
+    const code = matchCurrencyCode(s);
+    if (code) {
+      if (currency && currency !== code.currency) return { ok: false, error: `${shown} names two currencies (${currency}, ${code.currency})` };
+      currency = code.currency;
+      s = code.rest;
+      continue;
     }
     const first = s[0] ?? '';
     const last = s[s.length - 1] ?? '';
@@ -176,6 +164,21 @@ export function parseAmount(text: string, fmt: NumberFormat = DEFAULT_NUMBER_FOR
   }
   const neg = negative || direction === 'debit';
   return { ok: true, value: neg ? value.abs().neg() : value, currency, direction };
+}
+
+/** A known currency code ending (`20.00(USD)`, `20.00 USD`) or starting (`USD 20.00`) a cell, and the rest. */
+function matchCurrencyCode(s: string): { currency: string; rest: string } | null {
+  const tail = CODE_SUFFIX.exec(s) ?? CODE_TRAILING.exec(s);
+  if (tail && tail[1] !== '') {
+    const c = normaliseCurrency(tail[2]!);
+    if (c) return { currency: c, rest: tail[1]! };
+  }
+  const lead = CODE_LEADING.exec(s);
+  if (lead) {
+    const c = normaliseCurrency(lead[1]!);
+    if (c) return { currency: c, rest: lead[2]! };
+  }
+  return null;
 }
 
 /** Unsigned digits with the file's separators → plain `1234.56`, or why not. */
