@@ -175,6 +175,15 @@ function faultIssue(row: CsvRow, c: Columns, header: readonly string[], file: st
   return issue('error', file, row.line, column, row.fault!.message, true, amount, /^[A-Z]{3}$/.test(currency) ? currency : null);
 }
 
+/** The card's last 4 digits from a masked cell (`•••• 4242`); unreadable text warns and the row goes on without a card. */
+function readCardLast4(text: string, file: string, line: number, amount: Decimal, currency: string): { cardLast4: string | null; warning?: InputIssue } {
+  if (text === '') return { cardLast4: null };
+  const digits = /(\d{4})$/.exec(text.replace(/[\s•*xX.-]+/g, ''));
+  if (digits) return { cardLast4: digits[1]! };
+  const message = `expected the last 4 digits of the card such as 4242; found ${JSON.stringify(text)}; the row is used without a card`;
+  return { cardLast4: null, warning: issue('warning', file, line, 'card_last4', message, false, amount, currency) };
+}
+
 type RowResult = { record: PaymentRecord; warning?: InputIssue } | { issue: InputIssue };
 
 function readRow(row: CsvRow, c: Columns, file: string, ctx: ReadContext): RowResult {
@@ -231,24 +240,7 @@ function readRow(row: CsvRow, c: Columns, file: string, ctx: ReadContext): RowRe
     return { issue: issue('error', file, row.line, first.column, message, true, amount, currency ?? (currencyText || null)) };
   }
 
-  const last4Text = get(c.cardLast4);
-  let cardLast4: string | null = null;
-  let warning: InputIssue | undefined;
-  if (last4Text !== '') {
-    const digits = /(\d{4})$/.exec(last4Text.replace(/[\s•*xX.-]+/g, ''));
-    if (digits) cardLast4 = digits[1]!;
-    else
-      warning = issue(
-        'warning',
-        file,
-        row.line,
-        'card_last4',
-        `expected the last 4 digits of the card such as 4242; found ${JSON.stringify(last4Text)}; the row is used without a card`,
-        false,
-        amount,
-        currency,
-      );
-  }
+  const { cardLast4, warning } = readCardLast4(get(c.cardLast4), file, row.line, amount, currency);
   const record: PaymentRecord = {
     src: { file, line: row.line },
     paidAt,
