@@ -55,17 +55,7 @@ export function receiptsAndFlags(
       break;
     case 'refund': {
       receipts = payRefs.map((p) => p.reference).filter((r) => r !== '');
-      const refunded = receipts.join(', ') || 'the payment';
-      const refundLine = c.counterparts.find((r) => r.side === 'card' && (classByKey.get(key(r))?.amount.sign() ?? 0) < 0);
-      if (c.amount.sign() < 0) {
-        if (receipts.length) flag('refund', 'Refund', `refund of ${refunded}: reduces the total`);
-        else flag('refund', 'Refund, not in the payment history', 'refund or credit from the provider with no refunded payment in the history: reduces the total');
-      } else if (refundLine) {
-        flag('refund', `Refunded on ${near(refundLine)}`, `the provider marked ${refunded} refunded; the refund is ${at(refundLine)}`);
-      } else {
-        flag('refund', 'Refunded, refund not on the statement yet', `the provider marked ${refunded} refunded; the refund is not on these statements yet`);
-      }
-      if (c.amount.sign() > 0 && receipts.length === 0) flag('no_receipt', 'No receipt', 'no payment in the history explains this charge');
+      flagRefund(c, receipts, classByKey, near, flag);
       break;
     }
     case 'duplicate_charge': {
@@ -105,4 +95,21 @@ export function receiptsAndFlags(
     );
   }
   return { receipts, flags };
+}
+
+type Flagger = (kind: ReimbursementFlagKind, label: string, message: string) => void;
+
+/** A refund line reduces the total; a refunded charge points at its refund line, or says it is not on the statements yet. */
+function flagRefund(c: LineClassification, receipts: string[], classByKey: ChargeContext['classByKey'], near: (r: { file: string; line: number }) => string, flag: Flagger): void {
+  const refunded = receipts.join(', ') || 'the payment';
+  const refundLine = c.counterparts.find((r) => r.side === 'card' && (classByKey.get(key(r))?.amount.sign() ?? 0) < 0);
+  if (c.amount.sign() < 0) {
+    if (receipts.length) flag('refund', 'Refund', `refund of ${refunded}: reduces the total`);
+    else flag('refund', 'Refund, not in the payment history', 'refund or credit from the provider with no refunded payment in the history: reduces the total');
+  } else if (refundLine) {
+    flag('refund', `Refunded on ${near(refundLine)}`, `the provider marked ${refunded} refunded; the refund is ${at(refundLine)}`);
+  } else {
+    flag('refund', 'Refunded, refund not on the statement yet', `the provider marked ${refunded} refunded; the refund is not on these statements yet`);
+  }
+  if (c.amount.sign() > 0 && receipts.length === 0) flag('no_receipt', 'No receipt', 'no payment in the history explains this charge');
 }
