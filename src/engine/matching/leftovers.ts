@@ -1,7 +1,7 @@
 /** Stage 8b, leftovers: whatever no stage explained is unmatched, or pending, a refund or a plan charge on its own. */
 import type { MatchContext } from './context.js';
 import { at, cardLabel, money, payLabel } from './format.js';
-import { inScope, NO_MONEY_STATUSES, open, openPay, setDecision, type CardNode, type Node, type PayNode } from './nodes.js';
+import { inScope, NO_MONEY_STATUSES, open, openPay, setDecision, type CardNode, type Flag, type Node, type PayNode } from './nodes.js';
 
 /** Reads: ctx, facts, `decision`, `nearMiss`, `notes`. Writes: `decision` of every open line and payment. */
 export function leftovers(ctx: MatchContext, cards: readonly CardNode[], pays: readonly PayNode[]): void {
@@ -123,7 +123,6 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
 
 function leftoverPayment(p: PayNode, windowDaysAfter: number): void {
   const r = p.p;
-  const label = payLabel(p);
   if (r.kind === 'grant') {
     setDecision(p, {
       cls: 'unmatched_payment',
@@ -145,17 +144,7 @@ function leftoverPayment(p: PayNode, windowDaysAfter: number): void {
       counterparts: [],
       reason: `refunded payment; neither its charge nor its refund is on these statements; ${whyUnmatched(p)}`,
       nextStep,
-      flag: {
-        key: `refund-pay:${at(p.ref)}`,
-        severity: 'warning',
-        cls: 'refund',
-        subject: label,
-        amount: r.amount,
-        currency: r.currency,
-        message: 'payment marked refunded but no refund on the card statements',
-        nextStep,
-        refs: [r.src],
-      },
+      flag: paymentFlag(p, `refund-pay:${at(p.ref)}`, 'warning', 'refund', 'payment marked refunded but no refund on the card statements', nextStep),
     });
   } else if (NO_MONEY_STATUSES.has(r.status)) {
     // a failed or void attempt that left nothing on the card moved no money: not an exception
@@ -167,17 +156,7 @@ function leftoverPayment(p: PayNode, windowDaysAfter: number): void {
       counterparts: [],
       reason: `payment still pending at the provider and no card line yet; ${whyUnmatched(p)}`,
       nextStep,
-      flag: {
-        key: `pay:${at(p.ref)}`,
-        severity: 'info',
-        cls: 'unmatched_payment',
-        subject: label,
-        amount: r.amount,
-        currency: r.currency,
-        message: 'pending payment with no card line yet',
-        nextStep,
-        refs: [r.src],
-      },
+      flag: paymentFlag(p, `pay:${at(p.ref)}`, 'info', 'unmatched_payment', 'pending payment with no card line yet', nextStep),
     });
   } else {
     const nextStep =
@@ -190,17 +169,12 @@ function leftoverPayment(p: PayNode, windowDaysAfter: number): void {
       counterparts: [],
       reason: `paid, but no card line matches; ${whyUnmatched(p)}`,
       nextStep,
-      flag: {
-        key: `pay:${at(p.ref)}`,
-        severity: 'warning',
-        cls: 'unmatched_payment',
-        subject: label,
-        amount: r.amount,
-        currency: r.currency,
-        message: 'payment not found on the card statements',
-        nextStep,
-        refs: [r.src],
-      },
+      flag: paymentFlag(p, `pay:${at(p.ref)}`, 'warning', 'unmatched_payment', 'payment not found on the card statements', nextStep),
     });
   }
+}
+
+/** The exception a leftover payment raises, carrying the payment's own amount, currency and row. */
+function paymentFlag(p: PayNode, key: string, severity: Flag['severity'], cls: Flag['cls'], message: string, nextStep: string): Flag {
+  return { key, severity, cls, subject: payLabel(p), amount: p.p.amount, currency: p.p.currency, message, nextStep, refs: [p.p.src] };
 }
