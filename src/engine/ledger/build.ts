@@ -13,7 +13,7 @@ import { checkAutoRecharge } from './auto-recharge.js';
 import { checkClosing, closingMismatch } from './closing.js';
 import { classifyPayments } from './credits.js';
 import { buildExpiringSoon, expiringSoonException } from './expiry.js';
-import { readSettings, ledgerOrganizations, openingsByOrganization, organizationMapping } from './inputs.js';
+import { readSettings, ledgerOrganizations, openingsByOrganization, organizationMapping, type LedgerSettings } from './inputs.js';
 import { rollOrganization } from './roll.js';
 import { eventLog, type RollContext } from './state.js';
 import {
@@ -44,29 +44,7 @@ export function buildCreditLedger(input: LedgerInput): LedgerResult {
   const usageByOrg = usageByOrganization(input.usage, mapOrg);
   const organizations = ledgerOrganizations(openings, credit, usageByOrg, simEnd, ignored);
 
-  let lotSeq = 0;
-  const roll: RollContext = {
-    period,
-    currency,
-    simEnd,
-    asOf,
-    creditMonths: st.creditMonths,
-    grantMonths: st.grantMonths,
-    openings,
-    credit,
-    usageByOrg,
-    exceptions,
-    ignored,
-    events,
-    days: [],
-    lotsOut: [],
-    closing: [],
-    asOfLots: [],
-    balanceAt: new Map(),
-    lastUsageDate: new Map(),
-    // lot ids run across organisations so every id in the result is unique
-    newLotId: () => `L${String(++lotSeq).padStart(4, '0')}`,
-  };
+  const roll = newRollContext(st, simEnd, { openings, credit, usageByOrg, exceptions, ignored, events });
   for (const org of organizations) rollOrganization(roll, org);
 
   const autoRecharge = checkAutoRecharge(paymentsSorted, { mapOrg, tz, currency, limit: st.limit, period, events, exceptions });
@@ -109,6 +87,36 @@ export function buildCreditLedger(input: LedgerInput): LedgerResult {
     ignoredCounts: countIgnored(ignored),
     exceptions,
     rules: LEDGER_RULES,
+  };
+}
+
+type RollInputs = Pick<RollContext, 'openings' | 'credit' | 'usageByOrg' | 'exceptions' | 'ignored' | 'events'>;
+
+/** The shared state every organisation's roll reads and appends to, empty outputs to start. */
+function newRollContext(st: LedgerSettings, simEnd: RollContext['simEnd'], inputs: RollInputs): RollContext {
+  let lotSeq = 0;
+  const { openings, credit, usageByOrg, exceptions, ignored, events } = inputs;
+  return {
+    period: st.period,
+    currency: st.currency,
+    simEnd,
+    asOf: st.asOf,
+    creditMonths: st.creditMonths,
+    grantMonths: st.grantMonths,
+    openings,
+    credit,
+    usageByOrg,
+    exceptions,
+    ignored,
+    events,
+    days: [],
+    lotsOut: [],
+    closing: [],
+    asOfLots: [],
+    balanceAt: new Map(),
+    lastUsageDate: new Map(),
+    // lot ids run across organisations so every id in the result is unique
+    newLotId: () => `L${String(++lotSeq).padStart(4, '0')}`,
   };
 }
 
