@@ -5,6 +5,7 @@
  */
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { type Decimal, minorUnits } from '../../money.js';
 
 export interface Chart {
   id: string;
@@ -118,7 +119,9 @@ export interface BalanceEvent {
 }
 
 /** The balance line, the month's auto-recharges so far against their limit, and the events as points. */
-export function balanceSpec(lines: BalancePoint[], events: BalanceEvent[], limit: number | null, currency: string): TopLevelSpec {
+export function balanceSpec(lines: BalancePoint[], events: BalanceEvent[], limitExact: Decimal | null, currency: string): TopLevelSpec {
+  // the number only places the mark; the label is the exact amount at the currency's minor unit
+  const limit = limitExact === null ? null : limitExact.toNumber();
   const layers: unknown[] = [
     {
       data: { values: lines },
@@ -156,12 +159,12 @@ export function balanceSpec(lines: BalancePoint[], events: BalanceEvent[], limit
   ];
   if (limit !== null) {
     layers.push({
-      data: { values: [{ y: limit, label: `auto-recharge limit ${limit.toFixed(2)}` }] },
+      data: { values: [{ y: limit }] },
       mark: { type: 'rule', color: '#ff725c', strokeDash: [2, 2] },
       encoding: { y: { field: 'y', type: 'quantitative' } },
     });
     layers.push({
-      data: { values: [{ y: limit, label: `auto-recharge limit ${limit.toFixed(2)} a month` }] },
+      data: { values: [{ y: limit, label: `auto-recharge limit ${limitExact!.toDisplay(minorUnits(currency))} a month` }] },
       mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#c0392b', fontSize: 10 },
       encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } },
     });

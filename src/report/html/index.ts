@@ -73,7 +73,7 @@ async function balanceChart(r: ReportResult): Promise<Chart | null> {
   const events: BalanceEvent[] = l.events
     .filter((e) => EVENT_KIND[e.kind] && closing.has(e.date))
     .map((e) => ({ date: e.date, kind: EVENT_KIND[e.kind]!, amount: closing.get(e.date)! }));
-  const limit = r.runway?.organizations.find((o) => o.autoRechargeLimit)?.autoRechargeLimit?.toNumber() ?? null;
+  const limit = r.runway?.organizations.find((o) => o.autoRechargeLimit)?.autoRechargeLimit ?? null;
   const svg = await renderSvg(balanceSpec(lines, events, limit, l.currency));
   return {
     id: 'balance',
