@@ -4,7 +4,7 @@
  */
 import { Decimal } from '../../money.js';
 import { expiryOf, PHASE_OPENING, type CreditPayment, type LotState, type OrgRoll, type RollContext } from './state.js';
-import type { LotKind, OpeningBalance } from './types.js';
+import type { IgnoreReason, LotKind, OpeningBalance } from './types.js';
 import { fmt, minDec } from './util.js';
 
 /** Writes the opening lots, debt and available credit into `s`; payments used or expired before it go to ctx.ignored. */
@@ -50,28 +50,12 @@ function tracePurchases(ctx: RollContext, org: string | null, opening: OpeningBa
     const kind = c.p.kind as LotKind;
     const expiresOn = expiryOf(ctx, kind, c.date);
     if (expiresOn !== null && expiresOn <= opening.date) {
-      ctx.ignored.push({
-        what: 'payment',
-        reason: 'expired_before_opening_balance',
-        date: c.date,
-        organization: org,
-        amount: c.p.amount,
-        reference: c.p.reference || null,
-        refs: [c.p.src],
-      });
+      ignorePayment(ctx, c, org, 'expired_before_opening_balance');
       continue;
     }
     const take = minDec(c.p.amount, left);
     if (take.isZero()) {
-      ctx.ignored.push({
-        what: 'payment',
-        reason: 'used_before_opening_balance',
-        date: c.date,
-        organization: org,
-        amount: c.p.amount,
-        reference: c.p.reference || null,
-        refs: [c.p.src],
-      });
+      ignorePayment(ctx, c, org, 'used_before_opening_balance');
       continue;
     }
     left = left.minus(take);
@@ -94,6 +78,11 @@ function tracePurchases(ctx: RollContext, org: string | null, opening: OpeningBa
     });
   }
   return { traced, left };
+}
+
+/** A payment before the opening balance that no longer adds credit: listed with why. */
+function ignorePayment(ctx: RollContext, c: CreditPayment, org: string | null, reason: IgnoreReason): void {
+  ctx.ignored.push({ what: 'payment', reason, date: c.date, organization: org, amount: c.p.amount, reference: c.p.reference || null, refs: [c.p.src] });
 }
 
 function openingMessage(opening: OpeningBalance, traced: readonly LotState[], left: Decimal, currency: string): string {
