@@ -42,6 +42,8 @@ export type InputIssue = z.infer<typeof inputIssueSchema>;
 /** One row of a usage export (any category), normalised. Token counts are not money. */
 export const usageRecordSchema = z.object({
   src: provenanceSchema,
+  /** The provider's id (src/providers.ts), stamped by the reader. */
+  provider: z.string(),
   start: z.number().int(),
   end: z.number().int(),
   projectId: z.string().nullable(),
@@ -75,6 +77,8 @@ export type LineItem = z.infer<typeof lineItemSchema>;
 /** One row of a cost export: billed money. */
 export const costRecordSchema = z.object({
   src: provenanceSchema,
+  /** The provider's id (src/providers.ts), stamped by the reader. */
+  provider: z.string(),
   start: z.number().int(),
   end: z.number().int(),
   amount: decimalSchema,
@@ -164,9 +168,11 @@ export interface Exception {
 export const paymentStatusSchema = z.enum(['paid', 'failed', 'pending', 'refunded', 'void']);
 export const paymentKindSchema = z.enum(['manual', 'auto_recharge', 'grant', 'invoice', 'subscription']);
 
-/** One row of the payment history (top-ups, grants, invoices, ChatGPT plan charges). */
+/** One row of the payment history (top-ups, grants, invoices, plan charges such as ChatGPT or Claude.ai). */
 export const paymentRecordSchema = z.object({
   src: provenanceSchema,
+  /** The provider paid (src/providers.ts): the `provider` column, or the default provider when the file has none. */
+  provider: z.string(),
   /** The payment instant, UTC epoch seconds. */
   paidAt: z.number().int(),
   reference: z.string(),

@@ -10,7 +10,7 @@ import type { CostRecord, Detection, InputIssue, UsageRecord } from '../model.js
 import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
 import { issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
 import { shownText } from './csv.js';
-import { bucketProblem, COST_BUCKET_WIDTHS, parseCount, parseLineItem, parseUnixSeconds, USAGE_BUCKET_WIDTHS } from './openai-fields.js';
+import { bucketProblem, COST_BUCKET_WIDTHS, parseCount, parseLineItem, parseUnixSeconds, USAGE_BUCKET_WIDTHS, OPENAI } from './openai-fields.js';
 
 type Json = Record<string, unknown>;
 
@@ -219,6 +219,7 @@ export const usageJsonReader: SourceReader<UsageRecord> = {
       }
       return {
         src: { file, line },
+        provider: OPENAI,
         start,
         end,
         projectId: str(r.project_id),
@@ -274,6 +275,7 @@ export const costJsonReader: SourceReader<CostRecord> = {
         const lineItemRaw = str(r.line_item);
         return {
           src: { file, line },
+          provider: OPENAI,
           start,
           end,
           amount,

@@ -7,7 +7,7 @@ import type { CostRecord, Detection, InputIssue } from '../model.js';
 import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
 import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
-import { bucketProblem, COST_BUCKET_WIDTHS, IsoAgreement, parseLineItem, parseUnixSeconds, TIME_COLUMNS } from './openai-fields.js';
+import { bucketProblem, COST_BUCKET_WIDTHS, IsoAgreement, parseLineItem, parseUnixSeconds, TIME_COLUMNS, OPENAI } from './openai-fields.js';
 
 const REQUIRED = [...TIME_COLUMNS, 'amount_value', 'amount_currency'];
 const KNOWN = [
@@ -112,6 +112,7 @@ function readRow(row: CsvRow, c: Columns, header: readonly string[], iso: IsoAgr
   const lineItemRaw = opt(f, c.lineItem);
   return {
     src: { file, line: row.line },
+    provider: OPENAI,
     start,
     end,
     amount,

@@ -1,6 +1,9 @@
 /** Cell parsers shared by the OpenAI usage and cost readers (CSV and Admin API JSON). */
 import type { LineItem } from '../model.js';
 
+/** The provider id these readers stamp on their records (src/data/providers/openai.json). */
+export const OPENAI = 'openai';
+
 export const TIME_COLUMNS = ['start_time', 'end_time'] as const;
 
 /** Instants an export can hold: the provider's API billing began after 2015; 2100 is far past any export. */

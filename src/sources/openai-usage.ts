@@ -5,7 +5,7 @@
 import type { Detection, InputIssue, UsageRecord } from '../model.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
 import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
-import { bucketProblem, IsoAgreement, parseBool, parseCount, parseUnixSeconds, TIME_COLUMNS, USAGE_BUCKET_WIDTHS } from './openai-fields.js';
+import { bucketProblem, IsoAgreement, parseBool, parseCount, parseUnixSeconds, TIME_COLUMNS, USAGE_BUCKET_WIDTHS, OPENAI } from './openai-fields.js';
 
 const TOKEN_COLUMNS = {
   num_model_requests: 'requests',
@@ -196,6 +196,7 @@ function toRecord(f: string[], c: Columns, start: number, end: number, line: num
   }
   return {
     src: { file, line },
+    provider: OPENAI,
     start,
     end,
     projectId: opt(f, c.project),

@@ -2,7 +2,10 @@
  * Payment history CSV (SPEC §2.3): the documented format spendrecon defines because the
  * provider shows top-ups only on its billing page and as receipt PDFs.
  *
- *   paid_at,reference,amount,currency,status,kind,organization,card_last4,description
+ *   paid_at,reference,amount,currency,status,kind,organization,card_last4,description[,provider]
+ *
+ * `provider` (an id, name or alias of src/data/providers/*.json) is optional: a file without
+ * it, or a row with it empty, means the provider such files always meant (DEFAULT_PROVIDER).
  *
  * Rows are checked with plain per-column code (zod per row costs more than the parse,
  * MEASUREMENTS.md); a bad row becomes one issue naming its first bad column, what was
@@ -11,14 +14,15 @@
 import type { Detection, InputIssue, PaymentRecord } from '../model.js';
 import { paymentKindSchema, paymentStatusSchema } from '../model.js';
 import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
+import { DEFAULT_PROVIDER, PROVIDERS, providerFromText } from '../providers.js';
 import { parseIsoInstant, parseLocalDateTime } from '../time.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceReader } from './contract.js';
 import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
 
-const PAYMENT_COLUMNS = ['paid_at', 'reference', 'amount', 'currency', 'status', 'kind', 'organization', 'card_last4', 'description'] as const;
+const PAYMENT_COLUMNS = ['paid_at', 'reference', 'amount', 'currency', 'status', 'kind', 'organization', 'card_last4', 'description', 'provider'] as const;
 /** Without these a row cannot be reconciled; the other documented columns may be absent. */
 const REQUIRED = ['paid_at', 'reference', 'amount', 'currency', 'status', 'kind'] as const;
-const KNOWN = ['organization', 'card_last4', 'description'] as const;
+const KNOWN = ['organization', 'card_last4', 'description', 'provider'] as const;
 /** Columns no bank statement or provider export has; a header needs one of them to be ours. */
 const DISTINCTIVE = ['paid_at', 'kind'] as const;
 
@@ -164,6 +168,7 @@ function columnsOf(header: readonly string[]) {
     organization: at('organization'),
     cardLast4: at('card_last4'),
     description: at('description'),
+    provider: at('provider'),
   };
 }
 
@@ -232,7 +237,16 @@ function readRow(row: CsvRow, c: Columns, file: string, ctx: ReadContext): RowRe
     problems.push({ column: 'kind', message: `expected one of ${PAYMENT_KINDS.join(', ')}; found ${JSON.stringify(get(c.kind))}` });
   }
 
-  if (problems.length || paidAt === null || amount === null || currency === null || !status.success || !kind.success) {
+  const providerText = get(c.provider);
+  const provider = providerText === '' ? DEFAULT_PROVIDER : (providerFromText(providerText)?.id ?? null);
+  if (provider === null) {
+    problems.push({
+      column: 'provider',
+      message: `expected one of ${PROVIDERS.map((p) => p.id).join(', ')} (or empty for ${DEFAULT_PROVIDER}); found ${JSON.stringify(providerText)}`,
+    });
+  }
+
+  if (problems.length || provider === null || paidAt === null || amount === null || currency === null || !status.success || !kind.success) {
     const first = problems[0]!;
     const also = problems.slice(1).map((p) => (p.column ? `${p.column}: ${p.message}` : p.message));
     const message = (first.column ? `${first.column}: ` : '') + first.message + (also.length ? `; also ${also.join('; ')}` : '');
@@ -243,6 +257,7 @@ function readRow(row: CsvRow, c: Columns, file: string, ctx: ReadContext): RowRe
   const { cardLast4, warning } = readCardLast4(get(c.cardLast4), file, row.line, amount, currency);
   const record: PaymentRecord = {
     src: { file, line: row.line },
+    provider,
     paidAt,
     reference: get(c.reference),
     amount,

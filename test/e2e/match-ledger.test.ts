@@ -191,7 +191,7 @@ describe('spendrecon init', () => {
   it('writes the config and payment-history templates, and refuses to overwrite', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-init-'));
     expect((await cli(['init'], work)).code).toBe(0);
-    expect(readFileSync(join(work, 'payments.csv'), 'utf8').split('\n')[0]).toBe('paid_at,reference,amount,currency,status,kind,organization,card_last4,description');
+    expect(readFileSync(join(work, 'payments.csv'), 'utf8').split('\n')[0]).toBe('paid_at,reference,amount,currency,status,kind,organization,card_last4,description,provider');
     expect(JSON.parse(readFileSync(join(work, 'spendrecon.config.json'), 'utf8')).timezone).toBeTruthy();
     const again = await cli(['init'], work);
     expect(again.code).toBe(2);

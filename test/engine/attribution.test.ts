@@ -20,6 +20,7 @@ function cost(p: Partial<CostRecord> & { amount: Decimal; day: number }): CostRe
   const { day, ...rest } = p;
   return {
     src: { file: 'cost.csv', line: 2 + day },
+    provider: 'openai',
     start: T0 + day * DAY,
     end: T0 + (day + 1) * DAY,
     currency: 'USD',
@@ -42,6 +43,7 @@ function usage(p: Partial<UsageRecord> & { day: number; hour?: number }): UsageR
   const { day, hour = 0, ...rest } = p;
   const start = T0 + day * DAY + hour * 3600;
   return {
+    provider: 'openai',
     src: { file: 'usage.csv', line: 2 },
     start,
     end: start + 3600,

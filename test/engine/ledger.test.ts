@@ -19,6 +19,7 @@ function pay(
   line++;
   return {
     src: { file: 'payments.csv', line },
+    provider: 'openai',
     paidAt,
     reference: o.ref ?? `R-${line}`,
     amount: D(amount),

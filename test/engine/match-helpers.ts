@@ -8,6 +8,7 @@ export function pay(line: number, paidAt: string, amount: string, more: Partial<
   const { file, ...rest } = more;
   return {
     src: { file: file ?? 'payments.csv', line },
+    provider: 'openai',
     paidAt: Math.floor(Date.parse(paidAt) / 1000),
     reference: `INV-${String(line).padStart(4, '0')}`,
     amount: D(amount),

@@ -12,6 +12,7 @@ function pay(iso: string, amount: string, kind: PaymentRecord['kind'] = 'manual'
   line++;
   return {
     src: { file: 'payments.csv', line },
+    provider: 'openai',
     paidAt: parseIsoInstant(iso)!,
     reference: `R-${line}`,
     amount: D(amount),

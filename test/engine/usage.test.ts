@@ -6,6 +6,7 @@ import type { UsageRecord } from '../../src/model.js';
 const T0 = Date.parse('2026-10-31T00:00:00Z') / 1000;
 const rec = (start: number, width: number, inputTokens: number, model = 'gpt-4o-mini-2024-07-18'): UsageRecord => ({
   src: { file: 'u.csv', line: 2 },
+  provider: 'openai',
   start,
   end: start + width,
   projectId: 'proj_A',

@@ -20,6 +20,7 @@ const TZ = 'Europe/Berlin';
 function pay(line: number, iso: string, amount: string, more: Partial<PaymentRecord> = {}): PaymentRecord {
   return {
     src: { file: 'payments.csv', line },
+    provider: 'openai',
     paidAt: parseIsoInstant(iso)!,
     reference: `INV-${line}`,
     amount: D(amount),

@@ -175,10 +175,34 @@ describe('payment history reader', () => {
   });
 
   it('ships a header-only template: no sample row can be taken for a payment', async () => {
-    expect(PAYMENTS_TEMPLATE_CSV).toBe(`${HEADER}\n`);
+    expect(PAYMENTS_TEMPLATE_CSV).toBe(`${HEADER},provider\n`);
     const r = await readAll(await tempCsv(PAYMENTS_TEMPLATE_CSV), 'Asia/Shanghai');
     expect(r.issues).toEqual([]);
     expect(r.records).toEqual([]);
+  });
+
+  it('reads the optional provider column: id, name or alias in any case; empty or absent means OpenAI; unknown rejects the row', async () => {
+    const csv = [
+      `${HEADER},provider`,
+      '2026-10-02T09:00:00Z,A-1,10.00,USD,paid,manual,org-1,4242,Credit,anthropic',
+      '2026-10-02T09:00:00Z,A-2,11.00,USD,paid,manual,org-1,4242,Credit,Anthropic PBC',
+      '2026-10-02T09:00:00Z,O-1,12.00,USD,paid,manual,org-1,4242,Credit,',
+      '2026-10-02T09:00:00Z,O-2,13.00,USD,paid,manual,org-1,4242,Credit,OpenAI',
+      '2026-10-02T09:00:00Z,X-1,14.00,USD,paid,manual,org-1,4242,Credit,Acme AI',
+    ].join('\n');
+    const r = await readAll(await tempCsv(csv), 'UTC');
+    expect(r.records.map((p) => [p.reference, p.provider])).toEqual([
+      ['A-1', 'anthropic'],
+      ['A-2', 'anthropic'],
+      ['O-1', 'openai'],
+      ['O-2', 'openai'],
+    ]);
+    expect(r.issues).toHaveLength(1);
+    expect(r.issues[0]).toMatchObject({ line: 6, column: 'provider', rejected: true, currency: 'USD' });
+    expect(r.issues[0]!.amount!.toString()).toBe('14');
+    expect(r.issues[0]!.message).toContain('"Acme AI"');
+    const without = await readAll(FIXTURE, 'UTC');
+    expect(new Set(without.records.map((p) => p.provider))).toEqual(new Set(['openai']));
   });
 
   it("the README's example rows read cleanly", async () => {
