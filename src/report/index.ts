@@ -3,10 +3,7 @@
  * not compute left out.
  */
 import type { ReportResult } from '../results.js';
-import { BY_KEY, writeByKey } from './sheets/by-key.js';
-import { BY_MODEL, writeByModel } from './sheets/by-model.js';
-import { BY_PROJECT, writeByProject } from './sheets/by-project.js';
-import { BY_USER, writeByUser } from './sheets/by-user.js';
+import { BREAKDOWN, writeBreakdown } from './sheets/breakdown.js';
 import { DAILY, writeDaily } from './sheets/daily.js';
 import { EXCEPTIONS, writeExceptions } from './sheets/exceptions.js';
 import { INPUTS, writeInputs } from './sheets/inputs.js';
@@ -29,10 +26,7 @@ export function buildReportWorkbook(result: ReportResult) {
   const a = result.attribution;
   const sheets = a
     ? {
-        byProject: addSheet(wb, BY_PROJECT),
-        byModel: addSheet(wb, BY_MODEL),
-        byKey: addSheet(wb, BY_KEY),
-        byUser: addSheet(wb, BY_USER),
+        breakdown: addSheet(wb, BREAKDOWN),
         daily: addSheet(wb, DAILY),
         usageVsCost: addSheet(wb, USAGE_VS_COST),
       }
@@ -43,10 +37,8 @@ export function buildReportWorkbook(result: ReportResult) {
   if (rec && result.reconciliation) refs[RECONCILIATION] = writeReconciliation(rec, result.reconciliation, cur, shorten);
   if (ledger && result.ledger) refs[LEDGER] = writeLedger(ledger, result.ledger, result.ledger.currency);
   if (a && sheets) {
-    refs[BY_PROJECT] = writeByProject(sheets.byProject, a.summaries.byProject, cur);
-    refs[BY_MODEL] = writeByModel(sheets.byModel, a.summaries.byModel, cur);
-    refs[BY_KEY] = writeByKey(sheets.byKey, a.summaries.byKey, cur);
-    refs[BY_USER] = writeByUser(sheets.byUser, a.summaries.byUser, cur);
+    // Summary refers to each table by its name; the four live on one sheet
+    for (const [name, t] of Object.entries(writeBreakdown(sheets.breakdown, a.summaries, cur))) refs[name] = { ...t, sheet: BREAKDOWN };
     refs[DAILY] = writeDaily(sheets.daily, a.summaries.daily, cur, result.period.timezone);
     refs[USAGE_VS_COST] = writeUsageVsCost(sheets.usageVsCost, a.crossCheck, cur);
   }

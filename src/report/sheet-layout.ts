@@ -6,6 +6,7 @@
  */
 import type ExcelJS from 'exceljs';
 import { wrappedLines, type Column, type WrittenTable } from './table.js';
+import { columnPixels, MIN_PRINT_SCALE, printableHeightPoints, printablePixels, TARGET_SCALE } from './workbook.js';
 
 /** Current widths of columns 1..n. */
 export function snapshotWidths(ws: ExcelJS.Worksheet, n: number): number[] {
@@ -55,6 +56,64 @@ export function fitWrapped<T>(columns: Column<T>[], rows: readonly T[]): Column<
     }
     return { ...c, minWidth: need };
   });
+}
+
+/** A row's printed height in points: its own, or Excel's 15 for Calibri 11 (LibreOffice's is lower, so an estimate from it never overflows a page there). */
+const rowPoints = (ws: ExcelJS.Worksheet, r: number) => ws.getRow(r).height ?? 15;
+
+/** The scale the sheet's widths print at (workbook.ts fitPrintWidth): one page across, or near 70 % over several. */
+function widthScale(ws: ExcelJS.Worksheet): number {
+  let total = 0;
+  for (let i = 1; i <= ws.columnCount; i++) if (!ws.getColumn(i).hidden) total += columnPixels(ws.getColumn(i).width ?? 9);
+  const printable = printablePixels(ws.pageSetup.orientation === 'portrait' ? 'portrait' : 'landscape');
+  return total <= printable / (MIN_PRINT_SCALE + 0.03) ? Math.min(1, printable / total) : TARGET_SCALE;
+}
+
+/** Rows firstRow..lastRow of a sheet of stacked tables: a table's title, header, data and totals. */
+export interface StackedBlock {
+  firstRow: number;
+  lastRow: number;
+}
+
+/** Rows of a block that must start on the same page: title, header and the first few data rows. */
+const KEEP_WITH_TITLE = 5;
+
+/**
+ * Print layout of a sheet of stacked tables, none of whose headers repeats (each has its own):
+ * all on one page when that keeps the scale at or above the floor (a few per cent over, as
+ * fitPrintWidth does); otherwise a page break before a table that does not fit in what is
+ * left of the page but fits on a fresh one, or whose title, header and first rows would not.
+ * Returns the rows a break follows.
+ */
+export function paginateStack(ws: ExcelJS.Worksheet, blocks: readonly StackedBlock[]): number[] {
+  const last = blocks.at(-1)?.lastRow ?? 0;
+  const heights = Array.from({ length: last + 1 }, (_, r) => (r === 0 ? 0 : rowPoints(ws, r)));
+  const height = (from: number, to: number) => heights.slice(from, to + 1).reduce((a, h) => a + h, 0);
+  const body = printableHeightPoints(ws.pageSetup.orientation === 'portrait' ? 'portrait' : 'landscape');
+  const scale = widthScale(ws);
+  const total = height(1, last);
+  if (total * scale <= body) return [];
+  if (body / total >= MIN_PRINT_SCALE + 0.03 && scale >= MIN_PRINT_SCALE + 0.03) {
+    ws.pageSetup.fitToHeight = 1;
+    return [];
+  }
+  const page = body / scale;
+  const breaks: number[] = [];
+  let used = 0;
+  let row = 1;
+  for (const b of blocks) {
+    used += height(row, b.firstRow - 1); // the blank rows between tables
+    const need = height(b.firstRow, b.lastRow);
+    const head = height(b.firstRow, Math.min(b.lastRow, b.firstRow + KEEP_WITH_TITLE - 1));
+    if (used > 0 && used + need > page && (need <= page || used + head > page)) {
+      ws.getRow(b.firstRow - 1).addPageBreak();
+      breaks.push(b.firstRow - 1);
+      used = 0;
+    }
+    for (let r = b.firstRow; r <= b.lastRow; r++) used = used + heights[r]! > page ? heights[r]! : used + heights[r]!;
+    row = b.lastRow + 1;
+  }
+  return breaks;
 }
 
 // alignCells lives in table.ts now (writeTable applies it to every table); kept here for the multi-table sheets

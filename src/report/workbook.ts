@@ -65,8 +65,9 @@ function normaliseZipTimestamps(buf: Buffer): Buffer {
 /** Lowest print scale a page may have: below it a sheet prints on more pages across instead. */
 export const MIN_PRINT_SCALE = 0.6;
 /** The scale aimed at when a sheet is split across pages, leaving room for column boundaries. */
-const TARGET_SCALE = 0.7;
+export const TARGET_SCALE = 0.7;
 const SIDE_MARGIN_IN = 0.4;
+const TOP_BOTTOM_MARGIN_IN = 0.6;
 
 /** A column's printed width in pixels at 96 dpi (Excel: 7 px a character of Calibri 11, plus 5 px padding). */
 export const columnPixels = (width: number) => Math.trunc(width * 7 + 5);
@@ -74,6 +75,11 @@ export const columnPixels = (width: number) => Math.trunc(width * 7 + 5);
 /** Printable width of an A4 page in pixels at 100 %. */
 export function printablePixels(orientation: 'portrait' | 'landscape'): number {
   return ((orientation === 'landscape' ? 11.69 : 8.27) - 2 * SIDE_MARGIN_IN) * 96;
+}
+
+/** Printable height of an A4 page in points at 100 % (the footer sits in the bottom margin). */
+export function printableHeightPoints(orientation: 'portrait' | 'landscape'): number {
+  return ((orientation === 'landscape' ? 8.27 : 11.69) - 2 * TOP_BOTTOM_MARGIN_IN) * 72;
 }
 
 /**
@@ -90,10 +96,11 @@ function fitPrintWidth(ws: ExcelJS.Worksheet): void {
   const first = widths.length ? columnPixels(widths[0]!) : 0;
   // a few per cent above the floor, so a printer's own rounding never takes a page below it
   const pages = total <= printable / (MIN_PRINT_SCALE + 0.03) ? 1 : Math.ceil((total - first) / (page - first));
-  ws.pageSetup.margins = { left: SIDE_MARGIN_IN, right: SIDE_MARGIN_IN, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 };
+  ws.pageSetup.margins = { left: SIDE_MARGIN_IN, right: SIDE_MARGIN_IN, top: TOP_BOTTOM_MARGIN_IN, bottom: TOP_BOTTOM_MARGIN_IN, header: 0.3, footer: 0.3 };
   ws.pageSetup.fitToPage = true;
   ws.pageSetup.fitToWidth = pages;
-  ws.pageSetup.fitToHeight = 0;
+  // pages tall stay as the sheet set them (addSheet: as many as it takes; a short stacked sheet: one)
+  ws.pageSetup.fitToHeight = pages > 1 ? 0 : (ws.pageSetup.fitToHeight ?? 0);
   if (pages > 1) ws.pageSetup.printTitlesColumn = 'A:A';
 }
 

@@ -36,10 +36,7 @@ describe('spendrecon demo / report', () => {
       'Exceptions',
       'Reconciliation',
       'Ledger',
-      'By project',
-      'By model',
-      'By key',
-      'By user',
+      'Breakdown',
       'Daily',
       'Usage vs cost',
       'Inputs',
@@ -53,25 +50,26 @@ describe('spendrecon demo / report', () => {
     const shaHeader = (inputsSheet.getRow(1).values as unknown[]).indexOf('SHA-256');
     expect(inputsSheet.getColumn(shaHeader).width).toBeGreaterThanOrEqual(70); // 64 hex digits, unclipped
 
-    const byProject = wb.getWorksheet('By project')!;
-    expect(byProject.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(byProject.autoFilter).toBeTruthy();
-    const headers = (byProject.getRow(1).values as unknown[]).slice(1);
+    // By project is the first of the tables stacked on Breakdown: title in row 1, its header in row 2
+    const byProject = wb.getWorksheet('Breakdown')!;
+    expect(byProject.getRow(1).getCell(1).value).toBe('By project');
+    expect(byProject.pageSetup.printTitlesRow).toBeUndefined();
+    const headers = (byProject.getRow(2).values as unknown[]).slice(1);
     const billedCol = headers.indexOf('Billed') + 1;
-    let totalRow = 2;
+    let totalRow = 3;
     while (byProject.getRow(totalRow).getCell(1).value !== 'Total') totalRow++;
     const total = byProject.getRow(totalRow).getCell(billedCol).value as { formula: string; result: number };
-    expect(total.formula).toMatch(/^SUM\([A-Z]+2:[A-Z]+\d+\)$/);
+    expect(total.formula).toMatch(/^SUM\([A-Z]+3:[A-Z]+\d+\)$/);
     // shown at the minor unit: the visible cells add up to the visible total, the exact figure beside them
     expect(total.result).toBe(404.79);
     let s = 0;
-    for (let i = 2; i < totalRow; i++) s += Math.round((byProject.getRow(i).getCell(billedCol).value as number) * 100);
+    for (let i = 3; i < totalRow; i++) s += Math.round((byProject.getRow(i).getCell(billedCol).value as number) * 100);
     expect(s).toBe(40479);
     const exactCol = headers.indexOf('Billed (exact)') + 1;
     const exact = [];
-    for (let i = 2; i < totalRow; i++) exact.push(String(byProject.getRow(i).getCell(exactCol).value));
+    for (let i = 3; i < totalRow; i++) exact.push(String(byProject.getRow(i).getCell(exactCol).value));
     expect(exact.reduce((a, b) => a.plus(Decimal.from(b)), Decimal.ZERO).toString()).toBe('404.78682866');
-    expect(byProject.getRow(2).getCell(billedCol).numFmt).toBe('#,##0.00 "USD";-#,##0.00 "USD";0.00 "USD"');
+    expect(byProject.getRow(3).getCell(billedCol).numFmt).toBe('#,##0.00 "USD";-#,##0.00 "USD";0.00 "USD"');
 
     const summary = wb.getWorksheet('Summary')!;
     const cells: { label: unknown; value: unknown }[] = [];
@@ -81,7 +79,7 @@ describe('spendrecon demo / report', () => {
     const labels = cells.map((c) => String(c.label));
     expect(labels.indexOf('  Search')).toBeLessThan(30);
     const attributed = cells.find((c) => c.label === 'Attributed to projects, models, keys, users and days')!.value as { formula: string; result: number };
-    expect(attributed.formula).toBe(`'By project'!${String.fromCharCode(64 + billedCol)}${totalRow}`);
+    expect(attributed.formula).toBe(`'Breakdown'!${String.fromCharCode(64 + billedCol)}${totalRow}`);
     const ties = cells.filter((c) => String(c.label).endsWith('− cost export'));
     expect(ties).toHaveLength(5);
     for (const t of ties) expect((t.value as { formula: string }).formula).toMatch(/^'[^']+'!\$?[A-Z]+\$?\d+-B\d+$/);
@@ -231,7 +229,7 @@ describe('safety of what reaches a cell', () => {
     // inputs are never touched
     expect(readFileSync(join(dir, 'cost.csv')).equals(readFileSync(join(dir, 'copy-of-input.csv')))).toBe(true);
     const wb = await load(join(dir, 'out.xlsx'));
-    const ws = wb.getWorksheet('By project')!;
+    const ws = wb.getWorksheet('Breakdown')!;
     const names: unknown[] = [];
     ws.eachRow((row) => names.push(row.getCell(2).value));
     expect(names).toContain('=HYPERLINK("http://evil","x")'); // a plain string cell, not a formula object

@@ -4,7 +4,7 @@ import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const BY_KEY = 'By key';
 
-export function writeByKey(ws: ExcelJS.Worksheet, rows: KeySummary[], currency: string): WrittenTable {
+export function writeByKey(ws: ExcelJS.Worksheet, rows: KeySummary[], currency: string, startRow = 1): WrittenTable {
   return writeTable<KeySummary>(
     ws,
     [
@@ -18,6 +18,6 @@ export function writeByKey(ws: ExcelJS.Worksheet, rows: KeySummary[], currency: 
       exactColumn('Billed', (r) => r.billed),
     ],
     rows,
-    { currency },
+    { currency, startRow },
   );
 }

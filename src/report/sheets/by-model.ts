@@ -16,7 +16,7 @@ function listPriceNote(r: ModelSummary, currency: string): string | null {
   return r.listPrice === null ? `${what}: no usage to price` : `list price partial: ${what}, left out of the list price and of billed − list`;
 }
 
-export function writeByModel(ws: ExcelJS.Worksheet, rows: ModelSummary[], currency: string): WrittenTable {
+export function writeByModel(ws: ExcelJS.Worksheet, rows: ModelSummary[], currency: string, startRow = 1): WrittenTable {
   return writeTable<ModelSummary>(
     ws,
     [
@@ -31,6 +31,6 @@ export function writeByModel(ws: ExcelJS.Worksheet, rows: ModelSummary[], curren
       exactColumn('Billed', (r) => r.billed),
     ],
     rows,
-    { currency },
+    { currency, startRow },
   );
 }

@@ -4,7 +4,7 @@ import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const BY_PROJECT = 'By project';
 
-export function writeByProject(ws: ExcelJS.Worksheet, rows: ProjectSummary[], currency: string): WrittenTable {
+export function writeByProject(ws: ExcelJS.Worksheet, rows: ProjectSummary[], currency: string, startRow = 1): WrittenTable {
   return writeTable<ProjectSummary>(
     ws,
     [
@@ -19,6 +19,6 @@ export function writeByProject(ws: ExcelJS.Worksheet, rows: ProjectSummary[], cu
       exactColumn('Billed', (r) => r.billed),
     ],
     rows,
-    { currency },
+    { currency, startRow },
   );
 }

@@ -4,7 +4,7 @@ import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const BY_USER = 'By user';
 
-export function writeByUser(ws: ExcelJS.Worksheet, rows: UserSummary[], currency: string): WrittenTable {
+export function writeByUser(ws: ExcelJS.Worksheet, rows: UserSummary[], currency: string, startRow = 1): WrittenTable {
   return writeTable<UserSummary>(
     ws,
     [
@@ -14,6 +14,6 @@ export function writeByUser(ws: ExcelJS.Worksheet, rows: UserSummary[], currency
       exactColumn('Billed', (r) => r.billed),
     ],
     rows,
-    { currency },
+    { currency, startRow },
   );
 }

@@ -24,11 +24,16 @@ const ERRORS_SHOWN = 5;
 /** Projects listed on Summary; the rest are one "… more" line. */
 const PROJECTS_SHOWN = 10;
 
+/** Tables by name; `sheet` when the table shares a sheet of another name (Breakdown). */
 export interface SummaryRefs {
-  [sheet: string]: WrittenTable;
+  [table: string]: WrittenTable & { sheet?: string };
 }
 
 const ref = (sheet: string, cell: string) => `'${sheet.replace(/'/g, "''")}'!${cell}`;
+/** A cell of a named table, on whichever sheet holds it. */
+const refIn = (refs: SummaryRefs, table: string, cell: string) => ref(refs[table]!.sheet ?? table, cell);
+/** Where a reader finds a table: its sheet's tab, or the tab and the table's title. */
+const placeOf = (refs: SummaryRefs, table: string) => (refs[table]?.sheet ? `${refs[table]!.sheet}, ${table}` : table);
 
 /** Writes label / value / note rows down the sheet. */
 interface Sheet {
@@ -159,7 +164,7 @@ function writeSpend(s: Sheet, result: ReportResult, refs: SummaryRefs): number {
   const billedCol = p.col('Billed');
   s.put(
     'Attributed to projects, models, keys, users and days',
-    { formula: ref(BY_PROJECT, `${billedCol}${p.totalsRow}`), result: result.totals.billed.round(places).toNumber() },
+    { formula: refIn(refs, BY_PROJECT, `${billedCol}${p.totalsRow}`), result: result.totals.billed.round(places).toNumber() },
     money,
     'Every table totals this (Checks, below).',
   );
@@ -170,18 +175,18 @@ function writeSpend(s: Sheet, result: ReportResult, refs: SummaryRefs): number {
   s.put(
     'Not attributed to a key',
     {
-      formula: `SUMIF(${ref(BY_KEY, `${keyCol}${k.firstDataRow}:${keyCol}${last}`)},"(unallocated)",${ref(BY_KEY, `${kBilled}${k.firstDataRow}:${kBilled}${last}`)})`,
+      formula: `SUMIF(${refIn(refs, BY_KEY, `${keyCol}${k.firstDataRow}:${keyCol}${last}`)},"(unallocated)",${refIn(refs, BY_KEY, `${kBilled}${k.firstDataRow}:${kBilled}${last}`)})`,
       result: result.totals.unallocated.round(places).toNumber(),
     },
     money,
-    'Billed money the usage export cannot explain by key (reasons on By key / Exceptions); it stays in every total.',
+    `Billed money the usage export cannot explain by key (reasons on ${placeOf(refs, BY_KEY)} / Exceptions); it stays in every total.`,
   );
-  writeProjects(s, result, p, billedRow);
+  writeProjects(s, result, p, billedRow, placeOf(refs, BY_PROJECT));
   return billedRow;
 }
 
 /** The biggest projects by name with their share; the rest as one line, so the list adds up to the total. */
-function writeProjects(s: Sheet, result: ReportResult, p: WrittenTable, billedRow: number): void {
+function writeProjects(s: Sheet, result: ReportResult, p: SummaryRefs[string], billedRow: number, place: string): void {
   const projects = result.attribution!.summaries.byProject;
   if (!projects.length) return;
   const shown = roundPartsToWhole(
@@ -198,7 +203,7 @@ function writeProjects(s: Sheet, result: ReportResult, p: WrittenTable, billedRo
   const total = sum(shown);
   const ratio = (v: number) => (total.isZero() ? 0 : v / total.toNumber());
   projects.slice(0, PROJECTS_SHOWN).forEach((x, i) => {
-    const r = s.put(`  ${x.projectName ?? x.projectId}`, { formula: ref(BY_PROJECT, `${col}${p.firstDataRow + i}`), result: shown[i]!.toNumber() }, money);
+    const r = s.put(`  ${x.projectName ?? x.projectId}`, { formula: ref(p.sheet ?? BY_PROJECT, `${col}${p.firstDataRow + i}`), result: shown[i]!.toNumber() }, money);
     s.ws.getRow(r).getCell(3).value = { ...share(r), result: ratio(shown[i]!.toNumber()) };
     s.ws.getRow(r).getCell(3).numFmt = PERCENT_FORMAT;
   });
@@ -206,8 +211,8 @@ function writeProjects(s: Sheet, result: ReportResult, p: WrittenTable, billedRo
     const rest = sum(shown.slice(PROJECTS_SHOWN));
     const from = p.firstDataRow + PROJECTS_SHOWN;
     const r = s.put(
-      `  … ${projects.length - PROJECTS_SHOWN} more projects (By project)`,
-      { formula: `SUM(${ref(BY_PROJECT, `${col}${from}:${col}${p.lastDataRow}`)})`, result: rest.toNumber() },
+      `  … ${projects.length - PROJECTS_SHOWN} more projects (${place})`,
+      { formula: `SUM(${ref(p.sheet ?? BY_PROJECT, `${col}${from}:${col}${p.lastDataRow}`)})`, result: rest.toNumber() },
       money,
     );
     s.ws.getRow(r).getCell(3).value = { ...share(r), result: ratio(rest.toNumber()) };
@@ -349,7 +354,7 @@ function writeTableChecks(s: Sheet, result: ReportResult, refs: SummaryRefs, bil
     [DAILY, 'Daily'],
   ] as const) {
     const t = refs[sheet]!;
-    s.put(`${label} − cost export`, { formula: `${ref(sheet, `${t.col('Billed')}${t.totalsRow}`)}-B${billedRow}`, result: diff }, moneyFormat(result.currency));
+    s.put(`${label} − cost export`, { formula: `${refIn(refs, sheet, `${t.col('Billed')}${t.totalsRow}`)}-B${billedRow}`, result: diff }, moneyFormat(result.currency));
   }
 }
 

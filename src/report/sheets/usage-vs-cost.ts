@@ -1,13 +1,32 @@
 import type ExcelJS from 'exceljs';
 import type { CrossCheckRow } from '../../engine/attribution.js';
-import { writeTable, type WrittenTable } from '../table.js';
+import { HEADER_FONT, writeTable, type WrittenTable } from '../table.js';
 
 export const USAGE_VS_COST = 'Usage vs cost';
 
+/** Usage the price table cannot price: nothing to compare the billed cost with. */
+const unpriced = (r: CrossCheckRow) => !r.flagged && r.listPrice === null && r.usageRows > 0;
+
+/** What needs a look leads: the flagged rows, then those nothing could be compared with; the rest keep their day order below. */
+export function orderForReview(all: readonly CrossCheckRow[]): CrossCheckRow[] {
+  return [...all.filter((r) => r.flagged), ...all.filter(unpriced), ...all.filter((r) => !r.flagged && !unpriced(r))];
+}
+
+/** The line above the table: how many rows lead and why, so a reader knows where the flagged ones end. */
+function leadLine(all: readonly CrossCheckRow[]): string {
+  const flagged = all.filter((r) => r.flagged).length;
+  const noPrice = all.filter(unpriced).length;
+  const parts = [`${flagged} of ${all.length} rows flagged (first, each with its reason)`];
+  if (noPrice) parts.push(`${noPrice} with no list price to compare (next)`);
+  parts.push('the rest by UTC day');
+  return `${parts.join('; ')}.`;
+}
+
 /** Priced usage against billed cost per UTC day × project × model (SPEC §4.2), the flagged rows first. */
 export function writeUsageVsCost(ws: ExcelJS.Worksheet, all: CrossCheckRow[], currency: string): WrittenTable {
-  // what needs a look leads; the rest keep their day order below it
-  const rows = [...all.filter((r) => r.flagged), ...all.filter((r) => !r.flagged)];
+  const lead = ws.getRow(1).getCell(1);
+  lead.value = leadLine(all);
+  lead.font = HEADER_FONT;
   return writeTable<CrossCheckRow>(
     ws,
     [
@@ -25,12 +44,12 @@ export function writeUsageVsCost(ws: ExcelJS.Worksheet, all: CrossCheckRow[], cu
       {
         header: 'Flag',
         type: 'text',
-        value: (r) => (r.flagged ? r.cause : r.listPrice === null && r.usageRows > 0 ? 'no list price for this model' : null),
+        value: (r) => (r.flagged ? r.cause : unpriced(r) ? 'no list price for this model' : null),
         maxWidth: 44,
         wrap: true,
       },
     ],
-    rows,
-    { currency },
+    orderForReview(all),
+    { currency, startRow: 2 },
   );
 }

@@ -1,0 +1,240 @@
+/**
+ * Print layout of the Breakdown and Usage vs cost sheets, read back from the written file:
+ * orientation, pages across and tall, printed title rows, page breaks and column widths.
+ */
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { describe, expect, it } from 'vitest';
+import type { CrossCheckRow } from '../../src/engine/cross-check.js';
+import type { Summaries } from '../../src/engine/summaries.js';
+import { Decimal } from '../../src/money.js';
+import { BREAKDOWN, writeBreakdown } from '../../src/report/sheets/breakdown.js';
+import { USAGE_VS_COST, writeUsageVsCost } from '../../src/report/sheets/usage-vs-cost.js';
+import { addSheet, MIN_PRINT_SCALE, newWorkbook, printableHeightPoints, workbookBytes } from '../../src/report/workbook.js';
+import { prng } from '../helpers.js';
+import { printScale } from './print-check.js';
+
+const TITLES = ['By project', 'By model', 'By key', 'By user'];
+
+/** A month's summaries with the given numbers of projects, models, keys and users (amounts seeded, exact). */
+function summaries(n: { projects: number; models: number; keys: number; users: number }, seed = 7): Summaries {
+  const rnd = prng(seed);
+  const cents = () => Decimal.from(`${Math.floor(rnd() * 50_000)}.${String(Math.floor(rnd() * 100)).padStart(2, '0')}`);
+  const project = (i: number) => `proj_${String(i).padStart(3, '0')}XyZ${i}`;
+  return {
+    billed: Decimal.ZERO,
+    unallocated: Decimal.ZERO,
+    byProject: Array.from({ length: n.projects }, (_, i) => ({
+      projectId: project(i),
+      projectName: `Project ${i}`,
+      owner: `Owner ${i % 7}`,
+      costCenter: `CC-${100 + (i % 9)} Cost centre ${i % 9}`,
+      billed: cents(),
+      unallocatedToKeys: Decimal.ZERO,
+      budget: i % 2 ? cents() : null,
+      budgetUsed: i % 2 ? rnd() * 1.5 : null,
+    })),
+    byModel: Array.from({ length: n.models }, (_, i) => ({
+      model: `gpt-model-${i}-2025-04-14`,
+      billed: cents(),
+      listPrice: i % 4 ? cents() : null,
+      billedDaysWithoutUsage: i === 0 ? 1 : 0,
+      billedWithoutUsage: Decimal.ZERO,
+      inputTokens: Math.floor(rnd() * 1e9),
+      outputTokens: Math.floor(rnd() * 1e8),
+    })),
+    byKey: Array.from({ length: n.keys }, (_, i) => ({
+      apiKeyId: `key_${i}AbCdEfGhIjKlMnOp`,
+      keyName: `key-name-${i}`,
+      owner: `Owner ${i % 7}`,
+      projectId: project(i % Math.max(1, n.projects)),
+      projectName: `Project ${i % Math.max(1, n.projects)}`,
+      billed: cents(),
+      basis: i % 4 ? 'priced usage' : 'priced usage, token count',
+    })),
+    byUser: Array.from({ length: n.users }, (_, i) => ({ userId: `user-${i}AbCdEfGhIjKlMnOpQrStUv`, projectId: project(i % Math.max(1, n.projects)), billed: cents() })),
+    daily: [],
+  };
+}
+
+interface ReadBack {
+  ws: ExcelJS.Worksheet;
+  /** Rows a manual page break follows, from the sheet XML (exceljs does not read them back). */
+  breaks: number[];
+}
+
+/** Writes one sheet through the workbook's save path and reads it back. */
+async function writeAndRead(name: string, fill: (ws: ExcelJS.Worksheet) => void): Promise<ReadBack> {
+  const wb = newWorkbook();
+  fill(addSheet(wb, name));
+  const bytes = await workbookBytes(wb);
+  const back = new ExcelJS.Workbook();
+  await back.xlsx.load(bytes as unknown as ArrayBuffer);
+  const xml = await (await JSZip.loadAsync(bytes)).file('xl/worksheets/sheet1.xml')!.async('string');
+  const breaks = [...(xml.match(/<rowBreaks[\s\S]*?<\/rowBreaks>/)?.[0] ?? '').matchAll(/<brk id="(\d+)"/g)].map((m) => Number(m[1]));
+  return { ws: back.getWorksheet(name)!, breaks };
+}
+
+/** Row numbers of the tables' titles, in order. */
+function titleRows(ws: ExcelJS.Worksheet): number[] {
+  const rows: number[] = [];
+  ws.eachRow((row, r) => {
+    if (TITLES.includes(String(row.getCell(1).value))) rows.push(r);
+  });
+  return rows;
+}
+
+/** The sheet's rows cut into printed pages at its breaks and wherever a page fills (heights at Excel's 15 pt default). */
+function pagesOf(ws: ExcelJS.Worksheet, breaks: readonly number[]): number[][] {
+  const page = printableHeightPoints('landscape') / printScale(ws);
+  const pages: number[][] = [[]];
+  let used = 0;
+  for (let r = 1; r <= ws.rowCount; r++) {
+    const h = ws.getRow(r).height ?? 15;
+    if (used + h > page) {
+      pages.push([]);
+      used = 0;
+    }
+    pages.at(-1)!.push(r);
+    used += h;
+    if (breaks.includes(r)) {
+      pages.push([]);
+      used = 0;
+    }
+  }
+  return pages.filter((p) => p.length);
+}
+
+describe('Breakdown sheet print layout', () => {
+  it('a month of a few projects: the four tables on one landscape page at or above the scale floor, each under its own header, no header repeated', async () => {
+    const { ws, breaks } = await writeAndRead(BREAKDOWN, (s) => writeBreakdown(s, summaries({ projects: 4, models: 8, keys: 10, users: 8 }), 'USD'));
+    expect(ws.pageSetup.orientation).toBe('landscape');
+    expect(ws.pageSetup.fitToWidth).toBe(1);
+    expect(breaks).toEqual([]);
+    expect(printScale(ws)).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
+    expect(pagesOf(ws, breaks)).toHaveLength(1);
+    // a sheet of several tables repeats no header over the others, and freezes none over them on screen
+    expect(ws.pageSetup.printTitlesRow).toBeUndefined();
+    expect(ws.views[0]?.state ?? 'normal').toBe('normal');
+    const titles = titleRows(ws);
+    expect(titles.map((r) => ws.getRow(r).getCell(1).value)).toEqual(TITLES);
+    const firstHeaders = ['Project ID', 'Model / line item', 'API key', 'User'];
+    titles.forEach((r, i) => expect(ws.getRow(r + 1).getCell(1).value).toBe(firstHeaders[i]));
+  });
+
+  it('a month a little over a page at its width is fitted to one page tall, never below the floor', async () => {
+    // grow the user table a row at a time: the sizes that no longer fit at the width's scale but do at the floor get fitted
+    const fitted: number[] = [];
+    for (let users = 0; users <= 30; users++) {
+      const ws = addSheet(newWorkbook(), BREAKDOWN);
+      writeBreakdown(ws, summaries({ projects: 4, models: 8, keys: 10, users }), 'USD');
+      if (ws.pageSetup.fitToHeight === 1) fitted.push(users);
+    }
+    expect(fitted.length).toBeGreaterThan(0);
+    expect(fitted).not.toContain(0); // the smallest fits as it is
+    for (const users of [fitted[0]!, fitted.at(-1)!]) {
+      const { ws, breaks } = await writeAndRead(BREAKDOWN, (s) => writeBreakdown(s, summaries({ projects: 4, models: 8, keys: 10, users }), 'USD'));
+      expect(ws.pageSetup.fitToHeight).toBe(1);
+      expect(breaks).toEqual([]);
+      expect(printScale(ws)).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
+    }
+  });
+
+  it('column widths hold every table: each column as wide as the widest of its tables needs, figure headers over their figures', async () => {
+    const { ws } = await writeAndRead(BREAKDOWN, (s) => writeBreakdown(s, summaries({ projects: 4, models: 9, keys: 13, users: 10 }), 'USD'));
+    const titles = titleRows(ws);
+    for (const r of titles) {
+      ws.getRow(r + 1).eachCell((cell, col) => {
+        const longestWord = Math.max(...String(cell.value).split(' ').map((w) => w.length));
+        expect(ws.getColumn(col).width!, String(cell.value)).toBeGreaterThanOrEqual(longestWord);
+      });
+    }
+    // user ids are the longest first-column text: the shared first column fits them
+    const user = titles[3]! + 2;
+    expect(ws.getColumn(1).width!).toBeGreaterThanOrEqual(String(ws.getRow(user).getCell(1).value).length);
+    const billed = (ws.getRow(titles[0]! + 1).values as unknown[]).indexOf('Billed');
+    expect(ws.getRow(titles[0]! + 1).getCell(billed).alignment?.horizontal).toBe('right');
+    expect(ws.getRow(titles[0]! + 1).getCell(1).alignment?.horizontal).toBeUndefined();
+  });
+
+  it('a large month: several pages, each table starting on a page with its header, none split when it fits on one page', async () => {
+    const { ws, breaks } = await writeAndRead(BREAKDOWN, (s) => writeBreakdown(s, summaries({ projects: 30, models: 14, keys: 90, users: 25 }), 'USD'));
+    expect(ws.pageSetup.fitToHeight ?? 0).toBe(0);
+    expect(printScale(ws)).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
+    expect(breaks.length).toBeGreaterThan(0);
+    const titles = titleRows(ws);
+    // every break falls just before a table's title, never inside a table
+    for (const b of breaks) expect(titles).toContain(b + 1);
+    const pages = pagesOf(ws, breaks);
+    for (const t of titles) {
+      const end = titles[titles.indexOf(t) + 1] ?? ws.rowCount + 2;
+      const rows = Array.from({ length: end - 2 - t + 1 }, (_, i) => t + i);
+      const on = new Set(rows.map((r) => pages.findIndex((p) => p.includes(r))));
+      const fitsOnePage = rows.reduce((a, r) => a + (ws.getRow(r).height ?? 15), 0) <= printableHeightPoints('landscape') / printScale(ws);
+      if (fitsOnePage) expect(on.size, `${ws.getRow(t).getCell(1).value}`).toBe(1);
+      // the title never ends a page: it starts on the page of its header and first rows
+      expect(pages.findIndex((p) => p.includes(t))).toBe(pages.findIndex((p) => p.includes(t + 2)));
+    }
+  });
+});
+
+function cross(day: number, p: Partial<CrossCheckRow> = {}): CrossCheckRow {
+  const billed = Decimal.from(`${day}.25`);
+  return {
+    utcDay: `2026-10-${String(day).padStart(2, '0')}`,
+    localDate: `2026-10-${String(day).padStart(2, '0')}`,
+    projectId: 'proj_7mNcP0sTqE4',
+    model: 'gpt-4.1-2025-04-14',
+    billed,
+    listPrice: billed,
+    variance: Decimal.ZERO,
+    varianceRatio: 0,
+    inputTokens: 1000 * day,
+    outputTokens: 100 * day,
+    usageRows: 2,
+    flagged: false,
+    cause: null,
+    ...p,
+  };
+}
+
+describe('Usage vs cost print layout', () => {
+  const rows: CrossCheckRow[] = [];
+  for (let d = 1; d <= 28; d++) {
+    rows.push(cross(d));
+    if (d % 9 === 0) rows.push(cross(d, { model: 'gpt-5.6-sol', listPrice: null, variance: null, varianceRatio: null }));
+    if (d % 10 === 0) rows.push(cross(d, { flagged: true, cause: `billed above list price of the usage (day ${d})`, listPrice: Decimal.from('1.00'), variance: Decimal.from('9.25') }));
+  }
+
+  it('leads with the flagged rows and their reasons, then those with no list price, then the rest in day order', async () => {
+    const { ws } = await writeAndRead(USAGE_VS_COST, (s) => writeUsageVsCost(s, rows, 'USD'));
+    expect(String(ws.getRow(1).getCell(1).value)).toMatch(/^2 of 33 rows flagged .*; 3 with no list price to compare/);
+    const header = (ws.getRow(2).values as unknown[]).slice(1);
+    expect(header[0]).toBe('UTC day');
+    const flag = header.indexOf('Flag') + 1;
+    const flags: string[] = [];
+    const days: number[] = [];
+    for (let r = 3; ws.getRow(r).getCell(1).value !== 'Total'; r++) {
+      flags.push(String(ws.getRow(r).getCell(flag).value ?? ''));
+      days.push((ws.getRow(r).getCell(1).value as Date).getUTCDate());
+    }
+    expect(flags.slice(0, 2)).toEqual(['billed above list price of the usage (day 10)', 'billed above list price of the usage (day 20)']);
+    expect(flags.slice(2, 5)).toEqual(Array(3).fill('no list price for this model'));
+    expect(flags.slice(5).every((f) => f === '')).toBe(true);
+    expect(days.slice(5)).toEqual([...days.slice(5)].sort((a, b) => a - b));
+  });
+
+  it('prints landscape, one page wide at or above the floor, the header row repeated on every page', async () => {
+    const { ws } = await writeAndRead(USAGE_VS_COST, (s) => writeUsageVsCost(s, rows, 'USD'));
+    expect(ws.pageSetup.orientation).toBe('landscape');
+    expect(ws.pageSetup.fitToWidth).toBe(1);
+    expect(ws.pageSetup.fitToHeight ?? 0).toBe(0);
+    expect(ws.pageSetup.printTitlesRow).toBe('2:2');
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    expect(printScale(ws)).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
+    // the reasons wrap in a bounded column instead of widening the page
+    const flag = (ws.getRow(2).values as unknown[]).indexOf('Flag');
+    expect(ws.getColumn(flag).width!).toBeLessThanOrEqual(44);
+    expect(ws.getColumn(1).width!).toBeGreaterThanOrEqual(10); // a whole date
+  });
+});
