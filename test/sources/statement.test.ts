@@ -102,6 +102,14 @@ describe('statement profiles', () => {
       'de-sparkasse-camt',
       'cn-alipay',
       'cn-wechat-pay',
+      'uk-monzo',
+      'uk-starling',
+      'uk-barclays',
+      'uk-lloyds',
+      'uk-nationwide-midata',
+      'au-commbank',
+      'in-hdfc',
+      'ca-rbc',
       'generic-simple',
     ]);
     expect(new Set(names).size).toBe(names.length);
@@ -202,6 +210,14 @@ describe('statement profiles', () => {
       'de-sparkasse-camt',
       'cn-alipay',
       'cn-wechat-pay',
+      'uk-monzo',
+      'uk-starling',
+      'uk-barclays',
+      'uk-lloyds',
+      'uk-nationwide-midata',
+      'au-commbank',
+      'in-hdfc',
+      'ca-rbc',
       'generic-simple',
     ]);
     expect(all[0]!.label).toBe('My bank');
