@@ -37,6 +37,11 @@ import ukNationwideMidata from '../data/profiles/uk-nationwide-midata.json' with
 import auCommbank from '../data/profiles/au-commbank.json' with { type: 'json' };
 import inHdfc from '../data/profiles/in-hdfc.json' with { type: 'json' };
 import caRbc from '../data/profiles/ca-rbc.json' with { type: 'json' };
+import rampCard from '../data/profiles/ramp-card.json' with { type: 'json' };
+import inAxis from '../data/profiles/in-axis.json' with { type: 'json' };
+import auWestpac from '../data/profiles/au-westpac.json' with { type: 'json' };
+import ukAmex from '../data/profiles/uk-amex.json' with { type: 'json' };
+import ukHsbc from '../data/profiles/uk-hsbc.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -373,6 +378,11 @@ const BUILTIN_JSON: unknown[] = [
   auCommbank,
   inHdfc,
   caRbc,
+  rampCard,
+  inAxis,
+  auWestpac,
+  ukAmex,
+  ukHsbc,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;

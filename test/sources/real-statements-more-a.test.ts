@@ -1,6 +1,6 @@
 /**
- * More statements people actually download (issue #9): UK, Australian, Indian and
- * Canadian layouts in fixtures/statements/real/ (sources in its README), each read by its
+ * More statements people actually download (issue #9): UK, Australian, Indian, Canadian
+ * and Ramp layouts in fixtures/statements/real/ (sources in its README), each read by its
  * shipped profile, every line checked. That each file is taken by its own profile and by
  * no other is checked with the others in real-statements.test.ts.
  */
@@ -117,6 +117,48 @@ describe('United Kingdom', () => {
     // the account-number line before the header and the overdraft-limit line after the rows
     expect([skipped, rows]).toEqual([2, 8]);
   });
+  it('Amex UK: charges positive, DD/MM/YYYY, multi-line Extended Details and Address, Reference in apostrophes', async () => {
+    const { detection, records, issues } = await readReal('uk-amex-2026-11.csv');
+    expect(detection.profile).toBe('uk-amex');
+    expect(issues).toEqual([]);
+    // the merchant's amount is only in Extended Details, as a currency name: not read (no original)
+    expect(records.map(view)).toEqual([
+      [2, '2026-11-28', null, 'posted', '79.37', 'GBP', null, null, null, "'AT263320000000001'", 'ANTHROPIC               SAN FRANCISCO'],
+      [6, '2026-11-20', null, 'posted', '4.2', 'GBP', null, null, null, "'AT263240000000002'", 'SAMPLE CAFE             LONDON'],
+      [7, '2026-11-15', null, 'posted', '-250', 'GBP', null, null, null, "'AT263190000000003'", 'PAYMENT RECEIVED - THANK YOU'],
+      [8, '2026-11-03', null, 'posted', '15.87', 'GBP', null, null, null, "'AT263070000000004'", 'OPENAI *CHATGPT SUBSCR  SAN FRANCISCO'],
+      [12, '2026-11-02', null, 'posted', '-12.99', 'GBP', null, null, null, "'AT263060000000005'", 'SAMPLE STORE REFUND     LONDON'],
+    ]);
+  });
+
+  it('HSBC UK: no header row, recognised by its cells; the padded description trimmed; a quoted "-1,200.00"', async () => {
+    const { detection, records, issues } = await readReal('uk-hsbc-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['uk-hsbc', 0]);
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [1, '2026-11-01', null, 'posted', '-2500', 'GBP', null, null, null, null, 'CR EXAMPLE EMPLOYER LTD'],
+      [2, '2026-11-03', null, 'posted', '15.87', 'GBP', null, null, null, null, 'VIS OPENAI *CHATGPT SUBSCR'],
+      [3, '2026-11-05', null, 'posted', '3.4', 'GBP', null, null, null, null, '))) SAMPLE COFFEE LONDON'],
+      [4, '2026-11-06', null, 'posted', '64', 'GBP', null, null, null, null, 'DD SAMPLE ENERGY'],
+      [5, '2026-11-10', null, 'posted', '79.37', 'GBP', null, null, null, null, 'VIS ANTHROPIC'],
+      [6, '2026-11-14', null, 'posted', '1200', 'GBP', null, null, null, null, 'SO ALEX EXAMPLE RENT'],
+    ]);
+  });
+
+  it("Revolut's current layout is the shipped fintech-account profile: State PENDING (no Completed Date) and REVERTED", async () => {
+    const { detection, records, issues } = await readReal('uk-revolut-2026-11.csv');
+    expect(detection.profile).toBe('fintech-account');
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [2, '2026-11-01', '2026-11-01', 'posted', '-500', 'GBP', null, null, null, null, 'Payment from Alex Example'],
+      [3, '2026-11-03', '2026-11-04', 'posted', '15.87', 'GBP', null, null, null, null, 'OpenAI'],
+      [4, '2026-11-09', '2026-11-10', 'posted', '79.37', 'GBP', null, null, null, null, 'Anthropic'],
+      [5, '2026-11-12', '2026-11-12', 'posted', '100', 'GBP', null, null, null, null, 'Exchanged to USD'],
+      [6, '2026-11-20', null, 'pending', '8.4', 'GBP', null, null, null, null, 'Sample Shop'],
+      [7, '2026-11-22', '2026-11-23', 'reversed', '12', 'GBP', null, null, null, null, 'Sample Cinema'],
+    ]);
+    expect(records[3]!.fee?.toString()).toBe('0.5');
+  });
 });
 
 describe('Australia, India and Canada', () => {
@@ -161,5 +203,52 @@ describe('Australia, India and Canada', () => {
       [6, '2026-11-10', null, 'posted', '139.2', 'CAD', null, null, null, null, 'ANTHROPIC SAN FRANCISCO'],
       [7, '2026-11-20', null, 'posted', '-500', 'CAD', null, null, null, null, 'PAYMENT - THANK YOU / PAIEMENT - MERCI'],
     ]);
+  });
+});
+
+describe('Ramp, Westpac and Axis', () => {
+  it('Ramp: MM/DD/YY, charges positive, an uncleared line pending; a Card Last 4 of "812" (leading zero dropped) is no last four', async () => {
+    const { detection, records, issues } = await readReal('ramp-2026-11.csv');
+    expect(detection.profile).toBe('ramp-card');
+    expect(issues).toEqual([]);
+    const id = (n: number) => `RAMP.00000000-0000-4000-8000-00000000000${n}`;
+    expect(records.map(view)).toEqual([
+      [2, '2026-11-03', '2026-11-04', 'posted', '20', 'USD', null, null, '4034', id(1), 'OPENAI *CHATGPT SUBSCR'],
+      [3, '2026-11-09', '2026-11-10', 'posted', '100', 'USD', null, null, null, id(2), 'ANTHROPIC'],
+      [4, '2026-11-14', '2026-11-16', 'posted', '1250', 'USD', null, null, '4034', id(3), 'SAMPLE ADS 123456'],
+      [5, '2026-11-20', '2026-11-21', 'posted', '-12.5', 'USD', null, null, '4034', id(4), 'SAMPLE TOOL REFUND'],
+      [6, '2026-11-29', null, 'pending', '45', 'USD', null, null, null, id(5), 'ANTHROPIC'],
+    ]);
+  });
+
+  it('Westpac: unsigned Debit/Credit Amount, account and card lines in one file, the foreign transaction fee its own line', async () => {
+    const { detection, records, issues } = await readReal('au-westpac-2026-11.csv');
+    expect(detection.profile).toBe('au-westpac');
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [2, '2026-11-28', null, 'posted', '-3200', 'AUD', null, null, null, null, 'DEPOSIT EXAMPLE EMPLOYER PTY SALARY'],
+      [3, '2026-11-20', null, 'posted', '1200', 'AUD', null, null, null, null, 'WITHDRAWAL ONLINE 0000001 TFR Westpac Cho Rent'],
+      [4, '2026-11-14', null, 'posted', '100', 'AUD', null, null, null, null, 'WITHDRAWAL-ATM 000001 SAMPLE STREET SYDNEY'],
+      [5, '2026-11-10', null, 'posted', '155.6', 'AUD', null, null, null, null, 'ANTHROPIC SAN FRANCISCO US'],
+      [6, '2026-11-03', null, 'posted', '31.12', 'AUD', null, null, null, null, 'OPENAI *CHATGPT SUBSCR SAN FRANCISCO US'],
+      [7, '2026-11-03', null, 'posted', '0.93', 'AUD', null, null, null, null, 'FOREIGN TRANSACTION FEE'],
+      [8, '2026-11-25', null, 'posted', '-186.72', 'AUD', null, null, null, null, 'PAYMENT RECEIVED THANK YOU'],
+    ]);
+  });
+
+  it('Axis: customer block and statement line before the header, DR/CR padded with spaces (an empty side one space), the closing notice skipped', async () => {
+    const { detection, records, issues, skipped, rows } = await readReal('in-axis-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['in-axis', 10]);
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [11, '2026-11-01', null, 'posted', '-85000', 'INR', null, null, null, null, 'NEFT/N000000000001/EXAMPLE EMPLOYER PVT LTD'],
+      [12, '2026-11-03', null, 'posted', '1770', 'INR', null, null, null, null, 'ECOM PUR/OPENAI *CHATGPT SUBSCR/03-11-2026'],
+      [13, '2026-11-05', null, 'posted', '40', 'INR', null, null, null, null, 'UPI/P2M/000000000001/SAMPLE TEA STALL/UPI'],
+      [14, '2026-11-10', null, 'posted', '8850', 'INR', null, null, null, null, 'ECOM PUR/ANTHROPIC/10-11-2026'],
+      [15, '2026-11-14', null, 'posted', '25000', 'INR', null, null, null, null, 'CHQ PAID-MICR CTS-ALEX EXAMPLE'],
+      [16, '2026-11-30', null, 'posted', '-412', 'INR', null, null, null, null, 'SB:000000000000001:Int.Pd:01-08-2026 to 31-10-2026'],
+    ]);
+    // seven preamble lines and the notice at the end
+    expect([skipped, rows]).toEqual([8, 14]);
   });
 });

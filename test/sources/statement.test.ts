@@ -110,6 +110,11 @@ describe('statement profiles', () => {
       'au-commbank',
       'in-hdfc',
       'ca-rbc',
+      'ramp-card',
+      'in-axis',
+      'au-westpac',
+      'uk-amex',
+      'uk-hsbc',
       'generic-simple',
     ]);
     expect(new Set(names).size).toBe(names.length);
@@ -218,6 +223,11 @@ describe('statement profiles', () => {
       'au-commbank',
       'in-hdfc',
       'ca-rbc',
+      'ramp-card',
+      'in-axis',
+      'au-westpac',
+      'uk-amex',
+      'uk-hsbc',
       'generic-simple',
     ]);
     expect(all[0]!.label).toBe('My bank');
