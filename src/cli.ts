@@ -282,11 +282,18 @@ function addInspectCommand(program: Command, setExit: (code: number) => void): v
     'json',
     'failOn',
   ])
+    .option('--suggest-profile', 'for one statement no profile knows: propose a profile, as `spendrecon profile FILE` does')
     .addHelpText(
       'after',
       `\nExample:\n  spendrecon inspect bank/statement.csv exports/cost_2026-10-01_2026-10-31.csv\n${EXIT_CODES.replace('(or a conservation equation broke)', '')}`,
     )
-    .action(async (files: string[], o: CommonOptions) => {
+    .action(async (files: string[], o: CommonOptions & { suggestProfile?: boolean }) => {
+      // the issue's spelling of `profile FILE`, so both reach the same proposal
+      if (o.suggestProfile) {
+        if (files.length !== 1) throw new UsageError(`--suggest-profile takes one statement file, got ${files.length}`);
+        await suggestProfileFor(files[0]!, { json: o.json }, setExit);
+        return;
+      }
       whereWeAre.stage = 'inspecting the files';
       const config = await loadConfig(o.config, o.tz);
       const results = await inspectFiles(files, config, process.cwd(), allReaders(config));
@@ -314,21 +321,31 @@ function addProfileCommand(program: Command, setExit: (code: number) => void): v
     .option('--currency <code>', "the account's currency, for files that never name it")
     .option('--period <YYYY-MM>', 'the statement month, for dates printed without a year')
     .option('--json', 'print the proposal, reasons and rows as one JSON document on stdout')
-    .action(async (file: string, o: { name?: string; currency?: string; period?: string; json?: boolean }) => {
-      whereWeAre.stage = 'proposing a statement profile';
-      whereWeAre.file = file;
-      if (o.name !== undefined && !/^[a-z0-9][a-z0-9._-]*$/.test(o.name)) throw new UsageError(`--name: lower-case letters, digits, ".", "_" or "-"; got "${o.name}"`);
-      if (o.currency !== undefined && !/^[A-Za-z]{3}$/.test(o.currency)) throw new UsageError(`--currency: expected an ISO code such as USD, got "${o.currency}"`);
-      validatePeriod({ period: o.period, failOn: 'none' });
-      const path = resolve(file);
-      // a missing file, a directory or a FIFO: opened the way every input is, for the same message
-      if ((await openInput(path, { display: file })).type !== 'csv') throw new UsageError(`${file}: a card or bank statement must be a CSV file`);
-      const period = o.period ? { from: `${o.period}-01`, to: lastDayOfMonth(o.period) } : null;
-      const s = await suggestProfile(path, { displayPath: displayPath(path), name: o.name, currency: o.currency?.toUpperCase(), period });
-      if (o.json) stdoutSink().write(`${jsonText(s)}\n`);
-      else printProfileSuggestion(s, stdoutSink());
-      setExit(suggestionExitCode(s));
-    });
+    .action((file: string, o: ProfileOptions) => suggestProfileFor(file, o, setExit));
+}
+
+interface ProfileOptions {
+  name?: string;
+  currency?: string;
+  period?: string;
+  json?: boolean;
+}
+
+/** `profile FILE` and `inspect --suggest-profile FILE`: the proposal printed, exit 0 or 1 as it has things to check. */
+async function suggestProfileFor(file: string, o: ProfileOptions, setExit: (code: number) => void): Promise<void> {
+  whereWeAre.stage = 'proposing a statement profile';
+  whereWeAre.file = file;
+  if (o.name !== undefined && !/^[a-z0-9][a-z0-9._-]*$/.test(o.name)) throw new UsageError(`--name: lower-case letters, digits, ".", "_" or "-"; got "${o.name}"`);
+  if (o.currency !== undefined && !/^[A-Za-z]{3}$/.test(o.currency)) throw new UsageError(`--currency: expected an ISO code such as USD, got "${o.currency}"`);
+  validatePeriod({ period: o.period, failOn: 'none' });
+  const path = resolve(file);
+  // a missing file, a directory or a FIFO: opened the way every input is, for the same message
+  if ((await openInput(path, { display: file })).type !== 'csv') throw new UsageError(`${file}: a card or bank statement must be a CSV file`);
+  const period = o.period ? { from: `${o.period}-01`, to: lastDayOfMonth(o.period) } : null;
+  const s = await suggestProfile(path, { displayPath: displayPath(path), name: o.name, currency: o.currency?.toUpperCase(), period });
+  if (o.json) stdoutSink().write(`${jsonText(s)}\n`);
+  else printProfileSuggestion(s, stdoutSink());
+  setExit(suggestionExitCode(s));
 }
 
 /** init: the config and payments templates in the current directory. */

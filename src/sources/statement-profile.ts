@@ -29,6 +29,19 @@ import deDkb from '../data/profiles/de-dkb.json' with { type: 'json' };
 import deSparkasseCamt from '../data/profiles/de-sparkasse-camt.json' with { type: 'json' };
 import cnAlipay from '../data/profiles/cn-alipay.json' with { type: 'json' };
 import cnWechatPay from '../data/profiles/cn-wechat-pay.json' with { type: 'json' };
+import ukMonzo from '../data/profiles/uk-monzo.json' with { type: 'json' };
+import ukStarling from '../data/profiles/uk-starling.json' with { type: 'json' };
+import ukBarclays from '../data/profiles/uk-barclays.json' with { type: 'json' };
+import ukLloyds from '../data/profiles/uk-lloyds.json' with { type: 'json' };
+import ukNationwideMidata from '../data/profiles/uk-nationwide-midata.json' with { type: 'json' };
+import auCommbank from '../data/profiles/au-commbank.json' with { type: 'json' };
+import inHdfc from '../data/profiles/in-hdfc.json' with { type: 'json' };
+import caRbc from '../data/profiles/ca-rbc.json' with { type: 'json' };
+import rampCard from '../data/profiles/ramp-card.json' with { type: 'json' };
+import inAxis from '../data/profiles/in-axis.json' with { type: 'json' };
+import auWestpac from '../data/profiles/au-westpac.json' with { type: 'json' };
+import ukAmex from '../data/profiles/uk-amex.json' with { type: 'json' };
+import ukHsbc from '../data/profiles/uk-hsbc.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -357,6 +370,19 @@ const BUILTIN_JSON: unknown[] = [
   deSparkasseCamt,
   cnAlipay,
   cnWechatPay,
+  ukMonzo,
+  ukStarling,
+  ukBarclays,
+  ukLloyds,
+  ukNationwideMidata,
+  auCommbank,
+  inHdfc,
+  caRbc,
+  rampCard,
+  inAxis,
+  auWestpac,
+  ukAmex,
+  ukHsbc,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;

@@ -40,7 +40,7 @@ describe('each subcommand lists only the options that do something there', () =>
     ],
     ['match', ['--payments', '--statement', '--period', '--since', '--until', ...shared, '--csv', '--strict', '--overrides', '--home-currency', '--html', '--out']],
     ['ledger', ['--payments', '--costs', '--period', '--since', '--until', ...shared, '--csv', '--strict', '--closing-balance', '--html', '--out']],
-    ['inspect', shared],
+    ['inspect', [...shared, '--suggest-profile']],
     ['demo', [...shared, '--csv', '--strict', '--split-days', '--out', '--focus', '--html']],
     ['init', ['--force']],
     ['profile', ['--name', '--currency', '--period', '--json']],
