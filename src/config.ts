@@ -28,7 +28,10 @@ const currencyCode = z
 const priceVariant = z.object({
   input: decimalText,
   cachedInput: decimalText.optional(),
+  /** 5-minute cache writes where the provider has two durations (Anthropic); defaults to the input price. */
   cacheWrite: decimalText.optional(),
+  /** 1-hour cache writes (Anthropic); defaults to cacheWrite. */
+  cacheWrite1h: decimalText.optional(),
   output: decimalText.optional(),
 });
 
@@ -40,6 +43,8 @@ export const priceEntrySchema = z.object({
   batch: priceVariant.optional(),
   flex: priceVariant.optional(),
   priority: priceVariant.optional(),
+  /** Requests over the long-context threshold (Anthropic: > 200k input tokens), standard tier. */
+  longContext: priceVariant.optional(),
   note: z.string().optional(),
 });
 export type PriceEntryInput = z.input<typeof priceEntrySchema>;

@@ -57,6 +57,10 @@ export const usageRecordSchema = z.object({
   outputTokens: z.number().nonnegative(),
   cachedTokens: z.number().nonnegative(),
   cacheWriteTokens: z.number().nonnegative(),
+  /** Of the cache writes, those kept for one hour (Anthropic prices them above 5-minute writes); absent = 0. */
+  cacheWrite1hTokens: z.number().nonnegative().optional(),
+  /** The request's input was over the model's long-context threshold (Anthropic: > 200k tokens), priced higher. */
+  longContext: z.boolean().optional(),
   /** Other metrics of non-token categories (images, characters, seconds, ...). */
   other: z.record(z.string(), z.number()).nullable(),
   /** Further grouping dimensions of such categories (images: `size`, `source`), joined; part of the row's identity. */
@@ -69,7 +73,8 @@ export const lineItemSchema = z.object({
   surface: z.string().nullable(),
   model: z.string().nullable(),
   modality: z.string().nullable(),
-  tokenKind: z.enum(['input', 'output', 'cached input', 'cache writes']).nullable(),
+  /** `cache writes` are 5-minute writes where the provider tells them from 1-hour ones (`cache writes 1h`). */
+  tokenKind: z.enum(['input', 'output', 'cached input', 'cache writes', 'cache writes 1h']).nullable(),
   longContext: z.boolean(),
 });
 export type LineItem = z.infer<typeof lineItemSchema>;

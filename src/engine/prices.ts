@@ -13,6 +13,8 @@ export interface TokenPrices {
   input: Decimal;
   cachedInput: Decimal;
   cacheWrite: Decimal;
+  /** 1-hour cache writes; equal to cacheWrite where the table gives no separate price. */
+  cacheWrite1h: Decimal;
   output: Decimal;
 }
 
@@ -22,20 +24,22 @@ export interface ResolvedPrice {
   variant: PriceVariantName;
   /** True when the requested variant had no prices and standard prices were used. */
   variantFellBack: boolean;
+  /** Long-context prices were used (the usage was over the threshold and the entry has them). */
+  longContext: boolean;
   prices: TokenPrices;
   source: 'table' | 'config';
 }
 
-const SNAPSHOT_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{4})$/;
+const SNAPSHOT_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4})$/;
 
-/** `gpt-4o-mini-2024-07-18` → `gpt-4o-mini`; `gpt-4.1-2025-04-14` → `gpt-4.1`. */
+/** `gpt-4o-mini-2024-07-18` → `gpt-4o-mini`; `gpt-4.1-2025-04-14` → `gpt-4.1`; `claude-haiku-4-5-20251001` → `claude-haiku-4-5`. */
 export function modelFamily(model: string): string {
   return model.replace(SNAPSHOT_SUFFIX, '');
 }
 
 export function variantFor(batch: boolean | null, serviceTier: string | null): PriceVariantName {
-  if (batch) return 'batch';
   const t = (serviceTier ?? '').toLowerCase();
+  if (batch || t === 'batch') return 'batch';
   if (t === 'flex') return 'flex';
   if (t === 'priority') return 'priority';
   return 'standard';
@@ -67,25 +71,33 @@ export class PriceTable {
     return new PriceTable([...table, ...overrides.map((entry) => ({ entry, source: 'config' as const }))]);
   }
 
-  /** Prices for a model on a UTC date, or null when neither the model nor its family is listed. */
-  resolve(model: string, date: string, variant: PriceVariantName): ResolvedPrice | null {
-    const key = `${model}\u0000${date}\u0000${variant}`;
+  /**
+   * Prices for a model on a UTC date, or null when neither the model nor its family is listed.
+   * `longContext`: the usage was over the long-context threshold; the entry's longContext
+   * prices apply to standard-tier usage (other tiers keep their own prices).
+   */
+  resolve(model: string, date: string, variant: PriceVariantName, longContext = false): ResolvedPrice | null {
+    const key = `${model}\u0000${date}\u0000${variant}\u0000${longContext}`;
     const hit = this.memo.get(key);
     if (hit !== undefined) return hit;
     const found = this.find(model, date) ?? this.find(modelFamily(model), date);
     let res: ResolvedPrice | null = null;
     if (found) {
       const v = found.entry[variant];
-      const use = v ?? found.entry.standard;
+      const long = longContext && (v ? variant : 'standard') === 'standard' ? found.entry.longContext : undefined;
+      const use = long ?? v ?? found.entry.standard;
+      const cacheWrite = use.cacheWrite ?? use.input;
       res = {
         entryModel: found.entry.model,
         variant: v ? variant : 'standard',
         variantFellBack: !v && variant !== 'standard',
+        longContext: long !== undefined,
         source: found.source,
         prices: {
           input: use.input,
           cachedInput: use.cachedInput ?? use.input,
-          cacheWrite: use.cacheWrite ?? use.input,
+          cacheWrite,
+          cacheWrite1h: use.cacheWrite1h ?? cacheWrite,
           output: use.output ?? Decimal.ZERO,
         },
       };
@@ -109,19 +121,24 @@ export interface TokenCounts {
   inputTokens: number;
   cachedTokens: number;
   cacheWriteTokens: number;
+  /** Of cacheWriteTokens, the 1-hour writes (absent = 0). */
+  cacheWrite1hTokens?: number;
   outputTokens: number;
 }
 
 /**
  * List price of token usage: input includes cached and cache-write tokens (SPEC §2.1),
- * so uncached = input − cached − cache writes. Exact: counts × price per 1M tokens.
+ * so uncached = input − cached − cache writes; of the writes, the 1-hour ones have their
+ * own price. Exact: counts × price per 1M tokens.
  */
 export function priceTokens(t: TokenCounts, p: TokenPrices): Decimal {
   const uncached = Math.max(0, t.inputTokens - t.cachedTokens - t.cacheWriteTokens);
+  const write1h = Math.min(t.cacheWrite1hTokens ?? 0, t.cacheWriteTokens);
   return p.input
     .timesInt(uncached)
     .plus(p.cachedInput.timesInt(t.cachedTokens))
-    .plus(p.cacheWrite.timesInt(t.cacheWriteTokens))
+    .plus(p.cacheWrite.timesInt(t.cacheWriteTokens - write1h))
+    .plus(p.cacheWrite1h.timesInt(write1h))
     .plus(p.output.timesInt(t.outputTokens))
     .shiftLeft(6);
 }

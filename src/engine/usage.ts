@@ -27,6 +27,10 @@ export interface UsageGroup {
   outputTokens: number;
   cachedTokens: number;
   cacheWriteTokens: number;
+  /** Of cacheWriteTokens, the 1-hour writes (Anthropic), priced apart. */
+  cacheWrite1hTokens: number;
+  /** Over the long-context threshold: the key's variant (context window) holds it for all the group's rows. */
+  longContext: boolean;
   rows: number;
   /** List price of the group's tokens; null when the model is not in the price table. */
   listPrice: Decimal | null;
@@ -90,7 +94,7 @@ export class UsageAggregator {
       dims = new Map();
       this.bySlot.set(slotKey, dims);
     }
-    const key = `${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}|${r.variant ?? ''}`;
+    const key = `${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}|${r.variant ?? ''}${r.longContext ? '|long' : ''}`;
     let g = dims.get(key);
     if (!g) {
       // flat copies: cells parsed from a file are slices of its chunk text, and a group kept
@@ -111,6 +115,8 @@ export class UsageAggregator {
         outputTokens: 0,
         cachedTokens: 0,
         cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
+        longContext: r.longContext === true,
         rows: 0,
         listPrice: null,
         price: null,
@@ -126,6 +132,7 @@ export class UsageAggregator {
     g.outputTokens += r.outputTokens;
     g.cachedTokens += r.cachedTokens;
     g.cacheWriteTokens += r.cacheWriteTokens;
+    g.cacheWrite1hTokens += r.cacheWrite1hTokens ?? 0;
     g.rows++;
     return 'new';
   }
@@ -163,7 +170,7 @@ export class UsageAggregator {
     const out = [...this.groups];
     for (const g of out) {
       if (g.model === null) continue;
-      g.price = prices.resolve(g.model, g.utcDay, variantFor(g.batch, g.serviceTier));
+      g.price = prices.resolve(g.model, g.utcDay, variantFor(g.batch, g.serviceTier), g.longContext);
       g.listPrice = g.price ? priceTokens(g, g.price.prices) : null;
     }
     out.sort(compareGroups);
@@ -190,6 +197,7 @@ function valueHash(r: UsageRecord): number {
   h = mix(h, r.outputTokens);
   h = mix(h, r.cachedTokens);
   h = mix(h, r.cacheWriteTokens);
+  if (r.cacheWrite1hTokens) h = mix(h, r.cacheWrite1hTokens);
   if (r.other) {
     const t = JSON.stringify(r.other);
     for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 16777619);

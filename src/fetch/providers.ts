@@ -40,11 +40,8 @@ export interface ProviderDescription {
   endpoints(range: FetchRange): EndpointPlan[];
 }
 
-/**
- * Anthropic pages have no reader yet (issue #11): `.txt` keeps them out of a folder scan,
- * which reads only .csv/.tsv/.json/.jsonl/.ndjson, so `report` on the folder is not broken.
- */
-const ANTHROPIC_PAGE_EXTENSION = '.jsonl.txt';
+/** One page per line, read by src/sources/anthropic-api-json.ts like OpenAI's pages. */
+const ANTHROPIC_PAGE_EXTENSION = '.jsonl';
 
 const day = (t: EpochSeconds) => new Date(t * 1000).toISOString().slice(0, 10);
 const rangeLabel = (r: FetchRange) => `${day(r.start)}_${day(r.end - 1)}`;

@@ -13,11 +13,23 @@ import { CsvFile } from './csv.js';
 import { costJsonReader, JsonTooDeepError, parseJsonKeepingAmounts, usageJsonReader } from './openai-api-json.js';
 import { costCsvReader } from './openai-costs.js';
 import { usageCsvReader } from './openai-usage.js';
+import { anthropicCostJsonReader, anthropicUsageJsonReader } from './anthropic-api-json.js';
+import { anthropicCostCsvReader } from './anthropic-costs.js';
+import { anthropicUsageCsvReader } from './anthropic-usage.js';
 
 export type AnyReader = SourceReader<unknown>;
 
 /** Readers of the provider's exports; payment and statement readers register in the pipeline. */
-export const exportReaders: AnyReader[] = [usageCsvReader, costCsvReader, usageJsonReader, costJsonReader];
+export const exportReaders: AnyReader[] = [
+  usageCsvReader,
+  costCsvReader,
+  usageJsonReader,
+  costJsonReader,
+  anthropicUsageCsvReader,
+  anthropicCostCsvReader,
+  anthropicUsageJsonReader,
+  anthropicCostJsonReader,
+];
 
 /** An error about the inputs as a whole (exit code 2): unreadable, unrecognised, missing column. */
 export class InputError extends Error {}

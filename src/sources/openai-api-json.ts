@@ -16,10 +16,11 @@ type Json = Record<string, unknown>;
 
 /**
  * JSON.parse would turn `"value": 0.12345678901234567891` into the nearest double before
- * Decimal sees it: amounts written as JSON numbers are quoted first, so every digit survives.
+ * Decimal sees it: amounts written as JSON numbers are quoted first, so every digit survives
+ * (OpenAI `amount.value`; Anthropic's cost_report `amount`, documented as a string).
  */
 export function parseJsonKeepingAmounts(text: string): unknown {
-  const value: unknown = JSON.parse(text.replace(/("value"\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?=\s*[,}\]])/g, '$1"$2"'));
+  const value: unknown = JSON.parse(text.replace(/("(?:value|amount)"\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?=\s*[,}\]])/g, '$1"$2"'));
   if (jsonDeeperThan(value, MAX_JSON_DEPTH)) throw new JsonTooDeepError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   return value;
 }
@@ -45,7 +46,7 @@ export function jsonDeeperThan(value: unknown, max: number): boolean {
 }
 
 /** Buckets of one JSON value: a page, an array of pages, a bucket or an array of buckets. */
-function bucketsOf(value: unknown, path: string): { bucket: Json; path: string }[] {
+export function bucketsOf(value: unknown, path: string): { bucket: Json; path: string }[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => bucketsOf(v, `${path}[${i}]`));
   if (value && typeof value === 'object') {
     const o = value as Json;
@@ -68,7 +69,7 @@ function resultObjects(sample: unknown): string[] {
 }
 
 /** Values of a JSON file: the whole document for .json, each line for .jsonl (streamed). */
-async function* jsonValues(input: Extract<OpenedInput, { type: 'json' }>, file: string): AsyncGenerator<{ value: unknown; line: number } | { error: InputIssue }> {
+export async function* jsonValues(input: Extract<OpenedInput, { type: 'json' }>, file: string): AsyncGenerator<{ value: unknown; line: number } | { error: InputIssue }> {
   if (!input.jsonLines) {
     yield { value: input.sample, line: 0 };
     return;

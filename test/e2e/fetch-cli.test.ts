@@ -32,8 +32,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function reportJson(folder: string, name: string) {
-  const r = await cli(['report', '--usage', folder, '--costs', folder, ...PERIOD, '--json', '--out', join(dir, `${name}.xlsx`)], dir);
+async function reportJson(inputs: string[], name: string) {
+  const r = await cli(['report', '--usage', ...inputs, '--costs', ...inputs, ...PERIOD, '--json', '--out', join(dir, `${name}.xlsx`)], dir);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as {
     byProject: unknown;
@@ -51,7 +51,7 @@ describe('spendrecon fetch, then report', () => {
     const r = await cli(['fetch', ...PERIOD, '--out', 'exports', '--base-url', server.base], dir, { OPENAI_ADMIN_KEY: OPENAI_KEY, ANTHROPIC_ADMIN_KEY: ANTHROPIC_KEY });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/OpenAI usage\/completions: 5 pages, 14 buckets, \d+ results → openai_usage_completions_2026-11-07_2026-11-14_1d\.jsonl/);
-    expect(r.stderr).toMatch(/Anthropic cost_report: 1 page, 2 buckets, 2 results → anthropic_cost_report_2026-11-07_2026-11-14\.jsonl\.txt/);
+    expect(r.stderr).toMatch(/Anthropic cost_report: 1 page, 2 buckets, 2 results → anthropic_cost_report_2026-11-07_2026-11-14\.jsonl$/m);
     const files = await readdir(join(dir, 'exports'));
     for (const text of [r.stdout, r.stderr, ...(await Promise.all(files.map((f) => readFile(join(dir, 'exports', f), 'utf8'))))]) {
       expect(text).not.toContain(OPENAI_KEY);
@@ -59,10 +59,10 @@ describe('spendrecon fetch, then report', () => {
     }
   });
 
-  it('report on the fetched folder gives the totals of the same pages saved by hand, and the Anthropic files do not break it', async () => {
-    const fetched = await reportJson(join(dir, 'exports'), 'fetched');
-    const byHand = await reportJson(API, 'by-hand');
-    expect(fetched.inputs.map((i) => i.format).sort()).toEqual(['openai-costs-json', 'openai-usage-json']);
+  it('report on the fetched folder gives the totals of the same pages saved by hand, both providers read', async () => {
+    const fetched = await reportJson([join(dir, 'exports')], 'fetched');
+    const byHand = await reportJson([API, join(PAGES, 'anthropic_usage_report_messages.jsonl'), join(PAGES, 'anthropic_cost_report.jsonl')], 'by-hand');
+    expect(fetched.inputs.map((i) => i.format).sort()).toEqual(['anthropic-costs-json', 'anthropic-usage-json', 'openai-costs-json', 'openai-usage-json']);
     expect(Number(fetched.totals.billed)).toBeGreaterThan(0);
     expect(fetched.totals).toEqual(byHand.totals);
     for (const k of ['byProject', 'byKey', 'byModel', 'daily'] as const) expect(fetched[k]).toEqual(byHand[k]);

@@ -199,12 +199,12 @@ describe('runFetch against a replay of OpenAI pages', () => {
 });
 
 describe('runFetch against a replay of Anthropic pages', () => {
-  it('saves the documented pages where a folder scan skips them, with the key in x-api-key only', async () => {
+  it('saves the documented pages as .jsonl for report to read, with the key in x-api-key only', async () => {
     server.pages.set(A_USAGE, await lines(join(PAGES, 'anthropic_usage_report_messages.jsonl')));
     server.pages.set(A_COSTS, await lines(join(PAGES, 'anthropic_cost_report.jsonl')));
     const { failures, manifest } = await runFetch(options({ keys: { anthropic: ANTHROPIC_KEY } }));
     expect(failures).toEqual([]);
-    expect(await lines(join(out, 'anthropic_usage_report_messages_2026-11-08_2026-11-14_1d.jsonl.txt'))).toEqual(server.pages.get(A_USAGE));
+    expect(await lines(join(out, 'anthropic_usage_report_messages_2026-11-08_2026-11-14_1d.jsonl'))).toEqual(server.pages.get(A_USAGE));
     expect(manifest.entries.map((e) => [e.endpoint, e.pages, e.buckets, e.results])).toEqual([
       [A_USAGE, 2, 3, 3],
       [A_COSTS, 1, 2, 2],
