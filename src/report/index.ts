@@ -1,6 +1,6 @@
 /**
  * The reconciliation workbook (SPEC §5.1): sheets in the documented order, those a run did
- * not compute left out.
+ * not compute left out; Dashboard (issue #13) before them when there is a chart to draw.
  */
 import type { ReportResult } from '../results.js';
 import { BY_KEY, writeByKey } from './sheets/by-key.js';
@@ -8,6 +8,7 @@ import { BY_MODEL, writeByModel } from './sheets/by-model.js';
 import { BY_PROJECT, writeByProject } from './sheets/by-project.js';
 import { BY_USER, writeByUser } from './sheets/by-user.js';
 import { DAILY, writeDaily } from './sheets/daily.js';
+import { DASHBOARD, hasDashboard, writeDashboard } from './sheets/dashboard.js';
 import { EXCEPTIONS, writeExceptions } from './sheets/exceptions.js';
 import { INPUTS, writeInputs } from './sheets/inputs.js';
 import { LEDGER, writeLedger } from './sheets/ledger.js';
@@ -20,7 +21,9 @@ import { addSheet, newWorkbook, saveWorkbook } from './workbook.js';
 export function buildReportWorkbook(result: ReportResult) {
   const wb = newWorkbook();
   const cur = result.currency;
-  // sheets are created in order first and filled after, so Summary can refer to the others
+  // sheets are created in order first and filled after, so Summary can refer to the others;
+  // Dashboard opens the workbook when it has charts (its first lines are Summary's status)
+  const dashboard = hasDashboard(result) ? addSheet(wb, DASHBOARD) : null;
   const summary = addSheet(wb, SUMMARY, false);
   const refs: SummaryRefs = {};
   const exceptions = addSheet(wb, EXCEPTIONS);
@@ -52,6 +55,7 @@ export function buildReportWorkbook(result: ReportResult) {
   }
   refs[INPUTS] = writeInputs(inputs, result.inputs, cur);
   writeSummary(summary, result, refs);
+  if (dashboard) writeDashboard(dashboard, result);
   return wb;
 }
 

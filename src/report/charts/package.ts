@@ -14,6 +14,8 @@ const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships
 const PKG_REL = 'http://schemas.openxmlformats.org/package/2006/relationships';
 const DRAWING_TYPE = 'application/vnd.openxmlformats-officedocument.drawing+xml';
 const CHART_TYPE = 'application/vnd.openxmlformats-officedocument.drawingml.chart+xml';
+/** Folder entries would be parts of their own to some readers: only files are added. */
+const NO_FOLDERS = { createFolders: false } as const;
 
 /** Elements a worksheet may have after <drawing>, in schema order: it goes before the first present. */
 const AFTER_DRAWING = ['legacyDrawing', 'legacyDrawingHF', 'drawingHF', 'picture', 'oleObjects', 'controls', 'webPublishItems', 'tableParts', 'extLst'];
@@ -68,7 +70,7 @@ const relsPathOf = (part: string) => part.replace(/([^/]+)$/, '_rels/$1.rels');
 export async function addChartParts(bytes: Buffer, wb: ExcelJS.Workbook): Promise<Buffer> {
   const withCharts = wb.worksheets.filter((ws) => chartsOf(ws).length > 0);
   if (withCharts.length === 0) return bytes;
-  const zip = await JSZip.loadAsync(bytes);
+  const zip = await JSZip.loadAsync(bytes, NO_FOLDERS);
   const parts = await sheetParts(zip);
   const overrides: string[] = [];
   let chartNo = zip.file(/^xl\/charts\/chart\d+\.xml$/).length;
@@ -81,16 +83,16 @@ export async function addChartParts(bytes: Buffer, wb: ExcelJS.Workbook): Promis
     const relIds: string[] = [];
     for (const chart of chartsOf(ws)) {
       const path = `xl/charts/chart${++chartNo}.xml`;
-      zip.file(path, chartXml(ws, chart));
+      zip.file(path, chartXml(ws, chart), NO_FOLDERS);
       overrides.push(`<Override PartName="/${path}" ContentType="${CHART_TYPE}"/>`);
       const r = withRelationship(drawingRels, `${REL}/chart`, `../charts/chart${chartNo}.xml`);
       [drawingRels, relIds[relIds.length]] = [r.xml, r.id];
     }
-    zip.file(drawing, drawingXml(chartsOf(ws), relIds));
-    zip.file(relsPathOf(drawing), drawingRels!);
+    zip.file(drawing, drawingXml(chartsOf(ws), relIds), NO_FOLDERS);
+    zip.file(relsPathOf(drawing), drawingRels!, NO_FOLDERS);
     overrides.push(`<Override PartName="/${drawing}" ContentType="${DRAWING_TYPE}"/>`);
     const sheetRel = withRelationship(await text(zip, relsPathOf(part)), `${REL}/drawing`, `../drawings/drawing${drawingNo}.xml`);
-    zip.file(relsPathOf(part), sheetRel.xml);
+    zip.file(relsPathOf(part), sheetRel.xml, NO_FOLDERS);
     zip.file(part, withDrawingElement((await text(zip, part))!, sheetRel.id));
   }
   const types = (await text(zip, '[Content_Types].xml'))!;
