@@ -6,7 +6,7 @@
  * so every bar has its figure beside it at the currency's minor unit.
  */
 import type ExcelJS from 'exceljs';
-import { Decimal, minorUnits, sum } from '../../money.js';
+import { Decimal, minorUnits, roundPartsToWhole, sum } from '../../money.js';
 import type { ReportResult } from '../../results.js';
 import { attachChart, type ChartSpec, type SeriesSpec } from '../charts/spec.js';
 import { balanceSeries, periodDates, projectLabel } from '../glance.js';
@@ -63,6 +63,20 @@ function uniqueLabels(items: { projectId: string; projectName: string | null }[]
   return items.map((p) => (count.get(projectLabel(p))! > 1 ? `${projectLabel(p)} (${p.projectId})` : projectLabel(p)));
 }
 
+/**
+ * Every cell of the day × project grid at the minor unit, rounded together by largest remainder:
+ * the chart's bars add up to the billed total shown above (404.79), not to the sum of each
+ * column rounded alone (404.78).
+ */
+function shownAtMinorUnit(rows: [string, Decimal[]][], currency: string): [string, Decimal[]][] {
+  const width = rows[0]?.[1].length ?? 0;
+  const flat = roundPartsToWhole(
+    rows.flatMap(([, cells]) => cells),
+    minorUnits(currency),
+  );
+  return rows.map(([date], i) => [date, flat.slice(i * width, (i + 1) * width)]);
+}
+
 function dailyBlock(r: ReportResult): Block | Absent {
   const title = 'Spend per local day, by project';
   const s = r.attribution?.summaries;
@@ -80,7 +94,7 @@ function dailyBlock(r: ReportResult): Block | Absent {
     row[i] = row[i]!.plus(d.billed);
     byDate.set(d.localDate, row);
   }
-  const rows = [...byDate.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const rows = shownAtMinorUnit([...byDate.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)), r.currency);
   const headers = [...labels, ...(other ? [other] : [])];
   const columns: Column<[string, Decimal[]]>[] = [
     { header: `Local date (${r.period.timezone})`, type: 'date', value: (x) => x[0] },
