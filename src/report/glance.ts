@@ -59,9 +59,21 @@ function sumByDate<T>(items: readonly T[], date: (x: T) => string | null, amount
 export function balanceSeries(r: ReportResult): BalanceSeries | null {
   const l = r.ledger;
   if (!l || l.days.length === 0) return null;
-  const balance = sumByDate(l.days, (d) => d.date, (d) => d.closing);
-  const credited = sumByDate(l.days, (d) => d.date, (d) => d.in);
-  const expired = sumByDate(l.days, (d) => d.date, (d) => d.expired);
+  const balance = sumByDate(
+    l.days,
+    (d) => d.date,
+    (d) => d.closing,
+  );
+  const credited = sumByDate(
+    l.days,
+    (d) => d.date,
+    (d) => d.in,
+  );
+  const expired = sumByDate(
+    l.days,
+    (d) => d.date,
+    (d) => d.expired,
+  );
   const auto = sumByDate(
     l.lots.filter((lot) => lot.kind === 'auto_recharge'),
     (lot) => lot.purchasedOn,

@@ -42,7 +42,7 @@ interface Written {
 async function write(result: ReportResult): Promise<Written> {
   const bytes = await workbookBytes(buildReportWorkbook(result));
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes);
+  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   return { bytes, zip: await JSZip.loadAsync(bytes), wb };
 }
 
@@ -52,7 +52,12 @@ const read = async (zip: JSZip, path: string) => {
   return f.async('string');
 };
 const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
-const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeXml = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 /** Relationship id → target, of one _rels part. */
 async function rels(zip: JSZip, path: string): Promise<Map<string, string>> {
   return new Map([...(await read(zip, path)).matchAll(/<Relationship\b[^>]*>/g)].map((m) => [attr(m[0], 'Id')!, attr(m[0], 'Target')!]));
@@ -87,8 +92,8 @@ function refs(xml: string): Ref[] {
   return [...xml.matchAll(/<c:f>([^<]*)<\/c:f><c:(?:str|num)Cache>(.*?)<\/c:(?:str|num)Cache>/g)].map((m) => {
     const count = Number(/<c:ptCount val="(\d+)"\/>/.exec(m[2]!)![1]);
     const cache: (string | null)[] = Array(count).fill(null);
-    for (const p of m[2]!.matchAll(/<c:pt idx="(\d+)"><c:v>([^<]*)<\/c:v><\/c:pt>/g)) cache[Number(p[1])] = unescape(p[2]!);
-    return { formula: unescape(m[1]!), cache };
+    for (const p of m[2]!.matchAll(/<c:pt idx="(\d+)"><c:v>([^<]*)<\/c:v><\/c:pt>/g)) cache[Number(p[1])] = unescapeXml(p[2]!);
+    return { formula: unescapeXml(m[1]!), cache };
   });
 }
 
@@ -131,7 +136,8 @@ describe('the Dashboard of the demo workbook', async () => {
     const summary = w.wb.getWorksheet(SUMMARY)!;
     const lines = (sheet: ExcelJS.Worksheet) => {
       const out: string[] = [];
-      for (let r = 1; sheet.getRow(r).getCell(1).value !== 'Billed, per the cost export (in period)'; r++) out.push(JSON.stringify([sheet.getRow(r).getCell(1).value, sheet.getRow(r).getCell(2).value]));
+      for (let r = 1; sheet.getRow(r).getCell(1).value !== 'Billed, per the cost export (in period)'; r++)
+        out.push(JSON.stringify([sheet.getRow(r).getCell(1).value, sheet.getRow(r).getCell(2).value]));
       return out;
     };
     const first = lines(ws);
@@ -144,7 +150,9 @@ describe('the Dashboard of the demo workbook', async () => {
     const types = await read(w.zip, '[Content_Types].xml');
     for (const c of charts) expect(types).toContain(`<Override PartName="/${c.path}" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>`);
     expect(types).toContain('ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"');
-    const kinds = charts.map((c) => [...c.xml.matchAll(/<c:(barChart|lineChart)>(?:<c:barDir val="(\w+)"\/><c:grouping val="(\w+)"\/>)?/g)].map((m) => m.slice(1).filter(Boolean).join(' ')));
+    const kinds = charts.map((c) =>
+      [...c.xml.matchAll(/<c:(barChart|lineChart)>(?:<c:barDir val="(\w+)"\/><c:grouping val="(\w+)"\/>)?/g)].map((m) => m.slice(1).filter(Boolean).join(' ')),
+    );
     expect(kinds).toEqual([['barChart col stacked'], ['barChart bar clustered'], ['barChart col clustered', 'lineChart'], ['barChart bar clustered']]);
     expect(charts[0]!.xml).toContain('<c:overlap val="100"/>');
   });
@@ -168,7 +176,9 @@ describe('the Dashboard of the demo workbook', async () => {
     const names = day.filter((r) => r.cache.length === 1).map((r) => r.cache[0]);
     expect(names).toEqual(heads.filter(Boolean));
     const values = day.filter((r) => /\$[B-Z]\$\d+:/.test(r.formula));
-    expect(values.map((r) => r.formula)).toEqual(heads.filter(Boolean).map((_, i) => `'Dashboard'!$${String.fromCharCode(66 + i)}$${t.first}:$${String.fromCharCode(66 + i)}$${t.last}`));
+    expect(values.map((r) => r.formula)).toEqual(
+      heads.filter(Boolean).map((_, i) => `'Dashboard'!$${String.fromCharCode(66 + i)}$${t.first}:$${String.fromCharCode(66 + i)}$${t.last}`),
+    );
     expect(t.last - t.first + 1).toBe(31);
     expect(cents(values.flatMap((r) => r.cache))).toBe(Math.round(result.totals.costExport.toNumber() * 100));
     const models = refs(charts[1]!.xml).find((r) => /\$B\$\d+:/.test(r.formula))!;
@@ -182,7 +192,14 @@ describe('the Dashboard of the demo workbook', async () => {
       .map((r) => r.cache[0]);
     expect(names).toEqual(['Top-ups and grants', 'Expired', 'Balance', 'Auto-recharges this month', 'Auto-recharge limit a month']);
     const limit = refs(charts[2]!.xml).find((r) => r.formula === `'Dashboard'!$F$${t.first}:$F$${t.last}`)!;
-    expect(new Set(limit.cache)).toEqual(new Set([result.runway!.organizations.find((o) => o.autoRechargeLimit)!.autoRechargeLimit!.toNumber().toString()]));
+    expect(new Set(limit.cache)).toEqual(
+      new Set([
+        result
+          .runway!.organizations.find((o) => o.autoRechargeLimit)!
+          .autoRechargeLimit!.toNumber()
+          .toString(),
+      ]),
+    );
   });
 
   it('prints at 60 % or more, a page break just above the second row of charts', async () => {

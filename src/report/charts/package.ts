@@ -21,7 +21,13 @@ const NO_FOLDERS = { createFolders: false } as const;
 const AFTER_DRAWING = ['legacyDrawing', 'legacyDrawingHF', 'drawingHF', 'picture', 'oleObjects', 'controls', 'webPublishItems', 'tableParts', 'extLst'];
 
 const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
-const unescapeXml = (s: string) => s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeXml = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 async function text(zip: JSZip, path: string): Promise<string | null> {
   const f = zip.file(path);
@@ -49,7 +55,12 @@ function withRelationship(rels: string | null, type: string, target: string): { 
   while (used.has(`rId${n}`)) n++;
   const id = `rId${n}`;
   const rel = `<Relationship Id="${id}" Type="${type}" Target="${xmlText(target)}"/>`;
-  return { xml: xml.includes('</Relationships>') ? xml.replace('</Relationships>', `${rel}</Relationships>`) : xml.replace(/<Relationships([^>]*)\/>/, `<Relationships$1>${rel}</Relationships>`), id };
+  return {
+    xml: xml.includes('</Relationships>')
+      ? xml.replace('</Relationships>', `${rel}</Relationships>`)
+      : xml.replace(/<Relationships([^>]*)\/>/, `<Relationships$1>${rel}</Relationships>`),
+    id,
+  };
 }
 
 function withDrawingElement(sheet: string, relId: string): string {

@@ -23,9 +23,7 @@ export interface SeriesSpec {
   dashed?: boolean;
 }
 
-export type PlotSpec =
-  | { type: 'bar'; direction: 'col' | 'bar'; grouping: 'stacked' | 'clustered'; series: SeriesSpec[] }
-  | { type: 'line'; series: SeriesSpec[] };
+export type PlotSpec = { type: 'bar'; direction: 'col' | 'bar'; grouping: 'stacked' | 'clustered'; series: SeriesSpec[] } | { type: 'line'; series: SeriesSpec[] };
 
 export interface ChartSpec {
   title: string;

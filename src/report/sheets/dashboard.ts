@@ -50,7 +50,10 @@ const axisFormat = (currency: string) => {
 
 /** Column `header` of a written table as a chart series. */
 function column(t: WrittenTable, header: string, color: string, dashed = false): SeriesSpec {
-  const col = t.col(header).split('').reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+  const col = t
+    .col(header)
+    .split('')
+    .reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
   return { name: { row: t.headerRow, col }, values: { col, firstRow: t.firstDataRow, lastRow: t.lastDataRow }, color, dashed };
 }
 
@@ -94,7 +97,10 @@ function dailyBlock(r: ReportResult): Block | Absent {
     row[i] = row[i]!.plus(d.billed);
     byDate.set(d.localDate, row);
   }
-  const rows = shownAtMinorUnit([...byDate.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)), r.currency);
+  const rows = shownAtMinorUnit(
+    [...byDate.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+    r.currency,
+  );
   const headers = [...labels, ...(other ? [other] : [])];
   const columns: Column<[string, Decimal[]]>[] = [
     { header: `Local date (${r.period.timezone})`, type: 'date', value: (x) => x[0] },
@@ -106,7 +112,16 @@ function dailyBlock(r: ReportResult): Block | Absent {
     write: (ws, row) => {
       const table = writeTable(ws, columns, rows, { currency: r.currency, startRow: row });
       const series = headers.map((h, i) => column(table, h, PALETTE[i % PALETTE.length]!));
-      return { table, chart: { categories: categoryRange(table), categoryFormat: 'd', plots: [{ type: 'bar', direction: 'col', grouping: 'stacked', series }], valueAxisTitle: r.currency, valueFormat: axisFormat(r.currency) } };
+      return {
+        table,
+        chart: {
+          categories: categoryRange(table),
+          categoryFormat: 'd',
+          plots: [{ type: 'bar', direction: 'col', grouping: 'stacked', series }],
+          valueAxisTitle: r.currency,
+          valueFormat: axisFormat(r.currency),
+        },
+      };
     },
   };
 }
@@ -130,7 +145,16 @@ function modelBlock(r: ReportResult): Block | Absent {
     write: (ws, row) => {
       const table = writeTable(ws, columns, rows, { currency: r.currency, startRow: row });
       const series = [column(table, 'Billed', PALETTE[0]!)];
-      return { table, chart: { categories: categoryRange(table), categoriesTopDown: true, plots: [{ type: 'bar', direction: 'bar', grouping: 'clustered', series }], valueAxisTitle: r.currency, valueFormat: axisFormat(r.currency) } };
+      return {
+        table,
+        chart: {
+          categories: categoryRange(table),
+          categoriesTopDown: true,
+          plots: [{ type: 'bar', direction: 'bar', grouping: 'clustered', series }],
+          valueAxisTitle: r.currency,
+          valueFormat: axisFormat(r.currency),
+        },
+      };
     },
   };
 }
@@ -186,7 +210,16 @@ function budgetBlock(r: ReportResult): Block | Absent {
     write: (ws, row) => {
       const table = writeTable(ws, columns, rows, { currency: b.currency, startRow: row });
       const series = [column(table, 'Spent to date', 'FF725C'), column(table, 'Budget prorated to date', '9498A0'), column(table, 'Budget for the period', 'D0D4DA')];
-      return { table, chart: { categories: categoryRange(table), categoriesTopDown: true, plots: [{ type: 'bar', direction: 'bar', grouping: 'clustered', series }], valueAxisTitle: b.currency, valueFormat: axisFormat(b.currency) } };
+      return {
+        table,
+        chart: {
+          categories: categoryRange(table),
+          categoriesTopDown: true,
+          plots: [{ type: 'bar', direction: 'bar', grouping: 'clustered', series }],
+          valueAxisTitle: b.currency,
+          valueFormat: axisFormat(b.currency),
+        },
+      };
     },
   };
 }
