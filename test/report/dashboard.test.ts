@@ -228,6 +228,18 @@ describe('the Dashboard of the demo workbook', async () => {
     expect(labels).not.toContain("Budget burn: the chart's figures");
   });
 
+  it("writes a project's name into the chart as escaped XML text, the same as its header cell", async () => {
+    const s = result.attribution!.summaries;
+    const odd = 'R&D <"beta"> \'team\'';
+    const first = s.byProject[0]!.projectId;
+    const rename = <T extends { projectId: string; projectName: string | null }>(x: T) => (x.projectId === first ? { ...x, projectName: odd } : x);
+    const renamed = await write({ ...result, attribution: { ...result.attribution!, summaries: { ...s, byProject: s.byProject.map(rename), daily: s.daily.map(rename) } } });
+    const [day] = await dashboardCharts(renamed.zip);
+    expect(day!.xml).toContain("<c:v>R&amp;D &lt;&quot;beta&quot;&gt; 'team'</c:v>");
+    const sheet = renamed.wb.getWorksheet(DASHBOARD)!;
+    for (const ref of refs(day!.xml)) expect(ref.cache).toEqual(cellsOf(sheet, ref.formula));
+  });
+
   it('has no Dashboard, and no chart or drawing part, when there is nothing to draw', async () => {
     const bare = await write({ ...result, attribution: null, ledger: null, runway: null, budgets: null });
     expect(bare.wb.worksheets.map((s) => s.name)).not.toContain(DASHBOARD);

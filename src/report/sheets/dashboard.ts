@@ -11,7 +11,7 @@ import type { ReportResult } from '../../results.js';
 import { attachChart, type ChartSpec, type SeriesSpec } from '../charts/spec.js';
 import { balanceSeries, periodDates, projectLabel } from '../glance.js';
 import { applyWidths, maxWidths, snapshotWidths } from '../sheet-layout.js';
-import { writeTable, type Column, type WrittenTable } from '../table.js';
+import { wrappedLines, writeTable, type Column, type WrittenTable } from '../table.js';
 import { columnPixels, printablePixels } from '../workbook.js';
 import { sheetWriter, writeBilled, writeTitleAndStatus, type Sheet } from './summary.js';
 
@@ -251,6 +251,19 @@ function breakBeforeBands(ws: ExcelJS.Worksheet, headingRow: number, bandTops: n
   for (const top of bandTops.slice(1)) ws.getRow(top - 1).addPageBreak();
 }
 
+/** The tables widen the note columns: the status lines above them keep only the lines their notes now need. */
+function refitNoteRows(ws: ExcelJS.Worksheet, lastRow: number): void {
+  const widths = snapshotWidths(ws, DASHBOARD_WIDTHS.length);
+  const noteWidth = widths.slice(2).reduce((a, b) => a + b, 0);
+  for (let r = 1; r < lastRow; r++) {
+    const row = ws.getRow(r);
+    const note = row.getCell(3).value;
+    if (typeof note !== 'string') continue;
+    const lines = Math.max(wrappedLines(String(row.getCell(1).value ?? ''), widths[0]!), wrappedLines(note, noteWidth));
+    row.height = 15 * lines;
+  }
+}
+
 /** The charts two to a band under the status lines, then the table of each with its heading. */
 function writeCharts(s: Sheet, all: (Block | Absent)[]): void {
   s.heading('The month at a glance (the figures each chart draws are in the tables below it)');
@@ -270,6 +283,7 @@ function writeCharts(s: Sheet, all: (Block | Absent)[]): void {
     attachChart(s.ws, { ...chart, title: b.title, description: b.description, from: { row: top, col: slot.from }, to: { row: top + CHART_ROWS, col: slot.to } });
   });
   applyWidths(s.ws, maxWidths([DASHBOARD_WIDTHS, ...widths]));
+  refitNoteRows(s.ws, headingRow);
   const bands = Array.from({ length: Math.ceil(drawn.length / 2) }, (_, i) => band + i * (CHART_ROWS + 1));
   if (bands.length) breakBeforeBands(s.ws, headingRow, bands);
 }
