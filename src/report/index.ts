@@ -1,10 +1,11 @@
 /**
  * The reconciliation workbook (SPEC §5.1): sheets in the documented order, those a run did
- * not compute left out.
+ * not compute left out; Dashboard (issue #13) before them when there is a chart to draw.
  */
 import type { ReportResult } from '../results.js';
 import { BREAKDOWN, writeBreakdown } from './sheets/breakdown.js';
 import { DAILY, writeDaily } from './sheets/daily.js';
+import { DASHBOARD, hasDashboard, writeDashboard } from './sheets/dashboard.js';
 import { EXCEPTIONS, writeExceptions } from './sheets/exceptions.js';
 import { INPUTS, writeInputs } from './sheets/inputs.js';
 import { LEDGER, writeLedger } from './sheets/ledger.js';
@@ -17,7 +18,9 @@ import { addSheet, newWorkbook, saveWorkbook } from './workbook.js';
 export function buildReportWorkbook(result: ReportResult) {
   const wb = newWorkbook();
   const cur = result.currency;
-  // sheets are created in order first and filled after, so Summary can refer to the others
+  // sheets are created in order first and filled after, so Summary can refer to the others;
+  // Dashboard opens the workbook when it has charts (its first lines are Summary's status)
+  const dashboard = hasDashboard(result) ? addSheet(wb, DASHBOARD) : null;
   const summary = addSheet(wb, SUMMARY, false);
   const refs: SummaryRefs = {};
   const exceptions = addSheet(wb, EXCEPTIONS);
@@ -44,6 +47,7 @@ export function buildReportWorkbook(result: ReportResult) {
   }
   refs[INPUTS] = writeInputs(inputs, result.inputs, cur);
   writeSummary(summary, result, refs);
+  if (dashboard) writeDashboard(dashboard, result);
   return wb;
 }
 

@@ -4,6 +4,7 @@
  * give a byte-identical file, and written atomically (../output-files.ts).
  */
 import ExcelJS from 'exceljs';
+import { addChartParts } from './charts/package.js';
 import { sanitiseWorkbook } from './sanitise.js';
 import { writeFileAtomic } from '../output-files.js';
 
@@ -104,12 +105,15 @@ function fitPrintWidth(ws: ExcelJS.Worksheet): void {
   if (pages > 1) ws.pageSetup.printTitlesColumn = 'A:A';
 }
 
-/** The file's bytes, after the final pass that makes every text safe (sanitise.ts) and the print fit. */
+/**
+ * The file's bytes, after the final pass that makes every text safe (sanitise.ts) and the print
+ * fit; native charts added last (charts/), their caches read from the cells as sanitised.
+ */
 export async function workbookBytes(wb: ExcelJS.Workbook): Promise<Buffer> {
   sanitiseWorkbook(wb);
   wb.eachSheet((ws) => fitPrintWidth(ws));
   const raw = Buffer.from(await wb.xlsx.writeBuffer());
-  return normaliseZipTimestamps(raw);
+  return normaliseZipTimestamps(await addChartParts(raw, wb));
 }
 
 export async function saveWorkbook(wb: ExcelJS.Workbook, path: string): Promise<void> {

@@ -32,6 +32,7 @@ describe('spendrecon demo / report', () => {
     expect(r.stdout).toMatch(/billed \(cost export\)\s+404\.79 USD/);
     const wb = await load(join(work, 'reports', '2026-10.xlsx'));
     expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Dashboard',
       'Summary',
       'Exceptions',
       'Reconciliation',
@@ -85,7 +86,9 @@ describe('spendrecon demo / report', () => {
     for (const t of ties) expect((t.value as { formula: string }).formula).toMatch(/^'[^']+'!\$?[A-Z]+\$?\d+-B\d+$/);
     // exceljs reads a cached 0 back as undefined, so check the sheet XML for the cached zeros
     const zip = await JSZip.loadAsync(readFileSync(join(work, 'reports', '2026-10.xlsx')));
-    const xml = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
+    // Summary is the second sheet (Dashboard opens the workbook): its part is sheet2.xml
+    expect(await zip.file('xl/workbook.xml')!.async('string')).toMatch(/<sheet sheetId="2" name="Summary" state="visible" r:id="rId\d+"\/>/);
+    const xml = await zip.file('xl/worksheets/sheet2.xml')!.async('string');
     expect(xml.match(/<f>[^<]*![A-Z]+\d+-B\d+<\/f><v>0<\/v>/g)).toHaveLength(5);
 
     // with payments and statements the accountants' workbook is written beside it

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { writeFileAtomic } from '../../output-files.js';
 import type { ReportResult } from '../../results.js';
 import { addDays } from '../../time.js';
+import { BALANCE_EVENT_WORDS, balanceSeries, periodDates, projectLabel } from '../glance.js';
 import { balanceSpec, burnSpec, dailySpec, modelSpec, renderSvg, type BalanceEvent, type BalancePoint, type Chart } from './charts.js';
 import { chartFigure, exceptionsTable, header, reconciliationTable, runwayTable, spendTables, status } from './sections.js';
 import { STYLE } from './style.js';
@@ -16,10 +17,8 @@ import { h, plain } from './text.js';
 async function dailyChart(r: ReportResult): Promise<Chart | null> {
   const s = r.attribution?.summaries;
   if (!s || s.daily.length === 0) return null;
-  const points = s.daily.map((d) => ({ date: d.localDate, project: plain(d.projectName ?? d.projectId), amount: d.billed.toNumber() }));
-  const dates: string[] = [];
-  for (let d = r.period.from; d <= r.period.to; d = addDays(d, 1)) dates.push(d);
-  const svg = await renderSvg(dailySpec(points, dates, r.currency));
+  const points = s.daily.map((d) => ({ date: d.localDate, project: plain(projectLabel(d)), amount: d.billed.toNumber() }));
+  const svg = await renderSvg(dailySpec(points, periodDates(r), r.currency));
   return {
     id: 'daily',
     title: 'Spend per local day, by project',
@@ -45,36 +44,20 @@ async function modelChart(r: ReportResult): Promise<Chart | null> {
   };
 }
 
-const EVENT_KIND: Record<string, string> = {
-  top_up: 'top-up',
-  grant: 'grant',
-  credit_expired: 'expired',
-  auto_recharge_limit_reached: 'auto-recharge limit reached',
-  balance_negative: 'balance below zero',
-};
-
 /** The balance (all organisations summed) per day, the month's auto-recharges so far, and the events on the balance line. */
 async function balanceChart(r: ReportResult): Promise<Chart | null> {
-  const l = r.ledger;
-  if (!l || l.days.length === 0) return null;
-  const closing = new Map<string, number>();
-  for (const d of l.days) closing.set(d.date, (closing.get(d.date) ?? 0) + d.closing.toNumber());
-  const dates = [...closing.keys()].sort();
-  const auto = new Map<string, number>();
-  for (const lot of l.lots) if (lot.kind === 'auto_recharge' && lot.purchasedOn) auto.set(lot.purchasedOn, (auto.get(lot.purchasedOn) ?? 0) + lot.purchased.toNumber());
-  const lines: BalancePoint[] = [];
-  let month = '';
-  let used = 0;
-  for (const date of dates) {
-    if (date.slice(0, 7) !== month) [month, used] = [date.slice(0, 7), 0];
-    used += auto.get(date) ?? 0;
-    lines.push({ date, series: 'balance', amount: closing.get(date)! }, { date, series: 'auto-recharges this month', amount: used });
-  }
-  const events: BalanceEvent[] = l.events
-    .filter((e) => EVENT_KIND[e.kind] && closing.has(e.date))
-    .map((e) => ({ date: e.date, kind: EVENT_KIND[e.kind]!, amount: closing.get(e.date)! }));
-  const limit = r.runway?.organizations.find((o) => o.autoRechargeLimit)?.autoRechargeLimit ?? null;
-  const svg = await renderSvg(balanceSpec(lines, events, limit, l.currency));
+  const series = balanceSeries(r);
+  if (!series) return null;
+  const closing = new Map(series.days.map((d) => [d.date, d.balance.toNumber()]));
+  const dates = series.days.map((d) => d.date);
+  const lines: BalancePoint[] = series.days.flatMap((d) => [
+    { date: d.date, series: 'balance', amount: d.balance.toNumber() },
+    { date: d.date, series: 'auto-recharges this month', amount: d.autoRechargedThisMonth.toNumber() },
+  ]);
+  const events: BalanceEvent[] = r
+    .ledger!.events.filter((e) => BALANCE_EVENT_WORDS[e.kind] && closing.has(e.date))
+    .map((e) => ({ date: e.date, kind: BALANCE_EVENT_WORDS[e.kind]!, amount: closing.get(e.date)! }));
+  const svg = await renderSvg(balanceSpec(lines, events, series.autoRechargeLimit, series.currency));
   return {
     id: 'balance',
     title: 'Prepaid credit balance',
@@ -89,7 +72,7 @@ async function burnChart(r: ReportResult): Promise<Chart | null> {
   const b = r.budgets;
   if (!b || b.projects.length === 0) return null;
   const points = b.projects.flatMap((p) => {
-    const name = plain(p.projectName ?? p.projectId);
+    const name = plain(projectLabel(p));
     // the prorated line is drawn to the period's end: where spend should be, ahead of today
     const ahead = Array.from({ length: p.daysInPeriod - p.daysElapsed }, (_, i) => addDays(p.burn[p.burn.length - 1]!.date, i + 1));
     const prorated = p.burn.map((d) => ({ date: d.date, amount: d.prorated.toNumber() }));

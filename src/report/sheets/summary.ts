@@ -18,7 +18,6 @@ export const SUMMARY = 'Summary';
 
 /** Widths of columns A–F; notes span C–F. */
 const SUMMARY_WIDTHS = [46, 18, 11, 16, 11, 16];
-const NOTE_WIDTH = SUMMARY_WIDTHS.slice(2).reduce((a, b) => a + b, 0);
 /** Errors listed by name on the first screen; the rest are counted. */
 const ERRORS_SHOWN = 5;
 /** Projects listed on Summary; the rest are one "… more" line. */
@@ -36,14 +35,16 @@ const refIn = (refs: SummaryRefs, table: string, cell: string) => ref(refs[table
 const placeOf = (refs: SummaryRefs, table: string) => (refs[table]?.sheet ? `${refs[table]!.sheet}, ${table}` : table);
 
 /** Writes label / value / note rows down the sheet. */
-interface Sheet {
+export interface Sheet {
   ws: ExcelJS.Worksheet;
   row: number;
   put: (label: string, value: ExcelJS.CellValue, fmt?: string, note?: string) => number;
   heading: (text: string) => void;
 }
 
-function sheetWriter(ws: ExcelJS.Worksheet): Sheet {
+/** `widths`: the sheet's columns A, B, then the notes' columns (a note spans them all). */
+export function sheetWriter(ws: ExcelJS.Worksheet, widths: readonly number[] = SUMMARY_WIDTHS): Sheet {
+  const noteWidth = widths.slice(2).reduce((a, b) => a + b, 0);
   const s: Sheet = {
     ws,
     row: 1,
@@ -54,10 +55,10 @@ function sheetWriter(ws: ExcelJS.Worksheet): Sheet {
       if (fmt) r.getCell(2).numFmt = fmt;
       r.getCell(1).alignment = { vertical: 'top', wrapText: true };
       r.getCell(2).alignment = { vertical: 'top', horizontal: 'right' };
-      const lines = Math.max(wrappedLines(label, SUMMARY_WIDTHS[0]!), note ? wrappedLines(note, NOTE_WIDTH) : 1);
+      const lines = Math.max(wrappedLines(label, widths[0]!), note ? wrappedLines(note, noteWidth) : 1);
       if (note) {
         r.getCell(3).value = note;
-        ws.mergeCells(r.number, 3, r.number, SUMMARY_WIDTHS.length);
+        ws.mergeCells(r.number, 3, r.number, widths.length);
         r.getCell(3).alignment = { wrapText: true, vertical: 'top', indent: 1 };
       }
       if (lines > 1) r.height = 15 * lines;
@@ -82,11 +83,7 @@ function sheetWriter(ws: ExcelJS.Worksheet): Sheet {
 export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: SummaryRefs): void {
   for (const [i, w] of SUMMARY_WIDTHS.entries()) ws.getColumn(i + 1).width = w;
   const s = sheetWriter(ws);
-  const title = ws.getRow(s.row++).getCell(1);
-  title.value = `spendrecon report — ${result.period.label} (${result.period.from} to ${result.period.to}, ${result.period.timezone})`;
-  title.font = { ...HEADER_FONT, size: 14 };
-  const bridges = result.reconciliation ? cardPaymentBridges(result.reconciliation) : [];
-  writeStatus(s, result, bridges);
+  const bridges = writeTitleAndStatus(s, result);
   const billedRow = result.attribution ? writeSpend(s, result, refs) : null;
   if (result.reconciliation) writeBridges(s, result, bridges, refs[RECONCILIATION]!);
   if (result.ledger) writeLedgerBlock(s, result);
@@ -94,6 +91,16 @@ export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: 
   writeConservation(s, result);
   if (billedRow !== null) writeTableChecks(s, result, refs, billedRow);
   writeAboutRun(s, result);
+}
+
+/** The first lines of Summary, also the Dashboard's (the sheet a workbook opens on must answer first). */
+export function writeTitleAndStatus(s: Sheet, result: ReportResult): Bridge[] {
+  const title = s.ws.getRow(s.row++).getCell(1);
+  title.value = `spendrecon report — ${result.period.label} (${result.period.from} to ${result.period.to}, ${result.period.timezone})`;
+  title.font = { ...HEADER_FONT, size: 14 };
+  const bridges = result.reconciliation ? cardPaymentBridges(result.reconciliation) : [];
+  writeStatus(s, result, bridges);
+  return bridges;
 }
 
 function writeStatus(s: Sheet, result: ReportResult, bridges: Bridge[]): void {
@@ -150,16 +157,7 @@ function writeSpend(s: Sheet, result: ReportResult, refs: SummaryRefs): number {
   const cur = result.currency;
   const money = moneyFormat(cur);
   const places = minorUnits(cur);
-  s.heading(`Spend (${cur}, billed per the cost export)`);
-  const billedRow = s.put(
-    'Billed, per the cost export (in period)',
-    result.totals.costExport.round(places).toNumber(),
-    money,
-    result.totals.splitOutside.isZero()
-      ? `Sum of the cost rows placed in the period, identical repeats counted once; exact: ${result.totals.costExport.toString()} ${cur}.`
-      : `Sum of the cost rows overlapping the period, identical repeats counted once, less ${result.totals.splitOutside.toString()} ${cur} that --split-days spread onto local days outside the period; exact: ${result.totals.costExport.toString()} ${cur}.`,
-  );
-  for (const c of [1, 2]) s.ws.getRow(billedRow).getCell(c).font = HEADER_FONT;
+  const billedRow = writeBilled(s, result);
   const p = refs[BY_PROJECT]!;
   const billedCol = p.col('Billed');
   s.put(
@@ -182,6 +180,22 @@ function writeSpend(s: Sheet, result: ReportResult, refs: SummaryRefs): number {
     `Billed money the usage export cannot explain by key (reasons on ${placeOf(refs, BY_KEY)} / Exceptions); it stays in every total.`,
   );
   writeProjects(s, result, p, billedRow, placeOf(refs, BY_PROJECT));
+  return billedRow;
+}
+
+/** The Spend heading and the billed total, at the currency's minor unit with the exact figure beside it; its row. */
+export function writeBilled(s: Sheet, result: ReportResult): number {
+  const cur = result.currency;
+  s.heading(`Spend (${cur}, billed per the cost export)`);
+  const billedRow = s.put(
+    'Billed, per the cost export (in period)',
+    result.totals.costExport.round(minorUnits(cur)).toNumber(),
+    moneyFormat(cur),
+    result.totals.splitOutside.isZero()
+      ? `Sum of the cost rows placed in the period, identical repeats counted once; exact: ${result.totals.costExport.toString()} ${cur}.`
+      : `Sum of the cost rows overlapping the period, identical repeats counted once, less ${result.totals.splitOutside.toString()} ${cur} that --split-days spread onto local days outside the period; exact: ${result.totals.costExport.toString()} ${cur}.`,
+  );
+  for (const c of [1, 2]) s.ws.getRow(billedRow).getCell(c).font = HEADER_FONT;
   return billedRow;
 }
 
