@@ -29,6 +29,17 @@ import deDkb from '../data/profiles/de-dkb.json' with { type: 'json' };
 import deSparkasseCamt from '../data/profiles/de-sparkasse-camt.json' with { type: 'json' };
 import cnAlipay from '../data/profiles/cn-alipay.json' with { type: 'json' };
 import cnWechatPay from '../data/profiles/cn-wechat-pay.json' with { type: 'json' };
+import deN26Legacy from '../data/profiles/de-n26-legacy.json' with { type: 'json' };
+import euN26 from '../data/profiles/eu-n26.json' with { type: 'json' };
+import deCommerzbank from '../data/profiles/de-commerzbank.json' with { type: 'json' };
+import nlBunq from '../data/profiles/nl-bunq.json' with { type: 'json' };
+import nlRabobank from '../data/profiles/nl-rabobank.json' with { type: 'json' };
+import beKbc from '../data/profiles/be-kbc.json' with { type: 'json' };
+import beKbcCreditCard from '../data/profiles/be-kbc-credit-card.json' with { type: 'json' };
+import frBoursorama from '../data/profiles/fr-boursorama.json' with { type: 'json' };
+import euRevolutBusiness from '../data/profiles/eu-revolut-business.json' with { type: 'json' };
+import jpMufg from '../data/profiles/jp-mufg.json' with { type: 'json' };
+import jpRakutenCard from '../data/profiles/jp-rakuten-card.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -357,6 +368,17 @@ const BUILTIN_JSON: unknown[] = [
   deSparkasseCamt,
   cnAlipay,
   cnWechatPay,
+  deN26Legacy,
+  euN26,
+  deCommerzbank,
+  nlBunq,
+  nlRabobank,
+  beKbc,
+  beKbcCreditCard,
+  frBoursorama,
+  euRevolutBusiness,
+  jpMufg,
+  jpRakutenCard,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;
