@@ -40,6 +40,7 @@ import frBoursorama from '../data/profiles/fr-boursorama.json' with { type: 'jso
 import euRevolutBusiness from '../data/profiles/eu-revolut-business.json' with { type: 'json' };
 import jpMufg from '../data/profiles/jp-mufg.json' with { type: 'json' };
 import jpRakutenCard from '../data/profiles/jp-rakuten-card.json' with { type: 'json' };
+import nlAbnAmro from '../data/profiles/nl-abn-amro.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -379,6 +380,7 @@ const BUILTIN_JSON: unknown[] = [
   euRevolutBusiness,
   jpMufg,
   jpRakutenCard,
+  nlAbnAmro,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;

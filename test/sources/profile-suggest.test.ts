@@ -61,7 +61,8 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
   const suggesterGaps: Record<string, string> = {
     'real/be-kbc-credit-card-2026-11.csv': 'takes "bedrag" (the merchant currency) as the amount, not "bedrag in EUR"',
     'real/jp-mufg-2026-11.csv': 'Shift_JIS is sniffed as Windows-1252, so no column reads as money',
-    'real/jp-rakuten-card-2026-11.csv': 'whole-yen amounts: "no column reads as money on most rows"',
+    'real/jp-rakuten-card-2026-11.csv': 'whole-yen amounts with no decimals: "no column reads as money on most rows"',
+    'real/nl-abn-amro-2026-11.csv': 'no header row: takes the balance before (column 4) as the amount, not column 7',
   };
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);

@@ -21,6 +21,7 @@ const OWN: Record<string, string[]> = {
   'de-commerzbank': ['de-commerzbank-2026-11.csv'],
   'nl-bunq': ['nl-bunq-2026-11.csv', 'nl-bunq-2026-11-en.csv'],
   'nl-rabobank': ['nl-rabobank-2026-11.csv'],
+  'nl-abn-amro': ['nl-abn-amro-2026-11.csv'],
   'be-kbc': ['be-kbc-2026-11.csv'],
   'be-kbc-credit-card': ['be-kbc-credit-card-2026-11.csv'],
   'fr-boursorama': ['fr-boursorama-2026-11.csv'],
@@ -186,6 +187,93 @@ describe('the Netherlands and Belgium', () => {
         'OpenAI *ChatGPT Subscr / OpenAI *ChatGPT Subscr>SAN FRANCISCO US / Betaalautomaat 09:12 pasnr. 001',
       ],
       [5, '2026-11-29', '2026-11-29', 'posted', '23.45', 'EUR', null, null, null, '000000000000012004', 'Albert Heijn 1234 / Albert Heijn 1234>AMSTERDAM / Apple Pay'],
+    ]);
+  });
+
+  it('ABN AMRO TAB export: no header row, recognised by its cells; two accounts in one file; "USD 20,00 1EUR=1,0799 USD" in the text', async () => {
+    const { detection, records, issues } = await readReal('nl-abn-amro-2026-11.csv');
+    expect([detection.profile, detection.headerLine, detection.delimiter]).toEqual(['nl-abn-amro', 0, '\t']);
+    expect(issues).toEqual([]);
+    // the description is written in 32-character fields; the trailing padding is trimmed
+    const fields = (...parts: string[]) =>
+      parts
+        .map((p) => p.padEnd(32))
+        .join('')
+        .trimEnd();
+    expect(records.map(view)).toEqual([
+      [
+        1,
+        '2026-11-02',
+        null,
+        'posted',
+        '1150',
+        'EUR',
+        null,
+        null,
+        null,
+        null,
+        fields('SEPA Overboeking', 'IBAN: NL00RABO0300000009', 'BIC: RABONL2U', 'Naam: VERHUUR VOORBEELD BV', 'Omschrijving: huur november'),
+      ],
+      [2, '2026-11-20', null, 'posted', '23.45', 'EUR', null, null, null, null, fields('BEA, Betaalpas', 'Albert Heijn 1234,PAS123', 'NR:0ABC0D, 20.11.26/17:40', 'AMSTERDAM')],
+      [
+        3,
+        '2026-11-28',
+        null,
+        'posted',
+        '18.52',
+        'EUR',
+        '20',
+        'USD',
+        null,
+        null,
+        fields(
+          'BEA, Google Pay',
+          'OPENAI *CHATGPT SUBSCR,PAS456',
+          'NR:01234567, 27.11.26/09:12',
+          'SAN FRANCISCO, Land: USA',
+          'USD 20,00 1EUR=1,0799 USD',
+          'KOSTEN EUR0,15 ACHTERAF BEREKEND',
+        ),
+      ],
+      [
+        4,
+        '2026-11-29',
+        null,
+        'posted',
+        '-10',
+        'EUR',
+        null,
+        null,
+        null,
+        null,
+        fields('BEA, Betaalpas', 'Albert Heijn 1234,PAS123', 'NR:0ABC0E, 29.11.26/10:02', 'AMSTERDAM', 'TERUGBOEKING BEA-TRANSACTIE'),
+      ],
+      [
+        5,
+        '2026-11-30',
+        null,
+        'posted',
+        '91.51',
+        'EUR',
+        null,
+        null,
+        null,
+        null,
+        '/TRTP/SEPA Incasso algemeen doorlopend/CSID/IE00ZZZ000000000001/NAME/ANTHROPIC IRELAND LTD/MARF/AN000000000001/REMI/Invoice 2026-11 API credits/IBAN/IE00BOFI90000000000001/BIC/BOFIIE2D/EREF/AN-2026-11-0001',
+      ],
+      [
+        6,
+        '2026-12-01',
+        null,
+        'posted',
+        '-12.34',
+        'EUR',
+        null,
+        null,
+        null,
+        null,
+        fields('Basic interest', 'over the period from', '30-11-2025 to 30-11-2026', 'For interest rates please visit www.abnamro.nl/rente'),
+      ],
     ]);
   });
 

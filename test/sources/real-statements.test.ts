@@ -87,6 +87,7 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'nl-bunq-2026-11-en.csv': 'nl-bunq',
   'nl-bunq-2026-11.csv': 'nl-bunq',
   'nl-rabobank-2026-11.csv': 'nl-rabobank',
+  'nl-abn-amro-2026-11.csv': 'nl-abn-amro',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',
@@ -112,7 +113,7 @@ describe('the shipped profiles', () => {
   });
 
   it('a header-less profile (recognised by its cells alone) fits no other fixture, not even as a runner-up', async () => {
-    expect(headerless).toEqual(['us-wells-fargo', 'ca-td']);
+    expect(headerless).toEqual(['us-wells-fargo', 'ca-td', 'nl-abn-amro']);
     for (const f of files) {
       const d = reader.detect(await open(f)) as StatementDetection;
       const fits = [d.profile, ...d.reasons.filter((r) => r.startsWith('also fits')).map((r) => /"([^"]+)"/.exec(r)![1]!)].filter((n) => headerless.includes(n));

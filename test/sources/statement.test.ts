@@ -113,6 +113,7 @@ describe('statement profiles', () => {
       'eu-revolut-business',
       'jp-mufg',
       'jp-rakuten-card',
+      'nl-abn-amro',
       'generic-simple',
     ]);
     expect(new Set(names).size).toBe(names.length);
@@ -224,6 +225,7 @@ describe('statement profiles', () => {
       'eu-revolut-business',
       'jp-mufg',
       'jp-rakuten-card',
+      'nl-abn-amro',
       'generic-simple',
     ]);
     expect(all[0]!.label).toBe('My bank');
