@@ -41,6 +41,8 @@ import euRevolutBusiness from '../data/profiles/eu-revolut-business.json' with {
 import jpMufg from '../data/profiles/jp-mufg.json' with { type: 'json' };
 import jpRakutenCard from '../data/profiles/jp-rakuten-card.json' with { type: 'json' };
 import nlAbnAmro from '../data/profiles/nl-abn-amro.json' with { type: 'json' };
+import beBnpParibasFortis from '../data/profiles/be-bnp-paribas-fortis.json' with { type: 'json' };
+import beBelfius from '../data/profiles/be-belfius.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -381,6 +383,8 @@ const BUILTIN_JSON: unknown[] = [
   jpMufg,
   jpRakutenCard,
   nlAbnAmro,
+  beBnpParibasFortis,
+  beBelfius,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;

@@ -22,6 +22,8 @@ const OWN: Record<string, string[]> = {
   'nl-bunq': ['nl-bunq-2026-11.csv', 'nl-bunq-2026-11-en.csv'],
   'nl-rabobank': ['nl-rabobank-2026-11.csv'],
   'nl-abn-amro': ['nl-abn-amro-2026-11.csv'],
+  'be-bnp-paribas-fortis': ['be-bnp-paribas-fortis-2026-11.csv'],
+  'be-belfius': ['be-belfius-2026-11.csv'],
   'be-kbc': ['be-kbc-2026-11.csv'],
   'be-kbc-credit-card': ['be-kbc-credit-card-2026-11.csv'],
   'fr-boursorama': ['fr-boursorama-2026-11.csv'],
@@ -313,6 +315,84 @@ describe('the Netherlands and Belgium', () => {
       [6, '2026-11-01', '2026-11-02', 'posted', '16.52', 'EUR', null, null, '1234', null, 'Jaarlijkse bijdrage'],
     ]);
     expect(records.map((r) => r.fee?.toString() ?? null)).toEqual(['0.33', '1.67', null, null, null]);
+  });
+});
+
+describe('Belgium, from importer code only', () => {
+  it('BNP Paribas Fortis: BOM, CRLF, Date valeur before the execution date, Statut Accepté/Refusé (a refused card payment is declined), Nº de séquence as the reference', async () => {
+    const { detection, records, issues } = await readReal('be-bnp-paribas-fortis-2026-11.csv');
+    expect([detection.profile, detection.delimiter]).toEqual(['be-bnp-paribas-fortis', ';']);
+    expect(issues).toEqual([]);
+    const card = (merchant: string, day: string, ref: string) =>
+      `AVEC LA CARTE 4871 04XX XXXX 1234 1 ${merchant} ${day}/11/2026${ref ? ` REFERENCE BANQUE : ${ref} DATE VALEUR : ` : ''}`;
+    expect(records.map(view)).toEqual([
+      [
+        2,
+        '2026-11-27',
+        '2026-11-28',
+        'posted',
+        '18.52',
+        'EUR',
+        null,
+        null,
+        null,
+        '2026-0041',
+        `${card('OPENAI *CHATGPT SUBSCR SAN FRANCISCO', '27', '2611270912340001')}27/11/2026`,
+      ],
+      [3, '2026-11-25', '2026-11-25', 'posted', '92.61', 'EUR', null, null, null, '2026-0040', `${card('ANTHROPIC SAN FRANCISCO', '24', '2611250912340002')}25/11/2026`],
+      [4, '2026-11-22', '2026-11-22', 'declined', '46.3', 'EUR', null, null, null, null, card('OPENAI SAN FRANCISCO', '22', '')],
+      [5, '2026-11-20', '2026-11-20', 'posted', '23.45', 'EUR', null, null, null, '2026-0039', `${card('DELHAIZE BRUXELLES', '19', '2611200912340003')}20/11/2026`],
+      [
+        6,
+        '2026-11-02',
+        '2026-11-02',
+        'posted',
+        '-2500',
+        'EUR',
+        null,
+        null,
+        null,
+        '2026-0038',
+        'EXEMPLE SA / VIREMENT EN EUROS DU COMPTE BE00 0010 0000 0099 EXEMPLE SA COMMUNICATION : SALAIRE NOVEMBRE REFERENCE BANQUE : 2611020912340004',
+      ],
+    ]);
+  });
+
+  it('Belfius (CRLF): the search criteria and a line of bare ";" before the header are skipped; Valutadatum before Boekingsdatum', async () => {
+    const { detection, records, issues, skipped } = await readReal('be-belfius-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['be-belfius', 7]);
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [
+        8,
+        '2026-11-27',
+        '2026-11-28',
+        'posted',
+        '18.52',
+        'EUR',
+        null,
+        null,
+        null,
+        '00000041',
+        'BETALING MET DEBETKAART NUMMER 4871 04XX XXXX 1234 OPENAI *CHATGPT SUBSCR SAN FRANCISCO 27/11 09:12',
+      ],
+      [9, '2026-11-19', '2026-11-20', 'posted', '23.45', 'EUR', null, null, null, '00000040', 'BETALING MET DEBETKAART NUMMER 4871 04XX XXXX 1234 DELHAIZE BRUSSEL 19/11 17:40'],
+      [
+        10,
+        '2026-11-03',
+        '2026-11-03',
+        'posted',
+        '1150',
+        'EUR',
+        null,
+        null,
+        null,
+        '00000039',
+        'EUROPESE OVERSCHRIJVING NAAR BE00 0000 0000 0002 Verhuur Voorbeeld BV / Huur november',
+      ],
+      [11, '2026-11-02', '2026-11-02', 'posted', '-2500', 'EUR', null, null, null, '00000038', 'EUROPESE OVERSCHRIJVING VAN BE00 0000 0000 0003 Voorbeeld NV / Loon november'],
+    ]);
+    expect(skipped).toBe(6);
   });
 });
 

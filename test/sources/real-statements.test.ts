@@ -88,6 +88,8 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'nl-bunq-2026-11.csv': 'nl-bunq',
   'nl-rabobank-2026-11.csv': 'nl-rabobank',
   'nl-abn-amro-2026-11.csv': 'nl-abn-amro',
+  'be-bnp-paribas-fortis-2026-11.csv': 'be-bnp-paribas-fortis',
+  'be-belfius-2026-11.csv': 'be-belfius',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

@@ -114,6 +114,8 @@ describe('statement profiles', () => {
       'jp-mufg',
       'jp-rakuten-card',
       'nl-abn-amro',
+      'be-bnp-paribas-fortis',
+      'be-belfius',
       'generic-simple',
     ]);
     expect(new Set(names).size).toBe(names.length);
@@ -226,6 +228,8 @@ describe('statement profiles', () => {
       'jp-mufg',
       'jp-rakuten-card',
       'nl-abn-amro',
+      'be-bnp-paribas-fortis',
+      'be-belfius',
       'generic-simple',
     ]);
     expect(all[0]!.label).toBe('My bank');
