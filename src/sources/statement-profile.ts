@@ -43,6 +43,7 @@ import jpRakutenCard from '../data/profiles/jp-rakuten-card.json' with { type: '
 import nlAbnAmro from '../data/profiles/nl-abn-amro.json' with { type: 'json' };
 import beBnpParibasFortis from '../data/profiles/be-bnp-paribas-fortis.json' with { type: 'json' };
 import beBelfius from '../data/profiles/be-belfius.json' with { type: 'json' };
+import deVolksbank from '../data/profiles/de-volksbank.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -385,6 +386,7 @@ const BUILTIN_JSON: unknown[] = [
   nlAbnAmro,
   beBnpParibasFortis,
   beBelfius,
+  deVolksbank,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;

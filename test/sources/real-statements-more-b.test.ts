@@ -18,7 +18,8 @@ const OLD = join(import.meta.dirname, '../../fixtures/statements');
 const OWN: Record<string, string[]> = {
   'de-n26-legacy': ['de-n26-legacy-2026-11.csv'],
   'eu-n26': ['eu-n26-2026-11.csv'],
-  'de-commerzbank': ['de-commerzbank-2026-11.csv'],
+  'de-commerzbank': ['de-commerzbank-2026-11.csv', 'de-commerzbank-2026-11-v2.csv'],
+  'de-volksbank': ['de-volksbank-2026-11.csv'],
   'nl-bunq': ['nl-bunq-2026-11.csv', 'nl-bunq-2026-11-en.csv'],
   'nl-rabobank': ['nl-rabobank-2026-11.csv'],
   'nl-abn-amro': ['nl-abn-amro-2026-11.csv'],
@@ -140,6 +141,59 @@ describe('Germany and N26', () => {
       ],
       [4, '2026-11-16', '2026-11-16', 'posted', '-25', 'EUR', null, null, null, null, 'Erika Beispiel Rueckzahlung Abendessen / Gutschrift'],
       [5, '2026-11-02', '2026-11-02', 'posted', '1150', 'EUR', null, null, null, null, 'Hausverwaltung Beispiel GmbH Miete November / Dauerauftrag'],
+    ]);
+  });
+});
+
+describe('Germany, 2025 layouts', () => {
+  it('Commerzbank 2025 (BOM, CRLF, nothing quoted): IBAN Kontoinhaber; "-10,7", "30" and a zero Rechnungsabschluss line', async () => {
+    const { detection, records, issues } = await readReal('de-commerzbank-2026-11-v2.csv');
+    expect([detection.profile, detection.unknownColumns]).toEqual(['de-commerzbank', []]);
+    expect(issues).toEqual([]);
+    expect(records.map((r) => view(r).slice(0, 6))).toEqual([
+      [2, '2026-11-30', '2026-11-30', 'posted', '10.7', 'EUR'],
+      [3, '2026-11-26', '2026-11-27', 'posted', '92.61', 'EUR'],
+      [4, '2026-11-15', '2026-11-15', 'posted', '-30', 'EUR'],
+      [5, '2026-11-02', '2026-11-02', 'posted', '12.34', 'EUR'],
+      [6, '2026-11-01', '2026-11-01', 'posted', '0', 'EUR'],
+    ]);
+    expect(records[1]!.description).toBe('ANTHROPIC//SAN FRANCISCO/US 2026-11-26T18:02:10 KFN 1 VJ 2912 Kartenzahlung / Lastschrift');
+  });
+
+  it('Volksbank (Atruvia layout): BOM, CRLF, "-45,3" and "-1150"; a later Valutadatum (Abschluss) leaves Buchungstag the date', async () => {
+    const { detection, records, issues } = await readReal('de-volksbank-2026-11.csv');
+    expect([detection.profile, detection.delimiter]).toEqual(['de-volksbank', ';']);
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [
+        2,
+        '2026-11-30',
+        null,
+        'posted',
+        '18.52',
+        'EUR',
+        null,
+        null,
+        null,
+        null,
+        'OPENAI *CHATGPT SUBSCR / Kartenzahlung / OPENAI *CHATGPT SUBSCR/SAN FRANCISCO/US 2026-11-27T09:12:44 Karte 1 2029-12',
+      ],
+      [3, '2026-11-28', null, 'posted', '6', 'EUR', null, null, null, null, 'Abschluss / Abrechnung 30.11.2026 Kontoführung'],
+      [
+        4,
+        '2026-11-24',
+        null,
+        'posted',
+        '45.3',
+        'EUR',
+        null,
+        null,
+        null,
+        null,
+        'Beispiel Versicherung AG / Basislastschrift / 40-0000001/Beispiel Leben EREF: 100000000001 MREF: M-100-000-001 CRED: DE00ZZZ00000000001 IBAN: DE00300500000000000002 BIC: WELADEDDXXX',
+      ],
+      [5, '2026-11-03', null, 'posted', '-175', 'EUR', null, null, null, null, 'Erika Beispiel / Gutschrift / Rate'],
+      [6, '2026-11-02', null, 'posted', '1150', 'EUR', null, null, null, null, 'Hausverwaltung Beispiel GmbH / Dauerauftrag / Miete November'],
     ]);
   });
 });

@@ -90,6 +90,8 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'nl-abn-amro-2026-11.csv': 'nl-abn-amro',
   'be-bnp-paribas-fortis-2026-11.csv': 'be-bnp-paribas-fortis',
   'be-belfius-2026-11.csv': 'be-belfius',
+  'de-volksbank-2026-11.csv': 'de-volksbank',
+  'de-commerzbank-2026-11-v2.csv': 'de-commerzbank',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

@@ -116,6 +116,7 @@ describe('statement profiles', () => {
       'nl-abn-amro',
       'be-bnp-paribas-fortis',
       'be-belfius',
+      'de-volksbank',
       'generic-simple',
     ]);
     expect(new Set(names).size).toBe(names.length);
@@ -230,6 +231,7 @@ describe('statement profiles', () => {
       'nl-abn-amro',
       'be-bnp-paribas-fortis',
       'be-belfius',
+      'de-volksbank',
       'generic-simple',
     ]);
     expect(all[0]!.label).toBe('My bank');
