@@ -44,6 +44,7 @@ import nlAbnAmro from '../data/profiles/nl-abn-amro.json' with { type: 'json' };
 import beBnpParibasFortis from '../data/profiles/be-bnp-paribas-fortis.json' with { type: 'json' };
 import beBelfius from '../data/profiles/be-belfius.json' with { type: 'json' };
 import deVolksbank from '../data/profiles/de-volksbank.json' with { type: 'json' };
+import deComdirect from '../data/profiles/de-comdirect.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -387,6 +388,7 @@ const BUILTIN_JSON: unknown[] = [
   beBnpParibasFortis,
   beBelfius,
   deVolksbank,
+  deComdirect,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;

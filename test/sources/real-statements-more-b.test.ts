@@ -20,6 +20,7 @@ const OWN: Record<string, string[]> = {
   'eu-n26': ['eu-n26-2026-11.csv'],
   'de-commerzbank': ['de-commerzbank-2026-11.csv', 'de-commerzbank-2026-11-v2.csv'],
   'de-volksbank': ['de-volksbank-2026-11.csv'],
+  'de-comdirect': ['de-comdirect-2026-11.csv'],
   'nl-bunq': ['nl-bunq-2026-11.csv', 'nl-bunq-2026-11-en.csv'],
   'nl-rabobank': ['nl-rabobank-2026-11.csv'],
   'nl-abn-amro': ['nl-abn-amro-2026-11.csv'],
@@ -195,6 +196,29 @@ describe('Germany, 2025 layouts', () => {
       [5, '2026-11-03', null, 'posted', '-175', 'EUR', null, null, null, null, 'Erika Beispiel / Gutschrift / Rate'],
       [6, '2026-11-02', null, 'posted', '1150', 'EUR', null, null, null, null, 'Hausverwaltung Beispiel GmbH / Dauerauftrag / Miete November'],
     ]);
+  });
+});
+
+describe('comdirect', () => {
+  it('Girokonto (Windows-1252): a ";" ending every line, the section title and balance before the header, "Alter Kontostand" after the rows', async () => {
+    const { detection, records, issues, skipped } = await readReal('de-comdirect-2026-11.csv');
+    expect([detection.profile, detection.encoding, detection.headerLine]).toEqual(['de-comdirect', 'windows-1252', 5]);
+    expect(issues).toEqual([]);
+    expect(records.map((r) => view(r).slice(0, 6))).toEqual([
+      [6, '2026-11-28', '2026-11-30', 'posted', '18.52', 'EUR'],
+      [7, '2026-11-20', '2026-11-20', 'posted', '92.61', 'EUR'],
+      [8, '2026-11-17', '2026-11-17', 'posted', '50', 'EUR'],
+      [9, '2026-11-04', '2026-11-04', 'posted', '1150', 'EUR'],
+      [10, '2026-11-02', '2026-11-02', 'posted', '-2500', 'EUR'],
+    ]);
+    expect(records[0]!.description).toBe(
+      'Lastschrift / Belastung / Auftraggeber: OPENAI *CHATGPT SUBSCR Buchungstext: OPENAI *CHATGPT SUBSCR SAN FRANCISCO US Karte Nr. 4871 78XX XXXX 1234 Ref. AA00000000000001/0001',
+    );
+    expect(records[3]!.description).toBe(
+      'Übertrag / Überweisung / Empfänger: Max BeispielKto/IBAN: DE00000000000000000001 BLZ/BIC: XXXXXXXXXXX Buchungstext: Miete Beispielallee 1 Ref. A000000000000004/0',
+    );
+    // the two preamble lines (section title, Neuer Kontostand) and the "Alter Kontostand" trailer
+    expect(skipped).toBe(3);
   });
 });
 

@@ -92,6 +92,7 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'be-belfius-2026-11.csv': 'be-belfius',
   'de-volksbank-2026-11.csv': 'de-volksbank',
   'de-commerzbank-2026-11-v2.csv': 'de-commerzbank',
+  'de-comdirect-2026-11.csv': 'de-comdirect',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

@@ -117,6 +117,7 @@ describe('statement profiles', () => {
       'be-bnp-paribas-fortis',
       'be-belfius',
       'de-volksbank',
+      'de-comdirect',
       'generic-simple',
     ]);
     expect(new Set(names).size).toBe(names.length);
@@ -232,6 +233,7 @@ describe('statement profiles', () => {
       'be-bnp-paribas-fortis',
       'be-belfius',
       'de-volksbank',
+      'de-comdirect',
       'generic-simple',
     ]);
     expect(all[0]!.label).toBe('My bank');
