@@ -45,6 +45,7 @@ import beBnpParibasFortis from '../data/profiles/be-bnp-paribas-fortis.json' wit
 import beBelfius from '../data/profiles/be-belfius.json' with { type: 'json' };
 import deVolksbank from '../data/profiles/de-volksbank.json' with { type: 'json' };
 import deComdirect from '../data/profiles/de-comdirect.json' with { type: 'json' };
+import nlAsn from '../data/profiles/nl-asn.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -389,6 +390,7 @@ const BUILTIN_JSON: unknown[] = [
   beBelfius,
   deVolksbank,
   deComdirect,
+  nlAsn,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;

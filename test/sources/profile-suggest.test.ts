@@ -63,6 +63,7 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
     'real/jp-mufg-2026-11.csv': 'Shift_JIS is sniffed as Windows-1252, so no column reads as money',
     'real/jp-rakuten-card-2026-11.csv': 'whole-yen amounts with no decimals: "no column reads as money on most rows"',
     'real/nl-abn-amro-2026-11.csv': 'no header row: takes the balance before (column 4) as the amount, not column 7',
+    'real/nl-asn-2026-11.csv': 'no header row: takes the balance before (column 9) as the amount, not column 11',
   };
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);

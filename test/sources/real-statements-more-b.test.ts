@@ -24,6 +24,7 @@ const OWN: Record<string, string[]> = {
   'nl-bunq': ['nl-bunq-2026-11.csv', 'nl-bunq-2026-11-en.csv'],
   'nl-rabobank': ['nl-rabobank-2026-11.csv'],
   'nl-abn-amro': ['nl-abn-amro-2026-11.csv'],
+  'nl-asn': ['nl-asn-2026-11.csv'],
   'be-bnp-paribas-fortis': ['be-bnp-paribas-fortis-2026-11.csv'],
   'be-belfius': ['be-belfius-2026-11.csv'],
   'be-kbc': ['be-kbc-2026-11.csv'],
@@ -354,6 +355,33 @@ describe('the Netherlands and Belgium', () => {
         null,
         fields('Basic interest', 'over the period from', '30-11-2025 to 30-11-2026', 'For interest rates please visit www.abnamro.nl/rente'),
       ],
+    ]);
+  });
+
+  it('ASN Bank: no header row, 19 columns by position, DD-MM-YYYY, a decimal point; a comma inside the single quotes cuts the description', async () => {
+    const { detection, records, issues } = await readReal('nl-asn-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['nl-asn', 0]);
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([
+      [1, '2026-11-02', '2026-11-02', 'posted', '1150', 'EUR', null, null, null, '00000000', "Verhuur Voorbeeld BV / 'Huur november'"],
+      [2, '2026-11-05', '2026-11-05', 'posted', '2.2', 'EUR', null, null, null, '50950001', "'Kosten gebruik betaalrekening inclusief 1 betaalpas'"],
+      [
+        3,
+        '2026-11-20',
+        '2026-11-20',
+        'posted',
+        '111.13',
+        'EUR',
+        null,
+        null,
+        null,
+        '51400001',
+        "International Card Services B V / '000000000000000000000000000000000 0000000000000000 Betaling aan ICS 00000000001 ICS Referentie: 2026-11-20 14:21 000000000000001'",
+      ],
+      [4, '2026-11-28', '2026-11-29', 'posted', '18.52', 'EUR', null, null, null, '51400002', "OPENAI *CHATGPT SUBSCR / 'OPENAI *CHATGPT SUBSCR>SAN FRANCISCO US'"],
+      [5, '2026-11-30', '2026-11-30', 'posted', '-2500', 'EUR', null, null, null, '00000000', "Voorbeeld BV / 'SALARIS NOVEMBER 2026'"],
+      // ASN quotes with ' (the importer reads it with quotechar "'"); profiles cannot say so, so the comma splits the cell
+      [6, '2026-11-30', '2026-11-30', 'posted', '-25', 'EUR', null, null, null, '00000000', "Erika Voorbeeld / 'Etentje"],
     ]);
   });
 

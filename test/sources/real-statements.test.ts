@@ -93,6 +93,7 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'de-volksbank-2026-11.csv': 'de-volksbank',
   'de-commerzbank-2026-11-v2.csv': 'de-commerzbank',
   'de-comdirect-2026-11.csv': 'de-comdirect',
+  'nl-asn-2026-11.csv': 'nl-asn',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',
@@ -118,7 +119,7 @@ describe('the shipped profiles', () => {
   });
 
   it('a header-less profile (recognised by its cells alone) fits no other fixture, not even as a runner-up', async () => {
-    expect(headerless).toEqual(['us-wells-fargo', 'ca-td', 'nl-abn-amro']);
+    expect(headerless).toEqual(['us-wells-fargo', 'ca-td', 'nl-abn-amro', 'nl-asn']);
     for (const f of files) {
       const d = reader.detect(await open(f)) as StatementDetection;
       const fits = [d.profile, ...d.reasons.filter((r) => r.startsWith('also fits')).map((r) => /"([^"]+)"/.exec(r)![1]!)].filter((n) => headerless.includes(n));

@@ -118,6 +118,7 @@ describe('statement profiles', () => {
       'be-belfius',
       'de-volksbank',
       'de-comdirect',
+      'nl-asn',
       'generic-simple',
     ]);
     expect(new Set(names).size).toBe(names.length);
@@ -234,6 +235,7 @@ describe('statement profiles', () => {
       'be-belfius',
       'de-volksbank',
       'de-comdirect',
+      'nl-asn',
       'generic-simple',
     ]);
     expect(all[0]!.label).toBe('My bank');
