@@ -42,6 +42,23 @@ import inAxis from '../data/profiles/in-axis.json' with { type: 'json' };
 import auWestpac from '../data/profiles/au-westpac.json' with { type: 'json' };
 import ukAmex from '../data/profiles/uk-amex.json' with { type: 'json' };
 import ukHsbc from '../data/profiles/uk-hsbc.json' with { type: 'json' };
+import deN26Legacy from '../data/profiles/de-n26-legacy.json' with { type: 'json' };
+import euN26 from '../data/profiles/eu-n26.json' with { type: 'json' };
+import deCommerzbank from '../data/profiles/de-commerzbank.json' with { type: 'json' };
+import nlBunq from '../data/profiles/nl-bunq.json' with { type: 'json' };
+import nlRabobank from '../data/profiles/nl-rabobank.json' with { type: 'json' };
+import beKbc from '../data/profiles/be-kbc.json' with { type: 'json' };
+import beKbcCreditCard from '../data/profiles/be-kbc-credit-card.json' with { type: 'json' };
+import frBoursorama from '../data/profiles/fr-boursorama.json' with { type: 'json' };
+import euRevolutBusiness from '../data/profiles/eu-revolut-business.json' with { type: 'json' };
+import jpMufg from '../data/profiles/jp-mufg.json' with { type: 'json' };
+import jpRakutenCard from '../data/profiles/jp-rakuten-card.json' with { type: 'json' };
+import nlAbnAmro from '../data/profiles/nl-abn-amro.json' with { type: 'json' };
+import beBnpParibasFortis from '../data/profiles/be-bnp-paribas-fortis.json' with { type: 'json' };
+import beBelfius from '../data/profiles/be-belfius.json' with { type: 'json' };
+import deVolksbank from '../data/profiles/de-volksbank.json' with { type: 'json' };
+import deComdirect from '../data/profiles/de-comdirect.json' with { type: 'json' };
+import nlAsn from '../data/profiles/nl-asn.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -383,6 +400,23 @@ const BUILTIN_JSON: unknown[] = [
   auWestpac,
   ukAmex,
   ukHsbc,
+  deN26Legacy,
+  euN26,
+  deCommerzbank,
+  nlBunq,
+  nlRabobank,
+  beKbc,
+  beKbcCreditCard,
+  frBoursorama,
+  euRevolutBusiness,
+  jpMufg,
+  jpRakutenCard,
+  nlAbnAmro,
+  beBnpParibasFortis,
+  beBelfius,
+  deVolksbank,
+  deComdirect,
+  nlAsn,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;

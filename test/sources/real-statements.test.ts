@@ -89,6 +89,26 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'uk-amex-2026-11.csv': 'uk-amex',
   'uk-hsbc-2026-11.csv': 'uk-hsbc',
   'uk-revolut-2026-11.csv': 'fintech-account',
+  // euro area, Revolut Business and Japan (test/sources/real-statements-more-b.test.ts)
+  'be-kbc-2026-11.csv': 'be-kbc',
+  'be-kbc-credit-card-2026-11.csv': 'be-kbc-credit-card',
+  'de-commerzbank-2026-11.csv': 'de-commerzbank',
+  'de-n26-legacy-2026-11.csv': 'de-n26-legacy',
+  'eu-n26-2026-11.csv': 'eu-n26',
+  'eu-revolut-business-2026-11.csv': 'eu-revolut-business',
+  'fr-boursorama-2026-11.csv': 'fr-boursorama',
+  'jp-mufg-2026-11.csv': 'jp-mufg',
+  'jp-rakuten-card-2026-11.csv': 'jp-rakuten-card',
+  'nl-bunq-2026-11-en.csv': 'nl-bunq',
+  'nl-bunq-2026-11.csv': 'nl-bunq',
+  'nl-rabobank-2026-11.csv': 'nl-rabobank',
+  'nl-abn-amro-2026-11.csv': 'nl-abn-amro',
+  'be-bnp-paribas-fortis-2026-11.csv': 'be-bnp-paribas-fortis',
+  'be-belfius-2026-11.csv': 'be-belfius',
+  'de-volksbank-2026-11.csv': 'de-volksbank',
+  'de-commerzbank-2026-11-v2.csv': 'de-commerzbank',
+  'de-comdirect-2026-11.csv': 'de-comdirect',
+  'nl-asn-2026-11.csv': 'nl-asn',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',
@@ -114,7 +134,7 @@ describe('the shipped profiles', () => {
   });
 
   it('a header-less profile (recognised by its cells alone) fits no other fixture, not even as a runner-up', async () => {
-    expect(headerless).toEqual(['us-wells-fargo', 'ca-td', 'au-commbank', 'uk-hsbc']);
+    expect(headerless).toEqual(['us-wells-fargo', 'ca-td', 'au-commbank', 'uk-hsbc', 'nl-abn-amro', 'nl-asn']);
     for (const f of files) {
       const d = reader.detect(await open(f)) as StatementDetection;
       const fits = [d.profile, ...d.reasons.filter((r) => r.startsWith('also fits')).map((r) => /"([^"]+)"/.exec(r)![1]!)].filter((n) => headerless.includes(n));
