@@ -101,11 +101,11 @@ function groupClass(ps: PayNode[], cs: CardNode[], payTotal: Decimal, check: Amo
 
 /** The parent charge (the largest provider charge) and the fee lines that travel with it. Writes: `pulledIn` = 'fee'. */
 function splitFees(ctx: MatchContext, cs: CardNode[]): { parent: CardNode; fees: CardNode[]; charges: CardNode[] } {
-  const parent = largest(cs.some((c) => c.provider && !c.feeLike) ? cs.filter((c) => c.provider && !c.feeLike) : cs);
+  const parent = largest(cs.some((c) => c.provider !== null && !c.feeLike) ? cs.filter((c) => c.provider !== null && !c.feeLike) : cs);
   const cap = feeCap(ctx.o, parent.line.amount);
   // a fee travels with its charge whatever the payment's fate (matched, refunded, plan, failed)
-  const fees = cs.filter((c) => c !== parent && (c.feeLike || !c.provider || c.line.amount.abs().cmp(cap) <= 0));
-  for (const f of fees) if (!f.provider && f.pulledIn === null) f.pulledIn = 'fee';
+  const fees = cs.filter((c) => c !== parent && (c.feeLike || c.provider === null || c.line.amount.abs().cmp(cap) <= 0));
+  for (const f of fees) if (f.provider === null && f.pulledIn === null) f.pulledIn = 'fee';
   return { parent, fees, charges: cs.filter((c) => !fees.includes(c)) };
 }
 

@@ -1,5 +1,5 @@
 /** Stage 8b, leftovers: whatever no stage explained is unmatched, or pending, a refund or a plan charge on its own. */
-import type { MatchContext } from './context.js';
+import { crossProvider, type MatchContext } from './context.js';
 import { at, cardLabel, money, payLabel } from './format.js';
 import { inScope, NO_MONEY_STATUSES, open, openPay, setDecision, type CardNode, type Flag, type Node, type PayNode } from './nodes.js';
 
@@ -24,6 +24,7 @@ function cardRefund(cards: readonly CardNode[], c: CardNode): void {
   const orig = cards.find(
     (o) =>
       inScope(o) &&
+      !crossProvider(o, c) &&
       o.decision !== null &&
       ['matched', 'matched_fx_difference'].includes(o.decision.cls) &&
       o.line.currency === l.currency &&
