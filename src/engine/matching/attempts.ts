@@ -1,5 +1,5 @@
 /** Stages 7b and 8a: attempts the bank declined or reversed, and repeated charges for one payment. */
-import { crossProvider, type MatchContext } from './context.js';
+import { crossProvider, planProductOf, type MatchContext } from './context.js';
 import { at, cardLabel, payLabel, toProv } from './format.js';
 import { inScope, NO_MONEY_STATUSES, open, openPay, optimal, setDecision, type CardNode, type Flag, type PayNode } from './nodes.js';
 import { attemptCost } from './signals.js';
@@ -37,7 +37,7 @@ export function declinedAttempts(ctx: MatchContext, cards: readonly CardNode[], 
       setDecision(c, {
         cls: 'subscription_not_api',
         counterparts: [],
-        reason: `ChatGPT plan attempt ${word} by the bank: no money moved`,
+        reason: `${planProductOf([c])} plan attempt ${word} by the bank: no money moved`,
         nextStep: null,
       });
       continue;

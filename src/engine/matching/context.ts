@@ -3,7 +3,7 @@
  * the run's FX rates and the forbidden pairs; plus two caches and the run's notes log
  * (append-only: amount comparisons record a missing rate there).
  */
-import { providerName, type ProviderId } from '../../providers.js';
+import { provider, providerName, type ProviderId } from '../../providers.js';
 import type { MatchOptions } from './config.js';
 import type { CardNode, Node, PayNode } from './nodes.js';
 import type { Rate } from './rates.js';
@@ -31,6 +31,13 @@ export function forbiddenKey(p: PayNode, c: CardNode): string {
 
 export function isForbidden(ctx: MatchContext, p: PayNode, c: CardNode): boolean {
   return ctx.forbidden.has(forbiddenKey(p, c));
+}
+
+/** The plan product (ChatGPT, Claude.ai) of the first member with a provider: a group's members share one (crossProvider). */
+export function planProductOf(nodes: readonly Node[]): string {
+  const id = nodes.map(providerOf).find((p) => p !== null);
+  if (!id) throw new Error('internal: a plan charge with no provider');
+  return provider(id).planProduct;
 }
 
 /** A node's provider: a payment's from its record, a line's from its descriptor (null: a line no descriptor names). */

@@ -1,5 +1,5 @@
 /** Stage 8b, leftovers: whatever no stage explained is unmatched, or pending, a refund or a plan charge on its own. */
-import { crossProvider, type MatchContext } from './context.js';
+import { crossProvider, planProductOf, type MatchContext } from './context.js';
 import { at, cardLabel, money, payLabel } from './format.js';
 import { inScope, NO_MONEY_STATUSES, open, openPay, setDecision, type CardNode, type Flag, type Node, type PayNode } from './nodes.js';
 
@@ -59,11 +59,12 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
   const l = c.line;
   const label = cardLabel(c);
   if (c.subscription) {
-    const nextStep = 'Book it as a ChatGPT subscription, not as API spend; consider paying the plan with a separate card.';
+    const plan = planProductOf([c]);
+    const nextStep = `Book it as a ${plan} subscription, not as API spend; consider paying the plan with a separate card.`;
     setDecision(c, {
       cls: 'subscription_not_api',
       counterparts: [],
-      reason: `ChatGPT plan ${l.amount.sign() < 0 ? 'refund' : 'charge'} (descriptor), not API credit; no subscription payment in the history matches it`,
+      reason: `${plan} plan ${l.amount.sign() < 0 ? 'refund' : 'charge'} (descriptor), not API credit; no subscription payment in the history matches it`,
       nextStep,
       flag: {
         key: `sub:${at(c.ref)}`,
@@ -72,7 +73,7 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
         subject: label,
         amount: l.amount,
         currency: l.currency,
-        message: 'a ChatGPT plan was charged on the card used for API credit',
+        message: `a ${plan} plan was charged on the card used for API credit`,
         nextStep,
         refs: [l.src],
       },
@@ -135,7 +136,7 @@ function leftoverPayment(p: PayNode, windowDaysAfter: number): void {
     setDecision(p, {
       cls: 'subscription_not_api',
       counterparts: [],
-      reason: `ChatGPT plan payment, not API credit; no card line on these statements matches it; ${whyUnmatched(p)}`,
+      reason: `${planProductOf([p])} plan payment, not API credit; no card line on these statements matches it; ${whyUnmatched(p)}`,
       nextStep: null,
     });
   } else if (r.status === 'refunded') {

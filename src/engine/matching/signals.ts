@@ -6,7 +6,7 @@
  */
 import { ratio } from '../../money.js';
 import { compareAmounts } from './amounts.js';
-import { crossProvider, pairBarrier, type MatchContext } from './context.js';
+import { crossProvider, pairBarrier, planProductOf, type MatchContext } from './context.js';
 import { round4 } from './format.js';
 import { NO_MONEY_STATUSES, type AmountCheck, type CardNode, type PairScore, type PayNode } from './nodes.js';
 import { lineSimilarity, textSimilarity } from './text.js';
@@ -64,7 +64,7 @@ export function pairLimit(ctx: MatchContext, p: PayNode, c: CardNode): { why: ()
   if (p.p.amount.sign() !== c.line.amount.sign()) return { why: () => 'signs differ', interesting: false };
   if (p.p.cardLast4 && c.line.cardLast4 && p.p.cardLast4 !== c.line.cardLast4)
     return { why: () => `different card (payment card ${p.p.cardLast4}, statement card ${c.line.cardLast4})`, interesting: true };
-  if (c.subscription && p.p.kind !== 'subscription') return { why: () => 'the card line is a ChatGPT plan charge and the payment is API credit', interesting: true };
+  if (c.subscription && p.p.kind !== 'subscription') return { why: () => `the card line is a ${planProductOf([c])} plan charge and the payment is API credit`, interesting: true };
   if (!dateWindow(ctx, p, c))
     return {
       why: () =>
