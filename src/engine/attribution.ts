@@ -83,7 +83,8 @@ interface Part {
 }
 
 /** Cost rows of one allocation unit: what an attributed row carries, plus the bucket and its rows. */
-interface CostGroup extends Pick<AttributedRow, 'provider' | 'utcDay' | 'organizationId' | 'projectId' | 'projectName' | 'model' | 'item' | 'apiKeyId' | 'userId' | 'currency' | 'amount'> {
+interface CostGroup extends Pick<AttributedRow, 'utcDay' | 'organizationId' | 'projectId' | 'projectName' | 'model' | 'item' | 'apiKeyId' | 'userId' | 'currency' | 'amount'> {
+  provider: ProviderId;
   start: number;
   end: number;
   refs: CostRecord['src'][];

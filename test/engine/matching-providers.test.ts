@@ -72,7 +72,11 @@ describe('which provider a card line belongs to', () => {
     expect(r.leftOut.count).toBe(2);
     const bad = parseMatchingConfig({ descriptorPatterns: ['X'], providers: { acme: {}, openai: { descriptorPatterns: ['/(/'] } } }, 'UTC');
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.errors).toEqual([expect.stringMatching(/^matching\.providers\.openai\.descriptorPatterns\[0\]: not a valid pattern/), 'matching.providers: Unrecognized key: "acme"']);
+    if (!bad.ok)
+      expect(bad.errors).toEqual([
+        expect.stringMatching(/^matching\.providers\.openai\.descriptorPatterns\[0\]: not a valid pattern/),
+        'matching.providers: Unrecognized key: "acme"',
+      ]);
     const twice = parseMatchingConfig({ descriptorPatterns: ['X'], providers: { openai: { descriptorPatterns: ['Y'] } } }, 'UTC');
     expect(twice).toEqual({ ok: false, errors: ['matching.providers.openai.descriptorPatterns: also given as matching.descriptorPatterns; give one of them'] });
   });

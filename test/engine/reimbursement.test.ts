@@ -247,9 +247,9 @@ describe('allocation to projects', () => {
     expect(minorUnits('KWD')).toBe(3);
     expect(minorUnits('EUR')).toBe(2);
     const basis: AllocationBasisRow[] = [
-      { projectId: 'a', projectName: null, projectCostCenter: null, billed: D('1'), weight: 1 / 3 },
-      { projectId: 'b', projectName: null, projectCostCenter: null, billed: D('1'), weight: 1 / 3 },
-      { projectId: 'c', projectName: null, projectCostCenter: null, billed: D('1'), weight: 1 / 3 },
+      { provider: 'openai', projectId: 'a', projectName: null, projectCostCenter: null, billed: D('1'), weight: 1 / 3 },
+      { provider: 'openai', projectId: 'b', projectName: null, projectCostCenter: null, billed: D('1'), weight: 1 / 3 },
+      { provider: 'openai', projectId: 'c', projectName: null, projectCostCenter: null, billed: D('1'), weight: 1 / 3 },
     ];
     expect(allocate(D('1001'), 'JPY', basis, null).map((s) => str(s.amount))).toEqual(['334', '334', '333']);
     expect(allocate(D('10'), 'KWD', basis, null).map((s) => str(s.amount))).toEqual(['3.334', '3.333', '3.333']);
@@ -437,7 +437,13 @@ describe('two providers on one card (issue #11)', () => {
     const r = twoProviderMonth(usage.filter((u) => u.provider !== 'anthropic'));
     expect(split(chargeAt(r, 10))).toEqual(['proj_a=37.5', 'proj_b=12.5']);
     expect(chargeAt(r, 11).shares).toEqual([
-      { projectId: UNALLOCATED_PROJECT, projectName: null, projectCostCenter: null, amount: D('30.00'), reason: "no billed usage of Anthropic's workspaces in the period to allocate by" },
+      {
+        projectId: UNALLOCATED_PROJECT,
+        projectName: null,
+        projectCostCenter: null,
+        amount: D('30.00'),
+        reason: "no billed usage of Anthropic's workspaces in the period to allocate by",
+      },
     ]);
     expect(r.unallocatedReason).toBeNull();
   });

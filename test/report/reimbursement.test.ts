@@ -336,7 +336,11 @@ describe('two providers on one card (issue #11)', () => {
   });
 
   it('a one-provider workbook keeps its columns (no Provider column)', async () => {
-    const openaiOnly: ReimbursementSource = { ...source, reconciliation: matchPaymentsToCardLines(payments.slice(0, 1), lines.slice(0, 1), defaultMatchOptions(tz)), attribution: null };
+    const openaiOnly: ReimbursementSource = {
+      ...source,
+      reconciliation: matchPaymentsToCardLines(payments.slice(0, 1), lines.slice(0, 1), defaultMatchOptions(tz)),
+      attribution: null,
+    };
     const wb = await load(await reimbursementWorkbookBytes(openaiOnly, settings));
     const cc = wb.getWorksheet('CC-410')!;
     expect(headers(cc, headerRow(cc, 'Date'))).not.toContain('Provider');

@@ -34,7 +34,8 @@ export function classifyPayments(payments: readonly PaymentRecord[], k: PaymentC
     };
     const ref = p.reference ? ` (${p.reference})` : '';
     if (p.kind === 'subscription') {
-      ignore('subscription_not_api_credit', `${provider(p.provider).planProduct} subscription charge ${fmt(p.amount, p.currency)}${ref} is a plan, not API credit: left out of the balance`);
+      const plan = provider(p.provider).planProduct;
+      ignore('subscription_not_api_credit', `${plan} subscription charge ${fmt(p.amount, p.currency)}${ref} is a plan, not API credit: left out of the balance`);
       continue;
     }
     if (p.status !== 'paid') {

@@ -41,7 +41,9 @@ export function resolveOverrides(cards: readonly CardNode[], pays: readonly PayN
     }
     // the provider rule holds against reviewers too: one provider's receipt cannot explain another's charge
     if (crossProvider(r.p, r.c)) {
-      problems.push(`overrides force[${i}]: the payment is ${providerName(r.p.p.provider)}'s and the card line ${providerName(r.c.provider!)}'s; two providers are never paired; the force was not applied`);
+      problems.push(
+        `overrides force[${i}]: the payment is ${providerName(r.p.p.provider)}'s and the card line ${providerName(r.c.provider!)}'s; two providers are never paired; the force was not applied`,
+      );
       return;
     }
     if (!edges.some((e) => e.p === r.p && e.c === r.c)) edges.push(r);

@@ -15,7 +15,11 @@ export interface ProviderBasis {
  * an Anthropic one over Anthropic workspaces only. `allocationBasis` lists them all (provider
  * order, then project id); `unallocatedReason` is set only when no provider has any basis.
  */
-export function allocationBasisOf(input: ReimbursementInput): { allocationBasis: AllocationBasisRow[]; unallocatedReason: string | null; byProvider: Map<ProviderId, ProviderBasis> } {
+export function allocationBasisOf(input: ReimbursementInput): {
+  allocationBasis: AllocationBasisRow[];
+  unallocatedReason: string | null;
+  byProvider: Map<ProviderId, ProviderBasis>;
+} {
   const byProvider = new Map<ProviderId, ProviderBasis>();
   const known = PROVIDERS.map((p) => p.id);
   const given = [...new Set(input.byProject.map(usageProvider))].filter((id) => !known.includes(id)).sort(cmpStr);

@@ -93,7 +93,15 @@ export function reimbursementTotals(charges: readonly ReimbursementCharge[]): {
       const pk = `${ch.provider}\u0000${s.projectId}\u0000${ch.currency}`;
       const p = projectTotals.get(pk);
       if (p) p.amount = p.amount.plus(s.amount);
-      else projectTotals.set(pk, { provider: ch.provider, projectId: s.projectId, projectName: s.projectName, projectCostCenter: s.projectCostCenter, currency: ch.currency, amount: s.amount });
+      else
+        projectTotals.set(pk, {
+          provider: ch.provider,
+          projectId: s.projectId,
+          projectName: s.projectName,
+          projectCostCenter: s.projectCostCenter,
+          currency: ch.currency,
+          amount: s.amount,
+        });
     }
   }
   return { apiTotals, subscriptionTotals, projectTotals };

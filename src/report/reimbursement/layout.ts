@@ -186,7 +186,7 @@ export interface CcSheetRefs {
 export const holderKey = (costCentre: string, name: string, currency: string) => `${costCentre}\u0000${name}\u0000${currency}`;
 
 /** The providers of a reimbursement's lines, in their first-seen order. */
-export function providersIn(r: ReimbursementResult): ProviderId[] {
+function providersIn(r: ReimbursementResult): ProviderId[] {
   const seen = new Set<ProviderId>();
   for (const cc of r.costCentres) for (const h of cc.cardholders) for (const ch of [...h.charges, ...h.subscriptions]) seen.add(ch.provider);
   for (const l of r.notClaimed) seen.add(l.provider);

@@ -4,7 +4,22 @@ import { UNALLOCATED_PROJECT, type AllocationBasisRow, type ProjectAllocationTot
 import { Decimal } from '../../money.js';
 import { alignCells, applyWidths, fitWrapped, maxWidths, snapshotWidths } from '../sheet-layout.js';
 import { HEADER_FONT, wrappedLines, writeTable, type Column } from '../table.js';
-import { ref, lit, num, currenciesOf, setFooter, title, paragraph, type Range, type MoneyTable, writeMoneyTable, type Placed, type CcSheetRefs, holderKey, providerColumn } from './layout.js';
+import {
+  ref,
+  lit,
+  num,
+  currenciesOf,
+  setFooter,
+  title,
+  paragraph,
+  type Range,
+  type MoneyTable,
+  writeMoneyTable,
+  type Placed,
+  type CcSheetRefs,
+  holderKey,
+  providerColumn,
+} from './layout.js';
 import { projectLabeller } from './cost-centre.js';
 import { SUMMARY, SUBSCRIPTIONS, NOT_CLAIMED } from './sheet-names.js';
 
