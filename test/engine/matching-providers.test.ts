@@ -94,13 +94,16 @@ describe('never pairing across providers', () => {
     const why = "the card line is Anthropic's (descriptor) and the payment is OpenAI's: two providers are never paired";
     expect(p.reason).toContain(`nearest candidate statement.csv:7 was rejected: ${why}`);
     expect(c.reason).toContain(`nearest candidate payments.csv:2 was rejected: ${why}`);
-    expect(r.exceptions.map((e) => e.class).sort()).toEqual(['unmatched_card_charge', 'unmatched_payment']);
+    expect(r.exceptions.map((e) => `${e.class}: ${e.message}`).sort()).toEqual([
+      "unmatched_card_charge: card charge to the provider not explained by any payment; the nearest candidate, payments.csv:2, is OpenAI's and two providers are never paired",
+      "unmatched_payment: payment not found on the card statements; the nearest candidate, statement.csv:7, is Anthropic's and two providers are never paired",
+    ]);
   });
 
-  it('with both providers’ top-ups of one amount on one day, each pairs with its own provider’s line', () => {
-    // the Anthropic line comes first in the tie-break order and the OpenAI payment first in time: a provider-blind pairing would cross them
-    const payments = [pay(2, '2026-03-10T09:00:00Z', '50.00'), anthropicPay(3, '2026-03-10T10:00:00Z', '50.00')];
-    const lines = [card(4, '2026-03-10', '50.00', { description: ANTHROPIC_API, file: 'a.csv' }), card(5, '2026-03-10', '50.00', { file: 'b.csv' })];
+  it('with both providers’ top-ups of one amount a day apart, each pairs with its own provider’s line, not the other’s on its day', () => {
+    // each top-up's own line is a day away, the other provider's is on its day: a provider-blind pairing would cross them
+    const payments = [pay(2, '2026-03-10T09:00:00Z', '50.00'), anthropicPay(3, '2026-03-11T10:00:00Z', '50.00')];
+    const lines = [card(4, '2026-03-10', '50.00', { description: ANTHROPIC_API, file: 'a.csv' }), card(5, '2026-03-11', '50.00', { file: 'b.csv' })];
     const r = matchPaymentsToCardLines(payments, lines, opts());
     expect(row(r, 'payment', 2).class).toBe('matched');
     expect(refs(row(r, 'payment', 2))).toEqual(['card:b.csv:5']);

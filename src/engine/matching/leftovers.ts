@@ -1,5 +1,6 @@
 /** Stage 8b, leftovers: whatever no stage explained is unmatched, or pending, a refund or a plan charge on its own. */
 import { crossProvider, planProductOf, type MatchContext } from './context.js';
+import { providerName } from '../../providers.js';
 import { at, cardLabel, money, payLabel } from './format.js';
 import { inScope, NO_MONEY_STATUSES, open, openPay, setDecision, type CardNode, type Flag, type Node, type PayNode } from './nodes.js';
 
@@ -17,6 +18,12 @@ function whyUnmatched(n: Node): string {
   if (n.notes.length) parts.push(n.notes.join('; '));
   return parts.join('; ');
 }
+/** An unmatched row's exception text, plus the other provider's candidate when that was the nearest (SPEC: never paired across providers). */
+function withNearMiss(n: Node, message: string): string {
+  const other = n.nearMiss?.otherProvider;
+  return other ? `${message}; the nearest candidate, ${at(n.nearMiss!.ref)}, is ${providerName(other)}'s and two providers are never paired` : message;
+}
+
 /** A credit on the card no payment explains: the refund of a matched charge, or from the provider. */
 function cardRefund(cards: readonly CardNode[], c: CardNode): void {
   const l = c.line;
@@ -115,7 +122,7 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
         subject: label,
         amount: l.amount,
         currency: l.currency,
-        message: 'card charge to the provider not explained by any payment',
+        message: withNearMiss(c, 'card charge to the provider not explained by any payment'),
         nextStep,
         refs: [l.src],
       },
@@ -171,7 +178,7 @@ function leftoverPayment(p: PayNode, windowDaysAfter: number): void {
       counterparts: [],
       reason: `paid, but no card line matches; ${whyUnmatched(p)}`,
       nextStep,
-      flag: paymentFlag(p, `pay:${at(p.ref)}`, 'warning', 'unmatched_payment', 'payment not found on the card statements', nextStep),
+      flag: paymentFlag(p, `pay:${at(p.ref)}`, 'warning', 'unmatched_payment', withNearMiss(p, 'payment not found on the card statements'), nextStep),
     });
   }
 }

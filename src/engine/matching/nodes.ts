@@ -44,6 +44,8 @@ export interface NearMiss {
   ref: SideRef;
   why: string;
   distance: number;
+  /** The candidate's provider when it is not the node's: the exception says so, not only the reason. */
+  otherProvider: ProviderId | null;
 }
 
 export interface CardNode {
