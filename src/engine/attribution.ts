@@ -10,6 +10,7 @@
  */
 import { allocateByWeight, Decimal } from '../money.js';
 import type { CostRecord, Exception } from '../model.js';
+import type { ProviderId } from '../providers.js';
 import { placeOnLocalDate, utcDateOf } from '../time.js';
 import { modelFamily } from './prices.js';
 import { cmp, type UsageGroup } from './usage.js';
@@ -23,6 +24,8 @@ const ALLOCATION_SCALE = 10;
 export type AttributionBasis = 'cost export' | 'priced usage' | 'token count' | 'unallocated';
 
 export interface AttributedRow {
+  /** The cost record's provider (FOCUS names it per row). */
+  provider: ProviderId;
   utcDay: string;
   localDate: string;
   organizationId: string | null;
@@ -81,6 +84,7 @@ interface Part {
 
 /** Cost rows of one allocation unit: what an attributed row carries, plus the bucket and its rows. */
 interface CostGroup extends Pick<AttributedRow, 'utcDay' | 'organizationId' | 'projectId' | 'projectName' | 'model' | 'item' | 'apiKeyId' | 'userId' | 'currency' | 'amount'> {
+  provider: ProviderId;
   start: number;
   end: number;
   refs: CostRecord['src'][];
@@ -103,6 +107,7 @@ function groupCosts(costs: CostRecord[]): CostGroup[] {
       g.projectName ??= c.projectName;
     } else {
       m.set(key, {
+        provider: c.provider,
         utcDay,
         start: c.start,
         end: c.end,
@@ -137,6 +142,7 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
   for (const c of groupCosts(input.costs)) {
     const localDate = placeOnLocalDate(c.start, c.end, timezone);
     const base = {
+      provider: c.provider,
       utcDay: c.utcDay,
       localDate,
       organizationId: c.organizationId,

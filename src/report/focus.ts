@@ -5,6 +5,7 @@
  * stay in separate columns; amounts are exact decimal text.
  */
 import Papa from 'papaparse';
+import { provider, type ProviderId } from '../providers.js';
 import type { ReportResult } from '../results.js';
 import { isoUtc, localDateOf } from '../time.js';
 import { csvText } from '../redact.js';
@@ -45,7 +46,11 @@ const FOCUS_COLUMNS = [
 
 type FocusRow = Record<(typeof FOCUS_COLUMNS)[number], string>;
 
-const PROVIDER = 'OpenAI';
+/** The columns that name who sold the service, from the row's provider description. */
+function providerColumns(id: ProviderId): Pick<FocusRow, 'InvoiceIssuerName' | 'ProviderName' | 'PublisherName' | 'ServiceCategory' | 'ServiceName'> {
+  const f = provider(id).focus;
+  return { InvoiceIssuerName: f.invoiceIssuerName, ProviderName: f.providerName, PublisherName: f.publisherName, ServiceCategory: f.serviceCategory, ServiceName: f.serviceName };
+}
 
 function focusRows(r: ReportResult): FocusRow[] {
   const rows: FocusRow[] = [];
@@ -55,11 +60,6 @@ function focusRows(r: ReportResult): FocusRow[] {
     BillingCurrency: r.currency,
     BillingPeriodStart: billingStart,
     BillingPeriodEnd: billingEnd,
-    InvoiceIssuerName: PROVIDER,
-    ProviderName: PROVIDER,
-    PublisherName: PROVIDER,
-    ServiceCategory: 'AI and Machine Learning',
-    ServiceName: 'OpenAI API',
     ChargeClass: '',
     ListCost: '',
   };
@@ -68,6 +68,7 @@ function focusRows(r: ReportResult): FocusRow[] {
     const amount = a.amount.toString();
     rows.push({
       ...base,
+      ...providerColumns(a.provider),
       BilledCost: amount,
       EffectiveCost: amount,
       ContractedCost: amount,
@@ -96,6 +97,7 @@ function focusRows(r: ReportResult): FocusRow[] {
     const amount = p.amount.toString();
     rows.push({
       ...base,
+      ...providerColumns(p.provider),
       BillingCurrency: p.currency,
       BilledCost: amount,
       EffectiveCost: '0',

@@ -247,9 +247,9 @@ describe('allocation to projects', () => {
     expect(minorUnits('KWD')).toBe(3);
     expect(minorUnits('EUR')).toBe(2);
     const basis: AllocationBasisRow[] = [
-      { projectId: 'a', projectName: null, projectCostCenter: null, billed: D('1'), weight: 1 / 3 },
-      { projectId: 'b', projectName: null, projectCostCenter: null, billed: D('1'), weight: 1 / 3 },
-      { projectId: 'c', projectName: null, projectCostCenter: null, billed: D('1'), weight: 1 / 3 },
+      { provider: 'openai', projectId: 'a', projectName: null, projectCostCenter: null, billed: D('1'), weight: 1 / 3 },
+      { provider: 'openai', projectId: 'b', projectName: null, projectCostCenter: null, billed: D('1'), weight: 1 / 3 },
+      { provider: 'openai', projectId: 'c', projectName: null, projectCostCenter: null, billed: D('1'), weight: 1 / 3 },
     ];
     expect(allocate(D('1001'), 'JPY', basis, null).map((s) => str(s.amount))).toEqual(['334', '334', '333']);
     expect(allocate(D('10'), 'KWD', basis, null).map((s) => str(s.amount))).toEqual(['3.334', '3.333', '3.333']);
@@ -379,5 +379,72 @@ describe('money that left the card for nothing', () => {
     expect(r.notClaimed.map((l) => [l.src.file, l.reason.startsWith('repeat of a.csv:5')])).toEqual([['b.csv', true]]);
     expect(str(r.tieOut[0]!.providerLines)).toBe('120');
     expect(r.tieOut[0]!.difference.isZero()).toBe(true);
+  });
+});
+
+describe('two providers on one card (issue #11)', () => {
+  const ANTHROPIC = 'ANTHROPIC ANTHROPIC.COM CA';
+  function twoProviderMonth(usage: ReimbursementInput['byProject']): ReimbursementResult {
+    const payments = [
+      pay(2, '2026-10-02T15:00:00Z', '50.00', { reference: 'INV-0002', cardLast4: '4242' }),
+      pay(3, '2026-10-03T15:00:00Z', '30.00', { reference: 'ANT-0003', cardLast4: '4242', provider: 'anthropic' }),
+      pay(4, '2026-10-04T15:00:00Z', '20.00', { reference: 'CLA-0004', cardLast4: '4242', provider: 'anthropic', kind: 'subscription', description: 'Claude Pro' }),
+    ];
+    const cardLines = [
+      card(10, '2026-10-02', '50.00', { cardLast4: '4242' }),
+      card(11, '2026-10-03', '30.00', { cardLast4: '4242', description: ANTHROPIC }),
+      card(12, '2026-10-04', '20.00', { cardLast4: '4242', description: 'CLAUDE.AI SUBSCRIPTION' }),
+      card(13, '2026-10-06', '20.00', { cardLast4: '4242', description: 'OPENAI *CHATGPT SUBSCR' }),
+    ];
+    const reconciliation = matchPaymentsToCardLines(payments, cardLines, opts());
+    return buildReimbursement({ reconciliation, payments, cardLines, byProject: usage, cardholders, homeCurrency: 'USD', period: PERIOD });
+  }
+  const usage = [
+    { projectId: 'proj_a', projectName: 'Support bot', costCenter: 'CC-410', billed: D('3.00') },
+    { projectId: 'proj_b', projectName: 'Search', costCenter: 'CC-220', billed: D('1.00'), provider: 'openai' },
+    { provider: 'anthropic', projectId: 'wrkspc_x', projectName: 'Research', costCenter: 'CC-500', billed: D('2.00') },
+    { provider: 'anthropic', projectId: 'wrkspc_y', projectName: 'Evals', costCenter: null, billed: D('6.00') },
+  ];
+  const split = (ch: ReimbursementCharge) => ch.shares.map((s) => `${s.projectId}=${str(s.amount)}`);
+
+  it('each charge is split over its own provider’s projects only; plan charges of both providers are subscriptions', () => {
+    const r = twoProviderMonth(usage);
+    expect(split(chargeAt(r, 10))).toEqual(['proj_a=37.5', 'proj_b=12.5']);
+    expect(split(chargeAt(r, 11))).toEqual(['wrkspc_x=7.5', 'wrkspc_y=22.5']);
+    expect([10, 11, 12, 13].map((l) => [chargeAt(r, l).provider, chargeAt(r, l).section])).toEqual([
+      ['openai', 'api'],
+      ['anthropic', 'api'],
+      ['anthropic', 'subscription'],
+      ['openai', 'subscription'],
+    ]);
+    expect(r.allocationBasis.map((b) => `${b.provider}:${b.projectId}:${b.weight}`)).toEqual([
+      'openai:proj_a:0.75',
+      'openai:proj_b:0.25',
+      'anthropic:wrkspc_x:0.25',
+      'anthropic:wrkspc_y:0.75',
+    ]);
+    expect(r.projectTotals.map((t) => `${t.provider}:${t.projectId}=${str(t.amount)}`)).toEqual([
+      'openai:proj_a=37.5',
+      'openai:proj_b=12.5',
+      'anthropic:wrkspc_x=7.5',
+      'anthropic:wrkspc_y=22.5',
+    ]);
+    expect(r.tieOut.map((t) => str(t.difference))).toEqual(['0']);
+    expect(r.rules.some((x) => x.includes('ChatGPT, Claude.ai'))).toBe(true);
+  });
+
+  it('a provider with no usage leaves its charges unallocated, saying whose projects were missing; the other is still split', () => {
+    const r = twoProviderMonth(usage.filter((u) => u.provider !== 'anthropic'));
+    expect(split(chargeAt(r, 10))).toEqual(['proj_a=37.5', 'proj_b=12.5']);
+    expect(chargeAt(r, 11).shares).toEqual([
+      {
+        projectId: UNALLOCATED_PROJECT,
+        projectName: null,
+        projectCostCenter: null,
+        amount: D('30.00'),
+        reason: "no billed usage of Anthropic's workspaces in the period to allocate by",
+      },
+    ]);
+    expect(r.unallocatedReason).toBeNull();
   });
 });

@@ -282,3 +282,67 @@ describe('sheet names', () => {
     expect(names.every((n) => n.length <= 31)).toBe(true);
   });
 });
+
+describe('two providers on one card (issue #11)', () => {
+  const tz = 'UTC';
+  const payments = [
+    pay(2, '2026-10-02T15:00:00Z', '50.00', { reference: 'INV-1', cardLast4: '4242' }),
+    pay(3, '2026-10-03T15:00:00Z', '30.00', { reference: 'ANT-1', cardLast4: '4242', provider: 'anthropic' }),
+  ];
+  const lines = [
+    card(10, '2026-10-02', '50.00', { cardLast4: '4242' }),
+    card(11, '2026-10-03', '30.00', { cardLast4: '4242', description: 'ANTHROPIC ANTHROPIC.COM CA' }),
+    card(12, '2026-10-04', '20.00', { cardLast4: '4242', description: 'CLAUDE.AI SUBSCRIPTION' }),
+    card(13, '2026-10-06', '20.00', { cardLast4: '4242', description: 'OPENAI *CHATGPT SUBSCR' }),
+    card(14, '2026-10-29', '5.00', { cardLast4: '4242', description: 'ANTHROPIC ANTHROPIC.COM CA', status: 'pending' }),
+  ];
+  const source: ReimbursementSource = {
+    period: makePeriod('2026-10-01', '2026-10-31', tz),
+    homeCurrency: 'USD',
+    reconciliation: matchPaymentsToCardLines(payments, lines, defaultMatchOptions(tz)),
+    payments,
+    cardLines: lines,
+    attribution: {
+      summaries: {
+        byProject: [
+          { projectId: 'proj_a', projectName: 'Search', costCenter: null, billed: D('1') },
+          { provider: 'anthropic', projectId: 'wrkspc_a', projectName: 'Search', costCenter: null, billed: D('3') },
+        ],
+      },
+    },
+  };
+  const settings = { cardholders: { '4242': { name: 'Dana Whitfield', costCenter: 'CC-410' } } };
+
+  it('names the provider where two meet, lists each plan by name, and every formula still recomputes', async () => {
+    const wb = await load(await reimbursementWorkbookBytes(source, settings));
+    const subs = wb.getWorksheet('Subscriptions (not API)')!;
+    expect(String(subs.getRow(1).getCell(1).value)).toMatch(/^Plan subscriptions on the API cards/);
+    const sh = headerRow(subs, 'Date');
+    const sc = headers(subs, sh);
+    expect(sc.slice(0, 3)).toEqual(['Date', 'Provider', 'Plan']);
+    expect([1, 2].map((k) => `${subs.getRow(sh + k).getCell(2).value}/${subs.getRow(sh + k).getCell(3).value}`)).toEqual(['Anthropic/Claude.ai', 'OpenAI/ChatGPT']);
+    const cc = wb.getWorksheet('CC-410')!;
+    const ch = headerRow(cc, 'Date');
+    expect(headers(cc, ch)[1]).toBe('Provider');
+    expect([1, 4].map((k) => cc.getRow(ch + k).getCell(2).value)).toEqual(['OpenAI', 'Anthropic']);
+    const summary = wb.getWorksheet('Summary')!;
+    const texts: string[] = [];
+    summary.eachRow((row) => row.eachCell((c) => texts.push(String(c.value))));
+    expect(texts).toContain('Plan subscriptions (not API)');
+    expect(texts.some((t) => /ChatGPT subscriptions/.test(t))).toBe(false);
+    const notClaimed = wb.getWorksheet('Not claimed')!;
+    expect(headers(notClaimed, headerRow(notClaimed, 'Date'))[1]).toBe('Provider');
+    for (const f of formulas(wb)) expect(evaluate(wb, f.ws, f.formula), `${f.ws.name}!${f.address} ${f.formula}`).toBeCloseTo(f.result, 6);
+  });
+
+  it('a one-provider workbook keeps its columns (no Provider column)', async () => {
+    const openaiOnly: ReimbursementSource = {
+      ...source,
+      reconciliation: matchPaymentsToCardLines(payments.slice(0, 1), lines.slice(0, 1), defaultMatchOptions(tz)),
+      attribution: null,
+    };
+    const wb = await load(await reimbursementWorkbookBytes(openaiOnly, settings));
+    const cc = wb.getWorksheet('CC-410')!;
+    expect(headers(cc, headerRow(cc, 'Date'))).not.toContain('Provider');
+  });
+});

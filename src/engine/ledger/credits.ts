@@ -4,6 +4,7 @@
  */
 import { Decimal } from '../../money.js';
 import type { Exception, PaymentRecord, Provenance } from '../../model.js';
+import { provider } from '../../providers.js';
 import { localDateOf, type LocalDate } from '../../time.js';
 import { expiryOf, PHASE_PAYMENT, type CreditPayment, type EventLog, type OrgRoll, type RollContext } from './state.js';
 import type { IgnoredItem, IgnoreReason, LedgerEventKind, LotKind } from './types.js';
@@ -33,7 +34,8 @@ export function classifyPayments(payments: readonly PaymentRecord[], k: PaymentC
     };
     const ref = p.reference ? ` (${p.reference})` : '';
     if (p.kind === 'subscription') {
-      ignore('subscription_not_api_credit', `ChatGPT subscription charge ${fmt(p.amount, p.currency)}${ref} is a plan, not API credit: left out of the balance`);
+      const plan = provider(p.provider).planProduct;
+      ignore('subscription_not_api_credit', `${plan} subscription charge ${fmt(p.amount, p.currency)}${ref} is a plan, not API credit: left out of the balance`);
       continue;
     }
     if (p.status !== 'paid') {

@@ -1,6 +1,7 @@
 /** The credit ledger's input and result (SPEC §4.4), and the rules the workbook prints. */
 import type { Decimal } from '../../money.js';
 import type { Exception, PaymentRecord, Provenance } from '../../model.js';
+import { PROVIDERS } from '../../providers.js';
 import type { EpochSeconds, LocalDate, Period } from '../../time.js';
 
 // ---------------------------------------------------------------------------
@@ -250,10 +251,13 @@ export interface LedgerResult {
   rules: readonly string[];
 }
 
+/** The providers' consumer plans by name, for the rule text (no provider named in code). */
+const PLAN_PRODUCTS = PROVIDERS.map((p) => p.planProduct).join(', ');
+
 export const LEDGER_RULES: readonly string[] = [
   'A payment is placed on the local date (reporting time zone) of its paid-at instant; usage on the local date the cost export was placed on.',
   'Within a day: credit expiring that day expires first, then top-ups and grants in time order, then the day’s billed usage (the cost export has no time of day).',
-  'Only paid manual, auto-recharge and invoice payments add purchased credit; paid grants add granted credit. ChatGPT subscriptions never add API credit. Failed, pending, void and refunded payments add nothing (a refunded payment is treated as never credited).',
+  `Only paid manual, auto-recharge and invoice payments add purchased credit; paid grants add granted credit. Plan subscriptions (${PLAN_PRODUCTS}) never add API credit. Failed, pending, void and refunded payments add nothing (a refunded payment is treated as never credited).`,
   'Credit is used oldest first (one lot per purchase or grant). Usage beyond all credit makes the balance negative; the next top-up pays that first and only the rest becomes available.',
   'A lot expires on the same local date one year (12 months) after purchase, at the start of that day; a lot bought on 29 February expires on 28 February. Grants are assumed to expire like purchases unless configured.',
   'An opening balance is the balance at the start of its date. Payments before that date are taken as the newest credit still unused (oldest-first use leaves the newest), so their expiries are kept; any rest of the opening balance has an unknown purchase date and never expires unless an expiry date is configured.',

@@ -1,5 +1,5 @@
 /** Stages 7b and 8a: attempts the bank declined or reversed, and repeated charges for one payment. */
-import type { MatchContext } from './context.js';
+import { crossProvider, planProductOf, type MatchContext } from './context.js';
 import { at, cardLabel, payLabel, toProv } from './format.js';
 import { inScope, NO_MONEY_STATUSES, open, openPay, optimal, setDecision, type CardNode, type Flag, type PayNode } from './nodes.js';
 import { attemptCost } from './signals.js';
@@ -37,7 +37,7 @@ export function declinedAttempts(ctx: MatchContext, cards: readonly CardNode[], 
       setDecision(c, {
         cls: 'subscription_not_api',
         counterparts: [],
-        reason: `ChatGPT plan attempt ${word} by the bank: no money moved`,
+        reason: `${planProductOf([c])} plan attempt ${word} by the bank: no money moved`,
         nextStep: null,
       });
       continue;
@@ -75,7 +75,7 @@ export function duplicateAttempts(cards: readonly CardNode[]): void {
   for (const c of cards) {
     if (!open(c) || c.subscription || c.feeLike || c.line.amount.sign() <= 0) continue;
     if (c.line.status !== 'pending' && c.line.status !== 'posted') continue;
-    const anchor = anchors.find((a) => a.line.currency === c.line.currency && a.line.amount.eq(c.line.amount) && a.day === c.day);
+    const anchor = anchors.find((a) => !crossProvider(a, c) && a.line.currency === c.line.currency && a.line.amount.eq(c.line.amount) && a.day === c.day);
     if (!anchor) continue;
     const payRefs = anchor.decision!.counterparts.filter((r) => r.side === 'payment');
     const pending = c.line.status === 'pending';

@@ -5,12 +5,14 @@
  */
 import { z } from 'zod';
 import { Decimal } from '../../money.js';
+import { DEFAULT_PROVIDER, provider, PROVIDERS, type ProviderId } from '../../providers.js';
 
 // ---------------------------------------------------------------------------
 // Configuration (the `matching` section of spendrecon.config.json)
 
-const DEFAULT_DESCRIPTOR_PATTERNS = ['OPENAI', 'OPENAI *API', 'OPENAI *CHATGPT SUBSCR*', 'OpenAI LLC', 'OPENAI.COM', 'CHATGPT'];
-const DEFAULT_SUBSCRIPTION_PATTERNS = ['CHATGPT SUBSCR*', 'CHATGPT PLUS', 'CHATGPT PRO', 'CHATGPT TEAM', 'CHATGPT BUSINESS', 'CHATGPT ENTERPRISE'];
+// the top-level descriptor lists predate providers and always meant OpenAI's (the default provider's)
+const DEFAULT_DESCRIPTOR_PATTERNS = provider(DEFAULT_PROVIDER).descriptorPatterns;
+const DEFAULT_SUBSCRIPTION_PATTERNS = provider(DEFAULT_PROVIDER).subscriptionPatterns;
 const DEFAULT_FEE_PATTERNS = [
   'FOREIGN TRANSACTION FEE',
   'FOREIGN TRANS* FEE',
@@ -85,12 +87,28 @@ const currencyCode = z
   .regex(/^[A-Za-z]{3}$/, 'expected a 3-letter currency code such as "USD"')
   .transform((s) => s.toUpperCase());
 
+/** `matching.providers.<id>`: one provider's card descriptors, replacing those of its description. */
+const providerPatternsSchema = z
+  .object({
+    descriptorPatterns: patternList.min(1).optional(),
+    subscriptionPatterns: patternList.optional(),
+  })
+  .strict();
+
+/** Only known provider ids: a typo must not silently leave a provider's lines out. */
+const providersSchema = z
+  .object(Object.fromEntries(PROVIDERS.map((p) => [p.id, providerPatternsSchema.optional()])) as Record<ProviderId, z.ZodOptional<typeof providerPatternsSchema>>)
+  .strict()
+  .default(() => ({}));
+
 export const matchingConfigSchema = z
   .object({
-    /** Card lines whose description matches one of these belong to the provider. */
+    /** Card lines whose description matches one of these belong to the default provider (OpenAI): the setting predates providers. */
     descriptorPatterns: patternList.default(() => [...DEFAULT_DESCRIPTOR_PATTERNS]),
-    /** Provider lines for a ChatGPT plan, not API credit. */
+    /** The default provider's lines that are a plan charge (ChatGPT), not API credit. */
     subscriptionPatterns: patternList.default(() => [...DEFAULT_SUBSCRIPTION_PATTERNS]),
+    /** Per provider id: descriptor and plan patterns replacing its description's (for the default provider, replacing the two above). */
+    providers: providersSchema,
     /** Bank fee lines that may belong to a foreign provider charge. */
     feePatterns: patternList.default(() => [...DEFAULT_FEE_PATTERNS]),
     /** Card date may be this many days before the payment's local date. */
@@ -144,7 +162,36 @@ export function defaultMatchOptions(timezone: string): MatchOptions {
 export function parseMatchingConfig(raw: unknown, timezone: string, prefix = 'matching'): { ok: true; options: MatchOptions } | { ok: false; errors: string[] } {
   const res = matchingConfigSchema.safeParse(raw ?? {});
   if (!res.success) return { ok: false, errors: zodErrors(res.error, prefix) };
+  const twice = twiceGiven(raw);
+  if (twice.length) return { ok: false, errors: twice.map((k) => `${prefix}.providers.${DEFAULT_PROVIDER}.${k}: also given as ${prefix}.${k}; give one of them`) };
   return { ok: true, options: { ...res.data, timezone } };
+}
+
+/** The default provider's patterns given both at the top level and under `providers`: which one wins would be a guess. */
+function twiceGiven(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null) return [];
+  const top = raw as Record<string, unknown>;
+  const own = (top.providers as Record<string, Record<string, unknown> | undefined> | undefined)?.[DEFAULT_PROVIDER];
+  return (['descriptorPatterns', 'subscriptionPatterns'] as const).filter((k) => top[k] !== undefined && own?.[k] !== undefined);
+}
+
+/** One provider's card patterns: for the default provider the top-level lists (unless `providers` names it), else its description's. */
+export interface ProviderPatterns {
+  id: ProviderId;
+  descriptorPatterns: readonly string[];
+  subscriptionPatterns: readonly string[];
+}
+
+export function providerPatterns(o: MatchingConfig): ProviderPatterns[] {
+  return PROVIDERS.map((p) => {
+    const own = o.providers[p.id];
+    const isDefault = p.id === DEFAULT_PROVIDER;
+    return {
+      id: p.id,
+      descriptorPatterns: own?.descriptorPatterns ?? (isDefault ? o.descriptorPatterns : p.descriptorPatterns),
+      subscriptionPatterns: own?.subscriptionPatterns ?? (isDefault ? o.subscriptionPatterns : p.subscriptionPatterns),
+    };
+  });
 }
 
 function zodErrors(error: z.ZodError, prefix: string): string[] {

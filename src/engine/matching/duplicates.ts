@@ -39,7 +39,7 @@ export function markOverlapDuplicates(cards: readonly CardNode[], pays: readonly
   const seenPay = new Map<string, number>();
   for (const p of pays) {
     const r = p.p;
-    const key = [r.paidAt, r.reference, r.amount.toString(), r.currency, r.status, r.kind, r.cardLast4 ?? '', r.organization ?? ''].join('\u0001');
+    const key = [r.provider, r.paidAt, r.reference, r.amount.toString(), r.currency, r.status, r.kind, r.cardLast4 ?? '', r.organization ?? ''].join('\u0001');
     const fileKey = `${key}\u0002${p.ref.file}`;
     const n = (seenPay.get(fileKey) ?? 0) + 1;
     seenPay.set(fileKey, n);

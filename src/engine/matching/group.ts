@@ -6,7 +6,7 @@
 import type { Provenance } from '../../model.js';
 import { sum, type Decimal } from '../../money.js';
 import { compareAmounts, feeCap, largest, syntheticLine, uniform } from './amounts.js';
-import type { MatchContext } from './context.js';
+import { planProductOf, type MatchContext } from './context.js';
 import { at, cardLabel, money, payLabel, round4 } from './format.js';
 import { NO_MONEY_STATUSES, setDecision, type AmountCheck, type CardNode, type Flag, type Node, type PayNode } from './nodes.js';
 import { scoreOf } from './signals.js';
@@ -101,11 +101,11 @@ function groupClass(ps: PayNode[], cs: CardNode[], payTotal: Decimal, check: Amo
 
 /** The parent charge (the largest provider charge) and the fee lines that travel with it. Writes: `pulledIn` = 'fee'. */
 function splitFees(ctx: MatchContext, cs: CardNode[]): { parent: CardNode; fees: CardNode[]; charges: CardNode[] } {
-  const parent = largest(cs.some((c) => c.provider && !c.feeLike) ? cs.filter((c) => c.provider && !c.feeLike) : cs);
+  const parent = largest(cs.some((c) => c.provider !== null && !c.feeLike) ? cs.filter((c) => c.provider !== null && !c.feeLike) : cs);
   const cap = feeCap(ctx.o, parent.line.amount);
   // a fee travels with its charge whatever the payment's fate (matched, refunded, plan, failed)
-  const fees = cs.filter((c) => c !== parent && (c.feeLike || !c.provider || c.line.amount.abs().cmp(cap) <= 0));
-  for (const f of fees) if (!f.provider && f.pulledIn === null) f.pulledIn = 'fee';
+  const fees = cs.filter((c) => c !== parent && (c.feeLike || c.provider === null || c.line.amount.abs().cmp(cap) <= 0));
+  for (const f of fees) if (f.provider === null && f.pulledIn === null) f.pulledIn = 'fee';
   return { parent, fees, charges: cs.filter((c) => !fees.includes(c)) };
 }
 
@@ -116,9 +116,10 @@ function groupTexts(cls: MatchClass, g: GroupFacts): GroupTexts {
     case 'matched_fx_difference':
       return fxDifferenceTexts(g);
     case 'subscription_not_api': {
-      const nextStep = 'Book it as a ChatGPT subscription, not as API spend; consider paying the plan with a separate card.';
+      const plan = planProductOf([...g.cs, ...g.ps]);
+      const nextStep = `Book it as a ${plan} subscription, not as API spend; consider paying the plan with a separate card.`;
       return {
-        reason: `ChatGPT plan charge, not API credit: ${g.payText} ↔ ${g.cardText}; ${g.amountText}.${g.forcedText}`,
+        reason: `${plan} plan charge, not API credit: ${g.payText} ↔ ${g.cardText}; ${g.amountText}.${g.forcedText}`,
         nextStep,
         flag: {
           key: g.key,
@@ -127,7 +128,7 @@ function groupTexts(cls: MatchClass, g: GroupFacts): GroupTexts {
           subject: g.cardText,
           amount: g.cardTotal,
           currency: g.cardCur,
-          message: 'a ChatGPT plan was charged on the card used for API credit',
+          message: `a ${plan} plan was charged on the card used for API credit`,
           nextStep,
           refs: g.refs,
         },

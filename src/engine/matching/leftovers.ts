@@ -1,5 +1,6 @@
 /** Stage 8b, leftovers: whatever no stage explained is unmatched, or pending, a refund or a plan charge on its own. */
-import type { MatchContext } from './context.js';
+import { crossProvider, planProductOf, type MatchContext } from './context.js';
+import { providerName } from '../../providers.js';
 import { at, cardLabel, money, payLabel } from './format.js';
 import { inScope, NO_MONEY_STATUSES, open, openPay, setDecision, type CardNode, type Flag, type Node, type PayNode } from './nodes.js';
 
@@ -17,6 +18,12 @@ function whyUnmatched(n: Node): string {
   if (n.notes.length) parts.push(n.notes.join('; '));
   return parts.join('; ');
 }
+/** An unmatched row's exception text, plus the other provider's candidate when that was the nearest (SPEC: never paired across providers). */
+function withNearMiss(n: Node, message: string): string {
+  const other = n.nearMiss?.otherProvider;
+  return other ? `${message}; the nearest candidate, ${at(n.nearMiss!.ref)}, is ${providerName(other)}'s and two providers are never paired` : message;
+}
+
 /** A credit on the card no payment explains: the refund of a matched charge, or from the provider. */
 function cardRefund(cards: readonly CardNode[], c: CardNode): void {
   const l = c.line;
@@ -24,6 +31,7 @@ function cardRefund(cards: readonly CardNode[], c: CardNode): void {
   const orig = cards.find(
     (o) =>
       inScope(o) &&
+      !crossProvider(o, c) &&
       o.decision !== null &&
       ['matched', 'matched_fx_difference'].includes(o.decision.cls) &&
       o.line.currency === l.currency &&
@@ -58,11 +66,12 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
   const l = c.line;
   const label = cardLabel(c);
   if (c.subscription) {
-    const nextStep = 'Book it as a ChatGPT subscription, not as API spend; consider paying the plan with a separate card.';
+    const plan = planProductOf([c]);
+    const nextStep = `Book it as a ${plan} subscription, not as API spend; consider paying the plan with a separate card.`;
     setDecision(c, {
       cls: 'subscription_not_api',
       counterparts: [],
-      reason: `ChatGPT plan ${l.amount.sign() < 0 ? 'refund' : 'charge'} (descriptor), not API credit; no subscription payment in the history matches it`,
+      reason: `${plan} plan ${l.amount.sign() < 0 ? 'refund' : 'charge'} (descriptor), not API credit; no subscription payment in the history matches it`,
       nextStep,
       flag: {
         key: `sub:${at(c.ref)}`,
@@ -71,7 +80,7 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
         subject: label,
         amount: l.amount,
         currency: l.currency,
-        message: 'a ChatGPT plan was charged on the card used for API credit',
+        message: `a ${plan} plan was charged on the card used for API credit`,
         nextStep,
         refs: [l.src],
       },
@@ -113,7 +122,7 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
         subject: label,
         amount: l.amount,
         currency: l.currency,
-        message: 'card charge to the provider not explained by any payment',
+        message: withNearMiss(c, 'card charge to the provider not explained by any payment'),
         nextStep,
         refs: [l.src],
       },
@@ -134,7 +143,7 @@ function leftoverPayment(p: PayNode, windowDaysAfter: number): void {
     setDecision(p, {
       cls: 'subscription_not_api',
       counterparts: [],
-      reason: `ChatGPT plan payment, not API credit; no card line on these statements matches it; ${whyUnmatched(p)}`,
+      reason: `${planProductOf([p])} plan payment, not API credit; no card line on these statements matches it; ${whyUnmatched(p)}`,
       nextStep: null,
     });
   } else if (r.status === 'refunded') {
@@ -169,7 +178,7 @@ function leftoverPayment(p: PayNode, windowDaysAfter: number): void {
       counterparts: [],
       reason: `paid, but no card line matches; ${whyUnmatched(p)}`,
       nextStep,
-      flag: paymentFlag(p, `pay:${at(p.ref)}`, 'warning', 'unmatched_payment', 'payment not found on the card statements', nextStep),
+      flag: paymentFlag(p, `pay:${at(p.ref)}`, 'warning', 'unmatched_payment', withNearMiss(p, 'payment not found on the card statements'), nextStep),
     });
   }
 }

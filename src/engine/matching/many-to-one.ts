@@ -22,14 +22,14 @@ interface Group {
 /** Only the nearest few candidates of an anchor enter the subset sum: its cost grows as n^cap. */
 const MAX_CANDIDATES = 10;
 
-const isParent = (c: CardNode) => c.provider && !c.feeLike;
+const isParent = (c: CardNode) => c.provider !== null && !c.feeLike;
 
 /** Reads: ctx, facts, `dupOf`, `decision`, `supersededBy`. Writes: `decision` of grouped members, `pulledIn` of fee lines. */
 export function manyToOne(ctx: MatchContext, cards: readonly CardNode[], allPays: readonly PayNode[]): void {
   if (ctx.o.maxGroupSize < 2) return;
   const pays = matchablePays(allPays);
   const lines = cards.filter(
-    (c) => c.dupOf === null && c.decision === null && c.supersededBy === null && (c.provider || c.feeLike) && (c.line.status === 'pending' || c.line.status === 'posted'),
+    (c) => c.dupOf === null && c.decision === null && c.supersededBy === null && (c.provider !== null || c.feeLike) && (c.line.status === 'pending' || c.line.status === 'posted'),
   );
   const found: Group[] = [];
   groupsOfLines(ctx, pays, lines, found);

@@ -6,7 +6,7 @@
  * outward day by day from the node, run by run (a run's members reject alike).
  */
 import { compareAmounts } from './amounts.js';
-import type { MatchContext } from './context.js';
+import { crossProvider, providerOf, type MatchContext } from './context.js';
 import type { CardNode, Node, PayNode } from './nodes.js';
 import type { Run } from './runs.js';
 import { pairLimit } from './signals.js';
@@ -22,7 +22,8 @@ export function nearMisses(
   taken: { rows: Set<number>; cols: Set<number> },
 ): void {
   const { rows: rowRuns, cols: colRuns } = runs;
-  const note = (n: Node, hit: Hit<Node>) => hit && (n.nearMiss = { ref: hit.run.rep.ref, why: hit.why, distance: hit.distance });
+  const note = (n: Node, hit: Hit<Node>) =>
+    hit && (n.nearMiss = { ref: hit.run.rep.ref, why: hit.why, distance: hit.distance, otherProvider: crossProvider(n, hit.run.rep) ? providerOf(hit.run.rep) : null });
   const rejection = memoRejection(ctx);
   const rowDays = runsByDay(rowRuns, (p) => p.day);
   const colDays = runsByDay(colRuns, (c) => c.day);

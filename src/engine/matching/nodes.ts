@@ -6,9 +6,10 @@
  */
 import type { CardLine, PaymentRecord, Provenance, Severity } from '../../model.js';
 import type { Decimal } from '../../money.js';
+import { providerName, type ProviderId } from '../../providers.js';
 import { localDateOf, type LocalDate } from '../../time.js';
 import { solveAssignment, type CandidateEdge } from './assignment.js';
-import { compileDescriptorPattern, type MatchOptions } from './config.js';
+import { compileDescriptorPattern, providerPatterns, type MatchOptions } from './config.js';
 import { at, cmpStr, dayNumber } from './format.js';
 import type { AmountDifference, MatchClass, RunnerUp, ScoreBreakdown, SideRef } from './types.js';
 
@@ -43,6 +44,8 @@ export interface NearMiss {
   ref: SideRef;
   why: string;
   distance: number;
+  /** The candidate's provider when it is not the node's: the exception says so, not only the reason. */
+  otherProvider: ProviderId | null;
 }
 
 export interface CardNode {
@@ -54,8 +57,9 @@ export interface CardNode {
   readonly ref: SideRef;
   readonly day: number;
   readonly postedDay: number | null;
-  /** The description matches a descriptor (or subscription) pattern. */
-  readonly provider: boolean;
+  /** The provider whose descriptor (or plan) pattern the description matches; null: none does. */
+  readonly provider: ProviderId | null;
+  /** It matches that provider's plan patterns: a plan charge, not API credit. */
   readonly subscription: boolean;
   readonly feeLike: boolean;
   readonly foreign: boolean;
@@ -113,13 +117,12 @@ export const NO_MONEY_STATUSES = new Set(['failed', 'void']);
 
 /** Card lines in (date, file, line) order and payments in (paid_at, file, line) order: the tie-break order of every stage. */
 export function buildNodes(payments: readonly PaymentRecord[], lines: readonly CardLine[], o: MatchOptions): { cards: CardNode[]; pays: PayNode[] } {
-  const descriptor = o.descriptorPatterns.map(compileDescriptorPattern);
-  const subscriptionPatterns = o.subscriptionPatterns.map(compileDescriptorPattern);
+  const whose = lineProvider(o);
   const fee = o.feePatterns.map(compileDescriptorPattern);
   const sortedLines = [...lines].sort((a, b) => cmpStr(a.transactionDate, b.transactionDate) || cmpStr(a.src.file, b.src.file) || a.src.line - b.src.line);
   const cards = sortedLines.map((line, k) => {
     const desc = line.description.replace(/\s+/g, ' ').trim();
-    const subscription = subscriptionPatterns.some((r) => r.test(desc));
+    const { provider, subscription, note } = whose(desc);
     return {
       side: 'card',
       k,
@@ -127,7 +130,7 @@ export function buildNodes(payments: readonly PaymentRecord[], lines: readonly C
       ref: { side: 'card', file: line.src.file, line: line.src.line },
       day: dayNumber(line.transactionDate),
       postedDay: line.postedDate ? dayNumber(line.postedDate) : null,
-      provider: subscription || descriptor.some((r) => r.test(desc)),
+      provider,
       subscription,
       feeLike: fee.some((r) => r.test(desc)),
       foreign: line.originalCurrency !== null && line.originalCurrency !== line.currency,
@@ -135,7 +138,7 @@ export function buildNodes(payments: readonly PaymentRecord[], lines: readonly C
       dupOf: null,
       supersededBy: null,
       decision: null,
-      notes: [],
+      notes: note ? [note] : [],
       nearMiss: null,
     } satisfies CardNode;
   });
@@ -158,11 +161,42 @@ export function buildNodes(payments: readonly PaymentRecord[], lines: readonly C
   return { cards, pays };
 }
 
+interface LineProvider {
+  provider: ProviderId | null;
+  subscription: boolean;
+  /** Set when two providers' patterns match equally well and the first provider was taken. */
+  note: string | null;
+}
+
+/**
+ * Which provider a card description belongs to. When the patterns of two providers match, the
+ * longer matched text is the more specific one ("OPENAI" inside "CLAUDE.AI ... OPENAI TOOLS"
+ * loses to "CLAUDE.AI SUBSCRIPTION"); on an exact tie the first provider is taken and a note says so.
+ */
+function lineProvider(o: MatchOptions): (desc: string) => LineProvider {
+  const compiled = providerPatterns(o).map((p) => ({
+    id: p.id,
+    any: [...p.subscriptionPatterns, ...p.descriptorPatterns].map(compileDescriptorPattern),
+    plan: p.subscriptionPatterns.map(compileDescriptorPattern),
+  }));
+  return (desc) => {
+    const hits = compiled
+      .map((p) => ({ p, len: Math.max(-1, ...p.any.map((r) => r.exec(desc)?.[0].length ?? -1)) }))
+      .filter((h) => h.len >= 0)
+      .sort((a, b) => b.len - a.len);
+    const best = hits[0];
+    if (!best) return { provider: null, subscription: false, note: null };
+    const tied = hits.filter((h) => h.len === best.len).map((h) => providerName(h.p.id));
+    const note = tied.length > 1 ? `the description matches the patterns of ${tied.join(' and ')} equally; taken as ${tied[0]}'s` : null;
+    return { provider: best.p.id, subscription: best.p.plan.some((r) => r.test(desc)), note };
+  };
+}
+
 // ----- eligibility ----------------------------------------------------------
 
 /** A provider line (or one pulled in) that is the counted copy. */
 export function inScope(c: CardNode): boolean {
-  return (c.provider || c.pulledIn !== null) && c.dupOf === null;
+  return (c.provider !== null || c.pulledIn !== null) && c.dupOf === null;
 }
 
 /** In scope and not yet decided or superseded. */

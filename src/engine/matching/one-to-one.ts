@@ -39,7 +39,7 @@ interface Best {
  */
 export function oneToOne(ctx: MatchContext, cards: readonly CardNode[], pays: readonly PayNode[]): void {
   const rows = matchablePays(pays);
-  const cols = cards.filter((c) => open(c) && c.provider && !c.feeLike && (c.line.status === 'pending' || c.line.status === 'posted'));
+  const cols = cards.filter((c) => open(c) && c.provider !== null && !c.feeLike && (c.line.status === 'pending' || c.line.status === 'posted'));
   const reversed = reversedAuthorisations(ctx, cols, cards);
   const moneyRows = rows.filter((p) => !NO_MONEY_STATUSES.has(p.p.status));
   const firstCols = cols.filter((c) => !reversed.has(c));

@@ -3,7 +3,8 @@
  * share a payment or a line) are taken as they are, before any scoring.
  */
 import type { MatchOverrides, OverridePair } from './config.js';
-import { forbiddenKey, type MatchContext } from './context.js';
+import { crossProvider, forbiddenKey, type MatchContext } from './context.js';
+import { providerName } from '../../providers.js';
 import { baseName } from './format.js';
 import { decideGroup } from './group.js';
 import type { CardNode, Node, PayNode } from './nodes.js';
@@ -38,6 +39,13 @@ export function resolveOverrides(cards: readonly CardNode[], pays: readonly PayN
       problems.push(`overrides force[${i}]: the same pair is also forbidden; the force was not applied`);
       return;
     }
+    // the provider rule holds against reviewers too: one provider's receipt cannot explain another's charge
+    if (crossProvider(r.p, r.c)) {
+      problems.push(
+        `overrides force[${i}]: the payment is ${providerName(r.p.p.provider)}'s and the card line ${providerName(r.c.provider!)}'s; two providers are never paired; the force was not applied`,
+      );
+      return;
+    }
     if (!edges.some((e) => e.p === r.p && e.c === r.c)) edges.push(r);
   });
   const forcedGroups = groupEdges(edges);
@@ -48,7 +56,7 @@ export function resolveOverrides(cards: readonly CardNode[], pays: readonly PayN
 /** Decides each forced group. Reads: ctx. Writes: `pulledIn` (lines no pattern names), `decision`. */
 export function applyForcedGroups(ctx: MatchContext, groups: ResolvedOverrides['forcedGroups']): void {
   for (const { ps, cs } of groups) {
-    for (const c of cs) if (!c.provider) c.pulledIn = 'forced';
+    for (const c of cs) if (c.provider === null) c.pulledIn = 'forced';
     decideGroup(ctx, ps, cs, { forced: true, score: null, runnerUp: null, margin: null });
   }
 }

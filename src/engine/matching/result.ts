@@ -2,9 +2,10 @@
 import type { Exception, Provenance } from '../../model.js';
 import { SEVERITY_RANK } from '../../model.js';
 import { Decimal } from '../../money.js';
+import type { ProviderId } from '../../providers.js';
 import type { LocalDate } from '../../time.js';
-import type { MatchContext } from './context.js';
-import { cmpRefs, cmpStr, dedupeRefs, dedupeSideRefs, money } from './format.js';
+import { providerOf, type MatchContext } from './context.js';
+import { at, cmpRefs, cmpStr, dedupeRefs, dedupeSideRefs, money } from './format.js';
 import { inScope, NO_MONEY_STATUSES, type CardNode, type Decision, type Flag, type Node, type PayNode } from './nodes.js';
 import { divideRounded } from './rates.js';
 import type { ResolvedOverrides } from './overrides.js';
@@ -23,8 +24,9 @@ import {
 /** Reads everything the stages wrote; writes nothing. */
 export function buildResult(ctx: MatchContext, cards: readonly CardNode[], pays: readonly PayNode[], overrides: ResolvedOverrides): MatchResult {
   const classTotals = new ClassTotals();
-  const card = cardRows(cards, classTotals);
-  const payment = paymentRows(pays, classTotals);
+  const whose = reportedProviders(cards, pays);
+  const card = cardRows(cards, classTotals, whose);
+  const payment = paymentRows(pays, classTotals, whose);
   const fxRates: FxRateUsed[] = [...ctx.rates.values()]
     .sort((a, b) => cmpStr(a.from, b.from) || cmpStr(a.to, b.to))
     .map((r) => ({ from: r.from, to: r.to, rate: divideRounded(r.num, r.den, 6).normalize(), source: r.source, samples: r.samples }));
@@ -42,7 +44,7 @@ export function buildResult(ctx: MatchContext, cards: readonly CardNode[], pays:
   };
 }
 
-function cardRows(cards: readonly CardNode[], classTotals: ClassTotals) {
+function cardRows(cards: readonly CardNode[], classTotals: ClassTotals, whose: (n: Node) => ProviderId | null) {
   const rows: LineClassification[] = [];
   const [leftOut, all, counted, overlap, superseded] = [new Totals(), new Totals(), new Totals(), new Totals(), new Totals()];
   for (const c of cards) {
@@ -65,12 +67,12 @@ function cardRows(cards: readonly CardNode[], classTotals: ClassTotals) {
     if (c.pulledIn === 'forced') reason += ' (The description matches no provider pattern; a reviewer override pulled it in.)';
     if (!c.dupOf && c.notes.length && !reason.includes(c.notes[0]!)) reason += ` Note: ${c.notes.join('; ')}.`;
     if (l.fee && !l.fee.isZero()) reason += ` The bank printed a fee of ${money(l.fee, l.currency)} on this line (not in the amount).`;
-    rows.push(classification(c, d, reason, notCounted, l.amount, l.currency, l.transactionDate, l.status, l.description, l.reference, c.dupOf?.line.src ?? null));
+    rows.push(classification(c, whose(c), d, reason, notCounted, l.amount, l.currency, l.transactionDate, l.status, l.description, l.reference, c.dupOf?.line.src ?? null));
   }
   return { rows, leftOut, all, counted, overlap, superseded };
 }
 
-function paymentRows(pays: readonly PayNode[], classTotals: ClassTotals) {
+function paymentRows(pays: readonly PayNode[], classTotals: ClassTotals, whose: (n: Node) => ProviderId | null) {
   const rows: LineClassification[] = [];
   const [all, counted, overlap, noMoney] = [new Totals(), new Totals(), new Totals(), new Totals()];
   for (const p of pays) {
@@ -85,7 +87,7 @@ function paymentRows(pays: readonly PayNode[], classTotals: ClassTotals) {
       counted.add(r.currency, r.amount);
       classTotals.add('payment', d.cls, r.currency, r.amount);
     }
-    rows.push(classification(p, d, d.reason, notCounted, r.amount, r.currency, p.date, r.status, r.description, r.reference || null, p.dupOf?.p.src ?? null));
+    rows.push(classification(p, whose(p), d, d.reason, notCounted, r.amount, r.currency, p.date, r.status, r.description, r.reference || null, p.dupOf?.p.src ?? null));
   }
   return { rows, all, counted, overlap, noMoney };
 }
@@ -124,8 +126,27 @@ function exceptionsOf(cards: readonly CardNode[], pays: readonly PayNode[], prob
   return exceptions;
 }
 
+/**
+ * The provider each row is reported under: its own, or, for a line no descriptor names (a
+ * bank fee, a line an override pulled in), that of what it was grouped with.
+ */
+function reportedProviders(cards: readonly CardNode[], pays: readonly PayNode[]): (n: Node) => ProviderId | null {
+  const byRef = new Map<string, Node>([...cards, ...pays].map((n) => [`${n.side}|${at(n.ref)}`, n]));
+  return (n) => {
+    const own = providerOf(n.dupOf ?? n);
+    if (own !== null) return own;
+    for (const r of n.decision?.counterparts ?? []) {
+      const m = byRef.get(`${r.side}|${at(r)}`);
+      const p = m ? providerOf(m) : null;
+      if (p !== null) return p;
+    }
+    return null;
+  };
+}
+
 function classification(
   n: Node,
+  provider: ProviderId | null,
   d: Decision,
   reason: string,
   notCounted: NotCountedReason | null,
@@ -139,6 +160,7 @@ function classification(
 ): LineClassification {
   return {
     side: n.side,
+    provider,
     src: n.side === 'card' ? n.line.src : n.p.src,
     class: d.cls,
     amount,

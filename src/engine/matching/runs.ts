@@ -5,7 +5,7 @@
  * against any card line (and the other way round), so the candidate graph is built between
  * runs: a month of 50.00 auto-recharges is a few runs a day, not thousands of rows.
  *
- * What a pair cost reads (signals.ts pairScore): day, amount, currency, failed/void, plan,
+ * What a pair cost reads (signals.ts pairScore): day, provider, amount, currency, failed/void, plan,
  * card last 4, description; of a line also posting day, original amount, status; and the
  * references, but only where one is found in the other side's text — such rows and lines,
  * and those a reviewer forbade a pair of, are runs of their own.
@@ -85,7 +85,7 @@ function* within(hay: string, idx: TextIndex): Generator<number> {
 
 export function payKey(p: PayNode): string {
   const r = p.p;
-  return [p.day, r.amount.toString(), r.currency, NO_MONEY_STATUSES.has(r.status), r.kind === 'subscription', r.cardLast4 ?? '', r.description].join('\u0001');
+  return [p.day, r.provider, r.amount.toString(), r.currency, NO_MONEY_STATUSES.has(r.status), r.kind === 'subscription', r.cardLast4 ?? '', r.description].join('\u0001');
 }
 
 export function cardKey(c: CardNode): string {

@@ -6,7 +6,7 @@
  */
 import { ratio } from '../../money.js';
 import { compareAmounts } from './amounts.js';
-import { isForbidden, type MatchContext } from './context.js';
+import { crossProvider, pairBarrier, planProductOf, type MatchContext } from './context.js';
 import { round4 } from './format.js';
 import { NO_MONEY_STATUSES, type AmountCheck, type CardNode, type PairScore, type PayNode } from './nodes.js';
 import { lineSimilarity, textSimilarity } from './text.js';
@@ -59,11 +59,12 @@ function similarity(ctx: MatchContext, p: PayNode, c: CardNode): number {
 
 /** Limits that do not depend on the amount; null when the pair may be considered. */
 export function pairLimit(ctx: MatchContext, p: PayNode, c: CardNode): { why: () => string; interesting: boolean } | null {
-  if (isForbidden(ctx, p, c)) return { why: () => 'forbidden by an override', interesting: true };
+  const barrier = pairBarrier(ctx, p, c);
+  if (barrier) return { why: () => barrier, interesting: true };
   if (p.p.amount.sign() !== c.line.amount.sign()) return { why: () => 'signs differ', interesting: false };
   if (p.p.cardLast4 && c.line.cardLast4 && p.p.cardLast4 !== c.line.cardLast4)
     return { why: () => `different card (payment card ${p.p.cardLast4}, statement card ${c.line.cardLast4})`, interesting: true };
-  if (c.subscription && p.p.kind !== 'subscription') return { why: () => 'the card line is a ChatGPT plan charge and the payment is API credit', interesting: true };
+  if (c.subscription && p.p.kind !== 'subscription') return { why: () => `the card line is a ${planProductOf([c])} plan charge and the payment is API credit`, interesting: true };
   if (!dateWindow(ctx, p, c))
     return {
       why: () =>
@@ -96,7 +97,7 @@ export function scoreOf(ctx: MatchContext, ps: PayNode[], cs: CardNode[], check:
         const s = dateSignal(ctx, p, c, explain);
         if (!date || s.cost > date.cost) date = s;
       }
-      if (!c.feeLike && c.provider) sim = Math.max(sim, similarity(ctx, p, c));
+      if (!c.feeLike && c.provider !== null) sim = Math.max(sim, similarity(ctx, p, c));
     }
   signals.push(date ?? { name: 'date', cost: round4(o.dateWeight), detail: 'dates outside the window (forced)' });
   signals.push({
@@ -121,7 +122,7 @@ export function pendingPostedCost(ctx: MatchContext, a: CardNode, b: CardNode): 
   const la = a.line;
   const lb = b.line;
   // the twin lives in another export; two lines in one file are two purchases
-  if (a.ref.file === b.ref.file || la.currency !== lb.currency || la.amount.sign() !== lb.amount.sign()) return null;
+  if (crossProvider(a, b) || a.ref.file === b.ref.file || la.currency !== lb.currency || la.amount.sign() !== lb.amount.sign()) return null;
   if (la.cardLast4 && lb.cardLast4 && la.cardLast4 !== lb.cardLast4) return null;
   if (a.subscription !== b.subscription || a.feeLike !== b.feeLike) return null;
   const delta = b.day - a.day;
@@ -142,7 +143,7 @@ export function pendingPostedCost(ctx: MatchContext, a: CardNode, b: CardNode): 
 
 /** A refunded payment and a negative card line: amount, days after the payment (up to refundWindowDays), text. */
 export function refundCost(ctx: MatchContext, p: PayNode, c: CardNode): number | null {
-  if (isForbidden(ctx, p, c)) return null;
+  if (pairBarrier(ctx, p, c)) return null;
   if (p.p.cardLast4 && c.line.cardLast4 && p.p.cardLast4 !== c.line.cardLast4) return null;
   if (c.subscription !== (p.p.kind === 'subscription')) return null;
   const delta = c.day - p.day;
@@ -159,7 +160,7 @@ export function reversalCost(ctx: MatchContext, a: CardNode, r: CardNode): numbe
   const win = ctx.o.reversalWindowDays;
   const la = a.line;
   const lr = r.line;
-  if (la.currency !== lr.currency) return null;
+  if (crossProvider(a, r) || la.currency !== lr.currency) return null;
   if (la.cardLast4 && lr.cardLast4 && la.cardLast4 !== lr.cardLast4) return null;
   const sameAmount =
     la.amount.abs().eq(lr.amount.abs()) ||
@@ -173,7 +174,7 @@ export function reversalCost(ctx: MatchContext, a: CardNode, r: CardNode): numbe
 
 /** A failed payment and a declined/reversed card attempt: the pair limits, amount, date, text. */
 export function attemptCost(ctx: MatchContext, p: PayNode, c: CardNode): number | null {
-  if (isForbidden(ctx, p, c) || pairLimit(ctx, p, c)) return null;
+  if (pairLimit(ctx, p, c)) return null;
   const check = compareAmounts(ctx, p.p.amount, p.p.currency, c.line);
   if (!check.ok) return null;
   return round4(ctx.o.amountWeight * check.norm + ctx.o.dateWeight * dateWindow(ctx, p, c)!.norm + ctx.o.textWeight * (1 - textSimilarity(p.p, c.line)));

@@ -1,6 +1,7 @@
 /** The classes and the result of payment ↔ card-line matching (SPEC §4.3): what the stages produce. */
 import type { Exception, Provenance } from '../../model.js';
 import type { Decimal } from '../../money.js';
+import type { ProviderId } from '../../providers.js';
 import type { LocalDate } from '../../time.js';
 
 // ---------------------------------------------------------------------------
@@ -57,6 +58,8 @@ export type NotCountedReason = 'overlap_duplicate' | 'superseded_pending' | 'no_
 
 export interface LineClassification {
   side: MatchSide;
+  /** The payment's provider, or the line's (by descriptor; a fee line no descriptor names: its parent's); null only for a forced line grouped with nothing that has one. */
+  provider: ProviderId | null;
   src: Provenance;
   class: MatchClass;
   amount: Decimal;

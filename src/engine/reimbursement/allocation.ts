@@ -1,28 +1,60 @@
-/** How API charges are split over projects: by their billed usage in the period, to the minor unit. */
+/** How API charges are split over projects: by the billed usage of the charge's own provider's projects in the period, to the minor unit. */
 import { allocateByWeight, Decimal, ratio } from '../../money.js';
+import { DEFAULT_PROVIDER, provider as describe, PROVIDERS, type ProviderId } from '../../providers.js';
 import { UNALLOCATED_PROJECT, type AllocationBasisRow, type AllocationShare, type ReimbursementInput } from './types.js';
 import { cmpStr, minorUnits } from './util.js';
 
-/** Projects with billed usage > 0, in id order (ties of the split go to the earlier), or why there are none. */
-export function allocationBasisOf(input: ReimbursementInput): { allocationBasis: AllocationBasisRow[]; unallocatedReason: string | null } {
+/** One provider's weights (its projects with billed usage > 0, in id order) or why it has none. */
+export interface ProviderBasis {
+  rows: AllocationBasisRow[];
+  reason: string | null;
+}
+
+/**
+ * The allocation basis of every provider: an OpenAI top-up is split over OpenAI projects only,
+ * an Anthropic one over Anthropic workspaces only. `allocationBasis` lists them all (provider
+ * order, then project id); `unallocatedReason` is set only when no provider has any basis.
+ */
+export function allocationBasisOf(input: ReimbursementInput): {
+  allocationBasis: AllocationBasisRow[];
+  unallocatedReason: string | null;
+  byProvider: Map<ProviderId, ProviderBasis>;
+} {
+  const byProvider = new Map<ProviderId, ProviderBasis>();
+  const known = PROVIDERS.map((p) => p.id);
+  const given = [...new Set(input.byProject.map(usageProvider))].filter((id) => !known.includes(id)).sort(cmpStr);
+  for (const id of [...known, ...given]) byProvider.set(id, providerBasis(input, id));
+  const allocationBasis = [...byProvider.values()].flatMap((b) => b.rows);
+  let unallocatedReason: string | null = null;
+  if (allocationBasis.length === 0) {
+    unallocatedReason =
+      input.byProject.length === 0
+        ? 'no billed usage to allocate by: no cost export for the period was given'
+        : 'no project has billed usage above zero in the period, so there is nothing to allocate by';
+  }
+  return { allocationBasis, unallocatedReason, byProvider };
+}
+
+/** A usage row without a provider is the default provider's (summaries from before providers). */
+const usageProvider = (p: ReimbursementInput['byProject'][number]): ProviderId => p.provider ?? DEFAULT_PROVIDER;
+
+function providerBasis(input: ReimbursementInput, id: ProviderId): ProviderBasis {
   const cfgProjects = input.projects ?? {};
-  const positive = input.byProject.filter((p) => p.billed.sign() > 0).sort((a, b) => cmpStr(a.projectId, b.projectId));
+  const own = input.byProject.filter((p) => usageProvider(p) === id);
+  const positive = own.filter((p) => p.billed.sign() > 0).sort((a, b) => cmpStr(a.projectId, b.projectId));
   const billedSum = positive.reduce((s, p) => s.plus(p.billed), Decimal.ZERO);
-  const allocationBasis: AllocationBasisRow[] = positive.map((p) => ({
+  const rows: AllocationBasisRow[] = positive.map((p) => ({
+    provider: id,
     projectId: p.projectId,
     projectName: p.projectName ?? cfgProjects[p.projectId]?.name ?? null,
     projectCostCenter: p.costCenter ?? cfgProjects[p.projectId]?.costCenter ?? null,
     billed: p.billed,
     weight: ratio(p.billed, billedSum) ?? 0,
   }));
-  let unallocatedReason: string | null = null;
-  if (positive.length === 0) {
-    unallocatedReason =
-      input.byProject.length === 0
-        ? 'no billed usage to allocate by: no cost export for the period was given'
-        : 'no project has billed usage above zero in the period, so there is nothing to allocate by';
-  }
-  return { allocationBasis, unallocatedReason };
+  if (rows.length) return { rows, reason: null };
+  const d = PROVIDERS.find((p) => p.id === id) ? describe(id) : null;
+  const whose = d ? `${d.name}'s ${d.projectDimension}s` : `the provider ${id}'s projects`;
+  return { rows, reason: own.length === 0 ? `no billed usage of ${whose} in the period to allocate by` : `none of ${whose} has billed usage above zero in the period` };
 }
 
 /** Shares of one charge, largest remainder at the currency's minor unit (or the amount's finer scale). */

@@ -2,7 +2,8 @@
 import type { CardLine, PaymentRecord } from '../../model.js';
 import { Decimal } from '../../money.js';
 import type { LineClassification } from '../matching/index.js';
-import { allocate, allocationBasisOf } from './allocation.js';
+import { DEFAULT_PROVIDER, type ProviderId } from '../../providers.js';
+import { allocate, allocationBasisOf, type ProviderBasis } from './allocation.js';
 import { cardholderResolver, type Cardholder, type Lookups } from './cardholders.js';
 import { exceptionFor, PER_CARD, perCardExceptions } from './exceptions.js';
 import { receiptsAndFlags } from './flags.js';
@@ -10,7 +11,6 @@ import { groupByCostCentre, reimbursementTotals, sortProjectTotals } from './gro
 import { decidePlacement, type Placement } from './placement.js';
 import {
   REIMBURSEMENT_RULES,
-  type AllocationBasisRow,
   type ChargeSection,
   type NotClaimedLine,
   type ReimbursementCharge,
@@ -30,7 +30,7 @@ export function buildReimbursement(input: ReimbursementInput): ReimbursementResu
     payByKey: new Map(input.payments.map((p) => [key(p.src), p])),
     classByKey: new Map(cards.map((c) => [key(c.src), c])),
   };
-  const { allocationBasis, unallocatedReason } = allocationBasisOf(input);
+  const { allocationBasis, unallocatedReason, byProvider } = allocationBasisOf(input);
   const placeOf = placementResolver(lookups, period);
   const { last4Of, holderOf } = cardholderResolver(input.reconciliation.classifications, input.cardholders, lookups);
 
@@ -59,7 +59,7 @@ export function buildReimbursement(input: ReimbursementInput): ReimbursementResu
     }
     if (placement.where === 'api') t.api = t.api.plus(c.amount);
     else t.subscriptions = t.subscriptions.plus(c.amount);
-    const charge = claimedCharge(c, placement.where, { line, last4, holder, home, lookups, allocationBasis, unallocatedReason });
+    const charge = claimedCharge(c, placement.where, { line, last4, holder, home, lookups, byProvider, unallocatedReason });
     charges.push(charge);
     for (const f of charge.flags) {
       const ex = PER_CARD.has(f.kind) ? null : exceptionFor(f, charge);
@@ -113,6 +113,7 @@ function placementResolver(lookups: Lookups, period: ReimbursementInput['period'
 function notClaimedLine(c: LineClassification, line: CardLine | undefined, last4: string | null, holder: Cardholder, reason: string): NotClaimedLine {
   return {
     src: c.src,
+    provider: providerOfLine(c),
     date: c.date,
     description: c.description,
     amount: c.amount,
@@ -132,9 +133,12 @@ interface ChargeFacts {
   holder: Cardholder;
   home: string;
   lookups: Lookups;
-  allocationBasis: readonly AllocationBasisRow[];
+  byProvider: ReadonlyMap<ProviderId, ProviderBasis>;
   unallocatedReason: string | null;
 }
+
+/** A classification's provider; null only for a line a reviewer forced alone, which is then the default provider's. */
+const providerOfLine = (c: LineClassification): ProviderId => c.provider ?? DEFAULT_PROVIDER;
 
 /** A claimed line: its receipts and flags, and for an API charge its shares of the projects. */
 function claimedCharge(c: LineClassification, section: ChargeSection, f: ChargeFacts): ReimbursementCharge {
@@ -144,9 +148,13 @@ function claimedCharge(c: LineClassification, section: ChargeSection, f: ChargeF
     .filter((p): p is PaymentRecord => p !== undefined);
   const parentRef = c.class === 'fx_fee' ? (c.counterparts.find((r) => r.side === 'card') ?? null) : null;
   const { receipts, flags } = receiptsAndFlags(c, { payRefs, parentRef, classByKey: f.lookups.classByKey, home: f.home, holder: f.holder, last4: f.last4 });
-  const shares = section === 'api' ? allocate(c.amount, c.currency, f.allocationBasis, f.unallocatedReason) : [];
+  const provider = providerOfLine(c);
+  const basis = f.byProvider.get(provider);
+  // with no usage anywhere the general reason says it; else the provider's own reason
+  const shares = section === 'api' ? allocate(c.amount, c.currency, basis?.rows ?? [], f.unallocatedReason ?? basis?.reason ?? null) : [];
   return {
     src: c.src,
+    provider,
     section,
     date: c.date,
     postedDate: f.line?.postedDate ?? null,

@@ -89,10 +89,19 @@ export function reimbursementTotals(charges: readonly ReimbursementCharge[]): {
   for (const ch of charges) {
     addTo(ch.section === 'api' ? apiTotals : subscriptionTotals, ch.currency, ch.amount);
     for (const s of ch.shares) {
-      const pk = `${s.projectId}\u0000${ch.currency}`;
+      // a project id is one provider's: the same id under two providers stays two totals
+      const pk = `${ch.provider}\u0000${s.projectId}\u0000${ch.currency}`;
       const p = projectTotals.get(pk);
       if (p) p.amount = p.amount.plus(s.amount);
-      else projectTotals.set(pk, { projectId: s.projectId, projectName: s.projectName, projectCostCenter: s.projectCostCenter, currency: ch.currency, amount: s.amount });
+      else
+        projectTotals.set(pk, {
+          provider: ch.provider,
+          projectId: s.projectId,
+          projectName: s.projectName,
+          projectCostCenter: s.projectCostCenter,
+          currency: ch.currency,
+          amount: s.amount,
+        });
     }
   }
   return { apiTotals, subscriptionTotals, projectTotals };
@@ -100,12 +109,14 @@ export function reimbursementTotals(charges: readonly ReimbursementCharge[]): {
 
 /** Project totals: home currency first, then by currency; projects in the order of the allocation basis. */
 export function sortProjectTotals(projectTotals: Iterable<ProjectAllocationTotal>, allocationBasis: readonly AllocationBasisRow[], home: string): ProjectAllocationTotal[] {
-  const basisOrder = new Map(allocationBasis.map((b, i) => [b.projectId, i]));
+  const basisOrder = new Map(allocationBasis.map((b, i) => [`${b.provider}\u0000${b.projectId}`, i]));
+  const order = (t: ProjectAllocationTotal) => basisOrder.get(`${t.provider}\u0000${t.projectId}`) ?? 1e9;
   return [...projectTotals].sort(
     (a, b) =>
       (a.currency === home ? 0 : 1) - (b.currency === home ? 0 : 1) ||
       cmpStr(a.currency, b.currency) ||
-      (basisOrder.get(a.projectId) ?? 1e9) - (basisOrder.get(b.projectId) ?? 1e9) ||
+      order(a) - order(b) ||
+      cmpStr(a.provider, b.provider) ||
       cmpStr(a.projectId, b.projectId),
   );
 }

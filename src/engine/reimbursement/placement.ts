@@ -1,4 +1,4 @@
-/** Where each provider card line goes: API charges, ChatGPT subscriptions, or not claimed (and why). */
+/** Where each provider card line goes: API charges, plan subscriptions, or not claimed (and why). */
 import type { CardLine } from '../../model.js';
 import type { LocalDate } from '../../time.js';
 import type { LineClassification, SideRef } from '../matching/index.js';

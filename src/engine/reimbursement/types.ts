@@ -6,7 +6,7 @@
  * Pure and deterministic: the reconciliation's classification of every provider card line
  * decides where the line goes; amounts are the card line's own (the bank's real FX) and are
  * never converted. Every provider card line lands in exactly one of three places — API
- * charges, ChatGPT subscriptions, not claimed — so the three add up to the provider lines of
+ * charges, plan subscriptions (ChatGPT, Claude.ai), not claimed — so the three add up to the provider lines of
  * the statements (`tieOut`).
  *
  * Which lines are claimed (money actually left the card, status posted, in the period):
@@ -25,6 +25,7 @@
  */
 import type { CardLine, PaymentRecord, Provenance, Severity } from '../../model.js';
 import type { Decimal } from '../../money.js';
+import { PROVIDERS, type ProviderId } from '../../providers.js';
 import type { LocalDate } from '../../time.js';
 import type { MatchClass, MatchResult } from '../matching/index.js';
 
@@ -33,6 +34,8 @@ import type { MatchClass, MatchResult } from '../matching/index.js';
 
 /** Billed usage of one project in the period: the weight of its share of every charge. */
 export interface ProjectUsage {
+  /** Whose project (an OpenAI project, an Anthropic workspace); absent: the default provider's. */
+  provider?: ProviderId;
   projectId: string;
   projectName: string | null;
   costCenter: string | null;
@@ -101,6 +104,8 @@ export type ChargeSection = 'api' | 'subscription';
 
 export interface ReimbursementCharge {
   src: Provenance;
+  /** The card line's provider (the reconciliation's; a fee line: its parent's). */
+  provider: ProviderId;
   section: ChargeSection;
   /** Transaction date as printed on the statement. */
   date: LocalDate;
@@ -129,6 +134,7 @@ export interface ReimbursementCharge {
 
 export interface NotClaimedLine {
   src: Provenance;
+  provider: ProviderId;
   date: LocalDate;
   description: string;
   amount: Decimal;
@@ -169,6 +175,7 @@ export interface CostCentreGroup {
 }
 
 export interface ProjectAllocationTotal {
+  provider: ProviderId;
   projectId: string;
   projectName: string | null;
   projectCostCenter: string | null;
@@ -177,11 +184,12 @@ export interface ProjectAllocationTotal {
 }
 
 export interface AllocationBasisRow {
+  provider: ProviderId;
   projectId: string;
   projectName: string | null;
   projectCostCenter: string | null;
   billed: Decimal;
-  /** billed / sum of billed (display only). */
+  /** billed / sum of billed of the same provider's projects (display only). */
   weight: number;
 }
 
@@ -219,7 +227,7 @@ export interface ReimbursementResult {
   homeCurrency: string;
   /** Currency of `allocationBasis` billed. */
   usageCurrency: string;
-  /** The weights every API charge was split by (projects with billed usage > 0), in project-id order. */
+  /** The weights the API charges were split by (projects with billed usage > 0), per provider (a charge uses its own provider's), in provider then project-id order. */
   allocationBasis: AllocationBasisRow[];
   /** Why charges were not allocated to projects (no usage); null when they were. */
   unallocatedReason: string | null;
@@ -237,8 +245,8 @@ export const REIMBURSEMENT_RULES: readonly string[] = [
   'Amounts are as actually charged to the card, in the card’s currency (the bank’s own conversion); nothing is converted. A card in another currency than the home currency is flagged.',
   'Claimed: posted provider lines dated in the period that the reconciliation classed as matched top-ups (with or without an FX difference), their foreign-transaction fees, refunds (negative, they reduce the total), charges with no receipt, duplicate charges and charges for failed top-ups (the last three flagged).',
   'Not claimed: pending lines (claim them once posted), declined or reversed attempts, authorisations netted by their reversal, repeats of a line in an overlapping statement, pending lines replaced by their posted twin, and lines dated outside the period.',
-  'ChatGPT subscription charges on the same cards are listed separately: they are not API credit and are not allocated to projects.',
-  'Each API charge is split over projects in proportion to their billed usage in the period (cost export), by largest remainder to the currency’s minor unit, so the shares add up to the charge exactly. Without billed usage the whole charge is one unallocated share.',
+  `Plan subscription charges (${PROVIDERS.map((p) => p.planProduct).join(', ')}) on the same cards are listed separately: they are not API credit and are not allocated to projects.`,
+  'Each API charge is split over the projects of its own provider in proportion to their billed usage in the period (cost export), by largest remainder to the currency’s minor unit, so the shares add up to the charge exactly. Without billed usage the whole charge is one unallocated share.',
   'The receipt is the reference of the payment the charge was matched to; a foreign-transaction fee carries the receipt of its charge.',
   'The cardholder comes from the card’s last four digits (on the statement line, else on the matched payment) looked up in the configured cardholders; the cost centre is the cardholder’s.',
 ];

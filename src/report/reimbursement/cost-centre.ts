@@ -22,6 +22,7 @@ import {
   type CcSheetRefs,
   holderKey,
   currencyFormat,
+  providerColumn,
 } from './layout.js';
 
 export type CcRow = { kind: 'charge'; ch: ReimbursementCharge } | { kind: 'share'; ch: ReimbursementCharge; share: AllocationShare };
@@ -56,9 +57,10 @@ function ccRows(cc: CostCentreGroup, home: string): CcRow[] {
   return rows;
 }
 
-function ccColumns(label: ReturnType<typeof projectLabeller>): Column<CcRow>[] {
+function ccColumns(r: ReimbursementResult, label: ReturnType<typeof projectLabeller>): Column<CcRow>[] {
   return [
     { header: 'Date', type: 'date', value: (x) => x.ch.date },
+    ...providerColumn<CcRow>(r, (x) => x.ch.provider),
     { header: 'Cardholder', type: 'text', value: (x) => x.ch.cardholder, maxWidth: 24, wrap: true },
     { header: 'Card', type: 'text', value: (x) => x.ch.cardLast4, minWidth: 6 },
     { header: 'Description', type: 'text', value: (x) => (x.kind === 'charge' ? x.ch.description : null), maxWidth: 32, wrap: true },
@@ -98,7 +100,7 @@ export function writeCostCentre(ws: ExcelJS.Worksheet, sheet: string, cc: CostCe
   setFooter(ws, sheet, r.period.label);
   const label = projectLabeller(r);
   const rows = ccRows(cc, r.homeCurrency);
-  const columns = ccColumns(label);
+  const columns = ccColumns(r, label);
   let row = title(ws, 1, `${cc.costCentre} — API credit charges, ${r.period.label}`, 14);
   row = subtitle(
     ws,

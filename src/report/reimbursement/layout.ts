@@ -1,7 +1,8 @@
 /** Cell helpers shared by the reimbursement workbook's sheets: styles, titles, money tables, cross-sheet references. */
 import type ExcelJS from 'exceljs';
-import { minorUnits } from '../../engine/reimbursement/index.js';
+import { minorUnits, type ReimbursementResult } from '../../engine/reimbursement/index.js';
 import { Decimal } from '../../money.js';
+import { providerName, type ProviderId } from '../../providers.js';
 import { moneyFormat } from '../cells.js';
 import { alignCells, fitWrapped, snapshotWidths } from '../sheet-layout.js';
 import { columnLetter, HEADER_FONT, wrappedLines, writeTable, type Column, type WrittenTable } from '../table.js';
@@ -183,3 +184,17 @@ export interface CcSheetRefs {
 }
 
 export const holderKey = (costCentre: string, name: string, currency: string) => `${costCentre}\u0000${name}\u0000${currency}`;
+
+/** The providers of a reimbursement's lines, in their first-seen order. */
+function providersIn(r: ReimbursementResult): ProviderId[] {
+  const seen = new Set<ProviderId>();
+  for (const cc of r.costCentres) for (const h of cc.cardholders) for (const ch of [...h.charges, ...h.subscriptions]) seen.add(ch.provider);
+  for (const l of r.notClaimed) seen.add(l.provider);
+  for (const b of r.allocationBasis) seen.add(b.provider);
+  return [...seen];
+}
+
+/** A Provider column, only where two providers meet (a one-provider workbook keeps its layout). */
+export function providerColumn<T>(r: ReimbursementResult, of: (x: T) => ProviderId): Column<T>[] {
+  return providersIn(r).length > 1 ? [{ header: 'Provider', type: 'text', value: (x: T) => providerName(of(x)), minWidth: 10 }] : [];
+}

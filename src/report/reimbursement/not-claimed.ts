@@ -3,7 +3,7 @@ import type ExcelJS from 'exceljs';
 import type { NotClaimedLine, ReimbursementResult } from '../../engine/reimbursement/index.js';
 import { keepTableView } from '../sheet-layout.js';
 import type { Column } from '../table.js';
-import { currenciesOf, setFooter, title, subtitle, writeMoneyTable } from './layout.js';
+import { currenciesOf, providerColumn, setFooter, title, subtitle, writeMoneyTable } from './layout.js';
 import { NOT_CLAIMED } from './sheet-names.js';
 
 export function writeNotClaimed(ws: ExcelJS.Worksheet, r: ReimbursementResult) {
@@ -14,6 +14,7 @@ export function writeNotClaimed(ws: ExcelJS.Worksheet, r: ReimbursementResult) {
   ).flatMap((cur) => r.notClaimed.filter((l) => l.currency === cur));
   const columns: Column<NotClaimedLine>[] = [
     { header: 'Date', type: 'date', value: (l) => l.date },
+    ...providerColumn<NotClaimedLine>(r, (l) => l.provider),
     { header: 'Cardholder', type: 'text', value: (l) => l.cardholder, maxWidth: 24, wrap: true },
     { header: 'Card', type: 'text', value: (l) => l.cardLast4, minWidth: 6 },
     { header: 'Description', type: 'text', value: (l) => l.description, maxWidth: 32, wrap: true },

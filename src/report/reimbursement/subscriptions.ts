@@ -1,6 +1,7 @@
-/** `Subscriptions (not API)`: ChatGPT plans on the same cards, never allocated to API projects. */
+/** `Subscriptions (not API)`: the providers' plans (ChatGPT, Claude.ai) on the same cards, never allocated to API projects. */
 import type ExcelJS from 'exceljs';
 import type { ReimbursementCharge, ReimbursementResult } from '../../engine/reimbursement/index.js';
+import { provider, providerName, PROVIDERS } from '../../providers.js';
 import { DATE_FORMAT } from '../cells.js';
 import { keepTableView } from '../sheet-layout.js';
 import type { Column, WrittenTable } from '../table.js';
@@ -26,6 +27,8 @@ export function writeSubscriptions(ws: ExcelJS.Worksheet, r: ReimbursementResult
   ).flatMap((cur) => all.filter((c) => c.currency === cur));
   const columns: Column<ReimbursementCharge>[] = [
     { header: 'Date', type: 'date', value: (c) => c.date },
+    { header: 'Provider', type: 'text', value: (c) => providerName(c.provider), minWidth: 10 },
+    { header: 'Plan', type: 'text', value: (c) => provider(c.provider).planProduct, minWidth: 10 },
     { header: 'Cost centre', type: 'text', value: (c) => c.costCentre, maxWidth: 26, wrap: true },
     { header: 'Cardholder', type: 'text', value: (c) => c.cardholder, maxWidth: 24, wrap: true },
     { header: 'Card', type: 'text', value: (c) => c.cardLast4, minWidth: 6 },
@@ -36,11 +39,11 @@ export function writeSubscriptions(ws: ExcelJS.Worksheet, r: ReimbursementResult
     { header: 'Approver', type: 'text', value: () => null, minWidth: 20 },
     { header: 'Approval date', type: 'date', value: () => null, minWidth: 14 },
   ];
-  let row = title(ws, 1, `ChatGPT subscriptions on the API cards, ${r.period.label}: not API credit`, 14);
+  let row = title(ws, 1, `Plan subscriptions on the API cards, ${r.period.label}: not API credit`, 14);
   row = subtitle(
     ws,
     row,
-    'ChatGPT plans charged to the cards used for API credit. Book them as subscriptions: they are not allocated to API projects and are not on the cost-centre sheets.',
+    `Consumer plans (${PROVIDERS.map((p) => p.planProduct).join(', ')}) charged to the cards used for API credit. Book them as subscriptions: they are not allocated to API projects and are not on the cost-centre sheets.`,
   );
   const t = writeMoneyTable(ws, columns, rows, { home: r.homeCurrency, currencyOf: (c) => c.currency, startRow: row + 1 });
   approvalBoxes(ws, t.table, rows.length, columns.findIndex((c) => c.header === 'Approver') + 1);

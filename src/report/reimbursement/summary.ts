@@ -4,9 +4,27 @@ import { UNALLOCATED_PROJECT, type AllocationBasisRow, type ProjectAllocationTot
 import { Decimal } from '../../money.js';
 import { alignCells, applyWidths, fitWrapped, maxWidths, snapshotWidths } from '../sheet-layout.js';
 import { HEADER_FONT, wrappedLines, writeTable, type Column } from '../table.js';
-import { ref, lit, num, currenciesOf, setFooter, title, paragraph, type Range, type MoneyTable, writeMoneyTable, type Placed, type CcSheetRefs, holderKey } from './layout.js';
+import {
+  ref,
+  lit,
+  num,
+  currenciesOf,
+  setFooter,
+  title,
+  paragraph,
+  type Range,
+  type MoneyTable,
+  writeMoneyTable,
+  type Placed,
+  type CcSheetRefs,
+  holderKey,
+  providerColumn,
+} from './layout.js';
 import { projectLabeller } from './cost-centre.js';
 import { SUMMARY, SUBSCRIPTIONS, NOT_CLAIMED } from './sheet-names.js';
+
+/** The column of the plan charges (ChatGPT, Claude.ai): subscriptions, not API credit. */
+const PLAN_SUBSCRIPTIONS = 'Plan subscriptions (not API)';
 
 export interface SummaryRefs {
   apiPlaced: Map<string, Placed>;
@@ -149,7 +167,7 @@ function writeClaims({ ws, money }: SummarySheet, claims: ClaimRow[], start: num
       { header: 'Cards', type: 'text', value: (c) => c.cards || null, minWidth: 14, maxWidth: 20, wrap: true },
       { header: 'Currency', type: 'text', value: (c) => c.currency, minWidth: 10 },
       { header: 'API credit charges', type: 'money', minWidth: 15, value: (c) => c.api, currency: (c) => c.currency, sum: true },
-      { header: 'ChatGPT subscriptions', type: 'money', minWidth: 15, value: (c) => c.subs, currency: (c) => c.currency, sum: true },
+      { header: PLAN_SUBSCRIPTIONS, type: 'money', minWidth: 15, value: (c) => c.subs, currency: (c) => c.currency, sum: true },
       { header: 'Total to reimburse', type: 'money', minWidth: 15, value: (c) => c.api.plus(c.subs), currency: (c) => c.currency, sum: true },
       { header: 'Sheet', type: 'text', value: (c) => c.sheet, minWidth: 16, maxWidth: 31 },
     ],
@@ -158,7 +176,7 @@ function writeClaims({ ws, money }: SummarySheet, claims: ClaimRow[], start: num
     row,
   );
   const apiL = ct.table.col('API credit charges');
-  const subsL = ct.table.col('ChatGPT subscriptions');
+  const subsL = ct.table.col(PLAN_SUBSCRIPTIONS);
   const totL = ct.table.col('Total to reimburse');
   const sum = (p: Placed | undefined) => (p ? `SUM(${ref(p.sheet, `${p.col}${p.range.first}:${p.col}${p.range.last}`)})` : '0');
   claims.forEach((c, k) => {
@@ -175,7 +193,7 @@ function writeClaims({ ws, money }: SummarySheet, claims: ClaimRow[], start: num
 function writeByCostCentre({ ws, money }: SummarySheet, claims: ClaimRow[], ct: MoneyTable, start: number): number {
   let row = start;
   const apiL = ct.table.col('API credit charges');
-  const subsL = ct.table.col('ChatGPT subscriptions');
+  const subsL = ct.table.col(PLAN_SUBSCRIPTIONS);
   const totL = ct.table.col('Total to reimburse');
   const ccRows: CcTotalRow[] = [];
   claims.forEach((c, k) => {
@@ -195,7 +213,7 @@ function writeByCostCentre({ ws, money }: SummarySheet, claims: ClaimRow[], ct: 
         { header: 'Cost centre', type: 'text', value: (c: CcTotalRow) => c.costCentre, maxWidth: 34, wrap: true },
         { header: 'Currency', type: 'text', value: (c) => c.currency },
         { header: 'API credit charges', type: 'money', minWidth: 15, value: (c) => c.api, currency: (c) => c.currency, sum: true },
-        { header: 'ChatGPT subscriptions', type: 'money', minWidth: 15, value: (c) => c.subs, currency: (c) => c.currency, sum: true },
+        { header: PLAN_SUBSCRIPTIONS, type: 'money', minWidth: 15, value: (c) => c.subs, currency: (c) => c.currency, sum: true },
         { header: 'Total to reimburse', type: 'money', minWidth: 15, value: (c) => c.api.plus(c.subs), currency: (c) => c.currency, sum: true },
       ],
       ccRows,
@@ -207,7 +225,7 @@ function writeByCostCentre({ ws, money }: SummarySheet, claims: ClaimRow[], ct: 
       const er = ws.getRow(cct.table.firstDataRow + k);
       const f = (L: string) => `SUMIF(${curL}${c.range.first}:${curL}${c.range.last},${lit(c.currency)},${L}${c.range.first}:${L}${c.range.last})`;
       er.getCell(cct.table.col('API credit charges')).value = { formula: f(apiL), result: num(c.api) };
-      er.getCell(cct.table.col('ChatGPT subscriptions')).value = { formula: f(subsL), result: num(c.subs) };
+      er.getCell(cct.table.col(PLAN_SUBSCRIPTIONS)).value = { formula: f(subsL), result: num(c.subs) };
       er.getCell(cct.table.col('Total to reimburse')).value = { formula: f(totL), result: num(c.api.plus(c.subs)) };
     });
     row = cct.endRow + 3;
@@ -233,7 +251,7 @@ function writeTieOut({ ws, r, refs, money }: SummarySheet, start: number): numbe
         { header: 'Currency', type: 'text', value: (t: TieRow) => t.currency },
         { header: 'Provider lines on the statements', type: 'money', value: (t) => t.providerLines, currency: (t) => t.currency },
         { header: 'API credit charges', type: 'money', minWidth: 15, value: (t) => t.api, currency: (t) => t.currency },
-        { header: 'ChatGPT subscriptions', type: 'money', minWidth: 15, value: (t) => t.subs, currency: (t) => t.currency },
+        { header: PLAN_SUBSCRIPTIONS, type: 'money', minWidth: 15, value: (t) => t.subs, currency: (t) => t.currency },
         { header: 'Not claimed', type: 'money', value: (t) => t.notClaimed, currency: (t) => t.currency },
         { header: 'Difference', type: 'money', value: (t) => t.difference, currency: (t) => t.currency },
       ],
@@ -249,10 +267,10 @@ function writeTieOut({ ws, r, refs, money }: SummarySheet, start: number): numbe
       const subsRow = refs.subsTotals.get(t.currency);
       const notRow = refs.notTotals.get(t.currency);
       cell('API credit charges').value = { formula: apiRefs.length ? apiRefs.join('+') : '0', result: num(t.api) };
-      cell('ChatGPT subscriptions').value = { formula: subsRow ? ref(SUBSCRIPTIONS, `${refs.subsCol}${subsRow}`) : '0', result: num(t.subs) };
+      cell(PLAN_SUBSCRIPTIONS).value = { formula: subsRow ? ref(SUBSCRIPTIONS, `${refs.subsCol}${subsRow}`) : '0', result: num(t.subs) };
       cell('Not claimed').value = { formula: notRow ? ref(NOT_CLAIMED, `${refs.notCol}${notRow}`) : '0', result: num(t.notClaimed) };
       cell('Difference').value = {
-        formula: `${at('Provider lines on the statements')}-${at('API credit charges')}-${at('ChatGPT subscriptions')}-${at('Not claimed')}`,
+        formula: `${at('Provider lines on the statements')}-${at('API credit charges')}-${at(PLAN_SUBSCRIPTIONS)}-${at('Not claimed')}`,
         result: num(t.difference),
       };
       cell('Difference').font = HEADER_FONT;
@@ -273,6 +291,7 @@ function writeAllocationBasis({ ws, r, widths }: SummarySheet, start: number, la
     row = title(ws, row, 'Allocation basis: billed usage per project in the period');
     const basisCols = fitWrapped(
       [
+        ...providerColumn<AllocationBasisRow>(r, (b) => b.provider),
         { header: 'Project', type: 'text', value: (b: AllocationBasisRow) => label(b), maxWidth: 30, wrap: true },
         { header: 'Project ID', type: 'text', value: (b) => (b.projectId === UNALLOCATED_PROJECT ? null : b.projectId), maxWidth: 28 },
         { header: 'Project cost centre', type: 'text', value: (b) => b.projectCostCenter, maxWidth: 32, wrap: true },
@@ -296,6 +315,7 @@ function writeProjectTotals({ ws, r, refs, money }: SummarySheet, start: number,
     row = title(ws, row, 'Allocated to projects (API credit charges)');
     const pt = money(
       [
+        ...providerColumn<ProjectAllocationTotal>(r, (p) => p.provider),
         { header: 'Project', type: 'text', value: (p: ProjectAllocationTotal) => label(p), maxWidth: 30, wrap: true },
         { header: 'Project ID', type: 'text', value: (p) => (p.projectId === UNALLOCATED_PROJECT ? null : p.projectId), maxWidth: 28 },
         { header: 'Project cost centre', type: 'text', value: (p) => p.projectCostCenter, maxWidth: 32, wrap: true },
