@@ -190,11 +190,22 @@ function costMoney(r: Json): { amount: ReturnType<typeof centsToAmount>; currenc
 function costRecord(r: Json, p: string, file: string, line: number, start: number, end: number): CostRecord | InputIssue {
   const { amount, currency } = costMoney(r);
   if (amount === null)
-    return issue('error', file, line, `${p}.amount`, `expected a decimal string in cents such as "123.78912" (below 10^${MAX_AMOUNT_DIGITS}), found ${shownJson(r.amount)}`, true, null, currency);
-  if (currency === null || !/^[A-Z]{3}$/.test(currency)) return issue('error', file, line, `${p}.currency`, `expected a currency code such as "USD", found ${shownJson(r.currency)}`, true, amount, null);
+    return issue(
+      'error',
+      file,
+      line,
+      `${p}.amount`,
+      `expected a decimal string in cents such as "123.78912" (below 10^${MAX_AMOUNT_DIGITS}), found ${shownJson(r.amount)}`,
+      true,
+      null,
+      currency,
+    );
+  if (currency === null || !/^[A-Z]{3}$/.test(currency))
+    return issue('error', file, line, `${p}.currency`, `expected a currency code such as "USD", found ${shownJson(r.currency)}`, true, amount, null);
   const contextWindow = str(r.context_window);
   const longContext = isLongContext(contextWindow);
-  if (longContext === null) return issue('error', file, line, `${p}.context_window`, `expected "0-200k" or "200k-1M", found ${shownJson(r.context_window)}`, true, amount, currency);
+  if (longContext === null)
+    return issue('error', file, line, `${p}.context_window`, `expected "0-200k" or "200k-1M", found ${shownJson(r.context_window)}`, true, amount, currency);
   const tier = str(r.service_tier);
   const description = str(r.description);
   const { projectId, projectName } = workspaceProject(str(r.workspace_id));

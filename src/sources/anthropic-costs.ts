@@ -65,7 +65,14 @@ export const anthropicCostCsvReader: SourceReader<CostRecord> = {
 /** Said once per display name and file; the rows are kept (not rejected). */
 function unmappedModelNotice(file: string, line: number, name: string): InputIssue {
   return {
-    ...issue('info', file, line, 'model', `model display name ${shownText(name)} is not in the table of Claude model ids (src/data/anthropic-models.json): kept as written, so it meets no usage row`, false),
+    ...issue(
+      'info',
+      file,
+      line,
+      'model',
+      `model display name ${shownText(name)} is not in the table of Claude model ids (src/data/anthropic-models.json): kept as written, so it meets no usage row`,
+      false,
+    ),
     nextStep: 'Add the name and its model id (as the usage export writes it) to the table, or a price entry for the name in the config.',
   };
 }

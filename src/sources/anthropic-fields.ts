@@ -51,7 +51,14 @@ export function apiInstant(v: unknown): number | null {
   // Date.parse rolls 2026-02-30 over to March: the fields must survive the round trip (offset aside)
   if (m[7] === 'Z') {
     const back = new Date(t * 1000);
-    if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || back.getUTCHours() !== h || back.getUTCMinutes() !== mi || back.getUTCSeconds() !== s)
+    if (
+      back.getUTCFullYear() !== y ||
+      back.getUTCMonth() !== mo - 1 ||
+      back.getUTCDate() !== d ||
+      back.getUTCHours() !== h ||
+      back.getUTCMinutes() !== mi ||
+      back.getUTCSeconds() !== s
+    )
       return null;
   }
   return t;

@@ -31,17 +31,7 @@ describe('spendrecon demo / report', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/billed \(cost export\)\s+404\.79 USD/);
     const wb = await load(join(work, 'reports', '2026-10.xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual([
-      'Dashboard',
-      'Summary',
-      'Exceptions',
-      'Reconciliation',
-      'Ledger',
-      'Breakdown',
-      'Daily',
-      'Usage vs cost',
-      'Inputs',
-    ]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Dashboard', 'Summary', 'Exceptions', 'Reconciliation', 'Ledger', 'Breakdown', 'Daily', 'Usage vs cost', 'Inputs']);
 
     // print settings and widths read back: no sheet prints below 60 %, a header repeats only over its own table
     for (const ws of wb.worksheets) expect(printScale(ws), ws.name).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);

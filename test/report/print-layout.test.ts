@@ -145,7 +145,11 @@ describe('Breakdown sheet print layout', () => {
     const titles = titleRows(ws);
     for (const r of titles) {
       ws.getRow(r + 1).eachCell((cell, col) => {
-        const longestWord = Math.max(...String(cell.value).split(' ').map((w) => w.length));
+        const longestWord = Math.max(
+          ...String(cell.value)
+            .split(' ')
+            .map((w) => w.length),
+        );
         expect(ws.getColumn(col).width!, String(cell.value)).toBeGreaterThanOrEqual(longestWord);
       });
     }
@@ -203,7 +207,8 @@ describe('Usage vs cost print layout', () => {
   for (let d = 1; d <= 28; d++) {
     rows.push(cross(d));
     if (d % 9 === 0) rows.push(cross(d, { model: 'gpt-5.6-sol', listPrice: null, variance: null, varianceRatio: null }));
-    if (d % 10 === 0) rows.push(cross(d, { flagged: true, cause: `billed above list price of the usage (day ${d})`, listPrice: Decimal.from('1.00'), variance: Decimal.from('9.25') }));
+    if (d % 10 === 0)
+      rows.push(cross(d, { flagged: true, cause: `billed above list price of the usage (day ${d})`, listPrice: Decimal.from('1.00'), variance: Decimal.from('9.25') }));
   }
 
   it('leads with the flagged rows and their reasons, then those with no list price, then the rest in day order', async () => {

@@ -31,7 +31,9 @@ async function readAll<R>(path: string) {
 
 /** The data lines of a CSV, split naively (the fixtures quote nothing). */
 function csvLines(path: string): Record<string, string>[] {
-  const [head, ...lines] = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  const [head, ...lines] = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   const cols = head!.split(',');
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
 }
@@ -149,7 +151,14 @@ describe('Claude Console cost export (CSV)', () => {
   it('rejects a bad amount with the column, and counts the money it could read elsewhere', async () => {
     const path = join(tmp, 'cost_bad.csv');
     const head = 'usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,list_price_usd,cost_type,inference_geo,speed';
-    writeFileSync(path, [head, '2026-10-01,Claude Haiku 4.5,Default,k,message,≤ 200k,output,1.2.3,0,token,global,', 'yesterday,Claude Haiku 4.5,Default,k,message,≤ 200k,output,0.25,0,token,global,'].join('\n') + '\n');
+    writeFileSync(
+      path,
+      [
+        head,
+        '2026-10-01,Claude Haiku 4.5,Default,k,message,≤ 200k,output,1.2.3,0,token,global,',
+        'yesterday,Claude Haiku 4.5,Default,k,message,≤ 200k,output,0.25,0,token,global,',
+      ].join('\n') + '\n',
+    );
     const r = await readAll<CostRecord>(path);
     expect(r.records).toEqual([]);
     expect(r.issues.map((i) => [i.line, i.column, i.amount?.toString() ?? null])).toEqual([
@@ -180,7 +189,8 @@ describe('cost_report cents, exactly', () => {
 
   it('keeps every digit of an amount written as a JSON number', async () => {
     const path = join(tmp, 'cost_number.jsonl');
-    const page = '{"data":[{"starting_at":"2026-10-01T00:00:00Z","ending_at":"2026-10-02T00:00:00Z","results":[{"currency":"USD","amount":0.12345678901234567891,"workspace_id":null,"description":"Claude Haiku 4.5 Usage - Output Tokens","cost_type":"tokens","context_window":"0-200k","model":"claude-haiku-4-5-20251001","service_tier":"standard","token_type":"output_tokens"}]}],"has_more":false,"next_page":null}';
+    const page =
+      '{"data":[{"starting_at":"2026-10-01T00:00:00Z","ending_at":"2026-10-02T00:00:00Z","results":[{"currency":"USD","amount":0.12345678901234567891,"workspace_id":null,"description":"Claude Haiku 4.5 Usage - Output Tokens","cost_type":"tokens","context_window":"0-200k","model":"claude-haiku-4-5-20251001","service_tier":"standard","token_type":"output_tokens"}]}],"has_more":false,"next_page":null}';
     writeFileSync(path, page + '\n');
     const r = await readAll<CostRecord>(path);
     expect(r.records[0]!.amount.toString()).toBe('0.0012345678901234567891');
