@@ -8,6 +8,8 @@ import type { CostRecord, Exception } from '../model.js';
 import type { UsageGroup } from './usage.js';
 
 export interface CrossCheckRow {
+  /** The provider's id: billed cost is only compared with its own provider's usage. */
+  provider: string;
   utcDay: string;
   localDate: string;
   projectId: string | null;
@@ -32,7 +34,7 @@ export function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   else m.set(k, [v]);
 }
 
-export function crossRow(utcDay: string, localDate: string, projectId: string | null, model: string, usage: UsageGroup[]): CrossCheckRow {
+export function crossRow(provider: string, utcDay: string, localDate: string, projectId: string | null, model: string, usage: UsageGroup[]): CrossCheckRow {
   let listPrice: Decimal | null = usage.length ? Decimal.ZERO : null;
   let inputTokens = 0;
   let outputTokens = 0;
@@ -46,6 +48,7 @@ export function crossRow(utcDay: string, localDate: string, projectId: string | 
   }
   if (usage.length && usage.every((g) => g.listPrice === null)) listPrice = null;
   return {
+    provider,
     utcDay,
     localDate,
     projectId,
@@ -146,7 +149,7 @@ export function varianceExceptions(flags: Flag[], currency: string): Exception[]
         nextStep: f.nextStep,
         refs: [],
       });
-    } else push(groups, `${f.kind}|${r.projectId}|${r.model}`, f);
+    } else push(groups, `${f.kind}|${r.provider}|${r.projectId}|${r.model}`, f);
   }
   for (const list of groups.values()) {
     const first = list[0]!;
