@@ -12,4 +12,7 @@ export type {
   LedgerResult,
   Lot,
   LotKind,
+  OfProvider,
+  OpeningBalance,
+  ProviderLedger,
 } from './types.js';
