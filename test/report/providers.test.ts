@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { Decimal, sum } from '../../src/money.js';
 import { runReport } from '../../src/pipeline.js';
+import { summarise } from '../../src/engine/summaries.js';
 import { buildReportWorkbook } from '../../src/report/index.js';
+import { evaluate } from './formula-check.js';
 import { reportToJson } from '../../src/report/json.js';
 import { workbookBytes } from '../../src/report/workbook.js';
 import type { ReportResult } from '../../src/results.js';
@@ -52,7 +54,15 @@ async function sheets(r: ReportResult) {
   await wb.xlsx.load((await workbookBytes(buildReportWorkbook(r))) as unknown as ArrayBuffer);
   const header = (name: string) => (wb.getWorksheet(name)!.getRow(1).values as unknown[]).slice(1);
   const column1 = (name: string) => wb.getWorksheet(name)!.getColumn(1).values.slice(1).map(String);
-  return { header, column1 };
+  return { wb, header, column1 };
+}
+
+/** The run with one project's attributed money billed by Anthropic instead (as if its reader had read it). */
+function withAnthropicProject(r: ReportResult, projectId: string): ReportResult {
+  const a = r.attribution!;
+  const attributed = a.attributed.map((x) => (x.projectId === projectId ? { ...x, provider: 'anthropic' } : x));
+  const config = parseConfig(JSON.parse(readFileSync(join(FX, 'spendrecon.config.json'), 'utf8')));
+  return { ...r, attribution: { ...a, attributed, summaries: summarise(attributed, a.crossCheck, config, r.period) } };
 }
 
 type ByProvider = { provider: string; billed: string; unallocated: string; payments: { currency: string; amount: string; count: number }[]; balance: string | null }[];
@@ -95,5 +105,29 @@ describe('two providers in one run', async () => {
     expect(j.byProvider.map((x) => x.provider)).toEqual(['openai']);
     expect(Object.keys(j.byProject[0]!)).not.toContain('provider');
     expect(Object.keys((reportToJson(two) as { byProject: Record<string, unknown>[] }).byProject[0]!)[0]).toBe('provider');
+  });
+
+  it('where both providers bill, Daily has the Provider column and Summary’s By provider rows are SUMIFs over it that add up to the billed total', async () => {
+    const mixed = withAnthropicProject(two, two.attribution!.summaries.byProject[1]!.projectId);
+    const { wb, header } = await sheets(mixed);
+    expect(header('Daily')[0]).toBe('Provider');
+    const summary = wb.getWorksheet('Summary')!;
+    const figures = ['  OpenAI', '  Anthropic'].map((label) => {
+      let found: ExcelJS.Row | undefined;
+      summary.eachRow((row) => {
+        if (row.getCell(1).value === label) found = row;
+      });
+      const v = found!.getCell(2).value as ExcelJS.CellFormulaValue;
+      expect(v.formula).toMatch(/^SUMIF\('Daily'!/);
+      expect(evaluate(wb, summary, v.formula)).toBeCloseTo(v.result as number, 6);
+      return v.result as number;
+    });
+    // Daily's cells are rounded so the column adds up to the rounded total: each provider's figure
+    // is within a cent per row of its exact billed money, and both add up to the rounded total
+    const byProvider = (reportToJson(mixed) as { byProvider: ByProvider }).byProvider;
+    const rows = mixed.attribution!.summaries.daily;
+    byProvider.forEach((x, i) => expect(Math.abs(figures[i]! - Decimal.from(x.billed).toNumber())).toBeLessThanOrEqual(0.01 * rows.length));
+    expect(figures[1]).toBeGreaterThan(0);
+    expect(figures[0]! + figures[1]!).toBeCloseTo(mixed.totals.billed.round(2).toNumber(), 9);
   });
 });

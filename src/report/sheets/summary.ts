@@ -187,7 +187,8 @@ function writeSpend(s: Sheet, result: ReportResult, refs: SummaryRefs): number {
 
 /**
  * Where providers meet: each provider's billed money (a SUMIF over Daily's Provider column
- * when Daily has one), with its unallocated part, payments and ledger balance beside it.
+ * when Daily has one, cached as the sum of the cells it adds: Daily's rounded parts), with its
+ * unallocated part, payments and ledger balance beside it.
  */
 function writeProviders(s: Sheet, result: ReportResult, daily: WrittenTable | undefined): void {
   const cur = result.currency;
@@ -197,9 +198,13 @@ function writeProviders(s: Sheet, result: ReportResult, daily: WrittenTable | un
   hdr.getCell(1).font = HEADER_FONT;
   const rows = result.attribution!.summaries.daily;
   const withColumn = daily !== undefined && providersMeetIn(rows);
+  const shown = roundPartsToWhole(
+    rows.map((d) => d.billed),
+    places,
+  );
   for (const t of reportByProvider(result)) {
     const name = providerName(t.provider);
-    const value = t.billed.round(places).toNumber();
+    const value = withColumn ? sum(shown.filter((_, i) => rows[i]!.provider === t.provider)).toNumber() : t.billed.round(places).toNumber();
     const range = (h: string) => ref(DAILY, `${daily!.col(h)}${daily!.firstDataRow}:${daily!.col(h)}${Math.max(daily!.firstDataRow, daily!.lastDataRow)}`);
     const cell = withColumn ? { formula: `SUMIF(${range(PROVIDER_HEADER)},"${name}",${range('Billed')})`, result: value } : value;
     const paid = t.payments.map((p) => moneyText(p.amount, p.currency)).join(', ') || 'none';
