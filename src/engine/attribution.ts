@@ -82,7 +82,8 @@ interface Part {
 }
 
 /** Cost rows of one allocation unit: what an attributed row carries, plus the bucket and its rows. */
-interface CostGroup extends Pick<AttributedRow, 'utcDay' | 'provider' | 'organizationId' | 'projectId' | 'projectName' | 'model' | 'item' | 'apiKeyId' | 'userId' | 'currency' | 'amount'> {
+interface CostGroup
+  extends Pick<AttributedRow, 'utcDay' | 'provider' | 'organizationId' | 'projectId' | 'projectName' | 'model' | 'item' | 'apiKeyId' | 'userId' | 'currency' | 'amount'> {
   start: number;
   end: number;
   refs: CostRecord['src'][];
@@ -197,9 +198,7 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
 
   addUnbilledUsage(input.usage, usedUsage, crossMap, usageFor, timezone);
 
-  const crossCheck = [...crossMap.values()].sort(
-    (a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.model, b.model) || cmp(a.provider, b.provider),
-  );
+  const crossCheck = [...crossMap.values()].sort((a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.model, b.model) || cmp(a.provider, b.provider));
   const flags = crossCheck.map((r) => judgeVariance(r, input)).filter((f): f is Flag => f !== null);
   exceptions.push(...varianceExceptions(flags, input.currency));
   if (input.usageGiven === false && input.costs.length) exceptions.push(noUsageExport(input.costs, input.currency));

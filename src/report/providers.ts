@@ -11,7 +11,7 @@ function breakdownInput(r: ReportResult): ProviderBreakdownInput {
 }
 
 /** The provider ids the run's records name, the default provider first. */
-export function reportProviders(r: ReportResult): string[] {
+function reportProviders(r: ReportResult): string[] {
   return providersOf(breakdownInput(r));
 }
 

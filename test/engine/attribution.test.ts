@@ -403,7 +403,12 @@ describe('two providers sharing ids (issue 11): an OpenAI project and an Anthrop
     const s = summarise(r.rows, r.crossCheck, parseConfig({}, 'test', 'UTC'), monthPeriod('2026-10', 'UTC'));
     const pairs = (l: { provider: string; billed: Decimal }[]) => l.map((x) => [x.provider, x.billed.toString()]);
     for (const table of [s.byProject, s.byModel, s.byKey, s.byUser, s.daily]) {
-      expect(pairs(table)).toEqual(expect.arrayContaining([['openai', '1.25'], ['anthropic', '0.75']]));
+      expect(pairs(table)).toEqual(
+        expect.arrayContaining([
+          ['openai', '1.25'],
+          ['anthropic', '0.75'],
+        ]),
+      );
       expect(table).toHaveLength(2);
       expect(sum(table.map((x) => x.billed)).eq(s.billed)).toBe(true);
     }

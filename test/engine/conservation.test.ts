@@ -113,7 +113,10 @@ describe('conservation per provider (issue 11)', () => {
 
   it('money moved from one provider to another breaks the per-provider equations, though the total still adds up', () => {
     const c = run(['3.25', '0.50'], ['openai', 'anthropic']);
-    expect(c.equations.filter((e) => !e.holds && e.name.startsWith('By project')).map((e) => e.name)).toEqual(['By project (Anthropic) adds up to its attributed total', 'By project (OpenAI) adds up to its attributed total']);
+    expect(c.equations.filter((e) => !e.holds && e.name.startsWith('By project')).map((e) => e.name)).toEqual([
+      'By project (Anthropic) adds up to its attributed total',
+      'By project (OpenAI) adds up to its attributed total',
+    ]);
   });
 
   it('a one-provider run has no per-provider equations', () => {

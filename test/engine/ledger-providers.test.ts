@@ -34,7 +34,12 @@ function pay(iso: string, amount: string, prov: string, o: { org?: string | null
   };
 }
 
-const use = (date: string, amount: string, prov?: string, org: string | null = 'org-1'): DailyUsage => ({ ...(prov ? { provider: prov } : {}), organization: org, date, amount: D(amount) });
+const use = (date: string, amount: string, prov?: string, org: string | null = 'org-1'): DailyUsage => ({
+  ...(prov ? { provider: prov } : {}),
+  organization: org,
+  date,
+  amount: D(amount),
+});
 
 function ledger(from: string, to: string, rest: Partial<LedgerInput>): LedgerResult {
   return buildCreditLedger({ timezone: 'UTC', period: makePeriod(from, to, 'UTC'), payments: [], usage: [], ...rest });
@@ -114,8 +119,12 @@ describe('ledger per provider', () => {
     for (let run = 0; run < 25; run++) {
       const payments: PaymentRecord[] = [];
       const usage: DailyUsage[] = [];
-      for (let i = 0; i < 12; i++) payments.push(pay(`2026-${String(1 + int(10)).padStart(2, '0')}-1${int(9)}T10:00:00Z`, String(1 + int(200)), pick(['openai', 'anthropic']), { org: pick(['org-1', null]) }));
-      for (let i = 0; i < 60; i++) usage.push(use(addDays('2026-01-01', int(300)), Decimal.of(BigInt(int(90000)), 3).toString(), pick(['openai', 'anthropic']), pick(['org-1', 'org-2'])));
+      for (let i = 0; i < 12; i++)
+        payments.push(
+          pay(`2026-${String(1 + int(10)).padStart(2, '0')}-1${int(9)}T10:00:00Z`, String(1 + int(200)), pick(['openai', 'anthropic']), { org: pick(['org-1', null]) }),
+        );
+      for (let i = 0; i < 60; i++)
+        usage.push(use(addDays('2026-01-01', int(300)), Decimal.of(BigInt(int(90000)), 3).toString(), pick(['openai', 'anthropic']), pick(['org-1', 'org-2'])));
       const both = ledger('2026-09-01', '2026-10-31', { payments, usage });
       checkAccounts(both);
       for (const p of ['openai', 'anthropic']) {
@@ -166,7 +175,16 @@ describe('ledger per provider', () => {
   });
 
   it('config: an opening balance per provider (name or id), creditValidityMonths; an unknown provider is refused with its path', () => {
-    const c = parseConfig({ openingBalance: [{ amount: '5', date: '2026-10-01', provider: 'Anthropic' }, { amount: '7', date: '2026-10-01' }], creditValidityMonths: 24 }, 'cfg');
+    const c = parseConfig(
+      {
+        openingBalance: [
+          { amount: '5', date: '2026-10-01', provider: 'Anthropic' },
+          { amount: '7', date: '2026-10-01' },
+        ],
+        creditValidityMonths: 24,
+      },
+      'cfg',
+    );
     expect(c.openingBalance).toEqual([expect.objectContaining({ provider: 'anthropic' }), expect.not.objectContaining({ provider: expect.anything() })]);
     expect(parseConfig({ openingBalance: { amount: '5', date: '2026-10-01' } }, 'cfg').openingBalance).toEqual([expect.objectContaining({ date: '2026-10-01' })]);
     expect(() => parseConfig({ openingBalance: { amount: 'x', date: '2026-10-01' } }, 'cfg')).toThrow(/openingBalance\.amount: expected a decimal/);

@@ -23,7 +23,9 @@ const FX = join(import.meta.dirname, '..', '..', 'fixtures');
 
 /** The demo payment history with a provider column: every row OpenAI, plus two Anthropic top-ups. */
 function paymentsWithAnthropic(): string {
-  const [header, ...rows] = readFileSync(join(FX, 'demo', 'payments_2026-10.csv'), 'utf8').trim().split('\n');
+  const [header, ...rows] = readFileSync(join(FX, 'demo', 'payments_2026-10.csv'), 'utf8')
+    .trim()
+    .split('\n');
   const org = 'org-Acme7Hq2kWb9';
   const lines = [
     `${header},provider`,
@@ -126,7 +128,7 @@ describe('two providers in one run', async () => {
     // is within a cent per row of its exact billed money, and both add up to the rounded total
     const byProvider = (reportToJson(mixed) as { byProvider: ByProvider }).byProvider;
     const rows = mixed.attribution!.summaries.daily;
-    byProvider.forEach((x, i) => expect(Math.abs(figures[i]! - Decimal.from(x.billed).toNumber())).toBeLessThanOrEqual(0.01 * rows.length));
+    for (const [i, x] of byProvider.entries()) expect(Math.abs(figures[i]! - Decimal.from(x.billed).toNumber())).toBeLessThanOrEqual(0.01 * rows.length);
     expect(figures[1]).toBeGreaterThan(0);
     expect(figures[0]! + figures[1]!).toBeCloseTo(mixed.totals.billed.round(2).toNumber(), 9);
   });

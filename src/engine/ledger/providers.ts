@@ -35,7 +35,7 @@ function openingsOf(input: LedgerInput): readonly OpeningBalance[] {
 }
 
 /** The providers any record names; the default provider when there is nothing at all (an empty ledger as before). */
-export function ledgerProviderIds(input: LedgerInput): string[] {
+function ledgerProviderIds(input: LedgerInput): string[] {
   const ids = new Set<string>();
   for (const p of input.payments) ids.add(p.provider);
   for (const u of input.usage) ids.add(u.provider ?? DEFAULT_PROVIDER);
@@ -82,7 +82,10 @@ export function mergeProviderLedgers(parts: readonly { provider: string; months:
   const ignoredCounts = Object.fromEntries(IGNORE_REASONS.map((r) => [r, 0])) as Record<IgnoreReason, number>;
   for (const { ledger } of parts) for (const r of IGNORE_REASONS) ignoredCounts[r] += ledger.ignoredCounts[r];
   const order = new Map(parts.map((p, i) => [p.provider, i]));
-  const byDate = <T extends { provider: string }>(date: (t: T) => string) => (a: T, b: T) => cmpStr(date(a), date(b)) || order.get(a.provider)! - order.get(b.provider)!;
+  const byDate =
+    <T extends { provider: string }>(date: (t: T) => string) =>
+    (a: T, b: T) =>
+      cmpStr(date(a), date(b)) || order.get(a.provider)! - order.get(b.provider)!;
   return {
     period: first.period,
     currency: first.currency,
@@ -92,7 +95,10 @@ export function mergeProviderLedgers(parts: readonly { provider: string; months:
     days: parts.flatMap(({ provider, ledger }) => tag(provider, ledger.days)),
     lots: parts.flatMap(({ provider, ledger }) => tag(provider, ledger.lots)),
     events: parts.flatMap(({ provider, ledger }) => tag(provider, ledger.events)).sort(byDate((e) => e.date)),
-    expiringSoon: mergeExpiringSoon(parts, byDate((l: OfProvider<ExpiringLot>) => l.expiresOn)),
+    expiringSoon: mergeExpiringSoon(
+      parts,
+      byDate((l: OfProvider<ExpiringLot>) => l.expiresOn),
+    ),
     closing: parts.flatMap(({ provider, ledger }) => tag(provider, ledger.closing)),
     ...(closingPart ? { closingCheck: { provider: closingPart.provider, ...closingPart.ledger.closingCheck! } } : {}),
     autoRecharge: parts.flatMap(({ provider, ledger }) => tag(provider, ledger.autoRecharge)),

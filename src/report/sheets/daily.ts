@@ -9,14 +9,17 @@ export const DAILY = 'Daily';
 export function writeDaily(ws: ExcelJS.Worksheet, rows: DailySummary[], currency: string, timezone: string): WrittenTable {
   return writeTable<DailySummary>(
     ws,
-    withProviderColumn<DailySummary>([
-      { header: `Local date (${timezone})`, type: 'date', value: (r) => r.localDate },
-      { header: 'Cost bucket (UTC day)', type: 'text', value: (r) => r.utcDays },
-      { header: 'Project ID', type: 'text', value: (r) => r.projectId },
-      { header: 'Project', type: 'text', value: (r) => r.projectName },
-      { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
-      exactColumn('Billed', (r) => r.billed),
-    ], providersMeetIn(rows)),
+    withProviderColumn<DailySummary>(
+      [
+        { header: `Local date (${timezone})`, type: 'date', value: (r) => r.localDate },
+        { header: 'Cost bucket (UTC day)', type: 'text', value: (r) => r.utcDays },
+        { header: 'Project ID', type: 'text', value: (r) => r.projectId },
+        { header: 'Project', type: 'text', value: (r) => r.projectName },
+        { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
+        exactColumn('Billed', (r) => r.billed),
+      ],
+      providersMeetIn(rows),
+    ),
     rows,
     { currency },
   );

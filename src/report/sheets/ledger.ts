@@ -98,17 +98,17 @@ export function writeLedger(ws: ExcelJS.Worksheet, ledger: LedgerResult, currenc
   const several = ledger.providers.length > 1;
   const dayColumns = withProviderColumn<LedgerResult['days'][number]>(
     [
-    { header: 'Organisation', type: 'text', value: (d) => org(d.organization) },
-    { header: 'Local date', type: 'date', value: (d) => d.date },
-    { header: 'Opening', type: 'money', value: (d) => d.opening },
-    { header: 'Top-ups', type: 'money', value: (d) => d.topUps, sum: true },
-    { header: 'Grants', type: 'money', value: (d) => d.grants, sum: true },
-    { header: 'Usage', type: 'money', value: (d) => d.out, sum: true },
-    { header: 'Expired', type: 'money', value: (d) => d.expired, sum: true },
-    { header: 'Closing', type: 'money', value: (d) => d.closing },
-    { header: 'Available', type: 'money', value: (d) => d.available },
-    { header: 'Debt', type: 'money', value: (d) => d.debt },
-    { header: 'Events', type: 'text', value: (d: LedgerDay) => (d.events.length ? d.events.join('\n') : null), minWidth: 30, maxWidth: EVENTS_WIDTH, wrap: true },
+      { header: 'Organisation', type: 'text', value: (d) => org(d.organization) },
+      { header: 'Local date', type: 'date', value: (d) => d.date },
+      { header: 'Opening', type: 'money', value: (d) => d.opening },
+      { header: 'Top-ups', type: 'money', value: (d) => d.topUps, sum: true },
+      { header: 'Grants', type: 'money', value: (d) => d.grants, sum: true },
+      { header: 'Usage', type: 'money', value: (d) => d.out, sum: true },
+      { header: 'Expired', type: 'money', value: (d) => d.expired, sum: true },
+      { header: 'Closing', type: 'money', value: (d) => d.closing },
+      { header: 'Available', type: 'money', value: (d) => d.available },
+      { header: 'Debt', type: 'money', value: (d) => d.debt },
+      { header: 'Events', type: 'text', value: (d: LedgerDay) => (d.events.length ? d.events.join('\n') : null), minWidth: 30, maxWidth: EVENTS_WIDTH, wrap: true },
     ],
     several,
   );
@@ -141,19 +141,22 @@ function writeLots(s: LedgerSheet, start: number): number {
   const { ws, ledger, table, several } = s;
   let row = title(ws, start, 'Credit lots (used oldest first)', `As at the end of ${ledger.period.to}. Carried in = paid off debt + used + expired + remaining.`);
   // totals are bold and can be wider than any lot: money columns get room for them
-  const lotColumns = withProviderColumn<LedgerResult['lots'][number]>([
-    { header: 'Organisation', type: 'text', value: (l) => org(l.organization) },
-    { header: 'Purchased on', type: 'date', value: (l) => l.purchasedOn },
-    { header: 'Kind', type: 'text', value: (l) => KIND_LABEL[l.kind] },
-    { header: 'Reference', type: 'text', value: (l) => l.reference },
-    { header: 'Purchased', type: 'money', value: (l) => l.purchased, sum: true, minWidth: 13 },
-    { header: 'Paid off debt', type: 'money', value: (l) => l.appliedToDebt, sum: true, minWidth: 13 },
-    { header: 'Used', type: 'money', value: (l) => l.consumed, sum: true, minWidth: 13 },
-    { header: 'Expired', type: 'money', value: (l) => l.expired, sum: true, minWidth: 13 },
-    { header: 'Remaining', type: 'money', value: (l) => l.remaining, sum: true, minWidth: 13 },
-    { header: 'Expires on', type: 'date', value: (l) => l.expiresOn },
-    { header: 'Note', type: 'text', value: lotNote, maxWidth: EVENTS_WIDTH, wrap: true },
-  ], several);
+  const lotColumns = withProviderColumn<LedgerResult['lots'][number]>(
+    [
+      { header: 'Organisation', type: 'text', value: (l) => org(l.organization) },
+      { header: 'Purchased on', type: 'date', value: (l) => l.purchasedOn },
+      { header: 'Kind', type: 'text', value: (l) => KIND_LABEL[l.kind] },
+      { header: 'Reference', type: 'text', value: (l) => l.reference },
+      { header: 'Purchased', type: 'money', value: (l) => l.purchased, sum: true, minWidth: 13 },
+      { header: 'Paid off debt', type: 'money', value: (l) => l.appliedToDebt, sum: true, minWidth: 13 },
+      { header: 'Used', type: 'money', value: (l) => l.consumed, sum: true, minWidth: 13 },
+      { header: 'Expired', type: 'money', value: (l) => l.expired, sum: true, minWidth: 13 },
+      { header: 'Remaining', type: 'money', value: (l) => l.remaining, sum: true, minWidth: 13 },
+      { header: 'Expires on', type: 'date', value: (l) => l.expiresOn },
+      { header: 'Note', type: 'text', value: lotNote, maxWidth: EVENTS_WIDTH, wrap: true },
+    ],
+    several,
+  );
   if (ledger.lots.length) {
     const t = table(lotColumns, ledger.lots, row);
     row = (t.totalsRow ?? t.lastDataRow) + 1 + GAP;
@@ -189,16 +192,19 @@ function writeExpiringSoon(s: LedgerSheet, start: number): number {
   });
   if (expiring.length) {
     const et = table(
-      withProviderColumn<ExpiringRow>([
-        { header: 'Organisation', type: 'text', value: (r: ExpiringRow) => org(r.lot.organization) },
-        { header: 'Expires on', type: 'date', value: (r) => r.lot.expiresOn },
-        { header: 'Kind', type: 'text', value: (r) => KIND_LABEL[r.lot.kind] },
-        { header: 'Reference', type: 'text', value: (r) => r.lot.reference },
-        { header: 'Unused', type: 'money', value: (r) => r.lot.amount, sum: true },
-        { header: 'Purchased on', type: 'date', value: (r) => r.lot.purchasedOn },
-        { header: 'Days left', type: 'integer', value: (r) => r.daysLeft },
-        { header: 'Window', type: 'text', value: (r) => `within ${r.window} days` },
-      ], several),
+      withProviderColumn<ExpiringRow>(
+        [
+          { header: 'Organisation', type: 'text', value: (r: ExpiringRow) => org(r.lot.organization) },
+          { header: 'Expires on', type: 'date', value: (r) => r.lot.expiresOn },
+          { header: 'Kind', type: 'text', value: (r) => KIND_LABEL[r.lot.kind] },
+          { header: 'Reference', type: 'text', value: (r) => r.lot.reference },
+          { header: 'Unused', type: 'money', value: (r) => r.lot.amount, sum: true },
+          { header: 'Purchased on', type: 'date', value: (r) => r.lot.purchasedOn },
+          { header: 'Days left', type: 'integer', value: (r) => r.daysLeft },
+          { header: 'Window', type: 'text', value: (r) => `within ${r.window} days` },
+        ],
+        several,
+      ),
       expiring,
       row,
     );
@@ -225,15 +231,18 @@ function writeAutoRecharge(s: LedgerSheet, start: number): number {
         : 'No monthly limit is configured (autoRechargeMonthlyLimit); the totals are shown for reference.',
     );
     const art = table(
-      withProviderColumn<LedgerResult['autoRecharge'][number]>([
-        { header: 'Organisation', type: 'text', value: (m: AutoRechargeMonth) => org(m.organization) },
-        { header: 'Month', type: 'text', value: (m) => m.month },
-        { header: 'Limit', type: 'money', value: (m) => m.limit },
-        { header: 'Auto top-ups', type: 'money', value: (m) => m.total, sum: true },
-        { header: 'Count', type: 'integer', value: (m) => m.count, sum: true },
-        { header: 'Limit reached on', type: 'date', value: (m) => m.reachedOn },
-        { header: 'Beyond the limit', type: 'money', value: (m) => m.overLimit.reduce((s, o) => s.plus(o.amount), Decimal.ZERO), sum: true },
-      ], several),
+      withProviderColumn<LedgerResult['autoRecharge'][number]>(
+        [
+          { header: 'Organisation', type: 'text', value: (m: AutoRechargeMonth) => org(m.organization) },
+          { header: 'Month', type: 'text', value: (m) => m.month },
+          { header: 'Limit', type: 'money', value: (m) => m.limit },
+          { header: 'Auto top-ups', type: 'money', value: (m) => m.total, sum: true },
+          { header: 'Count', type: 'integer', value: (m) => m.count, sum: true },
+          { header: 'Limit reached on', type: 'date', value: (m) => m.reachedOn },
+          { header: 'Beyond the limit', type: 'money', value: (m) => m.overLimit.reduce((s, o) => s.plus(o.amount), Decimal.ZERO), sum: true },
+        ],
+        several,
+      ),
       ledger.autoRecharge,
       row,
     );
