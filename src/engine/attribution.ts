@@ -200,7 +200,7 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
 
   const crossCheck = [...crossMap.values()].sort((a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.model, b.model) || cmp(a.provider, b.provider));
   const flags = crossCheck.map((r) => judgeVariance(r, input)).filter((f): f is Flag => f !== null);
-  exceptions.push(...varianceExceptions(flags, input.currency));
+  exceptions.push(...varianceExceptions(flags, input.currency, new Set(crossCheck.map((r) => r.provider)).size > 1));
   if (input.usageGiven === false && input.costs.length) exceptions.push(noUsageExport(input.costs, input.currency));
   exceptions.push(...priceMissingExceptions(missingPrices));
   return { costGranularity: costGranularity(input.costs), rows, crossCheck, exceptions };

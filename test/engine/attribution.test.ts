@@ -393,6 +393,8 @@ describe('two providers sharing ids (issue 11): an OpenAI project and an Anthrop
       ['anthropic', '2', 0],
       ['openai', '0', 1],
     ]);
+    // both sides flagged, each named for its provider
+    expect(r.exceptions.filter((e) => e.class === 'usage_cost_variance').map((e) => e.subject.split(' ')[0])).toEqual(['Anthropic', 'OpenAI']);
   });
 
   it('summaries keep one row per (provider, id), each table adding up to the billed total', () => {
