@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { Decimal } from './money.js';
+import { PROVIDERS, providerFromText } from './providers.js';
 import { isCalendarDate, isValidTimeZone, systemTimeZone } from './time.js';
 
 /** A date that exists (`2026-02-30` does not): the price table and the ledger compare them as text. */
@@ -18,6 +19,37 @@ const decimalText = z.union([z.string(), z.number()]).transform((v, ctx) => {
   }
   return d;
 });
+
+/** A provider by id, name or alias (`"anthropic"`, `"Anthropic"`), stored as its id. */
+const providerId = z.string().transform((v, ctx) => {
+  const p = providerFromText(v);
+  if (p === null) {
+    ctx.addIssue({ code: 'custom', message: `expected a provider (${PROVIDERS.map((x) => `"${x.id}"`).join(', ')}), got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return p.id;
+});
+
+const openingBalanceSchema = z.object({
+  amount: decimalText,
+  date: calendarDate(),
+  organization: z.string().optional(),
+  expiresOn: calendarDate().optional(),
+  /** Whose credit; default: the default provider (a config without it keeps meaning what it always meant). */
+  provider: providerId.optional(),
+});
+
+/** One object or a list of them, read as a list; a bad value's message names its own path (a union would only say "Invalid input"). */
+function oneOrList<T extends z.ZodType>(item: T) {
+  return z.unknown().transform((v, ctx): z.output<T>[] => {
+    const r = (Array.isArray(v) ? z.array(item) : item).safeParse(v);
+    if (!r.success) {
+      for (const i of r.error.issues) ctx.addIssue({ code: 'custom', message: i.message, path: i.path });
+      return z.NEVER;
+    }
+    return Array.isArray(v) ? (r.data as z.output<T>[]) : [r.data as z.output<T>];
+  });
+}
 
 const timeZone = z.string().refine(isValidTimeZone, { message: 'expected an IANA time zone name such as "Europe/Berlin"' });
 const currencyCode = z
@@ -90,24 +122,24 @@ export const configSchema = z
       })
       .default({ tolerancePercent: Decimal.from('10'), toleranceAbsolute: Decimal.from('0.05') }),
     prices: z.array(priceEntrySchema).default([]),
-    /** The prepaid balance at the start of `date` (SPEC §4.4); it never expires unless `expiresOn` is given. */
-    openingBalance: z
-      .object({
-        amount: decimalText,
-        date: calendarDate(),
-        organization: z.string().optional(),
-        expiresOn: calendarDate().optional(),
-      })
-      .optional(),
+    /**
+     * The prepaid balance at the start of `date` (SPEC §4.4); it never expires unless `expiresOn` is
+     * given. A list gives one per provider and organisation.
+     */
+    openingBalance: oneOrList(openingBalanceSchema).optional(),
     /** The balance the provider's dashboard shows, checked against the ledger's closing balance. */
     closingBalance: z
       .object({
         amount: decimalText,
         date: calendarDate().optional(),
         organization: z.string().optional(),
+        /** Whose dashboard; default: the only provider in the ledger, else the default provider. */
+        provider: providerId.optional(),
       })
       .optional(),
     autoRechargeMonthlyLimit: decimalText.optional(),
+    /** Months a purchased credit lot stays valid, for every provider; default: each provider's own (src/data/providers/). */
+    creditValidityMonths: z.number().int().min(1).max(120).optional(),
   })
   .strict();
 

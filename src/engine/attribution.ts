@@ -3,7 +3,7 @@
  * judged in cross-check.ts).
  *
  * The cost export is the source of billed money; the usage export explains it. Billed
- * cost per (UTC day, project, model[, key]) is split over keys and users in proportion
+ * cost per (UTC day, provider, project, model[, key]) is split over keys and users in proportion
  * to their usage priced at list price, exactly (largest remainder at ALLOCATION_SCALE
  * or finer). What cannot be explained lands on an explicit unallocated row with the
  * reason, so every attributed table adds up to the billed total.
@@ -24,10 +24,10 @@ const ALLOCATION_SCALE = 10;
 export type AttributionBasis = 'cost export' | 'priced usage' | 'token count' | 'unallocated';
 
 export interface AttributedRow {
-  /** The cost record's provider (FOCUS names it per row). */
-  provider: ProviderId;
   utcDay: string;
   localDate: string;
+  /** The cost record's provider: a cost row is only ever split over its own provider's usage (FOCUS names it per row). */
+  provider: ProviderId;
   organizationId: string | null;
   projectId: string | null;
   projectName: string | null;
@@ -83,8 +83,8 @@ interface Part {
 }
 
 /** Cost rows of one allocation unit: what an attributed row carries, plus the bucket and its rows. */
-interface CostGroup extends Pick<AttributedRow, 'utcDay' | 'organizationId' | 'projectId' | 'projectName' | 'model' | 'item' | 'apiKeyId' | 'userId' | 'currency' | 'amount'> {
-  provider: ProviderId;
+interface CostGroup
+  extends Pick<AttributedRow, 'utcDay' | 'provider' | 'organizationId' | 'projectId' | 'projectName' | 'model' | 'item' | 'apiKeyId' | 'userId' | 'currency' | 'amount'> {
   start: number;
   end: number;
   refs: CostRecord['src'][];
@@ -99,7 +99,7 @@ function groupCosts(costs: CostRecord[]): CostGroup[] {
     const utcDay = utcDateOf(c.start);
     const model = c.lineItem?.model ?? null;
     const item = model ?? c.lineItemRaw ?? '(no line item)';
-    const key = [utcDay, c.start, c.end, n(c.organizationId), n(c.projectId), item, n(c.apiKeyId), n(c.userId), c.currency].join('|');
+    const key = [c.provider, utcDay, c.start, c.end, n(c.organizationId), n(c.projectId), item, n(c.apiKeyId), n(c.userId), c.currency].join('|');
     const g = m.get(key);
     if (g) {
       g.amount = g.amount.plus(c.amount);
@@ -107,8 +107,8 @@ function groupCosts(costs: CostRecord[]): CostGroup[] {
       g.projectName ??= c.projectName;
     } else {
       m.set(key, {
-        provider: c.provider,
         utcDay,
+        provider: c.provider,
         start: c.start,
         end: c.end,
         organizationId: c.organizationId,
@@ -125,7 +125,13 @@ function groupCosts(costs: CostRecord[]): CostGroup[] {
     }
   }
   return [...m.values()].sort(
-    (a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.item, b.item) || cmp(n(a.apiKeyId), n(b.apiKeyId)) || cmp(n(a.userId), n(b.userId)),
+    (a, b) =>
+      cmp(a.utcDay, b.utcDay) ||
+      cmp(n(a.projectId), n(b.projectId)) ||
+      cmp(a.item, b.item) ||
+      cmp(n(a.apiKeyId), n(b.apiKeyId)) ||
+      cmp(n(a.userId), n(b.userId)) ||
+      cmp(a.provider, b.provider),
   );
 }
 
@@ -142,9 +148,9 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
   for (const c of groupCosts(input.costs)) {
     const localDate = placeOnLocalDate(c.start, c.end, timezone);
     const base = {
-      provider: c.provider,
       utcDay: c.utcDay,
       localDate,
+      provider: c.provider,
       organizationId: c.organizationId,
       projectId: c.projectId,
       projectName: c.projectName,
@@ -162,12 +168,12 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
     // the usage behind the cost row, at the granularity the cost export has: a cost export
     // without project or line item (an organisation total, or a download without grouping) is
     // split over all of that day's usage its columns do not rule out
-    let candidates = usageFor(c.utcDay, c.projectId, c.model);
+    let candidates = usageFor(c.provider, c.utcDay, c.projectId, c.model);
     // cross-check bookkeeping at the same granularity, before any key filter
-    const ck = `${c.utcDay}|${n(c.projectId)}|${c.model ?? ALL_MODELS}`;
+    const ck = `${c.provider}|${c.utcDay}|${n(c.projectId)}|${c.model ?? ALL_MODELS}`;
     let cross = crossMap.get(ck);
     if (!cross) {
-      cross = crossRow(c.utcDay, localDate, c.projectId, c.model ?? ALL_MODELS, candidates);
+      cross = crossRow(c.provider, c.utcDay, localDate, c.projectId, c.model ?? ALL_MODELS, candidates);
       for (const g of candidates) usedUsage.add(g);
       crossMap.set(ck, cross);
     }
@@ -193,9 +199,9 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
 
   addUnbilledUsage(input.usage, usedUsage, crossMap, usageFor, timezone);
 
-  const crossCheck = [...crossMap.values()].sort((a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.model, b.model));
+  const crossCheck = [...crossMap.values()].sort((a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.model, b.model) || cmp(a.provider, b.provider));
   const flags = crossCheck.map((r) => judgeVariance(r, input)).filter((f): f is Flag => f !== null);
-  exceptions.push(...varianceExceptions(flags, input.currency));
+  exceptions.push(...varianceExceptions(flags, input.currency, new Set(crossCheck.map((r) => r.provider)).size > 1));
   if (input.usageGiven === false && input.costs.length) exceptions.push(noUsageExport(input.costs, input.currency));
   exceptions.push(...priceMissingExceptions(missingPrices));
   return { costGranularity: costGranularity(input.costs), rows, crossCheck, exceptions };
@@ -305,10 +311,11 @@ function addUnbilledUsage(
 ): void {
   for (const g of usage) {
     if (g.model === null || usedUsage.has(g)) continue;
-    const ck = `${g.utcDay}|${n(g.projectId)}|${g.model}`;
+    const ck = `${g.provider}|${g.utcDay}|${n(g.projectId)}|${g.model}`;
     if (crossMap.has(ck)) continue;
-    const same = usageFor(g.utcDay, g.projectId, g.model).filter((x) => x.model === g.model);
+    const same = usageFor(g.provider, g.utcDay, g.projectId, g.model).filter((x) => x.model === g.model);
     const row = crossRow(
+      g.provider,
       g.utcDay,
       placeOnLocalDate(Date.parse(`${g.utcDay}T00:00:00Z`) / 1000, Date.parse(`${g.utcDay}T00:00:00Z`) / 1000 + 86400, timezone),
       g.projectId,
@@ -358,18 +365,18 @@ const NO_LINE_ITEM = '(no line item)';
 const ALL_MODELS = '(all models)';
 
 /**
- * The usage groups of a UTC day that a cost row's columns do not rule out: its project when it
- * has one, its model (or the model's family, for dated snapshots) when it has one.
+ * The usage groups of a provider's UTC day that a cost row's columns do not rule out: its project
+ * when it has one, its model (or the model's family, for dated snapshots) when it has one.
  */
-function usageIndex(usage: readonly UsageGroup[]): (utcDay: string, projectId: string | null, model: string | null) => UsageGroup[] {
+function usageIndex(usage: readonly UsageGroup[]): (provider: string, utcDay: string, projectId: string | null, model: string | null) => UsageGroup[] {
   const byDay = new Map<string, UsageGroup[]>();
   const byDayProject = new Map<string, UsageGroup[]>();
   for (const g of usage) {
-    push(byDay, g.utcDay, g);
-    push(byDayProject, `${g.utcDay}|${n(g.projectId)}`, g);
+    push(byDay, `${g.provider}|${g.utcDay}`, g);
+    push(byDayProject, `${g.provider}|${g.utcDay}|${n(g.projectId)}`, g);
   }
-  return (utcDay, projectId, model) => {
-    const scope = (projectId === null ? byDay.get(utcDay) : byDayProject.get(`${utcDay}|${projectId}`)) ?? [];
+  return (provider, utcDay, projectId, model) => {
+    const scope = (projectId === null ? byDay.get(`${provider}|${utcDay}`) : byDayProject.get(`${provider}|${utcDay}|${projectId}`)) ?? [];
     if (model === null) return scope;
     const exact = scope.filter((g) => g.model === model);
     if (exact.length) return exact;

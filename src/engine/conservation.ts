@@ -5,6 +5,7 @@
  * boundary, each fate where it is decided) and summed here again from the rows themselves,
  * not taken from the totals the report prints, so a path that drops or doubles money shows.
  */
+import { providerName } from '../providers.js';
 import { Decimal } from '../money.js';
 import { ROW_FATES, type Exception, type InputFileReport, type MoneyAccount, type MoneySum, type RowFate } from '../model.js';
 
@@ -66,12 +67,12 @@ export interface ConservationInput {
   currency: string;
   /** Present when spend was attributed. */
   attribution: {
-    /** Every attributed row kept in the period. */
-    rows: readonly { amount: Decimal }[];
+    /** Every attributed row kept in the period (with its provider, where the run has one). */
+    rows: readonly { amount: Decimal; provider?: string }[];
     /** --split-days: parts of used buckets that landed on local days outside the period. */
     splitCut: Decimal;
-    /** Each table shown, with its rows' billed money. */
-    tables: { name: string; values: readonly Decimal[] }[];
+    /** Each table shown, with its rows' billed money (and, parallel to it, each row's provider). */
+    tables: { name: string; values: readonly Decimal[]; providers?: readonly string[] }[];
   } | null;
   /** Present when payments and statements were matched. */
   reconciliation: {
@@ -83,6 +84,22 @@ export interface ConservationInput {
 }
 
 const sum = (values: readonly Decimal[]) => values.reduce((s, v) => s.plus(v), Decimal.ZERO);
+
+type AddEquation = (name: string, file: string | null, currency: string | null, left: EquationTerm, right: EquationTerm[]) => void;
+
+/** Where providers meet, each table's rows of one provider add up to that provider's attributed money too. */
+function perProviderTables(at: NonNullable<ConservationInput['attribution']>, currency: string, add: AddEquation): void {
+  const providers = [...new Set(at.rows.map((r) => r.provider ?? ''))].sort();
+  if (providers.length < 2) return;
+  for (const p of providers) {
+    const attributed = sum(at.rows.filter((r) => (r.provider ?? '') === p).map((r) => r.amount));
+    for (const t of at.tables) {
+      if (!t.providers) continue;
+      const mine = t.values.filter((_, i) => t.providers![i] === p);
+      add(`${t.name} (${providerName(p)}) adds up to its attributed total`, null, currency, { label: t.name, value: sum(mine) }, [{ label: 'attributed', value: attributed }]);
+    }
+  }
+}
 const count = (n: number) => Decimal.fromInt(n);
 
 export function checkConservation(input: ConservationInput): Conservation {
@@ -124,6 +141,7 @@ export function checkConservation(input: ConservationInput): Conservation {
     ]);
     for (const t of at.tables)
       add(`${t.name} adds up to the attributed total`, null, input.currency, { label: t.name, value: sum(t.values) }, [{ label: 'attributed', value: attributed }]);
+    perProviderTables(at, input.currency, add);
   }
 
   const rc = input.reconciliation;

@@ -5,9 +5,12 @@
  */
 import { Decimal, minorUnits, ratio } from '../money.js';
 import type { CostRecord, Exception } from '../model.js';
+import { providerName } from '../providers.js';
 import type { UsageGroup } from './usage.js';
 
 export interface CrossCheckRow {
+  /** The provider's id: billed cost is only compared with its own provider's usage. */
+  provider: string;
   utcDay: string;
   localDate: string;
   projectId: string | null;
@@ -32,7 +35,7 @@ export function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   else m.set(k, [v]);
 }
 
-export function crossRow(utcDay: string, localDate: string, projectId: string | null, model: string, usage: UsageGroup[]): CrossCheckRow {
+export function crossRow(provider: string, utcDay: string, localDate: string, projectId: string | null, model: string, usage: UsageGroup[]): CrossCheckRow {
   let listPrice: Decimal | null = usage.length ? Decimal.ZERO : null;
   let inputTokens = 0;
   let outputTokens = 0;
@@ -46,6 +49,7 @@ export function crossRow(utcDay: string, localDate: string, projectId: string | 
   }
   if (usage.length && usage.every((g) => g.listPrice === null)) listPrice = null;
   return {
+    provider,
     utcDay,
     localDate,
     projectId,
@@ -129,8 +133,12 @@ export function noUsageExport(costs: readonly CostRecord[], currency: string): E
   };
 }
 
-/** One exception per variance day; days with one side missing are grouped per project × model. */
-export function varianceExceptions(flags: Flag[], currency: string): Exception[] {
+/**
+ * One exception per variance day; days with one side missing are grouped per provider ×
+ * project × model. `several`: providers meet in the run, so each subject names its provider.
+ */
+export function varianceExceptions(flags: Flag[], currency: string, several = false): Exception[] {
+  const whose = (r: CrossCheckRow) => (several ? `${providerName(r.provider)} ` : '');
   const out: Exception[] = [];
   const groups = new Map<string, Flag[]>();
   for (const f of flags) {
@@ -139,14 +147,14 @@ export function varianceExceptions(flags: Flag[], currency: string): Exception[]
       out.push({
         severity: 'warning',
         class: 'usage_cost_variance',
-        subject: `${r.utcDay} ${r.projectId ?? '(no project)'} ${r.model}`,
+        subject: `${whose(r)}${r.utcDay} ${r.projectId ?? '(no project)'} ${r.model}`,
         amount: f.amount,
         currency,
         message: `${r.utcDay} (UTC), project ${r.projectId ?? '(none)'}, ${r.model}: ${f.cause} (billed ${r.billed.toDisplay(minorUnits(currency))}, list ${r.listPrice!.toDisplay(minorUnits(currency))} ${currency}).`,
         nextStep: f.nextStep,
         refs: [],
       });
-    } else push(groups, `${f.kind}|${r.projectId}|${r.model}`, f);
+    } else push(groups, `${f.kind}|${r.provider}|${r.projectId}|${r.model}`, f);
   }
   for (const list of groups.values()) {
     const first = list[0]!;
@@ -156,7 +164,7 @@ export function varianceExceptions(flags: Flag[], currency: string): Exception[]
     out.push({
       severity: 'warning',
       class: 'usage_cost_variance',
-      subject: `${span} ${first.row.projectId ?? '(no project)'} ${first.row.model}`,
+      subject: `${whose(first.row)}${span} ${first.row.projectId ?? '(no project)'} ${first.row.model}`,
       amount,
       currency,
       message: `Project ${first.row.projectId ?? '(none)'}, ${first.row.model}: ${first.cause} on ${days.length === 1 ? `UTC day ${days[0]}` : `${days.length} UTC days (${days.join(', ')})`}; ${first.kind === 'no usage' ? 'billed' : 'list value'} ${amount.toDisplay(minorUnits(currency))} ${currency}.`,

@@ -34,7 +34,7 @@ export class DuplicateTracker<R extends { src: Provenance }> {
 
 export function costTracker(): DuplicateTracker<CostRecord> {
   return new DuplicateTracker<CostRecord>(
-    (r) => `${r.start}|${r.end}|${r.organizationId}|${r.projectId}|${r.lineItemRaw}|${r.apiKeyId}|${r.userId}`,
+    (r) => `${r.provider}|${r.start}|${r.end}|${r.organizationId}|${r.projectId}|${r.lineItemRaw}|${r.apiKeyId}|${r.userId}`,
     (r) => `${r.amount.toString()} ${r.currency}`,
   );
 }
@@ -49,12 +49,12 @@ const DAY = 86400;
 
 /**
  * A daily and an hourly cost export of the same day repeat the same money: summed, they
- * double it. As for usage (engine/usage.ts), per stream (organisation, project, line item,
- * key, user) and UTC day the width covering the most hours wins (a daily bucket covers all
+ * double it. As for usage (engine/usage.ts), per stream (provider, organisation, project,
+ * line item, key, user) and UTC day the width covering the most hours wins (a daily bucket covers all
  * 24; ties go to the coarser) and rows of other widths are set aside — named, with their money.
  */
 export function resolveOverlappingCostWidths(costs: readonly CostRecord[]): CostWidthResolution {
-  const streamDay = (c: CostRecord) => `${c.organizationId}|${c.projectId}|${c.lineItemRaw}|${c.apiKeyId}|${c.userId}|${Math.floor(c.start / DAY)}`;
+  const streamDay = (c: CostRecord) => `${c.provider}|${c.organizationId}|${c.projectId}|${c.lineItemRaw}|${c.apiKeyId}|${c.userId}|${Math.floor(c.start / DAY)}`;
   const { chosen } = chooseWidths(costs, streamDay, (c) => c.end - c.start, hoursCovered);
   const setAside: CostRecord[] = [];
   const byDay = new Map<string, { day: number; width: number; keptWidth: number; rows: CostRecord[]; amount: Decimal; currency: string }>();

@@ -6,6 +6,7 @@
 import { Decimal } from '../money.js';
 import type { Exception } from '../model.js';
 import { minorUnits } from '../money.js';
+import { providerName } from '../providers.js';
 import { addDays, lastDayOfMonth, type LocalDate } from '../time.js';
 import type { LedgerDay, LedgerResult, Lot } from './ledger/index.js';
 
@@ -27,7 +28,9 @@ export interface ExpiryProjection {
   expectedUnused: Decimal;
 }
 
+/** One (provider, organisation)'s runway: each provider's credit runs out on its own. */
 export interface OrganizationRunway {
+  provider: string;
   organization: string | null;
   asOf: LocalDate;
   balance: Decimal;
@@ -135,23 +138,25 @@ function projectExpiry(lots: readonly Lot[], asOf: LocalDate, burn7: Decimal, wi
   });
 }
 
-function organizationRunway(org: string | null, input: RunwayInput): OrganizationRunway | null {
+function organizationRunway(account: { provider: string; organization: string | null }, input: RunwayInput): OrganizationRunway | null {
   const { ledger } = input;
-  const days = ledger.days.filter((d) => orgKey(d.organization) === orgKey(org));
+  const { provider, organization: org } = account;
+  const mine = (x: { provider: string; organization: string | null }) => x.provider === provider && orgKey(x.organization) === orgKey(org);
+  const days = ledger.days.filter(mine);
   // the last billed day: an export that stops mid-month must not dilute the burn with empty days
   const last = [...days].reverse().find((d) => !d.out.isZero()) ?? days[days.length - 1];
   if (!last) return null;
   const asOf = last.date;
   const window = days.filter((d: LedgerDay) => d.date > addDays(asOf, -BURN_WINDOW_DAYS) && d.date <= asOf);
   const burn7 = window.reduce((s, d) => s.plus(d.out), Decimal.ZERO);
-  const orgLots = ledger.lots.filter((l) => orgKey(l.organization) === orgKey(org));
+  const orgLots = ledger.lots.filter(mine);
   const lastAuto = orgLots
     .filter((l) => l.kind === 'auto_recharge' && l.purchasedOn)
     .sort((a, b) => (a.purchasedOn! < b.purchasedOn! ? -1 : 1))
     .pop();
   const limit = input.autoRechargeMonthlyLimit ?? null;
   const amount = limit && lastAuto ? lastAuto.purchased : null;
-  const usedInMonth = new Map(ledger.autoRecharge.filter((a) => orgKey(a.organization) === orgKey(org)).map((a) => [a.month, a.total]));
+  const usedInMonth = new Map(ledger.autoRecharge.filter(mine).map((a) => [a.month, a.total]));
   const plain = simulate(asOf, last.closing, burn7, null);
   const withAuto = limit && amount ? simulate(asOf, last.closing, burn7, { amount, limit, usedInMonth }) : plain;
   const next = nextTopUp(orgLots);
@@ -159,9 +164,10 @@ function organizationRunway(org: string | null, input: RunwayInput): Organizatio
   const windows = [ledger.expiringSoon.within30, ledger.expiringSoon.within60, ledger.expiringSoon.within90].map((w) => ({
     days: w.days,
     until: w.until,
-    amount: w.lots.filter((l) => orgKey(l.organization) === orgKey(org)).reduce((s, l) => s.plus(l.amount), Decimal.ZERO),
+    amount: w.lots.filter(mine).reduce((s, l) => s.plus(l.amount), Decimal.ZERO),
   }));
   return {
+    provider,
     organization: org,
     asOf,
     balance: last.closing,
@@ -179,13 +185,15 @@ function organizationRunway(org: string | null, input: RunwayInput): Organizatio
 }
 
 export function computeRunway(input: RunwayInput): RunwayResult {
-  const organizations = input.ledger.organizations.map((o) => organizationRunway(o, input)).filter((r): r is OrganizationRunway => r !== null);
-  return { currency: input.ledger.currency, organizations, exceptions: organizations.flatMap((r) => runwayExceptions(r, input.ledger.currency)) };
+  const organizations = input.ledger.accounts.map((a) => organizationRunway(a, input)).filter((r): r is OrganizationRunway => r !== null);
+  const several = input.ledger.providers.length > 1;
+  return { currency: input.ledger.currency, organizations, exceptions: organizations.flatMap((r) => runwayExceptions(r, input.ledger.currency, several)) };
 }
 
-function runwayExceptions(r: OrganizationRunway, currency: string): Exception[] {
+/** `several`: providers meet in the ledger, so the subject says whose credit it is. */
+function runwayExceptions(r: OrganizationRunway, currency: string, several: boolean): Exception[] {
   const money = (d: Decimal) => `${d.toDisplay(minorUnits(currency))} ${currency}`;
-  const subject = r.organization ?? '(organisation not named)';
+  const subject = `${several ? `${providerName(r.provider)}: ` : ''}${r.organization ?? '(organisation not named)'}`;
   const out: Exception[] = [];
   const runsOut = r.runsOutWithAutoRechargeOn;
   const auto = r.autoRechargeAmount ? ` (counting auto-recharges of ${money(r.autoRechargeAmount)} up to the limit of ${money(r.autoRechargeLimit!)} a month)` : '';

@@ -1,7 +1,8 @@
 /**
  * The attributed tables team leads read: by project, model, key, user and local day.
  * Each is a plain keyed sum over the same attributed rows, so each adds up exactly to the
- * billed total (the law tested in test/engine/attribution.test.ts). Plain typed Maps over
+ * billed total (the law tested in test/engine/attribution.test.ts). Every key includes the
+ * provider: an OpenAI project and an Anthropic workspace of the same id are two rows. Plain typed Maps over
  * the exact money type: measured far faster than a dataframe library (README).
  */
 import type { Config } from '../config.js';
@@ -13,6 +14,7 @@ import { cmp } from './usage.js';
 const UNALLOCATED = '(unallocated)';
 
 export interface ProjectSummary {
+  provider: string;
   projectId: string;
   projectName: string | null;
   owner: string | null;
@@ -25,6 +27,7 @@ export interface ProjectSummary {
 }
 
 export interface ModelSummary {
+  provider: string;
   model: string;
   billed: Decimal;
   /**
@@ -41,6 +44,7 @@ export interface ModelSummary {
 }
 
 export interface KeySummary {
+  provider: string;
   apiKeyId: string;
   keyName: string | null;
   owner: string | null;
@@ -51,12 +55,14 @@ export interface KeySummary {
 }
 
 export interface UserSummary {
+  provider: string;
   userId: string;
   projectId: string;
   billed: Decimal;
 }
 
 export interface DailySummary {
+  provider: string;
   localDate: string;
   utcDays: string;
   projectId: string;
@@ -97,8 +103,9 @@ interface ModelListPrice {
 function listPriceByModel(cross: CrossCheckRow[]): Map<string, ModelListPrice> {
   const out = new Map<string, ModelListPrice>();
   for (const c of cross) {
-    let m = out.get(c.model);
-    if (!m) out.set(c.model, (m = { list: Decimal.ZERO, priced: false, unpriced: false, daysNoUsage: new Set(), billedNoUsage: Decimal.ZERO, inTok: 0, outTok: 0 }));
+    const k = joinKey(c.provider, c.model);
+    let m = out.get(k);
+    if (!m) out.set(k, (m = { list: Decimal.ZERO, priced: false, unpriced: false, daysNoUsage: new Set(), billedNoUsage: Decimal.ZERO, inTok: 0, outTok: 0 }));
     if (c.usageRows === 0) {
       if (!c.billed.isZero()) {
         m.daysNoUsage.add(c.utcDay);
@@ -128,13 +135,18 @@ export function budgetForPeriod(monthly: Decimal, period: Period): Decimal {
   return total;
 }
 
-/** The keyed sums of the attributed rows, each table's before it is sorted and named. */
+/** A map key of several parts (provider first); split back with `splitKey`. */
+const SEP = '\u0000';
+const joinKey = (...parts: string[]) => parts.join(SEP);
+const splitKey = (k: string) => k.split(SEP);
+
+/** The keyed sums of the attributed rows (every key begins with the provider), each table's before it is sorted and named. */
 interface RowSums {
   billed: Decimal;
   unallocated: Decimal;
   proj: Map<string, { billed: Decimal; unalloc: Decimal; name: string | null }>;
   model: Map<string, Decimal>;
-  key: Map<string, { billed: Decimal; apiKeyId: string; projectId: string; projectName: string | null; bases: Set<string> }>;
+  key: Map<string, { billed: Decimal; provider: string; apiKeyId: string; projectId: string; projectName: string | null; bases: Set<string> }>;
   user: Map<string, Decimal>;
   daily: Map<string, { billed: Decimal; utcDays: Set<string>; name: string | null }>;
 }
@@ -152,7 +164,8 @@ function sumRows(rows: readonly AttributedRow[]): RowSums {
   for (const r of rows) {
     billed = billed.plus(r.amount);
     const pid = r.projectId ?? UNALLOCATED;
-    const p = proj.get(pid) ?? { billed: Decimal.ZERO, unalloc: Decimal.ZERO, name: r.projectName };
+    const pk = joinKey(r.provider, pid);
+    const p = proj.get(pk) ?? { billed: Decimal.ZERO, unalloc: Decimal.ZERO, name: r.projectName };
     p.billed = p.billed.plus(r.amount);
     p.name ??= r.projectName;
     const kid = r.apiKeyId ?? UNALLOCATED;
@@ -160,15 +173,15 @@ function sumRows(rows: readonly AttributedRow[]): RowSums {
       p.unalloc = p.unalloc.plus(r.amount);
       unallocated = unallocated.plus(r.amount);
     }
-    proj.set(pid, p);
-    add(model, r.item, r.amount);
-    const kk = `${kid}\u0000${pid}`;
-    const k = key.get(kk) ?? { billed: Decimal.ZERO, apiKeyId: kid, projectId: pid, projectName: r.projectName, bases: new Set<string>() };
+    proj.set(pk, p);
+    add(model, joinKey(r.provider, r.item), r.amount);
+    const kk = joinKey(r.provider, kid, pid);
+    const k = key.get(kk) ?? { billed: Decimal.ZERO, provider: r.provider, apiKeyId: kid, projectId: pid, projectName: r.projectName, bases: new Set<string>() };
     k.billed = k.billed.plus(r.amount);
     k.bases.add(r.basis);
     key.set(kk, k);
-    add(user, `${r.userId ?? UNALLOCATED}\u0000${pid}`, r.amount);
-    const dk = `${r.localDate}\u0000${pid}`;
+    add(user, joinKey(r.provider, r.userId ?? UNALLOCATED, pid), r.amount);
+    const dk = joinKey(r.provider, r.localDate, pid);
     const d = daily.get(dk) ?? { billed: Decimal.ZERO, utcDays: new Set<string>(), name: r.projectName };
     d.billed = d.billed.plus(r.amount);
     d.utcDays.add(r.utcDay);
@@ -177,11 +190,13 @@ function sumRows(rows: readonly AttributedRow[]): RowSums {
   return { billed, unallocated, proj, model, key, user, daily };
 }
 
-/** Tokens per model as the usage export has them; usage without a model under the item a coarse cost row gets. */
-export function usageTokensByModel(usage: readonly { model: string | null; inputTokens: number; outputTokens: number }[]): Map<string, { inTok: number; outTok: number }> {
+/** Tokens per (provider, model) as the usage export has them; usage without a model under the item a coarse cost row gets. */
+export function usageTokensByModel(
+  usage: readonly { provider: string; model: string | null; inputTokens: number; outputTokens: number }[],
+): Map<string, { inTok: number; outTok: number }> {
   const out = new Map<string, { inTok: number; outTok: number }>();
   for (const g of usage) {
-    const k = g.model ?? '(no line item)';
+    const k = joinKey(g.provider, g.model ?? '(no line item)');
     const t = out.get(k) ?? { inTok: 0, outTok: 0 };
     t.inTok += g.inputTokens;
     t.outTok += g.outputTokens;
@@ -199,11 +214,13 @@ export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config:
   const { billed, unallocated, proj, model, key, user, daily } = sumRows(rows);
   const listByModel = listPriceByModel(cross);
   const byProject: ProjectSummary[] = [...proj.entries()]
-    .sort((a, b) => b[1].billed.cmp(a[1].billed) || cmp(a[0], b[0]))
-    .map(([projectId, p]) => {
+    .sort((a, b) => b[1].billed.cmp(a[1].billed) || cmp(splitKey(a[0])[1]!, splitKey(b[0])[1]!) || cmp(a[0], b[0]))
+    .map(([pk, p]) => {
+      const [provider, projectId] = splitKey(pk) as [string, string];
       const cfg = config.projects[projectId];
       const budget = cfg?.monthlyBudget ? budgetForPeriod(cfg.monthlyBudget, period) : null;
       return {
+        provider,
         projectId,
         projectName: cfg?.name ?? p.name,
         owner: cfg?.owner ?? null,
@@ -221,23 +238,26 @@ export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config:
     unallocated,
     byProject,
     byModel: [...model.entries()]
-      .sort((a, b) => b[1].cmp(a[1]) || cmp(a[0], b[0]))
-      .map(([m, v]) => {
-        const l = listByModel.get(m);
+      .sort((a, b) => b[1].cmp(a[1]) || cmp(splitKey(a[0])[1]!, splitKey(b[0])[1]!) || cmp(a[0], b[0]))
+      .map(([mk, v]) => {
+        const [provider, m] = splitKey(mk) as [string, string];
+        const l = listByModel.get(mk);
         const listPrice = l?.priced && !l.unpriced ? l.list : null;
         return {
+          provider,
           model: m,
           billed: v,
           listPrice,
           billedDaysWithoutUsage: l?.daysNoUsage.size ?? 0,
           billedWithoutUsage: l?.billedNoUsage ?? Decimal.ZERO,
-          inputTokens: l?.inTok ?? usageTokens?.get(m)?.inTok ?? 0,
-          outputTokens: l?.outTok ?? usageTokens?.get(m)?.outTok ?? 0,
+          inputTokens: l?.inTok ?? usageTokens?.get(mk)?.inTok ?? 0,
+          outputTokens: l?.outTok ?? usageTokens?.get(mk)?.outTok ?? 0,
         };
       }),
     byKey: [...key.values()]
-      .sort((a, b) => cmp(a.projectId, b.projectId) || b.billed.cmp(a.billed) || cmp(a.apiKeyId, b.apiKeyId))
+      .sort((a, b) => cmp(a.projectId, b.projectId) || b.billed.cmp(a.billed) || cmp(a.apiKeyId, b.apiKeyId) || cmp(a.provider, b.provider))
       .map((k) => ({
+        provider: k.provider,
         apiKeyId: k.apiKeyId,
         keyName: config.apiKeys[k.apiKeyId]?.name ?? null,
         owner: config.apiKeys[k.apiKeyId]?.owner ?? null,
@@ -248,15 +268,15 @@ export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config:
       })),
     byUser: [...user.entries()]
       .map(([k, v]) => {
-        const [userId, projectId] = k.split('\u0000') as [string, string];
-        return { userId, projectId, billed: v };
+        const [provider, userId, projectId] = splitKey(k) as [string, string, string];
+        return { provider, userId, projectId, billed: v };
       })
-      .sort((a, b) => cmp(a.projectId, b.projectId) || b.billed.cmp(a.billed) || cmp(a.userId, b.userId)),
+      .sort((a, b) => cmp(a.projectId, b.projectId) || b.billed.cmp(a.billed) || cmp(a.userId, b.userId) || cmp(a.provider, b.provider)),
     daily: [...daily.entries()]
       .map(([k, d]) => {
-        const [localDate, projectId] = k.split('\u0000') as [string, string];
-        return { localDate, projectId, projectName: projectName(projectId, d.name), utcDays: [...d.utcDays].sort().join(', '), billed: d.billed };
+        const [provider, localDate, projectId] = splitKey(k) as [string, string, string];
+        return { provider, localDate, projectId, projectName: projectName(projectId, d.name), utcDays: [...d.utcDays].sort().join(', '), billed: d.billed };
       })
-      .sort((a, b) => cmp(a.localDate, b.localDate) || cmp(a.projectId, b.projectId)),
+      .sort((a, b) => cmp(a.localDate, b.localDate) || cmp(a.projectId, b.projectId) || cmp(a.provider, b.provider)),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Usage rows folded, as they stream in, into totals per (bucket width, UTC day, project,
- * model, key, user, tier, batch) — per UTC hour instead of day when --split-days needs it.
+ * Usage rows folded, as they stream in, into totals per (bucket width, UTC day, provider,
+ * project, model, key, user, tier, batch) — per UTC hour instead of day when --split-days needs it.
  * Memory is bounded by the number of such groups, not by the number of rows. Pricing happens
  * once per group at the end.
  */
@@ -16,6 +16,8 @@ export interface UsageGroup {
   /** Hours of the UTC day (bit n = hour n) this group's rows fall in; all 24 for daily buckets. */
   hours: number;
   utcDay: string;
+  /** The provider's id: an OpenAI project and an Anthropic workspace of the same id never share a group. */
+  provider: string;
   projectId: string | null;
   model: string | null;
   apiKeyId: string | null;
@@ -94,7 +96,7 @@ export class UsageAggregator {
       dims = new Map();
       this.bySlot.set(slotKey, dims);
     }
-    const key = `${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}|${r.variant ?? ''}${r.longContext ? '|long' : ''}`;
+    const key = `${r.provider}|${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}|${r.variant ?? ''}${r.longContext ? '|long' : ''}`;
     let g = dims.get(key);
     if (!g) {
       // flat copies: cells parsed from a file are slices of its chunk text, and a group kept
@@ -104,6 +106,7 @@ export class UsageAggregator {
         slot,
         hours: 0,
         utcDay,
+        provider: r.provider,
         projectId: flat(r.projectId),
         model: flat(r.model),
         apiKeyId: flat(r.apiKeyId),
@@ -211,6 +214,7 @@ function compareGroups(a: UsageGroup, b: UsageGroup): number {
     cmp(a.utcDay, b.utcDay) ||
     a.width - b.width ||
     a.slot - b.slot ||
+    cmp(a.provider, b.provider) ||
     cmp(s(a.projectId), s(b.projectId)) ||
     cmp(s(a.model), s(b.model)) ||
     cmp(s(a.apiKeyId), s(b.apiKeyId)) ||
@@ -226,7 +230,7 @@ export function cmp(a: string, b: string): number {
 
 /**
  * Overlapping exports of different bucket widths repeat the same usage (a daily export and an
- * hourly one of the same days). Per usage stream (project × model) and UTC day, the width whose
+ * hourly one of the same days). Per usage stream (provider × project × model) and UTC day, the width whose
  * rows cover the most hours of the day is used (a daily bucket covers all 24; ties go to the
  * coarser width) and the others are set aside; hours only a set-aside export has are reported.
  */
@@ -234,7 +238,7 @@ export function resolveOverlappingWidths(groups: UsageGroup[]): {
   kept: UsageGroup[];
   dropped: { utcDay: string; width: number; keptWidth: number; rows: number; uncoveredHours: number[] }[];
 } {
-  const streamDay = (g: UsageGroup) => `${g.projectId}|${g.model}|${g.utcDay}`;
+  const streamDay = (g: UsageGroup) => `${g.provider}|${g.projectId}|${g.model}|${g.utcDay}`;
   const { cover, chosen } = chooseWidths(
     groups,
     streamDay,

@@ -12,6 +12,7 @@ import type { MatchClass, MatchResult, MatchSide } from '../engine/matching/inde
 import type { BudgetResult } from '../engine/budget.js';
 import type { RunwayResult } from '../engine/runway.js';
 import { cardPaymentBridges } from './tie-out.js';
+import { providersMeet, reportByProvider } from './providers.js';
 
 const money = (d: Decimal | null) => (d === null ? null : d.toString());
 
@@ -75,8 +76,11 @@ export interface LedgerJsonRow {
   event: string;
 }
 
-export function ledgerToJson(result: LedgerResult): LedgerJsonRow[] {
+/** Where providers meet, each row also names its provider (`provider` first). */
+export function ledgerToJson(result: LedgerResult): (LedgerJsonRow & { provider?: string })[] {
+  const several = result.providers.length > 1;
   return result.days.map((d) => ({
+    ...(several ? { provider: d.provider } : {}),
     date: d.date,
     organization: d.organization,
     opening: d.opening.toString(),
@@ -112,10 +116,11 @@ function budgetsToJson(b: BudgetResult) {
   };
 }
 
-function runwayToJson(r: RunwayResult) {
+function runwayToJson(r: RunwayResult, several: boolean) {
   return {
     currency: r.currency,
     organizations: r.organizations.map((o) => ({
+      ...(several ? { provider: o.provider } : {}),
       organization: o.organization,
       asOf: o.asOf,
       balance: money(o.balance),
@@ -151,19 +156,39 @@ function totalsToJson(r: ReportResult) {
   };
 }
 
-/** The attribution sections, each a top-level key of the document. */
-function attributionToJson(a: NonNullable<ReportResult['attribution']>) {
+/** Each provider's billed, attributed and unallocated money, usage tokens, payments and balance: each adds up to the run's. */
+function byProviderToJson(r: ReportResult) {
+  return reportByProvider(r).map((t) => ({
+    provider: t.provider,
+    billed: money(t.billed),
+    attributed: money(t.attributed),
+    unallocated: money(t.unallocated),
+    inputTokens: t.inputTokens,
+    outputTokens: t.outputTokens,
+    payments: t.payments.map((p) => ({ currency: p.currency, count: p.count, amount: money(p.amount) })),
+    balance: money(t.balance),
+  }));
+}
+
+/**
+ * The attribution sections, each a top-level key of the document. `several`: providers meet in
+ * the run, so every row names its provider (first); a one-provider run keeps its columns.
+ */
+function attributionToJson(a: NonNullable<ReportResult['attribution']>, several: boolean) {
   const daily = new Map<string, Decimal>();
   for (const d of a.summaries.daily) daily.set(d.localDate, (daily.get(d.localDate) ?? Decimal.ZERO).plus(d.billed));
+  const tagOf = <T extends { provider: string }>(x: T) => (several ? { provider: x.provider } : {});
   return {
-    byProject: a.summaries.byProject.map((p) => ({
-      projectId: p.projectId,
-      projectName: p.projectName,
-      billed: money(p.billed),
-      unallocatedToKeys: money(p.unallocatedToKeys),
-      budget: money(p.budget),
+    byProject: a.summaries.byProject.map((pr) => ({
+      ...tagOf(pr),
+      projectId: pr.projectId,
+      projectName: pr.projectName,
+      billed: money(pr.billed),
+      unallocatedToKeys: money(pr.unallocatedToKeys),
+      budget: money(pr.budget),
     })),
     byModel: a.summaries.byModel.map((m) => ({
+      ...tagOf(m),
       model: m.model,
       billed: money(m.billed),
       listPrice: money(m.listPrice),
@@ -171,11 +196,12 @@ function attributionToJson(a: NonNullable<ReportResult['attribution']>) {
       inputTokens: m.inputTokens,
       outputTokens: m.outputTokens,
     })),
-    byKey: a.summaries.byKey.map((k) => ({ apiKeyId: k.apiKeyId, projectId: k.projectId, billed: money(k.billed), keyName: k.keyName, basis: k.basis })),
-    byUser: a.summaries.byUser.map((u) => ({ userId: u.userId, projectId: u.projectId, billed: money(u.billed) })),
+    byKey: a.summaries.byKey.map((k) => ({ ...tagOf(k), apiKeyId: k.apiKeyId, projectId: k.projectId, billed: money(k.billed), keyName: k.keyName, basis: k.basis })),
+    byUser: a.summaries.byUser.map((u) => ({ ...tagOf(u), userId: u.userId, projectId: u.projectId, billed: money(u.billed) })),
     daily: [...daily.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([date, billed]) => ({ date, billed: money(billed) })),
-    dailyByProject: a.summaries.daily.map((d) => ({ date: d.localDate, projectId: d.projectId, billed: money(d.billed) })),
+    dailyByProject: a.summaries.daily.map((d) => ({ ...tagOf(d), date: d.localDate, projectId: d.projectId, billed: money(d.billed) })),
     usageVsCost: a.crossCheck.map((c) => ({
+      ...tagOf(c),
       utcDay: c.utcDay,
       date: c.localDate,
       projectId: c.projectId,
@@ -243,12 +269,12 @@ function conservationToJson(c: ReportResult['conservation']) {
 
 /** The whole run as one JSON document; the sections in a fixed order, absent when not computed. */
 export function reportToJson(r: ReportResult): Record<string, unknown> {
-  const out: Record<string, unknown> = { period: periodToJson(r.period), totals: totalsToJson(r) };
-  if (r.attribution) Object.assign(out, attributionToJson(r.attribution));
+  const out: Record<string, unknown> = { period: periodToJson(r.period), totals: totalsToJson(r), byProvider: byProviderToJson(r) };
+  if (r.attribution) Object.assign(out, attributionToJson(r.attribution, providersMeet(r)));
   if (r.reconciliation) Object.assign(out, reconciliationToJson(r.reconciliation));
   if (r.ledger) out.ledger = ledgerToJson(r.ledger);
   if (r.budgets) out.budgets = budgetsToJson(r.budgets);
-  if (r.runway) out.runway = runwayToJson(r.runway);
+  if (r.runway) out.runway = runwayToJson(r.runway, providersMeet(r));
   out.exceptions = exceptionsToJson(r.exceptions);
   out.inputs = inputsToJson(r.inputs);
   out.conservation = conservationToJson(r.conservation);

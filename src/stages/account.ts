@@ -76,11 +76,12 @@ export function accountForInputs(a: AccountInput): Accounts {
 
 /** Every table the workbook shows from attribution, each of which must add up to the billed money. */
 function attributionTables(s: AttributionSection): { name: string; values: Decimal[] }[] {
+  const table = (name: string, rows: readonly { provider: string; billed: Decimal }[]) => ({ name, values: rows.map((r) => r.billed), providers: rows.map((r) => r.provider) });
   return [
-    { name: 'By project', values: s.summaries.byProject.map((p) => p.billed) },
-    { name: 'By model', values: s.summaries.byModel.map((m) => m.billed) },
-    { name: 'By key', values: s.summaries.byKey.map((k) => k.billed) },
-    { name: 'By user', values: s.summaries.byUser.map((u) => u.billed) },
-    { name: 'Daily', values: s.summaries.daily.map((d) => d.billed) },
+    table('By project', s.summaries.byProject),
+    table('By model', s.summaries.byModel),
+    table('By key', s.summaries.byKey),
+    table('By user', s.summaries.byUser),
+    table('Daily', s.summaries.daily),
   ];
 }

@@ -1,6 +1,6 @@
 /** The credit ledger stage (SPEC §4.4): the payments in scope and every billed day, rolled forward. */
 import type { Config } from '../config.js';
-import { buildCreditLedger, dailyUsageFromCosts, type LedgerResult } from '../engine/ledger/index.js';
+import { buildCreditLedger, dailyUsageFromCosts, type LedgerResult, type OpeningBalance } from '../engine/ledger/index.js';
 import type { Decimal } from '../money.js';
 import type { CostRecord, PaymentRecord } from '../model.js';
 import type { Period } from '../time.js';
@@ -27,9 +27,7 @@ export function buildLedger(input: LedgerStageInput): LedgerResult {
     timezone: config.timezone,
     period,
     currency: input.currency,
-    openingBalance: config.openingBalance
-      ? { amount: config.openingBalance.amount, date: config.openingBalance.date, organization: config.openingBalance.organization, expiresOn: config.openingBalance.expiresOn }
-      : undefined,
+    openingBalance: openingBalances(config),
     payments: input.payments.map((p) => p.rec),
     usage: dailyUsageFromCosts(
       input.billed.map((c) => c.rec),
@@ -39,8 +37,27 @@ export function buildLedger(input: LedgerStageInput): LedgerResult {
     closingBalanceReported: input.closingBalance
       ? { amount: input.closingBalance, date: period.to }
       : config.closingBalance
-        ? { amount: config.closingBalance.amount, date: config.closingBalance.date ?? period.to, organization: config.closingBalance.organization }
+        ? {
+            amount: config.closingBalance.amount,
+            date: config.closingBalance.date ?? period.to,
+            organization: config.closingBalance.organization,
+            ...(config.closingBalance.provider ? { provider: config.closingBalance.provider } : {}),
+          }
         : undefined,
+    ...(config.creditValidityMonths ? { creditValidityMonths: config.creditValidityMonths } : {}),
     defaultOrganization: config.organizations.length === 1 ? config.organizations[0] : undefined,
   });
+}
+
+/** The config's opening balance(s): one object, or a list (one per provider and organisation). */
+function openingBalances(config: Config): OpeningBalance[] | undefined {
+  const ob = config.openingBalance;
+  if (!ob) return undefined;
+  return ob.map((o) => ({
+    amount: o.amount,
+    date: o.date,
+    organization: o.organization,
+    expiresOn: o.expiresOn,
+    ...(o.provider ? { provider: o.provider } : {}),
+  }));
 }

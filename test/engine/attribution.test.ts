@@ -368,3 +368,55 @@ describe('By model for a cost export without line items (issue 9)', () => {
     expect(sum(s.byModel.map((m) => m.billed)).toString()).toBe('2');
   });
 });
+
+describe('two providers sharing ids (issue 11): an OpenAI project and an Anthropic workspace never merge', () => {
+  const anthropic = { provider: 'anthropic' } as const;
+
+  it('splits each provider’s cost only over its own provider’s usage of the same project id', () => {
+    const r = run(
+      [cost({ day: 0, amount: D('1.00') }), cost({ day: 0, amount: D('3.00'), ...anthropic })],
+      [usage({ day: 0, apiKeyId: 'key_oa' }), usage({ day: 0, apiKeyId: 'key_an', inputTokens: 5000, ...anthropic })],
+    );
+    const byProvider = Object.fromEntries(r.rows.map((x) => [x.provider, [x.apiKeyId, x.amount.toString()]]));
+    expect(byProvider).toEqual({ openai: ['key_oa', '1'], anthropic: ['key_an', '3'] });
+    expect(r.crossCheck.map((c) => [c.provider, c.projectId, c.billed.toString(), c.inputTokens])).toEqual([
+      ['anthropic', 'proj_A', '3', 5000],
+      ['openai', 'proj_A', '1', 1000],
+    ]);
+  });
+
+  it('an organisation total of one provider is not split over the other provider’s usage', () => {
+    const r = run([cost({ day: 0, amount: D('2.00'), projectId: null, lineItemRaw: null, lineItem: null, ...anthropic })], [usage({ day: 0, apiKeyId: 'key_oa' })]);
+    expect(r.rows.map((x) => [x.provider, x.basis, x.amount.toString()])).toEqual([['anthropic', 'unallocated', '2']]);
+    // the OpenAI usage no cost row explains shows as unbilled, under its own provider
+    expect(r.crossCheck.map((c) => [c.provider, c.billed.toString(), c.usageRows])).toEqual([
+      ['anthropic', '2', 0],
+      ['openai', '0', 1],
+    ]);
+    // both sides flagged, each named for its provider
+    expect(r.exceptions.filter((e) => e.class === 'usage_cost_variance').map((e) => e.subject.split(' ')[0])).toEqual(['Anthropic', 'OpenAI']);
+  });
+
+  it('summaries keep one row per (provider, id), each table adding up to the billed total', () => {
+    const r = run(
+      [cost({ day: 0, amount: D('1.25') }), cost({ day: 0, amount: D('0.75'), ...anthropic })],
+      [usage({ day: 0, apiKeyId: 'key_1', userId: 'u1' }), usage({ day: 0, apiKeyId: 'key_1', userId: 'u1', ...anthropic })],
+    );
+    const s = summarise(r.rows, r.crossCheck, parseConfig({}, 'test', 'UTC'), monthPeriod('2026-10', 'UTC'));
+    const pairs = (l: { provider: string; billed: Decimal }[]) => l.map((x) => [x.provider, x.billed.toString()]);
+    for (const table of [s.byProject, s.byModel, s.byKey, s.byUser, s.daily]) {
+      expect(pairs(table)).toEqual(
+        expect.arrayContaining([
+          ['openai', '1.25'],
+          ['anthropic', '0.75'],
+        ]),
+      );
+      expect(table).toHaveLength(2);
+      expect(sum(table.map((x) => x.billed)).eq(s.billed)).toBe(true);
+    }
+    expect(s.byModel.map((m) => [m.provider, m.inputTokens])).toEqual([
+      ['openai', 1000],
+      ['anthropic', 1000],
+    ]);
+  });
+});

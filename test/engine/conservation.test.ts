@@ -86,3 +86,46 @@ describe('conservation (issue 8)', () => {
     expect(c.equations[0]).toMatchObject({ name: 'rows read = rows accounted for', holds: false });
   });
 });
+
+describe('conservation per provider (issue 11)', () => {
+  const rows = [
+    { amount: D('3.00'), provider: 'openai' },
+    { amount: D('0.75'), provider: 'anthropic' },
+  ];
+  const run = (values: string[], providers: string[]) =>
+    checkConservation({
+      inputs: [],
+      currency: 'USD',
+      attribution: { rows, splitCut: Decimal.ZERO, tables: [{ name: 'By project', values: values.map(D), providers }] },
+      reconciliation: null,
+    });
+
+  it('where providers meet, each table adds up per provider as well', () => {
+    const c = run(['3.00', '0.75'], ['openai', 'anthropic']);
+    const tables = c.equations.filter((e) => e.name.startsWith('By project'));
+    expect(tables.every((e) => e.holds)).toBe(true);
+    expect(tables.map((e) => e.name)).toEqual([
+      'By project adds up to the attributed total',
+      'By project (Anthropic) adds up to its attributed total',
+      'By project (OpenAI) adds up to its attributed total',
+    ]);
+  });
+
+  it('money moved from one provider to another breaks the per-provider equations, though the total still adds up', () => {
+    const c = run(['3.25', '0.50'], ['openai', 'anthropic']);
+    expect(c.equations.filter((e) => !e.holds && e.name.startsWith('By project')).map((e) => e.name)).toEqual([
+      'By project (Anthropic) adds up to its attributed total',
+      'By project (OpenAI) adds up to its attributed total',
+    ]);
+  });
+
+  it('a one-provider run has no per-provider equations', () => {
+    const one = checkConservation({
+      inputs: [],
+      currency: 'USD',
+      attribution: { rows: [{ amount: D('1'), provider: 'openai' }], splitCut: Decimal.ZERO, tables: [{ name: 'Daily', values: [D('1')], providers: ['openai'] }] },
+      reconciliation: null,
+    });
+    expect(one.equations).toHaveLength(2);
+  });
+});

@@ -93,3 +93,30 @@ describe('usage repeats (SPEC §3: a row is identified by its bucket and all its
     expect(a.add({ ...base, start: T0 + 601, end: T0 + 661 })).toBe('duplicate');
   });
 });
+
+describe('usage of two providers (issue 11)', () => {
+  it('the same row from two providers is two rows, not a duplicate, and never one group', () => {
+    const a = new UsageAggregator();
+    const oa = rec(T0, 86400, 100);
+    expect(a.add(oa)).toBe('new');
+    expect(a.add({ ...oa, provider: 'anthropic', inputTokens: 7 })).toBe('new');
+    expect(a.add({ ...oa, provider: 'anthropic', inputTokens: 7 })).toBe('duplicate');
+    const groups = a.finish(PriceTable.load());
+    expect(groups.map((g) => [g.provider, g.inputTokens])).toEqual([
+      ['anthropic', 7],
+      ['openai', 100],
+    ]);
+  });
+
+  it('a daily export of one provider does not set aside the hourly rows of another on the same project and day', () => {
+    const a = new UsageAggregator();
+    a.add(rec(T0, 86400, 100));
+    for (let h = 0; h < 3; h++) a.add({ ...rec(T0 + h * 3600, 3600, 10), provider: 'anthropic' });
+    const { kept, dropped } = resolveOverlappingWidths(a.finish(PriceTable.load()));
+    expect(dropped).toEqual([]);
+    expect(kept.map((g) => [g.provider, g.width, g.inputTokens])).toEqual([
+      ['anthropic', 3600, 30],
+      ['openai', 86400, 100],
+    ]);
+  });
+});

@@ -8,7 +8,7 @@ import { writeDaily } from '../../src/report/sheets/daily.js';
 const D = Decimal.from;
 
 function model(p: Partial<ModelSummary> & { model: string; billed: Decimal }): ModelSummary {
-  return { listPrice: null, billedDaysWithoutUsage: 0, billedWithoutUsage: Decimal.ZERO, inputTokens: 0, outputTokens: 0, ...p };
+  return { provider: 'openai', listPrice: null, billedDaysWithoutUsage: 0, billedWithoutUsage: Decimal.ZERO, inputTokens: 0, outputTokens: 0, ...p };
 }
 
 /** The data rows of a sheet as objects keyed by header. */
@@ -51,7 +51,7 @@ describe('Daily sheet', () => {
   it('keeps the local date clear of the UTC day text beside it (left-aligned date, room to spare)', () => {
     const ws = new ExcelJS.Workbook().addWorksheet('Daily');
     // the narrowest header (a short zone name) gives the date column the least room
-    writeDaily(ws, [{ localDate: '2026-10-01', utcDays: '2026-09-30, 2026-10-01', projectId: 'proj_A', projectName: 'A', billed: D('1.25') }], 'USD', 'UTC');
+    writeDaily(ws, [{ provider: 'openai', localDate: '2026-10-01', utcDays: '2026-09-30, 2026-10-01', projectId: 'proj_A', projectName: 'A', billed: D('1.25') }], 'USD', 'UTC');
     const date = ws.getRow(2).getCell(1);
     expect(date.value).toBeInstanceOf(Date);
     expect(date.alignment?.horizontal).toBe('left');

@@ -25,6 +25,7 @@ function summaries(n: { projects: number; models: number; keys: number; users: n
     billed: Decimal.ZERO,
     unallocated: Decimal.ZERO,
     byProject: Array.from({ length: n.projects }, (_, i) => ({
+      provider: 'openai',
       projectId: project(i),
       projectName: `Project ${i}`,
       owner: `Owner ${i % 7}`,
@@ -35,6 +36,7 @@ function summaries(n: { projects: number; models: number; keys: number; users: n
       budgetUsed: i % 2 ? rnd() * 1.5 : null,
     })),
     byModel: Array.from({ length: n.models }, (_, i) => ({
+      provider: 'openai',
       model: `gpt-model-${i}-2025-04-14`,
       billed: cents(),
       listPrice: i % 4 ? cents() : null,
@@ -44,6 +46,7 @@ function summaries(n: { projects: number; models: number; keys: number; users: n
       outputTokens: Math.floor(rnd() * 1e8),
     })),
     byKey: Array.from({ length: n.keys }, (_, i) => ({
+      provider: 'openai',
       apiKeyId: `key_${i}AbCdEfGhIjKlMnOp`,
       keyName: `key-name-${i}`,
       owner: `Owner ${i % 7}`,
@@ -52,7 +55,7 @@ function summaries(n: { projects: number; models: number; keys: number; users: n
       billed: cents(),
       basis: i % 4 ? 'priced usage' : 'priced usage, token count',
     })),
-    byUser: Array.from({ length: n.users }, (_, i) => ({ userId: `user-${i}AbCdEfGhIjKlMnOpQrStUv`, projectId: project(i % Math.max(1, n.projects)), billed: cents() })),
+    byUser: Array.from({ length: n.users }, (_, i) => ({ provider: 'openai', userId: `user-${i}AbCdEfGhIjKlMnOpQrStUv`, projectId: project(i % Math.max(1, n.projects)), billed: cents() })),
     daily: [],
   };
 }
@@ -185,6 +188,7 @@ describe('Breakdown sheet print layout', () => {
 function cross(day: number, p: Partial<CrossCheckRow> = {}): CrossCheckRow {
   const billed = Decimal.from(`${day}.25`);
   return {
+    provider: 'openai',
     utcDay: `2026-10-${String(day).padStart(2, '0')}`,
     localDate: `2026-10-${String(day).padStart(2, '0')}`,
     projectId: 'proj_7mNcP0sTqE4',

@@ -1,6 +1,8 @@
 /**
  * Credit ledger (SPEC §4.4): opening balance + paid top-ups + grants − daily billed usage
- * − expired credit, rolled forward day by day per organisation in the reporting zone.
+ * − expired credit, rolled forward day by day per provider and organisation in the reporting
+ * zone: each provider's ledger is built alone (providers.ts splits the input and merges the
+ * results), with that provider's credit validity.
  *
  * Credit is held in FIFO lots (one per purchase or grant). Usage draws from the oldest
  * lot; usage beyond every lot is a debt (negative balance) that the next top-up pays
@@ -26,11 +28,26 @@ import {
   type LedgerEvent,
   type LedgerInput,
   type LedgerResult,
+  type ProviderLedger,
 } from './types.js';
+import { ledgerInputsByProvider, mergeProviderLedgers } from './providers.js';
 import { cmpPayment, orgKey } from './util.js';
 import { usageByOrganization } from './usage.js';
 
 export function buildCreditLedger(input: LedgerInput): LedgerResult {
+  let lotSeq = 0;
+  // lot ids run across providers and organisations so every id in the result is unique
+  const newLotId = () => `L${String(++lotSeq).padStart(4, '0')}`;
+  const parts = ledgerInputsByProvider(input).map(({ provider, input: one }) => ({
+    provider,
+    months: one.creditValidityMonths!,
+    ledger: buildProviderLedger(one, newLotId),
+  }));
+  return mergeProviderLedgers(parts);
+}
+
+/** One provider's ledger, every organisation of it rolled separately. */
+function buildProviderLedger(input: LedgerInput, newLotId: () => string): ProviderLedger {
   const st = readSettings(input);
   const { period, tz, currency, asOf, checkDate } = st;
   const exceptions: Exception[] = [];
@@ -44,7 +61,7 @@ export function buildCreditLedger(input: LedgerInput): LedgerResult {
   const usageByOrg = usageByOrganization(input.usage, mapOrg);
   const organizations = ledgerOrganizations(openings, credit, usageByOrg, simEnd, ignored);
 
-  const roll = newRollContext(st, simEnd, { openings, credit, usageByOrg, exceptions, ignored, events });
+  const roll = newRollContext(st, simEnd, newLotId, { openings, credit, usageByOrg, exceptions, ignored, events });
   for (const org of organizations) rollOrganization(roll, org);
 
   const autoRecharge = checkAutoRecharge(paymentsSorted, { mapOrg, tz, currency, limit: st.limit, period, events, exceptions });
@@ -93,8 +110,7 @@ export function buildCreditLedger(input: LedgerInput): LedgerResult {
 type RollInputs = Pick<RollContext, 'openings' | 'credit' | 'usageByOrg' | 'exceptions' | 'ignored' | 'events'>;
 
 /** The shared state every organisation's roll reads and appends to, empty outputs to start. */
-function newRollContext(st: LedgerSettings, simEnd: RollContext['simEnd'], inputs: RollInputs): RollContext {
-  let lotSeq = 0;
+function newRollContext(st: LedgerSettings, simEnd: RollContext['simEnd'], newLotId: () => string, inputs: RollInputs): RollContext {
   const { openings, credit, usageByOrg, exceptions, ignored, events } = inputs;
   return {
     period: st.period,
@@ -115,8 +131,7 @@ function newRollContext(st: LedgerSettings, simEnd: RollContext['simEnd'], input
     asOfLots: [],
     balanceAt: new Map(),
     lastUsageDate: new Map(),
-    // lot ids run across organisations so every id in the result is unique
-    newLotId: () => `L${String(++lotSeq).padStart(4, '0')}`,
+    newLotId,
   };
 }
 

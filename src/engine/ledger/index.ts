@@ -4,7 +4,6 @@ export { dailyUsageFromCosts } from './daily-usage.js';
 export { addMonthsClamped } from './util.js';
 export type {
   AutoRechargeMonth,
-  ClosingCheck,
   DailyUsage,
   ExpiringLot,
   LedgerDay,
@@ -12,4 +11,5 @@ export type {
   LedgerResult,
   Lot,
   LotKind,
+  OpeningBalance,
 } from './types.js';

@@ -15,10 +15,14 @@ export interface OpeningBalance {
   organization?: string | null;
   /** When the part of the opening balance not traced to known purchases expires; never if omitted. */
   expiresOn?: LocalDate | null;
+  /** The provider whose credit it is; default DEFAULT_PROVIDER (src/providers.ts). */
+  provider?: string;
 }
 
 /** Billed usage of one organisation on one local date (summed by the caller from the cost export). */
 export interface DailyUsage {
+  /** The provider billed; default DEFAULT_PROVIDER. */
+  provider?: string;
   organization: string | null;
   date: LocalDate;
   amount: Decimal;
@@ -32,6 +36,8 @@ export interface ReportedClosingBalance {
   date?: LocalDate;
   /** The organisation it belongs to; default: the only one, or the sum of all. */
   organization?: string | null;
+  /** The provider whose dashboard shows it; default: the only provider in the ledger, else DEFAULT_PROVIDER. */
+  provider?: string;
 }
 
 export interface LedgerInput {
@@ -51,7 +57,7 @@ export interface LedgerInput {
   closingTolerance?: Decimal;
   /** Date of the forward look at expiring credit (end of that day). Default: the period end. */
   asOf?: LocalDate;
-  /** Months a purchased lot stays valid. Default 12. */
+  /** Months a purchased lot stays valid, for every provider. Default: each provider's `creditExpiryMonths`. */
   creditValidityMonths?: number;
   /** Months a grant stays valid. Default 12 (assumed like purchases unless configured). */
   grantValidityMonths?: number;
@@ -146,19 +152,19 @@ export interface ExpiringLot {
   src: Provenance | null;
 }
 
-export interface ExpiringWindow {
+export interface ExpiringWindow<L = ExpiringLot> {
   days: number;
   /** Last date of the window (asOf + days), inclusive. */
   until: LocalDate;
   amount: Decimal;
-  lots: ExpiringLot[];
+  lots: L[];
 }
 
-export interface ExpiringSoon {
+export interface ExpiringSoon<L = ExpiringLot> {
   asOf: LocalDate;
-  within30: ExpiringWindow;
-  within60: ExpiringWindow;
-  within90: ExpiringWindow;
+  within30: ExpiringWindow<L>;
+  within60: ExpiringWindow<L>;
+  within90: ExpiringWindow<L>;
 }
 
 export interface OrganizationClosing {
@@ -234,7 +240,8 @@ export interface IgnoredItem {
   refs: Provenance[];
 }
 
-export interface LedgerResult {
+/** One provider's ledger: its organisations rolled as if it were the only provider. */
+export interface ProviderLedger {
   period: { from: LocalDate; to: LocalDate; timezone: string };
   currency: string;
   organizations: (string | null)[];
@@ -253,6 +260,28 @@ export interface LedgerResult {
 
 /** The providers' consumer plans by name, for the rule text (no provider named in code). */
 const PLAN_PRODUCTS = PROVIDERS.map((p) => p.planProduct).join(', ');
+
+/** A ledger record tagged with the provider whose credit it is. */
+export type OfProvider<T> = T & { provider: string };
+
+/**
+ * The ledger of every provider: each (provider, organisation) rolled separately, the records
+ * of all of them in one list each, tagged with their provider (`organizations` lists each
+ * name once; a (provider, organisation) pair is an account, see `accounts`).
+ */
+export interface LedgerResult extends Omit<ProviderLedger, 'days' | 'lots' | 'events' | 'expiringSoon' | 'closing' | 'closingCheck' | 'autoRecharge' | 'ignored'> {
+  /** Provider ids the ledger rolled, in order. */
+  providers: string[];
+  accounts: { provider: string; organization: string | null }[];
+  days: OfProvider<LedgerDay>[];
+  lots: OfProvider<Lot>[];
+  events: OfProvider<LedgerEvent>[];
+  expiringSoon: ExpiringSoon<OfProvider<ExpiringLot>>;
+  closing: OfProvider<OrganizationClosing>[];
+  closingCheck?: OfProvider<ClosingCheck>;
+  autoRecharge: OfProvider<AutoRechargeMonth>[];
+  ignored: OfProvider<IgnoredItem>[];
+}
 
 export const LEDGER_RULES: readonly string[] = [
   'A payment is placed on the local date (reporting time zone) of its paid-at instant; usage on the local date the cost export was placed on.',

@@ -8,10 +8,12 @@
  * title row are the day table's (restored after the blocks below it are written).
  */
 import type ExcelJS from 'exceljs';
-import type { ClosingCheck, ExpiringLot, LedgerDay, LedgerResult, Lot, LotKind, AutoRechargeMonth } from '../../engine/ledger/index.js';
+import type { ExpiringLot, LedgerDay, LedgerResult, Lot, LotKind, AutoRechargeMonth } from '../../engine/ledger/index.js';
 import { Decimal } from '../../money.js';
 import { alignCells, applyWidths, fitWrapped, keepTableView, maxWidths, snapshotWidths } from '../sheet-layout.js';
 import { HEADER_FONT, wrappedLines, writeTable, type Column, type WrittenTable } from '../table.js';
+import { providerName } from '../../providers.js';
+import { withProviderColumn } from './provider-column.js';
 
 export const LEDGER = 'Ledger';
 
@@ -47,6 +49,7 @@ function lotNote(l: Lot): string | null {
 }
 
 interface ExpiringRow {
+  provider: string;
   lot: ExpiringLot;
   window: number;
   daysLeft: number;
@@ -83,6 +86,8 @@ function paragraph(ws: ExcelJS.Worksheet, row: number, text: string, cols: numbe
 interface LedgerSheet {
   ws: ExcelJS.Worksheet;
   ledger: LedgerResult;
+  /** Providers meet in the ledger: its tables show a Provider column first. */
+  several: boolean;
   table: <T>(columns: Column<T>[], rows: readonly T[], startRow?: number, totalsLabel?: string) => WrittenTable;
   widths: number[][];
   nCols: number;
@@ -90,19 +95,23 @@ interface LedgerSheet {
 
 /** Writes the ledger; returns the day table (the one Summary refers to). */
 export function writeLedger(ws: ExcelJS.Worksheet, ledger: LedgerResult, currency: string): WrittenTable {
-  const dayColumns: Column<LedgerDay>[] = [
-    { header: 'Organisation', type: 'text', value: (d) => org(d.organization) },
-    { header: 'Local date', type: 'date', value: (d) => d.date },
-    { header: 'Opening', type: 'money', value: (d) => d.opening },
-    { header: 'Top-ups', type: 'money', value: (d) => d.topUps, sum: true },
-    { header: 'Grants', type: 'money', value: (d) => d.grants, sum: true },
-    { header: 'Usage', type: 'money', value: (d) => d.out, sum: true },
-    { header: 'Expired', type: 'money', value: (d) => d.expired, sum: true },
-    { header: 'Closing', type: 'money', value: (d) => d.closing },
-    { header: 'Available', type: 'money', value: (d) => d.available },
-    { header: 'Debt', type: 'money', value: (d) => d.debt },
-    { header: 'Events', type: 'text', value: (d) => (d.events.length ? d.events.join('\n') : null), minWidth: 30, maxWidth: EVENTS_WIDTH, wrap: true },
-  ];
+  const several = ledger.providers.length > 1;
+  const dayColumns = withProviderColumn<LedgerResult['days'][number]>(
+    [
+      { header: 'Organisation', type: 'text', value: (d) => org(d.organization) },
+      { header: 'Local date', type: 'date', value: (d) => d.date },
+      { header: 'Opening', type: 'money', value: (d) => d.opening },
+      { header: 'Top-ups', type: 'money', value: (d) => d.topUps, sum: true },
+      { header: 'Grants', type: 'money', value: (d) => d.grants, sum: true },
+      { header: 'Usage', type: 'money', value: (d) => d.out, sum: true },
+      { header: 'Expired', type: 'money', value: (d) => d.expired, sum: true },
+      { header: 'Closing', type: 'money', value: (d) => d.closing },
+      { header: 'Available', type: 'money', value: (d) => d.available },
+      { header: 'Debt', type: 'money', value: (d) => d.debt },
+      { header: 'Events', type: 'text', value: (d: LedgerDay) => (d.events.length ? d.events.join('\n') : null), minWidth: 30, maxWidth: EVENTS_WIDTH, wrap: true },
+    ],
+    several,
+  );
   const nCols = dayColumns.length;
   const widths: number[][] = [];
   /** writeTable, with wrapped columns fitted and figures kept apart from text; widths remembered. */
@@ -117,7 +126,7 @@ export function writeLedger(ws: ExcelJS.Worksheet, ledger: LedgerResult, currenc
   // the day table's totals row; blocks start on the next printed page
   const dayEnd = days.totalsRow ?? days.lastDataRow;
   ws.getRow(dayEnd).addPageBreak();
-  const s: LedgerSheet = { ws, ledger, table, widths, nCols };
+  const s: LedgerSheet = { ws, ledger, several, table, widths, nCols };
   let row = dayEnd + 1 + GAP;
   row = writeLots(s, row);
   row = writeExpiringSoon(s, row);
@@ -129,22 +138,25 @@ export function writeLedger(ws: ExcelJS.Worksheet, ledger: LedgerResult, currenc
 
 /** Credit lots, used oldest first. Returns the next free row. */
 function writeLots(s: LedgerSheet, start: number): number {
-  const { ws, ledger, table } = s;
+  const { ws, ledger, table, several } = s;
   let row = title(ws, start, 'Credit lots (used oldest first)', `As at the end of ${ledger.period.to}. Carried in = paid off debt + used + expired + remaining.`);
   // totals are bold and can be wider than any lot: money columns get room for them
-  const lotColumns: Column<Lot>[] = [
-    { header: 'Organisation', type: 'text', value: (l) => org(l.organization) },
-    { header: 'Purchased on', type: 'date', value: (l) => l.purchasedOn },
-    { header: 'Kind', type: 'text', value: (l) => KIND_LABEL[l.kind] },
-    { header: 'Reference', type: 'text', value: (l) => l.reference },
-    { header: 'Purchased', type: 'money', value: (l) => l.purchased, sum: true, minWidth: 13 },
-    { header: 'Paid off debt', type: 'money', value: (l) => l.appliedToDebt, sum: true, minWidth: 13 },
-    { header: 'Used', type: 'money', value: (l) => l.consumed, sum: true, minWidth: 13 },
-    { header: 'Expired', type: 'money', value: (l) => l.expired, sum: true, minWidth: 13 },
-    { header: 'Remaining', type: 'money', value: (l) => l.remaining, sum: true, minWidth: 13 },
-    { header: 'Expires on', type: 'date', value: (l) => l.expiresOn },
-    { header: 'Note', type: 'text', value: lotNote, maxWidth: EVENTS_WIDTH, wrap: true },
-  ];
+  const lotColumns = withProviderColumn<LedgerResult['lots'][number]>(
+    [
+      { header: 'Organisation', type: 'text', value: (l) => org(l.organization) },
+      { header: 'Purchased on', type: 'date', value: (l) => l.purchasedOn },
+      { header: 'Kind', type: 'text', value: (l) => KIND_LABEL[l.kind] },
+      { header: 'Reference', type: 'text', value: (l) => l.reference },
+      { header: 'Purchased', type: 'money', value: (l) => l.purchased, sum: true, minWidth: 13 },
+      { header: 'Paid off debt', type: 'money', value: (l) => l.appliedToDebt, sum: true, minWidth: 13 },
+      { header: 'Used', type: 'money', value: (l) => l.consumed, sum: true, minWidth: 13 },
+      { header: 'Expired', type: 'money', value: (l) => l.expired, sum: true, minWidth: 13 },
+      { header: 'Remaining', type: 'money', value: (l) => l.remaining, sum: true, minWidth: 13 },
+      { header: 'Expires on', type: 'date', value: (l) => l.expiresOn },
+      { header: 'Note', type: 'text', value: lotNote, maxWidth: EVENTS_WIDTH, wrap: true },
+    ],
+    several,
+  );
   if (ledger.lots.length) {
     const t = table(lotColumns, ledger.lots, row);
     row = (t.totalsRow ?? t.lastDataRow) + 1 + GAP;
@@ -157,7 +169,7 @@ function writeLots(s: LedgerSheet, start: number): number {
 
 /** Credit expiring in the next 30 / 60 / 90 days, and the lots behind it. Returns the next free row. */
 function writeExpiringSoon(s: LedgerSheet, start: number): number {
-  const { ws, ledger, table } = s;
+  const { ws, ledger, table, several } = s;
   let row = start;
   const soon = ledger.expiringSoon;
   row = title(ws, row, 'Credit expiring in the next 30 / 60 / 90 days', `Unused at the end of ${soon.asOf}; it expires unless usage draws it first.`);
@@ -176,20 +188,23 @@ function writeExpiringSoon(s: LedgerSheet, start: number): number {
   row = wt.lastDataRow + 2;
   const expiring: ExpiringRow[] = soon.within90.lots.map((lot) => {
     const window = windows.find((w) => w.lots.some((l) => l.lotId === lot.lotId))!.days;
-    return { lot, window, daysLeft: daysBetween(soon.asOf, lot.expiresOn) };
+    return { provider: lot.provider, lot, window, daysLeft: daysBetween(soon.asOf, lot.expiresOn) };
   });
   if (expiring.length) {
     const et = table(
-      [
-        { header: 'Organisation', type: 'text', value: (r: ExpiringRow) => org(r.lot.organization) },
-        { header: 'Expires on', type: 'date', value: (r) => r.lot.expiresOn },
-        { header: 'Kind', type: 'text', value: (r) => KIND_LABEL[r.lot.kind] },
-        { header: 'Reference', type: 'text', value: (r) => r.lot.reference },
-        { header: 'Unused', type: 'money', value: (r) => r.lot.amount, sum: true },
-        { header: 'Purchased on', type: 'date', value: (r) => r.lot.purchasedOn },
-        { header: 'Days left', type: 'integer', value: (r) => r.daysLeft },
-        { header: 'Window', type: 'text', value: (r) => `within ${r.window} days` },
-      ],
+      withProviderColumn<ExpiringRow>(
+        [
+          { header: 'Organisation', type: 'text', value: (r: ExpiringRow) => org(r.lot.organization) },
+          { header: 'Expires on', type: 'date', value: (r) => r.lot.expiresOn },
+          { header: 'Kind', type: 'text', value: (r) => KIND_LABEL[r.lot.kind] },
+          { header: 'Reference', type: 'text', value: (r) => r.lot.reference },
+          { header: 'Unused', type: 'money', value: (r) => r.lot.amount, sum: true },
+          { header: 'Purchased on', type: 'date', value: (r) => r.lot.purchasedOn },
+          { header: 'Days left', type: 'integer', value: (r) => r.daysLeft },
+          { header: 'Window', type: 'text', value: (r) => `within ${r.window} days` },
+        ],
+        several,
+      ),
       expiring,
       row,
     );
@@ -203,7 +218,7 @@ function writeExpiringSoon(s: LedgerSheet, start: number): number {
 
 /** Auto-recharge months against the configured limit (when there are any). Returns the next free row. */
 function writeAutoRecharge(s: LedgerSheet, start: number): number {
-  const { ws, ledger, table } = s;
+  const { ws, ledger, table, several } = s;
   let row = start;
   if (ledger.autoRecharge.length) {
     const limited = ledger.autoRecharge.some((m) => m.limit !== null);
@@ -216,15 +231,18 @@ function writeAutoRecharge(s: LedgerSheet, start: number): number {
         : 'No monthly limit is configured (autoRechargeMonthlyLimit); the totals are shown for reference.',
     );
     const art = table(
-      [
-        { header: 'Organisation', type: 'text', value: (m: AutoRechargeMonth) => org(m.organization) },
-        { header: 'Month', type: 'text', value: (m) => m.month },
-        { header: 'Limit', type: 'money', value: (m) => m.limit },
-        { header: 'Auto top-ups', type: 'money', value: (m) => m.total, sum: true },
-        { header: 'Count', type: 'integer', value: (m) => m.count, sum: true },
-        { header: 'Limit reached on', type: 'date', value: (m) => m.reachedOn },
-        { header: 'Beyond the limit', type: 'money', value: (m) => m.overLimit.reduce((s, o) => s.plus(o.amount), Decimal.ZERO), sum: true },
-      ],
+      withProviderColumn<LedgerResult['autoRecharge'][number]>(
+        [
+          { header: 'Organisation', type: 'text', value: (m: AutoRechargeMonth) => org(m.organization) },
+          { header: 'Month', type: 'text', value: (m) => m.month },
+          { header: 'Limit', type: 'money', value: (m) => m.limit },
+          { header: 'Auto top-ups', type: 'money', value: (m) => m.total, sum: true },
+          { header: 'Count', type: 'integer', value: (m) => m.count, sum: true },
+          { header: 'Limit reached on', type: 'date', value: (m) => m.reachedOn },
+          { header: 'Beyond the limit', type: 'money', value: (m) => m.overLimit.reduce((s, o) => s.plus(o.amount), Decimal.ZERO), sum: true },
+        ],
+        several,
+      ),
       ledger.autoRecharge,
       row,
     );
@@ -235,9 +253,10 @@ function writeAutoRecharge(s: LedgerSheet, start: number): number {
 
 /** The closing balance the dashboard shows against the ledger (when one was given). Returns the next free row. */
 function writeClosingCheck(s: LedgerSheet, start: number): number {
-  const { ws, ledger, table, widths, nCols } = s;
+  const { ws, ledger, table, widths, nCols, several } = s;
   let row = start;
   const check = ledger.closingCheck;
+  const whose = (c: NonNullable<LedgerResult['closingCheck']>) => (several ? `${providerName(c.provider)}: ` : '');
   if (check) {
     row = title(ws, row, 'Closing balance check', 'The balance the dashboard shows against the balance the ledger computes.');
     const ct = table(
@@ -245,7 +264,8 @@ function writeClosingCheck(s: LedgerSheet, start: number): number {
         {
           header: 'Organisation',
           type: 'text',
-          value: (c: ClosingCheck) => (c.organizations.length === 1 ? org(c.organizations[0]!) : `${c.organizations.length} organisations, summed`),
+          value: (c: NonNullable<LedgerResult['closingCheck']>) =>
+            whose(c) + (c.organizations.length === 1 ? org(c.organizations[0]!) : `${c.organizations.length} organisations, summed`),
         },
         { header: 'End of', type: 'date', value: (c) => c.date },
         { header: 'Reported', type: 'money', value: (c) => c.reported },

@@ -8,6 +8,9 @@ import { BY_MODEL } from './by-model.js';
 import { BY_PROJECT } from './by-project.js';
 import { BY_USER } from './by-user.js';
 import { DAILY } from './daily.js';
+import { providerName } from '../../providers.js';
+import { providersMeet, reportByProvider } from '../providers.js';
+import { PROVIDER_HEADER, providersMeetIn } from './provider-column.js';
 import { EXCEPTIONS } from './exceptions.js';
 import { INPUTS } from './inputs.js';
 import { RECONCILIATION } from './reconciliation.js';
@@ -142,9 +145,10 @@ function writeStatus(s: Sheet, result: ReportResult, bridges: Bridge[]): void {
         : `The bridge below ends at 0 in ${bridges.map((b) => b.currency).join(', ')}.`,
     );
   }
+  const several = (result.ledger?.providers.length ?? 0) > 1;
   for (const c of result.ledger?.closing ?? []) {
     s.put(
-      `Closing credit balance ${c.organization ?? ''}`.trim(),
+      `Closing credit balance ${several ? `${providerName(c.provider)} ` : ''}${c.organization ?? ''}`.trim(),
       c.balance.toNumber(),
       moneyFormat(result.ledger!.currency),
       `available ${moneyText(c.available, result.ledger!.currency)}, owed (negative balance) ${moneyText(c.debt, result.ledger!.currency)}`,
@@ -180,6 +184,7 @@ function writeSpend(s: Sheet, result: ReportResult, refs: SummaryRefs): number {
     `Billed money the usage export cannot explain by key (reasons on ${placeOf(refs, BY_KEY)} / Exceptions); it stays in every total.`,
   );
   writeProjects(s, result, p, billedRow, placeOf(refs, BY_PROJECT));
+  if (providersMeet(result)) writeProviders(s, result, refs[DAILY]);
   return billedRow;
 }
 
@@ -197,6 +202,34 @@ export function writeBilled(s: Sheet, result: ReportResult): number {
   );
   for (const c of [1, 2]) s.ws.getRow(billedRow).getCell(c).font = HEADER_FONT;
   return billedRow;
+}
+
+/**
+ * Where providers meet: each provider's billed money (a SUMIF over Daily's Provider column
+ * when Daily has one, cached as the sum of the cells it adds: Daily's rounded parts), with its
+ * unallocated part, payments and ledger balance beside it.
+ */
+function writeProviders(s: Sheet, result: ReportResult, daily: WrittenTable | undefined): void {
+  const cur = result.currency;
+  const places = minorUnits(cur);
+  const hdr = s.ws.getRow(s.row++);
+  hdr.getCell(1).value = 'By provider';
+  hdr.getCell(1).font = HEADER_FONT;
+  const rows = result.attribution!.summaries.daily;
+  const withColumn = daily !== undefined && providersMeetIn(rows);
+  const shown = roundPartsToWhole(
+    rows.map((d) => d.billed),
+    places,
+  );
+  for (const t of reportByProvider(result)) {
+    const name = providerName(t.provider);
+    const value = withColumn ? sum(shown.filter((_, i) => rows[i]!.provider === t.provider)).toNumber() : t.billed.round(places).toNumber();
+    const range = (h: string) => ref(DAILY, `${daily!.col(h)}${daily!.firstDataRow}:${daily!.col(h)}${Math.max(daily!.firstDataRow, daily!.lastDataRow)}`);
+    const cell = withColumn ? { formula: `SUMIF(${range(PROVIDER_HEADER)},"${name}",${range('Billed')})`, result: value } : value;
+    const paid = t.payments.map((p) => moneyText(p.amount, p.currency)).join(', ') || 'none';
+    const balance = t.balance === null ? '' : `; ledger balance ${moneyText(t.balance, result.ledger?.currency ?? cur)}`;
+    s.put(`  ${name}`, cell, moneyFormat(cur), `not attributed to a key ${moneyText(t.unallocated, cur)}; paid in the period ${paid}${balance}`);
+  }
 }
 
 /** The biggest projects by name with their share; the rest as one line, so the list adds up to the total. */
