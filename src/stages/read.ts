@@ -66,7 +66,7 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
   const patterns = [...req.usage, ...req.costs, ...(req.payments ?? []), ...(req.statements ?? [])];
   const wantedKinds: InputKind[] = ['usage', 'costs', 'payments', 'statement'];
   const issues: InputIssue[] = [];
-  const files = await openInputs(patterns, wantedKinds, readers, cwd, ignored, notice, issues);
+  const files = await openInputs(patterns, wantedKinds, readers, cwd, ignored, notice, issues, req.payments ?? []);
   const kind = (k: InputKind) => files.filter((f) => f.reader.kind === k);
   const ofKind: FilesOfKind = { usage: kind('usage'), costs: kind('costs'), payments: kind('payments'), statement: kind('statement') };
   checkSectionsPossible(req, want, ofKind);
