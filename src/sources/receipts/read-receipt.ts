@@ -52,7 +52,7 @@ function kindOf(text: string, layout: ReceiptLayout): { kind: PaymentRecord['kin
     const m = new RegExp(k.pattern, 'i').exec(text);
     if (m) return { kind: k.kind, what: m[0] };
   }
-  return layout.defaultKind ? { kind: layout.defaultKind, what: layout.document } : null;
+  return layout.defaultKind ? { kind: layout.defaultKind, what: `${layout.document} (${layout.defaultKind})` } : null;
 }
 
 /**
