@@ -50,7 +50,7 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
       reasons: rec.detection?.reasons ?? ['no reader recognised the header / content'],
       otherCandidates: rec.candidates.slice(1).map((c) => ({ format: c.detection.format, confidence: c.detection.confidence })),
       encoding: csv ? csv.encoding.encoding : 'utf-8',
-      encodingReason: csv ? csv.encoding.reason : 'JSON is UTF-8',
+      encodingReason: csv ? csv.encoding.reason : input.type === 'document' ? `text of a ${input.document.medium === 'pdf' ? 'PDF' : 'message'}` : 'JSON is UTF-8',
       delimiter: csv ? csv.delimiter : null,
       header: csv ? (csv.head[0]?.fields ?? []) : [],
       missingRequired: rec.detection?.missingRequired ?? [],
