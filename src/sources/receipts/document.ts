@@ -4,8 +4,6 @@
  * body). Nothing is fetched: a remote image or link in a message is never followed.
  */
 import { readFile } from 'node:fs/promises';
-import PostalMime from 'postal-mime';
-import { extractText, getDocumentProxy } from 'unpdf';
 
 export type DocumentMedium = 'pdf' | 'eml';
 
@@ -45,6 +43,8 @@ export async function openDocument(path: string, medium: DocumentMedium): Promis
 
 /** The pages' text; an encrypted or damaged PDF is a DocumentError saying which. */
 export async function pdfPages(bytes: Uint8Array): Promise<string[]> {
+  // loaded on first use: a run without documents does not pay for pdf.js at start-up
+  const { extractText, getDocumentProxy } = await import('unpdf');
   try {
     // verbosity 0: pdf.js would print its repair warnings on stdout, which --json owns
     const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, isEvalSupported: false, useSystemFonts: false });
@@ -88,6 +88,7 @@ export function htmlToText(html: string): string {
 }
 
 async function emailParts(bytes: Buffer): Promise<ReceiptDocument> {
+  const { default: PostalMime } = await import('postal-mime');
   let email: Awaited<ReturnType<typeof PostalMime.parse>>;
   try {
     email = await PostalMime.parse(bytes);
