@@ -70,3 +70,12 @@ describe('a payments folder', () => {
     expect(both.map((f) => basename(f.path))).toEqual(['a.pdf', 'b.eml', 'history.txt', 'p.csv']);
   });
 });
+
+describe('signs on receipt amounts', () => {
+  it('a dash before a label is no minus sign; one right before the symbol is', () => {
+    expect(parseMoneyText('Sales tax - $4.56')!.amount.toString()).toBe('4.56');
+    expect(parseMoneyText('VAT - €23.00')!.amount.toString()).toBe('23');
+    expect(parseMoneyText('Credit -$5.00')!.amount.toString()).toBe('-5');
+    expect(parseMoneyText('($5.00)')!.amount.toString()).toBe('-5');
+  });
+});

@@ -82,8 +82,8 @@ function readTableRow(row: CsvRow, cols: Cols, layout: BillingTableLayout, ctx: 
   const file = ctx.displayPath;
   const get = (i: number) => (row.fields[i] ?? '').trim();
   const money = parseMoneyText(get(cols.amount));
-  const fail = (column: string, message: string) => ({ issue: issue('error', file, row.line, column, message, true, money?.amount ?? null, money?.currency ?? null) });
-  if (row.fault) return fail('', row.fault.message);
+  const fail = (column: string | null, message: string) => ({ issue: issue('error', file, row.line, column, message, true, money?.amount ?? null, money?.currency ?? null) });
+  if (row.fault) return fail(null, row.fault.message);
   const reference = get(cols.reference);
   if (!reference) return fail(layout.columns.reference[0]!, 'expected the invoice number such as 4F2A9C1E-0007; found nothing');
   if (!money) return fail(layout.columns.amount[0]!, `expected an amount with its currency such as $20.00; found ${JSON.stringify(get(cols.amount))}`);

@@ -45,11 +45,11 @@ export async function openDocument(path: string, medium: DocumentMedium): Promis
 export async function pdfPages(bytes: Uint8Array): Promise<string[]> {
   // loaded on first use: a run without documents does not pay for pdf.js at start-up
   const { extractText, getDocumentProxy } = await import('unpdf');
+  let pdf: Awaited<ReturnType<typeof getDocumentProxy>> | undefined;
   try {
     // verbosity 0: pdf.js would print its repair warnings on stdout, which --json owns
-    const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, isEvalSupported: false, useSystemFonts: false });
+    pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, isEvalSupported: false, useSystemFonts: false });
     const { text } = await extractText(pdf, { mergePages: false });
-    await pdf.destroy();
     return text.map(tidyText);
   } catch (e) {
     const name = (e as { name?: string }).name;
@@ -59,6 +59,8 @@ export async function pdfPages(bytes: Uint8Array): Promise<string[]> {
       );
     }
     throw new DocumentError(`not a readable PDF (${(e as Error).message || name || 'damaged file'}): it may be truncated or damaged; download it again from the billing page`);
+  } finally {
+    await pdf?.destroy();
   }
 }
 

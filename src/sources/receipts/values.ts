@@ -26,7 +26,8 @@ const SYMBOLS: Record<string, string> = {
   CHF: 'CHF',
 };
 
-const MONEY = /([-−(]?)\s*((?:[A-Z]{1,2})?[$€£¥₹]|CHF|SGD)\s?(\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)\)?(?:\s+([A-Z]{3})\b)?/g;
+// a sign counts only right before the symbol: "Sales tax - $4.56" is a label and a positive amount
+const MONEY = /([-−(]?)((?:[A-Z]{1,2})?[$€£¥₹]|CHF|SGD)\s?(\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)\)?(?:\s+([A-Z]{3})\b)?/g;
 
 export interface MoneyText {
   amount: Decimal;
