@@ -20,10 +20,7 @@ export interface PaymentCopy {
   source: CopySource;
 }
 
-export type CopyVerdict =
-  | { kind: 'kept'; receiptFile: string | null }
-  | { kind: 'repeat'; of: number }
-  | { kind: 'conflict'; of: number };
+export type CopyVerdict = { kind: 'kept'; receiptFile: string | null } | { kind: 'repeat'; of: number } | { kind: 'conflict'; of: number };
 
 const STATE_RANK: Record<PaymentRecord['status'], number> = { refunded: 3, paid: 2, pending: 1, failed: 0, void: 0 };
 const SOURCE_RANK: Record<CopySource, number> = { document: 0, csv: 1, table: 2 };

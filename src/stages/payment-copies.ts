@@ -36,7 +36,8 @@ export function countPaymentCopiesOnce(payments: FromFile<PaymentRecord>[], issu
       severity: 'error',
       rejected: true,
       message: `payment ${r.reference} (${r.provider}) reads ${r.amount} ${r.currency} here but ${orig.amount} ${orig.currency} at ${at(orig)}: the copy there is kept, this one is left out`,
-      nextStep: 'Check which amount the card was charged and correct the wrong copy (a typo in the payment history, or a partial refund to record by hand); until then this copy is not counted.',
+      nextStep:
+        'Check which amount the card was charged and correct the wrong copy (a typo in the payment history, or a partial refund to record by hand); until then this copy is not counted.',
     });
   });
   return kept;

@@ -34,7 +34,19 @@ function workFolder(): string {
   return work;
 }
 
-const args = ['match', '--payments', 'receipts', '--statement', join(FIX, 'statement', 'us-card-2026-10.csv'), '--period', '2026-10', '--tz', 'America/New_York', '--out', 'reports/m.xlsx'];
+const args = [
+  'match',
+  '--payments',
+  'receipts',
+  '--statement',
+  join(FIX, 'statement', 'us-card-2026-10.csv'),
+  '--period',
+  '2026-10',
+  '--tz',
+  'America/New_York',
+  '--out',
+  'reports/m.xlsx',
+];
 
 describe('receipts as the payment history', () => {
   it('every card charge is explained by a receipt; bad documents are listed and the run goes on; copies count once', async () => {

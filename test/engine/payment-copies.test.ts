@@ -28,7 +28,11 @@ const table = (over: Partial<PaymentRecord> & { file: string }): PaymentCopy => 
 describe('judgePaymentCopies', () => {
   it('a receipt and its CSV row and billing-table row: the receipt is kept, the others are repeats', () => {
     const v = judgePaymentCopies([csv({ file: 'p.csv' }), table({ file: 'h.txt' }), doc({ file: 'r.pdf' })]);
-    expect(v).toEqual([{ kind: 'repeat', of: 2 }, { kind: 'repeat', of: 2 }, { kind: 'kept', receiptFile: 'r.pdf' }]);
+    expect(v).toEqual([
+      { kind: 'repeat', of: 2 },
+      { kind: 'repeat', of: 2 },
+      { kind: 'kept', receiptFile: 'r.pdf' },
+    ]);
   });
 
   it('two copies of one receipt: the first read is kept', () => {
@@ -37,12 +41,18 @@ describe('judgePaymentCopies', () => {
 
   it('the refund receipt wins over the receipt of the payment it refunds', () => {
     const v = judgePaymentCopies([doc({ file: 'paid.pdf' }), doc({ file: 'refund.pdf', status: 'refunded' })]);
-    expect(v).toEqual([{ kind: 'repeat', of: 1 }, { kind: 'kept', receiptFile: 'refund.pdf' }]);
+    expect(v).toEqual([
+      { kind: 'repeat', of: 1 },
+      { kind: 'kept', receiptFile: 'refund.pdf' },
+    ]);
   });
 
   it('another amount is a conflict, never added in; a CSV kept over a table links the receipt', () => {
     const v = judgePaymentCopies([table({ file: 'h.txt', amount: Decimal.from('20') }), csv({ file: 'p.csv', amount: Decimal.from('25') })]);
-    expect(v).toEqual([{ kind: 'conflict', of: 1 }, { kind: 'kept', receiptFile: null }]);
+    expect(v).toEqual([
+      { kind: 'conflict', of: 1 },
+      { kind: 'kept', receiptFile: null },
+    ]);
     const linked = judgePaymentCopies([csv({ file: 'p.csv', status: 'refunded' }), doc({ file: 'r.pdf' })]);
     expect(linked[0]).toEqual({ kind: 'kept', receiptFile: 'r.pdf' });
   });

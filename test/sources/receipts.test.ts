@@ -89,7 +89,12 @@ describe('receipt layouts', () => {
     expect(r.amount.eq(Decimal.from(printed('Total')))).toBe(true);
     const taxLines = [...last.matchAll(/^Sales tax - [^\n]*\$([\d.]+)$/gm)].map((m) => m[1]!);
     expect(taxLines).toHaveLength(2);
-    expect(r.tax?.toString()).toBe(taxLines.map((t) => Decimal.from(t)).reduce((s, t) => s.plus(t), Decimal.ZERO).toString());
+    expect(r.tax?.toString()).toBe(
+      taxLines
+        .map((t) => Decimal.from(t))
+        .reduce((s, t) => s.plus(t), Decimal.ZERO)
+        .toString(),
+    );
     expect(r.src.line).toBe(1);
   });
 
@@ -185,5 +190,4 @@ describe('documents that are not read', () => {
   it('HTML bodies become text lines without tags or entities', () => {
     expect(htmlToText('<table><tr><td>Amount paid</td><td>&#36;20.00</td></tr><tr><td>A&amp;B</td></tr></table>')).toBe('Amount paid $20.00 \nA&B \n\n');
   });
-
 });

@@ -8,7 +8,7 @@ import type ExcelJS from 'exceljs';
 import type { ReimbursementCharge } from '../../engine/reimbursement/index.js';
 import type { Column, WrittenTable } from '../table.js';
 
-export const RECEIPT_FILE = 'Receipt file';
+const RECEIPT_FILE = 'Receipt file';
 
 /** Where hyperlinks are relative to: the workbook's directory, or null when it is not written to a path. */
 export interface ReceiptLinks {

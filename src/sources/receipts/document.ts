@@ -42,7 +42,7 @@ export async function openDocument(path: string, medium: DocumentMedium): Promis
 }
 
 /** The pages' text; an encrypted or damaged PDF is a DocumentError saying which. */
-export async function pdfPages(bytes: Uint8Array): Promise<string[]> {
+async function pdfPages(bytes: Uint8Array): Promise<string[]> {
   // loaded on first use: a run without documents does not pay for pdf.js at start-up
   const { extractText, getDocumentProxy } = await import('unpdf');
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>> | undefined;

@@ -71,10 +71,15 @@ export function readReceipt(part: DocumentPart, layout: ReceiptLayout, file: str
   });
   const ref = locate(pages, layout.reference);
   if (!ref) return problem(1, 'reference', `no reference found (expected a line matching ${layout.reference.map((p) => `/${p}/`).join(' or ')})`);
-  if (!money) return problem(amountAt?.page ?? 1, 'amount', `no amount with a currency found${amountAt ? ` in ${JSON.stringify(amountAt.value)}` : ''} (expected e.g. "Amount paid $20.00")`);
+  if (!money)
+    return problem(amountAt?.page ?? 1, 'amount', `no amount with a currency found${amountAt ? ` in ${JSON.stringify(amountAt.value)}` : ''} (expected e.g. "Amount paid $20.00")`);
   const refunded = refundedAt ? parseMoneyText(refundedAt.value) : null;
   if (refunded && amountAt && (!refunded.amount.abs().eq(money.amount.abs()) || refunded.currency !== money.currency)) {
-    return problem(refundedAt!.page, 'amount', `a partial refund (${refunded.amount.abs()} ${refunded.currency} of ${money.amount} ${money.currency}) is not read; record the payment and its refund in the payment-history CSV`);
+    return problem(
+      refundedAt!.page,
+      'amount',
+      `a partial refund (${refunded.amount.abs()} ${refunded.currency} of ${money.amount} ${money.currency}) is not read; record the payment and its refund in the payment-history CSV`,
+    );
   }
   const dateAt = locate(pages, layout.date) ?? locate(pages, layout.refundDate);
   const date = dateAt ? parseDocumentDate(dateAt.value) : null;

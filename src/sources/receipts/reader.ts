@@ -23,7 +23,7 @@ interface Chosen {
 type Choice = { chosen: Chosen[]; reasons: string[] } | { refused: string };
 
 /** The parts a document is read from: its PDFs that match a layout, else its body. Two layouts on one part: refused. */
-export function chooseParts(doc: ReceiptDocument, layouts: readonly ReceiptLayout[] = RECEIPT_LAYOUTS): Choice {
+function chooseParts(doc: ReceiptDocument, layouts: readonly ReceiptLayout[] = RECEIPT_LAYOUTS): Choice {
   const chosen: Chosen[] = [];
   const reasons: string[] = [];
   let nextLine = 1;
@@ -54,7 +54,14 @@ function noLayoutReason(doc: ReceiptDocument, layouts: readonly ReceiptLayout[])
   const what = doc.medium === 'pdf' ? `a PDF (${doc.parts[0]?.pages.length ?? 0} page(s))` : `an e-mail (${doc.parts.map(partName).join(', ') || 'no readable part'})`;
   const text = doc.parts.map((p) => p.pages.join('\n')).join('\n');
   if (text.trim() === '') return `${what} with no text (a scanned image?): spendrecon reads the text of receipts and does no OCR`;
-  const lacks = layouts.map((l) => `${l.name} lacks ${missingIdentifiers(l, text).map((p) => `/${p}/`).join(', ') || 'nothing but is excluded by its "unless"'}`);
+  const lacks = layouts.map(
+    (l) =>
+      `${l.name} lacks ${
+        missingIdentifiers(l, text)
+          .map((p) => `/${p}/`)
+          .join(', ') || 'nothing but is excluded by its "unless"'
+      }`,
+  );
   return `${what} that matches no receipt or invoice layout (${lacks.join('; ')})${doc.notes.length ? `; ${doc.notes.join('; ')}` : ''}`;
 }
 
