@@ -2,7 +2,7 @@
  * Issue #16 end to end: a folder of receipts, invoices, e-mails and a pasted billing table as
  * the payment history, with a damaged, a password-protected and an unknown PDF among them.
  */
-import { cpSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -89,6 +89,29 @@ describe('receipts as the payment history', () => {
     expect(links).toContainEqual({ text: 'Your receipt from OpenAI #2345-6790.eml', hyperlink: '../receipts/Your%20receipt%20from%20OpenAI%20%232345-6790.eml' });
     // the plan receipt on Subscriptions (not API)
     expect(links.map((l) => l.text)).toContain('Receipt-2816-4410-chatgpt-plus.pdf');
+  });
+
+  it('two copies of a receipt count once; a CSV row with another amount is rejected naming both copies', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'spendrecon-receipts-copies-'));
+    mkdirSync(join(work, 'receipts'));
+    copyFileSync(join(FIX, '2026-10', 'Receipt-2345-6789.pdf'), join(work, 'receipts', 'Receipt-2345-6789.pdf'));
+    copyFileSync(join(FIX, '2026-10', 'Receipt-2345-6789.pdf'), join(work, 'receipts', 'Receipt-2345-6789 (1).pdf'));
+    copyFileSync(join(FIX, '2026-10', 'Receipt-2816-4410-chatgpt-plus.pdf'), join(work, 'receipts', 'plus.pdf'));
+    writeFileSync(
+      join(work, 'receipts', 'payments.csv'),
+      'paid_at,reference,amount,currency,status,kind,organization,card_last4,description\n2026-10-18T16:02:00Z,5B7E0D3C-0002,25.00,USD,paid,subscription,,5454,typed wrong\n',
+    );
+    const r = await cli([...args, '--json'], work);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { inputs: JsonInput[]; exceptions: { severity: string; message: string }[] };
+    const byFile = new Map(j.inputs.map((i) => [i.file, i]));
+    // files are read in path order (' ' sorts before '.'): the first read is kept
+    expect(byFile.get('receipts/Receipt-2345-6789 (1).pdf')).toMatchObject({ duplicates: 0, rowsUsed: 1 });
+    expect(byFile.get('receipts/Receipt-2345-6789.pdf')).toMatchObject({ duplicates: 1, rowsUsed: 0 });
+    expect(byFile.get('receipts/payments.csv')).toMatchObject({ rowsRejected: 1, rowsUsed: 0 });
+    const conflict = j.exceptions.find((e) => e.severity === 'error' && e.message.includes('5B7E0D3C-0002'))!;
+    expect(conflict.message).toMatch(/reads 25 USD here but 20 USD at receipts\/plus\.pdf page 1: the copy there is kept/);
+    expect(r.stderr).toMatch(/conservation\s+every row and cent accounted for/);
   });
 
   it('a damaged PDF named on the command line stops the run with exit 2 and a clear message', async () => {

@@ -142,6 +142,33 @@ describe('receipt layouts', () => {
   });
 });
 
+describe('a billing table with bad rows', () => {
+  it('each bad row is one rejected issue naming its column and what was expected; the good rows are read', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spendrecon-billing-'));
+    const p = join(dir, 'history.tsv');
+    await writeFile(
+      p,
+      [
+        'Invoice\tStatus\tAmount\tCreated',
+        'A1B2C3D4-0001\tPaid\t$20.00\tOct 2, 2026, 9:00 AM',
+        'A1B2C3D4-0002\tPaid\t20.00\tOct 3, 2026',
+        'A1B2C3D4-0003\tOwed\t$5.00\tOct 4, 2026',
+        'A1B2C3D4-0004\tPaid\t$5.00\tyesterday',
+        '',
+      ].join('\n'),
+    );
+    const { records, issues } = await readWith(billingTableReader, await openInput(p));
+    expect(records.map((r) => r.reference)).toEqual(['A1B2C3D4-0001']);
+    expect(issues.map((i) => [i.line, i.column, i.rejected])).toEqual([
+      [3, 'amount', true],
+      [4, 'status', true],
+      [5, 'created', true],
+    ]);
+    expect(issues[1]!.message).toMatch(/expected one of paid, refunded.*found "Owed"/);
+    expect(issues[1]!.amount?.toString()).toBe('5');
+  });
+});
+
 describe('documents that are not read', () => {
   it('a damaged PDF: a clear InputError, no stack trace', async () => {
     const e = await openInput(join(BAD, 'truncated.pdf')).catch((x: unknown) => x);
