@@ -88,6 +88,8 @@ export function printInspection(list: Inspection[], s: TextSink): void {
     s.write(`\n${shown(i.file)}\n`);
     if (!i.recognised) {
       s.write('  not recognised: no reader knows this header or content\n');
+      // a receipt document that fits no layout: each layout's missing lines (reasons of a weak detection)
+      if (i.format === 'receipt-document') for (const r of i.reasons) s.write(`    - ${shown(r)}\n`);
       if (i.header.length) s.write(`  header: ${i.header.map(shown).join(' | ')}\n`);
       continue;
     }

@@ -114,6 +114,14 @@ describe('receipts as the payment history', () => {
     expect(r.stderr).toMatch(/conservation\s+every row and cent accounted for/);
   });
 
+  it('inspect says which layout read a receipt, and what an unknown PDF lacks', async () => {
+    const work = workFolder();
+    const ok = await cli(['inspect', 'receipts/Receipt-2345-6789.pdf'], work);
+    expect(ok.stdout).toMatch(/detected: Receipt or invoice \(PDF, e-mail\) \[receipt-document\].*\n\s+- the PDF: layout openai-receipt/);
+    const unknown = await cli(['inspect', 'receipts/bad/hotel-bill.pdf'], work);
+    expect(unknown.stdout).toMatch(/not recognised.*\n\s+- a PDF \(1 page\(s\)\) that matches no receipt or invoice layout \(openai-receipt lacks/);
+  });
+
   it('a damaged PDF named on the command line stops the run with exit 2 and a clear message', async () => {
     const work = workFolder();
     const r = await cli(['match', '--payments', 'receipts/bad/truncated.pdf', '--statement', join(FIX, 'statement', 'us-card-2026-10.csv'), '--period', '2026-10'], work);
