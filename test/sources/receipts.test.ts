@@ -2,7 +2,7 @@
  * Receipts and invoices as payment history (issue #16): each layout on the fixtures of
  * fixtures/receipts/ (rebuilt by build.mjs), and the documents that must not be read.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { Decimal } from '../../src/money.js';
 import type { OpenedInput, SourceReader } from '../../src/sources/contract.js';
 import { InputError, openInput, recognise } from '../../src/sources/index.js';
 import { billingTableReader } from '../../src/sources/receipts/billing-table.js';
-import { htmlToText } from '../../src/sources/receipts/document.js';
+import { htmlToText, sentOf } from '../../src/sources/receipts/document.js';
 import { RECEIPT_LAYOUTS } from '../../src/sources/receipts/layouts.js';
 import { receiptReader, unmatchedDocumentReason } from '../../src/sources/receipts/reader.js';
 import { allReaders } from '../../src/stages/readers.js';
@@ -110,6 +110,8 @@ describe('receipt layouts', () => {
     expect(records).toHaveLength(1);
     expect(detection.reasons[0]).toContain('attachment "Receipt-2345-6790.pdf"');
     expect(records[0]).toMatchObject({ reference: '7C1D2E3F-0008', kind: 'auto_recharge', cardLast4: '4242' });
+    // sent on the date paid: the message's Date header gives the time and zone
+    expect(iso(records[0]!.paidAt)).toBe('2026-10-09T14:22:05.000Z');
   });
 
   it('an e-mail with the receipt in its HTML body only (Claude Pro): a subscription', async () => {
@@ -139,6 +141,26 @@ describe('receipt layouts', () => {
       used.add(/layout (\S+)/.exec(d.reasons[0]!)![1]!);
     }
     expect([...used].sort()).toEqual(RECEIPT_LAYOUTS.map((l) => l.name).sort());
+  });
+});
+
+describe('the time an e-mail states', () => {
+  it('a Date header: the instant, and the date in its own offset', () => {
+    expect(sentOf('Fri, 09 Oct 2026 23:30:00 -0700')).toEqual({ at: Date.UTC(2026, 9, 10, 6, 30) / 1000, date: '2026-10-09' });
+    expect(sentOf('9 Oct 2026 14:22 +0530')).toEqual({ at: Date.UTC(2026, 9, 9, 8, 52) / 1000, date: '2026-10-09' });
+    expect(sentOf('Thu, 31 Sep 2026 10:00:00 +0000')).toBeNull();
+    expect(sentOf('yesterday')).toBeNull();
+  });
+
+  it('a receipt e-mail sent on another day than the date paid keeps the printed date at 12:00 UTC', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spendrecon-sent-'));
+    const src = await readFile(join(MONTH, 'Your receipt from Anthropic #2348-1717-5461.eml'), 'utf8');
+    const p = join(dir, 'late.eml');
+    await writeFile(p, src.replace('Date: Mon, 12 Oct 2026 08:01:44 +0000', 'Date: Wed, 14 Oct 2026 08:01:44 +0000'));
+    const { records } = await readWith(receiptReader, await openInput(p));
+    expect(iso(records[0]!.paidAt)).toBe('2026-10-12T12:00:00.000Z');
+    const onTime = await one(join(MONTH, 'Your receipt from Anthropic #2348-1717-5461.eml'));
+    expect(iso(onTime.paidAt)).toBe('2026-10-12T08:01:44.000Z');
   });
 });
 

@@ -20,6 +20,8 @@ export interface DocumentPart {
 export interface ReceiptDocument {
   medium: DocumentMedium;
   parts: DocumentPart[];
+  /** An e-mail's `Date:` header: the instant, and the calendar date in the header's own offset. */
+  sent?: { at: number; date: string };
   /** Parts that could not be read (an attachment that is not a readable PDF), said on Inputs. */
   notes: string[];
 }
@@ -113,5 +115,21 @@ async function emailParts(bytes: Buffer): Promise<ReceiptDocument> {
   const body = email.text?.trim() ? email.text : email.html ? htmlToText(email.html) : '';
   if (body.trim()) parts.push({ origin: 'message body', pages: [tidyText(body)], pdf: false });
   if (parts.length === 0 && notes.length === 0) throw new DocumentError('an e-mail with neither a PDF attachment nor a text body: no receipt to read');
-  return { medium: 'eml', parts, notes };
+  const sent = sentOf(email.headers.find((h) => h.key === 'date')?.value ?? '');
+  return { medium: 'eml', parts, notes, ...(sent ? { sent } : {}) };
+}
+
+const MONTH_ABBR = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** `Fri, 09 Oct 2026 14:22:05 +0000` (RFC 5322): the instant and its date in that offset; null if malformed. */
+export function sentOf(header: string): { at: number; date: string } | null {
+  const m = /(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))? ([+-])(\d{2})(\d{2})/.exec(header);
+  const month = m ? MONTH_ABBR.indexOf(m[2]!.toLowerCase()) : -1;
+  if (!m || month < 0) return null;
+  const [day, year, h, min, sec] = [Number(m[1]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
+  const offset = (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9]));
+  const wall = Date.UTC(year, month, day, h, min, sec);
+  if (!Number.isFinite(wall) || new Date(wall).getUTCDate() !== day || h > 23 || min > 59 || sec > 60) return null;
+  const date = `${year}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return { at: wall / 1000 - offset * 60, date };
 }

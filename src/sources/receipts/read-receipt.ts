@@ -59,7 +59,7 @@ function kindOf(text: string, layout: ReceiptLayout): { kind: PaymentRecord['kin
  * Reads a part (`firstLine`: the provenance line of its first page, so parts of one e-mail
  * get distinct lines) through `layout`. The record's line is the page the reference is on.
  */
-export function readReceipt(part: DocumentPart, layout: ReceiptLayout, file: string, firstLine: number): ReceiptResult {
+export function readReceipt(part: DocumentPart, layout: ReceiptLayout, file: string, firstLine: number, sent?: { at: number; date: string }): ReceiptResult {
   const pages = part.pages;
   const text = pages.join('\n');
   const where = (page: number) => firstLine + page - 1;
@@ -93,7 +93,8 @@ export function readReceipt(part: DocumentPart, layout: ReceiptLayout, file: str
   const record: PaymentRecord = {
     src: { file, line: where(ref.page) },
     provider: layout.provider,
-    paidAt: instantOfPrintedDate(date),
+    // an e-mail sent on the printed date states the time (and zone) the date alone does not
+    paidAt: sent && sent.date === date ? sent.at : instantOfPrintedDate(date),
     reference: ref.value,
     // what the payment charged: a refund receipt still names the charge it undoes
     amount: money.amount.abs(),

@@ -96,7 +96,7 @@ export const receiptReader: SourceReader<PaymentRecord> = {
     }
     const batch: ReadBatch<PaymentRecord> = { records: [], issues: [], skipped: 0, rows: c.chosen.length };
     for (const { part, layout, firstLine } of c.chosen) {
-      const r = readReceipt(part, layout, file, firstLine);
+      const r = readReceipt(part, layout, file, firstLine, input.document.sent);
       if ('record' in r) batch.records.push(r.record);
       else batch.issues.push(issue('error', file, r.problem.line, r.problem.column, r.problem.message, true, r.problem.amount, r.problem.currency));
     }
