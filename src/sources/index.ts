@@ -28,8 +28,12 @@ export class InputError extends Error {}
  * their delimiter, `.ndjson` is JSON lines). Not `.txt`: a folder's notes would each become an
  * error now that every unrecognised file met is one; name a `.txt` export explicitly instead.
  */
-const INPUT_EXTENSIONS = /\.(csv|tsv|json|jsonl|ndjson|pdf|eml)$/i;
-/** A folder given as the payment history also holds billing-history tables pasted into `.txt` files (issue #16). */
+const INPUT_EXTENSIONS = /\.(csv|tsv|json|jsonl|ndjson)$/i;
+/**
+ * A folder given as the payment history (issue #16) also yields receipt and invoice PDFs, e-mails,
+ * and billing-history tables pasted into `.txt`: there such files are payments, elsewhere (an
+ * exports folder's stray PDF) they would be errors to wade through.
+ */
 const PAYMENT_FOLDER_EXTENSIONS = /\.(csv|tsv|txt|json|jsonl|ndjson|pdf|eml)$/i;
 const MAX_JSON_DOCUMENT_BYTES = 256 * 1024 * 1024;
 

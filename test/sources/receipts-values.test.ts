@@ -57,14 +57,14 @@ describe('receipt dates', () => {
 });
 
 describe('a payments folder', () => {
-  it('yields .pdf, .eml and pasted .txt tables when given as --payments; other folders skip .txt', async () => {
+  it('yields .pdf, .eml and pasted .txt tables when given as --payments; other folders skip them', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'spendrecon-scan-'));
     await mkdir(join(dir, 'receipts'));
     for (const n of ['a.pdf', 'b.eml', 'history.txt', 'notes.md', 'p.csv']) await writeFile(join(dir, 'receipts', n), 'x');
     const asPayments = await expandInputs(['receipts'], dir, () => {}, ['receipts']);
     expect(asPayments.map((f) => basename(f.path))).toEqual(['a.pdf', 'b.eml', 'history.txt', 'p.csv']);
     const asUsage = await expandInputs(['receipts'], dir);
-    expect(asUsage.map((f) => basename(f.path))).toEqual(['a.pdf', 'b.eml', 'p.csv']);
+    expect(asUsage.map((f) => basename(f.path))).toEqual(['p.csv']);
     // the same folder given to both flags: each file once, the payment scan's names included
     const both = await expandInputs(['receipts', 'receipts'], dir, () => {}, ['receipts']);
     expect(both.map((f) => basename(f.path))).toEqual(['a.pdf', 'b.eml', 'history.txt', 'p.csv']);
