@@ -129,7 +129,7 @@ async function loadOverrides(path: string | undefined, cwd: string): Promise<Mat
  * every path that reaches it), the config file and the overrides file.
  */
 async function inputsNotToOverwrite(patterns: string[], o: JobOptions, cwd: string): Promise<NamedPath[]> {
-  const files = await expandInputs(patterns, cwd);
+  const files = await expandInputs(patterns, cwd, undefined, o.payments ?? []);
   const list: NamedPath[] = files.flatMap((f) => [f.path, ...(f.aliases ?? [])].map((path) => ({ path, role: 'the input' })));
   if (o.config) list.push({ path: resolve(cwd, o.config), role: 'the config file' });
   if (o.overrides) list.push({ path: resolve(cwd, o.overrides), role: 'the overrides file' });

@@ -50,7 +50,7 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
       reasons: rec.detection?.reasons ?? ['no reader recognised the header / content'],
       otherCandidates: rec.candidates.slice(1).map((c) => ({ format: c.detection.format, confidence: c.detection.confidence })),
       encoding: csv ? csv.encoding.encoding : 'utf-8',
-      encodingReason: csv ? csv.encoding.reason : 'JSON is UTF-8',
+      encodingReason: csv ? csv.encoding.reason : input.type === 'document' ? `text of a ${input.document.medium === 'pdf' ? 'PDF' : 'message'}` : 'JSON is UTF-8',
       delimiter: csv ? csv.delimiter : null,
       header: csv ? (csv.head[0]?.fields ?? []) : [],
       missingRequired: rec.detection?.missingRequired ?? [],
@@ -88,6 +88,8 @@ export function printInspection(list: Inspection[], s: TextSink): void {
     s.write(`\n${shown(i.file)}\n`);
     if (!i.recognised) {
       s.write('  not recognised: no reader knows this header or content\n');
+      // a receipt document that fits no layout: each layout's missing lines (reasons of a weak detection)
+      if (i.format === 'receipt-document') for (const r of i.reasons) s.write(`    - ${shown(r)}\n`);
       if (i.header.length) s.write(`  header: ${i.header.map(shown).join(' | ')}\n`);
       continue;
     }

@@ -189,6 +189,12 @@ export const paymentRecordSchema = z.object({
   organization: z.string().nullable(),
   cardLast4: z.string().nullable(),
   description: z.string(),
+  /** The card network a receipt prints (`Visa`); absent in the CSV. */
+  cardBrand: z.string().nullable().optional(),
+  /** Tax included in `amount`, where a receipt or invoice prints it. */
+  tax: decimalSchema.nullable().optional(),
+  /** The receipt or invoice document (display path) that proves the payment; for a PDF, `src.line` is its page. */
+  receiptFile: z.string().nullable().optional(),
 });
 export type PaymentRecord = z.infer<typeof paymentRecordSchema>;
 

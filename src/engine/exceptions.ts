@@ -27,7 +27,10 @@ export function duplicatesException(r: InputFileReport): Exception {
     subject: r.file,
     amount: null,
     currency: null,
-    message: `${r.duplicates} row(s) of ${r.file} repeat rows of an earlier file exactly (overlapping export ranges); each is counted once.`,
+    message:
+      r.kind === 'payments'
+        ? `${r.duplicates} payment(s) of ${r.file} are copies of payments read elsewhere (a receipt, an invoice, the payment history or the billing table: same provider and reference); each is counted once.`
+        : `${r.duplicates} row(s) of ${r.file} repeat rows of an earlier file exactly (overlapping export ranges); each is counted once.`,
     nextStep: 'Nothing to do.',
     refs: [{ file: r.file, line: 0 }],
   };

@@ -5,9 +5,13 @@
  */
 import type { Detection, InputIssue } from '../model.js';
 import type { CsvFile } from './csv.js';
+import type { ReceiptDocument } from './receipts/document.js';
 
-/** What a reader is given to recognise: the opened CSV (header rows sniffed) or the first JSON value. */
-export type OpenedInput = { path: string; type: 'csv'; csv: CsvFile } | { path: string; type: 'json'; sample: unknown; jsonLines: boolean };
+/** What a reader is given to recognise: the opened CSV (header rows sniffed), the first JSON value, or a PDF/e-mail's text. */
+export type OpenedInput =
+  | { path: string; type: 'csv'; csv: CsvFile }
+  | { path: string; type: 'json'; sample: unknown; jsonLines: boolean }
+  | { path: string; type: 'document'; document: ReceiptDocument };
 
 export type InputKind = 'usage' | 'costs' | 'payments' | 'statement';
 

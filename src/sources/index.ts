@@ -16,6 +16,7 @@ import { usageCsvReader } from './openai-usage.js';
 import { anthropicCostJsonReader, anthropicUsageJsonReader } from './anthropic-api-json.js';
 import { anthropicCostCsvReader } from './anthropic-costs.js';
 import { anthropicUsageCsvReader } from './anthropic-usage.js';
+import { DocumentError, documentMedium, openDocument } from './receipts/document.js';
 
 export type AnyReader = SourceReader<unknown>;
 
@@ -40,6 +41,12 @@ export class InputError extends Error {}
  * error now that every unrecognised file met is one; name a `.txt` export explicitly instead.
  */
 const INPUT_EXTENSIONS = /\.(csv|tsv|json|jsonl|ndjson)$/i;
+/**
+ * A folder given as the payment history (issue #16) also yields receipt and invoice PDFs, e-mails,
+ * and billing-history tables pasted into `.txt`: there such files are payments, elsewhere (an
+ * exports folder's stray PDF) they would be errors to wade through.
+ */
+const PAYMENT_FOLDER_EXTENSIONS = /\.(csv|tsv|txt|json|jsonl|ndjson|pdf|eml)$/i;
 const MAX_JSON_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
 /** Why a file met while scanning cannot be read: it is listed on Inputs and left out. */
@@ -223,7 +230,13 @@ async function statExplicit(pattern: string, abs: string): Promise<Stats> {
  * Expands files, directories (recursively, through symbolic links: files with a data
  * extension) and globs, in a stable order. A file reached by several paths is one file.
  */
-export async function expandInputs(patterns: string[], cwd = process.cwd(), notice: (m: string) => void = () => {}): Promise<FoundFile[]> {
+export async function expandInputs(
+  patterns: string[],
+  cwd = process.cwd(),
+  notice: (m: string) => void = () => {},
+  /** Patterns naming the payment history: their folders also yield `.txt` (pasted billing-history tables). */
+  paymentPatterns: readonly string[] = [],
+): Promise<FoundFile[]> {
   const said = new Set<string>();
   const once = (m: string) => {
     if (!said.has(m)) notice(m);
@@ -241,8 +254,15 @@ export async function expandInputs(patterns: string[], cwd = process.cwd(), noti
     }
     const info = await statExplicit(pattern, abs);
     // the same directory given twice (e.g. to --usage and --costs) is scanned once, silently
-    if (info.isDirectory()) await visitDirectory(abs, `${info.dev}:${info.ino}`, null, false, state, scanned);
-    else entries.push({ path: abs, id: `${info.dev}:${info.ino}`, explicit: true });
+    if (!info.isDirectory()) entries.push({ path: abs, id: `${info.dev}:${info.ino}`, explicit: true });
+    else if (paymentPatterns.includes(pattern)) {
+      // its own scan: a folder also given to --usage must not decide which names it yields
+      const own: ScanEntry[] = [];
+      const paymentState = newScanState(once, show);
+      await visitDirectory(abs, `${info.dev}:${info.ino}`, null, false, paymentState, own);
+      await followDeferredLinks(paymentState, own);
+      for (const e of own) if (e.directory || PAYMENT_FOLDER_EXTENSIONS.test(e.path)) entries.push({ ...e, explicit: false });
+    } else await visitDirectory(abs, `${info.dev}:${info.ino}`, null, false, state, scanned);
   }
   await followDeferredLinks(state, scanned);
   for (const e of scanned) if (e.directory || INPUT_EXTENSIONS.test(e.path)) entries.push({ ...e, explicit: false });
@@ -300,6 +320,15 @@ export function displayPath(path: string, cwd = process.cwd()): string {
 export async function openInput(path: string, opts: { encoding?: string; display?: string } = {}): Promise<OpenedInput> {
   const display = opts.display ?? path;
   const firstBytes = await readFirstBytes(path, display, 64);
+  const medium = documentMedium(path, firstBytes);
+  if (medium) {
+    try {
+      return { path, type: 'document', document: await openDocument(path, medium) };
+    } catch (e) {
+      if (e instanceof DocumentError) throw new InputError(`${display}: ${e.message}`);
+      throw e;
+    }
+  }
   const firstChar = firstBytes
     .toString('utf8')
     .replace(/^\uFEFF/, '')

@@ -10,6 +10,7 @@ import type { Detection, InputFileReport, InputIssue } from '../model.js';
 import type { InputKind, OpenedInput, ReadBatch } from '../sources/contract.js';
 import { sha256File } from '../sources/csv.js';
 import { displayPath, expandInputs, InputError, openInput, recognise, UNREADABLE_NEXT_STEP, type AnyReader, type FileProblem, type FoundFile } from '../sources/index.js';
+import { unmatchedDocumentReason } from '../sources/receipts/reader.js';
 import type { Period } from '../time.js';
 import { moneyOf, settle, StrictModeError } from './fates.js';
 
@@ -84,6 +85,9 @@ function leaveOut(f: LeftOut, ignored: InputFileReport[], issues: InputIssue[], 
 const UNRECOGNISED_NEXT_STEP =
   'Check what the file is (`spendrecon inspect FILE` says why it was not recognised), or move it out of the folder; until then nothing in it is counted.';
 
+const UNMATCHED_DOCUMENT_NEXT_STEP =
+  'If it is a receipt or invoice of a provider spendrecon knows, its layout changed: add its payment to the payment-history CSV by hand (and report the layout); otherwise move it out of the folder.';
+
 /**
  * Finds, opens and recognises the files given for the roles `wanted`. A file is used for
  * the kind its content shows, whatever flag named it. A file named explicitly that cannot be
@@ -97,8 +101,9 @@ export async function openInputs(
   ignored: InputFileReport[],
   notice: (m: string) => void,
   issues: InputIssue[] = [],
+  paymentPatterns: readonly string[] = [],
 ): Promise<OpenedFile[]> {
-  const files = await expandInputs(patterns, cwd, (m) => notice(m));
+  const files = await expandInputs(patterns, cwd, (m) => notice(m), paymentPatterns);
   const out: OpenedFile[] = [];
   for (const found of files) {
     const display = displayPath(found.path, cwd);
@@ -119,8 +124,11 @@ export async function openInputs(
     }
     const rec = recognise(input, readers);
     if (!rec.reader || !rec.detection || rec.detection.confidence < 0.5) {
-      if (found.explicit) throw new InputError(`${display}: not a recognised input (run \`spendrecon inspect ${display}\` to see why)`);
-      left({ severity: 'error', message: 'not recognised as any input format; the whole file is left out', nextStep: UNRECOGNISED_NEXT_STEP });
+      // a receipt PDF or e-mail says which layouts it was tried against and what it lacks
+      const documentReason = unmatchedDocumentReason(input);
+      if (found.explicit) throw new InputError(`${display}: ${documentReason ?? `not a recognised input (run \`spendrecon inspect ${display}\` to see why)`}`);
+      const message = documentReason ? `${documentReason}; the whole file is left out` : 'not recognised as any input format; the whole file is left out';
+      left({ severity: 'error', message, nextStep: documentReason ? UNMATCHED_DOCUMENT_NEXT_STEP : UNRECOGNISED_NEXT_STEP });
       continue;
     }
     if (!wanted.includes(rec.reader.kind)) {

@@ -13,6 +13,7 @@ import { InputError } from '../sources/index.js';
 import type { Period } from '../time.js';
 import { dedupeIssue, settle, usageConflict } from './fates.js';
 import { openInputs, readRecords, type OpenedFile } from './inputs.js';
+import { countPaymentCopiesOnce } from './payment-copies.js';
 import { resolvePeriod } from './period.js';
 import { allReaders } from './readers.js';
 import type { ReportRequest } from './request.js';
@@ -66,7 +67,7 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
   const patterns = [...req.usage, ...req.costs, ...(req.payments ?? []), ...(req.statements ?? [])];
   const wantedKinds: InputKind[] = ['usage', 'costs', 'payments', 'statement'];
   const issues: InputIssue[] = [];
-  const files = await openInputs(patterns, wantedKinds, readers, cwd, ignored, notice, issues);
+  const files = await openInputs(patterns, wantedKinds, readers, cwd, ignored, notice, issues, req.payments ?? []);
   const kind = (k: InputKind) => files.filter((f) => f.reader.kind === k);
   const ofKind: FilesOfKind = { usage: kind('usage'), costs: kind('costs'), payments: kind('payments'), statement: kind('statement') };
   checkSectionsPossible(req, want, ofKind);
@@ -93,9 +94,11 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
         )
       : null);
   const usageAgg = await readUsage(ofKind.usage, ctxFor, issues, earlyPeriod, !!req.splitDays, req.strict);
-  // payments and statements: small; duplicates across files are the matching engine's to judge
-  const payments: FromFile<PaymentRecord>[] = [];
-  for (const f of ofKind.payments) await readRecords<PaymentRecord>(f, ctxFor(f), issues, (r) => payments.push({ rec: r, file: f }));
+  // payments and statements: small; repeats of CSV rows are the matching engine's to judge,
+  // copies of a receipt (its invoice, its CSV row, its billing-table row) count once here
+  const read: FromFile<PaymentRecord>[] = [];
+  for (const f of ofKind.payments) await readRecords<PaymentRecord>(f, ctxFor(f), issues, (r) => read.push({ rec: r, file: f }));
+  const payments = countPaymentCopiesOnce(read, issues, req.strict);
   const cardLines = await readStatements(ofKind.statement, ctxFor, issues);
   const usageGroups = usageAgg.finish(PriceTable.load(req.config.prices));
   return { files, ignored, issues, ofKind, earlyPeriod, costs, usageGroups, payments, cardLines };

@@ -2,15 +2,17 @@
 import { ConfigError, type Config } from '../config.js';
 import { parseMatchingConfig, type MatchOptions } from '../engine/matching/index.js';
 import { paymentsReader } from '../sources/payments.js';
+import { billingTableReader } from '../sources/receipts/billing-table.js';
+import { receiptReader } from '../sources/receipts/reader.js';
 import { makeStatementReader } from '../sources/statement.js';
 import { resolveProfiles, StatementProfileError } from '../sources/statement-profile.js';
 import { exportReaders, type AnyReader } from '../sources/index.js';
 import type { Period } from '../time.js';
 
-/** Every reader a run knows: the provider's exports, the payment history, statements through the built-in and configured profiles. */
+/** Every reader a run knows: the provider's exports, the payment history (CSV, receipts, pasted billing tables), statements through the built-in and configured profiles. */
 export function allReaders(config: Config, period: Period | null = null): AnyReader[] {
   const statementReader = makeStatementReader(statementProfiles(config), { period: period ? { from: period.from, to: period.to } : null, homeCurrency: config.homeCurrency });
-  return [...exportReaders, paymentsReader, statementReader];
+  return [...exportReaders, paymentsReader, receiptReader, billingTableReader, statementReader];
 }
 
 export function matchOptions(config: Config): MatchOptions {

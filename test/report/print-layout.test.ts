@@ -55,7 +55,12 @@ function summaries(n: { projects: number; models: number; keys: number; users: n
       billed: cents(),
       basis: i % 4 ? 'priced usage' : 'priced usage, token count',
     })),
-    byUser: Array.from({ length: n.users }, (_, i) => ({ provider: 'openai', userId: `user-${i}AbCdEfGhIjKlMnOpQrStUv`, projectId: project(i % Math.max(1, n.projects)), billed: cents() })),
+    byUser: Array.from({ length: n.users }, (_, i) => ({
+      provider: 'openai',
+      userId: `user-${i}AbCdEfGhIjKlMnOpQrStUv`,
+      projectId: project(i % Math.max(1, n.projects)),
+      billed: cents(),
+    })),
     daily: [],
   };
 }

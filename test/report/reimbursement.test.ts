@@ -100,7 +100,21 @@ describe('the reimbursement workbook of a real run (fixtures: two cards, USD and
     const ws = wb.getWorksheet('CC-410 Customer Care')!;
     const h = headerRow(ws, 'Date');
     const cols = headers(ws, h);
-    expect(cols).toEqual(['Date', 'Cardholder', 'Card', 'Description', 'Receipt', 'Charged', 'Project', 'Project cost centre', 'Share', 'Flags', 'Approver', 'Approval date']);
+    expect(cols).toEqual([
+      'Date',
+      'Cardholder',
+      'Card',
+      'Description',
+      'Receipt',
+      'Charged',
+      'Project',
+      'Project cost centre',
+      'Share',
+      'Flags',
+      'Approver',
+      'Approval date',
+      'Receipt file',
+    ]);
     const at = (name: string) => cols.indexOf(name) + 1;
     const dana = r.costCentres.find((c) => c.costCentre === 'CC-410 Customer Care')!.cardholders[0]!;
     const n = dana.charges.reduce((s, c) => s + 1 + c.shares.length, 0);

@@ -169,6 +169,8 @@ function claimedCharge(c: LineClassification, section: ChargeSection, f: ChargeF
     class: c.class,
     receipts,
     receipt: receipts.length ? receipts.join(', ') : null,
+    // only where the receipt is shown: a refund or fee carries its charge's receipt too
+    receiptFiles: receipts.length ? [...new Set(payRefs.map((p) => p.receiptFile).filter((f): f is string => !!f))] : [],
     parent: parentRef ? { file: parentRef.file, line: parentRef.line } : null,
     flags,
     shares,

@@ -125,6 +125,8 @@ export interface ReimbursementCharge {
   receipts: string[];
   /** `receipts` joined for a cell; null when there is no receipt. */
   receipt: string | null;
+  /** The receipt documents (display paths) of the matched payments read from receipts or invoices; empty when none. */
+  receiptFiles: string[];
   /** fx_fee: the charge the fee belongs to. */
   parent: Provenance | null;
   flags: ReimbursementFlag[];

@@ -24,6 +24,7 @@ import {
   currencyFormat,
   providerColumn,
 } from './layout.js';
+import { linkReceiptFiles, receiptFileColumn, receiptLinksFor, type ReceiptLinks } from './receipt-links.js';
 
 export type CcRow = { kind: 'charge'; ch: ReimbursementCharge } | { kind: 'share'; ch: ReimbursementCharge; share: AllocationShare };
 
@@ -79,6 +80,8 @@ function ccColumns(r: ReimbursementResult, label: ReturnType<typeof projectLabel
     },
     { header: 'Approver', type: 'text', value: () => null, minWidth: 20 },
     { header: 'Approval date', type: 'date', value: () => null, minWidth: 14 },
+    // last: the columns before it keep their letters (formulas and readers refer to them)
+    receiptFileColumn((x) => (x.kind === 'charge' ? x.ch : null)),
   ];
 }
 
@@ -96,7 +99,7 @@ interface CcSheet {
   projectCol: string;
 }
 
-export function writeCostCentre(ws: ExcelJS.Worksheet, sheet: string, cc: CostCentreGroup, r: ReimbursementResult) {
+export function writeCostCentre(ws: ExcelJS.Worksheet, sheet: string, cc: CostCentreGroup, r: ReimbursementResult, links: ReceiptLinks = receiptLinksFor(null)) {
   setFooter(ws, sheet, r.period.label);
   const label = projectLabeller(r);
   const rows = ccRows(cc, r.homeCurrency);
@@ -109,6 +112,7 @@ export function writeCostCentre(ws: ExcelJS.Worksheet, sheet: string, cc: CostCe
   );
   const t = writeMoneyTable(ws, columns, rows, { home: r.homeCurrency, currencyOf: (x) => x.ch.currency, startRow: row + 1 });
   const tb = t.table;
+  linkReceiptFiles(ws, tb, rows, (x) => (x.kind === 'charge' ? x.ch : null), links);
   const col = (h: string) => columns.findIndex((c) => c.header === h) + 1;
   const s: CcSheet = { ws, cc, r, rows, t, col, chargedCol: tb.col('Charged'), shareCol: tb.col('Share'), projectCol: tb.col('Project') };
   styleCcRows(s, columns.length);

@@ -24,6 +24,7 @@ import { writeSubscriptions } from './subscriptions.js';
 import { writeNotClaimed } from './not-claimed.js';
 import { writeExceptions } from './exceptions.js';
 import { writeSummary } from './summary.js';
+import { receiptLinksFor, type ReceiptLinks } from './receipt-links.js';
 
 /** What the workbook needs of a run (a `ReportResult` is one). */
 export type ReimbursementSource = Pick<ReportResult, 'period' | 'homeCurrency' | 'reconciliation' | 'payments' | 'cardLines'> & {
@@ -64,19 +65,20 @@ export function reimbursementFromReport(result: ReimbursementSource, settings: R
   });
 }
 
-function buildReimbursementWorkbook(result: ReimbursementSource, settings: ReimbursementSettings): ExcelJS.Workbook {
-  return reimbursementWorkbook(reimbursementFromReport(result, settings));
+function buildReimbursementWorkbook(result: ReimbursementSource, settings: ReimbursementSettings, path: string | null = null): ExcelJS.Workbook {
+  return reimbursementWorkbook(reimbursementFromReport(result, settings), receiptLinksFor(path));
 }
 
 export async function writeReimbursementWorkbook(result: ReimbursementSource, settings: ReimbursementSettings, path: string): Promise<void> {
-  await saveWorkbook(buildReimbursementWorkbook(result, settings), path);
+  // receipt hyperlinks are relative to where the workbook lands
+  await saveWorkbook(buildReimbursementWorkbook(result, settings, path), path);
 }
 
 export async function reimbursementWorkbookBytes(result: ReimbursementSource, settings: ReimbursementSettings): Promise<Buffer> {
   return workbookBytes(buildReimbursementWorkbook(result, settings));
 }
 
-function reimbursementWorkbook(r: ReimbursementResult): ExcelJS.Workbook {
+function reimbursementWorkbook(r: ReimbursementResult, links: ReceiptLinks): ExcelJS.Workbook {
   const wb = newWorkbook();
   const summary = addSheet(wb, SUMMARY);
   // a cost centre with only subscriptions has no sheet of its own (its plans are on Subscriptions)
@@ -91,7 +93,7 @@ function reimbursementWorkbook(r: ReimbursementResult): ExcelJS.Workbook {
   const apiPlaced = new Map<string, Placed>();
   const ccRefs: CcSheetRefs[] = [];
   for (const { cc, name, ws } of ccSheets) {
-    const w = writeCostCentre(ws, name, cc, r);
+    const w = writeCostCentre(ws, name, cc, r, links);
     for (const [k, range] of w.holderRanges) apiPlaced.set(k, { sheet: name, range, col: w.refs.chargedCol });
     ccRefs.push(w.refs);
   }
@@ -99,7 +101,7 @@ function reimbursementWorkbook(r: ReimbursementResult): ExcelJS.Workbook {
   let subsTotals = new Map<string, number>();
   let subsCol = '';
   if (subsWs) {
-    const w = writeSubscriptions(subsWs, r);
+    const w = writeSubscriptions(subsWs, r, links);
     for (const [k, range] of w.holderRanges) subsPlaced.set(k, { sheet: SUBSCRIPTIONS, range, col: w.chargedCol });
     subsTotals = w.totalsRow;
     subsCol = w.chargedCol;

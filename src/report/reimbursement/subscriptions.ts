@@ -7,6 +7,7 @@ import { keepTableView } from '../sheet-layout.js';
 import type { Column, WrittenTable } from '../table.js';
 import { FILL_IN_BORDER, currenciesOf, setFooter, title, subtitle, type Range, writeMoneyTable, holderKey } from './layout.js';
 import { SUBSCRIPTIONS } from './sheet-names.js';
+import { linkReceiptFiles, receiptFileColumn, receiptLinksFor, type ReceiptLinks } from './receipt-links.js';
 
 function approvalBoxes(ws: ExcelJS.Worksheet, t: WrittenTable, n: number, approverCol: number): void {
   for (let k = 0; k < n; k++) {
@@ -17,7 +18,7 @@ function approvalBoxes(ws: ExcelJS.Worksheet, t: WrittenTable, n: number, approv
   }
 }
 
-export function writeSubscriptions(ws: ExcelJS.Worksheet, r: ReimbursementResult) {
+export function writeSubscriptions(ws: ExcelJS.Worksheet, r: ReimbursementResult, links: ReceiptLinks = receiptLinksFor(null)) {
   setFooter(ws, SUBSCRIPTIONS, r.period.label);
   // currency, cost centre, cardholder: each cardholder's rows of a currency are contiguous
   const all = r.costCentres.flatMap((cc) => cc.cardholders.flatMap((h) => h.subscriptions));
@@ -38,6 +39,8 @@ export function writeSubscriptions(ws: ExcelJS.Worksheet, r: ReimbursementResult
     { header: 'Flags', type: 'text', value: (c) => c.flags.map((f) => f.label).join('\n') || null, minWidth: 16, maxWidth: 36, wrap: true },
     { header: 'Approver', type: 'text', value: () => null, minWidth: 20 },
     { header: 'Approval date', type: 'date', value: () => null, minWidth: 14 },
+    // last: the columns before it keep their letters (formulas and readers refer to them)
+    receiptFileColumn((c) => c),
   ];
   let row = title(ws, 1, `Plan subscriptions on the API cards, ${r.period.label}: not API credit`, 14);
   row = subtitle(
@@ -47,6 +50,7 @@ export function writeSubscriptions(ws: ExcelJS.Worksheet, r: ReimbursementResult
   );
   const t = writeMoneyTable(ws, columns, rows, { home: r.homeCurrency, currencyOf: (c) => c.currency, startRow: row + 1 });
   approvalBoxes(ws, t.table, rows.length, columns.findIndex((c) => c.header === 'Approver') + 1);
+  linkReceiptFiles(ws, t.table, rows, (c) => c, links);
   const holderRanges = new Map<string, Range>();
   rows.forEach((c, k) => {
     const rr = t.table.firstDataRow + k;

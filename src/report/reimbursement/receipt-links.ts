@@ -1,0 +1,48 @@
+/**
+ * The receipt that proves a claimed charge, one click away (issue #16): a `Receipt file` cell
+ * with the document's file name, a hyperlink relative to the workbook (so a folder holding
+ * the workbook and the receipts can be moved or shared whole).
+ */
+import { basename, dirname, relative, resolve, sep } from 'node:path';
+import type ExcelJS from 'exceljs';
+import type { ReimbursementCharge } from '../../engine/reimbursement/index.js';
+import type { Column, WrittenTable } from '../table.js';
+
+const RECEIPT_FILE = 'Receipt file';
+
+/** Where hyperlinks are relative to: the workbook's directory, or null when it is not written to a path. */
+export interface ReceiptLinks {
+  workbookDir: string | null;
+}
+
+export function receiptLinksFor(workbookPath: string | null): ReceiptLinks {
+  return { workbookDir: workbookPath ? dirname(resolve(workbookPath)) : null };
+}
+
+/** The column: file names only (the hyperlink is added once the table is written). */
+export function receiptFileColumn<T>(chargeOf: (row: T) => ReimbursementCharge | null): Column<T> {
+  return { header: RECEIPT_FILE, type: 'text', value: (x) => names(chargeOf(x)), maxWidth: 28, wrap: true };
+}
+
+function names(c: ReimbursementCharge | null): string | null {
+  return c?.receiptFiles.length ? c.receiptFiles.map((f) => basename(f)).join('\n') : null;
+}
+
+/** A relative URI path, each segment escaped (spaces and `#` in receipt names are common). */
+function target(file: string, links: ReceiptLinks): string {
+  const path = links.workbookDir ? relative(links.workbookDir, resolve(file)) : file;
+  return path.split(sep).map(encodeURIComponent).join('/');
+}
+
+/** Turns each row's `Receipt file` cell into a hyperlink to its (first) receipt document. */
+export function linkReceiptFiles<T>(ws: ExcelJS.Worksheet, table: WrittenTable, rows: readonly T[], chargeOf: (row: T) => ReimbursementCharge | null, links: ReceiptLinks): void {
+  const col = table.col(RECEIPT_FILE);
+  rows.forEach((x, k) => {
+    const c = chargeOf(x);
+    const text = names(c);
+    if (!c || !text) return;
+    const cell = ws.getCell(`${col}${table.firstDataRow + k}`);
+    cell.value = { text, hyperlink: target(c.receiptFiles[0]!, links), tooltip: c.receiptFiles[0]! };
+    cell.font = { ...(cell.font ?? {}), color: { argb: 'FF0563C1' }, underline: true };
+  });
+}
