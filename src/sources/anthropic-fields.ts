@@ -139,5 +139,3 @@ export const cell = (f: readonly string[], i: number): string | null => {
   const t = (f[i] ?? '').trim();
   return t === '' ? null : t;
 };
-
-export { DAY, HOUR };

@@ -40,7 +40,9 @@ function usageTotals(usage: UsageRecord[]): Map<string, string> {
   for (const u of usage) {
     const k = `${utcDateOf(u.start)}|${u.model}|${ws(u.projectId)}|${u.longContext}|${u.batch}`;
     const t = m.get(k) ?? [0, 0, 0, 0, 0, 0];
-    [u.inputTokens, u.cachedTokens, u.cacheWriteTokens, u.cacheWrite1hTokens ?? 0, u.outputTokens, u.other?.web_search_requests ?? 0].forEach((n, i) => (t[i]! += n));
+    [u.inputTokens, u.cachedTokens, u.cacheWriteTokens, u.cacheWrite1hTokens ?? 0, u.outputTokens, u.other?.web_search_requests ?? 0].forEach((n, i) => {
+      t[i]! += n;
+    });
     m.set(k, t);
   }
   return new Map([...m].map(([k, v]) => [k, v.join(' ')]));
@@ -89,7 +91,7 @@ describe('overlapping daily and hourly usage', () => {
   it('a repeat of the same rows (two copies of one export) is a duplicate, not new usage', async () => {
     const daily = await records<UsageRecord>('claude_api_tokens_2026_10_01_to_2026_10_31.csv');
     const agg = new UsageAggregator();
-    daily.forEach((r) => agg.add(r));
+    for (const r of daily) agg.add(r);
     expect(daily.map((r) => agg.add({ ...r, src: { file: 'copy.csv', line: r.src.line } }))).toEqual(daily.map(() => 'duplicate'));
   });
 });
@@ -100,7 +102,7 @@ describe('Anthropic list prices (the cross-check side)', () => {
   it('prices the fixture month exactly at what was billed: 5m/1h writes, cache hits, batch, long context', async () => {
     const usage = await records<UsageRecord>('anthropic_usage_report_messages_2026-10-01_2026-10-31_1d.jsonl');
     const agg = new UsageAggregator();
-    usage.forEach((r) => agg.add(r));
+    for (const r of usage) agg.add(r);
     const groups = agg.finish(table);
     expect(groups.every((g) => g.price !== null)).toBe(true);
     const list = groups.reduce((s, g) => s.plus(g.listPrice!), Decimal.ZERO);

@@ -19,7 +19,7 @@ function widthScale(ws: ExcelJS.Worksheet): number {
 }
 
 /** Points of rows 1..rowCount as printed. */
-export function sheetHeightPoints(ws: ExcelJS.Worksheet): number {
+function sheetHeightPoints(ws: ExcelJS.Worksheet): number {
   let h = 0;
   for (let r = 1; r <= ws.rowCount; r++) h += ws.getRow(r).height ?? 15;
   return h;

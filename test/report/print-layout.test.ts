@@ -127,7 +127,9 @@ describe('Breakdown sheet print layout', () => {
     const titles = titleRows(ws);
     expect(titles.map((r) => ws.getRow(r).getCell(1).value)).toEqual(TITLES);
     const firstHeaders = ['Project ID', 'Model / line item', 'API key', 'User'];
-    titles.forEach((r, i) => expect(ws.getRow(r + 1).getCell(1).value).toBe(firstHeaders[i]));
+    titles.forEach((r, i) => {
+      expect(ws.getRow(r + 1).getCell(1).value).toBe(firstHeaders[i]);
+    });
   });
 
   it('a month a little over a page at its width is fitted to one page tall, never below the floor', async () => {

@@ -85,14 +85,14 @@ describe('Claude Console usage export (CSV)', () => {
     const path = join(tmp, 'bad_tokens.csv');
     writeFileSync(
       path,
-      [
+      `${[
         head,
         '2026-10-32,claude-haiku-4-5-20251001,k,Default,standard,≤ 200k,1,0,0,0,1,0,not_available,',
         '2026-10-01 02:30,claude-haiku-4-5-20251001,k,Default,standard,≤ 200k,1,0,0,0,1,0,not_available,',
         '2026-10-01,claude-haiku-4-5-20251001,k,Default,standard,≤ 200k,1.5,0,0,0,1,0,not_available,',
         '2026-10-01,claude-haiku-4-5-20251001,k,Default,standard,huge,1,0,0,0,1,0,not_available,',
         '2026-10-01 02:00,claude-haiku-4-5-20251001,k,Default,standard,≤ 200k,1,0,0,0,1,0,not_available,',
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     const r = await readAll<UsageRecord>(path);
     expect(r.records).toHaveLength(1);
@@ -141,7 +141,7 @@ describe('Claude Console cost export (CSV)', () => {
     const path = join(tmp, 'cost_unknown_model.csv');
     const head = 'usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,list_price_usd,cost_type,inference_geo,speed';
     const row = (d: string) => `${d},Claude Nova 9,Default,k,message,≤ 200k,output,0.50,0.50,token,global,`;
-    writeFileSync(path, [head, row('2026-10-01'), row('2026-10-02')].join('\n') + '\n');
+    writeFileSync(path, `${[head, row('2026-10-01'), row('2026-10-02')].join('\n')}\n`);
     const r = await readAll<CostRecord>(path);
     expect(r.records.map((x) => x.lineItem?.model)).toEqual(['Claude Nova 9', 'Claude Nova 9']);
     expect(r.issues).toHaveLength(1);
@@ -153,11 +153,11 @@ describe('Claude Console cost export (CSV)', () => {
     const head = 'usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,list_price_usd,cost_type,inference_geo,speed';
     writeFileSync(
       path,
-      [
+      `${[
         head,
         '2026-10-01,Claude Haiku 4.5,Default,k,message,≤ 200k,output,1.2.3,0,token,global,',
         'yesterday,Claude Haiku 4.5,Default,k,message,≤ 200k,output,0.25,0,token,global,',
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     const r = await readAll<CostRecord>(path);
     expect(r.records).toEqual([]);
@@ -191,7 +191,7 @@ describe('cost_report cents, exactly', () => {
     const path = join(tmp, 'cost_number.jsonl');
     const page =
       '{"data":[{"starting_at":"2026-10-01T00:00:00Z","ending_at":"2026-10-02T00:00:00Z","results":[{"currency":"USD","amount":0.12345678901234567891,"workspace_id":null,"description":"Claude Haiku 4.5 Usage - Output Tokens","cost_type":"tokens","context_window":"0-200k","model":"claude-haiku-4-5-20251001","service_tier":"standard","token_type":"output_tokens"}]}],"has_more":false,"next_page":null}';
-    writeFileSync(path, page + '\n');
+    writeFileSync(path, `${page}\n`);
     const r = await readAll<CostRecord>(path);
     expect(r.records[0]!.amount.toString()).toBe('0.0012345678901234567891');
   });
@@ -225,7 +225,7 @@ describe('Admin API pages', () => {
     const ok = { uncached_input_tokens: 1, output_tokens: 1, model: 'claude-haiku-4-5-20251001' };
     writeFileSync(
       path,
-      JSON.stringify({
+      `${JSON.stringify({
         data: [
           bucket('2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z', [{ ...ok, cache_read_input_tokens: -3 }, ok]),
           bucket('2026-10-02T00:00:00Z', '2026-10-02T05:00:00Z', [ok]),
@@ -233,7 +233,7 @@ describe('Admin API pages', () => {
         ],
         has_more: false,
         next_page: null,
-      }) + '\n',
+      })}\n`,
     );
     const r = await readAll<UsageRecord>(path);
     expect(r.records).toHaveLength(1);

@@ -21,7 +21,7 @@ export function xmlText(s: string): string {
 }
 
 /** `'Dashboard'!$B$5:$B$35`: absolute, so a chart keeps its data when cells are sorted or filled. */
-export function rangeFormula(sheet: string, r: ColumnRange): string {
+function rangeFormula(sheet: string, r: ColumnRange): string {
   const L = columnLetter(r.col);
   return `'${sheet.replace(/'/g, "''")}'!$${L}$${r.firstRow}:$${L}$${r.lastRow}`;
 }

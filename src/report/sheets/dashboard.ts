@@ -29,7 +29,7 @@ const CHART_ROWS = 16;
 const DAILY_PROJECTS = 6;
 /** Models drawn by name; the rest are one bar. */
 const MODELS_SHOWN = 12;
-export const PALETTE = ['4269D0', 'EFB118', 'FF725C', '6CC5B0', '3CA951', 'FF8AB7', 'A463F2', '97BBF5', '9C6B4E', '9498A0'];
+const PALETTE = ['4269D0', 'EFB118', 'FF725C', '6CC5B0', '3CA951', 'FF8AB7', 'A463F2', '97BBF5', '9C6B4E', '9498A0'];
 
 type ChartBody = Omit<ChartSpec, 'title' | 'description' | 'from' | 'to'>;
 

@@ -8,7 +8,7 @@ export const USAGE_VS_COST = 'Usage vs cost';
 const unpriced = (r: CrossCheckRow) => !r.flagged && r.listPrice === null && r.usageRows > 0;
 
 /** What needs a look leads: the flagged rows, then those nothing could be compared with; the rest keep their day order below. */
-export function orderForReview(all: readonly CrossCheckRow[]): CrossCheckRow[] {
+function orderForReview(all: readonly CrossCheckRow[]): CrossCheckRow[] {
   return [...all.filter((r) => r.flagged), ...all.filter(unpriced), ...all.filter((r) => !r.flagged && !unpriced(r))];
 }
 
