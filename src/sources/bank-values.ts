@@ -234,9 +234,15 @@ export const DATE_FORMATS = [
   'YYYY年MM月DD日',
   'YYYYMMDD',
   'MM/DD',
+  'DD MMM YYYY',
+  'DD MMM YY',
+  'DD-MMM-YYYY',
+  'DD-MMM-YY',
   'auto',
 ] as const;
 /**
+ * `MMM` is a month name: English, German, French or Dutch, abbreviated (`Feb`, `Okt`, `févr.`,
+ * `mrt`) or in full (`June`, `März`), any case; `D` may be one digit (`1 Apr 2026`).
  * `auto` is `NN/NN/YYYY` (also with `.` or `-`) whose day/month order is decided from
  * the whole column (resolveDateOrder); `MM/DD` has no year and takes it from the period;
  * `YY` is a two-digit year placed in a century by the pivot (DateContext.twoDigitYearPivot).
@@ -258,8 +264,37 @@ const DATE_RE: Record<DateFormat, RegExp> = {
   YYYY年MM月DD日: new RegExp(String.raw`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日${TIME}$`),
   YYYYMMDD: new RegExp(String.raw`^(\d{4})(\d{2})(\d{2})${TIME}$`),
   'MM/DD': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})${TIME}$`),
+  'DD MMM YYYY': new RegExp(String.raw`^(\d{1,2})\s+(\p{L}+)\.?\s+(\d{4})${TIME}$`, 'u'),
+  'DD MMM YY': new RegExp(String.raw`^(\d{1,2})\s+(\p{L}+)\.?\s+(\d{2})${TIME}$`, 'u'),
+  'DD-MMM-YYYY': new RegExp(String.raw`^(\d{1,2})-(\p{L}+)\.?-(\d{4})${TIME}$`, 'u'),
+  'DD-MMM-YY': new RegExp(String.raw`^(\d{1,2})-(\p{L}+)\.?-(\d{2})${TIME}$`, 'u'),
   auto: new RegExp(String.raw`^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})${TIME}$`),
 };
+
+/** Month names as banks print them (lower case), English first; listed as data so a language is one more row. */
+const MONTH_NAMES: readonly (readonly string[])[] = [
+  // en
+  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+  ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'],
+  ['', '', '', '', '', '', '', '', 'sept', '', '', ''],
+  // de
+  ['', '', 'mär', '', 'mai', '', '', '', '', 'okt', '', 'dez'],
+  ['januar', 'februar', 'märz', '', '', 'juni', 'juli', '', '', 'oktober', '', 'dezember'],
+  ['jän', '', 'mrz', '', '', '', '', '', '', '', '', ''],
+  // fr
+  ['janv', 'févr', 'mars', 'avr', 'mai', 'juin', 'juil', 'août', 'sept', 'oct', 'nov', 'déc'],
+  ['janvier', 'février', 'mars', 'avril', '', '', 'juillet', '', 'septembre', 'octobre', 'novembre', 'décembre'],
+  ['', 'fév', '', '', '', '', '', 'aou', '', '', '', 'dec'],
+  // nl
+  ['', '', 'mrt', '', 'mei', '', '', '', '', 'okt', '', ''],
+  ['januari', 'februari', 'maart', '', '', '', '', 'augustus', '', '', '', ''],
+];
+const MONTH_NUMBER: ReadonlyMap<string, number> = new Map(MONTH_NAMES.flatMap((row) => row.flatMap((name, i) => (name ? [[name, i + 1] as const] : []))));
+
+/** `Feb`, `févr`, `März` → 2, 2, 3; null when the word is no month name this reader knows. */
+export function monthNumber(name: string): number | null {
+  return MONTH_NUMBER.get(name.normalize('NFC').toLowerCase()) ?? null;
+}
 
 /** A statement period as local dates, inclusive; `source` says where it came from (for messages). */
 export interface StatementPeriodHint {
@@ -334,6 +369,15 @@ export function parseDate(text: string, formats: readonly DateFormat[], ctx: Dat
       case 'MM/DD/YY':
         [mo, d, y] = [n(1), n(2), fullYear(n(3), ctx)];
         break;
+      case 'DD MMM YYYY':
+      case 'DD MMM YY':
+      case 'DD-MMM-YYYY':
+      case 'DD-MMM-YY': {
+        const month = monthNumber(m[2]!);
+        if (month === null) return { ok: false, error: `${JSON.stringify(text)}: "${m[2]}" is not a month name (${format}: English, German, French or Dutch)` };
+        [d, mo, y] = [n(1), month, format.endsWith('YYYY') ? n(3) : fullYear(n(3), ctx)];
+        break;
+      }
       case 'auto': {
         const a = n(1);
         const b = n(3);

@@ -59,6 +59,8 @@ import beBelfius from '../data/profiles/be-belfius.json' with { type: 'json' };
 import deVolksbank from '../data/profiles/de-volksbank.json' with { type: 'json' };
 import deComdirect from '../data/profiles/de-comdirect.json' with { type: 'json' };
 import nlAsn from '../data/profiles/nl-asn.json' with { type: 'json' };
+import ukBarclaycard from '../data/profiles/uk-barclaycard.json' with { type: 'json' };
+import ukNationwide from '../data/profiles/uk-nationwide.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -417,6 +419,8 @@ const BUILTIN_JSON: unknown[] = [
   deVolksbank,
   deComdirect,
   nlAsn,
+  ukBarclaycard,
+  ukNationwide,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;

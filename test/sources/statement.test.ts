@@ -132,6 +132,8 @@ describe('statement profiles', () => {
       'de-volksbank',
       'de-comdirect',
       'nl-asn',
+      'uk-barclaycard',
+      'uk-nationwide',
       'generic-simple',
     ]);
     expect(new Set(names).size).toBe(names.length);
@@ -262,6 +264,8 @@ describe('statement profiles', () => {
       'de-volksbank',
       'de-comdirect',
       'nl-asn',
+      'uk-barclaycard',
+      'uk-nationwide',
       'generic-simple',
     ]);
     expect(all[0]!.label).toBe('My bank');

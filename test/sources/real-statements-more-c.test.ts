@@ -1,0 +1,95 @@
+/**
+ * Statements the profile language could read only after issue #9's third pass: month names
+ * in dates, timestamps with a zone, header-less files with card-holder and total lines
+ * (fixtures/statements/real/, sources in its README). Every line of every fixture is checked.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CardLine, InputIssue } from '../../src/model.js';
+import { CsvFile } from '../../src/sources/csv.js';
+import type { OpenedInput } from '../../src/sources/contract.js';
+import { statementReader, type StatementDetection } from '../../src/sources/statement.js';
+
+const REAL = join(import.meta.dirname, '../../fixtures/statements/real');
+const OLD = join(import.meta.dirname, '../../fixtures/statements');
+
+/** The profiles added with these fixtures, and the fixtures each must take. */
+const OWN: Record<string, string[]> = {
+  'uk-barclaycard': ['uk-barclaycard-2026-11.csv'],
+  'uk-nationwide': ['uk-nationwide-2026-11.csv'],
+};
+
+async function open(path: string): Promise<OpenedInput & { type: 'csv' }> {
+  return { path, type: 'csv', csv: await CsvFile.open(path) };
+}
+
+async function readReal(name: string, timezone = 'UTC'): Promise<{ detection: StatementDetection; records: CardLine[]; issues: InputIssue[]; skipped: number }> {
+  const input = await open(join(REAL, name));
+  const detection = statementReader.detect(input) as StatementDetection | null;
+  if (!detection) throw new Error(`not detected: ${name}`);
+  const out = { detection, records: [] as CardLine[], issues: [] as InputIssue[], skipped: 0 };
+  for await (const b of statementReader.read(input, detection, { timezone, displayPath: name })) {
+    out.records.push(...b.records);
+    out.issues.push(...b.issues);
+    out.skipped += b.skipped;
+  }
+  return out;
+}
+
+/** line, transaction date, posted date, status, amount (charges positive), currency, original amount and currency, card last4, reference, description */
+function view(r: CardLine): unknown[] {
+  return [
+    r.src.line,
+    r.transactionDate,
+    r.postedDate,
+    r.status,
+    r.amount.toString(),
+    r.currency,
+    r.originalAmount?.toString() ?? null,
+    r.originalCurrency,
+    r.cardLast4,
+    r.reference,
+    r.description,
+  ];
+}
+
+describe('the profiles added in the third pass', () => {
+  it('each takes its own fixtures and fits no other statement fixture, not even as a runner-up', async () => {
+    const files = [...readdirSync(REAL).map((n) => join(REAL, n)), ...readdirSync(OLD).map((n) => join(OLD, n))].filter((f) => f.endsWith('.csv'));
+    const fits: Record<string, string[]> = {};
+    for (const f of files) {
+      const d = statementReader.detect(await open(f)) as StatementDetection | null;
+      const names = d ? [d.profile, ...d.reasons.filter((r) => r.startsWith('also fits')).map((r) => /"([^"]+)"/.exec(r)![1]!)] : [];
+      for (const n of names.filter((x) => x in OWN)) (fits[n] ??= []).push(f.slice(f.lastIndexOf('/') + 1));
+    }
+    for (const list of Object.values(fits)) list.sort();
+    expect(fits).toEqual(Object.fromEntries(Object.entries(OWN).map(([n, list]) => [n, [...list].sort()])));
+  });
+});
+
+describe('dates with a month name', () => {
+  it('Barclaycard: no header row, "10 Feb 18" (DD MMM YY), charges positive, a payment negative', async () => {
+    const { detection, records, issues, skipped } = await readReal('uk-barclaycard-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['uk-barclaycard', 0]);
+    expect([issues, skipped]).toEqual([[], 0]);
+    expect(records.map(view)).toEqual([
+      [1, '2018-02-10', null, 'posted', '20.59', 'GBP', null, null, null, null, 'Shop Name, AnyTown20.59 POUND STERLING GREAT BRITAIN'],
+      [2, '2026-11-03', null, 'posted', '15.86', 'GBP', null, null, null, null, 'OPENAI *CHATGPT SUBSCR, SAN FRANCISCO15.86 POUND STERLING UNITED STATES'],
+      [3, '2026-11-12', null, 'posted', '79.3', 'GBP', null, null, null, null, 'ANTHROPIC, SAN FRANCISCO79.30 POUND STERLING UNITED STATES'],
+      [4, '2026-11-20', null, 'posted', '-250', 'GBP', null, null, null, null, 'PAYMENT, THANK YOU'],
+    ]);
+  });
+
+  it('Nationwide statement CSV: "13 Jun 2025" and "3 Nov 2026" (D MMM YYYY) after the balance lines, Paid out / Paid in with £', async () => {
+    const { detection, records, issues, skipped } = await readReal('uk-nationwide-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['uk-nationwide', 5]);
+    expect([issues, skipped]).toEqual([[], 3]);
+    expect(records.map(view)).toEqual([
+      [6, '2025-06-13', null, 'posted', '30', 'GBP', null, null, null, null, 'Direct debit ABC WATER BILL / ABC WATER BILL'],
+      [7, '2026-11-03', null, 'posted', '15.86', 'GBP', null, null, null, null, 'Visa purchase / OPENAI *CHATGPT SUBSCR'],
+      [8, '2026-11-12', null, 'posted', '1079.3', 'GBP', null, null, null, null, 'Visa purchase / ANTHROPIC'],
+      [9, '2026-11-25', null, 'posted', '-10', 'GBP', null, null, null, null, 'Visa Credit / ABC SUPERMARKET'],
+    ]);
+  });
+});
