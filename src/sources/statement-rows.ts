@@ -149,6 +149,8 @@ export interface StatementParseOptions {
   period?: { from: LocalDate; to: LocalDate } | null;
   /** The config's home currency: the account currency when the profile has neither a currency column nor a fixed currency. */
   homeCurrency?: string | null;
+  /** The run's reporting zone: the calendar date of an `instant` date cell when the profile names no dates.timezone. */
+  timezone?: string;
 }
 
 export interface StatementParseResult extends ReadBatch<CardLine> {
@@ -219,7 +221,7 @@ function classifyRows(rows: readonly CsvRow[], m: HeaderMatch, cols: Columns, pr
 function dateContextFor(c: Classified, cols: Columns, profile: StatementProfile, opts: StatementParseOptions): { ctx: DateContext; dateOrder: string | null } {
   const formats = profile.dates.formats;
   const pc = profile.columns;
-  const ctx: DateContext = { period: null, twoDigitYearPivot: profile.dates.twoDigitYearPivot };
+  const ctx: DateContext = { period: null, twoDigitYearPivot: profile.dates.twoDigitYearPivot, timeZone: profile.dates.timezone ?? opts.timezone ?? 'UTC' };
   if (formats.includes('MM/DD')) {
     ctx.period =
       findPeriodHint(c.preamble.map(rowText)) ??

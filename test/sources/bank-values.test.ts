@@ -250,6 +250,19 @@ describe('parseDate', () => {
     expect(parseDate('10 Feb 75', ['DD MMM YY'], { twoDigitYearPivot: 80 })).toMatchObject({ ok: true, date: '2075-02-10' });
   });
 
+  it('instant: a date-time with its zone falls on its calendar date in the context zone (UTC when none)', () => {
+    expect(parseDate('2018-02-25 12:34:56 +0000', ['instant'])).toEqual({ ok: true, date: '2018-02-25', format: 'instant' });
+    expect(parseDate('2026-11-03T23:41:07Z', ['instant'], { timeZone: 'Asia/Tokyo' })).toMatchObject({ ok: true, date: '2026-11-04' });
+    expect(parseDate('2026-11-04T02:41:07.000Z', ['instant'], { timeZone: 'America/Los_Angeles' })).toMatchObject({ ok: true, date: '2026-11-03' });
+    expect(parseDate('2026-11-03 23:30:00 -05:00', ['instant'])).toMatchObject({ ok: true, date: '2026-11-04' });
+    expect(parseDate('2026-11-03T01:30+0530', ['instant'])).toMatchObject({ ok: true, date: '2026-11-02' });
+    // without its zone a time is no instant: which day it is would be a guess
+    expect(parseDate('2026-11-03 23:41:07', ['instant'])).toEqual({ ok: false, error: 'expected a date (instant), found "2026-11-03 23:41:07"' });
+    expect(parseDate('2026-11-03 23:41:07 +0000', ['YYYY-MM-DD']).ok).toBe(false);
+    expect(parseDate('2026-02-30T10:00:00Z', ['instant'])).toEqual({ ok: false, error: '"2026-02-30T10:00:00Z" is not a calendar date and time (instant)' });
+    expect(parseDate('2026-11-03T10:00:00+1900', ['instant'])).toEqual({ ok: false, error: '"2026-11-03T10:00:00+1900" has no valid UTC offset (+1900)' });
+  });
+
   it('tries the formats in order and uses the first whose shape fits', () => {
     expect(parseDate('2026-10-03', ['DD.MM.YYYY', 'YYYY-MM-DD'])).toMatchObject({ ok: true, date: '2026-10-03', format: 'YYYY-MM-DD' });
     expect(parseDate('03.10.2026', ['DD.MM.YYYY', 'YYYY-MM-DD'])).toMatchObject({ ok: true, date: '2026-10-03', format: 'DD.MM.YYYY' });

@@ -18,6 +18,8 @@ const OLD = join(import.meta.dirname, '../../fixtures/statements');
 const OWN: Record<string, string[]> = {
   'uk-barclaycard': ['uk-barclaycard-2026-11.csv'],
   'uk-nationwide': ['uk-nationwide-2026-11.csv'],
+  'uk-monzo-2018': ['uk-monzo-2018-2026-11.csv'],
+  'brex-card': ['brex-card-2026-11.csv'],
 };
 
 async function open(path: string): Promise<OpenedInput & { type: 'csv' }> {
@@ -91,5 +93,35 @@ describe('dates with a month name', () => {
       [8, '2026-11-12', null, 'posted', '1079.3', 'GBP', null, null, null, null, 'Visa purchase / ANTHROPIC'],
       [9, '2026-11-25', null, 'posted', '-10', 'GBP', null, null, null, null, 'Visa Credit / ABC SUPERMARKET'],
     ]);
+  });
+});
+
+describe('timestamps with a zone ("instant" dates)', () => {
+  it('Monzo 2018: created "2026-11-03 23:41:07 +0000" is 3 November in UTC and 4 November in Tokyo; local_amount/local_currency the original', async () => {
+    const utc = await readReal('uk-monzo-2018-2026-11.csv', 'UTC');
+    expect(utc.detection.profile).toBe('uk-monzo-2018');
+    expect(utc.issues).toEqual([]);
+    const id = (n: string) => `tx_00009TziTeST1NG${n}`;
+    expect(utc.records.map(view)).toEqual([
+      [2, '2018-02-25', null, 'posted', '10', 'GBP', null, null, null, id('1ZWIPGS'), 'Tesco'],
+      [3, '2026-11-03', null, 'posted', '15.86', 'GBP', '20', 'USD', null, id('2OPENAI'), 'OPENAI *CHATGPT SUBSCR'],
+      [4, '2026-11-12', null, 'posted', '79.3', 'GBP', '100', 'USD', null, id('3ANTHRP'), 'ANTHROPIC'],
+      [5, '2026-11-20', null, 'posted', '-250', 'GBP', null, null, null, id('4TOPUP0'), 'Top up'],
+    ]);
+    const tokyo = await readReal('uk-monzo-2018-2026-11.csv', 'Asia/Tokyo');
+    expect(tokyo.records.map((r) => r.transactionDate)).toEqual(['2018-02-25', '2026-11-04', '2026-11-12', '2026-11-21']);
+  });
+
+  it('Brex: Swipe Date (UTC) an ISO instant in the reporting zone, Posted Date MM/DD/YYYY, Last 4 "812" padded to 0812, a payment to Brex negative', async () => {
+    const la = await readReal('brex-card-2026-11.csv', 'America/Los_Angeles');
+    expect([la.detection.profile, la.issues]).toEqual(['brex-card', []]);
+    const id = (n: number) => `dpt_000000000000000${n}`;
+    expect(la.records.map(view)).toEqual([
+      [2, '2026-11-03', '2026-11-04', 'posted', '20', 'USD', null, null, '0812', id(1), 'OPENAI *CHATGPT SUBSCR / Transaction'],
+      [3, '2026-11-12', '2026-11-13', 'posted', '100', 'USD', null, null, '4034', id(2), 'ANTHROPIC / Transaction'],
+      [4, '2026-11-20', '2026-11-20', 'posted', '-120', 'USD', null, null, null, id(3), 'Payment to Brex'],
+    ]);
+    const utc = await readReal('brex-card-2026-11.csv', 'UTC');
+    expect(utc.records.map((r) => r.transactionDate)).toEqual(['2026-11-04', '2026-11-12', '2026-11-20']);
   });
 });

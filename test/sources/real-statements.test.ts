@@ -111,6 +111,8 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'nl-asn-2026-11.csv': 'nl-asn',
   'uk-barclaycard-2026-11.csv': 'uk-barclaycard',
   'uk-nationwide-2026-11.csv': 'uk-nationwide',
+  'uk-monzo-2018-2026-11.csv': 'uk-monzo-2018',
+  'brex-card-2026-11.csv': 'brex-card',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

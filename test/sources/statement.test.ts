@@ -134,6 +134,8 @@ describe('statement profiles', () => {
       'nl-asn',
       'uk-barclaycard',
       'uk-nationwide',
+      'uk-monzo-2018',
+      'brex-card',
       'generic-simple',
     ]);
     expect(new Set(names).size).toBe(names.length);
@@ -266,6 +268,8 @@ describe('statement profiles', () => {
       'nl-asn',
       'uk-barclaycard',
       'uk-nationwide',
+      'uk-monzo-2018',
+      'brex-card',
       'generic-simple',
     ]);
     expect(all[0]!.label).toBe('My bank');
