@@ -62,6 +62,7 @@ import deComdirect from '../data/profiles/de-comdirect.json' with { type: 'json'
 import nlAsn from '../data/profiles/nl-asn.json' with { type: 'json' };
 import ukMonzo2018 from '../data/profiles/uk-monzo-2018.json' with { type: 'json' };
 import brexCard from '../data/profiles/brex-card.json' with { type: 'json' };
+import jpSmbcVpass from '../data/profiles/jp-smbc-vpass.json' with { type: 'json' };
 import ukBarclaycard from '../data/profiles/uk-barclaycard.json' with { type: 'json' };
 import ukNationwide from '../data/profiles/uk-nationwide.json' with { type: 'json' };
 
@@ -437,6 +438,7 @@ const BUILTIN_JSON: unknown[] = [
   ukNationwide,
   ukMonzo2018,
   brexCard,
+  jpSmbcVpass,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;

@@ -72,13 +72,15 @@ function matchHeaderRow(rows: readonly CsvRow[], profile: StatementProfile): Hea
 }
 
 /**
- * A layout without a header row is recognised by its first rows: each has exactly the
- * profile's number of columns and every cell matches that column's pattern.
+ * A layout without a header row is recognised by its first rows (the profile's skip lines
+ * left out): each has exactly the profile's number of columns and every cell matches that column's pattern.
  */
 function matchSignature(rows: readonly CsvRow[], profile: StatementProfile): HeaderMatch | null {
   const names = profile.header.columns;
   const patterns = (profile.header.signature ?? []).map((p) => new RegExp(p, 'iu'));
-  const sample = rows.filter((r) => !r.fault && rowText(r) !== '').slice(0, SIGNATURE_ROWS);
+  // card-holder and total lines (SMBC Vpass) are the profile's skip lines, not rows to recognise it by
+  const skip = profile.skip.patterns.map((p) => new RegExp(p, 'iu'));
+  const sample = rows.filter((r) => !r.fault && rowText(r) !== '' && !skip.some((p) => p.test(rowText(r)))).slice(0, SIGNATURE_ROWS);
   if (sample.length === 0 || patterns.length !== names.length) return null;
   const fits = (r: CsvRow): boolean => r.fields.length === names.length && patterns.every((re, i) => re.test(r.fields[i]!.trim()));
   if (!sample.every(fits)) return null;

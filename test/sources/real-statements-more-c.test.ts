@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { CardLine, InputIssue } from '../../src/model.js';
 import { CsvFile } from '../../src/sources/csv.js';
 import type { OpenedInput } from '../../src/sources/contract.js';
-import { statementReader, type StatementDetection } from '../../src/sources/statement.js';
+import { makeStatementReader, statementReader, type StatementDetection } from '../../src/sources/statement.js';
+import { builtinProfiles } from '../../src/sources/statement-profile.js';
 
 const REAL = join(import.meta.dirname, '../../fixtures/statements/real');
 const OLD = join(import.meta.dirname, '../../fixtures/statements');
@@ -20,6 +21,7 @@ const OWN: Record<string, string[]> = {
   'uk-nationwide': ['uk-nationwide-2026-11.csv'],
   'uk-monzo-2018': ['uk-monzo-2018-2026-11.csv'],
   'brex-card': ['brex-card-2026-11.csv'],
+  'jp-smbc-vpass': ['jp-smbc-vpass-2026-11.csv'],
 };
 
 async function open(path: string): Promise<OpenedInput & { type: 'csv' }> {
@@ -123,5 +125,26 @@ describe('timestamps with a zone ("instant" dates)', () => {
     ]);
     const utc = await readReal('brex-card-2026-11.csv', 'UTC');
     expect(utc.records.map((r) => r.transactionDate)).toEqual(['2026-11-04', '2026-11-12', '2026-11-20']);
+  });
+});
+
+describe('a header-less file with card-holder and total lines', () => {
+  it('SMBC Vpass (Shift_JIS): the card-holder lines of two cards and the total line are skipped, the signature fits the rows between; 0.60　USD in 備考 is the original', async () => {
+    const { detection, records, issues, skipped } = await readReal('jp-smbc-vpass-2026-11.csv');
+    expect([detection.profile, detection.encoding, detection.headerLine]).toEqual(['jp-smbc-vpass', 'shift_jis', 0]);
+    expect([issues, skipped]).toEqual([[], 3]);
+    expect(records.map(view)).toEqual([
+      [2, '2026-11-03', null, 'posted', '11402', 'JPY', null, null, null, null, '東京電力  電気料金等'],
+      [3, '2026-11-03', null, 'posted', '3120', 'JPY', '20', 'USD', null, null, 'OPENAI *CHATGPT SUBSCR / 20.00\u3000USD\u3000156.000\u300011 03'],
+      [4, '2026-11-12', null, 'posted', '15600', 'JPY', '100', 'USD', null, null, 'ANTHROPIC / 100.00\u3000USD\u3000156.000\u300011 12'],
+      [5, '2026-11-14', null, 'posted', '3456', 'JPY', null, null, null, null, 'ＡＭＡＺＯＮ．ＣＯ．ＪＰ'],
+      [7, '2026-11-20', null, 'posted', '-1200', 'JPY', null, null, null, null, 'ＡＭＡＺＯＮ．ＣＯ．ＪＰ'],
+    ]);
+  });
+
+  it('without its skip patterns the same profile does not recognise the file: the card-holder line does not fit the signature', async () => {
+    const smbc = builtinProfiles().find((p) => p.name === 'jp-smbc-vpass')!;
+    const bare = makeStatementReader([{ ...smbc, skip: { patterns: [] } }]);
+    expect(bare.detect(await open(join(REAL, 'jp-smbc-vpass-2026-11.csv')))).toBeNull();
   });
 });

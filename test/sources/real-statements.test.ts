@@ -113,6 +113,7 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'uk-nationwide-2026-11.csv': 'uk-nationwide',
   'uk-monzo-2018-2026-11.csv': 'uk-monzo-2018',
   'brex-card-2026-11.csv': 'brex-card',
+  'jp-smbc-vpass-2026-11.csv': 'jp-smbc-vpass',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',
@@ -138,7 +139,7 @@ describe('the shipped profiles', () => {
   });
 
   it('a header-less profile (recognised by its cells alone) fits no other fixture, not even as a runner-up', async () => {
-    expect(headerless).toEqual(['us-wells-fargo', 'ca-td', 'au-commbank', 'uk-hsbc', 'nl-abn-amro', 'nl-asn', 'uk-barclaycard']);
+    expect(headerless).toEqual(['us-wells-fargo', 'ca-td', 'au-commbank', 'uk-hsbc', 'nl-abn-amro', 'nl-asn', 'uk-barclaycard', 'jp-smbc-vpass']);
     for (const f of files) {
       const d = reader.detect(await open(f)) as StatementDetection;
       const fits = [d.profile, ...d.reasons.filter((r) => r.startsWith('also fits')).map((r) => /"([^"]+)"/.exec(r)![1]!)].filter((n) => headerless.includes(n));

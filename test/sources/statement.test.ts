@@ -136,6 +136,7 @@ describe('statement profiles', () => {
       'uk-nationwide',
       'uk-monzo-2018',
       'brex-card',
+      'jp-smbc-vpass',
       'generic-simple',
     ]);
     expect(new Set(names).size).toBe(names.length);
@@ -270,6 +271,7 @@ describe('statement profiles', () => {
       'uk-nationwide',
       'uk-monzo-2018',
       'brex-card',
+      'jp-smbc-vpass',
       'generic-simple',
     ]);
     expect(all[0]!.label).toBe('My bank');
