@@ -63,6 +63,7 @@ export function rowReader(profile: StatementProfile, cols: Columns, names: reado
 function readRow(s: RowState): RowResult {
   const { env, row } = s;
   const { cols, file, profile } = env;
+  checkWidth(s);
   // amount first, so that any issue on the row can say how much money it held (as the file writes it)
   const amt = readAmount(s);
   if (amt.neither) return { kind: 'neither', issue: neitherIssue(s, amt.asRead, readCurrency(s, null)) };
@@ -94,6 +95,21 @@ function readRow(s: RowState): RowResult {
   };
   const warnings = s.warnings.map((w) => issue('warning', file, row.line, w.column, w.message, false, amt.amount, currency));
   return { kind: 'line', line, warnings };
+}
+
+/**
+ * More cells than columns: a delimiter inside an unquoted cell shifts every cell after it, so
+ * the amount read may be another column's. Empty extra cells (a trailing delimiter) are harmless.
+ */
+function checkWidth(s: RowState): void {
+  const width = s.env.names.length;
+  const extra = s.row.fields.slice(width);
+  if (extra.every(isBlank)) return;
+  const first = extra.findIndex((c) => !isBlank(c));
+  s.problems.push({
+    column: null,
+    message: `expected ${width} cells (the ${s.env.profile.header.row === 'none' ? "profile's columns" : 'header'}), found ${s.row.fields.length} with ${JSON.stringify(extra[first]!.trim())} in cell ${width + first + 1}; a delimiter inside an unquoted cell?`,
+  });
 }
 
 /** The card's last four; a card column with 1–3 digits is padded when the profile says the file drops zeros, else a warning. */
