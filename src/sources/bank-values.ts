@@ -7,7 +7,7 @@
  */
 import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
 import { shownText } from './csv.js';
-import { addDays, isCalendarDate, type LocalDate } from '../time.js';
+import { addDays, isCalendarDate, localDateOf, type LocalDate } from '../time.js';
 
 // ---------------------------------------------------------------------------
 // Amounts
@@ -234,9 +234,18 @@ export const DATE_FORMATS = [
   'YYYY年MM月DD日',
   'YYYYMMDD',
   'MM/DD',
+  'DD MMM YYYY',
+  'DD MMM YY',
+  'DD-MMM-YYYY',
+  'DD-MMM-YY',
+  'instant',
   'auto',
 ] as const;
 /**
+ * `MMM` is a month name: English, German, French or Dutch, abbreviated (`Feb`, `Okt`, `févr.`,
+ * `mrt`) or in full (`June`, `März`), any case; `D` may be one digit (`1 Apr 2026`).
+ * `instant` is an ISO 8601 date-time with its zone (`2018-02-25 12:34:56 +0000`,
+ * `2026-11-03T18:22:05.000Z`): the date is the local calendar date in DateContext.timeZone.
  * `auto` is `NN/NN/YYYY` (also with `.` or `-`) whose day/month order is decided from
  * the whole column (resolveDateOrder); `MM/DD` has no year and takes it from the period;
  * `YY` is a two-digit year placed in a century by the pivot (DateContext.twoDigitYearPivot).
@@ -258,8 +267,38 @@ const DATE_RE: Record<DateFormat, RegExp> = {
   YYYY年MM月DD日: new RegExp(String.raw`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日${TIME}$`),
   YYYYMMDD: new RegExp(String.raw`^(\d{4})(\d{2})(\d{2})${TIME}$`),
   'MM/DD': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})${TIME}$`),
+  'DD MMM YYYY': new RegExp(String.raw`^(\d{1,2})\s+(\p{L}+)\.?\s+(\d{4})${TIME}$`, 'u'),
+  'DD MMM YY': new RegExp(String.raw`^(\d{1,2})\s+(\p{L}+)\.?\s+(\d{2})${TIME}$`, 'u'),
+  'DD-MMM-YYYY': new RegExp(String.raw`^(\d{1,2})-(\p{L}+)\.?-(\d{4})${TIME}$`, 'u'),
+  'DD-MMM-YY': new RegExp(String.raw`^(\d{1,2})-(\p{L}+)\.?-(\d{2})${TIME}$`, 'u'),
+  instant: /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$/i,
   auto: new RegExp(String.raw`^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})${TIME}$`),
 };
+
+/** Month names as banks print them (lower case), English first; listed as data so a language is one more row. */
+const MONTH_NAMES: readonly (readonly string[])[] = [
+  // en
+  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+  ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'],
+  ['', '', '', '', '', '', '', '', 'sept', '', '', ''],
+  // de
+  ['', '', 'mär', '', 'mai', '', '', '', '', 'okt', '', 'dez'],
+  ['januar', 'februar', 'märz', '', '', 'juni', 'juli', '', '', 'oktober', '', 'dezember'],
+  ['jän', '', 'mrz', '', '', '', '', '', '', '', '', ''],
+  // fr
+  ['janv', 'févr', 'mars', 'avr', 'mai', 'juin', 'juil', 'août', 'sept', 'oct', 'nov', 'déc'],
+  ['janvier', 'février', 'mars', 'avril', '', '', 'juillet', '', 'septembre', 'octobre', 'novembre', 'décembre'],
+  ['', 'fév', '', '', '', '', '', 'aou', '', '', '', 'dec'],
+  // nl
+  ['', '', 'mrt', '', 'mei', '', '', '', '', 'okt', '', ''],
+  ['januari', 'februari', 'maart', '', '', '', '', 'augustus', '', '', '', ''],
+];
+const MONTH_NUMBER: ReadonlyMap<string, number> = new Map(MONTH_NAMES.flatMap((row) => row.flatMap((name, i) => (name ? [[name, i + 1] as const] : []))));
+
+/** `Feb`, `févr`, `März` → 2, 2, 3; null when the word is no month name this reader knows. */
+export function monthNumber(name: string): number | null {
+  return MONTH_NUMBER.get(name.normalize('NFC').toLowerCase()) ?? null;
+}
 
 /** A statement period as local dates, inclusive; `source` says where it came from (for messages). */
 export interface StatementPeriodHint {
@@ -277,6 +316,8 @@ export interface DateContext {
   period?: StatementPeriodHint | null;
   /** Two-digit years below this are 20YY, the others 19YY (POSIX strptime's %y uses 69). */
   twoDigitYearPivot?: number;
+  /** IANA zone whose calendar date an `instant` falls on; UTC when not given. */
+  timeZone?: string;
 }
 
 /** The POSIX %y rule: 00–68 → 2000–2068, 69–99 → 1969–1999. */
@@ -334,6 +375,15 @@ export function parseDate(text: string, formats: readonly DateFormat[], ctx: Dat
       case 'MM/DD/YY':
         [mo, d, y] = [n(1), n(2), fullYear(n(3), ctx)];
         break;
+      case 'DD MMM YYYY':
+      case 'DD MMM YY':
+      case 'DD-MMM-YYYY':
+      case 'DD-MMM-YY': {
+        const month = monthNumber(m[2]!);
+        if (month === null) return { ok: false, error: `${JSON.stringify(text)}: "${m[2]}" is not a month name (${format}: English, German, French or Dutch)` };
+        [d, mo, y] = [n(1), month, format.endsWith('YYYY') ? n(3) : fullYear(n(3), ctx)];
+        break;
+      }
       case 'auto': {
         const a = n(1);
         const b = n(3);
@@ -354,6 +404,8 @@ export function parseDate(text: string, formats: readonly DateFormat[], ctx: Dat
         shownFormat = d === a && a !== b ? 'DD/MM/YYYY' : 'MM/DD/YYYY';
         break;
       }
+      case 'instant':
+        return instantDate(text, m, ctx.timeZone ?? 'UTC');
       case 'MM/DD': {
         [mo, d] = [n(1), n(2)];
         if (mo < 1 || mo > 12 || d < 1 || d > 31) return { ok: false, error: `${JSON.stringify(text)} is not a calendar date (MM/DD)` };
@@ -373,6 +425,22 @@ export function parseDate(text: string, formats: readonly DateFormat[], ctx: Dat
     return { ok: true, date, format };
   }
   return { ok: false, error: `expected a date (${want}), found ${JSON.stringify(text)}` };
+}
+
+/** A date-time with its zone → the calendar date it falls on in `tz` (a 23:30 -05:00 charge is the next day in UTC). */
+function instantDate(text: string, m: RegExpExecArray, tz: string): ParsedDate {
+  const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+  const wall = ymd(y, mo, d);
+  if (!isCalendarDate(wall) || h > 23 || mi > 59 || sec > 59) return { ok: false, error: `${JSON.stringify(text)} is not a calendar date and time (instant)` };
+  const zone = m[7]!.toUpperCase();
+  let offsetMinutes = 0;
+  if (zone !== 'Z') {
+    const digits = zone.replace(':', '');
+    offsetMinutes = (digits[0] === '-' ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
+    if (Math.abs(offsetMinutes) > 14 * 60 || Number(digits.slice(3, 5)) > 59) return { ok: false, error: `${JSON.stringify(text)} has no valid UTC offset (${zone})` };
+  }
+  const epoch = Date.UTC(y, mo - 1, d, h, mi, sec) / 1000 - offsetMinutes * 60;
+  return { ok: true, date: localDateOf(epoch, tz), format: 'instant' };
 }
 
 /** Whether a cell has the shape of one of the formats (no calendar check): tells data rows from trailer lines. */

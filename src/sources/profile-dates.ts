@@ -59,7 +59,7 @@ function postedFills(tx: ColumnCells, posted: ColumnCells, reasons: string[]): b
   return n > 0;
 }
 
-const TWO_DIGIT: DateFormat[] = ['DD.MM.YY', 'MM/DD/YY'];
+const TWO_DIGIT: DateFormat[] = ['DD.MM.YY', 'MM/DD/YY', 'DD MMM YY', 'DD-MMM-YY'];
 
 /**
  * Two-digit years go to 20YY below the reader's pivot (69), else 19YY. A statement from the
@@ -68,7 +68,7 @@ const TWO_DIGIT: DateFormat[] = ['DD.MM.YY', 'MM/DD/YY'];
 function yearPivot(found: readonly { col: ColumnCells; f: DateFinding }[], reasons: string[], attention: string[]): number | null {
   const yy = found
     .filter((d) => TWO_DIGIT.includes(d.f.format))
-    .flatMap((d) => d.col.cells.flatMap((c) => /(?:^|[./])(\d{2})(?:\s|$)/.exec(c.trim())?.[1] ?? []))
+    .flatMap((d) => d.col.cells.flatMap((c) => /(?<!\d)(\d{2})(?:[ T]\d{1,2}:.*)?$/.exec(c.trim())?.[1] ?? []))
     .map(Number);
   if (yy.length === 0) return null;
   const [lo, hi] = [Math.min(...yy), Math.max(...yy)];

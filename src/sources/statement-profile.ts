@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { normaliseEncodingName } from './csv.js';
+import { isValidTimeZone } from '../time.js';
 import { DATE_FORMATS, DEFAULT_TWO_DIGIT_YEAR_PIVOT } from './bank-values.js';
 import usCard from '../data/profiles/us-card.json' with { type: 'json' };
 import fintechAccount from '../data/profiles/fintech-account.json' with { type: 'json' };
@@ -59,6 +60,11 @@ import beBelfius from '../data/profiles/be-belfius.json' with { type: 'json' };
 import deVolksbank from '../data/profiles/de-volksbank.json' with { type: 'json' };
 import deComdirect from '../data/profiles/de-comdirect.json' with { type: 'json' };
 import nlAsn from '../data/profiles/nl-asn.json' with { type: 'json' };
+import ukMonzo2018 from '../data/profiles/uk-monzo-2018.json' with { type: 'json' };
+import brexCard from '../data/profiles/brex-card.json' with { type: 'json' };
+import jpSmbcVpass from '../data/profiles/jp-smbc-vpass.json' with { type: 'json' };
+import ukBarclaycard from '../data/profiles/uk-barclaycard.json' with { type: 'json' };
+import ukNationwide from '../data/profiles/uk-nationwide.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -159,6 +165,8 @@ const profileObject = z.strictObject({
     /** Which way the money went (Af/Bij, 支出/收入, S/H), as directionMap reads it; the amount column is then unsigned. */
     direction: columnName.optional(),
   }),
+  /** The card column drops leading zeros (Ramp, Brex: `812` for 0812): pad 1–3 digits to four. Else such a cell is a warning and no last four. */
+  cardLast4PadZeros: z.boolean().default(false),
   /** The account currency when the file has no currency column (ISO code). */
   currency: currencyCode.optional(),
   /** Sign convention of the amount column (and of the original amount). */
@@ -183,6 +191,12 @@ const profileObject = z.strictObject({
     twoDigitYearPivot: z.number().int().min(0).max(100).default(DEFAULT_TWO_DIGIT_YEAR_PIVOT),
     /** "posted-date": an empty transaction date takes the posting date (CMB repayment rows); else it is an error. */
     emptyTransactionDate: z.enum(['error', 'posted-date']).default('error'),
+    /**
+     * For "instant" dates (a time with its zone, `…Z`, `+0000`): the IANA zone whose calendar
+     * date the line gets. Unset: the run's reporting zone (--tz / config), the zone in which the
+     * provider's charges are placed on dates too, so both sides of a match fall on the same day.
+     */
+    timezone: z.string().refine((tz) => isValidTimeZone(tz), 'timezone: an IANA zone such as Europe/London or UTC').optional(),
   }),
   numbers: z
     .strictObject({
@@ -336,6 +350,9 @@ function checkDates(p: ParsedProfile, ctx: Ctx): void {
       });
     }
   }
+  if (p.dates.timezone !== undefined && !f.has('instant')) {
+    ctx.addIssue({ code: 'custom', path: ['dates', 'timezone'], message: 'dates.timezone places "instant" dates (a time with its zone) on a calendar date; list "instant" in dates.formats' });
+  }
   if (p.dates.emptyTransactionDate === 'posted-date' && p.columns.postedDate === undefined) {
     ctx.addIssue({ code: 'custom', path: ['dates', 'emptyTransactionDate'], message: '"posted-date" needs columns.postedDate' });
   }
@@ -417,6 +434,11 @@ const BUILTIN_JSON: unknown[] = [
   deVolksbank,
   deComdirect,
   nlAsn,
+  ukBarclaycard,
+  ukNationwide,
+  ukMonzo2018,
+  brexCard,
+  jpSmbcVpass,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;

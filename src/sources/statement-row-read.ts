@@ -63,6 +63,7 @@ export function rowReader(profile: StatementProfile, cols: Columns, names: reado
 function readRow(s: RowState): RowResult {
   const { env, row } = s;
   const { cols, file, profile } = env;
+  checkWidth(s);
   // amount first, so that any issue on the row can say how much money it held (as the file writes it)
   const amt = readAmount(s);
   if (amt.neither) return { kind: 'neither', issue: neitherIssue(s, amt.asRead, readCurrency(s, null)) };
@@ -77,7 +78,6 @@ function readRow(s: RowState): RowResult {
     const message = first!.message + (also.length ? `; also ${also.map((p) => (p.column ? `${p.column}: ${p.message}` : p.message)).join('; ')}` : '');
     return { kind: 'rejected', issue: issue('error', file, row.line, first!.column, message, true, amt.asRead, currency) };
   }
-  const warnings = s.warnings.map((w) => issue('warning', file, row.line, w.column, w.message, false, amt.amount, currency));
   const line: CardLine = {
     src: { file, line: row.line },
     profile: profile.name,
@@ -91,9 +91,40 @@ function readRow(s: RowState): RowResult {
     fee,
     status,
     reference: cols.reference >= 0 && !isBlank(cell(s, cols.reference)) ? cell(s, cols.reference).trim() : null,
-    cardLast4: cols.cardLast4 >= 0 ? lastFour(cell(s, cols.cardLast4)) : null,
+    cardLast4: readCardLast4(s),
   };
+  const warnings = s.warnings.map((w) => issue('warning', file, row.line, w.column, w.message, false, amt.amount, currency));
   return { kind: 'line', line, warnings };
+}
+
+/**
+ * More cells than columns: a delimiter inside an unquoted cell shifts every cell after it, so
+ * the amount read may be another column's. Empty extra cells (a trailing delimiter) are harmless.
+ */
+function checkWidth(s: RowState): void {
+  const width = s.env.names.length;
+  const extra = s.row.fields.slice(width);
+  if (extra.every(isBlank)) return;
+  const first = extra.findIndex((c) => !isBlank(c));
+  s.problems.push({
+    column: null,
+    message: `expected ${width} cells (the ${s.env.profile.header.row === 'none' ? "profile's columns" : 'header'}), found ${s.row.fields.length} with ${JSON.stringify(extra[first]!.trim())} in cell ${width + first + 1}; a delimiter inside an unquoted cell?`,
+  });
+}
+
+/** The card's last four; a card column with 1–3 digits is padded when the profile says the file drops zeros, else a warning. */
+function readCardLast4(s: RowState): string | null {
+  const { cols, profile } = s.env;
+  if (cols.cardLast4 < 0) return null;
+  const text = cell(s, cols.cardLast4);
+  const four = lastFour(text);
+  const digits = text.normalize('NFKC').replace(/\D/g, '');
+  // no digits at all is a payment not made by card (Alipay 余额), not a cut card number
+  if (four !== null || digits === '') return four;
+  if (profile.cardLast4PadZeros) return digits.padStart(4, '0');
+  const message = `expected the card's last four digits, found ${JSON.stringify(text.trim())}: read without a card number; if this bank drops leading zeros, set the profile's cardLast4PadZeros`;
+  s.warnings.push({ column: colName(s, cols.cardLast4), message });
+  return null;
 }
 
 function description(s: RowState): string {

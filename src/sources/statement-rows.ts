@@ -72,13 +72,15 @@ function matchHeaderRow(rows: readonly CsvRow[], profile: StatementProfile): Hea
 }
 
 /**
- * A layout without a header row is recognised by its first rows: each has exactly the
- * profile's number of columns and every cell matches that column's pattern.
+ * A layout without a header row is recognised by its first rows (the profile's skip lines
+ * left out): each has exactly the profile's number of columns and every cell matches that column's pattern.
  */
 function matchSignature(rows: readonly CsvRow[], profile: StatementProfile): HeaderMatch | null {
   const names = profile.header.columns;
   const patterns = (profile.header.signature ?? []).map((p) => new RegExp(p, 'iu'));
-  const sample = rows.filter((r) => !r.fault && rowText(r) !== '').slice(0, SIGNATURE_ROWS);
+  // card-holder and total lines (SMBC Vpass) are the profile's skip lines, not rows to recognise it by
+  const skip = profile.skip.patterns.map((p) => new RegExp(p, 'iu'));
+  const sample = rows.filter((r) => !r.fault && rowText(r) !== '' && !skip.some((p) => p.test(rowText(r)))).slice(0, SIGNATURE_ROWS);
   if (sample.length === 0 || patterns.length !== names.length) return null;
   const fits = (r: CsvRow): boolean => r.fields.length === names.length && patterns.every((re, i) => re.test(r.fields[i]!.trim()));
   if (!sample.every(fits)) return null;
@@ -149,6 +151,8 @@ export interface StatementParseOptions {
   period?: { from: LocalDate; to: LocalDate } | null;
   /** The config's home currency: the account currency when the profile has neither a currency column nor a fixed currency. */
   homeCurrency?: string | null;
+  /** The run's reporting zone: the calendar date of an `instant` date cell when the profile names no dates.timezone. */
+  timezone?: string;
 }
 
 export interface StatementParseResult extends ReadBatch<CardLine> {
@@ -219,7 +223,7 @@ function classifyRows(rows: readonly CsvRow[], m: HeaderMatch, cols: Columns, pr
 function dateContextFor(c: Classified, cols: Columns, profile: StatementProfile, opts: StatementParseOptions): { ctx: DateContext; dateOrder: string | null } {
   const formats = profile.dates.formats;
   const pc = profile.columns;
-  const ctx: DateContext = { period: null, twoDigitYearPivot: profile.dates.twoDigitYearPivot };
+  const ctx: DateContext = { period: null, twoDigitYearPivot: profile.dates.twoDigitYearPivot, timeZone: profile.dates.timezone ?? opts.timezone ?? 'UTC' };
   if (formats.includes('MM/DD')) {
     ctx.period =
       findPeriodHint(c.preamble.map(rowText)) ??

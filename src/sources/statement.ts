@@ -207,7 +207,12 @@ export function makeStatementReader(profiles: readonly StatementProfile[], optio
       for await (const batch of csv.batches(width ? { width } : {})) for (const r of batch) rows.push(r);
       // the same bytes were hashed; the caller reads the hash from the file it opened
       if (csv !== input.csv) input.csv.sha256 = csv.sha256;
-      const result = parseStatementRows(rows, profile, { file, period: ctx.statementPeriod ?? options.period ?? null, homeCurrency: options.homeCurrency ?? null });
+      const result = parseStatementRows(rows, profile, {
+        file,
+        period: ctx.statementPeriod ?? options.period ?? null,
+        homeCurrency: options.homeCurrency ?? null,
+        timezone: ctx.timezone,
+      });
       yield { records: result.records, issues: result.issues, skipped: result.skipped, rows: result.rows };
     },
   };

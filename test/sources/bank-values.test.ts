@@ -223,6 +223,46 @@ describe('parseDate', () => {
     expect(r).toMatchObject({ ok: true, date: want, format });
   });
 
+  it.each([
+    ['10 Feb 18', 'DD MMM YY', '2018-02-10'],
+    ['13 Jun 2025', 'DD MMM YYYY', '2025-06-13'],
+    ['1 Apr 2026', 'DD MMM YYYY', '2026-04-01'],
+    ['01-Apr-2025', 'DD-MMM-YYYY', '2025-04-01'],
+    ['01-APR-25', 'DD-MMM-YY', '2025-04-01'],
+    ['3 September 2026', 'DD MMM YYYY', '2026-09-03'],
+    ['3 Sept 2026', 'DD MMM YYYY', '2026-09-03'],
+    ['05 Okt 2026', 'DD MMM YYYY', '2026-10-05'],
+    ['05 März 2026', 'DD MMM YYYY', '2026-03-05'],
+    ['05 févr. 2026', 'DD MMM YYYY', '2026-02-05'],
+    ['05 août 2026', 'DD MMM YYYY', '2026-08-05'],
+    ['05 mrt 2026', 'DD MMM YYYY', '2026-03-05'],
+    ['05 mei 2026', 'DD MMM YYYY', '2026-05-05'],
+    ['12 Nov 2026 14:05', 'DD MMM YYYY', '2026-11-12'],
+  ] as const)('month name: %j as %s → %s', (text, format, want) => {
+    expect(parseDate(text, [format])).toMatchObject({ ok: true, date: want, format });
+  });
+
+  it('a month name the reader does not know, or a day the month lacks, is an error naming the cell', () => {
+    expect(parseDate('10 Fbr 18', ['DD MMM YY'])).toEqual({ ok: false, error: '"10 Fbr 18": "Fbr" is not a month name (DD MMM YY: English, German, French or Dutch)' });
+    expect(parseDate('30 Feb 2026', ['DD MMM YYYY'])).toEqual({ ok: false, error: '"30 Feb 2026" is not a calendar date (DD MMM YYYY)' });
+    // two-digit years follow the pivot like DD.MM.YY
+    expect(parseDate('10 Feb 75', ['DD MMM YY'])).toMatchObject({ ok: true, date: '1975-02-10' });
+    expect(parseDate('10 Feb 75', ['DD MMM YY'], { twoDigitYearPivot: 80 })).toMatchObject({ ok: true, date: '2075-02-10' });
+  });
+
+  it('instant: a date-time with its zone falls on its calendar date in the context zone (UTC when none)', () => {
+    expect(parseDate('2018-02-25 12:34:56 +0000', ['instant'])).toEqual({ ok: true, date: '2018-02-25', format: 'instant' });
+    expect(parseDate('2026-11-03T23:41:07Z', ['instant'], { timeZone: 'Asia/Tokyo' })).toMatchObject({ ok: true, date: '2026-11-04' });
+    expect(parseDate('2026-11-04T02:41:07.000Z', ['instant'], { timeZone: 'America/Los_Angeles' })).toMatchObject({ ok: true, date: '2026-11-03' });
+    expect(parseDate('2026-11-03 23:30:00 -05:00', ['instant'])).toMatchObject({ ok: true, date: '2026-11-04' });
+    expect(parseDate('2026-11-03T01:30+0530', ['instant'])).toMatchObject({ ok: true, date: '2026-11-02' });
+    // without its zone a time is no instant: which day it is would be a guess
+    expect(parseDate('2026-11-03 23:41:07', ['instant'])).toEqual({ ok: false, error: 'expected a date (instant), found "2026-11-03 23:41:07"' });
+    expect(parseDate('2026-11-03 23:41:07 +0000', ['YYYY-MM-DD']).ok).toBe(false);
+    expect(parseDate('2026-02-30T10:00:00Z', ['instant'])).toEqual({ ok: false, error: '"2026-02-30T10:00:00Z" is not a calendar date and time (instant)' });
+    expect(parseDate('2026-11-03T10:00:00+1900', ['instant'])).toEqual({ ok: false, error: '"2026-11-03T10:00:00+1900" has no valid UTC offset (+1900)' });
+  });
+
   it('tries the formats in order and uses the first whose shape fits', () => {
     expect(parseDate('2026-10-03', ['DD.MM.YYYY', 'YYYY-MM-DD'])).toMatchObject({ ok: true, date: '2026-10-03', format: 'YYYY-MM-DD' });
     expect(parseDate('03.10.2026', ['DD.MM.YYYY', 'YYYY-MM-DD'])).toMatchObject({ ok: true, date: '2026-10-03', format: 'DD.MM.YYYY' });

@@ -64,6 +64,7 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
     'real/jp-rakuten-card-2026-11.csv': 'whole-yen amounts with no decimals: "no column reads as money on most rows"',
     'real/nl-abn-amro-2026-11.csv': 'no header row: takes the balance before (column 4) as the amount, not column 7',
     'real/nl-asn-2026-11.csv': 'no header row: takes the balance before (column 9) as the amount, not column 11',
+    'real/jp-smbc-vpass-2026-11.csv': 'Shift_JIS, and card-holder and total lines among header-less rows: the suggester proposes no skip patterns',
   };
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);

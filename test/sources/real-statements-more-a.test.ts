@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CardLine, InputIssue } from '../../src/model.js';
 import { CsvFile } from '../../src/sources/csv.js';
-import { statementReader, type StatementDetection } from '../../src/sources/statement.js';
+import { makeStatementReader, statementReader, type StatementDetection } from '../../src/sources/statement.js';
+import { builtinProfiles } from '../../src/sources/statement-profile.js';
 
 const REAL = join(import.meta.dirname, '../../fixtures/statements/real');
 
@@ -207,18 +208,39 @@ describe('Australia, India and Canada', () => {
 });
 
 describe('Ramp, Westpac and Axis', () => {
-  it('Ramp: MM/DD/YY, charges positive, an uncleared line pending; a Card Last 4 of "812" (leading zero dropped) is no last four', async () => {
+  it('Ramp: MM/DD/YY, charges positive, an uncleared line pending; a Card Last 4 of "812" (leading zero dropped) is padded back to 0812 (cardLast4PadZeros)', async () => {
     const { detection, records, issues } = await readReal('ramp-2026-11.csv');
     expect(detection.profile).toBe('ramp-card');
     expect(issues).toEqual([]);
     const id = (n: number) => `RAMP.00000000-0000-4000-8000-00000000000${n}`;
     expect(records.map(view)).toEqual([
       [2, '2026-11-03', '2026-11-04', 'posted', '20', 'USD', null, null, '4034', id(1), 'OPENAI *CHATGPT SUBSCR'],
-      [3, '2026-11-09', '2026-11-10', 'posted', '100', 'USD', null, null, null, id(2), 'ANTHROPIC'],
+      [3, '2026-11-09', '2026-11-10', 'posted', '100', 'USD', null, null, '0812', id(2), 'ANTHROPIC'],
       [4, '2026-11-14', '2026-11-16', 'posted', '1250', 'USD', null, null, '4034', id(3), 'SAMPLE ADS 123456'],
       [5, '2026-11-20', '2026-11-21', 'posted', '-12.5', 'USD', null, null, '4034', id(4), 'SAMPLE TOOL REFUND'],
-      [6, '2026-11-29', null, 'pending', '45', 'USD', null, null, null, id(5), 'ANTHROPIC'],
+      [6, '2026-11-29', null, 'pending', '45', 'USD', null, null, '0812', id(5), 'ANTHROPIC'],
     ]);
+  });
+
+  it('Ramp without cardLast4PadZeros: "812" is a warning naming line and column, never a silent drop', async () => {
+    const ramp = builtinProfiles().find((p) => p.name === 'ramp-card')!;
+    const strict = makeStatementReader([{ ...ramp, cardLast4PadZeros: false }]);
+    const input = { path: join(REAL, 'ramp-2026-11.csv'), type: 'csv' as const, csv: await CsvFile.open(join(REAL, 'ramp-2026-11.csv')) };
+    const issues: InputIssue[] = [];
+    const last4: (string | null)[] = [];
+    for await (const b of strict.read(input, strict.detect(input)!, { timezone: 'UTC', displayPath: 'ramp.csv' })) {
+      issues.push(...b.issues);
+      last4.push(...b.records.map((r) => r.cardLast4));
+    }
+    expect(last4).toEqual(['4034', null, '4034', '4034', null]);
+    expect(issues.map((i) => [i.severity, i.line, i.column, i.message])).toEqual(
+      [3, 6].map((line) => [
+        'warning',
+        line,
+        'Card Last 4',
+        `expected the card's last four digits, found "812": read without a card number; if this bank drops leading zeros, set the profile's cardLast4PadZeros`,
+      ]),
+    );
   });
 
   it('Westpac: unsigned Debit/Credit Amount, account and card lines in one file, the foreign transaction fee its own line', async () => {

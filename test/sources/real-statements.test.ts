@@ -109,6 +109,11 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'de-commerzbank-2026-11-v2.csv': 'de-commerzbank',
   'de-comdirect-2026-11.csv': 'de-comdirect',
   'nl-asn-2026-11.csv': 'nl-asn',
+  'uk-barclaycard-2026-11.csv': 'uk-barclaycard',
+  'uk-nationwide-2026-11.csv': 'uk-nationwide',
+  'uk-monzo-2018-2026-11.csv': 'uk-monzo-2018',
+  'brex-card-2026-11.csv': 'brex-card',
+  'jp-smbc-vpass-2026-11.csv': 'jp-smbc-vpass',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',
@@ -134,7 +139,7 @@ describe('the shipped profiles', () => {
   });
 
   it('a header-less profile (recognised by its cells alone) fits no other fixture, not even as a runner-up', async () => {
-    expect(headerless).toEqual(['us-wells-fargo', 'ca-td', 'au-commbank', 'uk-hsbc', 'nl-abn-amro', 'nl-asn']);
+    expect(headerless).toEqual(['us-wells-fargo', 'ca-td', 'au-commbank', 'uk-hsbc', 'nl-abn-amro', 'nl-asn', 'uk-barclaycard', 'jp-smbc-vpass']);
     for (const f of files) {
       const d = reader.detect(await open(f)) as StatementDetection;
       const fits = [d.profile, ...d.reasons.filter((r) => r.startsWith('also fits')).map((r) => /"([^"]+)"/.exec(r)![1]!)].filter((n) => headerless.includes(n));

@@ -132,6 +132,11 @@ describe('statement profiles', () => {
       'de-volksbank',
       'de-comdirect',
       'nl-asn',
+      'uk-barclaycard',
+      'uk-nationwide',
+      'uk-monzo-2018',
+      'brex-card',
+      'jp-smbc-vpass',
       'generic-simple',
     ]);
     expect(new Set(names).size).toBe(names.length);
@@ -262,6 +267,11 @@ describe('statement profiles', () => {
       'de-volksbank',
       'de-comdirect',
       'nl-asn',
+      'uk-barclaycard',
+      'uk-nationwide',
+      'uk-monzo-2018',
+      'brex-card',
+      'jp-smbc-vpass',
       'generic-simple',
     ]);
     expect(all[0]!.label).toBe('My bank');
@@ -1119,5 +1129,36 @@ describe('profile language: directions, header-less layouts, skips, fallbacks, c
     expect(r.success).toBe(false);
     const iss = r.error!.issues.find((i) => i.path.join('.').replace(/\.(\d+)/g, '[$1]') === path);
     expect(iss?.message ?? r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')).toMatch(message);
+  });
+});
+
+describe('rows wider than the columns', () => {
+  const profile = resolveProfiles([
+    {
+      name: 'wide',
+      label: 'Wide',
+      header: { columns: ['Date', 'Description', 'Amount'] },
+      columns: { transactionDate: 'Date', description: 'Description', amount: 'Amount' },
+      currency: 'USD',
+      amountSign: 'charges-positive',
+      dates: { formats: ['YYYY-MM-DD'] },
+    },
+  ])[0]!;
+  const rows = (lines: string[][]) => lines.map((fields, i) => ({ line: i + 1, fields }));
+
+  it('a non-empty extra cell rejects the row with an issue naming line and width; empty extras (a trailing delimiter) are fine', () => {
+    const r = parseStatementRows(
+      rows([
+        ['Date', 'Description', 'Amount'],
+        ['2026-11-03', 'OPENAI', '20.00', ''],
+        ['2026-11-04', 'ANTHROPIC, PBC', ' 100.00', '5.00'],
+      ]),
+      profile,
+      { file: 's.csv' },
+    );
+    expect(r.records.map((x) => x.src.line)).toEqual([2]);
+    expect(r.issues.map((i) => [i.line, i.severity, i.message])).toEqual([
+      [3, 'error', 'expected 3 cells (the header), found 4 with "5.00" in cell 4; a delimiter inside an unquoted cell?'],
+    ]);
   });
 });
