@@ -1,12 +1,13 @@
 import type ExcelJS from 'exceljs';
 import type { DailySummary } from '../../engine/summaries.js';
+import { avoidSliverPage } from '../sheet-layout.js';
 import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const DAILY = 'Daily';
 
 /** Spend per local day (reporting zone) and project, with the UTC cost buckets behind each day. */
 export function writeDaily(ws: ExcelJS.Worksheet, rows: DailySummary[], currency: string, timezone: string): WrittenTable {
-  return writeTable<DailySummary>(
+  const t = writeTable<DailySummary>(
     ws,
     [
       { header: `Local date (${timezone})`, type: 'date', value: (r) => r.localDate },
@@ -19,4 +20,6 @@ export function writeDaily(ws: ExcelJS.Worksheet, rows: DailySummary[], currency
     rows,
     { currency },
   );
+  avoidSliverPage(ws);
+  return t;
 }
