@@ -116,5 +116,46 @@ export function paginateStack(ws: ExcelJS.Worksheet, blocks: readonly StackedBlo
   return breaks;
 }
 
+/** A sliver: a last page filled less than this is worth a slightly smaller print to save. */
+const SLIVER = 0.5;
+/** The most a sheet is shrunk below its width's scale to save a sliver page. */
+const MAX_SHRINK = 0.85;
+
+/** Pages rows 1..last take at `scale`, rows never split, the title rows repeated on every page after the first; and the last page's fill. */
+function pagesTall(heights: readonly number[], titleHeight: number, page: number): { pages: number; lastFill: number } {
+  let pages = 1;
+  let used = 0;
+  for (const h of heights) {
+    if (used + h > page && used > titleHeight) {
+      pages++;
+      used = titleHeight;
+    }
+    used += h;
+  }
+  return { pages, lastFill: used / page };
+}
+
+/**
+ * One page tall fewer for a one-table sheet whose last page would be a sliver (the 4th page of
+ * Daily holding its last 8 rows), when the scale that takes stays at or above the floor and
+ * within MAX_SHRINK of the width's; otherwise as many pages as the rows need.
+ */
+export function avoidSliverPage(ws: ExcelJS.Worksheet): void {
+  const last = ws.rowCount;
+  const heights = Array.from({ length: last }, (_, i) => rowPoints(ws, i + 1));
+  const titles = /^(\d+):(\d+)$/.exec(ws.pageSetup.printTitlesRow ?? '');
+  const titleHeight = titles ? heights.slice(Number(titles[1]) - 1, Number(titles[2])).reduce((a, h) => a + h, 0) : 0;
+  const body = printableHeightPoints(ws.pageSetup.orientation === 'portrait' ? 'portrait' : 'landscape');
+  const scale = widthScale(ws);
+  const now = pagesTall(heights, titleHeight, body / scale);
+  if (now.pages < 2 || now.lastFill >= SLIVER) return;
+  const total = heights.reduce((a, h) => a + h, 0);
+  const floor = Math.max(MIN_PRINT_SCALE + 0.03, scale * MAX_SHRINK);
+  // the largest scale that prints on one page fewer (a viewer scales by the total height first)
+  let s = Math.min(scale, (body * (now.pages - 1)) / total);
+  while (s >= floor && pagesTall(heights, titleHeight, body / s).pages > now.pages - 1) s -= 0.01;
+  if (s >= floor) ws.pageSetup.fitToHeight = now.pages - 1;
+}
+
 // alignCells lives in table.ts now (writeTable applies it to every table); kept here for the multi-table sheets
 export { alignCells } from './table.js';

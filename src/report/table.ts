@@ -103,6 +103,11 @@ export function wrappedLines(text: string, width: number): number {
         lines++;
         len = word.length;
       } else len += add;
+      // a word longer than the line (a hash, a path) is broken inside it by the viewer
+      if (len > usable) {
+        lines += Math.ceil(len / usable) - 1;
+        len -= (Math.ceil(len / usable) - 1) * usable;
+      }
     }
   }
   return lines;

@@ -196,7 +196,10 @@ const profileObject = z.strictObject({
      * date the line gets. Unset: the run's reporting zone (--tz / config), the zone in which the
      * provider's charges are placed on dates too, so both sides of a match fall on the same day.
      */
-    timezone: z.string().refine((tz) => isValidTimeZone(tz), 'timezone: an IANA zone such as Europe/London or UTC').optional(),
+    timezone: z
+      .string()
+      .refine((tz) => isValidTimeZone(tz), 'timezone: an IANA zone such as Europe/London or UTC')
+      .optional(),
   }),
   numbers: z
     .strictObject({
@@ -351,7 +354,11 @@ function checkDates(p: ParsedProfile, ctx: Ctx): void {
     }
   }
   if (p.dates.timezone !== undefined && !f.has('instant')) {
-    ctx.addIssue({ code: 'custom', path: ['dates', 'timezone'], message: 'dates.timezone places "instant" dates (a time with its zone) on a calendar date; list "instant" in dates.formats' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dates', 'timezone'],
+      message: 'dates.timezone places "instant" dates (a time with its zone) on a calendar date; list "instant" in dates.formats',
+    });
   }
   if (p.dates.emptyTransactionDate === 'posted-date' && p.columns.postedDate === undefined) {
     ctx.addIssue({ code: 'custom', path: ['dates', 'emptyTransactionDate'], message: '"posted-date" needs columns.postedDate' });

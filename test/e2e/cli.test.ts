@@ -39,7 +39,11 @@ describe('spendrecon demo / report', () => {
     expect(wb.getWorksheet('Ledger')!.pageSetup.printTitlesRow).toBeUndefined();
     const inputsSheet = wb.getWorksheet('Inputs')!;
     const shaHeader = (inputsSheet.getRow(1).values as unknown[]).indexOf('SHA-256');
-    expect(inputsSheet.getColumn(shaHeader).width).toBeGreaterThanOrEqual(70); // 64 hex digits, unclipped
+    // 64 hex digits, unclipped: two wrapped lines of 32 (~1.1 widths each in Calibri), the row tall enough for both
+    expect(inputsSheet.getColumn(shaHeader).width).toBeGreaterThanOrEqual(36);
+    expect(inputsSheet.getRow(2).getCell(shaHeader).alignment?.wrapText).toBe(true);
+    expect(inputsSheet.getRow(2).height).toBeGreaterThanOrEqual(30);
+    expect(inputsSheet.pageSetup.fitToWidth).toBe(1);
 
     // By project is the first of the tables stacked on Breakdown: title in row 1, its header in row 2
     const byProject = wb.getWorksheet('Breakdown')!;

@@ -6,9 +6,10 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import type { CrossCheckRow } from '../../src/engine/cross-check.js';
-import type { Summaries } from '../../src/engine/summaries.js';
+import type { DailySummary, Summaries } from '../../src/engine/summaries.js';
 import { Decimal } from '../../src/money.js';
 import { BREAKDOWN, writeBreakdown } from '../../src/report/sheets/breakdown.js';
+import { DAILY, writeDaily } from '../../src/report/sheets/daily.js';
 import { USAGE_VS_COST, writeUsageVsCost } from '../../src/report/sheets/usage-vs-cost.js';
 import { addSheet, MIN_PRINT_SCALE, newWorkbook, printableHeightPoints, workbookBytes } from '../../src/report/workbook.js';
 import { prng } from '../helpers.js';
@@ -252,5 +253,39 @@ describe('Usage vs cost print layout', () => {
     const flag = (ws.getRow(2).values as unknown[]).indexOf('Flag');
     expect(ws.getColumn(flag).width!).toBeLessThanOrEqual(44);
     expect(ws.getColumn(1).width!).toBeGreaterThanOrEqual(10); // a whole date
+  });
+});
+
+describe('a one-table sheet whose last page would be a sliver', () => {
+  const day = (i: number): DailySummary => ({
+    provider: 'openai',
+    localDate: `2026-10-${String(1 + (i % 28)).padStart(2, '0')}`,
+    utcDays: '2026-10-01',
+    projectId: `proj_${i % 5}`,
+    projectName: `Project ${i % 5}`,
+    billed: Decimal.from(`${i}.25`),
+  });
+  const daily = (n: number) =>
+    writeAndRead(DAILY, (s) =>
+      writeDaily(
+        s,
+        Array.from({ length: n }, (_, i) => day(i)),
+        'USD',
+        'UTC',
+      ),
+    );
+
+  it('prints on one page fewer, slightly smaller, and never below the floor (Daily, a month of 101 rows: 3 pages, not 3 and a sliver)', async () => {
+    const { ws } = await daily(101);
+    expect(ws.pageSetup.fitToHeight).toBe(3);
+    expect(printScale(ws)).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('keeps as many pages as it takes when the last one is well filled or shrinking would cost too much', async () => {
+    for (const n of [20, 60, 400]) {
+      const { ws } = await daily(n);
+      expect(ws.pageSetup.fitToHeight ?? 0, `${n} rows`).toBe(0);
+      expect(printScale(ws), `${n} rows`).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
+    }
   });
 });

@@ -51,10 +51,19 @@ async function load(buf: Buffer): Promise<ExcelJS.Workbook> {
   return wb;
 }
 
-function headerRow(ws: ExcelJS.Worksheet, first: string): number {
-  for (let r = 1; r <= 10; r++) if (ws.getRow(r).getCell(1).value === first) return r;
+/** The first header row starting with `first`, at or after row `from` (a stacked sheet's table starts under its title). */
+function headerRow(ws: ExcelJS.Worksheet, first: string, from = 1): number {
+  for (let r = from; r <= from + 10; r++) if (ws.getRow(r).getCell(1).value === first) return r;
   throw new Error(`no header "${first}" on ${ws.name}`);
 }
+
+/** The row of a stacked table's title. */
+function titleRow(ws: ExcelJS.Worksheet, title: RegExp): number {
+  for (let r = 1; r <= ws.rowCount; r++) if (title.test(String(ws.getRow(r).getCell(1).value ?? ''))) return r;
+  throw new Error(`no title ${title} on ${ws.name}`);
+}
+
+const OTHER_LINES = 'Exceptions, plans, not claimed';
 
 function headers(ws: ExcelJS.Worksheet, row: number): string[] {
   const out: string[] = [];
@@ -91,9 +100,13 @@ describe('the reimbursement workbook of a real run (fixtures: two cards, USD and
     );
     expect(names).toContain('CC-410 Customer Care');
     expect(names).toContain('R&D- EMEA-APAC -cards-');
-    expect(names).toContain('Subscriptions (not API)');
-    expect(names).toContain('Not claimed');
-    expect(names).toContain('Exceptions');
+    // the three short tables share one sheet, each under its own title
+    expect(names).toContain(OTHER_LINES);
+    const other = wb.getWorksheet(OTHER_LINES)!;
+    expect([/^Exceptions, /, /^Plan subscriptions on the API cards/, /^Provider card lines not claimed/].map((t) => titleRow(other, t))).toEqual(
+      [...[/^Exceptions, /, /^Plan subscriptions on the API cards/, /^Provider card lines not claimed/].map((t) => titleRow(other, t))].sort((a, b) => a - b),
+    );
+    expect(names.filter((n) => ['Subscriptions (not API)', 'Not claimed', 'Exceptions'].includes(n))).toEqual([]);
   });
 
   it('a cost-centre sheet: each charge then its shares, approver columns empty, totals as formulas', () => {
@@ -152,7 +165,13 @@ describe('the reimbursement workbook of a real run (fixtures: two cards, USD and
       expect(ws.headerFooter.oddFooter, ws.name).toContain('Reimbursement 2026-10');
       expect(ws.headerFooter.oddFooter, ws.name).toContain('Page &P of &N');
       if (ws.name === 'Summary') continue;
-      const h = headerRow(ws, ws.name === 'Exceptions' ? 'Severity' : 'Date');
+      if (ws.name === OTHER_LINES) {
+        // stacked tables: no header repeats over another table's rows, no one table's frozen view or filter
+        expect(ws.pageSetup.printTitlesRow, ws.name).toBeUndefined();
+        expect(ws.views[0], ws.name).toMatchObject({ state: 'normal' });
+        continue;
+      }
+      const h = headerRow(ws, 'Date');
       // a cost-centre sheet has allocation rows under each charge: its charge header is not repeated above them
       const blocks = ws.name.startsWith('CC-') || ws.name.startsWith('R&D');
       expect(ws.pageSetup.printTitlesRow, ws.name).toBe(blocks ? undefined : `${h}:${h}`);
@@ -201,13 +220,13 @@ describe('the reimbursement workbook of a real run (fixtures: two cards, USD and
     }
   });
 
-  it('subscriptions are on their own sheet, labelled as not API credit, and on no cost-centre sheet', () => {
-    const ws = wb.getWorksheet('Subscriptions (not API)')!;
-    expect(String(ws.getRow(1).getCell(1).value)).toMatch(/not API credit/);
+  it('subscriptions are in their own table, labelled as not API credit, and on no cost-centre sheet', () => {
+    const ws = wb.getWorksheet(OTHER_LINES)!;
+    expect(String(ws.getRow(titleRow(ws, /^Plan subscriptions/)).getCell(1).value)).toMatch(/not API credit/);
     const subs = r.costCentres.flatMap((c) => c.cardholders.flatMap((h) => h.subscriptions));
     expect(subs.length).toBeGreaterThan(0);
     const descriptions: string[] = [];
-    for (const name of wb.worksheets.map((w) => w.name).filter((n) => !['Summary', 'Subscriptions (not API)', 'Not claimed', 'Exceptions'].includes(n))) {
+    for (const name of wb.worksheets.map((w) => w.name).filter((n) => !['Summary', OTHER_LINES].includes(n))) {
       wb.getWorksheet(name)!.eachRow((row) => descriptions.push(String(row.getCell(4).value ?? '')));
     }
     expect(descriptions.some((d) => /CHATGPT SUBSCR/.test(d))).toBe(false);
@@ -237,7 +256,7 @@ describe('a hand-made result: a JPY card, sheet names to clean up, no usage to a
 
   it('sheet names avoid the fixed sheets and each other (case-insensitively), money in whole yen', async () => {
     const wb = await load(await reimbursementWorkbookBytes(base, settings));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Summary (2)', 'summary (3)', 'Exceptions']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Summary (2)', 'summary (3)', OTHER_LINES]);
     const ws = wb.getWorksheet('Summary (2)')!;
     const h = headerRow(ws, 'Date');
     const cols = headers(ws, h);
@@ -329,9 +348,8 @@ describe('two providers on one card (issue #11)', () => {
 
   it('names the provider where two meet, lists each plan by name, and every formula still recomputes', async () => {
     const wb = await load(await reimbursementWorkbookBytes(source, settings));
-    const subs = wb.getWorksheet('Subscriptions (not API)')!;
-    expect(String(subs.getRow(1).getCell(1).value)).toMatch(/^Plan subscriptions on the API cards/);
-    const sh = headerRow(subs, 'Date');
+    const subs = wb.getWorksheet(OTHER_LINES)!;
+    const sh = headerRow(subs, 'Date', titleRow(subs, /^Plan subscriptions on the API cards/));
     const sc = headers(subs, sh);
     expect(sc.slice(0, 3)).toEqual(['Date', 'Provider', 'Plan']);
     expect([1, 2].map((k) => `${subs.getRow(sh + k).getCell(2).value}/${subs.getRow(sh + k).getCell(3).value}`)).toEqual(['Anthropic/Claude.ai', 'OpenAI/ChatGPT']);
@@ -344,8 +362,8 @@ describe('two providers on one card (issue #11)', () => {
     summary.eachRow((row) => row.eachCell((c) => texts.push(String(c.value))));
     expect(texts).toContain('Plan subscriptions (not API)');
     expect(texts.some((t) => /ChatGPT subscriptions/.test(t))).toBe(false);
-    const notClaimed = wb.getWorksheet('Not claimed')!;
-    expect(headers(notClaimed, headerRow(notClaimed, 'Date'))[1]).toBe('Provider');
+    const notClaimed = wb.getWorksheet(OTHER_LINES)!;
+    expect(headers(notClaimed, headerRow(notClaimed, 'Date', titleRow(notClaimed, /^Provider card lines not claimed/)))[1]).toBe('Provider');
     for (const f of formulas(wb)) expect(evaluate(wb, f.ws, f.formula), `${f.ws.name}!${f.address} ${f.formula}`).toBeCloseTo(f.result, 6);
   });
 

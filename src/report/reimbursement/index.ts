@@ -6,7 +6,7 @@
  * Sheets: `Summary` (claims per cost centre and cardholder, tie-out to the statements,
  * allocation to projects — live formulas over the other sheets with cached values), one
  * sheet per cardholder cost centre (each charge row followed by its project shares),
- * `Subscriptions (not API)`, `Not claimed`, `Exceptions` (the last three when not empty).
+ * and `Exceptions, plans, not claimed` (when one of its three tables has rows).
  *
  * Rows are ordered currency first (home currency first), so each currency's rows — and each
  * cardholder's rows of one currency — are contiguous and every total is a plain SUM over a
@@ -18,11 +18,9 @@ import { buildReimbursement, type CardholderConfig, type ProjectUsage, type Reim
 import type { ReportResult } from '../../results.js';
 import { addSheet, newWorkbook, saveWorkbook, workbookBytes } from '../workbook.js';
 import type { Placed, CcSheetRefs } from './layout.js';
-import { SUMMARY, SUBSCRIPTIONS, NOT_CLAIMED, EXCEPTIONS, uniqueSheetNames } from './sheet-names.js';
+import { SUMMARY, OTHER_LINES, uniqueSheetNames } from './sheet-names.js';
 import { writeCostCentre } from './cost-centre.js';
-import { writeSubscriptions } from './subscriptions.js';
-import { writeNotClaimed } from './not-claimed.js';
-import { writeExceptions } from './exceptions.js';
+import { hasOtherLines, writeOtherLines } from './other-lines.js';
 import { writeSummary } from './summary.js';
 import { receiptLinksFor, type ReceiptLinks } from './receipt-links.js';
 
@@ -85,10 +83,7 @@ function reimbursementWorkbook(r: ReimbursementResult, links: ReceiptLinks): Exc
   const withCharges = r.costCentres.filter((cc) => cc.cardholders.some((h) => h.charges.length));
   const ccNames = uniqueSheetNames(withCharges.map((c) => c.costCentre));
   const ccSheets = withCharges.map((cc, i) => ({ cc, name: ccNames[i]!, ws: addSheet(wb, ccNames[i]!) }));
-  const hasSubs = r.costCentres.some((cc) => cc.cardholders.some((h) => h.subscriptions.length));
-  const subsWs = hasSubs ? addSheet(wb, SUBSCRIPTIONS) : null;
-  const notWs = r.notClaimed.length ? addSheet(wb, NOT_CLAIMED) : null;
-  const excWs = r.exceptions.length ? addSheet(wb, EXCEPTIONS) : null;
+  const otherWs = hasOtherLines(r) ? addSheet(wb, OTHER_LINES) : null;
 
   const apiPlaced = new Map<string, Placed>();
   const ccRefs: CcSheetRefs[] = [];
@@ -100,20 +95,18 @@ function reimbursementWorkbook(r: ReimbursementResult, links: ReceiptLinks): Exc
   const subsPlaced = new Map<string, Placed>();
   let subsTotals = new Map<string, number>();
   let subsCol = '';
-  if (subsWs) {
-    const w = writeSubscriptions(subsWs, r, links);
-    for (const [k, range] of w.holderRanges) subsPlaced.set(k, { sheet: SUBSCRIPTIONS, range, col: w.chargedCol });
-    subsTotals = w.totalsRow;
-    subsCol = w.chargedCol;
-  }
   let notTotals = new Map<string, number>();
   let notCol = '';
-  if (notWs) {
-    const w = writeNotClaimed(notWs, r);
-    notTotals = w.totalsRow;
-    notCol = w.amountCol;
+  const other = otherWs ? writeOtherLines(otherWs, r, links) : { subs: null, notClaimed: null };
+  if (other.subs) {
+    for (const [k, range] of other.subs.holderRanges) subsPlaced.set(k, { sheet: OTHER_LINES, range, col: other.subs.chargedCol });
+    subsTotals = other.subs.totalsRow;
+    subsCol = other.subs.chargedCol;
   }
-  if (excWs) writeExceptions(excWs, r);
+  if (other.notClaimed) {
+    notTotals = other.notClaimed.totalsRow;
+    notCol = other.notClaimed.amountCol;
+  }
   writeSummary(summary, r, {
     apiPlaced,
     subsPlaced,

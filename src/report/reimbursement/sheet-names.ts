@@ -2,11 +2,13 @@
 import { redactSecrets, stripInvisible } from '../../redact.js';
 
 export const SUMMARY = 'Summary';
-export const SUBSCRIPTIONS = 'Subscriptions (not API)';
-export const NOT_CLAIMED = 'Not claimed';
-export const EXCEPTIONS = 'Exceptions';
+/**
+ * The sheet the three short tables share (exceptions, plan subscriptions, lines not claimed),
+ * each under its own title: alone, each printed a page filled 10-45 %.
+ */
+export const OTHER_LINES = 'Exceptions, plans, not claimed';
 /** Names a cost-centre sheet may not take ("History" is reserved by Excel). */
-const RESERVED = [SUMMARY, SUBSCRIPTIONS, NOT_CLAIMED, EXCEPTIONS, 'History'];
+const RESERVED = [SUMMARY, OTHER_LINES, 'History'];
 
 const FORBIDDEN = /[:\\/?*[\]]/g;
 const MAX_NAME = 31;

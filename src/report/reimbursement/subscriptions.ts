@@ -3,10 +3,8 @@ import type ExcelJS from 'exceljs';
 import type { ReimbursementCharge, ReimbursementResult } from '../../engine/reimbursement/index.js';
 import { provider, providerName, PROVIDERS } from '../../providers.js';
 import { DATE_FORMAT } from '../cells.js';
-import { keepTableView } from '../sheet-layout.js';
 import type { Column, WrittenTable } from '../table.js';
-import { FILL_IN_BORDER, currenciesOf, setFooter, title, subtitle, type Range, writeMoneyTable, holderKey } from './layout.js';
-import { SUBSCRIPTIONS } from './sheet-names.js';
+import { FILL_IN_BORDER, currenciesOf, title, subtitle, type Range, writeMoneyTable, holderKey } from './layout.js';
 import { linkReceiptFiles, receiptFileColumn, receiptLinksFor, type ReceiptLinks } from './receipt-links.js';
 
 function approvalBoxes(ws: ExcelJS.Worksheet, t: WrittenTable, n: number, approverCol: number): void {
@@ -18,8 +16,8 @@ function approvalBoxes(ws: ExcelJS.Worksheet, t: WrittenTable, n: number, approv
   }
 }
 
-export function writeSubscriptions(ws: ExcelJS.Worksheet, r: ReimbursementResult, links: ReceiptLinks = receiptLinksFor(null)) {
-  setFooter(ws, SUBSCRIPTIONS, r.period.label);
+/** The plans' table from `startRow` (its title) on; endRow is its last row. */
+export function writeSubscriptions(ws: ExcelJS.Worksheet, r: ReimbursementResult, startRow = 1, links: ReceiptLinks = receiptLinksFor(null)) {
   // currency, cost centre, cardholder: each cardholder's rows of a currency are contiguous
   const all = r.costCentres.flatMap((cc) => cc.cardholders.flatMap((h) => h.subscriptions));
   const rows = currenciesOf(
@@ -30,19 +28,19 @@ export function writeSubscriptions(ws: ExcelJS.Worksheet, r: ReimbursementResult
     { header: 'Date', type: 'date', value: (c) => c.date },
     { header: 'Provider', type: 'text', value: (c) => providerName(c.provider), minWidth: 10 },
     { header: 'Plan', type: 'text', value: (c) => provider(c.provider).planProduct, minWidth: 10 },
-    { header: 'Cost centre', type: 'text', value: (c) => c.costCentre, maxWidth: 26, wrap: true },
-    { header: 'Cardholder', type: 'text', value: (c) => c.cardholder, maxWidth: 24, wrap: true },
+    { header: 'Cost centre', type: 'text', value: (c) => c.costCentre, maxWidth: 22, wrap: true },
+    { header: 'Cardholder', type: 'text', value: (c) => c.cardholder, maxWidth: 20, wrap: true },
     { header: 'Card', type: 'text', value: (c) => c.cardLast4, minWidth: 6 },
-    { header: 'Description', type: 'text', value: (c) => c.description, maxWidth: 32, wrap: true },
-    { header: 'Receipt', type: 'text', value: (c) => c.receipt, maxWidth: 22, wrap: true },
+    { header: 'Description', type: 'text', value: (c) => c.description, maxWidth: 22, wrap: true },
+    { header: 'Receipt', type: 'text', value: (c) => c.receipt, maxWidth: 20, wrap: true },
     { header: 'Charged', type: 'money', value: (c) => c.amount, currency: (c) => c.currency, sum: true },
-    { header: 'Flags', type: 'text', value: (c) => c.flags.map((f) => f.label).join('\n') || null, minWidth: 16, maxWidth: 36, wrap: true },
-    { header: 'Approver', type: 'text', value: () => null, minWidth: 20 },
-    { header: 'Approval date', type: 'date', value: () => null, minWidth: 14 },
+    { header: 'Flags', type: 'text', value: (c) => c.flags.map((f) => f.label).join('\n') || null, minWidth: 16, maxWidth: 22, wrap: true },
+    { header: 'Approver', type: 'text', value: () => null, minWidth: 14 },
+    { header: 'Approval date', type: 'date', value: () => null, minWidth: 12 },
     // last: the columns before it keep their letters (formulas and readers refer to them)
     receiptFileColumn((c) => c),
   ];
-  let row = title(ws, 1, `Plan subscriptions on the API cards, ${r.period.label}: not API credit`, 14);
+  let row = title(ws, startRow, `Plan subscriptions on the API cards, ${r.period.label}: not API credit`, 14);
   row = subtitle(
     ws,
     row,
@@ -60,6 +58,5 @@ export function writeSubscriptions(ws: ExcelJS.Worksheet, r: ReimbursementResult
     else if (!cur) holderRanges.set(key, { first: rr, last: rr });
     else throw new Error('internal: subscription rows of a cardholder are not contiguous');
   });
-  keepTableView(ws, t.table, columns.length);
-  return { chargedCol: t.table.col('Charged'), totalsRow: t.totalsRow, holderRanges };
+  return { chargedCol: t.table.col('Charged'), totalsRow: t.totalsRow, holderRanges, endRow: t.endRow };
 }

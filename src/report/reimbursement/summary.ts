@@ -21,7 +21,7 @@ import {
   providerColumn,
 } from './layout.js';
 import { projectLabeller } from './cost-centre.js';
-import { SUMMARY, SUBSCRIPTIONS, NOT_CLAIMED } from './sheet-names.js';
+import { SUMMARY, OTHER_LINES } from './sheet-names.js';
 
 /** The column of the plan charges (ChatGPT, Claude.ai): subscriptions, not API credit. */
 const PLAN_SUBSCRIPTIONS = 'Plan subscriptions (not API)';
@@ -267,8 +267,8 @@ function writeTieOut({ ws, r, refs, money }: SummarySheet, start: number): numbe
       const subsRow = refs.subsTotals.get(t.currency);
       const notRow = refs.notTotals.get(t.currency);
       cell('API credit charges').value = { formula: apiRefs.length ? apiRefs.join('+') : '0', result: num(t.api) };
-      cell(PLAN_SUBSCRIPTIONS).value = { formula: subsRow ? ref(SUBSCRIPTIONS, `${refs.subsCol}${subsRow}`) : '0', result: num(t.subs) };
-      cell('Not claimed').value = { formula: notRow ? ref(NOT_CLAIMED, `${refs.notCol}${notRow}`) : '0', result: num(t.notClaimed) };
+      cell(PLAN_SUBSCRIPTIONS).value = { formula: subsRow ? ref(OTHER_LINES, `${refs.subsCol}${subsRow}`) : '0', result: num(t.subs) };
+      cell('Not claimed').value = { formula: notRow ? ref(OTHER_LINES, `${refs.notCol}${notRow}`) : '0', result: num(t.notClaimed) };
       cell('Difference').value = {
         formula: `${at('Provider lines on the statements')}-${at('API credit charges')}-${at(PLAN_SUBSCRIPTIONS)}-${at('Not claimed')}`,
         result: num(t.difference),

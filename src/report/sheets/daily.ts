@@ -1,5 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { DailySummary } from '../../engine/summaries.js';
+import { avoidSliverPage } from '../sheet-layout.js';
 import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 import { providersMeetIn, withProviderColumn } from './provider-column.js';
 
@@ -7,7 +8,7 @@ export const DAILY = 'Daily';
 
 /** Spend per local day (reporting zone) and project, with the UTC cost buckets behind each day; the provider where two meet. */
 export function writeDaily(ws: ExcelJS.Worksheet, rows: DailySummary[], currency: string, timezone: string): WrittenTable {
-  return writeTable<DailySummary>(
+  const t = writeTable<DailySummary>(
     ws,
     withProviderColumn<DailySummary>(
       [
@@ -23,4 +24,6 @@ export function writeDaily(ws: ExcelJS.Worksheet, rows: DailySummary[], currency
     rows,
     { currency },
   );
+  avoidSliverPage(ws);
+  return t;
 }

@@ -1,5 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { Exception } from '../../model.js';
+import { avoidSliverPage } from '../sheet-layout.js';
 import { writeTable, type WrittenTable } from '../table.js';
 
 export const EXCEPTIONS = 'Exceptions';
@@ -24,5 +25,6 @@ export function writeExceptions(ws: ExcelJS.Worksheet, rows: Exception[], curren
   rows.forEach((e, i) => {
     ws.getRow(t.firstDataRow + i).getCell(1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: sev[e.severity] } };
   });
+  avoidSliverPage(ws);
   return t;
 }

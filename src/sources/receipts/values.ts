@@ -4,6 +4,7 @@
  */
 import { Decimal } from '../../money.js';
 import { parseLocalDateTime } from '../../time.js';
+import { monthNumber } from '../bank-values.js';
 
 /** Symbols as Stripe prints them in en-US: a bare `$` is US dollars, other dollars carry a prefix. */
 const SYMBOLS: Record<string, string> = {
@@ -55,13 +56,9 @@ export function parseMoneyText(text: string): MoneyText | null {
   return moneyTokens(text)[0] ?? null;
 }
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-
-function monthNumber(name: string): number | null {
-  const n = name.toLowerCase().replace(/\.$/, '');
-  if (n.length < 3) return null;
-  const i = MONTHS.findIndex((m) => m.startsWith(n) && (n.length >= 3 || m === n));
-  return i < 0 ? null : i + 1;
+/** A month name as receipts print it (`October`, `Oct.`), through the statement readers' table of names. */
+function monthOf(name: string): number | null {
+  return monthNumber(name.replace(/\.$/, ''));
 }
 
 /** `October 2, 2026`, `Oct 2, 2026`, `2 October 2026` or `2026-10-02` → `2026-10-02`; null otherwise. */
@@ -74,8 +71,8 @@ export function parseDocumentDate(text: string): string | null {
   const mdy = /^([A-Za-z]+\.?) (\d{1,2}),? (\d{4})\b/.exec(s);
   const dmy = /^(\d{1,2}) ([A-Za-z]+\.?),? (\d{4})\b/.exec(s);
   if (iso) [y, mo, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else if (mdy) [y, mo, d] = [Number(mdy[3]), monthNumber(mdy[1]!), Number(mdy[2])];
-  else if (dmy) [y, mo, d] = [Number(dmy[3]), monthNumber(dmy[2]!), Number(dmy[1])];
+  else if (mdy) [y, mo, d] = [Number(mdy[3]), monthOf(mdy[1]!), Number(mdy[2])];
+  else if (dmy) [y, mo, d] = [Number(dmy[3]), monthOf(dmy[2]!), Number(dmy[1])];
   if (y === null || mo === null || d === null) return null;
   const date = `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   // round-trip through the calendar: 31 September is no date
