@@ -66,7 +66,33 @@ function hostileExport(rows: number, seed: number, extra: (i: number) => string 
     const s = start0 + Math.floor(i / 4) * 60;
     const tokens = Math.floor(r() * 1e6);
     const cached = Math.floor(tokens * r() * 0.5);
-    const cells = [s, s + 60, iso(s), iso(s + 60), projects[i % 4], `${1 + (i % 7)}.0`, r() < 0.2 ? '' : `user-${i % 5}`, `key_${i % 3}`, models[i % 3], i % 11 ? 'False' : 'TRUE', 'default', `${tokens}.0`, `${Math.floor(r() * 1e5)}`, `${cached}.0`, '0.0', '0.0', '0.0', '0.0', '0.0', '0.0', '0.0', '0.0', '0.0', '0.0', 'us'];
+    const cells = [
+      s,
+      s + 60,
+      iso(s),
+      iso(s + 60),
+      projects[i % 4],
+      `${1 + (i % 7)}.0`,
+      r() < 0.2 ? '' : `user-${i % 5}`,
+      `key_${i % 3}`,
+      models[i % 3],
+      i % 11 ? 'False' : 'TRUE',
+      'default',
+      `${tokens}.0`,
+      `${Math.floor(r() * 1e5)}`,
+      `${cached}.0`,
+      '0.0',
+      '0.0',
+      '0.0',
+      '0.0',
+      '0.0',
+      '0.0',
+      '0.0',
+      '0.0',
+      '0.0',
+      '0.0',
+      'us',
+    ];
     let line = cells.join(',');
     const x = r();
     if (x < 0.004) line = line.replace(`${tokens}.0`, `${tokens}x`);
@@ -116,7 +142,8 @@ describe('usage export on worker threads', () => {
   });
 
   it('reads the rest of the file on the main thread from the range holding a quote, the same as one thread', async () => {
-    const quoted = (i: number) => (i === 9000 ? `1791000000,1791000060,,,"proj_q",1.0,"a\nb",key_1,gpt-5-mini-2025-08-07,False,default,5.0,1,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,us` : null);
+    const quoted = (i: number) =>
+      i === 9000 ? `1791000000,1791000060,,,"proj_q",1.0,"a\nb",key_1,gpt-5-mini-2025-08-07,False,default,5.0,1,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,us` : null;
     const one = await expectSame(write('usage.csv', hostileExport(14000, 11, quoted)));
     const records = one.batches.flatMap((b) => (b as { records: { projectId: string | null }[] }).records);
     expect(records.some((r) => r.projectId === 'proj_q')).toBe(true);

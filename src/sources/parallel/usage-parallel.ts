@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { InputIssue, UsageRecord } from '../../model.js';
+import type { UsageRecord } from '../../model.js';
 import type { ReadBatch } from '../contract.js';
 import type { CsvFile } from '../csv.js';
 import { addOutcome, type UsageRowReader } from '../openai-usage.js';
