@@ -41,6 +41,8 @@ export interface RowSplitterOptions {
   width?: number | null;
   /** On quote-free text only these cells are cut out; the others are '' (rows keep their width). */
   need?: boolean[] | null;
+  /** Physical line number of the first line pushed (a part of a file read from a line start). */
+  firstLine?: number;
 }
 
 const QUOTE = 34;
@@ -58,11 +60,18 @@ type Parsed =
 export class RowSplitter {
   private buf = '';
   /** Physical line at the start of `buf`. */
-  private line = 1;
+  private line: number;
   /** Set after a line too long to read: the rest of the file is not parsed. */
   stopped = false;
 
-  constructor(private readonly o: RowSplitterOptions) {}
+  constructor(private readonly o: RowSplitterOptions) {
+    this.line = o.firstLine ?? 1;
+  }
+
+  /** The physical line the next text pushed starts on (after `end()`: one past the last line). */
+  get nextLine(): number {
+    return this.line;
+  }
 
   /** Rows completed by this text; an unfinished row is kept for the next call. */
   push(text: string): CsvRow[] {

@@ -23,7 +23,8 @@ export interface EncodingGuess {
 }
 
 const SAMPLE_BYTES = 64 * 1024;
-const CHUNK_BYTES = 256 * 1024;
+/** Bytes per read of a file: the batches readers yield are the rows completed by each such chunk. */
+export const CHUNK_BYTES = 256 * 1024;
 
 /** Names accepted by `--encoding` / profiles, mapped to WHATWG TextDecoder labels. */
 export function normaliseEncodingName(name: string): string {
@@ -246,7 +247,7 @@ export class CsvFile {
 }
 
 /** TextDecoder's streaming interface over string_decoder (which keeps a cut multi-byte character for the next chunk). */
-class Utf8Decoder {
+export class Utf8Decoder {
   private readonly d = new StringDecoder('utf8');
   private pending = false;
   decode(chunk?: Uint8Array, _opts?: { stream?: boolean }): string {

@@ -5,6 +5,7 @@
 import type { Detection, InputIssue, UsageRecord } from '../model.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
 import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
+import { parallelEligible, readUsageParallel } from './parallel/usage-parallel.js';
 import { bucketProblem, IsoAgreement, parseBool, parseCount, parseUnixSeconds, TIME_COLUMNS, USAGE_BUCKET_WIDTHS, OPENAI } from './openai-fields.js';
 
 const TOKEN_COLUMNS = {
@@ -60,30 +61,45 @@ export const usageCsvReader: SourceReader<UsageRecord> = {
 
   async *read(input, _detection, ctx): AsyncIterable<ReadBatch<UsageRecord>> {
     if (input.type !== 'csv') return;
-    const file = ctx.displayPath;
     const header = input.csv.head[0]?.fields ?? [];
-    // the header is known before reading: only the cells this reader uses are cut out
-    const col = columnsOf(header);
-    const iso = new IsoAgreement(col.startIso, col.endIso);
+    const rows = usageRowReader(header, ctx.displayPath);
+    // a large export is cut at line starts and parsed on worker threads, in the same batches
+    if (parallelEligible(input.csv)) {
+      yield* readUsageParallel(input.csv, header, ctx.displayPath, rows);
+      return;
+    }
     let first = true;
-    for await (const rows of input.csv.batches({ columns: col.used, width: col.width })) {
+    for await (const csvRows of input.csv.batches({ columns: rows.col.used, width: rows.col.width })) {
       const batch: ReadBatch<UsageRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
-      for (const row of rows) {
+      for (const row of csvRows) {
         const isHeader = first;
         first = false;
         if (isHeader && !row.fault) continue;
         batch.rows++;
-        const out = readRow(row, col, header, iso, file);
-        if (out === 'skip') batch.skipped++;
-        else if ('severity' in out) {
-          batch.issues.push(out);
-          if (!out.rejected) batch.skipped++;
-        } else batch.records.push(out);
+        addOutcome(batch, rows.readRow(row));
       }
       if (batch.rows || batch.records.length) yield batch;
     }
   },
 };
+
+/** A row's outcome into its batch (the row itself already counted). */
+export function addOutcome(batch: ReadBatch<UsageRecord>, out: UsageRecord | InputIssue | 'skip'): void {
+  if (out === 'skip') batch.skipped++;
+  else if ('severity' in out) {
+    batch.issues.push(out);
+    if (!out.rejected) batch.skipped++;
+  } else batch.records.push(out);
+}
+
+/** The row reader of a usage export with this header: one for the main thread and each worker. */
+export function usageRowReader(header: string[], file: string) {
+  const col = columnsOf(header);
+  const iso = new IsoAgreement(col.startIso, col.endIso);
+  return { col, readRow: (row: CsvRow) => readRow(row, col, header, iso, file) };
+}
+
+export type UsageRowReader = ReturnType<typeof usageRowReader>;
 
 type Columns = ReturnType<typeof columnsOf>;
 
