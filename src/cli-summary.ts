@@ -2,6 +2,7 @@
 import { rejectedByCurrency } from './engine/conservation.js';
 import { roundPartsToWhole, sum } from './money.js';
 import type { ReportResult } from './pipeline.js';
+import { providerName } from './providers.js';
 import { minorUnits } from './report/cells.js';
 import { inlineText, type TextSink } from './terminal.js';
 import { isoUtc } from './time.js';
@@ -61,7 +62,10 @@ export function printReportSummary(r: ReportResult, outs: string[], stream: Text
     if (m.leftOut.count) lines.push(['other card lines left out', String(m.leftOut.count)]);
   }
   if (r.ledger) {
-    for (const c of r.ledger.closing) lines.push([`closing balance${c.organization ? ` ${inlineText(c.organization)}` : ''}`, `${c.balance.toDisplay(2)} ${r.ledger.currency}`]);
+    // with two providers the organisation alone does not say whose credit a balance is
+    const whose = (p: string) => (r.ledger!.providers.length > 1 ? ` ${providerName(p)}` : '');
+    for (const c of r.ledger.closing)
+      lines.push([`closing balance${whose(c.provider)}${c.organization ? ` ${inlineText(c.organization)}` : ''}`, `${c.balance.toDisplay(2)} ${r.ledger.currency}`]);
   }
   lines.push(['rejected rows', `${r.totals.rejectedRows}${rejectedMoney(r)}`]);
   const broken = r.conservation.equations.filter((e) => !e.holds).length;

@@ -392,7 +392,8 @@ function addDemoCommand(program: Command, setExit: (code: number) => void): void
     .addHelpText('after', EXIT_CODES)
     .action(async (o: JobOptions) => {
       const fx = join(PACKAGE_ROOT, 'fixtures');
-      const exports = [join(fx, 'openai', '*.csv'), join(fx, 'openai', 'api')];
+      // Anthropic from its Console CSVs only: the API pages of the same month would count it twice
+      const exports = [join(fx, 'openai', '*.csv'), join(fx, 'openai', 'api'), join(fx, 'demo', 'anthropic')];
       setExit(
         await runJobCommand(
           'report',
@@ -401,7 +402,8 @@ function addDemoCommand(program: Command, setExit: (code: number) => void): void
             config: o.config ?? join(fx, 'spendrecon.config.json'),
             usage: exports,
             costs: exports,
-            payments: [join(fx, 'demo', 'payments_2026-10.csv')],
+            // receipts as finance keeps them, and a CSV of what has no receipt (fixtures/demo/README.md)
+            payments: [join(fx, 'demo', 'receipts')],
             statement: [join(fx, 'demo', 'us-card-2026-10.csv'), join(fx, 'demo', 'cmb-credit-card-2026-10.csv')],
             period: '2026-10',
           },

@@ -29,7 +29,7 @@ describe('spendrecon demo / report', () => {
     const r = await cli(['demo'], work);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/billed \(cost export\)\s+404\.79 USD/);
+    expect(r.stdout).toMatch(/billed \(cost export\)\s+413\.22 USD/); // OpenAI 404.79 + Anthropic 8.43
     const wb = await load(join(work, 'reports', '2026-10.xlsx'));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Dashboard', 'Summary', 'Exceptions', 'Reconciliation', 'Ledger', 'Breakdown', 'Daily', 'Usage vs cost', 'Inputs']);
 
@@ -56,14 +56,14 @@ describe('spendrecon demo / report', () => {
     const total = byProject.getRow(totalRow).getCell(billedCol).value as { formula: string; result: number };
     expect(total.formula).toMatch(/^SUM\([A-Z]+3:[A-Z]+\d+\)$/);
     // shown at the minor unit: the visible cells add up to the visible total, the exact figure beside them
-    expect(total.result).toBe(404.79);
+    expect(total.result).toBe(413.22);
     let s = 0;
     for (let i = 3; i < totalRow; i++) s += Math.round((byProject.getRow(i).getCell(billedCol).value as number) * 100);
-    expect(s).toBe(40479);
+    expect(s).toBe(41322);
     const exactCol = headers.indexOf('Billed (exact)') + 1;
     const exact = [];
     for (let i = 3; i < totalRow; i++) exact.push(String(byProject.getRow(i).getCell(exactCol).value));
-    expect(exact.reduce((a, b) => a.plus(Decimal.from(b)), Decimal.ZERO).toString()).toBe('404.78682866');
+    expect(exact.reduce((a, b) => a.plus(Decimal.from(b)), Decimal.ZERO).toString()).toBe('413.21682866');
     expect(byProject.getRow(3).getCell(billedCol).numFmt).toBe('#,##0.00 "USD";-#,##0.00 "USD";0.00 "USD"');
 
     const summary = wb.getWorksheet('Summary')!;
@@ -92,9 +92,10 @@ describe('spendrecon demo / report', () => {
     // every other line of that statement file points to card 4242
     expect(reimb.worksheets.map((w) => w.name)).not.toContain('(no cost centre)');
 
+    // both providers bill in the demo: Daily leads with their Provider column, then the local date
     const daily = wb.getWorksheet('Daily')!;
-    expect(daily.getRow(2).getCell(1).value).toBeInstanceOf(Date);
-    expect(daily.getRow(1).getCell(1).value).toBe('Local date (Europe/Berlin)');
+    expect((daily.getRow(1).values as unknown[]).slice(1, 3)).toEqual(['Provider', 'Local date (Europe/Berlin)']);
+    expect(daily.getRow(2).getCell(2).value).toBeInstanceOf(Date);
 
     const inputs = wb.getWorksheet('Inputs')!;
     const inHeaders = (inputs.getRow(1).values as unknown[]).slice(1);

@@ -12,7 +12,7 @@ const DEMO = join(ROOT, 'fixtures', 'demo');
 const matchArgs = (out: string) => [
   'match',
   '--payments',
-  join(DEMO, 'payments_2026-10.csv'),
+  join(DEMO, 'receipts'), // the demo's payment history: its receipts and a CSV of what has none
   '--statement',
   join(DEMO, 'us-card-2026-10.csv'),
   join(DEMO, 'cmb-credit-card-2026-10.csv'),
@@ -69,24 +69,25 @@ describe('spendrecon match', () => {
     const rows = j.reconciliation as { side: string; file: string; line: number; class: string; amount: string }[];
     const ids = rows.map((x) => `${x.side}:${x.file}:${x.line}`);
     expect(new Set(ids).size).toBe(ids.length);
-    // 19 lines on the US card, 4 of them shops and the card's own repayment; 1 provider line on the CMB card
-    expect(rows.filter((x) => x.side === 'card' && x.file.endsWith('us-card-2026-10.csv'))).toHaveLength(15);
+    // 21 lines on the US card, 4 of them shops and the card's own repayment; 1 provider line on the CMB card
+    expect(rows.filter((x) => x.side === 'card' && x.file.endsWith('us-card-2026-10.csv'))).toHaveLength(17);
     expect(rows.filter((x) => x.side === 'card' && x.file.endsWith('cmb-credit-card-2026-10.csv'))).toHaveLength(1);
-    expect(rows.filter((x) => x.side === 'payment')).toHaveLength(12);
+    // 11 receipts and 3 rows of the CSV of payments without one
+    expect(rows.filter((x) => x.side === 'payment')).toHaveLength(14);
     const cls = (file: string, line: number) => rows.find((x) => x.file.endsWith(file) && x.line === line)?.class;
-    expect(cls('us-card-2026-10.csv', 20)).toBe('matched'); // 200.00 on 10/02
+    expect(cls('us-card-2026-10.csv', 22)).toBe('matched'); // 200.00 on 10/02
     expect(cls('cmb-credit-card-2026-10.csv', 4)).toBe('matched'); // 145.22 CNY = 20.00(USD)
-    expect(cls('us-card-2026-10.csv', 17)).toBe('authorization_reversed');
     expect(cls('us-card-2026-10.csv', 18)).toBe('authorization_reversed');
-    expect(cls('us-card-2026-10.csv', 14)).toBe('failed_payment_with_hold');
-    expect(cls('us-card-2026-10.csv', 13)).toBe('duplicate_charge');
-    expect(cls('us-card-2026-10.csv', 11)).toBe('subscription_not_api');
-    expect(cls('us-card-2026-10.csv', 10)).toBe('refund');
+    expect(cls('us-card-2026-10.csv', 19)).toBe('authorization_reversed');
+    expect(cls('us-card-2026-10.csv', 15)).toBe('failed_payment_with_hold');
+    expect(cls('us-card-2026-10.csv', 14)).toBe('duplicate_charge');
+    expect(cls('us-card-2026-10.csv', 12)).toBe('subscription_not_api');
+    expect(cls('us-card-2026-10.csv', 11)).toBe('refund');
     expect(cls('us-card-2026-10.csv', 7)).toBe('refund');
     expect(cls('us-card-2026-10.csv', 6)).toBe('unmatched_card_charge');
     expect(cls('us-card-2026-10.csv', 3)).toBe('matched'); // pending line, paid top-up
     expect(cls('us-card-2026-10.csv', 2)).toBe('pending_authorization');
-    expect(cls('payments_2026-10.csv', 12)).toBe('unmatched_payment'); // paid with a card not in the statements
+    expect(cls('Receipt-2391-5549.pdf', 1)).toBe('unmatched_payment'); // paid with a card not in the statements
     expect(j.exceptions.some((e: { class: string; message: string }) => e.class === 'pending_authorization')).toBe(true);
   });
 
@@ -134,7 +135,7 @@ describe('spendrecon match', () => {
       const payments = num(rows[end + 1]!.getCell(2).value);
       expect(Math.round(total * 100), cur).toBe(Math.round(payments * 100));
       expect(num(rows[end + 2]!.getCell(2).value), cur).toBe(0);
-      if (cur === 'USD') expect([card, payments]).toEqual([615, 680]);
+      if (cur === 'USD') expect([card, payments]).toEqual([685, 750]);
     }
   });
 
@@ -146,11 +147,11 @@ describe('spendrecon match', () => {
   it('an overrides file forbids a pair and the rerun keeps the decision', async () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-match-'));
     const overrides = join(work, 'overrides.json');
-    writeFileSync(overrides, JSON.stringify({ forbid: [{ payment: { reference: 'INV-7C1D2E9A-0041' }, card: { file: 'us-card-2026-10.csv', line: 20 } }] }));
+    writeFileSync(overrides, JSON.stringify({ forbid: [{ payment: { reference: '7C1D2E9A-0041' }, card: { file: 'us-card-2026-10.csv', line: 22 } }] }));
     const r = await cli([...matchArgs(join(work, 'm.xlsx')), '--overrides', overrides, '--json'], work);
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout).reconciliation as { file: string; line: number; class: string }[];
-    expect(rows.find((x) => x.file.endsWith('us-card-2026-10.csv') && x.line === 20)?.class).toBe('unmatched_card_charge');
+    expect(rows.find((x) => x.file.endsWith('us-card-2026-10.csv') && x.line === 22)?.class).toBe('unmatched_card_charge');
   });
 });
 
@@ -161,9 +162,10 @@ describe('spendrecon ledger', () => {
       [
         'ledger',
         '--payments',
-        join(DEMO, 'payments_2026-10.csv'),
+        join(DEMO, 'receipts'),
         '--costs',
         join(ROOT, 'fixtures', 'openai', '*.csv'),
+        join(DEMO, 'anthropic'),
         '--config',
         join(ROOT, 'fixtures', 'spendrecon.config.json'),
         '--period',
@@ -178,11 +180,15 @@ describe('spendrecon ledger', () => {
     );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    const ledger = j.ledger as { date: string; balance: string; event: string }[];
+    const rows = j.ledger as { provider: string; date: string; balance: string; event: string }[];
+    const ledger = rows.filter((l) => l.provider === 'openai');
     expect(ledger[0]).toMatchObject({ date: '2026-10-01', opening: '180' });
     // 180 opening + 535 paid top-ups and grants − 404.78682866 billed in October
     expect(ledger[ledger.length - 1]).toMatchObject({ date: '2026-10-31', balance: '310.21317134' });
     expect(ledger.some((l) => /limit 200\.00 reached on 2026-10-27/.test(l.event))).toBe(true);
+    // Anthropic's credit on its own: 15.00 opening + 50.00 top-up − 8.43 billed
+    const anthropic = rows.filter((l) => l.provider === 'anthropic');
+    expect([anthropic[0]!.date, anthropic.at(-1)!.date, anthropic.at(-1)!.balance]).toEqual(['2026-10-01', '2026-10-31', '56.57']);
     expect(existsSync(join(work, 'l.xlsx'))).toBe(true);
   });
 });
@@ -358,10 +364,11 @@ describe('--focus', () => {
     );
     const usage = parsed.data.filter((x) => x.ChargeCategory === 'Usage');
     const total = usage.reduce((s, x) => s.plus(Decimal.from(x.BilledCost!)), Decimal.ZERO);
-    expect(total.toString()).toBe('404.78682866');
-    // paid API credit in October: 200 + 20 + 4 × 50 + 40 (grants and plans are not purchases of API credit)
+    // OpenAI's 404.78682866 and Anthropic's 8.43
+    expect(total.toString()).toBe('413.21682866');
+    // paid API credit in October: OpenAI 200 + 20 + 4 × 50 + 40, Anthropic 50 (grants and plans are not purchases of API credit)
     const purchases = parsed.data.filter((x) => x.ChargeCategory === 'Purchase');
-    expect(purchases.reduce((s, x) => s.plus(Decimal.from(x.BilledCost!)), Decimal.ZERO).toString()).toBe('510');
+    expect(purchases.reduce((s, x) => s.plus(Decimal.from(x.BilledCost!)), Decimal.ZERO).toString()).toBe('560');
   });
 });
 

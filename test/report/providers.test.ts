@@ -38,8 +38,15 @@ function paymentsWithAnthropic(): string {
   return join(dir, 'payments.csv');
 }
 
+/** The demo config without its Anthropic opening balance: these runs bring their own Anthropic lots. */
+function openAiOnlyConfig() {
+  const raw = JSON.parse(readFileSync(join(FX, 'spendrecon.config.json'), 'utf8'));
+  raw.openingBalance = [raw.openingBalance].flat().filter((o: { provider?: string }) => o.provider !== 'anthropic');
+  return parseConfig(raw);
+}
+
 async function run(payments: string): Promise<ReportResult> {
-  const config = parseConfig(JSON.parse(readFileSync(join(FX, 'spendrecon.config.json'), 'utf8')));
+  const config = openAiOnlyConfig();
   return runReport({
     usage: [join(FX, 'openai', '*.csv'), join(FX, 'openai', 'api')],
     costs: [join(FX, 'openai', '*.csv'), join(FX, 'openai', 'api')],
@@ -63,7 +70,7 @@ async function sheets(r: ReportResult) {
 function withAnthropicProject(r: ReportResult, projectId: string): ReportResult {
   const a = r.attribution!;
   const attributed = a.attributed.map((x) => (x.projectId === projectId ? { ...x, provider: 'anthropic' } : x));
-  const config = parseConfig(JSON.parse(readFileSync(join(FX, 'spendrecon.config.json'), 'utf8')));
+  const config = openAiOnlyConfig();
   return { ...r, attribution: { ...a, attributed, summaries: summarise(attributed, a.crossCheck, config, r.period) } };
 }
 
