@@ -145,7 +145,10 @@ describe('the receipts and the typed payment history', () => {
     const work = mkdtempSync(join(tmpdir(), 'spendrecon-demo-csv-'));
     const statements = [join(DEMO, US), join(DEMO, CMB)];
     const config = join(ROOT, 'fixtures', 'spendrecon.config.json');
-    const r = await cli(['match', '--payments', join(DEMO, 'payments_2026-10.csv'), '--statement', ...statements, '--config', config, '--period', '2026-10', '--out', join(work, 'm.xlsx'), '--json'], work);
+    const r = await cli(
+      ['match', '--payments', join(DEMO, 'payments_2026-10.csv'), '--statement', ...statements, '--config', config, '--period', '2026-10', '--out', join(work, 'm.xlsx'), '--json'],
+      work,
+    );
     expect(r.code, r.stderr).toBe(0);
     const typed: Row[] = JSON.parse(r.stdout).reconciliation;
     const reference = (r: Row) => /(\d{4})\.(?:pdf|eml)$/.exec(r.file);
