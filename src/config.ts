@@ -129,6 +129,13 @@ export function projectLookup(projects: ProjectEntries): (providerId: string, pr
   return (providerId, projectId) => byKey.get(`${providerId}\u0000${projectId}`);
 }
 
+/** `providers` is keyed by provider id: a typo would leave the names unmapped and the month counted twice. */
+function knownProviderKeys(v: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  for (const k of Object.keys(v)) {
+    if (!PROVIDERS.some((p) => p.id === k)) ctx.addIssue({ code: 'custom', path: [k], message: `expected a provider id (${PROVIDERS.map((x) => `"${x.id}"`).join(', ')}), got ${JSON.stringify(k)}` });
+  }
+}
+
 /** Two entries for one (provider, project) would make one of them silently lose. */
 function noProjectTwice(projects: ProjectEntries, ctx: z.RefinementCtx): void {
   const seen = new Map<string, string>();
@@ -179,6 +186,15 @@ export const configSchema = z
       })
       .optional(),
     autoRechargeMonthlyLimit: decimalText.optional(),
+    /**
+     * Per provider id: the console's names of projects (Anthropic: workspaces) and API keys by the
+     * ids its Admin API gives, `{"anthropic": {"projects": {"wrkspc_…": "Research"}, "apiKeys": {"apikey_…": "prod-backend"}}}`,
+     * so a console export and an API export of the same month meet (and count once).
+     */
+    providers: z
+      .record(z.string(), z.object({ projects: z.record(z.string(), z.string().min(1)).default({}), apiKeys: z.record(z.string(), z.string().min(1)).default({}) }).strict())
+      .default({})
+      .superRefine(knownProviderKeys),
     /** Months a purchased credit lot stays valid, for every provider; default: each provider's own (src/data/providers/). */
     creditValidityMonths: z.number().int().min(1).max(120).optional(),
   })
