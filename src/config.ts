@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { Decimal } from './money.js';
-import { PROVIDERS, providerFromText } from './providers.js';
+import { DEFAULT_PROVIDER, PROVIDERS, providerFromText } from './providers.js';
 import { isCalendarDate, isValidTimeZone, systemTimeZone } from './time.js';
 
 /** A date that exists (`2026-02-30` does not): the price table and the ledger compare them as text. */
@@ -83,6 +83,10 @@ export type PriceEntryInput = z.input<typeof priceEntrySchema>;
 export type PriceEntry = z.output<typeof priceEntrySchema>;
 
 const projectSchema = z.object({
+  /** Whose project (an OpenAI project, an Anthropic workspace); default: the default provider, as elsewhere. */
+  provider: providerId.optional(),
+  /** The project id when the entry's key is not it: two providers' projects of one id need two keys. */
+  id: z.string().min(1).optional(),
   name: z.string().optional(),
   owner: z.string().optional(),
   costCenter: z.string().optional(),
@@ -100,6 +104,50 @@ const cardholderSchema = z.object({
   costCenter: z.string().optional(),
 });
 
+/** A project entry as the engine looks it up: by (provider, project id). */
+export interface ConfiguredProject {
+  /** The entry's key under `projects` (messages name it as the JSON path). */
+  key: string;
+  provider: string;
+  projectId: string;
+  name?: string;
+  owner?: string;
+  costCenter?: string;
+  monthlyBudget?: Decimal;
+}
+
+type ProjectEntries = Readonly<Record<string, z.output<typeof projectSchema>>>;
+
+/** Every `projects` entry with its provider and project id resolved. */
+export function configuredProjects(projects: ProjectEntries): ConfiguredProject[] {
+  return Object.entries(projects).map(([key, p]) => ({ ...p, key, provider: p.provider ?? DEFAULT_PROVIDER, projectId: p.id ?? key }));
+}
+
+/** Looks up the config's entry for one provider's project; undefined when it has none (the entry's provider must match). */
+export function projectLookup(projects: ProjectEntries): (providerId: string, projectId: string) => ConfiguredProject | undefined {
+  const byKey = new Map(configuredProjects(projects).map((p) => [`${p.provider}\u0000${p.projectId}`, p]));
+  return (providerId, projectId) => byKey.get(`${providerId}\u0000${projectId}`);
+}
+
+/** `providers` is keyed by provider id: a typo would leave the names unmapped and the month counted twice. */
+function knownProviderKeys(v: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  for (const k of Object.keys(v)) {
+    if (!PROVIDERS.some((p) => p.id === k)) ctx.addIssue({ code: 'custom', path: [k], message: `expected a provider id (${PROVIDERS.map((x) => `"${x.id}"`).join(', ')}), got ${JSON.stringify(k)}` });
+  }
+}
+
+/** Two entries for one (provider, project) would make one of them silently lose. */
+function noProjectTwice(projects: ProjectEntries, ctx: z.RefinementCtx): void {
+  const seen = new Map<string, string>();
+  for (const p of configuredProjects(projects)) {
+    const k = `${p.provider}\u0000${p.projectId}`;
+    const first = seen.get(k);
+    if (first !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [p.key], message: `the same project as "${first}" (provider "${p.provider}", id "${p.projectId}"): give each project one entry` });
+    } else seen.set(k, p.key);
+  }
+}
+
 export const configSchema = z
   .object({
     /** Reporting time zone; default: the machine's. */
@@ -107,7 +155,7 @@ export const configSchema = z
     homeCurrency: currencyCode.default('USD'),
     /** Organisation ids in scope; empty = every organisation in the inputs. */
     organizations: z.array(z.string()).default([]),
-    projects: z.record(z.string(), projectSchema).default({}),
+    projects: z.record(z.string(), projectSchema).default({}).superRefine(noProjectTwice),
     apiKeys: z.record(z.string(), apiKeySchema).default({}),
     cardholders: z.record(z.string().regex(/^\d{4}$/, 'card last4 must be 4 digits'), cardholderSchema).default({}),
     /** User statement profiles, validated by the statement reader (SPEC §2.4). */
@@ -138,6 +186,15 @@ export const configSchema = z
       })
       .optional(),
     autoRechargeMonthlyLimit: decimalText.optional(),
+    /**
+     * Per provider id: the console's names of projects (Anthropic: workspaces) and API keys by the
+     * ids its Admin API gives, `{"anthropic": {"projects": {"wrkspc_…": "Research"}, "apiKeys": {"apikey_…": "prod-backend"}}}`,
+     * so a console export and an API export of the same month meet (and count once).
+     */
+    providers: z
+      .record(z.string(), z.object({ projects: z.record(z.string(), z.string().min(1)).default({}), apiKeys: z.record(z.string(), z.string().min(1)).default({}) }).strict())
+      .default({})
+      .superRefine(knownProviderKeys),
     /** Months a purchased credit lot stays valid, for every provider; default: each provider's own (src/data/providers/). */
     creditValidityMonths: z.number().int().min(1).max(120).optional(),
   })

@@ -65,6 +65,8 @@ export const usageRecordSchema = z.object({
   other: z.record(z.string(), z.number()).nullable(),
   /** Further grouping dimensions of such categories (images: `size`, `source`), joined; part of the row's identity. */
   variant: z.string().nullable().optional(),
+  /** How the provider's data was exported: its console's CSV (`export`) or its Admin API (`api`); absent: not told apart. */
+  channel: z.enum(['export', 'api']).optional(),
 });
 export type UsageRecord = z.infer<typeof usageRecordSchema>;
 
@@ -99,6 +101,8 @@ export const costRecordSchema = z.object({
   apiKeyId: z.string().nullable(),
   userId: z.string().nullable(),
   userEmail: z.string().nullable(),
+  /** How the provider's data was exported: its console's CSV (`export`) or its Admin API (`api`); absent: not told apart. */
+  channel: z.enum(['export', 'api']).optional(),
 });
 export type CostRecord = z.infer<typeof costRecordSchema>;
 

@@ -3,14 +3,20 @@
  * period, the burn day by day, and a forecast of the period's end at the current daily run
  * rate (the last 7 days') with the day the budget will be reached. Pure: figures in, figures and exceptions out.
  */
+import { configuredProjects } from '../config.js';
 import { Decimal } from '../money.js';
+import { providerName } from '../providers.js';
 import type { Exception } from '../model.js';
 import { minorUnits } from '../money.js';
 import { addDays, type LocalDate, type Period } from '../time.js';
 import { budgetForPeriod } from './summaries.js';
 
 export interface BudgetProject {
+  /** Whose project: an OpenAI project and an Anthropic workspace of one id have budgets of their own. */
+  provider: string;
   projectId: string;
+  /** The config entry's key, for the JSON path a message points at (default: the project id). */
+  configKey?: string;
   projectName: string | null;
   monthlyBudget: Decimal;
 }
@@ -19,8 +25,8 @@ export interface BudgetInput {
   period: Period;
   currency: string;
   projects: readonly BudgetProject[];
-  /** Billed spend per local date and project (the Daily table). */
-  daily: readonly { localDate: LocalDate; projectId: string; billed: Decimal }[];
+  /** Billed spend per local date, provider and project (the Daily table). */
+  daily: readonly { localDate: LocalDate; provider: string; projectId: string; billed: Decimal }[];
   /** Last local date the data covers; default: the last billed date in the period (an export may stop mid-month). */
   asOf?: LocalDate;
 }
@@ -34,7 +40,9 @@ export interface BudgetDay {
 }
 
 export interface ProjectBudget {
+  provider: string;
   projectId: string;
+  configKey: string;
   projectName: string | null;
   monthlyBudget: Decimal;
   /** The monthly budget prorated over the whole period. */
@@ -104,7 +112,9 @@ function projectBudget(p: BudgetProject, input: BudgetInput, asOf: LocalDate, by
   const recent = burn.length > window ? spent.minus(burn[burn.length - 1 - window]!.spent) : spent;
   const remaining = daysInPeriod - daysElapsed;
   return {
+    provider: p.provider,
     projectId: p.projectId,
+    configKey: p.configKey ?? p.projectId,
     projectName: p.projectName,
     monthlyBudget: p.monthlyBudget,
     periodBudget,
@@ -128,21 +138,25 @@ export function computeBudgets(input: BudgetInput): BudgetResult {
   const wanted = input.asOf ?? lastBilled;
   const asOf = wanted !== null && wanted > period.to ? period.to : wanted;
   if (asOf === null || asOf < period.from) return { asOf: null, currency: input.currency, projects: [], exceptions: [] };
+  const several = new Set(input.projects.map((p) => p.provider)).size > 1;
   const projects = input.projects.map((p) => {
     const byDate = new Map<string, Decimal>();
-    for (const d of inPeriod) if (d.projectId === p.projectId) byDate.set(d.localDate, (byDate.get(d.localDate) ?? Decimal.ZERO).plus(d.billed));
+    for (const d of inPeriod) if (d.provider === p.provider && d.projectId === p.projectId) byDate.set(d.localDate, (byDate.get(d.localDate) ?? Decimal.ZERO).plus(d.billed));
     return projectBudget(p, input, asOf, byDate);
   });
-  return { asOf, currency: input.currency, projects, exceptions: projects.flatMap((b) => budgetExceptions(b, input.currency)) };
+  return { asOf, currency: input.currency, projects, exceptions: projects.flatMap((b) => budgetExceptions(b, input.currency, several)) };
 }
 
-function label(b: ProjectBudget): string {
-  return b.projectName ? `${b.projectName} (${b.projectId})` : b.projectId;
+/** The project as messages name it; with the provider's name where budgets of two providers meet. */
+function labelOf(b: ProjectBudget, withProvider: boolean): string {
+  const id = withProvider ? `${providerName(b.provider)} ${b.projectId}` : b.projectId;
+  return b.projectName ? `${b.projectName} (${id})` : id;
 }
 
-function budgetExceptions(b: ProjectBudget, currency: string): Exception[] {
+function budgetExceptions(b: ProjectBudget, currency: string, withProvider: boolean): Exception[] {
   const money = (d: Decimal) => `${d.toDisplay(minorUnits(currency))} ${currency}`;
   const asOf = b.burn[b.burn.length - 1]?.date ?? '';
+  const label = (x: ProjectBudget) => labelOf(x, withProvider);
   const base = { subject: label(b), currency, refs: [] };
   if (b.reached) {
     return [
@@ -152,7 +166,7 @@ function budgetExceptions(b: ProjectBudget, currency: string): Exception[] {
         class: 'budget_exceeded',
         amount: b.spent.minus(b.periodBudget),
         message: `${label(b)} spent ${money(b.spent)} by ${asOf}, past its budget of ${money(b.periodBudget)} for the period (reached on ${b.reachesBudgetOn}); at the current rate the period ends at ${money(b.forecast)}.`,
-        nextStep: `Ask the project's owner whether the spend is expected; raise the budget (projects.${b.projectId}.monthlyBudget) or cut the usage (a usage limit on the project in the provider's dashboard).`,
+        nextStep: `Ask the project's owner whether the spend is expected; raise the budget (projects.${b.configKey}.monthlyBudget) or cut the usage (a usage limit on the project in the provider's dashboard).`,
       },
     ];
   }
@@ -185,11 +199,17 @@ function budgetExceptions(b: ProjectBudget, currency: string): Exception[] {
 
 /** The projects with a monthly budget in the config, named as the By project table names them. */
 export function budgetedProjects(
-  config: { projects: Record<string, { name?: string; monthlyBudget?: Decimal }> },
-  named: readonly { projectId: string; projectName: string | null }[],
+  config: { projects: Parameters<typeof configuredProjects>[0] },
+  named: readonly { provider: string; projectId: string; projectName: string | null }[],
 ): BudgetProject[] {
-  const names = new Map(named.map((p) => [p.projectId, p.projectName]));
-  return Object.entries(config.projects)
-    .filter(([, p]) => p.monthlyBudget)
-    .map(([projectId, p]) => ({ projectId, projectName: p.name ?? names.get(projectId) ?? null, monthlyBudget: p.monthlyBudget! }));
+  const names = new Map(named.map((p) => [`${p.provider}\u0000${p.projectId}`, p.projectName]));
+  return configuredProjects(config.projects)
+    .filter((p) => p.monthlyBudget)
+    .map((p) => ({
+      provider: p.provider,
+      projectId: p.projectId,
+      configKey: p.key,
+      projectName: p.name ?? names.get(`${p.provider}\u0000${p.projectId}`) ?? null,
+      monthlyBudget: p.monthlyBudget!,
+    }));
 }

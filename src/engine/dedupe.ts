@@ -94,3 +94,72 @@ function hoursCovered(c: CostRecord): number {
   for (let t = c.start; t < c.end && t < dayStart + DAY; t += 3600) mask |= 1 << Math.floor((t - dayStart) / 3600);
   return mask;
 }
+
+/** What `resolveOverlappingChannels` needs of a cost row or a usage group. */
+export interface ChannelRow {
+  provider: string;
+  utcDay: string;
+  projectId: string | null;
+  channel?: 'export' | 'api';
+}
+
+export interface ChannelResolution<T> {
+  kept: T[];
+  /** Console-export rows left out: the API's rows of the same provider, day and project say the same. */
+  setAside: T[];
+  /** Per provider: the console's project names with no API id on days both exports cover (`providers.<id>.projects` maps them). */
+  unmatched: Map<string, { names: Set<string>; days: Set<string> }>;
+}
+
+/**
+ * A console export and an Admin API export of the same provider's day are the same money told
+ * twice, with rows that never pair (other line-item texts, keys, context-window spellings). Per
+ * (provider, UTC day, project) both cover, the API's rows are used (they carry ids and fractions
+ * of a cent); the console's project names the API never shows that day are kept and reported,
+ * since without a name → id mapping they cannot be told apart from a workspace the API left out.
+ */
+export function resolveOverlappingChannels<T extends ChannelRow>(rows: readonly T[]): ChannelResolution<T> {
+  const apiProjects = new Map<string, Set<string | null>>();
+  for (const r of rows) if (r.channel === 'api') push(apiProjects, `${r.provider}|${r.utcDay}`, r.projectId);
+  const kept: T[] = [];
+  const setAside: T[] = [];
+  const unmatched: ChannelResolution<T>['unmatched'] = new Map();
+  for (const r of rows) {
+    const api = r.channel === 'export' ? apiProjects.get(`${r.provider}|${r.utcDay}`) : undefined;
+    if (api === undefined) kept.push(r);
+    else if (api.has(r.projectId)) setAside.push(r);
+    else {
+      kept.push(r);
+      const u = unmatched.get(r.provider) ?? { names: new Set<string>(), days: new Set<string>() };
+      u.names.add(r.projectId ?? '(default)');
+      u.days.add(r.utcDay);
+      unmatched.set(r.provider, u);
+    }
+  }
+  return { kept, setAside, unmatched };
+}
+
+function push<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  const s = m.get(k) ?? new Set<V>();
+  s.add(v);
+  m.set(k, s);
+}
+
+/** The warning for console names the API's ids do not meet: the money of those rows may be counted twice. */
+export function unmatchedChannelExceptions(unmatched: ChannelResolution<ChannelRow>['unmatched'], dimension: (provider: string) => { name: string; projects: string }): Exception[] {
+  return [...unmatched.entries()].map(([p, u]): Exception => {
+    const { name, projects } = dimension(p);
+    const names = [...u.names].sort();
+    const days = [...u.days].sort();
+    return {
+      severity: 'warning',
+      class: 'console_api_names_unmatched',
+      subject: `${name}: ${names.join(', ')}`,
+      amount: null,
+      currency: null,
+      message: `${name}'s console export and its Admin API export both cover ${days.length} UTC day(s) (${days[0]} to ${days[days.length - 1]}), but the console's ${projects} ${names.map((n) => `"${n}"`).join(', ')} match no id the API gives: their rows are kept beside the API's and may count the same money twice.`,
+      nextStep: `Map each name to its id in the config, "providers": {"${p}": {"projects": {"<id>": "<name>"}, "apiKeys": {"<id>": "<name>"}}} (the ids are in the API export and in the console's settings), or give only one of the two exports.`,
+      refs: [],
+    };
+  });
+}

@@ -5,7 +5,7 @@
  * provider: an OpenAI project and an Anthropic workspace of the same id are two rows. Plain typed Maps over
  * the exact money type: measured far faster than a dataframe library (README).
  */
-import type { Config } from '../config.js';
+import { projectLookup, type Config } from '../config.js';
 import { Decimal, ratio } from '../money.js';
 import { daysInMonth, monthsSpanned, type Period } from '../time.js';
 import type { AttributedRow, CrossCheckRow } from './attribution.js';
@@ -213,11 +213,12 @@ export function usageTokensByModel(
 export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config: Config, period: Period, usageTokens?: Map<string, { inTok: number; outTok: number }>): Summaries {
   const { billed, unallocated, proj, model, key, user, daily } = sumRows(rows);
   const listByModel = listPriceByModel(cross);
+  const settings = projectLookup(config.projects);
   const byProject: ProjectSummary[] = [...proj.entries()]
     .sort((a, b) => b[1].billed.cmp(a[1].billed) || cmp(splitKey(a[0])[1]!, splitKey(b[0])[1]!) || cmp(a[0], b[0]))
     .map(([pk, p]) => {
       const [provider, projectId] = splitKey(pk) as [string, string];
-      const cfg = config.projects[projectId];
+      const cfg = settings(provider, projectId);
       const budget = cfg?.monthlyBudget ? budgetForPeriod(cfg.monthlyBudget, period) : null;
       return {
         provider,
@@ -231,7 +232,7 @@ export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config:
         budgetUsed: budget ? ratio(p.billed, budget) : null,
       };
     });
-  const projectName = (id: string, fallback: string | null) => config.projects[id]?.name ?? fallback;
+  const projectName = (provider: string, id: string, fallback: string | null) => settings(provider, id)?.name ?? fallback;
 
   return {
     billed,
@@ -262,7 +263,7 @@ export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config:
         keyName: config.apiKeys[k.apiKeyId]?.name ?? null,
         owner: config.apiKeys[k.apiKeyId]?.owner ?? null,
         projectId: k.projectId,
-        projectName: projectName(k.projectId, k.projectName),
+        projectName: projectName(k.provider, k.projectId, k.projectName),
         billed: k.billed,
         basis: [...k.bases].sort().join(', '),
       })),
@@ -275,7 +276,7 @@ export function summarise(rows: AttributedRow[], cross: CrossCheckRow[], config:
     daily: [...daily.entries()]
       .map(([k, d]) => {
         const [provider, localDate, projectId] = splitKey(k) as [string, string, string];
-        return { provider, localDate, projectId, projectName: projectName(projectId, d.name), utcDays: [...d.utcDays].sort().join(', '), billed: d.billed };
+        return { provider, localDate, projectId, projectName: projectName(provider, projectId, d.name), utcDays: [...d.utcDays].sort().join(', '), billed: d.billed };
       })
       .sort((a, b) => cmp(a.localDate, b.localDate) || cmp(a.projectId, b.projectId) || cmp(a.provider, b.provider)),
   };

@@ -33,6 +33,8 @@ export interface UsageGroup {
   cacheWrite1hTokens: number;
   /** Over the long-context threshold: the key's variant (context window) holds it for all the group's rows. */
   longContext: boolean;
+  /** The export channel of the group's rows (model.ts); the Console's and the API's never share a group. */
+  channel?: 'export' | 'api';
   rows: number;
   /** List price of the group's tokens; null when the model is not in the price table. */
   listPrice: Decimal | null;
@@ -96,7 +98,7 @@ export class UsageAggregator {
       dims = new Map();
       this.bySlot.set(slotKey, dims);
     }
-    const key = `${r.provider}|${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}|${r.variant ?? ''}${r.longContext ? '|long' : ''}`;
+    const key = `${r.provider}|${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}|${r.variant ?? ''}${r.longContext ? '|long' : ''}|${r.channel ?? ''}`;
     let g = dims.get(key);
     if (!g) {
       // flat copies: cells parsed from a file are slices of its chunk text, and a group kept
@@ -120,6 +122,7 @@ export class UsageAggregator {
         cacheWriteTokens: 0,
         cacheWrite1hTokens: 0,
         longContext: r.longContext === true,
+        channel: r.channel,
         rows: 0,
         listPrice: null,
         price: null,

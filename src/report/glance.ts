@@ -4,6 +4,7 @@
  * writer turns them into its own marks (numbers for SVG, cells for the workbook).
  */
 import { Decimal } from '../money.js';
+import { providerName } from '../providers.js';
 import type { ReportResult } from '../results.js';
 import { addDays, type LocalDate } from '../time.js';
 
@@ -39,9 +40,21 @@ export interface BalanceDay {
   events: string[];
 }
 
+/** One (provider, organisation) account's balance line. */
+export interface BalanceAccount {
+  provider: string;
+  organization: string | null;
+  /** What the line is called: the provider where providers meet, the organisation where a provider has several. */
+  label: string;
+  /** Closing balance at the end of each of the account's ledger days. */
+  days: { date: LocalDate; balance: Decimal }[];
+}
+
 export interface BalanceSeries {
   currency: string;
   days: BalanceDay[];
+  /** One line per account when the ledger has more than one; empty for one account (its line is `days`' balance). */
+  accounts: BalanceAccount[];
   /** The auto-recharge limit a month (the first organisation that has one), or null. */
   autoRechargeLimit: Decimal | null;
 }
@@ -89,5 +102,24 @@ export function balanceSeries(r: ReportResult): BalanceSeries | null {
     days.push({ date, balance: balance.get(date)!, credited: credited.get(date)!, expired: expired.get(date)!, autoRechargedThisMonth: used, events });
   }
   const autoRechargeLimit = r.runway?.organizations.find((o) => o.autoRechargeLimit)?.autoRechargeLimit ?? null;
-  return { currency: l.currency, days, autoRechargeLimit };
+  return { currency: l.currency, days, accounts: balanceAccounts(l), autoRechargeLimit };
+}
+
+type Ledger = NonNullable<ReportResult['ledger']>;
+
+/** Each account's own balance line, or none when the ledger has one account (the summed line is it). */
+function balanceAccounts(l: Ledger): BalanceAccount[] {
+  if (l.accounts.length < 2) return [];
+  const providers = new Set(l.accounts.map((a) => a.provider));
+  return l.accounts.map((a) => {
+    const ownOrgs = l.accounts.filter((b) => b.provider === a.provider).length;
+    const parts = [providers.size > 1 ? providerName(a.provider) : null, ownOrgs > 1 || providers.size === 1 ? (a.organization ?? '(no organisation)') : null];
+    const days = l.days.filter((d) => d.provider === a.provider && d.organization === a.organization).map((d) => ({ date: d.date, balance: d.closing }));
+    return { provider: a.provider, organization: a.organization, label: parts.filter((x) => x !== null).join(' '), days };
+  });
+}
+
+/** The account a ledger record belongs to, as `balanceAccounts` lists them (-1: not one of them). */
+export function accountIndex(accounts: readonly BalanceAccount[], x: { provider: string; organization: string | null }): number {
+  return accounts.findIndex((a) => a.provider === x.provider && a.organization === x.organization);
 }

@@ -95,10 +95,12 @@ export function ledgerToJson(result: LedgerResult): (LedgerJsonRow & { provider?
 // JSON projections of budgets and runway (issue #13): amounts exact, the burn lines left to the HTML report
 
 function budgetsToJson(b: BudgetResult) {
+  const several = new Set(b.projects.map((p) => p.provider)).size > 1;
   return {
     asOf: b.asOf,
     currency: b.currency,
     projects: b.projects.map((p) => ({
+      ...(several ? { provider: p.provider } : {}),
       projectId: p.projectId,
       projectName: p.projectName,
       monthlyBudget: money(p.monthlyBudget),

@@ -170,6 +170,7 @@ function usageRecord(r: Json, p: string, file: string, line: number, start: numb
 
 export const anthropicUsageJsonReader: SourceReader<UsageRecord> = {
   format: 'anthropic-usage-json',
+  channel: 'api',
   label: 'Anthropic Admin API usage report (JSON)',
   kind: 'usage',
   detect(input) {
@@ -233,6 +234,7 @@ function costRecord(r: Json, p: string, file: string, line: number, start: numbe
 
 export const anthropicCostJsonReader: SourceReader<CostRecord> = {
   format: 'anthropic-costs-json',
+  channel: 'api',
   label: 'Anthropic Admin API cost report (JSON)',
   kind: 'costs',
   detect(input) {

@@ -17,6 +17,7 @@ const DIMENSIONS = ['token_type', 'context_window', 'usage_type', 'cost_type', '
 
 export const anthropicCostCsvReader: SourceReader<CostRecord> = {
   format: 'anthropic-costs-csv',
+  channel: 'export',
   label: 'Claude Console cost export (CSV)',
   kind: 'costs',
 

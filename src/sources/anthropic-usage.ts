@@ -23,6 +23,7 @@ const KNOWN = ['api_key', 'workspace', 'usage_type', 'context_window', 'inferenc
 
 export const anthropicUsageCsvReader: SourceReader<UsageRecord> = {
   format: 'anthropic-usage-csv',
+  channel: 'export',
   label: 'Claude Console usage export (CSV)',
   kind: 'usage',
 

@@ -38,6 +38,11 @@ export interface SourceReader<R> {
   readonly format: string;
   readonly label: string;
   readonly kind: InputKind;
+  /**
+   * Console export or Admin API, where a provider's two name things differently (Anthropic: names
+   * vs ids), so the same month read both ways is told apart and counted once (engine/dedupe.ts).
+   */
+  readonly channel?: 'export' | 'api';
   /** Null when the reader does not recognise the input at all. */
   detect(input: OpenedInput): Detection | null;
   read(input: OpenedInput, detection: Detection, ctx: ReadContext): AsyncIterable<ReadBatch<R>>;

@@ -7,6 +7,7 @@ import { attributeSpend } from '../engine/attribution.js';
 import { append, granularityException } from '../engine/exceptions.js';
 import { bucketInPeriod } from '../engine/period.js';
 import { summarise, usageTokensByModel } from '../engine/summaries.js';
+import { resolveOverlappingChannels } from '../engine/dedupe.js';
 import { resolveOverlappingWidths, type UsageGroup } from '../engine/usage.js';
 import { Decimal } from '../money.js';
 import type { CostRecord, Exception } from '../model.js';
@@ -51,7 +52,8 @@ export function attributeBilledSpend(input: AttributionInput): AttributionStage 
     return bucketInPeriod(t, t + 86400, period, split);
   });
   const exceptions: Exception[] = [];
-  const { kept, dropped } = resolveOverlappingWidths(periodGroups);
+  // a console export and an API export of one day: the API's groups (the costs do the same, billed.ts)
+  const { kept, dropped } = resolveOverlappingWidths(resolveOverlappingChannels(periodGroups).kept);
   for (const d of dropped) exceptions.push(granularityException(d));
   const result = attributeSpend({
     costs: inPeriodCosts,

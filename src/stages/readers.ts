@@ -7,12 +7,34 @@ import { receiptReader } from '../sources/receipts/reader.js';
 import { makeStatementReader } from '../sources/statement.js';
 import { resolveProfiles, StatementProfileError } from '../sources/statement-profile.js';
 import { exportReaders, type AnyReader } from '../sources/index.js';
+import { identityMaps, withApiIds, type IdentityMap } from '../engine/identities.js';
+import type { CostRecord, UsageRecord } from '../model.js';
+import type { ReadBatch } from '../sources/contract.js';
 import type { Period } from '../time.js';
 
 /** Every reader a run knows: the provider's exports, the payment history (CSV, receipts, pasted billing tables), statements through the built-in and configured profiles. */
 export function allReaders(config: Config, period: Period | null = null): AnyReader[] {
   const statementReader = makeStatementReader(statementProfiles(config), { period: period ? { from: period.from, to: period.to } : null, homeCurrency: config.homeCurrency });
-  return [...exportReaders, paymentsReader, receiptReader, billingTableReader, statementReader];
+  const maps = identityMaps(config.providers);
+  return [...exportReaders.map((r) => withChannelAndIds(r, maps)), paymentsReader, receiptReader, billingTableReader, statementReader];
+}
+
+/** An export reader whose records carry its channel and the API's ids for the console's names (config `providers`). */
+function withChannelAndIds(reader: AnyReader, maps: ReadonlyMap<string, IdentityMap>): AnyReader {
+  if (reader.channel === undefined && maps.size === 0) return reader;
+  const channel = reader.channel;
+  return {
+    format: reader.format,
+    label: reader.label,
+    kind: reader.kind,
+    channel,
+    detect: (input) => reader.detect(input),
+    async *read(input, detection, ctx) {
+      for await (const b of reader.read(input, detection, ctx) as AsyncIterable<ReadBatch<UsageRecord | CostRecord>>) {
+        yield { ...b, records: b.records.map((r) => withApiIds(channel ? { ...r, channel } : r, maps)) };
+      }
+    },
+  };
 }
 
 export function matchOptions(config: Config): MatchOptions {

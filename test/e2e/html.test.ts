@@ -21,7 +21,7 @@ const HOSTILE_NAME = `<img src="https://evil.example/x.png" onerror="alert(1)"> 
 let work: string;
 let html: string;
 let htmlPath: string;
-let doc: { dailyByProject: unknown[]; byModel: unknown[]; budgets: { projects: unknown[] }; html: string };
+let doc: { dailyByProject: unknown[]; byModel: unknown[]; budgets: { projects: unknown[] }; ledger: { provider?: string; organization: string | null }[]; html: string };
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'spendrecon-html-'));
@@ -112,7 +112,9 @@ describe.skipIf(!HAVE_BROWSER)('the HTML report in headless chromium', () => {
     expect(await marks('models', 'mark-rect')).toBe(doc.byModel.length);
     expect(await marks('budgets', 'mark-line')).toBe(2 * doc.budgets.projects.length);
     const balance = page.locator('#chart-balance');
-    expect(await balance.locator('g.mark-line.role-mark > path').count()).toBe(2); // balance, auto-recharges
+    // a balance line per (provider, organisation) account (one summed line for one), and the auto-recharges
+    const accounts = new Set(doc.ledger.map((d) => `${d.provider ?? ''}|${d.organization}`)).size;
+    expect(await balance.locator('g.mark-line.role-mark > path').count()).toBe(accounts + 1);
     expect(await balance.locator('g.mark-symbol.role-mark > path').count()).toBe(Number(await balance.getAttribute('data-points')));
     expect(await balance.locator('text', { hasText: 'auto-recharge limit 200.00' }).count()).toBe(1);
     for (const id of ['daily', 'models', 'balance', 'budgets']) {

@@ -9,11 +9,11 @@ const D = Decimal.from;
 const oct = monthPeriod('2026-10', 'UTC');
 
 function days(project: string, from: string, n: number, amount: string) {
-  return Array.from({ length: n }, (_, i) => ({ localDate: addDays(from, i), projectId: project, billed: D(amount) }));
+  return Array.from({ length: n }, (_, i) => ({ localDate: addDays(from, i), provider: 'openai', projectId: project, billed: D(amount) }));
 }
 
 function run(daily: BudgetInput['daily'], monthly = '310.00', extra: Partial<BudgetInput> = {}) {
-  return computeBudgets({ period: oct, currency: 'USD', projects: [{ projectId: 'p1', projectName: 'Support', monthlyBudget: D(monthly) }], daily, ...extra });
+  return computeBudgets({ period: oct, currency: 'USD', projects: [{ provider: 'openai', projectId: 'p1', projectName: 'Support', monthlyBudget: D(monthly) }], daily, ...extra });
 }
 
 describe('computeBudgets', () => {
@@ -73,8 +73,8 @@ describe('computeBudgets', () => {
 
   it('a credit day (negative billed) lowers the spend; no spend means no forecast date', () => {
     const r = run([
-      { localDate: '2026-10-01', projectId: 'p1', billed: D('5') },
-      { localDate: '2026-10-02', projectId: 'p1', billed: D('-5') },
+      { localDate: '2026-10-01', provider: 'openai', projectId: 'p1', billed: D('5') },
+      { localDate: '2026-10-02', provider: 'openai', projectId: 'p1', billed: D('-5') },
     ]);
     expect(r.projects[0]!.spent.isZero()).toBe(true);
     expect(r.projects[0]!.reachesBudgetOn).toBeNull();
@@ -92,7 +92,7 @@ describe('computeBudgets', () => {
 
   it('a period spanning two months prorates each month by its own days', () => {
     const period = makePeriod('2026-10-17', '2026-11-15', 'UTC');
-    const r = computeBudgets({ period, currency: 'USD', projects: [{ projectId: 'p1', projectName: null, monthlyBudget: D('310') }], daily: days('p1', '2026-10-17', 30, '1') });
+    const r = computeBudgets({ period, currency: 'USD', projects: [{ provider: 'openai', projectId: 'p1', projectName: null, monthlyBudget: D('310') }], daily: days('p1', '2026-10-17', 30, '1') });
     // 15 of 31 days of October + 15 of 30 of November
     expect(r.projects[0]!.periodBudget.toString()).toBe(D('150').plus(D('155')).toString());
   });
@@ -101,7 +101,7 @@ describe('computeBudgets', () => {
     const rand = prng(13);
     for (let t = 0; t < 200; t++) {
       const n = 1 + Math.floor(rand() * 31);
-      const daily = Array.from({ length: n }, (_, i) => ({ localDate: addDays('2026-10-01', i), projectId: 'p1', billed: Decimal.of(BigInt(Math.floor(rand() * 5000)), 2) }));
+      const daily = Array.from({ length: n }, (_, i) => ({ localDate: addDays('2026-10-01', i), provider: 'openai', projectId: 'p1', billed: Decimal.of(BigInt(Math.floor(rand() * 5000)), 2) }));
       const r = run(daily, (Math.floor(rand() * 40000) / 100).toFixed(2));
       const b = r.projects[0]!;
       const w = Math.min(7, n);

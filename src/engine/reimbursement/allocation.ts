@@ -1,4 +1,5 @@
 /** How API charges are split over projects: by the billed usage of the charge's own provider's projects in the period, to the minor unit. */
+import { projectLookup } from '../../config.js';
 import { allocateByWeight, Decimal, ratio } from '../../money.js';
 import { DEFAULT_PROVIDER, provider as describe, PROVIDERS, type ProviderId } from '../../providers.js';
 import { UNALLOCATED_PROJECT, type AllocationBasisRow, type AllocationShare, type ReimbursementInput } from './types.js';
@@ -39,15 +40,15 @@ export function allocationBasisOf(input: ReimbursementInput): {
 const usageProvider = (p: ReimbursementInput['byProject'][number]): ProviderId => p.provider ?? DEFAULT_PROVIDER;
 
 function providerBasis(input: ReimbursementInput, id: ProviderId): ProviderBasis {
-  const cfgProjects = input.projects ?? {};
+  const settings = projectLookup(input.projects ?? {});
   const own = input.byProject.filter((p) => usageProvider(p) === id);
   const positive = own.filter((p) => p.billed.sign() > 0).sort((a, b) => cmpStr(a.projectId, b.projectId));
   const billedSum = positive.reduce((s, p) => s.plus(p.billed), Decimal.ZERO);
   const rows: AllocationBasisRow[] = positive.map((p) => ({
     provider: id,
     projectId: p.projectId,
-    projectName: p.projectName ?? cfgProjects[p.projectId]?.name ?? null,
-    projectCostCenter: p.costCenter ?? cfgProjects[p.projectId]?.costCenter ?? null,
+    projectName: p.projectName ?? settings(id, p.projectId)?.name ?? null,
+    projectCostCenter: p.costCenter ?? settings(id, p.projectId)?.costCenter ?? null,
     billed: p.billed,
     weight: ratio(p.billed, billedSum) ?? 0,
   }));

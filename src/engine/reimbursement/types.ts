@@ -57,8 +57,8 @@ export interface ReimbursementInput {
   byProject: readonly ProjectUsage[];
   /** Card last4 → cardholder. */
   cardholders: Readonly<Record<string, CardholderConfig>>;
-  /** Project names and cost centres from the config, for projects `byProject` leaves unnamed. */
-  projects?: Readonly<Record<string, { name?: string; costCenter?: string }>>;
+  /** Project names and cost centres from the config (keyed as `projects` there), for projects `byProject` leaves unnamed. */
+  projects?: Readonly<Record<string, { provider?: string; id?: string; name?: string; costCenter?: string }>>;
   homeCurrency: string;
   /** Currency of `byProject` billed (the cost export's); only its proportions matter. Default: homeCurrency. */
   usageCurrency?: string;

@@ -34,12 +34,15 @@ const NO_LOADER = {
   },
 } as unknown as vega.Loader;
 
+/** The categorical palette: projects, accounts — as many colours as the data has, cycling past ten. */
+const PALETTE = ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '#ff8ab7', '#a463f2', '#97bbf5', '#9c6b4e', '#9498a0'];
+
 const CONFIG = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif',
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 11, grid: true, gridColor: '#eee' },
   legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 220 },
-  range: { category: ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '#ff8ab7', '#a463f2', '#97bbf5', '#9c6b4e', '#9498a0'] },
+  range: { category: PALETTE },
 };
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
@@ -56,19 +59,13 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 const money = (title: string) => ({ type: 'quantitative' as const, title, axis: { format: ',.2f' } });
 /** Dates are plain calendar days: drawn on a UTC scale so the machine's zone never shifts them. */
-/** The first series a solid line, the second dashed (the prorated budget, the recharge limit). */
-const solidThenDashed = (domain: [string, string]) => ({
+/** Every series a solid line but the last, dashed (the prorated budget, the month's auto-recharges). */
+const solidThenDashed = (domain: string[]) => ({
   field: 'series',
   type: 'nominal' as const,
   title: null,
   legend: { orient: 'bottom' as const },
-  scale: {
-    domain,
-    range: [
-      [1, 0],
-      [4, 3],
-    ],
-  },
+  scale: { domain, range: domain.map((_, i) => (i === domain.length - 1 ? [4, 3] : [1, 0])) },
 });
 
 const day = { type: 'temporal' as const, title: null, scale: { type: 'utc' as const }, axis: { format: '%d %b', labelAngle: 0 } };
@@ -118,10 +115,24 @@ export interface BalanceEvent {
   amount: number;
 }
 
-/** The balance line, the month's auto-recharges so far against their limit, and the events as points. */
-export function balanceSpec(lines: BalancePoint[], events: BalanceEvent[], limitExact: Decimal | null, currency: string): TopLevelSpec {
+/** The recharges line's series name and colour (the balance lines take the palette's others). */
+export const RECHARGES_SERIES = 'auto-recharges this month';
+const RECHARGES_COLOUR = '#9c6b4e';
+
+/** A colour for each of `n` balance lines, from the palette without the recharges' colour, cycling. */
+function balanceColours(n: number): string[] {
+  const free = PALETTE.filter((c) => c !== RECHARGES_COLOUR);
+  return Array.from({ length: n }, (_, i) => free[i % free.length]!);
+}
+
+/**
+ * The balance lines (`balanceNames`: one, or one per account), the month's auto-recharges so far
+ * against their limit, and the events as points.
+ */
+export function balanceSpec(lines: BalancePoint[], balanceNames: string[], events: BalanceEvent[], limitExact: Decimal | null, currency: string): TopLevelSpec {
   // the number only places the mark; the label is the exact amount at the currency's minor unit
   const limit = limitExact === null ? null : limitExact.toNumber();
+  const domain = [...balanceNames, RECHARGES_SERIES];
   const layers: unknown[] = [
     {
       data: { values: lines },
@@ -129,13 +140,13 @@ export function balanceSpec(lines: BalancePoint[], events: BalanceEvent[], limit
       encoding: {
         x: { field: 'date', ...day },
         y: { field: 'amount', ...money(currency) },
-        strokeDash: solidThenDashed(['balance', 'auto-recharges this month']),
+        strokeDash: solidThenDashed(domain),
         color: {
           field: 'series',
           type: 'nominal',
           title: null,
           legend: { orient: 'bottom' },
-          scale: { domain: ['balance', 'auto-recharges this month'], range: ['#4269d0', '#9c6b4e'] },
+          scale: { domain, range: [...balanceColours(balanceNames.length), RECHARGES_COLOUR] },
         },
       },
     },

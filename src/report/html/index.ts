@@ -8,8 +8,9 @@ import { dirname } from 'node:path';
 import { writeFileAtomic } from '../../output-files.js';
 import type { ReportResult } from '../../results.js';
 import { addDays } from '../../time.js';
-import { BALANCE_EVENT_WORDS, balanceSeries, periodDates, projectLabel } from '../glance.js';
-import { balanceSpec, burnSpec, dailySpec, modelSpec, renderSvg, type BalanceEvent, type BalancePoint, type Chart } from './charts.js';
+import type { Decimal } from '../../money.js';
+import { accountIndex, BALANCE_EVENT_WORDS, balanceSeries, periodDates, projectLabel, type BalanceSeries } from '../glance.js';
+import { balanceSpec, burnSpec, dailySpec, modelSpec, RECHARGES_SERIES, renderSvg, type BalanceEvent, type BalancePoint, type Chart } from './charts.js';
 import { chartFigure, exceptionsTable, header, reconciliationTable, runwayTable, spendTables, status } from './sections.js';
 import { STYLE } from './style.js';
 import { h, plain } from './text.js';
@@ -44,28 +45,40 @@ async function modelChart(r: ReportResult): Promise<Chart | null> {
   };
 }
 
-/** The balance (all organisations summed) per day, the month's auto-recharges so far, and the events on the balance line. */
+/**
+ * The balance per day — one line, or one per (provider, organisation) account when the ledger has
+ * several — the month's auto-recharges so far, and the events on their account's line.
+ */
 async function balanceChart(r: ReportResult): Promise<Chart | null> {
   const series = balanceSeries(r);
   if (!series) return null;
-  const closing = new Map(series.days.map((d) => [d.date, d.balance.toNumber()]));
   const dates = series.days.map((d) => d.date);
-  const lines: BalancePoint[] = series.days.flatMap((d) => [
-    { date: d.date, series: 'balance', amount: d.balance.toNumber() },
-    { date: d.date, series: 'auto-recharges this month', amount: d.autoRechargedThisMonth.toNumber() },
-  ]);
+  const balances = balanceLines(series);
+  const lines: BalancePoint[] = [
+    ...balances.flatMap((b) => [...b.closing].map(([date, amount]) => ({ date, series: b.name, amount: amount.toNumber() }))),
+    ...series.days.map((d) => ({ date: d.date, series: RECHARGES_SERIES, amount: d.autoRechargedThisMonth.toNumber() })),
+  ];
+  const lineOf = (e: { provider: string; organization: string | null }) => balances[series.accounts.length ? accountIndex(series.accounts, e) : 0];
   const events: BalanceEvent[] = r
-    .ledger!.events.filter((e) => BALANCE_EVENT_WORDS[e.kind] && closing.has(e.date))
-    .map((e) => ({ date: e.date, kind: BALANCE_EVENT_WORDS[e.kind]!, amount: closing.get(e.date)! }));
-  const svg = await renderSvg(balanceSpec(lines, events, series.autoRechargeLimit, series.currency));
+    .ledger!.events.filter((e) => BALANCE_EVENT_WORDS[e.kind] && lineOf(e)?.closing.has(e.date))
+    .map((e) => ({ date: e.date, kind: BALANCE_EVENT_WORDS[e.kind]!, amount: lineOf(e)!.closing.get(e.date)!.toNumber() }));
+  const names = balances.map((b) => b.name);
+  const svg = await renderSvg(balanceSpec(lines, names, events, series.autoRechargeLimit, series.currency));
+  const what = balances.length > 1 ? `${balances.length} balance lines, one per account (${names.map(plain).join(', ')}),` : 'The balance';
   return {
     id: 'balance',
     title: 'Prepaid credit balance',
-    description: `The balance at the end of each day from ${dates[0]} to ${dates[dates.length - 1]}, with ${events.length} points for top-ups, grants, expiries and the auto-recharge limit; the dashed line is the month's auto-recharges against the limit.`,
+    description: `${what} at the end of each day from ${dates[0]} to ${dates[dates.length - 1]}, with ${events.length} points for top-ups, grants, expiries and the auto-recharge limit; the dashed line is the month's auto-recharges against the limit.`,
     points: events.length,
     markClass: 'mark-symbol',
     svg,
   };
+}
+
+/** The balance lines to draw: the summed one for a single account, else each account's own. */
+function balanceLines(series: BalanceSeries): { name: string; closing: Map<string, Decimal> }[] {
+  if (series.accounts.length === 0) return [{ name: 'balance', closing: new Map(series.days.map((d) => [d.date, d.balance])) }];
+  return series.accounts.map((a) => ({ name: plain(`${a.label} balance`), closing: new Map(a.days.map((d) => [d.date, d.balance])) }));
 }
 
 async function burnChart(r: ReportResult): Promise<Chart | null> {

@@ -82,7 +82,7 @@ export function spendTables(r: ReportResult): string {
   const s = r.attribution?.summaries;
   if (!s) return '';
   const cur = h(r.currency);
-  const budgets = new Map((r.budgets?.projects ?? []).map((b) => [b.projectId, b]));
+  const budgets = new Map((r.budgets?.projects ?? []).map((b) => [`${b.provider}|${b.projectId}`, b]));
   const total = [`<b>total</b>`];
   const byProject = table(
     s.byProject,
@@ -92,8 +92,8 @@ export function spendTables(r: ReportResult): string {
       { head: `billed ${cur}`, num: true, cell: (p) => amount(p.billed) },
       { head: 'budget', num: true, cell: (p) => amount(p.budget) },
       { head: 'used', num: true, cell: (p) => (p.budgetUsed === null ? '' : `${Math.round(p.budgetUsed * 100)} %`) },
-      { head: 'forecast', num: true, cell: (p) => amount(budgets.get(p.projectId)?.forecast ?? null) },
-      { head: 'budget reached', cell: (p) => h(budgets.get(p.projectId)?.reachesBudgetOn ?? '') },
+      { head: 'forecast', num: true, cell: (p) => amount(budgets.get(`${p.provider}|${p.projectId}`)?.forecast ?? null) },
+      { head: 'budget reached', cell: (p) => h(budgets.get(`${p.provider}|${p.projectId}`)?.reachesBudgetOn ?? '') },
     ],
     [...total, '', `<b>${amount(s.billed)}</b>`, '', '', '', ''],
   );

@@ -1,6 +1,7 @@
 import type ExcelJS from 'exceljs';
 import type { ModelSummary } from '../../engine/summaries.js';
 import { moneyText } from '../cells.js';
+import { providersMeetIn, withProviderColumn } from './provider-column.js';
 import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const BY_MODEL = 'By model';
@@ -19,17 +20,20 @@ function listPriceNote(r: ModelSummary, currency: string): string | null {
 export function writeByModel(ws: ExcelJS.Worksheet, rows: ModelSummary[], currency: string, startRow = 1): WrittenTable {
   return writeTable<ModelSummary>(
     ws,
-    [
-      { header: 'Model / line item', type: 'text', value: (r) => r.model },
-      { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
-      { header: 'Usage at list price', type: 'money', value: (r) => r.listPrice },
-      { header: 'Billed − list', type: 'money', value: (r) => (r.listPrice === null ? null : billedOnDaysWithUsage(r).minus(r.listPrice)) },
-      { header: 'Billed days without usage', type: 'integer', value: (r) => r.billedDaysWithoutUsage },
-      { header: 'Input tokens', type: 'integer', value: (r) => r.inputTokens, sum: true },
-      { header: 'Output tokens', type: 'integer', value: (r) => r.outputTokens, sum: true },
-      { header: 'Note', type: 'text', value: (r) => listPriceNote(r, currency), maxWidth: 48, wrap: true },
-      exactColumn('Billed', (r) => r.billed),
-    ],
+    withProviderColumn<ModelSummary>(
+      [
+        { header: 'Model / line item', type: 'text', value: (r) => r.model },
+        { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
+        { header: 'Usage at list price', type: 'money', value: (r) => r.listPrice },
+        { header: 'Billed − list', type: 'money', value: (r) => (r.listPrice === null ? null : billedOnDaysWithUsage(r).minus(r.listPrice)) },
+        { header: 'Billed days without usage', type: 'integer', value: (r) => r.billedDaysWithoutUsage },
+        { header: 'Input tokens', type: 'integer', value: (r) => r.inputTokens, sum: true },
+        { header: 'Output tokens', type: 'integer', value: (r) => r.outputTokens, sum: true },
+        { header: 'Note', type: 'text', value: (r) => listPriceNote(r, currency), maxWidth: 48, wrap: true },
+        exactColumn('Billed', (r) => r.billed),
+      ],
+      providersMeetIn(rows),
+    ),
     rows,
     { currency, startRow },
   );

@@ -1,5 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { UserSummary } from '../../engine/summaries.js';
+import { providersMeetIn, withProviderColumn } from './provider-column.js';
 import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const BY_USER = 'By user';
@@ -7,12 +8,15 @@ export const BY_USER = 'By user';
 export function writeByUser(ws: ExcelJS.Worksheet, rows: UserSummary[], currency: string, startRow = 1): WrittenTable {
   return writeTable<UserSummary>(
     ws,
-    [
-      { header: 'User', type: 'text', value: (r) => r.userId },
-      { header: 'Project ID', type: 'text', value: (r) => r.projectId },
-      { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
-      exactColumn('Billed', (r) => r.billed),
-    ],
+    withProviderColumn<UserSummary>(
+      [
+        { header: 'User', type: 'text', value: (r) => r.userId },
+        { header: 'Project ID', type: 'text', value: (r) => r.projectId },
+        { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
+        exactColumn('Billed', (r) => r.billed),
+      ],
+      providersMeetIn(rows),
+    ),
     rows,
     { currency, startRow },
   );

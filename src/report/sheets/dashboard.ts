@@ -9,7 +9,7 @@ import type ExcelJS from 'exceljs';
 import { Decimal, minorUnits, roundPartsToWhole, sum } from '../../money.js';
 import type { ReportResult } from '../../results.js';
 import { attachChart, type ChartSpec, type SeriesSpec } from '../charts/spec.js';
-import { balanceSeries, periodDates, projectLabel } from '../glance.js';
+import { balanceSeries, periodDates, projectLabel, type BalanceSeries } from '../glance.js';
 import { applyWidths, maxWidths, snapshotWidths } from '../sheet-layout.js';
 import { wrappedLines, writeTable, type Column, type WrittenTable } from '../table.js';
 import { columnPixels, printablePixels } from '../workbook.js';
@@ -159,15 +159,28 @@ function modelBlock(r: ReportResult): Block | Absent {
   };
 }
 
+/** Balance lines' colours: the palette without the auto-recharges line's brown. */
+const BALANCE_COLOURS = PALETTE.filter((c) => c !== '9C6B4E');
+
+/** A Balance column per account when the ledger has several (none for one: its line is the summed Balance). */
+function accountColumns(b: BalanceSeries): { column: Column<BalanceSeries['days'][number]> }[] {
+  return b.accounts.map((a) => {
+    const closing = new Map(a.days.map((d) => [d.date, d.balance]));
+    return { column: { header: `Balance ${a.label}`, type: 'money' as const, value: (d: { date: string }) => closing.get(d.date) ?? null } };
+  });
+}
+
 function balanceBlock(r: ReportResult): Block | Absent {
   const title = 'Prepaid credit balance';
   const b = balanceSeries(r);
   if (!b) return { title, reason: 'no credit ledger: it needs the payment history (--payments) with the cost export' };
   type Day = (typeof b.days)[number];
   const limit = b.autoRechargeLimit;
+  const accounts = accountColumns(b);
   const columns: Column<Day>[] = [
     { header: 'Date', type: 'date', value: (d) => d.date },
-    { header: 'Balance', type: 'money', value: (d) => d.balance },
+    { header: accounts.length ? 'Balance, all accounts' : 'Balance', type: 'money', value: (d) => d.balance },
+    ...accounts.map((a) => a.column),
     { header: 'Top-ups and grants', type: 'money', value: (d) => d.credited, sum: true },
     { header: 'Expired', type: 'money', value: (d) => d.expired, sum: true },
     { header: 'Auto-recharges this month', type: 'money', value: (d) => d.autoRechargedThisMonth },
@@ -180,7 +193,9 @@ function balanceBlock(r: ReportResult): Block | Absent {
     write: (ws, row) => {
       const table = writeTable(ws, columns, b.days, { currency: b.currency, startRow: row, totalsLabel: 'Total' });
       const bars = [column(table, 'Top-ups and grants', '3CA951'), column(table, 'Expired', 'EFB118')];
-      const lines = [column(table, 'Balance', '4269D0'), column(table, 'Auto-recharges this month', '9C6B4E')];
+      // one line per account where there are several: a summed line would hide whose credit runs low
+      const balances = accounts.length ? accounts.map((a, i) => column(table, a.column.header, BALANCE_COLOURS[i % BALANCE_COLOURS.length]!)) : [column(table, 'Balance', '4269D0')];
+      const lines = [...balances, column(table, 'Auto-recharges this month', '9C6B4E')];
       if (limit) lines.push(column(table, 'Auto-recharge limit a month', 'FF725C', true));
       const plots: ChartBody['plots'] = [
         { type: 'bar', direction: 'col', grouping: 'clustered', series: bars },

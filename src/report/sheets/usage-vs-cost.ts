@@ -1,5 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { CrossCheckRow } from '../../engine/attribution.js';
+import { providersMeetIn, withProviderColumn } from './provider-column.js';
 import { HEADER_FONT, writeTable, type WrittenTable } from '../table.js';
 
 export const USAGE_VS_COST = 'Usage vs cost';
@@ -29,26 +30,29 @@ export function writeUsageVsCost(ws: ExcelJS.Worksheet, all: CrossCheckRow[], cu
   lead.font = HEADER_FONT;
   return writeTable<CrossCheckRow>(
     ws,
-    [
-      { header: 'UTC day', type: 'date', value: (r) => r.utcDay },
-      { header: 'Local date', type: 'date', value: (r) => r.localDate },
-      { header: 'Project ID', type: 'text', value: (r) => r.projectId },
-      { header: 'Model', type: 'text', value: (r) => r.model },
-      { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
-      { header: 'Usage at list price', type: 'money', value: (r) => r.listPrice, sum: true },
-      { header: 'Billed − list', type: 'money', value: (r) => r.variance },
-      { header: 'Variance', type: 'percent', value: (r) => r.varianceRatio },
-      { header: 'Input tokens', type: 'integer', value: (r) => r.inputTokens, sum: true },
-      { header: 'Output tokens', type: 'integer', value: (r) => r.outputTokens, sum: true },
-      { header: 'Usage rows', type: 'integer', value: (r) => r.usageRows, sum: true },
-      {
-        header: 'Flag',
-        type: 'text',
-        value: (r) => (r.flagged ? r.cause : unpriced(r) ? 'no list price for this model' : null),
-        maxWidth: 44,
-        wrap: true,
-      },
-    ],
+    withProviderColumn<CrossCheckRow>(
+      [
+        { header: 'UTC day', type: 'date', value: (r) => r.utcDay },
+        { header: 'Local date', type: 'date', value: (r) => r.localDate },
+        { header: 'Project ID', type: 'text', value: (r) => r.projectId },
+        { header: 'Model', type: 'text', value: (r) => r.model },
+        { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
+        { header: 'Usage at list price', type: 'money', value: (r) => r.listPrice, sum: true },
+        { header: 'Billed − list', type: 'money', value: (r) => r.variance },
+        { header: 'Variance', type: 'percent', value: (r) => r.varianceRatio },
+        { header: 'Input tokens', type: 'integer', value: (r) => r.inputTokens, sum: true },
+        { header: 'Output tokens', type: 'integer', value: (r) => r.outputTokens, sum: true },
+        { header: 'Usage rows', type: 'integer', value: (r) => r.usageRows, sum: true },
+        {
+          header: 'Flag',
+          type: 'text',
+          value: (r) => (r.flagged ? r.cause : unpriced(r) ? 'no list price for this model' : null),
+          maxWidth: 44,
+          wrap: true,
+        },
+      ],
+      providersMeetIn(all),
+    ),
     orderForReview(all),
     { currency, startRow: 2 },
   );
