@@ -132,7 +132,8 @@ export function projectLookup(projects: ProjectEntries): (providerId: string, pr
 /** `providers` is keyed by provider id: a typo would leave the names unmapped and the month counted twice. */
 function knownProviderKeys(v: Record<string, unknown>, ctx: z.RefinementCtx): void {
   for (const k of Object.keys(v)) {
-    if (!PROVIDERS.some((p) => p.id === k)) ctx.addIssue({ code: 'custom', path: [k], message: `expected a provider id (${PROVIDERS.map((x) => `"${x.id}"`).join(', ')}), got ${JSON.stringify(k)}` });
+    if (!PROVIDERS.some((p) => p.id === k))
+      ctx.addIssue({ code: 'custom', path: [k], message: `expected a provider id (${PROVIDERS.map((x) => `"${x.id}"`).join(', ')}), got ${JSON.stringify(k)}` });
   }
 }
 

@@ -44,7 +44,10 @@ const zephyrCosts: SourceReader<CostRecord> = {
   format: 'zephyr-costs-csv',
   label: 'Zephyr cost export',
   kind: 'costs',
-  detect: (input) => (input.type === 'csv' ? detectByHeader(input.csv.head[0]?.fields ?? [], { format: 'zephyr-costs-csv', label: 'Zephyr cost export', required: ['day', 'space', 'model', 'cost_usd'], known: [] }) : null),
+  detect: (input) =>
+    input.type === 'csv'
+      ? detectByHeader(input.csv.head[0]?.fields ?? [], { format: 'zephyr-costs-csv', label: 'Zephyr cost export', required: ['day', 'space', 'model', 'cost_usd'], known: [] })
+      : null,
   async *read(input, _d, ctx) {
     if (input.type !== 'csv') return;
     const idx = headerIndex(input.csv.head[0]?.fields ?? []);
@@ -85,10 +88,15 @@ function write(name: string, text: string): string {
   return join(DIR, name);
 }
 
-const costs = write('zephyr_costs_2026-10.csv', ['day,space,model,cost_usd', '2026-10-03,spc_alpha,zeph-1,4.20', '2026-10-03,spc_beta,zeph-1,1.30', '2026-10-20,spc_alpha,zeph-2,2.50', ''].join('\n'));
+const costs = write(
+  'zephyr_costs_2026-10.csv',
+  ['day,space,model,cost_usd', '2026-10-03,spc_alpha,zeph-1,4.20', '2026-10-03,spc_beta,zeph-1,1.30', '2026-10-20,spc_alpha,zeph-2,2.50', ''].join('\n'),
+);
 
 const payments = (() => {
-  const [header, ...rows] = readFileSync(join(FX, 'demo', 'payments_2026-10.csv'), 'utf8').trim().split('\n');
+  const [header, ...rows] = readFileSync(join(FX, 'demo', 'payments_2026-10.csv'), 'utf8')
+    .trim()
+    .split('\n');
   return write(
     'payments.csv',
     [
@@ -102,11 +110,28 @@ const payments = (() => {
 })();
 
 const statement = (() => {
-  const [header, ...rows] = readFileSync(join(FX, 'demo', 'us-card-2026-10.csv'), 'utf8').trim().split('\n');
-  return write('card.csv', [header, '10/02/2026,10/03/2026,ZEPHYR AI*CREDITS,Shopping,Sale,-30.00,', '10/09/2026,10/10/2026,ANTHROPIC,Shopping,Sale,-40.00,', '10/11/2026,,ZEPHYR AI*CHAT PLUS,Shopping,Sale,-20.00,', ...rows, ''].join('\n'));
+  const [header, ...rows] = readFileSync(join(FX, 'demo', 'us-card-2026-10.csv'), 'utf8')
+    .trim()
+    .split('\n');
+  return write(
+    'card.csv',
+    [
+      header,
+      '10/02/2026,10/03/2026,ZEPHYR AI*CREDITS,Shopping,Sale,-30.00,',
+      '10/09/2026,10/10/2026,ANTHROPIC,Shopping,Sale,-40.00,',
+      '10/11/2026,,ZEPHYR AI*CHAT PLUS,Shopping,Sale,-20.00,',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
 })();
 
-const files = [join(FX, 'openai', '*.csv'), join(FX, 'anthropic', 'claude_api_tokens_2026_10_01_to_2026_10_31.csv'), join(FX, 'anthropic', 'claude_api_cost_2026_10_01_to_2026_10_31.csv'), costs];
+const files = [
+  join(FX, 'openai', '*.csv'),
+  join(FX, 'anthropic', 'claude_api_tokens_2026_10_01_to_2026_10_31.csv'),
+  join(FX, 'anthropic', 'claude_api_cost_2026_10_01_to_2026_10_31.csv'),
+  costs,
+];
 const config = parseConfig(JSON.parse(readFileSync(join(FX, 'spendrecon.config.json'), 'utf8')));
 
 describe('a third provider is data and a reader', async () => {
@@ -158,7 +183,12 @@ describe('a third provider is data and a reader', async () => {
     await writeFocusCsv(r, path);
     const rows = Papa.parse<Record<string, string>>(readFileSync(path, 'utf8'), { header: true, skipEmptyLines: true }).data;
     const own = rows.filter((x) => x.ProviderName === 'Zephyr AI');
-    expect(own.filter((x) => x.ChargeCategory === 'Usage').reduce((s, x) => s.plus(Decimal.from(x.BilledCost!)), Decimal.ZERO).toString()).toBe('8');
+    expect(
+      own
+        .filter((x) => x.ChargeCategory === 'Usage')
+        .reduce((s, x) => s.plus(Decimal.from(x.BilledCost!)), Decimal.ZERO)
+        .toString(),
+    ).toBe('8');
     expect(own.filter((x) => x.ChargeCategory === 'Purchase').map((x) => x.InvoiceIssuerName)).toEqual(['Zephyr AI Inc.']);
     expect(new Set(rows.map((x) => x.ProviderName))).toEqual(new Set(['OpenAI', 'Anthropic', 'Zephyr AI']));
   });

@@ -146,7 +146,10 @@ function push<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
 }
 
 /** The warning for console names the API's ids do not meet: the money of those rows may be counted twice. */
-export function unmatchedChannelExceptions(unmatched: ChannelResolution<ChannelRow>['unmatched'], dimension: (provider: string) => { name: string; projects: string }): Exception[] {
+export function unmatchedChannelExceptions(
+  unmatched: ChannelResolution<ChannelRow>['unmatched'],
+  dimension: (provider: string) => { name: string; projects: string },
+): Exception[] {
   return [...unmatched.entries()].map(([p, u]): Exception => {
     const { name, projects } = dimension(p);
     const names = [...u.names].sort();

@@ -36,7 +36,9 @@ export function selectBilledCosts(costs: FromFile<CostRecord>[], issues: InputIs
     });
     return false;
   });
-  const channels = resolveOverlappingChannels(sameCurrency.map((c) => ({ c, provider: c.rec.provider, utcDay: utcDateOf(c.rec.start), projectId: c.rec.projectId, channel: c.rec.channel })));
+  const channels = resolveOverlappingChannels(
+    sameCurrency.map((c) => ({ c, provider: c.rec.provider, utcDay: utcDateOf(c.rec.start), projectId: c.rec.projectId, channel: c.rec.channel })),
+  );
   for (const { c } of channels.setAside) settle(c.file, 'setAside', c.rec);
   const once = channels.kept.map((x) => x.c);
   const widths = resolveOverlappingCostWidths(once.map((c) => c.rec));

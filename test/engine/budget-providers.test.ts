@@ -65,7 +65,12 @@ describe('config projects keyed by provider', () => {
   it('By project, By key and Daily take names, owners, cost centres and budgets from the entry of their own provider', () => {
     const s = summarise(rows, [], config, oct);
     const byProvider = (p: string) => s.byProject.find((x) => x.provider === p)!;
-    expect([byProvider('openai').projectName, byProvider('openai').owner, byProvider('openai').costCenter, byProvider('openai').budget!.toString()]).toEqual(['Research (GPT)', 'Ana', 'CC-1', '31']);
+    expect([byProvider('openai').projectName, byProvider('openai').owner, byProvider('openai').costCenter, byProvider('openai').budget!.toString()]).toEqual([
+      'Research (GPT)',
+      'Ana',
+      'CC-1',
+      '31',
+    ]);
     expect([byProvider('anthropic').projectName, byProvider('anthropic').owner, byProvider('anthropic').costCenter, byProvider('anthropic').budget!.toString()]).toEqual([
       'Research (Claude)',
       'Ben',

@@ -92,7 +92,12 @@ describe('computeBudgets', () => {
 
   it('a period spanning two months prorates each month by its own days', () => {
     const period = makePeriod('2026-10-17', '2026-11-15', 'UTC');
-    const r = computeBudgets({ period, currency: 'USD', projects: [{ provider: 'openai', projectId: 'p1', projectName: null, monthlyBudget: D('310') }], daily: days('p1', '2026-10-17', 30, '1') });
+    const r = computeBudgets({
+      period,
+      currency: 'USD',
+      projects: [{ provider: 'openai', projectId: 'p1', projectName: null, monthlyBudget: D('310') }],
+      daily: days('p1', '2026-10-17', 30, '1'),
+    });
     // 15 of 31 days of October + 15 of 30 of November
     expect(r.projects[0]!.periodBudget.toString()).toBe(D('150').plus(D('155')).toString());
   });
@@ -101,7 +106,12 @@ describe('computeBudgets', () => {
     const rand = prng(13);
     for (let t = 0; t < 200; t++) {
       const n = 1 + Math.floor(rand() * 31);
-      const daily = Array.from({ length: n }, (_, i) => ({ localDate: addDays('2026-10-01', i), provider: 'openai', projectId: 'p1', billed: Decimal.of(BigInt(Math.floor(rand() * 5000)), 2) }));
+      const daily = Array.from({ length: n }, (_, i) => ({
+        localDate: addDays('2026-10-01', i),
+        provider: 'openai',
+        projectId: 'p1',
+        billed: Decimal.of(BigInt(Math.floor(rand() * 5000)), 2),
+      }));
       const r = run(daily, (Math.floor(rand() * 40000) / 100).toFixed(2));
       const b = r.projects[0]!;
       const w = Math.min(7, n);

@@ -22,7 +22,9 @@ const DIR = mkdtempSync(join(tmpdir(), 'spendrecon-balance-'));
 
 /** The demo payment history with a provider column, plus `extra` rows (Anthropic's, another organisation's). */
 function payments(name: string, extra: string[]): string {
-  const [header, ...rows] = readFileSync(join(FX, 'demo', 'payments_2026-10.csv'), 'utf8').trim().split('\n');
+  const [header, ...rows] = readFileSync(join(FX, 'demo', 'payments_2026-10.csv'), 'utf8')
+    .trim()
+    .split('\n');
   writeFileSync(join(DIR, name), `${[`${header},provider`, ...rows.map((r) => `${r},openai`), ...extra].join('\n')}\n`);
   return join(DIR, name);
 }
@@ -69,7 +71,10 @@ describe('balance lines per account', async () => {
   const one = await run(join(FX, 'demo', 'payments_2026-10.csv'));
   const two = await run(payments('two-providers.csv', [`2026-10-09T10:00:00Z,ANT-1,40.00,USD,paid,manual,${org},4242,Claude API credits,anthropic`]));
   const threeAccounts = await run(
-    payments('three-accounts.csv', [`2026-10-09T10:00:00Z,ANT-1,40.00,USD,paid,manual,${org},4242,Claude API credits,anthropic`, `2026-10-12T10:00:00Z,ANT-2,15.00,USD,paid,manual,org-Other,4242,Claude API credits,anthropic`]),
+    payments('three-accounts.csv', [
+      `2026-10-09T10:00:00Z,ANT-1,40.00,USD,paid,manual,${org},4242,Claude API credits,anthropic`,
+      `2026-10-12T10:00:00Z,ANT-2,15.00,USD,paid,manual,org-Other,4242,Claude API credits,anthropic`,
+    ]),
   );
 
   it('the shared series has one line per account that adds up, day by day, to the summed balance', () => {

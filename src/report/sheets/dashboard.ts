@@ -194,7 +194,9 @@ function balanceBlock(r: ReportResult): Block | Absent {
       const table = writeTable(ws, columns, b.days, { currency: b.currency, startRow: row, totalsLabel: 'Total' });
       const bars = [column(table, 'Top-ups and grants', '3CA951'), column(table, 'Expired', 'EFB118')];
       // one line per account where there are several: a summed line would hide whose credit runs low
-      const balances = accounts.length ? accounts.map((a, i) => column(table, a.column.header, BALANCE_COLOURS[i % BALANCE_COLOURS.length]!)) : [column(table, 'Balance', '4269D0')];
+      const balances = accounts.length
+        ? accounts.map((a, i) => column(table, a.column.header, BALANCE_COLOURS[i % BALANCE_COLOURS.length]!))
+        : [column(table, 'Balance', '4269D0')];
       const lines = [...balances, column(table, 'Auto-recharges this month', '9C6B4E')];
       if (limit) lines.push(column(table, 'Auto-recharge limit a month', 'FF725C', true));
       const plots: ChartBody['plots'] = [
