@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
 import { Decimal, sum } from '../../src/money.js';
 import { runReport } from '../../src/pipeline.js';
 import { balanceSeries } from '../../src/report/glance.js';
@@ -16,6 +15,7 @@ import { writeHtmlReport } from '../../src/report/html/index.js';
 import { buildReportWorkbook } from '../../src/report/index.js';
 import { workbookBytes } from '../../src/report/workbook.js';
 import type { ReportResult } from '../../src/results.js';
+import { openAiOnlyConfig } from './demo-config.js';
 
 const FX = join(import.meta.dirname, '..', '..', 'fixtures');
 const DIR = mkdtempSync(join(tmpdir(), 'spendrecon-balance-'));
@@ -31,7 +31,7 @@ function payments(name: string, extra: string[]): string {
 
 async function run(paymentFile: string): Promise<ReportResult> {
   // every organisation in scope: the three-account month tops up a second Anthropic organisation
-  const config = parseConfig({ ...JSON.parse(readFileSync(join(FX, 'spendrecon.config.json'), 'utf8')), organizations: [] });
+  const config = openAiOnlyConfig({ organizations: [] });
   return runReport({
     usage: [join(FX, 'openai', '*.csv')],
     costs: [join(FX, 'openai', '*.csv')],

@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
 import { Decimal, sum } from '../../src/money.js';
+import { openAiOnlyConfig } from './demo-config.js';
 import { runReport } from '../../src/pipeline.js';
 import { summarise } from '../../src/engine/summaries.js';
 import { buildReportWorkbook } from '../../src/report/index.js';
@@ -36,13 +36,6 @@ function paymentsWithAnthropic(): string {
   const dir = mkdtempSync(join(tmpdir(), 'spendrecon-providers-'));
   writeFileSync(join(dir, 'payments.csv'), `${lines.join('\n')}\n`);
   return join(dir, 'payments.csv');
-}
-
-/** The demo config without its Anthropic opening balance: these runs bring their own Anthropic lots. */
-function openAiOnlyConfig() {
-  const raw = JSON.parse(readFileSync(join(FX, 'spendrecon.config.json'), 'utf8'));
-  raw.openingBalance = [raw.openingBalance].flat().filter((o: { provider?: string }) => o.provider !== 'anthropic');
-  return parseConfig(raw);
 }
 
 async function run(payments: string): Promise<ReportResult> {
