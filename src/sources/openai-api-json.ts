@@ -69,7 +69,7 @@ function resultObjects(sample: unknown): string[] {
 }
 
 /** Values of a JSON file: the whole document for .json, each line for .jsonl (streamed). */
-export async function* jsonValues(input: Extract<OpenedInput, { type: 'json' }>, file: string): AsyncGenerator<{ value: unknown; line: number } | { error: InputIssue }> {
+async function* jsonValues(input: Extract<OpenedInput, { type: 'json' }>, file: string): AsyncGenerator<{ value: unknown; line: number } | { error: InputIssue }> {
   if (!input.jsonLines) {
     yield { value: input.sample, line: 0 };
     return;

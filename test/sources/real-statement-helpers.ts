@@ -11,7 +11,7 @@ import { statementReader, type StatementDetection, type StatementReadContext } f
 
 /** The fixtures in the layouts of real bank exports, and the older hand-made ones. */
 export const REAL = join(import.meta.dirname, '../../fixtures/statements/real');
-export const OLD = join(import.meta.dirname, '../../fixtures/statements');
+const OLD = join(import.meta.dirname, '../../fixtures/statements');
 
 /** Every statement fixture, real and older, as paths. */
 export const STATEMENT_FIXTURES = [...readdirSync(REAL).map((n) => join(REAL, n)), ...readdirSync(OLD).map((n) => join(OLD, n))].filter((f) => f.endsWith('.csv'));
