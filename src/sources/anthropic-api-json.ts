@@ -6,10 +6,8 @@
  */
 import type { CostRecord, Detection, InputIssue, UsageRecord } from '../model.js';
 import { MAX_AMOUNT_DIGITS } from '../money.js';
-import { issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
-import { shownText } from './csv.js';
-import { bucketProblem } from './openai-fields.js';
-import { bucketsOf, jsonValues } from './openai-api-json.js';
+import { issue, type OpenedInput, type SourceReader } from './contract.js';
+import { type BucketFormat, bucketsOf, readBucketResults, shownJson } from './openai-api-json.js';
 import {
   ANTHROPIC,
   ANTHROPIC_COST_WIDTHS,
@@ -59,63 +57,18 @@ function detectPages(input: OpenedInput, want: 'usage' | 'costs', format: string
   };
 }
 
-/** The page → bucket → result walk both readers share (as openai-api-json.ts, with RFC 3339 bucket edges). */
-async function* readResults<R>(
-  input: OpenedInput,
-  file: string,
-  widths: readonly number[],
-  toRecord: (r: Json, path: string, line: number, start: number, end: number) => R | InputIssue,
-  moneyOf?: (r: Json) => ReturnType<typeof costMoney>,
-): AsyncGenerator<ReadBatch<R>> {
-  if (input.type !== 'json') return;
-  for await (const v of jsonValues(input, file)) {
-    const batch: ReadBatch<R> = { records: [], issues: [], skipped: 0, rows: 0 };
-    if ('error' in v) {
-      batch.rows++;
-      batch.issues.push(v.error);
-      yield batch;
-      continue;
-    }
-    for (const { bucket, path } of bucketsOf(v.value, '')) {
-      const start = apiInstant(bucket.starting_at);
-      const end = apiInstant(bucket.ending_at);
-      const results = resultsOf(bucket);
-      batch.rows += Math.max(1, results.length);
-      const bad =
-        start === null
-          ? { column: 'starting_at', message: `expected an RFC 3339 instant such as "2026-10-01T00:00:00Z", found ${shownJson(bucket.starting_at)}` }
-          : end === null
-            ? { column: 'ending_at', message: `expected an RFC 3339 instant such as "2026-10-02T00:00:00Z", found ${shownJson(bucket.ending_at)}` }
-            : bucketProblem(start, end, widths);
-      if (bad) {
-        const message = `${bad.message}; the bucket's results are left out`;
-        const at = `${path}.${bad.column.replace(/^start_time$/, 'starting_at').replace(/^end_time$/, 'ending_at')}`;
-        if (results.length === 0) batch.issues.push(issue('error', file, v.line, at, message));
-        results.forEach((r, i) => {
-          const m = moneyOf?.((r ?? {}) as Json) ?? null;
-          batch.issues.push(issue('error', file, v.line, `${path}.results[${i}] (${at})`, message, true, m?.amount ?? null, m?.currency ?? null));
-        });
-        continue;
-      }
-      if (results.length === 0) {
-        batch.skipped++;
-        continue;
-      }
-      results.forEach((r, i) => {
-        const out = toRecord((r ?? {}) as Json, `${path}.results[${i}]`, v.line, start!, end!);
-        if (typeof out === 'object' && out !== null && 'severity' in out && 'rejected' in out) batch.issues.push(out as InputIssue);
-        else batch.records.push(out as R);
-      });
-    }
-    if (batch.rows) yield batch;
-  }
-}
-
-function shownJson(v: unknown): string {
-  if (typeof v === 'string') return shownText(v);
-  const text = JSON.stringify(v) ?? 'nothing';
-  return text.length > 40 ? `${text.slice(0, 20)}…${text.slice(-20)} (${text.length} characters)` : text;
-}
+/** RFC 3339 bucket edges, named starting_at/ending_at. */
+const ANTHROPIC_BUCKET: BucketFormat = {
+  results: resultsOf,
+  edges(bucket) {
+    const start = apiInstant(bucket.starting_at);
+    const end = apiInstant(bucket.ending_at);
+    if (start === null) return { column: 'starting_at', message: `expected an RFC 3339 instant such as "2026-10-01T00:00:00Z", found ${shownJson(bucket.starting_at)}` };
+    if (end === null) return { column: 'ending_at', message: `expected an RFC 3339 instant such as "2026-10-02T00:00:00Z", found ${shownJson(bucket.ending_at)}` };
+    return { start, end };
+  },
+  column: (name) => name.replace(/^start_time$/, 'starting_at').replace(/^end_time$/, 'ending_at'),
+};
 
 /** A whole non-negative token count (JSON integer or digit string); absent or null = 0. */
 function count(v: unknown): number | null {
@@ -178,7 +131,7 @@ export const anthropicUsageJsonReader: SourceReader<UsageRecord> = {
   },
   read(input, _d, ctx) {
     const file = ctx.displayPath;
-    return readResults<UsageRecord>(input, file, ANTHROPIC_USAGE_WIDTHS, (r, p, line, start, end) => usageRecord(r, p, file, line, start, end));
+    return readBucketResults<UsageRecord>(input, file, ANTHROPIC_USAGE_WIDTHS, ANTHROPIC_BUCKET, (r, p, line, start, end) => usageRecord(r, p, file, line, start, end));
   },
 };
 
@@ -242,6 +195,6 @@ export const anthropicCostJsonReader: SourceReader<CostRecord> = {
   },
   read(input, _d, ctx) {
     const file = ctx.displayPath;
-    return readResults<CostRecord>(input, file, ANTHROPIC_COST_WIDTHS, (r, p, line, start, end) => costRecord(r, p, file, line, start, end), costMoney);
+    return readBucketResults<CostRecord>(input, file, ANTHROPIC_COST_WIDTHS, ANTHROPIC_BUCKET, (r, p, line, start, end) => costRecord(r, p, file, line, start, end), costMoney);
   },
 };

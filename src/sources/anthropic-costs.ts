@@ -7,7 +7,8 @@
 import type { CostRecord, Detection, InputIssue } from '../model.js';
 import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
-import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
+import { repeatsHeader, shownText, type CsvRow } from './csv.js';
+import { addOutcome, columnAt, exportBatches, faultColumn, headerRepeatIssue, widthMessage } from './export-rows.js';
 import { ANTHROPIC, cell, consoleBucket, isBatch, isLongContext, modelIdOfDisplayName, tokenKindOf, workspaceProject } from './anthropic-fields.js';
 
 const REQUIRED = ['usage_date_utc', 'model', 'token_type', 'cost_usd'];
@@ -38,28 +39,15 @@ export const anthropicCostCsvReader: SourceReader<CostRecord> = {
     const header = input.csv.head[0]?.fields ?? [];
     const c = columnsOf(header);
     const unmapped = new Set<string>();
-    let first = true;
-    for await (const rows of input.csv.batches({ width: c.width })) {
-      const batch: ReadBatch<CostRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
-      for (const row of rows) {
-        const isHeader = first;
-        first = false;
-        if (isHeader && !row.fault) continue;
-        batch.rows++;
-        const out = readRow(row, c, header, file);
-        if ('severity' in out) {
-          batch.issues.push(out);
-          if (!out.rejected) batch.skipped++;
-          continue;
-        }
-        batch.records.push(out.record);
-        if (out.unmappedModel !== null && !unmapped.has(out.unmappedModel)) {
-          unmapped.add(out.unmappedModel);
-          batch.issues.push(unmappedModelNotice(file, row.line, out.unmappedModel));
-        }
+    yield* exportBatches<CostRecord>(input.csv, { width: c.width }, (row, batch) => {
+      const out = readRow(row, c, header, file);
+      if ('severity' in out) return addOutcome(batch, out);
+      batch.records.push(out.record);
+      if (out.unmappedModel !== null && !unmapped.has(out.unmappedModel)) {
+        unmapped.add(out.unmappedModel);
+        batch.issues.push(unmappedModelNotice(file, row.line, out.unmappedModel));
       }
-      if (batch.rows) yield batch;
-    }
+    });
   },
 };
 
@@ -81,8 +69,7 @@ function unmappedModelNotice(file: string, line: number, name: string): InputIss
 type Columns = ReturnType<typeof columnsOf>;
 
 function columnsOf(header: readonly string[]) {
-  const idx = headerIndex(header);
-  const at = (name: string) => idx.get(name) ?? -1;
+  const at = columnAt(header);
   return {
     width: header.length,
     date: at('usage_date_utc'),
@@ -103,12 +90,12 @@ function readRow(row: CsvRow, c: Columns, header: readonly string[], file: strin
   const costText = (f[c.cost] ?? '').trim();
   const amount = costText === '' ? null : Decimal.parseAmount(costText);
   const reject = (column: string | null, message: string) => issue('error', file, row.line, column, message, true, amount, amount === null ? null : 'USD');
-  if (row.fault) return reject(row.fault.field === null ? null : (header[row.fault.field] ?? null), row.fault.message);
-  if (f.length !== c.width) return reject(null, `expected ${c.width} columns as in the header, found ${f.length}`);
+  if (row.fault) return reject(faultColumn(row.fault, header), row.fault.message);
+  if (f.length !== c.width) return reject(null, widthMessage(c.width, f.length));
   const dateText = f[c.date] ?? '';
   const bucket = consoleBucket(dateText);
   if (bucket === null) {
-    if (repeatsHeader(f, header)) return issue('info', file, row.line, null, headerRepeatMessage(row.line), false);
+    if (repeatsHeader(f, header)) return headerRepeatIssue(file, row.line);
     return reject('usage_date_utc', `expected a UTC date such as 2026-10-01, found ${shownText(dateText)}`);
   }
   if (amount === null) return reject('cost_usd', `expected an amount in dollars such as 0.19 (below 10^${MAX_AMOUNT_DIGITS} in magnitude), found ${shownText(costText)}`);

@@ -6,7 +6,8 @@
  */
 import type { Detection, InputIssue, UsageRecord } from '../model.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
-import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
+import { repeatsHeader, shownText, type CsvRow } from './csv.js';
+import { addOutcome, columnAt, exportBatches, faultColumn, headerRepeatIssue, widthMessage } from './export-rows.js';
 import { ANTHROPIC, cell, consoleBucket, isBatch, isLongContext, usageVariant, workspaceProject } from './anthropic-fields.js';
 import { parseCount } from './openai-fields.js';
 
@@ -49,31 +50,14 @@ export const anthropicUsageCsvReader: SourceReader<UsageRecord> = {
     const file = ctx.displayPath;
     const header = input.csv.head[0]?.fields ?? [];
     const c = columnsOf(header);
-    let first = true;
-    for await (const rows of input.csv.batches({ width: c.width })) {
-      const batch: ReadBatch<UsageRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
-      for (const row of rows) {
-        const isHeader = first;
-        first = false;
-        if (isHeader && !row.fault) continue;
-        batch.rows++;
-        const out = readRow(row, c, header, file);
-        if (out === 'skip') batch.skipped++;
-        else if ('severity' in out) {
-          batch.issues.push(out);
-          if (!out.rejected) batch.skipped++;
-        } else batch.records.push(out);
-      }
-      if (batch.rows) yield batch;
-    }
+    yield* exportBatches<UsageRecord>(input.csv, { width: c.width }, (row, batch) => addOutcome(batch, readRow(row, c, header, file)));
   },
 };
 
 type Columns = ReturnType<typeof columnsOf>;
 
 function columnsOf(header: readonly string[]) {
-  const idx = headerIndex(header);
-  const at = (name: string) => idx.get(name) ?? -1;
+  const at = columnAt(header);
   return {
     width: header.length,
     date: at('usage_date_utc'),
@@ -92,12 +76,12 @@ function columnsOf(header: readonly string[]) {
 function readRow(row: CsvRow, c: Columns, header: readonly string[], file: string): UsageRecord | InputIssue | 'skip' {
   const f = row.fields;
   const reject = (column: string | null, message: string) => issue('error', file, row.line, column, message);
-  if (row.fault) return reject(row.fault.field === null ? null : (header[row.fault.field] ?? null), row.fault.message);
-  if (f.length !== c.width) return reject(null, `expected ${c.width} columns as in the header, found ${f.length}`);
+  if (row.fault) return reject(faultColumn(row.fault, header), row.fault.message);
+  if (f.length !== c.width) return reject(null, widthMessage(c.width, f.length));
   const dateText = f[c.date] ?? '';
   const bucket = consoleBucket(dateText);
   if (bucket === null) {
-    if (repeatsHeader(f, header)) return issue('info', file, row.line, null, headerRepeatMessage(row.line), false);
+    if (repeatsHeader(f, header)) return headerRepeatIssue(file, row.line);
     return reject('usage_date_utc', `expected a UTC date (2026-10-01) or hour (2026-10-01 02:00), found ${shownText(dateText)}`);
   }
   const counts: Record<string, number> = {};

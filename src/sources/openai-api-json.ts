@@ -69,7 +69,7 @@ function resultObjects(sample: unknown): string[] {
 }
 
 /** Values of a JSON file: the whole document for .json, each line for .jsonl (streamed). */
-export async function* jsonValues(input: Extract<OpenedInput, { type: 'json' }>, file: string): AsyncGenerator<{ value: unknown; line: number } | { error: InputIssue }> {
+async function* jsonValues(input: Extract<OpenedInput, { type: 'json' }>, file: string): AsyncGenerator<{ value: unknown; line: number } | { error: InputIssue }> {
   if (!input.jsonLines) {
     yield { value: input.sample, line: 0 };
     return;
@@ -110,7 +110,7 @@ function metric(v: unknown): number | null {
 }
 
 /** A JSON value for a message: strings quoted, anything long shortened. */
-function shownJson(v: unknown): string {
+export function shownJson(v: unknown): string {
   if (typeof v === 'string') return shownText(v);
   const text = JSON.stringify(v) ?? 'nothing';
   return text.length > 40 ? `${text.slice(0, 20)}…${text.slice(-20)} (${text.length} characters)` : text;
@@ -136,14 +136,33 @@ function detectJson(input: OpenedInput, want: 'usage' | 'costs', format: string,
   };
 }
 
+/** How a provider's Admin API bucket holds its results and its edges. */
+export interface BucketFormat {
+  results(bucket: Json): unknown[];
+  /** The edges in Unix seconds, or what is wrong with them (their widths are checked after). */
+  edges(bucket: Json): { start: number; end: number } | { column: string; message: string };
+  /** The bucket's own name for a column bucketProblem names (start_time, end_time). */
+  column?(name: string): string;
+}
+
+const OPENAI_BUCKET: BucketFormat = {
+  results: (bucket) => ((bucket.results ?? bucket.result) as unknown[] | undefined) ?? [],
+  edges(bucket) {
+    const start = int(bucket.start_time);
+    const end = int(bucket.end_time);
+    return start === null || end === null ? { column: 'start_time', message: 'expected integer start_time/end_time (Unix seconds)' } : { start, end };
+  },
+};
+
 /**
- * The page → bucket → result walk both readers share: a bad bucket or line is an issue, an
- * empty bucket is skipped, and each result goes to `toRecord` (a record, or an issue).
+ * The page → bucket → result walk the OpenAI and Anthropic JSON readers share: a bad bucket or
+ * line is an issue, an empty bucket is skipped, and each result goes to `toRecord` (a record, or an issue).
  */
-async function* readResults<R>(
+export async function* readBucketResults<R>(
   input: OpenedInput,
   file: string,
   widths: readonly number[],
+  format: BucketFormat,
   toRecord: (r: Json, path: string, line: number, start: number, end: number) => R | InputIssue,
   moneyOf?: (r: Json) => { amount: Decimal | null; currency: string | null },
 ): AsyncGenerator<ReadBatch<R>> {
@@ -157,15 +176,14 @@ async function* readResults<R>(
       continue;
     }
     for (const { bucket, path } of bucketsOf(v.value, '')) {
-      const start = int(bucket.start_time);
-      const end = int(bucket.end_time);
-      const results = ((bucket.results ?? bucket.result) as unknown[] | undefined) ?? [];
+      const edges = format.edges(bucket);
+      const results = format.results(bucket);
       batch.rows += Math.max(1, results.length);
-      const bad = start === null || end === null ? { column: 'start_time', message: 'expected integer start_time/end_time (Unix seconds)' } : bucketProblem(start, end, widths);
+      const bad = 'message' in edges ? edges : bucketProblem(edges.start, edges.end, widths);
       if (bad) {
         // every result of the bucket is rejected, each with the money it holds where readable
         const message = `${bad.message}; the bucket's results are left out`;
-        const at = `${path}.${bad.column}`;
+        const at = `${path}.${format.column?.(bad.column) ?? bad.column}`;
         if (results.length === 0) batch.issues.push(issue('error', file, v.line, at, message));
         results.forEach((r, i) => {
           const m = moneyOf?.((r ?? {}) as Json) ?? null;
@@ -177,8 +195,9 @@ async function* readResults<R>(
         batch.skipped++;
         continue;
       }
+      const { start, end } = edges as { start: number; end: number };
       results.forEach((r, i) => {
-        const out = toRecord((r ?? {}) as Json, `${path}.results[${i}]`, v.line, start!, end!);
+        const out = toRecord((r ?? {}) as Json, `${path}.results[${i}]`, v.line, start, end);
         if (isIssue(out)) batch.issues.push(out);
         else batch.records.push(out);
       });
@@ -202,7 +221,7 @@ export const usageJsonReader: SourceReader<UsageRecord> = {
   },
   read(input, _d, ctx) {
     const file = ctx.displayPath;
-    return readResults<UsageRecord>(input, file, USAGE_BUCKET_WIDTHS, (r, p, line, start, end) => {
+    return readBucketResults<UsageRecord>(input, file, USAGE_BUCKET_WIDTHS, OPENAI_BUCKET, (r, p, line, start, end) => {
       const nums: number[] = [];
       for (const k of USAGE_COUNTS) {
         const n = count(r[k]);
@@ -250,10 +269,11 @@ export const costJsonReader: SourceReader<CostRecord> = {
   },
   read(input, _d, ctx) {
     const file = ctx.displayPath;
-    return readResults<CostRecord>(
+    return readBucketResults<CostRecord>(
       input,
       file,
       COST_BUCKET_WIDTHS,
+      OPENAI_BUCKET,
       (r, p, line, start, end) => {
         const amt = (r.amount ?? {}) as Json;
         const { amount, currency } = costMoney(r);

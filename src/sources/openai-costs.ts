@@ -6,7 +6,8 @@
 import type { CostRecord, Detection, InputIssue } from '../model.js';
 import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
-import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
+import { repeatsHeader, shownText, type CsvRow } from './csv.js';
+import { addOutcome, allEmpty, columnAt, exportBatches, faultColumn, headerRepeatIssue, widthMessage, wrongWidth } from './export-rows.js';
 import { bucketProblem, COST_BUCKET_WIDTHS, IsoAgreement, parseLineItem, parseUnixSeconds, TIME_COLUMNS, OPENAI } from './openai-fields.js';
 
 const REQUIRED = [...TIME_COLUMNS, 'amount_value', 'amount_currency'];
@@ -55,23 +56,7 @@ export const costCsvReader: SourceReader<CostRecord> = {
     const header = input.csv.head[0]?.fields ?? [];
     const c = columnsOf(header);
     const iso = new IsoAgreement(c.startIso, c.endIso);
-    let first = true;
-    for await (const rows of input.csv.batches({ width: c.width })) {
-      const batch: ReadBatch<CostRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
-      for (const row of rows) {
-        const isHeader = first;
-        first = false;
-        if (isHeader && !row.fault) continue;
-        batch.rows++;
-        const out = readRow(row, c, header, iso, file);
-        if (out === 'skip') batch.skipped++;
-        else if ('severity' in out) {
-          batch.issues.push(out);
-          if (!out.rejected) batch.skipped++;
-        } else batch.records.push(out);
-      }
-      if (batch.rows) yield batch;
-    }
+    yield* exportBatches<CostRecord>(input.csv, { width: c.width }, (row, batch) => addOutcome(batch, readRow(row, c, header, iso, file)));
   },
 };
 
@@ -89,14 +74,12 @@ function readRow(row: CsvRow, c: Columns, header: readonly string[], iso: IsoAgr
   const f = row.fields;
   const { amount, currency } = moneyOf(f, c);
   const reject = (column: string | null, message: string) => issue('error', file, row.line, column, message, true, amount, currency);
-  if (row.fault) return reject(row.fault.field === null ? null : (header[row.fault.field] ?? null), row.fault.message);
-  let empty = true;
-  for (const i of c.payload) if (f[i] !== '' && f[i] !== undefined) empty = false;
-  // empty-day rows are sometimes written with one delimiter too many
-  if (f.length !== c.width && !(empty && f.length === c.width + 1 && f[c.width] === '')) return reject(null, `expected ${c.width} columns as in the header, found ${f.length}`);
+  if (row.fault) return reject(faultColumn(row.fault, header), row.fault.message);
+  const empty = allEmpty(f, c.payload);
+  if (wrongWidth(f, c.width, empty)) return reject(null, widthMessage(c.width, f.length));
   const start = parseUnixSeconds(f[c.start]!);
   if (start === null) {
-    if (repeatsHeader(f, header)) return issue('info', file, row.line, null, headerRepeatMessage(row.line), false);
+    if (repeatsHeader(f, header)) return headerRepeatIssue(file, row.line);
     return reject('start_time', `expected Unix seconds (decimal digits), found ${shownText(f[c.start]!)}`);
   }
   const end = parseUnixSeconds(f[c.end]!);
@@ -134,8 +117,7 @@ function readRow(row: CsvRow, c: Columns, header: readonly string[], iso: IsoAgr
 const opt = (f: string[], i: number): string | null => (i < 0 || f[i] === '' ? null : f[i]!);
 
 function columnsOf(header: string[]) {
-  const idx = headerIndex(header);
-  const at = (name: string) => idx.get(name) ?? -1;
+  const at = columnAt(header);
   const time = new Set(['start_time', 'end_time', 'start_time_iso', 'end_time_iso'].map(at));
   return {
     width: header.length,

@@ -4,7 +4,8 @@
  */
 import type { Detection, InputIssue, UsageRecord } from '../model.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
-import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
+import { repeatsHeader, shownText, type CsvRow } from './csv.js';
+import { addOutcome, allEmpty, columnAt, exportBatches, faultColumn, headerRepeatIssue, widthMessage, wrongWidth } from './export-rows.js';
 import { parallelEligible, readUsageParallel } from './parallel/usage-parallel.js';
 import { bucketProblem, IsoAgreement, parseBool, parseCount, parseUnixSeconds, TIME_COLUMNS, USAGE_BUCKET_WIDTHS, OPENAI } from './openai-fields.js';
 
@@ -68,29 +69,9 @@ export const usageCsvReader: SourceReader<UsageRecord> = {
       yield* readUsageParallel(input.csv, header, ctx.displayPath, rows);
       return;
     }
-    let first = true;
-    for await (const csvRows of input.csv.batches({ columns: rows.col.used, width: rows.col.width })) {
-      const batch: ReadBatch<UsageRecord> = { records: [], issues: [], skipped: 0, rows: 0 };
-      for (const row of csvRows) {
-        const isHeader = first;
-        first = false;
-        if (isHeader && !row.fault) continue;
-        batch.rows++;
-        addOutcome(batch, rows.readRow(row));
-      }
-      if (batch.rows || batch.records.length) yield batch;
-    }
+    yield* exportBatches<UsageRecord>(input.csv, { columns: rows.col.used, width: rows.col.width }, (row, batch) => addOutcome(batch, rows.readRow(row)));
   },
 };
-
-/** A row's outcome into its batch (the row itself already counted). */
-export function addOutcome(batch: ReadBatch<UsageRecord>, out: UsageRecord | InputIssue | 'skip'): void {
-  if (out === 'skip') batch.skipped++;
-  else if ('severity' in out) {
-    batch.issues.push(out);
-    if (!out.rejected) batch.skipped++;
-  } else batch.records.push(out);
-}
 
 /** The row reader of a usage export with this header: one for the main thread and each worker. */
 export function usageRowReader(header: string[], file: string) {
@@ -103,24 +84,16 @@ export type UsageRowReader = ReturnType<typeof usageRowReader>;
 
 type Columns = ReturnType<typeof columnsOf>;
 
-function allEmpty(f: readonly string[], cells: readonly number[]): boolean {
-  for (const i of cells) if (f[i] !== '' && f[i] !== undefined) return false;
-  return true;
-}
-
 /** One data row: a record, an issue (at most one per row), or 'skip' for an empty bucket. */
 function readRow(row: CsvRow, col: Columns, header: readonly string[], iso: IsoAgreement, file: string): UsageRecord | InputIssue | 'skip' {
   const f = row.fields;
-  if (row.fault) return issue('error', file, row.line, row.fault.field === null ? null : (header[row.fault.field] ?? null), row.fault.message);
+  if (row.fault) return issue('error', file, row.line, faultColumn(row.fault, header), row.fault.message);
   const empty = allEmpty(f, col.payload);
-  // empty-day rows are sometimes written with one delimiter too many
-  if (f.length !== col.width && !(empty && f.length === col.width + 1 && f[col.width] === '')) {
-    return issue('error', file, row.line, null, `expected ${col.width} columns as in the header, found ${f.length}`);
-  }
+  if (wrongWidth(f, col.width, empty)) return issue('error', file, row.line, null, widthMessage(col.width, f.length));
   const start = parseUnixSeconds(f[col.start]!);
   if (start === null) {
     // checked only here, so ordinary rows pay nothing for it
-    if (repeatsHeader(f, header, col.used)) return issue('info', file, row.line, null, headerRepeatMessage(row.line), false);
+    if (repeatsHeader(f, header, col.used)) return headerRepeatIssue(file, row.line);
     return issue('error', file, row.line, 'start_time', `expected Unix seconds (decimal digits), found ${shownText(f[col.start]!)}`);
   }
   const end = parseUnixSeconds(f[col.end]!);
@@ -138,8 +111,7 @@ function readRow(row: CsvRow, col: Columns, header: readonly string[], iso: IsoA
 }
 
 function columnsOf(header: string[]) {
-  const idx = headerIndex(header);
-  const at = (name: string) => idx.get(name) ?? -1;
+  const at = columnAt(header);
   const other = OTHER_METRICS.map((m) => [m, at(m)] as const).filter(([, i]) => i >= 0);
   const dims = ['project_id', 'user_id', 'api_key_id', 'model', 'batch', 'service_tier', ...Object.keys(TOKEN_COLUMNS)].map(at).filter((i) => i >= 0);
   // an empty bucket has none of its usage cells filled (only time columns)

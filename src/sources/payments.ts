@@ -17,7 +17,8 @@ import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
 import { DEFAULT_PROVIDER, PROVIDERS, providerFromText } from '../providers.js';
 import { parseIsoInstant, parseLocalDateTime } from '../time.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceReader } from './contract.js';
-import { headerRepeatMessage, repeatsHeader, shownText, type CsvRow } from './csv.js';
+import { repeatsHeader, shownText, type CsvRow } from './csv.js';
+import { columnAt, headerRepeatIssue } from './export-rows.js';
 
 const PAYMENT_COLUMNS = ['paid_at', 'reference', 'amount', 'currency', 'status', 'kind', 'organization', 'card_last4', 'description', 'provider'] as const;
 /** Without these a row cannot be reconciled; the other documented columns may be absent. */
@@ -134,7 +135,7 @@ export const paymentsReader: SourceReader<PaymentRecord> = {
         batch.rows++;
         if (repeatsHeader(row.fields, found.row.fields)) {
           batch.skipped++;
-          batch.issues.push(issue('info', file, row.line, null, headerRepeatMessage(row.line), false));
+          batch.issues.push(headerRepeatIssue(file, row.line));
           continue;
         }
         if (row.fields.every((f) => f.trim() === '')) {
@@ -155,8 +156,7 @@ export const paymentsReader: SourceReader<PaymentRecord> = {
 type Columns = ReturnType<typeof columnsOf>;
 
 function columnsOf(header: readonly string[]) {
-  const idx = headerIndex(header);
-  const at = (name: string) => idx.get(name) ?? -1;
+  const at = columnAt(header);
   return {
     width: header.length,
     paidAt: at('paid_at'),

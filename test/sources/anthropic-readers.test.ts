@@ -2,32 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CostRecord, InputIssue, UsageRecord } from '../../src/model.js';
+import type { CostRecord, UsageRecord } from '../../src/model.js';
 import { Decimal } from '../../src/money.js';
 import { redactSecrets } from '../../src/redact.js';
 import { centsToAmount, consoleBucket, modelIdOfDisplayName } from '../../src/sources/anthropic-fields.js';
-import type { ReadBatch } from '../../src/sources/contract.js';
-import { exportReaders, openInput, recognise } from '../../src/sources/index.js';
+import { readExport } from './read-export.js';
 
 const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'anthropic');
 const tmp = mkdtempSync(join(tmpdir(), 'spendrecon-anthropic-'));
-
-async function readAll<R>(path: string) {
-  const input = await openInput(path);
-  const rec = recognise(input, exportReaders);
-  if (!rec.reader || !rec.detection) throw new Error(`not recognised: ${path}`);
-  const records: R[] = [];
-  const issues: InputIssue[] = [];
-  let skipped = 0;
-  let rows = 0;
-  for await (const b of rec.reader.read(input, rec.detection, { timezone: 'UTC', displayPath: path }) as AsyncIterable<ReadBatch<R>>) {
-    records.push(...b.records);
-    issues.push(...b.issues);
-    skipped += b.skipped;
-    rows += b.rows;
-  }
-  return { records, issues, skipped, rows, format: rec.reader.format };
-}
 
 /** The data lines of a CSV, split naively (the fixtures quote nothing). */
 function csvLines(path: string): Record<string, string>[] {
@@ -43,7 +25,7 @@ const sum = (xs: Decimal[]) => xs.reduce((a, b) => a.plus(b), Decimal.ZERO);
 describe('Claude Console usage export (CSV)', () => {
   it('reads every line of the current header: workspace as project, 5m/1h writes, long context, web searches', async () => {
     const path = join(FX, 'claude_api_tokens_2026_10_01_to_2026_10_31.csv');
-    const r = await readAll<UsageRecord>(path);
+    const r = await readExport<UsageRecord>(path);
     expect(r.format).toBe('anthropic-usage-csv');
     expect(r.issues).toEqual([]);
     const lines = csvLines(path);
@@ -70,9 +52,9 @@ describe('Claude Console usage export (CSV)', () => {
   });
 
   it('reads hourly rows and the older header without context_window, inference_geo, speed', async () => {
-    const hourly = await readAll<UsageRecord>(join(FX, 'claude_api_tokens_2026_10_02_hourly.csv'));
+    const hourly = await readExport<UsageRecord>(join(FX, 'claude_api_tokens_2026_10_02_hourly.csv'));
     expect(hourly.records.map((r) => [r.start, r.end - r.start])).toContainEqual([Date.parse('2026-10-02T09:00:00Z') / 1000, 3600]);
-    const old = await readAll<UsageRecord>(join(FX, 'claude_api_tokens_2025_06_older.csv'));
+    const old = await readExport<UsageRecord>(join(FX, 'claude_api_tokens_2025_06_older.csv'));
     expect(old.issues).toEqual([]);
     expect(old.records.map((r) => [r.projectId, r.longContext, r.inputTokens])).toEqual([
       [null, false, 8],
@@ -94,7 +76,7 @@ describe('Claude Console usage export (CSV)', () => {
         '2026-10-01 02:00,claude-haiku-4-5-20251001,k,Default,standard,≤ 200k,1,0,0,0,1,0,not_available,',
       ].join('\n')}\n`,
     );
-    const r = await readAll<UsageRecord>(path);
+    const r = await readExport<UsageRecord>(path);
     expect(r.records).toHaveLength(1);
     expect(r.issues.map((i) => [i.line, i.column, i.rejected])).toEqual([
       [2, 'usage_date_utc', true],
@@ -110,7 +92,7 @@ describe('Claude Console usage export (CSV)', () => {
 describe('Claude Console cost export (CSV)', () => {
   it('reads every line: dollars exact, display name → model id, token kinds, the default workspace', async () => {
     const path = join(FX, 'claude_api_cost_2026_10_01_to_2026_10_31.csv');
-    const r = await readAll<CostRecord>(path);
+    const r = await readExport<CostRecord>(path);
     expect(r.format).toBe('anthropic-costs-csv');
     expect(r.issues).toEqual([]);
     const lines = csvLines(path);
@@ -142,7 +124,7 @@ describe('Claude Console cost export (CSV)', () => {
     const head = 'usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,list_price_usd,cost_type,inference_geo,speed';
     const row = (d: string) => `${d},Claude Nova 9,Default,k,message,≤ 200k,output,0.50,0.50,token,global,`;
     writeFileSync(path, `${[head, row('2026-10-01'), row('2026-10-02')].join('\n')}\n`);
-    const r = await readAll<CostRecord>(path);
+    const r = await readExport<CostRecord>(path);
     expect(r.records.map((x) => x.lineItem?.model)).toEqual(['Claude Nova 9', 'Claude Nova 9']);
     expect(r.issues).toHaveLength(1);
     expect(r.issues[0]).toMatchObject({ severity: 'info', rejected: false, column: 'model', line: 2 });
@@ -159,7 +141,7 @@ describe('Claude Console cost export (CSV)', () => {
         'yesterday,Claude Haiku 4.5,Default,k,message,≤ 200k,output,0.25,0,token,global,',
       ].join('\n')}\n`,
     );
-    const r = await readAll<CostRecord>(path);
+    const r = await readExport<CostRecord>(path);
     expect(r.records).toEqual([]);
     expect(r.issues.map((i) => [i.line, i.column, i.amount?.toString() ?? null])).toEqual([
       [2, 'cost_usd', null],
@@ -192,14 +174,14 @@ describe('cost_report cents, exactly', () => {
     const page =
       '{"data":[{"starting_at":"2026-10-01T00:00:00Z","ending_at":"2026-10-02T00:00:00Z","results":[{"currency":"USD","amount":0.12345678901234567891,"workspace_id":null,"description":"Claude Haiku 4.5 Usage - Output Tokens","cost_type":"tokens","context_window":"0-200k","model":"claude-haiku-4-5-20251001","service_tier":"standard","token_type":"output_tokens"}]}],"has_more":false,"next_page":null}';
     writeFileSync(path, `${page}\n`);
-    const r = await readAll<CostRecord>(path);
+    const r = await readExport<CostRecord>(path);
     expect(r.records[0]!.amount.toString()).toBe('0.0012345678901234567891');
   });
 });
 
 describe('Admin API pages', () => {
   it('reads the usage report across pages (has_more/next_page), empty buckets skipped', async () => {
-    const r = await readAll<UsageRecord>(join(FX, 'anthropic_usage_report_messages_2026-10-01_2026-10-31_1d.jsonl'));
+    const r = await readExport<UsageRecord>(join(FX, 'anthropic_usage_report_messages_2026-10-01_2026-10-31_1d.jsonl'));
     expect(r.format).toBe('anthropic-usage-json');
     expect(r.issues).toEqual([]);
     expect(r.skipped).toBe(31 - new Set(r.records.map((x) => x.start)).size);
@@ -211,11 +193,11 @@ describe('Admin API pages', () => {
   });
 
   it('reads the reference example page (fixtures/api-pages) the fetch tests replay', async () => {
-    const u = await readAll<UsageRecord>(join(FX, '..', 'api-pages', 'anthropic_usage_report_messages.jsonl'));
+    const u = await readExport<UsageRecord>(join(FX, '..', 'api-pages', 'anthropic_usage_report_messages.jsonl'));
     expect(u.records[0]).toMatchObject({ inputTokens: 1500 + 1000 + 500 + 200, cacheWriteTokens: 1500, cacheWrite1hTokens: 1000, cachedTokens: 200, outputTokens: 500 });
     expect(u.records[0]!.other).toEqual({ web_search_requests: 10 });
     expect(u.records.at(-1)).toMatchObject({ projectId: null, serviceTier: 'priority', longContext: true });
-    const c = await readAll<CostRecord>(join(FX, '..', 'api-pages', 'anthropic_cost_report.jsonl'));
+    const c = await readExport<CostRecord>(join(FX, '..', 'api-pages', 'anthropic_cost_report.jsonl'));
     expect(c.records.map((x) => x.amount.toString())).toEqual(['1.2378912', '0.1']);
   });
 
@@ -235,7 +217,7 @@ describe('Admin API pages', () => {
         next_page: null,
       })}\n`,
     );
-    const r = await readAll<UsageRecord>(path);
+    const r = await readExport<UsageRecord>(path);
     expect(r.records).toHaveLength(1);
     expect(r.issues.map((i) => [i.line, i.column])).toEqual([
       [1, 'data[0].results[0].cache_read_input_tokens'],

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CostRecord, InputIssue, UsageRecord } from '../../src/model.js';
 import { Decimal } from '../../src/money.js';
-import type { ReadBatch } from '../../src/sources/contract.js';
-import { exportReaders, openInput, recognise } from '../../src/sources/index.js';
+import { exportReaders } from '../../src/sources/index.js';
+import { readExport } from './read-export.js';
 
 const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'openai');
 const COSTS = join(FX, 'cost_2026-10-01_2026-10-31.csv');
@@ -22,22 +22,8 @@ function variant(name: string, content: string | Buffer): string {
   return path;
 }
 
-async function readAll<R>(path: string) {
-  const input = await openInput(path);
-  const rec = recognise(input, exportReaders);
-  if (!rec.reader || !rec.detection) throw new Error(`not recognised: ${path}`);
-  const records: R[] = [];
-  const issues: InputIssue[] = [];
-  let skipped = 0;
-  let rows = 0;
-  for await (const b of rec.reader.read(input, rec.detection, { timezone: 'UTC', displayPath: 'f.csv' }) as AsyncIterable<ReadBatch<R>>) {
-    records.push(...b.records);
-    issues.push(...b.issues);
-    skipped += b.skipped;
-    rows += b.rows;
-  }
-  return { records, issues, skipped, rows };
-}
+/** Every message names the file as f.csv. */
+const readAll = <R>(path: string) => readExport<R>(path, 'f.csv');
 
 const lines = (path: string) =>
   readFileSync(path, 'utf8')

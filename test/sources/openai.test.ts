@@ -1,30 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CostRecord, InputIssue, UsageRecord } from '../../src/model.js';
+import type { CostRecord, UsageRecord } from '../../src/model.js';
 import { Decimal } from '../../src/money.js';
-import type { ReadBatch } from '../../src/sources/contract.js';
 import { exportReaders, openInput, recognise } from '../../src/sources/index.js';
+import { readExport } from './read-export.js';
 import { parseLineItem } from '../../src/sources/openai-fields.js';
 
 const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'openai');
-
-async function readAll<R>(path: string) {
-  const input = await openInput(path);
-  const rec = recognise(input, exportReaders);
-  if (!rec.reader || !rec.detection) throw new Error(`not recognised: ${path}`);
-  const records: R[] = [];
-  const issues: InputIssue[] = [];
-  let skipped = 0;
-  let rows = 0;
-  for await (const b of rec.reader.read(input, rec.detection, { timezone: 'UTC', displayPath: path }) as AsyncIterable<ReadBatch<R>>) {
-    records.push(...b.records);
-    issues.push(...b.issues);
-    skipped += b.skipped;
-    rows += b.rows;
-  }
-  return { records, issues, skipped, rows, detection: rec.detection, input };
-}
 
 /** Independent count of data lines: lines after the header that are not blank. */
 function dataLines(path: string): string[] {
@@ -37,7 +20,7 @@ function dataLines(path: string): string[] {
 describe('usage export (CSV)', () => {
   it('reads the 2026 header with hourly buckets, float counts and True/FALSE', async () => {
     const path = join(FX, 'completions_usage_2026-10-01_2026-10-31.csv');
-    const r = await readAll<UsageRecord>(path);
+    const r = await readExport<UsageRecord>(path);
     expect(r.detection.format).toBe('openai-usage-csv');
     expect(r.detection.reasons.join(' ')).toMatch(/2026 header/);
     expect(r.detection.unknownColumns).toEqual([]);
@@ -54,7 +37,7 @@ describe('usage export (CSV)', () => {
   });
 
   it('reads the 2025 header (no compute_units / cache writes) and reports an unknown column', async () => {
-    const r = await readAll<UsageRecord>(join(FX, 'completions_usage_2026-09-28_2026-10-03_daily.csv'));
+    const r = await readExport<UsageRecord>(join(FX, 'completions_usage_2026-09-28_2026-10-03_daily.csv'));
     expect(r.detection.reasons.join(' ')).toMatch(/2025 header/);
     expect(r.detection.unknownColumns).toEqual(['region']);
     expect(r.issues).toEqual([]);
@@ -62,14 +45,14 @@ describe('usage export (CSV)', () => {
   });
 
   it('reads 1-minute buckets', async () => {
-    const r = await readAll<UsageRecord>(join(FX, 'completions_usage_2026-10-31_minute.csv'));
+    const r = await readExport<UsageRecord>(join(FX, 'completions_usage_2026-10-31_minute.csv'));
     expect(r.records.length).toBeGreaterThan(0);
     expect(r.records.every((u) => u.end - u.start === 60)).toBe(true);
   });
 
   it('reports bad cells with file, line, column and what was expected, and goes on', async () => {
     const path = join(FX, 'bad', 'completions_usage_bad_rows.csv');
-    const r = await readAll<UsageRecord>(path);
+    const r = await readExport<UsageRecord>(path);
     expect(r.issues.length).toBeGreaterThanOrEqual(2);
     for (const i of r.issues) {
       expect(i.file).toBe(path);
@@ -85,7 +68,7 @@ describe('usage export (CSV)', () => {
   });
 
   it('reads another usage category (embeddings) with its own columns', async () => {
-    const r = await readAll<UsageRecord>(join(FX, 'embeddings_usage_2026-10-01_2026-10-31.csv'));
+    const r = await readExport<UsageRecord>(join(FX, 'embeddings_usage_2026-10-01_2026-10-31.csv'));
     expect(r.detection.format).toBe('openai-usage-csv');
     expect(r.issues).toEqual([]);
     expect(r.records.some((u) => u.model?.startsWith('text-embedding'))).toBe(true);
@@ -95,7 +78,7 @@ describe('usage export (CSV)', () => {
 describe('cost export (CSV)', () => {
   it('parses long decimal amounts exactly and keeps the raw line item', async () => {
     const path = join(FX, 'cost_2026-10-01_2026-10-31.csv');
-    const r = await readAll<CostRecord>(path);
+    const r = await readExport<CostRecord>(path);
     expect(r.detection.format).toBe('openai-costs-csv');
     expect(r.detection.reasons.join(' ')).toMatch(/api_source/);
     expect(r.issues).toEqual([]);
@@ -115,7 +98,7 @@ describe('cost export (CSV)', () => {
   });
 
   it('reads the 2025 cost header', async () => {
-    const r = await readAll<CostRecord>(join(FX, 'cost_2026-09-01_2026-09-30_old.csv'));
+    const r = await readExport<CostRecord>(join(FX, 'cost_2026-09-01_2026-09-30_old.csv'));
     expect(r.detection.reasons.join(' ')).toMatch(/2025 header/);
     expect(r.issues).toEqual([]);
     expect(r.records.length).toBeGreaterThan(0);
@@ -125,13 +108,13 @@ describe('cost export (CSV)', () => {
     const path = join(FX, 'cost_2026-10-01_2026-10-31.csv');
     const raw = readFileSync(path, 'utf8');
     expect(raw).toMatch(/,2026-10-\d\dT00:00:00,/); // the quirk is present in the fixture
-    const r = await readAll<CostRecord>(path);
+    const r = await readExport<CostRecord>(path);
     expect(r.records.every((c) => c.start % 86400 === 0 && c.end - c.start === 86400)).toBe(true);
   });
 
   it('keeps the money of a rejected row and names the column', async () => {
     const path = join(FX, 'bad', 'cost_bad_rows.csv');
-    const r = await readAll<CostRecord>(path);
+    const r = await readExport<CostRecord>(path);
     const bad = r.issues.find((i) => i.column === 'amount_value');
     expect(bad?.message).toMatch(/12,5O/);
     expect(r.issues.some((i) => /columns/.test(i.message))).toBe(true);
@@ -145,7 +128,7 @@ describe('cost export (CSV)', () => {
   });
 
   it('an organisation-total export (empty line_item and project_id) is read', async () => {
-    const r = await readAll<CostRecord>(join(FX, 'extra', 'cost_org_total_2026-08.csv'));
+    const r = await readExport<CostRecord>(join(FX, 'extra', 'cost_org_total_2026-08.csv'));
     expect(r.records.length).toBeGreaterThan(0);
     expect(r.records.every((c) => c.projectId === null && c.lineItemRaw === null)).toBe(true);
   });
@@ -153,7 +136,7 @@ describe('cost export (CSV)', () => {
 
 describe('Admin API JSON', () => {
   it('reads usage pages from .jsonl', async () => {
-    const r = await readAll<UsageRecord>(join(FX, 'api', 'usage_completions_2026-11-01_2026-11-14.jsonl'));
+    const r = await readExport<UsageRecord>(join(FX, 'api', 'usage_completions_2026-11-01_2026-11-14.jsonl'));
     expect(r.detection.format).toBe('openai-usage-json');
     expect(r.issues).toEqual([]);
     expect(r.records.length).toBeGreaterThan(0);
@@ -161,7 +144,7 @@ describe('Admin API JSON', () => {
   });
   it('reads cost pages, amount.value as number or string', async () => {
     const path = join(FX, 'api', 'costs_2026-11-08_2026-11-14.json');
-    const r = await readAll<CostRecord>(path);
+    const r = await readExport<CostRecord>(path);
     expect(r.detection.format).toBe('openai-costs-json');
     expect(r.issues).toEqual([]);
     const raw = readFileSync(path, 'utf8');
@@ -190,7 +173,7 @@ describe('Admin API JSON with a bad bucket', () => {
     };
     const path = join(dir, 'costs.json');
     writeFileSync(path, JSON.stringify(page));
-    const r = await readAll<CostRecord>(path);
+    const r = await readExport<CostRecord>(path);
     expect(r.rows).toBe(4);
     expect(r.records).toHaveLength(1);
     expect(r.issues).toHaveLength(3);

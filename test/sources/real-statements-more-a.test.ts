@@ -6,44 +6,10 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CardLine, InputIssue } from '../../src/model.js';
-import { CsvFile } from '../../src/sources/csv.js';
-import { makeStatementReader, statementReader, type StatementDetection } from '../../src/sources/statement.js';
+import type { InputIssue } from '../../src/model.js';
+import { makeStatementReader } from '../../src/sources/statement.js';
 import { builtinProfiles } from '../../src/sources/statement-profile.js';
-
-const REAL = join(import.meta.dirname, '../../fixtures/statements/real');
-
-async function readReal(name: string): Promise<{ detection: StatementDetection; records: CardLine[]; issues: InputIssue[]; skipped: number; rows: number }> {
-  const path = join(REAL, name);
-  const input = { path, type: 'csv' as const, csv: await CsvFile.open(path) };
-  const detection = statementReader.detect(input) as StatementDetection | null;
-  if (!detection) throw new Error(`not detected: ${name}`);
-  const out = { detection, records: [] as CardLine[], issues: [] as InputIssue[], skipped: 0, rows: 0 };
-  for await (const b of statementReader.read(input, detection, { timezone: 'UTC', displayPath: name })) {
-    out.records.push(...b.records);
-    out.issues.push(...b.issues);
-    out.skipped += b.skipped;
-    out.rows += b.rows;
-  }
-  return out;
-}
-
-/** line, transaction date, posted date, status, amount (charges positive), currency, original amount and currency, card last4, reference, description */
-function view(r: CardLine): unknown[] {
-  return [
-    r.src.line,
-    r.transactionDate,
-    r.postedDate,
-    r.status,
-    r.amount.toString(),
-    r.currency,
-    r.originalAmount?.toString() ?? null,
-    r.originalCurrency,
-    r.cardLast4,
-    r.reference,
-    r.description,
-  ];
-}
+import { open, readReal, REAL, view } from './real-statement-helpers.js';
 
 describe('United Kingdom', () => {
   it('Monzo: DD/MM/YYYY with the time apart, Amount signed, the merchant amount from Local amount/Local currency', async () => {
@@ -225,7 +191,7 @@ describe('Ramp, Westpac and Axis', () => {
   it('Ramp without cardLast4PadZeros: "812" is a warning naming line and column, never a silent drop', async () => {
     const ramp = builtinProfiles().find((p) => p.name === 'ramp-card')!;
     const strict = makeStatementReader([{ ...ramp, cardLast4PadZeros: false }]);
-    const input = { path: join(REAL, 'ramp-2026-11.csv'), type: 'csv' as const, csv: await CsvFile.open(join(REAL, 'ramp-2026-11.csv')) };
+    const input = await open(join(REAL, 'ramp-2026-11.csv'));
     const issues: InputIssue[] = [];
     const last4: (string | null)[] = [];
     for await (const b of strict.read(input, strict.detect(input)!, { timezone: 'UTC', displayPath: 'ramp.csv' })) {

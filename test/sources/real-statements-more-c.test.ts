@@ -3,17 +3,11 @@
  * in dates, timestamps with a zone, header-less files with card-holder and total lines
  * (fixtures/statements/real/, sources in its README). Every line of every fixture is checked.
  */
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CardLine, InputIssue } from '../../src/model.js';
-import { CsvFile } from '../../src/sources/csv.js';
-import type { OpenedInput } from '../../src/sources/contract.js';
-import { makeStatementReader, statementReader, type StatementDetection } from '../../src/sources/statement.js';
+import { makeStatementReader } from '../../src/sources/statement.js';
 import { builtinProfiles } from '../../src/sources/statement-profile.js';
-
-const REAL = join(import.meta.dirname, '../../fixtures/statements/real');
-const OLD = join(import.meta.dirname, '../../fixtures/statements');
+import { fixturesFitting, open, readReal, REAL, view } from './real-statement-helpers.js';
 
 /** The profiles added with these fixtures, and the fixtures each must take. */
 const OWN: Record<string, string[]> = {
@@ -24,51 +18,9 @@ const OWN: Record<string, string[]> = {
   'jp-smbc-vpass': ['jp-smbc-vpass-2026-11.csv'],
 };
 
-async function open(path: string): Promise<OpenedInput & { type: 'csv' }> {
-  return { path, type: 'csv', csv: await CsvFile.open(path) };
-}
-
-async function readReal(name: string, timezone = 'UTC'): Promise<{ detection: StatementDetection; records: CardLine[]; issues: InputIssue[]; skipped: number }> {
-  const input = await open(join(REAL, name));
-  const detection = statementReader.detect(input) as StatementDetection | null;
-  if (!detection) throw new Error(`not detected: ${name}`);
-  const out = { detection, records: [] as CardLine[], issues: [] as InputIssue[], skipped: 0 };
-  for await (const b of statementReader.read(input, detection, { timezone, displayPath: name })) {
-    out.records.push(...b.records);
-    out.issues.push(...b.issues);
-    out.skipped += b.skipped;
-  }
-  return out;
-}
-
-/** line, transaction date, posted date, status, amount (charges positive), currency, original amount and currency, card last4, reference, description */
-function view(r: CardLine): unknown[] {
-  return [
-    r.src.line,
-    r.transactionDate,
-    r.postedDate,
-    r.status,
-    r.amount.toString(),
-    r.currency,
-    r.originalAmount?.toString() ?? null,
-    r.originalCurrency,
-    r.cardLast4,
-    r.reference,
-    r.description,
-  ];
-}
-
 describe('the profiles added in the third pass', () => {
   it('each takes its own fixtures and fits no other statement fixture, not even as a runner-up', async () => {
-    const files = [...readdirSync(REAL).map((n) => join(REAL, n)), ...readdirSync(OLD).map((n) => join(OLD, n))].filter((f) => f.endsWith('.csv'));
-    const fits: Record<string, string[]> = {};
-    for (const f of files) {
-      const d = statementReader.detect(await open(f)) as StatementDetection | null;
-      const names = d ? [d.profile, ...d.reasons.filter((r) => r.startsWith('also fits')).map((r) => /"([^"]+)"/.exec(r)![1]!)] : [];
-      for (const n of names.filter((x) => x in OWN)) (fits[n] ??= []).push(f.slice(f.lastIndexOf('/') + 1));
-    }
-    for (const list of Object.values(fits)) list.sort();
-    expect(fits).toEqual(Object.fromEntries(Object.entries(OWN).map(([n, list]) => [n, [...list].sort()])));
+    expect(await fixturesFitting(Object.keys(OWN))).toEqual(Object.fromEntries(Object.entries(OWN).map(([n, list]) => [n, [...list].sort()])));
   });
 });
 

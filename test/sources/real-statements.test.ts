@@ -3,56 +3,10 @@
  * (fixtures/statements/real/, sources in its README) read with the shipped profiles.
  * Every line of every fixture is checked.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CardLine, InputIssue } from '../../src/model.js';
-import { CsvFile } from '../../src/sources/csv.js';
-import type { OpenedInput, SourceReader } from '../../src/sources/contract.js';
-import { statementReader, type StatementDetection } from '../../src/sources/statement.js';
+import { statementReader as reader, type StatementDetection } from '../../src/sources/statement.js';
 import { builtinProfiles } from '../../src/sources/statement-profile.js';
-
-const REAL = join(import.meta.dirname, '../../fixtures/statements/real');
-const OLD = join(import.meta.dirname, '../../fixtures/statements');
-const reader = statementReader;
-
-async function open(path: string): Promise<OpenedInput & { type: 'csv' }> {
-  return { path, type: 'csv', csv: await CsvFile.open(path) };
-}
-
-async function readReal(
-  name: string,
-  r: SourceReader<CardLine> = reader,
-): Promise<{ detection: StatementDetection; records: CardLine[]; issues: InputIssue[]; skipped: number; rows: number }> {
-  const input = await open(join(REAL, name));
-  const detection = r.detect(input) as StatementDetection | null;
-  if (!detection) throw new Error(`not detected: ${name}`);
-  const out = { detection, records: [] as CardLine[], issues: [] as InputIssue[], skipped: 0, rows: 0 };
-  for await (const b of r.read(input, detection, { timezone: 'UTC', displayPath: name })) {
-    out.records.push(...b.records);
-    out.issues.push(...b.issues);
-    out.skipped += b.skipped;
-    out.rows += b.rows;
-  }
-  return out;
-}
-
-/** line, transaction date, posted date, status, amount (charges positive), currency, original amount and currency, card last4, reference, description */
-function view(r: CardLine): unknown[] {
-  return [
-    r.src.line,
-    r.transactionDate,
-    r.postedDate,
-    r.status,
-    r.amount.toString(),
-    r.currency,
-    r.originalAmount?.toString() ?? null,
-    r.originalCurrency,
-    r.cardLast4,
-    r.reference,
-    r.description,
-  ];
-}
+import { fittingProfiles, open, readReal, STATEMENT_FIXTURES, view } from './real-statement-helpers.js';
 
 const EXPECTED_PROFILE: Record<string, string> = {
   'ca-bmo-credit-card-2026-11.csv': 'ca-bmo-credit-card',
@@ -126,23 +80,23 @@ const EXPECTED_PROFILE: Record<string, string> = {
 };
 
 describe('the shipped profiles', () => {
-  const files = [...readdirSync(REAL).map((n) => join(REAL, n)), ...readdirSync(OLD).map((n) => join(OLD, n))].filter((f) => f.endsWith('.csv'));
   const headerless = builtinProfiles()
     .filter((p) => p.header.row === 'none')
     .map((p) => p.name);
 
   it('each statement fixture is taken by its own profile', async () => {
     const got = Object.fromEntries(
-      await Promise.all(files.map(async (f) => [f.slice(f.lastIndexOf('/') + 1), (reader.detect(await open(f)) as StatementDetection | null)?.profile ?? null] as const)),
+      await Promise.all(
+        STATEMENT_FIXTURES.map(async (f) => [f.slice(f.lastIndexOf('/') + 1), (reader.detect(await open(f)) as StatementDetection | null)?.profile ?? null] as const),
+      ),
     );
     expect(got).toEqual(EXPECTED_PROFILE);
   });
 
   it('a header-less profile (recognised by its cells alone) fits no other fixture, not even as a runner-up', async () => {
     expect(headerless).toEqual(['us-wells-fargo', 'ca-td', 'au-commbank', 'uk-hsbc', 'nl-abn-amro', 'nl-asn', 'uk-barclaycard', 'jp-smbc-vpass']);
-    for (const f of files) {
-      const d = reader.detect(await open(f)) as StatementDetection;
-      const fits = [d.profile, ...d.reasons.filter((r) => r.startsWith('also fits')).map((r) => /"([^"]+)"/.exec(r)![1]!)].filter((n) => headerless.includes(n));
+    for (const f of STATEMENT_FIXTURES) {
+      const fits = fittingProfiles(reader.detect(await open(f)) as StatementDetection).filter((n) => headerless.includes(n));
       expect([f, fits]).toEqual([f, headerless.filter((n) => n === EXPECTED_PROFILE[f.slice(f.lastIndexOf('/') + 1)])]);
     }
   });

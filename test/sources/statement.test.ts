@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CardLine, Detection, InputIssue } from '../../src/model.js';
-import { CsvFile, type CsvOpenOptions } from '../../src/sources/csv.js';
-import type { OpenedInput } from '../../src/sources/contract.js';
-import { makeStatementReader, parseStatementRows, statementReader, type StatementDetection, type StatementReadContext } from '../../src/sources/statement.js';
+import { CsvFile } from '../../src/sources/csv.js';
+import { makeStatementReader, parseStatementRows, statementReader, type StatementDetection } from '../../src/sources/statement.js';
 import {
   builtinProfiles,
   resolveProfiles,
@@ -14,7 +13,7 @@ import {
   type StatementProfile,
   type StatementProfileInput,
 } from '../../src/sources/statement-profile.js';
-import type { SourceReader } from '../../src/sources/contract.js';
+import { open, readStatement } from './real-statement-helpers.js';
 
 const FIX = join(import.meta.dirname, '../../fixtures/statements');
 const tmp = mkdtempSync(join(tmpdir(), 'spendrecon-statement-'));
@@ -25,34 +24,6 @@ function tmpFile(text: string | Uint8Array): string {
   const p = join(tmp, `s${tmpCount++}.csv`);
   writeFileSync(p, text);
   return p;
-}
-
-async function open(path: string, opts?: CsvOpenOptions): Promise<OpenedInput & { type: 'csv' }> {
-  const csv = await CsvFile.open(path, opts);
-  return { path, type: 'csv', csv };
-}
-
-interface ReadAll {
-  detection: StatementDetection;
-  records: CardLine[];
-  issues: InputIssue[];
-  skipped: number;
-  rows: number;
-  input: OpenedInput & { type: 'csv' };
-}
-
-async function readAll(path: string, reader: SourceReader<CardLine> = statementReader, ctx: Partial<StatementReadContext> = {}, opts?: CsvOpenOptions): Promise<ReadAll> {
-  const input = await open(path, opts);
-  const detection = reader.detect(input) as StatementDetection | null;
-  if (!detection) throw new Error(`not detected: ${path}`);
-  const out: ReadAll = { detection, records: [], issues: [], skipped: 0, rows: 0, input };
-  for await (const b of reader.read(input, detection, { timezone: 'UTC', displayPath: path.split('/').pop()!, ...ctx })) {
-    out.records.push(...b.records);
-    out.issues.push(...b.issues);
-    out.skipped += b.skipped;
-    out.rows += b.rows;
-  }
-  return out;
 }
 
 /** A compact, exact view of a card line: amounts as Decimal strings. */
@@ -72,6 +43,68 @@ function view(r: CardLine): unknown[] {
   ];
 }
 
+/** The built-in profiles, in the order detection tries them (a user profile named like one replaces it in place). */
+const BUILTIN_PROFILE_NAMES = [
+  'us-card',
+  'fintech-account',
+  'cn-cmb-credit-card',
+  'de-bank-giro',
+  'fr-bank',
+  'us-amex',
+  'us-chase-legacy',
+  'us-capital-one',
+  'us-citi',
+  'hk-hsbc-credit-card',
+  'hk-hsbc-account',
+  'ca-bmo-credit-card',
+  'de-ing',
+  'wise-account',
+  'us-bofa-checking',
+  'us-wells-fargo',
+  'ca-td',
+  'nl-ing',
+  'de-dkb',
+  'de-sparkasse-camt',
+  'cn-alipay',
+  'cn-wechat-pay',
+  'uk-monzo',
+  'uk-starling',
+  'uk-barclays',
+  'uk-lloyds',
+  'uk-nationwide-midata',
+  'au-commbank',
+  'in-hdfc',
+  'ca-rbc',
+  'ramp-card',
+  'in-axis',
+  'au-westpac',
+  'uk-amex',
+  'uk-hsbc',
+  'de-n26-legacy',
+  'eu-n26',
+  'de-commerzbank',
+  'nl-bunq',
+  'nl-rabobank',
+  'be-kbc',
+  'be-kbc-credit-card',
+  'fr-boursorama',
+  'eu-revolut-business',
+  'jp-mufg',
+  'jp-rakuten-card',
+  'nl-abn-amro',
+  'be-bnp-paribas-fortis',
+  'be-belfius',
+  'de-volksbank',
+  'de-comdirect',
+  'nl-asn',
+  'uk-barclaycard',
+  'uk-nationwide',
+  'uk-monzo-2018',
+  'brex-card',
+  'jp-smbc-vpass',
+  'generic-simple',
+];
+
 const generic = (): StatementProfile => builtinProfiles().find((p) => p.name === 'generic-simple')!;
 
 // ---------------------------------------------------------------------------
@@ -79,66 +112,7 @@ const generic = (): StatementProfile => builtinProfiles().find((p) => p.name ===
 describe('statement profiles', () => {
   it('ships valid built-in profiles with unique names', () => {
     const names = builtinProfiles().map((p) => p.name);
-    expect(names).toEqual([
-      'us-card',
-      'fintech-account',
-      'cn-cmb-credit-card',
-      'de-bank-giro',
-      'fr-bank',
-      'us-amex',
-      'us-chase-legacy',
-      'us-capital-one',
-      'us-citi',
-      'hk-hsbc-credit-card',
-      'hk-hsbc-account',
-      'ca-bmo-credit-card',
-      'de-ing',
-      'wise-account',
-      'us-bofa-checking',
-      'us-wells-fargo',
-      'ca-td',
-      'nl-ing',
-      'de-dkb',
-      'de-sparkasse-camt',
-      'cn-alipay',
-      'cn-wechat-pay',
-      'uk-monzo',
-      'uk-starling',
-      'uk-barclays',
-      'uk-lloyds',
-      'uk-nationwide-midata',
-      'au-commbank',
-      'in-hdfc',
-      'ca-rbc',
-      'ramp-card',
-      'in-axis',
-      'au-westpac',
-      'uk-amex',
-      'uk-hsbc',
-      'de-n26-legacy',
-      'eu-n26',
-      'de-commerzbank',
-      'nl-bunq',
-      'nl-rabobank',
-      'be-kbc',
-      'be-kbc-credit-card',
-      'fr-boursorama',
-      'eu-revolut-business',
-      'jp-mufg',
-      'jp-rakuten-card',
-      'nl-abn-amro',
-      'be-bnp-paribas-fortis',
-      'be-belfius',
-      'de-volksbank',
-      'de-comdirect',
-      'nl-asn',
-      'uk-barclaycard',
-      'uk-nationwide',
-      'uk-monzo-2018',
-      'brex-card',
-      'jp-smbc-vpass',
-      'generic-simple',
-    ]);
+    expect(names).toEqual(BUILTIN_PROFILE_NAMES);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -214,66 +188,7 @@ describe('statement profiles', () => {
   it('puts user profiles first; one named like a built-in replaces it', () => {
     const mine = { ...base, name: 'us-card' };
     const all = resolveProfiles([mine], 'config.statementProfiles');
-    expect(all.map((p) => p.name)).toEqual([
-      'us-card',
-      'fintech-account',
-      'cn-cmb-credit-card',
-      'de-bank-giro',
-      'fr-bank',
-      'us-amex',
-      'us-chase-legacy',
-      'us-capital-one',
-      'us-citi',
-      'hk-hsbc-credit-card',
-      'hk-hsbc-account',
-      'ca-bmo-credit-card',
-      'de-ing',
-      'wise-account',
-      'us-bofa-checking',
-      'us-wells-fargo',
-      'ca-td',
-      'nl-ing',
-      'de-dkb',
-      'de-sparkasse-camt',
-      'cn-alipay',
-      'cn-wechat-pay',
-      'uk-monzo',
-      'uk-starling',
-      'uk-barclays',
-      'uk-lloyds',
-      'uk-nationwide-midata',
-      'au-commbank',
-      'in-hdfc',
-      'ca-rbc',
-      'ramp-card',
-      'in-axis',
-      'au-westpac',
-      'uk-amex',
-      'uk-hsbc',
-      'de-n26-legacy',
-      'eu-n26',
-      'de-commerzbank',
-      'nl-bunq',
-      'nl-rabobank',
-      'be-kbc',
-      'be-kbc-credit-card',
-      'fr-boursorama',
-      'eu-revolut-business',
-      'jp-mufg',
-      'jp-rakuten-card',
-      'nl-abn-amro',
-      'be-bnp-paribas-fortis',
-      'be-belfius',
-      'de-volksbank',
-      'de-comdirect',
-      'nl-asn',
-      'uk-barclaycard',
-      'uk-nationwide',
-      'uk-monzo-2018',
-      'brex-card',
-      'jp-smbc-vpass',
-      'generic-simple',
-    ]);
+    expect(all.map((p) => p.name)).toEqual(BUILTIN_PROFILE_NAMES);
     expect(all[0]!.label).toBe('My bank');
     expect(resolveProfiles([]).map((p) => p.name)).toEqual(builtinProfiles().map((p) => p.name));
     try {
@@ -341,7 +256,7 @@ describe('detection', () => {
   });
 
   it('uses the profile delimiter when the file was opened with another one', async () => {
-    const r = await readAll(join(FIX, 'de-bank-giro-2026-11-utf8bom.csv'), statementReader, {}, { delimiter: ',' });
+    const r = await readStatement(join(FIX, 'de-bank-giro-2026-11-utf8bom.csv'), statementReader, {}, { delimiter: ',' });
     expect(r.input.csv.delimiter).toBe(',');
     expect(r.detection.delimiter).toBe(';');
     expect(r.records.map((x) => x.amount.toString())).toEqual(['21.55', '4.8', '17.3']);
@@ -405,7 +320,7 @@ describe('detection', () => {
 
 describe('reading the fixtures', () => {
   it('US card: charges negative → positive, pending without Post Date, refund/payment/reversal negative', async () => {
-    const r = await readAll(join(FIX, 'us-card-2026-10.csv'));
+    const r = await readStatement(join(FIX, 'us-card-2026-10.csv'));
     expect(r.issues).toEqual([]);
     expect(r.records.map(view)).toEqual([
       [2, '2026-10-31', null, 'pending', '50', 'USD', null, null, null, null, 'OPENAI *API'],
@@ -429,7 +344,7 @@ describe('reading the fixtures', () => {
   });
 
   it('fintech: State mapped to statuses, date-times cut to dates, separate Fee, empty Completed Date', async () => {
-    const r = await readAll(join(FIX, 'fintech-2026-10.csv'));
+    const r = await readStatement(join(FIX, 'fintech-2026-10.csv'));
     expect(r.issues).toEqual([]);
     expect(r.records.map(view)).toEqual([
       [2, '2026-10-01', '2026-10-01', 'posted', '-500', 'USD', null, null, null, null, 'Top-up by *4821'],
@@ -446,7 +361,7 @@ describe('reading the fixtures', () => {
   });
 
   it('China Merchants Bank (GB18030): year-less dates across December/January from the period line, 20.00(USD), preamble and trailer skipped', async () => {
-    const r = await readAll(join(FIX, 'cmb-credit-card-2026-12.csv'));
+    const r = await readStatement(join(FIX, 'cmb-credit-card-2026-12.csv'));
     expect(r.input.csv.encoding.encoding).toBe('gb18030');
     expect(r.issues).toEqual([]);
     expect(r.records.map(view)).toEqual([
@@ -465,7 +380,7 @@ describe('reading the fixtures', () => {
   });
 
   it('China Merchants Bank: a statement-month line (2026年11月) places October and November', async () => {
-    const r = await readAll(join(FIX, 'cmb-credit-card-2026-11.csv'));
+    const r = await readStatement(join(FIX, 'cmb-credit-card-2026-11.csv'));
     expect(r.issues).toEqual([]);
     expect(r.records.map((x) => [x.transactionDate, x.postedDate, x.amount.toString(), x.originalAmount?.toString() ?? null])).toEqual([
       ['2026-10-06', '2026-10-07', '72.61', '10'],
@@ -477,7 +392,7 @@ describe('reading the fixtures', () => {
   });
 
   it('German bank (Windows-1252, ;): decimal comma, DD.MM.YYYY, preamble with a blank line, balance trailer', async () => {
-    const r = await readAll(join(FIX, 'de-bank-giro-2026-10.csv'));
+    const r = await readStatement(join(FIX, 'de-bank-giro-2026-10.csv'));
     expect(r.issues).toEqual([]);
     expect(r.records.map((x) => [x.src.line, x.transactionDate, x.postedDate, x.amount.toString(), x.currency])).toEqual([
       [7, '2026-10-01', '2026-10-01', '-3250', 'EUR'],
@@ -502,7 +417,7 @@ describe('reading the fixtures', () => {
   });
 
   it('German bank, UTF-8 with BOM and DD/MM/YYYY', async () => {
-    const r = await readAll(join(FIX, 'de-bank-giro-2026-11-utf8bom.csv'));
+    const r = await readStatement(join(FIX, 'de-bank-giro-2026-11-utf8bom.csv'));
     expect(r.issues).toEqual([]);
     expect(r.records.map((x) => [x.src.line, x.transactionDate, x.postedDate, x.amount.toString(), x.description])).toEqual([
       [4, '2026-11-02', '2026-11-03', '21.55', 'OpenAI LLC / Kartenzahlung / OPENAI *API Karte 4821'],
@@ -513,7 +428,7 @@ describe('reading the fixtures', () => {
   });
 
   it('French bank: Débit/Crédit columns, thousands with (no-break) spaces, totals and balance trailer', async () => {
-    const r = await readAll(join(FIX, 'fr-bank-2026-11.csv'));
+    const r = await readStatement(join(FIX, 'fr-bank-2026-11.csv'));
     expect(r.issues).toEqual([]);
     expect(r.records.map((x) => [x.src.line, x.transactionDate, x.amount.toString(), x.currency, x.description])).toEqual([
       [4, '2026-11-03', '21.74', 'EUR', 'CB OPENAI *API 02/11 USD 25,00'],
@@ -529,7 +444,7 @@ describe('reading the fixtures', () => {
   });
 
   it('generic (UTF-16 LE with BOM, tab): auto date order decided by the whole column', async () => {
-    const r = await readAll(join(FIX, 'generic-2026-10-utf16.csv'));
+    const r = await readStatement(join(FIX, 'generic-2026-10-utf16.csv'));
     expect(r.input.csv.encoding).toMatchObject({ encoding: 'utf-16le', bomBytes: 2 });
     expect(r.issues).toEqual([]);
     expect(r.records.map((x) => [x.src.line, x.transactionDate, x.postedDate, x.status, x.amount.toString(), x.currency])).toEqual([
@@ -552,7 +467,7 @@ describe('bad rows and column-wide rules', () => {
     const p = tmpFile(
       'Transaction Date,Post Date,Description,Category,Type,Amount,Memo\n10/01/2026,10/02/2026,OPENAI *API,Shopping,Sale,-25.00,\n10/32/2026,11/01/2026,OPENAI *API,Shopping,Sale,-50.00,\nyesterday,,OPENAI,Shopping,Sale,-7.50,\n',
     );
-    const r = await readAll(p, statementReader, { displayPath: 'card.csv' });
+    const r = await readStatement(p, statementReader, { displayPath: 'card.csv' });
     expect(r.records.map((x) => x.src.line)).toEqual([2]);
     expect(r.issues).toHaveLength(2);
     expect(r.issues[0]).toMatchObject({
@@ -572,7 +487,7 @@ describe('bad rows and column-wide rules', () => {
 
   it('a bad amount is an error naming the column; amount null', async () => {
     const p = tmpFile(`${G}2026-10-01,OPENAI *API,"12,50",USD\n2026-10-02,OPENAI *API,abc,USD\n`);
-    const r = await readAll(p, statementReader, { displayPath: 'g.csv' });
+    const r = await readStatement(p, statementReader, { displayPath: 'g.csv' });
     expect(r.records).toEqual([]);
     expect(r.issues.map((i) => [i.line, i.column, i.amount])).toEqual([
       [2, 'Amount', null],
@@ -583,26 +498,26 @@ describe('bad rows and column-wide rules', () => {
 
   it('every problem of a row is reported (date and currency), in one issue for the row', async () => {
     const p = tmpFile(`${G}2026-02-30,OPENAI *API,-5.00,dollars\n`);
-    const r = await readAll(p);
+    const r = await readStatement(p);
     expect(r.issues.map((i) => [i.column, i.rejected, i.amount?.toString()])).toEqual([['Currency', true, '-5']]);
     expect(r.issues[0]!.message).toMatch(/^expected a currency code such as USD, found "dollars"; also Date: /);
   });
 
   it('auto order: an early ambiguous date is read by what the whole column says (DD/MM)', async () => {
     const p = tmpFile(`${G}02/10/2026,A,-1.00,USD\n05/10/2026,B,-2.00,USD\n28/10/2026,C,-3.00,USD\n`);
-    const r = await readAll(p);
+    const r = await readStatement(p);
     expect(r.records.map((x) => x.transactionDate)).toEqual(['2026-10-02', '2026-10-05', '2026-10-28']);
   });
 
   it('auto order: ... and MM/DD when the column says so', async () => {
     const p = tmpFile(`${G}10/02/2026,A,-1.00,USD\n10/05/2026,B,-2.00,USD\n10/28/2026,C,-3.00,USD\n`);
-    const r = await readAll(p);
+    const r = await readStatement(p);
     expect(r.records.map((x) => x.transactionDate)).toEqual(['2026-10-02', '2026-10-05', '2026-10-28']);
   });
 
   it('auto order: a column that fits both orders rejects its rows and asks for the profile date order', async () => {
     const p = tmpFile(`${G}02/10/2026,A,-1.00,USD\n05/10/2026,B,-2.00,USD\n2026-10-07,C,-3.00,USD\n`);
-    const r = await readAll(p, statementReader, { displayPath: 'amb.csv' });
+    const r = await readStatement(p, statementReader, { displayPath: 'amb.csv' });
     expect(r.records.map((x) => x.src.line)).toEqual([4]); // ISO dates are not ambiguous
     expect(r.issues.map((i) => [i.file, i.line, i.column, i.amount?.toString()])).toEqual([
       ['amb.csv', 2, 'Date', '-1'],
@@ -615,7 +530,7 @@ describe('bad rows and column-wide rules', () => {
 
   it('auto order: a column needing both orders rejects every slash date', async () => {
     const p = tmpFile(`${G}13/10/2026,A,-1.00,USD\n10/14/2026,B,-2.00,USD\n`);
-    const r = await readAll(p);
+    const r = await readStatement(p);
     expect(r.records).toEqual([]);
     expect(r.issues.map((i) => i.message)).toEqual([
       'column "Date" mixes day/month orders: "13/10/2026" needs DD/MM/YYYY but "10/14/2026" needs MM/DD/YYYY (profile "generic-simple")',
@@ -631,7 +546,7 @@ describe('bad rows and column-wide rules', () => {
 
   it('year-less dates without a period line: an error per row unless the caller gives the period', async () => {
     const p = tmpFile(gbk(`招商银行信用卡对账单\n${CMB_HEAD}12/28,12/29,OPENAI *API,362.75,1234,50.00(USD)\n01/02,01/03,OPENAI *API,72.60,1234,10.00(USD)\n`));
-    const bare = await readAll(p, statementReader, { displayPath: 'cmb.csv' });
+    const bare = await readStatement(p, statementReader, { displayPath: 'cmb.csv' });
     expect(bare.records).toEqual([]);
     expect(bare.issues.map((i) => [i.line, i.column, i.amount?.toString(), i.currency])).toEqual([
       [3, '交易日', '362.75', 'CNY'],
@@ -640,7 +555,7 @@ describe('bad rows and column-wide rules', () => {
     expect(bare.issues[0]!.message).toMatch(/; also 记账日: /);
     expect(bare.issues[0]!.message).toMatch(/"12\/28" has no year and the statement has no period line; give the statement period/);
 
-    const given = await readAll(p, statementReader, { statementPeriod: { from: '2026-12-05', to: '2027-01-04' } });
+    const given = await readStatement(p, statementReader, { statementPeriod: { from: '2026-12-05', to: '2027-01-04' } });
     expect(given.issues).toEqual([]);
     expect(given.records.map((x) => [x.transactionDate, x.postedDate])).toEqual([
       ['2026-12-28', '2026-12-29'],
@@ -648,14 +563,14 @@ describe('bad rows and column-wide rules', () => {
     ]);
 
     const viaOptions = makeStatementReader(builtinProfiles(), { period: { from: '2026-12-05', to: '2027-01-04' } });
-    expect((await readAll(p, viaOptions)).records.map((x) => x.transactionDate)).toEqual(['2026-12-28', '2027-01-02']);
+    expect((await readStatement(p, viaOptions)).records.map((x) => x.transactionDate)).toEqual(['2026-12-28', '2027-01-02']);
   });
 
   it('the period line in the file wins over the caller period; a date far outside it gets a warning', async () => {
     const p = tmpFile(
       gbk(`招商银行信用卡对账单\n账单周期 2026/12/05-2027/01/04\n${CMB_HEAD}12/28,12/29,OPENAI *API,362.75,1234,50.00(USD)\n06/15,06/16,OPENAI *API,10.00,1234,\n`),
     );
-    const r = await readAll(p, statementReader, { statementPeriod: { from: '2026-06-01', to: '2026-06-30' }, displayPath: 'cmb.csv' });
+    const r = await readStatement(p, statementReader, { statementPeriod: { from: '2026-06-01', to: '2026-06-30' }, displayPath: 'cmb.csv' });
     expect(r.records.map((x) => x.transactionDate)).toEqual(['2026-12-28', '2026-06-15']);
     expect(r.issues.map((i) => [i.severity, i.line, i.column, i.rejected])).toEqual([
       ['warning', 5, '交易日', false],
@@ -668,7 +583,7 @@ describe('bad rows and column-wide rules', () => {
 
   it('a period line in the trailer is used too', async () => {
     const p = tmpFile(gbk(`${CMB_HEAD}12/28,12/29,OPENAI *API,362.75,1234,50.00(USD)\n本期账单周期 2026/12/05-2027/01/04,,,,,\n`));
-    const r = await readAll(p);
+    const r = await readStatement(p);
     expect(r.records.map((x) => x.transactionDate)).toEqual(['2026-12-28']);
     expect(r.skipped).toBe(1);
   });
@@ -741,7 +656,7 @@ describe('bad rows and column-wide rules', () => {
     const p = tmpFile(
       'Type,Product,Started Date,Completed Date,Description,Amount,Fee,Currency,State,Balance\nCARD_PAYMENT,Current,2026-10-03 14:22:10,,OpenAI,-20.00,0.00,USD,ON_HOLD,\n',
     );
-    const r = await readAll(p, statementReader, { displayPath: 'f.csv' });
+    const r = await readStatement(p, statementReader, { displayPath: 'f.csv' });
     expect(r.issues).toEqual([
       expect.objectContaining({
         file: 'f.csv',
@@ -757,7 +672,7 @@ describe('bad rows and column-wide rules', () => {
     const p = tmpFile(
       '\ufeffDate opération;Date valeur;Libellé;Débit;Crédit;Devise\n01/11/2026;01/11/2026;A;10,00;5,00;EUR\n02/11/2026;02/11/2026;B;10,00;0,00;EUR\n03/11/2026;03/11/2026;C;;;EUR\n04/11/2026;04/11/2026;D;-7,00;;\n',
     );
-    const r = await readAll(p, statementReader, { displayPath: 'fr.csv' });
+    const r = await readStatement(p, statementReader, { displayPath: 'fr.csv' });
     expect(r.records.map((x) => [x.src.line, x.amount.toString(), x.currency])).toEqual([
       [3, '10', 'EUR'],
       [5, '7', 'EUR'], // a debit printed negative is still a charge; the profile's fixed EUR fills the empty Devise
@@ -772,7 +687,7 @@ describe('bad rows and column-wide rules', () => {
 
   it('DR/CR markers decide the direction whatever the sign convention; the currency in the cell must agree with the column', async () => {
     const p = tmpFile(`${G}2026-10-01,A,12.00 DR,USD\n2026-10-02,B,12.00 CR,USD\n2026-10-03,C,20.00(EUR),USD\n2026-10-04,D,-20.00(USD),\n`);
-    const r = await readAll(p);
+    const r = await readStatement(p);
     expect(r.records.map((x) => [x.src.line, x.amount.toString(), x.currency])).toEqual([
       [2, '12', 'USD'],
       [3, '-12', 'USD'],
@@ -811,7 +726,7 @@ describe('bad rows and column-wide rules', () => {
     const p = tmpFile(
       "Kartenabrechnung\nDatum|Text|Soll|Haben|Ref|Karte|Betrag orig|Wahrung orig|Gebuhr\n03.10.2026|OPENAI *API|18.40||R-1|XXXX XXXX XXXX 4821|20.00|usd|-0.31\n05.10.2026|Migros|1'234.50||R-2|XXXX XXXX XXXX 4821|||\n07.10.2026|OPENAI *API refund||18.40|R-3|XXXX XXXX XXXX 4821|20.00|USD|\nSaldo|||1'234.50|||||\n",
     );
-    const r = await readAll(p, reader);
+    const r = await readStatement(p, reader);
     expect(r.detection.profile).toBe('my-card');
     expect(r.issues).toEqual([]);
     expect(
@@ -837,7 +752,7 @@ describe('bad rows and column-wide rules', () => {
 
   it('an original amount without any currency: the account currency when it equals the amount, else a warning and no original', async () => {
     const p = tmpFile(`招商银行信用卡对账单\n账单周期 2026/12/05-2027/01/04\n${CMB_HEAD}12/28,12/29,OPENAI *API,362.75,1234,50.00\n12/28,12/29,FOOD,36.20,1234,36.20\n`);
-    const r = await readAll(p);
+    const r = await readStatement(p);
     expect(r.records.map((x) => [x.src.line, x.amount.toString(), x.originalAmount, x.originalCurrency])).toEqual([
       [4, '362.75', null, null],
       [5, '36.2', null, null],
@@ -848,7 +763,7 @@ describe('bad rows and column-wide rules', () => {
   });
 
   it('results do not depend on the machine time zone', async () => {
-    const r = await readAll(join(FIX, 'cmb-credit-card-2026-12.csv'), statementReader, { timezone: 'Pacific/Kiritimati' });
+    const r = await readStatement(join(FIX, 'cmb-credit-card-2026-12.csv'), statementReader, { timezone: 'Pacific/Kiritimati' });
     expect(r.records.map((x) => x.transactionDate)).toEqual([
       '2026-12-06',
       '2026-12-15',
@@ -865,12 +780,12 @@ describe('bad rows and column-wide rules', () => {
 
 describe('original amounts printed inside the text (profile originalInText)', () => {
   it('reads "Orig. 50,00 USD" from a German description and "USD 25,00" from a French one', async () => {
-    const de = await readAll(join(FIX, 'de-bank-giro-2026-10.csv'), statementReader);
+    const de = await readStatement(join(FIX, 'de-bank-giro-2026-10.csv'), statementReader);
     const line8 = de.records.find((r) => r.src.line === 8)!;
     expect([line8.amount.toString(), line8.currency, line8.originalAmount?.toString(), line8.originalCurrency]).toEqual(['43.06', 'EUR', '50', 'USD']);
     // a line whose text names no other currency stays without an original amount
     expect(de.records.find((r) => r.src.line === 11)!.originalAmount).toBeNull();
-    const fr = await readAll(join(FIX, 'fr-bank-2026-11.csv'), statementReader);
+    const fr = await readStatement(join(FIX, 'fr-bank-2026-11.csv'), statementReader);
     const line4 = fr.records.find((r) => r.src.line === 4)!;
     expect([line4.originalAmount?.toString(), line4.originalCurrency]).toEqual(['25', 'USD']);
   });
@@ -880,7 +795,7 @@ describe('hostile statements', () => {
   const G = 'Date,Description,Amount,Currency\n';
   it('an unbalanced quote: the row and the lines it swallowed are rejected, each with its money as written', async () => {
     const p = tmpFile(`${G}2026-10-01,"OPENAI *API,-5.00,USD\n2026-10-02,OPENAI *API,-6.00,USD\n2026-10-03,OPENAI *API,-7.00,EUR\n`);
-    const r = await readAll(p, statementReader, { displayPath: 'g.csv' });
+    const r = await readStatement(p, statementReader, { displayPath: 'g.csv' });
     expect(r.records).toEqual([]);
     expect(r.issues.map((i) => [i.line, i.severity, i.rejected, i.amount?.toString(), i.currency])).toEqual([
       [2, 'error', true, '-5', 'USD'],
@@ -894,7 +809,7 @@ describe('hostile statements', () => {
 
   it('an amount of 10^15 or more is an error, shown shortened', async () => {
     const p = tmpFile(`${G}2026-10-01,OPENAI *API,-${'9'.repeat(400)},USD\n2026-10-02,OPENAI *API,-1e309,USD\n`);
-    const r = await readAll(p, statementReader, { displayPath: 'g.csv' });
+    const r = await readStatement(p, statementReader, { displayPath: 'g.csv' });
     expect(r.records).toEqual([]);
     expect(r.issues.map((i) => [i.line, i.column, i.amount])).toEqual([
       [2, 'Amount', null],
