@@ -23,8 +23,11 @@ export const providerDescriptionSchema = z
     planProduct: z.string().min(1),
     /** What the provider calls a project (`project`; Anthropic: `workspace`). */
     projectDimension: z.string().min(1),
-    /** The project rows with no project id belong to (OpenAI's default project, Anthropic's default workspace). */
-    defaultProject: z.object({ id: z.string().nullable(), name: z.string().min(1) }),
+    /**
+     * What a row with no project id means, where the provider says (Anthropic: its default workspace, which
+     * exports leave unnamed); null where such a row simply has no project (an OpenAI export without grouping).
+     */
+    defaultProject: z.object({ id: z.string().nullable(), name: z.string().min(1) }).nullable(),
     /** Card lines whose description matches one of these belong to the provider (matching/config.ts syntax). */
     descriptorPatterns: z.array(z.string().min(1)).min(1),
     /** Those of its lines that are a plan charge, not API credit. */

@@ -5,7 +5,7 @@
  */
 import { Decimal, minorUnits, ratio } from '../money.js';
 import type { CostRecord, Exception } from '../model.js';
-import { providerName } from '../providers.js';
+import { provider, providerName } from '../providers.js';
 import type { UsageGroup } from './usage.js';
 
 export interface CrossCheckRow {
@@ -137,6 +137,11 @@ export function noUsageExport(costs: readonly CostRecord[], currency: string): E
  * One exception per variance day; days with one side missing are grouped per provider ×
  * project × model. `several`: providers meet in the run, so each subject names its provider.
  */
+/** A row's project for a subject: its id, or what the provider calls a row without one (Anthropic's default workspace). */
+function projectShown(r: CrossCheckRow): string {
+  return r.projectId ?? provider(r.provider).defaultProject?.name ?? '(no project)';
+}
+
 export function varianceExceptions(flags: Flag[], currency: string, several = false): Exception[] {
   const whose = (r: CrossCheckRow) => (several ? `${providerName(r.provider)} ` : '');
   const out: Exception[] = [];
@@ -147,7 +152,7 @@ export function varianceExceptions(flags: Flag[], currency: string, several = fa
       out.push({
         severity: 'warning',
         class: 'usage_cost_variance',
-        subject: `${whose(r)}${r.utcDay} ${r.projectId ?? '(no project)'} ${r.model}`,
+        subject: `${whose(r)}${r.utcDay} ${projectShown(r)} ${r.model}`,
         amount: f.amount,
         currency,
         message: `${r.utcDay} (UTC), project ${r.projectId ?? '(none)'}, ${r.model}: ${f.cause} (billed ${r.billed.toDisplay(minorUnits(currency))}, list ${r.listPrice!.toDisplay(minorUnits(currency))} ${currency}).`,
@@ -164,7 +169,7 @@ export function varianceExceptions(flags: Flag[], currency: string, several = fa
     out.push({
       severity: 'warning',
       class: 'usage_cost_variance',
-      subject: `${whose(first.row)}${span} ${first.row.projectId ?? '(no project)'} ${first.row.model}`,
+      subject: `${whose(first.row)}${span} ${projectShown(first.row)} ${first.row.model}`,
       amount,
       currency,
       message: `Project ${first.row.projectId ?? '(none)'}, ${first.row.model}: ${first.cause} on ${days.length === 1 ? `UTC day ${days[0]}` : `${days.length} UTC days (${days.join(', ')})`}; ${first.kind === 'no usage' ? 'billed' : 'list value'} ${amount.toDisplay(minorUnits(currency))} ${currency}.`,

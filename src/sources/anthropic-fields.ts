@@ -123,7 +123,7 @@ export function isBatch(tier: string | null): boolean {
  */
 export function workspaceProject(idOrName: string | null): { projectId: string | null; projectName: string | null } {
   const def = provider(ANTHROPIC).defaultProject;
-  if (idOrName === null || idOrName.trim() === '' || /^default( workspace)?$/i.test(idOrName.trim())) return { projectId: def.id, projectName: def.name };
+  if (idOrName === null || idOrName.trim() === '' || /^default( workspace)?$/i.test(idOrName.trim())) return { projectId: def?.id ?? null, projectName: def?.name ?? null };
   return { projectId: idOrName, projectName: null };
 }
 

@@ -1,6 +1,7 @@
 /** The HTML report's sections as markup; every string from inputs through `h`. */
 import { Decimal } from '../../money.js';
 import type { Exception } from '../../model.js';
+import { providerName } from '../../providers.js';
 import type { ReportResult } from '../../results.js';
 import { isoUtc } from '../../time.js';
 import type { Chart } from './charts.js';
@@ -32,8 +33,13 @@ export function header(r: ReportResult): string {
   const p = r.period;
   const counts = SEVERITIES.map((s) => `<span class="badge ${s}">${r.exceptions.filter((e) => e.severity === s).length} ${s}</span>`).join(' ');
   const billed = r.attribution ? `<div class="kpi"><span>billed</span><b>${amount(r.totals.costExport)} ${h(r.currency)}</b></div>` : '';
+  // two providers' balances of one organisation would read alike without the provider's name
+  const several = (r.ledger?.providers.length ?? 0) > 1;
   const balance = (r.ledger?.closing ?? [])
-    .map((c) => `<div class="kpi"><span>credit balance${c.organization ? ` ${h(c.organization)}` : ''}</span><b>${amount(c.balance)} ${h(r.ledger!.currency)}</b></div>`)
+    .map(
+      (c) =>
+        `<div class="kpi"><span>credit balance${several ? ` ${h(providerName(c.provider))}` : ''}${c.organization ? ` ${h(c.organization)}` : ''}</span><b>${amount(c.balance)} ${h(r.ledger!.currency)}</b></div>`,
+    )
     .join('');
   const conservation = r.conservation.holds ? 'every row and cent accounted for' : 'CONSERVATION BROKEN: see exceptions';
   return `<header><h1>Spend ${h(p.from)} to ${h(p.to)}</h1>
