@@ -82,7 +82,7 @@ function ccColumns(r: ReimbursementResult, label: ReturnType<typeof projectLabel
     { header: 'Approver', type: 'text', value: () => null, minWidth: 14 },
     { header: 'Approval date', type: 'date', value: () => null, minWidth: 14 },
     // last: the columns before it keep their letters (formulas and readers refer to them)
-    { ...receiptFileColumn<CcRow>((x) => (x.kind === 'charge' ? x.ch : null)), maxWidth: 22 },
+    { ...receiptFileColumn<CcRow>((x) => (x.kind === 'charge' ? x.ch : null)), maxWidth: 24 },
   ];
 }
 
