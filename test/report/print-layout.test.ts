@@ -1,10 +1,15 @@
 /**
  * Print layout of the Breakdown and Usage vs cost sheets, read back from the written file:
- * orientation, pages across and tall, printed title rows, page breaks and column widths.
+ * orientation, pages across and tall, printed title rows, page breaks and column widths;
+ * and the demo's widest sheets, one page across.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
 import type { CrossCheckRow } from '../../src/engine/cross-check.js';
 import type { DailySummary, Summaries } from '../../src/engine/summaries.js';
 import { Decimal } from '../../src/money.js';
@@ -286,6 +291,33 @@ describe('a one-table sheet whose last page would be a sliver', () => {
       const { ws } = await daily(n);
       expect(ws.pageSetup.fitToHeight ?? 0, `${n} rows`).toBe(0);
       expect(printScale(ws), `${n} rows`).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
+    }
+  });
+});
+
+describe('the demo workbooks print each wide sheet one page across (issue #12)', () => {
+  it('Reconciliation, Ledger and the cost-centre sheets: fitted to one page wide at or above the floor, read back from the files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spendrecon-print-'));
+    const out = join(dir, '2026-10.xlsx');
+    expect(await main(['demo', '--out', out])).toBe(0);
+    const read = async (path: string) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(path);
+      return wb;
+    };
+    const report = await read(out);
+    const reimbursement = await read(join(dir, '2026-10-reimbursement.xlsx'));
+    const costCentres = reimbursement.worksheets.filter((ws) => /^CC-/.test(ws.name));
+    // the demo's two cost centres, and both providers (the Provider column is there too)
+    expect(costCentres.map((ws) => ws.name)).toEqual(['CC-220 Product Engineering', 'CC-410 Customer Care']);
+    for (const ws of [report.getWorksheet('Reconciliation')!, report.getWorksheet('Ledger')!, ...costCentres]) {
+      expect(ws.pageSetup.fitToWidth, ws.name).toBe(1);
+      expect(ws.pageSetup.printTitlesColumn, ws.name).toBeUndefined();
+      expect(printScale(ws), ws.name).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
+    }
+    for (const ws of costCentres) {
+      const header = [1, 2, 3, 4, 5].map((r) => ws.getRow(r)).find((row) => row.getCell(1).value === 'Date')!;
+      expect((header.values as unknown[]).slice(1, 3), ws.name).toEqual(['Date', 'Provider']);
     }
   });
 });

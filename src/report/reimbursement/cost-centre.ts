@@ -60,28 +60,29 @@ function ccRows(cc: CostCentreGroup, home: string): CcRow[] {
 
 function ccColumns(r: ReimbursementResult, label: ReturnType<typeof projectLabeller>): Column<CcRow>[] {
   return [
-    { header: 'Date', type: 'date', value: (x) => x.ch.date },
+    // widths bounded so the sheet prints one page wide at 60 % or more (issue #12): long text wraps
+    { header: 'Date', type: 'date', value: (x) => x.ch.date, maxWidth: 12 },
     ...providerColumn<CcRow>(r, (x) => x.ch.provider),
     { header: 'Cardholder', type: 'text', value: (x) => x.ch.cardholder, maxWidth: 24, wrap: true },
     { header: 'Card', type: 'text', value: (x) => x.ch.cardLast4, minWidth: 6 },
     { header: 'Description', type: 'text', value: (x) => (x.kind === 'charge' ? x.ch.description : null), maxWidth: 32, wrap: true },
     { header: 'Receipt', type: 'text', value: (x) => x.ch.receipt, maxWidth: 22, wrap: true },
     { header: 'Charged', type: 'money', value: (x) => (x.kind === 'charge' ? x.ch.amount : null), currency: (x) => x.ch.currency, sum: true },
-    { header: 'Project', type: 'text', value: (x) => (x.kind === 'share' ? label(x.share) : null), maxWidth: 28, wrap: true },
-    { header: 'Project cost centre', type: 'text', value: (x) => (x.kind === 'share' ? x.share.projectCostCenter : null), maxWidth: 32, wrap: true },
+    { header: 'Project', type: 'text', value: (x) => (x.kind === 'share' ? label(x.share) : null), maxWidth: 22, wrap: true },
+    { header: 'Project cost centre', type: 'text', value: (x) => (x.kind === 'share' ? x.share.projectCostCenter : null), maxWidth: 20, wrap: true },
     { header: 'Share', type: 'money', value: (x) => (x.kind === 'share' ? x.share.amount : null), currency: (x) => x.ch.currency, sum: true },
     {
       header: 'Flags',
       type: 'text',
       value: (x) => (x.kind === 'charge' ? x.ch.flags.map((f) => f.label).join('\n') || null : x.share.reason),
       minWidth: 16,
-      maxWidth: 36,
+      maxWidth: 26,
       wrap: true,
     },
-    { header: 'Approver', type: 'text', value: () => null, minWidth: 20 },
+    { header: 'Approver', type: 'text', value: () => null, minWidth: 14 },
     { header: 'Approval date', type: 'date', value: () => null, minWidth: 14 },
     // last: the columns before it keep their letters (formulas and readers refer to them)
-    receiptFileColumn((x) => (x.kind === 'charge' ? x.ch : null)),
+    { ...receiptFileColumn<CcRow>((x) => (x.kind === 'charge' ? x.ch : null)), maxWidth: 24 },
   ];
 }
 

@@ -18,7 +18,8 @@ import { withProviderColumn } from './provider-column.js';
 export const LEDGER = 'Ledger';
 
 const NO_ORG = '(no organisation)';
-const EVENTS_WIDTH = 72;
+/** Wide enough for a day's events on a line or two; narrower would print the sheet below 60 % (issue #12). */
+const EVENTS_WIDTH = 56;
 /** Blank rows between blocks. */
 const GAP = 2;
 

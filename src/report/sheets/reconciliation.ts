@@ -60,23 +60,28 @@ export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, 
   const keys = bridgeKeys(result);
   const src = (c: LineClassification | null) => (c ? shorten(`${c.src.file}:${c.src.line}`) : null);
   const yes = (b: boolean) => (b ? 'yes' : 'no');
+  const lines = (...parts: (string | null)[]) => parts.filter((x) => x !== null).join('\n') || null;
+  const runnerUp = (r: ReconciliationRow) => {
+    const t = describeRunnerUp(r.card?.runnerUp ?? r.payment?.runnerUp ?? null);
+    return t === null ? null : `runner-up: ${shorten(t)}`;
+  };
+  // widths bounded and related texts sharing a column, so the sheet prints one page wide at 60 % or more (issue #12)
   return writeTable<ReconciliationRow>(
     ws,
     [
-      { header: 'Class', type: 'text', value: (r) => r.class },
-      { header: 'Card date', type: 'date', value: (r) => (r.card ? r.card.date : null) },
-      { header: 'Card description', type: 'text', value: (r) => r.card?.description ?? null, maxWidth: 34, wrap: true },
-      { header: 'Card status', type: 'text', value: (r) => r.card?.status ?? null },
+      { header: 'Class', type: 'text', value: (r) => r.class, maxWidth: 24 },
+      { header: 'Card date', type: 'date', value: (r) => (r.card ? r.card.date : null), maxWidth: 11 },
+      { header: 'Card description, status', type: 'text', value: (r) => (r.card ? lines(r.card.description, r.card.status) : null), maxWidth: 14, wrap: true },
       { header: 'Card amount', type: 'money', value: (r) => (r.card && r.cardFirst ? r.card.amount : null), currency: (r) => r.card?.currency ?? currency },
       { header: 'Card currency', type: 'text', value: (r) => r.card?.currency ?? null, hidden: true },
-      { header: 'Card counted', type: 'text', value: (r) => (r.card && r.cardFirst ? yes(r.card.counted) : null) },
+      { header: 'Card counted', type: 'text', value: (r) => (r.card && r.cardFirst ? yes(r.card.counted) : null), maxWidth: 8 },
       { header: 'Card bridge line', type: 'text', value: (r) => (r.cardFirst ? bridgeKeyOf(keys, r.card) : null), hidden: true },
-      { header: 'Payment date', type: 'date', value: (r) => (r.payment ? r.payment.date : null) },
-      { header: 'Receipt / reference', type: 'text', value: (r) => r.payment?.reference ?? null },
+      { header: 'Payment date', type: 'date', value: (r) => (r.payment ? r.payment.date : null), maxWidth: 11 },
+      { header: 'Receipt / reference', type: 'text', value: (r) => r.payment?.reference ?? null, maxWidth: 15, wrap: true },
       { header: 'Payment class', type: 'text', value: (r) => r.paymentClass, hidden: true },
       { header: 'Payment amount', type: 'money', value: (r) => (r.payment && r.paymentFirst ? r.payment.amount : null), currency: (r) => r.payment?.currency ?? currency },
       { header: 'Payment currency', type: 'text', value: (r) => r.payment?.currency ?? null, hidden: true },
-      { header: 'Payment counted', type: 'text', value: (r) => (r.payment && r.paymentFirst ? yes(r.payment.counted) : null) },
+      { header: 'Payment counted', type: 'text', value: (r) => (r.payment && r.paymentFirst ? yes(r.payment.counted) : null), maxWidth: 9 },
       { header: 'Payment bridge line', type: 'text', value: (r) => (r.paymentFirst ? bridgeKeyOf(keys, r.payment) : null), hidden: true },
       {
         header: 'Difference',
@@ -85,15 +90,11 @@ export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, 
         currency: (r) => (r.card?.difference ?? r.payment?.difference)?.currency ?? currency,
       },
       { header: 'Score', type: 'number', value: (r) => (r.card?.score ? round2(r.card.score.total) : r.payment?.score ? round2(r.payment.score.total) : null) },
-      { header: 'Score breakdown', type: 'text', value: (r) => describeScore(r.card?.score ?? r.payment?.score ?? null), maxWidth: 30, wrap: true },
       {
-        header: 'Runner-up',
+        header: 'Score breakdown, runner-up',
         type: 'text',
-        value: (r) => {
-          const t = describeRunnerUp(r.card?.runnerUp ?? r.payment?.runnerUp ?? null);
-          return t === null ? null : shorten(t);
-        },
-        maxWidth: 26,
+        value: (r) => lines(describeScore(r.card?.score ?? r.payment?.score ?? null), runnerUp(r)),
+        maxWidth: 20,
         wrap: true,
       },
       {
@@ -108,12 +109,11 @@ export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, 
         header: 'Why',
         type: 'text',
         value: (r) => shorten([r.card?.reason, r.payment && r.payment.reason !== r.card?.reason ? r.payment.reason : null].filter(Boolean).join(' / ')) || null,
-        maxWidth: 48,
+        maxWidth: 21,
         wrap: true,
       },
-      { header: 'Next step', type: 'text', value: (r) => r.card?.nextStep ?? r.payment?.nextStep ?? null, maxWidth: 40, wrap: true },
-      { header: 'Card source', type: 'text', value: (r) => src(r.card), maxWidth: 32 },
-      { header: 'Payment source', type: 'text', value: (r) => src(r.payment), maxWidth: 32 },
+      { header: 'Next step', type: 'text', value: (r) => r.card?.nextStep ?? r.payment?.nextStep ?? null, maxWidth: 17, wrap: true },
+      { header: 'Sources', type: 'text', value: (r) => lines(r.card ? `card ${src(r.card)}` : null, r.payment ? `payment ${src(r.payment)}` : null), maxWidth: 18, wrap: true },
     ],
     rows,
     { currency },
