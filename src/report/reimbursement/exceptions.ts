@@ -22,15 +22,15 @@ export function writeExceptions(ws: ExcelJS.Worksheet, r: ReimbursementResult, s
   const columns: Column<ReimbursementException>[] = fitWrapped(
     [
       { header: 'Severity', type: 'text', value: (e) => e.severity },
-      { header: 'What', type: 'text', value: (e) => KIND_TEXT[e.kind], maxWidth: 22 },
+      { header: 'What', type: 'text', value: (e) => KIND_TEXT[e.kind], maxWidth: 14, wrap: true },
       { header: 'Cardholder', type: 'text', value: (e) => e.cardholder, maxWidth: 20, wrap: true },
-      { header: 'Cost centre', type: 'text', value: (e) => e.costCentre, maxWidth: 22, wrap: true },
+      { header: 'Cost centre', type: 'text', value: (e) => e.costCentre, maxWidth: 18, wrap: true },
       { header: 'Date', type: 'date', value: (e) => e.date },
       { header: 'Description', type: 'text', value: (e) => e.description, maxWidth: 22, wrap: true },
       { header: 'Amount', type: 'money', value: (e) => e.amount, currency: (e) => e.currency },
-      { header: 'What happened', type: 'text', value: (e) => e.message, maxWidth: 26, wrap: true },
-      { header: 'Next step', type: 'text', value: (e) => e.nextStep, maxWidth: 26, wrap: true },
-      { header: 'Statement line', type: 'text', value: (e) => `${e.src.file}:${e.src.line}`, maxWidth: 22, wrap: true },
+      { header: 'What happened', type: 'text', value: (e) => e.message, maxWidth: 22, wrap: true },
+      { header: 'Next step', type: 'text', value: (e) => e.nextStep, maxWidth: 22, wrap: true },
+      { header: 'Statement line', type: 'text', value: (e) => `${e.src.file}:${e.src.line}`, maxWidth: 20, wrap: true },
     ],
     rows,
   );

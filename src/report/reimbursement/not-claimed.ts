@@ -19,8 +19,8 @@ export function writeNotClaimed(ws: ExcelJS.Worksheet, r: ReimbursementResult, s
     { header: 'Amount', type: 'money', value: (l) => l.amount, currency: (l) => l.currency, sum: true },
     { header: 'Bank status', type: 'text', value: (l) => l.status },
     { header: 'Class', type: 'text', value: (l) => l.class.replace(/_/g, ' '), maxWidth: 20, wrap: true },
-    { header: 'Why it is not claimed', type: 'text', value: (l) => l.reason, maxWidth: 26, wrap: true },
-    { header: 'Statement line', type: 'text', value: (l) => `${l.src.file}:${l.src.line}`, maxWidth: 22, wrap: true },
+    { header: 'Why it is not claimed', type: 'text', value: (l) => l.reason, maxWidth: 22, wrap: true },
+    { header: 'Statement line', type: 'text', value: (l) => `${l.src.file}:${l.src.line}`, maxWidth: 20, wrap: true },
   ];
   let row = title(ws, startRow, `Provider card lines not claimed, ${r.period.label}`, 14);
   row = subtitle(

@@ -28,17 +28,18 @@ export function writeSubscriptions(ws: ExcelJS.Worksheet, r: ReimbursementResult
     { header: 'Date', type: 'date', value: (c) => c.date },
     { header: 'Provider', type: 'text', value: (c) => providerName(c.provider), minWidth: 10 },
     { header: 'Plan', type: 'text', value: (c) => provider(c.provider).planProduct, minWidth: 10 },
-    { header: 'Cost centre', type: 'text', value: (c) => c.costCentre, maxWidth: 22, wrap: true },
+    { header: 'Cost centre', type: 'text', value: (c) => c.costCentre, maxWidth: 18, wrap: true },
     { header: 'Cardholder', type: 'text', value: (c) => c.cardholder, maxWidth: 20, wrap: true },
     { header: 'Card', type: 'text', value: (c) => c.cardLast4, minWidth: 6 },
-    { header: 'Description', type: 'text', value: (c) => c.description, maxWidth: 22, wrap: true },
+    { header: 'Description', type: 'text', value: (c) => c.description, maxWidth: 20, wrap: true },
     { header: 'Receipt', type: 'text', value: (c) => c.receipt, maxWidth: 20, wrap: true },
     { header: 'Charged', type: 'money', value: (c) => c.amount, currency: (c) => c.currency, sum: true },
     { header: 'Flags', type: 'text', value: (c) => c.flags.map((f) => f.label).join('\n') || null, minWidth: 16, maxWidth: 22, wrap: true },
     { header: 'Approver', type: 'text', value: () => null, minWidth: 14 },
     { header: 'Approval date', type: 'date', value: () => null, minWidth: 12 },
     // last: the columns before it keep their letters (formulas and readers refer to them)
-    receiptFileColumn((c) => c),
+    // narrower than its 28: the sheet it stacks on prints one page across (issue #12)
+    { ...receiptFileColumn<ReimbursementCharge>((c) => c), maxWidth: 22 },
   ];
   let row = title(ws, startRow, `Plan subscriptions on the API cards, ${r.period.label}: not API credit`, 14);
   row = subtitle(

@@ -22,14 +22,15 @@ export function writeByModel(ws: ExcelJS.Worksheet, rows: ModelSummary[], curren
     ws,
     withProviderColumn<ModelSummary>(
       [
-        { header: 'Model / line item', type: 'text', value: (r) => r.model },
+        // capped and wrapped: an unpriced line item's name ran to 48 characters, one page across no longer held the sheet (issue #12)
+        { header: 'Model / line item', type: 'text', value: (r) => r.model, maxWidth: 30, wrap: true },
         { header: 'Billed', type: 'money', value: (r) => r.billed, sum: true },
         { header: 'Usage at list price', type: 'money', value: (r) => r.listPrice },
         { header: 'Billed − list', type: 'money', value: (r) => (r.listPrice === null ? null : billedOnDaysWithUsage(r).minus(r.listPrice)) },
         { header: 'Billed days without usage', type: 'integer', value: (r) => r.billedDaysWithoutUsage },
         { header: 'Input tokens', type: 'integer', value: (r) => r.inputTokens, sum: true },
         { header: 'Output tokens', type: 'integer', value: (r) => r.outputTokens, sum: true },
-        { header: 'Note', type: 'text', value: (r) => listPriceNote(r, currency), maxWidth: 48, wrap: true },
+        { header: 'Note', type: 'text', value: (r) => listPriceNote(r, currency), maxWidth: 30, wrap: true },
         exactColumn('Billed', (r) => r.billed),
       ],
       providersMeetIn(rows),
