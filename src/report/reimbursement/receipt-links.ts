@@ -43,6 +43,6 @@ export function linkReceiptFiles<T>(ws: ExcelJS.Worksheet, table: WrittenTable, 
     if (!c || !text) return;
     const cell = ws.getCell(`${col}${table.firstDataRow + k}`);
     cell.value = { text, hyperlink: target(c.receiptFiles[0]!, links), tooltip: c.receiptFiles[0]! };
-    cell.font = { ...(cell.font ?? {}), color: { argb: 'FF0563C1' }, underline: true };
+    cell.font = { name: 'Calibri', ...(cell.font ?? {}), color: { argb: 'FF0563C1' }, underline: true };
   });
 }
