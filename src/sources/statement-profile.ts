@@ -144,6 +144,8 @@ const profileObject = z.strictObject({
     .optional(),
   /** Delimiter to use instead of the sniffed one. */
   delimiter: z.enum([',', ';', '\t', '|']).optional(),
+  /** The character cells are quoted with; ASN Bank writes `'Etentje, bedankt'`. Doubled inside a quoted cell, it stands for itself. */
+  quote: z.enum(['"', "'"]).default('"'),
   columns: z.strictObject({
     transactionDate: columnName,
     postedDate: columnName.optional(),
