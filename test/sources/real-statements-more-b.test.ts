@@ -174,24 +174,24 @@ describe('comdirect', () => {
 });
 
 describe('the Netherlands and Belgium', () => {
-  it('bunq, Dutch header: decimal comma; the USD amount is only in the text, with a decimal point, so no original is read', async () => {
+  it('bunq, Dutch header: decimal comma; the USD amount is only in the text, with a decimal point, read by the originalInText number format', async () => {
     const { detection, records, issues } = await readReal('nl-bunq-2026-11.csv');
     expect(detection.profile).toBe('nl-bunq');
     expect(issues).toEqual([]);
     expect(records.map(view)).toEqual([
-      [2, '2026-11-28', null, 'posted', '18.52', 'EUR', null, null, null, null, 'OPENAI / OPENAI *CHATGPT SUBSCR SAN FRANCISCO, US 20.00 USD, 1 USD = 0.92600 EUR'],
+      [2, '2026-11-28', null, 'posted', '18.52', 'EUR', '20', 'USD', null, null, 'OPENAI / OPENAI *CHATGPT SUBSCR SAN FRANCISCO, US 20.00 USD, 1 USD = 0.92600 EUR'],
       [3, '2026-11-20', null, 'posted', '23.45', 'EUR', null, null, null, null, 'Albert Heijn / Albert Heijn 1234 (AMSTERDAM, NL)'],
       [4, '2026-11-09', null, 'posted', '-750', 'EUR', null, null, null, null, 'E. VOORBEELD EO / Naar Bunq'],
       [5, '2026-11-01', null, 'posted', '2.56', 'EUR', null, null, null, null, 'bunq / invoice 410001'],
     ]);
   });
 
-  it('bunq, English header: the same profile through its alternative column names; a refund is money in', async () => {
+  it('bunq, English header: the same profile through its alternative column names; "100.00 USD" in the text is the original; a refund naming only the rate is money in with none', async () => {
     const { detection, records, issues } = await readReal('nl-bunq-2026-11-en.csv');
     expect(detection.profile).toBe('nl-bunq');
     expect(issues).toEqual([]);
     expect(records.map(view)).toEqual([
-      [2, '2026-11-24', null, 'posted', '92.65', 'EUR', null, null, null, null, 'ANTHROPIC / ANTHROPIC SAN FRANCISCO, US 100.00 USD, 1 USD = 0.92650 EUR'],
+      [2, '2026-11-24', null, 'posted', '92.65', 'EUR', '100', 'USD', null, null, 'ANTHROPIC / ANTHROPIC SAN FRANCISCO, US 100.00 USD, 1 USD = 0.92650 EUR'],
       [3, '2026-11-25', null, 'posted', '-92.65', 'EUR', null, null, null, null, 'ANTHROPIC / Refund: ANTHROPIC (SAN FRANCISCO, US) 1 USD = 0.92650 EUR'],
       [4, '2026-11-17', null, 'posted', '7.99', 'EUR', null, null, null, null, 'NETFLIX.COM / NETFLIX.COM 14080000000, NL'],
     ]);
