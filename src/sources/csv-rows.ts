@@ -35,6 +35,8 @@ export interface CsvRow {
 
 export interface RowSplitterOptions {
   delimiter: string;
+  /** The quote character (default `"`); ASN Bank quotes with `'`. Doubled, it stands for itself inside a quoted field. */
+  quote?: string;
   /** The file's line end is a bare `\r`. */
   crLineEnds: boolean;
   /** Fields a row has (the header's width): a multi-line quoted row of another width is an unbalanced quote. */
@@ -45,7 +47,6 @@ export interface RowSplitterOptions {
   firstLine?: number;
 }
 
-const QUOTE = 34;
 const CR = 13;
 const LF = 10;
 
@@ -61,11 +62,13 @@ export class RowSplitter {
   private buf = '';
   /** Physical line at the start of `buf`. */
   private line: number;
+  private readonly quote: string;
   /** Set after a line too long to read: the rest of the file is not parsed. */
   stopped = false;
 
   constructor(private readonly o: RowSplitterOptions) {
     this.line = o.firstLine ?? 1;
+    this.quote = o.quote ?? '"';
   }
 
   /** The physical line the next text pushed starts on (after `end()`: one past the last line). */
@@ -88,7 +91,7 @@ export class RowSplitter {
   private run(input: string, final: boolean): CsvRow[] {
     const rows: CsvRow[] = [];
     if (this.stopped) return rows;
-    if (!this.o.crLineEnds && input.indexOf('"') === -1) this.splitQuoteFree(input, final, rows);
+    if (!this.o.crLineEnds && input.indexOf(this.quote) === -1) this.splitQuoteFree(input, final, rows);
     else this.splitGeneral(input, final, rows);
     if (!this.stopped && this.buf.length > MAX_LINE_CHARS) this.overflow(rows);
     return rows;
@@ -111,7 +114,7 @@ export class RowSplitter {
   }
 
   private splitGeneral(s: string, final: boolean, rows: CsvRow[]): void {
-    const sc = new Scan(s, this.o.crLineEnds);
+    const sc = new Scan(s, this.o.crLineEnds, this.quote);
     let p = 0;
     while (p < s.length && !this.stopped) {
       const r = parseRow(sc, p, final, this.o.delimiter);
@@ -159,7 +162,7 @@ export class RowSplitter {
         i === 0
           ? { kind: 'quote', message, field: r.field }
           : { kind: 'swallowed', message: `inside the unbalanced quote that begins on line ${quoteLine}: not read as a row`, field: null };
-      rows.push({ line: first + i, fields: splitAlone(text, this.o.delimiter), fault });
+      rows.push({ line: first + i, fields: splitAlone(text, this.o.delimiter, this.quote), fault });
     });
     this.line = first + lines.length;
     return resume;
@@ -256,10 +259,15 @@ function countLineEnds(sc: Scan, a: number, b: number): number {
  */
 class Scan {
   private readonly cache = new Map<string, { from: number; found: number }>();
+  /** The quote character's code, compared per field. */
+  readonly qc: number;
   constructor(
     readonly s: string,
     readonly cr: boolean,
-  ) {}
+    readonly q: string,
+  ) {
+    this.qc = q.charCodeAt(0);
+  }
   next(what: string, from: number): number {
     const c = this.cache.get(what);
     if (c && c.from <= from && (c.found < 0 || c.found >= from)) return c.found;
@@ -276,7 +284,7 @@ function parseRow(sc: Scan, p: number, final: boolean, d: string): Parsed {
   let lines = 0;
   let spanning: Spanning | null = null;
   for (;;) {
-    if (sc.s.charCodeAt(pos) !== QUOTE) {
+    if (sc.s.charCodeAt(pos) !== sc.qc) {
       const r = unquotedField(sc, pos, final, d, fields);
       if (r === null) return { kind: 'more' };
       if (typeof r === 'number') {
@@ -313,7 +321,7 @@ function unquotedField(sc: Scan, pos: number, final: boolean, d: string, fields:
   const end = n < 0 ? s.length : n;
   const next = n < 0 ? s.length : n + Math.max(1, le);
   const cellEnd = !sc.cr && end > pos && s.charCodeAt(end - 1) === CR ? end - 1 : end;
-  const q = sc.next('"', pos);
+  const q = sc.next(sc.q, pos);
   if (q < 0 || q >= end) {
     for (const f of s.slice(pos, cellEnd).split(d)) fields.push(f);
     return { next };
@@ -339,13 +347,13 @@ function quotedField(sc: Scan, pos: number, final: boolean, d: string): QuotedFi
   let lines = 0;
   let q = pos + 1;
   for (;;) {
-    const j = sc.next('"', q);
+    const j = sc.next(sc.q, q);
     if (j < 0) return final ? { kind: 'bad', why: 'is not closed before the end of the file', quoteLine: 0, resume: null } : { kind: 'more' };
     value += s.slice(q, j);
     lines += countLineEnds(sc, q, j);
     if (j + 1 >= s.length && !final) return { kind: 'more' };
-    if (s.charCodeAt(j + 1) === QUOTE) {
-      value += '"';
+    if (s.charCodeAt(j + 1) === sc.qc) {
+      value += sc.q;
       q = j + 2;
       continue;
     }
@@ -393,8 +401,8 @@ function physicalLines(s: string, p: number, end: number, cr: boolean): string[]
 }
 
 /** A rejected line's cells, so its amount can still be read: quote-aware when its quotes balance, else a plain split. */
-function splitAlone(line: string, delimiter: string): string[] {
-  const r = parseRow(new Scan(line, false), 0, true, delimiter);
+function splitAlone(line: string, delimiter: string, quote: string): string[] {
+  const r = parseRow(new Scan(line, false, quote), 0, true, delimiter);
   return r.kind === 'row' && r.next >= line.length ? r.fields : line.split(delimiter);
 }
 

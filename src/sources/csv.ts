@@ -161,6 +161,8 @@ function sniffNewline(text: string): '\r\n' | '\n' | '\r' {
 export interface CsvOpenOptions {
   encoding?: string;
   delimiter?: string;
+  /** The quote character, when not `"` (a statement profile's `quote`). */
+  quote?: string;
 }
 
 /** An opened CSV file: sniffed settings, and a streaming reader of its rows. */
@@ -178,6 +180,8 @@ export class CsvFile {
     readonly newline: '\r\n' | '\n' | '\r',
     /** The first rows of the file, for detection and `inspect`. */
     readonly head: CsvRow[],
+    /** The quote character the file is read with. */
+    readonly quote: string = '"',
   ) {}
 
   static async open(path: string, opts: CsvOpenOptions = {}): Promise<CsvFile> {
@@ -202,8 +206,9 @@ export class CsvFile {
     const whole = sample.length < info.size && cut > 0 ? text.slice(0, cut) : text;
     const delimiter = opts.delimiter ?? sniffDelimiter(whole);
     const newline = sniffNewline(whole);
-    const head = splitAll(whole, { delimiter, crLineEnds: newline === '\r' }).slice(0, 40);
-    return new CsvFile(path, info.size, encoding, delimiter, newline, head);
+    const quote = opts.quote ?? '"';
+    const head = splitAll(whole, { delimiter, quote, crLineEnds: newline === '\r' }).slice(0, 40);
+    return new CsvFile(path, info.size, encoding, delimiter, newline, head, quote);
   }
 
   /**
@@ -221,6 +226,7 @@ export class CsvFile {
     const decoder = this.encoding.encoding === 'utf-8' ? new Utf8Decoder() : new TextDecoder(this.encoding.encoding);
     const splitter = new RowSplitter({
       delimiter: this.delimiter,
+      quote: this.quote,
       crLineEnds: this.newline === '\r',
       width: opts.width ?? null,
       need: opts.columns ? columnMask(opts.columns) : null,

@@ -103,6 +103,17 @@ export function normaliseColumnName(name: string): string {
     .toLowerCase();
 }
 
+/** How a bank writes numbers; the thousands separator defaults to the other mark. */
+const numberFormat = z
+  .strictObject({
+    decimalMark: z.enum(['.', ',']).default('.'),
+    thousandsSeparator: z.enum([',', '.', ' ', "'", '']).optional(),
+  })
+  .transform((n) => ({
+    decimalMark: n.decimalMark,
+    thousandsSeparator: n.thousandsSeparator ?? (n.decimalMark === ',' ? '.' : ','),
+  }));
+
 const profileObject = z.strictObject({
   /** Short id, shown in detection reasons and on every CardLine. */
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'name: lower-case letters, digits, ".", "_" or "-"'),
@@ -144,6 +155,8 @@ const profileObject = z.strictObject({
     .optional(),
   /** Delimiter to use instead of the sniffed one. */
   delimiter: z.enum([',', ';', '\t', '|']).optional(),
+  /** The character cells are quoted with; ASN Bank writes `'Etentje, bedankt'`. Doubled inside a quoted cell, it stands for itself. */
+  quote: z.enum(['"', "'"]).default('"'),
   columns: z.strictObject({
     transactionDate: columnName,
     postedDate: columnName.optional(),
@@ -201,16 +214,7 @@ const profileObject = z.strictObject({
       .refine((tz) => isValidTimeZone(tz), 'timezone: an IANA zone such as Europe/London or UTC')
       .optional(),
   }),
-  numbers: z
-    .strictObject({
-      decimalMark: z.enum(['.', ',']).default('.'),
-      thousandsSeparator: z.enum([',', '.', ' ', "'", '']).optional(),
-    })
-    .default({ decimalMark: '.' })
-    .transform((n) => ({
-      decimalMark: n.decimalMark,
-      thousandsSeparator: n.thousandsSeparator ?? (n.decimalMark === ',' ? '.' : ','),
-    })),
+  numbers: numberFormat.default({ decimalMark: '.', thousandsSeparator: ',' }),
   /**
    * Banks that print the merchant's amount only inside the text (`Orig. 50,00 USD Kurs 1,1612`,
    * `USD 25,00`): a regular expression with named groups `amount` and `currency`, tried on the
@@ -219,6 +223,8 @@ const profileObject = z.strictObject({
   originalInText: z
     .strictObject({
       pattern,
+      /** How the amount in the text is written, when not as the amount columns are (bunq: `20.00 USD` beside `-18,52`). */
+      numbers: numberFormat.optional(),
     })
     .optional(),
   /**

@@ -330,7 +330,7 @@ function readOriginalInText(s: RowState, amount: Decimal | null, currency: strin
   const m = re.exec(description(s));
   const oc = m?.groups?.currency ? normaliseCurrency(m.groups.currency) : null;
   if (!m?.groups?.amount || !oc || oc === currency) return null;
-  const p = parseAmount(m.groups.amount, s.env.profile.numbers);
+  const p = parseAmount(m.groups.amount, s.env.profile.originalInText?.numbers ?? s.env.profile.numbers);
   if (!p.ok) return null;
   return { amount: amount.sign() < 0 ? p.value.abs().neg() : p.value.abs(), currency: oc };
 }

@@ -61,8 +61,8 @@ function readSample(path: string): Uint8Array {
 }
 
 /** Rows with physical line numbers, counted the way CsvFile counts them. */
-function parseHead(text: string, delimiter: string): CsvRow[] {
-  const data = Papa.parse<string[]>(text, { delimiter }).data;
+function parseHead(text: string, delimiter: string, quoteChar: string): CsvRow[] {
+  const data = Papa.parse<string[]>(text, { delimiter, quoteChar }).data;
   const rows: CsvRow[] = [];
   let line = 1;
   for (const fields of data) {
@@ -100,10 +100,10 @@ function headForProfile(csv: CsvFile, profile: StatementProfile, cache: Map<stri
       }
     }
   }
-  if (encoding === sniffed && (profile.delimiter === undefined || profile.delimiter === csv.delimiter)) {
+  if (encoding === sniffed && (profile.delimiter === undefined || profile.delimiter === csv.delimiter) && profile.quote === csv.quote) {
     return { rows: csv.head, encoding, delimiter: csv.delimiter, note };
   }
-  const key = `${encoding}|${profile.delimiter ?? ''}`;
+  const key = `${encoding}|${profile.delimiter ?? ''}|${profile.quote}`;
   const hit = cache.get(key);
   if (hit) return { ...hit, note };
   const bytes = sample();
@@ -112,7 +112,7 @@ function headForProfile(csv: CsvFile, profile: StatementProfile, cache: Map<stri
   const cut = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
   if (csv.bytes > bytes.length && cut > 0) text = text.slice(0, cut);
   const delimiter = profile.delimiter ?? sniffDelimiter(text);
-  const view: HeadView = { rows: parseHead(text, delimiter), encoding, delimiter, note };
+  const view: HeadView = { rows: parseHead(text, delimiter, profile.quote), encoding, delimiter, note };
   cache.set(key, view);
   return view;
 }
@@ -196,9 +196,13 @@ export function makeStatementReader(profiles: readonly StatementProfile[], optio
         return;
       }
       const csv =
-        det.encoding === input.csv.encoding.encoding && det.delimiter === input.csv.delimiter
+        det.encoding === input.csv.encoding.encoding && det.delimiter === input.csv.delimiter && profile.quote === input.csv.quote
           ? input.csv
-          : await CsvFile.open(input.csv.path, { ...(det.encoding !== input.csv.encoding.encoding ? { encoding: det.encoding } : {}), delimiter: det.delimiter });
+          : await CsvFile.open(input.csv.path, {
+              ...(det.encoding !== input.csv.encoding.encoding ? { encoding: det.encoding } : {}),
+              delimiter: det.delimiter,
+              ...(profile.quote !== input.csv.quote ? { quote: profile.quote } : {}),
+            });
       // Buffered on purpose: a statement is small (hundreds of lines), and two rules need
       // the whole file before any row can be read: `auto` day/month order is decided from
       // the whole column, and year-less dates need the period line, which may be a trailer.

@@ -62,12 +62,41 @@ function tmpFile(name: string, content: string | Buffer): string {
   return path;
 }
 
-async function rowsOf(content: string | Buffer, opts: { width?: number; columns?: number[] } = {}) {
-  const csv = await CsvFile.open(tmpFile('f.csv', content));
+async function rowsOf(content: string | Buffer, opts: { width?: number; columns?: number[] } = {}, quote?: string) {
+  const csv = await CsvFile.open(tmpFile('f.csv', content), quote ? { quote } : {});
   const rows: CsvRow[] = [];
   for await (const b of csv.batches(opts)) rows.push(...b);
   return { rows, csv };
 }
+
+describe("another quote character (ASN Bank's ')", () => {
+  const text = "d,amount,memo\n1,2.00,'Etentje, bedankt'\n2,3.00,'it''s \"plain\"'\n3,4.00,'two\nlines'\n";
+  it("reads ' as the quote, doubled '' as itself and \" as data, in the head and the stream alike", async () => {
+    const { rows, csv } = await rowsOf(text, { width: 3 }, "'");
+    const expected = [
+      [1, ['d', 'amount', 'memo']],
+      [2, ['1', '2.00', 'Etentje, bedankt']],
+      [3, ['2', '3.00', 'it\'s "plain"']],
+      [4, ['3', '4.00', 'two\nlines']],
+    ];
+    expect(rows.map((r) => [r.line, r.fields, r.fault])).toEqual(expected.map((e) => [...e, undefined]));
+    expect(csv.head.map((r) => [r.line, r.fields])).toEqual(expected);
+  });
+
+  it("the default quote leaves ' as data, so the comma splits the cell", async () => {
+    const { rows } = await rowsOf(text);
+    expect(rows[1]!.fields).toEqual(['1', '2.00', "'Etentje", " bedankt'"]);
+  });
+
+  it("an unclosed ' is an unbalanced quote, as \" would be", async () => {
+    const { rows } = await rowsOf("d,amount,memo\n1,2.00,'open\n2,3.00,x\n", { width: 3 }, "'");
+    expect(rows.map((r) => [r.line, r.fault?.kind ?? 'row'])).toEqual([
+      [1, 'row'],
+      [2, 'quote'],
+      [3, 'swallowed'],
+    ]);
+  });
+});
 
 describe('line ends', () => {
   it.each([

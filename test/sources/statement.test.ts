@@ -991,6 +991,34 @@ describe('profile language: directions, header-less layouts, skips, fallbacks, c
     ]);
   });
 
+  it('originalInText with its own numbers: a decimal-point amount in the text beside decimal-comma amounts; without it, no original', () => {
+    const base = {
+      name: 'b',
+      label: 'B',
+      header: { columns: ['Date', 'Amount', 'Text'] },
+      columns: { transactionDate: 'Date', description: 'Text', amount: 'Amount' },
+      currency: 'EUR',
+      amountSign: 'charges-negative' as const,
+      dates: { formats: ['YYYY-MM-DD' as const] },
+      numbers: { decimalMark: ',' as const, thousandsSeparator: '' as const },
+    };
+    const pattern = '(?<amount>\\d[\\d,]*\\.\\d{2}) (?<currency>[A-Z]{3})';
+    const input = rows(['Date', 'Amount', 'Text'], ['2026-11-28', '-18,52', 'SHOP 20.00 USD'], ['2026-11-29', '-1150,00', 'SHOP 1,250.00 USD'], ['2026-11-30', '5,00', 'SHOP 5.40 USD']);
+    const own = statementProfileSchema.parse({ ...base, originalInText: { pattern, numbers: { decimalMark: '.' } } });
+    expect(own.originalInText?.numbers).toEqual({ decimalMark: '.', thousandsSeparator: ',' });
+    expect(brief(parseStatementRows(input, own, { file: 'b.csv' })).records).toEqual([
+      [2, '2026-11-28', null, '18.52', 'EUR', '20', 'USD'],
+      [3, '2026-11-29', null, '1150', 'EUR', '1250', 'USD'],
+      [4, '2026-11-30', null, '-5', 'EUR', '-5.4', 'USD'],
+    ]);
+    const shared = statementProfileSchema.parse({ ...base, originalInText: { pattern } });
+    expect(brief(parseStatementRows(input, shared, { file: 'b.csv' })).records.map((r) => r.slice(5))).toEqual([
+      [null, null],
+      [null, null],
+      [null, null],
+    ]);
+  });
+
   it('alternative column names, and the nth (or last) of equal names', () => {
     const p = statementProfileSchema.parse({
       name: 'ing',
