@@ -2,7 +2,8 @@
  * Which columns are the transaction and posting dates (for `spendrecon profile`), their
  * formats, and the two-digit-year pivot they need.
  */
-import { DEFAULT_TWO_DIGIT_YEAR_PIVOT, isBlank, type DateFormat } from './bank-values.js';
+import { isBlank } from './bank-values.js';
+import { DEFAULT_TWO_DIGIT_YEAR_PIVOT, type DateFormat } from './bank-dates.js';
 import type { ColumnCells } from './profile-evidence.js';
 import { dateFinding, transactionFirst, type DateFinding } from './profile-evidence-dates.js';
 

@@ -2,7 +2,7 @@
  * Evidence for `spendrecon profile` about date columns: which format reads the whole column,
  * which day/month order fits, and which of two date columns is the transaction date.
  */
-import { DATE_FORMATS, parseDate, resolveDateOrder, type DateFormat, type DateOrder } from './bank-values.js';
+import { DATE_FORMATS, parseDate, resolveDateOrder, type DateFormat, type DateOrder } from './bank-dates.js';
 import type { LocalDate } from '../time.js';
 import { nonBlank, type ColumnCells } from './profile-evidence.js';
 

@@ -2,7 +2,8 @@
  * Where a statement file's rows are (for `spendrecon profile`): the header row below any
  * preamble, the data rows, and the dateless trailer after the last dated row.
  */
-import { DATE_FORMATS, isBlank, parseAmount, parseDate, type DateFormat } from './bank-values.js';
+import { isBlank, parseAmount } from './bank-values.js';
+import { DATE_FORMATS, parseDate, type DateFormat } from './bank-dates.js';
 import { repeatsHeader, type CsvRow } from './csv.js';
 
 const HEADER_SEARCH_ROWS = 40;

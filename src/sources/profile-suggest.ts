@@ -7,7 +7,8 @@
  */
 import { basename } from 'node:path';
 import type { CardLine } from '../model.js';
-import { findPeriodHint, isBlank, parseAmount, type NumberFormat, type StatementPeriodHint } from './bank-values.js';
+import { isBlank, parseAmount, type NumberFormat } from './bank-values.js';
+import { findPeriodHint, type StatementPeriodHint } from './bank-dates.js';
 import { CsvFile, type CsvRow } from './csv.js';
 import type { OpenedInput } from './contract.js';
 import { amountColumns, chooseAmount, numberFinding, signFinding, type AmountChoice, type ColumnCells, type SignFinding } from './profile-evidence.js';

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { normaliseEncodingName } from './csv.js';
 import { isValidTimeZone } from '../time.js';
-import { DATE_FORMATS, DEFAULT_TWO_DIGIT_YEAR_PIVOT } from './bank-values.js';
+import { DATE_FORMATS, DEFAULT_TWO_DIGIT_YEAR_PIVOT } from './bank-dates.js';
 import usCard from '../data/profiles/us-card.json' with { type: 'json' };
 import fintechAccount from '../data/profiles/fintech-account.json' with { type: 'json' };
 import cmbCreditCard from '../data/profiles/cn-cmb-credit-card.json' with { type: 'json' };

@@ -5,7 +5,8 @@
  */
 import type { CardLine, InputIssue } from '../model.js';
 import { Decimal } from '../money.js';
-import { isBlank, parseAmount, parseDate, lastFour, normaliseCurrency, splitRegionCode, type DateContext, type ParsedAmount, type StatementPeriodHint } from './bank-values.js';
+import { isBlank, parseAmount, lastFour, normaliseCurrency, splitRegionCode, type ParsedAmount } from './bank-values.js';
+import { parseDate, type DateContext, type StatementPeriodHint } from './bank-dates.js';
 import type { CsvRow } from './csv.js';
 import { issue } from './contract.js';
 import type { StatementProfile } from './statement-profile.js';

@@ -6,7 +6,7 @@
  */
 import type { CardLine, InputIssue } from '../model.js';
 import type { LocalDate } from '../time.js';
-import { findPeriodHint, looksLikeDate, resolveDateOrder, type DateContext, type StatementPeriodHint } from './bank-values.js';
+import { findPeriodHint, looksLikeDate, resolveDateOrder, type DateContext, type StatementPeriodHint } from './bank-dates.js';
 import type { CsvRow } from './csv.js';
 import { issue, type ReadBatch } from './contract.js';
 import { normaliseColumnName, type StatementProfile } from './statement-profile.js';

@@ -314,7 +314,7 @@ function headersIn(ws: ExcelJS.Worksheet): string[][] {
  */
 function clippedTexts(ws: ExcelJS.Worksheet): string[] {
   const out: string[] = [];
-  ws.eachRow((row, r) => {
+  ws.eachRow((row) => {
     const filled = (row.values as unknown[]).filter((v) => v !== null && v !== undefined).length;
     if (filled < 2) return;
     row.eachCell((cell, c) => {

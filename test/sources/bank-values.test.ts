@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/money.js';
-import {
-  findPeriodHint,
-  isBlank,
-  lastFour,
-  looksLikeDate,
-  normaliseCurrency,
-  parseAmount,
-  parseDate,
-  placeMonthDay,
-  resolveDateOrder,
-  splitRegionCode,
-  type NumberFormat,
-} from '../../src/sources/bank-values.js';
+import { isBlank, lastFour, normaliseCurrency, parseAmount, splitRegionCode, type NumberFormat } from '../../src/sources/bank-values.js';
+import { findPeriodHint, looksLikeDate, parseDate, placeMonthDay, resolveDateOrder } from '../../src/sources/bank-dates.js';
 
 const US: NumberFormat = { decimalMark: '.', thousandsSeparator: ',' };
 const DE: NumberFormat = { decimalMark: ',', thousandsSeparator: '.' };

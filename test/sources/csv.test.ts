@@ -88,7 +88,7 @@ describe("another quote character (ASN Bank's ')", () => {
     expect(rows[1]!.fields).toEqual(['1', '2.00', "'Etentje", " bedankt'"]);
   });
 
-  it("an unclosed ' is an unbalanced quote, as \" would be", async () => {
+  it('an unclosed \' is an unbalanced quote, as " would be', async () => {
     const { rows } = await rowsOf("d,amount,memo\n1,2.00,'open\n2,3.00,x\n", { width: 3 }, "'");
     expect(rows.map((r) => [r.line, r.fault?.kind ?? 'row'])).toEqual([
       [1, 'row'],

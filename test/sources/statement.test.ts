@@ -1003,7 +1003,12 @@ describe('profile language: directions, header-less layouts, skips, fallbacks, c
       numbers: { decimalMark: ',' as const, thousandsSeparator: '' as const },
     };
     const pattern = '(?<amount>\\d[\\d,]*\\.\\d{2}) (?<currency>[A-Z]{3})';
-    const input = rows(['Date', 'Amount', 'Text'], ['2026-11-28', '-18,52', 'SHOP 20.00 USD'], ['2026-11-29', '-1150,00', 'SHOP 1,250.00 USD'], ['2026-11-30', '5,00', 'SHOP 5.40 USD']);
+    const input = rows(
+      ['Date', 'Amount', 'Text'],
+      ['2026-11-28', '-18,52', 'SHOP 20.00 USD'],
+      ['2026-11-29', '-1150,00', 'SHOP 1,250.00 USD'],
+      ['2026-11-30', '5,00', 'SHOP 5.40 USD'],
+    );
     const own = statementProfileSchema.parse({ ...base, originalInText: { pattern, numbers: { decimalMark: '.' } } });
     expect(own.originalInText?.numbers).toEqual({ decimalMark: '.', thousandsSeparator: ',' });
     expect(brief(parseStatementRows(input, own, { file: 'b.csv' })).records).toEqual([

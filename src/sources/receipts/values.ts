@@ -4,7 +4,7 @@
  */
 import { Decimal } from '../../money.js';
 import { parseLocalDateTime } from '../../time.js';
-import { monthNumber } from '../bank-values.js';
+import { monthNumber } from '../bank-dates.js';
 
 /** Symbols as Stripe prints them in en-US: a bare `$` is US dollars, other dollars carry a prefix. */
 const SYMBOLS: Record<string, string> = {
