@@ -3,10 +3,12 @@
  * map, its first rows, and every problem a full read finds — without writing anything.
  */
 import type { Config } from './config.js';
-import type { InputIssue } from './model.js';
+import type { Detection, InputIssue } from './model.js';
 import { redactSecrets } from './redact.js';
 import { inlineText, type TextSink } from './terminal.js';
 import type { ReadBatch } from './sources/contract.js';
+import { CsvFile } from './sources/csv.js';
+import type { StatementDetection } from './sources/statement.js';
 import { displayPath, expandInputs, exportReaders, openInput, recognise, type AnyReader } from './sources/index.js';
 
 export interface Inspection {
@@ -33,6 +35,19 @@ export interface Inspection {
 
 const MAX_PROBLEMS = 50;
 
+/**
+ * The file as the reader that took it reads it: a statement profile may name an encoding or a
+ * delimiter the sniffing did not guess (Shift_JIS sniffed as Windows-1252), and the first rows
+ * shown should be the ones it reads, not mojibake.
+ */
+async function shownAs(csv: CsvFile, path: string, detection: Detection | null): Promise<CsvFile> {
+  const d = detection as Partial<StatementDetection> | null;
+  const encoding = d?.encoding ?? csv.encoding.encoding;
+  const delimiter = d?.delimiter ?? csv.delimiter;
+  if (encoding === csv.encoding.encoding && delimiter === csv.delimiter) return csv;
+  return CsvFile.open(path, { encoding, delimiter, quote: csv.quote });
+}
+
 export async function inspectFiles(patterns: string[], config: Config, cwd: string, readers: AnyReader[] = exportReaders): Promise<Inspection[]> {
   const files = await expandInputs(patterns, cwd);
   const out: Inspection[] = [];
@@ -40,7 +55,8 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
     const display = displayPath(f.path, cwd);
     const input = await openInput(f.path);
     const rec = recognise(input, readers);
-    const csv = input.type === 'csv' ? input.csv : null;
+    const sniffed = input.type === 'csv' ? input.csv : null;
+    const csv = sniffed ? await shownAs(sniffed, f.path, rec.detection) : null;
     const ins: Inspection = {
       file: display,
       recognised: !!rec.reader && (rec.detection?.confidence ?? 0) >= 0.5,
@@ -50,7 +66,13 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
       reasons: rec.detection?.reasons ?? ['no reader recognised the header / content'],
       otherCandidates: rec.candidates.slice(1).map((c) => ({ format: c.detection.format, confidence: c.detection.confidence })),
       encoding: csv ? csv.encoding.encoding : 'utf-8',
-      encodingReason: csv ? csv.encoding.reason : input.type === 'document' ? `text of a ${input.document.medium === 'pdf' ? 'PDF' : 'message'}` : 'JSON is UTF-8',
+      encodingReason: csv
+        ? csv !== sniffed
+          ? `the profile's encoding; sniffed ${sniffed!.encoding.encoding}`
+          : csv.encoding.reason
+        : input.type === 'document'
+          ? `text of a ${input.document.medium === 'pdf' ? 'PDF' : 'message'}`
+          : 'JSON is UTF-8',
       delimiter: csv ? csv.delimiter : null,
       header: csv ? (csv.head[0]?.fields ?? []) : [],
       missingRequired: rec.detection?.missingRequired ?? [],
