@@ -107,7 +107,11 @@ function readRow(row: CsvRow, c: Columns, header: readonly string[], file: strin
   const model = modelId ?? displayName;
   const usageType = cell(f, c.usageType);
   const { projectId, projectName } = workspaceProject(cell(f, c.workspace));
-  const dims = c.dims.map((i) => cell(f, i)).filter((d): d is string => d !== null);
+  const dimCells = c.dims.map((i) => cell(f, i));
+  // a row without a model (web search, code execution) is named by its cost type, as a reader would say it
+  const costType = dimCells[DIMENSIONS.indexOf('cost_type')] ?? null;
+  const lead = displayName ?? (costType ? costType.replace(/_/g, ' ') : '(no model)');
+  const dims = dimCells.filter((d, i): d is string => d !== null && (displayName !== null || DIMENSIONS[i] !== 'cost_type'));
   return {
     record: {
       src: { file, line: row.line },
@@ -118,7 +122,7 @@ function readRow(row: CsvRow, c: Columns, header: readonly string[], file: strin
       currency: 'USD',
       quantity: null,
       quantityUnit: null,
-      lineItemRaw: [displayName ?? '(no model)', ...dims].join(', '),
+      lineItemRaw: [lead, ...dims].join(', '),
       lineItem: { surface: isBatch(usageType) ? 'batch' : null, model, modality: null, tokenKind: tokenKindOf(cell(f, c.tokenType)), longContext },
       projectId,
       projectName: projectName ?? cell(f, c.workspace),
