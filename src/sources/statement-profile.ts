@@ -65,6 +65,7 @@ import brexCard from '../data/profiles/brex-card.json' with { type: 'json' };
 import jpSmbcVpass from '../data/profiles/jp-smbc-vpass.json' with { type: 'json' };
 import ukBarclaycard from '../data/profiles/uk-barclaycard.json' with { type: 'json' };
 import ukNationwide from '../data/profiles/uk-nationwide.json' with { type: 'json' };
+import itInbank from '../data/profiles/it-inbank.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -452,6 +453,7 @@ const BUILTIN_JSON: unknown[] = [
   ukMonzo2018,
   brexCard,
   jpSmbcVpass,
+  itInbank,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;
