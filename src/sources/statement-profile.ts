@@ -66,6 +66,7 @@ import jpSmbcVpass from '../data/profiles/jp-smbc-vpass.json' with { type: 'json
 import ukBarclaycard from '../data/profiles/uk-barclaycard.json' with { type: 'json' };
 import ukNationwide from '../data/profiles/uk-nationwide.json' with { type: 'json' };
 import itInbank from '../data/profiles/it-inbank.json' with { type: 'json' };
+import itFineco from '../data/profiles/it-fineco.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -454,6 +455,7 @@ const BUILTIN_JSON: unknown[] = [
   brexCard,
   jpSmbcVpass,
   itInbank,
+  itFineco,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;
