@@ -65,6 +65,8 @@ import brexCard from '../data/profiles/brex-card.json' with { type: 'json' };
 import jpSmbcVpass from '../data/profiles/jp-smbc-vpass.json' with { type: 'json' };
 import ukBarclaycard from '../data/profiles/uk-barclaycard.json' with { type: 'json' };
 import ukNationwide from '../data/profiles/uk-nationwide.json' with { type: 'json' };
+import itInbank from '../data/profiles/it-inbank.json' with { type: 'json' };
+import itFineco from '../data/profiles/it-fineco.json' with { type: 'json' };
 
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
@@ -452,6 +454,8 @@ const BUILTIN_JSON: unknown[] = [
   ukMonzo2018,
   brexCard,
   jpSmbcVpass,
+  itInbank,
+  itFineco,
   genericSimple,
 ];
 let builtins: StatementProfile[] | null = null;

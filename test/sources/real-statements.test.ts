@@ -68,6 +68,8 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'uk-monzo-2018-2026-11.csv': 'uk-monzo-2018',
   'brex-card-2026-11.csv': 'brex-card',
   'jp-smbc-vpass-2026-11.csv': 'jp-smbc-vpass',
+  'it-inbank-2026-11.csv': 'it-inbank',
+  'it-fineco-2026-11.csv': 'it-fineco',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

@@ -102,6 +102,8 @@ const BUILTIN_PROFILE_NAMES = [
   'uk-monzo-2018',
   'brex-card',
   'jp-smbc-vpass',
+  'it-inbank',
+  'it-fineco',
   'generic-simple',
 ];
 
