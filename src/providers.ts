@@ -87,6 +87,11 @@ export function providerFromText(text: string): ProviderDescription | null {
   return PROVIDERS.find((p) => p.id === t || p.name.toLowerCase() === t || p.aliases.some((a) => a.toLowerCase() === t)) ?? null;
 }
 
+/** Whether the rows name more than one provider (a provider column or name is then needed to tell them apart). */
+export function providersMeetIn(rows: readonly { provider: string }[]): boolean {
+  return rows.some((r) => r.provider !== rows[0]!.provider);
+}
+
 /** Display name of a provider id (unknown ids shown as they are, for robustness in texts). */
 export function providerName(id: ProviderId): string {
   return BY_ID.get(id)?.name ?? id;

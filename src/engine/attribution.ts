@@ -10,7 +10,7 @@
  */
 import { allocateByWeight, Decimal } from '../money.js';
 import type { CostRecord, Exception } from '../model.js';
-import type { ProviderId } from '../providers.js';
+import { type ProviderId, providersMeetIn } from '../providers.js';
 import { placeOnLocalDate, utcDateOf } from '../time.js';
 import { modelFamily } from './prices.js';
 import { cmp, type UsageGroup } from './usage.js';
@@ -201,7 +201,7 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
 
   const crossCheck = [...crossMap.values()].sort((a, b) => cmp(a.utcDay, b.utcDay) || cmp(n(a.projectId), n(b.projectId)) || cmp(a.model, b.model) || cmp(a.provider, b.provider));
   const flags = crossCheck.map((r) => judgeVariance(r, input)).filter((f): f is Flag => f !== null);
-  exceptions.push(...varianceExceptions(flags, input.currency, new Set(crossCheck.map((r) => r.provider)).size > 1));
+  exceptions.push(...varianceExceptions(flags, input.currency, providersMeetIn(crossCheck)));
   if (input.usageGiven === false && input.costs.length) exceptions.push(noUsageExport(input.costs, input.currency));
   exceptions.push(...priceMissingExceptions(missingPrices));
   return { costGranularity: costGranularity(input.costs), rows, crossCheck, exceptions };

@@ -5,7 +5,7 @@
  */
 import { configuredProjects } from '../config.js';
 import { Decimal } from '../money.js';
-import { providerName } from '../providers.js';
+import { providerName, providersMeetIn } from '../providers.js';
 import type { Exception } from '../model.js';
 import { minorUnits } from '../money.js';
 import { addDays, type LocalDate, type Period } from '../time.js';
@@ -138,7 +138,7 @@ export function computeBudgets(input: BudgetInput): BudgetResult {
   const wanted = input.asOf ?? lastBilled;
   const asOf = wanted !== null && wanted > period.to ? period.to : wanted;
   if (asOf === null || asOf < period.from) return { asOf: null, currency: input.currency, projects: [], exceptions: [] };
-  const several = new Set(input.projects.map((p) => p.provider)).size > 1;
+  const several = providersMeetIn(input.projects);
   const projects = input.projects.map((p) => {
     const byDate = new Map<string, Decimal>();
     for (const d of inPeriod) if (d.provider === p.provider && d.projectId === p.projectId) byDate.set(d.localDate, (byDate.get(d.localDate) ?? Decimal.ZERO).plus(d.billed));

@@ -2,6 +2,7 @@
  * `--json` (SPEC §5.3): the same results as one JSON document. Amounts are exact decimal
  * strings, dates ISO. The documented core is stable; extra fields may be added.
  */
+import { providersMeetIn } from '../providers.js';
 import { Decimal } from '../money.js';
 import { rejectedByCurrency } from '../engine/conservation.js';
 import type { ReportResult } from '../results.js';
@@ -95,7 +96,7 @@ export function ledgerToJson(result: LedgerResult): (LedgerJsonRow & { provider?
 // JSON projections of budgets and runway (issue #13): amounts exact, the burn lines left to the HTML report
 
 function budgetsToJson(b: BudgetResult) {
-  const several = new Set(b.projects.map((p) => p.provider)).size > 1;
+  const several = providersMeetIn(b.projects);
   return {
     asOf: b.asOf,
     currency: b.currency,

@@ -1,7 +1,8 @@
 import type ExcelJS from 'exceljs';
 import type { ModelSummary } from '../../engine/summaries.js';
 import { moneyText } from '../cells.js';
-import { providersMeetIn, withProviderColumn } from './provider-column.js';
+import { providersMeetIn } from '../../providers.js';
+import { withProviderColumn } from './provider-column.js';
 import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const BY_MODEL = 'By model';

@@ -1,6 +1,7 @@
 import type ExcelJS from 'exceljs';
 import type { ProjectSummary } from '../../engine/summaries.js';
-import { providersMeetIn, withProviderColumn } from './provider-column.js';
+import { providersMeetIn } from '../../providers.js';
+import { withProviderColumn } from './provider-column.js';
 import { exactColumn, writeTable, type WrittenTable } from '../table.js';
 
 export const BY_PROJECT = 'By project';

@@ -2,7 +2,8 @@ import type ExcelJS from 'exceljs';
 import type { DailySummary } from '../../engine/summaries.js';
 import { avoidSliverPage } from '../sheet-layout.js';
 import { exactColumn, writeTable, type WrittenTable } from '../table.js';
-import { providersMeetIn, withProviderColumn } from './provider-column.js';
+import { providersMeetIn } from '../../providers.js';
+import { withProviderColumn } from './provider-column.js';
 
 export const DAILY = 'Daily';
 

@@ -7,11 +7,6 @@ import type { Column } from '../table.js';
 
 export const PROVIDER_HEADER = 'Provider';
 
-/** Whether the rows name more than one provider. */
-export function providersMeetIn(rows: readonly { provider: string }[]): boolean {
-  return rows.some((r) => r.provider !== rows[0]!.provider);
-}
-
 /** `columns`, with the Provider column first when `show`. */
 export function withProviderColumn<T extends { provider: string }>(columns: Column<T>[], show: boolean): Column<T>[] {
   return show ? [{ header: PROVIDER_HEADER, type: 'text', value: (r) => providerName(r.provider) }, ...columns] : columns;

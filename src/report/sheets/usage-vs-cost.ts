@@ -1,6 +1,7 @@
 import type ExcelJS from 'exceljs';
 import type { CrossCheckRow } from '../../engine/attribution.js';
-import { providersMeetIn, withProviderColumn } from './provider-column.js';
+import { providersMeetIn } from '../../providers.js';
+import { withProviderColumn } from './provider-column.js';
 import { HEADER_FONT, writeTable, type WrittenTable } from '../table.js';
 
 export const USAGE_VS_COST = 'Usage vs cost';
