@@ -40,6 +40,14 @@ export function planProductOf(nodes: readonly Node[]): string {
   return provider(id).planProduct;
 }
 
+/** What a plan charge on the API card asks of the reader, and its flag's words: one text wherever the class is decided. */
+export function planChargeTexts(plan: string): { nextStep: string; message: string } {
+  return {
+    nextStep: `Book it as a ${plan} subscription, not as API spend; consider paying the plan with a separate card.`,
+    message: `a ${plan} plan was charged on the card used for API credit`,
+  };
+}
+
 /** A node's provider: a payment's from its record, a line's from its descriptor (null: a line no descriptor names). */
 export function providerOf(n: Node): ProviderId | null {
   return n.side === 'payment' ? n.p.provider : n.provider;

@@ -6,7 +6,7 @@
 import type { Provenance } from '../../model.js';
 import { sum, type Decimal } from '../../money.js';
 import { compareAmounts, feeCap, largest, syntheticLine, uniform } from './amounts.js';
-import { planProductOf, type MatchContext } from './context.js';
+import { planChargeTexts, planProductOf, type MatchContext } from './context.js';
 import { at, cardLabel, money, payLabel, round4 } from './format.js';
 import { NO_MONEY_STATUSES, setDecision, type AmountCheck, type CardNode, type Flag, type Node, type PayNode } from './nodes.js';
 import { scoreOf } from './signals.js';
@@ -117,7 +117,7 @@ function groupTexts(cls: MatchClass, g: GroupFacts): GroupTexts {
       return fxDifferenceTexts(g);
     case 'subscription_not_api': {
       const plan = planProductOf([...g.cs, ...g.ps]);
-      const nextStep = `Book it as a ${plan} subscription, not as API spend; consider paying the plan with a separate card.`;
+      const { nextStep, message } = planChargeTexts(plan);
       return {
         reason: `${plan} plan charge, not API credit: ${g.payText} ↔ ${g.cardText}; ${g.amountText}.${g.forcedText}`,
         nextStep,
@@ -128,7 +128,7 @@ function groupTexts(cls: MatchClass, g: GroupFacts): GroupTexts {
           subject: g.cardText,
           amount: g.cardTotal,
           currency: g.cardCur,
-          message: `a ${plan} plan was charged on the card used for API credit`,
+          message,
           nextStep,
           refs: g.refs,
         },

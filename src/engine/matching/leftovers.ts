@@ -1,5 +1,5 @@
 /** Stage 8b, leftovers: whatever no stage explained is unmatched, or pending, a refund or a plan charge on its own. */
-import { crossProvider, planProductOf, type MatchContext } from './context.js';
+import { crossProvider, planChargeTexts, planProductOf, type MatchContext } from './context.js';
 import { providerName } from '../../providers.js';
 import { at, cardLabel, money, payLabel } from './format.js';
 import { inScope, NO_MONEY_STATUSES, open, openPay, setDecision, type CardNode, type Flag, type Node, type PayNode } from './nodes.js';
@@ -67,7 +67,7 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
   const label = cardLabel(c);
   if (c.subscription) {
     const plan = planProductOf([c]);
-    const nextStep = `Book it as a ${plan} subscription, not as API spend; consider paying the plan with a separate card.`;
+    const { nextStep, message } = planChargeTexts(plan);
     setDecision(c, {
       cls: 'subscription_not_api',
       counterparts: [],
@@ -80,7 +80,7 @@ function leftoverCard(cards: readonly CardNode[], c: CardNode): void {
         subject: label,
         amount: l.amount,
         currency: l.currency,
-        message: `a ${plan} plan was charged on the card used for API credit`,
+        message,
         nextStep,
         refs: [l.src],
       },
