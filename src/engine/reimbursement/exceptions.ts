@@ -1,8 +1,9 @@
 /** The reimbursement's exceptions: one per flagged charge, or one per card and currency where the fix is per card. */
 import type { ReimbursementException, ReimbursementFlag, ReimbursementFlagKind, ReimbursementCharge } from './types.js';
 
-export function exceptionFor(f: ReimbursementFlag, ch: ReimbursementCharge): ReimbursementException | null {
-  const base = {
+/** The charge's part of an exception about it: who, where, what and how much. */
+function aboutCharge(ch: ReimbursementCharge, kind: ReimbursementFlagKind) {
+  return {
     cardholder: ch.cardholder,
     costCentre: ch.costCentre,
     src: ch.src,
@@ -10,9 +11,13 @@ export function exceptionFor(f: ReimbursementFlag, ch: ReimbursementCharge): Rei
     description: ch.description,
     amount: ch.amount,
     currency: ch.currency,
-    kind: f.kind,
+    kind,
     count: 1,
   };
+}
+
+export function exceptionFor(f: ReimbursementFlag, ch: ReimbursementCharge): ReimbursementException | null {
+  const base = aboutCharge(ch, f.kind);
   switch (f.kind) {
     case 'no_receipt':
       return {
@@ -58,16 +63,8 @@ export function perCardExceptions(charges: readonly ReimbursementCharge[]): Reim
       }
       const unknown = f.kind === 'unknown_cardholder';
       out.set(k, {
+        ...aboutCharge(ch, f.kind),
         severity: 'warning',
-        kind: f.kind,
-        cardholder: ch.cardholder,
-        costCentre: ch.costCentre,
-        src: ch.src,
-        date: ch.date,
-        description: ch.description,
-        amount: ch.amount,
-        currency: ch.currency,
-        count: 1,
         message: unknown ? `Cardholder unknown: ${f.message}.` : `Currency: ${f.message}.`,
         nextStep: unknown
           ? ch.cardLast4
