@@ -37,7 +37,7 @@ export function modelFamily(model: string): string {
   return model.replace(SNAPSHOT_SUFFIX, '');
 }
 
-export function variantFor(batch: boolean | null, serviceTier: string | null): PriceVariantName {
+function variantFor(batch: boolean | null, serviceTier: string | null): PriceVariantName {
   const t = (serviceTier ?? '').toLowerCase();
   if (batch || t === 'batch') return 'batch';
   if (t === 'flex') return 'flex';
@@ -69,6 +69,16 @@ export class PriceTable {
   static load(overrides: PriceEntry[] = []): PriceTable {
     const table = (builtin.models as PriceEntryInput[]).map((m) => ({ entry: priceEntrySchema.parse(m), source: 'table' as const }));
     return new PriceTable([...table, ...overrides.map((entry) => ({ entry, source: 'config' as const }))]);
+  }
+
+  /** Prices for a usage group's model, day and tier (the aggregator prices its groups through this, importing no table). */
+  resolveFor(model: string, date: string, batch: boolean | null, serviceTier: string | null, longContext: boolean): ResolvedPrice | null {
+    return this.resolve(model, date, variantFor(batch, serviceTier), longContext);
+  }
+
+  /** List price of these tokens at these prices. */
+  priceOf(t: TokenCounts, p: ResolvedPrice): Decimal {
+    return priceTokens(t, p.prices);
   }
 
   /**

@@ -7,7 +7,7 @@
 import type { Decimal } from '../money.js';
 import type { UsageRecord } from '../model.js';
 import { utcDateOf } from '../time.js';
-import { type PriceTable, priceTokens, variantFor, type ResolvedPrice } from './prices.js';
+import type { PriceTable, ResolvedPrice } from './prices.js';
 
 export interface UsageGroup {
   width: number;
@@ -87,17 +87,7 @@ export class UsageAggregator {
     }
     const slot = this.byHour && width < DAY ? r.start - (r.start % 3600) : width < DAY ? dayStart : r.start;
     const hourBit = width >= DAY ? ALL_HOURS : 1 << Math.floor((r.start - dayStart) / 3600);
-    let w = this.widths.get(width);
-    if (w === undefined) {
-      w = this.widths.size;
-      this.widths.set(width, w);
-    }
-    const slotKey = slot * 64 + w;
-    let dims = this.bySlot.get(slotKey);
-    if (!dims) {
-      dims = new Map();
-      this.bySlot.set(slotKey, dims);
-    }
+    const dims = this.dimsAt(slot, width);
     const key = `${r.provider}|${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}|${r.variant ?? ''}${r.longContext ? '|long' : ''}|${r.channel ?? ''}`;
     let g = dims.get(key);
     if (!g) {
@@ -143,7 +133,69 @@ export class UsageAggregator {
     return 'new';
   }
 
+  /** The groups of one (slot, bucket width), by their dimensions' key. */
+  private dimsAt(slot: number, width: number): Map<string, UsageGroup> {
+    let w = this.widths.get(width);
+    if (w === undefined) {
+      w = this.widths.size;
+      this.widths.set(width, w);
+    }
+    const slotKey = slot * 64 + w;
+    let dims = this.bySlot.get(slotKey);
+    if (!dims) {
+      dims = new Map();
+      this.bySlot.set(slotKey, dims);
+    }
+    return dims;
+  }
+
   private readonly seen = new Map<UsageGroup, Seen>();
+
+  /**
+   * What this aggregator holds, as plain data a worker thread can post: every group with its
+   * dimensions' key and the buckets it has seen.
+   */
+  partial(): UsagePartial {
+    const out: UsagePartial = { keys: [], groups: [], seen: [] };
+    for (const dims of this.bySlot.values()) {
+      for (const [key, g] of dims) {
+        out.keys.push(key);
+        out.groups.push(g);
+        out.seen.push(this.seen.get(g)!);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Folds in what another aggregator read from a later part of the input. Exact when none of
+   * its buckets was seen here: then every row of that part got the verdict it would have got
+   * read here in turn. When one was (a repeat across the parts), nothing is changed and false
+   * is returned: the caller reads that part here instead.
+   */
+  merge(p: UsagePartial): boolean {
+    const here = (i: number) => {
+      const w = this.widths.get(p.groups[i]!.width);
+      return w === undefined ? undefined : this.bySlot.get(p.groups[i]!.slot * 64 + w)?.get(p.keys[i]!);
+    };
+    for (let i = 0; i < p.groups.length; i++) {
+      const g = here(i);
+      if (g && overlaps(this.seen.get(g)!, p.seen[i]!)) return false;
+    }
+    for (let i = 0; i < p.groups.length; i++) {
+      const from = p.groups[i]!;
+      const g = here(i);
+      if (!g) {
+        this.dimsAt(from.slot, from.width).set(p.keys[i]!, from);
+        this.groups.push(from);
+        this.seen.set(from, p.seen[i]!);
+        continue;
+      }
+      addSums(g, from);
+      takeSeen(this.seen.get(g)!, p.seen[i]!);
+    }
+    return true;
+  }
 
   private remember(g: UsageGroup, r: UsageRecord, width: number): UsageVerdict {
     let s = this.seen.get(g);
@@ -176,12 +228,41 @@ export class UsageAggregator {
     const out = [...this.groups];
     for (const g of out) {
       if (g.model === null) continue;
-      g.price = prices.resolve(g.model, g.utcDay, variantFor(g.batch, g.serviceTier), g.longContext);
-      g.listPrice = g.price ? priceTokens(g, g.price.prices) : null;
+      g.price = prices.resolveFor(g.model, g.utcDay, g.batch, g.serviceTier, g.longContext);
+      g.listPrice = g.price ? prices.priceOf(g, g.price) : null;
     }
     out.sort(compareGroups);
     return out;
   }
+}
+
+/** A part's groups (see UsageAggregator.partial): `keys[i]` and `seen[i]` belong to `groups[i]`. */
+export interface UsagePartial {
+  keys: string[];
+  groups: UsageGroup[];
+  seen: Seen[];
+}
+
+function overlaps(a: Seen, b: Seen): boolean {
+  for (let i = 0; i < b.slots.length; i++) if (b.slots[i] !== 0 && a.slots[i] !== 0) return true;
+  if (a.odd && b.odd) for (const start of b.odd.keys()) if (a.odd.has(start)) return true;
+  return false;
+}
+
+function takeSeen(into: Seen, from: Seen): void {
+  for (let i = 0; i < from.slots.length; i++) if (from.slots[i] !== 0) into.slots[i] = from.slots[i]!;
+  if (from.odd) for (const [start, h] of from.odd) (into.odd ??= new Map()).set(start, h);
+}
+
+function addSums(g: UsageGroup, from: UsageGroup): void {
+  g.hours |= from.hours;
+  g.requests += from.requests;
+  g.inputTokens += from.inputTokens;
+  g.outputTokens += from.outputTokens;
+  g.cachedTokens += from.cachedTokens;
+  g.cacheWriteTokens += from.cacheWriteTokens;
+  g.cacheWrite1hTokens += from.cacheWrite1hTokens;
+  g.rows += from.rows;
 }
 
 const F64 = new Float64Array(1);

@@ -32,8 +32,9 @@ export const exportReaders: AnyReader[] = [
   anthropicCostJsonReader,
 ];
 
-/** An error about the inputs as a whole (exit code 2): unreadable, unrecognised, missing column. */
-export class InputError extends Error {}
+import { InputError } from './errors.js';
+
+export { InputError };
 
 /**
  * What a directory scan reads: the formats the readers parse (`.tsv` statements are sniffed for

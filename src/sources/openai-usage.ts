@@ -6,7 +6,6 @@ import type { Detection, InputIssue, UsageRecord } from '../model.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
 import { repeatsHeader, shownText, type CsvRow } from './csv.js';
 import { addOutcome, allEmpty, columnAt, exportBatches, faultColumn, headerRepeatIssue, widthMessage, wrongWidth } from './export-rows.js';
-import { parallelEligible, readUsageParallel } from './parallel/usage-parallel.js';
 import { bucketProblem, IsoAgreement, parseBool, parseCount, parseUnixSeconds, TIME_COLUMNS, USAGE_BUCKET_WIDTHS, OPENAI } from './openai-fields.js';
 
 const TOKEN_COLUMNS = {
@@ -64,11 +63,6 @@ export const usageCsvReader: SourceReader<UsageRecord> = {
     if (input.type !== 'csv') return;
     const header = input.csv.head[0]?.fields ?? [];
     const rows = usageRowReader(header, ctx.displayPath);
-    // a large export is cut at line starts and parsed on worker threads, in the same batches
-    if (parallelEligible(input.csv)) {
-      yield* readUsageParallel(input.csv, header, ctx.displayPath, rows);
-      return;
-    }
     yield* exportBatches<UsageRecord>(input.csv, { columns: rows.col.used, width: rows.col.width }, (row, batch) => addOutcome(batch, rows.readRow(row)));
   },
 };

@@ -8,7 +8,8 @@ import type { DuplicateTracker } from '../engine/dedupe.js';
 import { widthLabel } from '../engine/usage.js';
 import { Decimal } from '../money.js';
 import type { InputFileReport, InputIssue, Provenance, RowFate, UsageRecord } from '../model.js';
-import { InputError } from '../sources/index.js';
+import type { ReadBatch } from '../sources/contract.js';
+import { InputError } from '../sources/errors.js';
 
 /** Thrown under --strict at the first bad row. */
 export class StrictModeError extends InputError {}
@@ -21,7 +22,7 @@ export interface AccountedFile {
 export type Money = { amount: Decimal; currency: string } | null;
 
 /** The money a record carries (cost rows, payments, card lines), if any. */
-export function moneyOf(r: unknown): Money {
+function moneyOf(r: unknown): Money {
   const x = r as { amount?: unknown; currency?: unknown };
   return x.amount instanceof Decimal && typeof x.currency === 'string' ? { amount: x.amount, currency: x.currency } : null;
 }
@@ -96,4 +97,30 @@ export function rejectRow(f: AccountedFile, issues: InputIssue[], strict: boolea
   if (strict) throw new StrictModeError(`${i.file}, line ${i.line}${i.column ? `, column ${i.column}` : ''}: ${i.message} (--strict stops at the first bad row)`);
   settle(f, 'rejected', i.amount ? { amount: i.amount, currency: i.currency ?? '(unknown currency)' } : null);
   issues.push(i);
+}
+
+/**
+ * A batch of a reader's rows into the file's accounts: its issues first (a rejected row's
+ * money tallied as read and rejected; the first error stops a --strict run), then its records.
+ */
+export function takeBatch<R>(f: AccountedFile, batch: ReadBatch<R>, strict: boolean, issues: InputIssue[], onRecord: (r: R) => void): void {
+  f.report.rowsRead += batch.rows;
+  f.report.emptyBuckets += batch.skipped;
+  for (const i of batch.issues) {
+    if (strict && i.severity === 'error') {
+      throw new StrictModeError(`${i.file}, line ${i.line}${i.column ? `, column ${i.column}` : ''}: ${i.message} (--strict stops at the first bad row)`);
+    }
+    issues.push(i);
+    // readers give one rejected issue per row (a JSON page's line holds many rows)
+    if (i.rejected) {
+      // the read side of the money is tallied here, at the reader's boundary
+      if (i.amount) tally(f.report.money, i.currency ?? '(unknown currency)', 'read', i.amount);
+      settle(f, 'rejected', i.amount ? { amount: i.amount, currency: i.currency ?? '(unknown currency)' } : null);
+    }
+  }
+  for (const r of batch.records) {
+    const m = moneyOf(r);
+    if (m) tally(f.report.money, m.currency, 'read', m.amount);
+    onRecord(r);
+  }
 }

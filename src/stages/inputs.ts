@@ -2,7 +2,6 @@
  * The reading stage's plumbing: finds, opens and recognises the files given, and streams each
  * through its reader, keeping the file's accounts (rows read, the read side of its money).
  */
-import { tally } from '../engine/conservation.js';
 import { MISSING_COLUMN_NEXT_STEP } from '../engine/exceptions.js';
 import { describeFsError } from '../fs-errors.js';
 import { Decimal } from '../money.js';
@@ -12,7 +11,7 @@ import { sha256File } from '../sources/csv.js';
 import { displayPath, expandInputs, InputError, openInput, recognise, UNREADABLE_NEXT_STEP, type AnyReader, type FileProblem, type FoundFile } from '../sources/index.js';
 import { unmatchedDocumentReason } from '../sources/receipts/reader.js';
 import type { Period } from '../time.js';
-import { moneyOf, settle, StrictModeError } from './fates.js';
+import { takeBatch } from './fates.js';
 
 /** Progress of the reading stage: bytes of all inputs read so far, of the total. */
 export type Progress = (p: { file: string; rows: number; bytesRead: number; bytesTotal: number }) => void;
@@ -194,30 +193,17 @@ export async function readRecords<R>(
     statementPeriod: ctx.statementPeriod ? { from: ctx.statementPeriod.from, to: ctx.statementPeriod.to } : null,
   }) as AsyncIterable<ReadBatch<R>>;
   for await (const batch of source) {
-    f.report.rowsRead += batch.rows;
-    f.report.emptyBuckets += batch.skipped;
-    for (const i of batch.issues) {
-      if (ctx.strict && i.severity === 'error') {
-        throw new StrictModeError(`${i.file}, line ${i.line}${i.column ? `, column ${i.column}` : ''}: ${i.message} (--strict stops at the first bad row)`);
-      }
-      issues.push(i);
-      // readers give one rejected issue per row (a JSON page's line holds many rows)
-      if (i.rejected) {
-        // the read side of the money is tallied here, at the reader's boundary
-        if (i.amount) tally(f.report.money, i.currency ?? '(unknown currency)', 'read', i.amount);
-        settle(f, 'rejected', i.amount ? { amount: i.amount, currency: i.currency ?? '(unknown currency)' } : null);
-      }
-    }
-    for (const r of batch.records) {
-      const m = moneyOf(r);
-      if (m) tally(f.report.money, m.currency, 'read', m.amount);
-      onRecord(r);
-    }
+    takeBatch(f, batch, ctx.strict, issues, onRecord);
     if (ctx.onProgress) {
       const read = f.input.type === 'csv' ? f.input.csv.bytesRead : 0;
       ctx.onProgress({ file: f.display, rows: f.report.rowsRead, bytesRead: (ctx.bytesBefore ?? 0) + read, bytesTotal: ctx.bytesTotal ?? f.report.bytes });
     }
   }
+  await finishFile(f);
+}
+
+/** The file's hash and size on its report, once all of it is read. */
+export async function finishFile(f: OpenedFile): Promise<void> {
   if (f.input.type === 'csv') f.report.sha256 = f.input.csv.sha256 ?? '';
   else {
     f.report.sha256 = await sha256File(f.input.path);

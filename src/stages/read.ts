@@ -3,7 +3,6 @@
  * fate where it is met (other organisations, repeats, outside the period) or handed on.
  */
 import { costTracker } from '../engine/dedupe.js';
-import { bucketInPeriod } from '../engine/period.js';
 import { PriceTable } from '../engine/prices.js';
 import { UsageAggregator, type UsageGroup } from '../engine/usage.js';
 import type { CardLine, CostRecord, InputFileReport, InputIssue, PaymentRecord, UsageRecord } from '../model.js';
@@ -11,10 +10,12 @@ import type { InputKind } from '../sources/contract.js';
 import type { StatementDetection } from '../sources/statement.js';
 import { InputError } from '../sources/index.js';
 import type { Period } from '../time.js';
-import { dedupeIssue, settle, usageConflict } from './fates.js';
+import { dedupeIssue, settle } from './fates.js';
 import { openInputs, readRecords, type OpenedFile } from './inputs.js';
 import { countPaymentCopiesOnce } from './payment-copies.js';
 import { resolvePeriod } from './period.js';
+import { foldsInParallel, foldUsageParallel } from './usage-parallel/index.js';
+import { UsageFold } from './usage-fold.js';
 import { allReaders } from './readers.js';
 import type { ReportRequest } from './request.js';
 
@@ -157,30 +158,13 @@ async function readUsage(
   split: boolean,
   strict: boolean,
 ): Promise<UsageAggregator> {
-  const usageAgg = new UsageAggregator(split);
-  const dayKept = new Map<number, boolean>();
+  const fold = new UsageFold(new UsageAggregator(split), earlyPeriod, split, strict);
   for (const f of usageFiles) {
-    await readRecords<UsageRecord>(f, ctxFor(f), issues, (r) => {
-      if (earlyPeriod) {
-        // usage is needed for every UTC day whose daily cost bucket falls in the period
-        const dayStart = r.start - (r.start % 86400);
-        let keep = dayKept.get(dayStart);
-        if (keep === undefined) {
-          keep = bucketInPeriod(dayStart, dayStart + 86400, earlyPeriod, split);
-          dayKept.set(dayStart, keep);
-        }
-        if (!keep) {
-          settle(f, 'outOfPeriod', null);
-          return;
-        }
-      }
-      const verdict = usageAgg.add(r);
-      if (verdict === 'new') settle(f, 'used', null);
-      else if (verdict === 'duplicate') settle(f, 'duplicates', null);
-      else usageConflict(f, r, issues, strict);
-    });
+    const ctx = ctxFor(f);
+    if (foldsInParallel(f, strict)) await foldUsageParallel(f, fold, { earlyPeriod, split }, issues, ctx);
+    else await readRecords<UsageRecord>(f, ctx, issues, (r) => fold.fold(f, r, issues));
   }
-  return usageAgg;
+  return fold.agg;
 }
 
 /** Statements: every card line read is used (matching classifies each one). */

@@ -108,14 +108,18 @@ export function* scanRange(spec: RangeSpec): Generator<RangeChunk> {
   }
 }
 
-/** Line starts near `at` for cutting the file in parts: the byte after the first line end at or after it, or null. */
-export function lineStartAfter(path: string, at: number, size: number): number | null {
+/**
+ * The start of the line that holds byte `at - 1` (the line start at or before `at`), for cutting
+ * the file just before a chunk boundary; null when no line ends in the megabyte before it.
+ */
+export function lastLineStartBefore(path: string, at: number): number | null {
   const fd = openSync(path, 'r');
-  const buf = Buffer.allocUnsafe(LONG_LINE_BYTES);
+  const from = Math.max(0, at - LONG_LINE_BYTES);
+  const buf = Buffer.allocUnsafe(at - from);
   try {
-    const n = readSync(fd, buf, 0, Math.min(buf.length, size - at), at);
-    const i = buf.subarray(0, n).indexOf(LF);
-    return i < 0 ? null : at + i + 1;
+    const n = readSync(fd, buf, 0, buf.length, from);
+    const i = buf.subarray(0, n).lastIndexOf(LF);
+    return i < 0 ? null : from + i + 1;
   } finally {
     closeSync(fd);
   }

@@ -1,0 +1,249 @@
+/**
+ * A large OpenAI usage export read and folded on two cores. The file is cut into ranges at line
+ * starts just before the CSV layer's chunk boundaries, so every range yields the very batches
+ * one thread would. Worker threads fold the ranges into aggregators of their own; the main
+ * thread merges them in file order (UsageAggregator.merge), adding their counts and issues as
+ * one thread would have in turn. Where that could differ, the rest of the file is read here
+ * instead, from the range on: a range that holds a quote or an overlong line (a line start
+ * could be a guess), a repeat of a bucket an earlier range or file has seen, a worker's failure.
+ * The SHA-256 is computed on a thread of its own.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { InputFileReport, InputIssue } from '../../model.js';
+import { CHUNK_BYTES, type CsvFile } from '../../sources/csv.js';
+import { usageRowReader } from '../../sources/openai-usage.js';
+import { lastLineStartBefore, type RangeSpec } from '../../sources/parallel/range-scan.js';
+import type { Period } from '../../time.js';
+import { finishFile, type OpenedFile, type Progress } from '../inputs.js';
+import type { UsageFold } from '../usage-fold.js';
+import { foldRows } from './fold-rows.js';
+import { PART_COUNTERS, type FoldWorkerData, type FromWorker, type PartCounts, type ToWorker } from './protocol.js';
+
+const MiB = 1024 * 1024;
+/** Below this a file is read on the main thread: starting the workers costs more than they save. */
+const MIN_BYTES = envBytes('SPENDRECON_PARALLEL_MIN_BYTES', 32 * MiB);
+/** Range size: each range's groups are posted whole, so a range is a few days of a month's export. */
+const RANGE_BYTES = envBytes('SPENDRECON_RANGE_BYTES', 32 * MiB);
+const WORKERS = 2;
+/** Ranges handed out beyond the one being merged (bounds the finished parts waiting in memory). */
+const LOOKAHEAD = 2;
+
+function envBytes(name: string, dflt: number): number {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : dflt;
+}
+
+/** The compiled worker (tests run the sources, whose worker is the built one in dist/). */
+function workerFile(): string | null {
+  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
+  const built = here.replace(/([/\\])src([/\\]stages[/\\]usage-parallel[/\\])/, '$1dist$2');
+  return existsSync(here) ? here : existsSync(built) ? built : null;
+}
+
+/** Whether this file is folded on worker threads: a large UTF-8 OpenAI usage CSV, two cores, not --strict (it stops at the first bad row). */
+export function foldsInParallel(f: OpenedFile, strict: boolean): boolean {
+  if (strict || f.input.type !== 'csv' || f.reader.format !== 'openai-usage-csv') return false;
+  if (Number(process.env.SPENDRECON_THREADS ?? 2) < 2 || availableParallelism() < 2) return false;
+  const csv = f.input.csv;
+  return csv.bytes >= MIN_BYTES && csv.encoding.encoding === 'utf-8' && csv.newline !== '\r' && workerFile() !== null;
+}
+
+/** Byte offsets cutting the file into ranges: [0, …, size], each inner one a line start just before a chunk boundary. */
+function cuts(csv: CsvFile): number[] {
+  const n = Math.max(WORKERS, Math.ceil(csv.bytes / RANGE_BYTES));
+  const out = [0];
+  for (let i = 1; i < n; i++) {
+    const boundary = Math.round((csv.bytes * i) / n / CHUNK_BYTES) * CHUNK_BYTES;
+    const at = boundary > 0 && boundary < csv.bytes ? lastLineStartBefore(csv.path, boundary) : null;
+    if (at !== null && at > out[out.length - 1]!) out.push(at);
+  }
+  out.push(csv.bytes);
+  return out;
+}
+
+function hashOnThread(path: string): { digest: Promise<string>; stop: () => void } {
+  const code = `const { parentPort, workerData } = require('node:worker_threads');
+const h = require('node:crypto').createHash('sha256');
+const s = require('node:fs').createReadStream(workerData, { highWaterMark: 1 << 20 });
+s.on('data', (c) => h.update(c)).on('end', () => parentPort.postMessage(h.digest('hex'))).on('error', (e) => parentPort.postMessage({ error: e.message }));`;
+  const w = new Worker(code, { eval: true, workerData: path });
+  const digest = new Promise<string>((resolve, reject) => {
+    w.once('message', (m: string | { error: string }) => {
+      void w.terminate();
+      if (typeof m === 'string') resolve(m);
+      else reject(new Error(m.error));
+    });
+    w.once('error', reject);
+  });
+  digest.catch(() => {});
+  return { digest, stop: () => void w.terminate() };
+}
+
+type Outcome = Exclude<FromWorker, { kind: 'lines' }> | { kind: 'unsafe'; range: number };
+
+/**
+ * Two workers handed the ranges in order. Each range is counted first; a range is folded once
+ * the lines of all ranges before it are counted (its first line's number). Stops handing out
+ * ranges after one that is not safe to cut: the rest of the file is read on the main thread.
+ */
+class Pool {
+  private readonly workers: { worker: Worker; range: number | null }[] = [];
+  private readonly lines: (number | null | undefined)[] = [];
+  private readonly holder = new Map<number, number>();
+  private readonly outcomes = new Map<number, Outcome>();
+  private wake: (() => void) | null = null;
+  private next = 0;
+  private released = 0;
+  private firstLine = 1;
+  private merged = 0;
+  private closed = false;
+
+  constructor(
+    private readonly at: number[],
+    data: FoldWorkerData,
+    file: string,
+  ) {
+    for (let w = 0; w < WORKERS; w++) {
+      // the process's 32 MB semi-spaces (bin/spendrecon) are per heap; a worker's short-lived cells need less
+      const worker = new Worker(file, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 24 } });
+      const slot = { worker, range: null as number | null };
+      worker.on('message', (m: FromWorker) => this.onMessage(m));
+      worker.on('error', (e) => {
+        if (slot.range !== null) this.settle({ kind: 'failed', range: slot.range, reason: e.message });
+        slot.range = -1;
+      });
+      this.workers.push(slot);
+    }
+    this.handOut();
+  }
+
+  private onMessage(m: FromWorker): void {
+    if (m.kind === 'lines') {
+      this.lines[m.range] = m.lines;
+      if (m.lines === null) this.settle({ kind: 'unsafe', range: m.range });
+      this.release();
+      return;
+    }
+    this.settle(m);
+  }
+
+  private settle(o: Outcome): void {
+    const w = this.holder.get(o.range);
+    if (w !== undefined && this.workers[w]!.range === o.range) this.workers[w]!.range = null;
+    this.outcomes.set(o.range, o);
+    if (o.kind !== 'done') this.closed = true;
+    this.wake?.();
+    this.handOut();
+  }
+
+  /** Tells each counted range, in order, where its lines start. */
+  private release(): void {
+    while (this.released < this.next && typeof this.lines[this.released] === 'number') {
+      const r = this.released++;
+      this.workers[this.holder.get(r)!]!.worker.postMessage({ kind: 'go', range: r, firstLine: this.firstLine } satisfies ToWorker);
+      this.firstLine += this.lines[r]!;
+    }
+  }
+
+  private handOut(): void {
+    for (const [w, slot] of this.workers.entries()) {
+      if (this.closed || slot.range !== null || this.next >= this.at.length - 1 || this.next > this.merged + LOOKAHEAD) continue;
+      const range = this.next++;
+      slot.range = range;
+      this.holder.set(range, w);
+      slot.worker.postMessage({ kind: 'range', range, start: this.at[range]!, end: this.at[range + 1]! } satisfies ToWorker);
+    }
+  }
+
+  /** The outcome of `range`, once its worker is done with it. */
+  async outcome(range: number): Promise<Outcome> {
+    this.merged = range;
+    this.handOut();
+    for (;;) {
+      const o = this.outcomes.get(range);
+      if (o) {
+        this.outcomes.delete(range);
+        return o;
+      }
+      await new Promise<void>((r) => (this.wake = r));
+      this.wake = null;
+    }
+  }
+
+  stop(): void {
+    this.closed = true;
+    for (const w of this.workers) void w.worker.terminate();
+  }
+}
+
+/** What a parallel read did, per file (the latest 100; for tests and the bench). */
+export interface ParallelRun {
+  file: string;
+  ranges: number;
+  merged: number;
+  /** Where the main thread took over, and why; null when every range was merged. */
+  readHereFrom: { range: number; line: number; why: 'unsafe' | 'repeat' | 'failed'; reason?: string } | null;
+}
+export const parallelRuns: ParallelRun[] = [];
+
+function addCounts(report: InputFileReport, c: PartCounts): void {
+  for (const k of PART_COUNTERS) report[k] += c[k];
+}
+
+/** Reads and folds a usage file as readRecords + UsageFold would on one thread, with the same counts, issues and groups. */
+export async function foldUsageParallel(
+  f: OpenedFile,
+  fold: UsageFold,
+  opts: { earlyPeriod: Period | null; split: boolean },
+  issues: InputIssue[],
+  ctx: { onProgress?: Progress; bytesBefore?: number; bytesTotal?: number },
+): Promise<void> {
+  if (f.input.type !== 'csv') throw new Error('not a CSV file');
+  const csv = f.input.csv;
+  const header = csv.head[0]?.fields ?? [];
+  const reader = usageRowReader(header, f.display);
+  const base = { path: csv.path, size: csv.bytes, bomBytes: csv.encoding.bomBytes, delimiter: csv.delimiter, width: reader.col.width, need: needMask(reader.col.used) };
+  const at = cuts(csv);
+  const hash = hashOnThread(csv.path);
+  const pool = new Pool(at, { header, file: f.display, spec: base, period: opts.earlyPeriod, split: opts.split }, workerFile()!);
+  const progress = () =>
+    ctx.onProgress?.({ file: f.display, rows: f.report.rowsRead, bytesRead: (ctx.bytesBefore ?? 0) + csv.bytesRead, bytesTotal: ctx.bytesTotal ?? f.report.bytes });
+  const run: ParallelRun = { file: f.display, ranges: at.length - 1, merged: 0, readHereFrom: null };
+  if (parallelRuns.push(run) > 100) parallelRuns.shift();
+  try {
+    let firstLine = 1;
+    for (let r = 0; r < at.length - 1; r++) {
+      const o = await pool.outcome(r);
+      if (o.kind === 'done' && fold.agg.merge(o.partial)) {
+        run.merged++;
+        addCounts(f.report, o.counts);
+        for (const i of o.issues) issues.push(i);
+        csv.bytesRead += at[r + 1]! - at[r]!;
+        firstLine += o.lines;
+        progress();
+        continue;
+      }
+      pool.stop();
+      const why = o.kind === 'done' ? 'repeat' : o.kind;
+      run.readHereFrom = { range: r, line: firstLine, why, ...(o.kind === 'failed' ? { reason: o.reason } : {}) };
+      const spec: RangeSpec = { ...base, start: at[r]!, end: csv.bytes, firstLine };
+      csv.bytesRead += foldRows(spec, r === 0, reader, f, fold, issues);
+      progress();
+      break;
+    }
+    csv.sha256 = await hash.digest;
+  } finally {
+    pool.stop();
+    hash.stop();
+  }
+  await finishFile(f);
+}
+
+function needMask(columns: readonly number[]): boolean[] {
+  const mask: boolean[] = [];
+  for (const c of columns) if (c >= 0) mask[c] = true;
+  return mask;
+}

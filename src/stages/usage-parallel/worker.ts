@@ -1,0 +1,55 @@
+/**
+ * Worker thread: folds ranges of an OpenAI usage export into an aggregator of its own and
+ * posts its groups (UsageAggregator.partial), counts and issues for the main thread to merge
+ * in file order. A range is first counted (its lines, for the next range's line numbers) and
+ * checked to be safe to cut; it is folded once the main thread says where its lines start.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { UsageAggregator } from '../../engine/usage.js';
+import { Decimal } from '../../money.js';
+import type { InputFileReport, InputIssue } from '../../model.js';
+import { usageRowReader } from '../../sources/openai-usage.js';
+import { plainRangeLines, type RangeSpec } from '../../sources/parallel/range-scan.js';
+import { UsageFold } from '../usage-fold.js';
+import { foldRows } from './fold-rows.js';
+import { PART_COUNTERS, type FoldWorkerData, type FromWorker, type PartCounts, type ToWorker } from './protocol.js';
+
+const data = workerData as FoldWorkerData;
+const reader = usageRowReader(data.header, data.file);
+const counted = new Map<number, { spec: RangeSpec; lines: number }>();
+
+const post = (m: FromWorker) => parentPort!.postMessage(m);
+
+function partReport(): InputFileReport {
+  const zero = { rowsRead: 0, rowsUsed: 0, emptyBuckets: 0, duplicates: 0, outOfPeriod: 0, outOfScope: 0, rowsRejected: 0, setAside: 0 };
+  return { file: data.file, kind: 'usage', sha256: '', bytes: 0, format: '', label: '', encoding: '', ...zero, rejectedAmount: Decimal.ZERO, money: [], notes: [] };
+}
+
+function foldRange(range: number, spec: RangeSpec, lines: number): FromWorker {
+  const report = partReport();
+  const issues: InputIssue[] = [];
+  const fold = new UsageFold(new UsageAggregator(data.split), data.period, data.split, false);
+  foldRows(spec, range === 0, reader, { report }, fold, issues);
+  // exact money cannot cross threads as a Decimal: usage rows carry none, and a part that does is read on the main thread
+  if (report.money.length || issues.some((i) => i.amount !== null)) return { kind: 'failed', range, reason: 'money in a usage row' };
+  const counts = Object.fromEntries(PART_COUNTERS.map((c) => [c, report[c]])) as PartCounts;
+  return { kind: 'done', range, lines, counts, issues, partial: fold.agg.partial() };
+}
+
+parentPort!.on('message', (m: ToWorker) => {
+  try {
+    if (m.kind === 'range') {
+      const spec: RangeSpec = { ...data.spec, start: m.start, end: m.end, firstLine: 1 };
+      const lines = plainRangeLines(spec);
+      if (lines !== null) counted.set(m.range, { spec, lines });
+      post({ kind: 'lines', range: m.range, lines });
+      return;
+    }
+    const { spec, lines } = counted.get(m.range)!;
+    counted.delete(m.range);
+    post(foldRange(m.range, { ...spec, firstLine: m.firstLine }, lines));
+  } catch (e) {
+    // the main thread reads the range itself, and meets the problem there with its own message
+    post({ kind: 'failed', range: m.range, reason: e instanceof Error ? e.message : String(e) });
+  }
+});
