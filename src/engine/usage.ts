@@ -47,14 +47,80 @@ export type UsageVerdict = 'new' | 'duplicate' | 'conflict';
 /**
  * Which buckets of a group have been seen, and a hash of the first row's values for each:
  * a row's identity is its bucket and its dimensions (SPEC §3), and the group already holds
- * the dimensions, so a slot per bucket of the group's span is all that repeats need —
- * memory bounded by the groups, not the rows (a string per row was ~300 bytes at 1M rows).
+ * the dimensions, so the buckets' start offsets in the group's span are all repeats need —
+ * memory bounded by the groups, not the rows. Kept as sorted (offset, hash) pairs, appended
+ * in the common case (rows in time order): a day-group of minute buckets holds a few dozen
+ * rows, where a slot per minute of the day took 5.8 KB. Plain data, so a worker can post it.
  */
 interface Seen {
-  /** Value hash per aligned bucket of the span (0 = not seen). */
-  slots: Int32Array;
-  /** Buckets whose start is not aligned to the width (hostile input): by start. */
-  odd: Map<number, number> | null;
+  /** Start offsets in the span, ascending, in [0, n). */
+  keys: Int32Array;
+  /** Value hash of the first row seen at keys[i] (never 0). */
+  vals: Int32Array;
+  n: number;
+  /** Taken over from the arrays once rows come out of order in a large group (bounds an insert). */
+  map: Map<number, number> | null;
+}
+
+const newSeen = (): Seen => ({ keys: new Int32Array(4), vals: new Int32Array(4), n: 0, map: null });
+/** Out-of-order inserts beyond this many pairs go to a Map instead of shifting the arrays. */
+const SORTED_MAX = 64;
+
+/** Where `key` is or would go among the sorted keys. */
+function seenIndex(s: Seen, key: number): number {
+  let lo = 0;
+  let hi = s.n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s.keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The hash seen at `key`, or 0 — in which case `h` is recorded there. */
+function seenCheck(s: Seen, key: number, h: number): number {
+  if (s.map) {
+    const prev = s.map.get(key) ?? 0;
+    if (prev === 0) s.map.set(key, h);
+    return prev;
+  }
+  const i = s.n === 0 || key > s.keys[s.n - 1]! ? s.n : seenIndex(s, key);
+  if (i < s.n && s.keys[i] === key) return s.vals[i]!;
+  if (i < s.n && s.n >= SORTED_MAX) {
+    s.map = new Map();
+    for (let j = 0; j < s.n; j++) s.map.set(s.keys[j]!, s.vals[j]!);
+    s.map.set(key, h);
+    s.keys = new Int32Array(0);
+    s.vals = new Int32Array(0);
+    s.n = 0;
+    return 0;
+  }
+  if (s.n === s.keys.length) {
+    const keys = new Int32Array(s.n * 2);
+    const vals = new Int32Array(s.n * 2);
+    keys.set(s.keys);
+    vals.set(s.vals);
+    s.keys = keys;
+    s.vals = vals;
+  }
+  s.keys.copyWithin(i + 1, i, s.n);
+  s.vals.copyWithin(i + 1, i, s.n);
+  s.keys[i] = key;
+  s.vals[i] = h;
+  s.n++;
+  return 0;
+}
+
+function* seenEntries(s: Seen): Generator<[number, number]> {
+  if (s.map) yield* s.map;
+  else for (let i = 0; i < s.n; i++) yield [s.keys[i]!, s.vals[i]!];
+}
+
+function seenHas(s: Seen, key: number): boolean {
+  if (s.map) return s.map.has(key);
+  const i = seenIndex(s, key);
+  return i < s.n && s.keys[i] === key;
 }
 
 const DAY = 86400;
@@ -120,7 +186,7 @@ export class UsageAggregator {
       dims.set(flat(key)!, g);
       this.groups.push(g);
     }
-    const verdict = this.remember(g, r, width);
+    const verdict = this.remember(g, r);
     if (verdict !== 'new') return verdict;
     g.hours |= hourBit;
     g.requests += r.requests;
@@ -197,25 +263,14 @@ export class UsageAggregator {
     return true;
   }
 
-  private remember(g: UsageGroup, r: UsageRecord, width: number): UsageVerdict {
+  private remember(g: UsageGroup, r: UsageRecord): UsageVerdict {
     let s = this.seen.get(g);
     if (!s) {
-      const span = width >= DAY ? width : this.byHour ? 3600 : DAY;
-      s = { slots: new Int32Array(Math.max(1, Math.ceil(span / width))), odd: null };
+      s = newSeen();
       this.seen.set(g, s);
     }
-    const offset = r.start - g.slot;
     const h = valueHash(r);
-    let prev: number;
-    if (offset % width === 0 && offset / width < s.slots.length) {
-      const i = offset / width;
-      prev = s.slots[i]!;
-      if (prev === 0) s.slots[i] = h;
-    } else {
-      s.odd ??= new Map();
-      prev = s.odd.get(r.start) ?? 0;
-      if (prev === 0) s.odd.set(r.start, h);
-    }
+    const prev = seenCheck(s, r.start - g.slot, h);
     return prev === 0 ? 'new' : prev === h ? 'duplicate' : 'conflict';
   }
 
@@ -244,14 +299,12 @@ export interface UsagePartial {
 }
 
 function overlaps(a: Seen, b: Seen): boolean {
-  for (let i = 0; i < b.slots.length; i++) if (b.slots[i] !== 0 && a.slots[i] !== 0) return true;
-  if (a.odd && b.odd) for (const start of b.odd.keys()) if (a.odd.has(start)) return true;
+  for (const [key] of seenEntries(b)) if (seenHas(a, key)) return true;
   return false;
 }
 
 function takeSeen(into: Seen, from: Seen): void {
-  for (let i = 0; i < from.slots.length; i++) if (from.slots[i] !== 0) into.slots[i] = from.slots[i]!;
-  if (from.odd) for (const [start, h] of from.odd) (into.odd ??= new Map()).set(start, h);
+  for (const [key, h] of seenEntries(from)) seenCheck(into, key, h);
 }
 
 function addSums(g: UsageGroup, from: UsageGroup): void {

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { InputFileReport, InputIssue } from '../../model.js';
 import { CHUNK_BYTES, type CsvFile } from '../../sources/csv.js';
 import { usageRowReader } from '../../sources/openai-usage.js';
-import { lastLineStartBefore, type RangeSpec } from '../../sources/parallel/range-scan.js';
+import { lastLineStartBefore, plainRangeLines, type RangeSpec } from '../../sources/parallel/range-scan.js';
 import type { Period } from '../../time.js';
 import { finishFile, type OpenedFile, type Progress } from '../inputs.js';
 import type { UsageFold } from '../usage-fold.js';
@@ -27,9 +27,8 @@ const MiB = 1024 * 1024;
 const MIN_BYTES = envBytes('SPENDRECON_PARALLEL_MIN_BYTES', 32 * MiB);
 /** Range size: each range's groups are posted whole, so a range is a few days of a month's export. */
 const RANGE_BYTES = envBytes('SPENDRECON_RANGE_BYTES', 32 * MiB);
+/** Ranges: the main thread and one worker thread take turns. */
 const WORKERS = 2;
-/** Ranges handed out beyond the one being merged (bounds the finished parts waiting in memory). */
-const LOOKAHEAD = 2;
 
 function envBytes(name: string, dflt: number): number {
   const v = Number(process.env[name]);
@@ -85,20 +84,14 @@ s.on('data', (c) => h.update(c)).on('end', () => parentPort.postMessage(h.digest
 type Outcome = Exclude<FromWorker, { kind: 'lines' }> | { kind: 'unsafe'; range: number };
 
 /**
- * Two workers handed the ranges in order. Each range is counted first; a range is folded once
- * the lines of all ranges before it are counted (its first line's number). Stops handing out
- * ranges after one that is not safe to cut: the rest of the file is read on the main thread.
+ * The worker thread, handed every other range (1, 3, 5, …) one at a time: it counts the range's
+ * lines and checks it is safe to cut (else it is `unsafe`), then folds it once told where its
+ * lines start. The main thread folds the ranges in between meanwhile.
  */
-class Pool {
-  private readonly workers: { worker: Worker; range: number | null }[] = [];
-  private readonly lines: (number | null | undefined)[] = [];
-  private readonly holder = new Map<number, number>();
+class Helper {
+  private readonly worker: Worker;
   private readonly outcomes = new Map<number, Outcome>();
   private wake: (() => void) | null = null;
-  private next = 0;
-  private released = 0;
-  private firstLine = 1;
-  private merged = 0;
   private closed = false;
 
   constructor(
@@ -106,62 +99,34 @@ class Pool {
     data: FoldWorkerData,
     file: string,
   ) {
-    for (let w = 0; w < WORKERS; w++) {
-      // the process's 32 MB semi-spaces (bin/spendrecon) are per heap; a worker's short-lived cells need less
-      const worker = new Worker(file, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 24 } });
-      const slot = { worker, range: null as number | null };
-      worker.on('message', (m: FromWorker) => this.onMessage(m));
-      worker.on('error', (e) => {
-        if (slot.range !== null) this.settle({ kind: 'failed', range: slot.range, reason: e.message });
-        slot.range = -1;
-      });
-      this.workers.push(slot);
-    }
-    this.handOut();
+    // the process's 32 MB semi-spaces (bin/spendrecon) are per heap; a worker's short-lived cells need less
+    this.worker = new Worker(file, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 24 } });
+    this.worker.on('message', (m: FromWorker) => this.settle(m.kind === 'lines' ? { kind: 'unsafe', range: m.range } : m));
+    this.worker.on('error', (e) => this.settle({ kind: 'failed', range: this.given, reason: e.message }));
+    this.give(1);
   }
 
-  private onMessage(m: FromWorker): void {
-    if (m.kind === 'lines') {
-      this.lines[m.range] = m.lines;
-      if (m.lines === null) this.settle({ kind: 'unsafe', range: m.range });
-      this.release();
-      return;
-    }
-    this.settle(m);
+  private given = -1;
+
+  private give(range: number): void {
+    if (this.closed || range >= this.at.length - 1) return;
+    this.given = range;
+    this.worker.postMessage({ kind: 'range', range, start: this.at[range]!, end: this.at[range + 1]! } satisfies ToWorker);
   }
 
   private settle(o: Outcome): void {
-    const w = this.holder.get(o.range);
-    if (w !== undefined && this.workers[w]!.range === o.range) this.workers[w]!.range = null;
     this.outcomes.set(o.range, o);
-    if (o.kind !== 'done') this.closed = true;
+    if (o.kind === 'done') this.give(o.range + 2);
+    else this.closed = true;
     this.wake?.();
-    this.handOut();
   }
 
-  /** Tells each counted range, in order, where its lines start. */
-  private release(): void {
-    while (this.released < this.next && typeof this.lines[this.released] === 'number') {
-      const r = this.released++;
-      this.workers[this.holder.get(r)!]!.worker.postMessage({ kind: 'go', range: r, firstLine: this.firstLine } satisfies ToWorker);
-      this.firstLine += this.lines[r]!;
-    }
+  /** Where the lines of `range` (one of the worker's) start. */
+  go(range: number, firstLine: number): void {
+    if (range < this.at.length - 1) this.worker.postMessage({ kind: 'go', range, firstLine } satisfies ToWorker);
   }
 
-  private handOut(): void {
-    for (const [w, slot] of this.workers.entries()) {
-      if (this.closed || slot.range !== null || this.next >= this.at.length - 1 || this.next > this.merged + LOOKAHEAD) continue;
-      const range = this.next++;
-      slot.range = range;
-      this.holder.set(range, w);
-      slot.worker.postMessage({ kind: 'range', range, start: this.at[range]!, end: this.at[range + 1]! } satisfies ToWorker);
-    }
-  }
-
-  /** The outcome of `range`, once its worker is done with it. */
   async outcome(range: number): Promise<Outcome> {
-    this.merged = range;
-    this.handOut();
     for (;;) {
       const o = this.outcomes.get(range);
       if (o) {
@@ -175,7 +140,7 @@ class Pool {
 
   stop(): void {
     this.closed = true;
-    for (const w of this.workers) void w.worker.terminate();
+    void this.worker.terminate();
   }
 }
 
@@ -208,35 +173,48 @@ export async function foldUsageParallel(
   const base = { path: csv.path, size: csv.bytes, bomBytes: csv.encoding.bomBytes, delimiter: csv.delimiter, width: reader.col.width, need: needMask(reader.col.used) };
   const at = cuts(csv);
   const hash = hashOnThread(csv.path);
-  const pool = new Pool(at, { header, file: f.display, spec: base, period: opts.earlyPeriod, split: opts.split }, workerFile()!);
-  const progress = () =>
-    ctx.onProgress?.({ file: f.display, rows: f.report.rowsRead, bytesRead: (ctx.bytesBefore ?? 0) + csv.bytesRead, bytesTotal: ctx.bytesTotal ?? f.report.bytes });
+  const helper = new Helper(at, { header, file: f.display, spec: base, period: opts.earlyPeriod, split: opts.split }, workerFile()!);
   const run: ParallelRun = { file: f.display, ranges: at.length - 1, merged: 0, readHereFrom: null };
   if (parallelRuns.push(run) > 100) parallelRuns.shift();
+  const progress = () =>
+    ctx.onProgress?.({ file: f.display, rows: f.report.rowsRead, bytesRead: (ctx.bytesBefore ?? 0) + csv.bytesRead, bytesTotal: ctx.bytesTotal ?? f.report.bytes });
+  const spec = (r: number, firstLine: number, end = at[r + 1]!): RangeSpec => ({ ...base, start: at[r]!, end, firstLine });
   try {
     let firstLine = 1;
     for (let r = 0; r < at.length - 1; r++) {
-      const o = await pool.outcome(r);
-      if (o.kind === 'done' && fold.agg.merge(o.partial)) {
-        run.merged++;
-        addCounts(f.report, o.counts);
-        for (const i of o.issues) issues.push(i);
-        csv.bytesRead += at[r + 1]! - at[r]!;
-        firstLine += o.lines;
-        progress();
-        continue;
+      let why: NonNullable<ParallelRun['readHereFrom']>['why'] | null = null;
+      if (r % 2 === 0) {
+        // the main thread's range, folded here in turn: exactly one thread's reading of it
+        const lines = plainRangeLines(spec(r, firstLine));
+        if (lines === null) why = 'unsafe';
+        else {
+          helper.go(r + 1, firstLine + lines);
+          csv.bytesRead += foldRows(spec(r, firstLine), r === 0, reader, f, fold, issues);
+          firstLine += lines;
+        }
+      } else {
+        const o = await helper.outcome(r);
+        if (o.kind === 'done' && fold.agg.merge(o.partial)) {
+          addCounts(f.report, o.counts);
+          for (const i of o.issues) issues.push(i);
+          csv.bytesRead += at[r + 1]! - at[r]!;
+          firstLine += o.lines;
+          run.merged++;
+        } else why = o.kind === 'done' ? 'repeat' : o.kind;
+        if (why) run.readHereFrom = { range: r, line: firstLine, why, ...(o.kind === 'failed' ? { reason: o.reason } : {}) };
       }
-      pool.stop();
-      const why = o.kind === 'done' ? 'repeat' : o.kind;
-      run.readHereFrom = { range: r, line: firstLine, why, ...(o.kind === 'failed' ? { reason: o.reason } : {}) };
-      const spec: RangeSpec = { ...base, start: at[r]!, end: csv.bytes, firstLine };
-      csv.bytesRead += foldRows(spec, r === 0, reader, f, fold, issues);
+      if (why) {
+        run.readHereFrom ??= { range: r, line: firstLine, why };
+        helper.stop();
+        csv.bytesRead += foldRows(spec(r, firstLine, csv.bytes), r === 0, reader, f, fold, issues);
+        progress();
+        break;
+      }
       progress();
-      break;
     }
     csv.sha256 = await hash.digest;
   } finally {
-    pool.stop();
+    helper.stop();
     hash.stop();
   }
   await finishFile(f);

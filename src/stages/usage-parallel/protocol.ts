@@ -21,7 +21,7 @@ export type PartCounts = Record<(typeof PART_COUNTERS)[number], number>;
 export type ToWorker = { kind: 'range'; range: number; start: number; end: number } | { kind: 'go'; range: number; firstLine: number };
 
 export type FromWorker =
-  /** Lines in the range, or null when cutting there is not safe (a quote, an overlong line). */
-  | { kind: 'lines'; range: number; lines: number | null }
+  /** Cutting at the range is not safe (a quote, an overlong line): the main thread reads from there. */
+  | { kind: 'lines'; range: number; lines: null }
   | { kind: 'done'; range: number; lines: number; counts: PartCounts; issues: InputIssue[]; partial: UsagePartial }
   | { kind: 'failed'; range: number; reason: string };

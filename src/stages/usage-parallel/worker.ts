@@ -1,8 +1,8 @@
 /**
  * Worker thread: folds ranges of an OpenAI usage export into an aggregator of its own and
  * posts its groups (UsageAggregator.partial), counts and issues for the main thread to merge
- * in file order. A range is first counted (its lines, for the next range's line numbers) and
- * checked to be safe to cut; it is folded once the main thread says where its lines start.
+ * in file order. A range is first counted and checked to be safe to cut; it is folded once the
+ * main thread says where its lines start (it counts the range before: its own).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { UsageAggregator } from '../../engine/usage.js';
@@ -36,18 +36,27 @@ function foldRange(range: number, spec: RangeSpec, lines: number): FromWorker {
   return { kind: 'done', range, lines, counts, issues, partial: fold.agg.partial() };
 }
 
+/** Where a range's lines start, when the main thread says so before the range is counted. */
+const starts = new Map<number, number>();
+
+function foldIfReady(range: number): void {
+  const c = counted.get(range);
+  const firstLine = starts.get(range);
+  if (!c || firstLine === undefined) return;
+  counted.delete(range);
+  starts.delete(range);
+  post(foldRange(range, { ...c.spec, firstLine }, c.lines));
+}
+
 parentPort!.on('message', (m: ToWorker) => {
   try {
     if (m.kind === 'range') {
       const spec: RangeSpec = { ...data.spec, start: m.start, end: m.end, firstLine: 1 };
       const lines = plainRangeLines(spec);
-      if (lines !== null) counted.set(m.range, { spec, lines });
-      post({ kind: 'lines', range: m.range, lines });
-      return;
-    }
-    const { spec, lines } = counted.get(m.range)!;
-    counted.delete(m.range);
-    post(foldRange(m.range, { ...spec, firstLine: m.firstLine }, lines));
+      if (lines === null) post({ kind: 'lines', range: m.range, lines });
+      else counted.set(m.range, { spec, lines });
+    } else starts.set(m.range, m.firstLine);
+    foldIfReady(m.range);
   } catch (e) {
     // the main thread reads the range itself, and meets the problem there with its own message
     post({ kind: 'failed', range: m.range, reason: e instanceof Error ? e.message : String(e) });
