@@ -75,7 +75,7 @@ export function numberFinding(cells: readonly string[]): NumberFinding {
 
 const BALANCE = /balance|\bbal\b|saldo|solde|余额|kontostand|running|\brate\b|kurs|taux|汇率/i;
 const IDENTIFIER = /#|\bno\.?$|number|nummer|numéro|\bid\b|iban|\bbic\b|zip|postal|referen|\bref\b|card|karte|卡号|account|konto|单号|账号|check|scheck/i;
-const AMOUNT_NAME = /amount|\bamt\b|betrag|bedrag|montant|importe|importo|金额|debit|credit|débit|crédit|soll|haben|withdraw|deposit|paid|charge|value|\bsum\b/i;
+const AMOUNT_NAME = /amount|\bamt\b|betrag|bedrag|montant|importe|importo|金额|金額|debit|credit|débit|crédit|soll|haben|withdraw|deposit|paid|charge|value|\bsum\b/i;
 const SECONDARY = /original|orig\b|exchange|foreign|交易地|local|\bfx\b|fee|gebühr|entgelt|frais|tax|steuer/i;
 const DEBIT_NAME = /debit|débit|soll|withdraw|paid out|ausgang|支出|belastung|charge/i;
 const CREDIT_NAME = /credit|crédit|haben|deposit|paid in|eingang|收入|gutschrift/i;
@@ -89,8 +89,12 @@ export interface AmountColumn {
   secondary: boolean;
 }
 
-/** Columns that read as amounts (90 % of their non-blank cells), leaving out balances, rates and identifiers. */
-export function amountColumns(cols: readonly ColumnCells[], fmt: NumberFormat): AmountColumn[] {
+/**
+ * Columns that read as amounts (90 % of their non-blank cells), leaving out balances, rates and
+ * identifiers. Unnamed whole numbers are money only when the currency has no minor unit
+ * (`wholeUnits`, yen) and the column is not one repeated value (an instalment count, a code).
+ */
+export function amountColumns(cols: readonly ColumnCells[], fmt: NumberFormat, wholeUnits = false): AmountColumn[] {
   const out: AmountColumn[] = [];
   for (const col of cols) {
     if (BALANCE.test(col.name) || (IDENTIFIER.test(col.name) && !AMOUNT_NAME.test(col.name))) continue;
@@ -100,7 +104,8 @@ export function amountColumns(cols: readonly ColumnCells[], fmt: NumberFormat): 
     if (filled === 0 || ok < 0.9 * filled) continue;
     const hinted = AMOUNT_NAME.test(col.name);
     const hasCents = col.cells.some((c) => /\d[.,]\d{1,2}\b/.test(c));
-    if (!hinted && !hasCents) continue;
+    const varies = new Set(nonBlank(col.cells).map((c) => c.trim())).size > 1;
+    if (!hinted && !hasCents && !(wholeUnits && varies)) continue;
     out.push({ col, values, filled, hinted, secondary: SECONDARY.test(col.name) });
   }
   return out;

@@ -24,11 +24,13 @@ import {
   type DirectionFinding,
   type OriginalFinding,
 } from './profile-evidence-roles.js';
+import { fileShiftJis } from './profile-suggest-encoding.js';
 import { pickDates, type DateChoice } from './profile-dates.js';
 import { findLayout, isDateCell, rowText, trailerPattern, type Layout } from './profile-layout.js';
 import { makeStatementReader, statementReader, type StatementDetection } from './statement.js';
 import { builtinProfiles, formatJsonPath, resolveProfiles, statementProfileSchema, type StatementProfileInput } from './statement-profile.js';
 import type { LocalDate } from '../time.js';
+import { minorUnits } from '../money.js';
 
 export interface SuggestOptions {
   /** The profile's name; default from the file name. */
@@ -85,8 +87,17 @@ export function suggestionExitCode(s: ProfileSuggestion): 0 | 1 | 2 {
 const MAX_PREAMBLE = 39;
 const PREAMBLE_SLACK = 2;
 
-export async function suggestProfile(path: string, opts: SuggestOptions = {}): Promise<ProfileSuggestion> {
+/** The file as the suggester reads it: the CSV sniffer's encoding, unless the bytes say Shift_JIS instead. */
+async function openForSuggestion(path: string): Promise<{ csv: CsvFile; encodingReason: string }> {
   const csv = await CsvFile.open(path);
+  const sniffedFallback = csv.encoding.encoding === 'windows-1252' && csv.encoding.bomBytes === 0;
+  const sjis = sniffedFallback ? await fileShiftJis(path) : null;
+  if (!sjis) return { csv, encodingReason: csv.encoding.reason };
+  return { csv: await CsvFile.open(path, { encoding: sjis.encoding }), encodingReason: sjis.reason };
+}
+
+export async function suggestProfile(path: string, opts: SuggestOptions = {}): Promise<ProfileSuggestion> {
+  const { csv, encodingReason } = await openForSuggestion(path);
   const file = opts.displayPath ?? path;
   const out: ProfileSuggestion = {
     file,
@@ -94,7 +105,7 @@ export async function suggestProfile(path: string, opts: SuggestOptions = {}): P
     delimiter: csv.delimiter,
     headerLine: null,
     profile: null,
-    reasons: [`encoding ${csv.encoding.encoding} (${csv.encoding.reason}); delimiter ${JSON.stringify(csv.delimiter)}`],
+    reasons: [`encoding ${csv.encoding.encoding} (${encodingReason}); delimiter ${JSON.stringify(csv.delimiter)}`],
     attention: [],
     problem: null,
     dataRows: 0,
@@ -187,7 +198,9 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   const dates = pickDates(cols, numbers.format.decimalMark === ',', rows, reasons, attention);
   if (!dates) return { problem: 'no column reads as dates on most rows' };
   const rest = cols.filter((c) => c !== dates.tx.col && c !== dates.posted?.col && datedShare(c) < 0.5);
-  const amount = chooseAmount(amountColumns(rest, numbers.format), rows);
+  // yen and won have no minor unit: there, whole numbers are what money looks like
+  const wholeUnits = opts.currency !== undefined && minorUnits(opts.currency) === 0;
+  const amount = chooseAmount(amountColumns(rest, numbers.format, wholeUnits), rows);
   if (!amount) return { problem: `no column reads as money on most rows with decimal mark "${numbers.format.decimalMark}"` };
   reasons.push(amount.reason);
   if (amount.kind === 'pair' && amount.attention) attention.push(amount.attention);
@@ -219,7 +232,7 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   if (description) reasons.push(description.reason);
   else attention.push('no text column for the description: set columns.description');
   const descCols = description?.cols ?? [others[0] ?? amountCols[0]!];
-  const unmapped = amountColumns(rest, numbers.format).filter((c) => !amountCols.includes(c.col) && c.col !== original?.col);
+  const unmapped = amountColumns(rest, numbers.format, wholeUnits).filter((c) => !amountCols.includes(c.col) && c.col !== original?.col);
   if (unmapped.length) reasons.push(`money columns left unmapped (fees and balances are not guessed): ${unmapped.map((c) => `"${c.col.name}"`).join(', ')}`);
   const sign = amount.kind === 'single' && !direction ? signFinding(amount.amount, descCols[0]!.cells) : null;
   if (sign) reasons.push(sign.reason);
