@@ -248,7 +248,7 @@ export function signaturePattern(col: ColumnCells, fmt: NumberFormat): string {
 
 // rows that report on the account rather than move money: opening and closing balances, subtotals
 const SUMMARY_ROW =
-  /\b(beginning|opening|closing|ending|previous|new)\s+balance|\bbalance\s+(as of|forward|brought|carried)|brought forward|carried forward|\bsub-?total|zwischensumme|übertrag|anfangssaldo|endsaldo|alter kontostand|neuer kontostand|solde (initial|final|précédent)|期初余额|期末余额|小计/i;
+  /\b(beginning|opening|closing|ending|previous|new)\s+balance|\bbalance\s+(as of|forward|brought|carried)|brought forward|carried forward|\bsub-?total|zwischensumme|übertrag|anfangssaldo|endsaldo|alter kontostand|neuer kontostand|solde (initial|final|précédent)|saldo (iniziale|finale|inicial|final)|期初余额|期末余额|小计/i;
 
 /**
  * Skip patterns for data rows that are not transactions: their text names a balance or a

@@ -5,7 +5,7 @@
  * currency beside one in the merchant's, and a non-`"` quote.
  */
 import { describe, expect, it } from 'vitest';
-import { amountColumns, type ColumnCells } from '../../src/sources/profile-evidence.js';
+import { amountColumns, chooseAmount, type ColumnCells } from '../../src/sources/profile-evidence.js';
 import { shiftJisFinding } from '../../src/sources/profile-suggest-encoding.js';
 
 const col = (name: string, cells: string[], index = 0): ColumnCells => ({ index, name, cells });
@@ -37,5 +37,24 @@ describe('whole-unit amounts', () => {
     const cols = [col('Column 3', ['11402', '3120', '-1200'], 2), col('Column 4', ['1', '1', '1'], 3)];
     expect(amountColumns(cols, POINT)).toEqual([]);
     expect(amountColumns(cols, POINT, true).map((c) => c.col.name)).toEqual(['Column 3']);
+  });
+});
+
+describe('a debit/credit pair each filled on few rows', () => {
+  const pairOf = (out: string[], inn: string[]) => chooseAmount(amountColumns([col('Uit', out), col('In', inn, 1)], POINT), out.length);
+
+  it('is a pair when together they cover most rows, though each covers under half (an opening-balance row has neither)', () => {
+    const pair = pairOf(['20.00', '', '5.00', '', '', '1.00'], ['', '7.00', '', '3.00', '', '']);
+    expect(pair).toMatchObject({ kind: 'pair', debit: { col: { name: 'Uit' } }, credit: { col: { name: 'In' } } });
+    expect(pair!.reason).toMatch(/never both filled on a row, one of them on 5 of 6 rows/);
+    // together on only half the rows: no pair
+    expect(pairOf(['20.00', '', '', '', '', '1.00'], ['', '7.00', '', '', '', ''])).toBeNull();
+  });
+
+  it('one row in twenty with both filled is rare enough; one in four is not', () => {
+    const out = Array.from({ length: 20 }, (_, i) => (i % 3 ? `${i}.50` : ''));
+    const inn = out.map((c, i) => (c ? (i === 1 ? '2.00' : '') : `${i}.25`));
+    expect(pairOf(out, inn)).toMatchObject({ kind: 'pair', reason: expect.stringMatching(/both filled on only 1 row,/) });
+    expect(pairOf(['1.00', '', '2.00', '3.00'], ['4.00', '5.00', '', ''])).toBeNull();
   });
 });
