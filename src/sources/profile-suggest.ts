@@ -24,7 +24,8 @@ import {
   type DirectionFinding,
   type OriginalFinding,
 } from './profile-evidence-roles.js';
-import { fileShiftJis } from './profile-suggest-encoding.js';
+import { runningBalances } from './profile-evidence-balance.js';
+import { fileShiftJis, quoteFinding } from './profile-suggest-open.js';
 import { pickDates, type DateChoice } from './profile-dates.js';
 import { findLayout, isDateCell, rowText, trailerPattern, type Layout } from './profile-layout.js';
 import { makeStatementReader, statementReader, type StatementDetection } from './statement.js';
@@ -88,16 +89,29 @@ const MAX_PREAMBLE = 39;
 const PREAMBLE_SLACK = 2;
 
 /** The file as the suggester reads it: the CSV sniffer's encoding, unless the bytes say Shift_JIS instead. */
-async function openForSuggestion(path: string): Promise<{ csv: CsvFile; encodingReason: string }> {
-  const csv = await CsvFile.open(path);
-  const sniffedFallback = csv.encoding.encoding === 'windows-1252' && csv.encoding.bomBytes === 0;
+async function openForSuggestion(path: string): Promise<{ csv: CsvFile; encodingReason: string; quoteReason: string | null }> {
+  const first = await CsvFile.open(path);
+  const sniffedFallback = first.encoding.encoding === 'windows-1252' && first.encoding.bomBytes === 0;
   const sjis = sniffedFallback ? await fileShiftJis(path) : null;
-  if (!sjis) return { csv, encodingReason: csv.encoding.reason };
-  return { csv: await CsvFile.open(path, { encoding: sjis.encoding }), encodingReason: sjis.reason };
+  const csv = sjis ? await CsvFile.open(path, { encoding: sjis.encoding }) : first;
+  const encodingReason = sjis?.reason ?? csv.encoding.reason;
+  const quote = quoteFinding(csv.head);
+  if (!quote) return { csv, encodingReason, quoteReason: null };
+  const quoted = await CsvFile.open(path, { encoding: csv.encoding.encoding, quote: quote.quote });
+  // cells wrapped in ' inside "-quoted cells (Amex's '3202…' references) are text: read with ', such a file splits unevenly
+  if (evenRows(quoted.head) < evenRows(csv.head)) return { csv, encodingReason, quoteReason: null };
+  return { csv: quoted, encodingReason, quoteReason: `${quote.reason}, and read with it ${evenRows(quoted.head)} of the first ${quoted.head.length} rows have the usual width` };
+}
+
+/** How many rows have the most common width. */
+function evenRows(rows: readonly CsvRow[]): number {
+  const widths = new Map<number, number>();
+  for (const r of rows) widths.set(r.fields.length, (widths.get(r.fields.length) ?? 0) + 1);
+  return Math.max(0, ...widths.values());
 }
 
 export async function suggestProfile(path: string, opts: SuggestOptions = {}): Promise<ProfileSuggestion> {
-  const { csv, encodingReason } = await openForSuggestion(path);
+  const { csv, encodingReason, quoteReason } = await openForSuggestion(path);
   const file = opts.displayPath ?? path;
   const out: ProfileSuggestion = {
     file,
@@ -113,6 +127,7 @@ export async function suggestProfile(path: string, opts: SuggestOptions = {}): P
     unread: [],
     builtin: null,
   };
+  if (quoteReason) out.reasons.push(quoteReason);
   const rows: CsvRow[] = [];
   for await (const batch of csv.batches()) for (const r of batch) if (!r.fault) rows.push(r);
   const layout = findLayout(rows);
@@ -200,7 +215,10 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   const rest = cols.filter((c) => c !== dates.tx.col && c !== dates.posted?.col && datedShare(c) < 0.5);
   // yen and won have no minor unit: there, whole numbers are what money looks like
   const wholeUnits = opts.currency !== undefined && minorUnits(opts.currency) === 0;
-  const amount = chooseAmount(amountColumns(rest, numbers.format, wholeUnits), rows);
+  const balances = runningBalances(amountColumns(rest, numbers.format, wholeUnits), rows);
+  reasons.push(...balances.map((b) => b.reason));
+  const notBalance = rest.filter((c) => !balances.some((b) => b.balance.col === c));
+  const amount = chooseAmount(amountColumns(notBalance, numbers.format, wholeUnits), rows);
   if (!amount) return { problem: `no column reads as money on most rows with decimal mark "${numbers.format.decimalMark}"` };
   reasons.push(amount.reason);
   if (amount.kind === 'pair' && amount.attention) attention.push(amount.attention);
@@ -260,6 +278,7 @@ function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileNa
     header,
     ...(csv.encoding.encoding !== 'utf-8' ? { encoding: csv.encoding.encoding } : {}),
     ...(csv.delimiter !== ',' ? { delimiter: csv.delimiter as ';' | '\t' | '|' } : {}),
+    ...(csv.quote !== '"' ? { quote: csv.quote as "'" } : {}),
     columns: {
       transactionDate: dates.tx.col.name,
       ...(dates.posted ? { postedDate: dates.posted.col.name } : {}),

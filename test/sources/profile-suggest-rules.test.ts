@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { amountColumns, chooseAmount, type ColumnCells } from '../../src/sources/profile-evidence.js';
-import { shiftJisFinding } from '../../src/sources/profile-suggest-encoding.js';
+import { quoteFinding, shiftJisFinding } from '../../src/sources/profile-suggest-open.js';
+import { runningBalances } from '../../src/sources/profile-evidence-balance.js';
 
 const col = (name: string, cells: string[], index = 0): ColumnCells => ({ index, name, cells });
 const POINT = { decimalMark: '.', thousandsSeparator: ',' } as const;
@@ -56,5 +57,49 @@ describe('a debit/credit pair each filled on few rows', () => {
     const inn = out.map((c, i) => (c ? (i === 1 ? '2.00' : '') : `${i}.25`));
     expect(pairOf(out, inn)).toMatchObject({ kind: 'pair', reason: expect.stringMatching(/both filled on only 1 row,/) });
     expect(pairOf(['1.00', '', '2.00', '3.00'], ['4.00', '5.00', '', ''])).toBeNull();
+  });
+});
+
+describe('running balances are not the amount', () => {
+  const cols = (balance: string[], amount: string[]) => amountColumns([col('Column 4', balance, 3), col('Column 7', amount, 6)], POINT);
+
+  it('a column that moves by exactly another column from row to row is a balance, whichever comes first', () => {
+    // balance before each row, oldest first: 100 − 20 = 80, 80 + 5 = 85, 85 − 1.25 = 83.75
+    const [balance, amount] = cols(['100.00', '80.00', '85.00', '83.75'], ['-20.00', '5.00', '-1.25', '-3.00']);
+    const found = runningBalances([balance!, amount!], 4);
+    expect(found.map((f) => [f.balance.col.name, f.by.col.name])).toEqual([['Column 4', 'Column 7']]);
+    expect(found[0]!.reason).toMatch(/moves by exactly the "Column 7" of one of the two rows on 3 of 3 steps/);
+    // and chooseAmount, left with the rest, takes the amount (the balance came first before)
+    expect(chooseAmount([balance!, amount!], 4)).toMatchObject({ amount: { col: { name: 'Column 4' } } });
+  });
+
+  it('the same for a balance after each row, newest first, with charges positive', () => {
+    const [balance, amount] = cols(['83.75', '85.00', '80.00', '100.00'], ['1.25', '-5.00', '20.00', '0.00']);
+    const found = runningBalances([balance!, amount!], 4);
+    expect(found.map((f) => f.balance.col.name)).toEqual(['Column 4']);
+    expect(found[0]!.reason).toMatch(/on 3 of 3 steps/);
+  });
+
+  it('two amount columns that do not add up are no balance', () => {
+    const [a, b] = cols(['100.00', '80.00', '85.00', '83.75'], ['-20.00', '7.00', '-1.25', '-3.00']);
+    expect(runningBalances([a!, b!], 4)).toEqual([]);
+  });
+});
+
+describe('the quote character from the cells', () => {
+  const rows = (cells: string[][]) => cells.map((fields, i) => ({ line: i + 1, fields }));
+
+  it("a column wrapped in ' on most rows: quote '", () => {
+    const found = quoteFinding(
+      rows([['02-11-2026', "'Huur november'"], ['05-11-2026', "'Kosten'"], ['20-11-2026', "'ICS'"], ['28-11-2026', "'OPENAI'"], ['30-11-2026', "'Etentje", " bedankt'"]]),
+    );
+    expect(found).toMatchObject({ quote: "'" });
+    expect(found!.reason).toMatch(/4 of 5 filled cells of column 2/);
+    // one cell in two wrapped is no convention
+    expect(quoteFinding(rows([['1', "'a'"], ['2', "'b'"], ['3', 'c'], ['4', 'd']]))).toBeNull();
+  });
+
+  it('apostrophes inside names wrap nothing', () => {
+    expect(quoteFinding(rows([["O'Brien", '1.00'], ["McDonald's", '2.00'], ["'t Hoekje", '3.00']]))).toBeNull();
   });
 });

@@ -1,10 +1,12 @@
 /**
- * The encoding `spendrecon profile` proposes, decided from the file's bytes. The CSV sniffer
+ * How `spendrecon profile` opens a file: the encoding, decided from the file's bytes, and the
+ * quote character, from the cells. The CSV sniffer
  * (csv.ts) knows UTF-8, UTF-16 and GB18030 and falls back to Windows-1252; Japanese banks
  * write Shift_JIS, which that fallback turns into mojibake. Here the fallback is checked
  * against Shift_JIS before the suggester reads any cell.
  */
 import { open } from 'node:fs/promises';
+import type { CsvRow } from './csv-rows.js';
 
 const SAMPLE_BYTES = 64 * 1024;
 
@@ -64,4 +66,28 @@ export async function fileShiftJis(path: string): Promise<EncodingFinding | null
   } finally {
     await fh.close();
   }
+}
+
+export interface QuoteFinding {
+  quote: "'";
+  reason: string;
+}
+
+const WRAPPED = /^'[^']*(''[^']*)*'$/;
+
+/**
+ * `'` is the quote when, read with `"`, some column has its cells wrapped in `'` on at least
+ * two rows and 80 % of its filled rows (ASN Bank's `'Huur november'`); a lone apostrophe
+ * (`O'Brien`) wraps nothing.
+ */
+export function quoteFinding(rows: readonly CsvRow[]): QuoteFinding | null {
+  const width = Math.max(0, ...rows.map((r) => r.fields.length));
+  for (let i = 0; i < width; i++) {
+    const cells = rows.map((r) => (r.fields[i] ?? '').trim()).filter((c) => c !== '');
+    const wrapped = cells.filter((c) => c.length >= 2 && WRAPPED.test(c)).length;
+    if (wrapped >= 2 && wrapped >= 0.8 * cells.length) {
+      return { quote: "'", reason: `quote "'": ${wrapped} of ${cells.length} filled cells of column ${i + 1} are wrapped in it (e.g. ${JSON.stringify(cells.find((c) => WRAPPED.test(c)))})` };
+    }
+  }
+  return null;
 }
