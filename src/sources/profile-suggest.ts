@@ -20,6 +20,7 @@ import {
   originalFinding,
   signaturePattern,
   statusMapOf,
+  sectionRowPatterns,
   summaryRowPatterns,
   type DirectionFinding,
   type OriginalFinding,
@@ -325,13 +326,28 @@ function addRowRules(profile: StatementProfileInput, layout: Layout, roles: Role
     hasAmount: amountAt.some((i) => !isBlank(r.fields[i]) && parseAmount(r.fields[i]!, fmt).ok),
   }));
   const skip = summaryRowPatterns(summary);
+  sectionRules(profile, layout, reasons);
   if (skip.length) {
-    profile.skip = { patterns: skip };
+    profile.skip = { patterns: [...(profile.skip?.patterns ?? []), ...skip] };
     const lines = summary.filter((r) => skip.some((p) => new RegExp(p, 'iu').test(r.text))).map((r) => r.line);
     reasons.push(
       `skip pattern${skip.length > 1 ? 's' : ''} ${skip.map((p) => JSON.stringify(p)).join(', ')}: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} report${lines.length > 1 ? '' : 's'} a balance or subtotal without an amount or a date, not a transaction`,
     );
   }
+}
+
+/** Skip patterns for a header-less file's dateless rows, by the shape of their cells. */
+function sectionRules(profile: StatementProfileInput, layout: Layout, reasons: string[]): void {
+  if (layout.sections.length === 0) return;
+  const { patterns, dropped } = sectionRowPatterns(layout.sections, layout.data);
+  const lines = layout.sections.map((r) => r.line).filter((l) => !dropped.includes(l));
+  if (patterns.length) {
+    profile.skip = { patterns };
+    reasons.push(
+      `skip pattern${patterns.length > 1 ? 's' : ''} ${patterns.map((p) => JSON.stringify(p)).join(', ')}: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} have no date and another shape than the dated rows (card-holder, section or total lines); a file without a header row has no preamble or trailer to hold them`,
+    );
+  }
+  if (dropped.length) reasons.push(`line${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')} have no date, but a pattern for them would also skip dated rows: left to be listed as unread`);
 }
 
 /** A header-less file's columns, named by what they hold once that is known ("Column 3" → "Amount"). */

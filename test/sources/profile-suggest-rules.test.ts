@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { amountColumns, chooseAmount, type ColumnCells } from '../../src/sources/profile-evidence.js';
 import { quoteFinding, shiftJisFinding } from '../../src/sources/profile-suggest-open.js';
 import { runningBalances } from '../../src/sources/profile-evidence-balance.js';
+import { sectionRowPatterns } from '../../src/sources/profile-evidence-roles.js';
+import { findLayout } from '../../src/sources/profile-layout.js';
 
 const col = (name: string, cells: string[], index = 0): ColumnCells => ({ index, name, cells });
 const POINT = { decimalMark: '.', thousandsSeparator: ',' } as const;
@@ -101,5 +103,32 @@ describe('the quote character from the cells', () => {
 
   it('apostrophes inside names wrap nothing', () => {
     expect(quoteFinding(rows([["O'Brien", '1.00'], ["McDonald's", '2.00'], ["'t Hoekje", '3.00']]))).toBeNull();
+  });
+});
+
+describe('dateless rows of a header-less file', () => {
+  const row = (line: number, ...fields: string[]) => ({ line, fields });
+  const data = [row(2, '2026/11/3', 'OPENAI', '3120', '1', '1', '3120', ''), row(4, '2026/11/20', 'AMAZON', '-1200', '1', '1', '-1200', '')];
+
+  it('card-holder and total lines get one skip pattern per shape, which next month’s names and totals fit too', () => {
+    const { patterns, dropped } = sectionRowPatterns(
+      [row(1, 'GOLD CARD USER 様', '1234-5678-9012-3***', 'GOLD CARD'), row(3, '家族カード 様', '1234-5678-9012-4***', 'GOLD CARD'), row(5, '', '', '', '', '', '1920', '')],
+      data,
+    );
+    expect(patterns).toEqual(['^\\D+ \\d+-\\d+-\\d+-\\d+\\*\\*\\* \\D+$', '^-?\\d+$']);
+    expect(dropped).toEqual([]);
+    expect(new RegExp(patterns[0]!, 'iu').test('OTHER NAME 様 9876-5432-1098-7*** AMAZON CARD')).toBe(true);
+    expect(new RegExp(patterns[1]!, 'iu').test('-350')).toBe(true);
+  });
+
+  it('a pattern that would also skip a dated row is dropped', () => {
+    expect(sectionRowPatterns([row(3, 'NOTE', 'x', '5')], [row(2, 'n/a', 'OPENAI', '20')])).toEqual({ patterns: [], dropped: [3] });
+  });
+
+  it('a card-holder line before the first dated row does not hide that the file has no header', () => {
+    const layout = findLayout([row(1, 'USER 様', '1234-****', 'GOLD CARD'), ...data, row(5, '', '', '', '', '', '1920', '')]);
+    expect(layout).toMatchObject({ headerless: true, data: [{ line: 2 }, { line: 4 }], sections: [{ line: 1 }, { line: 5 }], trailer: [] });
+    // a row as wide as the data before it is still refused: a preamble line, which a header-less profile cannot cut
+    expect(findLayout([row(1, 'Statement', 'November', '', '', '', '', ''), ...data])).toHaveProperty('problem');
   });
 });
