@@ -11,7 +11,7 @@ import type { CsvRow } from './csv-rows.js';
 // Currency, status, description
 
 let isoCodes: Set<string> | null = null;
-function isIsoCurrency(code: string): boolean {
+export function isIsoCurrency(code: string): boolean {
   isoCodes ??= new Set(Intl.supportedValuesOf('currency'));
   return isoCodes.has(code);
 }

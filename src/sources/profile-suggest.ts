@@ -25,6 +25,7 @@ import {
   type DirectionFinding,
   type OriginalFinding,
 } from './profile-evidence-roles.js';
+import { accountCurrencyAmount } from './profile-evidence-currency.js';
 import { runningBalances } from './profile-evidence-balance.js';
 import { fileShiftJis, quoteFinding } from './profile-suggest-open.js';
 import { pickDates, type DateChoice } from './profile-dates.js';
@@ -197,6 +198,8 @@ interface Roles {
   sign: SignFinding | null;
   direction: DirectionFinding | null;
   original: OriginalFinding | null;
+  /** The original amount's currency column, when the amount is the account-currency one of two. */
+  originalCurrency: ColumnCells | null;
 }
 
 /** Every amount of a single column is unsigned and unmarked: its direction must come from elsewhere. */
@@ -214,26 +217,20 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   const dates = pickDates(cols, numbers.format.decimalMark === ',', rows, reasons, attention);
   if (!dates) return { problem: 'no column reads as dates on most rows' };
   const rest = cols.filter((c) => c !== dates.tx.col && c !== dates.posted?.col && datedShare(c) < 0.5);
-  // yen and won have no minor unit: there, whole numbers are what money looks like
-  const wholeUnits = opts.currency !== undefined && minorUnits(opts.currency) === 0;
-  const balances = runningBalances(amountColumns(rest, numbers.format, wholeUnits), rows);
-  reasons.push(...balances.map((b) => b.reason));
-  const notBalance = rest.filter((c) => !balances.some((b) => b.balance.col === c));
-  const amount = chooseAmount(amountColumns(notBalance, numbers.format, wholeUnits), rows);
+  const { amount, wholeUnits, charged } = pickAmount(rest, rows, numbers.format, opts, reasons);
   if (!amount) return { problem: `no column reads as money on most rows with decimal mark "${numbers.format.decimalMark}"` };
-  reasons.push(amount.reason);
   if (amount.kind === 'pair' && amount.attention) attention.push(amount.attention);
   const amountCols = amount.kind === 'single' ? [amount.amount.col] : [amount.debit.col, amount.credit.col];
-  let others = rest.filter((c) => !amountCols.includes(c));
+  let others = rest.filter((c) => !amountCols.includes(c) && c !== charged?.original.col && c !== charged?.originalCurrency);
   const direction = allUnsigned(amount) && amount.kind === 'single' ? directionFinding(others, amount.amount.col, rows) : null;
   if (direction) reasons.push(direction.reason);
   others = others.filter((c) => c !== direction?.col);
-  const currency = pickCurrency(others, amount, rows, opts.currency);
+  const currency = charged ? { col: null, code: charged.code, reason: `currency ${charged.code}: named by the amount's header`, attention: null } : pickCurrency(others, amount, rows, opts.currency);
   reasons.push(currency.reason);
   if (currency.attention) attention.push(currency.attention);
   others = others.filter((c) => c !== currency.col);
-  const original = originalFinding(others, numbers.format);
-  if (original) reasons.push(original.reason);
+  const original = charged ? { col: charged.original.col, regions: {}, reason: '', attention: null } : originalFinding(others, numbers.format);
+  if (original?.reason) reasons.push(original.reason);
   if (original?.attention) attention.push(original.attention);
   others = others.filter((c) => c !== original?.col);
   const found = others.map((c) => ({ c, map: statusMapOf(c, rows) })).find((s) => s.map);
@@ -256,7 +253,28 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   const sign = amount.kind === 'single' && !direction ? signFinding(amount.amount, descCols[0]!.cells) : null;
   if (sign) reasons.push(sign.reason);
   if (sign?.attention) attention.push(directionHint(sign.attention, others, amount));
-  return { numbers: numbers.format, dates, amount, currency, status, descCols, sign, direction, original };
+  return { numbers: numbers.format, dates, amount, currency, status, descCols, sign, direction, original, originalCurrency: charged?.originalCurrency ?? null };
+}
+
+/**
+ * The amount column(s), running balances left out; with two amounts, the one in the account's
+ * currency (its header names it) rather than the merchant's.
+ */
+function pickAmount(rest: ColumnCells[], rows: number, fmt: NumberFormat, opts: SuggestOptions, reasons: string[]) {
+  // yen and won have no minor unit: there, whole numbers are what money looks like
+  const wholeUnits = opts.currency !== undefined && minorUnits(opts.currency) === 0;
+  const balances = runningBalances(amountColumns(rest, fmt, wholeUnits), rows);
+  reasons.push(...balances.map((b) => b.reason));
+  const cands = amountColumns(
+    rest.filter((c) => !balances.some((b) => b.balance.col === c)),
+    fmt,
+    wholeUnits,
+  );
+  const first = chooseAmount(cands, rows);
+  const charged = first?.kind === 'single' ? accountCurrencyAmount(first.amount, cands, rest, rows, opts.currency) : null;
+  const amount: AmountChoice | null = charged ? { kind: 'single', amount: charged.amount, reason: charged.reason } : first;
+  if (amount) reasons.push(amount.reason);
+  return { amount, wholeUnits, charged };
 }
 
 function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileName: string): Draft {
@@ -288,6 +306,7 @@ function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileNa
       ...(direction ? { direction: direction.col.name } : {}),
       ...(currency.col ? { currency: currency.col.name } : {}),
       ...(original ? { originalAmount: original.col.name } : {}),
+      ...(roles.originalCurrency ? { originalCurrency: roles.originalCurrency.name } : {}),
       ...(status ? { status: status.c.name } : {}),
     },
     ...(currency.code ? { currency: currency.code } : {}),
@@ -367,6 +386,7 @@ function nameByRole(profile: StatementProfileInput, roles: Roles, reasons: strin
   put(roles.direction?.col, 'Direction');
   put(roles.currency.col, 'Currency');
   put(roles.original?.col, 'Original Amount');
+  put(roles.originalCurrency, 'Original Currency');
   put(roles.status?.c, 'Status');
   const rename = (n: string) => names.get(n) ?? n;
   profile.header.columns = profile.header.columns.map(rename);

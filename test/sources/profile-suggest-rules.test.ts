@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { amountColumns, chooseAmount, type ColumnCells } from '../../src/sources/profile-evidence.js';
 import { quoteFinding, shiftJisFinding } from '../../src/sources/profile-suggest-open.js';
 import { runningBalances } from '../../src/sources/profile-evidence-balance.js';
+import { accountCurrencyAmount } from '../../src/sources/profile-evidence-currency.js';
 import { sectionRowPatterns } from '../../src/sources/profile-evidence-roles.js';
 import { findLayout } from '../../src/sources/profile-layout.js';
 
@@ -130,5 +131,29 @@ describe('dateless rows of a header-less file', () => {
     expect(layout).toMatchObject({ headerless: true, data: [{ line: 2 }, { line: 4 }], sections: [{ line: 1 }, { line: 5 }], trailer: [] });
     // a row as wide as the data before it is still refused: a preamble line, which a header-less profile cannot cut
     expect(findLayout([row(1, 'Statement', 'November', '', '', '', '', ''), ...data])).toHaveProperty('problem');
+  });
+});
+
+describe('two amounts: the account currency is the amount, the other the original', () => {
+  const COMMA = { decimalMark: ',', thousandsSeparator: '.' } as const;
+  const cols = [col('bedrag', ['-20,00', '-42,10', '135,77'], 5), col('munt', ['USD', 'EUR', 'EUR'], 8), col('bedrag in EUR', ['-18,52', '-42,10', '135,77'], 10)];
+  const pick = (given?: string, columns = cols) => {
+    const cands = amountColumns(columns, COMMA);
+    const first = chooseAmount(cands, 3);
+    return first?.kind === 'single' ? accountCurrencyAmount(first.amount, cands, columns, 3, given) : null;
+  };
+
+  it('the column whose header names a currency, when it agrees with the other on every row in that currency', () => {
+    // without the rule the first named amount is taken
+    expect(chooseAmount(amountColumns(cols, COMMA), 3)).toMatchObject({ amount: { col: { name: 'bedrag' } } });
+    const found = pick('EUR')!;
+    expect([found.amount.col.name, found.original.col.name, found.originalCurrency.name, found.code]).toEqual(['bedrag in EUR', 'bedrag', 'munt', 'EUR']);
+    expect(found.reason).toMatch(/on the 2 rows in EUR the two agree/);
+  });
+
+  it('not when the account currency given is another, nor when the two disagree on a row in that currency', () => {
+    expect(pick('GBP')).toBeNull();
+    const off = [cols[0]!, cols[1]!, col('bedrag in EUR', ['-18,52', '-42,00', '135,77'], 10)];
+    expect(pick(undefined, off)).toBeNull();
   });
 });

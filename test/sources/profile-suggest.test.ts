@@ -59,7 +59,6 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
 
   // Fixtures the suggester does not yet read as their built-in does; `it.fails` flags the day it does.
   const suggesterGaps: Record<string, string> = {
-    'real/be-kbc-credit-card-2026-11.csv': 'takes "bedrag" (the merchant currency) as the amount, not "bedrag in EUR"',
     'real/nl-abn-amro-2026-11.csv': 'no header row: the interest row is booked 1 Dec with value date 30 Nov, so the earlier-date rule takes the value date (column 6) as the transaction date',
   };
   for (const { f, builtin } of known) {
