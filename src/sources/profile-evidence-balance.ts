@@ -24,7 +24,7 @@ const valueAt = (c: AmountColumn, r: number): Decimal | null => {
 const AMOUNT_ROWS = [1, 0] as const;
 
 /** How many of the row-to-row steps of `b` equal ±`a` of the row `amountRow` after the first, of the steps where `a` moves money. */
-function fit(b: AmountColumn, a: AmountColumn, rows: number, amountRow: 0 | 1): { steps: number; hits: number } {
+function stepsMatched(b: AmountColumn, a: AmountColumn, rows: number, amountRow: 0 | 1): { steps: number; hits: number } {
   let steps = 0;
   let same = 0;
   let opposite = 0;
@@ -48,7 +48,7 @@ export function runningBalances(cands: readonly AmountColumn[], rows: number): B
   for (const b of cands) {
     for (const a of cands) {
       if (a === b) continue;
-      const best = AMOUNT_ROWS.map((at) => fit(b, a, rows, at)).sort((x, y) => y.hits - x.hits)[0]!;
+      const best = AMOUNT_ROWS.map((at) => stepsMatched(b, a, rows, at)).sort((x, y) => y.hits - x.hits)[0]!;
       if (best.steps < 2 || best.hits < 0.8 * best.steps) continue;
       out.push({
         balance: b,

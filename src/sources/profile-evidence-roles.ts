@@ -285,7 +285,12 @@ export function sectionRowPatterns(sections: readonly CsvRow[], data: readonly C
     const p = `^${cells.map(cellShape).join(' ')}$`;
     patterns.set(p, [...(patterns.get(p) ?? []), r.line]);
   }
-  const texts = data.map((r) => r.fields.map((f) => f.trim()).filter((f) => f !== '').join(' '));
+  const texts = data.map((r) =>
+    r.fields
+      .map((f) => f.trim())
+      .filter((f) => f !== '')
+      .join(' '),
+  );
   const kept = [...patterns.keys()].filter((p) => !texts.some((t) => new RegExp(p, 'iu').test(t)));
   const dropped = [...patterns].filter(([p]) => !kept.includes(p)).flatMap(([, lines]) => lines);
   return { patterns: kept, dropped };

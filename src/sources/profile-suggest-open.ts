@@ -86,7 +86,10 @@ export function quoteFinding(rows: readonly CsvRow[]): QuoteFinding | null {
     const cells = rows.map((r) => (r.fields[i] ?? '').trim()).filter((c) => c !== '');
     const wrapped = cells.filter((c) => c.length >= 2 && WRAPPED.test(c)).length;
     if (wrapped >= 2 && wrapped >= 0.8 * cells.length) {
-      return { quote: "'", reason: `quote "'": ${wrapped} of ${cells.length} filled cells of column ${i + 1} are wrapped in it (e.g. ${JSON.stringify(cells.find((c) => WRAPPED.test(c)))})` };
+      return {
+        quote: "'",
+        reason: `quote "'": ${wrapped} of ${cells.length} filled cells of column ${i + 1} are wrapped in it (e.g. ${JSON.stringify(cells.find((c) => WRAPPED.test(c)))})`,
+      };
     }
   }
   return null;

@@ -225,7 +225,9 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   const direction = allUnsigned(amount) && amount.kind === 'single' ? directionFinding(others, amount.amount.col, rows) : null;
   if (direction) reasons.push(direction.reason);
   others = others.filter((c) => c !== direction?.col);
-  const currency = charged ? { col: null, code: charged.code, reason: `currency ${charged.code}: named by the amount's header`, attention: null } : pickCurrency(others, amount, rows, opts.currency);
+  const currency = charged
+    ? { col: null, code: charged.code, reason: `currency ${charged.code}: named by the amount's header`, attention: null }
+    : pickCurrency(others, amount, rows, opts.currency);
   reasons.push(currency.reason);
   if (currency.attention) attention.push(currency.attention);
   others = others.filter((c) => c !== currency.col);
@@ -366,7 +368,8 @@ function sectionRules(profile: StatementProfileInput, layout: Layout, reasons: s
       `skip pattern${patterns.length > 1 ? 's' : ''} ${patterns.map((p) => JSON.stringify(p)).join(', ')}: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} have no date and another shape than the dated rows (card-holder, section or total lines); a file without a header row has no preamble or trailer to hold them`,
     );
   }
-  if (dropped.length) reasons.push(`line${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')} have no date, but a pattern for them would also skip dated rows: left to be listed as unread`);
+  if (dropped.length)
+    reasons.push(`line${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')} have no date, but a pattern for them would also skip dated rows: left to be listed as unread`);
 }
 
 /** A header-less file's columns, named by what they hold once that is known ("Column 3" → "Amount"). */

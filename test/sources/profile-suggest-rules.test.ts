@@ -94,16 +94,39 @@ describe('the quote character from the cells', () => {
 
   it("a column wrapped in ' on most rows: quote '", () => {
     const found = quoteFinding(
-      rows([['02-11-2026', "'Huur november'"], ['05-11-2026', "'Kosten'"], ['20-11-2026', "'ICS'"], ['28-11-2026', "'OPENAI'"], ['30-11-2026', "'Etentje", " bedankt'"]]),
+      rows([
+        ['02-11-2026', "'Huur november'"],
+        ['05-11-2026', "'Kosten'"],
+        ['20-11-2026', "'ICS'"],
+        ['28-11-2026', "'OPENAI'"],
+        ['30-11-2026', "'Etentje", " bedankt'"],
+      ]),
     );
     expect(found).toMatchObject({ quote: "'" });
     expect(found!.reason).toMatch(/4 of 5 filled cells of column 2/);
     // one cell in two wrapped is no convention
-    expect(quoteFinding(rows([['1', "'a'"], ['2', "'b'"], ['3', 'c'], ['4', 'd']]))).toBeNull();
+    expect(
+      quoteFinding(
+        rows([
+          ['1', "'a'"],
+          ['2', "'b'"],
+          ['3', 'c'],
+          ['4', 'd'],
+        ]),
+      ),
+    ).toBeNull();
   });
 
   it('apostrophes inside names wrap nothing', () => {
-    expect(quoteFinding(rows([["O'Brien", '1.00'], ["McDonald's", '2.00'], ["'t Hoekje", '3.00']]))).toBeNull();
+    expect(
+      quoteFinding(
+        rows([
+          ["O'Brien", '1.00'],
+          ["McDonald's", '2.00'],
+          ["'t Hoekje", '3.00'],
+        ]),
+      ),
+    ).toBeNull();
   });
 });
 
