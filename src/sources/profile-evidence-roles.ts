@@ -5,12 +5,13 @@
  */
 import { isBlank, normaliseCurrency, parseAmount, splitRegionCode, type NumberFormat } from './bank-values.js';
 import { nonBlank, type ColumnCells } from './profile-evidence.js';
+import type { CsvRow } from './csv-rows.js';
 
 // ---------------------------------------------------------------------------
 // Currency, status, description
 
 let isoCodes: Set<string> | null = null;
-function isIsoCurrency(code: string): boolean {
+export function isIsoCurrency(code: string): boolean {
   isoCodes ??= new Set(Intl.supportedValuesOf('currency'));
   return isoCodes.has(code);
 }
@@ -248,7 +249,7 @@ export function signaturePattern(col: ColumnCells, fmt: NumberFormat): string {
 
 // rows that report on the account rather than move money: opening and closing balances, subtotals
 const SUMMARY_ROW =
-  /\b(beginning|opening|closing|ending|previous|new)\s+balance|\bbalance\s+(as of|forward|brought|carried)|brought forward|carried forward|\bsub-?total|zwischensumme|übertrag|anfangssaldo|endsaldo|alter kontostand|neuer kontostand|solde (initial|final|précédent)|期初余额|期末余额|小计/i;
+  /\b(beginning|opening|closing|ending|previous|new)\s+balance|\bbalance\s+(as of|forward|brought|carried)|brought forward|carried forward|\bsub-?total|zwischensumme|übertrag|anfangssaldo|endsaldo|alter kontostand|neuer kontostand|solde (initial|final|précédent)|saldo (iniziale|finale|inicial|final)|期初余额|期末余额|小计/i;
 
 /**
  * Skip patterns for data rows that are not transactions: their text names a balance or a
@@ -263,4 +264,34 @@ export function summaryRowPatterns(rows: readonly { text: string; description: s
     out.add(escapeRe(phrase).replace(/\d+/g, '\\d+'));
   }
   return [...out];
+}
+
+/** A cell by its shape: text without digits any text, a whole number any whole number, other digits any digits. */
+function cellShape(cell: string): string {
+  if (!/\d/.test(cell)) return '\\D+';
+  if (/^-?\d+$/.test(cell)) return '-?\\d+';
+  return escapeRe(cell.replace(/\d+/g, '#')).replace(/#/g, '\\d+');
+}
+
+/**
+ * Skip patterns for the dateless rows of a header-less file (SMBC Vpass's card-holder and
+ * total lines), one per shape of their cells, so next month's card names and totals match
+ * too. A pattern that would also take a dated data row is dropped: those rows stay unread, said.
+ */
+export function sectionRowPatterns(sections: readonly CsvRow[], data: readonly CsvRow[]): { patterns: string[]; dropped: number[] } {
+  const patterns = new Map<string, number[]>();
+  for (const r of sections) {
+    const cells = r.fields.map((f) => f.trim()).filter((f) => f !== '');
+    const p = `^${cells.map(cellShape).join(' ')}$`;
+    patterns.set(p, [...(patterns.get(p) ?? []), r.line]);
+  }
+  const texts = data.map((r) =>
+    r.fields
+      .map((f) => f.trim())
+      .filter((f) => f !== '')
+      .join(' '),
+  );
+  const kept = [...patterns.keys()].filter((p) => !texts.some((t) => new RegExp(p, 'iu').test(t)));
+  const dropped = [...patterns].filter(([p]) => !kept.includes(p)).flatMap(([, lines]) => lines);
+  return { patterns: kept, dropped };
 }

@@ -75,10 +75,11 @@ export function numberFinding(cells: readonly string[]): NumberFinding {
 
 const BALANCE = /balance|\bbal\b|saldo|solde|余额|kontostand|running|\brate\b|kurs|taux|汇率/i;
 const IDENTIFIER = /#|\bno\.?$|number|nummer|numéro|\bid\b|iban|\bbic\b|zip|postal|referen|\bref\b|card|karte|卡号|account|konto|单号|账号|check|scheck/i;
-const AMOUNT_NAME = /amount|\bamt\b|betrag|bedrag|montant|importe|importo|金额|debit|credit|débit|crédit|soll|haben|withdraw|deposit|paid|charge|value|\bsum\b/i;
+const AMOUNT_NAME =
+  /amount|\bamt\b|betrag|bedrag|montant|importe|importo|金额|金額|debit|credit|débit|crédit|\bdare\b|\bavere\b|soll|haben|withdraw|deposit|paid|charge|value|\bsum\b/i;
 const SECONDARY = /original|orig\b|exchange|foreign|交易地|local|\bfx\b|fee|gebühr|entgelt|frais|tax|steuer/i;
-const DEBIT_NAME = /debit|débit|soll|withdraw|paid out|ausgang|支出|belastung|charge/i;
-const CREDIT_NAME = /credit|crédit|haben|deposit|paid in|eingang|收入|gutschrift/i;
+const DEBIT_NAME = /debit|débit|\bdare\b|addebit|uscite|soll|withdraw|paid out|ausgang|支出|belastung|charge/i;
+const CREDIT_NAME = /credit|crédit|\bavere\b|accredit|entrate|haben|deposit|paid in|eingang|收入|gutschrift/i;
 
 export interface AmountColumn {
   col: ColumnCells;
@@ -89,8 +90,12 @@ export interface AmountColumn {
   secondary: boolean;
 }
 
-/** Columns that read as amounts (90 % of their non-blank cells), leaving out balances, rates and identifiers. */
-export function amountColumns(cols: readonly ColumnCells[], fmt: NumberFormat): AmountColumn[] {
+/**
+ * Columns that read as amounts (90 % of their non-blank cells), leaving out balances, rates and
+ * identifiers. Unnamed whole numbers are money only when the currency has no minor unit
+ * (`wholeUnits`, yen) and the column is not one repeated value (an instalment count, a code).
+ */
+export function amountColumns(cols: readonly ColumnCells[], fmt: NumberFormat, wholeUnits = false): AmountColumn[] {
   const out: AmountColumn[] = [];
   for (const col of cols) {
     if (BALANCE.test(col.name) || (IDENTIFIER.test(col.name) && !AMOUNT_NAME.test(col.name))) continue;
@@ -100,7 +105,8 @@ export function amountColumns(cols: readonly ColumnCells[], fmt: NumberFormat): 
     if (filled === 0 || ok < 0.9 * filled) continue;
     const hinted = AMOUNT_NAME.test(col.name);
     const hasCents = col.cells.some((c) => /\d[.,]\d{1,2}\b/.test(c));
-    if (!hinted && !hasCents) continue;
+    const varies = new Set(nonBlank(col.cells).map((c) => c.trim())).size > 1;
+    if (!hinted && !hasCents && !(wholeUnits && varies)) continue;
     out.push({ col, values, filled, hinted, secondary: SECONDARY.test(col.name) });
   }
   return out;
@@ -130,6 +136,8 @@ function nonZero(v: AmountColumn['values'][number] | undefined): boolean {
   return !!v && v.ok && !v.value.isZero();
 }
 
+const rowsOf = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+
 function findPair(cands: readonly AmountColumn[], rows: number): AmountChoice | null {
   for (let i = 0; i < cands.length; i++) {
     for (let j = i + 1; j < cands.length; j++) {
@@ -142,7 +150,8 @@ function findPair(cands: readonly AmountColumn[], rows: number): AmountChoice | 
         if (a.values[r] || b.values[r]) either++;
       }
       const some = (c: AmountColumn) => c.values.some(nonZero);
-      if (both > 0 || either < 0.95 * rows || !some(a) || !some(b)) continue;
+      // the union covers most rows (an opening-balance row may have neither), and a row with both is rare
+      if (both > 0.05 * either || either < 0.8 * rows || !some(a) || !some(b)) continue;
       const named = DEBIT_NAME.test(b.col.name) && CREDIT_NAME.test(a.col.name) && !DEBIT_NAME.test(a.col.name) ? { debit: b, credit: a } : null;
       const byName = named ?? (DEBIT_NAME.test(a.col.name) || CREDIT_NAME.test(b.col.name) ? { debit: a, credit: b } : null);
       const chosen = byName ?? (a.filled >= b.filled ? { debit: a, credit: b } : { debit: b, credit: a });
@@ -150,7 +159,7 @@ function findPair(cands: readonly AmountColumn[], rows: number): AmountChoice | 
       return {
         kind: 'pair',
         ...chosen,
-        reason: `"${chosen.debit.col.name}" (charges) and "${chosen.credit.col.name}" (money in) are a debit/credit pair: never both filled on a row, one of them on ${either} of ${rows} rows; which is which ${why}`,
+        reason: `"${chosen.debit.col.name}" (charges, ${rowsOf(chosen.debit.filled)}) and "${chosen.credit.col.name}" (money in, ${rowsOf(chosen.credit.filled)}) are a debit/credit pair: ${both ? `both filled on only ${rowsOf(both)}` : 'never both filled on a row'}, one of them on ${either} of ${rows} rows; which is which ${why}`,
         attention: byName ? null : `which of "${a.col.name}" and "${b.col.name}" holds the charges is a guess: check one row`,
       };
     }

@@ -17,6 +17,8 @@ export interface Layout {
   preamble: CsvRow[];
   data: CsvRow[];
   trailer: CsvRow[];
+  /** Header-less files: the dateless rows among the data (card-holder and total lines), left out of the columns' evidence. */
+  sections: CsvRow[];
   reasons: string[];
 }
 
@@ -52,6 +54,8 @@ export function findLayout(rows: CsvRow[]): Layout | { problem: string } {
     const dated = rows.findIndex((r) => r.fields.some(isDateCell));
     const first = rows.findIndex((r) => rowText(r) !== '');
     if (dated >= 0 && dated === first) return headerlessLayout(rows.slice(first));
+    // card-holder lines before the first dated row (SMBC Vpass): narrower than the dated rows, so section lines, not a header
+    if (dated >= 0 && rows.slice(first, dated).every((r) => rowText(r) === '' || r.fields.length < rows[dated]!.fields.length - 1)) return headerlessLayout(rows.slice(first));
     const problem =
       dated < 0
         ? `no row has a date in a format statement profiles read (${DATE_FORMATS.filter((f) => f !== 'auto').join(', ')}, or NN-NN-YYYY)`
@@ -65,7 +69,7 @@ export function findLayout(rows: CsvRow[]): Layout | { problem: string } {
   const reasons = [
     `header on line ${header.line}${headerIndex ? ` after ${headerIndex} preamble line${headerIndex > 1 ? 's' : ''}` : ''}: the first row of names followed by a dated row of the same width`,
   ];
-  return { header, headerless: false, headerIndex, preamble: rows.slice(0, headerIndex), ...splitTrailer(body, header.fields.length, reasons), reasons };
+  return { header, headerless: false, headerIndex, preamble: rows.slice(0, headerIndex), ...splitTrailer(body, header.fields.length, reasons), sections: [], reasons };
 }
 
 /** Data rows up to the last dated one; the dateless rows after it are the trailer. */
@@ -88,10 +92,15 @@ function headerlessLayout(rows: CsvRow[]): Layout {
   for (const r of body) widths.set(r.fields.length, (widths.get(r.fields.length) ?? 0) + 1);
   const width = [...widths].sort((a, b) => b[1] - a[1])[0]![0];
   const header: CsvRow = { line: 0, fields: Array.from({ length: width }, (_, i) => `Column ${i + 1}`) };
+  const dated = body.find((r) => r.fields.some(isDateCell))!;
   const reasons = [
-    `no header row: line ${body[0]!.line} is already data (a date), so the profile says header.row "none", names the ${width} columns by position and recognises the file by a signature of its first rows' cells`,
+    `no header row: line ${dated.line} is already data (a date), so the profile says header.row "none", names the ${width} columns by position and recognises the file by a signature of its first rows' cells`,
   ];
-  return { header, headerless: true, headerIndex: -1, preamble: [], ...splitTrailer(body, width, reasons), reasons };
+  // without a header the reader has no preamble or trailer to cut: a dateless row anywhere is one to skip
+  const dateCol = mostDatedColumn(body, width);
+  const sections = body.filter((r) => !isDateCell(r.fields[dateCol] ?? ''));
+  const data = body.filter((r) => !sections.includes(r));
+  return { header, headerless: true, headerIndex: -1, preamble: [], data, trailer: [], sections, reasons };
 }
 
 function mostDatedColumn(rows: readonly CsvRow[], width: number): number {

@@ -20,15 +20,20 @@ import {
   originalFinding,
   signaturePattern,
   statusMapOf,
+  sectionRowPatterns,
   summaryRowPatterns,
   type DirectionFinding,
   type OriginalFinding,
 } from './profile-evidence-roles.js';
+import { accountCurrencyAmount } from './profile-evidence-currency.js';
+import { runningBalances } from './profile-evidence-balance.js';
+import { fileShiftJis, quoteFinding } from './profile-suggest-open.js';
 import { pickDates, type DateChoice } from './profile-dates.js';
 import { findLayout, isDateCell, rowText, trailerPattern, type Layout } from './profile-layout.js';
 import { makeStatementReader, statementReader, type StatementDetection } from './statement.js';
 import { builtinProfiles, formatJsonPath, resolveProfiles, statementProfileSchema, type StatementProfileInput } from './statement-profile.js';
 import type { LocalDate } from '../time.js';
+import { minorUnits } from '../money.js';
 
 export interface SuggestOptions {
   /** The profile's name; default from the file name. */
@@ -85,8 +90,30 @@ export function suggestionExitCode(s: ProfileSuggestion): 0 | 1 | 2 {
 const MAX_PREAMBLE = 39;
 const PREAMBLE_SLACK = 2;
 
+/** The file as the suggester reads it: the CSV sniffer's encoding, unless the bytes say Shift_JIS instead. */
+async function openForSuggestion(path: string): Promise<{ csv: CsvFile; encodingReason: string; quoteReason: string | null }> {
+  const first = await CsvFile.open(path);
+  const sniffedFallback = first.encoding.encoding === 'windows-1252' && first.encoding.bomBytes === 0;
+  const sjis = sniffedFallback ? await fileShiftJis(path) : null;
+  const csv = sjis ? await CsvFile.open(path, { encoding: sjis.encoding }) : first;
+  const encodingReason = sjis?.reason ?? csv.encoding.reason;
+  const quote = quoteFinding(csv.head);
+  if (!quote) return { csv, encodingReason, quoteReason: null };
+  const quoted = await CsvFile.open(path, { encoding: csv.encoding.encoding, quote: quote.quote });
+  // cells wrapped in ' inside "-quoted cells (Amex's '3202…' references) are text: read with ', such a file splits unevenly
+  if (evenRows(quoted.head) < evenRows(csv.head)) return { csv, encodingReason, quoteReason: null };
+  return { csv: quoted, encodingReason, quoteReason: `${quote.reason}, and read with it ${evenRows(quoted.head)} of the first ${quoted.head.length} rows have the usual width` };
+}
+
+/** How many rows have the most common width. */
+function evenRows(rows: readonly CsvRow[]): number {
+  const widths = new Map<number, number>();
+  for (const r of rows) widths.set(r.fields.length, (widths.get(r.fields.length) ?? 0) + 1);
+  return Math.max(0, ...widths.values());
+}
+
 export async function suggestProfile(path: string, opts: SuggestOptions = {}): Promise<ProfileSuggestion> {
-  const csv = await CsvFile.open(path);
+  const { csv, encodingReason, quoteReason } = await openForSuggestion(path);
   const file = opts.displayPath ?? path;
   const out: ProfileSuggestion = {
     file,
@@ -94,7 +121,7 @@ export async function suggestProfile(path: string, opts: SuggestOptions = {}): P
     delimiter: csv.delimiter,
     headerLine: null,
     profile: null,
-    reasons: [`encoding ${csv.encoding.encoding} (${csv.encoding.reason}); delimiter ${JSON.stringify(csv.delimiter)}`],
+    reasons: [`encoding ${csv.encoding.encoding} (${encodingReason}); delimiter ${JSON.stringify(csv.delimiter)}`],
     attention: [],
     problem: null,
     dataRows: 0,
@@ -102,6 +129,7 @@ export async function suggestProfile(path: string, opts: SuggestOptions = {}): P
     unread: [],
     builtin: null,
   };
+  if (quoteReason) out.reasons.push(quoteReason);
   const rows: CsvRow[] = [];
   for await (const batch of csv.batches()) for (const r of batch) if (!r.fault) rows.push(r);
   const layout = findLayout(rows);
@@ -170,6 +198,8 @@ interface Roles {
   sign: SignFinding | null;
   direction: DirectionFinding | null;
   original: OriginalFinding | null;
+  /** The original amount's currency column, when the amount is the account-currency one of two. */
+  originalCurrency: ColumnCells | null;
 }
 
 /** Every amount of a single column is unsigned and unmarked: its direction must come from elsewhere. */
@@ -187,21 +217,22 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   const dates = pickDates(cols, numbers.format.decimalMark === ',', rows, reasons, attention);
   if (!dates) return { problem: 'no column reads as dates on most rows' };
   const rest = cols.filter((c) => c !== dates.tx.col && c !== dates.posted?.col && datedShare(c) < 0.5);
-  const amount = chooseAmount(amountColumns(rest, numbers.format), rows);
+  const { amount, wholeUnits, charged } = pickAmount(rest, rows, numbers.format, opts, reasons);
   if (!amount) return { problem: `no column reads as money on most rows with decimal mark "${numbers.format.decimalMark}"` };
-  reasons.push(amount.reason);
   if (amount.kind === 'pair' && amount.attention) attention.push(amount.attention);
   const amountCols = amount.kind === 'single' ? [amount.amount.col] : [amount.debit.col, amount.credit.col];
-  let others = rest.filter((c) => !amountCols.includes(c));
+  let others = rest.filter((c) => !amountCols.includes(c) && c !== charged?.original.col && c !== charged?.originalCurrency);
   const direction = allUnsigned(amount) && amount.kind === 'single' ? directionFinding(others, amount.amount.col, rows) : null;
   if (direction) reasons.push(direction.reason);
   others = others.filter((c) => c !== direction?.col);
-  const currency = pickCurrency(others, amount, rows, opts.currency);
+  const currency = charged
+    ? { col: null, code: charged.code, reason: `currency ${charged.code}: named by the amount's header`, attention: null }
+    : pickCurrency(others, amount, rows, opts.currency);
   reasons.push(currency.reason);
   if (currency.attention) attention.push(currency.attention);
   others = others.filter((c) => c !== currency.col);
-  const original = originalFinding(others, numbers.format);
-  if (original) reasons.push(original.reason);
+  const original = charged ? { col: charged.original.col, regions: {}, reason: '', attention: null } : originalFinding(others, numbers.format);
+  if (original?.reason) reasons.push(original.reason);
   if (original?.attention) attention.push(original.attention);
   others = others.filter((c) => c !== original?.col);
   const found = others.map((c) => ({ c, map: statusMapOf(c, rows) })).find((s) => s.map);
@@ -219,12 +250,33 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   if (description) reasons.push(description.reason);
   else attention.push('no text column for the description: set columns.description');
   const descCols = description?.cols ?? [others[0] ?? amountCols[0]!];
-  const unmapped = amountColumns(rest, numbers.format).filter((c) => !amountCols.includes(c.col) && c.col !== original?.col);
+  const unmapped = amountColumns(rest, numbers.format, wholeUnits).filter((c) => !amountCols.includes(c.col) && c.col !== original?.col);
   if (unmapped.length) reasons.push(`money columns left unmapped (fees and balances are not guessed): ${unmapped.map((c) => `"${c.col.name}"`).join(', ')}`);
   const sign = amount.kind === 'single' && !direction ? signFinding(amount.amount, descCols[0]!.cells) : null;
   if (sign) reasons.push(sign.reason);
   if (sign?.attention) attention.push(directionHint(sign.attention, others, amount));
-  return { numbers: numbers.format, dates, amount, currency, status, descCols, sign, direction, original };
+  return { numbers: numbers.format, dates, amount, currency, status, descCols, sign, direction, original, originalCurrency: charged?.originalCurrency ?? null };
+}
+
+/**
+ * The amount column(s), running balances left out; with two amounts, the one in the account's
+ * currency (its header names it) rather than the merchant's.
+ */
+function pickAmount(rest: ColumnCells[], rows: number, fmt: NumberFormat, opts: SuggestOptions, reasons: string[]) {
+  // yen and won have no minor unit: there, whole numbers are what money looks like
+  const wholeUnits = opts.currency !== undefined && minorUnits(opts.currency) === 0;
+  const balances = runningBalances(amountColumns(rest, fmt, wholeUnits), rows);
+  reasons.push(...balances.map((b) => b.reason));
+  const cands = amountColumns(
+    rest.filter((c) => !balances.some((b) => b.balance.col === c)),
+    fmt,
+    wholeUnits,
+  );
+  const first = chooseAmount(cands, rows);
+  const charged = first?.kind === 'single' ? accountCurrencyAmount(first.amount, cands, rest, rows, opts.currency) : null;
+  const amount: AmountChoice | null = charged ? { kind: 'single', amount: charged.amount, reason: charged.reason } : first;
+  if (amount) reasons.push(amount.reason);
+  return { amount, wholeUnits, charged };
 }
 
 function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileName: string): Draft {
@@ -247,6 +299,7 @@ function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileNa
     header,
     ...(csv.encoding.encoding !== 'utf-8' ? { encoding: csv.encoding.encoding } : {}),
     ...(csv.delimiter !== ',' ? { delimiter: csv.delimiter as ';' | '\t' | '|' } : {}),
+    ...(csv.quote !== '"' ? { quote: csv.quote as "'" } : {}),
     columns: {
       transactionDate: dates.tx.col.name,
       ...(dates.posted ? { postedDate: dates.posted.col.name } : {}),
@@ -255,6 +308,7 @@ function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileNa
       ...(direction ? { direction: direction.col.name } : {}),
       ...(currency.col ? { currency: currency.col.name } : {}),
       ...(original ? { originalAmount: original.col.name } : {}),
+      ...(roles.originalCurrency ? { originalCurrency: roles.originalCurrency.name } : {}),
       ...(status ? { status: status.c.name } : {}),
     },
     ...(currency.code ? { currency: currency.code } : {}),
@@ -293,13 +347,29 @@ function addRowRules(profile: StatementProfileInput, layout: Layout, roles: Role
     hasAmount: amountAt.some((i) => !isBlank(r.fields[i]) && parseAmount(r.fields[i]!, fmt).ok),
   }));
   const skip = summaryRowPatterns(summary);
+  sectionRules(profile, layout, reasons);
   if (skip.length) {
-    profile.skip = { patterns: skip };
+    profile.skip = { patterns: [...(profile.skip?.patterns ?? []), ...skip] };
     const lines = summary.filter((r) => skip.some((p) => new RegExp(p, 'iu').test(r.text))).map((r) => r.line);
     reasons.push(
       `skip pattern${skip.length > 1 ? 's' : ''} ${skip.map((p) => JSON.stringify(p)).join(', ')}: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} report${lines.length > 1 ? '' : 's'} a balance or subtotal without an amount or a date, not a transaction`,
     );
   }
+}
+
+/** Skip patterns for a header-less file's dateless rows, by the shape of their cells. */
+function sectionRules(profile: StatementProfileInput, layout: Layout, reasons: string[]): void {
+  if (layout.sections.length === 0) return;
+  const { patterns, dropped } = sectionRowPatterns(layout.sections, layout.data);
+  const lines = layout.sections.map((r) => r.line).filter((l) => !dropped.includes(l));
+  if (patterns.length) {
+    profile.skip = { patterns };
+    reasons.push(
+      `skip pattern${patterns.length > 1 ? 's' : ''} ${patterns.map((p) => JSON.stringify(p)).join(', ')}: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} have no date and another shape than the dated rows (card-holder, section or total lines); a file without a header row has no preamble or trailer to hold them`,
+    );
+  }
+  if (dropped.length)
+    reasons.push(`line${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')} have no date, but a pattern for them would also skip dated rows: left to be listed as unread`);
 }
 
 /** A header-less file's columns, named by what they hold once that is known ("Column 3" → "Amount"). */
@@ -319,6 +389,7 @@ function nameByRole(profile: StatementProfileInput, roles: Roles, reasons: strin
   put(roles.direction?.col, 'Direction');
   put(roles.currency.col, 'Currency');
   put(roles.original?.col, 'Original Amount');
+  put(roles.originalCurrency, 'Original Currency');
   put(roles.status?.c, 'Status');
   const rename = (n: string) => names.get(n) ?? n;
   profile.header.columns = profile.header.columns.map(rename);

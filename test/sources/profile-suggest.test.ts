@@ -59,13 +59,7 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
 
   // Fixtures the suggester does not yet read as their built-in does; `it.fails` flags the day it does.
   const suggesterGaps: Record<string, string> = {
-    'real/be-kbc-credit-card-2026-11.csv': 'takes "bedrag" (the merchant currency) as the amount, not "bedrag in EUR"',
-    'real/jp-mufg-2026-11.csv': 'Shift_JIS is sniffed as Windows-1252, so no column reads as money',
-    'real/jp-rakuten-card-2026-11.csv': 'whole-yen amounts with no decimals: "no column reads as money on most rows"',
-    'real/nl-abn-amro-2026-11.csv': 'no header row: takes the balance before (column 4) as the amount, not column 7',
-    'real/nl-asn-2026-11.csv': 'no header row: takes the balance before (column 9) as the amount, not column 11',
-    'real/jp-smbc-vpass-2026-11.csv': 'Shift_JIS, and card-holder and total lines among header-less rows: the suggester proposes no skip patterns',
-    'real/it-inbank-2026-11.csv': 'separate DARE/AVERE columns each filled on under half the rows: "no column reads as money on most rows"',
+    'real/nl-abn-amro-2026-11.csv': 'the value date (column 6) is earlier than the booking date on one row, so it is taken as the transaction date',
   };
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);

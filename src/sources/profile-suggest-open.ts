@@ -1,0 +1,96 @@
+/**
+ * How `spendrecon profile` opens a file: the encoding, decided from the file's bytes, and the
+ * quote character, from the cells. The CSV sniffer
+ * (csv.ts) knows UTF-8, UTF-16 and GB18030 and falls back to Windows-1252; Japanese banks
+ * write Shift_JIS, which that fallback turns into mojibake. Here the fallback is checked
+ * against Shift_JIS before the suggester reads any cell.
+ */
+import { open } from 'node:fs/promises';
+import type { CsvRow } from './csv-rows.js';
+
+const SAMPLE_BYTES = 64 * 1024;
+
+export interface EncodingFinding {
+  encoding: 'shift_jis';
+  reason: string;
+}
+
+const isLead = (b: number) => (b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc);
+const isTrail = (b: number) => b >= 0x40 && b <= 0xfc && b !== 0x7f;
+const isHalfKana = (b: number) => b >= 0xa1 && b <= 0xdf;
+
+/**
+ * Shift_JIS when every non-ASCII byte belongs to a valid lead/trail pair (or a half-width kana),
+ * the text decodes without error, and most of its non-ASCII characters are kana or kanji with
+ * some kana among them. Windows-1252 text fails this: an accented letter is followed by a
+ * space, a comma or the line end (no trail byte), and accented Latin read as pairs gives kanji
+ * but almost never kana (whose lead bytes 0x82/0x83 are "‚" and "ƒ" in Windows-1252).
+ */
+export function shiftJisFinding(bytes: Uint8Array): EncodingFinding | null {
+  let pairs = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x80 || isHalfKana(b)) continue;
+    // a pair cut by the end of the sample is no evidence either way
+    if (i === bytes.length - 1) break;
+    if (!isLead(b) || !isTrail(bytes[i + 1]!)) return null;
+    pairs++;
+    i++;
+  }
+  if (pairs === 0) return null;
+  let text: string;
+  try {
+    text = new TextDecoder('shift_jis', { fatal: true }).decode(bytes, { stream: true });
+  } catch {
+    return null;
+  }
+  const wide = [...text].filter((ch) => ch.codePointAt(0)! > 0x7f).length;
+  // full-width kana only: Windows-1252 capitals (Ä, É, Ü) are half-width kana bytes
+  const kana = (text.match(/[\u3040-\u30ff]/gu) ?? []).length;
+  const kanji = (text.match(/[\u4e00-\u9fff]/gu) ?? []).length;
+  const marks = (text.match(/[\u3000-\u303f\uff00-\uffef]/gu) ?? []).length;
+  if (kana === 0 || kana + kanji + marks < 0.6 * wide) return null;
+  return {
+    encoding: 'shift_jis',
+    reason: `not UTF-8; every non-ASCII byte is a Shift_JIS pair (${pairs} pairs) and the text has ${kana} kana and ${kanji} kanji`,
+  };
+}
+
+/** The Shift_JIS finding for a file's first bytes, as the CSV sniffer samples them. */
+export async function fileShiftJis(path: string): Promise<EncodingFinding | null> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(SAMPLE_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return shiftJisFinding(buf.subarray(0, bytesRead));
+  } finally {
+    await fh.close();
+  }
+}
+
+export interface QuoteFinding {
+  quote: "'";
+  reason: string;
+}
+
+const WRAPPED = /^'[^']*(''[^']*)*'$/;
+
+/**
+ * `'` is the quote when, read with `"`, some column has its cells wrapped in `'` on at least
+ * two rows and 80 % of its filled rows (ASN Bank's `'Huur november'`); a lone apostrophe
+ * (`O'Brien`) wraps nothing.
+ */
+export function quoteFinding(rows: readonly CsvRow[]): QuoteFinding | null {
+  const width = Math.max(0, ...rows.map((r) => r.fields.length));
+  for (let i = 0; i < width; i++) {
+    const cells = rows.map((r) => (r.fields[i] ?? '').trim()).filter((c) => c !== '');
+    const wrapped = cells.filter((c) => c.length >= 2 && WRAPPED.test(c)).length;
+    if (wrapped >= 2 && wrapped >= 0.8 * cells.length) {
+      return {
+        quote: "'",
+        reason: `quote "'": ${wrapped} of ${cells.length} filled cells of column ${i + 1} are wrapped in it (e.g. ${JSON.stringify(cells.find((c) => WRAPPED.test(c)))})`,
+      };
+    }
+  }
+  return null;
+}

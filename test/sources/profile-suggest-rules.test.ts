@@ -1,0 +1,182 @@
+/**
+ * The suggester's rules for the layouts its fixtures once failed on (issue 9), each on a
+ * small input made up here: Shift_JIS bytes, whole-yen amounts, a debit/credit pair each
+ * filled on few rows, running balances, header-less odd rows, an amount in the account
+ * currency beside one in the merchant's, and a non-`"` quote.
+ */
+import { describe, expect, it } from 'vitest';
+import { amountColumns, chooseAmount, type ColumnCells } from '../../src/sources/profile-evidence.js';
+import { quoteFinding, shiftJisFinding } from '../../src/sources/profile-suggest-open.js';
+import { runningBalances } from '../../src/sources/profile-evidence-balance.js';
+import { accountCurrencyAmount } from '../../src/sources/profile-evidence-currency.js';
+import { sectionRowPatterns } from '../../src/sources/profile-evidence-roles.js';
+import { findLayout } from '../../src/sources/profile-layout.js';
+
+const col = (name: string, cells: string[], index = 0): ColumnCells => ({ index, name, cells });
+const POINT = { decimalMark: '.', thousandsSeparator: ',' } as const;
+
+describe('encoding from the bytes', () => {
+  // "日付,カード,ＯＰＥＮＡＩ,3120\r\n" in Shift_JIS
+  const sjis = Buffer.from('93fa95742c834a815b83682c826e826f826482668260826d2c333132300d0a', 'hex');
+
+  it('valid Shift_JIS pairs decoding to kana and kanji are Shift_JIS', () => {
+    expect(shiftJisFinding(sjis)).toMatchObject({ encoding: 'shift_jis' });
+    expect(shiftJisFinding(sjis)!.reason).toMatch(/3 kana and 2 kanji/);
+  });
+
+  it('Windows-1252 accented letters are not: a lead byte before a comma or a space is no pair', () => {
+    expect(shiftJisFinding(Buffer.from('Caf\xe9,M\xfcller GmbH,12.00\r\n', 'latin1'))).toBeNull();
+    // capitals only are half-width kana bytes, but no full-width kana: still not Shift_JIS
+    expect(shiftJisFinding(Buffer.from('M\xdcNCHEN \xc4RZTE,\x8a\x8a,12.00\r\n', 'latin1'))).toBeNull();
+    expect(shiftJisFinding(Buffer.from('plain ascii,12.00\n'))).toBeNull();
+  });
+});
+
+describe('whole-unit amounts', () => {
+  it('a column named 金額 (Japanese) is money even without decimals', () => {
+    expect(amountColumns([col('利用金額', ['3120', '660', '-3000'])], POINT).map((c) => c.col.name)).toEqual(['利用金額']);
+  });
+
+  it('unnamed whole numbers are money only in a currency without a minor unit, and not when one value repeats', () => {
+    const cols = [col('Column 3', ['11402', '3120', '-1200'], 2), col('Column 4', ['1', '1', '1'], 3)];
+    expect(amountColumns(cols, POINT)).toEqual([]);
+    expect(amountColumns(cols, POINT, true).map((c) => c.col.name)).toEqual(['Column 3']);
+  });
+});
+
+describe('a debit/credit pair each filled on few rows', () => {
+  const pairOf = (out: string[], inn: string[]) => chooseAmount(amountColumns([col('Uit', out), col('In', inn, 1)], POINT), out.length);
+
+  it('is a pair when together they cover most rows, though each covers under half (an opening-balance row has neither)', () => {
+    const pair = pairOf(['20.00', '', '5.00', '', '', '1.00'], ['', '7.00', '', '3.00', '', '']);
+    expect(pair).toMatchObject({ kind: 'pair', debit: { col: { name: 'Uit' } }, credit: { col: { name: 'In' } } });
+    expect(pair!.reason).toMatch(/never both filled on a row, one of them on 5 of 6 rows/);
+    // together on only half the rows: no pair
+    expect(pairOf(['20.00', '', '', '', '', '1.00'], ['', '7.00', '', '', '', ''])).toBeNull();
+  });
+
+  it('one row in twenty with both filled is rare enough; one in four is not', () => {
+    const out = Array.from({ length: 20 }, (_, i) => (i % 3 ? `${i}.50` : ''));
+    const inn = out.map((c, i) => (c ? (i === 1 ? '2.00' : '') : `${i}.25`));
+    expect(pairOf(out, inn)).toMatchObject({ kind: 'pair', reason: expect.stringMatching(/both filled on only 1 row,/) });
+    expect(pairOf(['1.00', '', '2.00', '3.00'], ['4.00', '5.00', '', ''])).toBeNull();
+  });
+});
+
+describe('running balances are not the amount', () => {
+  const cols = (balance: string[], amount: string[]) => amountColumns([col('Column 4', balance, 3), col('Column 7', amount, 6)], POINT);
+
+  it('a column that moves by exactly another column from row to row is a balance, whichever comes first', () => {
+    // balance before each row, oldest first: 100 − 20 = 80, 80 + 5 = 85, 85 − 1.25 = 83.75
+    const [balance, amount] = cols(['100.00', '80.00', '85.00', '83.75'], ['-20.00', '5.00', '-1.25', '-3.00']);
+    const found = runningBalances([balance!, amount!], 4);
+    expect(found.map((f) => [f.balance.col.name, f.by.col.name])).toEqual([['Column 4', 'Column 7']]);
+    expect(found[0]!.reason).toMatch(/moves by exactly the "Column 7" of one of the two rows on 3 of 3 steps/);
+    // and chooseAmount, left with the rest, takes the amount (the balance came first before)
+    expect(chooseAmount([balance!, amount!], 4)).toMatchObject({ amount: { col: { name: 'Column 4' } } });
+  });
+
+  it('the same for a balance after each row, newest first, with charges positive', () => {
+    const [balance, amount] = cols(['83.75', '85.00', '80.00', '100.00'], ['1.25', '-5.00', '20.00', '0.00']);
+    const found = runningBalances([balance!, amount!], 4);
+    expect(found.map((f) => f.balance.col.name)).toEqual(['Column 4']);
+    expect(found[0]!.reason).toMatch(/on 3 of 3 steps/);
+  });
+
+  it('two amount columns that do not add up are no balance', () => {
+    const [a, b] = cols(['100.00', '80.00', '85.00', '83.75'], ['-20.00', '7.00', '-1.25', '-3.00']);
+    expect(runningBalances([a!, b!], 4)).toEqual([]);
+  });
+});
+
+describe('the quote character from the cells', () => {
+  const rows = (cells: string[][]) => cells.map((fields, i) => ({ line: i + 1, fields }));
+
+  it("a column wrapped in ' on most rows: quote '", () => {
+    const found = quoteFinding(
+      rows([
+        ['02-11-2026', "'Huur november'"],
+        ['05-11-2026', "'Kosten'"],
+        ['20-11-2026', "'ICS'"],
+        ['28-11-2026', "'OPENAI'"],
+        ['30-11-2026', "'Etentje", " bedankt'"],
+      ]),
+    );
+    expect(found).toMatchObject({ quote: "'" });
+    expect(found!.reason).toMatch(/4 of 5 filled cells of column 2/);
+    // one cell in two wrapped is no convention
+    expect(
+      quoteFinding(
+        rows([
+          ['1', "'a'"],
+          ['2', "'b'"],
+          ['3', 'c'],
+          ['4', 'd'],
+        ]),
+      ),
+    ).toBeNull();
+  });
+
+  it('apostrophes inside names wrap nothing', () => {
+    expect(
+      quoteFinding(
+        rows([
+          ["O'Brien", '1.00'],
+          ["McDonald's", '2.00'],
+          ["'t Hoekje", '3.00'],
+        ]),
+      ),
+    ).toBeNull();
+  });
+});
+
+describe('dateless rows of a header-less file', () => {
+  const row = (line: number, ...fields: string[]) => ({ line, fields });
+  const data = [row(2, '2026/11/3', 'OPENAI', '3120', '1', '1', '3120', ''), row(4, '2026/11/20', 'AMAZON', '-1200', '1', '1', '-1200', '')];
+
+  it('card-holder and total lines get one skip pattern per shape, which next month’s names and totals fit too', () => {
+    const { patterns, dropped } = sectionRowPatterns(
+      [row(1, 'GOLD CARD USER 様', '1234-5678-9012-3***', 'GOLD CARD'), row(3, '家族カード 様', '1234-5678-9012-4***', 'GOLD CARD'), row(5, '', '', '', '', '', '1920', '')],
+      data,
+    );
+    expect(patterns).toEqual(['^\\D+ \\d+-\\d+-\\d+-\\d+\\*\\*\\* \\D+$', '^-?\\d+$']);
+    expect(dropped).toEqual([]);
+    expect(new RegExp(patterns[0]!, 'iu').test('OTHER NAME 様 9876-5432-1098-7*** AMAZON CARD')).toBe(true);
+    expect(new RegExp(patterns[1]!, 'iu').test('-350')).toBe(true);
+  });
+
+  it('a pattern that would also skip a dated row is dropped', () => {
+    expect(sectionRowPatterns([row(3, 'NOTE', 'x', '5')], [row(2, 'n/a', 'OPENAI', '20')])).toEqual({ patterns: [], dropped: [3] });
+  });
+
+  it('a card-holder line before the first dated row does not hide that the file has no header', () => {
+    const layout = findLayout([row(1, 'USER 様', '1234-****', 'GOLD CARD'), ...data, row(5, '', '', '', '', '', '1920', '')]);
+    expect(layout).toMatchObject({ headerless: true, data: [{ line: 2 }, { line: 4 }], sections: [{ line: 1 }, { line: 5 }], trailer: [] });
+    // a row as wide as the data before it is still refused: a preamble line, which a header-less profile cannot cut
+    expect(findLayout([row(1, 'Statement', 'November', '', '', '', '', ''), ...data])).toHaveProperty('problem');
+  });
+});
+
+describe('two amounts: the account currency is the amount, the other the original', () => {
+  const COMMA = { decimalMark: ',', thousandsSeparator: '.' } as const;
+  const cols = [col('bedrag', ['-20,00', '-42,10', '135,77'], 5), col('munt', ['USD', 'EUR', 'EUR'], 8), col('bedrag in EUR', ['-18,52', '-42,10', '135,77'], 10)];
+  const pick = (given?: string, columns = cols) => {
+    const cands = amountColumns(columns, COMMA);
+    const first = chooseAmount(cands, 3);
+    return first?.kind === 'single' ? accountCurrencyAmount(first.amount, cands, columns, 3, given) : null;
+  };
+
+  it('the column whose header names a currency, when it agrees with the other on every row in that currency', () => {
+    // without the rule the first named amount is taken
+    expect(chooseAmount(amountColumns(cols, COMMA), 3)).toMatchObject({ amount: { col: { name: 'bedrag' } } });
+    const found = pick('EUR')!;
+    expect([found.amount.col.name, found.original.col.name, found.originalCurrency.name, found.code]).toEqual(['bedrag in EUR', 'bedrag', 'munt', 'EUR']);
+    expect(found.reason).toMatch(/on the 2 rows in EUR the two agree/);
+  });
+
+  it('not when the account currency given is another, nor when the two disagree on a row in that currency', () => {
+    expect(pick('GBP')).toBeNull();
+    const off = [cols[0]!, cols[1]!, col('bedrag in EUR', ['-18,52', '-42,00', '135,77'], 10)];
+    expect(pick(undefined, off)).toBeNull();
+  });
+});
