@@ -103,7 +103,7 @@ const ASCII_ADVANCE = [
 ];
 const DIGIT_ADVANCE = 1038;
 /** Screen hinting rounds narrow glyphs up and bold is wider: measured text is taken this much wider. */
-const HINTING_MARGIN = 1.08;
+const HINTING_MARGIN = 1.05;
 
 /** A text's width in the digit widths a column's width is counted in (other than ASCII: a digit; East Asian wide: two). */
 export function textWidth(text: string): number {

@@ -65,19 +65,20 @@ export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, 
     const t = describeRunnerUp(r.card?.runnerUp ?? r.payment?.runnerUp ?? null);
     return t === null ? null : `runner-up: ${shorten(t)}`;
   };
-  // widths bounded and related texts sharing a column, so the sheet prints one page wide at 60 % or more (issue #12)
+  // widths bounded and related texts sharing a column, so the sheet prints one page wide at 60 % or more (issue #12),
+  // with ~65 px to spare: three money columns growing to 99,999.99 still fit
   return writeTable<ReconciliationRow>(
     ws,
     [
       { header: 'Class', type: 'text', value: (r) => r.class, maxWidth: 24 },
       { header: 'Card date', type: 'date', value: (r) => (r.card ? r.card.date : null), maxWidth: 11 },
-      { header: 'Card description, status', type: 'text', value: (r) => (r.card ? lines(r.card.description, r.card.status) : null), maxWidth: 14, wrap: true },
+      { header: 'Card description, status', type: 'text', value: (r) => (r.card ? lines(r.card.description, r.card.status) : null), maxWidth: 13, wrap: true },
       { header: 'Card amount', type: 'money', value: (r) => (r.card && r.cardFirst ? r.card.amount : null), currency: (r) => r.card?.currency ?? currency },
       { header: 'Card currency', type: 'text', value: (r) => r.card?.currency ?? null, hidden: true },
       { header: 'Card counted', type: 'text', value: (r) => (r.card && r.cardFirst ? yes(r.card.counted) : null), maxWidth: 8 },
       { header: 'Card bridge line', type: 'text', value: (r) => (r.cardFirst ? bridgeKeyOf(keys, r.card) : null), hidden: true },
       { header: 'Payment date', type: 'date', value: (r) => (r.payment ? r.payment.date : null), maxWidth: 11 },
-      { header: 'Receipt / reference', type: 'text', value: (r) => r.payment?.reference ?? null, maxWidth: 15, wrap: true },
+      { header: 'Receipt / reference', type: 'text', value: (r) => r.payment?.reference ?? null, maxWidth: 14, wrap: true },
       { header: 'Payment class', type: 'text', value: (r) => r.paymentClass, hidden: true },
       { header: 'Payment amount', type: 'money', value: (r) => (r.payment && r.paymentFirst ? r.payment.amount : null), currency: (r) => r.payment?.currency ?? currency },
       { header: 'Payment currency', type: 'text', value: (r) => r.payment?.currency ?? null, hidden: true },
@@ -94,7 +95,7 @@ export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, 
         header: 'Score breakdown, runner-up',
         type: 'text',
         value: (r) => lines(describeScore(r.card?.score ?? r.payment?.score ?? null), runnerUp(r)),
-        maxWidth: 20,
+        maxWidth: 18,
         wrap: true,
       },
       {
@@ -112,8 +113,8 @@ export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, 
         maxWidth: 21,
         wrap: true,
       },
-      { header: 'Next step', type: 'text', value: (r) => r.card?.nextStep ?? r.payment?.nextStep ?? null, maxWidth: 17, wrap: true },
-      { header: 'Sources', type: 'text', value: (r) => lines(r.card ? `card ${src(r.card)}` : null, r.payment ? `payment ${src(r.payment)}` : null), maxWidth: 18, wrap: true },
+      { header: 'Next step', type: 'text', value: (r) => r.card?.nextStep ?? r.payment?.nextStep ?? null, maxWidth: 16, wrap: true },
+      { header: 'Sources', type: 'text', value: (r) => lines(r.card ? `card ${src(r.card)}` : null, r.payment ? `payment ${src(r.payment)}` : null), maxWidth: 16, wrap: true },
     ],
     rows,
     { currency },
