@@ -17,6 +17,7 @@ import { INPUTS } from './inputs.js';
 import { RECONCILIATION } from './reconciliation.js';
 import { HEADER_FONT, wrappedLines, type WrittenTable } from '../table.js';
 import { cardPaymentBridges, type Bridge } from '../tie-out.js';
+import { avoidSliverPage } from '../sheet-layout.js';
 
 export const SUMMARY = 'Summary';
 
@@ -95,6 +96,8 @@ export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: 
   writeConservation(s, result);
   if (billedRow !== null) writeTableChecks(s, result, refs, billedRow);
   writeAboutRun(s, result);
+  // the run's parameters alone on a third page: two pages, a little smaller, when that stays readable
+  avoidSliverPage(ws);
 }
 
 /** The first lines of Summary, also the Dashboard's (the sheet a workbook opens on must answer first). */
