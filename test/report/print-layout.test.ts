@@ -3,7 +3,7 @@
  * orientation, pages across and tall, printed title rows, page breaks and column widths;
  * and the demo's widest sheets, one page across.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -18,7 +18,7 @@ import { DAILY, writeDaily } from '../../src/report/sheets/daily.js';
 import { USAGE_VS_COST, writeUsageVsCost } from '../../src/report/sheets/usage-vs-cost.js';
 import { OTHER_LINES } from '../../src/report/reimbursement/sheet-names.js';
 import { wrappedLines } from '../../src/report/table.js';
-import { addSheet, MIN_PRINT_SCALE, newWorkbook, printableHeightPoints, workbookBytes } from '../../src/report/workbook.js';
+import { addSheet, columnPixels, MIN_PRINT_SCALE, newWorkbook, printableHeightPoints, printablePixels, workbookBytes } from '../../src/report/workbook.js';
 import { prng } from '../helpers.js';
 import { printScale } from './print-check.js';
 
@@ -358,5 +358,37 @@ describe('the demo workbooks print each wide sheet one page across (issue #12)',
       const header = [1, 2, 3, 4, 5].map((r) => ws.getRow(r)).find((row) => row.getCell(1).value === 'Date')!;
       expect((header.values as unknown[]).slice(1, 3), ws.name).toEqual(['Date', 'Provider']);
     }
+    // Reconciliation keeps 60 px to spare inside one page wide: a month of larger amounts or a longer class still fits
+    const recon = report.getWorksheet('Reconciliation')!;
+    expect(printablePixels('landscape') / (MIN_PRINT_SCALE + 0.03) - visiblePixels(recon)).toBeGreaterThanOrEqual(60);
+    // Summary: two pages, not a third holding the run's parameters alone
+    const summary = report.getWorksheet('Summary')!;
+    expect(summary.pageSetup.fitToHeight).toBe(2);
+    expect(printScale(summary)).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
+    await dashboardFirstPageHoldsCharts(out, report.getWorksheet('Dashboard')!);
   });
 });
+
+/** Pixels of a sheet's visible columns at 100 %. */
+function visiblePixels(ws: ExcelJS.Worksheet): number {
+  let px = 0;
+  for (let i = 1; i <= ws.columnCount; i++) if (!ws.getColumn(i).hidden) px += columnPixels(ws.getColumn(i).width ?? 9);
+  return px;
+}
+
+/** The Dashboard's first page (up to its first manual break) holds the status lines and the first two charts, whole. */
+async function dashboardFirstPageHoldsCharts(path: string, ws: ExcelJS.Worksheet): Promise<void> {
+  const zip = await JSZip.loadAsync(readFileSync(path));
+  const sheetXml = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
+  const drawing = await zip.file('xl/drawings/drawing1.xml')!.async('string');
+  // 0-based rows of each chart's bottom edge, in the order the charts were placed
+  const bottoms = [...drawing.matchAll(/<xdr:to><xdr:col>\d+<\/xdr:col><xdr:colOff>0<\/xdr:colOff><xdr:row>(\d+)<\/xdr:row>/g)].map((m) => Number(m[1]) + 1);
+  expect(bottoms.length).toBeGreaterThanOrEqual(2);
+  const firstBreak = Math.min(...[...sheetXml.matchAll(/<brk id="(\d+)"/g)].map((m) => Number(m[1])));
+  const firstBand = Math.max(bottoms[0]!, bottoms[1]!);
+  expect(firstBand).toBeLessThanOrEqual(firstBreak);
+  let height = 0;
+  for (let r = 1; r <= firstBand; r++) height += ws.getRow(r).height ?? 15;
+  expect(height * printScale(ws)).toBeLessThanOrEqual(printableHeightPoints('landscape'));
+  expect(printScale(ws)).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
+}
