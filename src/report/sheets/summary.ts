@@ -59,8 +59,10 @@ export function sheetWriter(ws: ExcelJS.Worksheet, widths: readonly number[] = S
       r.getCell(2).value = value;
       if (fmt) r.getCell(2).numFmt = fmt;
       r.getCell(1).alignment = { vertical: 'top', wrapText: true };
-      r.getCell(2).alignment = { vertical: 'top', horizontal: 'right' };
-      const lines = Math.max(wrappedLines(label, widths[0]!), note ? wrappedLines(note, noteWidth) : 1);
+      // text wider than its column wraps from the left: right-aligned, Excel and LibreOffice cut it at the left edge
+      const valueLines = typeof value === 'string' ? wrappedLines(value, widths[1]!) : 1;
+      r.getCell(2).alignment = valueLines > 1 ? { vertical: 'top', wrapText: true } : { vertical: 'top', horizontal: 'right' };
+      const lines = Math.max(wrappedLines(label, widths[0]!), valueLines, note ? wrappedLines(note, noteWidth) : 1);
       if (note) {
         r.getCell(3).value = note;
         ws.mergeCells(r.number, 3, r.number, widths.length);
