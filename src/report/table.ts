@@ -90,23 +90,52 @@ function displayLength(v: CellInput, type: ColumnType, currency: string): number
   }
 }
 
-/** Lines a text needs in a column of `width` characters, breaking at spaces. */
+/**
+ * Advance widths of ' '..'~' in Calibri (Carlito has the same metrics), in 2048ths of an em:
+ * prose is narrower than the digit '0' a column's width counts in, so counting characters
+ * made rows a line or two taller than LibreOffice or Excel show them.
+ */
+const ASCII_ADVANCE = [
+  463, 667, 821, 1020, 1038, 1464, 1397, 452, 621, 621, 1020, 1020, 511, 627, 517, 791, 1038, 1038, 1038, 1038, 1038, 1038, 1038, 1038, 1038, 1038, 548, 548, 1020,
+  1020, 1020, 949, 1831, 1185, 1114, 1092, 1260, 1000, 941, 1292, 1276, 516, 653, 1064, 861, 1751, 1322, 1356, 1058, 1378, 1112, 941, 998, 1314, 1162, 1822, 1063,
+  998, 959, 628, 791, 628, 1020, 1020, 596, 981, 1076, 866, 1076, 1019, 625, 964, 1076, 470, 490, 931, 470, 1636, 1076, 1080, 1076, 1076, 714, 801, 686, 1076, 925,
+  1464, 887, 927, 809, 644, 943, 644, 1020,
+];
+const DIGIT_ADVANCE = 1038;
+/** Screen hinting rounds narrow glyphs up and bold is wider: measured text is taken this much wider. */
+const HINTING_MARGIN = 1.05;
+
+/** A text's width in the digit widths a column's width is counted in (other than ASCII: a digit; East Asian wide: two). */
+export function textWidth(text: string): number {
+  let units = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 32 && code <= 126) units += ASCII_ADVANCE[code - 32]!;
+    else units += code >= 0x1100 && /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(ch) ? 2 * DIGIT_ADVANCE : DIGIT_ADVANCE;
+  }
+  return (units / DIGIT_ADVANCE) * HINTING_MARGIN;
+}
+
+/** Lines a text needs in a column of `width` characters, breaking at spaces (widths measured, not counted). */
 export function wrappedLines(text: string, width: number): number {
   const usable = Math.max(4, Math.floor(width) - 1);
+  const space = textWidth(' ');
   let lines = 0;
   for (const para of text.split('\n')) {
     let len = 0;
     lines++;
     for (const word of para.split(' ')) {
-      const add = (len ? 1 : 0) + word.length;
+      const w = textWidth(word);
+      const add = (len ? space : 0) + w;
       if (len + add > usable && len > 0) {
         lines++;
-        len = word.length;
+        len = w;
       } else len += add;
       // a word longer than the line (a hash, a path) is broken inside it by the viewer
       if (len > usable) {
-        lines += Math.ceil(len / usable) - 1;
-        len -= (Math.ceil(len / usable) - 1) * usable;
+        const extra = Math.ceil(len / usable) - 1;
+        lines += extra;
+        len -= extra * usable;
       }
     }
   }

@@ -3,7 +3,7 @@
  * orientation, pages across and tall, printed title rows, page breaks and column widths;
  * and the demo's widest sheets, one page across.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -16,9 +16,9 @@ import { Decimal } from '../../src/money.js';
 import { BREAKDOWN, writeBreakdown } from '../../src/report/sheets/breakdown.js';
 import { DAILY, writeDaily } from '../../src/report/sheets/daily.js';
 import { USAGE_VS_COST, writeUsageVsCost } from '../../src/report/sheets/usage-vs-cost.js';
-import { OTHER_LINES } from '../../src/report/reimbursement/sheet-names.js';
-import { wrappedLines } from '../../src/report/table.js';
-import { addSheet, MIN_PRINT_SCALE, newWorkbook, printableHeightPoints, workbookBytes } from '../../src/report/workbook.js';
+import { OTHER_LINES, SUMMARY as REIMBURSEMENT_SUMMARY } from '../../src/report/reimbursement/sheet-names.js';
+import { textWidth, wrappedLines } from '../../src/report/table.js';
+import { addSheet, columnPixels, MIN_PRINT_SCALE, newWorkbook, printableHeightPoints, printablePixels, workbookBytes } from '../../src/report/workbook.js';
 import { prng } from '../helpers.js';
 import { printScale } from './print-check.js';
 
@@ -329,8 +329,18 @@ function clippedTexts(ws: ExcelJS.Worksheet): string[] {
   return out;
 }
 
-describe('the demo workbooks print each wide sheet one page across (issue #12)', () => {
-  it('Reconciliation, Ledger, Breakdown, the cost-centre sheets and the exceptions/plans/not-claimed sheet: fitted to one page wide at or above the floor, read back from the files', async () => {
+interface Demo {
+  out: string;
+  reimbursementPath: string;
+  report: ExcelJS.Workbook;
+  reimbursement: ExcelJS.Workbook;
+}
+
+let demoRun: Promise<Demo> | null = null;
+
+/** The demo's two workbooks, written once for the tests below and read back. */
+function demo(): Promise<Demo> {
+  demoRun ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spendrecon-print-'));
     const out = join(dir, '2026-10.xlsx');
     expect(await main(['demo', '--out', out])).toBe(0);
@@ -339,8 +349,21 @@ describe('the demo workbooks print each wide sheet one page across (issue #12)',
       await wb.xlsx.readFile(path);
       return wb;
     };
-    const report = await read(out);
-    const reimbursement = await read(join(dir, '2026-10-reimbursement.xlsx'));
+    const reimbursementPath = join(dir, '2026-10-reimbursement.xlsx');
+    return { out, reimbursementPath, report: await read(out), reimbursement: await read(reimbursementPath) };
+  })();
+  return demoRun;
+}
+
+/** Rows a manual page break follows on the workbook's n-th sheet (1-based), from its XML. */
+async function manualBreaks(path: string, n: number): Promise<number[]> {
+  const xml = await (await JSZip.loadAsync(readFileSync(path))).file(`xl/worksheets/sheet${n}.xml`)!.async('string');
+  return [...(xml.match(/<rowBreaks[\s\S]*?<\/rowBreaks>/)?.[0] ?? '').matchAll(/<brk id="(\d+)"/g)].map((m) => Number(m[1]));
+}
+
+describe('the demo workbooks print each wide sheet one page across (issue #12)', () => {
+  it('Reconciliation, Ledger, Breakdown, the cost-centre sheets and the exceptions/plans/not-claimed sheet: fitted to one page wide at or above the floor, read back from the files', async () => {
+    const { out, report, reimbursement } = await demo();
     const costCentres = reimbursement.worksheets.filter((ws) => /^CC-/.test(ws.name));
     // the demo's two cost centres, and both providers (the Provider column is there too)
     expect(costCentres.map((ws) => ws.name)).toEqual(['CC-220 Product Engineering', 'CC-410 Customer Care']);
@@ -358,5 +381,132 @@ describe('the demo workbooks print each wide sheet one page across (issue #12)',
       const header = [1, 2, 3, 4, 5].map((r) => ws.getRow(r)).find((row) => row.getCell(1).value === 'Date')!;
       expect((header.values as unknown[]).slice(1, 3), ws.name).toEqual(['Date', 'Provider']);
     }
+    // Reconciliation keeps 60 px to spare inside one page wide: a month of larger amounts or a longer class still fits
+    const recon = report.getWorksheet('Reconciliation')!;
+    expect(printablePixels('landscape') / (MIN_PRINT_SCALE + 0.03) - visiblePixels(recon)).toBeGreaterThanOrEqual(60);
+    // Summary: two pages, not a third holding the run's parameters alone
+    const summary = report.getWorksheet('Summary')!;
+    expect(summary.pageSetup.fitToHeight).toBe(2);
+    expect(printScale(summary)).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
+    await dashboardFirstPageHoldsCharts(out, report.getWorksheet('Dashboard')!);
   });
 });
+
+describe('the demo workbooks: no table split, no near-empty page, no text cut (issue #12)', () => {
+  it('Reconciliation: the long Why texts in a wide column, so its 20 rows print on at most 3 pages, one page wide with 60 px to spare', async () => {
+    const ws = (await demo()).report.getWorksheet('Reconciliation')!;
+    const header = (ws.getRow(1).values as unknown[]).slice(1);
+    const width = (h: string) => ws.getColumn(header.indexOf(h) + 1).width!;
+    expect(width('Why')).toBeGreaterThanOrEqual(40);
+    // Why holds the longest texts: no visible wrapped column is wider
+    for (let c = 1; c <= ws.columnCount; c++) if (!ws.getColumn(c).hidden) expect(ws.getColumn(c).width ?? 9).toBeLessThanOrEqual(width('Why'));
+    expect(ws.rowCount - 1).toBe(20);
+    expect(pagesTall(ws)).toBeLessThanOrEqual(3);
+    expect(printablePixels('landscape') / (MIN_PRINT_SCALE + 0.03) - visiblePixels(ws)).toBeGreaterThanOrEqual(60);
+  });
+
+  it('the reimbursement Summary: a manual break before "Allocated to projects", every table whole on one page, each page at least 60 % full', async () => {
+    const { reimbursement, reimbursementPath } = await demo();
+    const ws = reimbursement.worksheets[0]!;
+    expect(ws.name).toBe(REIMBURSEMENT_SUMMARY);
+    const breaks = await manualBreaks(reimbursementPath, 1);
+    let allocated = 0;
+    ws.eachRow((row, r) => {
+      if (String(row.getCell(1).value).startsWith('Allocated to projects')) allocated = r;
+    });
+    expect(allocated).toBeGreaterThan(0);
+    expect(breaks).toEqual([allocated - 1]);
+    // a sheet of several tables repeats no header row over the others
+    expect(ws.pageSetup.printTitlesRow).toBeUndefined();
+    const pages = pagesOf(ws, breaks);
+    expect(pages.length).toBe(2);
+    const page = printableHeightPoints('landscape') / printScale(ws);
+    for (const p of pages) expect(p.reduce((a, r) => a + (ws.getRow(r).height ?? 15), 0) / page).toBeGreaterThanOrEqual(0.6);
+    for (const block of filledRuns(ws)) {
+      const on = new Set(block.map((r) => pages.findIndex((p) => p.includes(r))));
+      expect(on.size, `rows ${block[0]}-${block.at(-1)}`).toBe(1);
+    }
+  });
+
+  it('Summary and Dashboard: no right-aligned text wider than its column (a viewer cuts it at the left)', async () => {
+    const { report } = await demo();
+    for (const ws of [report.getWorksheet('Summary')!, report.getWorksheet('Dashboard')!]) {
+      const cut: string[] = [];
+      let rightTexts = 0;
+      ws.eachRow((row) =>
+        row.eachCell((cell, c) => {
+          if (typeof cell.value !== 'string' || cell.alignment?.horizontal !== 'right' || cell.isMerged) return;
+          rightTexts++;
+          if (textWidth(cell.value) > (ws.getColumn(c).width ?? 9) - 1) cut.push(`${cell.address}: ${cell.value}`);
+        }),
+      );
+      expect(rightTexts, ws.name).toBeGreaterThan(0);
+      expect(cut, ws.name).toEqual([]);
+    }
+    // the period, too long for the value column, wraps there in full
+    const summary = report.getWorksheet('Summary')!;
+    let periodRow = 0;
+    summary.eachRow((row, r) => {
+      if (row.getCell(1).value === 'Period (local dates, inclusive)') periodRow = r;
+    });
+    const period = summary.getRow(periodRow).getCell(2);
+    expect(period.value).toBe('2026-10-01 to 2026-10-31');
+    expect(period.alignment).toMatchObject({ wrapText: true });
+    expect(period.alignment?.horizontal).toBeUndefined();
+    expect(15 * wrappedLines(String(period.value), summary.getColumn(2).width!)).toBeLessThanOrEqual(summary.getRow(periodRow).height ?? 15);
+  });
+});
+
+/** Runs of consecutive non-empty rows (a table with its title and totals, a block of notes). */
+function filledRuns(ws: ExcelJS.Worksheet): number[][] {
+  const runs: number[][] = [[]];
+  for (let r = 1; r <= ws.rowCount; r++) {
+    const filled = (ws.getRow(r).values as unknown[]).some((v) => v !== null && v !== undefined && v !== '');
+    if (filled) runs.at(-1)!.push(r);
+    else if (runs.at(-1)!.length) runs.push([]);
+  }
+  return runs.filter((x) => x.length > 1);
+}
+
+/** Pages tall a one-table sheet prints on at its width's scale, its title rows repeated on each page after the first. */
+function pagesTall(ws: ExcelJS.Worksheet): number {
+  const page = printableHeightPoints('landscape') / printScale(ws);
+  const [from, to] = (ws.pageSetup.printTitlesRow ?? '0:0').split(':').map(Number) as [number, number];
+  let title = 0;
+  for (let r = from; r >= 1 && r <= to; r++) title += ws.getRow(r).height ?? 15;
+  let pages = 1;
+  let used = 0;
+  for (let r = 1; r <= ws.rowCount; r++) {
+    const h = ws.getRow(r).height ?? 15;
+    if (used + h > page) {
+      pages++;
+      used = title;
+    }
+    used += h;
+  }
+  return pages;
+}
+
+/** Pixels of a sheet's visible columns at 100 %. */
+function visiblePixels(ws: ExcelJS.Worksheet): number {
+  let px = 0;
+  for (let i = 1; i <= ws.columnCount; i++) if (!ws.getColumn(i).hidden) px += columnPixels(ws.getColumn(i).width ?? 9);
+  return px;
+}
+
+/** The Dashboard's first page (up to its first manual break) holds the status lines and the first two charts, whole. */
+async function dashboardFirstPageHoldsCharts(path: string, ws: ExcelJS.Worksheet): Promise<void> {
+  const zip = await JSZip.loadAsync(readFileSync(path));
+  const sheetXml = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
+  const drawing = await zip.file('xl/drawings/drawing1.xml')!.async('string');
+  // 0-based rows of each chart's bottom edge, in the order the charts were placed
+  const bottoms = [...drawing.matchAll(/<xdr:to><xdr:col>\d+<\/xdr:col><xdr:colOff>0<\/xdr:colOff><xdr:row>(\d+)<\/xdr:row>/g)].map((m) => Number(m[1]) + 1);
+  expect(bottoms.length).toBeGreaterThanOrEqual(2);
+  const firstBreak = Math.min(...[...sheetXml.matchAll(/<brk id="(\d+)"/g)].map((m) => Number(m[1])));
+  const firstBand = Math.max(bottoms[0]!, bottoms[1]!);
+  expect(firstBand).toBeLessThanOrEqual(firstBreak);
+  let height = 0;
+  for (let r = 1; r <= firstBand; r++) height += ws.getRow(r).height ?? 15;
+  expect(height * printScale(ws)).toBeLessThanOrEqual(printableHeightPoints('landscape'));
+  expect(printScale(ws)).toBeGreaterThanOrEqual(MIN_PRINT_SCALE);
+}

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { printScale } from './print-check.js';
 import { MIN_PRINT_SCALE } from '../../src/report/workbook.js';
+import { fitName } from '../../src/report/reimbursement/receipt-links.js';
+import { wrappedLines } from '../../src/report/table.js';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { defaultMatchOptions, matchPaymentsToCardLines } from '../../src/engine/matching/index.js';
@@ -376,5 +378,23 @@ describe('two providers on one card (issue #11)', () => {
     const wb = await load(await reimbursementWorkbookBytes(openaiOnly, settings));
     const cc = wb.getWorksheet('CC-410')!;
     expect(headers(cc, headerRow(cc, 'Date'))).not.toContain('Provider');
+  });
+});
+
+describe('receipt file names in a column (LibreOffice does not wrap a hyperlink cell)', () => {
+  it('a name that fits is kept; a longer one is cut to one line of the column keeping its start and its receipt number', () => {
+    expect(fitName('Receipt-2391-5541.pdf', 24)).toBe('Receipt-2391-5541.pdf');
+    for (const [name, number] of [
+      ['Your receipt from OpenAI #2391-5547.eml', '2391-5547'],
+      ['Receipt-2417-3306-5230-anthropic-credits.pdf', '2417-33'],
+    ] as const) {
+      for (const width of [18, 22, 24]) {
+        const shown = fitName(name, width);
+        expect(shown, `${name} in ${width}`).toContain('…');
+        expect(wrappedLines(shown, width), `${shown} in ${width}`).toBe(1);
+        expect(name.startsWith(shown.split('…')[0]!) && name.endsWith(shown.split('…')[1]!)).toBe(true);
+        if (width >= 22) expect(shown).toContain(number);
+      }
+    }
   });
 });

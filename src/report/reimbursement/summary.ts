@@ -2,7 +2,7 @@
 import type ExcelJS from 'exceljs';
 import { UNALLOCATED_PROJECT, type AllocationBasisRow, type ProjectAllocationTotal, type ReimbursementResult } from '../../engine/reimbursement/index.js';
 import { Decimal } from '../../money.js';
-import { alignCells, applyWidths, fitWrapped, maxWidths, snapshotWidths } from '../sheet-layout.js';
+import { alignCells, applyWidths, fitWrapped, maxWidths, paginateStack, snapshotWidths, type StackedBlock } from '../sheet-layout.js';
 import { HEADER_FONT, wrappedLines, writeTable, type Column } from '../table.js';
 import {
   ref,
@@ -98,16 +98,32 @@ export function writeSummary(ws: ExcelJS.Worksheet, r: ReimbursementResult, refs
   row = infoStart + info.length + 1;
   const claims = claimRows(r, refs);
   const written = writeClaims(s, claims, row);
+  // where each table starts: the page breaks go between them, never inside one
+  const starts = [1, written.row];
   row = writeByCostCentre(s, claims, written.ct, written.row);
+  starts.push(row);
   row = writeTieOut(s, row);
+  starts.push(row);
   const label = projectLabeller(r);
   row = writeAllocationBasis(s, row, label);
+  starts.push(row);
   row = writeProjectTotals(s, row, label);
+  starts.push(row);
   writeNotes(s, row, info, infoStart);
   // Summary is a form, not a list: no frozen pane, filter or repeated title row
   ws.views = [{}];
   ws.autoFilter = undefined as unknown as ExcelJS.AutoFilter;
   delete (ws.pageSetup as { printTitlesRow?: string }).printTitlesRow;
+  paginateStack(ws, stackedBlocks(starts, ws.rowCount));
+}
+
+/** Blank rows between the tables (each writer returns its last row + GAP + 1). */
+const GAP = 2;
+
+/** The sheet's blocks from the rows its tables start on (a section with no table starts where the next does), GAP blank rows apart. */
+function stackedBlocks(starts: readonly number[], lastRow: number): StackedBlock[] {
+  const firsts = [...new Set(starts)];
+  return firsts.map((first, i) => ({ firstRow: first, lastRow: i + 1 < firsts.length ? firsts[i + 1]! - GAP - 1 : lastRow }));
 }
 
 /** The lines at the top: period, home currency, statements, what the split is by. */

@@ -260,7 +260,8 @@ const PAGE_HEIGHT_PT = (8.27 - 2 * 0.6) * 72;
  * too little room for the first band, and before every further band.
  */
 function breakBeforeBands(ws: ExcelJS.Worksheet, headingRow: number, bandTops: number[]): void {
-  const widths = snapshotWidths(ws, DASHBOARD_WIDTHS.length).reduce((a, w) => a + columnPixels(w), 0);
+  // every column the tables widened, not only A–H: the Events column sets the print scale too
+  const widths = snapshotWidths(ws, ws.columnCount).reduce((a, w) => a + columnPixels(w), 0);
   const page = PAGE_HEIGHT_PT / Math.min(1, printablePixels('landscape') / widths);
   let used = 0;
   for (let row = 1; row < bandTops[0]! + CHART_ROWS; row++) used += ws.getRow(row).height ?? 15;

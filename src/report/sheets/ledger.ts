@@ -20,8 +20,8 @@ export const LEDGER = 'Ledger';
 const NO_ORG = '(no organisation)';
 /** Wide enough for a day's events on a line or two; narrower would print the sheet below 60 % (issue #12). */
 const EVENTS_WIDTH = 56;
-/** Blank rows between blocks. */
-const GAP = 2;
+/** Blank rows between blocks: one, so the blocks of a demo-sized month print on the one page after the day table. */
+const GAP = 1;
 
 const KIND_LABEL: Record<LotKind, string> = {
   manual: 'top-up',

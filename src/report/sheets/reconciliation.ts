@@ -42,6 +42,11 @@ function reconciliationTableRows(r: MatchResult): ReconciliationRow[] {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+const NOT_COUNTED = 'not counted';
+
+/** A card line's status, and 'not counted' on its first row when its amount is left out of the totals. */
+const status = (c: LineClassification, first: boolean) => (first && !c.counted ? `${c.status}, ${NOT_COUNTED}` : c.status);
+
 function describeScore(s: ScoreBreakdown | null): string | null {
   if (!s) return null;
   return s.signals.map((x) => `${x.name} ${round2(x.cost)}`).join(', ');
@@ -65,36 +70,39 @@ export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, 
     const t = describeRunnerUp(r.card?.runnerUp ?? r.payment?.runnerUp ?? null);
     return t === null ? null : `runner-up: ${shorten(t)}`;
   };
-  // widths bounded and related texts sharing a column, so the sheet prints one page wide at 60 % or more (issue #12)
+  // widths bounded and related texts sharing a column, so the sheet prints one page wide at 60 % or more (issue #12),
+  // with ~65 px to spare: three money columns growing to 99,999.99 still fit. The long texts (Why, Next step,
+  // Sources) get the width, so a row is a few lines tall; the yes/no counted columns stay, hidden, for the Summary's sums.
   return writeTable<ReconciliationRow>(
     ws,
     [
-      { header: 'Class', type: 'text', value: (r) => r.class, maxWidth: 24 },
-      { header: 'Card date', type: 'date', value: (r) => (r.card ? r.card.date : null), maxWidth: 11 },
-      { header: 'Card description, status', type: 'text', value: (r) => (r.card ? lines(r.card.description, r.card.status) : null), maxWidth: 14, wrap: true },
+      { header: 'Class', type: 'text', value: (r) => r.class, maxWidth: 12, wrap: true },
+      { header: 'Card date', type: 'date', value: (r) => (r.card ? r.card.date : null), maxWidth: 10 },
+      { header: 'Card description, status', type: 'text', value: (r) => (r.card ? lines(r.card.description, status(r.card, r.cardFirst)) : null), maxWidth: 13, wrap: true },
       { header: 'Card amount', type: 'money', value: (r) => (r.card && r.cardFirst ? r.card.amount : null), currency: (r) => r.card?.currency ?? currency },
       { header: 'Card currency', type: 'text', value: (r) => r.card?.currency ?? null, hidden: true },
-      { header: 'Card counted', type: 'text', value: (r) => (r.card && r.cardFirst ? yes(r.card.counted) : null), maxWidth: 8 },
+      { header: 'Card counted', type: 'text', value: (r) => (r.card && r.cardFirst ? yes(r.card.counted) : null), hidden: true },
       { header: 'Card bridge line', type: 'text', value: (r) => (r.cardFirst ? bridgeKeyOf(keys, r.card) : null), hidden: true },
-      { header: 'Payment date', type: 'date', value: (r) => (r.payment ? r.payment.date : null), maxWidth: 11 },
-      { header: 'Receipt / reference', type: 'text', value: (r) => r.payment?.reference ?? null, maxWidth: 15, wrap: true },
+      { header: 'Payment date', type: 'date', value: (r) => (r.payment ? r.payment.date : null), maxWidth: 10 },
+      { header: 'Receipt / reference', type: 'text', value: (r) => (r.payment ? lines(r.payment.reference, r.paymentFirst && !r.payment.counted ? NOT_COUNTED : null) : null), maxWidth: 14, wrap: true },
       { header: 'Payment class', type: 'text', value: (r) => r.paymentClass, hidden: true },
       { header: 'Payment amount', type: 'money', value: (r) => (r.payment && r.paymentFirst ? r.payment.amount : null), currency: (r) => r.payment?.currency ?? currency },
       { header: 'Payment currency', type: 'text', value: (r) => r.payment?.currency ?? null, hidden: true },
-      { header: 'Payment counted', type: 'text', value: (r) => (r.payment && r.paymentFirst ? yes(r.payment.counted) : null), maxWidth: 9 },
+      { header: 'Payment counted', type: 'text', value: (r) => (r.payment && r.paymentFirst ? yes(r.payment.counted) : null), hidden: true },
       { header: 'Payment bridge line', type: 'text', value: (r) => (r.paymentFirst ? bridgeKeyOf(keys, r.payment) : null), hidden: true },
       {
         header: 'Difference',
         type: 'money',
         value: (r) => (r.card?.difference ?? r.payment?.difference)?.amount ?? null,
         currency: (r) => (r.card?.difference ?? r.payment?.difference)?.currency ?? currency,
+        maxWidth: 12,
       },
-      { header: 'Score', type: 'number', value: (r) => (r.card?.score ? round2(r.card.score.total) : r.payment?.score ? round2(r.payment.score.total) : null) },
+      { header: 'Score', type: 'number', value: (r) => (r.card?.score ? round2(r.card.score.total) : r.payment?.score ? round2(r.payment.score.total) : null), minWidth: 6, maxWidth: 7 },
       {
         header: 'Score breakdown, runner-up',
         type: 'text',
         value: (r) => lines(describeScore(r.card?.score ?? r.payment?.score ?? null), runnerUp(r)),
-        maxWidth: 20,
+        maxWidth: 16,
         wrap: true,
       },
       {
@@ -104,16 +112,18 @@ export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, 
           const m = r.card?.margin ?? r.payment?.margin ?? null;
           return m === null ? null : round2(m);
         },
+        minWidth: 6,
+        maxWidth: 7,
       },
       {
         header: 'Why',
         type: 'text',
         value: (r) => shorten([r.card?.reason, r.payment && r.payment.reason !== r.card?.reason ? r.payment.reason : null].filter(Boolean).join(' / ')) || null,
-        maxWidth: 21,
+        maxWidth: 41,
         wrap: true,
       },
-      { header: 'Next step', type: 'text', value: (r) => r.card?.nextStep ?? r.payment?.nextStep ?? null, maxWidth: 17, wrap: true },
-      { header: 'Sources', type: 'text', value: (r) => lines(r.card ? `card ${src(r.card)}` : null, r.payment ? `payment ${src(r.payment)}` : null), maxWidth: 18, wrap: true },
+      { header: 'Next step', type: 'text', value: (r) => r.card?.nextStep ?? r.payment?.nextStep ?? null, maxWidth: 29, wrap: true },
+      { header: 'Sources', type: 'text', value: (r) => lines(r.card ? `card ${src(r.card)}` : null, r.payment ? `payment ${src(r.payment)}` : null), maxWidth: 21, wrap: true },
     ],
     rows,
     { currency },

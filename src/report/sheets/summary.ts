@@ -17,6 +17,7 @@ import { INPUTS } from './inputs.js';
 import { RECONCILIATION } from './reconciliation.js';
 import { HEADER_FONT, wrappedLines, type WrittenTable } from '../table.js';
 import { cardPaymentBridges, type Bridge } from '../tie-out.js';
+import { avoidSliverPage } from '../sheet-layout.js';
 
 export const SUMMARY = 'Summary';
 
@@ -58,8 +59,10 @@ export function sheetWriter(ws: ExcelJS.Worksheet, widths: readonly number[] = S
       r.getCell(2).value = value;
       if (fmt) r.getCell(2).numFmt = fmt;
       r.getCell(1).alignment = { vertical: 'top', wrapText: true };
-      r.getCell(2).alignment = { vertical: 'top', horizontal: 'right' };
-      const lines = Math.max(wrappedLines(label, widths[0]!), note ? wrappedLines(note, noteWidth) : 1);
+      // text wider than its column wraps from the left: right-aligned, Excel and LibreOffice cut it at the left edge
+      const valueLines = typeof value === 'string' ? wrappedLines(value, widths[1]!) : 1;
+      r.getCell(2).alignment = valueLines > 1 ? { vertical: 'top', wrapText: true } : { vertical: 'top', horizontal: 'right' };
+      const lines = Math.max(wrappedLines(label, widths[0]!), valueLines, note ? wrappedLines(note, noteWidth) : 1);
       if (note) {
         r.getCell(3).value = note;
         ws.mergeCells(r.number, 3, r.number, widths.length);
@@ -95,6 +98,8 @@ export function writeSummary(ws: ExcelJS.Worksheet, result: ReportResult, refs: 
   writeConservation(s, result);
   if (billedRow !== null) writeTableChecks(s, result, refs, billedRow);
   writeAboutRun(s, result);
+  // the run's parameters alone on a third page: two pages, a little smaller, when that stays readable
+  avoidSliverPage(ws);
 }
 
 /** The first lines of Summary, also the Dashboard's (the sheet a workbook opens on must answer first). */
