@@ -63,6 +63,8 @@ import ukBarclaycard from '../data/profiles/uk-barclaycard.json' with { type: 'j
 import ukNationwide from '../data/profiles/uk-nationwide.json' with { type: 'json' };
 import itInbank from '../data/profiles/it-inbank.json' with { type: 'json' };
 import itFineco from '../data/profiles/it-fineco.json' with { type: 'json' };
+import atEasybankCreditCard from '../data/profiles/at-easybank-credit-card.json' with { type: 'json' };
+import atRaiffeisen from '../data/profiles/at-raiffeisen.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -124,5 +126,7 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   jpSmbcVpass,
   itInbank,
   itFineco,
+  atEasybankCreditCard,
+  atRaiffeisen,
   genericSimple,
 ];
