@@ -104,6 +104,8 @@ const BUILTIN_PROFILE_NAMES = [
   'jp-smbc-vpass',
   'it-inbank',
   'it-fineco',
+  'at-easybank-credit-card',
+  'at-raiffeisen',
   'generic-simple',
 ];
 

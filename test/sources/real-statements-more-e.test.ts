@@ -1,0 +1,82 @@
+/**
+ * Austrian and French statement layouts (issue #9, fifth pass): easybank's credit card CSV and
+ * Raiffeisen's Mein ELBA account CSV (both without a header row), and Fortuneo's account CSV,
+ * which the French débit/crédit profile already reads (fixtures/statements/real/, sources in
+ * its README). Every line of every fixture is checked.
+ */
+import { describe, expect, it } from 'vitest';
+import { fixturesFitting, readReal, view } from './real-statement-helpers.js';
+
+/** The profiles added with these fixtures, and the fixtures each must take. */
+const OWN: Record<string, string[]> = {
+  'at-easybank-credit-card': ['at-easybank-credit-card-2026-11.csv'],
+  'at-raiffeisen': ['at-raiffeisen-2026-11.csv'],
+};
+
+describe('the profiles added in the fifth pass', () => {
+  it('each takes its own fixtures and fits no other statement fixture, not even as a runner-up', async () => {
+    expect(await fixturesFitting(Object.keys(OWN))).toEqual(Object.fromEntries(Object.entries(OWN).map(([n, list]) => [n, [...list].sort()])));
+  });
+});
+
+describe('Austria', () => {
+  it('easybank credit card: no header, Windows-1252, "-23,40" charges and "+412,85" credits, "|USD 20,00|" in the text as the original', async () => {
+    const { detection, records, issues, skipped } = await readReal('at-easybank-credit-card-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['at-easybank-credit-card', 0]);
+    expect([issues, skipped]).toEqual([[], 0]);
+    expect(records.map(view)).toEqual([
+      [1, '2026-11-27', '2026-11-28', 'posted', '23.4', 'EUR', null, null, null, null, 'SPAR DANKT 5470 WIEN|20261128000041718293645'],
+      [2, '2026-11-22', '2026-11-24', 'posted', '18.36', 'EUR', '20', 'USD', null, null, 'OPENAI *CHATGPT SUBSCR|USD 20,00|20261124000041718293646'],
+      [3, '2026-11-20', '2026-11-20', 'posted', '-412.85', 'EUR', null, null, null, null, 'Gutschrift Zahlung|20261120000041718293647'],
+      [4, '2026-11-12', '2026-11-13', 'posted', '93.17', 'EUR', '108', 'USD', null, null, 'ANTHROPIC|USD 108,00|20261113000041718293648'],
+      [5, '2026-11-08', '2026-11-09', 'posted', '1049', 'EUR', null, null, null, null, 'OEBB TICKET 1100 WIEN|20261109000041718293649'],
+      [6, '2026-11-04', '2026-11-05', 'posted', '-12.99', 'EUR', null, null, null, null, 'AMAZON EU RETOUR|20261105000041718293650'],
+      [7, '2026-11-01', '2026-11-03', 'posted', '9.22', 'EUR', '8', 'GBP', null, null, 'NOTION LABS|GBP 8,00|20261103000041718293651'],
+    ]);
+  });
+
+  it('Raiffeisen Mein ELBA: no header, the text quoted, value date the transaction date, "2.350,00" money in, two empty trailing cells', async () => {
+    const { detection, records, issues, skipped } = await readReal('at-raiffeisen-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['at-raiffeisen', 0]);
+    expect([issues, skipped]).toEqual([[], 0]);
+    expect(records.map(view)).toEqual([
+      [1, '2026-11-28', '2026-11-28', 'posted', '41.27', 'EUR', null, null, null, null, 'BILLA DANKT  0613  K1   28.11. 18:02'],
+      [2, '2026-11-26', '2026-11-27', 'posted', '93.17', 'EUR', null, null, null, null, 'POS          93,17 IE  K1   26.11. 09:14 ANTHROPIC DUBLIN'],
+      [3, '2026-11-25', '2026-11-25', 'posted', '-2350', 'EUR', null, null, null, null, 'Gutschrift  Auftraggeber:  Muster Handels GmbH  Verwendungszweck:  Gehalt November'],
+      [
+        4,
+        '2026-11-20',
+        '2026-11-20',
+        'posted',
+        '64',
+        'EUR',
+        null,
+        null,
+        null,
+        null,
+        'Lastschrift  Auftraggeber:  Wiener Stadtwerke  Kundendaten:  000000123456  Verwendungszweck:  Strom 11/26 20%USt',
+      ],
+      [5, '2026-11-12', '2026-11-12', 'posted', '1180', 'EUR', null, null, null, null, 'ELBA-INTERNET VOM 11.11 UM 20:31  Empfänger:  Hausverwaltung Gruber  Verwendungszweck:  Miete November'],
+      [6, '2026-11-03', '2026-11-04', 'posted', '18.36', 'EUR', null, null, null, null, 'POS          18,36 IE  K2   03.11. 23:41 OPENAI *CHATGPT SUBSCR'],
+      [7, '2026-11-02', '2026-11-03', 'posted', '27.8', 'EUR', null, null, null, null, 'HOFER DANKT  0412  K2   02.11. 17:55'],
+    ]);
+  });
+});
+
+describe('France', () => {
+  it('Fortuneo: read by fr-bank; lower-case "libellé", a trailing ";" on every line, Windows-1252, money out already negative in Débit', async () => {
+    const { detection, records, issues, skipped } = await readReal('fr-fortuneo-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['fr-bank', 1]);
+    expect([issues, skipped]).toEqual([[], 0]);
+    const row = (line: number, day: string, amount: string, text: string) => [line, day, day, 'posted', amount, 'EUR', null, null, null, null, text];
+    expect(records.map(view)).toEqual([
+      row(2, '2026-11-28', '32.45', 'CARTE 27/11 MONOPRIX PARIS 11'),
+      row(3, '2026-11-25', '-2450', 'VIR INST SALAIRE NOVEMBRE ACME SAS'),
+      row(4, '2026-11-24', '18.36', 'CARTE 22/11 OPENAI *CHATGPT SUBSCR'),
+      row(5, '2026-11-13', '93.17', 'CARTE 12/11 ANTHROPIC'),
+      row(6, '2026-11-10', '19.99', 'PRLV SEPA FREE MOBILE'),
+      row(7, '2026-11-05', '1150', 'VIR LOYER NOVEMBRE M. DUPONT'),
+      row(8, '2026-11-03', '-45.5', 'AVOIR CARTE 02/11 SNCF CONNECT'),
+    ]);
+  });
+});
