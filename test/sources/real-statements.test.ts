@@ -99,7 +99,18 @@ describe('the shipped profiles', () => {
   });
 
   it('a header-less profile (recognised by its cells alone) fits no other fixture, not even as a runner-up', async () => {
-    expect(headerless).toEqual(['us-wells-fargo', 'ca-td', 'au-commbank', 'uk-hsbc', 'nl-abn-amro', 'nl-asn', 'uk-barclaycard', 'jp-smbc-vpass', 'at-easybank-credit-card', 'at-raiffeisen']);
+    expect(headerless).toEqual([
+      'us-wells-fargo',
+      'ca-td',
+      'au-commbank',
+      'uk-hsbc',
+      'nl-abn-amro',
+      'nl-asn',
+      'uk-barclaycard',
+      'jp-smbc-vpass',
+      'at-easybank-credit-card',
+      'at-raiffeisen',
+    ]);
     for (const f of STATEMENT_FIXTURES) {
       const fits = fittingProfiles(reader.detect(await open(f)) as StatementDetection).filter((n) => headerless.includes(n));
       expect([f, fits]).toEqual([f, headerless.filter((n) => n === EXPECTED_PROFILE[f.slice(f.lastIndexOf('/') + 1)])]);
