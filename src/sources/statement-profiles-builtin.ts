@@ -65,6 +65,7 @@ import itInbank from '../data/profiles/it-inbank.json' with { type: 'json' };
 import itFineco from '../data/profiles/it-fineco.json' with { type: 'json' };
 import atEasybankCreditCard from '../data/profiles/at-easybank-credit-card.json' with { type: 'json' };
 import atRaiffeisen from '../data/profiles/at-raiffeisen.json' with { type: 'json' };
+import itBancoposta from '../data/profiles/it-bancoposta.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -128,5 +129,6 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   itFineco,
   atEasybankCreditCard,
   atRaiffeisen,
+  itBancoposta,
   genericSimple,
 ];

@@ -1,7 +1,7 @@
 /**
- * Austrian and French statement layouts (issue #9, fifth pass): easybank's credit card CSV and
- * Raiffeisen's Mein ELBA account CSV (both without a header row), and Fortuneo's account CSV,
- * which the French débit/crédit profile already reads (fixtures/statements/real/, sources in
+ * Austrian, French and Italian statement layouts (issue #9, fifth pass): easybank's credit card CSV and
+ * Raiffeisen's Mein ELBA account CSV (both without a header row), Fortuneo's account CSV,
+ * which the French débit/crédit profile already reads, and BancoPosta's (DD/MM/YY dates) (fixtures/statements/real/, sources in
  * its README). Every line of every fixture is checked.
  */
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { fixturesFitting, readReal, view } from './real-statement-helpers.js';
 const OWN: Record<string, string[]> = {
   'at-easybank-credit-card': ['at-easybank-credit-card-2026-11.csv'],
   'at-raiffeisen': ['at-raiffeisen-2026-11.csv'],
+  'it-bancoposta': ['it-bancoposta-2026-11.csv'],
 };
 
 describe('the profiles added in the fifth pass', () => {
@@ -89,6 +90,25 @@ describe('France', () => {
       row(6, '2026-11-10', '19.99', 'PRLV SEPA FREE MOBILE'),
       row(7, '2026-11-05', '1150', 'VIR LOYER NOVEMBRE M. DUPONT'),
       row(8, '2026-11-03', '-45.5', 'AVOIR CARTE 02/11 SNCF CONNECT'),
+    ]);
+  });
+});
+
+describe('Italy', () => {
+  it('BancoPosta: DD/MM/YY, Valuta the transaction date, Addebiti/Accrediti unsigned, the two SALDO rows with a stray "|" skipped, no newline at the end', async () => {
+    const { detection, records, issues, skipped } = await readReal('it-bancoposta-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['it-bancoposta', 1]);
+    expect([issues, skipped]).toEqual([[], 2]);
+    const row = (line: number, tx: string, posted: string, amount: string, text: string) => [line, tx, posted, 'posted', amount, 'EUR', null, null, null, null, text];
+    expect(records.map(view)).toEqual([
+      row(3, '2026-11-02', '2026-11-04', '18.36', 'PAGAMENTO POSTAMAT ALTRI GESTORI 02/11/2026 23.41 OPENAI *CHATGPT SUBSCR SAN FRANCISCO USA OPERAZIONE 4F7K2Q CARTA 482913'),
+      row(4, '2026-11-10', '2026-11-10', '64', 'ADDEBITO DIRETTO SDD ENEL ENERGIA S.p. CID. IT00ZZZ0000000000000000000 261110 MAN. 00'),
+      row(5, '2026-11-12', '2026-11-13', '93.17', 'PAGAMENTO POSTAMAT ALTRI GESTORI 12/11/2026 09.14 ANTHROPIC SAN FRANCISCO USA OPERAZIONE 8H3M1T CARTA 482913'),
+      row(6, '2026-11-20', '2026-11-20', '150', 'PRELIEVO POSTAMAT NOSTRO SPORTELLO AUTOMATICO 20/11/2026 18.05 ATM N. 00412 UFFICIO POSTALE BOLOGNA CARTA 482913'),
+      row(7, '2026-11-25', '2026-11-25', '-1850', 'BONIFICO A VOSTRO FAVORE TRN BPPIITRRXXX 0000000000000000000000000IT DA MUSTER SRL PER STIPENDIO NOVEMBRE'),
+      row(8, '2026-11-27', '2026-11-27', '1', 'COMMISSIONE RICARICA PREPAGATA ADDEBITO IN CONTO DA APP/WEB Ricarica Postepay da APP addebito su conto'),
+      row(9, '2026-11-27', '2026-11-27', '100', 'ADDEBITO PER RICARICA CARTA PREPAGATA DA APP/WEB Ricarica Postepay da APP addebito su conto'),
+      row(10, '2026-11-28', '2026-11-28', '-45.5', 'POSTAGIRO Da Mario Rossi per Cena TRN 0000000000000000000000000IT'),
     ]);
   });
 });

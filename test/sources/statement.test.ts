@@ -106,6 +106,7 @@ const BUILTIN_PROFILE_NAMES = [
   'it-fineco',
   'at-easybank-credit-card',
   'at-raiffeisen',
+  'it-bancoposta',
   'generic-simple',
 ];
 
