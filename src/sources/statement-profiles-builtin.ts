@@ -66,6 +66,7 @@ import itFineco from '../data/profiles/it-fineco.json' with { type: 'json' };
 import atEasybankCreditCard from '../data/profiles/at-easybank-credit-card.json' with { type: 'json' };
 import atRaiffeisen from '../data/profiles/at-raiffeisen.json' with { type: 'json' };
 import itBancoposta from '../data/profiles/it-bancoposta.json' with { type: 'json' };
+import frBanquePopulaire from '../data/profiles/fr-banque-populaire.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -130,5 +131,6 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   atEasybankCreditCard,
   atRaiffeisen,
   itBancoposta,
+  frBanquePopulaire,
   genericSimple,
 ];

@@ -1,7 +1,7 @@
 /**
  * Austrian, French and Italian statement layouts (issue #9, fifth pass): easybank's credit card CSV and
  * Raiffeisen's Mein ELBA account CSV (both without a header row), Fortuneo's account CSV,
- * which the French débit/crédit profile already reads, and BancoPosta's (DD/MM/YY dates) (fixtures/statements/real/, sources in
+ * which the French débit/crédit profile already reads, Banque Populaire's and BancoPosta's (DD/MM/YY dates) (fixtures/statements/real/, sources in
  * its README). Every line of every fixture is checked.
  */
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ const OWN: Record<string, string[]> = {
   'at-easybank-credit-card': ['at-easybank-credit-card-2026-11.csv'],
   'at-raiffeisen': ['at-raiffeisen-2026-11.csv'],
   'it-bancoposta': ['it-bancoposta-2026-11.csv'],
+  'fr-banque-populaire': ['fr-banque-populaire-2026-11.csv'],
 };
 
 describe('the profiles added in the fifth pass', () => {
@@ -90,6 +91,22 @@ describe('France', () => {
       row(6, '2026-11-10', '19.99', 'PRLV SEPA FREE MOBILE'),
       row(7, '2026-11-05', '1150', 'VIR LOYER NOVEMBRE M. DUPONT'),
       row(8, '2026-11-03', '-45.5', 'AVOIR CARTE 02/11 SNCF CONNECT'),
+    ]);
+  });
+
+  it('Banque Populaire: Debit "-32,45", Credit "+2450,00", Date operation before the booking, "CB****4821-20,00USD 1 EURO = 1,089325" as the original', async () => {
+    const { detection, records, issues, skipped } = await readReal('fr-banque-populaire-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['fr-banque-populaire', 1]);
+    expect([issues, skipped]).toEqual([[], 0]);
+    const card = (ref: string, amount: string, ccy: string) => `48213 CB****4821${ref}${amount}${ccy} 1 EURO = `;
+    expect(records.map(view)).toEqual([
+      [2, '2026-11-02', '2026-11-03', 'posted', '32.45', 'EUR', null, null, null, 'RG4K2M', `MONOPRIX PARIS 11 / ${card('-', '32,45', 'EUR')}1,000000`],
+      [3, '2026-11-02', '2026-11-04', 'posted', '18.36', 'EUR', '20', 'USD', null, 'TX8P3Q', `OPENAI *CHATGPT SUBSCR / ${card('-', '20,00', 'USD')}1,089325`],
+      [4, '2026-11-05', '2026-11-05', 'posted', '500', 'EUR', null, null, null, '884120', 'ECHEANCE PRET / DONT CAP    412,30 ASS.    8,10E-     INT.    79,60 COM.    0,00E'],
+      [5, '2026-11-12', '2026-11-13', 'posted', '93.17', 'EUR', '108', 'USD', null, 'ZK27WD', `ANTHROPIC / ${card('-', '108,00', 'USD')}1,159172`],
+      [6, '2026-11-18', '2026-11-18', 'posted', '19.99', 'EUR', null, null, null, 'FM2611', 'PRLV SEPA FREE MOBILE / FREE MOBILE FM-00412873 ECH/181126'],
+      [7, '2026-11-27', '2026-11-27', 'posted', '-2450', 'EUR', null, null, null, '7HJ21K', 'VIR ACME SAS SALAIRE NOVEMBRE'],
+      [8, '2026-11-26', '2026-11-28', 'posted', '-45.5', 'EUR', null, null, null, 'AV5521', `AVOIR SNCF CONNECT / ${card('+', '45,50', 'EUR')}1,000000`],
     ]);
   });
 });

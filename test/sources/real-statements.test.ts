@@ -74,6 +74,7 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'at-raiffeisen-2026-11.csv': 'at-raiffeisen',
   'fr-fortuneo-2026-11.csv': 'fr-bank',
   'it-bancoposta-2026-11.csv': 'it-bancoposta',
+  'fr-banque-populaire-2026-11.csv': 'fr-banque-populaire',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

@@ -107,6 +107,7 @@ const BUILTIN_PROFILE_NAMES = [
   'at-easybank-credit-card',
   'at-raiffeisen',
   'it-bancoposta',
+  'fr-banque-populaire',
   'generic-simple',
 ];
 
