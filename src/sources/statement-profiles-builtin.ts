@@ -67,6 +67,7 @@ import atEasybankCreditCard from '../data/profiles/at-easybank-credit-card.json'
 import atRaiffeisen from '../data/profiles/at-raiffeisen.json' with { type: 'json' };
 import itBancoposta from '../data/profiles/it-bancoposta.json' with { type: 'json' };
 import frBanquePopulaire from '../data/profiles/fr-banque-populaire.json' with { type: 'json' };
+import frCreditMutuel from '../data/profiles/fr-credit-mutuel.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -132,5 +133,6 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   atRaiffeisen,
   itBancoposta,
   frBanquePopulaire,
+  frCreditMutuel,
   genericSimple,
 ];

@@ -1,7 +1,7 @@
 /**
  * Austrian, French and Italian statement layouts (issue #9, fifth pass): easybank's credit card CSV and
  * Raiffeisen's Mein ELBA account CSV (both without a header row), Fortuneo's account CSV,
- * which the French débit/crédit profile already reads, Banque Populaire's and BancoPosta's (DD/MM/YY dates) (fixtures/statements/real/, sources in
+ * which the French débit/crédit profile already reads, Banque Populaire's, Crédit Mutuel's and BancoPosta's (DD/MM/YY dates) (fixtures/statements/real/, sources in
  * its README). Every line of every fixture is checked.
  */
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ const OWN: Record<string, string[]> = {
   'at-raiffeisen': ['at-raiffeisen-2026-11.csv'],
   'it-bancoposta': ['it-bancoposta-2026-11.csv'],
   'fr-banque-populaire': ['fr-banque-populaire-2026-11.csv'],
+  'fr-credit-mutuel': ['fr-credit-mutuel-2026-11.csv'],
 };
 
 describe('the profiles added in the fifth pass', () => {
@@ -107,6 +108,27 @@ describe('France', () => {
       [6, '2026-11-18', '2026-11-18', 'posted', '19.99', 'EUR', null, null, null, 'FM2611', 'PRLV SEPA FREE MOBILE / FREE MOBILE FM-00412873 ECH/181126'],
       [7, '2026-11-27', '2026-11-27', 'posted', '-2450', 'EUR', null, null, null, '7HJ21K', 'VIR ACME SAS SALAIRE NOVEMBRE'],
       [8, '2026-11-26', '2026-11-28', 'posted', '-45.5', 'EUR', null, null, null, 'AV5521', `AVOIR SNCF CONNECT / ${card('+', '45,50', 'EUR')}1,000000`],
+    ]);
+  });
+});
+
+describe('France (Crédit Mutuel)', () => {
+  it('Crédit Mutuel / CIC: ISO-8859-15 ("N°002"), Date the transaction date, Débit "-26,99", Crédit unsigned, Solde not read', async () => {
+    const { detection, records, issues, skipped } = await readReal('fr-credit-mutuel-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['fr-credit-mutuel', 1]);
+    expect([issues, skipped]).toEqual([[], 0]);
+    // no posting-date column is read: Date is the booking itself, Date de valeur no purchase date
+    const row = (line: number, day: string, amount: string, text: string) => [line, day, null, 'posted', amount, 'EUR', null, null, null, null, text];
+    expect(records.map(view)).toEqual([
+      row(2, '2026-11-02', '26.99', 'PRLV SEPA FREE MOBILE VOTRE ABONNEMENT MOBILE: 06XXXX'),
+      row(3, '2026-11-03', '18.36', 'PAIEMENT CB 0211 SAN FRANCISCO OPENAI *CHATGPT SUBSCR PAYWEB4821 GIR0130600101'),
+      row(4, '2026-11-05', '-2450', 'VIR ACME SAS SALAIRE NOVEMBRE PP000000000021'),
+      row(5, '2026-11-06', '10.3', 'F COTIS EUROCOMPTE CONFORT'),
+      row(6, '2026-11-09', '543.21', 'ECH PRET CAP+IN 01000 000000 14 UTILISATION N°002'),
+      row(7, '2026-11-13', '93.17', 'PAIEMENT CB 1211 SAN FRANCISCO ANTHROPIC PAYWEB4821 GIR0130600102'),
+      row(8, '2026-11-16', '32.45', 'PAIEMENT PSC 1411 LILLE MONOPRIX CARTE 4821 GIR0130600103'),
+      row(9, '2026-11-20', '-45.5', 'VIR INST SNCF VOYAGEURS REMBOURSEMENT 0000000000000000007'),
+      row(10, '2026-11-30', '1150', 'VIR SEPA DUPONT JEAN LOYER NOVEMBRE CG3V26112L000009'),
     ]);
   });
 });

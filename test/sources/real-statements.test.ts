@@ -75,6 +75,7 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'fr-fortuneo-2026-11.csv': 'fr-bank',
   'it-bancoposta-2026-11.csv': 'it-bancoposta',
   'fr-banque-populaire-2026-11.csv': 'fr-banque-populaire',
+  'fr-credit-mutuel-2026-11.csv': 'fr-credit-mutuel',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

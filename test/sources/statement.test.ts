@@ -108,6 +108,7 @@ const BUILTIN_PROFILE_NAMES = [
   'at-raiffeisen',
   'it-bancoposta',
   'fr-banque-populaire',
+  'fr-credit-mutuel',
   'generic-simple',
 ];
 
