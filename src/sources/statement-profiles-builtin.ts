@@ -68,6 +68,7 @@ import atRaiffeisen from '../data/profiles/at-raiffeisen.json' with { type: 'jso
 import itBancoposta from '../data/profiles/it-bancoposta.json' with { type: 'json' };
 import frBanquePopulaire from '../data/profiles/fr-banque-populaire.json' with { type: 'json' };
 import frCreditMutuel from '../data/profiles/fr-credit-mutuel.json' with { type: 'json' };
+import frSocieteGenerale from '../data/profiles/fr-societe-generale.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -134,5 +135,6 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   itBancoposta,
   frBanquePopulaire,
   frCreditMutuel,
+  frSocieteGenerale,
   genericSimple,
 ];

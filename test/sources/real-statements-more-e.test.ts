@@ -1,7 +1,7 @@
 /**
  * Austrian, French and Italian statement layouts (issue #9, fifth pass): easybank's credit card CSV and
  * Raiffeisen's Mein ELBA account CSV (both without a header row), Fortuneo's account CSV,
- * which the French débit/crédit profile already reads, Banque Populaire's, Crédit Mutuel's and BancoPosta's (DD/MM/YY dates) (fixtures/statements/real/, sources in
+ * which the French débit/crédit profile already reads, Banque Populaire's, Crédit Mutuel's, Société Générale's and BancoPosta's (DD/MM/YY dates) (fixtures/statements/real/, sources in
  * its README). Every line of every fixture is checked.
  */
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ const OWN: Record<string, string[]> = {
   'it-bancoposta': ['it-bancoposta-2026-11.csv'],
   'fr-banque-populaire': ['fr-banque-populaire-2026-11.csv'],
   'fr-credit-mutuel': ['fr-credit-mutuel-2026-11.csv'],
+  'fr-societe-generale': ['fr-societe-generale-2026-11.csv'],
 };
 
 describe('the profiles added in the fifth pass', () => {
@@ -129,6 +130,26 @@ describe('France (Crédit Mutuel)', () => {
       row(8, '2026-11-16', '32.45', 'PAIEMENT PSC 1411 LILLE MONOPRIX CARTE 4821 GIR0130600103'),
       row(9, '2026-11-20', '-45.5', 'VIR INST SNCF VOYAGEURS REMBOURSEMENT 0000000000000000007'),
       row(10, '2026-11-30', '1150', 'VIR SEPA DUPONT JEAN LOYER NOVEMBRE CG3V26112L000009'),
+    ]);
+  });
+});
+
+describe('France (Société Générale)', () => {
+  it('Société Générale: an account line and a blank line before the header, most recent first, one signed amount, the 18-character Libellé and the whole text', async () => {
+    const { detection, records, issues, skipped } = await readReal('fr-societe-generale-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['fr-societe-generale', 3]);
+    // the account line is the one skipped row; the blank line is no row
+    expect([issues, skipped]).toEqual([[], 1]);
+    const row = (line: number, day: string, amount: string, text: string) => [line, day, null, 'posted', amount, 'EUR', null, null, null, null, text];
+    expect(records.map(view)).toEqual([
+      row(4, '2026-11-28', '-45.5', 'VIR RECU    784512 / VIR RECU    7845123690S DE: SNCF VOYAGEURS MOTIF: REMBOURSEMENT REF: 00074512'),
+      row(5, '2026-11-25', '-2450', 'VIR RECU    712093 / VIR RECU    7120938810S DE: ACME SAS MOTIF: SALAIRE NOVEMBRE'),
+      row(6, '2026-11-24', '18.36', 'CARTE X4821 22/11 / CARTE X4821 22/11 OPENAI *CHATGPT SUBSCR COMMERCE ELECTRONIQUE'),
+      row(7, '2026-11-18', '19.99', 'PRELEVEMENT EUROPE / PRELEVEMENT EUROPEEN 5012349871 DE: FREE MOBILE ID: FR25ZZZ123456 MOTIF: FACTURE 11/2026'),
+      row(8, '2026-11-13', '93.17', 'CARTE X4821 12/11 / CARTE X4821 12/11 ANTHROPIC COMMERCE ELECTRONIQUE'),
+      row(9, '2026-11-05', '1150', 'VIR PERM POUR: M. / VIR PERM POUR: M. DUPONT JEAN REF: 4471200 MOTIF: LOYER NOVEMBRE'),
+      row(10, '2026-11-04', '32.45', 'CARTE X4821 03/11 / CARTE X4821 03/11 MONOPRIX PARIS 11'),
+      row(11, '2026-11-02', '8.7', 'COTISATION JAZZ / COTISATION JAZZ'),
     ]);
   });
 });

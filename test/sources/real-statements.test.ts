@@ -76,6 +76,7 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'it-bancoposta-2026-11.csv': 'it-bancoposta',
   'fr-banque-populaire-2026-11.csv': 'fr-banque-populaire',
   'fr-credit-mutuel-2026-11.csv': 'fr-credit-mutuel',
+  'fr-societe-generale-2026-11.csv': 'fr-societe-generale',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

@@ -109,6 +109,7 @@ const BUILTIN_PROFILE_NAMES = [
   'it-bancoposta',
   'fr-banque-populaire',
   'fr-credit-mutuel',
+  'fr-societe-generale',
   'generic-simple',
 ];
 
