@@ -69,6 +69,7 @@ import itBancoposta from '../data/profiles/it-bancoposta.json' with { type: 'jso
 import frBanquePopulaire from '../data/profiles/fr-banque-populaire.json' with { type: 'json' };
 import frCreditMutuel from '../data/profiles/fr-credit-mutuel.json' with { type: 'json' };
 import frSocieteGenerale from '../data/profiles/fr-societe-generale.json' with { type: 'json' };
+import frShine from '../data/profiles/fr-shine.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -136,5 +137,6 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   frBanquePopulaire,
   frCreditMutuel,
   frSocieteGenerale,
+  frShine,
   genericSimple,
 ];

@@ -67,6 +67,7 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
     'real/jp-smbc-vpass-2026-11.csv': 'Shift_JIS, and card-holder and total lines among header-less rows: the suggester proposes no skip patterns',
     'real/it-inbank-2026-11.csv': 'separate DARE/AVERE columns each filled on under half the rows: "no column reads as money on most rows"',
     'real/fr-fortuneo-2026-11.csv': 'fr-bank has an optional Devise column this file lacks, so no --currency is passed: read as XXX',
+    'real/fr-shine-2026-11.csv': 'takes "Montant HT" (the amount before VAT, unsigned) as the amount, not the Débit/Crédit pair filled with "0,00"',
     'real/it-bancoposta-2026-11.csv': 'separate Addebiti/Accrediti columns each filled on under half the rows: "no column reads as money on most rows"',
   };
   for (const { f, builtin } of known) {

@@ -1,7 +1,7 @@
 /**
  * Austrian, French and Italian statement layouts (issue #9, fifth pass): easybank's credit card CSV and
  * Raiffeisen's Mein ELBA account CSV (both without a header row), Fortuneo's account CSV,
- * which the French débit/crédit profile already reads, Banque Populaire's, Crédit Mutuel's, Société Générale's and BancoPosta's (DD/MM/YY dates) (fixtures/statements/real/, sources in
+ * which the French débit/crédit profile already reads, Banque Populaire's, Crédit Mutuel's, Société Générale's, Shine's and BancoPosta's (DD/MM/YY dates) (fixtures/statements/real/, sources in
  * its README). Every line of every fixture is checked.
  */
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ const OWN: Record<string, string[]> = {
   'fr-banque-populaire': ['fr-banque-populaire-2026-11.csv'],
   'fr-credit-mutuel': ['fr-credit-mutuel-2026-11.csv'],
   'fr-societe-generale': ['fr-societe-generale-2026-11.csv'],
+  'fr-shine': ['fr-shine-2026-11.csv'],
 };
 
 describe('the profiles added in the fifth pass', () => {
@@ -150,6 +151,35 @@ describe('France (Société Générale)', () => {
       row(9, '2026-11-05', '1150', 'VIR PERM POUR: M. / VIR PERM POUR: M. DUPONT JEAN REF: 4471200 MOTIF: LOYER NOVEMBRE'),
       row(10, '2026-11-04', '32.45', 'CARTE X4821 03/11 / CARTE X4821 03/11 MONOPRIX PARIS 11'),
       row(11, '2026-11-02', '8.7', 'COTISATION JAZZ / COTISATION JAZZ'),
+    ]);
+  });
+});
+
+describe('France (Shine)', () => {
+  it('Shine: every cell quoted, Débit and Crédit both filled (the unused one "0,00"), Date d\'opération before the value date, the Transaction ID as reference', async () => {
+    const { detection, records, issues, skipped } = await readReal('fr-shine-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['fr-shine', 1]);
+    expect([issues, skipped]).toEqual([[], 0]);
+    const row = (line: number, tx: string, posted: string, amount: string, text: string) => [
+      line,
+      tx,
+      posted,
+      'posted',
+      amount,
+      'EUR',
+      null,
+      null,
+      null,
+      `b1f4c2a0-${line - 1}`,
+      text,
+    ];
+    expect(records.map(view)).toEqual([
+      row(2, '2026-11-02', '2026-11-02', '18.36', 'Paiement carte OPENAI *CHATGPT SUBSCR / OPENAI'),
+      row(3, '2026-11-04', '2026-11-05', '-1800', 'Virement FACTURE 2026-041 / ACME SAS'),
+      row(4, '2026-11-08', '2026-11-08', '7.9', 'Abonnement Shine / Shine'),
+      row(5, '2026-11-12', '2026-11-13', '93.17', 'Paiement carte ANTHROPIC / ANTHROPIC'),
+      row(6, '2026-11-20', '2026-11-20', '32.45', 'Paiement carte MONOPRIX PARIS 11 / MONOPRIX'),
+      row(7, '2026-11-27', '2026-11-27', '1200', 'Virement Salaire novembre / DUPONT JEAN'),
     ]);
   });
 });

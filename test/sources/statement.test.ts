@@ -110,6 +110,7 @@ const BUILTIN_PROFILE_NAMES = [
   'fr-banque-populaire',
   'fr-credit-mutuel',
   'fr-societe-generale',
+  'fr-shine',
   'generic-simple',
 ];
 
