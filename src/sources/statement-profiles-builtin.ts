@@ -70,6 +70,7 @@ import frBanquePopulaire from '../data/profiles/fr-banque-populaire.json' with {
 import frCreditMutuel from '../data/profiles/fr-credit-mutuel.json' with { type: 'json' };
 import frSocieteGenerale from '../data/profiles/fr-societe-generale.json' with { type: 'json' };
 import frShine from '../data/profiles/fr-shine.json' with { type: 'json' };
+import frQonto from '../data/profiles/fr-qonto.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -138,5 +139,6 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   frCreditMutuel,
   frSocieteGenerale,
   frShine,
+  frQonto,
   genericSimple,
 ];

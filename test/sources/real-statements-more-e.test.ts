@@ -1,7 +1,7 @@
 /**
  * Austrian, French and Italian statement layouts (issue #9, fifth pass): easybank's credit card CSV and
  * Raiffeisen's Mein ELBA account CSV (both without a header row), Fortuneo's account CSV,
- * which the French débit/crédit profile already reads, Banque Populaire's, Crédit Mutuel's, Société Générale's, Shine's and BancoPosta's (DD/MM/YY dates) (fixtures/statements/real/, sources in
+ * which the French débit/crédit profile already reads, Banque Populaire's, Crédit Mutuel's, Société Générale's, Shine's, Qonto's and BancoPosta's (DD/MM/YY dates) (fixtures/statements/real/, sources in
  * its README). Every line of every fixture is checked.
  */
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ const OWN: Record<string, string[]> = {
   'fr-credit-mutuel': ['fr-credit-mutuel-2026-11.csv'],
   'fr-societe-generale': ['fr-societe-generale-2026-11.csv'],
   'fr-shine': ['fr-shine-2026-11.csv'],
+  'fr-qonto': ['fr-qonto-2026-11.csv'],
 };
 
 describe('the profiles added in the fifth pass', () => {
@@ -180,6 +181,35 @@ describe('France (Shine)', () => {
       row(5, '2026-11-12', '2026-11-13', '93.17', 'Paiement carte ANTHROPIC / ANTHROPIC'),
       row(6, '2026-11-20', '2026-11-20', '32.45', 'Paiement carte MONOPRIX PARIS 11 / MONOPRIX'),
       row(7, '2026-11-27', '2026-11-27', '1200', 'Virement Salaire novembre / DUPONT JEAN'),
+    ]);
+  });
+});
+
+describe('France (Qonto)', () => {
+  it('Qonto: UTC date-times read as their date, the operation date before the settlement, a pending card line without an operation date takes the settlement date', async () => {
+    const { detection, records, issues, skipped } = await readReal('fr-qonto-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['fr-qonto', 1]);
+    expect([issues, skipped]).toEqual([[], 0]);
+    const row = (line: number, tx: string, posted: string, status: string, amount: string, text: string) => [
+      line,
+      tx,
+      posted,
+      status,
+      amount,
+      'EUR',
+      null,
+      null,
+      null,
+      `qt_9f2a0${line - 1}`,
+      text,
+    ];
+    expect(records.map(view)).toEqual([
+      row(2, '2026-11-02', '2026-11-03', 'posted', '18.36', 'OPENAI *CHATGPT SUBSCR'),
+      row(3, '2026-11-05', '2026-11-05', 'posted', '-1800', 'ACME SAS / FACTURE 2026-041'),
+      row(4, '2026-11-10', '2026-11-10', 'posted', '64', 'FREE PRO / FM-00412873'),
+      row(5, '2026-11-12', '2026-11-13', 'posted', '93.17', 'ANTHROPIC'),
+      row(6, '2026-11-20', '2026-11-20', 'posted', '1150', 'SCI DUPONT / LOYER NOVEMBRE'),
+      row(7, '2026-11-29', '2026-11-29', 'pending', '32.45', 'MONOPRIX PARIS 11'),
     ]);
   });
 });

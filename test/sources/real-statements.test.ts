@@ -78,6 +78,7 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'fr-credit-mutuel-2026-11.csv': 'fr-credit-mutuel',
   'fr-societe-generale-2026-11.csv': 'fr-societe-generale',
   'fr-shine-2026-11.csv': 'fr-shine',
+  'fr-qonto-2026-11.csv': 'fr-qonto',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

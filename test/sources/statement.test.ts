@@ -111,6 +111,7 @@ const BUILTIN_PROFILE_NAMES = [
   'fr-credit-mutuel',
   'fr-societe-generale',
   'fr-shine',
+  'fr-qonto',
   'generic-simple',
 ];
 
