@@ -18,6 +18,7 @@ export const DATE_FORMATS = [
   'DD-MM-YYYY',
   'DD.MM.YY',
   'MM/DD/YY',
+  'DD/MM/YY',
   'YYYY年MM月DD日',
   'YYYYMMDD',
   'MM/DD',
@@ -35,7 +36,8 @@ export const DATE_FORMATS = [
  * `2026-11-03T18:22:05.000Z`): the date is the local calendar date in DateContext.timeZone.
  * `auto` is `NN/NN/YYYY` (also with `.` or `-`) whose day/month order is decided from
  * the whole column (resolveDateOrder); `MM/DD` has no year and takes it from the period;
- * `YY` is a two-digit year placed in a century by the pivot (DateContext.twoDigitYearPivot).
+ * `YY` is a two-digit year placed in a century by the pivot (DateContext.twoDigitYearPivot);
+ * `DD/MM/YY` and `MM/DD/YY` have one shape, so a profile names the order (no `auto` for them).
  */
 export type DateFormat = (typeof DATE_FORMATS)[number];
 export type DateOrder = 'DMY' | 'MDY';
@@ -51,6 +53,7 @@ const DATE_RE: Record<DateFormat, RegExp> = {
   'DD-MM-YYYY': new RegExp(String.raw`^(\d{1,2})-(\d{1,2})-(\d{4})${TIME}$`),
   'DD.MM.YY': new RegExp(String.raw`^(\d{1,2})\.(\d{1,2})\.(\d{2})${TIME}$`),
   'MM/DD/YY': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{2})${TIME}$`),
+  'DD/MM/YY': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{2})${TIME}$`),
   YYYY年MM月DD日: new RegExp(String.raw`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日${TIME}$`),
   YYYYMMDD: new RegExp(String.raw`^(\d{4})(\d{2})(\d{2})${TIME}$`),
   'MM/DD': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})${TIME}$`),
@@ -157,6 +160,7 @@ export function parseDate(text: string, formats: readonly DateFormat[], ctx: Dat
         [mo, d, y] = [n(1), n(2), n(3)];
         break;
       case 'DD.MM.YY':
+      case 'DD/MM/YY':
         [d, mo, y] = [n(1), n(2), fullYear(n(3), ctx)];
         break;
       case 'MM/DD/YY':

@@ -293,6 +293,9 @@ function checkDates(p: ParsedProfile, ctx: Ctx): void {
       message: `${slash.join(' and ')} read the same NN/NN/YYYY dates; list one (use "auto" to decide from the whole column)`,
     });
   }
+  if (f.has('DD/MM/YY') && f.has('MM/DD/YY')) {
+    ctx.addIssue({ code: 'custom', path: ['dates', 'formats'], message: 'DD/MM/YY and MM/DD/YY read the same NN/NN/YY dates; list one' });
+  }
   for (const same of ['DD.MM.YYYY', 'DD-MM-YYYY'] as const) {
     if (f.has('auto') && f.has(same)) {
       ctx.addIssue({

@@ -63,6 +63,14 @@ import ukBarclaycard from '../data/profiles/uk-barclaycard.json' with { type: 'j
 import ukNationwide from '../data/profiles/uk-nationwide.json' with { type: 'json' };
 import itInbank from '../data/profiles/it-inbank.json' with { type: 'json' };
 import itFineco from '../data/profiles/it-fineco.json' with { type: 'json' };
+import atEasybankCreditCard from '../data/profiles/at-easybank-credit-card.json' with { type: 'json' };
+import atRaiffeisen from '../data/profiles/at-raiffeisen.json' with { type: 'json' };
+import itBancoposta from '../data/profiles/it-bancoposta.json' with { type: 'json' };
+import frBanquePopulaire from '../data/profiles/fr-banque-populaire.json' with { type: 'json' };
+import frCreditMutuel from '../data/profiles/fr-credit-mutuel.json' with { type: 'json' };
+import frSocieteGenerale from '../data/profiles/fr-societe-generale.json' with { type: 'json' };
+import frShine from '../data/profiles/fr-shine.json' with { type: 'json' };
+import frQonto from '../data/profiles/fr-qonto.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -124,5 +132,13 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   jpSmbcVpass,
   itInbank,
   itFineco,
+  atEasybankCreditCard,
+  atRaiffeisen,
+  itBancoposta,
+  frBanquePopulaire,
+  frCreditMutuel,
+  frSocieteGenerale,
+  frShine,
+  frQonto,
   genericSimple,
 ];

@@ -322,6 +322,16 @@ describe('parseDate: two-digit years and DD-MM-YYYY', () => {
     expect(ok('01.01.00', ['DD.MM.YY'], { twoDigitYearPivot: 0 })).toBe('1900-01-01');
   });
 
+  it('DD/MM/YY (BancoPosta): day first, the year by the pivot; the same cell read as MM/DD/YY is another day', () => {
+    expect(ok('03/01/18', ['DD/MM/YY'])).toBe('2018-01-03');
+    expect(ok('03/01/18', ['MM/DD/YY'])).toBe('2018-03-01');
+    expect(ok('28/11/26', ['DD/MM/YY'])).toBe('2026-11-28');
+    expect(ok('1/2/75', ['DD/MM/YY'], { twoDigitYearPivot: 80 })).toBe('2075-02-01');
+    expect(ok('01/01/69', ['DD/MM/YY'])).toBe('1969-01-01');
+    expect(ok('11/28/26', ['DD/MM/YY'])).toBe('"11/28/26" is not a calendar date (DD/MM/YY)');
+    expect(ok('28/11/2026', ['DD/MM/YY'])).toBe('expected a date (DD/MM/YY), found "28/11/2026"');
+  });
+
   it('a two-digit-year date must exist, and four digits are not two', () => {
     expect(ok('29.02.27', ['DD.MM.YY'])).toBe('"29.02.27" is not a calendar date (DD.MM.YY)');
     expect(ok('28.11.2026', ['DD.MM.YY'])).toBe('expected a date (DD.MM.YY), found "28.11.2026"');

@@ -70,6 +70,15 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'jp-smbc-vpass-2026-11.csv': 'jp-smbc-vpass',
   'it-inbank-2026-11.csv': 'it-inbank',
   'it-fineco-2026-11.csv': 'it-fineco',
+  'at-easybank-credit-card-2026-11.csv': 'at-easybank-credit-card',
+  'at-raiffeisen-2026-11.csv': 'at-raiffeisen',
+  'fr-fortuneo-2026-11.csv': 'fr-bank',
+  'it-bancoposta-2026-11.csv': 'it-bancoposta',
+  'fr-banque-populaire-2026-11.csv': 'fr-banque-populaire',
+  'fr-credit-mutuel-2026-11.csv': 'fr-credit-mutuel',
+  'fr-societe-generale-2026-11.csv': 'fr-societe-generale',
+  'fr-shine-2026-11.csv': 'fr-shine',
+  'fr-qonto-2026-11.csv': 'fr-qonto',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',
@@ -96,7 +105,18 @@ describe('the shipped profiles', () => {
   });
 
   it('a header-less profile (recognised by its cells alone) fits no other fixture, not even as a runner-up', async () => {
-    expect(headerless).toEqual(['us-wells-fargo', 'ca-td', 'au-commbank', 'uk-hsbc', 'nl-abn-amro', 'nl-asn', 'uk-barclaycard', 'jp-smbc-vpass']);
+    expect(headerless).toEqual([
+      'us-wells-fargo',
+      'ca-td',
+      'au-commbank',
+      'uk-hsbc',
+      'nl-abn-amro',
+      'nl-asn',
+      'uk-barclaycard',
+      'jp-smbc-vpass',
+      'at-easybank-credit-card',
+      'at-raiffeisen',
+    ]);
     for (const f of STATEMENT_FIXTURES) {
       const fits = fittingProfiles(reader.detect(await open(f)) as StatementDetection).filter((n) => headerless.includes(n));
       expect([f, fits]).toEqual([f, headerless.filter((n) => n === EXPECTED_PROFILE[f.slice(f.lastIndexOf('/') + 1)])]);

@@ -104,6 +104,14 @@ const BUILTIN_PROFILE_NAMES = [
   'jp-smbc-vpass',
   'it-inbank',
   'it-fineco',
+  'at-easybank-credit-card',
+  'at-raiffeisen',
+  'it-bancoposta',
+  'fr-banque-populaire',
+  'fr-credit-mutuel',
+  'fr-societe-generale',
+  'fr-shine',
+  'fr-qonto',
   'generic-simple',
 ];
 
@@ -162,6 +170,7 @@ describe('statement profiles', () => {
     [{ ...base, columns: { ...base.columns, amount: 'Ccy' } }, 'statementProfiles[0].columns.amount', /must be listed in header.columns/],
     [{ ...base, dates: { formats: ['DD/MM/YYYY', 'MM/DD/YYYY'] } }, 'statementProfiles[0].dates.formats', /read the same NN\/NN\/YYYY dates/],
     [{ ...base, dates: { formats: ['auto', 'DD.MM.YYYY'] } }, 'statementProfiles[0].dates.formats', /"auto" already reads/],
+    [{ ...base, dates: { formats: ['MM/DD/YY', 'DD/MM/YY'] } }, 'statementProfiles[0].dates.formats', /read the same NN\/NN\/YY dates/],
     [{ ...base, dates: { formats: ['DD-MM-YY'] } }, 'statementProfiles[0].dates.formats[0]', /./],
     [{ ...base, trailer: { patterns: ['(unclosed'] } }, 'statementProfiles[0].trailer.patterns[0]', /not a valid regular expression/],
     [{ ...base, encoding: 'klingon-8' }, 'statementProfiles[0].encoding', /unknown encoding/],
