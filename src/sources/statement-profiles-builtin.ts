@@ -63,6 +63,13 @@ import ukBarclaycard from '../data/profiles/uk-barclaycard.json' with { type: 'j
 import ukNationwide from '../data/profiles/uk-nationwide.json' with { type: 'json' };
 import itInbank from '../data/profiles/it-inbank.json' with { type: 'json' };
 import itFineco from '../data/profiles/it-fineco.json' with { type: 'json' };
+import usMercury from '../data/profiles/us-mercury.json' with { type: 'json' };
+import usDiscover from '../data/profiles/us-discover.json' with { type: 'json' };
+import usAppleCard from '../data/profiles/us-apple-card.json' with { type: 'json' };
+import caTangerine from '../data/profiles/ca-tangerine.json' with { type: 'json' };
+import caCibcCreditCard from '../data/profiles/ca-cibc-credit-card.json' with { type: 'json' };
+import sgPosb from '../data/profiles/sg-posb.json' with { type: 'json' };
+import auIng from '../data/profiles/au-ing.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -124,5 +131,12 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   jpSmbcVpass,
   itInbank,
   itFineco,
+  usMercury,
+  usDiscover,
+  usAppleCard,
+  caTangerine,
+  caCibcCreditCard,
+  sgPosb,
+  auIng,
   genericSimple,
 ];

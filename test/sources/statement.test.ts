@@ -104,6 +104,13 @@ const BUILTIN_PROFILE_NAMES = [
   'jp-smbc-vpass',
   'it-inbank',
   'it-fineco',
+  'us-mercury',
+  'us-discover',
+  'us-apple-card',
+  'ca-tangerine',
+  'ca-cibc-credit-card',
+  'sg-posb',
+  'au-ing',
   'generic-simple',
 ];
 
