@@ -17,9 +17,20 @@ const OWN: Record<string, string[]> = {
   'au-ing': ['au-ing-2026-11.csv'],
 };
 
+/**
+ * Other fixtures a new profile fits only as a low-confidence runner-up, with a required column
+ * missing: Citi's Status,Date,Description,Debit,Credit has four of ING Australia's five names
+ * (no Balance), the Chase-style us-card file four of Discover's (no Trans. Date).
+ */
+const RUNNER_UP_ON: Record<string, string[]> = {
+  'au-ing': ['us-citi-2026-11.csv'],
+  'us-discover': ['us-card-2026-10.csv'],
+};
+
 describe('the profiles added in the sixth pass', () => {
-  it('each takes its own fixtures and fits no other statement fixture, not even as a runner-up', async () => {
-    expect(await fixturesFitting(Object.keys(OWN))).toEqual(Object.fromEntries(Object.entries(OWN).map(([n, list]) => [n, [...list].sort()])));
+  it('each takes its own fixtures and fits no other statement fixture, except the runner-ups named above', async () => {
+    const expected = Object.entries(OWN).map(([n, list]) => [n, [...list, ...(RUNNER_UP_ON[n] ?? [])].sort()]);
+    expect(await fixturesFitting(Object.keys(OWN))).toEqual(Object.fromEntries(expected));
   });
 });
 
