@@ -3,8 +3,12 @@
  * Apple Card, Tangerine, CIBC, POSB/DBS and ING Australia (fixtures/statements/real/, sources in
  * its README). Every line of every fixture is checked.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixturesFitting, readReal, view } from './real-statement-helpers.js';
+import { parseDate } from '../../src/sources/bank-dates.js';
+import { fixturesFitting, readReal, readStatement, REAL, view } from './real-statement-helpers.js';
 
 /** The profiles added with these fixtures, and the fixtures each must take. */
 const OWN: Record<string, string[]> = {
@@ -142,5 +146,29 @@ describe('Singapore and Australia', () => {
       [6, '2026-11-14', null, 'posted', '1000', 'AUD', null, null, null, null, 'Internal Transfer - Receipt 104077 To Savings Maximiser'],
       [7, '2026-11-09', null, 'posted', '31.04', 'AUD', null, null, null, null, visa('103954', 'OPENAI *CHATGPT SUBSCR SAN FRANCISCO', '07')],
     ]);
+  });
+});
+
+describe('MM-DD-YYYY (Mercury prints 12-30-2024)', () => {
+  const read = (text: string, formats: Parameters<typeof parseDate>[1]) => {
+    const r = parseDate(text, formats);
+    return r.ok ? r.date : r.error;
+  };
+
+  it('reads month first, with a time after it, and refuses a day-first date', () => {
+    expect(read('12-30-2024', ['MM-DD-YYYY'])).toBe('2024-12-30');
+    expect(read('11-03-2026 23:41:09', ['MM-DD-YYYY'])).toBe('2026-11-03');
+    expect(read('30-12-2024', ['MM-DD-YYYY'])).toBe('"30-12-2024" is not a calendar date (MM-DD-YYYY)');
+  });
+
+  it('a Mercury file whose days are all 12 or less is read month first, not refused as ambiguous', async () => {
+    // the fixture's first two rows, moved to days 1–12 (what "auto" could not order)
+    const [header, ...rows] = readFileSync(join(REAL, 'us-mercury-2026-11.csv'), 'utf8').split('\n');
+    const early = rows.slice(0, 2).map((r, i) => r.replaceAll(i === 0 ? '11-29-2026' : '11-27-2026', i === 0 ? '11-02-2026' : '11-05-2026'));
+    const path = join(mkdtempSync(join(tmpdir(), 'mercury-')), 'us-mercury-early.csv');
+    writeFileSync(path, [header, ...early].join('\n'));
+    const { detection, records, issues } = await readStatement(path);
+    expect([detection.profile, issues]).toEqual(['us-mercury', []]);
+    expect(records.map((r) => r.transactionDate)).toEqual(['2026-11-02', '2026-11-05']);
   });
 });
