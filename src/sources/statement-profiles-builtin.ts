@@ -70,6 +70,8 @@ import caTangerine from '../data/profiles/ca-tangerine.json' with { type: 'json'
 import caCibcCreditCard from '../data/profiles/ca-cibc-credit-card.json' with { type: 'json' };
 import sgPosb from '../data/profiles/sg-posb.json' with { type: 'json' };
 import auIng from '../data/profiles/au-ing.json' with { type: 'json' };
+import auBankwest from '../data/profiles/au-bankwest.json' with { type: 'json' };
+import inIcici from '../data/profiles/in-icici.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -138,5 +140,7 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   caCibcCreditCard,
   sgPosb,
   auIng,
+  auBankwest,
+  inIcici,
   genericSimple,
 ];

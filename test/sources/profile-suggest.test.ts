@@ -66,6 +66,7 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
     'real/nl-asn-2026-11.csv': 'no header row: takes the balance before (column 9) as the amount, not column 11',
     'real/jp-smbc-vpass-2026-11.csv': 'Shift_JIS, and card-holder and total lines among header-less rows: the suggester proposes no skip patterns',
     'real/it-inbank-2026-11.csv': 'separate DARE/AVERE columns each filled on under half the rows: "no column reads as money on most rows"',
+    'real/in-icici-account-2026-11.csv': 'the opening-balance row (0.00 withdrawal, 0.00 deposit) is read as a zero line: no skip pattern proposed for it',
   };
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);

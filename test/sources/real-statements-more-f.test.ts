@@ -1,6 +1,6 @@
 /**
  * US, Canadian, Singaporean and Australian layouts (issue #9, sixth pass): Mercury, Discover,
- * Apple Card, Tangerine, CIBC, POSB/DBS and ING Australia (fixtures/statements/real/, sources in
+ * Apple Card, Tangerine, CIBC, POSB/DBS, ING Australia, then Bankwest and ICICI Bank (fixtures/statements/real/, sources in
  * its README). Every line of every fixture is checked.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,8 @@ const OWN: Record<string, string[]> = {
   'ca-cibc-credit-card': ['ca-cibc-credit-card-2026-11.csv'],
   'sg-posb': ['sg-posb-2026-11.csv'],
   'au-ing': ['au-ing-2026-11.csv'],
+  'au-bankwest': ['au-bankwest-credit-card-2026-11.csv'],
+  'in-icici': ['in-icici-account-2026-11.csv'],
 };
 
 /**
@@ -146,6 +148,59 @@ describe('Singapore and Australia', () => {
       [6, '2026-11-14', null, 'posted', '1000', 'AUD', null, null, null, null, 'Internal Transfer - Receipt 104077 To Savings Maximiser'],
       [7, '2026-11-09', null, 'posted', '31.04', 'AUD', null, null, null, null, visa('103954', 'OPENAI *CHATGPT SUBSCR SAN FRANCISCO', '07')],
     ]);
+  });
+});
+
+describe('Bankwest and ICICI Bank (seventh pass)', () => {
+  it('Bankwest credit card: no BSB, the card number as the account, Debit already negative, Narration quoted and space-padded', async () => {
+    const { detection, records, issues, skipped } = await readReal('au-bankwest-credit-card-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['au-bankwest', 1]);
+    expect([issues, skipped]).toEqual([[], 0]);
+    const openai = 'OPENAI *CHATGPT SUBSCR   SAN FRANCISCO US';
+    expect(records.map(view)).toEqual([
+      [2, '2026-11-28', null, 'posted', '31.04', 'AUD', null, null, null, null, openai],
+      [3, '2026-11-25', null, 'posted', '-850', 'AUD', null, null, null, null, 'CCTrueUp'],
+      [4, '2026-11-21', null, 'posted', '142.05', 'AUD', null, null, null, null, 'ANTHROPIC                SAN FRANCISCO US'],
+      [5, '2026-11-21', null, 'posted', '4.26', 'AUD', null, null, null, null, 'INTNL TRANSACTION FEE'],
+      [6, '2026-11-14', null, 'posted', '23.8', 'AUD', null, null, null, null, 'IGA NEWPORT              NEWPORT      QL'],
+      [7, '2026-11-09', null, 'posted', '-31.04', 'AUD', null, null, null, null, openai],
+      [8, '2026-11-03', null, 'posted', '31.04', 'AUD', null, null, null, null, openai],
+    ]);
+  });
+
+  it('Bankwest: a Debit written positive (the other export) is a charge too', async () => {
+    const text = readFileSync(join(REAL, 'au-bankwest-credit-card-2026-11.csv'), 'utf8').replace(',-142.05,', ',142.05,');
+    const path = join(mkdtempSync(join(tmpdir(), 'bankwest-')), 'au-bankwest-positive-debit.csv');
+    writeFileSync(path, text);
+    const { records, issues } = await readStatement(path);
+    expect(issues).toEqual([]);
+    expect(records.map((r) => r.amount.toString())).toEqual(['31.04', '-850', '142.05', '4.26', '23.8', '-31.04', '31.04']);
+  });
+
+  it('ICICI Bank: a leading empty column, the DETAILED STATEMENT preamble, the 0.00/0.00 opening row skipped, the Legends block a trailer', async () => {
+    const { detection, records, issues, skipped } = await readReal('in-icici-account-2026-11.csv');
+    expect([detection.profile, detection.headerLine]).toEqual(['in-icici', 6]);
+    // 5 preamble lines, the opening-balance row, the blank line and the four Legends lines
+    expect([issues, skipped]).toEqual([[], 11]);
+    expect(records.map(view)).toEqual([
+      [8, '2026-11-03', null, 'posted', '1999', 'INR', null, null, null, null, 'UPI/OPENAI *CHATGPT SUBSCR/638812345678/ICICI BANK'],
+      [9, '2026-11-09', null, 'posted', '-125000', 'INR', null, null, null, null, 'NEFT-ACME SOFTWARE PVT LTD-NOV SALARY'],
+      [10, '2026-11-14', null, 'posted', '32000', 'INR', null, null, null, '000412', 'CLG/RENT NOV/KUMAR R'],
+      [11, '2026-11-21', null, 'posted', '8412.37', 'INR', null, null, null, null, 'BIL/ONL/000987654321/ANTHROPIC/PBC'],
+      [12, '2026-11-25', null, 'posted', '-1999', 'INR', null, null, null, null, 'MMT/IMPS/633012345678/REFUND/OPENAI'],
+      [13, '2026-11-28', null, 'posted', '5000', 'INR', null, null, null, null, 'ATM/CASH WDL/MUMBAI ANDHERI'],
+    ]);
+  });
+
+  it('ICICI Bank: the header without the space, Withdrawal Amount(INR), and lakh grouping (1,25,000.00) read the same', async () => {
+    const text = readFileSync(join(REAL, 'in-icici-account-2026-11.csv'), 'utf8')
+      .replace('Withdrawal Amount (INR ),Deposit Amount (INR ),Balance (INR )', 'Withdrawal Amount(INR),Deposit Amount(INR),Balance(INR)')
+      .replace(',0.00,125000.00,', ',0.00,"1,25,000.00",');
+    const path = join(mkdtempSync(join(tmpdir(), 'icici-')), 'in-icici-glued.csv');
+    writeFileSync(path, text);
+    const { detection, records, issues } = await readStatement(path);
+    expect([detection.profile, issues]).toEqual(['in-icici', []]);
+    expect(records.map((r) => r.amount.toString())).toEqual(['1999', '-125000', '32000', '8412.37', '-1999', '5000']);
   });
 });
 

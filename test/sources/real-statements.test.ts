@@ -77,6 +77,8 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'ca-cibc-credit-card-2026-11.csv': 'ca-cibc-credit-card',
   'sg-posb-2026-11.csv': 'sg-posb',
   'au-ing-2026-11.csv': 'au-ing',
+  'au-bankwest-credit-card-2026-11.csv': 'au-bankwest',
+  'in-icici-account-2026-11.csv': 'in-icici',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

@@ -111,6 +111,8 @@ const BUILTIN_PROFILE_NAMES = [
   'ca-cibc-credit-card',
   'sg-posb',
   'au-ing',
+  'au-bankwest',
+  'in-icici',
   'generic-simple',
 ];
 
