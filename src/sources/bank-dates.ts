@@ -16,6 +16,7 @@ export const DATE_FORMATS = [
   'MM/DD/YYYY',
   'DD.MM.YYYY',
   'DD-MM-YYYY',
+  'MM-DD-YYYY',
   'DD.MM.YY',
   'MM/DD/YY',
   'DD/MM/YY',
@@ -51,6 +52,7 @@ const DATE_RE: Record<DateFormat, RegExp> = {
   'MM/DD/YYYY': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})${TIME}$`),
   'DD.MM.YYYY': new RegExp(String.raw`^(\d{1,2})\.(\d{1,2})\.(\d{4})${TIME}$`),
   'DD-MM-YYYY': new RegExp(String.raw`^(\d{1,2})-(\d{1,2})-(\d{4})${TIME}$`),
+  'MM-DD-YYYY': new RegExp(String.raw`^(\d{1,2})-(\d{1,2})-(\d{4})${TIME}$`),
   'DD.MM.YY': new RegExp(String.raw`^(\d{1,2})\.(\d{1,2})\.(\d{2})${TIME}$`),
   'MM/DD/YY': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{2})${TIME}$`),
   'DD/MM/YY': new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{2})${TIME}$`),
@@ -157,6 +159,7 @@ export function parseDate(text: string, formats: readonly DateFormat[], ctx: Dat
         [d, mo, y] = [n(1), n(2), n(3)];
         break;
       case 'MM/DD/YYYY':
+      case 'MM-DD-YYYY':
         [mo, d, y] = [n(1), n(2), n(3)];
         break;
       case 'DD.MM.YY':

@@ -71,6 +71,15 @@ import frCreditMutuel from '../data/profiles/fr-credit-mutuel.json' with { type:
 import frSocieteGenerale from '../data/profiles/fr-societe-generale.json' with { type: 'json' };
 import frShine from '../data/profiles/fr-shine.json' with { type: 'json' };
 import frQonto from '../data/profiles/fr-qonto.json' with { type: 'json' };
+import usMercury from '../data/profiles/us-mercury.json' with { type: 'json' };
+import usDiscover from '../data/profiles/us-discover.json' with { type: 'json' };
+import usAppleCard from '../data/profiles/us-apple-card.json' with { type: 'json' };
+import caTangerine from '../data/profiles/ca-tangerine.json' with { type: 'json' };
+import caCibcCreditCard from '../data/profiles/ca-cibc-credit-card.json' with { type: 'json' };
+import sgPosb from '../data/profiles/sg-posb.json' with { type: 'json' };
+import auIng from '../data/profiles/au-ing.json' with { type: 'json' };
+import auBankwest from '../data/profiles/au-bankwest.json' with { type: 'json' };
+import inIcici from '../data/profiles/in-icici.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -140,5 +149,14 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   frSocieteGenerale,
   frShine,
   frQonto,
+  usMercury,
+  usDiscover,
+  usAppleCard,
+  caTangerine,
+  caCibcCreditCard,
+  sgPosb,
+  auIng,
+  auBankwest,
+  inIcici,
   genericSimple,
 ];

@@ -79,6 +79,15 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'fr-societe-generale-2026-11.csv': 'fr-societe-generale',
   'fr-shine-2026-11.csv': 'fr-shine',
   'fr-qonto-2026-11.csv': 'fr-qonto',
+  'us-mercury-2026-11.csv': 'us-mercury',
+  'us-discover-2026-11.csv': 'us-discover',
+  'us-apple-card-2026-11.csv': 'us-apple-card',
+  'ca-tangerine-credit-card-2026-11.csv': 'ca-tangerine',
+  'ca-cibc-credit-card-2026-11.csv': 'ca-cibc-credit-card',
+  'sg-posb-2026-11.csv': 'sg-posb',
+  'au-ing-2026-11.csv': 'au-ing',
+  'au-bankwest-credit-card-2026-11.csv': 'au-bankwest',
+  'in-icici-account-2026-11.csv': 'in-icici',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',
@@ -116,6 +125,8 @@ describe('the shipped profiles', () => {
       'jp-smbc-vpass',
       'at-easybank-credit-card',
       'at-raiffeisen',
+      'ca-cibc-credit-card',
+      'sg-posb',
     ]);
     for (const f of STATEMENT_FIXTURES) {
       const fits = fittingProfiles(reader.detect(await open(f)) as StatementDetection).filter((n) => headerless.includes(n));

@@ -112,6 +112,15 @@ const BUILTIN_PROFILE_NAMES = [
   'fr-societe-generale',
   'fr-shine',
   'fr-qonto',
+  'us-mercury',
+  'us-discover',
+  'us-apple-card',
+  'ca-tangerine',
+  'ca-cibc-credit-card',
+  'sg-posb',
+  'au-ing',
+  'au-bankwest',
+  'in-icici',
   'generic-simple',
 ];
 
