@@ -296,7 +296,10 @@ function checkDates(p: ParsedProfile, ctx: Ctx): void {
   if (f.has('DD/MM/YY') && f.has('MM/DD/YY')) {
     ctx.addIssue({ code: 'custom', path: ['dates', 'formats'], message: 'DD/MM/YY and MM/DD/YY read the same NN/NN/YY dates; list one' });
   }
-  for (const same of ['DD.MM.YYYY', 'DD-MM-YYYY'] as const) {
+  if (f.has('DD-MM-YYYY') && f.has('MM-DD-YYYY')) {
+    ctx.addIssue({ code: 'custom', path: ['dates', 'formats'], message: 'DD-MM-YYYY and MM-DD-YYYY read the same NN-NN-YYYY dates; list one' });
+  }
+  for (const same of ['DD.MM.YYYY', 'DD-MM-YYYY', 'MM-DD-YYYY'] as const) {
     if (f.has('auto') && f.has(same)) {
       ctx.addIssue({
         code: 'custom',

@@ -141,7 +141,19 @@ describe('Singapore and Australia', () => {
     expect([issues, skipped]).toEqual([[], 0]);
     const visa = (receipt: string, merchant: string, day: string) => `Visa Purchase - Receipt ${receipt} In ${merchant} Date ${day} Nov 2026 Card 462263xxxxxx4821`;
     expect(records.map(view)).toEqual([
-      [2, '2026-11-28', null, 'posted', '64.2', 'AUD', null, null, null, null, 'EFTPOS Purchase - Receipt 104512 In WOOLWORTHS 3321 MELBOURNE Date 27 Nov 2026 Card 462263xxxxxx4821'],
+      [
+        2,
+        '2026-11-28',
+        null,
+        'posted',
+        '64.2',
+        'AUD',
+        null,
+        null,
+        null,
+        null,
+        'EFTPOS Purchase - Receipt 104512 In WOOLWORTHS 3321 MELBOURNE Date 27 Nov 2026 Card 462263xxxxxx4821',
+      ],
       [3, '2026-11-25', null, 'posted', '-4250', 'AUD', null, null, null, null, 'Salary Deposit - Receipt 104388 From ACME PTY LTD Ref NOV PAY'],
       [4, '2026-11-21', null, 'posted', '4.26', 'AUD', null, null, null, null, 'International Transaction Fee - Receipt 104201'],
       [5, '2026-11-21', null, 'posted', '142.05', 'AUD', null, null, null, null, visa('104201', 'ANTHROPIC SAN FRANCISCO', '19')],

@@ -180,6 +180,8 @@ describe('statement profiles', () => {
     [{ ...base, dates: { formats: ['DD/MM/YYYY', 'MM/DD/YYYY'] } }, 'statementProfiles[0].dates.formats', /read the same NN\/NN\/YYYY dates/],
     [{ ...base, dates: { formats: ['auto', 'DD.MM.YYYY'] } }, 'statementProfiles[0].dates.formats', /"auto" already reads/],
     [{ ...base, dates: { formats: ['MM/DD/YY', 'DD/MM/YY'] } }, 'statementProfiles[0].dates.formats', /read the same NN\/NN\/YY dates/],
+    [{ ...base, dates: { formats: ['DD-MM-YYYY', 'MM-DD-YYYY'] } }, 'statementProfiles[0].dates.formats', /read the same NN-NN-YYYY dates/],
+    [{ ...base, dates: { formats: ['auto', 'MM-DD-YYYY'] } }, 'statementProfiles[0].dates.formats', /"auto" already reads NN-NN-YYYY dates; drop MM-DD-YYYY/],
     [{ ...base, dates: { formats: ['DD-MM-YY'] } }, 'statementProfiles[0].dates.formats[0]', /./],
     [{ ...base, trailer: { patterns: ['(unclosed'] } }, 'statementProfiles[0].trailer.patterns[0]', /not a valid regular expression/],
     [{ ...base, encoding: 'klingon-8' }, 'statementProfiles[0].encoding', /unknown encoding/],
