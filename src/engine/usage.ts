@@ -62,6 +62,12 @@ interface Seen {
   map: Map<number, number> | null;
 }
 
+/** A group and the buckets it has seen. */
+interface Entry {
+  g: UsageGroup;
+  seen: Seen;
+}
+
 const newSeen = (): Seen => ({ keys: new Int32Array(4), vals: new Int32Array(4), n: 0, map: null });
 /** Out-of-order inserts beyond this many pairs go to a Map instead of shifting the arrays. */
 const SORTED_MAX = 64;
@@ -133,11 +139,17 @@ function flat(s: string | null): string | null {
 }
 
 export class UsageAggregator {
-  /** (bucket width, slot) as one number → dimensions → group: no number-to-text per row. */
-  private readonly bySlot = new Map<number, Map<string, UsageGroup>>();
+  /** (bucket width, slot) as one number → dimensions → group and its seen buckets: no number-to-text per row. */
+  private readonly bySlot = new Map<number, Map<string, Entry>>();
   private readonly widths = new Map<number, number>();
   private readonly groups: UsageGroup[] = [];
   private dayCache = new Map<number, string>();
+  // the last row's day and (slot, width): rows come in time order, so most rows skip both lookups
+  private lastDay = NaN;
+  private lastUtcDay = '';
+  private lastSlot = NaN;
+  private lastWidth = NaN;
+  private lastDims: Map<string, Entry> | null = null;
 
   /** `byHour`: keep sub-daily usage per UTC hour (for --split-days); otherwise per UTC day. */
   constructor(private readonly byHour = false) {}
@@ -146,20 +158,30 @@ export class UsageAggregator {
   add(r: UsageRecord): UsageVerdict {
     const width = r.end - r.start;
     const dayStart = r.start - (r.start % DAY);
-    let utcDay = this.dayCache.get(dayStart);
-    if (utcDay === undefined) {
-      utcDay = utcDateOf(dayStart);
-      this.dayCache.set(dayStart, utcDay);
+    if (dayStart !== this.lastDay) {
+      let day = this.dayCache.get(dayStart);
+      if (day === undefined) {
+        day = utcDateOf(dayStart);
+        this.dayCache.set(dayStart, day);
+      }
+      this.lastDay = dayStart;
+      this.lastUtcDay = day;
     }
+    const utcDay = this.lastUtcDay;
     const slot = this.byHour && width < DAY ? r.start - (r.start % 3600) : width < DAY ? dayStart : r.start;
     const hourBit = width >= DAY ? ALL_HOURS : 1 << Math.floor((r.start - dayStart) / 3600);
-    const dims = this.dimsAt(slot, width);
+    if (slot !== this.lastSlot || width !== this.lastWidth || !this.lastDims) {
+      this.lastDims = this.dimsAt(slot, width);
+      this.lastSlot = slot;
+      this.lastWidth = width;
+    }
+    const dims = this.lastDims;
     const key = `${r.provider}|${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}|${r.variant ?? ''}${r.longContext ? '|long' : ''}|${r.channel ?? ''}`;
-    let g = dims.get(key);
-    if (!g) {
+    let e = dims.get(key);
+    if (!e) {
       // flat copies: cells parsed from a file are slices of its chunk text, and a group kept
       // for the whole run would otherwise pin every chunk a new group came from (memory ∝ input)
-      g = {
+      const g: UsageGroup = {
         width,
         slot,
         hours: 0,
@@ -183,11 +205,14 @@ export class UsageAggregator {
         listPrice: null,
         price: null,
       };
-      dims.set(flat(key)!, g);
+      e = { g, seen: newSeen() };
+      dims.set(flat(key)!, e);
       this.groups.push(g);
     }
-    const verdict = this.remember(g, r);
-    if (verdict !== 'new') return verdict;
+    const g = e.g;
+    const h = valueHash(r);
+    const prev = seenCheck(e.seen, r.start - g.slot, h);
+    if (prev !== 0) return prev === h ? 'duplicate' : 'conflict';
     g.hours |= hourBit;
     g.requests += r.requests;
     g.inputTokens += r.inputTokens;
@@ -200,7 +225,7 @@ export class UsageAggregator {
   }
 
   /** The groups of one (slot, bucket width), by their dimensions' key. */
-  private dimsAt(slot: number, width: number): Map<string, UsageGroup> {
+  private dimsAt(slot: number, width: number): Map<string, Entry> {
     let w = this.widths.get(width);
     if (w === undefined) {
       w = this.widths.size;
@@ -215,8 +240,6 @@ export class UsageAggregator {
     return dims;
   }
 
-  private readonly seen = new Map<UsageGroup, Seen>();
-
   /**
    * What this aggregator holds, as plain data a worker thread can post: every group with its
    * dimensions' key and the buckets it has seen.
@@ -224,10 +247,10 @@ export class UsageAggregator {
   partial(): UsagePartial {
     const out: UsagePartial = { keys: [], groups: [], seen: [] };
     for (const dims of this.bySlot.values()) {
-      for (const [key, g] of dims) {
+      for (const [key, e] of dims) {
         out.keys.push(key);
-        out.groups.push(g);
-        out.seen.push(this.seen.get(g)!);
+        out.groups.push(e.g);
+        out.seen.push(e.seen);
       }
     }
     return out;
@@ -245,33 +268,21 @@ export class UsageAggregator {
       return w === undefined ? undefined : this.bySlot.get(p.groups[i]!.slot * 64 + w)?.get(p.keys[i]!);
     };
     for (let i = 0; i < p.groups.length; i++) {
-      const g = here(i);
-      if (g && overlaps(this.seen.get(g)!, p.seen[i]!)) return false;
+      const e = here(i);
+      if (e && overlaps(e.seen, p.seen[i]!)) return false;
     }
     for (let i = 0; i < p.groups.length; i++) {
       const from = p.groups[i]!;
-      const g = here(i);
-      if (!g) {
-        this.dimsAt(from.slot, from.width).set(p.keys[i]!, from);
+      const e = here(i);
+      if (!e) {
+        this.dimsAt(from.slot, from.width).set(p.keys[i]!, { g: from, seen: p.seen[i]! });
         this.groups.push(from);
-        this.seen.set(from, p.seen[i]!);
         continue;
       }
-      addSums(g, from);
-      takeSeen(this.seen.get(g)!, p.seen[i]!);
+      addSums(e.g, from);
+      takeSeen(e.seen, p.seen[i]!);
     }
     return true;
-  }
-
-  private remember(g: UsageGroup, r: UsageRecord): UsageVerdict {
-    let s = this.seen.get(g);
-    if (!s) {
-      s = newSeen();
-      this.seen.set(g, s);
-    }
-    const h = valueHash(r);
-    const prev = seenCheck(s, r.start - g.slot, h);
-    return prev === 0 ? 'new' : prev === h ? 'duplicate' : 'conflict';
   }
 
   get size(): number {
