@@ -446,8 +446,9 @@ export async function generate({ rows, out, seed = DEFAULT_SEED, days = null, st
   const { combos, projects, org } = world;
   const C = combos.length;
 
-  // span: a month of minutes, shortened only for tiny sizes (every non-empty minute has ≥ 1 row)
-  const span = days ?? Math.max(1, Math.min(31, Math.floor(rows / (1440 * 1.5))));
+  // span: a month of minutes, shortened only for tiny sizes (every non-empty minute has ≥ 1 row),
+  // lengthened only when the rows do not fit a month's minutes × combinations (20m: 46 days)
+  const span = days ?? Math.max(1, Math.min(31, Math.floor(rows / (1440 * 1.5))), Math.ceil(rows / (1440 * C * 0.95)));
   const startT = Date.parse(`${start}T00:00:00Z`) / 1000;
   const minutes = span * 1440;
   const endT = startT + minutes * 60;

@@ -47,10 +47,12 @@ export type UsageVerdict = 'new' | 'duplicate' | 'conflict';
 /**
  * Which buckets of a group have been seen, and a hash of the first row's values for each:
  * a row's identity is its bucket and its dimensions (SPEC §3), and the group already holds
- * the dimensions, so the buckets' start offsets in the group's span are all repeats need —
- * memory bounded by the groups, not the rows. Kept as sorted (offset, hash) pairs, appended
- * in the common case (rows in time order): a day-group of minute buckets holds a few dozen
- * rows, where a slot per minute of the day took 5.8 KB. Plain data, so a worker can post it.
+ * the dimensions, so the buckets' start offsets in the group's span are all repeats need.
+ * Few rows (a day-group of minute buckets often holds a few dozen): sorted (offset, hash)
+ * pairs, appended in the common case of rows in time order. Once the pairs would take more
+ * than a slot per bucket of the span, a slot per bucket — so memory stays bounded by the
+ * groups, not the rows. Offsets off the bucket grid (hostile input) and rows far out of order
+ * go to a Map. Plain data, so a worker can post it.
  */
 interface Seen {
   /** Start offsets in the span, ascending, in [0, n). */
@@ -58,8 +60,11 @@ interface Seen {
   /** Value hash of the first row seen at keys[i] (never 0). */
   vals: Int32Array;
   n: number;
-  /** Taken over from the arrays once rows come out of order in a large group (bounds an insert). */
   map: Map<number, number> | null;
+  /** A hash per bucket of the span (0 = not seen), once the group is dense. */
+  dense: Int32Array | null;
+  width: number;
+  slots: number;
 }
 
 /** A group and the buckets it has seen. */
@@ -68,7 +73,7 @@ interface Entry {
   seen: Seen;
 }
 
-const newSeen = (): Seen => ({ keys: new Int32Array(4), vals: new Int32Array(4), n: 0, map: null });
+const newSeen = (width: number, slots: number): Seen => ({ keys: new Int32Array(4), vals: new Int32Array(4), n: 0, map: null, dense: null, width, slots });
 /** Out-of-order inserts beyond this many pairs go to a Map instead of shifting the arrays. */
 const SORTED_MAX = 64;
 
@@ -84,24 +89,42 @@ function seenIndex(s: Seen, key: number): number {
   return lo;
 }
 
+const slotOf = (s: Seen, key: number) => (key % s.width === 0 && key / s.width < s.slots ? key / s.width : -1);
+
 /** The hash seen at `key`, or 0 — in which case `h` is recorded there. */
 function seenCheck(s: Seen, key: number, h: number): number {
-  if (s.map) {
+  if (s.dense) {
+    const i = slotOf(s, key);
+    if (i >= 0) {
+      const prev = s.dense[i]!;
+      if (prev === 0) s.dense[i] = h;
+      return prev;
+    }
+  }
+  if (s.map || s.dense) {
+    s.map ??= new Map();
     const prev = s.map.get(key) ?? 0;
-    if (prev === 0) s.map.set(key, h);
+    if (prev === 0) {
+      s.map.set(key, h);
+      if (!s.dense && s.map.size * 2 > s.slots) densify(s);
+    }
     return prev;
   }
   const i = s.n === 0 || key > s.keys[s.n - 1]! ? s.n : seenIndex(s, key);
   if (i < s.n && s.keys[i] === key) return s.vals[i]!;
   if (i < s.n && s.n >= SORTED_MAX) {
-    s.map = new Map();
-    for (let j = 0; j < s.n; j++) s.map.set(s.keys[j]!, s.vals[j]!);
+    s.map = new Map(seenEntries(s));
     s.map.set(key, h);
-    s.keys = new Int32Array(0);
-    s.vals = new Int32Array(0);
+    s.keys = s.vals = new Int32Array(0);
     s.n = 0;
     return 0;
   }
+  insertPair(s, i, key, h);
+  if (s.n * 2 > s.slots) densify(s);
+  return 0;
+}
+
+function insertPair(s: Seen, i: number, key: number, h: number): void {
   if (s.n === s.keys.length) {
     const keys = new Int32Array(s.n * 2);
     const vals = new Int32Array(s.n * 2);
@@ -115,15 +138,33 @@ function seenCheck(s: Seen, key: number, h: number): number {
   s.keys[i] = key;
   s.vals[i] = h;
   s.n++;
-  return 0;
+}
+
+/** To a slot per bucket of the span; what lies off the grid stays in the Map. */
+function densify(s: Seen): void {
+  const entries = [...seenEntries(s)];
+  s.dense = new Int32Array(s.slots);
+  s.map = null;
+  s.keys = s.vals = new Int32Array(0);
+  s.n = 0;
+  for (const [key, h] of entries) {
+    const i = slotOf(s, key);
+    if (i >= 0) s.dense[i] = h;
+    else (s.map ??= new Map()).set(key, h);
+  }
 }
 
 function* seenEntries(s: Seen): Generator<[number, number]> {
+  if (s.dense) for (let i = 0; i < s.dense.length; i++) if (s.dense[i] !== 0) yield [i * s.width, s.dense[i]!];
   if (s.map) yield* s.map;
-  else for (let i = 0; i < s.n; i++) yield [s.keys[i]!, s.vals[i]!];
+  for (let i = 0; i < s.n; i++) yield [s.keys[i]!, s.vals[i]!];
 }
 
 function seenHas(s: Seen, key: number): boolean {
+  if (s.dense) {
+    const i = slotOf(s, key);
+    if (i >= 0) return s.dense[i] !== 0;
+  }
   if (s.map) return s.map.has(key);
   const i = seenIndex(s, key);
   return i < s.n && s.keys[i] === key;
@@ -205,7 +246,7 @@ export class UsageAggregator {
         listPrice: null,
         price: null,
       };
-      e = { g, seen: newSeen() };
+      e = { g, seen: newSeen(width, this.slotsOf(width)) };
       dims.set(flat(key)!, e);
       this.groups.push(g);
     }
@@ -222,6 +263,12 @@ export class UsageAggregator {
     g.cacheWrite1hTokens += r.cacheWrite1hTokens ?? 0;
     g.rows++;
     return 'new';
+  }
+
+  /** Buckets of this width in a group's span (a UTC day, or hour with --split-days; one for daily buckets and wider). */
+  private slotsOf(width: number): number {
+    const span = width >= DAY ? width : this.byHour ? 3600 : DAY;
+    return Math.max(1, Math.ceil(span / width));
   }
 
   /** The groups of one (slot, bucket width), by their dimensions' key. */

@@ -120,3 +120,72 @@ describe('usage of two providers (issue 11)', () => {
     ]);
   });
 });
+
+describe('repeats: the buckets each group has seen', () => {
+  /** Seeded PRNG (mulberry32). */
+  const rng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  /** Rows over 2 days and 3 keys: most on the minute grid, some off it (hostile), some repeated or changed, in shuffled runs. */
+  function rows(seed: number, n: number): UsageRecord[] {
+    const r = rng(seed);
+    const out: UsageRecord[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = r();
+      const prev = out[Math.floor(r() * out.length)];
+      if (prev && x < 0.1) out.push({ ...prev });
+      else if (prev && x < 0.15) out.push({ ...prev, inputTokens: prev.inputTokens + 1 });
+      else {
+        const width = r() < 0.9 ? 60 : 3600;
+        const start = T0 + Math.floor(r() * 2 * 1440) * 60 + (r() < 0.03 ? 7 : 0);
+        out.push({ ...rec(start, width, Math.floor(r() * 1000)), apiKeyId: `key_${Math.floor(r() * 3)}` });
+      }
+    }
+    // time order mostly, with shuffled stretches (rows far out of order reach the Map)
+    out.sort((a, b) => a.start - b.start);
+    for (let i = 0; i + 50 < out.length; i += 400) out.splice(i, 50, ...out.slice(i, i + 50).reverse());
+    return out;
+  }
+  /** The verdicts by a plain Map of every (bucket, dimensions) seen. */
+  function reference(rs: UsageRecord[]): string[] {
+    const seen = new Map<string, number>();
+    return rs.map((r) => {
+      const k = `${r.start}|${r.end}|${r.apiKeyId}`;
+      const v = seen.get(k);
+      if (v === undefined) seen.set(k, r.inputTokens);
+      return v === undefined ? 'new' : v === r.inputTokens ? 'duplicate' : 'conflict';
+    });
+  }
+
+  it('tells new rows, identical and conflicting repeats as a plain map of every bucket does, sparse and dense', () => {
+    for (const n of [200, 3000, 20000]) {
+      const rs = rows(n, n);
+      const a = new UsageAggregator();
+      expect(rs.map((r) => a.add(r))).toEqual(reference(rs));
+    }
+  });
+
+  it('merges a later part exactly, and refuses one that repeats a bucket already seen', () => {
+    const rs = rows(7, 6000);
+    const mid = rs.findIndex((r) => r.start >= T0 + 86400);
+    const [first, second] = [rs.slice(0, mid), rs.slice(mid)];
+    const one = new UsageAggregator();
+    for (const r of rs) one.add(r);
+    const a = new UsageAggregator();
+    const b = new UsageAggregator();
+    for (const r of first) a.add(r);
+    for (const r of second) b.add(r);
+    expect(a.merge(structuredClone(b.partial()))).toBe(true);
+    const prices = PriceTable.load([]);
+    expect(a.finish(prices)).toEqual(one.finish(prices));
+    // the second part again: every bucket repeats, so nothing is merged
+    const c = new UsageAggregator();
+    for (const r of second) c.add(r);
+    const before = a.finish(prices);
+    expect(a.merge(structuredClone(c.partial()))).toBe(false);
+    expect(a.finish(prices)).toEqual(before);
+  });
+});

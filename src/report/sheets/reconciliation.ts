@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { LineClassification, MatchResult, ScoreBreakdown, RunnerUp } from '../../engine/matching/index.js';
-import { writeTable, type WrittenTable } from '../table.js';
+import { type Column, writeTable, type WrittenTable } from '../table.js';
 import { bridgeKeyOf, bridgeKeys } from '../tie-out.js';
 
 export const RECONCILIATION = 'Reconciliation';
@@ -60,9 +60,11 @@ function describeRunnerUp(r: RunnerUp | null): string | null {
 
 /** Card lines and payments side by side, with the score breakdown, runner-up and margin of each match. */
 export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, currency: string, shorten: (text: string) => string = (t) => t): WrittenTable {
-  const rows = reconciliationTableRows(result);
-  // the Summary bridge sums these hidden keys: a class, or a pair across currencies
-  const keys = bridgeKeys(result);
+  // the Summary bridge sums the hidden keys: a class, or a pair across currencies
+  return writeTable<ReconciliationRow>(ws, reconciliationColumns(bridgeKeys(result), currency, shorten), reconciliationTableRows(result), { currency });
+}
+
+function reconciliationColumns(keys: ReturnType<typeof bridgeKeys>, currency: string, shorten: (text: string) => string): Column<ReconciliationRow>[] {
   const src = (c: LineClassification | null) => (c ? shorten(`${c.src.file}:${c.src.line}`) : null);
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   const lines = (...parts: (string | null)[]) => parts.filter((x) => x !== null).join('\n') || null;
@@ -73,71 +75,66 @@ export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, 
   // widths bounded and related texts sharing a column, so the sheet prints one page wide at 60 % or more (issue #12),
   // with ~65 px to spare: three money columns growing to 99,999.99 still fit. The long texts (Why, Next step,
   // Sources) get the width, so a row is a few lines tall; the yes/no counted columns stay, hidden, for the Summary's sums.
-  return writeTable<ReconciliationRow>(
-    ws,
-    [
-      { header: 'Class', type: 'text', value: (r) => r.class, maxWidth: 12, wrap: true },
-      { header: 'Card date', type: 'date', value: (r) => (r.card ? r.card.date : null), maxWidth: 10 },
-      { header: 'Card description, status', type: 'text', value: (r) => (r.card ? lines(r.card.description, status(r.card, r.cardFirst)) : null), maxWidth: 13, wrap: true },
-      { header: 'Card amount', type: 'money', value: (r) => (r.card && r.cardFirst ? r.card.amount : null), currency: (r) => r.card?.currency ?? currency },
-      { header: 'Card currency', type: 'text', value: (r) => r.card?.currency ?? null, hidden: true },
-      { header: 'Card counted', type: 'text', value: (r) => (r.card && r.cardFirst ? yes(r.card.counted) : null), hidden: true },
-      { header: 'Card bridge line', type: 'text', value: (r) => (r.cardFirst ? bridgeKeyOf(keys, r.card) : null), hidden: true },
-      { header: 'Payment date', type: 'date', value: (r) => (r.payment ? r.payment.date : null), maxWidth: 10 },
-      {
-        header: 'Receipt / reference',
-        type: 'text',
-        value: (r) => (r.payment ? lines(r.payment.reference, r.paymentFirst && !r.payment.counted ? NOT_COUNTED : null) : null),
-        maxWidth: 14,
-        wrap: true,
+  return [
+    { header: 'Class', type: 'text', value: (r) => r.class, maxWidth: 12, wrap: true },
+    { header: 'Card date', type: 'date', value: (r) => (r.card ? r.card.date : null), maxWidth: 10 },
+    { header: 'Card description, status', type: 'text', value: (r) => (r.card ? lines(r.card.description, status(r.card, r.cardFirst)) : null), maxWidth: 13, wrap: true },
+    { header: 'Card amount', type: 'money', value: (r) => (r.card && r.cardFirst ? r.card.amount : null), currency: (r) => r.card?.currency ?? currency },
+    { header: 'Card currency', type: 'text', value: (r) => r.card?.currency ?? null, hidden: true },
+    { header: 'Card counted', type: 'text', value: (r) => (r.card && r.cardFirst ? yes(r.card.counted) : null), hidden: true },
+    { header: 'Card bridge line', type: 'text', value: (r) => (r.cardFirst ? bridgeKeyOf(keys, r.card) : null), hidden: true },
+    { header: 'Payment date', type: 'date', value: (r) => (r.payment ? r.payment.date : null), maxWidth: 10 },
+    {
+      header: 'Receipt / reference',
+      type: 'text',
+      value: (r) => (r.payment ? lines(r.payment.reference, r.paymentFirst && !r.payment.counted ? NOT_COUNTED : null) : null),
+      maxWidth: 14,
+      wrap: true,
+    },
+    { header: 'Payment class', type: 'text', value: (r) => r.paymentClass, hidden: true },
+    { header: 'Payment amount', type: 'money', value: (r) => (r.payment && r.paymentFirst ? r.payment.amount : null), currency: (r) => r.payment?.currency ?? currency },
+    { header: 'Payment currency', type: 'text', value: (r) => r.payment?.currency ?? null, hidden: true },
+    { header: 'Payment counted', type: 'text', value: (r) => (r.payment && r.paymentFirst ? yes(r.payment.counted) : null), hidden: true },
+    { header: 'Payment bridge line', type: 'text', value: (r) => (r.paymentFirst ? bridgeKeyOf(keys, r.payment) : null), hidden: true },
+    {
+      header: 'Difference',
+      type: 'money',
+      value: (r) => (r.card?.difference ?? r.payment?.difference)?.amount ?? null,
+      currency: (r) => (r.card?.difference ?? r.payment?.difference)?.currency ?? currency,
+      maxWidth: 12,
+    },
+    {
+      header: 'Score',
+      type: 'number',
+      value: (r) => (r.card?.score ? round2(r.card.score.total) : r.payment?.score ? round2(r.payment.score.total) : null),
+      minWidth: 6,
+      maxWidth: 7,
+    },
+    {
+      header: 'Score breakdown, runner-up',
+      type: 'text',
+      value: (r) => lines(describeScore(r.card?.score ?? r.payment?.score ?? null), runnerUp(r)),
+      maxWidth: 16,
+      wrap: true,
+    },
+    {
+      header: 'Margin',
+      type: 'number',
+      value: (r) => {
+        const m = r.card?.margin ?? r.payment?.margin ?? null;
+        return m === null ? null : round2(m);
       },
-      { header: 'Payment class', type: 'text', value: (r) => r.paymentClass, hidden: true },
-      { header: 'Payment amount', type: 'money', value: (r) => (r.payment && r.paymentFirst ? r.payment.amount : null), currency: (r) => r.payment?.currency ?? currency },
-      { header: 'Payment currency', type: 'text', value: (r) => r.payment?.currency ?? null, hidden: true },
-      { header: 'Payment counted', type: 'text', value: (r) => (r.payment && r.paymentFirst ? yes(r.payment.counted) : null), hidden: true },
-      { header: 'Payment bridge line', type: 'text', value: (r) => (r.paymentFirst ? bridgeKeyOf(keys, r.payment) : null), hidden: true },
-      {
-        header: 'Difference',
-        type: 'money',
-        value: (r) => (r.card?.difference ?? r.payment?.difference)?.amount ?? null,
-        currency: (r) => (r.card?.difference ?? r.payment?.difference)?.currency ?? currency,
-        maxWidth: 12,
-      },
-      {
-        header: 'Score',
-        type: 'number',
-        value: (r) => (r.card?.score ? round2(r.card.score.total) : r.payment?.score ? round2(r.payment.score.total) : null),
-        minWidth: 6,
-        maxWidth: 7,
-      },
-      {
-        header: 'Score breakdown, runner-up',
-        type: 'text',
-        value: (r) => lines(describeScore(r.card?.score ?? r.payment?.score ?? null), runnerUp(r)),
-        maxWidth: 16,
-        wrap: true,
-      },
-      {
-        header: 'Margin',
-        type: 'number',
-        value: (r) => {
-          const m = r.card?.margin ?? r.payment?.margin ?? null;
-          return m === null ? null : round2(m);
-        },
-        minWidth: 6,
-        maxWidth: 7,
-      },
-      {
-        header: 'Why',
-        type: 'text',
-        value: (r) => shorten([r.card?.reason, r.payment && r.payment.reason !== r.card?.reason ? r.payment.reason : null].filter(Boolean).join(' / ')) || null,
-        maxWidth: 41,
-        wrap: true,
-      },
-      { header: 'Next step', type: 'text', value: (r) => r.card?.nextStep ?? r.payment?.nextStep ?? null, maxWidth: 29, wrap: true },
-      { header: 'Sources', type: 'text', value: (r) => lines(r.card ? `card ${src(r.card)}` : null, r.payment ? `payment ${src(r.payment)}` : null), maxWidth: 21, wrap: true },
-    ],
-    rows,
-    { currency },
-  );
+      minWidth: 6,
+      maxWidth: 7,
+    },
+    {
+      header: 'Why',
+      type: 'text',
+      value: (r) => shorten([r.card?.reason, r.payment && r.payment.reason !== r.card?.reason ? r.payment.reason : null].filter(Boolean).join(' / ')) || null,
+      maxWidth: 41,
+      wrap: true,
+    },
+    { header: 'Next step', type: 'text', value: (r) => r.card?.nextStep ?? r.payment?.nextStep ?? null, maxWidth: 29, wrap: true },
+    { header: 'Sources', type: 'text', value: (r) => lines(r.card ? `card ${src(r.card)}` : null, r.payment ? `payment ${src(r.payment)}` : null), maxWidth: 21, wrap: true },
+  ];
 }
