@@ -47,7 +47,13 @@ interface RowState {
 const cell = (s: RowState, i: number): string => cellAt(s.row, i);
 const colName = (s: RowState, i: number): string => s.env.names[i]?.trim() ?? '';
 
-export function rowReader(profile: StatementProfile, cols: Columns, names: readonly string[], dateCtx: DateContext, opts: StatementParseOptions): { read(row: CsvRow, more?: readonly string[]): RowResult } {
+export function rowReader(
+  profile: StatementProfile,
+  cols: Columns,
+  names: readonly string[],
+  dateCtx: DateContext,
+  opts: StatementParseOptions,
+): { read(row: CsvRow, more?: readonly string[]): RowResult } {
   const upperKeys = <T>(o: Record<string, T>): Map<string, T> => new Map(Object.entries(o).map(([k, v]) => [k.trim().toUpperCase(), v]));
   const env: RowEnv = {
     profile,
