@@ -178,6 +178,21 @@ const profileObject = z.strictObject({
   originalRegions: z.record(z.string(), currencyCode).default({}),
   /** Regular expressions (case-insensitive) tried on every row's text after the header: a match is skipped and counted, wherever it is (subtotals, page headers, opening balances). */
   skip: z.strictObject({ patterns: z.array(pattern).default([]) }).default({ patterns: [] }),
+  // --- continuation rows (issue #9: OCBC, Rakuten Card) ---
+  /**
+   * One transaction written over several rows: a later row with every date and money cell empty
+   * (and, with `pattern`, text matching it) is more text for the transaction above, not a row of its own.
+   * "description": its text is added to the description (OCBC's merchant line); "original": it is
+   * only read by originalInText (Rakuten's 現地利用額 row). Each such row counts as one of the file's other lines.
+   */
+  continuation: z
+    .strictObject({
+      join: z.enum(['description', 'original']).default('description'),
+      /** Only dateless rows whose text (non-empty cells joined by spaces) matches this (case-insensitive) continue a transaction. */
+      pattern: pattern.optional(),
+    })
+    .optional(),
+  // --- end continuation rows ---
   trailer: z
     .strictObject({
       /** Regular expressions (case-insensitive) tried on a non-date row's text (its non-empty cells joined by spaces). */
@@ -191,6 +206,7 @@ export const statementProfileSchema = profileObject.superRefine((p, ctx) => {
   checkHeaderless(p, ctx);
   checkAmounts(p, ctx);
   checkDates(p, ctx);
+  checkContinuation(p, ctx);
   if (p.numbers.decimalMark === p.numbers.thousandsSeparator) {
     ctx.addIssue({ code: 'custom', path: ['numbers', 'thousandsSeparator'], message: 'the thousands separator must differ from the decimal mark' });
   }
@@ -317,6 +333,17 @@ function checkDates(p: ParsedProfile, ctx: Ctx): void {
   }
   if (p.dates.emptyTransactionDate === 'posted-date' && p.columns.postedDate === undefined) {
     ctx.addIssue({ code: 'custom', path: ['dates', 'emptyTransactionDate'], message: '"posted-date" needs columns.postedDate' });
+  }
+}
+
+/** A continuation row's text must land somewhere: in the description, or read by originalInText. */
+function checkContinuation(p: ParsedProfile, ctx: Ctx): void {
+  if (p.continuation?.join === 'original' && !p.originalInText) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['continuation', 'join'],
+      message: '"original" reads the continuation row only for originalInText; set originalInText, or join "description"',
+    });
   }
 }
 

@@ -38,6 +38,8 @@ interface RowEnv {
 interface RowState {
   env: RowEnv;
   row: CsvRow;
+  /** The text of the rows continuing this one (profile.continuation), in file order. */
+  more: readonly string[];
   problems: Problem[];
   warnings: Problem[];
 }
@@ -45,7 +47,13 @@ interface RowState {
 const cell = (s: RowState, i: number): string => cellAt(s.row, i);
 const colName = (s: RowState, i: number): string => s.env.names[i]?.trim() ?? '';
 
-export function rowReader(profile: StatementProfile, cols: Columns, names: readonly string[], dateCtx: DateContext, opts: StatementParseOptions): { read(row: CsvRow): RowResult } {
+export function rowReader(
+  profile: StatementProfile,
+  cols: Columns,
+  names: readonly string[],
+  dateCtx: DateContext,
+  opts: StatementParseOptions,
+): { read(row: CsvRow, more?: readonly string[]): RowResult } {
   const upperKeys = <T>(o: Record<string, T>): Map<string, T> => new Map(Object.entries(o).map(([k, v]) => [k.trim().toUpperCase(), v]));
   const env: RowEnv = {
     profile,
@@ -58,7 +66,7 @@ export function rowReader(profile: StatementProfile, cols: Columns, names: reado
     directionMap: upperKeys(profile.directionMap),
     textOriginal: profile.originalInText ? new RegExp(profile.originalInText.pattern, 'i') : null,
   };
-  return { read: (row) => readRow({ env, row, problems: [], warnings: [] }) };
+  return { read: (row, more = []) => readRow({ env, row, more, problems: [], warnings: [] }) };
 }
 
 function readRow(s: RowState): RowResult {
@@ -128,11 +136,10 @@ function readCardLast4(s: RowState): string | null {
   return null;
 }
 
+/** The description cells joined by " / ", then the continuation rows' text when the profile joins it to the description. */
 function description(s: RowState): string {
-  return s.env.cols.description
-    .map((i) => cell(s, i).trim())
-    .filter((x) => x !== '')
-    .join(' / ');
+  const more = s.env.profile.continuation?.join === 'description' ? s.more : [];
+  return [...s.env.cols.description.map((i) => cell(s, i).trim()), ...more].filter((x) => x !== '').join(' / ');
 }
 
 function neitherIssue(s: RowState, amount: Decimal | null, currency: string | null): InputIssue {
@@ -328,7 +335,8 @@ function readOriginal(s: RowState, amount: Decimal | null, currency: string | nu
 function readOriginalInText(s: RowState, amount: Decimal | null, currency: string | null): Original {
   const re = s.env.textOriginal;
   if (!re || !amount || amount.isZero()) return null;
-  const m = re.exec(description(s));
+  const joinedElsewhere = s.env.profile.continuation?.join === 'original' ? s.more : [];
+  const m = re.exec([description(s), ...joinedElsewhere].join(' / '));
   const oc = m?.groups?.currency ? normaliseCurrency(m.groups.currency) : null;
   if (!m?.groups?.amount || !oc || oc === currency) return null;
   const p = parseAmount(m.groups.amount, s.env.profile.originalInText?.numbers ?? s.env.profile.numbers);

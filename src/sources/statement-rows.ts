@@ -1,7 +1,7 @@
 /**
  * Statement rows → CardLines under one profile (SPEC §2.4): find the header row (or, for a
  * header-less layout, check the first rows against the profile's signature), resolve the
- * columns, classify rows (preamble, data, skipped, trailer) and read each data row (statement-row-read.ts) into a
+ * columns, classify rows (preamble, data, continuation, skipped, trailer) and read each data row (statement-row-read.ts) into a
  * CardLine (charges positive) or into one issue naming file, line and column. Pure: no I/O.
  */
 import type { CardLine, InputIssue } from '../model.js';
@@ -176,6 +176,19 @@ interface Classified {
   data: CsvRow[];
   trailer: CsvRow[];
   skipped: number;
+  /** A data row → the continuation rows below it (profile.continuation), in file order. */
+  continued: Map<CsvRow, CsvRow[]>;
+  /** Continuation rows with no transaction above them: each is rejected. */
+  orphans: CsvRow[];
+}
+
+/** A row that continues the transaction above (profile.continuation): no date, no money, and its text fits the pattern. */
+function continuationTest(profile: StatementProfile, cols: Columns): ((row: CsvRow, text: string) => boolean) | null {
+  const c = profile.continuation;
+  if (!c) return null;
+  const re = c.pattern === undefined ? null : new RegExp(c.pattern, 'iu');
+  const empty = [cols.transactionDate, cols.postedDate, cols.amount, cols.debit, cols.credit, cols.originalAmount, cols.fee].filter((i) => i >= 0);
+  return (row, text) => empty.every((i) => cellAt(row, i).trim() === '') && (re === null || re.test(text));
 }
 
 /** Preamble, data and trailer rows; blank rows, repeated headers, skip-pattern rows and trailer rows are counted as skipped. */
@@ -185,8 +198,10 @@ function classifyRows(rows: readonly CsvRow[], m: HeaderMatch, cols: Columns, pr
   const headerCells = m.names.map(normaliseColumnName);
   const formats = profile.dates.formats;
   const preamble = rows.slice(0, Math.max(0, m.index));
-  const out: Classified = { preamble, data: [], trailer: [], skipped: preamble.length };
+  const out: Classified = { preamble, data: [], trailer: [], skipped: preamble.length, continued: new Map(), orphans: [] };
+  const continues = continuationTest(profile, cols);
   let inTrailer = false;
+  let above: CsvRow | null = null; // the transaction a continuation row belongs to
   for (const row of rows.slice(m.index + 1)) {
     const text = rowText(row);
     if (text === '' || skipPatterns.some((p) => p.test(text))) {
@@ -195,6 +210,7 @@ function classifyRows(rows: readonly CsvRow[], m: HeaderMatch, cols: Columns, pr
     }
     if (m.index >= 0 && row.fields.length === headerCells.length && row.fields.every((f, i) => normaliseColumnName(f) === headerCells[i])) {
       out.skipped++; // the header repeated: a page break, or two exports joined
+      above = null;
       issues.push(
         issue(
           'info',
@@ -214,9 +230,23 @@ function classifyRows(rows: readonly CsvRow[], m: HeaderMatch, cols: Columns, pr
       out.skipped++;
       continue;
     }
+    if (continues?.(row, text)) {
+      if (above) {
+        // part of the transaction above: counted once, as one of the file's other lines
+        out.continued.set(above, [...(out.continued.get(above) ?? []), row]);
+        out.skipped++;
+      } else out.orphans.push(row);
+      continue;
+    }
     out.data.push(row);
+    above = row;
   }
   return out;
+}
+
+function orphanIssue(row: CsvRow, dateColumn: string | null, file: string): InputIssue {
+  const message = `expected a transaction date: a row with no date and no amount continues the transaction above it (profile continuation), but no transaction precedes this one: ${JSON.stringify(rowText(row))}`;
+  return issue('error', file, row.line, dateColumn, message, true);
 }
 
 /** The date context: the statement period for year-less dates, the day/month order for `auto`. */
@@ -270,8 +300,9 @@ export function parseStatementRows(allRows: readonly CsvRow[], profile: Statemen
 
   const r = rowReader(profile, cols, m.names, dateCtx, opts);
   let skipped = classified.skipped;
+  for (const row of classified.orphans) issues.push(orphanIssue(row, m.names[cols.transactionDate]?.trim() ?? null, file));
   for (const row of classified.data) {
-    const got = r.read(row);
+    const got = r.read(row, (classified.continued.get(row) ?? []).map(rowText));
     if (got.kind === 'line') {
       records.push(got.line);
       issues.push(...got.warnings);
@@ -280,7 +311,7 @@ export function parseStatementRows(allRows: readonly CsvRow[], profile: Statemen
       if (got.kind === 'neither') skipped++;
     }
   }
-  const rejectedRows = classified.data.length - records.length - (skipped - classified.skipped) + faulted.length;
+  const rejectedRows = classified.data.length - records.length - (skipped - classified.skipped) + faulted.length + classified.orphans.length;
   issues.sort((x, y) => x.line - y.line); // stable: a row's issues stay in the order found
   return { records, issues, skipped, rows: skipped + records.length + rejectedRows, headerLine: m.index >= 0 ? m.line : null, period: dateCtx.period ?? null, dateOrder };
 }

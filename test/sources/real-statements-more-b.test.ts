@@ -494,17 +494,18 @@ describe('Japan', () => {
     ]);
   });
 
-  it('Rakuten Card: BOM, purchases unsigned and a refund negative; the dateless 現地利用額 row after a USD purchase is skipped', async () => {
-    const { detection, records, issues, skipped } = await readReal('jp-rakuten-card-2026-11.csv');
+  it('Rakuten Card: BOM, purchases unsigned and a refund negative; the dateless 現地利用額 row after a USD purchase continues it, read as its original', async () => {
+    const { detection, records, issues, skipped, rows } = await readReal('jp-rakuten-card-2026-11.csv');
     expect(detection.profile).toBe('jp-rakuten-card');
     expect(issues).toEqual([]);
     expect(records.map(view)).toEqual([
-      [2, '2026-11-28', null, 'posted', '3120', 'JPY', null, null, null, null, 'OPENAI *CHATGPT SUBSCR'],
+      [2, '2026-11-28', null, 'posted', '3120', 'JPY', '20', 'USD', null, null, 'OPENAI *CHATGPT SUBSCR'],
       [4, '2026-11-24', null, 'posted', '15500', 'JPY', null, null, null, null, 'ANTHROPIC'],
       [5, '2026-11-20', null, 'posted', '4980', 'JPY', null, null, null, null, '楽天市場'],
       [6, '2026-11-15', null, 'posted', '660', 'JPY', null, null, null, null, 'ｽﾀｰﾊﾞｯｸｽ ｼﾌﾞﾔ'],
       [7, '2026-11-03', null, 'posted', '-3000', 'JPY', null, null, null, null, '返品 ヨドバシ 新宿'],
     ]);
-    expect(skipped).toBe(1);
+    // the continuation row (line 3) is one of the file's other lines: 6 rows = 5 lines + 1
+    expect([skipped, rows]).toEqual([1, 6]);
   });
 });
