@@ -178,6 +178,14 @@ const profileObject = z.strictObject({
   originalRegions: z.record(z.string(), currencyCode).default({}),
   /** Regular expressions (case-insensitive) tried on every row's text after the header: a match is skipped and counted, wherever it is (subtotals, page headers, opening balances). */
   skip: z.strictObject({ patterns: z.array(pattern).default([]) }).default({ patterns: [] }),
+  // --- rows: short rows (Crédit Agricole) ---
+  /**
+   * Rows may have up to `maxMissingCells` cells fewer than the header, the missing trailing cells
+   * empty, even where a quoted cell spans lines (Crédit Agricole's money-out rows stop after
+   * `Débit`). Unset, such a multi-line row is read as an unbalanced quote and refused.
+   */
+  rows: z.strictObject({ maxMissingCells: z.number().int().min(0).max(3).default(0) }).default({ maxMissingCells: 0 }),
+  // --- end rows ---
   trailer: z
     .strictObject({
       /** Regular expressions (case-insensitive) tried on a non-date row's text (its non-empty cells joined by spaces). */

@@ -129,8 +129,9 @@ function readCardLast4(s: RowState): string | null {
 }
 
 function description(s: RowState): string {
+  // a quoted text over several lines (Crédit Agricole's Libellé) is one description: line ends → spaces
   return s.env.cols.description
-    .map((i) => cell(s, i).trim())
+    .map((i) => cell(s, i).trim().replace(/\s*[\r\n]\s*/g, ' '))
     .filter((x) => x !== '')
     .join(' / ');
 }
