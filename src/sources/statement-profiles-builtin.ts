@@ -80,6 +80,7 @@ import sgPosb from '../data/profiles/sg-posb.json' with { type: 'json' };
 import auIng from '../data/profiles/au-ing.json' with { type: 'json' };
 import auBankwest from '../data/profiles/au-bankwest.json' with { type: 'json' };
 import inIcici from '../data/profiles/in-icici.json' with { type: 'json' };
+import frCreditAgricole from '../data/profiles/fr-credit-agricole.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -158,5 +159,6 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   auIng,
   auBankwest,
   inIcici,
+  frCreditAgricole,
   genericSimple,
 ];

@@ -88,6 +88,7 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'au-ing-2026-11.csv': 'au-ing',
   'au-bankwest-credit-card-2026-11.csv': 'au-bankwest',
   'in-icici-account-2026-11.csv': 'in-icici',
+  'fr-credit-agricole-2026-11.csv': 'fr-credit-agricole',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

@@ -121,6 +121,7 @@ const BUILTIN_PROFILE_NAMES = [
   'au-ing',
   'au-bankwest',
   'in-icici',
+  'fr-credit-agricole',
   'generic-simple',
 ];
 
