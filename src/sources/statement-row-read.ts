@@ -128,10 +128,12 @@ function readCardLast4(s: RowState): string | null {
   return null;
 }
 
+/** A cell's lines joined by single spaces: a quoted text over several lines (Crédit Agricole's Libellé) is one description. */
+const oneLine = (text: string): string => text.trim().replace(/\s*[\r\n]\s*/g, ' ');
+
 function description(s: RowState): string {
-  // a quoted text over several lines (Crédit Agricole's Libellé) is one description: line ends → spaces
   return s.env.cols.description
-    .map((i) => cell(s, i).trim().replace(/\s*[\r\n]\s*/g, ' '))
+    .map((i) => oneLine(cell(s, i)))
     .filter((x) => x !== '')
     .join(' / ');
 }

@@ -64,7 +64,7 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
     'real/fr-shine-2026-11.csv': 'takes "Montant HT" (the amount before VAT, unsigned) as the amount, not the Débit/Crédit pair filled with "0,00"',
     'real/it-bancoposta-2026-11.csv': 'separate Addebiti/Accrediti columns each filled on under half the rows: "no column reads as money on most rows"',
     'real/in-icici-account-2026-11.csv': 'the opening-balance row (0.00 withdrawal, 0.00 deposit) is read as a zero line: no skip pattern proposed for it',
-    'real/fr-credit-agricole-2026-11.csv': 'money-out rows are one cell short of the header with a multi-line Libellé: rows.maxMissingCells is not proposed, so they are refused as unbalanced quotes',
+    'real/fr-credit-agricole-2026-11.csv': 'multi-line rows one cell short of the header: rows.maxMissingCells is not proposed, so they are unbalanced quotes',
   };
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);
