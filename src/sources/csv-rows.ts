@@ -41,6 +41,11 @@ export interface RowSplitterOptions {
   crLineEnds: boolean;
   /** Fields a row has (the header's width): a multi-line quoted row of another width is an unbalanced quote. */
   width?: number | null;
+  /**
+   * How many cells fewer than `width` a multi-line quoted row may have (default 0): Crédit Agricole
+   * leaves out the trailing empty cells of a money-out row. Only a profile that says so sets it.
+   */
+  maxMissingCells?: number;
   /** On quote-free text only these cells are cut out; the others are '' (rows keep their width). */
   need?: boolean[] | null;
   /** Physical line number of the first line pushed (a part of a file read from a line start). */
@@ -127,9 +132,9 @@ export class RowSplitter {
         this.tooLong(rows);
         return;
       }
-      if (r.spanning && this.o.width && r.fields.length !== this.o.width) {
+      if (r.spanning && this.o.width && !this.widthFits(r.fields.length)) {
         // a quoted field over several lines is real CSV, but not when it leaves the row the wrong width
-        const why = `spans lines and leaves the row ${r.fields.length} fields wide where the header has ${this.o.width}`;
+        const why = `spans lines and leaves the row ${r.fields.length} fields wide where the header has ${this.o.width}${this.shortness()}`;
         const resume = lineStartBefore(s, r.next - 1, this.o.crLineEnds);
         p = this.rejectQuoted(s, p, resume > p ? resume : r.next, { why, ...r.spanning }, rows);
         continue;
@@ -139,6 +144,17 @@ export class RowSplitter {
       p = r.next;
     }
     this.buf = this.stopped ? '' : s.slice(p);
+  }
+
+  /** A multi-line row's width is the header's, or short of it by no more than the allowed missing cells. */
+  private widthFits(n: number): boolean {
+    const width = this.o.width!;
+    return n <= width && n >= width - (this.o.maxMissingCells ?? 0);
+  }
+
+  private shortness(): string {
+    const m = this.o.maxMissingCells ?? 0;
+    return m ? ` (or up to ${m} fewer)` : '';
   }
 
   /**

@@ -216,11 +216,12 @@ export class CsvFile {
    * `columns`: the indexes a reader needs — on quote-free text the other cells are returned as
    * '' without being cut out (a busy usage export has 26 columns and needs 13; measured ~11 %
    * of the run). Rows keep their full width, so column counts are still checked.
-   * `width`: the header's width, so a quoted field that swallows lines is told from a real one.
+   * `width`: the header's width, so a quoted field that swallows lines is told from a real one;
+   * `maxMissingCells`: how many cells short of it such a row may be (a profile's `rows` option).
    * Rows that cannot be read come with a `fault` (csv-rows.ts); after a line too long to be CSV
    * the rest is only hashed.
    */
-  async *batches(opts: { columns?: readonly number[]; width?: number } = {}): AsyncGenerator<CsvRow[]> {
+  async *batches(opts: { columns?: readonly number[]; width?: number; maxMissingCells?: number } = {}): AsyncGenerator<CsvRow[]> {
     const hash = createHash('sha256');
     // Node's own UTF-8 decoder is several times faster than TextDecoder on large files
     const decoder = this.encoding.encoding === 'utf-8' ? new Utf8Decoder() : new TextDecoder(this.encoding.encoding);
@@ -229,6 +230,7 @@ export class CsvFile {
       quote: this.quote,
       crLineEnds: this.newline === '\r',
       width: opts.width ?? null,
+      maxMissingCells: opts.maxMissingCells ?? 0,
       need: opts.columns ? columnMask(opts.columns) : null,
     });
     let first = true;

@@ -193,6 +193,14 @@ const profileObject = z.strictObject({
     })
     .optional(),
   // --- end continuation rows ---
+  // --- rows: short rows (Crédit Agricole) ---
+  /**
+   * Rows may have up to `maxMissingCells` cells fewer than the header, the missing trailing cells
+   * empty, even where a quoted cell spans lines (Crédit Agricole's money-out rows stop after
+   * `Débit`). Unset, such a multi-line row is read as an unbalanced quote and refused.
+   */
+  rows: z.strictObject({ maxMissingCells: z.number().int().min(0).max(3).default(0) }).default({ maxMissingCells: 0 }),
+  // --- end rows ---
   trailer: z
     .strictObject({
       /** Regular expressions (case-insensitive) tried on a non-date row's text (its non-empty cells joined by spaces). */

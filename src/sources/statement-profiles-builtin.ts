@@ -81,6 +81,7 @@ import auIng from '../data/profiles/au-ing.json' with { type: 'json' };
 import auBankwest from '../data/profiles/au-bankwest.json' with { type: 'json' };
 import inIcici from '../data/profiles/in-icici.json' with { type: 'json' };
 import sgOcbc from '../data/profiles/sg-ocbc.json' with { type: 'json' };
+import frCreditAgricole from '../data/profiles/fr-credit-agricole.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -160,5 +161,6 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   auBankwest,
   inIcici,
   sgOcbc,
+  frCreditAgricole,
   genericSimple,
 ];

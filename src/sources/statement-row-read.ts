@@ -136,10 +136,13 @@ function readCardLast4(s: RowState): string | null {
   return null;
 }
 
+/** A cell's lines joined by single spaces: a quoted text over several lines (Crédit Agricole's Libellé) is one description. */
+const oneLine = (text: string): string => text.trim().replace(/\s*[\r\n]\s*/g, ' ');
+
 /** The description cells joined by " / ", then the continuation rows' text when the profile joins it to the description. */
 function description(s: RowState): string {
   const more = s.env.profile.continuation?.join === 'description' ? s.more : [];
-  return [...s.env.cols.description.map((i) => cell(s, i).trim()), ...more].filter((x) => x !== '').join(' / ');
+  return [...s.env.cols.description.map((i) => oneLine(cell(s, i))), ...more].filter((x) => x !== '').join(' / ');
 }
 
 function neitherIssue(s: RowState, amount: Decimal | null, currency: string | null): InputIssue {

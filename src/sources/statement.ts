@@ -208,7 +208,8 @@ export function makeStatementReader(profiles: readonly StatementProfile[], optio
       // the whole column, and year-less dates need the period line, which may be a trailer.
       const rows: CsvRow[] = [];
       const width = profile.header.row === 'none' ? profile.header.columns.length : csv.head.find((r) => r.line === det.headerLine)?.fields.length;
-      for await (const batch of csv.batches(width ? { width } : {})) for (const r of batch) rows.push(r);
+      const shape = width ? { width, maxMissingCells: profile.rows.maxMissingCells } : {};
+      for await (const batch of csv.batches(shape)) for (const r of batch) rows.push(r);
       // the same bytes were hashed; the caller reads the hash from the file it opened
       if (csv !== input.csv) input.csv.sha256 = csv.sha256;
       const result = parseStatementRows(rows, profile, {

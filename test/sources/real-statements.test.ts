@@ -89,6 +89,7 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'au-bankwest-credit-card-2026-11.csv': 'au-bankwest',
   'in-icici-account-2026-11.csv': 'in-icici',
   'sg-ocbc-2026-11.csv': 'sg-ocbc',
+  'fr-credit-agricole-2026-11.csv': 'fr-credit-agricole',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',
@@ -374,7 +375,7 @@ describe('ING Germany and Wise', () => {
 });
 
 describe('more of Germany, and the Netherlands', () => {
-  it('DKB: BOM, DD.MM.YY, Gebucht/Vorgemerkt, an empty Wertstellung while pending, "1.000,0" and "-1.450", a name broken over two lines', async () => {
+  it('DKB: BOM, DD.MM.YY, Gebucht/Vorgemerkt, an empty Wertstellung while pending, "1.000,0" and "-1.450", a name broken over two lines read as one (line end → space)', async () => {
     const { detection, records, issues, skipped } = await readReal('de-dkb-2026-11.csv');
     expect([detection.profile, detection.headerLine, detection.delimiter]).toEqual(['de-dkb', 5, ';']);
     expect(issues).toEqual([]);
@@ -393,7 +394,7 @@ describe('more of Germany, and the Netherlands', () => {
         'ISSUER / OPENAI *CHATGPT SUBSCR   SAN FRANCISCO US / 2026-11-28T08:53 Debitk. 0 2029-12 Zahl.System VISA Debit     (POS)',
       ],
       [7, '2026-11-15', '2026-11-15', 'posted', '8.67', 'EUR', null, null, null, '00000000000000000000000000', 'ISSUER / EDEKA//MUENCHEN/DE / EDEKA SAGT DANKE'],
-      [8, '2026-11-03', '2026-11-03', 'posted', '1450', 'EUR', null, null, null, null, 'ERIKA\nBEISPIEL / MAX BEISPIEL / MIETE'],
+      [8, '2026-11-03', '2026-11-03', 'posted', '1450', 'EUR', null, null, null, null, 'ERIKA BEISPIEL / MAX BEISPIEL / MIETE'],
       [10, '2026-11-01', '2026-11-01', 'posted', '-1000', 'EUR', null, null, null, null, 'BEISPIEL INC / ERIKA BEISPIEL / Lohn und Gehalt'],
     ]);
     expect(skipped).toBe(2); // the account and balance lines ("" lines are blank)

@@ -122,6 +122,7 @@ const BUILTIN_PROFILE_NAMES = [
   'au-bankwest',
   'in-icici',
   'sg-ocbc',
+  'fr-credit-agricole',
   'generic-simple',
 ];
 
