@@ -194,8 +194,10 @@ function flushMovement(s: State): void {
 function cardLine(file: string, p: PendingMovement, amount: Decimal, currency: string): CardLine {
   const m = p.movement;
   const refs = `${m.reference1.padEnd(12, ' ')}${m.reference2}`.trim();
-  const description = p.texts.length ? p.texts.join(' ') : /[A-Za-z]/.test(refs) ? refs : (COMMON_CONCEPTS[m.commonConcept] ?? `concept ${m.commonConcept}`);
-  const reference = [m.document, refs].filter((r) => r !== '' && !/^0+$/.test(r)).join(' / ');
+  // without 23 records, banks put the text in the references (53–80, one text across both fields)
+  const refsAreText = p.texts.length === 0 && /[A-Za-z]/.test(refs);
+  const description = p.texts.length ? p.texts.join(' ') : refsAreText ? refs : (COMMON_CONCEPTS[m.commonConcept] ?? `concept ${m.commonConcept}`);
+  const reference = [m.document, refsAreText ? '' : refs].filter((r) => r !== '' && !/^0+$/.test(r)).join(' / ');
   const sign = amount.sign() < 0 ? -1 : 1;
   return {
     src: { file, line: p.line },
