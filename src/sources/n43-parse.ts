@@ -80,18 +80,25 @@ export function parseN43(lines: readonly N43Line[], file: string): N43Result {
 }
 
 /** A line longer than 80 characters is a problem unless the extra characters are blanks; a shorter one is padded (banks drop trailing blanks). */
-function fitToRecord(text: string): { text: string; problem: FieldProblem | null } {
+/** A line as a record: padded to 80, its own length (blanks dropped), and a length problem if any. */
+interface Rec {
+  text: string;
+  length: number;
+  problem: FieldProblem | null;
+}
+
+function fitToRecord(text: string): Rec {
   const extra = text.slice(RECORD_LENGTH);
   const problem =
     extra.trim() === ''
       ? null
       : { column: `characters ${RECORD_LENGTH + 1}–${text.length}`, message: `expected a record of ${RECORD_LENGTH} characters, found ${text.length} (${JSON.stringify(extra.trim().slice(0, 20))} after character ${RECORD_LENGTH})` };
-  return { text: text.slice(0, RECORD_LENGTH).padEnd(RECORD_LENGTH, ' '), problem };
+  return { text: text.slice(0, RECORD_LENGTH).padEnd(RECORD_LENGTH, ' '), length: Math.min(text.trimEnd().length, RECORD_LENGTH), problem };
 }
 
 function readLine(s: State, line: number, raw: string): void {
   const code = raw.slice(0, 2);
-  const { text, problem } = fitToRecord(raw);
+  const rec = fitToRecord(raw);
   if (code !== '23' && code !== '24') flushMovement(s);
   if (code !== '00' && code !== '88') s.recordCount++;
   if (!isRecordCode(code)) {
@@ -100,11 +107,11 @@ function readLine(s: State, line: number, raw: string): void {
     return;
   }
   if (code === '00') s.out.skipped++;
-  else if (code === '11') openAccount(s, line, text, problem);
-  else if (code === '22') startMovement(s, line, text, problem);
-  else if (code === '23' || code === '24') addToMovement(s, line, text, code, problem);
-  else if (code === '33') closeAccount(s, line, text, problem);
-  else endFile(s, line, text, problem);
+  else if (code === '11') openAccount(s, line, rec);
+  else if (code === '22') startMovement(s, line, rec);
+  else if (code === '23' || code === '24') addToMovement(s, line, rec, code);
+  else if (code === '33') closeAccount(s, line, rec);
+  else endFile(s, line, rec);
 }
 
 function reject(s: State, line: number, column: string | null, message: string, amount: Decimal | null, currency: string | null): void {
@@ -116,10 +123,10 @@ function problemsText(problems: readonly FieldProblem[]): string {
   return first!.message + (also.length ? `; also ${also.map((p) => `${p.column}: ${p.message}`).join('; ')}` : '');
 }
 
-function openAccount(s: State, line: number, text: string, lengthProblem: FieldProblem | null): void {
+function openAccount(s: State, line: number, rec: Rec): void {
   if (s.account) unclosedAccount(s, s.account, line);
-  const header = readAccountHeader(text);
-  const problems = [...(lengthProblem ? [lengthProblem] : []), ...header.problems];
+  const header = readAccountHeader(rec.text, rec.length);
+  const problems = [...(rec.problem ? [rec.problem] : []), ...header.problems];
   s.account = { line, header, debits: { count: 0, sum: Decimal.ZERO }, credits: { count: 0, sum: Decimal.ZERO } };
   s.out.skipped++;
   if (problems.length) {
@@ -139,9 +146,9 @@ function accountName(h: AccountHeader): string {
   return `${h.bank} ${h.branch} ${h.account}`;
 }
 
-function startMovement(s: State, line: number, text: string, lengthProblem: FieldProblem | null): void {
-  const movement = readMovement(text);
-  const problems = [...(lengthProblem ? [lengthProblem] : []), ...movement.problems];
+function startMovement(s: State, line: number, rec: Rec): void {
+  const movement = readMovement(rec.text, rec.length);
+  const problems = [...(rec.problem ? [rec.problem] : []), ...movement.problems];
   const account = s.account;
   if (account && movement.amount && movement.direction) {
     const t = movement.direction === 'debit' ? account.debits : account.credits;
@@ -151,7 +158,7 @@ function startMovement(s: State, line: number, text: string, lengthProblem: Fiel
   s.pending = { line, movement, problems, texts: [], original: null, account };
 }
 
-function addToMovement(s: State, line: number, text: string, code: '23' | '24', lengthProblem: FieldProblem | null): void {
+function addToMovement(s: State, line: number, rec: Rec, code: '23' | '24'): void {
   const p = s.pending;
   s.out.skipped++;
   if (!p) {
@@ -159,12 +166,12 @@ function addToMovement(s: State, line: number, text: string, code: '23' | '24', 
     s.out.issues.push(issue('error', s.file, line, 'record code (characters 1–2)', `${what} with no movement record 22 before it; the line is left out`, true));
     return;
   }
-  if (lengthProblem) p.problems.push({ column: `line ${line}, ${lengthProblem.column}`, message: lengthProblem.message });
+  if (rec.problem) p.problems.push({ column: `line ${line}, ${rec.problem.column}`, message: rec.problem.message });
   if (code === '23') {
-    p.texts.push(...readConcept(text).texts);
+    p.texts.push(...readConcept(rec.text, rec.length).texts);
     return;
   }
-  const eq = readEquivalence(text);
+  const eq = readEquivalence(rec.text, rec.length);
   if (eq.problems.length || !eq.amount || !eq.currency) {
     const message = `currency equivalence 24 of the movement on line ${p.line}: ${problemsText(eq.problems)}; the movement is read without its original amount`;
     s.out.issues.push(issue('warning', s.file, line, eq.problems[0]?.column ?? null, message, false));
@@ -222,7 +229,7 @@ export function cardLastFour(text: string): string | null {
   return m ? m[1]! : null;
 }
 
-function closeAccount(s: State, line: number, text: string, lengthProblem: FieldProblem | null): void {
+function closeAccount(s: State, line: number, rec: Rec): void {
   s.out.skipped++;
   const account = s.account;
   s.account = null;
@@ -230,8 +237,8 @@ function closeAccount(s: State, line: number, text: string, lengthProblem: Field
     s.out.issues.push(issue('error', s.file, line, 'record code (characters 1–2)', 'an end-of-account record 33 with no account header 11 before it: its totals cannot be checked', false));
     return;
   }
-  const end = readAccountEnd(text);
-  const problems = [...(lengthProblem ? [lengthProblem] : []), ...end.problems];
+  const end = readAccountEnd(rec.text, rec.length);
+  const problems = [...(rec.problem ? [rec.problem] : []), ...end.problems];
   if (problems.length) {
     s.out.issues.push(issue('error', s.file, line, problems[0]!.column, `end of account 33: ${problemsText(problems)}; the bank's totals cannot be checked`, false));
     return;
@@ -269,14 +276,14 @@ function totalsIssues(file: string, line: number, account: OpenAccount, end: Ret
   return out;
 }
 
-function endFile(s: State, line: number, text: string, lengthProblem: FieldProblem | null): void {
+function endFile(s: State, line: number, rec: Rec): void {
   s.out.skipped++;
   if (s.account) unclosedAccount(s, s.account, null);
   s.sawFileEnd = true;
-  const end = readFileEnd(text);
+  const end = readFileEnd(rec.text, rec.length);
   const counted = s.recordCount;
   s.recordCount = 0;
-  const problems = [...(lengthProblem ? [lengthProblem] : []), ...end.problems];
+  const problems = [...(rec.problem ? [rec.problem] : []), ...end.problems];
   if (problems.length) {
     s.out.issues.push(issue('warning', s.file, line, problems[0]!.column, `end of file 88: ${problemsText(problems)}; the record count is not checked`, false));
   } else if (end.records !== counted) {

@@ -14,7 +14,11 @@ export interface FieldProblem {
 /** Collects a record's field problems while its fields are read. */
 class FieldReader {
   readonly problems: FieldProblem[] = [];
-  constructor(private readonly line: string) {}
+  /** `length`: the line's own length before padding, to say when a field was cut off. */
+  constructor(
+    private readonly line: string,
+    private readonly length: number,
+  ) {}
 
   text(field: N43Field): string {
     return slice(this.line, field).trim();
@@ -24,7 +28,9 @@ class FieldReader {
     const raw = slice(this.line, field);
     if (/^\d+$/.test(raw) && raw.length === field.to - field.from + 1) return raw;
     const width = field.to - field.from + 1;
-    const found = raw.trim() === '' ? (raw.length < width ? 'the line ends before it' : 'blanks') : JSON.stringify(raw);
+    const kept = raw.slice(0, Math.max(0, this.length - field.from + 1)).trimEnd();
+    const found =
+      field.to > this.length ? (kept === '' ? `nothing: the line ends at character ${this.length}` : `${JSON.stringify(kept)} and the end of the line (character ${this.length})`) : raw.trim() === '' ? 'blanks' : JSON.stringify(raw);
     this.problems.push({ column: columnOf(field), message: `expected ${width} digit${width > 1 ? 's' : ''} (the ${field.name}), found ${found}` });
     return null;
   }
@@ -83,8 +89,8 @@ export interface AccountHeader {
   problems: FieldProblem[];
 }
 
-export function readAccountHeader(line: string): AccountHeader {
-  const r = new FieldReader(line);
+export function readAccountHeader(line: string, length = line.length): AccountHeader {
+  const r = new FieldReader(line, length);
   const F = ACCOUNT_HEADER;
   const bank = r.text(F.bank);
   const branch = r.text(F.branch);
@@ -110,8 +116,8 @@ export interface Movement {
   problems: FieldProblem[];
 }
 
-export function readMovement(line: string): Movement {
-  const r = new FieldReader(line);
+export function readMovement(line: string, length = line.length): Movement {
+  const r = new FieldReader(line, length);
   const F = MOVEMENT;
   // amount and sign first: any issue on the line can then say how much money it held
   const amount = r.amount(F.amount);
@@ -133,8 +139,8 @@ export function readMovement(line: string): Movement {
 }
 
 /** The two 38-character texts of a 23 record, blanks dropped. */
-export function readConcept(line: string): { code: string; texts: string[] } {
-  const r = new FieldReader(line);
+export function readConcept(line: string, length = line.length): { code: string; texts: string[] } {
+  const r = new FieldReader(line, length);
   return { code: r.text(CONCEPT.code), texts: [r.text(CONCEPT.text1), r.text(CONCEPT.text2)].filter((t) => t !== '') };
 }
 
@@ -144,8 +150,8 @@ export interface Equivalence {
   problems: FieldProblem[];
 }
 
-export function readEquivalence(line: string): Equivalence {
-  const r = new FieldReader(line);
+export function readEquivalence(line: string, length = line.length): Equivalence {
+  const r = new FieldReader(line, length);
   const currency = r.currency(EQUIVALENCE.currency);
   const amount = r.amount(EQUIVALENCE.amount);
   return { currency, amount, problems: r.problems };
@@ -164,8 +170,8 @@ export interface AccountEnd {
   problems: FieldProblem[];
 }
 
-export function readAccountEnd(line: string): AccountEnd {
-  const r = new FieldReader(line);
+export function readAccountEnd(line: string, length = line.length): AccountEnd {
+  const r = new FieldReader(line, length);
   const F = ACCOUNT_END;
   const count = (field: N43Field) => {
     const d = r.digits(field);
@@ -186,8 +192,8 @@ export function readAccountEnd(line: string): AccountEnd {
 }
 
 /** The 88 record's count of records (all but 00 and the 88 itself). */
-export function readFileEnd(line: string): { records: number | null; problems: FieldProblem[] } {
-  const r = new FieldReader(line);
+export function readFileEnd(line: string, length = line.length): { records: number | null; problems: FieldProblem[] } {
+  const r = new FieldReader(line, length);
   const d = r.digits(FILE_END.records);
   return { records: d === null ? null : Number(d), problems: r.problems };
 }
