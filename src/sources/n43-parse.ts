@@ -10,7 +10,8 @@ import { issue } from './contract.js';
 import { ACCOUNT_END, COMMON_CONCEPTS, FILE_END, MOVEMENT, RECORD_LENGTH, columnOf, isRecordCode } from './n43-layout.js';
 import { readAccountEnd, readAccountHeader, readConcept, readEquivalence, readFileEnd, readMovement, type AccountHeader, type FieldProblem, type Movement } from './n43-records.js';
 
-export const N43_PROFILE = 'norma43';
+/** The CardLine's profile name: the format, as no statement profile reads it. */
+const N43_PROFILE = 'norma43';
 
 export interface N43Line {
   /** 1-based physical line. */
@@ -92,7 +93,10 @@ function fitToRecord(text: string): Rec {
   const problem =
     extra.trim() === ''
       ? null
-      : { column: `characters ${RECORD_LENGTH + 1}–${text.length}`, message: `expected a record of ${RECORD_LENGTH} characters, found ${text.length} (${JSON.stringify(extra.trim().slice(0, 20))} after character ${RECORD_LENGTH})` };
+      : {
+          column: `characters ${RECORD_LENGTH + 1}–${text.length}`,
+          message: `expected a record of ${RECORD_LENGTH} characters, found ${text.length} (${JSON.stringify(extra.trim().slice(0, 20))} after character ${RECORD_LENGTH})`,
+        };
   return { text: text.slice(0, RECORD_LENGTH).padEnd(RECORD_LENGTH, ' '), length: Math.min(text.trimEnd().length, RECORD_LENGTH), problem };
 }
 
@@ -234,7 +238,9 @@ function closeAccount(s: State, line: number, rec: Rec): void {
   const account = s.account;
   s.account = null;
   if (!account) {
-    s.out.issues.push(issue('error', s.file, line, 'record code (characters 1–2)', 'an end-of-account record 33 with no account header 11 before it: its totals cannot be checked', false));
+    s.out.issues.push(
+      issue('error', s.file, line, 'record code (characters 1–2)', 'an end-of-account record 33 with no account header 11 before it: its totals cannot be checked', false),
+    );
     return;
   }
   const end = readAccountEnd(rec.text, rec.length);
@@ -252,7 +258,16 @@ function totalsIssues(file: string, line: number, account: OpenAccount, end: Ret
   const cur = h.currency ?? '';
   const name = accountName(h);
   if (end.bank !== h.bank || end.branch !== h.branch || end.account !== h.account) {
-    out.push(issue('warning', file, line, columnOf(ACCOUNT_END.account), `end of account 33 names account ${end.bank} ${end.branch} ${end.account}, the header on line ${account.line} ${name}`, false));
+    out.push(
+      issue(
+        'warning',
+        file,
+        line,
+        columnOf(ACCOUNT_END.account),
+        `end of account 33 names account ${end.bank} ${end.branch} ${end.account}, the header on line ${account.line} ${name}`,
+        false,
+      ),
+    );
   }
   if (end.currency !== h.currency) {
     out.push(issue('error', file, line, columnOf(ACCOUNT_END.currency), `end of account 33 is in ${end.currency}, the header on line ${account.line} in ${h.currency}`, false));

@@ -30,7 +30,13 @@ class FieldReader {
     const width = field.to - field.from + 1;
     const kept = raw.slice(0, Math.max(0, this.length - field.from + 1)).trimEnd();
     const found =
-      field.to > this.length ? (kept === '' ? `nothing: the line ends at character ${this.length}` : `${JSON.stringify(kept)} and the end of the line (character ${this.length})`) : raw.trim() === '' ? 'blanks' : JSON.stringify(raw);
+      field.to > this.length
+        ? kept === ''
+          ? `nothing: the line ends at character ${this.length}`
+          : `${JSON.stringify(kept)} and the end of the line (character ${this.length})`
+        : raw.trim() === ''
+          ? 'blanks'
+          : JSON.stringify(raw);
     this.problems.push({ column: columnOf(field), message: `expected ${width} digit${width > 1 ? 's' : ''} (the ${field.name}), found ${found}` });
     return null;
   }
@@ -67,7 +73,8 @@ class FieldReader {
     const d = this.digits(field);
     if (d === null) return null;
     const code = CURRENCY_BY_NUMBER[d];
-    if (!code) this.problems.push({ column: columnOf(field), message: `expected an ISO 4217 numeric currency code (978 = EUR, 840 = USD…), found "${d}", which this reader does not know` });
+    if (!code)
+      this.problems.push({ column: columnOf(field), message: `expected an ISO 4217 numeric currency code (978 = EUR, 840 = USD…), found "${d}", which this reader does not know` });
     return code ?? null;
   }
 }

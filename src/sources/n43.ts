@@ -12,8 +12,6 @@ import { issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceR
 import { RECORD_LENGTH, isRecordCode } from './n43-layout.js';
 import { parseN43, type N43Line } from './n43-parse.js';
 
-export { parseN43 } from './n43-parse.js';
-
 const SAMPLE_BYTES = 64 * 1024;
 /** 11, bank/branch/account/dates as digits, the balance sign 1 or 2, balance and currency as digits. */
 const ACCOUNT_HEADER_SHAPE = /^11\d{30}[12]\d{17}/;

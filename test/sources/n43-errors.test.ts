@@ -118,7 +118,11 @@ describe('Norma 43: records out of place and unknown codes', () => {
   it('a 23 with no movement before it, a 22 before any account header', () => {
     const text23 = FIXTURE.find((l) => l.line === 3)!.text;
     const text22 = FIXTURE.find((l) => l.line === CHATGPT)!.text;
-    const issues = issuesOf([{ line: 1, text: text22 }, { line: 2, text: FIXTURE[0]!.text }, { line: 3, text: text23 }]);
+    const issues = issuesOf([
+      { line: 1, text: text22 },
+      { line: 2, text: FIXTURE[0]!.text },
+      { line: 3, text: text23 },
+    ]);
     expect(issues.slice(0, 2).map(brief)).toEqual([
       ['error', 1, 'record code (characters 1–2)', true, '23', null],
       ['error', 3, 'record code (characters 1–2)', true, null, null],
@@ -155,7 +159,13 @@ describe('Norma 43 detection', () => {
     const good = FIXTURE.map((l) => l.text).join('\r\n');
     const cases: [string, string, boolean][] = [
       ['good.n43', good, true],
-      ['movement-first.n43', FIXTURE.slice(1).map((l) => l.text).join('\n'), false],
+      [
+        'movement-first.n43',
+        FIXTURE.slice(1)
+          .map((l) => l.text)
+          .join('\n'),
+        false,
+      ],
       ['letters-in-balance.n43', good.replace('00000001250000', '0000000125OOOO'), false],
       ['csv.n43', 'Date,Description,Amount\n2026-11-03,OPENAI,23.00\n', false],
     ];
