@@ -41,21 +41,27 @@ export function splitN43Lines(text: string): N43Line[] {
   return parts.map((t, i) => ({ line: i + 1, text: t }));
 }
 
-function readSample(path: string): { bytes: Uint8Array; whole: boolean } {
+function readSample(path: string, size: number): { bytes: Uint8Array; whole: boolean } {
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(SAMPLE_BYTES);
-    const n = readSync(fd, buf, 0, SAMPLE_BYTES, 0);
-    return { bytes: buf.subarray(0, n), whole: n < SAMPLE_BYTES };
+    const buf = Buffer.alloc(size);
+    const n = readSync(fd, buf, 0, size, 0);
+    return { bytes: buf.subarray(0, n), whole: n < size };
   } finally {
     closeSync(fd);
   }
 }
 
+/** Every input is offered to this reader: most are turned away on their first two characters. */
+function startsLikeN43(path: string): boolean {
+  const head = decodeN43(readSample(path, 8).bytes).text;
+  return head.startsWith('11') || head.startsWith('00');
+}
+
 /** Recognises a Norma 43 file from its first 64 KiB; null when the first record is not an account header. */
 export function detectN43(input: OpenedInput): Detection | null {
-  if (input.type !== 'csv') return null;
-  const sample = readSample(input.path);
+  if (input.type !== 'csv' || !startsLikeN43(input.path)) return null;
+  const sample = readSample(input.path, SAMPLE_BYTES);
   const decoded = decodeN43(sample.bytes);
   const lines = splitN43Lines(decoded.text).filter((l) => l.text.replace(/\x1a+$/, '').trim() !== '');
   if (!sample.whole) lines.pop(); // the last line may be cut by the sample

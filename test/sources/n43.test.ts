@@ -3,9 +3,12 @@
  * in its README): every movement line checked, and recognition both ways — the N43 reader takes
  * no CSV fixture, no CSV statement profile takes an N43 file.
  */
-import { join } from 'node:path';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CardLine, Detection, InputIssue } from '../../src/model.js';
+import { expandInputs } from '../../src/sources/index.js';
 import { detectN43, n43Reader } from '../../src/sources/n43.js';
 import { statementReader } from '../../src/sources/statement.js';
 import { open, REAL, STATEMENT_FIXTURES, view } from './real-statement-helpers.js';
@@ -82,5 +85,13 @@ describe('Norma 43 recognition against the CSV statement profiles', () => {
 
   it('no CSV statement profile takes (or fits) a Norma 43 file', async () => {
     for (const f of [ONE, TWO]) expect(statementReader.detect(await open(f))).toBeNull();
+  });
+});
+
+describe('Norma 43 files in a folder', () => {
+  it('a scan finds .n43 files (named .txt or .aeb they must be named explicitly)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spendrecon-n43-scan-'));
+    for (const name of ['bank.n43', 'bank.N43', 'bank.txt', 'bank.aeb']) copyFileSync(ONE, join(dir, name));
+    expect((await expandInputs([dir], dir)).map((f) => basename(f.path))).toEqual(['bank.N43', 'bank.n43']);
   });
 });
