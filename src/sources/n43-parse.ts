@@ -164,12 +164,12 @@ function startMovement(s: State, line: number, rec: Rec): void {
 
 function addToMovement(s: State, line: number, rec: Rec, code: '23' | '24'): void {
   const p = s.pending;
-  s.out.skipped++;
   if (!p) {
     const what = code === '23' ? 'a complementary concept record 23' : 'a currency equivalence record 24';
     s.out.issues.push(issue('error', s.file, line, 'record code (characters 1–2)', `${what} with no movement record 22 before it; the line is left out`, true));
     return;
   }
+  s.out.skipped++;
   if (rec.problem) p.problems.push({ column: `line ${line}, ${rec.problem.column}`, message: rec.problem.message });
   if (code === '23') {
     p.texts.push(...readConcept(rec.text, rec.length).texts);

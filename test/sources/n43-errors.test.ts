@@ -128,6 +128,16 @@ describe('Norma 43: records out of place and unknown codes', () => {
       ['error', 3, 'record code (characters 1–2)', true, null, null],
     ]);
     expect(issues[0]!.message).toContain('outside any account');
+    // rows = records + rejected lines + skipped lines: each line counted once
+    const parsed = parseN43(
+      [
+        { line: 1, text: text22 },
+        { line: 2, text: FIXTURE[0]!.text },
+        { line: 3, text: text23 },
+      ],
+      'es.n43',
+    );
+    expect([parsed.rows, parsed.records.length, parsed.issues.filter((i) => i.rejected).length, parsed.skipped]).toEqual([3, 0, 2, 1]);
   });
 
   it('an unknown currency number on the account header rejects its movements, each with its amount', () => {
