@@ -65,6 +65,27 @@ describe("Norma 43: the file's own totals", () => {
   });
 });
 
+describe("Norma 43: each account's totals on its own end record", () => {
+  const TWO = splitN43Lines(decodeN43(readFileSync(join(REAL, 'es-norma43-two-accounts-2026-11.n43'))).text);
+  it('a wrong debit sum on the second account is reported on its 33 (line 14), in its currency', () => {
+    const issues = issuesOf(put(14, 26, '00000000034600', TWO));
+    expect(issues.map(brief)).toEqual([
+      ['error', 14, 'number of debits (characters 21–25)', false, null, null],
+      ['error', 14, 'final balance (characters 60–73)', false, null, null],
+    ]);
+    expect(issues[0]!.message).toContain('account 0081 0456 0007654321 has 2 debits summing 345.00 USD (lines 9–14)');
+  });
+
+  it('a second account header before the first account ends', () => {
+    const issues = issuesOf(TWO.filter((l) => l.line !== 8));
+    expect(issues.map(brief)).toEqual([
+      ['warning', 1, null, false, null, null],
+      ['warning', 15, 'number of records (characters 21–26)', false, null, null],
+    ]);
+    expect(issues[0]!.message).toContain('has no end-of-account record 33 before the next account header on line 9');
+  });
+});
+
 describe('Norma 43: bad movement records are rejected with their money', () => {
   it('no calendar date', () => {
     const issues = issuesOf(put(CHATGPT, 11, '261131'));
