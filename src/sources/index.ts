@@ -38,10 +38,10 @@ export { InputError };
 
 /**
  * What a directory scan reads: the formats the readers parse (`.tsv` statements are sniffed for
- * their delimiter, `.ndjson` is JSON lines). Not `.txt`: a folder's notes would each become an
+ * their delimiter, `.ndjson` is JSON lines, `.n43` a Spanish bank's Norma 43 file). Not `.txt`: a folder's notes would each become an
  * error now that every unrecognised file met is one; name a `.txt` export explicitly instead.
  */
-const INPUT_EXTENSIONS = /\.(csv|tsv|json|jsonl|ndjson)$/i;
+const INPUT_EXTENSIONS = /\.(csv|tsv|json|jsonl|ndjson|n43)$/i;
 /**
  * A folder given as the payment history (issue #16) also yields receipt and invoice PDFs, e-mails,
  * and billing-history tables pasted into `.txt`: there such files are payments, elsewhere (an

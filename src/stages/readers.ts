@@ -5,6 +5,7 @@ import { paymentsReader } from '../sources/payments.js';
 import { billingTableReader } from '../sources/receipts/billing-table.js';
 import { receiptReader } from '../sources/receipts/reader.js';
 import { makeStatementReader } from '../sources/statement.js';
+import { n43Reader } from '../sources/n43.js';
 import { resolveProfiles, StatementProfileError } from '../sources/statement-profile.js';
 import { exportReaders, type AnyReader } from '../sources/index.js';
 import { identityMaps, withApiIds, type IdentityMap } from '../engine/identities.js';
@@ -12,11 +13,11 @@ import type { CostRecord, UsageRecord } from '../model.js';
 import type { ReadBatch } from '../sources/contract.js';
 import type { Period } from '../time.js';
 
-/** Every reader a run knows: the provider's exports, the payment history (CSV, receipts, pasted billing tables), statements through the built-in and configured profiles. */
+/** Every reader a run knows: the provider's exports, the payment history (CSV, receipts, pasted billing tables), statements through the built-in and configured profiles, Norma 43 files. */
 export function allReaders(config: Config, period: Period | null = null): AnyReader[] {
   const statementReader = makeStatementReader(statementProfiles(config), { period: period ? { from: period.from, to: period.to } : null, homeCurrency: config.homeCurrency });
   const maps = identityMaps(config.providers);
-  return [...exportReaders.map((r) => withChannelAndIds(r, maps)), paymentsReader, receiptReader, billingTableReader, statementReader];
+  return [...exportReaders.map((r) => withChannelAndIds(r, maps)), paymentsReader, receiptReader, billingTableReader, statementReader, n43Reader];
 }
 
 /** An export reader whose records carry its channel and the API's ids for the console's names (config `providers`). */
