@@ -56,7 +56,9 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
     const input = await openInput(f.path);
     const rec = recognise(input, readers);
     const sniffed = input.type === 'csv' ? input.csv : null;
-    const csv = sniffed ? await shownAs(sniffed, f.path, rec.detection) : null;
+    const lineText = rec.detection?.lineText ?? null;
+    // a fixed-width format: its own decoding, and its first lines whole (no header, no cells)
+    const csv = sniffed && !lineText ? await shownAs(sniffed, f.path, rec.detection) : null;
     const ins: Inspection = {
       file: display,
       recognised: !!rec.reader && (rec.detection?.confidence ?? 0) >= 0.5,
@@ -65,8 +67,10 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
       confidence: rec.detection?.confidence ?? null,
       reasons: rec.detection?.reasons ?? ['no reader recognised the header / content'],
       otherCandidates: rec.candidates.slice(1).map((c) => ({ format: c.detection.format, confidence: c.detection.confidence })),
-      encoding: csv ? csv.encoding.encoding : 'utf-8',
-      encodingReason: csv
+      encoding: lineText ? lineText.encoding : csv ? csv.encoding.encoding : 'utf-8',
+      encodingReason: lineText
+        ? lineText.reason
+        : csv
         ? csv !== sniffed
           ? `the profile's encoding; sniffed ${sniffed!.encoding.encoding}`
           : csv.encoding.reason
@@ -77,7 +81,7 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
       header: csv ? (csv.head[0]?.fields ?? []) : [],
       missingRequired: rec.detection?.missingRequired ?? [],
       unknownColumns: rec.detection?.unknownColumns ?? [],
-      firstRows: csv ? csv.head.slice(1, 6).map((r) => r.fields) : [],
+      firstRows: csv ? csv.head.slice(1, 6).map((r) => r.fields) : lineText && sniffed ? sniffed.head.slice(0, 5).map((r) => [r.fields.join(sniffed.delimiter)]) : [],
       rowsRead: 0,
       records: 0,
       emptyBuckets: 0,

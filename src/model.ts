@@ -114,6 +114,8 @@ export interface Detection {
   reasons: string[];
   missingRequired: string[];
   unknownColumns: string[];
+  /** Set for a line-oriented text format (fixed-width records, not delimited cells): how its text was decoded. */
+  lineText?: { encoding: string; reason: string };
 }
 
 /** Per-file accounting shown on the `Inputs` sheet. */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { inspectFiles } from '../src/inspect.js';
+import { n43Reader } from '../src/sources/n43.js';
 import { statementReader } from '../src/sources/statement.js';
 
 const REAL = join(import.meta.dirname, '..', 'fixtures', 'statements', 'real');
@@ -19,5 +20,15 @@ describe('inspect', () => {
     const [ins] = await inspectFiles([join(REAL, 'us-citi-2026-11.csv')], parseConfig({ timezone: 'UTC' }), REAL, [statementReader]);
     expect(ins!.encoding).toBe('utf-8');
     expect(ins!.encodingReason).not.toContain("profile's encoding");
+  });
+
+  it('shows a fixed-width Norma 43 file by its own decoding and its first lines whole, not as CSV cells', async () => {
+    const [ins] = await inspectFiles([join(REAL, 'es-norma43-2026-11.n43')], parseConfig({ timezone: 'Europe/Madrid' }), REAL, [n43Reader, statementReader]);
+    expect(ins!.format).toBe('norma43');
+    expect(ins!.encoding).toBe('latin1');
+    expect(ins!.delimiter).toBeNull();
+    expect(ins!.firstRows[0]).toHaveLength(1);
+    expect(ins!.firstRows[0]![0]).toMatch(/^11\d{18}/);
+    expect(ins!.firstRows[1]![0]).toMatch(/^22 {4}/);
   });
 });

@@ -77,7 +77,8 @@ export function detectN43(input: OpenedInput): Detection | null {
   ];
   if (short) reasons.push(`${short} line${short > 1 ? 's' : ''} shorter than ${RECORD_LENGTH} characters (trailing blanks dropped): read padded with blanks`);
   const confidence = fits.length === lines.length ? 0.99 : 0.5 + (0.4 * fits.length) / lines.length;
-  return { format: 'norma43', label: 'Card/bank statement: Norma 43 (AEB / CSB 43, Spanish banks)', confidence, reasons, missingRequired: [], unknownColumns: [] };
+  const lineText = { encoding: decoded.encoding, reason: decoded.reason };
+  return { format: 'norma43', label: 'Card/bank statement: Norma 43 (AEB / CSB 43, Spanish banks)', confidence, reasons, missingRequired: [], unknownColumns: [], lineText };
 }
 
 export const n43Reader: SourceReader<CardLine> = {
