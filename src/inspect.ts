@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import type { Detection, InputIssue } from './model.js';
 import { redactSecrets } from './redact.js';
 import { inlineText, type TextSink } from './terminal.js';
-import type { ReadBatch } from './sources/contract.js';
+import type { OpenedInput, ReadBatch } from './sources/contract.js';
 import { CsvFile } from './sources/csv.js';
 import type { StatementDetection } from './sources/statement.js';
 import { displayPath, expandInputs, exportReaders, openInput, recognise, type AnyReader } from './sources/index.js';
@@ -48,6 +48,14 @@ async function shownAs(csv: CsvFile, path: string, detection: Detection | null):
   return CsvFile.open(path, { encoding, delimiter, quote: csv.quote });
 }
 
+/** Why the file's text reads as it does: the format's own decoding, the profile's, the sniffer's, or the medium. */
+function encodingReason(input: OpenedInput, sniffed: CsvFile | null, csv: CsvFile | null, lineText: Detection['lineText'] | null): string {
+  if (lineText) return lineText.reason;
+  if (csv) return csv !== sniffed ? `the profile's encoding; sniffed ${sniffed!.encoding.encoding}` : csv.encoding.reason;
+  if (input.type === 'document') return `text of a ${input.document.medium === 'pdf' ? 'PDF' : 'message'}`;
+  return 'JSON is UTF-8';
+}
+
 export async function inspectFiles(patterns: string[], config: Config, cwd: string, readers: AnyReader[] = exportReaders): Promise<Inspection[]> {
   const files = await expandInputs(patterns, cwd);
   const out: Inspection[] = [];
@@ -68,15 +76,7 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
       reasons: rec.detection?.reasons ?? ['no reader recognised the header / content'],
       otherCandidates: rec.candidates.slice(1).map((c) => ({ format: c.detection.format, confidence: c.detection.confidence })),
       encoding: lineText ? lineText.encoding : csv ? csv.encoding.encoding : 'utf-8',
-      encodingReason: lineText
-        ? lineText.reason
-        : csv
-        ? csv !== sniffed
-          ? `the profile's encoding; sniffed ${sniffed!.encoding.encoding}`
-          : csv.encoding.reason
-        : input.type === 'document'
-          ? `text of a ${input.document.medium === 'pdf' ? 'PDF' : 'message'}`
-          : 'JSON is UTF-8',
+      encodingReason: encodingReason(input, sniffed, csv, lineText),
       delimiter: csv ? csv.delimiter : null,
       header: csv ? (csv.head[0]?.fields ?? []) : [],
       missingRequired: rec.detection?.missingRequired ?? [],
