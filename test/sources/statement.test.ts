@@ -123,6 +123,11 @@ const BUILTIN_PROFILE_NAMES = [
   'in-icici',
   'sg-ocbc',
   'fr-credit-agricole',
+  'au-nab',
+  'au-macquarie',
+  'au-up',
+  'jp-amex',
+  'jp-sbi-sumishin',
   'generic-simple',
 ];
 
