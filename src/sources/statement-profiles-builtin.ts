@@ -14,6 +14,7 @@ import auMacquarie from '../data/profiles/au-macquarie.json' with { type: 'json'
 import auUp from '../data/profiles/au-up.json' with { type: 'json' };
 import jpAmex from '../data/profiles/jp-amex.json' with { type: 'json' };
 import jpSbiSumishin from '../data/profiles/jp-sbi-sumishin.json' with { type: 'json' };
+import jpMoneyforwardMe from '../data/profiles/jp-moneyforward-me.json' with { type: 'json' };
 import usAmex from '../data/profiles/us-amex.json' with { type: 'json' };
 import usChaseLegacy from '../data/profiles/us-chase-legacy.json' with { type: 'json' };
 import usCapitalOne from '../data/profiles/us-capital-one.json' with { type: 'json' };
@@ -172,5 +173,6 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   auUp,
   jpAmex,
   jpSbiSumishin,
+  jpMoneyforwardMe,
   genericSimple,
 ];

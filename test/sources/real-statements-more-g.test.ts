@@ -1,6 +1,6 @@
 /**
  * Australian and Japanese layouts (issue #9, eighth pass): NAB, Macquarie, Up Bank, American
- * Express Japan and SBI Sumishin Net Bank (fixtures/statements/real/, sources in its README).
+ * Express Japan, SBI Sumishin Net Bank and MoneyForward ME (fixtures/statements/real/, sources in its README).
  * Every line of every fixture is checked.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ const OWN: Record<string, string[]> = {
   'au-up': ['au-up-2026-11.csv'],
   'jp-amex': ['jp-amex-2026-11.csv'],
   'jp-sbi-sumishin': ['jp-sbi-sumishin-2026-11.csv'],
+  'jp-moneyforward-me': ['jp-moneyforward-me-2026-11.csv'],
 };
 
 /** Writes text (UTF-8) to a new temporary file and returns its path. */
@@ -173,5 +174,30 @@ describe('Japan', () => {
       row(6, '2026-11-05', '10000', 'セブン銀行ＡＴＭ'),
       row(7, '2026-11-04', '3120', 'デビット　９３１２０７　ＯＰＥＮＡＩ'),
     ]);
+  });
+
+  it('MoneyForward ME: every cell quoted, Shift_JIS, one signed 金額（円）, the account joined to the text, ID as the reference; 計算対象 0 and 振替 1 lines still read', async () => {
+    const { detection, records, issues, skipped } = await readReal('jp-moneyforward-me-2026-11.csv');
+    expect([detection.profile, detection.encoding, detection.headerLine]).toEqual(['jp-moneyforward-me', 'shift_jis', 1]);
+    expect([issues, skipped]).toEqual([[], 0]);
+    const row = (line: number, date: string, amount: string, id: string, text: string) => [line, date, null, 'posted', amount, 'JPY', null, null, null, id, text];
+    const openai = 'OPENAI *CHATGPT SUBSCR / 三井住友カード';
+    expect(records.map(view)).toEqual([
+      row(2, '2026-11-28', '3120', 'Xk3mQ9aTzR2vLp8WnB4sYc', openai),
+      row(3, '2026-11-25', '15500', 'Hq7dN2fKeW5tJr1ZmC6uVa', 'ANTHROPIC / 楽天カード'),
+      row(4, '2026-11-25', '-300000', 'Pv4gT8yLbS3nXq6RdK9eWm', '給与　アクメ（カ / 住信SBIネット銀行'),
+      row(5, '2026-11-20', '48210', 'Lr2hF5cMjY8wQs3TbN7kZd', '口座振替　ミツイスミトモカード / 住信SBIネット銀行'),
+      row(6, '2026-11-12', '640', 'Dn6sV1pGxC4kWe9HqJ2tRb', 'ローソン　渋谷店 / 現金'),
+      row(7, '2026-11-09', '-3120', 'Mz8bK3wQfT6yRn1LsD5gXc', openai),
+      row(8, '2026-11-03', '3120', 'Wc5tH9rNdL2qVm7KxB3jPs', openai),
+    ]);
+  });
+
+  it('MoneyForward ME: the UTF-8 (BOM) export, unquoted but for "-1,500", is read the same way', async () => {
+    const text = '\ufeff計算対象,日付,内容,金額（円）,保有金融機関,大項目,中項目,メモ,振替,ID\n1,2026/11/01,OPENAI *CHATGPT SUBSCR,"-3,120",楽天銀行,通信費,情報サービス,,0,mf-001\n';
+    const { detection, records, issues } = await readStatement(tempFile('jp-moneyforward-me-utf8.csv', text));
+    expect([detection.profile, detection.encoding]).toEqual(['jp-moneyforward-me', 'utf-8']);
+    expect(issues).toEqual([]);
+    expect(records.map(view)).toEqual([[2, '2026-11-01', null, 'posted', '3120', 'JPY', null, null, null, 'mf-001', 'OPENAI *CHATGPT SUBSCR / 楽天銀行']]);
   });
 });

@@ -95,6 +95,7 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'au-up-2026-11.csv': 'au-up',
   'jp-amex-2026-11.csv': 'jp-amex',
   'jp-sbi-sumishin-2026-11.csv': 'jp-sbi-sumishin',
+  'jp-moneyforward-me-2026-11.csv': 'jp-moneyforward-me',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

@@ -128,6 +128,7 @@ const BUILTIN_PROFILE_NAMES = [
   'au-up',
   'jp-amex',
   'jp-sbi-sumishin',
+  'jp-moneyforward-me',
   'generic-simple',
 ];
 
