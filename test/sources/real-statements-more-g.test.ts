@@ -38,7 +38,17 @@ describe('Australia', () => {
     expect([detection.profile, detection.headerLine]).toEqual(['au-nab', 1]);
     expect([issues, skipped]).toEqual([[], 0]);
     const row = (line: number, date: string, posted: string | null, amount: string, text: string) => [
-      line, date, posted, posted ? 'posted' : 'pending', amount, 'AUD', null, null, null, null, text,
+      line,
+      date,
+      posted,
+      posted ? 'posted' : 'pending',
+      amount,
+      'AUD',
+      null,
+      null,
+      null,
+      null,
+      text,
     ];
     expect(records.map(view)).toEqual([
       row(2, '2026-11-29', null, '31.02', 'V4821 28/11 OPENAI *CHATGPT SUBSCR / OpenAI'),
@@ -194,7 +204,8 @@ describe('Japan', () => {
   });
 
   it('MoneyForward ME: the UTF-8 (BOM) export, unquoted but for "-1,500", is read the same way', async () => {
-    const text = '\ufeff計算対象,日付,内容,金額（円）,保有金融機関,大項目,中項目,メモ,振替,ID\n1,2026/11/01,OPENAI *CHATGPT SUBSCR,"-3,120",楽天銀行,通信費,情報サービス,,0,mf-001\n';
+    const text =
+      '\ufeff計算対象,日付,内容,金額（円）,保有金融機関,大項目,中項目,メモ,振替,ID\n1,2026/11/01,OPENAI *CHATGPT SUBSCR,"-3,120",楽天銀行,通信費,情報サービス,,0,mf-001\n';
     const { detection, records, issues } = await readStatement(tempFile('jp-moneyforward-me-utf8.csv', text));
     expect([detection.profile, detection.encoding]).toEqual(['jp-moneyforward-me', 'utf-8']);
     expect(issues).toEqual([]);
