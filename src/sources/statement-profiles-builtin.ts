@@ -9,6 +9,12 @@ import cmbCreditCard from '../data/profiles/cn-cmb-credit-card.json' with { type
 import deGiro from '../data/profiles/de-bank-giro.json' with { type: 'json' };
 import frBank from '../data/profiles/fr-bank.json' with { type: 'json' };
 import genericSimple from '../data/profiles/generic-simple.json' with { type: 'json' };
+import auNab from '../data/profiles/au-nab.json' with { type: 'json' };
+import auMacquarie from '../data/profiles/au-macquarie.json' with { type: 'json' };
+import auUp from '../data/profiles/au-up.json' with { type: 'json' };
+import jpAmex from '../data/profiles/jp-amex.json' with { type: 'json' };
+import jpSbiSumishin from '../data/profiles/jp-sbi-sumishin.json' with { type: 'json' };
+import jpMoneyforwardMe from '../data/profiles/jp-moneyforward-me.json' with { type: 'json' };
 import usAmex from '../data/profiles/us-amex.json' with { type: 'json' };
 import usChaseLegacy from '../data/profiles/us-chase-legacy.json' with { type: 'json' };
 import usCapitalOne from '../data/profiles/us-capital-one.json' with { type: 'json' };
@@ -162,5 +168,11 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   inIcici,
   sgOcbc,
   frCreditAgricole,
+  auNab,
+  auMacquarie,
+  auUp,
+  jpAmex,
+  jpSbiSumishin,
+  jpMoneyforwardMe,
   genericSimple,
 ];

@@ -66,6 +66,9 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
     'real/in-icici-account-2026-11.csv': 'the opening-balance row (0.00 withdrawal, 0.00 deposit) is read as a zero line: no skip pattern proposed for it',
     'real/sg-ocbc-2026-11.csv': 'every other row is a dateless continuation row (no money), so "no column reads as money on most rows"; continuation is not proposed',
     'real/fr-credit-agricole-2026-11.csv': 'multi-line rows one cell short of the header: rows.maxMissingCells is not proposed, so they are unbalanced quotes',
+    'real/au-up-2026-11.csv': "takes the Currency column (the merchant's currency, USD on purchases abroad) as the line's currency, though Subtotal (AUD) is always in AUD",
+    'real/jp-sbi-sumishin-2026-11.csv':
+      'the one money-in row (入金金額(円) filled, 出金金額(円) empty) is not read: the debit/credit pair is not proposed for a column filled on a single row',
   };
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);

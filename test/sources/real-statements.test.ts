@@ -90,6 +90,12 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'in-icici-account-2026-11.csv': 'in-icici',
   'sg-ocbc-2026-11.csv': 'sg-ocbc',
   'fr-credit-agricole-2026-11.csv': 'fr-credit-agricole',
+  'au-nab-2026-11.csv': 'au-nab',
+  'au-macquarie-2026-11.csv': 'au-macquarie',
+  'au-up-2026-11.csv': 'au-up',
+  'jp-amex-2026-11.csv': 'jp-amex',
+  'jp-sbi-sumishin-2026-11.csv': 'jp-sbi-sumishin',
+  'jp-moneyforward-me-2026-11.csv': 'jp-moneyforward-me',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

@@ -123,6 +123,12 @@ const BUILTIN_PROFILE_NAMES = [
   'in-icici',
   'sg-ocbc',
   'fr-credit-agricole',
+  'au-nab',
+  'au-macquarie',
+  'au-up',
+  'jp-amex',
+  'jp-sbi-sumishin',
+  'jp-moneyforward-me',
   'generic-simple',
 ];
 
