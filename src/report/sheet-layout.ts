@@ -102,9 +102,11 @@ export function paginateStack(ws: ExcelJS.Worksheet, blocks: readonly StackedBlo
     return [];
   }
   const stack: Stack = { blocks, heights, page: body / scale };
-  let chosen = firstFitBreaks(stack);
-  if (Math.min(...layOut(stack, chosen)!) < MIN_STACK_FILL && blocks.length <= MAX_SEARCHED_BLOCKS) chosen = evenestBreaks(stack, chosen);
-  const rows = [...chosen].sort((a, b) => a - b).map((i) => blocks[i]!.firstRow - 1);
+  const firstFit = firstFitBreaks(stack);
+  let chosen = layOut(stack, firstFit);
+  // first fit is always a valid layout; a search from it keeps it unless one is better
+  if (chosen && Math.min(...chosen.fills) < MIN_STACK_FILL && blocks.length <= MAX_SEARCHED_BLOCKS) chosen = evenestLayout(stack, chosen);
+  const rows = chosen?.breakRows ?? [...firstFit].map((i) => blocks[i]!.firstRow - 1);
   for (const r of rows) ws.getRow(r).addPageBreak();
   return rows;
 }
@@ -118,21 +120,31 @@ interface Stack {
 
 const sumHeights = (s: Stack, from: number, to: number) => s.heights.slice(from, to + 1).reduce((a, h) => a + h, 0);
 
+/** A layout of a stacked sheet: each page's fill (0..1) and the rows its manual breaks follow. */
+interface StackLayout {
+  fills: number[];
+  breakRows: number[];
+}
+
 /**
- * Each page's fill (0..1) with a break before the blocks of `breakBefore`, rows flowing onto
- * the next page when one fills; null when that splits a table which fits on one page or
- * leaves a table's title without its first rows.
+ * The layout with a break before the blocks of `breakBefore`, rows flowing onto the next page
+ * when one fills; null when that splits a table which fits on one page or leaves a table's
+ * title without its first rows. The blank rows between tables end the page above, or, when
+ * they do not fit there, start the next (a break after them would print a page of blank rows).
  */
-function layOut(s: Stack, breakBefore: ReadonlySet<number>): number[] | null {
+function layOut(s: Stack, breakBefore: ReadonlySet<number>): StackLayout | null {
   const fills: number[] = [];
+  const breakRows: number[] = [];
   let used = 0;
   let row = 1;
   for (const [i, b] of s.blocks.entries()) {
-    used += sumHeights(s, row, b.firstRow - 1); // the blank rows between tables end the page above
+    const gap = sumHeights(s, row, b.firstRow - 1);
     if (i > 0 && breakBefore.has(i)) {
-      fills.push(used / s.page);
-      used = 0;
-    }
+      const gapFits = used + gap <= s.page;
+      fills.push((gapFits ? used + gap : used) / s.page);
+      breakRows.push(gapFits ? b.firstRow - 1 : row - 1);
+      used = gapFits ? 0 : gap;
+    } else used += gap;
     const fits = sumHeights(s, b.firstRow, b.lastRow) <= s.page;
     for (let r = b.firstRow; r <= b.lastRow; r++) {
       if (used + s.heights[r]! > s.page && used > 0) {
@@ -144,7 +156,7 @@ function layOut(s: Stack, breakBefore: ReadonlySet<number>): number[] | null {
     }
     row = b.lastRow + 1;
   }
-  return [...fills, used / s.page];
+  return { fills: [...fills, used / s.page], breakRows };
 }
 
 /** A break before each table that does not fit in what is left of the page but fits on a fresh one, or whose title, header and first rows would not. */
@@ -166,17 +178,15 @@ function firstFitBreaks(s: Stack): Set<number> {
   return breaks;
 }
 
-/** Of the valid layouts on no more pages than `firstFit`'s, the one whose least-filled page is fullest (first fit on a tie). */
-function evenestBreaks(s: Stack, firstFit: Set<number>): Set<number> {
-  const pages = layOut(s, firstFit)!.length;
+/** Of the valid layouts on no more pages than `firstFit`, the one whose least-filled page is fullest (first fit on a tie). */
+function evenestLayout(s: Stack, firstFit: StackLayout): StackLayout {
   let best = firstFit;
-  let bestMin = Math.min(...layOut(s, firstFit)!);
+  let bestMin = Math.min(...firstFit.fills);
   for (let mask = 0; mask < 1 << (s.blocks.length - 1); mask++) {
-    const breaks = new Set(s.blocks.slice(1).flatMap((_, i) => (mask & (1 << i) ? [i + 1] : [])));
-    const fills = layOut(s, breaks);
-    if (!fills || fills.length > pages) continue;
-    const min = Math.min(...fills);
-    if (min > bestMin + 1e-9) [best, bestMin] = [breaks, min];
+    const layout = layOut(s, new Set(s.blocks.slice(1).flatMap((_, i) => (mask & (1 << i) ? [i + 1] : []))));
+    if (!layout || layout.fills.length > firstFit.fills.length) continue;
+    const min = Math.min(...layout.fills);
+    if (min > bestMin + 1e-9) [best, bestMin] = [layout, min];
   }
   return best;
 }
