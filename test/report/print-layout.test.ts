@@ -499,6 +499,33 @@ describe('the demo workbooks: no table split, no near-empty page, no text cut (i
     expect(printablePixels('landscape') / (MIN_PRINT_SCALE + 0.03) - visiblePixels(ws)).toBeGreaterThanOrEqual(60);
   });
 
+  it('Reconciliation: a line left out of the tie-out says so on the printed page, by its amount, exactly where the hidden counted column says no', async () => {
+    const ws = (await demo()).report.getWorksheet('Reconciliation')!;
+    const header = (ws.getRow(1).values as unknown[]).slice(1) as string[];
+    const cell = (r: number, h: string) => ws.getRow(r).getCell(header.indexOf(h) + 1);
+    const shown = (c: ExcelJS.Cell) => {
+      const v = c.value as unknown;
+      if (v && typeof v === 'object' && 'richText' in v) return (v as ExcelJS.CellRichTextValue).richText.filter((run) => run.font?.bold).map((run) => run.text);
+      return [];
+    };
+    let left = 0;
+    for (let r = 2; r <= ws.rowCount; r++) {
+      for (const [counted, text, amount] of [
+        ['Card counted', 'Card description, status', 'Card amount'],
+        ['Payment counted', 'Receipt / reference', 'Payment amount'],
+      ] as const) {
+        expect(ws.getColumn(header.indexOf(counted) + 1).hidden).toBe(true);
+        const no = cell(r, counted).value === 'no';
+        if (no) left++;
+        // bold "not counted" beside the amount, the amount in grey italics; nothing of the kind on a counted line
+        expect(shown(cell(r, text)), `row ${r} ${text}`).toEqual(no ? ['not counted'] : []);
+        expect(cell(r, amount).font?.italic ?? false, `row ${r} ${amount}`).toBe(no);
+      }
+    }
+    // the demo's grant: paid by the provider, no money moved
+    expect(left).toBe(1);
+  });
+
   it('the reimbursement Summary: a manual break before "Allocated to projects", every table whole on one page, each page at least 60 % full', async () => {
     const { reimbursement, reimbursementPath } = await demo();
     const ws = reimbursement.worksheets[0]!;
