@@ -77,43 +77,118 @@ export interface StackedBlock {
 
 /** Rows of a block that must start on the same page: title, header and the first few data rows. */
 const KEEP_WITH_TITLE = 5;
+/** A page of a stacked sheet filled less than this is near-empty: the breaks are moved to even the pages out when that helps. */
+export const MIN_STACK_FILL = 0.4;
+/** Above this many blocks the breaks are not searched for (2^n layouts), the first-fit ones are kept. */
+const MAX_SEARCHED_BLOCKS = 12;
 
 /**
  * Print layout of a sheet of stacked tables, none of whose headers repeats (each has its own):
  * all on one page when that keeps the scale at or above the floor (a few per cent over, as
- * fitPrintWidth does); otherwise a page break before a table that does not fit in what is
- * left of the page but fits on a fresh one, or whose title, header and first rows would not.
- * Returns the rows a break follows.
+ * fitPrintWidth does); otherwise page breaks between tables, never inside a table that fits on
+ * one page, nor between a table's title and its first rows. First fit, unless that leaves a
+ * near-empty page (By user alone on Breakdown's second page): then, of the layouts on as few
+ * pages, the one whose emptiest page is fullest. Returns the rows a break follows.
  */
 export function paginateStack(ws: ExcelJS.Worksheet, blocks: readonly StackedBlock[]): number[] {
   const last = blocks.at(-1)?.lastRow ?? 0;
   const heights = Array.from({ length: last + 1 }, (_, r) => (r === 0 ? 0 : rowPoints(ws, r)));
-  const height = (from: number, to: number) => heights.slice(from, to + 1).reduce((a, h) => a + h, 0);
   const body = printableHeightPoints(ws.pageSetup.orientation === 'portrait' ? 'portrait' : 'landscape');
   const scale = widthScale(ws);
-  const total = height(1, last);
+  const total = heights.reduce((a, h) => a + h, 0);
   if (total * scale <= body) return [];
   if (body / total >= MIN_PRINT_SCALE + 0.03 && scale >= MIN_PRINT_SCALE + 0.03) {
     ws.pageSetup.fitToHeight = 1;
     return [];
   }
-  const page = body / scale;
-  const breaks: number[] = [];
+  const stack: Stack = { blocks, heights, page: body / scale };
+  const firstFit = firstFitBreaks(stack);
+  let chosen = layOut(stack, firstFit);
+  // first fit is always a valid layout; a search from it keeps it unless one is better
+  if (chosen && Math.min(...chosen.fills) < MIN_STACK_FILL && blocks.length <= MAX_SEARCHED_BLOCKS) chosen = evenestLayout(stack, chosen);
+  const rows = chosen?.breakRows ?? [...firstFit].map((i) => blocks[i]!.firstRow - 1);
+  for (const r of rows) ws.getRow(r).addPageBreak();
+  return rows;
+}
+
+/** A stacked sheet's blocks, row heights (index = row) and a page's height in points at its scale. */
+interface Stack {
+  blocks: readonly StackedBlock[];
+  heights: readonly number[];
+  page: number;
+}
+
+const sumHeights = (s: Stack, from: number, to: number) => s.heights.slice(from, to + 1).reduce((a, h) => a + h, 0);
+
+/** A layout of a stacked sheet: each page's fill (0..1) and the rows its manual breaks follow. */
+interface StackLayout {
+  fills: number[];
+  breakRows: number[];
+}
+
+/**
+ * The layout with a break before the blocks of `breakBefore`, rows flowing onto the next page
+ * when one fills; null when that splits a table which fits on one page or leaves a table's
+ * title without its first rows. The blank rows between tables end the page above, or, when
+ * they do not fit there, start the next (a break after them would print a page of blank rows).
+ */
+function layOut(s: Stack, breakBefore: ReadonlySet<number>): StackLayout | null {
+  const fills: number[] = [];
+  const breakRows: number[] = [];
   let used = 0;
   let row = 1;
-  for (const b of blocks) {
-    used += height(row, b.firstRow - 1); // the blank rows between tables
-    const need = height(b.firstRow, b.lastRow);
-    const head = height(b.firstRow, Math.min(b.lastRow, b.firstRow + KEEP_WITH_TITLE - 1));
-    if (used > 0 && used + need > page && (need <= page || used + head > page)) {
-      ws.getRow(b.firstRow - 1).addPageBreak();
-      breaks.push(b.firstRow - 1);
+  for (const [i, b] of s.blocks.entries()) {
+    const gap = sumHeights(s, row, b.firstRow - 1);
+    if (i > 0 && breakBefore.has(i)) {
+      const gapFits = used + gap <= s.page;
+      fills.push((gapFits ? used + gap : used) / s.page);
+      breakRows.push(gapFits ? b.firstRow - 1 : row - 1);
+      used = gapFits ? 0 : gap;
+    } else used += gap;
+    const fits = sumHeights(s, b.firstRow, b.lastRow) <= s.page;
+    for (let r = b.firstRow; r <= b.lastRow; r++) {
+      if (used + s.heights[r]! > s.page && used > 0) {
+        if (fits || r < b.firstRow + KEEP_WITH_TITLE) return null;
+        fills.push(used / s.page);
+        used = 0;
+      }
+      used += s.heights[r]!;
+    }
+    row = b.lastRow + 1;
+  }
+  return { fills: [...fills, used / s.page], breakRows };
+}
+
+/** A break before each table that does not fit in what is left of the page but fits on a fresh one, or whose title, header and first rows would not. */
+function firstFitBreaks(s: Stack): Set<number> {
+  const breaks = new Set<number>();
+  let used = 0;
+  let row = 1;
+  for (const [i, b] of s.blocks.entries()) {
+    used += sumHeights(s, row, b.firstRow - 1);
+    const need = sumHeights(s, b.firstRow, b.lastRow);
+    const head = sumHeights(s, b.firstRow, Math.min(b.lastRow, b.firstRow + KEEP_WITH_TITLE - 1));
+    if (used > 0 && used + need > s.page && (need <= s.page || used + head > s.page)) {
+      breaks.add(i);
       used = 0;
     }
-    for (let r = b.firstRow; r <= b.lastRow; r++) used = used + heights[r]! > page ? heights[r]! : used + heights[r]!;
+    for (let r = b.firstRow; r <= b.lastRow; r++) used = used + s.heights[r]! > s.page ? s.heights[r]! : used + s.heights[r]!;
     row = b.lastRow + 1;
   }
   return breaks;
+}
+
+/** Of the valid layouts on no more pages than `firstFit`, the one whose least-filled page is fullest (first fit on a tie). */
+function evenestLayout(s: Stack, firstFit: StackLayout): StackLayout {
+  let best = firstFit;
+  let bestMin = Math.min(...firstFit.fills);
+  for (let mask = 0; mask < 1 << (s.blocks.length - 1); mask++) {
+    const layout = layOut(s, new Set(s.blocks.slice(1).flatMap((_, i) => (mask & (1 << i) ? [i + 1] : []))));
+    if (!layout || layout.fills.length > firstFit.fills.length) continue;
+    const min = Math.min(...layout.fills);
+    if (min > bestMin + 1e-9) [best, bestMin] = [layout, min];
+  }
+  return best;
 }
 
 /** A sliver: a last page filled less than this is worth a slightly smaller print to save. */

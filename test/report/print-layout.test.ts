@@ -17,6 +17,7 @@ import { BREAKDOWN, writeBreakdown } from '../../src/report/sheets/breakdown.js'
 import { DAILY, writeDaily } from '../../src/report/sheets/daily.js';
 import { USAGE_VS_COST, writeUsageVsCost } from '../../src/report/sheets/usage-vs-cost.js';
 import { OTHER_LINES, SUMMARY as REIMBURSEMENT_SUMMARY } from '../../src/report/reimbursement/sheet-names.js';
+import { MIN_STACK_FILL, paginateStack, type StackedBlock } from '../../src/report/sheet-layout.js';
 import { textWidth, wrappedLines } from '../../src/report/table.js';
 import { addSheet, columnPixels, MIN_PRINT_SCALE, newWorkbook, printableHeightPoints, printablePixels, workbookBytes } from '../../src/report/workbook.js';
 import { prng } from '../helpers.js';
@@ -200,6 +201,99 @@ describe('Breakdown sheet print layout', () => {
     }
   });
 });
+
+/** Characters of the one column: 1608 px, 65 % of a landscape page's width. */
+const WIDE = 229;
+
+/**
+ * A sheet of stacked blocks of the given numbers of 15 pt rows, one blank row apart, one column
+ * as wide as prints at 65 % (a page holds 52 rows; one page tall at the floor, 53): the width at
+ * which the demo's Breakdown left By user on a page of its own.
+ */
+
+function stackOf(sizes: readonly number[]): { blocks: StackedBlock[]; fill: (ws: ExcelJS.Worksheet) => void } {
+  const blocks: StackedBlock[] = [];
+  let row = 1;
+  for (const n of sizes) {
+    blocks.push({ firstRow: row, lastRow: row + n - 1 });
+    row += n + 1;
+  }
+  const fill = (ws: ExcelJS.Worksheet) => {
+    for (const b of blocks) for (let r = b.firstRow; r <= b.lastRow; r++) ws.getRow(r).getCell(1).value = `row ${r}`;
+    ws.getColumn(1).width = WIDE;
+    paginateStack(ws, blocks);
+  };
+  return { blocks, fill };
+}
+
+/** Each printed page's fill: its rows' estimated heights over the page's height at the sheet's scale. */
+function pageFills(ws: ExcelJS.Worksheet, breaks: readonly number[]): number[] {
+  const page = printableHeightPoints('landscape') / printScale(ws);
+  return pagesOf(ws, breaks).map((p) => p.reduce((a, r) => a + (ws.getRow(r).height ?? 15), 0) / page);
+}
+
+/** Index of the page each block's rows print on (a set of one when the block is whole on a page). */
+function pagesOfBlocks(ws: ExcelJS.Worksheet, breaks: readonly number[], blocks: readonly StackedBlock[]): Set<number>[] {
+  const pages = pagesOf(ws, breaks);
+  return blocks.map((b) => new Set(Array.from({ length: b.lastRow - b.firstRow + 1 }, (_, i) => pages.findIndex((p) => p.includes(b.firstRow + i)))));
+}
+
+describe('stacked tables: breaks moved between tables so that no page is near-empty (issue #12)', () => {
+  it('first fit would leave the last table alone on a page under 40 % full: the break moves up one table, both pages well filled', async () => {
+    const { blocks, fill } = stackOf([30, 20, 10]);
+    const { ws, breaks } = await writeAndRead('Stack', fill);
+    // first fit: 30 + 20 rows on page 1 (99 %), the 10 alone on page 2 (19 %); moved, 59 % and 59 %
+    expect(breaks).toEqual([blocks[1]!.firstRow - 1]);
+    const fills = pageFills(ws, breaks);
+    expect(fills.length).toBe(2);
+    for (const f of fills) expect(f).toBeGreaterThanOrEqual(MIN_STACK_FILL);
+    for (const on of pagesOfBlocks(ws, breaks, blocks)) expect(on.size).toBe(1);
+  });
+
+  it('keeps first fit when every page of it is at least 40 % full', async () => {
+    const { blocks, fill } = stackOf([30, 10, 25]);
+    const { breaks } = await writeAndRead('Stack', fill);
+    expect(breaks).toEqual([blocks[2]!.firstRow - 1]);
+  });
+
+  it('seeded stacks: never more pages than first fit, no table that fits a page split, the emptiest page no emptier than first fit leaves it', async () => {
+    const rnd = prng(12);
+    for (let run = 0; run < 25; run++) {
+      const sizes = Array.from({ length: 2 + Math.floor(rnd() * 5) }, () => 1 + Math.floor(rnd() * 60));
+      const { blocks, fill } = stackOf(sizes);
+      const { ws, breaks } = await writeAndRead('Stack', fill);
+      const firstFit = firstFitPages(sizes, printableHeightPoints('landscape') / printScale(ws) / 15);
+      const fills = pageFills(ws, breaks);
+      expect(fills.length, `${sizes}`).toBeLessThanOrEqual(firstFit.length);
+      pagesOfBlocks(ws, breaks, blocks).forEach((on, i) => {
+        if (sizes[i]! <= 52) expect(on.size, `${sizes} block ${i}`).toBe(1);
+      });
+      expect(Math.min(...fills), `${sizes}`).toBeGreaterThanOrEqual(Math.min(...firstFit) - 1e-9);
+    }
+  });
+});
+
+/** Page fills of first fit for blocks of rows one blank row apart, `page` rows a page: a block that does not fit what is left starts a page (one larger than a page flows on). */
+function firstFitPages(sizes: readonly number[], page: number): number[] {
+  const fills: number[] = [];
+  let used = 0;
+  sizes.forEach((n, i) => {
+    if (i > 0) used += 1;
+    const head = Math.min(n, 5);
+    if (i > 0 && used + n > page && (n <= page || used + head > page)) {
+      fills.push(used);
+      used = 0;
+    }
+    for (let r = 0; r < n; r++) {
+      if (used + 1 > page) {
+        fills.push(used);
+        used = 0;
+      }
+      used += 1;
+    }
+  });
+  return [...fills, used].map((u) => u / page);
+}
 
 function cross(day: number, p: Partial<CrossCheckRow> = {}): CrossCheckRow {
   const billed = Decimal.from(`${day}.25`);
@@ -405,6 +499,33 @@ describe('the demo workbooks: no table split, no near-empty page, no text cut (i
     expect(printablePixels('landscape') / (MIN_PRINT_SCALE + 0.03) - visiblePixels(ws)).toBeGreaterThanOrEqual(60);
   });
 
+  it('Reconciliation: a line left out of the tie-out says so on the printed page, by its amount, exactly where the hidden counted column says no', async () => {
+    const ws = (await demo()).report.getWorksheet('Reconciliation')!;
+    const header = (ws.getRow(1).values as unknown[]).slice(1) as string[];
+    const cell = (r: number, h: string) => ws.getRow(r).getCell(header.indexOf(h) + 1);
+    const shown = (c: ExcelJS.Cell) => {
+      const v = c.value as unknown;
+      if (v && typeof v === 'object' && 'richText' in v) return (v as ExcelJS.CellRichTextValue).richText.filter((run) => run.font?.bold).map((run) => run.text);
+      return [];
+    };
+    let left = 0;
+    for (let r = 2; r <= ws.rowCount; r++) {
+      for (const [counted, text, amount] of [
+        ['Card counted', 'Card description, status', 'Card amount'],
+        ['Payment counted', 'Receipt / reference', 'Payment amount'],
+      ] as const) {
+        expect(ws.getColumn(header.indexOf(counted) + 1).hidden).toBe(true);
+        const no = cell(r, counted).value === 'no';
+        if (no) left++;
+        // bold "not counted" beside the amount, the amount in grey italics; nothing of the kind on a counted line
+        expect(shown(cell(r, text)), `row ${r} ${text}`).toEqual(no ? ['not counted'] : []);
+        expect(cell(r, amount).font?.italic ?? false, `row ${r} ${amount}`).toBe(no);
+      }
+    }
+    // the demo's grant: paid by the provider, no money moved
+    expect(left).toBe(1);
+  });
+
   it('the reimbursement Summary: a manual break before "Allocated to projects", every table whole on one page, each page at least 60 % full', async () => {
     const { reimbursement, reimbursementPath } = await demo();
     const ws = reimbursement.worksheets[0]!;
@@ -425,6 +546,30 @@ describe('the demo workbooks: no table split, no near-empty page, no text cut (i
     for (const block of filledRuns(ws)) {
       const on = new Set(block.map((r) => pages.findIndex((p) => p.includes(r))));
       expect(on.size, `rows ${block[0]}-${block.at(-1)}`).toBe(1);
+    }
+  });
+
+  it('Breakdown and "Exceptions, plans, not claimed": too tall for one page at the floor, so two pages, each at least 40 % full, every table whole on one', async () => {
+    const { out, report, reimbursement, reimbursementPath } = await demo();
+    const sheets = [
+      { ws: report.getWorksheet(BREAKDOWN)!, path: out },
+      { ws: reimbursement.getWorksheet(OTHER_LINES)!, path: reimbursementPath },
+    ];
+    for (const { ws, path } of sheets) {
+      const breaks = await manualBreaks(path, ws.workbook.worksheets.indexOf(ws) + 1);
+      let total = 0;
+      for (let r = 1; r <= ws.rowCount; r++) total += ws.getRow(r).height ?? 15;
+      // one page tall would take the sheet below the floor (with fitPrintWidth's few per cent)
+      expect(printableHeightPoints('landscape') / total, ws.name).toBeLessThan(MIN_PRINT_SCALE + 0.03);
+      expect(ws.pageSetup.fitToHeight ?? 0, ws.name).toBe(0);
+      const fills = pageFills(ws, breaks);
+      expect(fills.length, ws.name).toBe(2);
+      for (const f of fills) expect(f, ws.name).toBeGreaterThanOrEqual(MIN_STACK_FILL);
+      const pages = pagesOf(ws, breaks);
+      for (const block of filledRuns(ws)) {
+        const on = new Set(block.map((r) => pages.findIndex((p) => p.includes(r))));
+        expect(on.size, `${ws.name} rows ${block[0]}-${block.at(-1)}`).toBe(1);
+      }
     }
   });
 

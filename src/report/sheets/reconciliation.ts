@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { LineClassification, MatchResult, ScoreBreakdown, RunnerUp } from '../../engine/matching/index.js';
-import { type Column, writeTable, type WrittenTable } from '../table.js';
+import { HEADER_FONT, type Column, writeTable, type WrittenTable } from '../table.js';
 import { bridgeKeyOf, bridgeKeys } from '../tie-out.js';
 
 export const RECONCILIATION = 'Reconciliation';
@@ -61,7 +61,38 @@ function describeRunnerUp(r: RunnerUp | null): string | null {
 /** Card lines and payments side by side, with the score breakdown, runner-up and margin of each match. */
 export function writeReconciliation(ws: ExcelJS.Worksheet, result: MatchResult, currency: string, shorten: (text: string) => string = (t) => t): WrittenTable {
   // the Summary bridge sums the hidden keys: a class, or a pair across currencies
-  return writeTable<ReconciliationRow>(ws, reconciliationColumns(bridgeKeys(result), currency, shorten), reconciliationTableRows(result), { currency });
+  const rows = reconciliationTableRows(result);
+  const t = writeTable<ReconciliationRow>(ws, reconciliationColumns(bridgeKeys(result), currency, shorten), rows, { currency });
+  markNotCounted(ws, t, rows);
+  return t;
+}
+
+/** Grey italic: an amount left out of the tie-out's sums, still shown. */
+const LEFT_OUT_FONT = { name: 'Calibri', size: 11, italic: true, color: { argb: 'FF7F7F7F' } } as const;
+
+/**
+ * The yes/no counted columns are hidden (width), so a line left out of the tie-out says so
+ * where a reader adds up: its amount in grey italics and "not counted" in bold in the text
+ * beside it. In plain text under a reference it read as part of the reference.
+ */
+function markNotCounted(ws: ExcelJS.Worksheet, t: WrittenTable, rows: readonly ReconciliationRow[]): void {
+  const sides = [
+    { line: (r: ReconciliationRow) => (r.cardFirst ? r.card : null), text: 'Card description, status', amount: 'Card amount' },
+    { line: (r: ReconciliationRow) => (r.paymentFirst ? r.payment : null), text: 'Receipt / reference', amount: 'Payment amount' },
+  ];
+  rows.forEach((r, i) => {
+    const row = ws.getRow(t.firstDataRow + i);
+    for (const side of sides) {
+      const line = side.line(r);
+      if (!line || line.counted) continue;
+      row.getCell(t.col(side.amount)).font = LEFT_OUT_FONT;
+      const cell = row.getCell(t.col(side.text));
+      const text = typeof cell.value === 'string' ? cell.value : '';
+      if (!text.endsWith(NOT_COUNTED)) continue;
+      const before = text.slice(0, -NOT_COUNTED.length);
+      cell.value = { richText: [...(before ? [{ text: before }] : []), { text: NOT_COUNTED, font: HEADER_FONT }] };
+    }
+  });
 }
 
 function reconciliationColumns(keys: ReturnType<typeof bridgeKeys>, currency: string, shorten: (text: string) => string): Column<ReconciliationRow>[] {
