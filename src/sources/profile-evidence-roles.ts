@@ -260,7 +260,8 @@ export function summaryRowPatterns(rows: readonly { text: string; description: s
   const out = new Set<string>();
   for (const r of rows) {
     if ((r.dated && r.hasAmount) || !SUMMARY_ROW.test(r.text)) continue;
-    const phrase = (r.description.trim() || r.text).replace(/\s+/g, ' ');
+    // a stray mark before the words (BancoPosta's "|SALDO FINALE") is not part of what the row says
+    const phrase = (r.description.trim() || r.text).replace(/\s+/g, ' ').replace(/^[^\p{L}\p{N}]+/u, '');
     out.add(escapeRe(phrase).replace(/\d+/g, '\\d+'));
   }
   return [...out];

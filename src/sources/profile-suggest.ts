@@ -343,7 +343,8 @@ function addRowRules(profile: StatementProfileInput, layout: Layout, roles: Role
     line: r.line,
     text: rowText(r),
     description: r.fields[descCols[0]!.index] ?? '',
-    dated: isDateCell(r.fields[dates.tx.col.index] ?? '') || (dates.postedFallback && isDateCell(r.fields[dates.posted!.col.index] ?? '')),
+    // a balance row with only a posting date (BancoPosta's SALDO rows) is no transaction the posting date stands in for
+    dated: isDateCell(r.fields[dates.tx.col.index] ?? ''),
     hasAmount: amountAt.some((i) => !isBlank(r.fields[i]) && parseAmount(r.fields[i]!, fmt).ok),
   }));
   const skip = summaryRowPatterns(summary);
@@ -354,7 +355,17 @@ function addRowRules(profile: StatementProfileInput, layout: Layout, roles: Role
     reasons.push(
       `skip pattern${skip.length > 1 ? 's' : ''} ${skip.map((p) => JSON.stringify(p)).join(', ')}: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} report${lines.length > 1 ? '' : 's'} a balance or subtotal without an amount or a date, not a transaction`,
     );
+    if (dates.postedFallback) dropSkippedFallback(profile, layout, roles, skip, reasons);
   }
+}
+
+/** The posting-date fallback is not needed when every row without a transaction date is a skipped balance row. */
+function dropSkippedFallback(profile: StatementProfileInput, layout: Layout, roles: Roles, skip: readonly string[], reasons: string[]): void {
+  const { tx, posted } = roles.dates;
+  const needing = layout.data.filter((r) => isBlank(r.fields[tx.col.index]) && !isBlank(r.fields[posted!.col.index]));
+  if (!needing.every((r) => skip.some((p) => new RegExp(p, 'iu').test(rowText(r))))) return;
+  delete profile.dates.emptyTransactionDate;
+  reasons.push(`the rows with no "${tx.col.name}" are all skipped: no posting-date fallback (dates.emptyTransactionDate) is needed`);
 }
 
 /** Skip patterns for a header-less file's dateless rows, by the shape of their cells. */

@@ -4,12 +4,16 @@
  * filled on few rows, running balances, header-less odd rows, an amount in the account
  * currency beside one in the merchant's, and a non-`"` quote.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { amountColumns, chooseAmount, type ColumnCells } from '../../src/sources/profile-evidence.js';
 import { quoteFinding, shiftJisFinding } from '../../src/sources/profile-suggest-open.js';
 import { runningBalances } from '../../src/sources/profile-evidence-balance.js';
 import { accountCurrencyAmount } from '../../src/sources/profile-evidence-currency.js';
-import { sectionRowPatterns } from '../../src/sources/profile-evidence-roles.js';
+import { sectionRowPatterns, summaryRowPatterns } from '../../src/sources/profile-evidence-roles.js';
+import { suggestProfile } from '../../src/sources/profile-suggest.js';
 import { findLayout } from '../../src/sources/profile-layout.js';
 
 const col = (name: string, cells: string[], index = 0): ColumnCells => ({ index, name, cells });
@@ -178,5 +182,50 @@ describe('two amounts: the account currency is the amount, the other the origina
     expect(pick('GBP')).toBeNull();
     const off = [cols[0]!, cols[1]!, col('bedrag in EUR', ['-18,52', '-42,00', '135,77'], 10)];
     expect(pick(undefined, off)).toBeNull();
+  });
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'suggest-rules-'));
+function file(name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, [...lines, ''].join('\n'));
+  return path;
+}
+
+describe('a money column with a stray cell, and balance rows with only a posting date (BancoPosta)', () => {
+  const COMMA = { decimalMark: ',', thousandsSeparator: '.' } as const;
+  const cells = ['3.412,60|', '1.850,00', '45,50', '4.881,57'];
+
+  it('a header naming money takes one cell in four that does not read; an unnamed column does not', () => {
+    expect(amountColumns([col('Accrediti', cells)], COMMA).map((c) => c.col.name)).toEqual(['Accrediti']);
+    expect(amountColumns([col('Column 4', cells)], COMMA)).toEqual([]);
+    expect(amountColumns([col('Accrediti', ['3.412,60|', 'x', '45,50', '4.881,57'])], COMMA)).toEqual([]);
+  });
+
+  it('a stray mark before the words of a balance row is left out of its skip pattern', () => {
+    expect(summaryRowPatterns([{ text: '30/11/26 4.881,57 |SALDO FINALE', description: '|SALDO FINALE', dated: false, hasAmount: true }])).toEqual(['SALDO FINALE']);
+  });
+
+  it('rows with a posting date but no transaction date that name a balance are skipped, and need no posting-date fallback', async () => {
+    const s = await suggestProfile(
+      file('posta-2026-11.csv', [
+        'Data;Valuta;Addebiti;Accrediti;Descrizione',
+        '31/10/2026;;;3.412,60;SALDO INIZIALE',
+        '04/11/2026;02/11/2026;18,36;;PAGAMENTO OPENAI',
+        '13/11/2026;12/11/2026;93,17;;PAGAMENTO ANTHROPIC',
+        '25/11/2026;25/11/2026;;1.850,00;BONIFICO STIPENDIO',
+        '30/11/2026;;;5.151,07;SALDO FINALE',
+      ]),
+      { currency: 'EUR' },
+    );
+    expect(s.profile!.columns).toMatchObject({ transactionDate: 'Valuta', postedDate: 'Data', debit: 'Addebiti', credit: 'Accrediti' });
+    expect(s.profile!.skip!.patterns).toEqual(['SALDO INIZIALE', 'SALDO FINALE']);
+    expect(s.profile!.dates.emptyTransactionDate).toBeUndefined();
+    expect(s.records.map((r) => [r.line, r.date, r.amount])).toEqual([
+      [3, '2026-11-02', '18.36'],
+      [4, '2026-11-12', '93.17'],
+      [5, '2026-11-25', '-1850'],
+    ]);
+    expect(s.unread).toEqual([]);
   });
 });
