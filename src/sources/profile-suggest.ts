@@ -22,6 +22,7 @@ import {
   statusMapOf,
   sectionRowPatterns,
   summaryRowPatterns,
+  zeroRowPatterns,
   type DirectionFinding,
   type OriginalFinding,
 } from './profile-evidence-roles.js';
@@ -349,6 +350,7 @@ function addRowRules(profile: StatementProfileInput, layout: Layout, roles: Role
   }));
   const skip = summaryRowPatterns(summary);
   sectionRules(profile, layout, reasons);
+  if (amount.kind === 'pair') zeroRowRules(profile, layout, [amount.debit.col.index, amount.credit.col.index], descCols[0]!.index, fmt, reasons);
   if (skip.length) {
     profile.skip = { patterns: [...(profile.skip?.patterns ?? []), ...skip] };
     const lines = summary.filter((r) => skip.some((p) => new RegExp(p, 'iu').test(r.text))).map((r) => r.line);
@@ -357,6 +359,16 @@ function addRowRules(profile: StatementProfileInput, layout: Layout, roles: Role
     );
     if (dates.postedFallback) dropSkippedFallback(profile, layout, roles, skip, reasons);
   }
+}
+
+/** Skip patterns for the rows of a debit/credit pair with zero on both sides: no money moved. */
+function zeroRowRules(profile: StatementProfileInput, layout: Layout, amountAt: [number, number], descAt: number, fmt: NumberFormat, reasons: string[]): void {
+  const { patterns, lines } = zeroRowPatterns(layout.data, amountAt, descAt, fmt);
+  if (patterns.length === 0) return;
+  profile.skip = { patterns: [...(profile.skip?.patterns ?? []), ...patterns] };
+  reasons.push(
+    `skip pattern${patterns.length > 1 ? 's' : ''} ${patterns.map((p) => JSON.stringify(p)).join(', ')}: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} ${lines.length > 1 ? 'have' : 'has'} zero on both sides of the debit/credit pair (an opening balance, say), so no money moved: not a transaction`,
+  );
 }
 
 /** The posting-date fallback is not needed when every row without a transaction date is a skipped balance row. */

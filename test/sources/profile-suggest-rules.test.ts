@@ -12,7 +12,7 @@ import { amountColumns, chooseAmount, type ColumnCells } from '../../src/sources
 import { quoteFinding, shiftJisFinding } from '../../src/sources/profile-suggest-open.js';
 import { runningBalances } from '../../src/sources/profile-evidence-balance.js';
 import { accountCurrencyAmount } from '../../src/sources/profile-evidence-currency.js';
-import { sectionRowPatterns, summaryRowPatterns } from '../../src/sources/profile-evidence-roles.js';
+import { sectionRowPatterns, summaryRowPatterns, zeroRowPatterns } from '../../src/sources/profile-evidence-roles.js';
 import { suggestProfile } from '../../src/sources/profile-suggest.js';
 import { findLayout } from '../../src/sources/profile-layout.js';
 
@@ -227,5 +227,44 @@ describe('a money column with a stray cell, and balance rows with only a posting
       [5, '2026-11-25', '-1850'],
     ]);
     expect(s.unread).toEqual([]);
+  });
+});
+
+describe('a debit/credit pair with zero on both sides (ICICI\'s opening balance)', () => {
+  const row = (line: number, ...fields: string[]) => ({ line, fields });
+  const data = [
+    row(7, '', '1', '01/11/2026', 'B/F', '0.00', '0.00', '52140.18'),
+    row(8, '', '2', '03/11/2026', 'UPI/OPENAI', '1999.00', '0.00', '50141.18'),
+    row(9, '', '3', '09/11/2026', 'NEFT SALARY', '0.00', '125000.00', '175141.18'),
+  ];
+
+  it('is skipped by a pattern of its own shape, which next month\'s opening row fits and no moving row does', () => {
+    const { patterns, lines } = zeroRowPatterns(data, [4, 5], 3, POINT);
+    expect(lines).toEqual([7]);
+    expect(patterns).toHaveLength(1);
+    const re = new RegExp(patterns[0]!, 'iu');
+    expect(re.test('1 01/12/2026 B/F 0.00 0.00 131727.81')).toBe(true);
+    expect(re.test('2 03/11/2026 UPI/OPENAI 1999.00 0.00 50141.18')).toBe(false);
+  });
+
+  it('a row with money on one side is no such row, and the zeros in the pattern are literal', () => {
+    expect(zeroRowPatterns(data.slice(1), [4, 5], 3, POINT).patterns).toEqual([]);
+    const same = [row(1, '01/11/2026', 'x', '0.00', '0.00', '5.00'), row(2, '02/11/2026', 'x', '0.00', '0.00', '5.00'), row(3, '03/11/2026', 'x', '0.00', '1.00', '5.00')];
+    expect(zeroRowPatterns(same, [2, 3], 1, POINT).patterns).toHaveLength(1);
+    // the money row's text would fit a pattern made with its cells as shapes only: the zeros are literal
+    expect(new RegExp(zeroRowPatterns(same, [2, 3], 1, POINT).patterns[0]!, 'iu').test('03/11/2026 x 0.00 1.00 5.00')).toBe(false);
+  });
+
+  it('the suggester proposes it for a pair, and the row is not read as a zero line', async () => {
+    const s = await suggestProfile(
+      file('icici-like-2026-11.csv', ['S No.,Date,Remarks,Withdrawal,Deposit,Balance', ...data.map((r) => r.fields.slice(1).join(','))]),
+      { currency: 'INR' },
+    );
+    expect(s.profile!.skip!.patterns).toHaveLength(1);
+    expect(s.records.map((r) => [r.line, r.amount])).toEqual([
+      [3, '1999'],
+      [4, '-125000'],
+    ]);
+    expect(s.reasons.join('\n')).toMatch(/line 2 has zero on both sides of the debit\/credit pair/);
   });
 });
