@@ -90,6 +90,8 @@ export function suggestionExitCode(s: ProfileSuggestion): 0 | 1 | 2 {
 // the reader looks for the header this far down the head rows (schema maximum 39)
 const MAX_PREAMBLE = 39;
 const PREAMBLE_SLACK = 2;
+// the schema's limit for rows.maxMissingCells
+const MAX_MISSING_CELLS = 3;
 
 /** The file as the suggester reads it: the CSV sniffer's encoding, unless the bytes say Shift_JIS instead. */
 async function openForSuggestion(path: string): Promise<{ csv: CsvFile; encodingReason: string; quoteReason: string | null }> {
@@ -325,6 +327,7 @@ function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileNa
     ...(original && Object.keys(original.regions).length ? { originalRegions: original.regions } : {}),
   };
   addRowRules(profile, layout, roles, reasons);
+  shortRowRule(profile, layout, reasons);
   if (dates.formats.includes('MM/DD')) periodNote(layout, opts, reasons, attention);
   if (layout.headerless) nameByRole(profile, roles, reasons);
   return { profile, problem: null, reasons, attention };
@@ -360,6 +363,23 @@ function addRowRules(profile: StatementProfileInput, layout: Layout, roles: Role
     if (dates.postedFallback) dropSkippedFallback(profile, layout, roles, skip, reasons);
   }
 }
+
+/**
+ * Rows with a cell over several lines that stop short of the header (Crédit Agricole's money-out
+ * rows end after Débit): the reader takes them only with rows.maxMissingCells, else they are unbalanced quotes.
+ */
+function shortRowRule(profile: StatementProfileInput, layout: Layout, reasons: string[]): void {
+  const width = layout.header.fields.length;
+  const short = layout.data.filter((r) => r.fields.length < width && r.fields.some((f) => f.includes('\n')));
+  const missing = Math.max(0, ...short.map((r) => width - r.fields.length));
+  if (missing === 0 || missing > MAX_MISSING_CELLS) return;
+  profile.rows = { maxMissingCells: missing };
+  reasons.push(
+    `rows.maxMissingCells ${missing}: ${rowsOf(short.length)} with a cell over several lines ${short.length > 1 ? 'are' : 'is'} up to ${missing} cell${missing > 1 ? 's' : ''} short of the header's ${width} (from line ${short[0]!.line}); without it they read as unbalanced quotes`,
+  );
+}
+
+const rowsOf = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
 
 /** Skip patterns for the rows of a debit/credit pair with zero on both sides: no money moved. */
 function zeroRowRules(profile: StatementProfileInput, layout: Layout, amountAt: [number, number], descAt: number, fmt: NumberFormat, reasons: string[]): void {

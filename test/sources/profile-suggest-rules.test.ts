@@ -268,3 +268,38 @@ describe('a debit/credit pair with zero on both sides (ICICI\'s opening balance)
     expect(s.reasons.join('\n')).toMatch(/line 2 has zero on both sides of the debit\/credit pair/);
   });
 });
+
+describe('rows with a cell over several lines, short of the header (Crédit Agricole)', () => {
+  const lines = [
+    'Date;Libellé;Débit Euros;Crédit Euros;',
+    '10/11/2026;"PAIEMENT PAR CARTE ',
+    'X4821 OPENAI ',
+    '";22,80;',
+    '11/11/2026;"VIREMENT ',
+    'ACME ',
+    '";;100,00;',
+    '14/11/2026;"PAIEMENT PAR CARTE ',
+    'X4821 ANTHROPIC ',
+    '";18,40;',
+  ];
+
+  it('get rows.maxMissingCells for the cells they lack, and read', async () => {
+    const s = await suggestProfile(file('ca-like-2026-11.csv', lines), { currency: 'EUR' });
+    expect(s.profile!.rows).toEqual({ maxMissingCells: 1 });
+    expect(s.reasons.join('\n')).toMatch(/rows.maxMissingCells 1: 2 rows with a cell over several lines are up to 1 cell short of the header's 5 \(from line 2\)/);
+    expect(s.unread).toEqual([]);
+    expect(s.records.map((r) => [r.line, r.amount])).toEqual([
+      [2, '22.8'],
+      [5, '-100'],
+      [8, '18.4'],
+    ]);
+  });
+
+  it('short rows on one line each need no such option', async () => {
+    const s = await suggestProfile(file('short-2026-11.csv', ['Date;Text;Debit;Credit;', '10/11/2026;OPENAI;22.80;', '11/11/2026;ACME;;100.00;', '14/11/2026;ANTHROPIC;18.40;']), {
+      currency: 'EUR',
+    });
+    expect(s.profile!.rows).toBeUndefined();
+    expect(s.unread).toEqual([]);
+  });
+});
