@@ -3,7 +3,7 @@
  * formats, and the two-digit-year pivot they need.
  */
 import { isBlank } from './bank-values.js';
-import { DEFAULT_TWO_DIGIT_YEAR_PIVOT, type DateFormat } from './bank-dates.js';
+import { DATE_FORMATS, DEFAULT_TWO_DIGIT_YEAR_PIVOT, type DateFormat } from './bank-dates.js';
 import type { ColumnCells } from './profile-evidence.js';
 import { dateFinding, transactionFirst, type DateFinding } from './profile-evidence-dates.js';
 
@@ -60,7 +60,8 @@ function postedFills(tx: ColumnCells, posted: ColumnCells, reasons: string[]): b
   return n > 0;
 }
 
-const TWO_DIGIT: DateFormat[] = ['DD.MM.YY', 'MM/DD/YY', 'DD MMM YY', 'DD-MMM-YY'];
+// every format the reader knows whose year has two digits (DD/MM/YY, DD.MM.YY…): a new one is not forgotten here
+const TWO_DIGIT: DateFormat[] = DATE_FORMATS.filter((f) => /(?<!Y)YY$/.test(f));
 
 /**
  * Two-digit years go to 20YY below the reader's pivot (69), else 19YY. A statement from the

@@ -303,3 +303,12 @@ describe('rows with a cell over several lines, short of the header (Crédit Agri
     expect(s.unread).toEqual([]);
   });
 });
+
+describe('two-digit years in every format that has them', () => {
+  it('DD/MM/YY years at or above the default pivot get a pivot above them, flagged', async () => {
+    const s = await suggestProfile(file('slash-yy-2071-11.csv', ['Date;Text;Amount', '03/11/71;OPENAI;-20,00', '15/11/71;SALARY;2.500,00', '29/11/71;ANTHROPIC;-5,00']), { currency: 'EUR' });
+    expect(s.profile!.dates).toMatchObject({ formats: ['DD/MM/YY'], twoDigitYearPivot: 72 });
+    expect(s.records.map((r) => r.date)).toEqual(['2071-11-03', '2071-11-15', '2071-11-29']);
+    expect(s.attention.join('\n')).toMatch(/would be 1971 with the default pivot/);
+  });
+});
