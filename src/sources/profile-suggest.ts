@@ -326,6 +326,7 @@ function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileNa
     numbers: { decimalMark: roles.numbers.decimalMark, thousandsSeparator: roles.numbers.thousandsSeparator },
     ...(original && Object.keys(original.regions).length ? { originalRegions: original.regions } : {}),
   };
+  if (layout.continuations.length) profile.continuation = { join: 'description' };
   addRowRules(profile, layout, roles, reasons);
   shortRowRule(profile, layout, reasons);
   if (dates.formats.includes('MM/DD')) periodNote(layout, opts, reasons, attention);

@@ -312,3 +312,37 @@ describe('two-digit years in every format that has them', () => {
     expect(s.attention.join('\n')).toMatch(/would be 1971 with the default pivot/);
   });
 });
+
+describe('dateless, moneyless text rows after dated rows (OCBC)', () => {
+  const head = ['Transaction date,Value date,Description,Withdrawals (SGD),Deposits (SGD)'];
+
+  it('continue the transaction above, the last one too: continuation proposed, their text joined to the description', async () => {
+    const s = await suggestProfile(
+      file('ocbc-like-2026-11.csv', [
+        ...head,
+        '28/11/2026,28/11/2026,DEBIT PURCHASE,27.45,',
+        ',,26/11/26  OPENAI *CHATGPT SUBSCR',
+        '25/11/2026,25/11/2026,GIRO - SALARY,,"5,200.00"',
+        ',,ACME PTE LTD SALARY NOV',
+        '24/11/2026,24/11/2026,DEBIT PURCHASE,134.20,',
+        ',,ANTHROPIC US 21/11/26',
+      ]),
+      { currency: 'SGD' },
+    );
+    expect(s.profile!.continuation).toEqual({ join: 'description' });
+    expect(s.dataRows).toBe(3);
+    expect(s.unread).toEqual([]);
+    expect(s.records.map((r) => [r.line, r.amount, r.description])).toEqual([
+      [2, '27.45', 'DEBIT PURCHASE / 26/11/26  OPENAI *CHATGPT SUBSCR'],
+      [4, '-5200', 'GIRO - SALARY / ACME PTE LTD SALARY NOV'],
+      [6, '134.2', 'DEBIT PURCHASE / ANTHROPIC US 21/11/26'],
+    ]);
+  });
+
+  it('one such row is no convention, and a dateless row with money is none', async () => {
+    const lines = [...head, '28/11/2026,28/11/2026,DEBIT PURCHASE,27.45,', ',,A NOTE', '25/11/2026,25/11/2026,GIRO,,5.00', ',,SUBTOTAL,32.45,', '24/11/2026,24/11/2026,DEBIT PURCHASE,1.20,'];
+    const s = await suggestProfile(file('one-note-2026-11.csv', lines), { currency: 'SGD' });
+    expect(s.profile!.continuation).toBeUndefined();
+    expect(s.unread.map((u) => u.line)).toContain(3);
+  });
+});
