@@ -77,7 +77,8 @@ const BALANCE = /balance|\bbal\b|saldo|solde|余额|kontostand|running|\brate\b|
 const IDENTIFIER = /#|\bno\.?$|number|nummer|numéro|\bid\b|iban|\bbic\b|zip|postal|referen|\bref\b|card|karte|卡号|account|konto|单号|账号|check|scheck/i;
 const AMOUNT_NAME =
   /amount|\bamt\b|betrag|bedrag|montant|importe|importo|金额|金額|debit|credit|débit|crédit|\bdare\b|\bavere\b|soll|haben|withdraw|deposit|paid|charge|value|\bsum\b/i;
-const SECONDARY = /original|orig\b|exchange|foreign|交易地|local|\bfx\b|fee|gebühr|entgelt|frais|tax|steuer/i;
+// amounts beside the one that moved: the merchant's, fees, taxes, and amounts before tax (Shine's "Montant HT")
+const SECONDARY = /original|orig\b|exchange|foreign|交易地|local|\bfx\b|fee|gebühr|entgelt|frais|tax|steuer|\bHT\b|hors tax|\bTVA\b|\bVAT\b|\bMwSt\b|税抜/i;
 const DEBIT_NAME = /debit|débit|\bdare\b|addebit|uscite|soll|withdraw|paid out|ausgang|支出|belastung|charge/i;
 const CREDIT_NAME = /credit|crédit|\bavere\b|accredit|entrate|haben|deposit|paid in|eingang|收入|gutschrift/i;
 

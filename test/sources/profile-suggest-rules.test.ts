@@ -346,3 +346,13 @@ describe('dateless, moneyless text rows after dated rows (OCBC)', () => {
     expect(s.unread.map((u) => u.line)).toContain(3);
   });
 });
+
+describe('an amount before tax beside a debit/credit pair (Shine)', () => {
+  const COMMA = { decimalMark: ',', thousandsSeparator: '.' } as const;
+  const cols = [col('Débit', ['18,36', '0,00', '7,90', '93,17'], 7), col('Crédit', ['0,00', '1800,00', '0,00', '0,00'], 8), col('Montant HT', ['15,30', '1500,00', '7,90', '77,64'], 13)];
+
+  it('is not the amount: the pair filled with "0,00" is, by the names', () => {
+    expect(chooseAmount(amountColumns(cols, COMMA), 4)).toMatchObject({ kind: 'pair', debit: { col: { name: 'Débit' } }, credit: { col: { name: 'Crédit' } }, attention: null });
+    for (const name of ['Amount excl. VAT', 'Betrag ohne MwSt', 'Montant hors taxes']) expect(amountColumns([col(name, ['1,00'])], COMMA)[0]!.secondary, name).toBe(true);
+  });
+});

@@ -61,7 +61,6 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
   const suggesterGaps: Record<string, string> = {
     'real/nl-abn-amro-2026-11.csv': 'the value date (column 6) is earlier than the booking date on one row, so it is taken as the transaction date',
     'real/fr-fortuneo-2026-11.csv': 'fr-bank has an optional Devise column this file lacks, so no --currency is passed: read as XXX',
-    'real/fr-shine-2026-11.csv': 'takes "Montant HT" (the amount before VAT, unsigned) as the amount, not the Débit/Crédit pair filled with "0,00"',
   };
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);
