@@ -25,7 +25,15 @@ function formatsClash(a: DateFormat, b: DateFormat): boolean {
   return a !== b && [slash, dots, dashes].some((set) => set.has(a) && set.has(b));
 }
 
-export function pickDates(cols: readonly ColumnCells[], decimalComma: boolean, rows: number, reasons: string[], attention: string[]): DateChoice | null {
+/** `charges`: which rows are charges, once the amount is known; only those tell which date comes first. */
+export function pickDates(
+  cols: readonly ColumnCells[],
+  decimalComma: boolean,
+  rows: number,
+  reasons: string[],
+  attention: string[],
+  charges?: readonly boolean[],
+): DateChoice | null {
   const found = cols.flatMap((col) => {
     const f = dateFinding(col, decimalComma);
     return f && f.nonBlank >= 0.5 * rows ? [{ col, f }] : [];
@@ -37,7 +45,7 @@ export function pickDates(cols: readonly ColumnCells[], decimalComma: boolean, r
   }
   let [tx, posted] = [found[0]!, found[1] ?? null];
   if (posted) {
-    const order = transactionFirst(tx.col, tx.f.format, posted.col, posted.f.format);
+    const order = transactionFirst(tx.col, tx.f.format, posted.col, posted.f.format, charges);
     if (!order.earlierIsA) [tx, posted] = [posted, tx];
     reasons.push(order.reason);
     const hasBlanks = posted.col.cells.some(isBlank) || tx.col.cells.some(isBlank);

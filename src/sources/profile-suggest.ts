@@ -217,7 +217,9 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   const datedShare = (c: ColumnCells) => c.cells.filter(isDateCell).length / rows;
   const numbers = numberFinding(cols.filter((c) => datedShare(c) < 0.5).flatMap((c) => c.cells));
   reasons.push(numbers.reason);
+  const [datesAt, datesAttentionAt] = [reasons.length, attention.length];
   const dates = pickDates(cols, numbers.format.decimalMark === ',', rows, reasons, attention);
+  const dateNotes = { at: datesAt, n: reasons.length - datesAt, attentionAt: datesAttentionAt, attentionN: attention.length - datesAttentionAt };
   if (!dates) return { problem: 'no column reads as dates on most rows' };
   const rest = cols.filter((c) => c !== dates.tx.col && c !== dates.posted?.col && datedShare(c) < 0.5);
   const { amount, wholeUnits, charged } = pickAmount(rest, rows, numbers.format, opts, reasons);
@@ -258,7 +260,38 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   const sign = amount.kind === 'single' && !direction ? signFinding(amount.amount, descCols[0]!.cells) : null;
   if (sign) reasons.push(sign.reason);
   if (sign?.attention) attention.push(directionHint(sign.attention, others, amount));
-  return { numbers: numbers.format, dates, amount, currency, status, descCols, sign, direction, original, originalCurrency: charged?.originalCurrency ?? null };
+  const settled = dates.posted ? chargeOrder(cols, numbers.format, rows, chargeRows(amount, sign, direction), dateNotes, reasons, attention) : dates;
+  return { numbers: numbers.format, dates: settled ?? dates, amount, currency, status, descCols, sign, direction, original, originalCurrency: charged?.originalCurrency ?? null };
+}
+
+/** Which rows are charges, by the amount's sign, its direction column, or the debit side of a pair; null when unknown. */
+function chargeRows(amount: AmountChoice, sign: SignFinding | null, direction: DirectionFinding | null): boolean[] | null {
+  if (amount.kind === 'pair') return amount.debit.values.map((v) => !!v?.ok && !v.value.isZero());
+  if (direction) return amount.amount.col.cells.map((c) => direction.map[c.trim()] === 'out');
+  if (!sign) return null;
+  return amount.amount.values.map((v) => !!v?.ok && v.value.sign() === (sign.sign === 'charges-negative' ? -1 : 1));
+}
+
+/**
+ * The two date columns' order again, counting charge rows only, once the amount says which
+ * they are; its reasons replace the first pass's where those stood.
+ */
+function chargeOrder(
+  cols: ColumnCells[],
+  fmt: NumberFormat,
+  rows: number,
+  charges: boolean[] | null,
+  notes: { at: number; n: number; attentionAt: number; attentionN: number },
+  reasons: string[],
+  attention: string[],
+): DateChoice | null {
+  if (!charges) return null;
+  const [r, a]: [string[], string[]] = [[], []];
+  const again = pickDates(cols, fmt.decimalMark === ',', rows, r, a, charges);
+  if (!again) return null;
+  reasons.splice(notes.at, notes.n, ...r);
+  attention.splice(notes.attentionAt, notes.attentionN, ...a);
+  return again;
 }
 
 /**

@@ -14,6 +14,7 @@ import { runningBalances } from '../../src/sources/profile-evidence-balance.js';
 import { accountCurrencyAmount } from '../../src/sources/profile-evidence-currency.js';
 import { sectionRowPatterns, summaryRowPatterns, zeroRowPatterns } from '../../src/sources/profile-evidence-roles.js';
 import { suggestProfile } from '../../src/sources/profile-suggest.js';
+import { transactionFirst } from '../../src/sources/profile-evidence-dates.js';
 import { findLayout } from '../../src/sources/profile-layout.js';
 
 const col = (name: string, cells: string[], index = 0): ColumnCells => ({ index, name, cells });
@@ -354,5 +355,37 @@ describe('an amount before tax beside a debit/credit pair (Shine)', () => {
   it('is not the amount: the pair filled with "0,00" is, by the names', () => {
     expect(chooseAmount(amountColumns(cols, COMMA), 4)).toMatchObject({ kind: 'pair', debit: { col: { name: 'Débit' } }, credit: { col: { name: 'Crédit' } }, attention: null });
     for (const name of ['Amount excl. VAT', 'Betrag ohne MwSt', 'Montant hors taxes']) expect(amountColumns([col(name, ['1,00'])], COMMA)[0]!.secondary, name).toBe(true);
+  });
+});
+
+describe('which date column is the transaction date: charge rows only (ABN AMRO)', () => {
+  const booked = col('Transactiedatum', ['20261102', '20261120', '20261128', '20261201'], 2);
+  const value = col('Rentedatum', ['20261102', '20261120', '20261128', '20261130'], 5);
+
+  it('interest value-dated before its booking is money in: no evidence, the first column is the transaction date', () => {
+    // counting every row, the value date is the earlier one
+    expect(transactionFirst(booked, 'YYYYMMDD', value, 'YYYYMMDD').earlierIsA).toBe(false);
+    const order = transactionFirst(booked, 'YYYYMMDD', value, 'YYYYMMDD', [true, true, true, false]);
+    expect(order).toMatchObject({ earlierIsA: true, differ: 1 });
+    expect(order.reason).toMatch(/differ only on money-in rows \(1\)/);
+  });
+
+  it('a card purchase value-dated before its booking still decides (Commerzbank, Rabobank)', () => {
+    const order = transactionFirst(booked, 'YYYYMMDD', value, 'YYYYMMDD', [true, true, true, true]);
+    expect(order.earlierIsA).toBe(false);
+    expect(order.reason).toMatch(/"Rentedatum" is the earlier on 1 of 1 charge rows/);
+  });
+
+  it('the suggester counts the charges its sign convention finds', async () => {
+    const s = await suggestProfile(
+      file('abn-like-2026-11.tab', [
+        '123456780\tEUR\t20261102\t-1150,00\t20261102\tHUUR NOVEMBER',
+        '123456780\tEUR\t20261120\t-23,45\t20261120\tALBERT HEIJN',
+        '123456780\tEUR\t20261128\t-18,52\t20261128\tOPENAI',
+        '123456780\tEUR\t20261201\t12,34\t20261130\tBasic interest',
+      ]),
+    );
+    expect(s.profile!.columns).toMatchObject({ transactionDate: 'Transaction Date', postedDate: 'Posted Date' });
+    expect(s.records.map((r) => r.date)).toEqual(['2026-11-02', '2026-11-20', '2026-11-28', '2026-12-01']);
   });
 });

@@ -71,7 +71,6 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
 
   // Fixtures the suggester does not yet read as their built-in does; `it.fails` flags the day it does.
   const suggesterGaps: Record<string, string> = {
-    'real/nl-abn-amro-2026-11.csv': 'the value date (column 6) is earlier than the booking date on one row, so it is taken as the transaction date',
   };
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);
