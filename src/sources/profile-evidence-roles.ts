@@ -280,12 +280,7 @@ function cellShape(cell: string): string {
  * zeros and the description as written (digits generalised), the other cells by shape; a
  * pattern that would also take a row that moves money is dropped.
  */
-export function zeroRowPatterns(
-  data: readonly CsvRow[],
-  amountAt: readonly [number, number],
-  descriptionAt: number,
-  fmt: NumberFormat,
-): { patterns: string[]; lines: number[] } {
+export function zeroRowPatterns(data: readonly CsvRow[], amountAt: readonly [number, number], descriptionAt: number, fmt: NumberFormat): { patterns: string[]; lines: number[] } {
   const zero = (cell: string | undefined) => {
     const p = isBlank(cell) ? null : parseAmount(cell!, fmt);
     return !!p?.ok && p.value.isZero();

@@ -231,7 +231,7 @@ describe('a money column with a stray cell, and balance rows with only a posting
   });
 });
 
-describe('a debit/credit pair with zero on both sides (ICICI\'s opening balance)', () => {
+describe("a debit/credit pair with zero on both sides (ICICI's opening balance)", () => {
   const row = (line: number, ...fields: string[]) => ({ line, fields });
   const data = [
     row(7, '', '1', '01/11/2026', 'B/F', '0.00', '0.00', '52140.18'),
@@ -239,7 +239,7 @@ describe('a debit/credit pair with zero on both sides (ICICI\'s opening balance)
     row(9, '', '3', '09/11/2026', 'NEFT SALARY', '0.00', '125000.00', '175141.18'),
   ];
 
-  it('is skipped by a pattern of its own shape, which next month\'s opening row fits and no moving row does', () => {
+  it("is skipped by a pattern of its own shape, which next month's opening row fits and no moving row does", () => {
     const { patterns, lines } = zeroRowPatterns(data, [4, 5], 3, POINT);
     expect(lines).toEqual([7]);
     expect(patterns).toHaveLength(1);
@@ -257,10 +257,9 @@ describe('a debit/credit pair with zero on both sides (ICICI\'s opening balance)
   });
 
   it('the suggester proposes it for a pair, and the row is not read as a zero line', async () => {
-    const s = await suggestProfile(
-      file('icici-like-2026-11.csv', ['S No.,Date,Remarks,Withdrawal,Deposit,Balance', ...data.map((r) => r.fields.slice(1).join(','))]),
-      { currency: 'INR' },
-    );
+    const s = await suggestProfile(file('icici-like-2026-11.csv', ['S No.,Date,Remarks,Withdrawal,Deposit,Balance', ...data.map((r) => r.fields.slice(1).join(','))]), {
+      currency: 'INR',
+    });
     expect(s.profile!.skip!.patterns).toHaveLength(1);
     expect(s.records.map((r) => [r.line, r.amount])).toEqual([
       [3, '1999'],
@@ -307,7 +306,9 @@ describe('rows with a cell over several lines, short of the header (Crédit Agri
 
 describe('two-digit years in every format that has them', () => {
   it('DD/MM/YY years at or above the default pivot get a pivot above them, flagged', async () => {
-    const s = await suggestProfile(file('slash-yy-2071-11.csv', ['Date;Text;Amount', '03/11/71;OPENAI;-20,00', '15/11/71;SALARY;2.500,00', '29/11/71;ANTHROPIC;-5,00']), { currency: 'EUR' });
+    const s = await suggestProfile(file('slash-yy-2071-11.csv', ['Date;Text;Amount', '03/11/71;OPENAI;-20,00', '15/11/71;SALARY;2.500,00', '29/11/71;ANTHROPIC;-5,00']), {
+      currency: 'EUR',
+    });
     expect(s.profile!.dates).toMatchObject({ formats: ['DD/MM/YY'], twoDigitYearPivot: 72 });
     expect(s.records.map((r) => r.date)).toEqual(['2071-11-03', '2071-11-15', '2071-11-29']);
     expect(s.attention.join('\n')).toMatch(/would be 1971 with the default pivot/);
@@ -341,7 +342,14 @@ describe('dateless, moneyless text rows after dated rows (OCBC)', () => {
   });
 
   it('one such row is no convention, and a dateless row with money is none', async () => {
-    const lines = [...head, '28/11/2026,28/11/2026,DEBIT PURCHASE,27.45,', ',,A NOTE', '25/11/2026,25/11/2026,GIRO,,5.00', ',,SUBTOTAL,32.45,', '24/11/2026,24/11/2026,DEBIT PURCHASE,1.20,'];
+    const lines = [
+      ...head,
+      '28/11/2026,28/11/2026,DEBIT PURCHASE,27.45,',
+      ',,A NOTE',
+      '25/11/2026,25/11/2026,GIRO,,5.00',
+      ',,SUBTOTAL,32.45,',
+      '24/11/2026,24/11/2026,DEBIT PURCHASE,1.20,',
+    ];
     const s = await suggestProfile(file('one-note-2026-11.csv', lines), { currency: 'SGD' });
     expect(s.profile!.continuation).toBeUndefined();
     expect(s.unread.map((u) => u.line)).toContain(3);
@@ -350,7 +358,11 @@ describe('dateless, moneyless text rows after dated rows (OCBC)', () => {
 
 describe('an amount before tax beside a debit/credit pair (Shine)', () => {
   const COMMA = { decimalMark: ',', thousandsSeparator: '.' } as const;
-  const cols = [col('Débit', ['18,36', '0,00', '7,90', '93,17'], 7), col('Crédit', ['0,00', '1800,00', '0,00', '0,00'], 8), col('Montant HT', ['15,30', '1500,00', '7,90', '77,64'], 13)];
+  const cols = [
+    col('Débit', ['18,36', '0,00', '7,90', '93,17'], 7),
+    col('Crédit', ['0,00', '1800,00', '0,00', '0,00'], 8),
+    col('Montant HT', ['15,30', '1500,00', '7,90', '77,64'], 13),
+  ];
 
   it('is not the amount: the pair filled with "0,00" is, by the names', () => {
     expect(chooseAmount(amountColumns(cols, COMMA), 4)).toMatchObject({ kind: 'pair', debit: { col: { name: 'Débit' } }, credit: { col: { name: 'Crédit' } }, attention: null });

@@ -70,8 +70,7 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
   });
 
   // Fixtures the suggester does not yet read as their built-in does; `it.fails` flags the day it does.
-  const suggesterGaps: Record<string, string> = {
-  };
+  const suggesterGaps: Record<string, string> = {};
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);
     (name in suggesterGaps ? it.fails : it)(name in suggesterGaps ? `${name} (not yet: ${suggesterGaps[name]})` : name, async () => {
