@@ -3,7 +3,7 @@
  * formats, and the two-digit-year pivot they need.
  */
 import { isBlank } from './bank-values.js';
-import { DEFAULT_TWO_DIGIT_YEAR_PIVOT, type DateFormat } from './bank-dates.js';
+import { DATE_FORMATS, DEFAULT_TWO_DIGIT_YEAR_PIVOT, type DateFormat } from './bank-dates.js';
 import type { ColumnCells } from './profile-evidence.js';
 import { dateFinding, transactionFirst, type DateFinding } from './profile-evidence-dates.js';
 
@@ -25,7 +25,15 @@ function formatsClash(a: DateFormat, b: DateFormat): boolean {
   return a !== b && [slash, dots, dashes].some((set) => set.has(a) && set.has(b));
 }
 
-export function pickDates(cols: readonly ColumnCells[], decimalComma: boolean, rows: number, reasons: string[], attention: string[]): DateChoice | null {
+/** `charges`: which rows are charges, once the amount is known; only those tell which date comes first. */
+export function pickDates(
+  cols: readonly ColumnCells[],
+  decimalComma: boolean,
+  rows: number,
+  reasons: string[],
+  attention: string[],
+  charges?: readonly boolean[],
+): DateChoice | null {
   const found = cols.flatMap((col) => {
     const f = dateFinding(col, decimalComma);
     return f && f.nonBlank >= 0.5 * rows ? [{ col, f }] : [];
@@ -37,7 +45,7 @@ export function pickDates(cols: readonly ColumnCells[], decimalComma: boolean, r
   }
   let [tx, posted] = [found[0]!, found[1] ?? null];
   if (posted) {
-    const order = transactionFirst(tx.col, tx.f.format, posted.col, posted.f.format);
+    const order = transactionFirst(tx.col, tx.f.format, posted.col, posted.f.format, charges);
     if (!order.earlierIsA) [tx, posted] = [posted, tx];
     reasons.push(order.reason);
     const hasBlanks = posted.col.cells.some(isBlank) || tx.col.cells.some(isBlank);
@@ -60,7 +68,8 @@ function postedFills(tx: ColumnCells, posted: ColumnCells, reasons: string[]): b
   return n > 0;
 }
 
-const TWO_DIGIT: DateFormat[] = ['DD.MM.YY', 'MM/DD/YY', 'DD MMM YY', 'DD-MMM-YY'];
+// every format the reader knows whose year has two digits (DD/MM/YY, DD.MM.YY…): a new one is not forgotten here
+const TWO_DIGIT: DateFormat[] = DATE_FORMATS.filter((f) => /(?<!Y)YY$/.test(f));
 
 /**
  * Two-digit years go to 20YY below the reader's pivot (69), else 19YY. A statement from the

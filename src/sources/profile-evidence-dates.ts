@@ -104,24 +104,39 @@ function sortBreaks(dates: readonly LocalDate[]): number {
   return Math.min(up, down);
 }
 
-/** Of two date columns, the transaction date is the earlier one where they differ (a charge posts after it is made). */
-export function transactionFirst(a: ColumnCells, fa: DateFormat, b: ColumnCells, fb: DateFormat): { earlierIsA: boolean; differ: number; reason: string } {
+/**
+ * Of two date columns, the transaction date is the earlier one where they differ (a charge posts
+ * after it is made). With `charges`, only charge rows count: money in (interest value-dated
+ * back, ABN AMRO's Rentedatum) says nothing of when a purchase was made.
+ */
+export function transactionFirst(
+  a: ColumnCells,
+  fa: DateFormat,
+  b: ColumnCells,
+  fb: DateFormat,
+  charges?: readonly boolean[],
+): { earlierIsA: boolean; differ: number; reason: string } {
   let aFirst = 0;
   let bFirst = 0;
+  let uncounted = 0;
   const da = columnDates(a.cells, fa);
   const db = columnDates(b.cells, fb);
   da.forEach((x, i) => {
     const y = db[i];
-    if (!x || !y) return;
-    if (x < y) aFirst++;
-    else if (y < x) bFirst++;
+    if (!x || !y || x === y) return;
+    if (charges && !charges[i]) uncounted++;
+    else if (x < y) aFirst++;
+    else bFirst++;
   });
-  const differ = aFirst + bFirst;
+  const counted = aFirst + bFirst;
   const earlierIsA = aFirst >= bFirst;
   const [tx, posted] = earlierIsA ? [a, b] : [b, a];
+  const left = uncounted ? `; ${uncounted} row${uncounted > 1 ? 's' : ''} where they differ ${uncounted > 1 ? 'are' : 'is'} money in, not counted` : '';
   const reason =
-    differ === 0
+    counted + uncounted === 0
       ? `"${a.name}" and "${b.name}" hold the same date on every row: "${a.name}" (the first) is the transaction date`
-      : `"${tx.name}" is the transaction date and "${posted.name}" the posting date: "${tx.name}" is the earlier on ${Math.max(aFirst, bFirst)} of ${differ} rows where they differ`;
-  return { earlierIsA, differ, reason };
+      : counted === 0
+        ? `"${a.name}" and "${b.name}" differ only on money-in rows (${uncounted}), which say nothing of when a purchase is made: "${a.name}" (the first) is the transaction date, "${b.name}" the posting date`
+        : `"${tx.name}" is the transaction date and "${posted.name}" the posting date: "${tx.name}" is the earlier on ${Math.max(aFirst, bFirst)} of ${counted} ${charges ? 'charge ' : ''}rows where they differ${left}`;
+  return { earlierIsA, differ: counted + uncounted, reason };
 }

@@ -260,7 +260,8 @@ export function summaryRowPatterns(rows: readonly { text: string; description: s
   const out = new Set<string>();
   for (const r of rows) {
     if ((r.dated && r.hasAmount) || !SUMMARY_ROW.test(r.text)) continue;
-    const phrase = (r.description.trim() || r.text).replace(/\s+/g, ' ');
+    // a stray mark before the words (BancoPosta's "|SALDO FINALE") is not part of what the row says
+    const phrase = (r.description.trim() || r.text).replace(/\s+/g, ' ').replace(/^[^\p{L}\p{N}]+/u, '');
     out.add(escapeRe(phrase).replace(/\d+/g, '\\d+'));
   }
   return [...out];
@@ -271,6 +272,40 @@ function cellShape(cell: string): string {
   if (!/\d/.test(cell)) return '\\D+';
   if (/^-?\d+$/.test(cell)) return '-?\\d+';
   return escapeRe(cell.replace(/\d+/g, '#')).replace(/#/g, '\\d+');
+}
+
+/**
+ * Skip patterns for rows of a debit/credit pair with zero on both sides (ICICI's opening
+ * balance, "B/F 0.00 0.00"): no money moved, so no transaction. One pattern per row, the
+ * zeros and the description as written (digits generalised), the other cells by shape; a
+ * pattern that would also take a row that moves money is dropped.
+ */
+export function zeroRowPatterns(data: readonly CsvRow[], amountAt: readonly [number, number], descriptionAt: number, fmt: NumberFormat): { patterns: string[]; lines: number[] } {
+  const zero = (cell: string | undefined) => {
+    const p = isBlank(cell) ? null : parseAmount(cell!, fmt);
+    return !!p?.ok && p.value.isZero();
+  };
+  const noMoney = data.filter((r) => amountAt.every((i) => zero(r.fields[i])));
+  const moving = data.filter((r) => !noMoney.includes(r)).map(textOf);
+  const patterns = new Map<string, number[]>();
+  for (const r of noMoney) {
+    const shape = r.fields.flatMap((f, i) => {
+      const cell = f.trim();
+      if (cell === '') return [];
+      if (amountAt.includes(i)) return [escapeRe(cell)];
+      return [i === descriptionAt ? escapeRe(cell).replace(/\d+/g, '\\d+') : cellShape(cell)];
+    });
+    const p = `^${shape.join(' ')}$`;
+    if (!moving.some((t) => new RegExp(p, 'iu').test(t))) patterns.set(p, [...(patterns.get(p) ?? []), r.line]);
+  }
+  return { patterns: [...patterns.keys()], lines: [...patterns.values()].flat() };
+}
+
+function textOf(r: CsvRow): string {
+  return r.fields
+    .map((f) => f.trim())
+    .filter((f) => f !== '')
+    .join(' ');
 }
 
 /**

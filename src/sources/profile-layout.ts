@@ -19,6 +19,8 @@ export interface Layout {
   trailer: CsvRow[];
   /** Header-less files: the dateless rows among the data (card-holder and total lines), left out of the columns' evidence. */
   sections: CsvRow[];
+  /** Dateless, moneyless text rows right after a dated row (OCBC's merchant line): more text for it, left out of the columns' evidence. */
+  continuations: CsvRow[];
   reasons: string[];
 }
 
@@ -69,20 +71,49 @@ export function findLayout(rows: CsvRow[]): Layout | { problem: string } {
   const reasons = [
     `header on line ${header.line}${headerIndex ? ` after ${headerIndex} preamble line${headerIndex > 1 ? 's' : ''}` : ''}: the first row of names followed by a dated row of the same width`,
   ];
-  return { header, headerless: false, headerIndex, preamble: rows.slice(0, headerIndex), ...splitTrailer(body, header.fields.length, reasons), sections: [], reasons };
-}
-
-/** Data rows up to the last dated one; the dateless rows after it are the trailer. */
-function splitTrailer(body: CsvRow[], width: number, reasons: string[]): { data: CsvRow[]; trailer: CsvRow[] } {
-  const dateCol = mostDatedColumn(body, width);
-  let end = body.length;
-  while (end > 0 && !isDateCell(body[end - 1]!.fields[dateCol] ?? '')) end--;
-  const trailer = body.slice(end);
+  const split = splitTrailer(body, header.fields.length);
+  const { data, continuations } = continuationRows(split.data, split.trailer, header.fields.length, reasons);
+  const trailer = split.trailer.slice(continuations.includes(split.trailer[0]!) ? 1 : 0);
   if (trailer.length)
     reasons.push(
       `${trailer.length} trailer line${trailer.length > 1 ? 's' : ''} from line ${trailer[0]!.line} (no date after the last dated row): ${JSON.stringify(rowText(trailer[0]!))}`,
     );
-  return { data: body.slice(0, end), trailer };
+  return { header, headerless: false, headerIndex, preamble: rows.slice(0, headerIndex), data, trailer, sections: [], continuations, reasons };
+}
+
+// a cell that reads as a number under either decimal mark: money, which a continuation row never has
+const MONEY_FORMATS = [
+  { decimalMark: '.', thousandsSeparator: ',' },
+  { decimalMark: ',', thousandsSeparator: '.' },
+] as const;
+const isMoneyCell = (cell: string) => !isBlank(cell) && /\d/.test(cell) && MONEY_FORMATS.some((f) => parseAmount(cell, f).ok);
+
+/**
+ * Rows with no date and no money, only text, each right after a dated row: one transaction
+ * written over two rows (the profile's `continuation`). Counted only when there are two or
+ * more: a single such row is as likely a note, and is listed as unread instead.
+ */
+function continuationRows(data: readonly CsvRow[], trailer: readonly CsvRow[], width: number, reasons: string[]): { data: CsvRow[]; continuations: CsvRow[] } {
+  const dateCol = mostDatedColumn(data, width);
+  const dated = (r: CsvRow | undefined) => !!r && isDateCell(r.fields[dateCol] ?? '');
+  // the last transaction's own continuation row comes after the last dated row, first of the "trailer"
+  const rows = [...data, ...trailer.slice(0, 1)];
+  const found = rows.filter(
+    (r, i) => !dated(r) && isBlank(r.fields[dateCol]) && dated(rows[i - 1]) && !r.fields.some((f) => isDateCell(f) || isMoneyCell(f)) && /\p{L}/u.test(rowText(r)),
+  );
+  if (found.length < 2) return { data: [...data], continuations: [] };
+  reasons.push(
+    `${found.length} rows (from line ${found[0]!.line}) have no date and no money, only text, each right after a dated row: the rest of that transaction's text (continuation, joined to the description)`,
+  );
+  return { data: data.filter((r) => !found.includes(r)), continuations: found };
+}
+
+/** Data rows up to the last dated one; the dateless rows after it are the trailer. */
+function splitTrailer(body: CsvRow[], width: number): { data: CsvRow[]; trailer: CsvRow[] } {
+  const dateCol = mostDatedColumn(body, width);
+  let end = body.length;
+  while (end > 0 && !isDateCell(body[end - 1]!.fields[dateCol] ?? '')) end--;
+  return { data: body.slice(0, end), trailer: body.slice(end) };
 }
 
 /** The first line is already data: columns are known by position, named "Column 1"… until their roles are known. */
@@ -100,7 +131,7 @@ function headerlessLayout(rows: CsvRow[]): Layout {
   const dateCol = mostDatedColumn(body, width);
   const sections = body.filter((r) => !isDateCell(r.fields[dateCol] ?? ''));
   const data = body.filter((r) => !sections.includes(r));
-  return { header, headerless: true, headerIndex: -1, preamble: [], data, trailer: [], sections, reasons };
+  return { header, headerless: true, headerIndex: -1, preamble: [], data, trailer: [], sections, continuations: [], reasons };
 }
 
 function mostDatedColumn(rows: readonly CsvRow[], width: number): number {

@@ -22,6 +22,7 @@ import {
   statusMapOf,
   sectionRowPatterns,
   summaryRowPatterns,
+  zeroRowPatterns,
   type DirectionFinding,
   type OriginalFinding,
 } from './profile-evidence-roles.js';
@@ -89,6 +90,8 @@ export function suggestionExitCode(s: ProfileSuggestion): 0 | 1 | 2 {
 // the reader looks for the header this far down the head rows (schema maximum 39)
 const MAX_PREAMBLE = 39;
 const PREAMBLE_SLACK = 2;
+// the schema's limit for rows.maxMissingCells
+const MAX_MISSING_CELLS = 3;
 
 /** The file as the suggester reads it: the CSV sniffer's encoding, unless the bytes say Shift_JIS instead. */
 async function openForSuggestion(path: string): Promise<{ csv: CsvFile; encodingReason: string; quoteReason: string | null }> {
@@ -214,7 +217,9 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   const datedShare = (c: ColumnCells) => c.cells.filter(isDateCell).length / rows;
   const numbers = numberFinding(cols.filter((c) => datedShare(c) < 0.5).flatMap((c) => c.cells));
   reasons.push(numbers.reason);
+  const [datesAt, datesAttentionAt] = [reasons.length, attention.length];
   const dates = pickDates(cols, numbers.format.decimalMark === ',', rows, reasons, attention);
+  const dateNotes = { at: datesAt, n: reasons.length - datesAt, attentionAt: datesAttentionAt, attentionN: attention.length - datesAttentionAt };
   if (!dates) return { problem: 'no column reads as dates on most rows' };
   const rest = cols.filter((c) => c !== dates.tx.col && c !== dates.posted?.col && datedShare(c) < 0.5);
   const { amount, wholeUnits, charged } = pickAmount(rest, rows, numbers.format, opts, reasons);
@@ -255,7 +260,38 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   const sign = amount.kind === 'single' && !direction ? signFinding(amount.amount, descCols[0]!.cells) : null;
   if (sign) reasons.push(sign.reason);
   if (sign?.attention) attention.push(directionHint(sign.attention, others, amount));
-  return { numbers: numbers.format, dates, amount, currency, status, descCols, sign, direction, original, originalCurrency: charged?.originalCurrency ?? null };
+  const settled = dates.posted ? chargeOrder(cols, numbers.format, rows, chargeRows(amount, sign, direction), dateNotes, reasons, attention) : dates;
+  return { numbers: numbers.format, dates: settled ?? dates, amount, currency, status, descCols, sign, direction, original, originalCurrency: charged?.originalCurrency ?? null };
+}
+
+/** Which rows are charges, by the amount's sign, its direction column, or the debit side of a pair; null when unknown. */
+function chargeRows(amount: AmountChoice, sign: SignFinding | null, direction: DirectionFinding | null): boolean[] | null {
+  if (amount.kind === 'pair') return amount.debit.values.map((v) => !!v?.ok && !v.value.isZero());
+  if (direction) return amount.amount.col.cells.map((c) => direction.map[c.trim()] === 'out');
+  if (!sign) return null;
+  return amount.amount.values.map((v) => !!v?.ok && v.value.sign() === (sign.sign === 'charges-negative' ? -1 : 1));
+}
+
+/**
+ * The two date columns' order again, counting charge rows only, once the amount says which
+ * they are; its reasons replace the first pass's where those stood.
+ */
+function chargeOrder(
+  cols: ColumnCells[],
+  fmt: NumberFormat,
+  rows: number,
+  charges: boolean[] | null,
+  notes: { at: number; n: number; attentionAt: number; attentionN: number },
+  reasons: string[],
+  attention: string[],
+): DateChoice | null {
+  if (!charges) return null;
+  const [r, a]: [string[], string[]] = [[], []];
+  const again = pickDates(cols, fmt.decimalMark === ',', rows, r, a, charges);
+  if (!again) return null;
+  reasons.splice(notes.at, notes.n, ...r);
+  attention.splice(notes.attentionAt, notes.attentionN, ...a);
+  return again;
 }
 
 /**
@@ -323,7 +359,9 @@ function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileNa
     numbers: { decimalMark: roles.numbers.decimalMark, thousandsSeparator: roles.numbers.thousandsSeparator },
     ...(original && Object.keys(original.regions).length ? { originalRegions: original.regions } : {}),
   };
+  if (layout.continuations.length) profile.continuation = { join: 'description' };
   addRowRules(profile, layout, roles, reasons);
+  shortRowRule(profile, layout, reasons);
   if (dates.formats.includes('MM/DD')) periodNote(layout, opts, reasons, attention);
   if (layout.headerless) nameByRole(profile, roles, reasons);
   return { profile, problem: null, reasons, attention };
@@ -343,18 +381,57 @@ function addRowRules(profile: StatementProfileInput, layout: Layout, roles: Role
     line: r.line,
     text: rowText(r),
     description: r.fields[descCols[0]!.index] ?? '',
-    dated: isDateCell(r.fields[dates.tx.col.index] ?? '') || (dates.postedFallback && isDateCell(r.fields[dates.posted!.col.index] ?? '')),
+    // a balance row with only a posting date (BancoPosta's SALDO rows) is no transaction the posting date stands in for
+    dated: isDateCell(r.fields[dates.tx.col.index] ?? ''),
     hasAmount: amountAt.some((i) => !isBlank(r.fields[i]) && parseAmount(r.fields[i]!, fmt).ok),
   }));
   const skip = summaryRowPatterns(summary);
   sectionRules(profile, layout, reasons);
+  if (amount.kind === 'pair') zeroRowRules(profile, layout, [amount.debit.col.index, amount.credit.col.index], descCols[0]!.index, fmt, reasons);
   if (skip.length) {
     profile.skip = { patterns: [...(profile.skip?.patterns ?? []), ...skip] };
     const lines = summary.filter((r) => skip.some((p) => new RegExp(p, 'iu').test(r.text))).map((r) => r.line);
     reasons.push(
       `skip pattern${skip.length > 1 ? 's' : ''} ${skip.map((p) => JSON.stringify(p)).join(', ')}: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} report${lines.length > 1 ? '' : 's'} a balance or subtotal without an amount or a date, not a transaction`,
     );
+    if (dates.postedFallback) dropSkippedFallback(profile, layout, roles, skip, reasons);
   }
+}
+
+/**
+ * Rows with a cell over several lines that stop short of the header (Crédit Agricole's money-out
+ * rows end after Débit): the reader takes them only with rows.maxMissingCells, else they are unbalanced quotes.
+ */
+function shortRowRule(profile: StatementProfileInput, layout: Layout, reasons: string[]): void {
+  const width = layout.header.fields.length;
+  const short = layout.data.filter((r) => r.fields.length < width && r.fields.some((f) => f.includes('\n')));
+  const missing = Math.max(0, ...short.map((r) => width - r.fields.length));
+  if (missing === 0 || missing > MAX_MISSING_CELLS) return;
+  profile.rows = { maxMissingCells: missing };
+  reasons.push(
+    `rows.maxMissingCells ${missing}: ${rowsOf(short.length)} with a cell over several lines ${short.length > 1 ? 'are' : 'is'} up to ${missing} cell${missing > 1 ? 's' : ''} short of the header's ${width} (from line ${short[0]!.line}); without it they read as unbalanced quotes`,
+  );
+}
+
+const rowsOf = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+
+/** Skip patterns for the rows of a debit/credit pair with zero on both sides: no money moved. */
+function zeroRowRules(profile: StatementProfileInput, layout: Layout, amountAt: [number, number], descAt: number, fmt: NumberFormat, reasons: string[]): void {
+  const { patterns, lines } = zeroRowPatterns(layout.data, amountAt, descAt, fmt);
+  if (patterns.length === 0) return;
+  profile.skip = { patterns: [...(profile.skip?.patterns ?? []), ...patterns] };
+  reasons.push(
+    `skip pattern${patterns.length > 1 ? 's' : ''} ${patterns.map((p) => JSON.stringify(p)).join(', ')}: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} ${lines.length > 1 ? 'have' : 'has'} zero on both sides of the debit/credit pair (an opening balance, say), so no money moved: not a transaction`,
+  );
+}
+
+/** The posting-date fallback is not needed when every row without a transaction date is a skipped balance row. */
+function dropSkippedFallback(profile: StatementProfileInput, layout: Layout, roles: Roles, skip: readonly string[], reasons: string[]): void {
+  const { tx, posted } = roles.dates;
+  const needing = layout.data.filter((r) => isBlank(r.fields[tx.col.index]) && !isBlank(r.fields[posted!.col.index]));
+  if (!needing.every((r) => skip.some((p) => new RegExp(p, 'iu').test(rowText(r))))) return;
+  delete profile.dates.emptyTransactionDate;
+  reasons.push(`the rows with no "${tx.col.name}" are all skipped: no posting-date fallback (dates.emptyTransactionDate) is needed`);
 }
 
 /** Skip patterns for a header-less file's dateless rows, by the shape of their cells. */

@@ -4,12 +4,17 @@
  * filled on few rows, running balances, header-less odd rows, an amount in the account
  * currency beside one in the merchant's, and a non-`"` quote.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { amountColumns, chooseAmount, type ColumnCells } from '../../src/sources/profile-evidence.js';
 import { quoteFinding, shiftJisFinding } from '../../src/sources/profile-suggest-open.js';
 import { runningBalances } from '../../src/sources/profile-evidence-balance.js';
 import { accountCurrencyAmount } from '../../src/sources/profile-evidence-currency.js';
-import { sectionRowPatterns } from '../../src/sources/profile-evidence-roles.js';
+import { sectionRowPatterns, summaryRowPatterns, zeroRowPatterns } from '../../src/sources/profile-evidence-roles.js';
+import { suggestProfile } from '../../src/sources/profile-suggest.js';
+import { transactionFirst } from '../../src/sources/profile-evidence-dates.js';
 import { findLayout } from '../../src/sources/profile-layout.js';
 
 const col = (name: string, cells: string[], index = 0): ColumnCells => ({ index, name, cells });
@@ -178,5 +183,221 @@ describe('two amounts: the account currency is the amount, the other the origina
     expect(pick('GBP')).toBeNull();
     const off = [cols[0]!, cols[1]!, col('bedrag in EUR', ['-18,52', '-42,00', '135,77'], 10)];
     expect(pick(undefined, off)).toBeNull();
+  });
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'suggest-rules-'));
+function file(name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, [...lines, ''].join('\n'));
+  return path;
+}
+
+describe('a money column with a stray cell, and balance rows with only a posting date (BancoPosta)', () => {
+  const COMMA = { decimalMark: ',', thousandsSeparator: '.' } as const;
+  const cells = ['3.412,60|', '1.850,00', '45,50', '4.881,57'];
+
+  it('a header naming money takes one cell in four that does not read; an unnamed column does not', () => {
+    expect(amountColumns([col('Accrediti', cells)], COMMA).map((c) => c.col.name)).toEqual(['Accrediti']);
+    expect(amountColumns([col('Column 4', cells)], COMMA)).toEqual([]);
+    expect(amountColumns([col('Accrediti', ['3.412,60|', 'x', '45,50', '4.881,57'])], COMMA)).toEqual([]);
+  });
+
+  it('a stray mark before the words of a balance row is left out of its skip pattern', () => {
+    expect(summaryRowPatterns([{ text: '30/11/26 4.881,57 |SALDO FINALE', description: '|SALDO FINALE', dated: false, hasAmount: true }])).toEqual(['SALDO FINALE']);
+  });
+
+  it('rows with a posting date but no transaction date that name a balance are skipped, and need no posting-date fallback', async () => {
+    const s = await suggestProfile(
+      file('posta-2026-11.csv', [
+        'Data;Valuta;Addebiti;Accrediti;Descrizione',
+        '31/10/2026;;;3.412,60;SALDO INIZIALE',
+        '04/11/2026;02/11/2026;18,36;;PAGAMENTO OPENAI',
+        '13/11/2026;12/11/2026;93,17;;PAGAMENTO ANTHROPIC',
+        '25/11/2026;25/11/2026;;1.850,00;BONIFICO STIPENDIO',
+        '30/11/2026;;;5.151,07;SALDO FINALE',
+      ]),
+      { currency: 'EUR' },
+    );
+    expect(s.profile!.columns).toMatchObject({ transactionDate: 'Valuta', postedDate: 'Data', debit: 'Addebiti', credit: 'Accrediti' });
+    expect(s.profile!.skip!.patterns).toEqual(['SALDO INIZIALE', 'SALDO FINALE']);
+    expect(s.profile!.dates.emptyTransactionDate).toBeUndefined();
+    expect(s.records.map((r) => [r.line, r.date, r.amount])).toEqual([
+      [3, '2026-11-02', '18.36'],
+      [4, '2026-11-12', '93.17'],
+      [5, '2026-11-25', '-1850'],
+    ]);
+    expect(s.unread).toEqual([]);
+  });
+});
+
+describe("a debit/credit pair with zero on both sides (ICICI's opening balance)", () => {
+  const row = (line: number, ...fields: string[]) => ({ line, fields });
+  const data = [
+    row(7, '', '1', '01/11/2026', 'B/F', '0.00', '0.00', '52140.18'),
+    row(8, '', '2', '03/11/2026', 'UPI/OPENAI', '1999.00', '0.00', '50141.18'),
+    row(9, '', '3', '09/11/2026', 'NEFT SALARY', '0.00', '125000.00', '175141.18'),
+  ];
+
+  it("is skipped by a pattern of its own shape, which next month's opening row fits and no moving row does", () => {
+    const { patterns, lines } = zeroRowPatterns(data, [4, 5], 3, POINT);
+    expect(lines).toEqual([7]);
+    expect(patterns).toHaveLength(1);
+    const re = new RegExp(patterns[0]!, 'iu');
+    expect(re.test('1 01/12/2026 B/F 0.00 0.00 131727.81')).toBe(true);
+    expect(re.test('2 03/11/2026 UPI/OPENAI 1999.00 0.00 50141.18')).toBe(false);
+  });
+
+  it('a row with money on one side is no such row, and the zeros in the pattern are literal', () => {
+    expect(zeroRowPatterns(data.slice(1), [4, 5], 3, POINT).patterns).toEqual([]);
+    const same = [row(1, '01/11/2026', 'x', '0.00', '0.00', '5.00'), row(2, '02/11/2026', 'x', '0.00', '0.00', '5.00'), row(3, '03/11/2026', 'x', '0.00', '1.00', '5.00')];
+    expect(zeroRowPatterns(same, [2, 3], 1, POINT).patterns).toHaveLength(1);
+    // the money row's text would fit a pattern made with its cells as shapes only: the zeros are literal
+    expect(new RegExp(zeroRowPatterns(same, [2, 3], 1, POINT).patterns[0]!, 'iu').test('03/11/2026 x 0.00 1.00 5.00')).toBe(false);
+  });
+
+  it('the suggester proposes it for a pair, and the row is not read as a zero line', async () => {
+    const s = await suggestProfile(file('icici-like-2026-11.csv', ['S No.,Date,Remarks,Withdrawal,Deposit,Balance', ...data.map((r) => r.fields.slice(1).join(','))]), {
+      currency: 'INR',
+    });
+    expect(s.profile!.skip!.patterns).toHaveLength(1);
+    expect(s.records.map((r) => [r.line, r.amount])).toEqual([
+      [3, '1999'],
+      [4, '-125000'],
+    ]);
+    expect(s.reasons.join('\n')).toMatch(/line 2 has zero on both sides of the debit\/credit pair/);
+  });
+});
+
+describe('rows with a cell over several lines, short of the header (Crédit Agricole)', () => {
+  const lines = [
+    'Date;Libellé;Débit Euros;Crédit Euros;',
+    '10/11/2026;"PAIEMENT PAR CARTE ',
+    'X4821 OPENAI ',
+    '";22,80;',
+    '11/11/2026;"VIREMENT ',
+    'ACME ',
+    '";;100,00;',
+    '14/11/2026;"PAIEMENT PAR CARTE ',
+    'X4821 ANTHROPIC ',
+    '";18,40;',
+  ];
+
+  it('get rows.maxMissingCells for the cells they lack, and read', async () => {
+    const s = await suggestProfile(file('ca-like-2026-11.csv', lines), { currency: 'EUR' });
+    expect(s.profile!.rows).toEqual({ maxMissingCells: 1 });
+    expect(s.reasons.join('\n')).toMatch(/rows.maxMissingCells 1: 2 rows with a cell over several lines are up to 1 cell short of the header's 5 \(from line 2\)/);
+    expect(s.unread).toEqual([]);
+    expect(s.records.map((r) => [r.line, r.amount])).toEqual([
+      [2, '22.8'],
+      [5, '-100'],
+      [8, '18.4'],
+    ]);
+  });
+
+  it('short rows on one line each need no such option', async () => {
+    const s = await suggestProfile(file('short-2026-11.csv', ['Date;Text;Debit;Credit;', '10/11/2026;OPENAI;22.80;', '11/11/2026;ACME;;100.00;', '14/11/2026;ANTHROPIC;18.40;']), {
+      currency: 'EUR',
+    });
+    expect(s.profile!.rows).toBeUndefined();
+    expect(s.unread).toEqual([]);
+  });
+});
+
+describe('two-digit years in every format that has them', () => {
+  it('DD/MM/YY years at or above the default pivot get a pivot above them, flagged', async () => {
+    const s = await suggestProfile(file('slash-yy-2071-11.csv', ['Date;Text;Amount', '03/11/71;OPENAI;-20,00', '15/11/71;SALARY;2.500,00', '29/11/71;ANTHROPIC;-5,00']), {
+      currency: 'EUR',
+    });
+    expect(s.profile!.dates).toMatchObject({ formats: ['DD/MM/YY'], twoDigitYearPivot: 72 });
+    expect(s.records.map((r) => r.date)).toEqual(['2071-11-03', '2071-11-15', '2071-11-29']);
+    expect(s.attention.join('\n')).toMatch(/would be 1971 with the default pivot/);
+  });
+});
+
+describe('dateless, moneyless text rows after dated rows (OCBC)', () => {
+  const head = ['Transaction date,Value date,Description,Withdrawals (SGD),Deposits (SGD)'];
+
+  it('continue the transaction above, the last one too: continuation proposed, their text joined to the description', async () => {
+    const s = await suggestProfile(
+      file('ocbc-like-2026-11.csv', [
+        ...head,
+        '28/11/2026,28/11/2026,DEBIT PURCHASE,27.45,',
+        ',,26/11/26  OPENAI *CHATGPT SUBSCR',
+        '25/11/2026,25/11/2026,GIRO - SALARY,,"5,200.00"',
+        ',,ACME PTE LTD SALARY NOV',
+        '24/11/2026,24/11/2026,DEBIT PURCHASE,134.20,',
+        ',,ANTHROPIC US 21/11/26',
+      ]),
+      { currency: 'SGD' },
+    );
+    expect(s.profile!.continuation).toEqual({ join: 'description' });
+    expect(s.dataRows).toBe(3);
+    expect(s.unread).toEqual([]);
+    expect(s.records.map((r) => [r.line, r.amount, r.description])).toEqual([
+      [2, '27.45', 'DEBIT PURCHASE / 26/11/26  OPENAI *CHATGPT SUBSCR'],
+      [4, '-5200', 'GIRO - SALARY / ACME PTE LTD SALARY NOV'],
+      [6, '134.2', 'DEBIT PURCHASE / ANTHROPIC US 21/11/26'],
+    ]);
+  });
+
+  it('one such row is no convention, and a dateless row with money is none', async () => {
+    const lines = [
+      ...head,
+      '28/11/2026,28/11/2026,DEBIT PURCHASE,27.45,',
+      ',,A NOTE',
+      '25/11/2026,25/11/2026,GIRO,,5.00',
+      ',,SUBTOTAL,32.45,',
+      '24/11/2026,24/11/2026,DEBIT PURCHASE,1.20,',
+    ];
+    const s = await suggestProfile(file('one-note-2026-11.csv', lines), { currency: 'SGD' });
+    expect(s.profile!.continuation).toBeUndefined();
+    expect(s.unread.map((u) => u.line)).toContain(3);
+  });
+});
+
+describe('an amount before tax beside a debit/credit pair (Shine)', () => {
+  const COMMA = { decimalMark: ',', thousandsSeparator: '.' } as const;
+  const cols = [
+    col('Débit', ['18,36', '0,00', '7,90', '93,17'], 7),
+    col('Crédit', ['0,00', '1800,00', '0,00', '0,00'], 8),
+    col('Montant HT', ['15,30', '1500,00', '7,90', '77,64'], 13),
+  ];
+
+  it('is not the amount: the pair filled with "0,00" is, by the names', () => {
+    expect(chooseAmount(amountColumns(cols, COMMA), 4)).toMatchObject({ kind: 'pair', debit: { col: { name: 'Débit' } }, credit: { col: { name: 'Crédit' } }, attention: null });
+    for (const name of ['Amount excl. VAT', 'Betrag ohne MwSt', 'Montant hors taxes']) expect(amountColumns([col(name, ['1,00'])], COMMA)[0]!.secondary, name).toBe(true);
+  });
+});
+
+describe('which date column is the transaction date: charge rows only (ABN AMRO)', () => {
+  const booked = col('Transactiedatum', ['20261102', '20261120', '20261128', '20261201'], 2);
+  const value = col('Rentedatum', ['20261102', '20261120', '20261128', '20261130'], 5);
+
+  it('interest value-dated before its booking is money in: no evidence, the first column is the transaction date', () => {
+    // counting every row, the value date is the earlier one
+    expect(transactionFirst(booked, 'YYYYMMDD', value, 'YYYYMMDD').earlierIsA).toBe(false);
+    const order = transactionFirst(booked, 'YYYYMMDD', value, 'YYYYMMDD', [true, true, true, false]);
+    expect(order).toMatchObject({ earlierIsA: true, differ: 1 });
+    expect(order.reason).toMatch(/differ only on money-in rows \(1\)/);
+  });
+
+  it('a card purchase value-dated before its booking still decides (Commerzbank, Rabobank)', () => {
+    const order = transactionFirst(booked, 'YYYYMMDD', value, 'YYYYMMDD', [true, true, true, true]);
+    expect(order.earlierIsA).toBe(false);
+    expect(order.reason).toMatch(/"Rentedatum" is the earlier on 1 of 1 charge rows/);
+  });
+
+  it('the suggester counts the charges its sign convention finds', async () => {
+    const s = await suggestProfile(
+      file('abn-like-2026-11.tab', [
+        '123456780\tEUR\t20261102\t-1150,00\t20261102\tHUUR NOVEMBER',
+        '123456780\tEUR\t20261120\t-23,45\t20261120\tALBERT HEIJN',
+        '123456780\tEUR\t20261128\t-18,52\t20261128\tOPENAI',
+        '123456780\tEUR\t20261201\t12,34\t20261130\tBasic interest',
+      ]),
+    );
+    expect(s.profile!.columns).toMatchObject({ transactionDate: 'Transaction Date', postedDate: 'Posted Date' });
+    expect(s.records.map((r) => r.date)).toEqual(['2026-11-02', '2026-11-20', '2026-11-28', '2026-12-01']);
   });
 });
