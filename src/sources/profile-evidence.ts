@@ -76,11 +76,12 @@ export function numberFinding(cells: readonly string[]): NumberFinding {
 const BALANCE = /balance|\bbal\b|saldo|solde|余额|kontostand|running|\brate\b|kurs|taux|汇率/i;
 const IDENTIFIER = /#|\bno\.?$|number|nummer|numéro|\bid\b|iban|\bbic\b|zip|postal|referen|\bref\b|card|karte|卡号|account|konto|单号|账号|check|scheck/i;
 const AMOUNT_NAME =
-  /amount|\bamt\b|betrag|bedrag|montant|importe|importo|金额|金額|debit|credit|débit|crédit|\bdare\b|\bavere\b|soll|haben|withdraw|deposit|paid|charge|value|\bsum\b/i;
+  /amount|\bamt\b|betrag|bedrag|montant|importe|importo|金额|金額|금액|출금|입금|debit|credit|débit|crédit|\bdare\b|\bavere\b|soll|haben|withdraw|deposit|paid|charge|value|\bsum\b/i;
 // amounts beside the one that moved: the merchant's, fees, taxes, and amounts before tax (Shine's "Montant HT")
 const SECONDARY = /original|orig\b|exchange|foreign|交易地|local|\bfx\b|fee|gebühr|entgelt|frais|tax|steuer|\bHT\b|hors tax|\bTVA\b|\bVAT\b|\bMwSt\b|税抜/i;
-const DEBIT_NAME = /debit|débit|\bdare\b|addebit|uscite|soll|withdraw|paid out|ausgang|支出|belastung|charge/i;
-const CREDIT_NAME = /credit|crédit|\bavere\b|accredit|entrate|haben|deposit|paid in|eingang|收入|gutschrift/i;
+// a pair's sides by name, so a side filled on a single row (one deposit in the month) is still a side, not a stray column
+const DEBIT_NAME = /debit|débit|\bdare\b|addebit|uscite|soll|withdraw|paid out|ausgang|支出|出金|引出|払出|借方|출금|belastung|charge/i;
+const CREDIT_NAME = /credit|crédit|\bavere\b|accredit|entrate|haben|deposit|paid in|eingang|收入|入金|預入|受入|贷方|貸方|입금|gutschrift/i;
 
 export interface AmountColumn {
   col: ColumnCells;

@@ -231,7 +231,7 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   if (direction) reasons.push(direction.reason);
   others = others.filter((c) => c !== direction?.col);
   const currency = charged
-    ? { col: null, code: charged.code, reason: `currency ${charged.code}: named by the amount's header`, attention: null }
+    ? { col: null, code: charged.code, reason: `currency ${charged.code}: the account's, that of "${charged.amount.col.name}"; "${charged.originalCurrency.name}" is the original amount's currency`, attention: null }
     : pickCurrency(others, amount, rows, opts.currency);
   reasons.push(currency.reason);
   if (currency.attention) attention.push(currency.attention);

@@ -186,6 +186,70 @@ describe('two amounts: the account currency is the amount, the other the origina
   });
 });
 
+describe("the account's amount beside the merchant's currency and amount (Up Bank)", () => {
+  // a purchase abroad is USD in "Currency" and the merchant's amount beside it; the account is charged in AUD
+  const cols = [
+    col('Subtotal (AUD)', ['-31.02', '-1500.00', '3200.00', '-4.50'], 7),
+    col('Currency', ['USD', 'AUD', 'AUD', 'AUD'], 8),
+    col('Subtotal (Transaction Currency)', ['-20.00', '-1500.00', '3200.00', '-4.50'], 9),
+    col('Total (AUD)', ['-32.00', '-1500.00', '3200.00', '-5.00'], 12),
+  ];
+  const pick = (columns: ColumnCells[], given?: string) => {
+    const cands = amountColumns(columns, POINT);
+    const first = chooseAmount(cands, 4);
+    return first?.kind === 'single' ? accountCurrencyAmount(first.amount, cands, columns, 4, given) : null;
+  };
+  const roles = (f: ReturnType<typeof pick>) => f && [f.amount.col.name, f.original.col.name, f.originalCurrency.name, f.code];
+
+  it("a varying currency column is the original's when the chosen amount's header names one currency and the amount beside it agrees on that currency's rows", () => {
+    const found = pick(cols);
+    expect(roles(found)).toEqual(['Subtotal (AUD)', 'Subtotal (Transaction Currency)', 'Currency', 'AUD']);
+    expect(found!.reason).toMatch(/its header names AUD; .* on the 3 rows in AUD the two agree/);
+    // "Total (AUD)" adds the round-up: it disagrees on an AUD row, so it is no original
+    expect(pick([cols[0]!, cols[1]!, cols[3]!])).toBeNull();
+    expect(pick(cols, 'EUR')).toBeNull();
+  });
+
+  it('with no currency in any header, the account currency given decides, and the amount beside the currency column is the original', () => {
+    const bare = [col('Amount', cols[0]!.cells, 7), cols[1]!, col('Local amount', cols[2]!.cells, 9)];
+    expect(roles(pick(bare, 'AUD'))).toEqual(['Amount', 'Local amount', 'Currency', 'AUD']);
+    expect(pick(bare)).toBeNull();
+    // the given currency's rows must agree
+    expect(pick(bare, 'USD')).toBeNull();
+    // neither header says which: the one beside the currency column is the merchant's
+    const unnamed = [col('Amount', cols[0]!.cells, 3), cols[1]!, col('Value', cols[2]!.cells, 9)];
+    expect(roles(pick(unnamed, 'AUD'))).toEqual(['Amount', 'Value', 'Currency', 'AUD']);
+    const swapped = [col('Amount', cols[2]!.cells, 9), cols[1]!, col('Value', cols[0]!.cells, 3)];
+    expect(roles(pick(swapped, 'AUD'))).toEqual(['Value', 'Amount', 'Currency', 'AUD']);
+  });
+
+  it('the suggester proposes the original amount and its currency, and reads every line in AUD', async () => {
+    const s = await suggestProfile(
+      file('up-like-2026-11.csv', [
+        'Time,Payee,Subtotal (AUD),Currency,Subtotal (Transaction Currency),Settled Date',
+        '2026-11-29T09:12:44+11:00,OpenAI,-31.02,USD,-20.00,2026-11-30',
+        '2026-11-20T08:30:00+11:00,Rent,-1500.00,AUD,-1500.00,2026-11-20',
+        '2026-11-14T03:41:27+11:00,Acme Salary,3200.00,AUD,3200.00,2026-11-14',
+        '2026-11-09T12:15:55+11:00,Blue Bean Cafe,-4.50,AUD,-4.50,2026-11-10',
+      ]),
+    );
+    expect(s.profile).toMatchObject({ currency: 'AUD', columns: { amount: 'Subtotal (AUD)', originalAmount: 'Subtotal (Transaction Currency)', originalCurrency: 'Currency' } });
+    expect(s.profile!.columns.currency).toBeUndefined();
+    expect(s.records.map((r) => r.currency)).toEqual(['AUD', 'AUD', 'AUD', 'AUD']);
+  });
+});
+
+describe('a debit/credit pair named so, one side filled on a single row (SBI Sumishin)', () => {
+  it.each([
+    ['出金金額(円)', '入金金額(円)'],
+    ['Auszahlung Soll', 'Einzahlung Haben'],
+    ['출금액', '입금액'],
+  ])('"%s" and "%s" are the pair, not the fuller column alone', (out, inn) => {
+    const cols = [col(out, ['3,120', '15,500', '', '50,000', '10,000'], 2), col(inn, ['', '', '300,000', '', ''], 3)];
+    expect(chooseAmount(amountColumns(cols, POINT, true), 5)).toMatchObject({ kind: 'pair', debit: { col: { name: out } }, credit: { col: { name: inn } }, attention: null });
+  });
+});
+
 const dir = mkdtempSync(join(tmpdir(), 'suggest-rules-'));
 function file(name: string, lines: string[]): string {
   const path = join(dir, name);

@@ -70,11 +70,7 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
   });
 
   // Fixtures the suggester does not yet read as their built-in does; `it.fails` flags the day it does.
-  const suggesterGaps: Record<string, string> = {
-    'real/au-up-2026-11.csv': "takes the Currency column (the merchant's currency, USD on purchases abroad) as the line's currency, though Subtotal (AUD) is always in AUD",
-    'real/jp-sbi-sumishin-2026-11.csv':
-      'the one money-in row (入金金額(円) filled, 出金金額(円) empty) is not read: the debit/credit pair is not proposed for a column filled on a single row',
-  };
+  const suggesterGaps: Record<string, string> = {};
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);
     (name in suggesterGaps ? it.fails : it)(name in suggesterGaps ? `${name} (not yet: ${suggesterGaps[name]})` : name, async () => {
