@@ -22,7 +22,12 @@ function codeInHeader(name: string): string | null {
 }
 
 /** Which of two amount columns is the account's and which the merchant's, and the account's code; null when nothing says. */
-function rolesOf(chosen: AmountColumn, other: AmountColumn, cur: ColumnCells, given: string | undefined): { amount: AmountColumn; original: AmountColumn; code: string; why: string } | null {
+function rolesOf(
+  chosen: AmountColumn,
+  other: AmountColumn,
+  cur: ColumnCells,
+  given: string | undefined,
+): { amount: AmountColumn; original: AmountColumn; code: string; why: string } | null {
   const [a, b] = [codeInHeader(chosen.col.name), codeInHeader(other.col.name)];
   const fits = (code: string) => given === undefined || given.toUpperCase() === code;
   const named = (code: string) => `its header names ${code}${given ? ', the account currency given' : ''}`;

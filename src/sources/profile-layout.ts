@@ -5,6 +5,7 @@
 import { isBlank, parseAmount } from './bank-values.js';
 import { DATE_FORMATS, parseDate, type DateFormat } from './bank-dates.js';
 import { repeatsHeader, type CsvRow } from './csv.js';
+import { originalTextFinding } from './profile-evidence-text.js';
 
 const HEADER_SEARCH_ROWS = 40;
 
@@ -91,7 +92,7 @@ const isMoneyCell = (cell: string) => !isBlank(cell) && /\d/.test(cell) && MONEY
 /**
  * Rows with no date and no money, only text, each right after a dated row: one transaction
  * written over two rows (the profile's `continuation`). Counted only when there are two or
- * more: a single such row is as likely a note, and is listed as unread instead.
+ * more, or each holds an original amount: a single row of other text is as likely a note, listed as unread instead.
  */
 function continuationRows(data: readonly CsvRow[], trailer: readonly CsvRow[], width: number, reasons: string[]): { data: CsvRow[]; continuations: CsvRow[] } {
   const dateCol = mostDatedColumn(data, width);
@@ -101,10 +102,12 @@ function continuationRows(data: readonly CsvRow[], trailer: readonly CsvRow[], w
   const found = rows.filter(
     (r, i) => !dated(r) && isBlank(r.fields[dateCol]) && dated(rows[i - 1]) && !r.fields.some((f) => isDateCell(f) || isMoneyCell(f)) && /\p{L}/u.test(rowText(r)),
   );
-  if (found.length < 2) return { data: [...data], continuations: [] };
-  reasons.push(
-    `${found.length} rows (from line ${found[0]!.line}) have no date and no money, only text, each right after a dated row: the rest of that transaction's text (continuation, joined to the description)`,
-  );
+  // one row can be a note; one whose text holds an amount and its currency is the merchant's amount, a convention (Rakuten Card)
+  const original = originalTextFinding(found.map(rowText)) !== null;
+  if (found.length < 2 && !(found.length === 1 && original)) return { data: [...data], continuations: [] };
+  const rowsSay = found.length > 1 ? `${found.length} rows (from line ${found[0]!.line}) have` : `line ${found[0]!.line} has`;
+  const what = original ? 'the original amount of the transaction above (continuation)' : "the rest of that transaction's text (continuation, joined to the description)";
+  reasons.push(`${rowsSay} no date and no money cell, only text, each right after a dated row: ${what}`);
   return { data: data.filter((r) => !found.includes(r)), continuations: found };
 }
 

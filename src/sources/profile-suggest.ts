@@ -27,6 +27,7 @@ import {
   type OriginalFinding,
 } from './profile-evidence-roles.js';
 import { accountCurrencyAmount } from './profile-evidence-currency.js';
+import { originalTextFinding } from './profile-evidence-text.js';
 import { runningBalances } from './profile-evidence-balance.js';
 import { fileShiftJis, quoteFinding } from './profile-suggest-open.js';
 import { pickDates, type DateChoice } from './profile-dates.js';
@@ -231,7 +232,12 @@ function pickRoles(cols: ColumnCells[], rows: number, opts: SuggestOptions, reas
   if (direction) reasons.push(direction.reason);
   others = others.filter((c) => c !== direction?.col);
   const currency = charged
-    ? { col: null, code: charged.code, reason: `currency ${charged.code}: the account's, that of "${charged.amount.col.name}"; "${charged.originalCurrency.name}" is the original amount's currency`, attention: null }
+    ? {
+        col: null,
+        code: charged.code,
+        reason: `currency ${charged.code}: the account's, that of "${charged.amount.col.name}"; "${charged.originalCurrency.name}" is the original amount's currency`,
+        attention: null,
+      }
     : pickCurrency(others, amount, rows, opts.currency);
   reasons.push(currency.reason);
   if (currency.attention) attention.push(currency.attention);
@@ -359,12 +365,27 @@ function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileNa
     numbers: { decimalMark: roles.numbers.decimalMark, thousandsSeparator: roles.numbers.thousandsSeparator },
     ...(original && Object.keys(original.regions).length ? { originalRegions: original.regions } : {}),
   };
-  if (layout.continuations.length) profile.continuation = { join: 'description' };
+  if (layout.continuations.length) continuationRule(profile, layout, roles.numbers, reasons);
   addRowRules(profile, layout, roles, reasons);
   shortRowRule(profile, layout, reasons);
   if (dates.formats.includes('MM/DD')) periodNote(layout, opts, reasons, attention);
   if (layout.headerless) nameByRole(profile, roles, reasons);
   return { profile, problem: null, reasons, attention };
+}
+
+/**
+ * Continuation rows that each hold an amount and a currency code are the merchant's amount
+ * (Rakuten Card): joined to originalInText, not to the description; other rows add text.
+ */
+function continuationRule(profile: StatementProfileInput, layout: Layout, fmt: NumberFormat, reasons: string[]): void {
+  const found = originalTextFinding(layout.continuations.map(rowText), fmt);
+  if (!found) {
+    profile.continuation = { join: 'description' };
+    return;
+  }
+  profile.continuation = { join: 'original', pattern: found.rowPattern };
+  profile.originalInText = { pattern: found.pattern, ...(found.numbers ? { numbers: found.numbers } : {}) };
+  reasons.push(`continuation joined to the original amount, rows matching ${JSON.stringify(found.rowPattern)}: ${found.reason}`);
 }
 
 /** Trailer and skip patterns: the rows after the last transaction, and the balance/subtotal rows among them. */

@@ -16,6 +16,11 @@ import { sectionRowPatterns, summaryRowPatterns, zeroRowPatterns } from '../../s
 import { suggestProfile } from '../../src/sources/profile-suggest.js';
 import { transactionFirst } from '../../src/sources/profile-evidence-dates.js';
 import { findLayout } from '../../src/sources/profile-layout.js';
+import { originalTextFinding } from '../../src/sources/profile-evidence-text.js';
+import { CsvFile } from '../../src/sources/csv.js';
+import { makeStatementReader } from '../../src/sources/statement.js';
+import { resolveProfiles } from '../../src/sources/statement-profile.js';
+import type { CardLine } from '../../src/model.js';
 
 const col = (name: string, cells: string[], index = 0): ColumnCells => ({ index, name, cells });
 const POINT = { decimalMark: '.', thousandsSeparator: ',' } as const;
@@ -417,6 +422,46 @@ describe('dateless, moneyless text rows after dated rows (OCBC)', () => {
     const s = await suggestProfile(file('one-note-2026-11.csv', lines), { currency: 'SGD' });
     expect(s.profile!.continuation).toBeUndefined();
     expect(s.unread.map((u) => u.line)).toContain(3);
+  });
+});
+
+describe("a dateless row holding the merchant's amount after a purchase (Rakuten Card)", () => {
+  const lines = [
+    '利用日,利用店名・商品名,利用者,利用金額',
+    '2026/11/28,OPENAI *CHATGPT SUBSCR,本人,3120',
+    ',現地利用額 20.00 USD 換算レート 156.000 換算日 11/29,,',
+    '2026/11/24,ANTHROPIC,本人,15500',
+    '2026/11/20,楽天市場,本人,4980',
+  ];
+
+  it('one such row is a continuation joined to originalInText, which reads the amount and currency', async () => {
+    const path = file('rakuten-like-2026-11.csv', lines);
+    const s = await suggestProfile(path, { currency: 'JPY' });
+    expect(s.profile!.continuation).toEqual({ join: 'original', pattern: '^現地利用額' });
+    expect(s.unread).toEqual([]);
+    expect(s.records.map((r) => [r.line, r.amount, r.description])).toEqual([
+      [2, '3120', 'OPENAI *CHATGPT SUBSCR'],
+      [4, '15500', 'ANTHROPIC'],
+      [5, '4980', '楽天市場'],
+    ]);
+    const reader = makeStatementReader(resolveProfiles([s.profile]));
+    const input = { path, type: 'csv' as const, csv: await CsvFile.open(path) };
+    const read: CardLine[] = [];
+    for await (const b of reader.read(input, reader.detect(input)!, { timezone: 'UTC', displayPath: path })) read.push(...b.records);
+    expect(read.map((r) => [r.originalAmount?.toString() ?? null, r.originalCurrency])).toEqual([
+      ['20', 'USD'],
+      [null, null],
+      [null, null],
+    ]);
+  });
+
+  it('the pattern reads amounts written with either mark, and text without an amount and a code is no original', () => {
+    const found = originalTextFinding(['Betrag 1.234,50 EUR Kurs 1,1'], POINT)!;
+    expect(found.numbers).toEqual({ decimalMark: ',', thousandsSeparator: '.' });
+    expect(new RegExp(found.pattern, 'iu').exec('Betrag 20,00 USD')?.groups).toMatchObject({ amount: '20,00', currency: 'USD' });
+    expect(originalTextFinding(['A NOTE 12 ITEMS'])).toBeNull();
+    // two rows with different words before the amount share no pattern
+    expect(originalTextFinding(['Local 20.00 USD', 'Foreign 5.00 EUR'])).toBeNull();
   });
 });
 
