@@ -96,6 +96,7 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'jp-amex-2026-11.csv': 'jp-amex',
   'jp-sbi-sumishin-2026-11.csv': 'jp-sbi-sumishin',
   'jp-moneyforward-me-2026-11.csv': 'jp-moneyforward-me',
+  'us-usbank-credit-card-2026-11.csv': 'us-usbank',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

@@ -129,6 +129,7 @@ const BUILTIN_PROFILE_NAMES = [
   'jp-amex',
   'jp-sbi-sumishin',
   'jp-moneyforward-me',
+  'us-usbank',
   'generic-simple',
 ];
 
