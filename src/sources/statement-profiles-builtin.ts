@@ -89,6 +89,7 @@ import inIcici from '../data/profiles/in-icici.json' with { type: 'json' };
 import sgOcbc from '../data/profiles/sg-ocbc.json' with { type: 'json' };
 import frCreditAgricole from '../data/profiles/fr-credit-agricole.json' with { type: 'json' };
 import usUsbank from '../data/profiles/us-usbank.json' with { type: 'json' };
+import auAnz from '../data/profiles/au-anz.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -176,5 +177,6 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   jpSbiSumishin,
   jpMoneyforwardMe,
   usUsbank,
+  auAnz,
   genericSimple,
 ];

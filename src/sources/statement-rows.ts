@@ -76,7 +76,8 @@ function matchHeaderRow(rows: readonly CsvRow[], profile: StatementProfile): Hea
 
 /**
  * A layout without a header row is recognised by its first rows (the profile's skip lines
- * left out): each has exactly the profile's number of columns and every cell matches that column's pattern.
+ * left out): each has the profile's number of columns (or up to rows.maxMissingCells fewer,
+ * the missing ones tested as empty cells) and every cell matches that column's pattern.
  */
 function matchSignature(rows: readonly CsvRow[], profile: StatementProfile): HeaderMatch | null {
   const names = profile.header.columns;
@@ -85,7 +86,9 @@ function matchSignature(rows: readonly CsvRow[], profile: StatementProfile): Hea
   const skip = profile.skip.patterns.map((p) => new RegExp(p, 'iu'));
   const sample = rows.filter((r) => !r.fault && rowText(r) !== '' && !skip.some((p) => p.test(rowText(r)))).slice(0, SIGNATURE_ROWS);
   if (sample.length === 0 || patterns.length !== names.length) return null;
-  const fits = (r: CsvRow): boolean => r.fields.length === names.length && patterns.every((re, i) => re.test(r.fields[i]!.trim()));
+  const shortest = names.length - profile.rows.maxMissingCells;
+  const fits = (r: CsvRow): boolean =>
+    r.fields.length <= names.length && r.fields.length >= shortest && patterns.every((re, i) => re.test((r.fields[i] ?? '').trim()));
   if (!sample.every(fits)) return null;
   // no names to go by, so less sure than a header match, and surer the more rows agree
   const confidence = Math.min(0.85, 0.45 + 0.08 * sample.length);

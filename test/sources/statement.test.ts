@@ -130,6 +130,7 @@ const BUILTIN_PROFILE_NAMES = [
   'jp-sbi-sumishin',
   'jp-moneyforward-me',
   'us-usbank',
+  'au-anz',
   'generic-simple',
 ];
 
