@@ -87,8 +87,7 @@ function matchSignature(rows: readonly CsvRow[], profile: StatementProfile): Hea
   const sample = rows.filter((r) => !r.fault && rowText(r) !== '' && !skip.some((p) => p.test(rowText(r)))).slice(0, SIGNATURE_ROWS);
   if (sample.length === 0 || patterns.length !== names.length) return null;
   const shortest = names.length - profile.rows.maxMissingCells;
-  const fits = (r: CsvRow): boolean =>
-    r.fields.length <= names.length && r.fields.length >= shortest && patterns.every((re, i) => re.test((r.fields[i] ?? '').trim()));
+  const fits = (r: CsvRow): boolean => r.fields.length <= names.length && r.fields.length >= shortest && patterns.every((re, i) => re.test((r.fields[i] ?? '').trim()));
   if (!sample.every(fits)) return null;
   // no names to go by, so less sure than a header match, and surer the more rows agree
   const confidence = Math.min(0.85, 0.45 + 0.08 * sample.length);
@@ -111,7 +110,8 @@ export interface ReadShare {
  */
 export function readShare(rows: readonly CsvRow[], m: HeaderMatch, profile: StatementProfile): ReadShare {
   const cols = resolveColumns(m.names, profile);
-  const data = classifyRows(rows.filter((r) => !r.fault), m, cols, profile, '', []).data.slice(0, READ_SAMPLE_ROWS);
+  const readable = rows.filter((r) => !r.fault);
+  const data = classifyRows(readable, m, cols, profile, '', []).data.slice(0, READ_SAMPLE_ROWS);
   const read = data.filter((row) => dateCellReads(cellAt(row, cols.transactionDate), profile) && moneyCellsRead(row, cols, profile)).length;
   return { read, sampled: data.length };
 }
@@ -120,7 +120,8 @@ export function readShare(rows: readonly CsvRow[], m: HeaderMatch, profile: Stat
 function dateCellReads(text: string, profile: StatementProfile): boolean {
   const formats = profile.dates.formats;
   if (parseDate(text, formats, { twoDigitYearPivot: profile.dates.twoDigitYearPivot }).ok) return true;
-  return looksLikeDate(text, formats.filter((f) => f === 'auto' || f === 'MM/DD'));
+  const needContext = formats.filter((f) => f === 'auto' || f === 'MM/DD');
+  return looksLikeDate(text, needContext);
 }
 
 /** The amount cell parses; or of debit and credit, one is filled and every filled one parses. */

@@ -159,7 +159,11 @@ function detectWith(profiles: readonly StatementProfile[], input: OpenedInput): 
   const { profile, m, view } = best;
   const reasons = [
     `profile "${profile.name}" (${profile.label})`,
-    ...(tie ? [`header tie with ${tie.others.map((o) => `"${o}"`).join(', ')}: this profile reads ${tie.share.read} of the first ${tie.share.sampled} rows, better than the other${tie.others.length > 1 ? 's' : ''}`] : []),
+    ...(tie
+      ? [
+          `header tie with ${tie.others.map((o) => `"${o}"`).join(', ')}: this profile reads ${tie.share.read} of the first ${tie.share.sampled} rows, better than the other${tie.others.length > 1 ? 's' : ''}`,
+        ]
+      : []),
     ...(m.index < 0
       ? [`no header row: the first rows fit the profile's signature`, `columns by position: ${m.names.join(', ')}`]
       : [`header on line ${m.line}${m.index ? ` after ${m.index} preamble line${m.index > 1 ? 's' : ''}` : ''}`, `matched columns: ${m.matched.join(', ')}`]),

@@ -136,3 +136,88 @@ describe('U.S. Bank and Tangerine: one header, told apart by their rows', () => 
     expect(issues[0]!.message).toContain('11/27/2026');
   });
 });
+
+describe('ANZ (Australia): no header row, rows of 3 to 8 cells', () => {
+  it('the fixture: DD/MM/YYYY, signed amounts with trailing zeros dropped, three cells a row', async () => {
+    expect(await fixturesFitting(['au-anz'])).toEqual({ 'au-anz': ['au-anz-2026-11.csv'] });
+    const { detection, records, issues, skipped, rows } = await readReal('au-anz-2026-11.csv');
+    expect([detection.profile, detection.headerLine, issues, skipped, rows]).toEqual(['au-anz', 0, [], 0, 7]);
+    const row = (line: number, date: string, amount: string, text: string) => [line, date, null, 'posted', amount, 'AUD', null, null, null, null, text];
+    expect(records.map(view)).toEqual([
+      row(1, '2026-11-30', '-5', 'REVERSAL OF ACCOUNT SERVICING FEE MINIMUM $2000 IN DEPOSITS RECEIVED'),
+      row(2, '2026-11-30', '5', 'ACCOUNT SERVICING FEE'),
+      row(3, '2026-11-28', '31.02', 'VISA DEBIT PURCHASE CARD 4821 OPENAI *CHATGPT SUBSCR SAN FRANCISCO'),
+      row(4, '2026-11-24', '108.5', 'VISA DEBIT PURCHASE CARD 4821 ANTHROPIC SAN FRANCISCO'),
+      row(5, '2026-11-20', '900', 'ANZ INTERNET BANKING FUNDS TFER TRANSFER 482113 TO RENTAL MANAGER'),
+      row(6, '2026-11-14', '-2707.85', 'TRANSFER FROM EXAMPLE PTY LTD WAGES 48211300'),
+      row(7, '2026-11-03', '13.99', 'VISA DEBIT PURCHASE CARD 4821 NETFLIX COM MELBOURNE'),
+    ]);
+  });
+
+  it('rows of 3, 5 and 8 cells in one file, DD/MM/YY dates: each read, its detail cells joined to the text', async () => {
+    const text = [
+      '03/11/26,"-31.02","VISA DEBIT PURCHASE CARD 4821 OPENAI *CHATGPT SUBSCR SAN FRANCISCO"',
+      '05/11/26,"-900.00","ANZ INTERNET BANKING FUNDS TFER","TRANSFER 482113","RENTAL MANAGER"',
+      '14/11/26,"2707.85","TRANSFER FROM EXAMPLE PTY LTD","WAGES 48211300","EXAMPLE PTY LTD","","",""',
+      '',
+    ].join('\n');
+    const { detection, records, issues } = await readStatement(tempFile('anz.csv', text));
+    expect(detection.profile).toBe('au-anz');
+    expect(issues).toEqual([]);
+    expect(records.map((r) => [r.src.line, r.transactionDate, r.amount.toString(), r.description])).toEqual([
+      [1, '2026-11-03', '31.02', 'VISA DEBIT PURCHASE CARD 4821 OPENAI *CHATGPT SUBSCR SAN FRANCISCO'],
+      [2, '2026-11-05', '900', 'ANZ INTERNET BANKING FUNDS TFER / TRANSFER 482113 / RENTAL MANAGER'],
+      [3, '2026-11-14', '-2707.85', 'TRANSFER FROM EXAMPLE PTY LTD / WAGES 48211300 / EXAMPLE PTY LTD'],
+    ]);
+  });
+
+  it('a row wider than the eight columns is not ANZ; a row under three cells is not either', async () => {
+    for (const text of ['03/11/2026,-31.02,OPENAI,a,b,c,d,e,f\n', '03/11/2026,-31.02\n']) {
+      expect(fittingProfiles(await detect([], text))).not.toContain('au-anz');
+    }
+  });
+
+  it("CommBank's header-less rows (a signed balance in the 4th cell) are not taken for ANZ, even with no credit among them", async () => {
+    const text = '03/11/2026,"-31.12","OPENAI *CHATGPT SUBSCR SAN FRANCISCO US","+4384.08"\n05/11/2026,"-4.50","SAMPLE CAFE SYDNEY","+4379.58"\n';
+    expect(fittingProfiles(await detect([], text))).toEqual(['au-commbank']);
+  });
+});
+
+describe('rows.maxMissingCells: further for a layout without a header row only', () => {
+  const headerless = (maxMissingCells: number): StatementProfileInput =>
+    ({
+      name: 'short-rows',
+      label: 'short rows',
+      header: { columns: ['D', 'A', 'T', 'X', 'Y'], row: 'none', signature: ['^\\d{4}-\\d{2}-\\d{2}$', '^-?\\d', '\\S', '', ''] },
+      columns: { transactionDate: 'D', description: 'T', amount: 'A' },
+      currency: 'EUR',
+      amountSign: 'charges-negative',
+      dates: { formats: ['YYYY-MM-DD'] },
+      rows: { maxMissingCells },
+    }) as StatementProfileInput;
+
+  it('with a header row, more than 3 is refused with the reason; without one, up to 7 but fewer than the columns', () => {
+    const withHeader = { ...sameHeader('h', ['YYYY-MM-DD'], '.'), rows: { maxMissingCells: 4 } };
+    expect(() => resolveProfiles([withHeader])).toThrow(
+      /statementProfiles\[0\]\.rows\.maxMissingCells: at most 3 cells short of a header row; up to 7 only for a layout without one/,
+    );
+    expect(() => resolveProfiles([headerless(4)])).not.toThrow();
+    expect(() => resolveProfiles([headerless(5)])).toThrow(/rows\.maxMissingCells: a row must keep at least one of the 5 columns/);
+    expect(() =>
+      resolveProfiles([
+        {
+          ...headerless(4),
+          header: { ...headerless(4).header, columns: ['D', 'A', 'T', 'X', 'Y', 'Z', 'W', 'V', 'U'], signature: Array(9).fill('') },
+          rows: { maxMissingCells: 8 },
+        },
+      ]),
+    ).toThrow(/maxMissingCells/);
+  });
+
+  it('unset, a header-less row must have every column, as before', async () => {
+    const text = '2026-11-03,-20.00,OPENAI\n2026-11-04,-5.10,ANTHROPIC\n';
+    expect(await detect([headerless(0)], text)).toBeNull();
+    expect((await detect([headerless(2)], text))?.profile).toBe('short-rows');
+    expect(await detect([headerless(1)], text)).toBeNull();
+  });
+});
