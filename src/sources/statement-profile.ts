@@ -9,6 +9,10 @@ import { normaliseEncodingName } from './csv.js';
 import { isValidTimeZone } from '../time.js';
 import { DATE_FORMATS, DEFAULT_TWO_DIGIT_YEAR_PIVOT } from './bank-dates.js';
 
+/** How many cells short of the header a row may be; a layout without a header row may go further (its signature checks every row's cells). */
+const MAX_MISSING_WITH_HEADER = 3;
+const MAX_MISSING_HEADERLESS = 7;
+
 const cardStatusSchema = z.enum(['pending', 'posted', 'reversed', 'declined']);
 /** How the file signs a charge; CardLine always has charges positive. */
 const signSchema = z.enum(['charges-negative', 'charges-positive']);
@@ -198,8 +202,10 @@ const profileObject = z.strictObject({
    * Rows may have up to `maxMissingCells` cells fewer than the header, the missing trailing cells
    * empty, even where a quoted cell spans lines (Crédit Agricole's money-out rows stop after
    * `Débit`). Unset, such a multi-line row is read as an unbalanced quote and refused.
+   * Without a header row (header.row "none") up to 7: ANZ's rows run 3 to 8 cells, and a short
+   * row is still checked against the signature, its missing cells as empty ones.
    */
-  rows: z.strictObject({ maxMissingCells: z.number().int().min(0).max(3).default(0) }).default({ maxMissingCells: 0 }),
+  rows: z.strictObject({ maxMissingCells: z.number().int().min(0).max(MAX_MISSING_HEADERLESS).default(0) }).default({ maxMissingCells: 0 }),
   // --- end rows ---
   trailer: z
     .strictObject({
@@ -261,7 +267,17 @@ function checkHeaderless(p: ParsedProfile, ctx: Ctx): void {
   const h = p.header;
   if (h.row === 'present') {
     if (h.signature) ctx.addIssue({ code: 'custom', path: ['header', 'signature'], message: 'a signature is for files without a header row (header.row "none")' });
+    if (p.rows.maxMissingCells > MAX_MISSING_WITH_HEADER) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rows', 'maxMissingCells'],
+        message: `at most ${MAX_MISSING_WITH_HEADER} cells short of a header row; up to ${MAX_MISSING_HEADERLESS} only for a layout without one (header.row "none"), whose signature checks the short rows`,
+      });
+    }
     return;
+  }
+  if (p.rows.maxMissingCells >= h.columns.length) {
+    ctx.addIssue({ code: 'custom', path: ['rows', 'maxMissingCells'], message: `a row must keep at least one of the ${h.columns.length} columns` });
   }
   if (!h.signature || h.signature.length !== h.columns.length) {
     ctx.addIssue({

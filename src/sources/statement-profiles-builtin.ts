@@ -88,6 +88,8 @@ import auBankwest from '../data/profiles/au-bankwest.json' with { type: 'json' }
 import inIcici from '../data/profiles/in-icici.json' with { type: 'json' };
 import sgOcbc from '../data/profiles/sg-ocbc.json' with { type: 'json' };
 import frCreditAgricole from '../data/profiles/fr-credit-agricole.json' with { type: 'json' };
+import usUsbank from '../data/profiles/us-usbank.json' with { type: 'json' };
+import auAnz from '../data/profiles/au-anz.json' with { type: 'json' };
 
 export const BUILTIN_PROFILE_JSON: unknown[] = [
   usCard,
@@ -174,5 +176,7 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   jpAmex,
   jpSbiSumishin,
   jpMoneyforwardMe,
+  usUsbank,
+  auAnz,
   genericSimple,
 ];

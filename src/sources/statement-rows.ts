@@ -6,7 +6,8 @@
  */
 import type { CardLine, InputIssue } from '../model.js';
 import type { LocalDate } from '../time.js';
-import { findPeriodHint, looksLikeDate, resolveDateOrder, type DateContext, type StatementPeriodHint } from './bank-dates.js';
+import { findPeriodHint, looksLikeDate, parseDate, resolveDateOrder, type DateContext, type StatementPeriodHint } from './bank-dates.js';
+import { isBlank, parseAmount } from './bank-values.js';
 import type { CsvRow } from './csv.js';
 import { issue, type ReadBatch } from './contract.js';
 import { normaliseColumnName, type StatementProfile } from './statement-profile.js';
@@ -14,6 +15,8 @@ import { cellAt, faultIssue, rowReader } from './statement-row-read.js';
 
 /** A header-less file is recognised when this many first rows (or all, if fewer) fit the signature. */
 const SIGNATURE_ROWS = 5;
+/** Detection reads this many first data rows with each profile whose header fits (readShare). */
+const READ_SAMPLE_ROWS = 10;
 
 // ---------------------------------------------------------------------------
 // Header matching
@@ -73,7 +76,8 @@ function matchHeaderRow(rows: readonly CsvRow[], profile: StatementProfile): Hea
 
 /**
  * A layout without a header row is recognised by its first rows (the profile's skip lines
- * left out): each has exactly the profile's number of columns and every cell matches that column's pattern.
+ * left out): each has the profile's number of columns (or up to rows.maxMissingCells fewer,
+ * the missing ones tested as empty cells) and every cell matches that column's pattern.
  */
 function matchSignature(rows: readonly CsvRow[], profile: StatementProfile): HeaderMatch | null {
   const names = profile.header.columns;
@@ -82,11 +86,50 @@ function matchSignature(rows: readonly CsvRow[], profile: StatementProfile): Hea
   const skip = profile.skip.patterns.map((p) => new RegExp(p, 'iu'));
   const sample = rows.filter((r) => !r.fault && rowText(r) !== '' && !skip.some((p) => p.test(rowText(r)))).slice(0, SIGNATURE_ROWS);
   if (sample.length === 0 || patterns.length !== names.length) return null;
-  const fits = (r: CsvRow): boolean => r.fields.length === names.length && patterns.every((re, i) => re.test(r.fields[i]!.trim()));
+  const shortest = names.length - profile.rows.maxMissingCells;
+  const fits = (r: CsvRow): boolean => r.fields.length <= names.length && r.fields.length >= shortest && patterns.every((re, i) => re.test((r.fields[i] ?? '').trim()));
   if (!sample.every(fits)) return null;
   // no names to go by, so less sure than a header match, and surer the more rows agree
   const confidence = Math.min(0.85, 0.45 + 0.08 * sample.length);
   return { index: -1, line: 0, names: names.slice(), matched: names.slice(), missing: [], unknown: [], confidence };
+}
+
+// ---------------------------------------------------------------------------
+// How well a profile reads the first rows (detection: a header tie goes to the profile that reads them)
+
+export interface ReadShare {
+  /** Sampled data rows whose date and money cells both parse under the profile. */
+  read: number;
+  sampled: number;
+}
+
+/**
+ * Reads the first data rows below a matched header with the profile's date formats and number
+ * format: two profiles with one header (Tangerine M/D/YYYY CAD, U.S. Bank ISO dates USD) are
+ * told apart by which one can read the rows. Cells only, no period or column-wide order.
+ */
+export function readShare(rows: readonly CsvRow[], m: HeaderMatch, profile: StatementProfile): ReadShare {
+  const cols = resolveColumns(m.names, profile);
+  const readable = rows.filter((r) => !r.fault);
+  const data = classifyRows(readable, m, cols, profile, '', []).data.slice(0, READ_SAMPLE_ROWS);
+  const read = data.filter((row) => dateCellReads(cellAt(row, cols.transactionDate), profile) && moneyCellsRead(row, cols, profile)).length;
+  return { read, sampled: data.length };
+}
+
+/** Parses under the formats; `auto` and `MM/DD` need the whole column or the period, so their shape is enough here. */
+function dateCellReads(text: string, profile: StatementProfile): boolean {
+  const formats = profile.dates.formats;
+  if (parseDate(text, formats, { twoDigitYearPivot: profile.dates.twoDigitYearPivot }).ok) return true;
+  const needContext = formats.filter((f) => f === 'auto' || f === 'MM/DD');
+  return looksLikeDate(text, needContext);
+}
+
+/** The amount cell parses; or of debit and credit, one is filled and every filled one parses. */
+function moneyCellsRead(row: CsvRow, cols: Columns, profile: StatementProfile): boolean {
+  const parses = (i: number): boolean => parseAmount(cellAt(row, i), profile.numbers).ok;
+  if (cols.amount >= 0) return parses(cols.amount);
+  const filled = [cols.debit, cols.credit].filter((i) => i >= 0 && !isBlank(cellAt(row, i)));
+  return filled.length > 0 && filled.every(parses);
 }
 
 // ---------------------------------------------------------------------------

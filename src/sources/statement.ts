@@ -12,7 +12,7 @@ import type { LocalDate } from '../time.js';
 import { CsvFile, normaliseEncodingName, sniffDelimiter, type CsvRow } from './csv.js';
 import { issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceReader } from './contract.js';
 import { builtinProfiles, type StatementProfile } from './statement-profile.js';
-import { matchHeader, parseStatementRows, type HeaderMatch } from './statement-rows.js';
+import { matchHeader, parseStatementRows, readShare, type HeaderMatch, type ReadShare } from './statement-rows.js';
 
 export { parseStatementRows } from './statement-rows.js';
 
@@ -117,24 +117,53 @@ function headForProfile(csv: CsvFile, profile: StatementProfile, cache: Map<stri
   return view;
 }
 
+type Candidate = { profile: StatementProfile; m: HeaderMatch; view: HeadView };
+
+/** Header confidences this close are a tie (two profiles with one header score the same). */
+const TIE = 0.005;
+
+/**
+ * The best header match; among those tied with it, the one that reads most of the first data
+ * rows (dates and amounts, statement-rows.ts readShare) wins, then the earlier profile
+ * (user profiles come first). `tie` is set only when reading the rows decided it.
+ */
+function pickProfile(found: readonly Candidate[]): { best: Candidate; tie: { share: ReadShare; others: string[] } | null } {
+  const top = found.reduce((a, b) => (b.m.confidence > a.m.confidence ? b : a));
+  const tied = found.filter((c) => top.m.confidence - c.m.confidence < TIE);
+  if (tied.length < 2) return { best: top, tie: null };
+  const scored = tied.map((c) => ({ c, share: readShare(c.view.rows, c.m, c.profile) }));
+  const ratio = (s: ReadShare): number => (s.sampled ? s.read / s.sampled : 0);
+  // equal shares fall back to the header's confidence, then to the earlier profile
+  const better = (a: (typeof scored)[number], b: (typeof scored)[number]): boolean =>
+    ratio(b.share) > ratio(a.share) || (ratio(b.share) === ratio(a.share) && b.c.m.confidence > a.c.m.confidence);
+  const win = scored.reduce((a, b) => (better(a, b) ? b : a));
+  if (win.c === top) return { best: top, tie: null };
+  const others = scored.filter((x) => x !== win && ratio(x.share) < ratio(win.share)).map((x) => x.c.profile.name);
+  return { best: win.c, tie: { share: win.share, others } };
+}
+
 function detectWith(profiles: readonly StatementProfile[], input: OpenedInput): StatementDetection | null {
   if (input.type !== 'csv') return null;
   const csv = input.csv;
   const cache = new Map<string, HeadView>();
   let bytes: Uint8Array | null = null;
   const sample = (): Uint8Array => (bytes ??= readSample(csv.path));
-  const found: { profile: StatementProfile; m: HeaderMatch; view: HeadView }[] = [];
+  const found: Candidate[] = [];
   for (const profile of profiles) {
     const view = headForProfile(csv, profile, cache, sample);
     const m = matchHeader(view.rows, profile);
     if (m) found.push({ profile, m, view });
   }
   if (found.length === 0) return null;
-  // stable: on equal confidence the earlier profile (user profiles come first) wins
-  const best = found.reduce((a, b) => (b.m.confidence > a.m.confidence ? b : a));
+  const { best, tie } = pickProfile(found);
   const { profile, m, view } = best;
   const reasons = [
     `profile "${profile.name}" (${profile.label})`,
+    ...(tie
+      ? [
+          `header tie with ${tie.others.map((o) => `"${o}"`).join(', ')}: this profile reads ${tie.share.read} of the first ${tie.share.sampled} rows, better than the other${tie.others.length > 1 ? 's' : ''}`,
+        ]
+      : []),
     ...(m.index < 0
       ? [`no header row: the first rows fit the profile's signature`, `columns by position: ${m.names.join(', ')}`]
       : [`header on line ${m.line}${m.index ? ` after ${m.index} preamble line${m.index > 1 ? 's' : ''}` : ''}`, `matched columns: ${m.matched.join(', ')}`]),

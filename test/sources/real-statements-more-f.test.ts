@@ -26,10 +26,12 @@ const OWN: Record<string, string[]> = {
 /**
  * Other fixtures a new profile fits only as a low-confidence runner-up, with a required column
  * missing: Citi's Status,Date,Description,Debit,Credit has four of ING Australia's five names
- * (no Balance), the Chase-style us-card file four of Discover's (no Trans. Date).
+ * (no Balance), the Chase-style us-card file four of Discover's (no Trans. Date). U.S. Bank's file
+ * has Tangerine's very header, and us-usbank takes it by reading its rows (real-statements-more-h).
  */
 const RUNNER_UP_ON: Record<string, string[]> = {
   'au-ing': ['us-citi-2026-11.csv'],
+  'ca-tangerine': ['us-usbank-credit-card-2026-11.csv'],
   'us-discover': ['us-card-2026-10.csv'],
 };
 

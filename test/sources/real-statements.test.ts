@@ -96,6 +96,8 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'jp-amex-2026-11.csv': 'jp-amex',
   'jp-sbi-sumishin-2026-11.csv': 'jp-sbi-sumishin',
   'jp-moneyforward-me-2026-11.csv': 'jp-moneyforward-me',
+  'us-usbank-credit-card-2026-11.csv': 'us-usbank',
+  'au-anz-2026-11.csv': 'au-anz',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',
@@ -135,6 +137,7 @@ describe('the shipped profiles', () => {
       'at-raiffeisen',
       'ca-cibc-credit-card',
       'sg-posb',
+      'au-anz',
     ]);
     for (const f of STATEMENT_FIXTURES) {
       const fits = fittingProfiles(reader.detect(await open(f)) as StatementDetection).filter((n) => headerless.includes(n));

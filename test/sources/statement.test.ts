@@ -129,6 +129,8 @@ const BUILTIN_PROFILE_NAMES = [
   'jp-amex',
   'jp-sbi-sumishin',
   'jp-moneyforward-me',
+  'us-usbank',
+  'au-anz',
   'generic-simple',
 ];
 
