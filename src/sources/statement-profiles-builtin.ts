@@ -9,6 +9,8 @@ import cmbCreditCard from '../data/profiles/cn-cmb-credit-card.json' with { type
 import deGiro from '../data/profiles/de-bank-giro.json' with { type: 'json' };
 import frBank from '../data/profiles/fr-bank.json' with { type: 'json' };
 import genericSimple from '../data/profiles/generic-simple.json' with { type: 'json' };
+import frLaBanquePostale from '../data/profiles/fr-la-banque-postale.json' with { type: 'json' };
+import frBnpParibas from '../data/profiles/fr-bnp-paribas.json' with { type: 'json' };
 import auNab from '../data/profiles/au-nab.json' with { type: 'json' };
 import auMacquarie from '../data/profiles/au-macquarie.json' with { type: 'json' };
 import auUp from '../data/profiles/au-up.json' with { type: 'json' };
@@ -178,5 +180,7 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   jpMoneyforwardMe,
   usUsbank,
   auAnz,
+  frLaBanquePostale,
+  frBnpParibas,
   genericSimple,
 ];
