@@ -98,6 +98,9 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'jp-moneyforward-me-2026-11.csv': 'jp-moneyforward-me',
   'us-usbank-credit-card-2026-11.csv': 'us-usbank',
   'au-anz-2026-11.csv': 'au-anz',
+  'fr-la-banque-postale-2026-11.csv': 'fr-la-banque-postale',
+  'fr-bnp-paribas-2026-11.csv': 'fr-bnp-paribas',
+  'fr-caisse-epargne-2026-11.csv': 'fr-banque-populaire',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',
@@ -138,6 +141,7 @@ describe('the shipped profiles', () => {
       'ca-cibc-credit-card',
       'sg-posb',
       'au-anz',
+      'fr-bnp-paribas',
     ]);
     for (const f of STATEMENT_FIXTURES) {
       const fits = fittingProfiles(reader.detect(await open(f)) as StatementDetection).filter((n) => headerless.includes(n));

@@ -131,6 +131,8 @@ const BUILTIN_PROFILE_NAMES = [
   'jp-moneyforward-me',
   'us-usbank',
   'au-anz',
+  'fr-la-banque-postale',
+  'fr-bnp-paribas',
   'generic-simple',
 ];
 
