@@ -12,7 +12,8 @@ const OWN: Record<string, string[]> = {
   'at-easybank-credit-card': ['at-easybank-credit-card-2026-11.csv'],
   'at-raiffeisen': ['at-raiffeisen-2026-11.csv'],
   'it-bancoposta': ['it-bancoposta-2026-11.csv'],
-  'fr-banque-populaire': ['fr-banque-populaire-2026-11.csv'],
+  // Caisse d'Épargne writes Banque Populaire's layout (same group, BPCE): one profile reads both
+  'fr-banque-populaire': ['fr-banque-populaire-2026-11.csv', 'fr-caisse-epargne-2026-11.csv'],
   'fr-credit-mutuel': ['fr-credit-mutuel-2026-11.csv'],
   'fr-societe-generale': ['fr-societe-generale-2026-11.csv'],
   'fr-shine': ['fr-shine-2026-11.csv'],
