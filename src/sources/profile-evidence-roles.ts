@@ -198,7 +198,8 @@ export function originalFinding(cols: readonly ColumnCells[], fmt: NumberFormat)
     const parsed = split.map((s) => parseAmount(s.text, fmt));
     if (cells.length === 0 || parsed.filter((p) => p.ok).length < 0.9 * cells.length) continue;
     const regions = [...new Set(split.flatMap((s) => (s.region ? [s.region] : [])))];
-    const coded = parsed.filter((p) => p.ok && p.currency).length;
+    // only a real ISO code: "REF557201" is a reference whose letters merely look like a code
+    const coded = parsed.filter((p) => p.ok && p.currency && isIsoCurrency(p.currency)).length;
     if (regions.length === 0 && coded === 0) continue;
     const map: Record<string, string> = {};
     const unknown: string[] = [];

@@ -158,17 +158,35 @@ function findPair(cands: readonly AmountColumn[], rows: number): AmountChoice | 
       if (both > 0.05 * either || either < 0.8 * rows || !some(a) || !some(b)) continue;
       const named = DEBIT_NAME.test(b.col.name) && CREDIT_NAME.test(a.col.name) && !DEBIT_NAME.test(a.col.name) ? { debit: b, credit: a } : null;
       const byName = named ?? (DEBIT_NAME.test(a.col.name) || CREDIT_NAME.test(b.col.name) ? { debit: a, credit: b } : null);
-      const chosen = byName ?? (a.filled >= b.filled ? { debit: a, credit: b } : { debit: b, credit: a });
-      const why = byName ? 'by their names' : `"${chosen.debit.col.name}" has more rows, and charges are usually most rows`;
+      const bySign = byName ? null : signedSides(a, b);
+      const chosen = byName ?? bySign ?? (a.filled >= b.filled ? { debit: a, credit: b } : { debit: b, credit: a });
+      const why = byName ? 'by their names' : bySign ? 'by their signs' : `"${chosen.debit.col.name}" has more rows, and charges are usually most rows`;
+      const signed = signedSides(chosen.debit, chosen.credit)?.debit === chosen.debit ? signedPairNote(chosen.debit, chosen.credit) : '';
       return {
         kind: 'pair',
         ...chosen,
-        reason: `"${chosen.debit.col.name}" (charges, ${rowsOf(chosen.debit.filled)}) and "${chosen.credit.col.name}" (money in, ${rowsOf(chosen.credit.filled)}) are a debit/credit pair: ${both ? `both filled on only ${rowsOf(both)}` : 'never both filled on a row'}, one of them on ${either} of ${rows} rows; which is which ${why}`,
-        attention: byName ? null : `which of "${a.col.name}" and "${b.col.name}" holds the charges is a guess: check one row`,
+        reason: `"${chosen.debit.col.name}" (charges, ${rowsOf(chosen.debit.filled)}) and "${chosen.credit.col.name}" (money in, ${rowsOf(chosen.credit.filled)}) are a debit/credit pair: ${both ? `both filled on only ${rowsOf(both)}` : 'never both filled on a row'}, one of them on ${either} of ${rows} rows; which is which ${why}${signed}`,
+        attention: byName || bySign ? null : `which of "${a.col.name}" and "${b.col.name}" holds the charges is a guess: check one row`,
       };
     }
   }
   return null;
+}
+
+const signsOf = (c: AmountColumn) => new Set(c.values.filter(nonZero).map((v) => (v!.ok ? v!.value.sign() : 0)));
+
+/**
+ * A signed pair: one side's amounts all negative, the other's all positive (Caisse d'Épargne's
+ * "-54,20" / "+2450,00"); the negative side is the debit. The reader takes each side's size.
+ */
+function signedSides(a: AmountColumn, b: AmountColumn): { debit: AmountColumn; credit: AmountColumn } | null {
+  const [sa, sb] = [signsOf(a), signsOf(b)];
+  if (sa.size !== 1 || sb.size !== 1 || sa.has(0) || sb.has(0) || sa.has(1) === sb.has(1)) return null;
+  return sa.has(-1) ? { debit: a, credit: b } : { debit: b, credit: a };
+}
+
+function signedPairNote(debit: AmountColumn, credit: AmountColumn): string {
+  return `; a signed pair (every "${debit.col.name}" amount negative, every "${credit.col.name}" amount positive): each side is read by its size, so no amountSign is needed`;
 }
 
 // ---------------------------------------------------------------------------

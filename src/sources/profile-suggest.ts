@@ -91,7 +91,7 @@ const PREAMBLE_SLACK = 2;
 
 /** The file as the suggester reads it: the CSV sniffer's encoding, unless the bytes say Shift_JIS instead. */
 async function openForSuggestion(path: string): Promise<{ csv: CsvFile; encodingReason: string; quoteReason: string | null }> {
-  const first = await CsvFile.open(path);
+  const first = await datedDelimiter(path, await CsvFile.open(path));
   const sniffedFallback = first.encoding.encoding === 'windows-1252' && first.encoding.bomBytes === 0;
   const sjis = sniffedFallback ? await fileShiftJis(path) : null;
   const csv = sjis ? await CsvFile.open(path, { encoding: sjis.encoding }) : first;
@@ -102,6 +102,22 @@ async function openForSuggestion(path: string): Promise<{ csv: CsvFile; encoding
   // cells wrapped in ' inside "-quoted cells (Amex's '3202…' references) are text: read with ', such a file splits unevenly
   if (evenRows(quoted.head) < evenRows(csv.head)) return { csv, encodingReason, quoteReason: null };
   return { csv: quoted, encodingReason, quoteReason: `${quote.reason}, and read with it ${evenRows(quoted.head)} of the first ${quoted.head.length} rows have the usual width` };
+}
+
+const dateRows = (rows: readonly CsvRow[]) => rows.filter((r) => r.fields.some(isDateCell)).length;
+
+/**
+ * The sniffed delimiter unless, split by it, no cell is a date and another delimiter gives
+ * dated rows: BNP's "2 143,18" balance tips the count toward "," in a ";" file.
+ */
+async function datedDelimiter(path: string, csv: CsvFile): Promise<CsvFile> {
+  if (dateRows(csv.head) > 0) return csv;
+  let best = csv;
+  for (const delimiter of [';', ',', '\t', '|'].filter((d) => d !== csv.delimiter)) {
+    const other = await CsvFile.open(path, { delimiter });
+    if (dateRows(other.head) > dateRows(best.head)) best = other;
+  }
+  return best;
 }
 
 /** How many rows have the most common width. */
@@ -350,6 +366,8 @@ function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileNa
     },
     ...(currency.code ? { currency: currency.code } : {}),
     ...(sign ? { amountSign: sign.sign } : {}),
+    // the schema asks a sign of an original amount; beside a pair the reader gives it the account amount's sign anyway
+    ...(!sign && !direction && original ? { amountSign: 'charges-negative' as const } : {}),
     ...(status ? { statusMap: status.map } : {}),
     ...(direction ? { directionMap: direction.map } : {}),
     dates: {
