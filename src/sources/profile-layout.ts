@@ -49,9 +49,12 @@ function headerLike(row: CsvRow): boolean {
 
 export function findLayout(rows: CsvRow[]): Layout | { problem: string } {
   let headerIndex = -1;
+  const dataWidth = modalWidth(rows.filter((r) => r.fields.some(isDateCell)));
   for (let i = 0; i < Math.min(rows.length, HEADER_SEARCH_ROWS) && headerIndex < 0; i++) {
     const next = rows.slice(i + 1).find((r) => rowText(r) !== '');
-    if (headerLike(rows[i]!) && next && Math.abs(next.fields.length - rows[i]!.fields.length) <= 1 && next.fields.some(isDateCell)) headerIndex = i;
+    // label/value preamble lines ("Date ;30/11/2026") are narrower than the dated rows: not a header and its data
+    const narrow = !!next && Math.max(rows[i]!.fields.length, next.fields.length) < dataWidth;
+    if (headerLike(rows[i]!) && next && !narrow && Math.abs(next.fields.length - rows[i]!.fields.length) <= 1 && next.fields.some(isDateCell)) headerIndex = i;
   }
   if (headerIndex < 0) {
     const dated = rows.findIndex((r) => r.fields.some(isDateCell));
@@ -135,6 +138,13 @@ function headerlessLayout(rows: CsvRow[]): Layout {
   const sections = body.filter((r) => !isDateCell(r.fields[dateCol] ?? ''));
   const data = body.filter((r) => !sections.includes(r));
   return { header, headerless: true, headerIndex: -1, preamble: [], data, trailer: [], sections, continuations: [], reasons };
+}
+
+/** The most common number of fields among the rows (0 for none). */
+function modalWidth(rows: readonly CsvRow[]): number {
+  const widths = new Map<number, number>();
+  for (const r of rows) widths.set(r.fields.length, (widths.get(r.fields.length) ?? 0) + 1);
+  return [...widths].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? 0;
 }
 
 function mostDatedColumn(rows: readonly CsvRow[], width: number): number {

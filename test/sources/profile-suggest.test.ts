@@ -70,11 +70,7 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
   });
 
   // Fixtures the suggester does not yet read as their built-in does; `it.fails` flags the day it does.
-  const suggesterGaps: Record<string, string> = {
-    'real/fr-bnp-paribas-2026-11.csv': 'the account line above the header-less rows is taken for a header, so no date column is found',
-    'real/fr-caisse-epargne-2026-11.csv': "separate Debit ('-54,20') and Credit ('+2450,00') columns, both signed, leave amountSign unset",
-    'real/fr-la-banque-postale-2026-11.csv': 'the padded account lines and the blank line before the header hide the Date column',
-  };
+  const suggesterGaps: Record<string, string> = {};
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);
     (name in suggesterGaps ? it.fails : it)(name in suggesterGaps ? `${name} (not yet: ${suggesterGaps[name]})` : name, async () => {
