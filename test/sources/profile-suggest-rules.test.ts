@@ -510,3 +510,71 @@ describe('which date column is the transaction date: charge rows only (ABN AMRO)
     expect(s.records.map((r) => r.date)).toEqual(['2026-11-02', '2026-11-20', '2026-11-28', '2026-12-01']);
   });
 });
+
+describe('French layouts: a key/value preamble, a delimiter the sniffer misses, a signed debit/credit pair', () => {
+  const rows = (lines: string[][]) => lines.map((fields, i) => ({ line: i + 1, fields }));
+
+  it('label/value lines narrower than the dated rows are preamble, even one holding a date (La Banque Postale)', () => {
+    const layout = findLayout(
+      rows([
+        ['Type            ', 'CCP'],
+        ['Date            ', '30/11/2026'],
+        ['Solde (EUROS)   ', '2143,18'],
+        [''],
+        ['Date', 'Libellé', 'Montant(EUROS)'],
+        ['28/11/2026', 'ACHAT CB MONOPRIX', '-32,45'],
+        ['25/11/2026', 'VIREMENT DE ACME SAS', '2450,00'],
+      ]),
+    );
+    expect('problem' in layout).toBe(false);
+    if ('problem' in layout) return;
+    expect(layout.header.line).toBe(5);
+    expect(layout.data.map((r) => r.line)).toEqual([6, 7]);
+  });
+
+  it('a ";" file whose one comma per row wins the sniff is split by the delimiter under which cells are dates (BNP Paribas)', async () => {
+    const s = await suggestProfile(
+      file('bnp-like-2026-11.csv', [
+        // one field wider than the rows, so ',' (two fields on every line) outscores ';' in the sniff
+        'Compte de chèques;Compte de chèques;****4821;30/11/2026;;2 143,18',
+        '28/11/2026;;;FACTURE CARTE MONOPRIX;-32,45',
+        '25/11/2026;;;VIR SEPA RECU ACME;2 450,00',
+        '13/11/2026;;;FACTURE CARTE ANTHROPIC;-93,17',
+      ]),
+      { currency: 'EUR' },
+    );
+    expect(s.problem).toBeNull();
+    expect(s.delimiter).toBe(';');
+    expect(s.profile!.header.row).toBe('none');
+    expect(s.records.map((r) => [r.line, r.amount])).toEqual([
+      [2, '32.45'],
+      [3, '-2450'],
+      [4, '93.17'],
+    ]);
+  });
+
+  it('a pair whose one side is all negative and the other all positive is a signed pair: the signs say which is the debit', () => {
+    const cols = [col('Montant A', ['', '-5,00', '', ''], 0), col('Montant B', ['+10,00', '', '+3,00', '+4,00'], 1)];
+    const pair = chooseAmount(amountColumns(cols, { decimalMark: ',', thousandsSeparator: '' }), 4);
+    expect(pair).toMatchObject({ kind: 'pair', debit: { col: { name: 'Montant A' } }, attention: null });
+    expect(pair!.reason).toMatch(/by their signs; a signed pair .* no amountSign/);
+  });
+
+  it("a signed pair beside a reference column ('REF557201' is no currency) reads as the built-in does: no amountSign, no original amount (Caisse d'Épargne)", async () => {
+    const s = await suggestProfile(
+      file('ce-like-2026-11.csv', [
+        'Date;Libelle;Reference;Debit;Credit',
+        '27/11/2026;CB CARREFOUR;;-54,20;',
+        '25/11/2026;VIR INST ACME;REF557201;;+2450,00',
+        '10/11/2026;PRLV ASSURANCE;REF810344;-31,80;',
+      ]),
+      { currency: 'EUR' },
+    );
+    expect(s.problem).toBeNull();
+    expect(s.profile!.columns).toMatchObject({ debit: 'Debit', credit: 'Credit' });
+    expect(s.profile!.columns.originalAmount).toBeUndefined();
+    expect(s.profile!.amountSign).toBeUndefined();
+    expect(s.reasons.join('\n')).toMatch(/a signed pair/);
+    expect(s.records.map((r) => r.amount)).toEqual(['54.2', '-2450', '31.8']);
+  });
+});
