@@ -74,6 +74,7 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
     'real/fr-bnp-paribas-2026-11.csv': 'the account line above the header-less rows is taken for a header, so no date column is found',
     'real/fr-caisse-epargne-2026-11.csv': "separate Debit ('-54,20') and Credit ('+2450,00') columns, both signed, leave amountSign unset",
     'real/fr-la-banque-postale-2026-11.csv': 'the padded account lines and the blank line before the header hide the Date column',
+    'real/fr-credit-mutuel-montant-2026-11.csv': "Date de valeur (the earlier of the two dates on line 5: '01/11/2026' beside Date '06/11/2026') is taken as the transaction date instead of Date",
   };
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);
