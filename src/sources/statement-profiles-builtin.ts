@@ -11,6 +11,9 @@ import frBank from '../data/profiles/fr-bank.json' with { type: 'json' };
 import genericSimple from '../data/profiles/generic-simple.json' with { type: 'json' };
 import frLaBanquePostale from '../data/profiles/fr-la-banque-postale.json' with { type: 'json' };
 import frBnpParibas from '../data/profiles/fr-bnp-paribas.json' with { type: 'json' };
+import frBnpParibas2024 from '../data/profiles/fr-bnp-paribas-2024.json' with { type: 'json' };
+import frCreditMutuelMontant from '../data/profiles/fr-credit-mutuel-montant.json' with { type: 'json' };
+import frCicComma from '../data/profiles/fr-cic-comma.json' with { type: 'json' };
 import auNab from '../data/profiles/au-nab.json' with { type: 'json' };
 import auMacquarie from '../data/profiles/au-macquarie.json' with { type: 'json' };
 import auUp from '../data/profiles/au-up.json' with { type: 'json' };
@@ -182,5 +185,8 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   auAnz,
   frLaBanquePostale,
   frBnpParibas,
+  frBnpParibas2024,
+  frCreditMutuelMontant,
+  frCicComma,
   genericSimple,
 ];

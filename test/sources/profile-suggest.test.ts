@@ -70,7 +70,10 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
   });
 
   // Fixtures the suggester does not yet read as their built-in does; `it.fails` flags the day it does.
-  const suggesterGaps: Record<string, string> = {};
+  const suggesterGaps: Record<string, string> = {
+    'real/fr-credit-mutuel-montant-2026-11.csv':
+      "Date de valeur (the earlier of the two dates on line 5: '01/11/2026' beside Date '06/11/2026') is taken as the transaction date instead of Date",
+  };
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);
     (name in suggesterGaps ? it.fails : it)(name in suggesterGaps ? `${name} (not yet: ${suggesterGaps[name]})` : name, async () => {

@@ -101,6 +101,10 @@ const EXPECTED_PROFILE: Record<string, string> = {
   'fr-la-banque-postale-2026-11.csv': 'fr-la-banque-postale',
   'fr-bnp-paribas-2026-11.csv': 'fr-bnp-paribas',
   'fr-caisse-epargne-2026-11.csv': 'fr-banque-populaire',
+  'fr-bnp-paribas-export-2026-11.csv': 'fr-bnp-paribas-2024',
+  'fr-bnp-paribas-export-iso-2026-11.csv': 'fr-bnp-paribas-2024',
+  'fr-credit-mutuel-montant-2026-11.csv': 'fr-credit-mutuel-montant',
+  'fr-cic-comma-2026-11.csv': 'fr-cic-comma',
   // the older fixtures keep their profiles
   'cmb-credit-card-2026-11.csv': 'cn-cmb-credit-card',
   'cmb-credit-card-2026-12.csv': 'cn-cmb-credit-card',

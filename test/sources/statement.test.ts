@@ -133,6 +133,9 @@ const BUILTIN_PROFILE_NAMES = [
   'au-anz',
   'fr-la-banque-postale',
   'fr-bnp-paribas',
+  'fr-bnp-paribas-2024',
+  'fr-credit-mutuel-montant',
+  'fr-cic-comma',
   'generic-simple',
 ];
 
