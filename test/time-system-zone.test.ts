@@ -30,8 +30,10 @@ function rng(seed: number) {
   };
 }
 
+const formats = new Map(TARGETS.map((tz) => [tz, new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })]));
+
 function intlDate(t: number, tz: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(t * 1000));
+  const parts = formats.get(tz)!.formatToParts(new Date(t * 1000));
   const part = (k: string) => parts.find((p) => p.type === k)!.value;
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
