@@ -19,7 +19,7 @@ const args = process.argv.slice(2);
 // the read path) run isolated; the other unit tests share their worker's modules (--no-isolate),
 // which halves a unit pass (34 s → 17 s on 2 cores): each file no longer imports exceljs, vega and
 // the readers anew.
-const STATEFUL = ['test/third-provider.test.ts', 'test/stages/usage-parallel.test.ts'];
+const STATEFUL = ['test/third-provider.test.ts', 'test/stages/usage-parallel.test.ts', 'test/stages/usage-parallel-edges.test.ts', 'test/time-system-zone.test.ts'];
 const WORKERS = ['--maxWorkers=2', '--minWorkers=1'];
 
 const runs = args.length
