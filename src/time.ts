@@ -1,7 +1,8 @@
 /**
  * Time rules (SPEC §3). Instants are UTC epoch seconds. Local dates are derived in the
- * configured IANA zone with date-fns-tz; results are memoised per zone and instant
- * because exports repeat the same bucket start on thousands of rows.
+ * configured IANA zone from the zone data: an instant's date through Intl (what date-fns-tz
+ * reads too; see zonedDate), a local wall time's instant with date-fns-tz; results are memoised
+ * per zone and instant because exports repeat the same bucket start on thousands of rows.
  */
 // the one function alone: date-fns-tz's index (formatInTimeZone) loads date-fns's formatter and
 // its locales, ≈0.13 s of every run's start-up

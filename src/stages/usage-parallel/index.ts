@@ -102,7 +102,12 @@ class Helper {
     // the process's 32 MB semi-spaces (bin/spendrecon) are per heap; a worker's short-lived cells need less
     this.worker = new Worker(file, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 24 } });
     this.worker.on('message', (m: FromWorker) => this.settle(m.kind === 'lines' ? { kind: 'unsafe', range: m.range } : m));
-    this.worker.on('error', (e) => this.settle({ kind: 'failed', range: this.given, reason: e.message }));
+    // a worker that fails or exits while it holds a range gives it back; one done with it has nothing to give back
+    const lost = (reason: string) => {
+      if (!this.closed && !this.outcomes.has(this.given)) this.settle({ kind: 'failed', range: this.given, reason });
+    };
+    this.worker.on('error', (e) => lost(e.message));
+    this.worker.on('exit', (code) => lost(`the worker thread exited (code ${code})`));
     this.give(1);
   }
 
