@@ -118,7 +118,7 @@ async function readWith(threads: '1' | '2', usage: string[], splitDays: boolean)
 }
 
 /** The usage file's report (the files are listed by path, and where the fixtures sort depends on the checkout's path). */
-const usageReport = (seen: { reports: { kind: string | null }[] }) => seen.reports.find((r) => r.kind === 'usage')! as Awaited<ReturnType<typeof readWith>>['seen']['reports'][number];
+const usageReport = (seen: Awaited<ReturnType<typeof readWith>>['seen']) => seen.reports.find((r) => r.kind === 'usage')!;
 
 /** One thread's and two threads' reading alike; returns what the parallel read did. */
 async function expectSame(path: string, splitDays = false) {
