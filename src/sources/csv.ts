@@ -270,7 +270,8 @@ export class Utf8Decoder {
   }
 }
 
-function columnMask(columns: readonly number[]): boolean[] {
+/** Which columns to cut out of a row (true at each index listed; a negative index is an absent column). */
+export function columnMask(columns: readonly number[]): boolean[] {
   const mask: boolean[] = [];
   for (const c of columns) if (c >= 0) mask[c] = true;
   return mask;

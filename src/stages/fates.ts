@@ -36,6 +36,30 @@ const FATE_COUNTER: Record<RowFate, 'rowsUsed' | 'outOfPeriod' | 'duplicates' | 
   setAside: 'setAside',
 };
 
+/** A file's report before any row is read: every count 0, no money. */
+export function emptyReport(file: string, kind: InputFileReport['kind'], format: string, label: string): InputFileReport {
+  return {
+    file,
+    kind,
+    sha256: '',
+    bytes: 0,
+    format,
+    label,
+    encoding: '',
+    rowsRead: 0,
+    rowsUsed: 0,
+    emptyBuckets: 0,
+    duplicates: 0,
+    outOfPeriod: 0,
+    outOfScope: 0,
+    rowsRejected: 0,
+    setAside: 0,
+    rejectedAmount: Decimal.ZERO,
+    money: [],
+    notes: [],
+  };
+}
+
 /** Gives a row its one fate: counted on the file's report, its money tallied under that fate. */
 export function settle(f: AccountedFile, fate: RowFate, money: Money): void {
   f.report[FATE_COUNTER[fate]]++;

@@ -4,14 +4,13 @@
  */
 import { MISSING_COLUMN_NEXT_STEP } from '../engine/exceptions.js';
 import { describeFsError } from '../fs-errors.js';
-import { Decimal } from '../money.js';
 import type { Detection, InputFileReport, InputIssue } from '../model.js';
 import type { InputKind, OpenedInput, ReadBatch } from '../sources/contract.js';
 import { sha256File } from '../sources/csv.js';
 import { displayPath, expandInputs, InputError, openInput, recognise, UNREADABLE_NEXT_STEP, type AnyReader, type FileProblem, type FoundFile } from '../sources/index.js';
 import { unmatchedDocumentReason } from '../sources/receipts/reader.js';
 import type { Period } from '../time.js';
-import { takeBatch } from './fates.js';
+import { emptyReport, takeBatch } from './fates.js';
 
 /** Progress of the reading stage: bytes of all inputs read so far, of the total. */
 export type Progress = (p: { file: string; rows: number; bytesRead: number; bytesTotal: number }) => void;
@@ -26,26 +25,7 @@ export interface OpenedFile {
 }
 
 function newReport(display: string, reader: AnyReader | null, label?: string): InputFileReport {
-  return {
-    file: display,
-    kind: reader?.kind ?? null,
-    sha256: '',
-    bytes: 0,
-    format: reader?.format ?? 'unrecognised',
-    label: label ?? reader?.label ?? 'not recognised',
-    encoding: '',
-    rowsRead: 0,
-    rowsUsed: 0,
-    emptyBuckets: 0,
-    duplicates: 0,
-    outOfPeriod: 0,
-    outOfScope: 0,
-    rowsRejected: 0,
-    setAside: 0,
-    rejectedAmount: Decimal.ZERO,
-    money: [],
-    notes: [],
-  };
+  return emptyReport(display, reader?.kind ?? null, reader?.format ?? 'unrecognised', label ?? reader?.label ?? 'not recognised');
 }
 
 /** A file met while scanning that cannot be used: listed on Inputs and an error on Exceptions. */

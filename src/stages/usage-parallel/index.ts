@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { InputFileReport, InputIssue } from '../../model.js';
-import { CHUNK_BYTES, type CsvFile } from '../../sources/csv.js';
+import { CHUNK_BYTES, columnMask, type CsvFile } from '../../sources/csv.js';
 import { usageRowReader } from '../../sources/openai-usage.js';
 import { lastLineStartBefore, plainRangeLines, type RangeSpec } from '../../sources/parallel/range-scan.js';
 import type { Period } from '../../time.js';
@@ -175,7 +175,7 @@ export async function foldUsageParallel(
   const csv = f.input.csv;
   const header = csv.head[0]?.fields ?? [];
   const reader = usageRowReader(header, f.display);
-  const base = { path: csv.path, size: csv.bytes, bomBytes: csv.encoding.bomBytes, delimiter: csv.delimiter, width: reader.col.width, need: needMask(reader.col.used) };
+  const base = { path: csv.path, size: csv.bytes, bomBytes: csv.encoding.bomBytes, delimiter: csv.delimiter, width: reader.col.width, need: columnMask(reader.col.used) };
   const at = cuts(csv);
   const hash = hashOnThread(csv.path);
   const helper = new Helper(at, { header, file: f.display, spec: base, period: opts.earlyPeriod, split: opts.split }, workerFile()!);
@@ -223,10 +223,4 @@ export async function foldUsageParallel(
     hash.stop();
   }
   await finishFile(f);
-}
-
-function needMask(columns: readonly number[]): boolean[] {
-  const mask: boolean[] = [];
-  for (const c of columns) if (c >= 0) mask[c] = true;
-  return mask;
 }

@@ -6,10 +6,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { UsageAggregator } from '../../engine/usage.js';
-import { Decimal } from '../../money.js';
-import type { InputFileReport, InputIssue } from '../../model.js';
+import type { InputIssue } from '../../model.js';
 import { usageRowReader } from '../../sources/openai-usage.js';
 import { plainRangeLines, type RangeSpec } from '../../sources/parallel/range-scan.js';
+import { emptyReport } from '../fates.js';
 import { UsageFold } from '../usage-fold.js';
 import { foldRows } from './fold-rows.js';
 import { PART_COUNTERS, type FoldWorkerData, type FromWorker, type PartCounts, type ToWorker } from './protocol.js';
@@ -20,13 +20,8 @@ const counted = new Map<number, { spec: RangeSpec; lines: number }>();
 
 const post = (m: FromWorker) => parentPort!.postMessage(m);
 
-function partReport(): InputFileReport {
-  const zero = { rowsRead: 0, rowsUsed: 0, emptyBuckets: 0, duplicates: 0, outOfPeriod: 0, outOfScope: 0, rowsRejected: 0, setAside: 0 };
-  return { file: data.file, kind: 'usage', sha256: '', bytes: 0, format: '', label: '', encoding: '', ...zero, rejectedAmount: Decimal.ZERO, money: [], notes: [] };
-}
-
 function foldRange(range: number, spec: RangeSpec, lines: number): FromWorker {
-  const report = partReport();
+  const report = emptyReport(data.file, 'usage', '', '');
   const issues: InputIssue[] = [];
   const fold = new UsageFold(new UsageAggregator(data.split), data.period, data.split, false);
   foldRows(spec, range === 0, reader, { report }, fold, issues);
