@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { CardLine, Detection } from '../model.js';
+import type { CsvFile } from './csv.js';
 import { issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceReader } from './contract.js';
 import { RECORD_LENGTH, isRecordCode } from './n43-layout.js';
 import { parseN43, type N43Line } from './n43-parse.js';
@@ -52,15 +53,19 @@ function readSample(path: string, size: number): { bytes: Uint8Array; whole: boo
   }
 }
 
-/** Every input is offered to this reader: most are turned away on their first two characters. */
-function startsLikeN43(path: string): boolean {
-  const head = decodeN43(readSample(path, 8).bytes).text;
+/**
+ * Every input is offered to this reader: most are turned away on their first two characters,
+ * taken from the head the CSV layer already read (no second open of every file).
+ */
+function startsLikeN43(csv: CsvFile): boolean {
+  const first = csv.head[0];
+  const head = first ? first.fields.join(csv.delimiter) : '';
   return head.startsWith('11') || head.startsWith('00');
 }
 
 /** Recognises a Norma 43 file from its first 64 KiB; null when the first record is not an account header. */
 export function detectN43(input: OpenedInput): Detection | null {
-  if (input.type !== 'csv' || !startsLikeN43(input.path)) return null;
+  if (input.type !== 'csv' || !startsLikeN43(input.csv)) return null;
   const sample = readSample(input.path, SAMPLE_BYTES);
   const decoded = decodeN43(sample.bytes);
   const lines = splitN43Lines(decoded.text).filter((l) => l.text.replace(/\x1a+$/, '').trim() !== '');
