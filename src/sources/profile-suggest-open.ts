@@ -1,12 +1,14 @@
 /**
- * How `spendrecon profile` opens a file: the encoding, decided from the file's bytes, and the
- * quote character, from the cells. The CSV sniffer
+ * How `spendrecon profile` opens a file: the encoding, decided from the file's bytes, the
+ * delimiter that makes dates of the cells, and the quote character, from the cells. The CSV sniffer
  * (csv.ts) knows UTF-8, UTF-16 and GB18030 and falls back to Windows-1252; Japanese banks
  * write Shift_JIS, which that fallback turns into mojibake. Here the fallback is checked
  * against Shift_JIS before the suggester reads any cell.
  */
 import { open } from 'node:fs/promises';
 import type { CsvRow } from './csv-rows.js';
+import { CsvFile } from './csv.js';
+import { isDateCell } from './profile-layout.js';
 
 const SAMPLE_BYTES = 64 * 1024;
 
@@ -57,7 +59,7 @@ export function shiftJisFinding(bytes: Uint8Array): EncodingFinding | null {
 }
 
 /** The Shift_JIS finding for a file's first bytes, as the CSV sniffer samples them. */
-export async function fileShiftJis(path: string): Promise<EncodingFinding | null> {
+async function fileShiftJis(path: string): Promise<EncodingFinding | null> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(SAMPLE_BYTES);
@@ -93,4 +95,42 @@ export function quoteFinding(rows: readonly CsvRow[]): QuoteFinding | null {
     }
   }
   return null;
+}
+
+/** The file as the suggester reads it: the CSV sniffer's encoding, unless the bytes say Shift_JIS instead. */
+export async function openForSuggestion(path: string): Promise<{ csv: CsvFile; encodingReason: string; quoteReason: string | null }> {
+  const first = await datedDelimiter(path, await CsvFile.open(path));
+  const sniffedFallback = first.encoding.encoding === 'windows-1252' && first.encoding.bomBytes === 0;
+  const sjis = sniffedFallback ? await fileShiftJis(path) : null;
+  const csv = sjis ? await CsvFile.open(path, { encoding: sjis.encoding, delimiter: first.delimiter }) : first;
+  const encodingReason = sjis?.reason ?? csv.encoding.reason;
+  const quote = quoteFinding(csv.head);
+  if (!quote) return { csv, encodingReason, quoteReason: null };
+  const quoted = await CsvFile.open(path, { encoding: csv.encoding.encoding, delimiter: csv.delimiter, quote: quote.quote });
+  // cells wrapped in ' inside "-quoted cells (Amex's '3202…' references) are text: read with ', such a file splits unevenly
+  if (evenRows(quoted.head) < evenRows(csv.head)) return { csv, encodingReason, quoteReason: null };
+  return { csv: quoted, encodingReason, quoteReason: `${quote.reason}, and read with it ${evenRows(quoted.head)} of the first ${quoted.head.length} rows have the usual width` };
+}
+
+const dateRows = (rows: readonly CsvRow[]) => rows.filter((r) => r.fields.some(isDateCell)).length;
+
+/**
+ * The sniffed delimiter unless, split by it, no cell is a date and another delimiter gives
+ * dated rows: BNP's "2 143,18" balance tips the count toward "," in a ";" file.
+ */
+async function datedDelimiter(path: string, csv: CsvFile): Promise<CsvFile> {
+  if (dateRows(csv.head) > 0) return csv;
+  let best = csv;
+  for (const delimiter of [';', ',', '\t', '|'].filter((d) => d !== csv.delimiter)) {
+    const other = await CsvFile.open(path, { delimiter });
+    if (dateRows(other.head) > dateRows(best.head)) best = other;
+  }
+  return best;
+}
+
+/** How many rows have the most common width. */
+function evenRows(rows: readonly CsvRow[]): number {
+  const widths = new Map<number, number>();
+  for (const r of rows) widths.set(r.fields.length, (widths.get(r.fields.length) ?? 0) + 1);
+  return Math.max(0, ...widths.values());
 }

@@ -25,7 +25,7 @@ import {
 } from './profile-evidence-roles.js';
 import { accountCurrencyAmount } from './profile-evidence-currency.js';
 import { runningBalances } from './profile-evidence-balance.js';
-import { fileShiftJis, quoteFinding } from './profile-suggest-open.js';
+import { openForSuggestion } from './profile-suggest-open.js';
 import { pickDates, type DateChoice } from './profile-dates.js';
 import { findLayout, isDateCell, rowText, type Layout } from './profile-layout.js';
 import { makeStatementReader, statementReader, type StatementDetection } from './statement.js';
@@ -88,44 +88,6 @@ export function suggestionExitCode(s: ProfileSuggestion): 0 | 1 | 2 {
 // the reader looks for the header this far down the head rows (schema maximum 39)
 const MAX_PREAMBLE = 39;
 const PREAMBLE_SLACK = 2;
-
-/** The file as the suggester reads it: the CSV sniffer's encoding, unless the bytes say Shift_JIS instead. */
-async function openForSuggestion(path: string): Promise<{ csv: CsvFile; encodingReason: string; quoteReason: string | null }> {
-  const first = await datedDelimiter(path, await CsvFile.open(path));
-  const sniffedFallback = first.encoding.encoding === 'windows-1252' && first.encoding.bomBytes === 0;
-  const sjis = sniffedFallback ? await fileShiftJis(path) : null;
-  const csv = sjis ? await CsvFile.open(path, { encoding: sjis.encoding }) : first;
-  const encodingReason = sjis?.reason ?? csv.encoding.reason;
-  const quote = quoteFinding(csv.head);
-  if (!quote) return { csv, encodingReason, quoteReason: null };
-  const quoted = await CsvFile.open(path, { encoding: csv.encoding.encoding, quote: quote.quote });
-  // cells wrapped in ' inside "-quoted cells (Amex's '3202…' references) are text: read with ', such a file splits unevenly
-  if (evenRows(quoted.head) < evenRows(csv.head)) return { csv, encodingReason, quoteReason: null };
-  return { csv: quoted, encodingReason, quoteReason: `${quote.reason}, and read with it ${evenRows(quoted.head)} of the first ${quoted.head.length} rows have the usual width` };
-}
-
-const dateRows = (rows: readonly CsvRow[]) => rows.filter((r) => r.fields.some(isDateCell)).length;
-
-/**
- * The sniffed delimiter unless, split by it, no cell is a date and another delimiter gives
- * dated rows: BNP's "2 143,18" balance tips the count toward "," in a ";" file.
- */
-async function datedDelimiter(path: string, csv: CsvFile): Promise<CsvFile> {
-  if (dateRows(csv.head) > 0) return csv;
-  let best = csv;
-  for (const delimiter of [';', ',', '\t', '|'].filter((d) => d !== csv.delimiter)) {
-    const other = await CsvFile.open(path, { delimiter });
-    if (dateRows(other.head) > dateRows(best.head)) best = other;
-  }
-  return best;
-}
-
-/** How many rows have the most common width. */
-function evenRows(rows: readonly CsvRow[]): number {
-  const widths = new Map<number, number>();
-  for (const r of rows) widths.set(r.fields.length, (widths.get(r.fields.length) ?? 0) + 1);
-  return Math.max(0, ...widths.values());
-}
 
 export async function suggestProfile(path: string, opts: SuggestOptions = {}): Promise<ProfileSuggestion> {
   const { csv, encodingReason, quoteReason } = await openForSuggestion(path);
