@@ -314,6 +314,26 @@ describe('pending, reversals, failures, duplicates, refunds', () => {
     expect(r.classTotals).toEqual([{ side: 'card', class: 'authorization_reversed', currency: 'USD', count: 2, total: D('0') }]);
   });
 
+  it('a month of equal holds, each released two days later, pairs every hold with its own reversal (issue #14)', () => {
+    // holds on days 1, 3, …, 27 and reversals on days 3, 5, …, 29: a cost falling with the lag
+    // would rather shift the chain by two days (13 same-day pairs) and leave the first hold and
+    // the last reversal over, a hold "with no reversal" and a reversal read as a refund
+    const day = (d: number) => `2026-10-${String(d).padStart(2, '0')}`;
+    const pays: PaymentRecord[] = [];
+    const lines: CardLine[] = [];
+    for (let k = 0; k < 14; k++) {
+      const d = 1 + 2 * k;
+      pays.push(pay(2 + k, `${day(d)}T12:00:00Z`, '50.00', { status: 'failed', kind: 'auto_recharge' }));
+      lines.push(card(100 + k, day(d), '50.00', { status: 'pending' }), card(200 + k, day(d + 2), '-50.00'));
+    }
+    const r = matchPaymentsToCardLines(pays, lines, opts());
+    for (let k = 0; k < 14; k++) {
+      expect(classOf(r, 'card', 100 + k), `hold ${k}`).toBe('authorization_reversed');
+      expect(refs(cls(r, 'card', 100 + k)), `hold ${k}`).toContain(`card:statement.csv:${200 + k}`);
+      expect(classOf(r, 'payment', 2 + k), `payment ${k}`).toBe('authorization_reversed');
+    }
+  });
+
   it('a failed payment that left a bank hold; and one whose hold was released', () => {
     const held = matchPaymentsToCardLines(
       [pay(2, '2026-10-14T03:12:44Z', '20.00', { status: 'failed', kind: 'auto_recharge' })],
