@@ -14,7 +14,8 @@ import { type ProviderId, providersMeetIn } from '../providers.js';
 import { placeOnLocalDate, utcDateOf } from '../time.js';
 import { modelFamily } from './prices.js';
 import { cmp, type UsageGroup } from './usage.js';
-import { crossRow, judgeVariance, noUsageExport, push, varianceExceptions, type CrossCheckRow, type Flag } from './cross-check.js';
+import { crossRow, judgeVariance, noUsageExport, varianceExceptions, type CrossCheckRow, type Flag } from './cross-check.js';
+import { push } from '../lists.js';
 
 export type { CrossCheckRow } from './cross-check.js';
 

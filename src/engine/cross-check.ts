@@ -7,6 +7,7 @@ import { Decimal, minorUnits, ratio } from '../money.js';
 import type { CostRecord, Exception } from '../model.js';
 import { provider, providerName } from '../providers.js';
 import type { UsageGroup } from './usage.js';
+import { push } from '../lists.js';
 
 export interface CrossCheckRow {
   /** The provider's id: billed cost is only compared with its own provider's usage. */
@@ -26,13 +27,6 @@ export interface CrossCheckRow {
   usageRows: number;
   flagged: boolean;
   cause: string | null;
-}
-
-/** Appends v to the list under k, creating it. */
-export function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
-  const l = m.get(k);
-  if (l) l.push(v);
-  else m.set(k, [v]);
 }
 
 export function crossRow(provider: string, utcDay: string, localDate: string, projectId: string | null, model: string, usage: UsageGroup[]): CrossCheckRow {

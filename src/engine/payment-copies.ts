@@ -12,6 +12,7 @@
  * rows alone are left to matching, which judged them before receipts existed.
  */
 import type { PaymentRecord } from '../model.js';
+import { push } from '../lists.js';
 
 export type CopySource = 'document' | 'csv' | 'table';
 
@@ -36,8 +37,7 @@ export function judgePaymentCopies(copies: readonly PaymentCopy[]): CopyVerdict[
   const groups = new Map<string, number[]>();
   copies.forEach((c, i) => {
     if (c.rec.reference.trim() === '') return;
-    const k = copyKey(c.rec);
-    groups.set(k, [...(groups.get(k) ?? []), i]);
+    push(groups, copyKey(c.rec), i);
   });
   for (const members of groups.values()) {
     if (members.length < 2 || members.every((i) => copies[i]!.source === 'csv')) continue;

@@ -4,6 +4,7 @@
  */
 import type { Decimal } from '../money.js';
 import { minorUnits } from '../money.js';
+import { push } from '../lists.js';
 
 export { minorUnits };
 
@@ -60,7 +61,7 @@ export function pathShortener(paths: readonly string[]): (text: string) => strin
   const byName = new Map<string, string[]>();
   for (const p of paths) {
     const name = p.split(/[\\/]/).pop() ?? p;
-    byName.set(name, [...(byName.get(name) ?? []), p]);
+    push(byName, name, p);
   }
   const pairs: [string, string][] = [];
   for (const [name, list] of byName) if (list.length === 1 && list[0] !== name) pairs.push([list[0]!, name]);

@@ -6,6 +6,7 @@
  */
 import type { LineClassification, MatchResult } from '../engine/matching/index.js';
 import { Decimal, sum } from '../money.js';
+import { push } from '../lists.js';
 
 /** Which bridge line a counted line lands on: its class, or its cross-currency pair. */
 export type BridgeKey = string;
@@ -81,8 +82,7 @@ export function cardPaymentBridges(r: MatchResult): Bridge[] {
     const mine = counted.filter((c) => c.currency === currency);
     const groups = new Map<BridgeKey, LineClassification[]>();
     for (const c of mine) {
-      const k = bridgeKeyOf(keys, c)!;
-      groups.set(k, [...(groups.get(k) ?? []), c]);
+      push(groups, bridgeKeyOf(keys, c)!, c);
     }
     const order = [...groups.keys()].sort((a, b) => Number(a.startsWith('pair ')) - Number(b.startsWith('pair ')) || (a < b ? -1 : a > b ? 1 : 0));
     const lines = order.map((key): BridgeLine => {

@@ -11,6 +11,7 @@ import { utcDateOf } from '../time.js';
 import type { CostRecord, Exception, InputIssue } from '../model.js';
 import { rejectRow, settle } from './fates.js';
 import type { FromFile } from './read.js';
+import { push } from '../lists.js';
 
 export interface BilledCosts {
   currency: string;
@@ -53,7 +54,7 @@ const dimensionOf = (id: string) => ({ name: provider(id).name, projects: `${pro
 /** One info per provider: the console rows counted once because the API's rows of the same days say the same. */
 function channelSetAsideExceptions(rows: readonly CostRecord[]): Exception[] {
   const byProvider = new Map<string, CostRecord[]>();
-  for (const r of rows) byProvider.set(r.provider, [...(byProvider.get(r.provider) ?? []), r]);
+  for (const r of rows) push(byProvider, r.provider, r);
   return [...byProvider.entries()].map(([p, rs]) => {
     const amount = sum(rs.map((r) => r.amount));
     const cur = rs[0]!.currency;
