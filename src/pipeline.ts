@@ -12,7 +12,7 @@ import type { MatchResult } from './engine/matching/index.js';
 import { BUILTIN_PRICE_TABLE_VERSION } from './engine/prices.js';
 import { computeRunway } from './engine/runway.js';
 import { Decimal } from './money.js';
-import type { Exception, PaymentRecord } from './model.js';
+import type { CardLine, Exception, PaymentRecord } from './model.js';
 import type { AttributionSection, ReportResult } from './results.js';
 import { accountForInputs, settlePayments } from './stages/account.js';
 import { attributeBilledSpend } from './stages/attribute.js';
@@ -98,7 +98,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     budgets,
     runway,
     payments: payments.map((p) => p.rec),
-    cardLines,
+    cardLines: classifiedLines(cardLines, reconciliation),
     conservation: accounts.conservation,
     totals: {
       costExport: attribution?.costExport ?? Decimal.ZERO,
@@ -110,6 +110,17 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
       rejectedAmount: accounts.rejectedAmount,
     },
   };
+}
+
+/**
+ * The card lines the reconciliation classified. The others (a month of the bank's groceries,
+ * 24 in 25 lines of a card statement) are counted in its `leftOut` and need not stay in memory
+ * while the workbooks are written.
+ */
+function classifiedLines(lines: CardLine[], reconciliation: MatchResult | null): CardLine[] {
+  if (!reconciliation) return [];
+  const classified = new Set(reconciliation.classifications.filter((c) => c.side === 'card').map((c) => `${c.src.line}\u0000${c.src.file}`));
+  return lines.filter((l) => classified.has(`${l.src.line}\u0000${l.src.file}`));
 }
 
 /** Without a period asked for or costs to cover one: the dates of everything read. */

@@ -54,7 +54,7 @@ export interface ReportResult {
   budgets: BudgetResult | null;
   /** Credit runway and expiring credit (issue #13): with the ledger. */
   runway: RunwayResult | null;
-  /** Payments and card lines as read (the reimbursement workbook needs them). */
+  /** Payments as read, and the card lines the reconciliation classified (the reimbursement workbook needs them; the other lines are counted in `reconciliation.leftOut`). */
   payments: PaymentRecord[];
   cardLines: CardLine[];
   totals: ReportTotals;
