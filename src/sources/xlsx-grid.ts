@@ -35,19 +35,20 @@ export function looksLikeOleFile(firstBytes: Uint8Array): boolean {
 }
 
 /** Opens a zip file that may be a workbook: null when it holds no xl/workbook.xml (some other zip). */
-export async function openSheet(path: string): Promise<SheetGrid | null> {
+export async function openSheet(path: string, limits = { bytes: MAX_XLSX_BYTES, unpacked: MAX_XLSX_UNPACKED_BYTES }): Promise<SheetGrid | null> {
   const info = await stat(path);
-  if (info.size > MAX_XLSX_BYTES) {
-    throw new SheetError(`an Excel workbook of ${info.size} bytes is larger than the ${MAX_XLSX_BYTES / 1024 / 1024} MB a statement is read up to; save the sheet as CSV`);
+  if (info.size > limits.bytes) {
+    throw new SheetError(`an Excel workbook of ${info.size} bytes is larger than the ${mb(limits.bytes)} a statement is read up to; save the sheet as CSV`);
   }
+  // no checkCRC32: it inflates every member while loading, before the unpacked budget can stop a zip bomb
   let zip: JSZip;
   try {
-    zip = await JSZip.loadAsync(await readFile(path), { checkCRC32: true });
+    zip = await JSZip.loadAsync(await readFile(path));
   } catch (e) {
     throw new SheetError(`not a readable zip archive (an .xlsx is one): ${(e as Error).message}`);
   }
   if (!zip.file('xl/workbook.xml')) return null;
-  const budget = { left: MAX_XLSX_UNPACKED_BYTES };
+  const budget = { left: limits.unpacked, max: limits.unpacked };
   const workbook = await member(zip, 'xl/workbook.xml', budget);
   const rels = (await optionalMember(zip, 'xl/_rels/workbook.xml.rels', budget)) ?? '';
   const { name, target } = firstSheet(workbook, rels);
@@ -59,14 +60,22 @@ export async function openSheet(path: string): Promise<SheetGrid | null> {
   return { sheetName: name, rows: sheetRows(sheetXml, { strings, dateStyles, date1904 }), bytes: info.size };
 }
 
+/** What may still be unpacked, of the most allowed. */
+interface Budget {
+  left: number;
+  max: number;
+}
+
+const mb = (bytes: number): string => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes} bytes`);
+
 /** A member's text, counted against the unpacked budget while it inflates (a zip bomb stops early). */
-async function member(zip: JSZip, name: string, budget: { left: number }): Promise<string> {
+async function member(zip: JSZip, name: string, budget: Budget): Promise<string> {
   const text = await optionalMember(zip, name, budget);
   if (text === null) throw new SheetError(`the archive has no ${name}`);
   return text;
 }
 
-async function optionalMember(zip: JSZip, name: string, budget: { left: number }): Promise<string | null> {
+async function optionalMember(zip: JSZip, name: string, budget: Budget): Promise<string | null> {
   const file = zip.file(name);
   if (!file) return null;
   const text = await new Promise<string>((resolve, reject) => {
@@ -80,7 +89,7 @@ async function optionalMember(zip: JSZip, name: string, budget: { left: number }
       if (budget.left < 0) {
         stopped = true;
         stream.pause();
-        reject(new SheetError(`the workbook unpacks to more than ${MAX_XLSX_UNPACKED_BYTES / 1024 / 1024} MB (a statement is far smaller; a zip bomb?); save the sheet as CSV`));
+        reject(new SheetError(`the workbook unpacks to more than ${mb(budget.max)} (a statement is far smaller; a zip bomb?); save the sheet as CSV`));
         return;
       }
       parts.push(decoder.decode(chunk, { stream: true }));
