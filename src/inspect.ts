@@ -81,7 +81,7 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
       encoding: lineText ? lineText.encoding : csv ? csv.encoding.encoding : 'utf-8',
       encodingReason: encodingReason(input, sniffed, csv, lineText),
       delimiter: csv ? csv.delimiter : null,
-      header: csv ? (csv.head[0]?.fields ?? []) : sheetRows[0]?.fields ?? [],
+      header: csv ? (csv.head[0]?.fields ?? []) : (sheetRows[0]?.fields ?? []),
       missingRequired: rec.detection?.missingRequired ?? [],
       unknownColumns: rec.detection?.unknownColumns ?? [],
       firstRows: csv

@@ -252,7 +252,7 @@ function cellText(attrs: Map<string, string>, body: string, ctx: CellContext): {
     case 'n': {
       if (raw === '') return { text: '', typedDate: false };
       const iso = ctx.dateStyles.has(Number(attrs.get('s') ?? '0')) ? serialToIso(raw, ctx.date1904) : null;
-      return iso && iso.includes('-') ? { text: iso, typedDate: true } : { text: iso ?? excelNumberText(raw), typedDate: false };
+      return iso?.includes('-') ? { text: iso, typedDate: true } : { text: iso ?? excelNumberText(raw), typedDate: false };
     }
     default: // str (a formula's text), e (an error such as #N/A): as written
       return { text: raw, typedDate: false };

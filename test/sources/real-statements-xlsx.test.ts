@@ -62,9 +62,12 @@ describe('Fineco .xlsx (Italy)', () => {
   it('the same rows with Data typed as Excel dates (a date style on the cells) read the same, whatever the profile says of text dates', async () => {
     const serials: Record<string, string> = { '10': '46356', '17': '46353', '19': '46340', '21': '46329' }; // 30, 27, 14 and 3 November 2026
     const path = await variant('typed-dates.xlsx', (part, xml) => {
-      if (part === 'xl/styles.xml') return xml.replace(/<cellXfs count="2">([\s\S]*?)<\/cellXfs>/, '<cellXfs count="3">$1<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>');
+      if (part === 'xl/styles.xml')
+        return xml.replace(/<cellXfs count="2">([\s\S]*?)<\/cellXfs>/, '<cellXfs count="3">$1<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>');
       if (part !== 'xl/worksheets/sheet1.xml') return xml;
-      return xml.replace(/<c r="A(\d+)" s="1" t="s"><v>(\d+)<\/v><\/c>/g, (cell, row: string, s: string) => (Number(row) >= 8 ? `<c r="A${row}" s="2"><v>${serials[s]}</v></c>` : cell));
+      return xml.replace(/<c r="A(\d+)" s="1" t="s"><v>(\d+)<\/v><\/c>/g, (cell, row: string, s: string) =>
+        Number(row) >= 8 ? `<c r="A${row}" s="2"><v>${serials[s]}</v></c>` : cell,
+      );
     });
     const { records, issues } = await readSheetStatement(path);
     expect(issues).toEqual([]);

@@ -51,7 +51,10 @@ const rowsOf = async (path: string) => (await openSheet(path))!.rows;
 describe('cells as text', () => {
   it('shared strings by index, inline strings, rich-text runs joined, phonetic guides left out', async () => {
     const strings = ['<t>Fecha</t>', '<r><t>Imp</t></r><r><t xml:space="preserve">orte </t></r>', '<t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh>'];
-    const path = await one('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="inlineStr"><is><t>Saldo</t></is></c><c r="D1" t="s"><v>2</v></c></row>', { strings });
+    const path = await one(
+      '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="inlineStr"><is><t>Saldo</t></is></c><c r="D1" t="s"><v>2</v></c></row>',
+      { strings },
+    );
     expect((await rowsOf(path))[0]).toEqual({ line: 1, fields: ['Fecha', 'Importe ', 'Saldo', '東京'] });
   });
 
@@ -62,7 +65,9 @@ describe('cells as text', () => {
   });
 
   it('booleans, errors and formula text as written', async () => {
-    const path = await one('<row r="1"><c r="A1" t="b"><v>1</v></c><c r="B1" t="b"><v>0</v></c><c r="C1" t="e"><v>#N/A</v></c><c r="D1" t="str"><f>A1&amp;"x"</f><v>TRUEx</v></c></row>');
+    const path = await one(
+      '<row r="1"><c r="A1" t="b"><v>1</v></c><c r="B1" t="b"><v>0</v></c><c r="C1" t="e"><v>#N/A</v></c><c r="D1" t="str"><f>A1&amp;"x"</f><v>TRUEx</v></c></row>',
+    );
     expect((await rowsOf(path))[0]!.fields).toEqual(['TRUE', 'FALSE', '#N/A', 'TRUEx']);
   });
 
@@ -89,10 +94,13 @@ describe('typed dates', () => {
     // s=1: built-in 14; s=2: custom dd/mm/yyyy; s=3: a money format with a quoted "d"; s=4: built-in 22 (date and time)
     const xfs = [0, 14, 164, 165, 22];
     const numFmts = { 164: '[$-410]dd/mm/yyyy;@', 165: '#,##0.00\\ &quot;dmy&quot;' };
-    const path = await one('<row r="2"><c r="A2" s="1"><v>45658</v></c><c r="B2" s="2"><v>46356</v></c><c r="C2" s="3"><v>46356</v></c><c r="D2" s="4"><v>45658.5</v></c><c r="E2"><v>45658</v></c></row>', {
-      xfs,
-      numFmts,
-    });
+    const path = await one(
+      '<row r="2"><c r="A2" s="1"><v>45658</v></c><c r="B2" s="2"><v>46356</v></c><c r="C2" s="3"><v>46356</v></c><c r="D2" s="4"><v>45658.5</v></c><c r="E2"><v>45658</v></c></row>',
+      {
+        xfs,
+        numFmts,
+      },
+    );
     const row = (await rowsOf(path))[0]!;
     expect(row.fields).toEqual(['2025-01-01', '2026-11-30', '46356', '2025-01-01T12:00:00', '45658']);
     expect([...row.typedDates!].sort()).toEqual([0, 1, 3]);
@@ -126,7 +134,9 @@ describe('typed dates', () => {
 
 describe('the grid', () => {
   it('missing cells are empty strings, empty and missing rows are skipped, rows keep their sheet number', async () => {
-    const path = await one('<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="C1"><v>3</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t> </t></is></c></row><row r="5"/><row r="7"><c r="B7"><v>2</v></c></row><row><c><v>1</v></c><c><v>2</v></c></row>');
+    const path = await one(
+      '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="C1"><v>3</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t> </t></is></c></row><row r="5"/><row r="7"><c r="B7"><v>2</v></c></row><row><c><v>1</v></c><c><v>2</v></c></row>',
+    );
     expect(await rowsOf(path)).toEqual([
       { line: 1, fields: ['a', '', '3'] },
       { line: 7, fields: ['', '2'] },
