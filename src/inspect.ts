@@ -53,6 +53,7 @@ function encodingReason(input: OpenedInput, sniffed: CsvFile | null, csv: CsvFil
   if (lineText) return lineText.reason;
   if (csv) return csv !== sniffed ? `the profile's encoding; sniffed ${sniffed!.encoding.encoding}` : csv.encoding.reason;
   if (input.type === 'document') return `text of a ${input.document.medium === 'pdf' ? 'PDF' : 'message'}`;
+  if (input.type === 'sheet') return `cells of an Excel workbook, sheet "${input.sheet.sheetName}"`;
   return 'JSON is UTF-8';
 }
 
@@ -64,6 +65,8 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
     const input = await openInput(f.path);
     const rec = recognise(input, readers);
     const sniffed = input.type === 'csv' ? input.csv : null;
+    // a workbook's rows as its cells hold them, shown the way a CSV's first lines are
+    const sheetRows = input.type === 'sheet' ? input.sheet.rows : [];
     const lineText = rec.detection?.lineText ?? null;
     // a fixed-width format: its own decoding, and its first lines whole (no header, no cells)
     const csv = sniffed && !lineText ? await shownAs(sniffed, f.path, rec.detection) : null;
@@ -78,10 +81,14 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
       encoding: lineText ? lineText.encoding : csv ? csv.encoding.encoding : 'utf-8',
       encodingReason: encodingReason(input, sniffed, csv, lineText),
       delimiter: csv ? csv.delimiter : null,
-      header: csv ? (csv.head[0]?.fields ?? []) : [],
+      header: csv ? (csv.head[0]?.fields ?? []) : (sheetRows[0]?.fields ?? []),
       missingRequired: rec.detection?.missingRequired ?? [],
       unknownColumns: rec.detection?.unknownColumns ?? [],
-      firstRows: csv ? csv.head.slice(1, 6).map((r) => r.fields) : lineText && sniffed ? sniffed.head.slice(0, 5).map((r) => [r.fields.join(sniffed.delimiter)]) : [],
+      firstRows: csv
+        ? csv.head.slice(1, 6).map((r) => r.fields)
+        : lineText && sniffed
+          ? sniffed.head.slice(0, 5).map((r) => [r.fields.join(sniffed.delimiter)])
+          : sheetRows.slice(1, 6).map((r) => r.fields),
       rowsRead: 0,
       records: 0,
       emptyBuckets: 0,

@@ -6,12 +6,14 @@
 import type { Detection, InputIssue } from '../model.js';
 import type { CsvFile } from './csv.js';
 import type { ReceiptDocument } from './receipts/document.js';
+import type { SheetGrid } from './xlsx-grid.js';
 
-/** What a reader is given to recognise: the opened CSV (header rows sniffed), the first JSON value, or a PDF/e-mail's text. */
+/** What a reader is given to recognise: the opened CSV (header rows sniffed), the first JSON value, a PDF/e-mail's text, or an .xlsx's first sheet. */
 export type OpenedInput =
   | { path: string; type: 'csv'; csv: CsvFile }
   | { path: string; type: 'json'; sample: unknown; jsonLines: boolean }
-  | { path: string; type: 'document'; document: ReceiptDocument };
+  | { path: string; type: 'document'; document: ReceiptDocument }
+  | { path: string; type: 'sheet'; sheet: SheetGrid };
 
 export type InputKind = 'usage' | 'costs' | 'payments' | 'statement';
 

@@ -31,6 +31,8 @@ export interface CsvRow {
   fields: string[];
   /** Set when the line could not be read as a CSV row; `fields` is then the line split as well as it goes. */
   fault?: CsvFault;
+  /** Columns holding a date typed as such (an Excel date cell, written as ISO text): read as ISO whatever the profile's date format. */
+  typedDates?: ReadonlySet<number>;
 }
 
 export interface RowSplitterOptions {

@@ -17,6 +17,7 @@ import { anthropicCostJsonReader, anthropicUsageJsonReader } from './anthropic-a
 import { anthropicCostCsvReader } from './anthropic-costs.js';
 import { anthropicUsageCsvReader } from './anthropic-usage.js';
 import { DocumentError, documentMedium, openDocument } from './receipts/document.js';
+import { looksLikeOleFile, looksLikeZip, openSheet, SheetError } from './xlsx-grid.js';
 
 export type AnyReader = SourceReader<unknown>;
 
@@ -41,7 +42,7 @@ export { InputError };
  * their delimiter, `.ndjson` is JSON lines, `.n43` a Spanish bank's Norma 43 file). Not `.txt`: a folder's notes would each become an
  * error now that every unrecognised file met is one; name a `.txt` export explicitly instead.
  */
-const INPUT_EXTENSIONS = /\.(csv|tsv|json|jsonl|ndjson|n43)$/i;
+const INPUT_EXTENSIONS = /\.(csv|tsv|json|jsonl|ndjson|n43|xlsx|xls)$/i;
 /**
  * A folder given as the payment history (issue #16) also yields receipt and invoice PDFs, e-mails,
  * and billing-history tables pasted into `.txt`: there such files are payments, elsewhere (an
@@ -330,6 +331,8 @@ export async function openInput(path: string, opts: { encoding?: string; display
       throw e;
     }
   }
+  const sheet = await openWorkbook(path, display, firstBytes);
+  if (sheet) return sheet;
   const firstChar = firstBytes
     .toString('utf8')
     .replace(/^\uFEFF/, '')
@@ -351,6 +354,25 @@ export async function openInput(path: string, opts: { encoding?: string; display
     }
   }
   return { path, type: 'csv', csv: await CsvFile.open(path, opts) };
+}
+
+/**
+ * An .xlsx (a zip holding xl/workbook.xml) as its first sheet's grid; null for anything else,
+ * a zip that is no workbook included (read on as text, so it is simply not recognised).
+ * An Excel 97–2003 .xls is refused with what to do instead.
+ */
+async function openWorkbook(path: string, display: string, firstBytes: Buffer): Promise<OpenedInput | null> {
+  if (looksLikeOleFile(firstBytes)) {
+    throw new InputError(`${display}: an Excel 97–2003 .xls file (a binary workbook), which is not read: open it in Excel or LibreOffice and save it as .xlsx or CSV`);
+  }
+  if (!looksLikeZip(firstBytes)) return null;
+  try {
+    const sheet = await openSheet(path);
+    return sheet ? { path, type: 'sheet', sheet } : null;
+  } catch (e) {
+    if (e instanceof SheetError) throw new InputError(`${display}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** The first bytes, opened without blocking and checked to be a regular file before any read. */

@@ -74,6 +74,7 @@ import ukBarclaycard from '../data/profiles/uk-barclaycard.json' with { type: 'j
 import ukNationwide from '../data/profiles/uk-nationwide.json' with { type: 'json' };
 import itInbank from '../data/profiles/it-inbank.json' with { type: 'json' };
 import itFineco from '../data/profiles/it-fineco.json' with { type: 'json' };
+import itFinecoXlsx from '../data/profiles/it-fineco-xlsx.json' with { type: 'json' };
 import atEasybankCreditCard from '../data/profiles/at-easybank-credit-card.json' with { type: 'json' };
 import atRaiffeisen from '../data/profiles/at-raiffeisen.json' with { type: 'json' };
 import itBancoposta from '../data/profiles/it-bancoposta.json' with { type: 'json' };
@@ -156,6 +157,7 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   jpSmbcVpass,
   itInbank,
   itFineco,
+  itFinecoXlsx,
   atEasybankCreditCard,
   atRaiffeisen,
   itBancoposta,

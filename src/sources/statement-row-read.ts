@@ -6,7 +6,7 @@
 import type { CardLine, InputIssue } from '../model.js';
 import { Decimal } from '../money.js';
 import { isBlank, parseAmount, lastFour, normaliseCurrency, splitRegionCode, type ParsedAmount } from './bank-values.js';
-import { parseDate, type DateContext, type StatementPeriodHint } from './bank-dates.js';
+import { parseDate, type DateContext, type DateFormat, type StatementPeriodHint } from './bank-dates.js';
 import type { CsvRow } from './csv.js';
 import { issue } from './contract.js';
 import type { StatementProfile } from './statement-profile.js';
@@ -17,6 +17,14 @@ const PERIOD_WARNING_DAYS = 45;
 
 /** A cell of a row; an absent column (index -1) or a short row reads as empty. */
 export const cellAt = (row: CsvRow, i: number): string => (i < 0 ? '' : (row.fields[i] ?? ''));
+
+/** An Excel date cell comes as ISO text (xlsx-grid.ts): read so whatever the profile's formats, which describe text dates. */
+const TYPED_DATE_FORMATS: readonly DateFormat[] = ['YYYY-MM-DD'];
+
+/** The date formats a cell is read with: ISO for a typed date cell, else the profile's. */
+export function dateFormatsAt(row: CsvRow, i: number, formats: readonly DateFormat[]): readonly DateFormat[] {
+  return i >= 0 && row.typedDates?.has(i) ? TYPED_DATE_FORMATS : formats;
+}
 
 type Problem = { column: string | null; message: string };
 type RowResult = { kind: 'line'; line: CardLine; warnings: InputIssue[] } | { kind: 'rejected' | 'neither'; issue: InputIssue };
@@ -279,7 +287,7 @@ function readDates(s: RowState): { transactionDate: string | null; postedDate: s
 
 function readDate(s: RowState, i: number): string | null {
   const text = cell(s, i);
-  const d = parseDate(text, s.env.profile.dates.formats, s.env.dateCtx);
+  const d = parseDate(text, dateFormatsAt(s.row, i, s.env.profile.dates.formats), s.env.dateCtx);
   if (!d.ok) {
     s.problems.push({ column: colName(s, i), message: d.error });
     return null;

@@ -11,7 +11,7 @@ import { isBlank, parseAmount } from './bank-values.js';
 import type { CsvRow } from './csv.js';
 import { issue, type ReadBatch } from './contract.js';
 import { normaliseColumnName, type StatementProfile } from './statement-profile.js';
-import { cellAt, faultIssue, rowReader } from './statement-row-read.js';
+import { cellAt, dateFormatsAt, faultIssue, rowReader } from './statement-row-read.js';
 
 /** A header-less file is recognised when this many first rows (or all, if fewer) fit the signature. */
 const SIGNATURE_ROWS = 5;
@@ -112,13 +112,14 @@ export function readShare(rows: readonly CsvRow[], m: HeaderMatch, profile: Stat
   const cols = resolveColumns(m.names, profile);
   const readable = rows.filter((r) => !r.fault);
   const data = classifyRows(readable, m, cols, profile, '', []).data.slice(0, READ_SAMPLE_ROWS);
-  const read = data.filter((row) => dateCellReads(cellAt(row, cols.transactionDate), profile) && moneyCellsRead(row, cols, profile)).length;
+  const read = data.filter((row) => dateCellReads(row, cols.transactionDate, profile) && moneyCellsRead(row, cols, profile)).length;
   return { read, sampled: data.length };
 }
 
 /** Parses under the formats; `auto` and `MM/DD` need the whole column or the period, so their shape is enough here. */
-function dateCellReads(text: string, profile: StatementProfile): boolean {
-  const formats = profile.dates.formats;
+function dateCellReads(row: CsvRow, i: number, profile: StatementProfile): boolean {
+  const text = cellAt(row, i);
+  const formats = dateFormatsAt(row, i, profile.dates.formats);
   if (parseDate(text, formats, { twoDigitYearPivot: profile.dates.twoDigitYearPivot }).ok) return true;
   const needContext = formats.filter((f) => f === 'auto' || f === 'MM/DD');
   return looksLikeDate(text, needContext);
@@ -267,7 +268,7 @@ function classifyRows(rows: readonly CsvRow[], m: HeaderMatch, cols: Columns, pr
       continue;
     }
     // A trailer row has no date; after the first one, the rest of the dateless block is trailer too (totals come in blocks).
-    if (!looksLikeDate(cellAt(row, cols.transactionDate), formats) && (inTrailer || trailerPatterns.some((p) => p.test(text)))) {
+    if (!looksLikeDate(cellAt(row, cols.transactionDate), dateFormatsAt(row, cols.transactionDate, formats)) && (inTrailer || trailerPatterns.some((p) => p.test(text)))) {
       inTrailer = true;
       out.trailer.push(row);
       out.skipped++;
@@ -306,9 +307,11 @@ function dateContextFor(c: Classified, cols: Columns, profile: StatementProfile,
   if (!formats.includes('auto')) return { ctx, dateOrder: null };
   const dateCols = [pc.transactionDate, ...(cols.postedDate >= 0 && pc.postedDate ? [pc.postedDate] : [])];
   const values: string[] = [];
+  // typed date cells (Excel dates, ISO text) say nothing about the order of the text ones
+  const textDate = (row: CsvRow, i: number): boolean => i >= 0 && !row.typedDates?.has(i);
   for (const row of c.data) {
-    values.push(cellAt(row, cols.transactionDate));
-    if (cols.postedDate >= 0) values.push(cellAt(row, cols.postedDate));
+    if (textDate(row, cols.transactionDate)) values.push(cellAt(row, cols.transactionDate));
+    if (textDate(row, cols.postedDate)) values.push(cellAt(row, cols.postedDate));
   }
   const res = resolveDateOrder(values, `column${dateCols.length > 1 ? 's' : ''} ${dateCols.map((x) => `"${x}"`).join(' and ')}`);
   if (res.ok) {

@@ -12,6 +12,7 @@ import type { LocalDate } from '../time.js';
 import { CsvFile, normaliseEncodingName, sniffDelimiter, type CsvRow } from './csv.js';
 import { issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceReader } from './contract.js';
 import { builtinProfiles, type StatementProfile } from './statement-profile.js';
+import type { SheetGrid } from './xlsx-grid.js';
 import { matchHeader, parseStatementRows, readShare, type HeaderMatch, type ReadShare } from './statement-rows.js';
 
 export { parseStatementRows } from './statement-rows.js';
@@ -38,6 +39,8 @@ export interface StatementReaderOptions {
 }
 
 const SAMPLE_BYTES = 64 * 1024;
+/** Rows of a sheet a profile's header is looked for in: as many as a CSV's sniffed head holds. */
+const HEAD_ROWS = 40;
 
 // ---------------------------------------------------------------------------
 // Detection under a profile's encoding and delimiter
@@ -143,6 +146,7 @@ function pickProfile(found: readonly Candidate[]): { best: Candidate; tie: { sha
 }
 
 function detectWith(profiles: readonly StatementProfile[], input: OpenedInput): StatementDetection | null {
+  if (input.type === 'sheet') return detectInSheet(profiles, input.sheet);
   if (input.type !== 'csv') return null;
   const csv = input.csv;
   const cache = new Map<string, HeadView>();
@@ -154,7 +158,21 @@ function detectWith(profiles: readonly StatementProfile[], input: OpenedInput): 
     const m = matchHeader(view.rows, profile);
     if (m) found.push({ profile, m, view });
   }
-  if (found.length === 0) return null;
+  return found.length ? detectionOf(found) : null;
+}
+
+/** A sheet's cells are already split and decoded: every profile sees the same first rows, whatever its encoding and delimiter. */
+function detectInSheet(profiles: readonly StatementProfile[], sheet: SheetGrid): StatementDetection | null {
+  const view: HeadView = { rows: sheet.rows.slice(0, HEAD_ROWS), encoding: 'utf-8', delimiter: '', note: `sheet "${sheet.sheetName}" of an Excel workbook` };
+  const found: Candidate[] = [];
+  for (const profile of profiles) {
+    const m = matchHeader(view.rows, profile);
+    if (m) found.push({ profile, m, view });
+  }
+  return found.length ? detectionOf(found) : null;
+}
+
+function detectionOf(found: readonly Candidate[]): StatementDetection {
   const { best, tie } = pickProfile(found);
   const { profile, m, view } = best;
   const reasons = [
@@ -207,8 +225,8 @@ export function makeStatementReader(profiles: readonly StatementProfile[], optio
     },
     async *read(input: OpenedInput, detection: Detection, ctx: StatementReadContext): AsyncIterable<ReadBatch<CardLine>> {
       const file = ctx.displayPath;
-      if (input.type !== 'csv') {
-        yield { records: [], issues: [issue('error', file, 0, null, 'a card or bank statement must be a CSV file')], skipped: 0, rows: 0 };
+      if (input.type !== 'csv' && input.type !== 'sheet') {
+        yield { records: [], issues: [issue('error', file, 0, null, 'a card or bank statement must be a CSV file or an Excel workbook (.xlsx)')], skipped: 0, rows: 0 };
         return;
       }
       const given = detection as Partial<StatementDetection>;
@@ -224,23 +242,7 @@ export function makeStatementReader(profiles: readonly StatementProfile[], optio
         };
         return;
       }
-      const csv =
-        det.encoding === input.csv.encoding.encoding && det.delimiter === input.csv.delimiter && profile.quote === input.csv.quote
-          ? input.csv
-          : await CsvFile.open(input.csv.path, {
-              ...(det.encoding !== input.csv.encoding.encoding ? { encoding: det.encoding } : {}),
-              delimiter: det.delimiter,
-              ...(profile.quote !== input.csv.quote ? { quote: profile.quote } : {}),
-            });
-      // Buffered on purpose: a statement is small (hundreds of lines), and two rules need
-      // the whole file before any row can be read: `auto` day/month order is decided from
-      // the whole column, and year-less dates need the period line, which may be a trailer.
-      const rows: CsvRow[] = [];
-      const width = profile.header.row === 'none' ? profile.header.columns.length : csv.head.find((r) => r.line === det.headerLine)?.fields.length;
-      const shape = width ? { width, maxMissingCells: profile.rows.maxMissingCells } : {};
-      for await (const batch of csv.batches(shape)) for (const r of batch) rows.push(r);
-      // the same bytes were hashed; the caller reads the hash from the file it opened
-      if (csv !== input.csv) input.csv.sha256 = csv.sha256;
+      const rows = input.type === 'sheet' ? input.sheet.rows : await csvRows(input, det, profile);
       const result = parseStatementRows(rows, profile, {
         file,
         period: ctx.statementPeriod ?? options.period ?? null,
@@ -250,6 +252,28 @@ export function makeStatementReader(profiles: readonly StatementProfile[], optio
       yield { records: result.records, issues: result.issues, skipped: result.skipped, rows: result.rows };
     },
   };
+}
+
+/** Every row of a CSV statement, decoded and split as the detected profile says. */
+async function csvRows(input: OpenedInput & { type: 'csv' }, det: StatementDetection, profile: StatementProfile): Promise<CsvRow[]> {
+  const csv =
+    det.encoding === input.csv.encoding.encoding && det.delimiter === input.csv.delimiter && profile.quote === input.csv.quote
+      ? input.csv
+      : await CsvFile.open(input.csv.path, {
+          ...(det.encoding !== input.csv.encoding.encoding ? { encoding: det.encoding } : {}),
+          delimiter: det.delimiter,
+          ...(profile.quote !== input.csv.quote ? { quote: profile.quote } : {}),
+        });
+  // Buffered on purpose: a statement is small (hundreds of lines), and two rules need
+  // the whole file before any row can be read: `auto` day/month order is decided from
+  // the whole column, and year-less dates need the period line, which may be a trailer.
+  const rows: CsvRow[] = [];
+  const width = profile.header.row === 'none' ? profile.header.columns.length : csv.head.find((r) => r.line === det.headerLine)?.fields.length;
+  const shape = width ? { width, maxMissingCells: profile.rows.maxMissingCells } : {};
+  for await (const batch of csv.batches(shape)) for (const r of batch) rows.push(r);
+  // the same bytes were hashed; the caller reads the hash from the file it opened
+  if (csv !== input.csv) input.csv.sha256 = csv.sha256;
+  return rows;
 }
 
 /** The statement reader over the built-in profiles. */

@@ -61,9 +61,9 @@ describe('expandInputs', () => {
     await expect(openInput(fifo)).rejects.toThrow(/FIFO/);
   });
 
-  it('scans the data extensions the README names: .csv .tsv .json .jsonl .ndjson, not .txt or .md', async () => {
-    for (const f of ['a.csv', 'b.tsv', 'c.json', 'd.jsonl', 'e.ndjson', 'f.txt', 'g.md', 'h.xlsx']) writeFileSync(join(d, f), 'x\n');
-    expect(rel(await expandInputs([d], d)).map((f) => f.path)).toEqual(['a.csv', 'b.tsv', 'c.json', 'd.jsonl', 'e.ndjson']);
+  it('scans the data extensions the README names: .csv .tsv .json .jsonl .ndjson .xlsx .xls, not .txt or .md', async () => {
+    for (const f of ['a.csv', 'b.tsv', 'c.json', 'd.jsonl', 'e.ndjson', 'f.txt', 'g.md', 'h.xlsx', 'i.xls', 'j.pdf']) writeFileSync(join(d, f), 'x\n');
+    expect(rel(await expandInputs([d], d)).map((f) => f.path)).toEqual(['a.csv', 'b.tsv', 'c.json', 'd.jsonl', 'e.ndjson', 'h.xlsx', 'i.xls']);
     // a glob names what it wants, whatever the extension
     expect(rel(await expandInputs([join(d, '*.txt')], d)).map((f) => f.path)).toEqual(['f.txt']);
   });

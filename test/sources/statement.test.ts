@@ -104,6 +104,7 @@ const BUILTIN_PROFILE_NAMES = [
   'jp-smbc-vpass',
   'it-inbank',
   'it-fineco',
+  'it-fineco-xlsx',
   'at-easybank-credit-card',
   'at-raiffeisen',
   'it-bancoposta',
