@@ -10,8 +10,8 @@ import type { CsvRow } from './csv.js';
 import { decodeXmlText, excelNumberText, isDateFormat, serialToIso } from './xlsx-values.js';
 
 /** A statement is small: a workbook above these is refused rather than read into memory. */
-export const MAX_XLSX_BYTES = 50 * 1024 * 1024;
-export const MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024;
+const MAX_XLSX_BYTES = 50 * 1024 * 1024;
+const MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024;
 
 export interface SheetGrid {
   /** The sheet's name on its tab. */
