@@ -12,14 +12,16 @@ import { writeFileAtomic } from '../output-files.js';
 
 /**
  * exceljs's Workbook class alone: its package entry also loads the streaming workbook reader
- * and its unzip library, which spendrecon never uses (≈0.11 s of every run's start-up).
+ * and its unzip library, which spendrecon never uses (≈0.11 s of every run's start-up). Loaded
+ * on the first workbook: a run that writes none (inspect, an input error) does not load exceljs.
  */
-const Workbook = createRequire(import.meta.url)('exceljs/lib/doc/workbook.js') as typeof ExcelJS.Workbook;
+let Workbook: typeof ExcelJS.Workbook | null = null;
 
 /** Document dates: fixed, so reruns are byte-identical (the period is printed in the sheets). */
 const FIXED_DATE = new Date('2000-01-01T00:00:00Z');
 
 export function newWorkbook(): ExcelJS.Workbook {
+  Workbook ??= createRequire(import.meta.url)('exceljs/lib/doc/workbook.js') as typeof ExcelJS.Workbook;
   const wb = new Workbook();
   wb.creator = 'spendrecon';
   wb.lastModifiedBy = 'spendrecon';

@@ -3,8 +3,8 @@
  * renderer, so the page needs no script, font or network. Amounts become JS numbers here
  * only, for drawing (presentation); the tables beside them carry the exact figures.
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type * as Vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import { type Decimal, minorUnits } from '../../money.js';
 
 export interface Chart {
@@ -32,7 +32,7 @@ const NO_LOADER = {
   file: async () => {
     throw new Error('no file access');
   },
-} as unknown as vega.Loader;
+} as unknown as Vega.Loader;
 
 /** The categorical palette: projects, accounts — as many colours as the data has, cycling past ten. */
 const PALETTE = ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '#ff8ab7', '#a463f2', '#97bbf5', '#9c6b4e', '#9498a0'];
@@ -45,7 +45,12 @@ const CONFIG = {
   range: { category: PALETTE },
 };
 
+/** vega and vega-lite, loaded on the first chart: ~60 packages a run without charts (match, ledger, an error) need not load. */
+let renderer: Promise<[typeof Vega, typeof import('vega-lite')]> | null = null;
+
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  renderer ??= Promise.all([import('vega'), import('vega-lite')]);
+  const [vega, { compile }] = await renderer;
   // the specs are ours and tested; vega-lite's hints must not reach the user's console
   const logger = vega.logger(vega.Error);
   const compiled = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec, { logger }).spec;
