@@ -152,7 +152,7 @@ describe('typed numbers and the decimal mark', () => {
   const header = ['Fecha', 'Concepto', 'Importe', 'Comisión'].map((h) => `<c t="inlineStr"><is><t>${h}</t></is></c>`).join('');
   const text = (t: string) => `<c t="inlineStr"><is><t>${t}</t></is></c>`;
 
-  it('a number cell is read with its point (-1234.5 → 1234.50 charged), a text cell with the profile\'s comma and dots', async () => {
+  it("a number cell is read with its point (-1234.5 → 1234.50 charged), a text cell with the profile's comma and dots", async () => {
     const path = await one(
       `<row r="1">${header}</row>` +
         `<row r="2">${text('02/11/2026')}${text('typed')}<c><v>-1234.5</v></c><c><v>1.5</v></c></row>` +
@@ -168,7 +168,7 @@ describe('typed numbers and the decimal mark', () => {
     ]);
   });
 
-  it('the same typed number in a CSV row (no typedNumbers) is read by the profile\'s marks: 1234.5 is not a comma-decimal amount', () => {
+  it("the same typed number in a CSV row (no typedNumbers) is read by the profile's marks: 1234.5 is not a comma-decimal amount", () => {
     const rows = [
       { line: 1, fields: ['Fecha', 'Concepto', 'Importe', 'Comisión'] },
       { line: 2, fields: ['02/11/2026', 'as text', '-1234.5', ''] },
