@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { CardLine } from '../../src/model.js';
 import { CsvFile } from '../../src/sources/csv.js';
 import type { OpenedInput } from '../../src/sources/contract.js';
+import { openInput } from '../../src/sources/index.js';
 import { makeStatementReader, statementReader, type StatementDetection } from '../../src/sources/statement.js';
 import { builtinProfiles, resolveProfiles, statementProfileSchema } from '../../src/sources/statement-profile.js';
 import { suggestionExitCode, suggestProfile, type ProfileSuggestion } from '../../src/sources/profile-suggest.js';
@@ -20,12 +21,16 @@ import { directionFinding, originalFinding, signaturePattern, summaryRowPatterns
 
 const OLD = join(import.meta.dirname, '../../fixtures/statements');
 const REAL = join(OLD, 'real');
-const csvs = (dir: string) =>
+const withExtension = (ext: string) => (dir: string) =>
   readdirSync(dir)
-    .filter((n) => n.endsWith('.csv'))
+    .filter((n) => n.endsWith(ext))
     .map((n) => join(dir, n));
+const csvs = withExtension('.csv');
+const workbooks = withExtension('.xlsx');
 
+/** A CSV as the statement reader is given it; an .xlsx as its first sheet's grid. */
 async function open(path: string): Promise<OpenedInput> {
+  if (path.endsWith('.xlsx')) return openInput(path);
   return { path, type: 'csv', csv: await CsvFile.open(path) };
 }
 
@@ -56,13 +61,14 @@ async function namesCurrency(path: string, builtin: NonNullable<Awaited<ReturnTy
   const det = statementReader.detect(await open(path)) as StatementDetection;
   if (det.headerLine === 0) return true;
   const input = await open(path);
-  const header = input.type === 'csv' ? input.csv.head.find((r) => r.line === det.headerLine) : undefined;
+  const rows = input.type === 'csv' ? input.csv.head : input.type === 'sheet' ? input.sheet.rows : [];
+  const header = rows.find((r) => r.line === det.headerLine);
   const key = (s: string) => s.normalize('NFKC').trim().toLowerCase();
   return !!header && header.fields.some((f) => [column].flat().some((c) => key(c) === key(f)));
 }
 
 describe('suggested profiles read the fixtures as the built-in profiles do', async () => {
-  const files = [...csvs(OLD), ...csvs(REAL)];
+  const files = [...csvs(OLD), ...csvs(REAL), ...workbooks(REAL)];
   const known = (await Promise.all(files.map(async (f) => ({ f, builtin: await builtinOf(f) })))).filter((x) => x.builtin);
 
   it('covers every fixture a built-in reads', () => {
