@@ -9,6 +9,7 @@ import { open } from 'node:fs/promises';
 import type { OpenedInput } from './contract.js';
 import type { CsvRow } from './csv-rows.js';
 import { CsvFile } from './csv.js';
+import { numberFinding } from './profile-evidence.js';
 import { isDateCell } from './profile-layout.js';
 import type { StatementProfileInput } from './statement-profile.js';
 import { looksLikeZip, openSheet } from './xlsx-grid.js';
@@ -96,12 +97,13 @@ export interface SuggestionSource {
 export async function openSuggestionSource(path: string): Promise<SuggestionSource> {
   const sheet = looksLikeZip(await firstBytes(path, 4)) ? await openSheet(path) : null;
   if (sheet) {
+    const { rows, reason } = typedNumbersAsText(sheet.rows);
     return {
-      rows: sheet.rows,
+      rows,
       encoding: 'utf-8',
       delimiter: '',
       textKeys: {},
-      reasons: [`sheet "${sheet.sheetName}" of an Excel workbook: cells as the workbook types them (dates as ISO, numbers with a point)`],
+      reasons: [`sheet "${sheet.sheetName}" of an Excel workbook: cells as the workbook types them (dates as ISO, numbers with a point)`, ...(reason ? [reason] : [])],
       open: async () => ({ path, type: 'sheet', sheet }),
     };
   }
@@ -142,6 +144,21 @@ export function quoteFinding(rows: readonly CsvRow[]): QuoteFinding | null {
     }
   }
   return null;
+}
+
+/**
+ * A sheet whose amounts written as text use a decimal comma (`-1.018,15` beside typed `-21.78`):
+ * its typed numbers shown to the suggester with that comma, so one decimal mark reads every
+ * amount cell. The reader reads a typed number with its point whatever the profile says.
+ */
+function typedNumbersAsText(rows: CsvRow[]): { rows: CsvRow[]; reason: string | null } {
+  const untyped = (r: CsvRow) => r.fields.filter((_, i) => !r.typedNumbers?.has(i) && !r.typedDates?.has(i));
+  const text = numberFinding(rows.flatMap(untyped));
+  if (text.format.decimalMark !== ',') return { rows, reason: null };
+  const shown = rows.map((r) => (r.typedNumbers ? { ...r, fields: r.fields.map((f, i) => (r.typedNumbers!.has(i) ? f.replace('.', ',') : f)) } : r));
+  const example = /e\.g\. ("[^"]*")/.exec(text.reason)?.[1] ?? '';
+  const reason = `amounts written as text have a decimal comma (e.g. ${example}): the number cells are weighed with it too (the reader reads them with their point whatever the profile says)`;
+  return { rows: shown, reason };
 }
 
 /** The file as the suggester reads it: the CSV sniffer's encoding, unless the bytes say Shift_JIS instead. */
