@@ -22,13 +22,14 @@ const DIR = mkdtempSync(join(tmpdir(), 'real-xlsx-'));
 async function readSheetStatement(
   path: string,
   displayPath = 'fineco.xlsx',
+  timezone = 'UTC',
 ): Promise<{ detection: StatementDetection; records: CardLine[]; issues: InputIssue[]; skipped: number; rows: number }> {
   const input = await openInput(path);
   expect(input.type).toBe('sheet');
   const detection = statementReader.detect(input) as StatementDetection | null;
   if (!detection) throw new Error(`not detected: ${path}`);
   const out = { detection, records: [] as CardLine[], issues: [] as InputIssue[], skipped: 0, rows: 0 };
-  for await (const b of statementReader.read(input, detection, { timezone: 'UTC', displayPath })) {
+  for await (const b of statementReader.read(input, detection, { timezone, displayPath })) {
     out.records.push(...b.records);
     out.issues.push(...b.issues);
     out.skipped += b.skipped;
@@ -117,6 +118,13 @@ describe('BBVA .xlsx (Spain)', () => {
     expect([detection.profile, detection.headerLine]).toEqual(['es-bbva-xlsx', 5]);
     expect([issues, skipped, rows]).toEqual([[], 2, 9]);
     expect(records.map(view)).toEqual(BBVA_EXPECTED);
+  });
+
+  it('the noon date cell is a wall-clock time, not an instant: read with the reporting zone at UTC+14 or UTC-11 it is still 2 November', async () => {
+    for (const zone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+      const { records } = await readSheetStatement(BBVA, 'bbva.xlsx', zone);
+      expect([records[0]!.transactionDate, records[0]!.postedDate], zone).toEqual(['2026-11-02', '2026-11-02']);
+    }
   });
 
   it("the currency is the first Divisa (Importe's), not the second (Disponible's)", async () => {
