@@ -341,8 +341,7 @@ async function suggestProfileFor(file: string, o: ProfileOptions, setExit: (code
   const path = resolve(file);
   // a missing file, a directory or a FIFO: opened the way every input is, for the same message
   const opened = await openInput(path, { display: file });
-  if (opened.type === 'sheet') throw new UsageError(`${file}: an Excel workbook; \`profile\` proposes from CSV files only for now: save the sheet as CSV and run it on that`);
-  if (opened.type !== 'csv') throw new UsageError(`${file}: a card or bank statement must be a CSV file`);
+  if (opened.type !== 'csv' && opened.type !== 'sheet') throw new UsageError(`${file}: a card or bank statement must be a CSV file or an Excel workbook (.xlsx)`);
   const period = o.period ? { from: `${o.period}-01`, to: lastDayOfMonth(o.period) } : null;
   const s = await suggestProfile(path, { displayPath: displayPath(path), name: o.name, currency: o.currency?.toUpperCase(), period });
   if (o.json) stdoutSink().write(`${jsonText(s)}\n`);

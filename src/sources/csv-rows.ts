@@ -33,6 +33,8 @@ export interface CsvRow {
   fault?: CsvFault;
   /** Columns holding a date typed as such (an Excel date cell, written as ISO text): read as ISO whatever the profile's date format. */
   typedDates?: ReadonlySet<number>;
+  /** Columns holding a number typed as such (an Excel number cell, written `-?digits(.digits)?`): read with a point, whatever the profile's decimal mark. */
+  typedNumbers?: ReadonlySet<number>;
 }
 
 export interface RowSplitterOptions {

@@ -6,9 +6,13 @@
  * against Shift_JIS before the suggester reads any cell.
  */
 import { open } from 'node:fs/promises';
+import type { OpenedInput } from './contract.js';
 import type { CsvRow } from './csv-rows.js';
 import { CsvFile } from './csv.js';
+import { numberFinding } from './profile-evidence.js';
 import { isDateCell } from './profile-layout.js';
+import type { StatementProfileInput } from './statement-profile.js';
+import { looksLikeZip, openSheet } from './xlsx-grid.js';
 
 const SAMPLE_BYTES = 64 * 1024;
 
@@ -58,16 +62,61 @@ export function shiftJisFinding(bytes: Uint8Array): EncodingFinding | null {
   };
 }
 
-/** The Shift_JIS finding for a file's first bytes, as the CSV sniffer samples them. */
-async function fileShiftJis(path: string): Promise<EncodingFinding | null> {
+async function firstBytes(path: string, n: number): Promise<Uint8Array> {
   const fh = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(SAMPLE_BYTES);
+    const buf = Buffer.alloc(n);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return shiftJisFinding(buf.subarray(0, bytesRead));
+    return buf.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
+}
+
+/** The Shift_JIS finding for a file's first bytes, as the CSV sniffer samples them. */
+async function fileShiftJis(path: string): Promise<EncodingFinding | null> {
+  return shiftJisFinding(await firstBytes(path, SAMPLE_BYTES));
+}
+
+/** The rows the suggester reads, how the file was read, and how the statement reader opens it to check the proposal. */
+export interface SuggestionSource {
+  rows: CsvRow[];
+  encoding: string;
+  /** '' for a sheet: its cells come split. */
+  delimiter: string;
+  /** The profile keys that say how to read the file as text (encoding, delimiter, quote); none for a sheet. */
+  textKeys: Pick<StatementProfileInput, 'encoding' | 'delimiter' | 'quote'>;
+  reasons: string[];
+  open(): Promise<OpenedInput>;
+}
+
+/**
+ * An .xlsx as its first sheet's grid (typed dates already ISO, typed numbers with a point, which
+ * the reader reads so whatever the profile's marks), else the CSV as openForSuggestion reads it.
+ */
+export async function openSuggestionSource(path: string): Promise<SuggestionSource> {
+  const sheet = looksLikeZip(await firstBytes(path, 4)) ? await openSheet(path) : null;
+  if (sheet) {
+    const { rows, reason } = typedNumbersAsText(sheet.rows);
+    return {
+      rows,
+      encoding: 'utf-8',
+      delimiter: '',
+      textKeys: {},
+      reasons: [`sheet "${sheet.sheetName}" of an Excel workbook: cells as the workbook types them (dates as ISO, numbers with a point)`, ...(reason ? [reason] : [])],
+      open: async () => ({ path, type: 'sheet', sheet }),
+    };
+  }
+  const { csv, encodingReason, quoteReason } = await openForSuggestion(path);
+  const rows: CsvRow[] = [];
+  for await (const batch of csv.batches()) for (const r of batch) if (!r.fault) rows.push(r);
+  const textKeys = {
+    ...(csv.encoding.encoding !== 'utf-8' ? { encoding: csv.encoding.encoding } : {}),
+    ...(csv.delimiter !== ',' ? { delimiter: csv.delimiter as ';' | '\t' | '|' } : {}),
+    ...(csv.quote !== '"' ? { quote: csv.quote as "'" } : {}),
+  };
+  const reasons = [`encoding ${csv.encoding.encoding} (${encodingReason}); delimiter ${JSON.stringify(csv.delimiter)}`, ...(quoteReason ? [quoteReason] : [])];
+  return { rows, encoding: csv.encoding.encoding, delimiter: csv.delimiter, textKeys, reasons, open: async () => ({ path, type: 'csv', csv: await CsvFile.open(path) }) };
 }
 
 export interface QuoteFinding {
@@ -97,8 +146,23 @@ export function quoteFinding(rows: readonly CsvRow[]): QuoteFinding | null {
   return null;
 }
 
+/**
+ * A sheet whose amounts written as text use a decimal comma (`-1.018,15` beside typed `-21.78`):
+ * its typed numbers shown to the suggester with that comma, so one decimal mark reads every
+ * amount cell. The reader reads a typed number with its point whatever the profile says.
+ */
+function typedNumbersAsText(rows: CsvRow[]): { rows: CsvRow[]; reason: string | null } {
+  const untyped = (r: CsvRow) => r.fields.filter((_, i) => !r.typedNumbers?.has(i) && !r.typedDates?.has(i));
+  const text = numberFinding(rows.flatMap(untyped));
+  if (text.format.decimalMark !== ',') return { rows, reason: null };
+  const shown = rows.map((r) => (r.typedNumbers ? { ...r, fields: r.fields.map((f, i) => (r.typedNumbers!.has(i) ? f.replace('.', ',') : f)) } : r));
+  const example = /e\.g\. ("[^"]*")/.exec(text.reason)?.[1] ?? '';
+  const reason = `amounts written as text have a decimal comma (e.g. ${example}): the number cells are weighed with it too (the reader reads them with their point whatever the profile says)`;
+  return { rows: shown, reason };
+}
+
 /** The file as the suggester reads it: the CSV sniffer's encoding, unless the bytes say Shift_JIS instead. */
-export async function openForSuggestion(path: string): Promise<{ csv: CsvFile; encodingReason: string; quoteReason: string | null }> {
+async function openForSuggestion(path: string): Promise<{ csv: CsvFile; encodingReason: string; quoteReason: string | null }> {
   const first = await datedDelimiter(path, await CsvFile.open(path));
   const sniffedFallback = first.encoding.encoding === 'windows-1252' && first.encoding.bomBytes === 0;
   const sjis = sniffedFallback ? await fileShiftJis(path) : null;

@@ -9,8 +9,6 @@ import { basename } from 'node:path';
 import type { CardLine } from '../model.js';
 import { isBlank, type NumberFormat } from './bank-values.js';
 import { findPeriodHint, type StatementPeriodHint } from './bank-dates.js';
-import { CsvFile, type CsvRow } from './csv.js';
-import type { OpenedInput } from './contract.js';
 import { amountColumns, chooseAmount, numberFinding, signFinding, type AmountChoice, type ColumnCells, type SignFinding } from './profile-evidence.js';
 import {
   currencyFromText,
@@ -25,7 +23,7 @@ import {
 } from './profile-evidence-roles.js';
 import { accountCurrencyAmount } from './profile-evidence-currency.js';
 import { runningBalances } from './profile-evidence-balance.js';
-import { openForSuggestion } from './profile-suggest-open.js';
+import { openSuggestionSource, type SuggestionSource } from './profile-suggest-open.js';
 import { pickDates, type DateChoice } from './profile-dates.js';
 import { findLayout, isDateCell, rowText, type Layout } from './profile-layout.js';
 import { makeStatementReader, statementReader, type StatementDetection } from './statement.js';
@@ -90,15 +88,14 @@ const MAX_PREAMBLE = 39;
 const PREAMBLE_SLACK = 2;
 
 export async function suggestProfile(path: string, opts: SuggestOptions = {}): Promise<ProfileSuggestion> {
-  const { csv, encodingReason, quoteReason } = await openForSuggestion(path);
-  const file = opts.displayPath ?? path;
+  const source = await openSuggestionSource(path);
   const out: ProfileSuggestion = {
-    file,
-    encoding: csv.encoding.encoding,
-    delimiter: csv.delimiter,
+    file: opts.displayPath ?? path,
+    encoding: source.encoding,
+    delimiter: source.delimiter,
     headerLine: null,
     profile: null,
-    reasons: [`encoding ${csv.encoding.encoding} (${encodingReason}); delimiter ${JSON.stringify(csv.delimiter)}`],
+    reasons: [...source.reasons],
     attention: [],
     problem: null,
     dataRows: 0,
@@ -106,15 +103,12 @@ export async function suggestProfile(path: string, opts: SuggestOptions = {}): P
     unread: [],
     builtin: null,
   };
-  if (quoteReason) out.reasons.push(quoteReason);
-  const rows: CsvRow[] = [];
-  for await (const batch of csv.batches()) for (const r of batch) if (!r.fault) rows.push(r);
-  const layout = findLayout(rows);
+  const layout = findLayout(source.rows);
   if ('problem' in layout) return { ...out, problem: layout.problem };
   out.headerLine = layout.header.line;
   out.dataRows = layout.data.length;
   out.reasons.push(...layout.reasons);
-  const draft = draftProfile(layout, csv, opts, basename(path));
+  const draft = draftProfile(layout, source.textKeys, opts, basename(path));
   out.reasons.push(...draft.reasons);
   out.attention.push(...draft.attention);
   if (!draft.profile) return { ...out, problem: draft.problem };
@@ -124,7 +118,7 @@ export async function suggestProfile(path: string, opts: SuggestOptions = {}): P
     return { ...out, problem: `the proposed profile is not valid: ${valid.error.issues.map((i) => `${formatJsonPath('profile', i.path)}: ${i.message}`).join('; ')}` };
   }
   out.profile = draft.profile;
-  await verify(path, out, opts.period ?? null);
+  await verify(source, out, opts.period ?? null);
   return out;
 }
 
@@ -294,7 +288,7 @@ function pickAmount(rest: ColumnCells[], rows: number, fmt: NumberFormat, opts: 
   return { amount, wholeUnits, charged };
 }
 
-function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileName: string): Draft {
+function draftProfile(layout: Layout, textKeys: SuggestionSource['textKeys'], opts: SuggestOptions, fileName: string): Draft {
   const reasons: string[] = [];
   const attention: string[] = [];
   const fail = (problem: string): Draft => ({ profile: null, problem, reasons, attention });
@@ -312,9 +306,7 @@ function draftProfile(layout: Layout, csv: CsvFile, opts: SuggestOptions, fileNa
     label: `${fileName} layout (suggested by spendrecon profile)`,
     notes: `Proposed from the content of ${fileName}; check the reasons spendrecon profile printed before relying on it.`,
     header,
-    ...(csv.encoding.encoding !== 'utf-8' ? { encoding: csv.encoding.encoding } : {}),
-    ...(csv.delimiter !== ',' ? { delimiter: csv.delimiter as ';' | '\t' | '|' } : {}),
-    ...(csv.quote !== '"' ? { quote: csv.quote as "'" } : {}),
+    ...textKeys,
     columns: {
       transactionDate: dates.tx.col.name,
       ...(dates.posted ? { postedDate: dates.posted.col.name } : {}),
@@ -432,10 +424,10 @@ function periodNote(layout: Layout, opts: SuggestOptions, reasons: string[], att
 // ---------------------------------------------------------------------------
 // Reading the file back with the proposal
 
-async function verify(path: string, out: ProfileSuggestion, period: { from: LocalDate; to: LocalDate } | null): Promise<void> {
+async function verify(source: SuggestionSource, out: ProfileSuggestion, period: { from: LocalDate; to: LocalDate } | null): Promise<void> {
   const profiles = resolveProfiles([out.profile]);
   const mine = profiles[0]!;
-  const open = async (): Promise<OpenedInput> => ({ path, type: 'csv', csv: await CsvFile.open(path) });
+  const open = source.open;
   const input = await open();
   const reader = makeStatementReader([mine], { period });
   const detection = reader.detect(input);

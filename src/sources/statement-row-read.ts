@@ -5,7 +5,7 @@
  */
 import type { CardLine, InputIssue } from '../model.js';
 import { Decimal } from '../money.js';
-import { isBlank, parseAmount, lastFour, normaliseCurrency, splitRegionCode, type ParsedAmount } from './bank-values.js';
+import { isBlank, parseAmount, lastFour, normaliseCurrency, splitRegionCode, type NumberFormat, type ParsedAmount } from './bank-values.js';
 import { parseDate, type DateContext, type DateFormat, type StatementPeriodHint } from './bank-dates.js';
 import type { CsvRow } from './csv.js';
 import { issue } from './contract.js';
@@ -24,6 +24,14 @@ const TYPED_DATE_FORMATS: readonly DateFormat[] = ['YYYY-MM-DD'];
 /** The date formats a cell is read with: ISO for a typed date cell, else the profile's. */
 export function dateFormatsAt(row: CsvRow, i: number, formats: readonly DateFormat[]): readonly DateFormat[] {
   return i >= 0 && row.typedDates?.has(i) ? TYPED_DATE_FORMATS : formats;
+}
+
+/** An Excel number cell comes as plain `-?digits(.digits)?` text (xlsx-grid.ts): read with a point, whatever the profile's marks, which describe text amounts. */
+const TYPED_NUMBER_FORMAT: NumberFormat = { decimalMark: '.', thousandsSeparator: '' };
+
+/** A money cell parsed: a typed number as the sheet writes it, a text cell by the profile's decimal mark and grouping. */
+export function amountAt(row: CsvRow, i: number, fmt: NumberFormat): ParsedAmount {
+  return parseAmount(cellAt(row, i), i >= 0 && row.typedNumbers?.has(i) ? TYPED_NUMBER_FORMAT : fmt);
 }
 
 type Problem = { column: string | null; message: string };
@@ -174,7 +182,7 @@ function readAmount(s: RowState): AmountRead {
   const { cols, profile } = s.env;
   const out: AmountRead = { amount: null, asRead: null, cellCurrency: null, neither: false };
   if (cols.amount < 0) return readDebitCredit(s, out);
-  const p = parseAmount(cell(s, cols.amount), profile.numbers);
+  const p = amountAt(s.row, cols.amount, profile.numbers);
   if (p.ok) {
     out.asRead = p.value;
     out.cellCurrency = p.currency;
@@ -215,8 +223,8 @@ function readDebitCredit(s: RowState, out: AmountRead): AmountRead {
   const { cols, profile } = s.env;
   const d = cell(s, cols.debit);
   const c = cell(s, cols.credit);
-  const pd = isBlank(d) ? null : parseAmount(d, profile.numbers);
-  const pcr = isBlank(c) ? null : parseAmount(c, profile.numbers);
+  const pd = isBlank(d) ? null : amountAt(s.row, cols.debit, profile.numbers);
+  const pcr = isBlank(c) ? null : amountAt(s.row, cols.credit, profile.numbers);
   if (pd && !pd.ok) s.problems.push({ column: colName(s, cols.debit), message: pd.error });
   if (pcr && !pcr.ok) s.problems.push({ column: colName(s, cols.credit), message: pcr.error });
   if ((pd && !pd.ok) || (pcr && !pcr.ok)) return out;
@@ -310,7 +318,8 @@ function readOriginal(s: RowState, amount: Decimal | null, currency: string | nu
   const text = cell(s, cols.originalAmount);
   if (cols.originalAmount < 0 || isBlank(text)) return null;
   const { text: amountText, region } = splitRegionCode(text);
-  const p = parseAmount(amountText, profile.numbers);
+  // a typed number has no region suffix to split off
+  const p = region ? parseAmount(amountText, profile.numbers) : amountAt(s.row, cols.originalAmount, profile.numbers);
   if (!p.ok) {
     s.problems.push({ column: colName(s, cols.originalAmount), message: p.error });
     return null;
@@ -358,7 +367,7 @@ function readOriginalInText(s: RowState, amount: Decimal | null, currency: strin
 function readFee(s: RowState): Decimal | null {
   const { cols, profile } = s.env;
   if (cols.fee < 0 || isBlank(cell(s, cols.fee))) return null;
-  const p = parseAmount(cell(s, cols.fee), profile.numbers);
+  const p = amountAt(s.row, cols.fee, profile.numbers);
   if (!p.ok) {
     s.problems.push({ column: colName(s, cols.fee), message: p.error });
     return null;
@@ -388,7 +397,7 @@ function readStatus(s: RowState, postedDate: string | null): CardLine['status'] 
  */
 export function faultIssue(row: CsvRow, cols: Columns, header: readonly string[], profile: StatementProfile, file: string): InputIssue {
   const at = (i: number) => cellAt(row, i);
-  const pick = [cols.amount, cols.debit, cols.credit].map((i) => parseAmount(at(i), profile.numbers)).find((p) => p.ok && !p.value.isZero());
+  const pick = [cols.amount, cols.debit, cols.credit].map((i) => amountAt(row, i, profile.numbers)).find((p) => p.ok && !p.value.isZero());
   const amount = pick?.ok ? pick.value : null;
   const currency = (cols.currency >= 0 ? normaliseCurrency(at(cols.currency)) : null) ?? (pick?.ok ? pick.currency : null) ?? profile.currency ?? null;
   const column = row.fault!.field === null ? null : (header[row.fault!.field]?.trim() ?? null);

@@ -7,11 +7,11 @@
 import type { CardLine, InputIssue } from '../model.js';
 import type { LocalDate } from '../time.js';
 import { findPeriodHint, looksLikeDate, parseDate, resolveDateOrder, type DateContext, type StatementPeriodHint } from './bank-dates.js';
-import { isBlank, parseAmount } from './bank-values.js';
+import { isBlank } from './bank-values.js';
 import type { CsvRow } from './csv.js';
 import { issue, type ReadBatch } from './contract.js';
 import { normaliseColumnName, type StatementProfile } from './statement-profile.js';
-import { cellAt, dateFormatsAt, faultIssue, rowReader } from './statement-row-read.js';
+import { amountAt, cellAt, dateFormatsAt, faultIssue, rowReader } from './statement-row-read.js';
 
 /** A header-less file is recognised when this many first rows (or all, if fewer) fit the signature. */
 const SIGNATURE_ROWS = 5;
@@ -127,7 +127,7 @@ function dateCellReads(row: CsvRow, i: number, profile: StatementProfile): boole
 
 /** The amount cell parses; or of debit and credit, one is filled and every filled one parses. */
 function moneyCellsRead(row: CsvRow, cols: Columns, profile: StatementProfile): boolean {
-  const parses = (i: number): boolean => parseAmount(cellAt(row, i), profile.numbers).ok;
+  const parses = (i: number): boolean => amountAt(row, i, profile.numbers).ok;
   if (cols.amount >= 0) return parses(cols.amount);
   const filled = [cols.debit, cols.credit].filter((i) => i >= 0 && !isBlank(cellAt(row, i)));
   return filled.length > 0 && filled.every(parses);

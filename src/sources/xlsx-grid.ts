@@ -16,7 +16,7 @@ const MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024;
 export interface SheetGrid {
   /** The sheet's name on its tab. */
   sheetName: string;
-  /** Non-empty rows in sheet order; `line` is the row number Excel shows; typed date cells are in `typedDates`. */
+  /** Non-empty rows in sheet order; `line` is the row number Excel shows; typed date cells are in `typedDates`, number cells in `typedNumbers`. */
   rows: CsvRow[];
   bytes: number;
 }
@@ -217,9 +217,10 @@ function sheetRows(xml: string, ctx: CellContext): CsvRow[] {
   return rows;
 }
 
-function rowCells(body: string, ctx: CellContext): Pick<CsvRow, 'fields' | 'typedDates'> {
+function rowCells(body: string, ctx: CellContext): Pick<CsvRow, 'fields' | 'typedDates' | 'typedNumbers'> {
   const fields: string[] = [];
   const typedDates = new Set<number>();
+  const typedNumbers = new Set<number>();
   let col = -1;
   for (const c of elements(body, 'c')) {
     const at = columnIndex(c.attrs.get('r'));
@@ -229,11 +230,22 @@ function rowCells(body: string, ctx: CellContext): Pick<CsvRow, 'fields' | 'type
     while (fields.length < col) fields.push('');
     fields[col] = cell.text;
     if (cell.typedDate) typedDates.add(col);
+    else if (cell.typedNumber) typedNumbers.add(col);
   }
-  return typedDates.size ? { fields, typedDates } : { fields };
+  return { fields, ...(typedDates.size ? { typedDates } : {}), ...(typedNumbers.size ? { typedNumbers } : {}) };
 }
 
-function cellText(attrs: Map<string, string>, body: string, ctx: CellContext): { text: string; typedDate: boolean } {
+/** What a numeric cell's text is written as: a plain decimal with a point, whatever the sheet's locale. */
+const PLAIN_NUMBER_RE = /^-?\d+(?:\.\d+)?$/;
+
+interface CellRead {
+  text: string;
+  typedDate: boolean;
+  /** A number cell (not a date): `text` is plain `-?digits(.digits)?`. */
+  typedNumber?: boolean;
+}
+
+function cellText(attrs: Map<string, string>, body: string, ctx: CellContext): CellRead {
   const type = attrs.get('t') ?? 'n';
   const v = elements(body, 'v').next();
   const raw = v.done ? '' : decodeXmlText(v.value.body);
@@ -252,7 +264,9 @@ function cellText(attrs: Map<string, string>, body: string, ctx: CellContext): {
     case 'n': {
       if (raw === '') return { text: '', typedDate: false };
       const iso = ctx.dateStyles.has(Number(attrs.get('s') ?? '0')) ? serialToIso(raw, ctx.date1904) : null;
-      return iso?.includes('-') ? { text: iso, typedDate: true } : { text: iso ?? excelNumberText(raw), typedDate: false };
+      if (iso?.includes('-')) return { text: iso, typedDate: true };
+      const text = iso ?? excelNumberText(raw);
+      return { text, typedDate: false, typedNumber: PLAIN_NUMBER_RE.test(text) };
     }
     default: // str (a formula's text), e (an error such as #N/A): as written
       return { text: raw, typedDate: false };

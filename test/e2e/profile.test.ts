@@ -63,6 +63,20 @@ describe('spendrecon profile', () => {
     expect(JSON.parse(again.stdout)[0]).toMatchObject({ recognised: true, records: 7, problems: [] });
   });
 
+  it('an Excel workbook: proposed from its first sheet (header on row 7 below the preamble), and the pasted profile makes inspect read it', async () => {
+    const file = join(REAL, 'es-santander-movimientos.xlsx');
+    const r = await cli(['profile', file, '--name', 'my-santander'], work);
+    expect([r.stderr, r.code]).toEqual(['', 0]);
+    expect(r.stdout).toMatch(/sheet "Sheet1" of an Excel workbook/);
+    expect(r.stdout).toMatch(/\n {2}10 +2026-11-25 +-1890\.00 +EUR +posted +Transferencia Recibida/);
+    const config = join(work, 'santander.config.json');
+    writeFileSync(config, JSON.stringify({ statementProfiles: [pasted(r.stdout)] }));
+    const again = await cli(['inspect', file, '--config', config, '--json'], work);
+    const [ins] = JSON.parse(again.stdout);
+    expect(ins).toMatchObject({ recognised: true, records: 7, problems: [] });
+    expect(ins.reasons[0]).toMatch(/profile "my-santander"/);
+  });
+
   it('exit 0 when every row reads and nothing is a guess', async () => {
     const ok = await cli(['profile', join(ROOT, 'fixtures', 'statements', 'fintech-2026-10.csv')], work);
     expect(ok.code).toBe(0);

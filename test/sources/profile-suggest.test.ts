@@ -4,13 +4,15 @@
  * profile does (same lines, dates, amounts, signs and currencies). Layouts no built-in reads
  * are held to what can be said of them; what it cannot settle must be said, not guessed.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import type { CardLine } from '../../src/model.js';
 import { CsvFile } from '../../src/sources/csv.js';
 import type { OpenedInput } from '../../src/sources/contract.js';
+import { openInput } from '../../src/sources/index.js';
 import { makeStatementReader, statementReader, type StatementDetection } from '../../src/sources/statement.js';
 import { builtinProfiles, resolveProfiles, statementProfileSchema } from '../../src/sources/statement-profile.js';
 import { suggestionExitCode, suggestProfile, type ProfileSuggestion } from '../../src/sources/profile-suggest.js';
@@ -20,12 +22,16 @@ import { directionFinding, originalFinding, signaturePattern, summaryRowPatterns
 
 const OLD = join(import.meta.dirname, '../../fixtures/statements');
 const REAL = join(OLD, 'real');
-const csvs = (dir: string) =>
+const withExtension = (ext: string) => (dir: string) =>
   readdirSync(dir)
-    .filter((n) => n.endsWith('.csv'))
+    .filter((n) => n.endsWith(ext))
     .map((n) => join(dir, n));
+const csvs = withExtension('.csv');
+const workbooks = withExtension('.xlsx');
 
+/** A CSV as the statement reader is given it; an .xlsx as its first sheet's grid. */
 async function open(path: string): Promise<OpenedInput> {
+  if (path.endsWith('.xlsx')) return openInput(path);
   return { path, type: 'csv', csv: await CsvFile.open(path) };
 }
 
@@ -56,13 +62,14 @@ async function namesCurrency(path: string, builtin: NonNullable<Awaited<ReturnTy
   const det = statementReader.detect(await open(path)) as StatementDetection;
   if (det.headerLine === 0) return true;
   const input = await open(path);
-  const header = input.type === 'csv' ? input.csv.head.find((r) => r.line === det.headerLine) : undefined;
+  const rows = input.type === 'csv' ? input.csv.head : input.type === 'sheet' ? input.sheet.rows : [];
+  const header = rows.find((r) => r.line === det.headerLine);
   const key = (s: string) => s.normalize('NFKC').trim().toLowerCase();
   return !!header && header.fields.some((f) => [column].flat().some((c) => key(c) === key(f)));
 }
 
 describe('suggested profiles read the fixtures as the built-in profiles do', async () => {
-  const files = [...csvs(OLD), ...csvs(REAL)];
+  const files = [...csvs(OLD), ...csvs(REAL), ...workbooks(REAL)];
   const known = (await Promise.all(files.map(async (f) => ({ f, builtin: await builtinOf(f) })))).filter((x) => x.builtin);
 
   it('covers every fixture a built-in reads', () => {
@@ -94,6 +101,24 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
       expect(s.builtin).toBe(builtin!.name);
     });
   }
+});
+
+describe('workbooks', () => {
+  it('a sheet mixing typed numbers and an amount written as text with a decimal comma: one mark reads them all, and the reader reads each as it is written', async () => {
+    const zip = await JSZip.loadAsync(readFileSync(join(REAL, 'es-bbva-movimientos.xlsx')));
+    const sheet = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
+    const edited = sheet.replace(/<c r="F9"([^>]*)><v>-18.15<\/v><\/c>/, '<c r="F9"$1 t="inlineStr"><is><t>-1.018,15</t></is></c>');
+    expect(edited).not.toBe(sheet);
+    zip.file('xl/worksheets/sheet1.xml', edited);
+    const path = join(mkdtempSync(join(tmpdir(), 'suggest-xlsx-')), 'bbva-text-amount.xlsx');
+    writeFileSync(path, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    const s = await suggestProfile(path);
+    expect(s.profile).toMatchObject({ columns: { amount: 'Importe', currency: 'Divisa' }, numbers: { decimalMark: ',', thousandsSeparator: '.' } });
+    expect(s.profile).not.toHaveProperty('delimiter');
+    expect(s.reasons.join('\n')).toMatch(/amounts written as text have a decimal comma \(e\.g\. "-1\.018,15"\)/);
+    expect(s.unread).toEqual([]);
+    expect(s.records.map((r) => r.amount)).toEqual(['-2150', '21.78', '46.35', '1018.15', '25', '750', '4.84']);
+  });
 });
 
 describe('what the new profile options read, proposed from the evidence', () => {

@@ -105,6 +105,8 @@ const BUILTIN_PROFILE_NAMES = [
   'it-inbank',
   'it-fineco',
   'it-fineco-xlsx',
+  'es-bbva-xlsx',
+  'es-santander-xlsx',
   'at-easybank-credit-card',
   'at-raiffeisen',
   'it-bancoposta',

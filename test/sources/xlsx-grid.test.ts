@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { InputError, openInput } from '../../src/sources/index.js';
+import { statementProfileSchema } from '../../src/sources/statement-profile.js';
+import { parseStatementRows } from '../../src/sources/statement-rows.js';
 import { openSheet, SheetError } from '../../src/sources/xlsx-grid.js';
 import { excelNumberText, isDateFormat, serialToIso } from '../../src/sources/xlsx-values.js';
 
@@ -75,7 +77,9 @@ describe('cells as text', () => {
     const raw = ['0.30000000000000004', '1234567.8900000001', '-12.300000000000001', '1E-3', '-9.99', '45', '2.5E+20', '0.99999999999999994'];
     const cells = raw.map((v, i) => `<c r="${String.fromCharCode(65 + i)}1"><v>${v}</v></c>`).join('');
     const path = await one(`<row r="1">${cells}</row>`);
-    expect((await rowsOf(path))[0]!.fields).toEqual(['0.3', '1234567.89', '-12.3', '0.001', '-9.99', '45', '250000000000000000000', '1']);
+    const row = (await rowsOf(path))[0]!;
+    expect(row.fields).toEqual(['0.3', '1234567.89', '-12.3', '0.001', '-9.99', '45', '250000000000000000000', '1']);
+    expect([...row.typedNumbers!]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('excelNumberText rounds half away from zero and keeps what is not a number', () => {
@@ -104,6 +108,7 @@ describe('typed dates', () => {
     const row = (await rowsOf(path))[0]!;
     expect(row.fields).toEqual(['2025-01-01', '2026-11-30', '46356', '2025-01-01T12:00:00', '45658']);
     expect([...row.typedDates!].sort()).toEqual([0, 1, 3]);
+    expect([...row.typedNumbers!].sort()).toEqual([2, 4]);
   });
 
   it('the 1904 system counts from 1904-01-01', async () => {
@@ -132,15 +137,57 @@ describe('typed dates', () => {
   });
 });
 
+describe('typed numbers and the decimal mark', () => {
+  // a Spanish-style profile: its marks describe text amounts, not number cells
+  const profile = statementProfileSchema.parse({
+    name: 'comma-test',
+    label: 'comma decimal mark',
+    header: { columns: ['Fecha', 'Concepto', 'Importe', 'Comisión'] },
+    columns: { transactionDate: 'Fecha', description: 'Concepto', amount: 'Importe', fee: 'Comisión' },
+    currency: 'EUR',
+    amountSign: 'charges-negative',
+    dates: { formats: ['DD/MM/YYYY'] },
+    numbers: { decimalMark: ',' },
+  });
+  const header = ['Fecha', 'Concepto', 'Importe', 'Comisión'].map((h) => `<c t="inlineStr"><is><t>${h}</t></is></c>`).join('');
+  const text = (t: string) => `<c t="inlineStr"><is><t>${t}</t></is></c>`;
+
+  it("a number cell is read with its point (-1234.5 → 1234.50 charged), a text cell with the profile's comma and dots", async () => {
+    const path = await one(
+      `<row r="1">${header}</row>` +
+        `<row r="2">${text('02/11/2026')}${text('typed')}<c><v>-1234.5</v></c><c><v>1.5</v></c></row>` +
+        `<row r="3">${text('03/11/2026')}${text('text')}${text('-1.234,50')}${text('1,50')}</row>` +
+        `<row r="4">${text('04/11/2026')}${text('typed whole')}<c><v>-1234</v></c></row>`,
+    );
+    const got = parseStatementRows(await rowsOf(path), profile, { file: 'comma.xlsx' });
+    expect(got.issues).toEqual([]);
+    expect(got.records.map((r) => [r.src.line, r.amount.toDisplay(2), r.fee?.toDisplay(2) ?? null])).toEqual([
+      [2, '1234.50', '1.50'],
+      [3, '1234.50', '1.50'],
+      [4, '1234.00', null],
+    ]);
+  });
+
+  it("the same typed number in a CSV row (no typedNumbers) is read by the profile's marks: 1234.5 is not a comma-decimal amount", () => {
+    const rows = [
+      { line: 1, fields: ['Fecha', 'Concepto', 'Importe', 'Comisión'] },
+      { line: 2, fields: ['02/11/2026', 'as text', '-1234.5', ''] },
+    ];
+    const got = parseStatementRows(rows, profile, { file: 'comma.csv' });
+    expect(got.records).toEqual([]);
+    expect(got.issues.map((i) => [i.line, i.column])).toEqual([[2, 'Importe']]);
+  });
+});
+
 describe('the grid', () => {
   it('missing cells are empty strings, empty and missing rows are skipped, rows keep their sheet number', async () => {
     const path = await one(
       '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="C1"><v>3</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t> </t></is></c></row><row r="5"/><row r="7"><c r="B7"><v>2</v></c></row><row><c><v>1</v></c><c><v>2</v></c></row>',
     );
     expect(await rowsOf(path)).toEqual([
-      { line: 1, fields: ['a', '', '3'] },
-      { line: 7, fields: ['', '2'] },
-      { line: 8, fields: ['1', '2'] },
+      { line: 1, fields: ['a', '', '3'], typedNumbers: new Set([2]) },
+      { line: 7, fields: ['', '2'], typedNumbers: new Set([1]) },
+      { line: 8, fields: ['1', '2'], typedNumbers: new Set([0, 1]) },
     ]);
   });
 
