@@ -75,6 +75,8 @@ import ukNationwide from '../data/profiles/uk-nationwide.json' with { type: 'jso
 import itInbank from '../data/profiles/it-inbank.json' with { type: 'json' };
 import itFineco from '../data/profiles/it-fineco.json' with { type: 'json' };
 import itFinecoXlsx from '../data/profiles/it-fineco-xlsx.json' with { type: 'json' };
+import itIntesaSanpaoloXlsx from '../data/profiles/it-intesa-sanpaolo-xlsx.json' with { type: 'json' };
+import itIntesaSanpaoloMovimentiXlsx from '../data/profiles/it-intesa-sanpaolo-movimenti-xlsx.json' with { type: 'json' };
 import atEasybankCreditCard from '../data/profiles/at-easybank-credit-card.json' with { type: 'json' };
 import atRaiffeisen from '../data/profiles/at-raiffeisen.json' with { type: 'json' };
 import itBancoposta from '../data/profiles/it-bancoposta.json' with { type: 'json' };
@@ -158,6 +160,8 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   itInbank,
   itFineco,
   itFinecoXlsx,
+  itIntesaSanpaoloXlsx,
+  itIntesaSanpaoloMovimentiXlsx,
   atEasybankCreditCard,
   atRaiffeisen,
   itBancoposta,

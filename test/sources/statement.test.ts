@@ -105,6 +105,8 @@ const BUILTIN_PROFILE_NAMES = [
   'it-inbank',
   'it-fineco',
   'it-fineco-xlsx',
+  'it-intesa-sanpaolo-xlsx',
+  'it-intesa-sanpaolo-movimenti-xlsx',
   'at-easybank-credit-card',
   'at-raiffeisen',
   'it-bancoposta',
