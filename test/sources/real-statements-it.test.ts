@@ -72,17 +72,49 @@ describe('Intesa Sanpaolo "Lista Operazione" .xlsx (Italy)', () => {
     const path = await variant(OPERAZIONI, 'usd.xlsx', (xml) => xml.replace(/<c r="G24" t="s"><v>\d+<\/v><\/c>/, '<c r="G24" t="inlineStr"><is><t>USD</t></is></c>'));
     const { records, issues } = await readSheetStatement(path);
     expect(issues).toEqual([]);
-    expect(records.map((r) => [r.src.line, r.currency])).toEqual([[21, 'EUR'], [22, 'EUR'], [23, 'EUR'], [24, 'USD'], [25, 'EUR'], [26, 'EUR'], [27, 'EUR']]);
+    expect(records.map((r) => [r.src.line, r.currency])).toEqual([
+      [21, 'EUR'],
+      [22, 'EUR'],
+      [23, 'EUR'],
+      [24, 'USD'],
+      [25, 'EUR'],
+      [26, 'EUR'],
+      [27, 'EUR'],
+    ]);
   });
 });
 
 describe('Intesa Sanpaolo "Lista Movimenti" .xlsx (Italy)', () => {
   const EXPECTED = [
-    [30, '2026-11-02', '2026-11-03', 'posted', '18.45', 'EUR', null, null, null, null, card(POS_ESTERO, 'OPENAI *CHATGPT SUBSCR OPENAI.COM 02/11-10:14 Carta N.4417 XXXX XXXX XX17')],
+    [
+      30,
+      '2026-11-02',
+      '2026-11-03',
+      'posted',
+      '18.45',
+      'EUR',
+      null,
+      null,
+      null,
+      null,
+      card(POS_ESTERO, 'OPENAI *CHATGPT SUBSCR OPENAI.COM 02/11-10:14 Carta N.4417 XXXX XXXX XX17'),
+    ],
     [31, '2026-11-05', '2026-11-05', 'posted', '-980', 'EUR', null, null, null, null, 'Accredito bonifico istantaneo / Bonifico da STUDIO ROSSI SRL per fattura 2026/51'],
     [32, '2026-11-11', '2026-11-12', 'posted', '6.4', 'EUR', null, null, null, null, 'Pagamento tramite POS / Farmacia Comunale Via Po 11/11-18:48 Carta N.4417 XXXX XXXX XX17'],
     [33, '2026-11-19', '2026-11-20', 'posted', '46.37', 'EUR', null, null, null, null, card(POS_ESTERO, 'ANTHROPIC SAN FRANCISCO 19/11-22:03 Carta N.4417 XXXX XXXX XX17')],
-    [34, '2026-11-21', '2026-11-23', 'posted', '250', 'EUR', null, null, null, null, 'Prelievo carta debito su banche del gruppo / Con Carta N.4417 XXXX XXXX XX17 effettuato il 21/11/2026 alle ore 12:22 presso sportello VIA ROMA 1 TORINO'],
+    [
+      34,
+      '2026-11-21',
+      '2026-11-23',
+      'posted',
+      '250',
+      'EUR',
+      null,
+      null,
+      null,
+      null,
+      'Prelievo carta debito su banche del gruppo / Con Carta N.4417 XXXX XXXX XX17 effettuato il 21/11/2026 alle ore 12:22 presso sportello VIA ROMA 1 TORINO',
+    ],
     [35, '2026-11-30', '2026-11-30', 'posted', '2.5', 'EUR', null, null, null, null, 'Canone mensile base e servizi aggiuntivi / Canone XME Conto novembre 2026'],
   ];
 
@@ -107,7 +139,9 @@ describe('Intesa Sanpaolo "Lista Movimenti" .xlsx (Italy)', () => {
 describe('Intesa Sanpaolo profiles against the other fixtures', () => {
   it('each Intesa workbook fits its own profile only, and no other workbook fits an Intesa profile', async () => {
     const sheets = readdirSync(REAL).filter((n) => n.endsWith('.xlsx'));
-    const fits = await Promise.all(sheets.map(async (n) => [n, fittingProfiles(await detectSheet(join(REAL, n))).filter((p) => INTESA_PROFILES.includes(p) || n.startsWith('it-intesa'))]));
+    const fits = await Promise.all(
+      sheets.map(async (n) => [n, fittingProfiles(await detectSheet(join(REAL, n))).filter((p) => INTESA_PROFILES.includes(p) || n.startsWith('it-intesa'))]),
+    );
     expect(Object.fromEntries(fits.filter(([, p]) => p!.length > 0))).toEqual({
       'it-intesa-sanpaolo-lista-movimenti.xlsx': ['it-intesa-sanpaolo-movimenti-xlsx'],
       'it-intesa-sanpaolo-lista-operazioni.xlsx': ['it-intesa-sanpaolo-xlsx'],
