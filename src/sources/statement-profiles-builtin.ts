@@ -77,6 +77,8 @@ import itFineco from '../data/profiles/it-fineco.json' with { type: 'json' };
 import itFinecoXlsx from '../data/profiles/it-fineco-xlsx.json' with { type: 'json' };
 import esBbvaXlsx from '../data/profiles/es-bbva-xlsx.json' with { type: 'json' };
 import esSantanderXlsx from '../data/profiles/es-santander-xlsx.json' with { type: 'json' };
+import itIntesaSanpaoloXlsx from '../data/profiles/it-intesa-sanpaolo-xlsx.json' with { type: 'json' };
+import itIntesaSanpaoloMovimentiXlsx from '../data/profiles/it-intesa-sanpaolo-movimenti-xlsx.json' with { type: 'json' };
 import atEasybankCreditCard from '../data/profiles/at-easybank-credit-card.json' with { type: 'json' };
 import atRaiffeisen from '../data/profiles/at-raiffeisen.json' with { type: 'json' };
 import itBancoposta from '../data/profiles/it-bancoposta.json' with { type: 'json' };
@@ -162,6 +164,8 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   itFinecoXlsx,
   esBbvaXlsx,
   esSantanderXlsx,
+  itIntesaSanpaoloXlsx,
+  itIntesaSanpaoloMovimentiXlsx,
   atEasybankCreditCard,
   atRaiffeisen,
   itBancoposta,

@@ -107,6 +107,8 @@ const BUILTIN_PROFILE_NAMES = [
   'it-fineco-xlsx',
   'es-bbva-xlsx',
   'es-santander-xlsx',
+  'it-intesa-sanpaolo-xlsx',
+  'it-intesa-sanpaolo-movimenti-xlsx',
   'at-easybank-credit-card',
   'at-raiffeisen',
   'it-bancoposta',
