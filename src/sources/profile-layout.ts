@@ -47,11 +47,22 @@ function headerLike(row: CsvRow): boolean {
   return named.length >= 2 && named.length >= 0.5 * row.fields.length && !named.some((f) => isDateCell(f) || parseAmount(f).ok);
 }
 
+/**
+ * The first non-empty row below row i, or, when that one is a narrower dateless row (an opening
+ * balance line under Intesa Sanpaolo's header), the dated row right after it.
+ */
+function firstDatedBelow(rows: readonly CsvRow[], i: number): CsvRow | undefined {
+  const below = rows.slice(i + 1).filter((r) => rowText(r) !== '');
+  const [next, after] = below;
+  const narrowNote = !!next && !!after && !next.fields.some(isDateCell) && next.fields.length < rows[i]!.fields.length - 1;
+  return narrowNote && after.fields.some(isDateCell) ? after : next;
+}
+
 export function findLayout(rows: CsvRow[]): Layout | { problem: string } {
   let headerIndex = -1;
   const dataWidth = modalWidth(rows.filter((r) => r.fields.some(isDateCell)));
   for (let i = 0; i < Math.min(rows.length, HEADER_SEARCH_ROWS) && headerIndex < 0; i++) {
-    const next = rows.slice(i + 1).find((r) => rowText(r) !== '');
+    const next = firstDatedBelow(rows, i);
     // label/value preamble lines ("Date ;30/11/2026") are narrower than the dated rows: not a header and its data
     const narrow = !!next && Math.max(rows[i]!.fields.length, next.fields.length) < dataWidth;
     if (headerLike(rows[i]!) && next && !narrow && Math.abs(next.fields.length - rows[i]!.fields.length) <= 1 && next.fields.some(isDateCell)) headerIndex = i;

@@ -80,8 +80,6 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
   const suggesterGaps: Record<string, string> = {
     'real/fr-credit-mutuel-montant-2026-11.csv':
       "Date de valeur (the earlier of the two dates on line 5: '01/11/2026' beside Date '06/11/2026') is taken as the transaction date instead of Date",
-    'real/it-intesa-sanpaolo-lista-movimenti.xlsx':
-      'the typed date in the preamble (line 11, the balance date) is taken as the first data row, so the header on line 28 is never considered',
   };
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);
