@@ -116,6 +116,9 @@ export async function inspectFiles(patterns: string[], config: Config, cwd: stri
 const shown = (t: string) => inlineText(t);
 
 /** The inspection as text. `s` is a terminal sink (src/terminal.ts) or any collector. */
+
+/** Formats whose rows are skipped rather than empty buckets. */
+const SKIPS_ROWS = new Set(['statement', 'norma43', 'payments-csv']);
 export function printInspection(list: Inspection[], s: TextSink): void {
   for (const i of list) {
     s.write(`\n${shown(i.file)}\n`);
@@ -137,7 +140,9 @@ export function printInspection(list: Inspection[], s: TextSink): void {
       // redacted before it is cut to the line: a cut key would no longer look like one
       for (const r of i.firstRows) s.write(`    ${shown(redactSecrets(r.join(', '))).slice(0, 160)}\n`);
     }
-    s.write(`  rows: ${i.rowsRead} read, ${i.records} records, ${i.emptyBuckets} empty buckets / skipped, ${i.problemCount} problem(s)\n`);
+    // empty buckets are a provider export's; a statement's or a payment history's rows are skipped (preamble, totals, blank lines)
+    const skipped = i.format !== null && SKIPS_ROWS.has(i.format);
+    s.write(`  rows: ${i.rowsRead} read, ${i.records} records, ${i.emptyBuckets} ${skipped ? 'skipped' : 'empty buckets'}, ${i.problemCount} problem(s)\n`);
     for (const p of i.problems) s.write(`    ${p.severity} line ${p.line}${p.column ? `, column ${shown(p.column)}` : ''}: ${shown(p.message)}\n`);
     if (i.problemCount > i.problems.length) s.write(`    … and ${i.problemCount - i.problems.length} more\n`);
   }
