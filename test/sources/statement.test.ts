@@ -96,6 +96,7 @@ const BUILTIN_PROFILE_NAMES = [
   'be-belfius',
   'de-volksbank',
   'de-comdirect',
+  'de-deutsche-bank',
   'nl-asn',
   'uk-barclaycard',
   'uk-nationwide',
