@@ -73,6 +73,7 @@ import brexCard from '../data/profiles/brex-card.json' with { type: 'json' };
 import jpSmbcVpass from '../data/profiles/jp-smbc-vpass.json' with { type: 'json' };
 import ukBarclaycard from '../data/profiles/uk-barclaycard.json' with { type: 'json' };
 import ukNationwide from '../data/profiles/uk-nationwide.json' with { type: 'json' };
+import ukNatwest from '../data/profiles/uk-natwest.json' with { type: 'json' };
 import itInbank from '../data/profiles/it-inbank.json' with { type: 'json' };
 import itFineco from '../data/profiles/it-fineco.json' with { type: 'json' };
 import itFinecoXlsx from '../data/profiles/it-fineco-xlsx.json' with { type: 'json' };
@@ -158,6 +159,7 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   nlAsn,
   ukBarclaycard,
   ukNationwide,
+  ukNatwest,
   ukMonzo2018,
   brexCard,
   jpSmbcVpass,

@@ -100,6 +100,7 @@ const BUILTIN_PROFILE_NAMES = [
   'nl-asn',
   'uk-barclaycard',
   'uk-nationwide',
+  'uk-natwest',
   'uk-monzo-2018',
   'brex-card',
   'jp-smbc-vpass',
