@@ -67,6 +67,7 @@ import beBelfius from '../data/profiles/be-belfius.json' with { type: 'json' };
 import deVolksbank from '../data/profiles/de-volksbank.json' with { type: 'json' };
 import deComdirect from '../data/profiles/de-comdirect.json' with { type: 'json' };
 import deDeutscheBank from '../data/profiles/de-deutsche-bank.json' with { type: 'json' };
+import deTargobank from '../data/profiles/de-targobank.json' with { type: 'json' };
 import nlAsn from '../data/profiles/nl-asn.json' with { type: 'json' };
 import ukMonzo2018 from '../data/profiles/uk-monzo-2018.json' with { type: 'json' };
 import brexCard from '../data/profiles/brex-card.json' with { type: 'json' };
@@ -156,6 +157,7 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   deVolksbank,
   deComdirect,
   deDeutscheBank,
+  deTargobank,
   nlAsn,
   ukBarclaycard,
   ukNationwide,

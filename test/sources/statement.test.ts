@@ -97,6 +97,7 @@ const BUILTIN_PROFILE_NAMES = [
   'de-volksbank',
   'de-comdirect',
   'de-deutsche-bank',
+  'de-targobank',
   'nl-asn',
   'uk-barclaycard',
   'uk-nationwide',
