@@ -32,6 +32,7 @@ import { guardClosedPipe, inlineText, stderrSink, stdoutSink } from './terminal.
 import { fetchCommand, type FetchCommandOptions } from './fetch/command.js';
 import { addInputOptions, addPeriodOptions, addRunOptions, EXAMPLES, EXIT_CODES, type InputName, type RunOption } from './cli-options.js';
 import { printReportSummary } from './cli-summary.js';
+import { MemoryBoundError } from './memory-bounds.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -483,7 +484,8 @@ export async function main(argv: string[]): Promise<number> {
       e instanceof StrictModeError ||
       e instanceof OutputError ||
       e instanceof CellValueError ||
-      e instanceof MatchingLimitError
+      e instanceof MatchingLimitError ||
+      e instanceof MemoryBoundError
     ) {
       err.write(`spendrecon: ${e.message}\n`);
       return 2;

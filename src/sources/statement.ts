@@ -14,6 +14,7 @@ import { issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceR
 import { builtinProfiles, type StatementProfile } from './statement-profile.js';
 import type { SheetGrid } from './xlsx-grid.js';
 import { matchHeader, parseStatementRows, readShare, type HeaderMatch, type ReadShare } from './statement-rows.js';
+import { MemoryBoundError, MORE_MEMORY, maxStatementLines } from '../memory-bounds.js';
 
 export { parseStatementRows } from './statement-rows.js';
 
@@ -242,7 +243,7 @@ export function makeStatementReader(profiles: readonly StatementProfile[], optio
         };
         return;
       }
-      const rows = input.type === 'sheet' ? input.sheet.rows : await csvRows(input, det, profile);
+      const rows = input.type === 'sheet' ? input.sheet.rows : await csvRows(input, det, profile, file);
       const result = parseStatementRows(rows, profile, {
         file,
         period: ctx.statementPeriod ?? options.period ?? null,
@@ -255,7 +256,7 @@ export function makeStatementReader(profiles: readonly StatementProfile[], optio
 }
 
 /** Every row of a CSV statement, decoded and split as the detected profile says. */
-async function csvRows(input: OpenedInput & { type: 'csv' }, det: StatementDetection, profile: StatementProfile): Promise<CsvRow[]> {
+async function csvRows(input: OpenedInput & { type: 'csv' }, det: StatementDetection, profile: StatementProfile, display: string): Promise<CsvRow[]> {
   const csv =
     det.encoding === input.csv.encoding.encoding && det.delimiter === input.csv.delimiter && profile.quote === input.csv.quote
       ? input.csv
@@ -270,7 +271,14 @@ async function csvRows(input: OpenedInput & { type: 'csv' }, det: StatementDetec
   const rows: CsvRow[] = [];
   const width = profile.header.row === 'none' ? profile.header.columns.length : csv.head.find((r) => r.line === det.headerLine)?.fields.length;
   const shape = width ? { width, maxMissingCells: profile.rows.maxMissingCells } : {};
-  for await (const batch of csv.batches(shape)) for (const r of batch) rows.push(r);
+  const most = maxStatementLines();
+  for await (const batch of csv.batches(shape))
+    for (const r of batch) {
+      if (rows.push(r) > most)
+        throw new MemoryBoundError(
+          `${display}: more than ${most.toLocaleString('en-US')} lines, more than one run holds of a card statement; download it for a shorter range or split the file, ${MORE_MEMORY}`,
+        );
+    }
   // the same bytes were hashed; the caller reads the hash from the file it opened
   if (csv !== input.csv) input.csv.sha256 = csv.sha256;
   return rows;

@@ -18,6 +18,7 @@ import { foldsInParallel, foldUsageParallel } from './usage-parallel/index.js';
 import { UsageFold } from './usage-fold.js';
 import { allReaders } from './readers.js';
 import type { ReportRequest } from './request.js';
+import { MemoryBoundError, MORE_MEMORY, maxStatementLines } from '../memory-bounds.js';
 
 /** The sections a run computes (each only where its inputs allow). */
 export interface WantedSections {
@@ -170,10 +171,14 @@ async function readUsage(
 /** Statements: every card line read is used (matching classifies each one). */
 async function readStatements(statementFiles: OpenedFile[], ctxFor: ReadContext, issues: InputIssue[]): Promise<CardLine[]> {
   const cardLines: CardLine[] = [];
+  const most = maxStatementLines();
   for (const f of statementFiles) {
     await readRecords<CardLine>(f, ctxFor(f), issues, (r) => {
       settle(f, 'used', r);
-      cardLines.push(r);
+      if (cardLines.push(r) > most)
+        throw new MemoryBoundError(
+          `statements: more than ${most.toLocaleString('en-US')} card lines in one run (at ${f.display}); reconcile fewer statements or a shorter period at a time, ${MORE_MEMORY}`,
+        );
     });
     const d = f.detection as StatementDetection;
     f.report.encoding = d.encoding ?? f.report.encoding;

@@ -8,9 +8,11 @@ import type { UsageAggregator } from '../engine/usage.js';
 import type { InputIssue, UsageRecord } from '../model.js';
 import type { Period } from '../time.js';
 import { type AccountedFile, settle, usageConflict } from './fates.js';
+import { MemoryBoundError, MORE_MEMORY, maxUsageGroups } from '../memory-bounds.js';
 
 export class UsageFold {
   private readonly dayKept = new Map<number, boolean>();
+  private readonly maxGroups = maxUsageGroups();
 
   /** `period`: usage is needed for every UTC day whose daily cost bucket falls in it (none: all). */
   constructor(
@@ -34,8 +36,21 @@ export class UsageFold {
       }
     }
     const verdict = this.agg.add(r);
-    if (verdict === 'new') settle(f, 'used', null);
-    else if (verdict === 'duplicate') settle(f, 'duplicates', null);
+    if (verdict === 'new') {
+      settle(f, 'used', null);
+      if (this.agg.size > this.maxGroups) this.tooMany(f);
+    } else if (verdict === 'duplicate') settle(f, 'duplicates', null);
     else usageConflict(f, r, issues, this.strict);
+  }
+
+  /** After a merge of another thread's groups, the same bound. */
+  checkSize(f: AccountedFile): void {
+    if (this.agg.size > this.maxGroups) this.tooMany(f);
+  }
+
+  private tooMany(f: AccountedFile): never {
+    throw new MemoryBoundError(
+      `${f.report.file}: more than ${this.maxGroups.toLocaleString('en-US')} usage groups (UTC day × project × key × user × model × tier) in one run; report a shorter period or fewer exports at a time, ${MORE_MEMORY}`,
+    );
   }
 }

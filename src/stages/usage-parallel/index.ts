@@ -200,6 +200,7 @@ export async function foldUsageParallel(
       } else {
         const o = await helper.outcome(r);
         if (o.kind === 'done' && fold.agg.merge(o.partial)) {
+          fold.checkSize(f);
           addCounts(f.report, o.counts);
           for (const i of o.issues) issues.push(i);
           csv.bytesRead += at[r + 1]! - at[r]!;
