@@ -53,7 +53,7 @@ const MAX_JSON_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
 /** Why a file met while scanning cannot be read: it is listed on Inputs and left out. */
 export interface FileProblem {
-  severity: 'error' | 'warning';
+  severity: 'error' | 'warning' | 'info';
   message: string;
   nextStep: string;
 }

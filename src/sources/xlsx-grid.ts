@@ -19,6 +19,8 @@ export interface SheetGrid {
   /** Non-empty rows in sheet order; `line` is the row number Excel shows; typed date cells are in `typedDates`, number cells in `typedNumbers`. */
   rows: CsvRow[];
   bytes: number;
+  /** The workbook's author (docProps/core.xml `dc:creator`): "spendrecon" on the workbooks it writes. */
+  creator: string | null;
 }
 
 /** Why a workbook cannot be read, in words for the user (the caller adds the file name). */
@@ -57,7 +59,9 @@ export async function openSheet(path: string, limits = { bytes: MAX_XLSX_BYTES, 
   const strings = sharedStrings((await optionalMember(zip, 'xl/sharedStrings.xml', budget)) ?? '');
   const dateStyles = dateStyleIndexes((await optionalMember(zip, 'xl/styles.xml', budget)) ?? '');
   const date1904 = /<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"/.test(workbook);
-  return { sheetName: name, rows: sheetRows(sheetXml, { strings, dateStyles, date1904 }), bytes: info.size };
+  const core = (await optionalMember(zip, 'docProps/core.xml', budget)) ?? '';
+  const creator = /<dc:creator>([^<]*)<\/dc:creator>/.exec(core)?.[1] ?? null;
+  return { sheetName: name, rows: sheetRows(sheetXml, { strings, dateStyles, date1904 }), bytes: info.size, creator: creator === null ? null : decodeXmlText(creator) };
 }
 
 /** What may still be unpacked, of the most allowed. */
