@@ -8,6 +8,7 @@
  * where the splitter holds no unfinished row but the last line.
  * Off with SPENDRECON_FAST_LINES=0 (everything through scanRange).
  */
+import { isAscii } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { UsageRecord } from '../../model.js';
 import { CHUNK_BYTES, type CsvRow, Utf8Decoder } from '../csv.js';
@@ -53,6 +54,8 @@ function readInto(fd: number, buf: Buffer, at: number, start: number, end: numbe
 export class FastRangeScan {
   private line: number;
   private way: TextWay | null = null;
+  /** The piece being read is all ASCII: no line of it needs checking. */
+  private ascii = false;
 
   constructor(
     private readonly spec: RangeSpec,
@@ -99,7 +102,9 @@ export class FastRangeScan {
 
   /** The complete lines of buf[0, n), each plain one read here; from the first with a quote on, the text way. */
   private lines(buf: Buffer, n: number): void {
-    const quote = buf.subarray(0, n).indexOf(QUOTE);
+    const piece = buf.subarray(0, n);
+    const quote = piece.indexOf(QUOTE);
+    this.ascii = isAscii(piece);
     const upTo = quote >= 0 && quote < n ? quote : n;
     let p = 0;
     for (let nl = buf.indexOf(LF, p); nl >= 0 && nl < upTo; nl = buf.indexOf(LF, p)) {
@@ -117,7 +122,7 @@ export class FastRangeScan {
     const stop = nl > p && buf[nl - 1] === CR ? nl - 1 : nl;
     const line = this.line++;
     if (stop === p) return;
-    const r = this.plain.record(buf, p, stop, line);
+    const r = this.plain.record(buf, p, stop, line, this.ascii);
     if (r) this.sink.record(r);
     else this.sink.row({ line, fields: buf.toString('utf8', p, nl + 1).slice(0, stop - nl - 1).split(this.spec.delimiter) });
   }
@@ -172,6 +177,7 @@ export class FastRangeScan {
     } else if (carry > 0) {
       // the splitter reads a last line as if a line end followed it
       buf[carry] = LF;
+      this.ascii = false;
       this.one(buf, 0, carry);
     }
   }

@@ -5,6 +5,7 @@
  * not sure of gets null and goes through readRow as text. No text is made per row: dimension
  * cells come from a cache keyed by their bytes, so equal cells give the same string.
  */
+import { isAscii } from 'node:buffer';
 import type { UsageRecord } from '../../model.js';
 import { bucketProblem, isoDisagrees, OPENAI, USAGE_BUCKET_WIDTHS } from '../openai-fields.js';
 import type { UsageRowReader } from '../openai-usage.js';
@@ -64,8 +65,8 @@ export class PlainLines {
   }
 
   /** The record of line [p, stop) (line end and any `\r` before it excluded), or null when the line is not plain. */
-  record(b: Buffer, p: number, stop: number, line: number): UsageRecord | null {
-    if (!this.split(b, p, stop)) return null;
+  record(b: Buffer, p: number, stop: number, line: number, ascii: boolean): UsageRecord | null {
+    if (!this.split(b, p, stop, ascii)) return null;
     const c = this.col;
     const start = this.num(b, c.start);
     const end = this.num(b, c.end);
@@ -106,19 +107,21 @@ export class PlainLines {
     };
   }
 
-  /** Finds the cells: exactly the header's width, every byte printable ASCII (a tab only as the delimiter). */
-  private split(b: Uint8Array, p: number, stop: number): boolean {
+  /**
+   * Finds the cells: exactly the header's width, and ASCII, where a cell's bytes read as
+   * Latin-1 are its UTF-8 text (`ascii`: the caller knows the whole piece is).
+   */
+  private split(b: Buffer, p: number, stop: number, ascii: boolean): boolean {
+    if (!ascii && !isAscii(b.subarray(p, stop))) return false;
     const d = this.delimiter;
     const at = this.at;
     const last = at.length - 1;
     let n = 1;
     at[0] = p;
     for (let i = p; i < stop; i++) {
-      const x = b[i]!;
-      if (x === d) {
-        if (n === last) return false;
-        at[n++] = i + 1;
-      } else if (x < 32 || x > 126) return false;
+      if (b[i] !== d) continue;
+      if (n === last) return false;
+      at[n++] = i + 1;
     }
     at[n] = stop + 1;
     return n === last;
@@ -147,8 +150,10 @@ export class PlainLines {
     if (this.empty(i)) return null;
     const s = this.at[i]!;
     const e = this.at[i + 1]! - 1;
-    let h = 0x811c9dc5;
-    for (let k = s; k < e; k++) h = Math.imul(h ^ b[k]!, 16777619);
+    // a hash of the length and up to 8 bytes at each end (ids differ there); sameAscii makes it exact
+    let h = Math.imul(0x811c9dc5 ^ (e - s), 16777619);
+    for (let k = s; k < e && k < s + 8; k++) h = Math.imul(h ^ b[k]!, 16777619);
+    for (let k = Math.max(s + 8, e - 8); k < e; k++) h = Math.imul(h ^ b[k]!, 16777619);
     h &= 0x3fffffff;
     const hit = this.cells.get(h);
     if (hit !== undefined && sameAscii(hit, b, s, e)) return hit;
@@ -166,8 +171,7 @@ export class PlainLines {
   private isoAgrees(b: Buffer, start: number, end: number): boolean {
     const c = this.col;
     const iso = this.iso;
-    const same = (i: number, t: string) => (i < 0 ? t === '' : sameAscii(t, b, this.at[i]!, this.at[i + 1]! - 1));
-    if (start === iso.start && end === iso.end && same(c.startIso, iso.s) && same(c.endIso, iso.e)) return true;
+    if (start === iso.start && end === iso.end && this.same(c.startIso, iso.s, b) && this.same(c.endIso, iso.e, b)) return true;
     // not through the cell cache: a new text per bucket would only crowd it
     const s = c.startIso < 0 ? '' : b.toString('latin1', this.at[c.startIso]!, this.at[c.startIso + 1]! - 1);
     const e = c.endIso < 0 ? '' : b.toString('latin1', this.at[c.endIso]!, this.at[c.endIso + 1]! - 1);
@@ -177,6 +181,10 @@ export class PlainLines {
     iso.s = s;
     iso.e = e;
     return true;
+  }
+
+  private same(i: number, t: string, b: Uint8Array): boolean {
+    return i < 0 ? t === '' : sameAscii(t, b, this.at[i]!, this.at[i + 1]! - 1);
   }
 }
 
