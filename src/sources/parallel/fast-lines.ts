@@ -25,6 +25,9 @@ export function fastLinesOn(): boolean {
   return process.env.SPENDRECON_FAST_LINES !== '0';
 }
 
+/** Lines this thread read from their bytes and as text, for tests and the bench. */
+export const fastLineCounts = { plain: 0, text: 0 };
+
 /** Where each line goes, in line order. */
 export interface LineSink {
   record(r: UsageRecord): void;
@@ -123,8 +126,13 @@ export class FastRangeScan {
     const line = this.line++;
     if (stop === p) return;
     const r = this.plain.record(buf, p, stop, line, this.ascii);
-    if (r) this.sink.record(r);
-    else this.sink.row({ line, fields: buf.toString('utf8', p, nl + 1).slice(0, stop - nl - 1).split(this.spec.delimiter) });
+    if (r) {
+      fastLineCounts.plain++;
+      this.sink.record(r);
+    } else {
+      fastLineCounts.text++;
+      this.sink.row({ line, fields: buf.toString('utf8', p, nl + 1).slice(0, stop - nl - 1).split(this.spec.delimiter) });
+    }
   }
 
   /** From a line start at p on, the text way; `fileStart`: p is the file's first byte. */
@@ -183,6 +191,7 @@ export class FastRangeScan {
   }
 
   private emit(rows: CsvRow[]): void {
+    fastLineCounts.text += rows.length;
     for (const r of rows) this.sink.row(r);
   }
 }
