@@ -201,45 +201,77 @@ describe('usage export folded on worker threads', () => {
 
 /** Cells of a good row at minute `s` (the hostile export's 25 columns), to spoil one at a time. */
 function goodCells(s: number): string[] {
-  return [String(s), String(s + 60), iso(s), iso(s + 60), 'proj_edge', '2.0', 'user-edge', 'key_edge', 'gpt-4o-mini-2024-07-18', 'False', 'default', '100.0', '7', '10.0', ...Array(10).fill('0.0'), 'us'];
+  return [
+    String(s),
+    String(s + 60),
+    iso(s),
+    iso(s + 60),
+    'proj_edge',
+    '2.0',
+    'user-edge',
+    'key_edge',
+    'gpt-4o-mini-2024-07-18',
+    'False',
+    'default',
+    '100.0',
+    '7',
+    '10.0',
+    ...Array(10).fill('0.0'),
+    'us',
+  ];
 }
+
+/** A good row with some cells changed. */
+const edit =
+  (change: (c: string[], s: number) => void) =>
+  (c: string[], s: number): string => {
+    change(c, s);
+    return c.join(',');
+  };
+const put = (i: number, v: string) => edit((c) => void (c[i] = v));
 
 /** Every 29th row, a line at an edge of what the byte-level path reads; each is read alike either way. */
 const EDGES: ((c: string[], s: number) => string)[] = [
-  (c) => ((c[5] = '12.0'), c.join(',')),
-  (c) => ((c[5] = '12.5'), c.join(',')),
-  (c) => ((c[11] = '1e3'), c.join(',')),
-  (c) => ((c[11] = '+5'), c.join(',')),
-  (c) => ((c[11] = '12.'), c.join(',')),
-  (c) => ((c[11] = '12.00'), c.join(',')),
-  (c) => ((c[12] = '007'), c.join(',')),
-  (c) => ((c[12] = '1234567890123456'), c.join(',')),
-  (c) => ((c[12] = '123456789012345'), c.join(',')),
-  (c) => ((c[12] = ''), c.join(',')),
-  (c) => ((c[6] = 'user-ü'), c.join(',')),
-  (c) => ((c[6] = 'user\tx'), c.join(',')),
-  (c) => ((c[4] = 'proj\rx'), c.join(',')),
+  put(5, '12.0'),
+  put(5, '12.5'),
+  put(11, '1e3'),
+  put(11, '+5'),
+  put(11, '12.'),
+  put(11, '12.00'),
+  put(12, '007'),
+  put(12, '1234567890123456'),
+  put(12, '123456789012345'),
+  put(12, ''),
+  put(6, 'user-ü'),
+  put(6, 'user\tx'),
+  put(4, 'proj\rx'),
   (c) => `${c.join(',')},`,
   (c) => c.slice(0, 24).join(','),
   (c) => `${c.slice(0, 4).join(',')}${','.repeat(21)}`,
   (c) => `${c.slice(0, 2).join(',')}${','.repeat(23)}`,
-  (c) => ((c[2] = c[2]!.replace('+00:00', '')), (c[3] = c[3]!.replace('+00:00', '')), c.join(',')),
-  (c) => ((c[2] = c[2]!.replace('+00:00', 'Z')), c.join(',')),
-  (c) => ((c[2] = c[2]!.replace('T', ' ')), c.join(',')),
-  (c) => ((c[3] = c[3]!.replace(':00+', ':00.000+')), c.join(',')),
-  (c, s) => ((c[2] = iso(s + 3600)), c.join(',')),
-  (c) => ((c[2] = ''), (c[3] = ''), c.join(',')),
-  (c) => ((c[9] = 'TRUE'), c.join(',')),
-  (c) => ((c[9] = 'True'), c.join(',')),
-  (c) => ((c[9] = 'true'), c.join(',')),
-  (c) => ((c[9] = '1'), c.join(',')),
-  (c) => ((c[9] = ' true'), c.join(',')),
-  (c) => ((c[9] = 'yes'), c.join(',')),
-  (c) => ((c[9] = ''), c.join(',')),
-  (c) => ((c[13] = '1000.0'), c.join(',')),
-  (c, s) => ((c[0] = `${s}.0`), c.join(',')),
-  (c, s) => ((c[1] = String(s + 61)), c.join(',')),
-  (c) => ((c[8] = ''), (c[10] = ''), c.join(',')),
+  edit((c) => {
+    c[2] = c[2]!.replace('+00:00', '');
+    c[3] = c[3]!.replace('+00:00', '');
+  }),
+  edit((c) => void (c[2] = c[2]!.replace('+00:00', 'Z'))),
+  edit((c) => void (c[2] = c[2]!.replace('T', ' '))),
+  edit((c) => void (c[3] = c[3]!.replace(':00+', ':00.000+'))),
+  edit((c, s) => void (c[2] = iso(s + 3600))),
+  edit((c) => void c.splice(2, 2, '', '')),
+  put(9, 'TRUE'),
+  put(9, 'True'),
+  put(9, 'true'),
+  put(9, '1'),
+  put(9, ' true'),
+  put(9, 'yes'),
+  put(9, ''),
+  put(13, '1000.0'),
+  edit((c, s) => void (c[0] = `${s}.0`)),
+  edit((c, s) => void (c[1] = String(s + 61))),
+  edit((c) => {
+    c[8] = '';
+    c[10] = '';
+  }),
 ];
 
 function edgeLine(i: number): string | null {

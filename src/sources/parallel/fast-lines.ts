@@ -131,7 +131,13 @@ export class FastRangeScan {
       this.sink.record(r);
     } else {
       fastLineCounts.text++;
-      this.sink.row({ line, fields: buf.toString('utf8', p, nl + 1).slice(0, stop - nl - 1).split(this.spec.delimiter) });
+      this.sink.row({
+        line,
+        fields: buf
+          .toString('utf8', p, nl + 1)
+          .slice(0, stop - nl - 1)
+          .split(this.spec.delimiter),
+      });
     }
   }
 
