@@ -16,8 +16,8 @@ const DOT = 46;
 const ZERO = 48;
 /** Lines longer than this are left to the text path, which bounds line length (1 MiB) itself. */
 export const PLAIN_LINE_MAX = 64 * 1024;
-/** Distinct cells kept; a hostile file of millions of distinct ids clears it now and then. */
-const CACHE_MAX = 100_000;
+/** Slots of the cell cache (a power of two): a cell whose slot holds another text is decoded anew, and takes the slot. */
+const CACHE_SLOTS = 4096;
 /** The batch spellings read here, as parseBool reads them; others (` true`, `yes`) go to readRow. */
 const BOOLS = new Map([
   ['True', true],
@@ -46,7 +46,7 @@ function digitsAt(b: Uint8Array, s: number, e: number): number {
 export class PlainLines {
   /** Cell i is [at[i], at[i + 1] - 1): each entry is one past the delimiter before the cell. */
   private readonly at: Int32Array;
-  private readonly cells = new Map<number, string>();
+  private readonly cells: (string | undefined)[] = new Array(CACHE_SLOTS).fill(undefined);
   private readonly iso = { start: NaN, end: NaN, s: '', e: '' };
   private readonly delimiter: number;
 
@@ -150,17 +150,16 @@ export class PlainLines {
     if (this.empty(i)) return null;
     const s = this.at[i]!;
     const e = this.at[i + 1]! - 1;
-    // a hash of the length and up to 8 bytes at each end (ids differ there); sameAscii makes it exact
+    // the slot from the length and up to 4 bytes at each end (ids differ there); sameAscii makes it exact
     let h = Math.imul(0x811c9dc5 ^ (e - s), 16777619);
-    for (let k = s; k < e && k < s + 8; k++) h = Math.imul(h ^ b[k]!, 16777619);
-    for (let k = Math.max(s + 8, e - 8); k < e; k++) h = Math.imul(h ^ b[k]!, 16777619);
-    h &= 0x3fffffff;
-    const hit = this.cells.get(h);
+    for (let k = s; k < e && k < s + 4; k++) h = Math.imul(h ^ b[k]!, 16777619);
+    for (let k = Math.max(s + 4, e - 4); k < e; k++) h = Math.imul(h ^ b[k]!, 16777619);
+    const slot = (h ^ (h >>> 13)) & (CACHE_SLOTS - 1);
+    const hit = this.cells[slot];
     if (hit !== undefined && sameAscii(hit, b, s, e)) return hit;
     // ASCII: latin1 is the same text, and a flat string of its own
     const t = b.toString('latin1', s, e);
-    if (this.cells.size >= CACHE_MAX) this.cells.clear();
-    this.cells.set(h, t);
+    this.cells[slot] = t;
     return t;
   }
 
