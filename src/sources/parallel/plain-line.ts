@@ -150,10 +150,9 @@ export class PlainLines {
     if (this.empty(i)) return null;
     const s = this.at[i]!;
     const e = this.at[i + 1]! - 1;
-    // the slot from the length and up to 4 bytes at each end (ids differ there); sameAscii makes it exact
+    // the slot from the length and up to 4 bytes at the end (ids share their prefix and differ there); sameAscii makes it exact
     let h = Math.imul(0x811c9dc5 ^ (e - s), 16777619);
-    for (let k = s; k < e && k < s + 4; k++) h = Math.imul(h ^ b[k]!, 16777619);
-    for (let k = Math.max(s + 4, e - 4); k < e; k++) h = Math.imul(h ^ b[k]!, 16777619);
+    for (let k = Math.max(s, e - 4); k < e; k++) h = Math.imul(h ^ b[k]!, 16777619);
     const slot = (h ^ (h >>> 13)) & (CACHE_SLOTS - 1);
     const hit = this.cells[slot];
     if (hit !== undefined && sameAscii(hit, b, s, e)) return hit;
