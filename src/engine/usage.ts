@@ -8,6 +8,7 @@ import type { Decimal } from '../money.js';
 import type { UsageRecord } from '../model.js';
 import { utcDateOf } from '../time.js';
 import type { PriceTable, ResolvedPrice } from './prices.js';
+import { DimensionIds, flat } from './usage-ids.js';
 import { newSeen, overlaps, type Seen, seenCheck, takeSeen } from './usage-seen.js';
 
 export interface UsageGroup {
@@ -45,24 +46,37 @@ export interface UsageGroup {
 /** What became of a row handed to the aggregator: added, an identical repeat, or a conflicting one. */
 export type UsageVerdict = 'new' | 'duplicate' | 'conflict';
 
-/** A group and the buckets it has seen. */
+/** A group, the buckets it has seen, and its dimensions' text key (made once per group). */
 interface Entry {
   g: UsageGroup;
   seen: Seen;
+  key: string;
+}
+
+/**
+ * The groups of one (slot, bucket width). `byKey` is the truth: the text key names the
+ * dimensions exactly and is what crosses threads. `byId` caches it under the numeric key of
+ * interned ids, so a row needs no text built to find its group.
+ */
+interface Dims {
+  byKey: Map<string, Entry>;
+  byId: Map<number, Entry>;
 }
 
 const DAY = 86400;
 
 const ALL_HOURS = 0xffffff;
 
-/** A copy of a string that shares no memory with the text it was sliced from. */
-function flat(s: string | null): string | null {
-  return s === null ? null : Buffer.from(s, 'utf8').toString('utf8');
+/** The text key of a row's dimensions: JSON of their values, so distinct dimensions never share one. */
+function textKey(r: UsageRecord): string {
+  // a variant of '' is no variant, as before ids
+  return JSON.stringify([r.provider, r.projectId, r.model, r.apiKeyId, r.userId, r.serviceTier, r.batch, r.variant || null, r.longContext === true, r.channel ?? null]);
 }
 
 export class UsageAggregator {
   /** (bucket width, slot) as one number → dimensions → group and its seen buckets: no number-to-text per row. */
-  private readonly bySlot = new Map<number, Map<string, Entry>>();
+  private readonly bySlot = new Map<number, Dims>();
+  private readonly ids: DimensionIds;
   private readonly widths = new Map<number, number>();
   private readonly groups: UsageGroup[] = [];
   private dayCache = new Map<number, string>();
@@ -71,10 +85,15 @@ export class UsageAggregator {
   private lastUtcDay = '';
   private lastSlot = NaN;
   private lastWidth = NaN;
-  private lastDims: Map<string, Entry> | null = null;
+  private lastDims: Dims | null = null;
 
-  /** `byHour`: keep sub-daily usage per UTC hour (for --split-days); otherwise per UTC day. */
-  constructor(private readonly byHour = false) {}
+  /** `byHour`: keep sub-daily usage per UTC hour (for --split-days); otherwise per UTC day. `idLimit`: for tests of the text-key fallback. */
+  constructor(
+    private readonly byHour = false,
+    idLimit?: number,
+  ) {
+    this.ids = new DimensionIds(idLimit);
+  }
 
   /** Folds a row into its group, unless it repeats a row already folded (same bucket and dimensions). */
   add(r: UsageRecord): UsageVerdict {
@@ -98,8 +117,31 @@ export class UsageAggregator {
       this.lastWidth = width;
     }
     const dims = this.lastDims;
-    const key = `${r.provider}|${r.projectId}|${r.model}|${r.apiKeyId}|${r.userId}|${r.serviceTier}|${r.batch}|${r.variant ?? ''}${r.longContext ? '|long' : ''}|${r.channel ?? ''}`;
-    let e = dims.get(key);
+    const id = this.ids.of(r);
+    let e = id < 0 ? undefined : dims.byId.get(id);
+    if (!e) {
+      e = this.entryOf(r, dims, width, slot, utcDay);
+      if (id >= 0) dims.byId.set(id, e);
+    }
+    const g = e.g;
+    const h = valueHash(r);
+    const prev = seenCheck(e.seen, r.start - g.slot, h);
+    if (prev !== 0) return prev === h ? 'duplicate' : 'conflict';
+    g.hours |= hourBit;
+    g.requests += r.requests;
+    g.inputTokens += r.inputTokens;
+    g.outputTokens += r.outputTokens;
+    g.cachedTokens += r.cachedTokens;
+    g.cacheWriteTokens += r.cacheWriteTokens;
+    g.cacheWrite1hTokens += r.cacheWrite1hTokens ?? 0;
+    g.rows++;
+    return 'new';
+  }
+
+  /** The row's group found by its text key (a group merged in from another thread, or past the id limit), or a new one. */
+  private entryOf(r: UsageRecord, dims: Dims, width: number, slot: number, utcDay: string): Entry {
+    const key = textKey(r);
+    let e = dims.byKey.get(key);
     if (!e) {
       // flat copies: cells parsed from a file are slices of its chunk text, and a group kept
       // for the whole run would otherwise pin every chunk a new group came from (memory ∝ input)
@@ -127,23 +169,11 @@ export class UsageAggregator {
         listPrice: null,
         price: null,
       };
-      e = { g, seen: newSeen(width, this.slotsOf(width)) };
-      dims.set(flat(key)!, e);
+      e = { g, seen: newSeen(width, this.slotsOf(width)), key };
+      dims.byKey.set(key, e);
       this.groups.push(g);
     }
-    const g = e.g;
-    const h = valueHash(r);
-    const prev = seenCheck(e.seen, r.start - g.slot, h);
-    if (prev !== 0) return prev === h ? 'duplicate' : 'conflict';
-    g.hours |= hourBit;
-    g.requests += r.requests;
-    g.inputTokens += r.inputTokens;
-    g.outputTokens += r.outputTokens;
-    g.cachedTokens += r.cachedTokens;
-    g.cacheWriteTokens += r.cacheWriteTokens;
-    g.cacheWrite1hTokens += r.cacheWrite1hTokens ?? 0;
-    g.rows++;
-    return 'new';
+    return e;
   }
 
   /** Buckets of this width in a group's span (a UTC day, or hour with --split-days; one for daily buckets and wider). */
@@ -153,7 +183,7 @@ export class UsageAggregator {
   }
 
   /** The groups of one (slot, bucket width), by their dimensions' key. */
-  private dimsAt(slot: number, width: number): Map<string, Entry> {
+  private dimsAt(slot: number, width: number): Dims {
     let w = this.widths.get(width);
     if (w === undefined) {
       w = this.widths.size;
@@ -162,7 +192,7 @@ export class UsageAggregator {
     const slotKey = slot * 64 + w;
     let dims = this.bySlot.get(slotKey);
     if (!dims) {
-      dims = new Map();
+      dims = { byKey: new Map(), byId: new Map() };
       this.bySlot.set(slotKey, dims);
     }
     return dims;
@@ -175,7 +205,7 @@ export class UsageAggregator {
   partial(): UsagePartial {
     const out: UsagePartial = { keys: [], groups: [], seen: [] };
     for (const dims of this.bySlot.values()) {
-      for (const [key, e] of dims) {
+      for (const [key, e] of dims.byKey) {
         out.keys.push(key);
         out.groups.push(e.g);
         out.seen.push(e.seen);
@@ -193,7 +223,7 @@ export class UsageAggregator {
   merge(p: UsagePartial): boolean {
     const here = (i: number) => {
       const w = this.widths.get(p.groups[i]!.width);
-      return w === undefined ? undefined : this.bySlot.get(p.groups[i]!.slot * 64 + w)?.get(p.keys[i]!);
+      return w === undefined ? undefined : this.bySlot.get(p.groups[i]!.slot * 64 + w)?.byKey.get(p.keys[i]!);
     };
     for (let i = 0; i < p.groups.length; i++) {
       const e = here(i);
@@ -203,7 +233,8 @@ export class UsageAggregator {
       const from = p.groups[i]!;
       const e = here(i);
       if (!e) {
-        this.dimsAt(from.slot, from.width).set(p.keys[i]!, { g: from, seen: p.seen[i]! });
+        // found by its text key: a row of this group read here later caches its id then
+        this.dimsAt(from.slot, from.width).byKey.set(p.keys[i]!, { g: from, seen: p.seen[i]!, key: p.keys[i]! });
         this.groups.push(from);
         continue;
       }

@@ -170,7 +170,7 @@ export class IsoAgreement {
   }
 }
 
-function isoDisagrees(column: string, text: string, unix: number): { column: string; message: string } | null {
+export function isoDisagrees(column: string, text: string, unix: number): { column: string; message: string } | null {
   if (text === '') return null;
   const t = parseIsoSeconds(text);
   if (t === unix) return null;

@@ -71,7 +71,7 @@ export const usageCsvReader: SourceReader<UsageRecord> = {
 export function usageRowReader(header: string[], file: string) {
   const col = columnsOf(header);
   const iso = new IsoAgreement(col.startIso, col.endIso);
-  return { col, readRow: (row: CsvRow) => readRow(row, col, header, iso, file) };
+  return { col, file, readRow: (row: CsvRow) => readRow(row, col, header, iso, file) };
 }
 
 export type UsageRowReader = ReturnType<typeof usageRowReader>;

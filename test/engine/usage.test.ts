@@ -189,3 +189,72 @@ describe('repeats: the buckets each group has seen', () => {
     expect(a.finish(prices)).toEqual(before);
   });
 });
+
+describe('group keys (interned ids, with the text key past the id limit)', () => {
+  /** Rows over many distinct dimension values, some with `|` or the text "null" that a joined key would confuse. */
+  function hostileRows(n: number, seed: number): UsageRecord[] {
+    let x = seed;
+    const next = (m: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % m;
+    };
+    const texts = ['a', 'a|b', 'b', 'null', 'a|b|c', '', 'ü漢字'];
+    const pick = () => (next(9) === 0 ? null : `${texts[next(texts.length)]}${next(3)}`);
+    const out: UsageRecord[] = [];
+    for (let i = 0; i < n; i++) {
+      out.push({
+        ...rec(T0 + next(5) * 60, 60, next(4)),
+        projectId: next(4) === 0 ? 'null' : pick(),
+        model: pick(),
+        apiKeyId: pick(),
+        userId: next(2) ? null : pick(),
+        serviceTier: next(3) ? 'default' : pick(),
+        batch: [null, true, false][next(3)]!,
+        variant: next(4) ? null : pick(),
+        longContext: next(5) === 0,
+        ...(next(3) ? {} : { channel: next(2) ? ('export' as const) : ('api' as const) }),
+      });
+    }
+    return out;
+  }
+
+  it('gives the same verdicts and groups whether the ids fit or run out at any point', () => {
+    const rs = hostileRows(4000, 3);
+    const prices = PriceTable.load([]);
+    const ref = new UsageAggregator();
+    const verdicts = rs.map((r) => ref.add(r));
+    expect(new Set(verdicts)).toEqual(new Set(['new', 'duplicate', 'conflict']));
+    for (const limit of [1, 2, 20, 300, 3000]) {
+      const a = new UsageAggregator(false, limit);
+      expect(rs.map((r) => a.add(r))).toEqual(verdicts);
+      expect(a.finish(prices)).toEqual(ref.finish(prices));
+    }
+  });
+
+  it('keeps apart dimensions a joined text would confuse: `a|b` + `c` and `a` + `b|c`, null and "null"', () => {
+    const a = new UsageAggregator();
+    const r = rec(T0, 60, 5);
+    expect(a.add({ ...r, projectId: 'a|b', model: 'c' })).toBe('new');
+    expect(a.add({ ...r, projectId: 'a', model: 'b|c' })).toBe('new');
+    expect(a.add({ ...r, projectId: null })).toBe('new');
+    expect(a.add({ ...r, projectId: 'null' })).toBe('new');
+    expect(a.size).toBe(4);
+  });
+
+  it('merges parts whose ids differ (each aggregator interns its own) by their text keys', () => {
+    const rs = hostileRows(3000, 9).sort((x, y) => x.start - y.start);
+    const mid = rs.findIndex((r) => r.start >= T0 + 180);
+    const one = new UsageAggregator();
+    for (const r of rs) one.add(r);
+    const a = new UsageAggregator(false, 50);
+    // b interns the second part's values only: its ids mean other values than a's
+    const b = new UsageAggregator();
+    for (const r of rs.slice(mid)) b.add(r);
+    for (const r of rs.slice(0, mid)) a.add(r);
+    expect(a.merge(structuredClone(b.partial()))).toBe(true);
+    // rows read here after the merge find the merged groups
+    for (const r of rs.slice(mid)) expect(a.add(r)).not.toBe('new');
+    const prices = PriceTable.load([]);
+    expect(a.finish(prices)).toEqual(one.finish(prices));
+  });
+});

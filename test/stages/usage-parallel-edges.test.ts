@@ -107,8 +107,9 @@ function write(text: string): string {
   return path;
 }
 
-async function readWith(threads: '1' | '2', usage: string[], splitDays: boolean) {
+async function readWith(threads: '1' | '2', usage: string[], splitDays: boolean, fast = true) {
   process.env.SPENDRECON_THREADS = threads;
+  process.env.SPENDRECON_FAST_LINES = fast ? '1' : '0';
   const before = parallelRuns.length;
   const r = await readInputs(
     { usage, costs: [COSTS], config: parseConfig({}, 'test', 'UTC'), period: { month: '2026-10' }, strict: false, splitDays },
@@ -120,13 +121,15 @@ async function readWith(threads: '1' | '2', usage: string[], splitDays: boolean)
 /** The usage file's report (the files are listed by path, and where the fixtures sort depends on the checkout's path). */
 const usageReport = (seen: Awaited<ReturnType<typeof readWith>>['seen']) => seen.reports.find((r) => r.kind === 'usage')!;
 
-/** One thread's and two threads' reading alike; returns what the parallel read did. */
+/** One thread's and two threads' reading alike (plain lines read from their bytes or not); returns what the parallel read did. */
 async function expectSame(path: string, splitDays = false) {
   const one = await readWith('1', [path], splitDays);
   const two = await readWith('2', [path], splitDays);
+  const textOnly = await readWith('2', [path], splitDays, false);
   expect(one.runs).toEqual([]);
   expect(two.runs.length, 'the parallel path needs the built worker: run `npx tsc -p tsconfig.json`').toBe(1);
   expect(two.seen).toEqual(one.seen);
+  expect(textOnly.seen).toEqual(one.seen);
   return { one: one.seen, run: two.runs[0]! };
 }
 
@@ -136,6 +139,30 @@ const minutes = (from: number) => (i: number) => [OCT1 + (from + Math.floor(i / 
 describe('two-core usage fold at its edges', () => {
   afterEach(() => {
     delete process.env.SPENDRECON_THREADS;
+    delete process.env.SPENDRECON_FAST_LINES;
+  });
+
+  it('lines the byte-level path leaves to the text way: a quoted field over a chunk boundary, a character split by one, a 100 kB line', async () => {
+    const f = new FileText('\n', false).until(CHUNK_BYTES - 30, minutes(0));
+    // the quote opens before the boundary, its line end is after it; plain lines follow
+    f.add(`${OCT1 + 9000 * 60},${OCT1 + 9001 * 60},,,proj_q,1.0,"a\nb",key_1,gpt-4o-mini-2024-07-18,False,default,5.0,1,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,us`);
+    f.until(2 * CHUNK_BYTES - 100, minutes(2000));
+    // a run of two-byte characters across the next boundary, one of them cut in two
+    const s = OCT1 + 4000 * 60;
+    const before = Buffer.byteLength(`${s},${s + 60},${iso(s)},${iso(s + 60)},`);
+    f.add(row(s, 60, `${(100 - before) % 2 ? '' : 'x'}${'ü'.repeat(200)}`, 3));
+    // a bad row after each: their issues name their lines
+    const bad = (f: FileText) => f.add('1790900000,soon,,,p,1.0,u,k,m,False,default,1.0,1,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,us');
+    bad(f.until(2 * CHUNK_BYTES + 5000, minutes(4500))).until(3 * CHUNK_BYTES + 1000, minutes(5000));
+    bad(f.add(row(OCT1 + 8000 * 60, 60, 'p'.repeat(100_000), 4)).until(3 * CHUNK_BYTES + 200_000, minutes(9000)));
+    f.until(4 * CHUNK_BYTES + 5000, minutes(12000));
+    const text = f.text();
+    const bytes = Buffer.from(text);
+    expect(bytes[2 * CHUNK_BYTES]! & 0xc0, 'a continuation byte starts the third chunk').toBe(0x80);
+    const { one } = await expectSame(write(text));
+    expect(usageReport(one).rowsUsed).toBeGreaterThan(2000);
+    expect(one.groups.some((g) => g.projectId?.endsWith('üü'))).toBe(true);
+    expect(one.issues.filter((i) => i.message.includes('"soon"'))).toHaveLength(2);
   });
 
   it('a file of one range (under a chunk) is read alike', async () => {

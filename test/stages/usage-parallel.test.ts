@@ -18,14 +18,16 @@ process.env.SPENDRECON_RANGE_BYTES = String(300 * 1024);
 const { runReport } = await import('../../src/pipeline.js');
 const { parseConfig } = await import('../../src/config.js');
 const { parallelRuns } = await import('../../src/stages/usage-parallel/index.js');
+const { fastLineCounts } = await import('../../src/sources/parallel/fast-lines.js');
 
 const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'openai');
 const HEADER =
   'start_time,end_time,start_time_iso,end_time_iso,project_id,num_model_requests,user_id,api_key_id,model,batch,service_tier,input_tokens,output_tokens,input_cached_tokens,input_uncached_tokens,input_text_tokens,output_text_tokens,input_cached_text_tokens,input_audio_tokens,input_cached_audio_tokens,output_audio_tokens,input_image_tokens,input_cached_image_tokens,output_image_tokens,region';
 
-/** The report job's read-side results with the usage read on `threads` threads. */
-async function reportWith(threads: '1' | '2', usage: string[]) {
+/** The report job's read-side results with the usage read on `threads` threads; `fast`: plain lines read from their bytes (SPENDRECON_FAST_LINES). */
+async function reportWith(threads: '1' | '2', usage: string[], fast = true) {
   process.env.SPENDRECON_THREADS = threads;
+  process.env.SPENDRECON_FAST_LINES = fast ? '1' : '0';
   const before = parallelRuns.length;
   const r = await runReport({ usage, costs: [join(FX, 'cost_2026-10-01_2026-10-31.csv')], config: parseConfig({}, 'test', 'UTC'), period: { month: '2026-10' }, strict: false });
   const runs = parallelRuns.slice(before);
@@ -41,14 +43,19 @@ async function reportWith(threads: '1' | '2', usage: string[]) {
   };
 }
 
-/** Both ways alike; returns what the parallel read did per file. */
+/** All three ways alike (one thread; two, with plain lines read from their bytes or not); returns what the parallel read did per file. */
 async function expectSame(usage: string[]) {
   const one = await reportWith('1', usage);
+  const plainBefore = fastLineCounts.plain;
   const two = await reportWith('2', usage);
+  const plainRead = fastLineCounts.plain - plainBefore;
+  const textOnly = await reportWith('2', usage, false);
   expect(one.runs).toEqual([]);
   expect(two.runs.length, 'the parallel path needs the built worker: run `npx tsc -p tsconfig.json`').toBe(usage.length);
+  expect(textOnly.seen).toEqual(one.seen);
   expect(two.seen).toEqual(one.seen);
-  return { one, runs: two.runs };
+  expect(fastLineCounts.plain - plainBefore, 'SPENDRECON_FAST_LINES=0 reads no line from its bytes').toBe(plainRead);
+  return { one, runs: two.runs, plainRead };
 }
 
 /** Seeded PRNG (mulberry32): the same hostile file every run. */
@@ -129,6 +136,7 @@ function write(name: string, text: string): string {
 describe('usage export folded on worker threads', () => {
   afterEach(() => {
     delete process.env.SPENDRECON_THREADS;
+    delete process.env.SPENDRECON_FAST_LINES;
   });
 
   it('reads the fixtures exactly as one thread does', async () => {
@@ -172,4 +180,102 @@ describe('usage export folded on worker threads', () => {
     expect(second.rowsUsed).toBe(0);
     expect(second.duplicates).toBe(second.rowsRead - second.emptyBuckets - second.rowsRejected);
   });
+
+  it('reads lines at the edges of the byte-level path as the text path does, LF and CRLF', async () => {
+    const text = hostileExport(14000, 13, edgeLine);
+    for (const [name, body] of [
+      ['edges.csv', text],
+      ['edges-crlf.csv', text.replace(/\n/g, '\r\n')],
+    ] as const) {
+      const { one, plainRead, runs } = await expectSame([write(name, body)]);
+      expect(runs[0]!.readHereFrom).toBeNull();
+      expect(plainRead).toBeGreaterThan(1000);
+      const messages = one.seen.exceptions.map((e) => e.message).join('\n');
+      for (const cell of ['12.5', '1e3', '+5']) expect(messages).toContain(cell);
+      expect(messages).toContain('True/False');
+      expect(messages).toContain('to include cached');
+      expect(messages).toContain('the two time columns disagree');
+    }
+  });
 });
+
+/** Cells of a good row at minute `s` (the hostile export's 25 columns), to spoil one at a time. */
+function goodCells(s: number): string[] {
+  return [
+    String(s),
+    String(s + 60),
+    iso(s),
+    iso(s + 60),
+    'proj_edge',
+    '2.0',
+    'user-edge',
+    'key_edge',
+    'gpt-4o-mini-2024-07-18',
+    'False',
+    'default',
+    '100.0',
+    '7',
+    '10.0',
+    ...Array(10).fill('0.0'),
+    'us',
+  ];
+}
+
+/** A good row with some cells changed. */
+const edit =
+  (change: (c: string[], s: number) => void) =>
+  (c: string[], s: number): string => {
+    change(c, s);
+    return c.join(',');
+  };
+const put = (i: number, v: string) => edit((c) => void (c[i] = v));
+
+/** Every 29th row, a line at an edge of what the byte-level path reads; each is read alike either way. */
+const EDGES: ((c: string[], s: number) => string)[] = [
+  put(5, '12.0'),
+  put(5, '12.5'),
+  put(11, '1e3'),
+  put(11, '+5'),
+  put(11, '12.'),
+  put(11, '12.00'),
+  put(12, '007'),
+  put(12, '1234567890123456'),
+  put(12, '123456789012345'),
+  put(12, ''),
+  put(6, 'user-ü'),
+  put(6, 'user\tx'),
+  put(4, 'proj\rx'),
+  (c) => `${c.join(',')},`,
+  (c) => c.slice(0, 24).join(','),
+  (c) => `${c.slice(0, 4).join(',')}${','.repeat(21)}`,
+  (c) => `${c.slice(0, 2).join(',')}${','.repeat(23)}`,
+  edit((c) => {
+    c[2] = c[2]!.replace('+00:00', '');
+    c[3] = c[3]!.replace('+00:00', '');
+  }),
+  edit((c) => void (c[2] = c[2]!.replace('+00:00', 'Z'))),
+  edit((c) => void (c[2] = c[2]!.replace('T', ' '))),
+  edit((c) => void (c[3] = c[3]!.replace(':00+', ':00.000+'))),
+  edit((c, s) => void (c[2] = iso(s + 3600))),
+  edit((c) => void c.splice(2, 2, '', '')),
+  put(9, 'TRUE'),
+  put(9, 'True'),
+  put(9, 'true'),
+  put(9, '1'),
+  put(9, ' true'),
+  put(9, 'yes'),
+  put(9, ''),
+  put(13, '1000.0'),
+  edit((c, s) => void (c[0] = `${s}.0`)),
+  edit((c, s) => void (c[1] = String(s + 61))),
+  edit((c) => {
+    c[8] = '';
+    c[10] = '';
+  }),
+];
+
+function edgeLine(i: number): string | null {
+  if (i % 29 !== 3) return null;
+  const s = 1790812800 + Math.floor(i / 4) * 60;
+  return EDGES[Math.floor(i / 29) % EDGES.length]!(goodCells(s), s);
+}

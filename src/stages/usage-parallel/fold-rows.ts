@@ -6,8 +6,11 @@
  */
 import type { InputIssue, UsageRecord } from '../../model.js';
 import type { ReadBatch } from '../../sources/contract.js';
+import type { CsvRow } from '../../sources/csv.js';
 import { addOutcome } from '../../sources/export-rows.js';
 import type { UsageRowReader } from '../../sources/openai-usage.js';
+import { FastRangeScan, fastLinesOn } from '../../sources/parallel/fast-lines.js';
+import { PlainLines } from '../../sources/parallel/plain-line.js';
 import { scanRange, type RangeSpec } from '../../sources/parallel/range-scan.js';
 import { type AccountedFile, takeBatch } from '../fates.js';
 import type { UsageFold } from '../usage-fold.js';
@@ -23,14 +26,24 @@ export function foldRows(spec: RangeSpec, skipHeader: boolean, reader: UsageRowR
     takeBatch(f, batch, false, issues, (r) => fold.fold(f, r, issues));
     batch = newBatch();
   };
-  for (const chunk of scanRange(spec)) {
-    for (const row of chunk.rows) {
-      const isHeader = first;
-      first = false;
-      if (isHeader && !row.fault) continue;
-      batch.rows++;
-      addOutcome(batch, reader.readRow(row));
-    }
+  const onRow = (row: CsvRow) => {
+    const isHeader = first;
+    first = false;
+    if (isHeader && !row.fault) return;
+    batch.rows++;
+    addOutcome(batch, reader.readRow(row));
+  };
+  const onRecord = (r: UsageRecord) => {
+    first = false;
+    batch.rows++;
+    batch.records.push(r);
+  };
+  const plain = fastLinesOn() ? new PlainLines(reader.col, spec.delimiter, reader.file) : null;
+  const chunks: Iterable<{ rows?: CsvRow[]; closes: boolean; bytes: number }> = plain?.usable
+    ? new FastRangeScan(spec, plain, { record: onRecord, row: onRow }).chunks()
+    : scanRange(spec);
+  for (const chunk of chunks) {
+    if (chunk.rows) for (const row of chunk.rows) onRow(row);
     bytes += chunk.bytes;
     if (chunk.closes) take();
   }

@@ -6,7 +6,8 @@
  * one thread would have in turn. Where that could differ, the rest of the file is read here
  * instead, from the range on: a range that holds a quote or an overlong line (a line start
  * could be a guess), a repeat of a bucket an earlier range or file has seen, a worker's failure.
- * The SHA-256 is computed on a thread of its own.
+ * The SHA-256 is computed on a thread of its own. Both threads read plain lines straight from
+ * their bytes (sources/parallel/fast-lines.ts; SPENDRECON_FAST_LINES=0 reads every line as text).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

@@ -1,0 +1,193 @@
+/**
+ * A usage row read straight from its bytes, for lines that are plain: ASCII, no quote, exactly
+ * the header's width, counts as digits with an optional `.0`, buckets and ISO cells that check
+ * out. It gives the very record readRow (openai-usage.ts) gives for that line; any line it is
+ * not sure of gets null and goes through readRow as text. No text is made per row: dimension
+ * cells come from a cache keyed by their bytes, so equal cells give the same string.
+ */
+import { isAscii } from 'node:buffer';
+import type { UsageRecord } from '../../model.js';
+import { bucketProblem, isoDisagrees, OPENAI, USAGE_BUCKET_WIDTHS } from '../openai-fields.js';
+import type { UsageRowReader } from '../openai-usage.js';
+
+type Columns = UsageRowReader['col'];
+
+const DOT = 46;
+const ZERO = 48;
+/** Lines longer than this are left to the text path, which bounds line length (1 MiB) itself. */
+export const PLAIN_LINE_MAX = 64 * 1024;
+/** Slots of the cell cache (a power of two): a cell whose slot holds another text is decoded anew, and takes the slot. */
+const CACHE_SLOTS = 4096;
+/** The batch spellings read here, as parseBool reads them; others (` true`, `yes`) go to readRow. */
+const BOOLS = new Map([
+  ['True', true],
+  ['TRUE', true],
+  ['true', true],
+  ['1', true],
+  ['False', false],
+  ['FALSE', false],
+  ['false', false],
+  ['0', false],
+]);
+
+/** Digits with an optional `.0` (parseCount's fast path), at most 15 of them; -1 otherwise. */
+function digitsAt(b: Uint8Array, s: number, e: number): number {
+  if (e - s > 2 && b[e - 2] === DOT && b[e - 1] === ZERO) e -= 2;
+  if (e === s || e - s > 15) return -1;
+  let n = 0;
+  for (let i = s; i < e; i++) {
+    const d = b[i]! - ZERO;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+export class PlainLines {
+  /** Cell i is [at[i], at[i + 1] - 1): each entry is one past the delimiter before the cell. */
+  private readonly at: Int32Array;
+  private readonly cells: (string | undefined)[] = new Array(CACHE_SLOTS).fill(undefined);
+  private readonly iso = { start: NaN, end: NaN, s: '', e: '' };
+  private readonly delimiter: number;
+
+  constructor(
+    private readonly col: Columns,
+    delimiter: string,
+    private readonly file: string,
+  ) {
+    this.at = new Int32Array(col.width + 1);
+    this.delimiter = delimiter.length === 1 && delimiter.charCodeAt(0) < 128 ? delimiter.charCodeAt(0) : -1;
+  }
+
+  /** Whether lines can be read here at all (a one-byte ASCII delimiter). */
+  get usable(): boolean {
+    return this.delimiter >= 0;
+  }
+
+  /** The record of line [p, stop) (line end and any `\r` before it excluded), or null when the line is not plain. */
+  record(b: Buffer, p: number, stop: number, line: number, ascii: boolean): UsageRecord | null {
+    if (!this.split(b, p, stop, ascii)) return null;
+    const c = this.col;
+    const start = this.num(b, c.start);
+    const end = this.num(b, c.end);
+    if (start < 0 || end < 0 || bucketProblem(start, end, USAGE_BUCKET_WIDTHS) !== null) return null;
+    if (!this.isoAgrees(b, start, end) || this.allEmpty(c.payload) || !this.empty(c.size) || !this.empty(c.source)) return null;
+    for (const [, i] of c.other) if (!this.empty(i)) return null;
+    const requests = this.count(b, c.requests);
+    const inputTokens = this.count(b, c.input);
+    const outputTokens = this.count(b, c.output);
+    const cachedTokens = this.count(b, c.cached);
+    const cacheWriteTokens = this.count(b, c.cacheWrite);
+    if (requests < 0 || inputTokens < 0 || outputTokens < 0 || cachedTokens < 0 || cacheWriteTokens < 0) return null;
+    if (cachedTokens + cacheWriteTokens > inputTokens) return null;
+    let batch: boolean | null = null;
+    if (c.batch >= 0 && !this.empty(c.batch)) {
+      const v = BOOLS.get(this.text(b, c.batch)!);
+      if (v === undefined) return null;
+      batch = v;
+    }
+    return {
+      src: { file: this.file, line },
+      provider: OPENAI,
+      start,
+      end,
+      projectId: this.text(b, c.project),
+      userId: this.text(b, c.user),
+      apiKeyId: this.text(b, c.key),
+      model: this.text(b, c.model),
+      batch,
+      serviceTier: this.text(b, c.tier),
+      requests,
+      inputTokens,
+      outputTokens,
+      cachedTokens,
+      cacheWriteTokens,
+      other: null,
+      variant: null,
+    };
+  }
+
+  /**
+   * Finds the cells: exactly the header's width, and ASCII, where a cell's bytes read as
+   * Latin-1 are its UTF-8 text (`ascii`: the caller knows the whole piece is).
+   */
+  private split(b: Buffer, p: number, stop: number, ascii: boolean): boolean {
+    if (!ascii && !isAscii(b.subarray(p, stop))) return false;
+    const d = this.delimiter;
+    const at = this.at;
+    const last = at.length - 1;
+    let n = 1;
+    at[0] = p;
+    for (let i = p; i < stop; i++) {
+      if (b[i] !== d) continue;
+      if (n === last) return false;
+      at[n++] = i + 1;
+    }
+    at[n] = stop + 1;
+    return n === last;
+  }
+
+  private empty(i: number): boolean {
+    return i < 0 || this.at[i + 1]! - 1 === this.at[i]!;
+  }
+
+  private allEmpty(cells: readonly number[]): boolean {
+    for (const i of cells) if (!this.empty(i)) return false;
+    return true;
+  }
+
+  private num(b: Uint8Array, i: number): number {
+    return digitsAt(b, this.at[i]!, this.at[i + 1]! - 1);
+  }
+
+  /** A count cell as readRow's `count`: 0 when absent or empty. */
+  private count(b: Uint8Array, i: number): number {
+    return this.empty(i) ? 0 : this.num(b, i);
+  }
+
+  /** A cell's text, null when empty or absent (as readRow's `opt`); equal cells give the same string. */
+  private text(b: Buffer, i: number): string | null {
+    if (this.empty(i)) return null;
+    const s = this.at[i]!;
+    const e = this.at[i + 1]! - 1;
+    // the slot from the length and up to 4 bytes at the end (ids share their prefix and differ there); sameAscii makes it exact
+    let h = Math.imul(0x811c9dc5 ^ (e - s), 16777619);
+    for (let k = Math.max(s, e - 4); k < e; k++) h = Math.imul(h ^ b[k]!, 16777619);
+    const slot = (h ^ (h >>> 13)) & (CACHE_SLOTS - 1);
+    const hit = this.cells[slot];
+    if (hit !== undefined && sameAscii(hit, b, s, e)) return hit;
+    // ASCII: latin1 is the same text, and a flat string of its own
+    const t = b.toString('latin1', s, e);
+    this.cells[slot] = t;
+    return t;
+  }
+
+  /**
+   * The ISO cells agree with start/end as IsoAgreement decides (empty, or naming the same
+   * instants); the texts that agreed last are kept, as rows share buckets.
+   */
+  private isoAgrees(b: Buffer, start: number, end: number): boolean {
+    const c = this.col;
+    const iso = this.iso;
+    if (start === iso.start && end === iso.end && this.same(c.startIso, iso.s, b) && this.same(c.endIso, iso.e, b)) return true;
+    // not through the cell cache: a new text per bucket would only crowd it
+    const s = c.startIso < 0 ? '' : b.toString('latin1', this.at[c.startIso]!, this.at[c.startIso + 1]! - 1);
+    const e = c.endIso < 0 ? '' : b.toString('latin1', this.at[c.endIso]!, this.at[c.endIso + 1]! - 1);
+    if (isoDisagrees('start_time_iso', s, start) || isoDisagrees('end_time_iso', e, end)) return false;
+    iso.start = start;
+    iso.end = end;
+    iso.s = s;
+    iso.e = e;
+    return true;
+  }
+
+  private same(i: number, t: string, b: Uint8Array): boolean {
+    return i < 0 ? t === '' : sameAscii(t, b, this.at[i]!, this.at[i + 1]! - 1);
+  }
+}
+
+function sameAscii(t: string, b: Uint8Array, s: number, e: number): boolean {
+  if (t.length !== e - s) return false;
+  for (let k = 0; k < t.length; k++) if (t.charCodeAt(k) !== b[s + k]) return false;
+  return true;
+}
