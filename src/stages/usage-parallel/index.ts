@@ -36,11 +36,15 @@ function envBytes(name: string, dflt: number): number {
   return Number.isInteger(v) && v > 0 ? v : dflt;
 }
 
-/** The compiled worker (tests run the sources, whose worker is the built one in dist/). */
+/**
+ * The compiled worker: beside this module in dist/, under dist/ from the one-file build
+ * (dist/cli.bundle.mjs), or, for tests that run the sources, the built one in dist/.
+ */
 function workerFile(): string | null {
   const here = fileURLToPath(new URL('./worker.js', import.meta.url));
+  const fromBundle = fileURLToPath(new URL('./stages/usage-parallel/worker.js', import.meta.url));
   const built = here.replace(/([/\\])src([/\\]stages[/\\]usage-parallel[/\\])/, '$1dist$2');
-  return existsSync(here) ? here : existsSync(built) ? built : null;
+  return [here, fromBundle, built].find((f) => /[/\\]usage-parallel[/\\]worker\.js$/.test(f) && existsSync(f)) ?? null;
 }
 
 /** Whether this file is folded on worker threads: a large UTF-8 OpenAI usage CSV, two cores, not --strict (it stops at the first bad row). */
