@@ -116,12 +116,34 @@ function fitPrintWidth(ws: ExcelJS.Worksheet): void {
 }
 
 /**
+ * Cells with equal styles given one style object. exceljs gives every cell a style object of its
+ * own and, when it writes, looks a style up by object before working out its XML; with one
+ * object per distinct style its lookup hits (a 4,500-row Usage vs cost sheet: ~0.15 s less).
+ * Done last, once nothing sets a cell's style any more: a shared object must not be changed. Only
+ * cells with values (an empty one visited would be created, changing the rows' spans).
+ */
+function shareStyles(wb: ExcelJS.Workbook): void {
+  const shared = new Map<string, Partial<ExcelJS.Style>>();
+  wb.eachSheet((ws) =>
+    ws.eachRow({ includeEmpty: false }, (row) =>
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        const key = JSON.stringify(cell.style);
+        const one = shared.get(key);
+        if (one) cell.style = one;
+        else shared.set(key, cell.style);
+      }),
+    ),
+  );
+}
+
+/**
  * The file's bytes, after the final pass that makes every text safe (sanitise.ts) and the print
  * fit; native charts added last (charts/), their caches read from the cells as sanitised.
  */
 export async function workbookBytes(wb: ExcelJS.Workbook): Promise<Buffer> {
   sanitiseWorkbook(wb);
   wb.eachSheet((ws) => fitPrintWidth(ws));
+  shareStyles(wb);
   // a workbook with charts is unpacked and packed again with them: compressing it twice is waste
   const charts = wb.worksheets.some((ws) => chartsOf(ws).length > 0);
   const raw = Buffer.from(await wb.xlsx.writeBuffer(charts ? { zip: { compression: 'STORE' } } : {}));
