@@ -37,6 +37,9 @@ import deDkb from '../data/profiles/de-dkb.json' with { type: 'json' };
 import deSparkasseCamt from '../data/profiles/de-sparkasse-camt.json' with { type: 'json' };
 import cnAlipay from '../data/profiles/cn-alipay.json' with { type: 'json' };
 import cnWechatPay from '../data/profiles/cn-wechat-pay.json' with { type: 'json' };
+import cnIcbcCreditCard from '../data/profiles/cn-icbc-credit-card.json' with { type: 'json' };
+import cnBocCreditCard from '../data/profiles/cn-boc-credit-card.json' with { type: 'json' };
+import cnCgbCreditCard from '../data/profiles/cn-cgb-credit-card.json' with { type: 'json' };
 import ukMonzo from '../data/profiles/uk-monzo.json' with { type: 'json' };
 import ukStarling from '../data/profiles/uk-starling.json' with { type: 'json' };
 import ukBarclays from '../data/profiles/uk-barclays.json' with { type: 'json' };
@@ -127,6 +130,9 @@ export const BUILTIN_PROFILE_JSON: unknown[] = [
   deSparkasseCamt,
   cnAlipay,
   cnWechatPay,
+  cnIcbcCreditCard,
+  cnBocCreditCard,
+  cnCgbCreditCard,
   ukMonzo,
   ukStarling,
   ukBarclays,

@@ -84,6 +84,10 @@ describe('suggested profiles read the fixtures as the built-in profiles do', asy
       "the closing 'Kontostand;30.11.2026;;;3.366,64;EUR' line has a date in Wert, so it counts as a data row: Währung is then filled on 6 of 7 rows, under the 90 % a currency column needs, and the file is said to name no currency",
     'real/de-postbank-umsaetze-2026-11.csv':
       "the closing 'Kontostand;1.12.2026;;;2151,19;EUR' line has a date in Wert, so it counts as a data row: Währung is then filled on 6 of 7 rows, under the 90 % a currency column needs, and the file is said to name no currency",
+    'real/cn-icbc-credit-card-2026-11.csv':
+      "the merchant's 交易金额(支出)/(收入) pair (20.00 美元 on line 9) is taken as the amount and 交易币种 as the currency, instead of the billed 记账金额(支出)/(收入) (145.32) in 记账币种 人民币",
+    'real/cn-cgb-credit-card-2026-11.csv':
+      "the merchant's 交易金额 (20.00 美元 on line 3) is taken as the amount and 交易货币 as the currency, instead of the billed 入账金额 (145.32) in 入账货币 人民币",
   };
   for (const { f, builtin } of known) {
     const name = f.slice(OLD.length + 1);
