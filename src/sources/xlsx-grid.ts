@@ -122,7 +122,8 @@ function attributes(tag: string): Map<string, string> {
 
 /** Every `<name …/>` or `<name …>body</name>`: its attributes and body (empty for a self-closed one). */
 function* elements(xml: string, name: string): Generator<{ attrs: Map<string, string>; body: string }> {
-  const re = new RegExp(`<(?:\\w+:)?${name}(\\s[^>]*?)?(/?)>`, 'g');
+  // [^<>]: a tag never holds `<`, so a start that does not close stops at the next tag, not at the end of the sheet
+  const re = new RegExp(`<(?:\\w+:)?${name}(\\s[^<>]*?)?(/?)>`, 'g');
   for (let m = re.exec(xml); m; m = re.exec(xml)) {
     const attrs = attributes(m[1] ?? '');
     if (m[2] === '/') {
