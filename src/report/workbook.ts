@@ -127,7 +127,8 @@ function shareStyles(wb: ExcelJS.Workbook): void {
   wb.eachSheet((ws) =>
     ws.eachRow({ includeEmpty: false }, (row) =>
       row.eachCell({ includeEmpty: false }, (cell) => {
-        const key = JSON.stringify(cell.style);
+        // the type too: exceljs caches a style's XML by object, a missing number format worked out from the first cell's type (a date's is not a number's)
+        const key = `${cell.type}|${JSON.stringify(cell.style)}`;
         const one = shared.get(key);
         if (one) cell.style = one;
         else shared.set(key, cell.style);

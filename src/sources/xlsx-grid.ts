@@ -122,7 +122,8 @@ function attributes(tag: string): Map<string, string> {
 
 /** Every `<name …/>` or `<name …>body</name>`: its attributes and body (empty for a self-closed one). */
 function* elements(xml: string, name: string): Generator<{ attrs: Map<string, string>; body: string }> {
-  const re = new RegExp(`<(?:\\w+:)?${name}(\\s[^>]*?)?(/?)>`, 'g');
+  // [^<>]: a tag never holds `<`, so a start that does not close stops at the next tag, not at the end of the sheet
+  const re = new RegExp(`<(?:\\w+:)?${name}(\\s[^<>]*?)?(/?)>`, 'g');
   for (let m = re.exec(xml); m; m = re.exec(xml)) {
     const attrs = attributes(m[1] ?? '');
     if (m[2] === '/') {
@@ -198,12 +199,18 @@ interface CellContext {
   date1904: boolean;
 }
 
+/** Excel's last column, XFD: a reference past it is a damaged or crafted sheet (and would grow a row to billions of cells). */
+const MAX_COLUMNS = 16384;
+
 /** Column letters of a cell reference (`D12` → 3), or -1 when there is none. */
 function columnIndex(ref: string | undefined): number {
   const m = ref ? /^([A-Z]+)\d*$/i.exec(ref) : null;
   if (!m) return -1;
   let n = 0;
-  for (const ch of m[1]!.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  for (const ch of m[1]!.toUpperCase()) {
+    n = n * 26 + (ch.charCodeAt(0) - 64);
+    if (n > MAX_COLUMNS) throw new SheetError(`cell ${ref} is past column XFD, the last an Excel sheet has; the workbook is damaged`);
+  }
   return n - 1;
 }
 
@@ -214,22 +221,30 @@ function sheetRows(xml: string, ctx: CellContext): CsvRow[] {
   let line = 0;
   for (const row of elements(sheetData.value.body, 'row')) {
     const r = Number(row.attrs.get('r'));
+    // rows in increasing order, as Excel writes them: a repeated one would be read twice
+    if (Number.isInteger(r) && r > 0 && r <= line) throw new SheetError(`row ${r} comes after row ${line} in the sheet; the workbook is damaged`);
     line = Number.isInteger(r) && r > 0 ? r : line + 1;
-    const read = rowCells(row.body, ctx);
+    const read = rowCells(row.body, line, ctx);
     if (read.fields.some((f) => f.trim() !== '')) rows.push({ line, ...read });
   }
   return rows;
 }
 
-function rowCells(body: string, ctx: CellContext): Pick<CsvRow, 'fields' | 'typedDates' | 'typedNumbers'> {
+function rowCells(body: string, line: number, ctx: CellContext): Pick<CsvRow, 'fields' | 'typedDates' | 'typedNumbers'> {
   const fields: string[] = [];
   const typedDates = new Set<number>();
   const typedNumbers = new Set<number>();
   let col = -1;
+  let lastRef = '';
   for (const c of elements(body, 'c')) {
-    const at = columnIndex(c.attrs.get('r'));
+    const ref = c.attrs.get('r');
+    const at = columnIndex(ref);
+    // cells left to right, as Excel writes them: a repeated one would drop the value before it
+    if (at >= 0 && at <= col) throw new SheetError(`cell ${ref} comes after ${lastRef || 'the cell before it'} in row ${line}; the workbook is damaged`);
     col = at >= 0 ? at : col + 1;
-    const cell = cellText(c.attrs, c.body, ctx);
+    if (col >= MAX_COLUMNS) throw new SheetError(`row ${line} has more cells than the ${MAX_COLUMNS} columns an Excel sheet has; the workbook is damaged`);
+    lastRef = ref ?? '';
+    const cell = cellText(c.attrs, c.body, ctx, ref ?? `row ${line}, column ${col + 1}`);
     if (cell.text === '') continue;
     while (fields.length < col) fields.push('');
     fields[col] = cell.text;
@@ -249,13 +264,16 @@ interface CellRead {
   typedNumber?: boolean;
 }
 
-function cellText(attrs: Map<string, string>, body: string, ctx: CellContext): CellRead {
+function cellText(attrs: Map<string, string>, body: string, ctx: CellContext, where: string): CellRead {
   const type = attrs.get('t') ?? 'n';
   const v = elements(body, 'v').next();
   const raw = v.done ? '' : decodeXmlText(v.value.body);
   switch (type) {
-    case 's':
-      return { text: ctx.strings[Number(raw)] ?? '', typedDate: false };
+    case 's': {
+      const text = ctx.strings[Number(raw)];
+      if (text === undefined) throw new SheetError(`cell ${where} refers to shared string ${raw || '(none)'}, but the workbook has ${ctx.strings.length}; the workbook is damaged`);
+      return { text, typedDate: false };
+    }
     case 'inlineStr': {
       const is = elements(body, 'is').next();
       return { text: is.done ? raw : runText(is.value.body), typedDate: false };

@@ -25,6 +25,8 @@ interface DecimalDigits {
 }
 
 const NUMBER_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+/** Past a double's range (1.8E308, 5E-324) by a margin: no number Excel stores, and written out it would be a billion digits. */
+const MAX_POINT = 400;
 
 function digitsOf(text: string): DecimalDigits | null {
   const m = NUMBER_RE.exec(text.trim());
@@ -36,6 +38,7 @@ function digitsOf(text: string): DecimalDigits | null {
   const lead = digits.length - digits.replace(/^0+/, '').length;
   digits = digits.slice(lead).replace(/0+$/, '');
   point -= lead;
+  if (Math.abs(point) > MAX_POINT && digits !== '') return null;
   return { negative: m[1] === '-' && digits !== '', digits, point };
 }
 

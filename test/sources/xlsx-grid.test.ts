@@ -242,7 +242,7 @@ describe('files that cannot be read', () => {
   });
 
   it('a workbook unpacking beyond the bound stops with a message, before it is all inflated', async () => {
-    const cells = '<c r="A1"><v>1</v></c>'.repeat(2000);
+    const cells = '<c><v>1</v></c>'.repeat(2000);
     const path = await one(`<row r="1">${cells}</row>`);
     await expect(openSheet(path, { bytes: 1 << 20, unpacked: 4096 })).rejects.toThrow(SheetError);
     await expect(openSheet(path, { bytes: 1 << 20, unpacked: 4096 })).rejects.toThrow(/unpacks to more than 4096 bytes \(a statement is far smaller; a zip bomb\?\)/);

@@ -168,13 +168,12 @@ export function reversalCost(ctx: MatchContext, a: CardNode, r: CardNode): numbe
   if (!sameAmount) return null;
   const delta = r.day - a.day;
   if (Number.isNaN(delta) || delta < 0 || delta > win) return null;
-  // Within the first half of the window the lag says nothing about which hold a reversal
-  // releases: a linear cost there would make a month of equal holds shift the whole chain by a
-  // day per pair and drop its first hold and last reversal. Equal costs pair them in order.
-  const band = Math.floor(win / 2);
-  const late = Math.max(0, delta - band) / Math.max(win - band, 1);
+  // No date cost within the window: which of equal holds a reversal releases is not told by the
+  // lag, and any cost growing with it makes shifting a long chain of equal holds cheaper than
+  // pairing it (n pairs each a step less late outweigh the first hold and last reversal left
+  // over). Equal costs pair them in order.
   // a pending authorisation is the usual thing to be reversed
-  return round4(ctx.o.dateWeight * late + ctx.o.textWeight * (1 - lineSimilarity(la, lr)) + (la.status === 'posted' ? 0.1 : 0));
+  return round4(ctx.o.textWeight * (1 - lineSimilarity(la, lr)) + (la.status === 'posted' ? 0.1 : 0));
 }
 
 /** A failed payment and a declined/reversed card attempt: the pair limits, amount, date, text. */
