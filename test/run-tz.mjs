@@ -23,7 +23,13 @@ const args = process.argv.slice(2);
 // zone, so they run once, with the end-to-end pass: the two-thread checks compare one thread with
 // two under a configured zone, the third-provider run reads the fixtures' config (Europe/Berlin),
 // and the system-zone test sets TZ itself to four zones.
-const STATEFUL = ['test/third-provider.test.ts', 'test/stages/usage-parallel.test.ts', 'test/stages/usage-parallel-edges.test.ts', 'test/time-system-zone.test.ts'];
+const STATEFUL = [
+  'test/third-provider.test.ts',
+  'test/stages/usage-parallel.test.ts',
+  'test/stages/usage-parallel-edges.test.ts',
+  'test/stages/fast-lines-review.test.ts',
+  'test/time-system-zone.test.ts',
+];
 const WORKERS = ['--maxWorkers=2', '--minWorkers=1'];
 
 const runs = args.length

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { localDateOf } from '../src/time.js';
+import { prng } from './helpers.js';
 
 const TARGETS = ['UTC', 'America/Santiago', 'America/Havana', 'Asia/Beirut', 'Pacific/Apia', 'Asia/Shanghai', 'America/Los_Angeles', 'Australia/Lord_Howe'];
 const SYSTEM = ['Pacific/Apia', 'America/Santiago', 'America/Havana', 'Asia/Beirut'];
@@ -19,16 +20,6 @@ const NEAR = [
   Date.UTC(2024, 2, 30, 22), // Beirut: 2024-03-31 00:00 → 01:00
   Date.UTC(2024, 9, 26, 21), // Beirut: 2024-10-27 00:00 → 23:00 the day before
 ].map((ms) => ms / 1000);
-
-/** Seeded PRNG (mulberry32): the same instants every run. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const formats = new Map(TARGETS.map((tz) => [tz, new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })]));
 
@@ -45,7 +36,7 @@ describe('localDateOf under system zones with DST at midnight or a skipped day',
   });
 
   it('gives Intl`s date in the target zone, whatever the machine`s zone', () => {
-    const r = rng(43);
+    const r = prng(43);
     SYSTEM.forEach((system, k) => {
       process.env.TZ = system;
       // the switch took effect (Apia's 2011-12-30 does not exist there)

@@ -11,6 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { prng } from '../helpers.js';
 
 process.env.SPENDRECON_PARALLEL_MIN_BYTES = '1';
 process.env.SPENDRECON_RANGE_BYTES = String(256 * 1024);
@@ -25,15 +26,6 @@ const HEADER =
   'start_time,end_time,start_time_iso,end_time_iso,project_id,num_model_requests,user_id,api_key_id,model,batch,service_tier,input_tokens,output_tokens,input_cached_tokens';
 const OCT1 = 1790812800;
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const iso = (s: number, form: number) => {
   const t = new Date(s * 1000).toISOString();
   return [t.replace('.000Z', '+00:00'), t.replace('.000Z', 'Z'), t.replace('.000Z', ''), t, '', t.replace('.000Z', '-00:00')][form]!;
@@ -44,7 +36,7 @@ const COUNTS = ['0', '1', '12.0', '007', '00', '1.00', '+5', '1e3', '99999999999
 const BATCH = ['', 'True', 'False', 'true', 'FALSE', '1', '0', ' true', 'yes', 'TRUE '];
 
 function usageFile(seed: number, lines: number): string {
-  const r = rng(seed);
+  const r = prng(seed);
   const pick = <T>(a: readonly T[], plain = 0.7): T => (r() < plain ? a[0]! : a[Math.floor(r() * a.length)]!);
   const out = [HEADER];
   for (let i = 0; i < lines; i++) {
