@@ -12,6 +12,20 @@ import { decodeXmlText, excelNumberText, isDateFormat, serialToIso } from './xls
 /** A statement is small: a workbook above these is refused rather than read into memory. */
 const MAX_XLSX_BYTES = 50 * 1024 * 1024;
 const MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024;
+/** A workbook holds tens of parts (a few hundred with images): more is refused before jszip lists them all. */
+const MAX_XLSX_ENTRIES = 5000;
+
+/**
+ * The number of entries the zip's end-of-central-directory record declares, or null when there
+ * is none to read (jszip then says what is wrong). 0xFFFF means ZIP64: far more than a workbook has.
+ */
+function declaredEntries(bytes: Buffer): number | null {
+  const EOCD = 0x06054b50;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 0xffff); i--) {
+    if (bytes.readUInt32LE(i) === EOCD) return bytes.readUInt16LE(i + 10);
+  }
+  return null;
+}
 
 export interface SheetGrid {
   /** The sheet's name on its tab. */
@@ -44,8 +58,15 @@ export async function openSheet(path: string, limits = { bytes: MAX_XLSX_BYTES, 
   }
   // no checkCRC32: it inflates every member while loading, before the unpacked budget can stop a zip bomb
   let zip: JSZip;
+  const bytes = await readFile(path);
+  const entries = declaredEntries(bytes);
+  if (entries !== null && entries > MAX_XLSX_ENTRIES) {
+    throw new SheetError(
+      `the archive lists ${entries === 0xffff ? 'more than 65,534' : entries.toLocaleString('en-US')} entries; a workbook holds tens (a damaged or crafted file?); save the sheet as CSV`,
+    );
+  }
   try {
-    zip = await JSZip.loadAsync(await readFile(path));
+    zip = await JSZip.loadAsync(bytes);
   } catch (e) {
     throw new SheetError(`not a readable zip archive (an .xlsx is one): ${(e as Error).message}`);
   }

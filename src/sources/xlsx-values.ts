@@ -77,8 +77,11 @@ export function excelNumberText(raw: string): string {
 // ---------------------------------------------------------------------------
 // Dates
 
-/** Built-in number formats that are dates or times (ECMA-376 §18.8.30). */
-const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
+/**
+ * Built-in number formats that are dates or times (ECMA-376 §18.8.30), with the ids 27–36 and
+ * 50–58 that Chinese, Japanese and Korean Excel shows as dates (年/月/日 and era formats).
+ */
+const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
 
 /** Whether a number format shows a date or time: a built-in date id, or d/m/y/h outside quotes, brackets and escapes. */
 export function isDateFormat(numFmtId: number, formatCode: string | undefined): boolean {

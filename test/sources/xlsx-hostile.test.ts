@@ -106,3 +106,27 @@ describe('markup a crafted sheet may hold', () => {
     expect((await openSheet(path))!.rows).toEqual([{ line: 1, fields: ['1'], typedNumbers: new Set([0]) }]);
   }, 5_000);
 });
+
+describe('the archive and the formats around the cells', () => {
+  it('a zip listing thousands of entries is refused before they are all read', async () => {
+    const zip = new JSZip();
+    zip.file('xl/workbook.xml', `<workbook ${NS}><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`);
+    for (let i = 0; i < 6000; i++) zip.file(`x/${i}`, '');
+    const path = join(DIR, 'many-entries.xlsx');
+    writeFileSync(path, await zip.generateAsync({ type: 'nodebuffer' }));
+    // jszip adds an entry per folder too (xl/, x/)
+    expect(await refusal(path)).toMatch(/lists 6,003 entries; a workbook holds tens/);
+  });
+
+  it('a date cell in a built-in CJK format (id 31, 年月日) reads as a date; id 49 (text) does not', async () => {
+    const zip = new JSZip();
+    zip.file('xl/workbook.xml', `<workbook ${NS}><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`);
+    zip.file('xl/_rels/workbook.xml.rels', '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>');
+    zip.file('xl/styles.xml', `<styleSheet ${NS}><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="31"/><xf numFmtId="49"/></cellXfs></styleSheet>`);
+    zip.file('xl/worksheets/sheet1.xml', `<worksheet ${NS}><sheetData><row r="1"><c r="A1" s="1"><v>46330</v></c><c r="B1" s="2"><v>46330</v></c></row></sheetData></worksheet>`);
+    const path = join(DIR, 'cjk-date.xlsx');
+    writeFileSync(path, await zip.generateAsync({ type: 'nodebuffer' }));
+    const row = (await openSheet(path))!.rows[0]!;
+    expect(row.fields).toEqual(['2026-11-04', '46330']);
+  });
+});
