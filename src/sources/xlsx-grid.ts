@@ -5,7 +5,7 @@
  * behind src/report/. Rows carry their spreadsheet row number as `line`.
  */
 import { readFile, stat } from 'node:fs/promises';
-import JSZip from 'jszip';
+import type JSZip from 'jszip';
 import type { CsvRow } from './csv.js';
 import { decodeXmlText, excelNumberText, isDateFormat, serialToIso } from './xlsx-values.js';
 
@@ -66,7 +66,9 @@ export async function openSheet(path: string, limits = { bytes: MAX_XLSX_BYTES, 
     );
   }
   try {
-    zip = await JSZip.loadAsync(bytes);
+    // loaded on the first workbook: ~60 modules a run without one does not load
+    const { default: Zip } = await import('jszip');
+    zip = await Zip.loadAsync(bytes);
   } catch (e) {
     throw new SheetError(`not a readable zip archive (an .xlsx is one): ${(e as Error).message}`);
   }

@@ -5,7 +5,7 @@
  * added in a fixed order, so the same workbook gives the same bytes.
  */
 import type ExcelJS from 'exceljs';
-import JSZip from 'jszip';
+import type JSZip from 'jszip';
 import { chartXml, xmlText } from './chart-xml.js';
 import { drawingXml } from './drawing-xml.js';
 import { chartsOf } from './spec.js';
@@ -81,7 +81,9 @@ const relsPathOf = (part: string) => part.replace(/([^/]+)$/, '_rels/$1.rels');
 export async function addChartParts(bytes: Buffer, wb: ExcelJS.Workbook): Promise<Buffer> {
   const withCharts = wb.worksheets.filter((ws) => chartsOf(ws).length > 0);
   if (withCharts.length === 0) return bytes;
-  const zip = await JSZip.loadAsync(bytes, NO_FOLDERS);
+  // loaded on the first workbook with charts: ~60 modules a run without one does not load
+  const { default: Zip } = await import('jszip');
+  const zip = await Zip.loadAsync(bytes, NO_FOLDERS);
   const parts = await sheetParts(zip);
   const overrides: string[] = [];
   let chartNo = zip.file(/^xl\/charts\/chart\d+\.xml$/).length;
