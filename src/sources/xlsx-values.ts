@@ -7,11 +7,14 @@
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** XML character and entity references, then OOXML's `_xHHHH_` escapes (a CR written as `_x000D_`). */
+const xmlForbidden = (c: number): boolean => (c < 0x20 && c !== 0x9 && c !== 0xa && c !== 0xd) || (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff;
+
 export function decodeXmlText(raw: string): string {
   const text = raw.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, ref: string) => {
     if (ref[0] !== '#') return NAMED_ENTITIES[ref] ?? whole;
     const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    // a character XML 1.0 does not allow (NUL, most C0 controls, a lone surrogate) stays as written: Excel would refuse the file
+    return code <= 0x10ffff && !xmlForbidden(code) ? String.fromCodePoint(code) : whole;
   });
   // `_x005F_` escapes the underscore itself, so `_x005F_x000D_` is the literal text `_x000D_`
   return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));

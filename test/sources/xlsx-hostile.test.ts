@@ -130,3 +130,10 @@ describe('the archive and the formats around the cells', () => {
     expect(row.fields).toEqual(['2026-11-04', '46330']);
   });
 });
+
+describe('character references XML does not allow', () => {
+  it('&#x0;, &#1; and a lone surrogate stay as written; a tab, a line end and an emoji are decoded', async () => {
+    const path = await book('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', ['A&#x0;B&#1;C&#xD800;D&#9;E&#10;F&#x1F600;']);
+    expect((await openSheet(path))!.rows[0]!.fields[0]).toBe('A&#x0;B&#1;C&#xD800;D\tE\nF\u{1F600}');
+  });
+});
