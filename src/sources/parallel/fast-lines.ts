@@ -9,12 +9,12 @@
  * Off with SPENDRECON_FAST_LINES=0 (everything through scanRange).
  */
 import { isAscii } from 'node:buffer';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import type { UsageRecord } from '../../model.js';
 import { CHUNK_BYTES, type CsvRow, Utf8Decoder } from '../csv.js';
 import { RowSplitter } from '../csv-rows.js';
 import { PLAIN_LINE_MAX, type PlainLines } from './plain-line.js';
-import type { RangeChunk, RangeSpec } from './range-scan.js';
+import { type RangeChunk, type RangeSpec, readInto } from './range-scan.js';
 
 const LF = 10;
 const CR = 13;
@@ -42,16 +42,6 @@ interface TextWay {
   lineEnds: number;
   /** Index in the piece's buffer of the last line end pushed, -1 when none was in this piece. */
   lastEnd: number;
-}
-
-/** Reads [start, end) of the file into buf at `at`. */
-function readInto(fd: number, buf: Buffer, at: number, start: number, end: number): void {
-  let got = 0;
-  while (got < end - start) {
-    const n = readSync(fd, buf, at + got, end - start - got, start + got);
-    if (n === 0) throw new Error(`the file got shorter while it was read (at byte ${start + got})`);
-    got += n;
-  }
 }
 
 export class FastRangeScan {

@@ -46,13 +46,18 @@ function pieces(start: number, end: number): [number, number][] {
   return out;
 }
 
-function readPiece(fd: number, buf: Buffer, a: number, b: number): Buffer {
+/** Reads bytes [a, b) of the file into buf from index `at` on (a short read is retried; a shorter file is an error). */
+export function readInto(fd: number, buf: Buffer, at: number, a: number, b: number): void {
   let got = 0;
   while (got < b - a) {
-    const n = readSync(fd, buf, got, b - a - got, a + got);
+    const n = readSync(fd, buf, at + got, b - a - got, a + got);
     if (n === 0) throw new Error(`the file got shorter while it was read (at byte ${a + got})`);
     got += n;
   }
+}
+
+function readPiece(fd: number, buf: Buffer, a: number, b: number): Buffer {
+  readInto(fd, buf, 0, a, b);
   return buf.subarray(0, b - a);
 }
 
