@@ -46,11 +46,10 @@ export interface UsageGroup {
 /** What became of a row handed to the aggregator: added, an identical repeat, or a conflicting one. */
 export type UsageVerdict = 'new' | 'duplicate' | 'conflict';
 
-/** A group, the buckets it has seen, and its dimensions' text key (made once per group). */
+/** A group and the buckets it has seen (its dimensions' text key is its key in `Dims.byKey`). */
 interface Entry {
   g: UsageGroup;
   seen: Seen;
-  key: string;
 }
 
 /**
@@ -169,7 +168,7 @@ export class UsageAggregator {
         listPrice: null,
         price: null,
       };
-      e = { g, seen: newSeen(width, this.slotsOf(width)), key };
+      e = { g, seen: newSeen(width, this.slotsOf(width)) };
       dims.byKey.set(key, e);
       this.groups.push(g);
     }
@@ -234,7 +233,7 @@ export class UsageAggregator {
       const e = here(i);
       if (!e) {
         // found by its text key: a row of this group read here later caches its id then
-        this.dimsAt(from.slot, from.width).byKey.set(p.keys[i]!, { g: from, seen: p.seen[i]!, key: p.keys[i]! });
+        this.dimsAt(from.slot, from.width).byKey.set(p.keys[i]!, { g: from, seen: p.seen[i]! });
         this.groups.push(from);
         continue;
       }
