@@ -102,17 +102,16 @@ export async function openInputs(
       continue;
     }
     const rec = recognise(input, readers);
-    const ours = input.type === 'sheet' && input.sheet.creator === 'spendrecon';
-    if (ours && !found.explicit && (!rec.reader || !rec.detection || rec.detection.confidence < 0.5)) {
-      // a folder that holds last month's reports beside the exports: not an input, and no error
-      left({
-        severity: 'info',
-        message: 'a workbook spendrecon wrote (an output, not an input); left out',
-        nextStep: 'Nothing to do; keep reports out of the input folders to silence this.',
-      });
-      continue;
-    }
     if (!rec.reader || !rec.detection || rec.detection.confidence < 0.5) {
+      if (!found.explicit && input.type === 'sheet' && input.sheet.creator === 'spendrecon') {
+        // a folder that holds last month's reports beside the exports: not an input, and no error
+        left({
+          severity: 'info',
+          message: 'a workbook spendrecon wrote (an output, not an input); left out',
+          nextStep: 'Nothing to do; keep reports out of the input folders to silence this.',
+        });
+        continue;
+      }
       // a receipt PDF or e-mail says which layouts it was tried against and what it lacks
       const documentReason = unmatchedDocumentReason(input);
       if (found.explicit) throw new InputError(`${display}: ${documentReason ?? `not a recognised input (run \`spendrecon inspect ${display}\` to see why)`}`);

@@ -38,17 +38,14 @@ export class UsageFold {
     const verdict = this.agg.add(r);
     if (verdict === 'new') {
       settle(f, 'used', null);
-      if (this.agg.size > this.maxGroups) this.tooMany(f);
+      this.checkSize(f);
     } else if (verdict === 'duplicate') settle(f, 'duplicates', null);
     else usageConflict(f, r, issues, this.strict);
   }
 
-  /** After a merge of another thread's groups, the same bound. */
+  /** The bound on groups held: checked after each new group and after a merge of another thread's groups. */
   checkSize(f: AccountedFile): void {
-    if (this.agg.size > this.maxGroups) this.tooMany(f);
-  }
-
-  private tooMany(f: AccountedFile): never {
+    if (this.agg.size <= this.maxGroups) return;
     throw new MemoryBoundError(
       `${f.report.file}: more than ${this.maxGroups.toLocaleString('en-US')} usage groups (UTC day × project × key × user × model × tier) in one run; report a shorter period or fewer exports at a time, ${MORE_MEMORY}`,
     );
