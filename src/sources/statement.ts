@@ -12,7 +12,6 @@ import type { LocalDate } from '../time.js';
 import { CsvFile, normaliseEncodingName, sniffDelimiter, type CsvRow } from './csv.js';
 import { issue, type OpenedInput, type ReadBatch, type ReadContext, type SourceReader } from './contract.js';
 import { builtinProfiles, type StatementProfile } from './statement-profile.js';
-import type { SheetGrid } from './xlsx-grid.js';
 import { matchHeader, parseStatementRows, readShare, type HeaderMatch, type ReadShare } from './statement-rows.js';
 import { MemoryBoundError, MORE_MEMORY, maxStatementLines } from '../memory-bounds.js';
 
@@ -147,30 +146,33 @@ function pickProfile(found: readonly Candidate[]): { best: Candidate; tie: { sha
 }
 
 function detectWith(profiles: readonly StatementProfile[], input: OpenedInput): StatementDetection | null {
-  if (input.type === 'sheet') return detectInSheet(profiles, input.sheet);
-  if (input.type !== 'csv') return null;
-  const csv = input.csv;
-  const cache = new Map<string, HeadView>();
-  let bytes: Uint8Array | null = null;
-  const sample = (): Uint8Array => (bytes ??= readSample(csv.path));
+  const viewFor = headViews(input);
+  if (!viewFor) return null;
   const found: Candidate[] = [];
   for (const profile of profiles) {
-    const view = headForProfile(csv, profile, cache, sample);
+    const view = viewFor(profile);
     const m = matchHeader(view.rows, profile);
     if (m) found.push({ profile, m, view });
   }
   return found.length ? detectionOf(found) : null;
 }
 
-/** A sheet's cells are already split and decoded: every profile sees the same first rows, whatever its encoding and delimiter. */
-function detectInSheet(profiles: readonly StatementProfile[], sheet: SheetGrid): StatementDetection | null {
-  const view: HeadView = { rows: sheet.rows.slice(0, HEAD_ROWS), encoding: 'utf-8', delimiter: '', note: `sheet "${sheet.sheetName}" of an Excel workbook` };
-  const found: Candidate[] = [];
-  for (const profile of profiles) {
-    const m = matchHeader(view.rows, profile);
-    if (m) found.push({ profile, m, view });
+/**
+ * The first rows each profile is matched against: a CSV's as decoded and split under the
+ * profile's encoding and delimiter; a sheet's cells come split and decoded, the same for every profile.
+ */
+function headViews(input: OpenedInput): ((profile: StatementProfile) => HeadView) | null {
+  if (input.type === 'sheet') {
+    const { sheet } = input;
+    const view: HeadView = { rows: sheet.rows.slice(0, HEAD_ROWS), encoding: 'utf-8', delimiter: '', note: `sheet "${sheet.sheetName}" of an Excel workbook` };
+    return () => view;
   }
-  return found.length ? detectionOf(found) : null;
+  if (input.type !== 'csv') return null;
+  const csv = input.csv;
+  const cache = new Map<string, HeadView>();
+  let bytes: Uint8Array | null = null;
+  const sample = (): Uint8Array => (bytes ??= readSample(csv.path));
+  return (profile) => headForProfile(csv, profile, cache, sample);
 }
 
 function detectionOf(found: readonly Candidate[]): StatementDetection {
