@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UsageAggregator } from '../src/engine/usage.js';
 import { MemoryBoundError, maxStatementLines, maxUsageGroups } from '../src/memory-bounds.js';
 import type { UsageRecord } from '../src/model.js';
+import { emptyReport } from '../src/stages/fates.js';
 import { UsageFold } from '../src/stages/usage-fold.js';
-import type { InputFileReport } from '../src/model.js';
 
 const row = (start: number, projectId: string): UsageRecord => ({
   src: { file: 'u.csv', line: 2 },
@@ -30,7 +30,7 @@ const row = (start: number, projectId: string): UsageRecord => ({
   variant: null,
 });
 
-const report = () => ({ file: 'u.csv', rowsUsed: 0, duplicates: 0, outOfPeriod: 0, rowsRejected: 0, money: [] }) as unknown as InputFileReport;
+const report = () => emptyReport('u.csv', 'usage', 'openai-usage-csv', 'usage');
 
 afterEach(() => {
   delete process.env.SPENDRECON_MAX_USAGE_GROUPS;

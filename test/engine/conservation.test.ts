@@ -2,31 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { checkConservation, conservationExceptions, tally } from '../../src/engine/conservation.js';
 import type { InputFileReport } from '../../src/model.js';
 import { Decimal } from '../../src/money.js';
+import { emptyReport } from '../../src/stages/fates.js';
 
 const D = Decimal.from;
 
 function file(name: string, kind: InputFileReport['kind'], rows: Partial<InputFileReport> = {}): InputFileReport {
-  return {
-    file: name,
-    kind,
-    sha256: '',
-    bytes: 0,
-    format: 'x',
-    label: 'x',
-    encoding: 'utf-8',
-    rowsRead: 0,
-    rowsUsed: 0,
-    emptyBuckets: 0,
-    duplicates: 0,
-    outOfPeriod: 0,
-    outOfScope: 0,
-    rowsRejected: 0,
-    setAside: 0,
-    rejectedAmount: Decimal.ZERO,
-    money: [],
-    notes: [],
-    ...rows,
-  };
+  return { ...emptyReport(name, kind, 'x', 'x'), encoding: 'utf-8', ...rows };
 }
 
 describe('conservation (issue 8)', () => {
