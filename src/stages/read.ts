@@ -14,7 +14,7 @@ import { dedupeIssue, settle } from './fates.js';
 import { openInputs, readRecords, type OpenedFile } from './inputs.js';
 import { countPaymentCopiesOnce } from './payment-copies.js';
 import { resolvePeriod } from './period.js';
-import { foldsInParallel, foldUsageParallel } from './usage-parallel/index.js';
+import { foldsInParallel, foldUsageParallel, ParallelStart } from './usage-parallel/index.js';
 import { UsageFold } from './usage-fold.js';
 import { allReaders } from './readers.js';
 import type { ReportRequest } from './request.js';
@@ -81,6 +81,29 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
     bytesBefore += f.report.bytes;
     return c;
   };
+  // the first large usage export's threads start now, while the costs are read (one: each takes a core)
+  const first = ofKind.usage.find((f) => foldsInParallel(f, req.strict));
+  const started = first ? new ParallelStart(first, !!req.splitDays) : null;
+  try {
+    return await readAll(req, { files, ignored, issues, ofKind, ctxFor, explicitPeriod }, started);
+  } finally {
+    started?.stop();
+  }
+}
+
+interface Opened {
+  files: OpenedFile[];
+  ignored: InputFileReport[];
+  issues: InputIssue[];
+  ofKind: FilesOfKind;
+  ctxFor: ReadContext;
+  explicitPeriod: Period | null;
+}
+
+/** The opened files read: costs first (they give the period), then usage, payments and statements. */
+async function readAll(req: ReportRequest, opened: Opened, started: ParallelStart | null): Promise<ReadInputs> {
+  const { files, ignored, issues, ofKind, ctxFor, explicitPeriod } = opened;
+  const tz = req.config.timezone;
   const scope = new Set(req.config.organizations);
   const costs = await readCosts(ofKind.costs, ctxFor, issues, scope, req.strict);
   // the period is known once the costs are read (they cover it, unless given), so usage
@@ -95,7 +118,7 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
           [],
         )
       : null);
-  const usageAgg = await readUsage(ofKind.usage, ctxFor, issues, earlyPeriod, !!req.splitDays, req.strict);
+  const usageAgg = await readUsage(ofKind.usage, ctxFor, issues, earlyPeriod, !!req.splitDays, req.strict, started);
   // payments and statements: small; repeats of CSV rows are the matching engine's to judge,
   // copies of a receipt (its invoice, its CSV row, its billing-table row) count once here
   const read: FromFile<PaymentRecord>[] = [];
@@ -158,11 +181,12 @@ async function readUsage(
   earlyPeriod: Period | null,
   split: boolean,
   strict: boolean,
+  started: ParallelStart | null,
 ): Promise<UsageAggregator> {
   const fold = new UsageFold(new UsageAggregator(split), earlyPeriod, split, strict);
   for (const f of usageFiles) {
     const ctx = ctxFor(f);
-    if (foldsInParallel(f, strict)) await foldUsageParallel(f, fold, { earlyPeriod, split }, issues, ctx);
+    if (foldsInParallel(f, strict)) await foldUsageParallel(started?.file === f ? started : new ParallelStart(f, split), fold, { earlyPeriod }, issues, ctx);
     else await readRecords<UsageRecord>(f, ctx, issues, (r) => fold.fold(f, r, issues));
   }
   return fold.agg;

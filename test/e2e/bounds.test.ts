@@ -2,7 +2,7 @@
  * A run past a memory bound (src/memory-bounds.ts) ends as a user error: exit 2, one line
  * naming the file and what to do, no stack trace, no output written (issue #14).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,24 @@ describe('memory bounds on the command line', () => {
     );
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^spendrecon: \S*completions_usage_2026-10-01_2026-10-31\.csv: more than 5 usage groups/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a run that stops while reading the costs ends: the usage threads started early are stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spendrecon-early-'));
+    const config = join(dir, 'spendrecon.config.json');
+    writeFileSync(config, JSON.stringify({ organizations: ['org-not-in-the-export'] }));
+    const out = join(dir, 'r.xlsx');
+    // every file takes the two-core path, whose worker and hash threads start before the costs are read
+    const r = await cli(
+      ['report', '--usage', fx('openai/completions_usage_2026-10-01_2026-10-31.csv'), '--costs', fx('openai/cost_2026-10-01_2026-10-31.csv'), '--config', config, '--tz', 'UTC', '--out', out],
+      dir,
+      { SPENDRECON_PARALLEL_MIN_BYTES: '1' },
+      20_000,
+    );
+    expect(r.signal, 'the run did not end by itself').toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/"organizations" \(org-not-in-the-export\) leaves no cost rows/);
     expect(existsSync(out)).toBe(false);
   });
 });

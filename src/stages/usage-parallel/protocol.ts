@@ -9,7 +9,6 @@ export interface FoldWorkerData {
   /** The file as the report names it. */
   file: string;
   spec: Omit<RangeSpec, 'start' | 'end' | 'firstLine'>;
-  period: Period | null;
   split: boolean;
 }
 
@@ -17,8 +16,11 @@ export interface FoldWorkerData {
 export const PART_COUNTERS = ['rowsRead', 'emptyBuckets', 'rowsUsed', 'outOfPeriod', 'duplicates', 'rowsRejected'] as const;
 export type PartCounts = Record<(typeof PART_COUNTERS)[number], number>;
 
-/** A range to look at, then (once the lines before it are counted) to fold from its first line's number. */
-export type ToWorker = { kind: 'range'; range: number; start: number; end: number } | { kind: 'go'; range: number; firstLine: number };
+/**
+ * A range to look at, then (once the lines before it are counted) to fold from its first line's
+ * number. The period comes with `go`: the worker starts while the cost export that gives it is read.
+ */
+export type ToWorker = { kind: 'range'; range: number; start: number; end: number } | { kind: 'go'; range: number; firstLine: number; period: Period | null };
 
 export type FromWorker =
   /** Cutting at the range is not safe (a quote, an overlong line): the main thread reads from there. */

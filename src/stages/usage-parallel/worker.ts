@@ -9,6 +9,7 @@ import { UsageAggregator } from '../../engine/usage.js';
 import type { InputIssue } from '../../model.js';
 import { usageRowReader } from '../../sources/openai-usage.js';
 import { plainRangeLines, type RangeSpec } from '../../sources/parallel/range-scan.js';
+import type { Period } from '../../time.js';
 import { emptyReport } from '../fates.js';
 import { UsageFold } from '../usage-fold.js';
 import { foldRows } from './fold-rows.js';
@@ -20,10 +21,10 @@ const counted = new Map<number, { spec: RangeSpec; lines: number }>();
 
 const post = (m: FromWorker) => parentPort!.postMessage(m);
 
-function foldRange(range: number, spec: RangeSpec, lines: number): FromWorker {
+function foldRange(range: number, spec: RangeSpec, lines: number, period: Period | null): FromWorker {
   const report = emptyReport(data.file, 'usage', '', '');
   const issues: InputIssue[] = [];
-  const fold = new UsageFold(new UsageAggregator(data.split), data.period, data.split, false);
+  const fold = new UsageFold(new UsageAggregator(data.split), period, data.split, false);
   foldRows(spec, range === 0, reader, { report }, fold, issues);
   // exact money cannot cross threads as a Decimal: usage rows carry none, and a part that does is read on the main thread
   if (report.money.length || issues.some((i) => i.amount !== null)) return { kind: 'failed', range, reason: 'money in a usage row' };
@@ -31,16 +32,16 @@ function foldRange(range: number, spec: RangeSpec, lines: number): FromWorker {
   return { kind: 'done', range, lines, counts, issues, partial: fold.agg.partial() };
 }
 
-/** Where a range's lines start, when the main thread says so before the range is counted. */
-const starts = new Map<number, number>();
+/** Where a range's lines start and the period, when the main thread says so before the range is counted. */
+const starts = new Map<number, { firstLine: number; period: Period | null }>();
 
 function foldIfReady(range: number): void {
   const c = counted.get(range);
-  const firstLine = starts.get(range);
-  if (!c || firstLine === undefined) return;
+  const go = starts.get(range);
+  if (!c || go === undefined) return;
   counted.delete(range);
   starts.delete(range);
-  post(foldRange(range, { ...c.spec, firstLine }, c.lines));
+  post(foldRange(range, { ...c.spec, firstLine: go.firstLine }, c.lines, go.period));
 }
 
 parentPort!.on('message', (m: ToWorker) => {
@@ -50,7 +51,7 @@ parentPort!.on('message', (m: ToWorker) => {
       const lines = plainRangeLines(spec);
       if (lines === null) post({ kind: 'lines', range: m.range, lines });
       else counted.set(m.range, { spec, lines });
-    } else starts.set(m.range, m.firstLine);
+    } else starts.set(m.range, { firstLine: m.firstLine, period: m.period });
     foldIfReady(m.range);
   } catch (e) {
     // the main thread reads the range itself, and meets the problem there with its own message
