@@ -39,7 +39,19 @@ describe('memory bounds on the command line', () => {
     const out = join(dir, 'r.xlsx');
     // every file takes the two-core path, whose worker and hash threads start before the costs are read
     const r = await cli(
-      ['report', '--usage', fx('openai/completions_usage_2026-10-01_2026-10-31.csv'), '--costs', fx('openai/cost_2026-10-01_2026-10-31.csv'), '--config', config, '--tz', 'UTC', '--out', out],
+      [
+        'report',
+        '--usage',
+        fx('openai/completions_usage_2026-10-01_2026-10-31.csv'),
+        '--costs',
+        fx('openai/cost_2026-10-01_2026-10-31.csv'),
+        '--config',
+        config,
+        '--tz',
+        'UTC',
+        '--out',
+        out,
+      ],
       dir,
       { SPENDRECON_PARALLEL_MIN_BYTES: '1' },
       20_000,
