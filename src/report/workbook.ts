@@ -82,6 +82,24 @@ function fitPrintWidth(ws: ExcelJS.Worksheet): void {
 }
 
 /**
+ * A style's text key: each part's JSON worked out once per object (writeTable gives a column's
+ * cells the same font and alignment objects), not the whole style's JSON per cell (~65 ms of
+ * the 1M-row report's 51,000 Usage vs cost cells).
+ */
+function styleKey(cell: ExcelJS.Cell, partText: WeakMap<object, string>): string {
+  // the type too: exceljs caches a style's XML by object, a missing number format worked out from the first cell's type (a date's is not a number's)
+  let key = String(cell.type);
+  const style = cell.style as Record<string, unknown>;
+  for (const name in style) {
+    const part = style[name];
+    let text = typeof part === 'object' && part !== null ? partText.get(part) : JSON.stringify(part);
+    if (text === undefined) partText.set(part as object, (text = JSON.stringify(part)));
+    key += `|${name}:${text}`;
+  }
+  return key;
+}
+
+/**
  * Cells with equal styles given one style object. exceljs gives every cell a style object of its
  * own and, when it writes, looks a style up by object before working out its XML; with one
  * object per distinct style its lookup hits (a 4,500-row Usage vs cost sheet: ~0.15 s less).
@@ -90,11 +108,11 @@ function fitPrintWidth(ws: ExcelJS.Worksheet): void {
  */
 function shareStyles(wb: ExcelJS.Workbook): void {
   const shared = new Map<string, Partial<ExcelJS.Style>>();
+  const partText = new WeakMap<object, string>();
   wb.eachSheet((ws) =>
     ws.eachRow({ includeEmpty: false }, (row) =>
       row.eachCell({ includeEmpty: false }, (cell) => {
-        // the type too: exceljs caches a style's XML by object, a missing number format worked out from the first cell's type (a date's is not a number's)
-        const key = `${cell.type}|${JSON.stringify(cell.style)}`;
+        const key = styleKey(cell, partText);
         const one = shared.get(key);
         if (one) cell.style = one;
         else shared.set(key, cell.style);
