@@ -37,6 +37,14 @@ export function safeCsvText(value: string): string {
  * never mixes 2, 3 and 4 decimals; the exact figures stay in detail columns and the JSON.
  */
 export function moneyFormat(currency: string): string {
+  let f = moneyFormats.get(currency);
+  if (f === undefined) moneyFormats.set(currency, (f = buildMoneyFormat(currency)));
+  return f;
+}
+/** Worked out once per currency: writeTable asks for it per money cell. */
+const moneyFormats = new Map<string, string>();
+
+function buildMoneyFormat(currency: string): string {
   const c = currency.replace(/"/g, '');
   const places = minorUnits(currency);
   const n = places === 0 ? '#,##0' : `#,##0.${'0'.repeat(places)}`;

@@ -287,12 +287,14 @@ function sizeColumnsAndRows<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows
     if (columns[i]!.hidden) ws.getColumn(i + 1).hidden = true;
   });
   if (!columns.some((c) => c.wrap)) return;
+  // one object per column: exceljs keeps the reference, and shared parts make shareStyles cheap
+  const aligns = columns.map((c): Partial<ExcelJS.Alignment> => ({ vertical: 'top', wrapText: !!c.wrap }));
   rows.forEach((row, r) => {
     const excelRow = ws.getRow(header.number + 1 + r);
     let lines = 1;
     columns.forEach((c, i) => {
       const cell = excelRow.getCell(i + 1);
-      cell.alignment = { vertical: 'top', wrapText: !!c.wrap };
+      cell.alignment = aligns[i]!;
       if (!c.wrap) return;
       const v = c.value(row);
       if (v !== null) lines = Math.max(lines, wrappedLines(String(v), finalWidths[i]!));
@@ -344,10 +346,14 @@ export function alignCells<T>(ws: ExcelJS.Worksheet, t: Pick<WrittenTable, 'firs
     const next = k >= 0 ? shown[k + 1] : undefined;
     const padRight = FIGURES.has(c.type) && next !== undefined && !FIGURES.has(next.type);
     if (c.type !== 'date' && !padRight) return;
+    // cells that had the same alignment object share the new one too (see sizeColumnsAndRows)
+    const aligned = new Map<Partial<ExcelJS.Alignment> | undefined, Partial<ExcelJS.Alignment>>();
     for (let r = t.firstDataRow; r <= lastRow; r++) {
       const cell = ws.getRow(r).getCell(i + 1);
-      const a = cell.alignment ?? {};
-      cell.alignment = c.type === 'date' ? { ...a, horizontal: 'left' } : { ...a, horizontal: 'right', indent: 1 };
+      const a = cell.alignment as Partial<ExcelJS.Alignment> | undefined;
+      let next = aligned.get(a);
+      if (!next) aligned.set(a, (next = c.type === 'date' ? { ...a, horizontal: 'left' } : { ...a, horizontal: 'right', indent: 1 }));
+      cell.alignment = next;
     }
   });
 }

@@ -5,7 +5,7 @@
  * added in a fixed order, so the same workbook gives the same bytes.
  */
 import type ExcelJS from 'exceljs';
-import type JSZip from 'jszip';
+import type { Parts } from '../zip.js';
 import { chartXml, xmlText } from './chart-xml.js';
 import { drawingXml } from './drawing-xml.js';
 import { chartsOf } from './spec.js';
@@ -14,8 +14,6 @@ const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships
 const PKG_REL = 'http://schemas.openxmlformats.org/package/2006/relationships';
 const DRAWING_TYPE = 'application/vnd.openxmlformats-officedocument.drawing+xml';
 const CHART_TYPE = 'application/vnd.openxmlformats-officedocument.drawingml.chart+xml';
-/** Folder entries would be parts of their own to some readers: only files are added. */
-const NO_FOLDERS = { createFolders: false } as const;
 
 /** Elements a worksheet may have after <drawing>, in schema order: it goes before the first present. */
 const AFTER_DRAWING = ['legacyDrawing', 'legacyDrawingHF', 'drawingHF', 'picture', 'oleObjects', 'controls', 'webPublishItems', 'tableParts', 'extLst'];
@@ -29,15 +27,15 @@ const unescapeXml = (s: string) =>
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 
-async function text(zip: JSZip, path: string): Promise<string | null> {
-  const f = zip.file(path);
-  return f ? f.async('string') : null;
+function text(parts: Parts, path: string): string | null {
+  const p = parts.get(path);
+  return p === undefined ? null : p.toString();
 }
 
 /** Sheet name → its part's path, from the workbook and its relationships. */
-async function sheetParts(zip: JSZip): Promise<Map<string, string>> {
-  const wb = (await text(zip, 'xl/workbook.xml')) ?? '';
-  const rels = (await text(zip, 'xl/_rels/workbook.xml.rels')) ?? '';
+function sheetParts(parts: Parts): Map<string, string> {
+  const wb = text(parts, 'xl/workbook.xml') ?? '';
+  const rels = text(parts, 'xl/_rels/workbook.xml.rels') ?? '';
   const targets = new Map([...rels.matchAll(/<Relationship\b[^>]*>/g)].map((m) => [attr(m[0], 'Id'), attr(m[0], 'Target')]));
   const out = new Map<string, string>();
   for (const m of wb.matchAll(/<sheet\b[^>]*>/g)) {
@@ -77,38 +75,35 @@ function withDrawingElement(sheet: string, relId: string): string {
 
 const relsPathOf = (part: string) => part.replace(/([^/]+)$/, '_rels/$1.rels');
 
-/** The workbook's bytes with every sheet's charts (chartsOf) added; unchanged when no sheet has any. */
-export async function addChartParts(bytes: Buffer, wb: ExcelJS.Workbook): Promise<Buffer> {
-  const withCharts = wb.worksheets.filter((ws) => chartsOf(ws).length > 0);
-  if (withCharts.length === 0) return bytes;
-  // loaded on the first workbook with charts: ~60 modules a run without one does not load
-  const { default: Zip } = await import('jszip');
-  const zip = await Zip.loadAsync(bytes, NO_FOLDERS);
-  const parts = await sheetParts(zip);
+const countParts = (parts: Parts, re: RegExp) => [...parts.keys()].filter((k) => re.test(k)).length;
+
+/** Adds every sheet's charts (chartsOf) to a workbook's parts, in place: new parts after exceljs's, changed ones where they were. */
+export function addChartParts(parts: Parts, wb: ExcelJS.Workbook): void {
+  const sheets = sheetParts(parts);
   const overrides: string[] = [];
-  let chartNo = zip.file(/^xl\/charts\/chart\d+\.xml$/).length;
-  let drawingNo = zip.file(/^xl\/drawings\/drawing\d+\.xml$/).length;
-  for (const ws of withCharts) {
-    const part = parts.get(ws.name);
+  let chartNo = countParts(parts, /^xl\/charts\/chart\d+\.xml$/);
+  let drawingNo = countParts(parts, /^xl\/drawings\/drawing\d+\.xml$/);
+  for (const ws of wb.worksheets.filter((w) => chartsOf(w).length > 0)) {
+    const part = sheets.get(ws.name);
     if (!part) throw new Error(`sheet "${ws.name}" is not in the written workbook`);
     const drawing = `xl/drawings/drawing${++drawingNo}.xml`;
     let drawingRels: string | null = null;
     const relIds: string[] = [];
     for (const chart of chartsOf(ws)) {
       const path = `xl/charts/chart${++chartNo}.xml`;
-      zip.file(path, chartXml(ws, chart), NO_FOLDERS);
+      parts.set(path, chartXml(ws, chart));
       overrides.push(`<Override PartName="/${path}" ContentType="${CHART_TYPE}"/>`);
       const r = withRelationship(drawingRels, `${REL}/chart`, `../charts/chart${chartNo}.xml`);
       [drawingRels, relIds[relIds.length]] = [r.xml, r.id];
     }
-    zip.file(drawing, drawingXml(chartsOf(ws), relIds), NO_FOLDERS);
-    zip.file(relsPathOf(drawing), drawingRels!, NO_FOLDERS);
+    parts.set(drawing, drawingXml(chartsOf(ws), relIds));
+    parts.set(relsPathOf(drawing), drawingRels!);
     overrides.push(`<Override PartName="/${drawing}" ContentType="${DRAWING_TYPE}"/>`);
-    const sheetRel = withRelationship(await text(zip, relsPathOf(part)), `${REL}/drawing`, `../drawings/drawing${drawingNo}.xml`);
-    zip.file(relsPathOf(part), sheetRel.xml, NO_FOLDERS);
-    zip.file(part, withDrawingElement((await text(zip, part))!, sheetRel.id));
+    const sheetRel = withRelationship(text(parts, relsPathOf(part)), `${REL}/drawing`, `../drawings/drawing${drawingNo}.xml`);
+    parts.set(relsPathOf(part), sheetRel.xml);
+    parts.set(part, withDrawingElement(text(parts, part)!, sheetRel.id));
   }
-  const types = (await text(zip, '[Content_Types].xml'))!;
-  zip.file('[Content_Types].xml', types.replace('</Types>', `${overrides.join('')}</Types>`));
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
+  if (overrides.length === 0) return;
+  const types = text(parts, '[Content_Types].xml')!;
+  parts.set('[Content_Types].xml', types.replace('</Types>', `${overrides.join('')}</Types>`));
 }

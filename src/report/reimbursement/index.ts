@@ -63,7 +63,7 @@ export function reimbursementFromReport(result: ReimbursementSource, settings: R
   });
 }
 
-function buildReimbursementWorkbook(result: ReimbursementSource, settings: ReimbursementSettings, path: string | null = null): ExcelJS.Workbook {
+export function buildReimbursementWorkbook(result: ReimbursementSource, settings: ReimbursementSettings, path: string | null = null): ExcelJS.Workbook {
   return reimbursementWorkbook(reimbursementFromReport(result, settings), receiptLinksFor(path));
 }
 
