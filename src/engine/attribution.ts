@@ -163,7 +163,9 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
       currency: c.currency,
     };
     const unallocated = (reason: string) =>
-      rows.push(attributedRow(base, base.projectId, base.projectName, base.model, base.item, localDate, c.apiKeyId, c.userId, c.amount, c.apiKeyId ? 'cost export' : 'unallocated', reason));
+      rows.push(
+        attributedRow(base, base.projectId, base.projectName, base.model, base.item, localDate, c.apiKeyId, c.userId, c.amount, c.apiKeyId ? 'cost export' : 'unallocated', reason),
+      );
 
     if (c.model === null && c.item !== NO_LINE_ITEM) {
       unallocated(`line item "${c.item}" names no model: the usage export cannot say which key or user caused it`);
