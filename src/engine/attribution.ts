@@ -96,11 +96,14 @@ const n = (v: string | null) => v ?? '';
 /** Groups cost rows by what allocation needs; token kinds of one model add up. */
 function groupCosts(costs: CostRecord[]): CostGroup[] {
   const m = new Map<string, CostGroup>();
+  // thousands of cost rows share a bucket start: its UTC day once per distinct start
+  const days = new Map<number, string>();
   for (const c of costs) {
-    const utcDay = utcDateOf(c.start);
+    let utcDay = days.get(c.start);
+    if (utcDay === undefined) days.set(c.start, (utcDay = utcDateOf(c.start)));
     const model = c.lineItem?.model ?? null;
     const item = model ?? c.lineItemRaw ?? '(no line item)';
-    const key = [c.provider, utcDay, c.start, c.end, n(c.organizationId), n(c.projectId), item, n(c.apiKeyId), n(c.userId), c.currency].join('|');
+    const key = `${c.provider}|${c.start}|${c.end}|${n(c.organizationId)}|${n(c.projectId)}|${item}|${n(c.apiKeyId)}|${n(c.userId)}|${c.currency}`;
     const g = m.get(key);
     if (g) {
       g.amount = g.amount.plus(c.amount);
@@ -160,7 +163,9 @@ export function attributeSpend(input: AttributionInput): AttributionResult {
       currency: c.currency,
     };
     const unallocated = (reason: string) =>
-      rows.push({ ...base, apiKeyId: c.apiKeyId, userId: c.userId, amount: c.amount, basis: c.apiKeyId ? 'cost export' : 'unallocated', reason });
+      rows.push(
+        attributedRow(base, base.projectId, base.projectName, base.model, base.item, localDate, c.apiKeyId, c.userId, c.amount, c.apiKeyId ? 'cost export' : 'unallocated', reason),
+      );
 
     if (c.model === null && c.item !== NO_LINE_ITEM) {
       unallocated(`line item "${c.item}" names no model: the usage export cannot say which key or user caused it`);
@@ -275,30 +280,51 @@ function chooseWeights(
   return { basis, weights, note };
 }
 
+/**
+ * One attributed row, every field named in one literal: rows built by spreading `base` end up
+ * with slow, varying shapes, and every table summed from them pays for it (measured, issue #14).
+ */
+function attributedRow(
+  base: RowBase,
+  projectId: string | null,
+  projectName: string | null,
+  model: string | null,
+  item: string,
+  localDate: string,
+  apiKeyId: string | null,
+  userId: string | null,
+  amount: Decimal,
+  basis: AttributionBasis,
+  reason: string | null,
+): AttributedRow {
+  const { utcDay, provider, organizationId, currency } = base;
+  return { utcDay, localDate, provider, organizationId, projectId, projectName, model, item, currency, apiKeyId, userId, amount, basis, reason };
+}
+
 /** The cost group's money split over its parts (and, with --split-days, over their local days). */
 function pushShares(rows: AttributedRow[], base: RowBase, c: CostGroup, list: readonly Part[], weights: Decimal[], basis: AttributionBasis, note: string | null): void {
   const scale = Math.max(ALLOCATION_SCALE, c.amount.normalize().scale);
   const shares = allocateByWeight(c.amount, weights, scale);
+  // a coarser cost row's parts carry the project and model of the usage behind them
+  const projectName = c.projectId === null ? null : base.projectName;
   list.forEach((p, i) => {
     const amount = shares[i]!;
     if (amount.isZero() && weights[i]!.isZero()) return;
-    // a coarser cost row's parts carry the project and model of the usage behind them
-    const at = {
-      ...base,
-      projectId: p.projectId,
-      projectName: c.projectId === null ? null : base.projectName,
-      model: p.model,
-      item: c.model === null ? (p.model ?? c.item) : c.item,
-    };
+    const item = c.model === null ? (p.model ?? c.item) : c.item;
+    const row = (localDate: string, part: Decimal) => attributedRow(base, p.projectId, projectName, p.model, item, localDate, p.apiKeyId, p.userId, part, basis, note);
+    if (p.byDate.size === 0) {
+      rows.push(row(base.localDate, amount));
+      return;
+    }
     const dates = [...p.byDate.entries()].sort((a, b) => cmp(a[0], b[0]));
     const dateWeights = dates.map(([, w]) => (basis === 'priced usage' ? w.price : Decimal.fromInt(w.tokens)));
-    if (dates.length > 0 && !dateWeights.every((w) => w.isZero())) {
+    if (!dateWeights.every((w) => w.isZero())) {
       // --split-days: the key's share of the daily bucket spread over the local days of its
       // usage — also when all of it falls on one local date, which need not be the bucket's
       allocateByWeight(amount, dateWeights, scale).forEach((part, k) => {
-        if (!part.isZero()) rows.push({ ...at, localDate: dates[k]![0], apiKeyId: p.apiKeyId, userId: p.userId, amount: part, basis, reason: note });
+        if (!part.isZero()) rows.push(row(dates[k]![0], part));
       });
-    } else rows.push({ ...at, apiKeyId: p.apiKeyId, userId: p.userId, amount, basis, reason: note });
+    } else rows.push(row(base.localDate, amount));
   });
 }
 

@@ -47,9 +47,15 @@ export function attributeBilledSpend(input: AttributionInput): AttributionStage 
     settle(file, 'used', rec);
     inPeriodCosts.push(rec);
   }
+  // a UTC day's place in the period once per distinct day, not per usage group
+  const dayInPeriod = new Map<string, boolean>();
   const periodGroups = input.usageGroups.filter((g) => {
-    const t = Date.parse(`${g.utcDay}T00:00:00Z`) / 1000;
-    return bucketInPeriod(t, t + 86400, period, split);
+    let inside = dayInPeriod.get(g.utcDay);
+    if (inside === undefined) {
+      const t = Date.parse(`${g.utcDay}T00:00:00Z`) / 1000;
+      dayInPeriod.set(g.utcDay, (inside = bucketInPeriod(t, t + 86400, period, split)));
+    }
+    return inside;
   });
   const exceptions: Exception[] = [];
   // a console export and an API export of one day: the API's groups (the costs do the same, billed.ts)
