@@ -17,7 +17,7 @@ import { reportCsvPaths, writeReportCsv } from './report/csv-out.js';
 import { writeFocusCsv } from './report/focus.js';
 import { jsonText, reportToJson } from './report/json.js';
 import { writeReportWorkbook } from './report/index.js';
-import { htmlReportPath, writeHtmlReport } from './report/html/index.js';
+import { htmlReportPath, renderHtmlReport, writeHtmlText } from './report/html/index.js';
 import { reimbursementWorkbookPath, writeReimbursementWorkbook } from './report/reimbursement/index.js';
 import { inspectFiles, printInspection } from './inspect.js';
 import { displayPath, expandInputs, InputError, openInput } from './sources/index.js';
@@ -204,11 +204,14 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
   whereWeAre.stage = 'checking the output paths';
   await refuseOverwritingInputs(planned, protectedInputs, (p) => displayPath(p, defaults.cwd));
   whereWeAre.stage = 'writing the outputs';
+  // the page first: its charts are drawn on a thread of their own while the workbooks are written
+  const page = html ? renderHtmlReport(result) : null;
+  page?.catch(() => {});
   await writeReportWorkbook(result, out);
   if (reimb) await writeReimbursementWorkbook(result, config, reimb);
   if (csvDir) await writeReportCsv(result, csvDir);
   if (focus) await writeFocusCsv(result, focus);
-  if (html) await writeHtmlReport(result, html);
+  if (html && page) await writeHtmlText(await page, html);
   if (o.json) {
     stdoutSink().write(`${jsonText({ ...reportToJson(result), workbooks: outs, html })}\n`);
     printReportSummary(result, outs, stderrSink());

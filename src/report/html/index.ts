@@ -106,7 +106,8 @@ async function burnChart(r: ReportResult): Promise<Chart | null> {
   };
 }
 
-async function renderHtmlReport(r: ReportResult): Promise<string> {
+/** The page's text; its charts are drawn on the chart thread (chart-thread.ts), so it can be begun before the workbooks are written. */
+export async function renderHtmlReport(r: ReportResult): Promise<string> {
   const charts = (await Promise.all([dailyChart(r), modelChart(r), balanceChart(r), burnChart(r)])).filter((c): c is Chart => c !== null);
   const title = `Spend ${r.period.label}`;
   return `<!DOCTYPE html>
@@ -133,7 +134,10 @@ export function htmlReportPath(workbookPath: string): string {
 }
 
 export async function writeHtmlReport(r: ReportResult, path: string): Promise<void> {
-  const html = await renderHtmlReport(r);
+  await writeHtmlText(await renderHtmlReport(r), path);
+}
+
+export async function writeHtmlText(html: string, path: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, html);
 }

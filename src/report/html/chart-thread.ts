@@ -1,0 +1,73 @@
+/**
+ * The HTML report's charts drawn on a thread of their own, so vega loads and draws on the second
+ * core while the main thread writes the workbooks (cli.ts starts the page first). The same
+ * renderer (svg-render.ts), so the same SVG. Where the compiled worker is not there (tests that
+ * run the sources), the charts are drawn on the calling thread.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderHere } from './svg-render.js';
+
+type Reply = { id: number; svg: string } | { id: number; error: string };
+
+/** Beside this module in dist/, or under dist/ from the one-file build (dist/cli.bundle.mjs). */
+function workerFile(): string | null {
+  const candidates = [new URL('./chart-worker.js', import.meta.url), new URL('./report/html/chart-worker.js', import.meta.url)].map((u) => fileURLToPath(u));
+  return candidates.find((f) => existsSync(f)) ?? null;
+}
+
+class ChartThread {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: (svg: string) => void; reject: (e: Error) => void }>();
+  private next = 0;
+  /** Failed or gone: later charts are drawn on the calling thread. */
+  private dead = false;
+
+  constructor(file: string) {
+    this.worker = new Worker(file);
+    // held open only while a chart is being drawn: an idle chart thread never keeps the process alive
+    this.worker.unref();
+    this.worker.on('message', (m: Reply) => this.settle(m));
+    this.worker.on('error', (e) => this.failAll(e));
+    this.worker.on('exit', (code) => this.failAll(new Error(`the chart thread exited (code ${code})`)));
+  }
+
+  render(spec: TopLevelSpec): Promise<string> {
+    if (this.dead) return renderHere(spec);
+    const id = this.next++;
+    if (this.waiting.size === 0) this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, spec });
+    });
+  }
+
+  private settle(m: Reply): void {
+    const w = this.waiting.get(m.id);
+    if (!w) return;
+    this.waiting.delete(m.id);
+    if (this.waiting.size === 0) this.worker.unref();
+    if ('svg' in m) w.resolve(m.svg);
+    else w.reject(new Error(m.error));
+  }
+
+  private failAll(e: Error): void {
+    this.dead = true;
+    for (const w of this.waiting.values()) w.reject(e);
+    this.waiting.clear();
+    this.worker.unref();
+  }
+}
+
+let thread: ChartThread | null | undefined;
+
+/** A spec's SVG: drawn on the chart thread, started on the first chart. */
+export function renderSvg(spec: TopLevelSpec): Promise<string> {
+  if (thread === undefined) {
+    const file = workerFile();
+    thread = file ? new ChartThread(file) : null;
+  }
+  return thread ? thread.render(spec) : renderHere(spec);
+}

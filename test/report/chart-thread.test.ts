@@ -1,0 +1,58 @@
+/**
+ * The HTML report's charts drawn on the chart thread (src/report/html/chart-thread.ts): the
+ * same SVG as on the calling thread, a refused spec's message carried back, and a process that
+ * ends by itself once the charts are drawn. The thread is the compiled one (dist/): tests that
+ * run the sources draw on their own thread, so this one imports the build.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const DIST = join(import.meta.dirname, '..', '..', 'dist', 'report', 'html');
+const url = (f: string) => pathToFileURL(join(DIST, f)).href;
+
+const spec = {
+  width: 200,
+  height: 100,
+  data: {
+    values: [
+      { d: 'a', v: 1.25 },
+      { d: 'b', v: 3 },
+    ],
+  },
+  mark: 'bar',
+  encoding: { x: { field: 'd', type: 'nominal' }, y: { field: 'v', type: 'quantitative' } },
+};
+
+describe('chart thread', () => {
+  it('draws the same SVG as the calling thread, and carries a failure back', async () => {
+    const { renderSvg } = (await import(url('chart-thread.js'))) as typeof import('../../src/report/html/chart-thread.js');
+    const { renderHere } = (await import(url('svg-render.js'))) as typeof import('../../src/report/html/svg-render.js');
+    const [there, here] = await Promise.all([renderSvg(spec as never), renderHere(spec as never)]);
+    expect(there).toMatch(/^<svg/);
+    expect(there).toBe(here);
+    // a spec vega cannot draw fails with vega's own message, as on the calling thread
+    const broken = { ...spec, mark: 'no-such-mark' };
+    const message = await renderHere(broken as never).then(
+      () => 'drawn',
+      (e: Error) => e.message,
+    );
+    expect(message).not.toBe('drawn');
+    await expect(renderSvg(broken as never)).rejects.toThrow(message);
+    expect(await renderSvg(spec as never), 'the thread still draws after a failure').toBe(here);
+  });
+
+  it('an idle chart thread does not keep the process alive', () => {
+    const script = join(mkdtempSync(join(tmpdir(), 'spendrecon-chart-')), 'draw.mjs');
+    writeFileSync(
+      script,
+      `const { renderSvg } = await import(${JSON.stringify(url('chart-thread.js'))}); const svg = await renderSvg(${JSON.stringify(spec)}); console.log(svg.slice(0, 4));`,
+    );
+    // a thread held open would leave this child running until the timeout kills it
+    const out = execFileSync(process.execPath, [script], { timeout: 30_000, encoding: 'utf8' });
+    expect(out.trim()).toBe('<svg');
+  });
+});
