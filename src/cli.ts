@@ -13,12 +13,11 @@ import { SEVERITY_RANK, type Exception, type Severity } from './model.js';
 import { allReaders, runReport, StrictModeError, type Progress } from './pipeline.js';
 import cliProgress from 'cli-progress';
 import { CellValueError } from './report/cells.js';
-import { reportCsvPaths, writeReportCsv } from './report/csv-out.js';
-import { writeFocusCsv } from './report/focus.js';
+import { reportCsvPaths } from './report/csv-out.js';
 import { jsonText, reportToJson } from './report/json.js';
-import { writeReportWorkbook } from './report/index.js';
-import { htmlReportPath, renderHtmlReport, writeHtmlText } from './report/html/index.js';
-import { reimbursementWorkbookPath, writeReimbursementWorkbook } from './report/reimbursement/index.js';
+import { htmlReportPath } from './report/html/index.js';
+import { writeRunOutputs } from './report/outputs.js';
+import { reimbursementWorkbookPath } from './report/reimbursement/index.js';
 import { inspectFiles, printInspection } from './inspect.js';
 import { displayPath, expandInputs, InputError, openInput } from './sources/index.js';
 import { suggestionExitCode, suggestProfile } from './sources/profile-suggest.js';
@@ -138,17 +137,20 @@ async function inputsNotToOverwrite(patterns: string[], o: JobOptions, cwd: stri
 }
 
 /** report, match and ledger share one runner; they differ in the sections they ask for. */
-async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string }) {
+/** The job's own options checked; the closing balance given, as a decimal. */
+function checkJobOptions(job: Job, o: JobOptions): Decimal | undefined {
   validatePeriod(o);
   if (job === 'report' && !o.costs?.length) throw new UsageError('report needs --costs FILE... (the cost export is the source of billed money)');
   if (job === 'match' && (!o.payments?.length || !o.statement?.length)) throw new UsageError('match needs --payments FILE... and --statement FILE...');
   if (job === 'ledger' && !o.payments?.length) throw new UsageError('ledger needs --payments FILE... (and --costs FILE... for the usage drawn down)');
-  let closingBalance: Decimal | undefined;
-  if (o.closingBalance !== undefined) {
-    const d = Decimal.parse(o.closingBalance);
-    if (d === null) throw new UsageError(`--closing-balance: expected a decimal amount such as 123.45, got "${o.closingBalance}"`);
-    closingBalance = d;
-  }
+  if (o.closingBalance === undefined) return undefined;
+  const d = Decimal.parse(o.closingBalance);
+  if (d === null) throw new UsageError(`--closing-balance: expected a decimal amount such as 123.45, got "${o.closingBalance}"`);
+  return d;
+}
+
+async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string }) {
+  const closingBalance = checkJobOptions(job, o);
   whereWeAre.stage = 'loading the config';
   const config = await loadConfig(o.config, o.tz);
   if (o.homeCurrency) {
@@ -204,14 +206,7 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
   whereWeAre.stage = 'checking the output paths';
   await refuseOverwritingInputs(planned, protectedInputs, (p) => displayPath(p, defaults.cwd));
   whereWeAre.stage = 'writing the outputs';
-  // the page first: its charts are drawn on a thread of their own while the workbooks are written
-  const page = html ? renderHtmlReport(result) : null;
-  page?.catch(() => {});
-  await writeReportWorkbook(result, out);
-  if (reimb) await writeReimbursementWorkbook(result, config, reimb);
-  if (csvDir) await writeReportCsv(result, csvDir);
-  if (focus) await writeFocusCsv(result, focus);
-  if (html && page) await writeHtmlText(await page, html);
+  await writeRunOutputs(result, config, { out, reimb, csvDir, focus, html });
   if (o.json) {
     stdoutSink().write(`${jsonText({ ...reportToJson(result), workbooks: outs, html })}\n`);
     printReportSummary(result, outs, stderrSink());
