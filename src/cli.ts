@@ -136,7 +136,6 @@ async function inputsNotToOverwrite(patterns: string[], o: JobOptions, cwd: stri
   return list;
 }
 
-/** report, match and ledger share one runner; they differ in the sections they ask for. */
 /** The job's own options checked; the closing balance given, as a decimal. */
 function checkJobOptions(job: Job, o: JobOptions): Decimal | undefined {
   validatePeriod(o);
@@ -149,6 +148,7 @@ function checkJobOptions(job: Job, o: JobOptions): Decimal | undefined {
   return d;
 }
 
+/** report, match and ledger share one runner; they differ in the sections they ask for. */
 async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string }) {
   const closingBalance = checkJobOptions(job, o);
   whereWeAre.stage = 'loading the config';

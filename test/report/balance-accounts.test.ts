@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { Decimal, sum } from '../../src/money.js';
 import { runReport } from '../../src/pipeline.js';
 import { balanceSeries } from '../../src/report/glance.js';
-import { writeHtmlReport } from '../../src/report/html/index.js';
+import { renderHtmlReport } from '../../src/report/html/index.js';
 import { buildReportWorkbook } from '../../src/report/index.js';
 import { workbookBytes } from '../../src/report/workbook.js';
 import type { ReportResult } from '../../src/results.js';
@@ -44,10 +44,8 @@ async function run(paymentFile: string): Promise<ReportResult> {
 }
 
 /** The balance chart's SVG: its line paths and its legend's words. */
-async function balanceChart(r: ReportResult, name: string): Promise<{ lines: number; svg: string }> {
-  const path = join(DIR, `${name}.html`);
-  await writeHtmlReport(r, path);
-  const html = readFileSync(path, 'utf8');
+async function balanceChart(r: ReportResult): Promise<{ lines: number; svg: string }> {
+  const html = await renderHtmlReport(r);
   const svg = html.slice(html.indexOf('id="chart-balance"'), html.indexOf('</figure>', html.indexOf('id="chart-balance"')));
   const lines = (svg.match(/aria-roledescription="line mark"/g) ?? []).length;
   return { lines, svg };
@@ -91,13 +89,13 @@ describe('balance lines per account', async () => {
   });
 
   it('HTML: one line per account plus the recharges line, each account named in the legend; one account keeps its two lines', async () => {
-    const single = await balanceChart(one, 'one');
+    const single = await balanceChart(one);
     expect(single.lines).toBe(2);
     expect(single.svg).not.toContain('OpenAI balance');
-    const pair = await balanceChart(two, 'two');
+    const pair = await balanceChart(two);
     expect(pair.lines).toBe(3);
     for (const label of ['OpenAI balance', 'Anthropic balance', 'auto-recharges this month']) expect(pair.svg).toContain(label);
-    const three = await balanceChart(threeAccounts, 'three');
+    const three = await balanceChart(threeAccounts);
     expect(three.lines).toBe(4);
     expect(three.svg).toContain('Anthropic org-Other balance');
   });

@@ -5,10 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { type Decimal, minorUnits } from '../../money.js';
-
 import { PALETTE } from './svg-render.js';
-
-export { renderSvg } from './chart-thread.js';
 
 export interface Chart {
   id: string;

@@ -10,7 +10,8 @@ import type { ReportResult } from '../../results.js';
 import { addDays } from '../../time.js';
 import type { Decimal } from '../../money.js';
 import { accountIndex, BALANCE_EVENT_WORDS, balanceSeries, periodDates, projectLabel, type BalanceSeries } from '../glance.js';
-import { balanceSpec, burnSpec, dailySpec, modelSpec, RECHARGES_SERIES, renderSvg, type BalanceEvent, type BalancePoint, type Chart } from './charts.js';
+import { renderSvg } from './chart-thread.js';
+import { balanceSpec, burnSpec, dailySpec, modelSpec, RECHARGES_SERIES, type BalanceEvent, type BalancePoint, type Chart } from './charts.js';
 import { chartFigure, exceptionsTable, header, reconciliationTable, runwayTable, spendTables, status } from './sections.js';
 import { STYLE } from './style.js';
 import { h, plain } from './text.js';
@@ -131,10 +132,6 @@ ${exceptionsTable(r.exceptions)}
 
 export function htmlReportPath(workbookPath: string): string {
   return workbookPath.replace(/(\.xlsx)?$/i, '.html');
-}
-
-export async function writeHtmlReport(r: ReportResult, path: string): Promise<void> {
-  await writeHtmlText(await renderHtmlReport(r), path);
 }
 
 export async function writeHtmlText(html: string, path: string): Promise<void> {
