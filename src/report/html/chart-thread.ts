@@ -1,22 +1,15 @@
 /**
  * The HTML report's charts drawn on a thread of their own, so vega loads and draws on the second
  * core while the main thread writes the workbooks (cli.ts starts the page first). The same
- * renderer (svg-render.ts), so the same SVG. Where the compiled worker is not there (tests that
- * run the sources), the charts are drawn on the calling thread.
+ * renderer (svg-render.ts), so the same SVG. Where the compiled worker is not built, the charts
+ * are drawn on the calling thread.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
+import { compiledWorker } from '../../worker-file.js';
 import { renderHere } from './svg-render.js';
 
 type Reply = { id: number; svg: string } | { id: number; error: string };
-
-/** Beside this module in dist/, or under dist/ from the one-file build (dist/cli.bundle.mjs). */
-function workerFile(): string | null {
-  const candidates = [new URL('./chart-worker.js', import.meta.url), new URL('./report/html/chart-worker.js', import.meta.url)].map((u) => fileURLToPath(u));
-  return candidates.find((f) => existsSync(f)) ?? null;
-}
 
 class ChartThread {
   private readonly worker: Worker;
@@ -66,7 +59,7 @@ let thread: ChartThread | null | undefined;
 /** A spec's SVG: drawn on the chart thread, started on the first chart. */
 export function renderSvg(spec: TopLevelSpec): Promise<string> {
   if (thread === undefined) {
-    const file = workerFile();
+    const file = compiledWorker(import.meta.url, 'report/html', 'chart-worker');
     thread = file ? new ChartThread(file) : null;
   }
   return thread ? thread.render(spec) : renderHere(spec);

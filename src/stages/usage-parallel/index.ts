@@ -9,10 +9,9 @@
  * The SHA-256 is computed on a thread of its own. Both threads read plain lines straight from
  * their bytes (sources/parallel/fast-lines.ts; SPENDRECON_FAST_LINES=0 reads every line as text).
  */
-import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledWorker } from '../../worker-file.js';
 import type { InputFileReport, InputIssue } from '../../model.js';
 import { CHUNK_BYTES, columnMask, type CsvFile } from '../../sources/csv.js';
 import { usageRowReader } from '../../sources/openai-usage.js';
@@ -36,20 +35,8 @@ function envBytes(name: string, dflt: number): number {
   return Number.isInteger(v) && v > 0 ? v : dflt;
 }
 
-/**
- * The compiled worker: beside this module in dist/, under dist/ from the one-file build
- * (dist/cli.bundle.mjs), or, for tests that run the sources, the built one in dist/. Its own
- * one-file build (bin/bundle.mjs) when that is not older: it loads in a third of the time.
- */
-function workerFile(): string | null {
-  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
-  const fromBundle = fileURLToPath(new URL('./stages/usage-parallel/worker.js', import.meta.url));
-  const built = here.replace(/([/\\])src([/\\]stages[/\\]usage-parallel[/\\])/, '$1dist$2');
-  const file = [here, fromBundle, built].find((f) => /[/\\]usage-parallel[/\\]worker\.js$/.test(f) && existsSync(f));
-  if (!file) return null;
-  const bundle = file.replace(/worker\.js$/, 'worker.bundle.mjs');
-  return existsSync(bundle) && statSync(bundle).mtimeMs >= statSync(file).mtimeMs ? bundle : file;
-}
+/** The compiled worker, or its one-file build (src/worker-file.ts). */
+const workerFile = () => compiledWorker(import.meta.url, 'stages/usage-parallel', 'worker');
 
 /** Whether this file is folded on worker threads: a large UTF-8 OpenAI usage CSV, two cores, not --strict (it stops at the first bad row). */
 export function foldsInParallel(f: OpenedFile, strict: boolean): boolean {
@@ -195,6 +182,7 @@ export class ParallelStart {
   readonly helper: Helper;
   readonly reader: ReturnType<typeof usageRowReader>;
   readonly base: Omit<RangeSpec, 'start' | 'end' | 'firstLine'>;
+  readonly csv: CsvFile;
 
   constructor(
     readonly file: OpenedFile,
@@ -202,6 +190,7 @@ export class ParallelStart {
   ) {
     if (file.input.type !== 'csv') throw new Error('not a CSV file');
     const csv = file.input.csv;
+    this.csv = csv;
     const header = csv.head[0]?.fields ?? [];
     this.reader = usageRowReader(header, file.display);
     const col = this.reader.col;
@@ -225,9 +214,7 @@ export async function foldUsageParallel(
   issues: InputIssue[],
   ctx: { onProgress?: Progress; bytesBefore?: number; bytesTotal?: number },
 ): Promise<void> {
-  const { file: f, at, hash, helper, reader, base } = started;
-  if (f.input.type !== 'csv') throw new Error('not a CSV file');
-  const csv = f.input.csv;
+  const { file: f, csv, at, hash, helper, reader, base } = started;
   const period = opts.earlyPeriod;
   const run: ParallelRun = { file: f.display, ranges: at.length - 1, merged: 0, readHereFrom: null };
   if (parallelRuns.push(run) > 100) parallelRuns.shift();
