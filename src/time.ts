@@ -81,6 +81,11 @@ export function utcDateOf(t: EpochSeconds): LocalDate {
   return new Date(t * 1000).toISOString().slice(0, 10);
 }
 
+/** The instant a UTC calendar date starts (utcDateOf's inverse). */
+export function utcDayStart(day: LocalDate): EpochSeconds {
+  return Date.parse(`${day}T00:00:00Z`) / 1000;
+}
+
 /** Midpoint rule of SPEC §3: a bucket [start, end) belongs to the local date of its midpoint. */
 export function placeOnLocalDate(start: EpochSeconds, end: EpochSeconds, tz: string): LocalDate {
   return localDateOf(Math.floor((start + end) / 2), tz);

@@ -11,11 +11,11 @@
 import { allocateByWeight, Decimal } from '../money.js';
 import type { CostRecord, Exception } from '../model.js';
 import { type ProviderId, providersMeetIn } from '../providers.js';
-import { placeOnLocalDate, utcDateOf } from '../time.js';
+import { placeOnLocalDate, utcDateOf, utcDayStart } from '../time.js';
 import { modelFamily } from './prices.js';
 import { cmp, type UsageGroup } from './usage.js';
 import { crossRow, judgeVariance, noUsageExport, varianceExceptions, type CrossCheckRow, type Flag } from './cross-check.js';
-import { push } from '../lists.js';
+import { cached, push } from '../lists.js';
 
 export type { CrossCheckRow } from './cross-check.js';
 
@@ -99,8 +99,7 @@ function groupCosts(costs: CostRecord[]): CostGroup[] {
   // thousands of cost rows share a bucket start: its UTC day once per distinct start
   const days = new Map<number, string>();
   for (const c of costs) {
-    let utcDay = days.get(c.start);
-    if (utcDay === undefined) days.set(c.start, (utcDay = utcDateOf(c.start)));
+    const utcDay = cached(days, c.start, utcDateOf);
     const model = c.lineItem?.model ?? null;
     const item = model ?? c.lineItemRaw ?? '(no line item)';
     const key = `${c.provider}|${c.start}|${c.end}|${n(c.organizationId)}|${n(c.projectId)}|${item}|${n(c.apiKeyId)}|${n(c.userId)}|${c.currency}`;
@@ -341,14 +340,7 @@ function addUnbilledUsage(
     const ck = `${g.provider}|${g.utcDay}|${n(g.projectId)}|${g.model}`;
     if (crossMap.has(ck)) continue;
     const same = usageFor(g.provider, g.utcDay, g.projectId, g.model).filter((x) => x.model === g.model);
-    const row = crossRow(
-      g.provider,
-      g.utcDay,
-      placeOnLocalDate(Date.parse(`${g.utcDay}T00:00:00Z`) / 1000, Date.parse(`${g.utcDay}T00:00:00Z`) / 1000 + 86400, timezone),
-      g.projectId,
-      g.model,
-      same,
-    );
+    const row = crossRow(g.provider, g.utcDay, placeOnLocalDate(utcDayStart(g.utcDay), utcDayStart(g.utcDay) + 86400, timezone), g.projectId, g.model, same);
     for (const x of same) usedUsage.add(x);
     crossMap.set(ck, row);
   }

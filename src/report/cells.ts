@@ -4,7 +4,7 @@
  */
 import type { Decimal } from '../money.js';
 import { minorUnits } from '../money.js';
-import { push } from '../lists.js';
+import { cached, push } from '../lists.js';
 
 export { minorUnits };
 
@@ -37,9 +37,7 @@ export function safeCsvText(value: string): string {
  * never mixes 2, 3 and 4 decimals; the exact figures stay in detail columns and the JSON.
  */
 export function moneyFormat(currency: string): string {
-  let f = moneyFormats.get(currency);
-  if (f === undefined) moneyFormats.set(currency, (f = buildMoneyFormat(currency)));
-  return f;
+  return cached(moneyFormats, currency, buildMoneyFormat);
 }
 /** Worked out once per currency: writeTable asks for it per money cell. */
 const moneyFormats = new Map<string, string>();

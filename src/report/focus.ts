@@ -7,7 +7,7 @@
 import Papa from 'papaparse';
 import { provider, type ProviderId } from '../providers.js';
 import type { ReportResult } from '../results.js';
-import { isoUtc, localDateOf } from '../time.js';
+import { isoUtc, localDateOf, utcDayStart } from '../time.js';
 import { csvText } from '../redact.js';
 import { safeCsvText } from './cells.js';
 import { writeFileAtomic } from '../output-files.js';
@@ -64,7 +64,7 @@ function focusRows(r: ReportResult): FocusRow[] {
     ListCost: '',
   };
   for (const a of r.attribution?.attributed ?? []) {
-    const start = Date.parse(`${a.utcDay}T00:00:00Z`) / 1000;
+    const start = utcDayStart(a.utcDay);
     const amount = a.amount.toString();
     rows.push({
       ...base,

@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type ExcelJS from 'exceljs';
+import { cached } from '../lists.js';
 import { addChartParts } from './charts/package.js';
 import { sanitiseWorkbook } from './sanitise.js';
 import { type Parts, zipBytes } from './zip.js';
@@ -87,11 +88,10 @@ class PartIds {
   private readonly byText = new Map<string, number>();
 
   of(part: unknown): number {
-    const cached = typeof part === 'object' && part !== null ? this.byObject.get(part) : undefined;
-    if (cached !== undefined) return cached;
+    const known = typeof part === 'object' && part !== null ? this.byObject.get(part) : undefined;
+    if (known !== undefined) return known;
     const text = JSON.stringify(part) ?? 'undefined';
-    let id = this.byText.get(text);
-    if (id === undefined) this.byText.set(text, (id = this.byText.size));
+    const id = cached(this.byText, text, () => this.byText.size);
     if (typeof part === 'object' && part !== null) this.byObject.set(part, id);
     return id;
   }

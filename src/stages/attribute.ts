@@ -9,10 +9,11 @@ import { bucketInPeriod } from '../engine/period.js';
 import { summarise, usageTokensByModel } from '../engine/summaries.js';
 import { resolveOverlappingChannels } from '../engine/dedupe.js';
 import { resolveOverlappingWidths, type UsageGroup } from '../engine/usage.js';
+import { cached } from '../lists.js';
 import { Decimal } from '../money.js';
 import type { CostRecord, Exception } from '../model.js';
 import type { AttributionSection } from '../results.js';
-import type { Period } from '../time.js';
+import { type Period, utcDayStart } from '../time.js';
 import { settle } from './fates.js';
 import type { FromFile } from './read.js';
 
@@ -49,14 +50,12 @@ export function attributeBilledSpend(input: AttributionInput): AttributionStage 
   }
   // a UTC day's place in the period once per distinct day, not per usage group
   const dayInPeriod = new Map<string, boolean>();
-  const periodGroups = input.usageGroups.filter((g) => {
-    let inside = dayInPeriod.get(g.utcDay);
-    if (inside === undefined) {
-      const t = Date.parse(`${g.utcDay}T00:00:00Z`) / 1000;
-      dayInPeriod.set(g.utcDay, (inside = bucketInPeriod(t, t + 86400, period, split)));
-    }
-    return inside;
-  });
+  const periodGroups = input.usageGroups.filter((g) =>
+    cached(dayInPeriod, g.utcDay, (day) => {
+      const t = utcDayStart(day);
+      return bucketInPeriod(t, t + 86400, period, split);
+    }),
+  );
   const exceptions: Exception[] = [];
   // a console export and an API export of one day: the API's groups (the costs do the same, billed.ts)
   const { kept, dropped } = resolveOverlappingWidths(resolveOverlappingChannels(periodGroups).kept);

@@ -1,7 +1,7 @@
 /** The reporting period a run asks for: a month, a date range, or the dates the data covers. */
 import type { CostRecord } from '../model.js';
 import { InputError } from '../sources/index.js';
-import { makePeriod, monthPeriod, placeOnLocalDate, type Period } from '../time.js';
+import { makePeriod, monthPeriod, placeOnLocalDate, type Period, utcDayStart } from '../time.js';
 
 export interface PeriodRequest {
   month?: string;
@@ -19,7 +19,7 @@ export function resolvePeriod(req: PeriodRequest, tz: string, costs: CostRecord[
   if (!from || !to) {
     // default: the local dates the data covers
     const dates = costs.map((c) => placeOnLocalDate(c.start, c.end, tz));
-    for (const d of usageDays) dates.push(placeOnLocalDate(Date.parse(`${d}T00:00:00Z`) / 1000, Date.parse(`${d}T00:00:00Z`) / 1000 + 86400, tz));
+    for (const d of usageDays) dates.push(placeOnLocalDate(utcDayStart(d), utcDayStart(d) + 86400, tz));
     // first and last by a scan: a spread of 125,000 dates into push() overflowed the call stack
     const pool = dates.length ? dates : otherDates;
     if (pool.length === 0) throw new InputError('no rows were read, so there is no period to report (give --period YYYY-MM)');
