@@ -7,7 +7,7 @@
  */
 import { isAscii } from 'node:buffer';
 import type { UsageRecord } from '../../model.js';
-import { bucketProblem, isoDisagrees, OPENAI, USAGE_BUCKET_WIDTHS } from '../openai-fields.js';
+import { bucketProblem, isoDisagrees, OPENAI, parseBool, USAGE_BUCKET_WIDTHS } from '../openai-fields.js';
 import type { UsageRowReader } from '../openai-usage.js';
 
 type Columns = UsageRowReader['col'];
@@ -18,17 +18,8 @@ const ZERO = 48;
 export const PLAIN_LINE_MAX = 64 * 1024;
 /** Slots of the cell cache (a power of two): a cell whose slot holds another text is decoded anew, and takes the slot. */
 const CACHE_SLOTS = 4096;
-/** The batch spellings read here, as parseBool reads them; others (` true`, `yes`) go to readRow. */
-const BOOLS = new Map([
-  ['True', true],
-  ['TRUE', true],
-  ['true', true],
-  ['1', true],
-  ['False', false],
-  ['FALSE', false],
-  ['false', false],
-  ['0', false],
-]);
+/** The batch spellings read here, with parseBool's answers; others (` true`, `yes`) go to readRow. */
+const BOOLS = new Map(['True', 'TRUE', 'true', '1', 'False', 'FALSE', 'false', '0'].map((t) => [t, parseBool(t)!]));
 
 /** Digits with an optional `.0` (parseCount's fast path), at most 15 of them; -1 otherwise. */
 function digitsAt(b: Uint8Array, s: number, e: number): number {
