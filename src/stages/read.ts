@@ -83,7 +83,7 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
   };
   // the first large usage export's threads start now, while the costs are read (one: each takes a core)
   const first = ofKind.usage.find((f) => foldsInParallel(f, req.strict));
-  const started = first ? new ParallelStart(first, !!req.splitDays) : null;
+  const started = first ? new ParallelStart(first, !!req.splitDays, explicitPeriod ?? undefined) : null;
   try {
     return await readAll(req, { files, ignored, issues, ofKind, ctxFor, explicitPeriod }, started);
   } finally {

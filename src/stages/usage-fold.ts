@@ -23,17 +23,9 @@ export class UsageFold {
   ) {}
 
   fold(f: AccountedFile, r: UsageRecord, issues: InputIssue[]): void {
-    if (this.period) {
-      const dayStart = r.start - (r.start % 86400);
-      let keep = this.dayKept.get(dayStart);
-      if (keep === undefined) {
-        keep = bucketInPeriod(dayStart, dayStart + 86400, this.period, this.split);
-        this.dayKept.set(dayStart, keep);
-      }
-      if (!keep) {
-        settle(f, 'outOfPeriod', null);
-        return;
-      }
+    if (this.period && !this.keepsDay(r.start - (r.start % 86400))) {
+      settle(f, 'outOfPeriod', null);
+      return;
     }
     const verdict = this.agg.add(r);
     if (verdict === 'new') {
@@ -41,6 +33,17 @@ export class UsageFold {
       this.checkSize(f);
     } else if (verdict === 'duplicate') settle(f, 'duplicates', null);
     else usageConflict(f, r, issues, this.strict);
+  }
+
+  /** Whether usage of the UTC day starting at `dayStart` is needed (its daily cost bucket falls in the period; no period: all). */
+  keepsDay(dayStart: number): boolean {
+    if (!this.period) return true;
+    let keep = this.dayKept.get(dayStart);
+    if (keep === undefined) {
+      keep = bucketInPeriod(dayStart, dayStart + 86400, this.period, this.split);
+      this.dayKept.set(dayStart, keep);
+    }
+    return keep;
   }
 
   /** The bound on groups held: checked after each new group and after a merge of another thread's groups. */

@@ -4,6 +4,7 @@
  * so each batch holds the rows one chunk completes): what a worker does with its range, and
  * what the main thread does with the rest of a file it cannot cut safely.
  */
+import { UsageAggregator } from '../../engine/usage.js';
 import type { InputIssue, UsageRecord } from '../../model.js';
 import type { ReadBatch } from '../../sources/contract.js';
 import type { CsvRow } from '../../sources/csv.js';
@@ -11,9 +12,11 @@ import { addOutcome } from '../../sources/export-rows.js';
 import type { UsageRowReader } from '../../sources/openai-usage.js';
 import { FastRangeScan, fastLinesOn } from '../../sources/parallel/fast-lines.js';
 import { PlainLines } from '../../sources/parallel/plain-line.js';
-import { scanRange, type RangeSpec } from '../../sources/parallel/range-scan.js';
-import { type AccountedFile, takeBatch } from '../fates.js';
-import type { UsageFold } from '../usage-fold.js';
+import { plainRangeLines, scanRange, type RangeSpec } from '../../sources/parallel/range-scan.js';
+import type { Period } from '../../time.js';
+import { type AccountedFile, emptyReport, takeBatch } from '../fates.js';
+import { UsageFold } from '../usage-fold.js';
+import { PART_COUNTERS, type FromWorker, type PartCounts } from './protocol.js';
 
 const newBatch = (): ReadBatch<UsageRecord> => ({ records: [], issues: [], skipped: 0, rows: 0 });
 
@@ -49,4 +52,22 @@ export function foldRows(spec: RangeSpec, skipHeader: boolean, reader: UsageRowR
   }
   take();
   return bytes;
+}
+
+/**
+ * One range folded on its own, on whichever thread takes it: checked to be safe to cut (else
+ * `unsafe`), then folded into an aggregator of its own as if it began the file (its lines
+ * numbered from `spec.firstLine`), with the period when known (`period` undefined: not yet).
+ */
+export function foldPart(range: number, spec: RangeSpec, reader: UsageRowReader, split: boolean, period: Period | null | undefined): FromWorker {
+  const lines = plainRangeLines(spec);
+  if (lines === null) return { kind: 'unsafe', range };
+  const report = emptyReport(reader.file, 'usage', '', '');
+  const issues: InputIssue[] = [];
+  const fold = new UsageFold(new UsageAggregator(split), period ?? null, split, false);
+  foldRows(spec, range === 0, reader, { report }, fold, issues);
+  // exact money cannot cross threads as a Decimal: usage rows carry none, and a part that does is read on the main thread
+  if (report.money.length || issues.some((i) => i.amount !== null)) return { kind: 'failed', range, reason: 'money in a usage row' };
+  const counts = Object.fromEntries(PART_COUNTERS.map((c) => [c, report[c]])) as PartCounts;
+  return { kind: 'done', range, lines, counts, issues, partial: fold.agg.partial(), withPeriod: period !== undefined };
 }

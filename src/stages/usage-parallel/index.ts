@@ -13,14 +13,14 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { compiledWorker } from '../../worker-file.js';
 import type { InputFileReport, InputIssue } from '../../model.js';
-import { CHUNK_BYTES, columnMask, type CsvFile } from '../../sources/csv.js';
+import { CHUNK_BYTES, columnMask, type CsvFile, headerRepeatMessage } from '../../sources/csv.js';
 import { usageRowReader } from '../../sources/openai-usage.js';
-import { lastLineStartBefore, plainRangeLines, type RangeSpec } from '../../sources/parallel/range-scan.js';
+import { lastLineStartBefore, type RangeSpec } from '../../sources/parallel/range-scan.js';
 import type { Period } from '../../time.js';
 import { finishFile, type OpenedFile, type Progress } from '../inputs.js';
 import type { UsageFold } from '../usage-fold.js';
-import { foldRows } from './fold-rows.js';
-import { PART_COUNTERS, type FoldWorkerData, type FromWorker, type PartCounts, type ToWorker } from './protocol.js';
+import { foldPart, foldRows } from './fold-rows.js';
+import { AHEAD, type FoldedPart, type FoldWorkerData, type FromWorker, MERGED, PART_COUNTERS, type PartCounts, TAKEN, type ToWorker } from './protocol.js';
 
 const MiB = 1024 * 1024;
 /** Below this a file is read on the main thread: starting the workers costs more than they save. */
@@ -89,70 +89,55 @@ try {
   return { digest, stop: () => void w.terminate() };
 }
 
-type Outcome = Exclude<FromWorker, { kind: 'lines' }> | { kind: 'unsafe'; range: number };
-
 /**
- * The worker thread, handed every other range (1, 3, 5, …) one at a time: it counts the range's
- * lines and checks it is safe to cut (else it is `unsafe`), then folds it once told where its
- * lines start. The main thread folds the ranges in between meanwhile.
+ * The worker thread: it takes ranges from the shared counter and posts what became of each.
+ * A worker that fails or exits gives back the range it held (the main thread reads from there).
  */
 class Helper {
   private readonly worker: Worker;
-  private readonly outcomes = new Map<number, Outcome>();
+  private readonly outcomes = new Map<number, FromWorker>();
   private wake: (() => void) | null = null;
-  private closed = false;
+  private lost: string | null = null;
 
-  constructor(
-    private readonly at: number[],
-    data: FoldWorkerData,
-    file: string,
-  ) {
+  constructor(data: FoldWorkerData, file: string) {
     // the process's 32 MB semi-spaces (bin/spendrecon) are per heap; a worker's short-lived cells need less
     this.worker = new Worker(file, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 24 } });
-    this.worker.on('message', (m: FromWorker) => this.settle(m.kind === 'lines' ? { kind: 'unsafe', range: m.range } : m));
-    // a worker that fails or exits while it holds a range gives it back; one done with it has nothing to give back
+    this.worker.on('message', (m: FromWorker) => {
+      this.outcomes.set(m.range, m);
+      this.wake?.();
+    });
     const lost = (reason: string) => {
-      if (!this.closed && !this.outcomes.has(this.given)) this.settle({ kind: 'failed', range: this.given, reason });
+      this.lost ??= reason;
+      this.wake?.();
     };
     this.worker.on('error', (e) => lost(e.message));
     this.worker.on('exit', (code) => lost(`the worker thread exited (code ${code})`));
-    this.give(1);
   }
 
-  private given = -1;
-
-  private give(range: number): void {
-    if (this.closed || range >= this.at.length - 1) return;
-    this.given = range;
-    this.worker.postMessage({ kind: 'range', range, start: this.at[range]!, end: this.at[range + 1]! } satisfies ToWorker);
+  /** The period, once known: for the ranges the worker begins from now on. */
+  period(period: Period | null): void {
+    this.worker.postMessage({ kind: 'period', period } satisfies ToWorker);
   }
 
-  private settle(o: Outcome): void {
-    this.outcomes.set(o.range, o);
-    if (o.kind === 'done') this.give(o.range + 2);
-    else this.closed = true;
-    this.wake?.();
+  /** What became of range `range`, if the worker has said (or failed). */
+  ready(range: number): FromWorker | undefined {
+    const o = this.outcomes.get(range);
+    if (o) this.outcomes.delete(range);
+    else if (this.lost !== null) return { kind: 'failed', range, reason: this.lost };
+    return o;
   }
 
-  /** Where the lines of `range` (one of the worker's) start, and the period they are folded for. */
-  go(range: number, firstLine: number, period: Period | null): void {
-    if (range < this.at.length - 1) this.worker.postMessage({ kind: 'go', range, firstLine, period } satisfies ToWorker);
-  }
-
-  async outcome(range: number): Promise<Outcome> {
+  async outcome(range: number): Promise<FromWorker> {
     for (;;) {
-      const o = this.outcomes.get(range);
-      if (o) {
-        this.outcomes.delete(range);
-        return o;
-      }
+      const o = this.ready(range);
+      if (o) return o;
       await new Promise<void>((r) => (this.wake = r));
       this.wake = null;
     }
   }
 
   stop(): void {
-    this.closed = true;
+    this.lost ??= 'stopped';
     void this.worker.terminate();
   }
 }
@@ -161,8 +146,11 @@ class Helper {
 export interface ParallelRun {
   file: string;
   ranges: number;
+  /** Ranges folded on their own (on either thread) and merged. */
   merged: number;
-  /** Where the main thread took over, and why; null when every range was merged. */
+  /** Ranges folded again here, in turn: their part held an issue whose line could not be moved, or rows outside the period it was folded without. */
+  redone: number;
+  /** Where the main thread took over, and why; null when every range was merged or redone. */
   readHereFrom: { range: number; line: number; why: 'unsafe' | 'repeat' | 'failed'; reason?: string } | null;
 }
 export const parallelRuns: ParallelRun[] = [];
@@ -173,8 +161,8 @@ function addCounts(report: InputFileReport, c: PartCounts): void {
 
 /**
  * The threads of a parallel read, started as soon as the file is opened: the worker loads its
- * code and counts its first range, and the hash runs, while the cost export (which gives the
- * period) is read on the main thread.
+ * code and folds ranges, and the hash runs, while the cost export (which gives the period) is
+ * read on the main thread.
  */
 export class ParallelStart {
   readonly at: number[];
@@ -183,10 +171,13 @@ export class ParallelStart {
   readonly reader: ReturnType<typeof usageRowReader>;
   readonly base: Omit<RangeSpec, 'start' | 'end' | 'firstLine'>;
   readonly csv: CsvFile;
+  readonly shared: Int32Array;
 
+  /** `period`: when the request gives it, known before any cost row is read. */
   constructor(
     readonly file: OpenedFile,
-    split: boolean,
+    readonly split: boolean,
+    period?: Period | null,
   ) {
     if (file.input.type !== 'csv') throw new Error('not a CSV file');
     const csv = file.input.csv;
@@ -196,14 +187,70 @@ export class ParallelStart {
     const col = this.reader.col;
     this.base = { path: csv.path, size: csv.bytes, bomBytes: csv.encoding.bomBytes, delimiter: csv.delimiter, width: col.width, need: columnMask(col.used) };
     this.at = cuts(csv);
+    const shared = new SharedArrayBuffer(8);
+    this.shared = new Int32Array(shared);
     this.hash = hashOnThread(csv.path);
-    this.helper = new Helper(this.at, { header, file: file.display, spec: this.base, split }, workerFile()!);
+    this.helper = new Helper({ header, file: file.display, spec: this.base, split, at: this.at, shared }, workerFile()!);
+    if (period !== undefined) this.helper.period(period);
+  }
+
+  spec(r: number, firstLine: number, end = this.at[r + 1]!): RangeSpec {
+    return { ...this.base, start: this.at[r]!, end, firstLine };
   }
 
   stop(): void {
     this.helper.stop();
     this.hash.stop();
   }
+}
+
+/** A turn of the event loop, so the worker's messages sent meanwhile are taken in. */
+const messagesIn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * What became of range r, the next to merge: while it is not ready, the main thread takes the
+ * next range and folds it here (at most AHEAD past those merged); with none left, it waits.
+ */
+async function outcomeOf(r: number, s: ParallelStart, own: Map<number, FromWorker>, period: Period | null): Promise<FromWorker> {
+  const ranges = s.at.length - 1;
+  for (;;) {
+    const o = own.get(r) ?? s.helper.ready(r);
+    if (o) {
+      own.delete(r);
+      return o;
+    }
+    const mine = Atomics.load(s.shared, TAKEN) - r < AHEAD ? Atomics.add(s.shared, TAKEN, 1) : ranges;
+    if (mine >= ranges) return s.helper.outcome(r);
+    own.set(mine, foldPart(mine, s.spec(mine, 1), s.reader, s.split, period));
+    await messagesIn();
+  }
+}
+
+/**
+ * A part's issue at its line in the file: the part counted its lines from 1, `offset` lines
+ * come before it. The one message that names its own line (a repeated header) is made anew;
+ * null for any other that names it (it could not be moved: the part is folded again here).
+ */
+function relocated(i: InputIssue, offset: number): InputIssue | null {
+  if (offset === 0 || i.line === null) return i;
+  const line = i.line + offset;
+  if (i.message === headerRepeatMessage(i.line)) return { ...i, line, message: headerRepeatMessage(line) };
+  return i.message.includes(`line ${i.line}`) ? null : { ...i, line };
+}
+
+/**
+ * The part's issues at their lines in the file, or null when it must be folded again here, in
+ * turn: an issue that cannot be moved, or rows of a day outside the period it was folded without.
+ */
+function partIssues(o: FoldedPart, offset: number, fold: UsageFold, period: Period | null): InputIssue[] | null {
+  if (!o.withPeriod && period !== null && o.partial.groups.some((g) => !fold.keepsDay(g.slot - (g.slot % 86400)))) return null;
+  const out: InputIssue[] = [];
+  for (const i of o.issues) {
+    const moved = relocated(i, offset);
+    if (!moved) return null;
+    out.push(moved);
+  }
+  return out;
 }
 
 /** Reads and folds a usage file as readRecords + UsageFold would on one thread, with the same counts, issues and groups. */
@@ -214,45 +261,39 @@ export async function foldUsageParallel(
   issues: InputIssue[],
   ctx: { onProgress?: Progress; bytesBefore?: number; bytesTotal?: number },
 ): Promise<void> {
-  const { file: f, csv, at, hash, helper, reader, base } = started;
+  const { file: f, csv, at, hash, helper, reader } = started;
   const period = opts.earlyPeriod;
-  const run: ParallelRun = { file: f.display, ranges: at.length - 1, merged: 0, readHereFrom: null };
+  const run: ParallelRun = { file: f.display, ranges: at.length - 1, merged: 0, redone: 0, readHereFrom: null };
   if (parallelRuns.push(run) > 100) parallelRuns.shift();
   const progress = () =>
     ctx.onProgress?.({ file: f.display, rows: f.report.rowsRead, bytesRead: (ctx.bytesBefore ?? 0) + csv.bytesRead, bytesTotal: ctx.bytesTotal ?? f.report.bytes });
-  const spec = (r: number, firstLine: number, end = at[r + 1]!): RangeSpec => ({ ...base, start: at[r]!, end, firstLine });
+  helper.period(period);
+  const own = new Map<number, FromWorker>();
   try {
     let firstLine = 1;
     for (let r = 0; r < at.length - 1; r++) {
-      let why: NonNullable<ParallelRun['readHereFrom']>['why'] | null = null;
-      if (r % 2 === 0) {
-        // the main thread's range, folded here in turn: exactly one thread's reading of it
-        const lines = plainRangeLines(spec(r, firstLine));
-        if (lines === null) why = 'unsafe';
-        else {
-          helper.go(r + 1, firstLine + lines, period);
-          csv.bytesRead += foldRows(spec(r, firstLine), r === 0, reader, f, fold, issues);
-          firstLine += lines;
-        }
+      const o = await outcomeOf(r, started, own, period);
+      const why = o.kind === 'done' ? null : o.kind;
+      const moved = o.kind === 'done' ? partIssues(o, firstLine - 1, fold, period) : null;
+      if (o.kind === 'done' && !moved) {
+        csv.bytesRead += foldRows(started.spec(r, firstLine), r === 0, reader, f, fold, issues);
+        run.redone++;
+      } else if (o.kind === 'done' && fold.agg.merge(o.partial)) {
+        fold.checkSize(f);
+        addCounts(f.report, o.counts);
+        for (const i of moved!) issues.push(i);
+        csv.bytesRead += at[r + 1]! - at[r]!;
+        run.merged++;
       } else {
-        const o = await helper.outcome(r);
-        if (o.kind === 'done' && fold.agg.merge(o.partial)) {
-          fold.checkSize(f);
-          addCounts(f.report, o.counts);
-          for (const i of o.issues) issues.push(i);
-          csv.bytesRead += at[r + 1]! - at[r]!;
-          firstLine += o.lines;
-          run.merged++;
-        } else why = o.kind === 'done' ? 'repeat' : o.kind;
-        if (why) run.readHereFrom = { range: r, line: firstLine, why, ...(o.kind === 'failed' ? { reason: o.reason } : {}) };
-      }
-      if (why) {
-        run.readHereFrom ??= { range: r, line: firstLine, why };
+        run.readHereFrom = { range: r, line: firstLine, why: why ?? 'repeat', ...(o.kind === 'failed' ? { reason: o.reason } : {}) };
         helper.stop();
-        csv.bytesRead += foldRows(spec(r, firstLine, csv.bytes), r === 0, reader, f, fold, issues);
+        csv.bytesRead += foldRows(started.spec(r, firstLine, csv.bytes), r === 0, reader, f, fold, issues);
         progress();
         break;
       }
+      firstLine += (o as FoldedPart).lines;
+      Atomics.store(started.shared, MERGED, r + 1);
+      Atomics.notify(started.shared, MERGED);
       progress();
     }
     csv.sha256 = await hash.digest;

@@ -1,4 +1,4 @@
-/** Messages between the read stage and the threads that fold parts of a usage export. */
+/** Messages between the read stage and the thread that folds parts of a usage export. */
 import type { UsagePartial } from '../../engine/usage.js';
 import type { InputIssue } from '../../model.js';
 import type { RangeSpec } from '../../sources/parallel/range-scan.js';
@@ -10,20 +10,45 @@ export interface FoldWorkerData {
   file: string;
   spec: Omit<RangeSpec, 'start' | 'end' | 'firstLine'>;
   split: boolean;
+  /** Byte offsets of the ranges: range i is [at[i], at[i + 1]). */
+  at: number[];
+  /** Shared counters (Int32Array over a SharedArrayBuffer): see TAKEN and MERGED. */
+  shared: SharedArrayBuffer;
 }
+
+/** Shared counter: the next range to take (Atomics.add hands each range to exactly one thread). */
+export const TAKEN = 0;
+/** Shared counter: ranges the main thread has merged; a thread folds at most AHEAD ranges past it. */
+export const MERGED = 1;
+/** Parts folded but not yet merged, at most: bounds the memory they hold while the main thread is busy. */
+export const AHEAD = 4;
 
 /** The counters of a file's report a part of it adds to. */
 export const PART_COUNTERS = ['rowsRead', 'emptyBuckets', 'rowsUsed', 'outOfPeriod', 'duplicates', 'rowsRejected'] as const;
 export type PartCounts = Record<(typeof PART_COUNTERS)[number], number>;
 
 /**
- * A range to look at, then (once the lines before it are counted) to fold from its first line's
- * number. The period comes with `go`: the worker starts while the cost export that gives it is read.
+ * The period, once the cost export that gives it is read (null: none, every row is in it).
+ * Ranges begun before it are folded without one and checked when merged.
  */
-export type ToWorker = { kind: 'range'; range: number; start: number; end: number } | { kind: 'go'; range: number; firstLine: number; period: Period | null };
+export type ToWorker = { kind: 'period'; period: Period | null };
+
+/**
+ * A range folded on its own: its groups, counts and issues, as if it began the file (line
+ * numbers from 1), with or without the period (`withPeriod`).
+ */
+export interface FoldedPart {
+  kind: 'done';
+  range: number;
+  lines: number;
+  counts: PartCounts;
+  issues: InputIssue[];
+  partial: UsagePartial;
+  withPeriod: boolean;
+}
 
 export type FromWorker =
+  | FoldedPart
   /** Cutting at the range is not safe (a quote, an overlong line): the main thread reads from there. */
-  | { kind: 'lines'; range: number; lines: null }
-  | { kind: 'done'; range: number; lines: number; counts: PartCounts; issues: InputIssue[]; partial: UsagePartial }
+  | { kind: 'unsafe'; range: number }
   | { kind: 'failed'; range: number; reason: string };

@@ -1,60 +1,51 @@
 /**
- * Worker thread: folds ranges of an OpenAI usage export into an aggregator of its own and
- * posts its groups (UsageAggregator.partial), counts and issues for the main thread to merge
- * in file order. A range is first counted and checked to be safe to cut; it is folded once the
- * main thread says where its lines start (it counts the range before: its own).
+ * Worker thread: takes ranges of an OpenAI usage export in turn with the main thread (a shared
+ * counter hands each to one thread), folds each on its own (fold-rows.ts `foldPart`) and posts
+ * its groups, counts and issues for the main thread to merge in file order. It starts while the
+ * cost export that gives the period is read: ranges begun before the period came are folded
+ * without it, and the main thread checks them when it merges.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { UsageAggregator } from '../../engine/usage.js';
-import type { InputIssue } from '../../model.js';
 import { usageRowReader } from '../../sources/openai-usage.js';
-import { plainRangeLines, type RangeSpec } from '../../sources/parallel/range-scan.js';
 import type { Period } from '../../time.js';
-import { emptyReport } from '../fates.js';
-import { UsageFold } from '../usage-fold.js';
-import { foldRows } from './fold-rows.js';
-import { PART_COUNTERS, type FoldWorkerData, type FromWorker, type PartCounts, type ToWorker } from './protocol.js';
+import { foldPart } from './fold-rows.js';
+import { AHEAD, type FoldWorkerData, type FromWorker, MERGED, TAKEN, type ToWorker } from './protocol.js';
 
 const data = workerData as FoldWorkerData;
 const reader = usageRowReader(data.header, data.file);
-const counted = new Map<number, { spec: RangeSpec; lines: number }>();
-
-const post = (m: FromWorker) => parentPort!.postMessage(m);
-
-function foldRange(range: number, spec: RangeSpec, lines: number, period: Period | null): FromWorker {
-  const report = emptyReport(data.file, 'usage', '', '');
-  const issues: InputIssue[] = [];
-  const fold = new UsageFold(new UsageAggregator(data.split), period, data.split, false);
-  foldRows(spec, range === 0, reader, { report }, fold, issues);
-  // exact money cannot cross threads as a Decimal: usage rows carry none, and a part that does is read on the main thread
-  if (report.money.length || issues.some((i) => i.amount !== null)) return { kind: 'failed', range, reason: 'money in a usage row' };
-  const counts = Object.fromEntries(PART_COUNTERS.map((c) => [c, report[c]])) as PartCounts;
-  return { kind: 'done', range, lines, counts, issues, partial: fold.agg.partial() };
-}
-
-/** Where a range's lines start and the period, when the main thread says so before the range is counted. */
-const starts = new Map<number, { firstLine: number; period: Period | null }>();
-
-function foldIfReady(range: number): void {
-  const c = counted.get(range);
-  const go = starts.get(range);
-  if (!c || go === undefined) return;
-  counted.delete(range);
-  starts.delete(range);
-  post(foldRange(range, { ...c.spec, firstLine: go.firstLine }, c.lines, go.period));
-}
+const shared = new Int32Array(data.shared);
+const ranges = data.at.length - 1;
+/** undefined until the main thread has said. */
+let period: Period | null | undefined;
 
 parentPort!.on('message', (m: ToWorker) => {
-  try {
-    if (m.kind === 'range') {
-      const spec: RangeSpec = { ...data.spec, start: m.start, end: m.end, firstLine: 1 };
-      const lines = plainRangeLines(spec);
-      if (lines === null) post({ kind: 'lines', range: m.range, lines });
-      else counted.set(m.range, { spec, lines });
-    } else starts.set(m.range, { firstLine: m.firstLine, period: m.period });
-    foldIfReady(m.range);
-  } catch (e) {
-    // the main thread reads the range itself, and meets the problem there with its own message
-    post({ kind: 'failed', range: m.range, reason: e instanceof Error ? e.message : String(e) });
-  }
+  period = m.period;
 });
+
+const post = (m: FromWorker) => parentPort!.postMessage(m);
+/** A turn of the event loop, so a message sent meanwhile (the period) is taken in. */
+const messagesIn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Waits until range r is fewer than AHEAD ranges past those merged. */
+function waitTurn(r: number): void {
+  for (let merged = Atomics.load(shared, MERGED); r - merged >= AHEAD; merged = Atomics.load(shared, MERGED)) Atomics.wait(shared, MERGED, merged, 100);
+}
+
+async function run(): Promise<void> {
+  for (;;) {
+    await messagesIn();
+    const r = Atomics.add(shared, TAKEN, 1);
+    if (r >= ranges) return;
+    waitTurn(r);
+    await messagesIn();
+    try {
+      post(foldPart(r, { ...data.spec, start: data.at[r]!, end: data.at[r + 1]!, firstLine: 1 }, reader, data.split, period));
+    } catch (e) {
+      // the main thread reads the range itself, and meets the problem there with its own message
+      post({ kind: 'failed', range: r, reason: e instanceof Error ? e.message : String(e) });
+      return;
+    }
+  }
+}
+
+void run();
