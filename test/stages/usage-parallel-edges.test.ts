@@ -18,7 +18,14 @@ process.env.SPENDRECON_RANGE_BYTES = String(256 * 1024);
 
 const { readInputs } = await import('../../src/stages/read.js');
 const { parseConfig } = await import('../../src/config.js');
-const { parallelRuns } = await import('../../src/stages/usage-parallel/index.js');
+const { foldUsageParallel, ParallelStart, parallelRuns } = await import('../../src/stages/usage-parallel/index.js');
+const { TAKEN } = await import('../../src/stages/usage-parallel/protocol.js');
+const { openInputs } = await import('../../src/stages/inputs.js');
+const { allReaders } = await import('../../src/stages/readers.js');
+const { UsageFold } = await import('../../src/stages/usage-fold.js');
+const { UsageAggregator } = await import('../../src/engine/usage.js');
+const { resolvePeriod } = await import('../../src/stages/period.js');
+const { PriceTable } = await import('../../src/engine/prices.js');
 const { CHUNK_BYTES } = await import('../../src/sources/csv.js');
 
 const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'openai');
@@ -252,5 +259,32 @@ describe('two-core usage fold at its edges', () => {
     expect(run.readHereFrom).toMatchObject({ range: 1, why: 'repeat' });
     expect(usageReport(one).duplicates).toBe(1);
     expect(one.issues.filter((i) => i.message.includes('conflicting repeat'))).toHaveLength(1);
+  });
+
+  it('ranges the worker folded before the period came: those holding a day outside it are folded again here', async () => {
+    // September 30 in the first two ranges, October 1 after: the period is October
+    const SEP30 = OCT1 - 86400;
+    const f = new FileText('\n', false).until(CHUNK_BYTES + 20_000, (i) => [SEP30 + i * 60, 60, `proj_${i % 3}`, 100 + i]);
+    f.until(3 * CHUNK_BYTES + 20_000, minutes(0));
+    const path = write(f.text());
+    const one = await readWith('1', [path], false);
+    process.env.SPENDRECON_THREADS = '2';
+    const config = parseConfig({}, 'test', 'UTC');
+    const [file] = await openInputs([path], ['usage'], allReaders(config), process.cwd(), [], () => {});
+    const started = new ParallelStart(file!, false);
+    const ranges = started.at.length - 1;
+    expect(ranges).toBeLessThanOrEqual(4);
+    // the worker has taken every range (and posted each before taking the next) with no period said
+    while (Atomics.load(started.shared, TAKEN) <= ranges) await new Promise((r) => setTimeout(r, 10));
+    const period = resolvePeriod({ month: '2026-10' }, 'UTC', [], []);
+    const fold = new UsageFold(new UsageAggregator(false), period, false, false);
+    const issues: never[] = [];
+    await foldUsageParallel(started, fold, { earlyPeriod: period }, issues, {});
+    const run = parallelRuns.at(-1)!;
+    expect(run.redone).toBe(2);
+    expect(run.merged).toBe(ranges - 2);
+    expect(file!.report).toEqual(usageReport(one.seen));
+    expect(fold.agg.finish(PriceTable.load(config.prices))).toEqual(one.seen.groups);
+    expect(usageReport(one.seen).outOfPeriod).toBeGreaterThan(1000);
   });
 });
