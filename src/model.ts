@@ -68,7 +68,16 @@ export const usageRecordSchema = z.object({
   /** How the provider's data was exported: its console's CSV (`export`) or its Admin API (`api`); absent: not told apart. */
   channel: z.enum(['export', 'api']).optional(),
 });
-export type UsageRecord = z.infer<typeof usageRecordSchema>;
+/**
+ * A memo a reader may give records whose dimensions are the same (one object per distinct
+ * dimensions, provider, variant and flags included): the aggregator keeps their group key's
+ * id in it (`owner`: whose id it is), so it is worked out once, not per row.
+ */
+export interface DimsMemo {
+  owner: object | null;
+  id: number;
+}
+export type UsageRecord = z.infer<typeof usageRecordSchema> & { dimsMemo?: DimsMemo };
 
 /** The parts of a cost `line_item` where the documented pattern holds (SPEC §2.2). */
 export const lineItemSchema = z.object({

@@ -43,6 +43,17 @@ export class DimensionIds {
 
   /** The numeric key of a row's dimensions (those of `textKey`), or -1. */
   of(r: UsageRecord): number {
+    const memo = r.dimsMemo;
+    if (memo?.owner === this) return memo.id;
+    const id = this.tupleOf(r);
+    if (memo && id >= 0) {
+      memo.owner = this;
+      memo.id = id;
+    }
+    return id;
+  }
+
+  private tupleOf(r: UsageRecord): number {
     const t = this.row;
     const ch = r.channel === undefined ? 0 : r.channel === 'export' ? 1 : r.channel === 'api' ? 2 : -1;
     t[0] = this.str(r.provider);

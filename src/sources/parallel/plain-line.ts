@@ -6,7 +6,7 @@
  * cells come from a cache keyed by their bytes, so equal cells give the same string.
  */
 import { isAscii } from 'node:buffer';
-import type { UsageRecord } from '../../model.js';
+import type { DimsMemo, UsageRecord } from '../../model.js';
 import { bucketProblem, isoDisagrees, OPENAI, parseBool, USAGE_BUCKET_WIDTHS } from '../openai-fields.js';
 import type { UsageRowReader } from '../openai-usage.js';
 
@@ -18,6 +18,25 @@ const ZERO = 48;
 export const PLAIN_LINE_MAX = 64 * 1024;
 /** Slots of the cell cache (a power of two): a cell whose slot holds another text is decoded anew, and takes the slot. */
 const CACHE_SLOTS = 4096;
+/** Slots of the dimension cache (a power of two), and the bytes of a line's dimension cells it keeps, at most (more: not kept). */
+const DIM_SLOTS = 4096;
+const DIM_BYTES = 192;
+
+/** A line's dimension values (see PlainLines.dims). */
+interface LineDims {
+  projectId: string | null;
+  userId: string | null;
+  apiKeyId: string | null;
+  model: string | null;
+  serviceTier: string | null;
+  batch: boolean | null;
+  memo: DimsMemo;
+}
+
+/** A cached cell's bytes are kept for comparing (cells longer than this compare with their text). */
+const SLOT_BYTES = 64;
+/** The time cells' bytes kept from the last line whose times checked out, at most. */
+const TIME_BYTES = 256;
 /** The batch spellings read here, with parseBool's answers; others (` true`, `yes`) go to readRow. */
 const BOOLS = new Map(['True', 'TRUE', 'true', '1', 'False', 'FALSE', 'false', '0'].map((t) => [t, parseBool(t)!]));
 
@@ -40,6 +59,20 @@ export class PlainLines {
   private readonly cells: (string | undefined)[] = new Array(CACHE_SLOTS).fill(undefined);
   private readonly iso = { start: NaN, end: NaN, s: '', e: '' };
   private readonly delimiter: number;
+  /** Each cached cell's bytes (when at most SLOT_BYTES), compared four at a time. */
+  private readonly pool = new Bytes(CACHE_SLOTS * SLOT_BYTES);
+  /**
+   * The start, end and ISO cells of the last line whose times checked out, and what they gave:
+   * rows of a bucket share them, so a line whose time cells are the same bytes skips the checks.
+   */
+  private readonly times: { cells: number[]; lens: Int32Array; bytes: Bytes; valid: boolean; start: number; end: number };
+  /** The dimension cells (project, user, key, model, tier, batch) present; each slot's objects, cells' lengths and bytes. */
+  private readonly dimCells: number[];
+  private readonly dimSlots: (LineDims | undefined)[] = new Array(DIM_SLOTS).fill(undefined);
+  private readonly dimLens: Int32Array;
+  private readonly dimPool = new Bytes(DIM_SLOTS * DIM_BYTES);
+  /** The piece being read, viewed for four-byte reads. */
+  private piece = new Bytes(0);
 
   constructor(
     private readonly col: Columns,
@@ -48,6 +81,10 @@ export class PlainLines {
   ) {
     this.at = new Int32Array(col.width + 1);
     this.delimiter = delimiter.length === 1 && delimiter.charCodeAt(0) < 128 ? delimiter.charCodeAt(0) : -1;
+    const cells = [col.start, col.end, col.startIso, col.endIso].filter((i) => i >= 0);
+    this.times = { cells, lens: new Int32Array(cells.length), bytes: new Bytes(TIME_BYTES), valid: false, start: 0, end: 0 };
+    this.dimCells = [col.project, col.user, col.key, col.model, col.tier, col.batch].filter((i) => i >= 0);
+    this.dimLens = new Int32Array(DIM_SLOTS * this.dimCells.length);
   }
 
   /** Whether lines can be read here at all (a one-byte ASCII delimiter). */
@@ -58,11 +95,18 @@ export class PlainLines {
   /** The record of line [p, stop) (line end and any `\r` before it excluded), or null when the line is not plain. */
   record(b: Buffer, p: number, stop: number, line: number, ascii: boolean): UsageRecord | null {
     if (!this.split(b, p, stop, ascii)) return null;
+    if (b !== this.piece.b) this.piece = new Bytes(b);
     const c = this.col;
-    const start = this.num(b, c.start);
-    const end = this.num(b, c.end);
-    if (start < 0 || end < 0 || bucketProblem(start, end, USAGE_BUCKET_WIDTHS) !== null) return null;
-    if (!this.isoAgrees(b, start, end) || this.allEmpty(c.payload) || !this.empty(c.size) || !this.empty(c.source)) return null;
+    const t = this.times;
+    if (!this.sameTimes()) {
+      t.valid = false;
+      const start = this.num(b, c.start);
+      const end = this.num(b, c.end);
+      if (start < 0 || end < 0 || bucketProblem(start, end, USAGE_BUCKET_WIDTHS) !== null || !this.isoAgrees(b, start, end)) return null;
+      this.keepTimes(start, end);
+    }
+    const { start, end } = t;
+    if (this.allEmpty(c.payload) || !this.empty(c.size) || !this.empty(c.source)) return null;
     for (const [, i] of c.other) if (!this.empty(i)) return null;
     const requests = this.count(b, c.requests);
     const inputTokens = this.count(b, c.input);
@@ -71,23 +115,19 @@ export class PlainLines {
     const cacheWriteTokens = this.count(b, c.cacheWrite);
     if (requests < 0 || inputTokens < 0 || outputTokens < 0 || cachedTokens < 0 || cacheWriteTokens < 0) return null;
     if (cachedTokens + cacheWriteTokens > inputTokens) return null;
-    let batch: boolean | null = null;
-    if (c.batch >= 0 && !this.empty(c.batch)) {
-      const v = BOOLS.get(this.text(b, c.batch)!);
-      if (v === undefined) return null;
-      batch = v;
-    }
+    const d = this.dims(b);
+    if (!d) return null;
     return {
       src: { file: this.file, line },
       provider: OPENAI,
       start,
       end,
-      projectId: this.text(b, c.project),
-      userId: this.text(b, c.user),
-      apiKeyId: this.text(b, c.key),
-      model: this.text(b, c.model),
-      batch,
-      serviceTier: this.text(b, c.tier),
+      projectId: d.projectId,
+      userId: d.userId,
+      apiKeyId: d.apiKeyId,
+      model: d.model,
+      batch: d.batch,
+      serviceTier: d.serviceTier,
       requests,
       inputTokens,
       outputTokens,
@@ -95,7 +135,78 @@ export class PlainLines {
       cacheWriteTokens,
       other: null,
       variant: null,
+      dimsMemo: d.memo,
     };
+  }
+
+  /**
+   * The line's dimension cells as values, one object per distinct bytes of them: a line whose
+   * dimension cells are the bytes of a line met before gets that line's object (found by their
+   * lengths and last bytes, then compared whole), so its texts are not looked up one by one and
+   * its group's key is worked out once (`memo`). Null when the batch cell is not a spelling read here.
+   */
+  private dims(b: Buffer): LineDims | null {
+    const cells = this.dimCells;
+    let h = 0x811c9dc5;
+    let total = 0;
+    for (let k = 0; k < cells.length; k++) {
+      const i = cells[k]!;
+      const s = this.at[i]!;
+      const e = this.at[i + 1]! - 1;
+      h = Math.imul(h ^ (e - s), 16777619);
+      for (let q = Math.max(s, e - 4); q < e; q++) h = Math.imul(h ^ b[q]!, 16777619);
+      total += e - s;
+    }
+    const slot = (h ^ (h >>> 15)) & (DIM_SLOTS - 1);
+    const hit = this.dimSlots[slot];
+    if (hit !== undefined && total <= DIM_BYTES && this.sameDims(slot)) return hit;
+    const c = this.col;
+    let batch: boolean | null = null;
+    if (c.batch >= 0 && !this.empty(c.batch)) {
+      const v = BOOLS.get(this.text(b, c.batch)!);
+      if (v === undefined) return null;
+      batch = v;
+    }
+    const d: LineDims = {
+      projectId: this.text(b, c.project),
+      userId: this.text(b, c.user),
+      apiKeyId: this.text(b, c.key),
+      model: this.text(b, c.model),
+      serviceTier: this.text(b, c.tier),
+      batch,
+      memo: { owner: null, id: -1 },
+    };
+    if (total <= DIM_BYTES) this.keepDims(slot, d);
+    return d;
+  }
+
+  /** The line's dimension cells hold the bytes kept in `slot`. */
+  private sameDims(slot: number): boolean {
+    const cells = this.dimCells;
+    const lens = this.dimLens;
+    let o = slot * DIM_BYTES;
+    for (let k = 0; k < cells.length; k++) {
+      const i = cells[k]!;
+      const s = this.at[i]!;
+      const len = this.at[i + 1]! - 1 - s;
+      if (len !== lens[slot * cells.length + k] || !this.piece.same(s, this.dimPool, o, len)) return false;
+      o += len;
+    }
+    return true;
+  }
+
+  private keepDims(slot: number, d: LineDims): void {
+    const cells = this.dimCells;
+    let o = slot * DIM_BYTES;
+    for (let k = 0; k < cells.length; k++) {
+      const i = cells[k]!;
+      const s = this.at[i]!;
+      const len = this.at[i + 1]! - 1 - s;
+      this.dimPool.b.set(this.piece.b.subarray(s, s + len), o);
+      this.dimLens[slot * cells.length + k] = len;
+      o += len;
+    }
+    this.dimSlots[slot] = d;
   }
 
   /**
@@ -146,10 +257,12 @@ export class PlainLines {
     for (let k = Math.max(s, e - 4); k < e; k++) h = Math.imul(h ^ b[k]!, 16777619);
     const slot = (h ^ (h >>> 13)) & (CACHE_SLOTS - 1);
     const hit = this.cells[slot];
-    if (hit !== undefined && sameAscii(hit, b, s, e)) return hit;
+    const len = e - s;
+    if (hit !== undefined && hit.length === len && (len <= SLOT_BYTES ? this.piece.same(s, this.pool, slot * SLOT_BYTES, len) : sameAscii(hit, b, s, e))) return hit;
     // ASCII: latin1 is the same text, and a flat string of its own
     const t = b.toString('latin1', s, e);
     this.cells[slot] = t;
+    if (len <= SLOT_BYTES) this.pool.b.set(b.subarray(s, e), slot * SLOT_BYTES);
     return t;
   }
 
@@ -172,8 +285,59 @@ export class PlainLines {
     return true;
   }
 
+  /** The line's time cells are the very bytes of the last line whose times checked out. */
+  private sameTimes(): boolean {
+    const t = this.times;
+    if (!t.valid) return false;
+    let o = 0;
+    for (let k = 0; k < t.cells.length; k++) {
+      const i = t.cells[k]!;
+      const s = this.at[i]!;
+      const len = this.at[i + 1]! - 1 - s;
+      if (len !== t.lens[k] || !this.piece.same(s, t.bytes, o, len)) return false;
+      o += len;
+    }
+    return true;
+  }
+
+  /** The line's time cells checked out as `start`–`end`: kept for the lines after it. */
+  private keepTimes(start: number, end: number): void {
+    const t = this.times;
+    let o = 0;
+    for (let k = 0; k < t.cells.length; k++) {
+      const i = t.cells[k]!;
+      const s = this.at[i]!;
+      const len = this.at[i + 1]! - 1 - s;
+      if (o + len > TIME_BYTES) return;
+      t.bytes.b.set(this.piece.b.subarray(s, s + len), o);
+      t.lens[k] = len;
+      o += len;
+    }
+    t.start = start;
+    t.end = end;
+    t.valid = true;
+  }
+
   private same(i: number, t: string, b: Uint8Array): boolean {
     return i < 0 ? t === '' : sameAscii(t, b, this.at[i]!, this.at[i + 1]! - 1);
+  }
+}
+
+/** Bytes with a view for reading them four at a time. */
+class Bytes {
+  readonly b: Uint8Array;
+  private readonly v: DataView;
+  constructor(from: number | Uint8Array) {
+    this.b = typeof from === 'number' ? new Uint8Array(from) : from;
+    this.v = new DataView(this.b.buffer, this.b.byteOffset, this.b.byteLength);
+  }
+
+  /** Whether [s, s + len) here holds the bytes at [o, o + len) of `other`. */
+  same(s: number, other: Bytes, o: number, len: number): boolean {
+    let k = 0;
+    for (; k + 4 <= len; k += 4) if (this.v.getInt32(s + k) !== other.v.getInt32(o + k)) return false;
+    for (; k < len; k++) if (this.b[s + k] !== other.b[o + k]) return false;
+    return true;
   }
 }
 
