@@ -19,7 +19,7 @@ export const PLAIN_LINE_MAX = 64 * 1024;
 /** Slots of the cell cache (a power of two): a cell whose slot holds another text is decoded anew, and takes the slot. */
 const CACHE_SLOTS = 4096;
 /** Slots of the dimension cache (a power of two), and the bytes of a line's dimension cells it keeps, at most (more: not kept). */
-const DIM_SLOTS = 4096;
+const DIM_SLOTS = 8192;
 const DIM_BYTES = 192;
 
 /** A line's dimension values (see PlainLines.dims). */
@@ -70,6 +70,7 @@ export class PlainLines {
   private readonly dimCells: number[];
   private readonly dimSlots: (LineDims | undefined)[] = new Array(DIM_SLOTS).fill(undefined);
   private readonly dimLens: Int32Array;
+  private readonly dimHash = new Int32Array(DIM_SLOTS);
   private readonly dimPool = new Bytes(DIM_SLOTS * DIM_BYTES);
   /** The piece being read, viewed for four-byte reads. */
   private piece = new Bytes(0);
@@ -157,9 +158,16 @@ export class PlainLines {
       for (let q = Math.max(s, e - 4); q < e; q++) h = Math.imul(h ^ b[q]!, 16777619);
       total += e - s;
     }
+    // two places a set may be kept: a set evicted from the first moves to the second, so two sets
+    // sharing a first place do not take turns pushing each other out
     const slot = (h ^ (h >>> 15)) & (DIM_SLOTS - 1);
-    const hit = this.dimSlots[slot];
-    if (hit !== undefined && total <= DIM_BYTES && this.sameDims(slot)) return hit;
+    const other = (h >>> 17) & (DIM_SLOTS - 1);
+    if (total <= DIM_BYTES) {
+      const hit = this.dimSlots[slot];
+      if (hit !== undefined && this.sameDims(slot)) return hit;
+      const second = this.dimSlots[other];
+      if (second !== undefined && other !== slot && this.sameDims(other)) return second;
+    }
     const c = this.col;
     let batch: boolean | null = null;
     if (c.batch >= 0 && !this.empty(c.batch)) {
@@ -176,7 +184,12 @@ export class PlainLines {
       batch,
       memo: { owner: null, id: -1 },
     };
-    if (total <= DIM_BYTES) this.keepDims(slot, d);
+    if (total <= DIM_BYTES) {
+      // the set in the first place moves to its own second place
+      const theirs = (this.dimHash[slot]! >>> 17) & (DIM_SLOTS - 1);
+      if (this.dimSlots[slot] !== undefined && theirs !== slot) this.moveDims(slot, theirs);
+      this.keepDims(slot, d, h);
+    }
     return d;
   }
 
@@ -195,18 +208,27 @@ export class PlainLines {
     return true;
   }
 
-  private keepDims(slot: number, d: LineDims): void {
+  private keepDims(slot: number, d: LineDims, h: number): void {
+    this.dimHash[slot] = h;
     const cells = this.dimCells;
     let o = slot * DIM_BYTES;
     for (let k = 0; k < cells.length; k++) {
       const i = cells[k]!;
       const s = this.at[i]!;
       const len = this.at[i + 1]! - 1 - s;
-      this.dimPool.b.set(this.piece.b.subarray(s, s + len), o);
+      copyBytes(this.piece.b, s, this.dimPool.b, o, len);
       this.dimLens[slot * cells.length + k] = len;
       o += len;
     }
     this.dimSlots[slot] = d;
+  }
+
+  private moveDims(from: number, to: number): void {
+    const n = this.dimCells.length;
+    copyBytes(this.dimPool.b, from * DIM_BYTES, this.dimPool.b, to * DIM_BYTES, DIM_BYTES);
+    this.dimLens.copyWithin(to * n, from * n, from * n + n);
+    this.dimSlots[to] = this.dimSlots[from];
+    this.dimHash[to] = this.dimHash[from]!;
   }
 
   /**
@@ -262,7 +284,7 @@ export class PlainLines {
     // ASCII: latin1 is the same text, and a flat string of its own
     const t = b.toString('latin1', s, e);
     this.cells[slot] = t;
-    if (len <= SLOT_BYTES) this.pool.b.set(b.subarray(s, e), slot * SLOT_BYTES);
+    if (len <= SLOT_BYTES) copyBytes(b, s, this.pool.b, slot * SLOT_BYTES, len);
     return t;
   }
 
@@ -309,7 +331,7 @@ export class PlainLines {
       const s = this.at[i]!;
       const len = this.at[i + 1]! - 1 - s;
       if (o + len > TIME_BYTES) return;
-      t.bytes.b.set(this.piece.b.subarray(s, s + len), o);
+      copyBytes(this.piece.b, s, t.bytes.b, o, len);
       t.lens[k] = len;
       o += len;
     }
@@ -321,6 +343,11 @@ export class PlainLines {
   private same(i: number, t: string, b: Uint8Array): boolean {
     return i < 0 ? t === '' : sameAscii(t, b, this.at[i]!, this.at[i + 1]! - 1);
   }
+}
+
+/** A few bytes copied (no view made for them, as `set(subarray())` would). */
+function copyBytes(from: Uint8Array, s: number, to: Uint8Array, o: number, len: number): void {
+  for (let k = 0; k < len; k++) to[o + k] = from[s + k]!;
 }
 
 /** Bytes with a view for reading them four at a time. */
