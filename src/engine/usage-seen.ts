@@ -90,16 +90,21 @@ function insertPair(s: Seen, i: number, key: number, h: number): void {
 
 /** To a slot per bucket of the span; what lies off the grid stays in the Map. */
 function densify(s: Seen): void {
-  const entries = [...seenEntries(s)];
-  s.dense = new Int32Array(s.slots);
-  s.map = null;
+  if (s.dense) return;
+  const { keys, vals, n, map } = s;
+  const dense = new Int32Array(s.slots);
+  let off: Map<number, number> | null = null;
+  const put = (key: number, h: number) => {
+    const i = slotOf(s, key);
+    if (i >= 0) dense[i] = h;
+    else (off ??= new Map()).set(key, h);
+  };
+  if (map) for (const [key, h] of map) put(key, h);
+  for (let i = 0; i < n; i++) put(keys[i]!, vals[i]!);
+  s.dense = dense;
+  s.map = off;
   s.keys = s.vals = new Int32Array(0);
   s.n = 0;
-  for (const [key, h] of entries) {
-    const i = slotOf(s, key);
-    if (i >= 0) s.dense[i] = h;
-    else (s.map ??= new Map()).set(key, h);
-  }
 }
 
 function* seenEntries(s: Seen): Generator<[number, number]> {
@@ -118,11 +123,60 @@ function seenHas(s: Seen, key: number): boolean {
   return i < s.n && s.keys[i] === key;
 }
 
+/** Whether a bucket seen in `b` was seen in `a` too (a repeat across the parts they were read from). */
 export function overlaps(a: Seen, b: Seen): boolean {
+  if (!a.map && !b.map) {
+    // the plain shapes without visiting entry by entry (parts of a time-ordered export meet at one edge)
+    if (a.dense && b.dense) {
+      for (let i = 0; i < a.dense.length; i++) if (a.dense[i] !== 0 && b.dense[i] !== 0) return true;
+      return false;
+    }
+    if (!a.dense && !b.dense && (a.n === 0 || b.n === 0 || b.keys[0]! > a.keys[a.n - 1]! || a.keys[0]! > b.keys[b.n - 1]!)) return false;
+    if (a.dense !== b.dense) {
+      const [dense, pairs] = a.dense ? [a, b] : [b, a];
+      for (let i = 0; i < pairs.n; i++) if (seenHas(dense, pairs.keys[i]!)) return true;
+      return false;
+    }
+  }
   for (const [key] of seenEntries(b)) if (seenHas(a, key)) return true;
   return false;
 }
 
+/** The buckets of `from` (none of them seen in `into`: see overlaps) added to `into`. */
 export function takeSeen(into: Seen, from: Seen): void {
+  if (!into.map && !from.map) {
+    // a dense part makes the whole dense: taking its slots one by one would first shift pairs
+    if (from.dense && !into.dense) densify(into);
+    if (into.dense && from.dense && !into.map) {
+      for (let i = 0; i < from.dense.length; i++) if (from.dense[i] !== 0) into.dense[i] = from.dense[i]!;
+      return;
+    }
+    // pairs after all of those held: appended as they are
+    if (!into.dense && !from.dense && (into.n === 0 || (from.n > 0 && from.keys[0]! > into.keys[into.n - 1]!))) {
+      appendPairs(into, from);
+      if (into.n * 2 > into.slots) densify(into);
+      return;
+    }
+    if (into.dense && !from.dense) {
+      for (let i = 0; i < from.n; i++) seenCheck(into, from.keys[i]!, from.vals[i]!);
+      return;
+    }
+  }
   for (const [key, h] of seenEntries(from)) seenCheck(into, key, h);
+}
+
+function appendPairs(into: Seen, from: Seen): void {
+  const n = into.n + from.n;
+  if (n > into.keys.length) {
+    const size = Math.max(n, into.keys.length * 2);
+    const keys = new Int32Array(size);
+    const vals = new Int32Array(size);
+    keys.set(into.keys.subarray(0, into.n));
+    vals.set(into.vals.subarray(0, into.n));
+    into.keys = keys;
+    into.vals = vals;
+  }
+  into.keys.set(from.keys.subarray(0, from.n), into.n);
+  into.vals.set(from.vals.subarray(0, from.n), into.n);
+  into.n = n;
 }
