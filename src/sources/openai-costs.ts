@@ -3,7 +3,7 @@
  * generations, an optional trailing api_source, empty buckets, long decimal amounts
  * parsed exactly, ISO columns with or without offset (the Unix columns win).
  */
-import type { CostRecord, Detection, InputIssue } from '../model.js';
+import type { CostRecord, Detection, InputIssue, LineItem } from '../model.js';
 import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
 import { repeatsHeader, shownText, type CsvRow } from './csv.js';
@@ -103,7 +103,7 @@ function readRow(row: CsvRow, c: Columns, header: readonly string[], iso: IsoAgr
     quantity: opt(f, c.quantity),
     quantityUnit: opt(f, c.quantityUnit),
     lineItemRaw,
-    lineItem: lineItemRaw === null ? null : parseLineItem(lineItemRaw),
+    lineItem: lineItemRaw === null ? null : lineItemOf(lineItemRaw),
     projectId: opt(f, c.project),
     projectName: opt(f, c.projectName),
     organizationId: opt(f, c.org),
@@ -112,6 +112,20 @@ function readRow(row: CsvRow, c: Columns, header: readonly string[], iso: IsoAgr
     userId: opt(f, c.user),
     userEmail: opt(f, c.email),
   };
+}
+
+/** Line items repeat on every day of an export: each distinct text parsed once (the parts are never changed after). */
+const LINE_ITEMS = new Map<string, LineItem | null>();
+const LINE_ITEMS_MAX = 10_000;
+function lineItemOf(raw: string): LineItem | null {
+  const known = LINE_ITEMS.get(raw);
+  if (known !== undefined) return known;
+  if (LINE_ITEMS.size >= LINE_ITEMS_MAX) LINE_ITEMS.clear();
+  // a copy of its own: a cell is a slice of its chunk's text, which the cache would otherwise keep
+  const own = Buffer.from(raw, 'utf8').toString('utf8');
+  const parsed = parseLineItem(own);
+  LINE_ITEMS.set(own, parsed);
+  return parsed;
 }
 
 const opt = (f: string[], i: number): string | null => (i < 0 || f[i] === '' ? null : f[i]!);
