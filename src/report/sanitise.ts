@@ -6,6 +6,8 @@
 import type ExcelJS from 'exceljs';
 import { cellText, redactSecrets, terminalText } from '../redact.js';
 import { CellValueError } from './cells.js';
+import { type DirectRows, directRowsOf } from './direct-rows.js';
+import { columnLetter } from './table.js';
 
 /** Excel's limits on a formula's length and on one text literal inside it. */
 const FORMULA_MAX = 8192;
@@ -34,7 +36,7 @@ export function formulaTooLong(f: string): boolean {
   return false;
 }
 
-function checkNumber(n: number, ws: ExcelJS.Worksheet, cell: ExcelJS.Cell): number {
+function checkNumber(n: number, ws: ExcelJS.Worksheet, cell: { address: string }): number {
   if (!Number.isFinite(n))
     throw new CellValueError(
       `sheet "${ws.name}", column ${cell.address.replace(/\d+$/, '')} (cell ${cell.address}): the value ${n} is not a finite number; the workbook was not written`,
@@ -80,6 +82,14 @@ function fixSheetName(ws: ExcelJS.Worksheet): void {
     throw new Error(`internal: sheet name "${terminalText(safe)}" is not legal in Excel (sheet names go through uniqueSheetNames)`);
 }
 
+/** The same for a table's direct rows (direct-rows.ts): they hold numbers, texts and dates only. */
+function fixDirectRows(ws: ExcelJS.Worksheet, d: DirectRows): void {
+  d.fixValues((v, row, col) => (typeof v === 'string' ? cellText(v) : typeof v === 'number' ? checkNumber(v, ws, { address: `${columnLetter(col)}${row}` }) : v));
+  d.heights.forEach((h, r) => {
+    if (h !== undefined && h > ROW_HEIGHT_MAX) d.heights[r] = ROW_HEIGHT_MAX;
+  });
+}
+
 function fixSheet(ws: ExcelJS.Worksheet): void {
   fixSheetName(ws);
   ws.eachRow({ includeEmpty: false }, (row) => {
@@ -96,6 +106,7 @@ function fixSheet(ws: ExcelJS.Worksheet): void {
   ws.eachRow({ includeEmpty: true }, (row) => {
     if (row.height !== undefined && row.height > ROW_HEIGHT_MAX) row.height = ROW_HEIGHT_MAX;
   });
+  for (const d of directRowsOf(ws)) fixDirectRows(ws, d);
   const hf = ws.headerFooter as Record<string, string | undefined>;
   for (const k of HEADER_FOOTER) if (typeof hf[k] === 'string') hf[k] = terminalText(hf[k]!).replace(/[\n\t]/g, ' ');
 }

@@ -5,6 +5,7 @@
  * keeps the widest width per column and restores the main table's view at the end.
  */
 import type ExcelJS from 'exceljs';
+import { rowHeight } from './direct-rows.js';
 import { wrappedLines, type Column, type WrittenTable } from './table.js';
 import { columnPixels, MIN_PRINT_SCALE, printableHeightPoints, printablePixels, TARGET_SCALE } from './workbook.js';
 
@@ -59,12 +60,13 @@ export function fitWrapped<T>(columns: Column<T>[], rows: readonly T[]): Column<
 }
 
 /** A row's printed height in points: its own, or Excel's 15 for Calibri 11 (LibreOffice's is lower, so an estimate from it never overflows a page there). */
-const rowPoints = (ws: ExcelJS.Worksheet, r: number) => ws.getRow(r).height ?? 15;
+const rowPoints = (ws: ExcelJS.Worksheet, r: number) => rowHeight(ws, r) ?? 15;
 
 /** The scale the sheet's widths print at (workbook.ts fitPrintWidth): one page across, or near 70 % over several. */
 function widthScale(ws: ExcelJS.Worksheet): number {
   let total = 0;
-  for (let i = 1; i <= ws.columnCount; i++) if (!ws.getColumn(i).hidden) total += columnPixels(ws.getColumn(i).width ?? 9);
+  const columns = ws.columnCount; // walks every row's cells: asked once
+  for (let i = 1; i <= columns; i++) if (!ws.getColumn(i).hidden) total += columnPixels(ws.getColumn(i).width ?? 9);
   const printable = printablePixels(ws.pageSetup.orientation === 'portrait' ? 'portrait' : 'landscape');
   return total <= printable / (MIN_PRINT_SCALE + 0.03) ? Math.min(1, printable / total) : TARGET_SCALE;
 }

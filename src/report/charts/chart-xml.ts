@@ -5,6 +5,7 @@
  */
 import type ExcelJS from 'exceljs';
 import type { ChartSpec, ColumnRange, PlotSpec, SeriesSpec } from './spec.js';
+import { cellContent } from '../direct-rows.js';
 import { columnLetter } from '../table.js';
 
 const NS_C = 'http://schemas.openxmlformats.org/drawingml/2006/chart';
@@ -30,7 +31,7 @@ const cellFormula = (sheet: string, c: { row: number; col: number }) => `'${shee
 
 /** A cell's value as a chart cache holds it: the formula's cached result, a date as its serial number. */
 function cellValue(ws: ExcelJS.Worksheet, row: number, col: number): string | number | null {
-  const v = ws.getRow(row).getCell(col).value;
+  const v = cellContent(ws, row, col).value;
   if (v === null || v === undefined) return null;
   if (typeof v === 'number' || typeof v === 'string') return v;
   if (v instanceof Date) return v.getTime() / 86_400_000 + 25569;
@@ -68,7 +69,7 @@ function seriesXml(ws: ExcelJS.Worksheet, spec: ChartSpec, plot: PlotSpec, s: Se
   const name = cellValue(ws, s.name.row, s.name.col);
   const tx = `<c:tx>${strRef(cellFormula(ws.name, s.name), [name])}</c:tx>`;
   const values = rows(s.values).map((row) => cellValue(ws, row, s.values.col));
-  const format = ws.getRow(s.values.firstRow).getCell(s.values.col).numFmt || 'General';
+  const format = cellContent(ws, s.values.firstRow, s.values.col).numFmt || 'General';
   const val = `<c:val>${numRef(rangeFormula(ws.name, s.values), values, format)}</c:val>`;
   const head = `<c:idx val="${idx}"/><c:order val="${idx}"/>${tx}`;
   if (plot.type === 'bar') {

@@ -23,7 +23,7 @@ export function writeDaily(ws: ExcelJS.Worksheet, rows: DailySummary[], currency
       providersMeetIn(rows),
     ),
     rows,
-    { currency },
+    { currency, directRows: true },
   );
   avoidSliverPage(ws);
   return t;

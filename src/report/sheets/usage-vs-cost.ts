@@ -55,6 +55,6 @@ export function writeUsageVsCost(ws: ExcelJS.Worksheet, all: CrossCheckRow[], cu
       providersMeetIn(all),
     ),
     orderForReview(all),
-    { currency, startRow: 2 },
+    { currency, startRow: 2, directRows: true },
   );
 }
