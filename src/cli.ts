@@ -18,6 +18,7 @@ import { jsonText, reportToJson } from './report/json.js';
 import { htmlReportPath } from './report/html/index.js';
 import { writeRunOutputs } from './report/outputs.js';
 import { reimbursementWorkbookPath } from './report/reimbursement/index.js';
+import { loadExcelJs } from './report/workbook.js';
 import { inspectFiles, printInspection } from './inspect.js';
 import { displayPath, expandInputs, InputError, openInput } from './sources/index.js';
 import { suggestionExitCode, suggestProfile } from './sources/profile-suggest.js';
@@ -180,6 +181,8 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
       progress.onProgress?.(p);
     },
     onNotice: (m) => stderrSink().write(`notice: ${m}\n`),
+    // every job writes a workbook: exceljs loads while the read waits for its other thread
+    onIdle: () => void loadExcelJs(),
   }).finally(() => progress.stop());
   whereWeAre.file = null;
   const suffix = job === 'report' ? '' : `-${job}`;

@@ -77,7 +77,7 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
   const bytesTotal = files.reduce((s, f) => s + f.report.bytes, 0);
   let bytesBefore = 0;
   const ctxFor: ReadContext = (f) => {
-    const c = { timezone: tz, strict: req.strict, onProgress: req.onProgress, bytesBefore, bytesTotal, statementPeriod: explicitPeriod };
+    const c = { timezone: tz, strict: req.strict, onProgress: req.onProgress, onIdle: req.onIdle, bytesBefore, bytesTotal, statementPeriod: explicitPeriod };
     bytesBefore += f.report.bytes;
     return c;
   };

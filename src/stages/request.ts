@@ -24,6 +24,11 @@ export interface ReportRequest {
   cwd?: string;
   /** Progress for long inputs: called per batch. */
   onProgress?: Progress;
+  /**
+   * Called at most once, when the read stage has nothing to do but wait for another thread (the
+   * usage worker's last range): the caller may load what it needs next (the CLI: exceljs).
+   */
+  onIdle?: () => void;
   /** Notices (unknown columns, files ignored in a directory) for stderr. */
   onNotice?: (message: string) => void;
 }
