@@ -16,9 +16,8 @@ import { CellValueError } from './report/cells.js';
 import { reportCsvPaths } from './report/csv-out.js';
 import { jsonText, reportToJson } from './report/json.js';
 import { htmlReportPath } from './report/html/index.js';
-import { writeRunOutputs } from './report/outputs.js';
+import { loadOutputWriters, writeRunOutputs } from './report/outputs.js';
 import { reimbursementWorkbookPath } from './report/reimbursement/index.js';
-import { loadExcelJs } from './report/workbook.js';
 import { inspectFiles, printInspection } from './inspect.js';
 import { displayPath, expandInputs, InputError, openInput } from './sources/index.js';
 import { suggestionExitCode, suggestProfile } from './sources/profile-suggest.js';
@@ -181,8 +180,7 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
       progress.onProgress?.(p);
     },
     onNotice: (m) => stderrSink().write(`notice: ${m}\n`),
-    // every job writes a workbook: exceljs loads while the read waits for its other thread
-    onIdle: () => void loadExcelJs(),
+    onIdle: () => loadOutputWriters(!!o.html || job === 'report'),
   }).finally(() => progress.stop());
   whereWeAre.file = null;
   const suffix = job === 'report' ? '' : `-${job}`;

@@ -6,6 +6,8 @@ import { writeFocusCsv } from './focus.js';
 import { renderHtmlReport, writeHtmlText } from './html/index.js';
 import { writeReportWorkbook } from './index.js';
 import { writeReimbursementWorkbook } from './reimbursement/index.js';
+import { warmCharts } from './html/chart-thread.js';
+import { loadExcelJs } from './workbook.js';
 
 export interface RunOutputs {
   out: string;
@@ -13,6 +15,15 @@ export interface RunOutputs {
   csvDir: string | null;
   focus: string | null;
   html: string | null;
+}
+
+/**
+ * What writing the outputs needs, loaded ahead (exceljs; vega on the chart thread when a page is
+ * written): for a moment the read has nothing to do but wait for another thread.
+ */
+export function loadOutputWriters(page: boolean): void {
+  if (page) warmCharts();
+  loadExcelJs();
 }
 
 /** The HTML page is begun first: its charts are drawn on a thread of their own while the workbooks are written. */

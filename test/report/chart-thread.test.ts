@@ -55,4 +55,20 @@ describe('chart thread', () => {
     const out = execFileSync(process.execPath, [script], { timeout: 30_000, encoding: 'utf8' });
     expect(out.trim()).toBe('<svg');
   });
+
+  it('a thread warmed ahead (vega loading before the first chart) draws the same, and alone does not keep the process alive', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spendrecon-chart-'));
+    const warmOnly = join(dir, 'warm.mjs');
+    writeFileSync(warmOnly, `const { warmCharts } = await import(${JSON.stringify(url('chart-thread.js'))}); warmCharts(); console.log('warmed');`);
+    expect(execFileSync(process.execPath, [warmOnly], { timeout: 30_000, encoding: 'utf8' }).trim()).toBe('warmed');
+    const warmThenDraw = join(dir, 'draw.mjs');
+    writeFileSync(
+      warmThenDraw,
+      `const t = await import(${JSON.stringify(url('chart-thread.js'))}); const h = await import(${JSON.stringify(url('svg-render.js'))});
+t.warmCharts();
+const [there, here] = await Promise.all([t.renderSvg(${JSON.stringify(spec)}), h.renderHere(${JSON.stringify(spec)})]);
+console.log(there === here && there.startsWith('<svg') ? 'same' : 'different');`,
+    );
+    expect(execFileSync(process.execPath, [warmThenDraw], { timeout: 30_000, encoding: 'utf8' }).trim()).toBe('same');
+  });
 });

@@ -20,11 +20,17 @@ class ChartThread {
 
   constructor(file: string) {
     this.worker = new Worker(file);
-    // held open only while a chart is being drawn: an idle chart thread never keeps the process alive
-    this.worker.unref();
     this.worker.on('message', (m: Reply) => this.settle(m));
     this.worker.on('error', (e) => this.failAll(e));
     this.worker.on('exit', (code) => this.failAll(new Error(`the chart thread exited (code ${code})`)));
+    // held open only while a chart is being drawn: an idle chart thread never keeps the process
+    // alive (after the listeners: adding one holds the thread's port open again)
+    this.worker.unref();
+  }
+
+  /** vega loads on the thread now, before the first chart. */
+  warm(): void {
+    if (!this.dead) this.worker.postMessage({ warm: true });
   }
 
   render(spec: TopLevelSpec): Promise<string> {
@@ -56,11 +62,21 @@ class ChartThread {
 
 let thread: ChartThread | null | undefined;
 
-/** A spec's SVG: drawn on the chart thread, started on the first chart. */
-export function renderSvg(spec: TopLevelSpec): Promise<string> {
+function chartThread(): ChartThread | null {
   if (thread === undefined) {
     const file = compiledWorker(import.meta.url, 'report/html', 'chart-worker');
     thread = file ? new ChartThread(file) : null;
   }
-  return thread ? thread.render(spec) : renderHere(spec);
+  return thread;
+}
+
+/** A spec's SVG: drawn on the chart thread, started on the first chart (or by warmCharts). */
+export function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const t = chartThread();
+  return t ? t.render(spec) : renderHere(spec);
+}
+
+/** The chart thread started and vega loading on it, for a page to come (a core is idle now). */
+export function warmCharts(): void {
+  chartThread()?.warm();
 }

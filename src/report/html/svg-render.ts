@@ -35,10 +35,15 @@ const CONFIG = {
 /** vega and vega-lite, loaded on the first chart: ~60 packages a run without charts (match, ledger, an error) need not load. */
 let renderer: Promise<[typeof Vega, typeof import('vega-lite')]> | null = null;
 
+/** vega and vega-lite, loaded once (a thread may begin loading them before its first chart). */
+export function loadRenderer(): Promise<[typeof Vega, typeof import('vega-lite')]> {
+  renderer ??= Promise.all([import('vega'), import('vega-lite')]);
+  return renderer;
+}
+
 /** A spec's SVG, drawn on this thread. */
 export async function renderHere(spec: TopLevelSpec): Promise<string> {
-  renderer ??= Promise.all([import('vega'), import('vega-lite')]);
-  const [vega, { compile }] = await renderer;
+  const [vega, { compile }] = await loadRenderer();
   // the specs are ours and tested; vega-lite's hints must not reach the user's console
   const logger = vega.logger(vega.Error);
   const compiled = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec, { logger }).spec;
