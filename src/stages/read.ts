@@ -76,14 +76,22 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
 
   const bytesTotal = files.reduce((s, f) => s + f.report.bytes, 0);
   let bytesBefore = 0;
+  let idle = req.onIdle;
+  const onIdle = () => {
+    const f = idle;
+    idle = undefined;
+    f?.();
+  };
   const ctxFor: ReadContext = (f) => {
-    const c = { timezone: tz, strict: req.strict, onProgress: req.onProgress, onIdle: req.onIdle, bytesBefore, bytesTotal, statementPeriod: explicitPeriod };
+    const c = { timezone: tz, strict: req.strict, onProgress: req.onProgress, onIdle, bytesBefore, bytesTotal, statementPeriod: explicitPeriod };
     bytesBefore += f.report.bytes;
     return c;
   };
   // the first large usage export's threads start now, while the costs are read (one: each takes a core)
   const first = ofKind.usage.find((f) => foldsInParallel(f, req.strict));
   const started = first ? new ParallelStart(first, !!req.splitDays, explicitPeriod ?? undefined) : null;
+  // no usage thread: the second core is free from the start
+  if (!started) onIdle();
   try {
     return await readAll(req, { files, ignored, issues, ofKind, ctxFor, explicitPeriod }, started);
   } finally {

@@ -25,8 +25,9 @@ export interface ReportRequest {
   /** Progress for long inputs: called per batch. */
   onProgress?: Progress;
   /**
-   * Called at most once, when the read stage has nothing to do but wait for another thread (the
-   * usage worker's last range): the caller may load what it needs next (the CLI: exceljs).
+   * Called at most once, when a core is free: at the start of the read when no usage export is
+   * folded on a second thread, else when the read waits for that thread's last range. The caller
+   * may load what it needs next (the CLI: exceljs, and vega on the chart thread).
    */
   onIdle?: () => void;
   /** Notices (unknown columns, files ignored in a directory) for stderr. */
