@@ -9,6 +9,7 @@ import { isAscii } from 'node:buffer';
 import type { DimsMemo, UsageRecord } from '../../model.js';
 import { bucketProblem, isoDisagrees, OPENAI, parseBool, USAGE_BUCKET_WIDTHS } from '../openai-fields.js';
 import type { UsageRowReader } from '../openai-usage.js';
+import { Bytes, CellBytes, CellCache, copyBytes } from './cell-bytes.js';
 
 type Columns = UsageRowReader['col'];
 
@@ -65,13 +66,9 @@ export class PlainLines {
    * The start, end and ISO cells of the last line whose times checked out, and what they gave:
    * rows of a bucket share them, so a line whose time cells are the same bytes skips the checks.
    */
-  private readonly times: { cells: number[]; lens: Int32Array; bytes: Bytes; valid: boolean; start: number; end: number };
-  /** The dimension cells (project, user, key, model, tier, batch) present; each slot's objects, cells' lengths and bytes. */
-  private readonly dimCells: number[];
-  private readonly dimSlots: (LineDims | undefined)[] = new Array(DIM_SLOTS).fill(undefined);
-  private readonly dimLens: Int32Array;
-  private readonly dimHash = new Int32Array(DIM_SLOTS);
-  private readonly dimPool = new Bytes(DIM_SLOTS * DIM_BYTES);
+  private readonly times: { bytes: CellBytes; valid: boolean; start: number; end: number };
+  /** Each distinct set of dimension cells (project, user, key, model, tier, batch), its values. */
+  private readonly dimSets: CellCache<LineDims>;
   /** The piece being read, viewed for four-byte reads. */
   private piece = new Bytes(0);
 
@@ -83,9 +80,12 @@ export class PlainLines {
     this.at = new Int32Array(col.width + 1);
     this.delimiter = delimiter.length === 1 && delimiter.charCodeAt(0) < 128 ? delimiter.charCodeAt(0) : -1;
     const cells = [col.start, col.end, col.startIso, col.endIso].filter((i) => i >= 0);
-    this.times = { cells, lens: new Int32Array(cells.length), bytes: new Bytes(TIME_BYTES), valid: false, start: 0, end: 0 };
-    this.dimCells = [col.project, col.user, col.key, col.model, col.tier, col.batch].filter((i) => i >= 0);
-    this.dimLens = new Int32Array(DIM_SLOTS * this.dimCells.length);
+    this.times = { bytes: new CellBytes(cells, 1, TIME_BYTES), valid: false, start: 0, end: 0 };
+    this.dimSets = new CellCache<LineDims>(
+      [col.project, col.user, col.key, col.model, col.tier, col.batch].filter((i) => i >= 0),
+      DIM_SLOTS,
+      DIM_BYTES,
+    );
   }
 
   /** Whether lines can be read here at all (a one-byte ASCII delimiter). */
@@ -147,27 +147,8 @@ export class PlainLines {
    * its group's key is worked out once (`memo`). Null when the batch cell is not a spelling read here.
    */
   private dims(b: Buffer): LineDims | null {
-    const cells = this.dimCells;
-    let h = 0x811c9dc5;
-    let total = 0;
-    for (let k = 0; k < cells.length; k++) {
-      const i = cells[k]!;
-      const s = this.at[i]!;
-      const e = this.at[i + 1]! - 1;
-      h = Math.imul(h ^ (e - s), 16777619);
-      for (let q = Math.max(s, e - 4); q < e; q++) h = Math.imul(h ^ b[q]!, 16777619);
-      total += e - s;
-    }
-    // two places a set may be kept: a set evicted from the first moves to the second, so two sets
-    // sharing a first place do not take turns pushing each other out
-    const slot = (h ^ (h >>> 15)) & (DIM_SLOTS - 1);
-    const other = (h >>> 17) & (DIM_SLOTS - 1);
-    if (total <= DIM_BYTES) {
-      const hit = this.dimSlots[slot];
-      if (hit !== undefined && this.sameDims(slot)) return hit;
-      const second = this.dimSlots[other];
-      if (second !== undefined && other !== slot && this.sameDims(other)) return second;
-    }
+    const hit = this.dimSets.find(this.piece, this.at);
+    if (hit) return hit;
     const c = this.col;
     let batch: boolean | null = null;
     if (c.batch >= 0 && !this.empty(c.batch)) {
@@ -184,51 +165,8 @@ export class PlainLines {
       batch,
       memo: { owner: null, id: -1 },
     };
-    if (total <= DIM_BYTES) {
-      // the set in the first place moves to its own second place
-      const theirs = (this.dimHash[slot]! >>> 17) & (DIM_SLOTS - 1);
-      if (this.dimSlots[slot] !== undefined && theirs !== slot) this.moveDims(slot, theirs);
-      this.keepDims(slot, d, h);
-    }
+    this.dimSets.put(this.piece, this.at, d);
     return d;
-  }
-
-  /** The line's dimension cells hold the bytes kept in `slot`. */
-  private sameDims(slot: number): boolean {
-    const cells = this.dimCells;
-    const lens = this.dimLens;
-    let o = slot * DIM_BYTES;
-    for (let k = 0; k < cells.length; k++) {
-      const i = cells[k]!;
-      const s = this.at[i]!;
-      const len = this.at[i + 1]! - 1 - s;
-      if (len !== lens[slot * cells.length + k] || !this.piece.same(s, this.dimPool, o, len)) return false;
-      o += len;
-    }
-    return true;
-  }
-
-  private keepDims(slot: number, d: LineDims, h: number): void {
-    this.dimHash[slot] = h;
-    const cells = this.dimCells;
-    let o = slot * DIM_BYTES;
-    for (let k = 0; k < cells.length; k++) {
-      const i = cells[k]!;
-      const s = this.at[i]!;
-      const len = this.at[i + 1]! - 1 - s;
-      copyBytes(this.piece.b, s, this.dimPool.b, o, len);
-      this.dimLens[slot * cells.length + k] = len;
-      o += len;
-    }
-    this.dimSlots[slot] = d;
-  }
-
-  private moveDims(from: number, to: number): void {
-    const n = this.dimCells.length;
-    copyBytes(this.dimPool.b, from * DIM_BYTES, this.dimPool.b, to * DIM_BYTES, DIM_BYTES);
-    this.dimLens.copyWithin(to * n, from * n, from * n + n);
-    this.dimSlots[to] = this.dimSlots[from];
-    this.dimHash[to] = this.dimHash[from]!;
   }
 
   /**
@@ -320,62 +258,19 @@ export class PlainLines {
 
   /** The line's time cells are the very bytes of the last line whose times checked out. */
   private sameTimes(): boolean {
-    const t = this.times;
-    if (!t.valid) return false;
-    let o = 0;
-    for (let k = 0; k < t.cells.length; k++) {
-      const i = t.cells[k]!;
-      const s = this.at[i]!;
-      const len = this.at[i + 1]! - 1 - s;
-      if (len !== t.lens[k] || !this.piece.same(s, t.bytes, o, len)) return false;
-      o += len;
-    }
-    return true;
+    return this.times.valid && this.times.bytes.same(0, this.piece, this.at);
   }
 
   /** The line's time cells checked out as `start`–`end`: kept for the lines after it. */
   private keepTimes(start: number, end: number): void {
     const t = this.times;
-    let o = 0;
-    for (let k = 0; k < t.cells.length; k++) {
-      const i = t.cells[k]!;
-      const s = this.at[i]!;
-      const len = this.at[i + 1]! - 1 - s;
-      if (o + len > TIME_BYTES) return;
-      copyBytes(this.piece.b, s, t.bytes.b, o, len);
-      t.lens[k] = len;
-      o += len;
-    }
+    t.valid = t.bytes.keep(0, this.piece, this.at);
     t.start = start;
     t.end = end;
-    t.valid = true;
   }
 
   private same(i: number, t: string, b: Uint8Array): boolean {
     return i < 0 ? t === '' : sameAscii(t, b, this.at[i]!, this.at[i + 1]! - 1);
-  }
-}
-
-/** A few bytes copied (no view made for them, as `set(subarray())` would). */
-function copyBytes(from: Uint8Array, s: number, to: Uint8Array, o: number, len: number): void {
-  for (let k = 0; k < len; k++) to[o + k] = from[s + k]!;
-}
-
-/** Bytes with a view for reading them four at a time. */
-class Bytes {
-  readonly b: Uint8Array;
-  readonly v: DataView;
-  constructor(from: number | Uint8Array) {
-    this.b = typeof from === 'number' ? new Uint8Array(from) : from;
-    this.v = new DataView(this.b.buffer, this.b.byteOffset, this.b.byteLength);
-  }
-
-  /** Whether [s, s + len) here holds the bytes at [o, o + len) of `other`. */
-  same(s: number, other: Bytes, o: number, len: number): boolean {
-    let k = 0;
-    for (; k + 4 <= len; k += 4) if (this.v.getInt32(s + k) !== other.v.getInt32(o + k)) return false;
-    for (; k < len; k++) if (this.b[s + k] !== other.b[o + k]) return false;
-    return true;
   }
 }
 
