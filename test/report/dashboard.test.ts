@@ -7,31 +7,15 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { openAiOnlyConfig } from './demo-config.js';
-import { runReport, type ReportResult } from '../../src/pipeline.js';
+import { openAiDemoResult } from './demo-config.js';
+import type { ReportResult } from '../../src/pipeline.js';
 import { buildReportWorkbook } from '../../src/report/index.js';
 import { DASHBOARD } from '../../src/report/sheets/dashboard.js';
 import { SUMMARY } from '../../src/report/sheets/summary.js';
 import { MIN_PRINT_SCALE, workbookBytes } from '../../src/report/workbook.js';
 import { printScale } from './print-check.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const FX = join(ROOT, 'fixtures');
-
-/** The demo's OpenAI month (before the demo gained Anthropic and receipts): usage, costs, payments, two statements, budgets in the config. */
-async function demoResult(): Promise<ReportResult> {
-  const exports = [join(FX, 'openai', '*.csv'), join(FX, 'openai', 'api')];
-  return runReport({
-    usage: exports,
-    costs: exports,
-    payments: [join(FX, 'demo', 'payments_2026-10.csv')],
-    statements: [join(FX, 'demo', 'us-card-2026-10.csv'), join(FX, 'demo', 'cmb-credit-card-2026-10.csv')],
-    config: openAiOnlyConfig(),
-    period: { month: '2026-10' },
-    strict: false,
-    cwd: ROOT,
-  });
-}
+const demoResult = openAiDemoResult;
 
 interface Written {
   bytes: Buffer;

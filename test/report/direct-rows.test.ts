@@ -4,14 +4,12 @@
  * every part, byte for byte, as exceljs writes it when the same rows are its cells
  * (SPENDRECON_DIRECT_ROWS=0), on the demo and on generated tables of every kind of cell.
  */
-import { join } from 'node:path';
 import type ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openAiOnlyConfig } from './demo-config.js';
+import { openAiDemoResult } from './demo-config.js';
 import type { CrossCheckRow } from '../../src/engine/attribution.js';
 import { Decimal } from '../../src/money.js';
-import { runReport } from '../../src/pipeline.js';
 import { attachChart } from '../../src/report/charts/spec.js';
 import { directRowsOf } from '../../src/report/direct-rows.js';
 import { buildReportWorkbook } from '../../src/report/index.js';
@@ -20,8 +18,6 @@ import { writeUsageVsCost } from '../../src/report/sheets/usage-vs-cost.js';
 import { alignCells, type Column, writeTable } from '../../src/report/table.js';
 import { addSheet, newWorkbook, workbookBytes } from '../../src/report/workbook.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const FX = join(ROOT, 'fixtures');
 const KEY = 'sk-proj-Q7fLm2ZxR9tB4wKc8VnH3pYs6JdA1gUe5oTi0';
 
 afterEach(() => {
@@ -151,17 +147,7 @@ function genericRows(n: number, seed: number): Generic[] {
 
 describe('direct rows (a large table written without exceljs cells)', () => {
   it('leave the demo workbook as it was, byte for byte (Usage vs cost and Daily take them)', async () => {
-    const exports = [join(FX, 'openai', '*.csv'), join(FX, 'openai', 'api')];
-    const result = await runReport({
-      usage: exports,
-      costs: exports,
-      payments: [join(FX, 'demo', 'payments_2026-10.csv')],
-      statements: [join(FX, 'demo', 'us-card-2026-10.csv'), join(FX, 'demo', 'cmb-credit-card-2026-10.csv')],
-      config: openAiOnlyConfig(),
-      period: { month: '2026-10' },
-      strict: false,
-      cwd: ROOT,
-    });
+    const result = await openAiDemoResult();
     const { direct } = await bothWays(() => buildReportWorkbook(result));
     expect(direct.map((d) => d.split(':')[0])).toEqual(['Daily', 'Usage vs cost']);
   });
