@@ -180,7 +180,7 @@ async function runJobCommand(job: Job, o: JobOptions, defaults: { cwd: string })
       progress.onProgress?.(p);
     },
     onNotice: (m) => stderrSink().write(`notice: ${m}\n`),
-    onIdle: () => loadOutputWriters(!!o.html || job === 'report'),
+    onIdle: (free) => loadOutputWriters(free, !!o.html || job === 'report'),
   }).finally(() => progress.stop());
   whereWeAre.file = null;
   const suffix = job === 'report' ? '' : `-${job}`;

@@ -18,12 +18,12 @@ export interface RunOutputs {
 }
 
 /**
- * What writing the outputs needs, loaded ahead (exceljs; vega on the chart thread when a page is
- * written): for a moment the read has nothing to do but wait for another thread.
+ * What writing the outputs needs, loaded ahead where the read leaves room: exceljs while this
+ * thread waits, vega on the chart thread (when a page is written) once a core is free.
  */
-export function loadOutputWriters(page: boolean): void {
-  if (page) warmCharts();
-  loadExcelJs();
+export function loadOutputWriters(free: 'thread' | 'core', page: boolean): void {
+  if (free === 'thread') loadExcelJs();
+  else if (page) warmCharts();
 }
 
 /** The HTML page is begun first: its charts are drawn on a thread of their own while the workbooks are written. */

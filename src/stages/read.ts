@@ -57,7 +57,7 @@ export interface ReadInputs {
   cardLines: CardLine[];
 }
 
-type ReadContext = (f: OpenedFile) => Parameters<typeof readRecords>[1];
+type ReadContext = (f: OpenedFile) => Parameters<typeof readRecords>[1] & { onIdle: (free: 'thread' | 'core') => void };
 
 export async function readInputs(req: ReportRequest, want: WantedSections): Promise<ReadInputs> {
   const cwd = req.cwd ?? process.cwd();
@@ -76,11 +76,11 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
 
   const bytesTotal = files.reduce((s, f) => s + f.report.bytes, 0);
   let bytesBefore = 0;
-  let idle = req.onIdle;
-  const onIdle = () => {
-    const f = idle;
-    idle = undefined;
-    f?.();
+  const said = new Set<'thread' | 'core'>();
+  const onIdle = (free: 'thread' | 'core') => {
+    if (said.has(free)) return;
+    said.add(free);
+    req.onIdle?.(free);
   };
   const ctxFor: ReadContext = (f) => {
     const c = { timezone: tz, strict: req.strict, onProgress: req.onProgress, onIdle, bytesBefore, bytesTotal, statementPeriod: explicitPeriod };
@@ -91,7 +91,10 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
   const first = ofKind.usage.find((f) => foldsInParallel(f, req.strict));
   const started = first ? new ParallelStart(first, !!req.splitDays, explicitPeriod ?? undefined) : null;
   // no usage thread: the second core is free from the start
-  if (!started) onIdle();
+  if (!started) {
+    onIdle('core');
+    onIdle('thread');
+  }
   try {
     return await readAll(req, { files, ignored, issues, ofKind, ctxFor, explicitPeriod }, started);
   } finally {
@@ -194,8 +197,10 @@ async function readUsage(
   const fold = new UsageFold(new UsageAggregator(split), earlyPeriod, split, strict);
   for (const f of usageFiles) {
     const ctx = ctxFor(f);
-    if (foldsInParallel(f, strict)) await foldUsageParallel(started?.file === f ? started : new ParallelStart(f, split), fold, { earlyPeriod }, issues, ctx);
-    else await readRecords<UsageRecord>(f, ctx, issues, (r) => fold.fold(f, r, issues));
+    if (foldsInParallel(f, strict)) {
+      await foldUsageParallel(started?.file === f ? started : new ParallelStart(f, split), fold, { earlyPeriod }, issues, ctx);
+      ctx.onIdle('core');
+    } else await readRecords<UsageRecord>(f, ctx, issues, (r) => fold.fold(f, r, issues));
   }
   return fold.agg;
 }

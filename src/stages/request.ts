@@ -25,11 +25,12 @@ export interface ReportRequest {
   /** Progress for long inputs: called per batch. */
   onProgress?: Progress;
   /**
-   * Called at most once, when a core is free: at the start of the read when no usage export is
-   * folded on a second thread, else when the read waits for that thread's last range. The caller
-   * may load what it needs next (the CLI: exceljs, and vega on the chart thread).
+   * Called at most once for each, when the read leaves room: `thread`, this thread waits (for the
+   * usage worker's last range); `core`, the second core is free (the read is done with it, or
+   * never used it: then both at the start of the read). The caller may load what it needs next
+   * (the CLI: exceljs on this thread, vega on the chart thread).
    */
-  onIdle?: () => void;
+  onIdle?: (free: 'thread' | 'core') => void;
   /** Notices (unknown columns, files ignored in a directory) for stderr. */
   onNotice?: (message: string) => void;
 }

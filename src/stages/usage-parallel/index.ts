@@ -211,7 +211,7 @@ const messagesIn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * What became of range r, the next to merge: while it is not ready, the main thread takes the
  * next range and folds it here (at most AHEAD past those merged); with none left, it waits.
  */
-async function outcomeOf(r: number, s: ParallelStart, own: Map<number, FromWorker>, period: Period | null, idle: { onIdle?: () => void }): Promise<FromWorker> {
+async function outcomeOf(r: number, s: ParallelStart, own: Map<number, FromWorker>, period: Period | null, onIdle?: (free: 'thread') => void): Promise<FromWorker> {
   const ranges = s.at.length - 1;
   for (;;) {
     const o = own.get(r) ?? s.helper.ready(r);
@@ -222,11 +222,7 @@ async function outcomeOf(r: number, s: ParallelStart, own: Map<number, FromWorke
     const mine = Atomics.load(s.shared, TAKEN) - r < AHEAD ? Atomics.add(s.shared, TAKEN, 1) : ranges;
     if (mine >= ranges) {
       // nothing left to take here: a wait, which the caller may use once (see ReportRequest.onIdle)
-      if (!s.helper.ready(r, true) && idle.onIdle) {
-        const f = idle.onIdle;
-        idle.onIdle = undefined;
-        f();
-      }
+      if (!s.helper.ready(r, true)) onIdle?.('thread');
       return s.helper.outcome(r);
     }
     own.set(mine, foldPart(mine, s.spec(mine, 1), s.reader, s.split, period));
@@ -267,7 +263,7 @@ export async function foldUsageParallel(
   fold: UsageFold,
   opts: { earlyPeriod: Period | null },
   issues: InputIssue[],
-  ctx: { onProgress?: Progress; onIdle?: () => void; bytesBefore?: number; bytesTotal?: number },
+  ctx: { onProgress?: Progress; onIdle?: (free: 'thread') => void; bytesBefore?: number; bytesTotal?: number },
 ): Promise<void> {
   const { file: f, csv, at, hash, helper, reader } = started;
   const period = opts.earlyPeriod;
@@ -277,11 +273,10 @@ export async function foldUsageParallel(
     ctx.onProgress?.({ file: f.display, rows: f.report.rowsRead, bytesRead: (ctx.bytesBefore ?? 0) + csv.bytesRead, bytesTotal: ctx.bytesTotal ?? f.report.bytes });
   helper.period(period);
   const own = new Map<number, FromWorker>();
-  const idle = { onIdle: ctx.onIdle };
   try {
     let firstLine = 1;
     for (let r = 0; r < at.length - 1; r++) {
-      const o = await outcomeOf(r, started, own, period, idle);
+      const o = await outcomeOf(r, started, own, period, ctx.onIdle);
       const why = o.kind === 'done' ? null : o.kind;
       const moved = o.kind === 'done' ? partIssues(o, firstLine - 1, fold, period) : null;
       if (o.kind === 'done' && !moved) {
