@@ -81,8 +81,11 @@ function insertPair(s: Seen, i: number, key: number, h: number): void {
     s.keys = keys;
     s.vals = vals;
   }
-  s.keys.copyWithin(i + 1, i, s.n);
-  s.vals.copyWithin(i + 1, i, s.n);
+  // rows in time order append: nothing to shift
+  if (i < s.n) {
+    s.keys.copyWithin(i + 1, i, s.n);
+    s.vals.copyWithin(i + 1, i, s.n);
+  }
   s.keys[i] = key;
   s.vals[i] = h;
   s.n++;
