@@ -9,7 +9,7 @@ import { isAscii } from 'node:buffer';
 import type { DimsMemo, UsageRecord } from '../../model.js';
 import { bucketProblem, isoDisagrees, OPENAI, parseBool, USAGE_BUCKET_WIDTHS } from '../openai-fields.js';
 import type { UsageRowReader } from '../openai-usage.js';
-import { Bytes, CellBytes, CellCache, copyBytes } from './cell-bytes.js';
+import { Bytes, CellBytes, CellCache } from './cell-bytes.js';
 
 type Columns = UsageRowReader['col'];
 
@@ -34,8 +34,6 @@ interface LineDims {
   memo: DimsMemo;
 }
 
-/** A cached cell's bytes are kept for comparing (cells longer than this compare with their text). */
-const SLOT_BYTES = 64;
 /** The time cells' bytes kept from the last line whose times checked out, at most. */
 const TIME_BYTES = 256;
 /** The batch spellings read here, with parseBool's answers; others (` true`, `yes`) go to readRow. */
@@ -58,10 +56,7 @@ export class PlainLines {
   /** Cell i is [at[i], at[i + 1] - 1): each entry is one past the delimiter before the cell. */
   private readonly at: Int32Array;
   private readonly cells: (string | undefined)[] = new Array(CACHE_SLOTS).fill(undefined);
-  private readonly iso = { start: NaN, end: NaN, s: '', e: '' };
   private readonly delimiter: number;
-  /** Each cached cell's bytes (when at most SLOT_BYTES), compared four at a time. */
-  private readonly pool = new Bytes(CACHE_SLOTS * SLOT_BYTES);
   /**
    * The start, end and ISO cells of the last line whose times checked out, and what they gave:
    * rows of a bucket share them, so a line whose time cells are the same bytes skips the checks.
@@ -228,32 +223,23 @@ export class PlainLines {
     for (let k = Math.max(s, e - 4); k < e; k++) h = Math.imul(h ^ b[k]!, 16777619);
     const slot = (h ^ (h >>> 13)) & (CACHE_SLOTS - 1);
     const hit = this.cells[slot];
-    const len = e - s;
-    if (hit !== undefined && hit.length === len && (len <= SLOT_BYTES ? this.piece.same(s, this.pool, slot * SLOT_BYTES, len) : sameAscii(hit, b, s, e))) return hit;
+    if (hit !== undefined && sameAscii(hit, b, s, e)) return hit;
     // ASCII: latin1 is the same text, and a flat string of its own
     const t = b.toString('latin1', s, e);
     this.cells[slot] = t;
-    if (len <= SLOT_BYTES) copyBytes(b, s, this.pool.b, slot * SLOT_BYTES, len);
     return t;
   }
 
   /**
    * The ISO cells agree with start/end as IsoAgreement decides (empty, or naming the same
-   * instants); the texts that agreed last are kept, as rows share buckets.
+   * instants). Met once per bucket: the lines after it with the same time cells skip it (`times`).
    */
   private isoAgrees(b: Buffer, start: number, end: number): boolean {
     const c = this.col;
-    const iso = this.iso;
-    if (start === iso.start && end === iso.end && this.same(c.startIso, iso.s, b) && this.same(c.endIso, iso.e, b)) return true;
     // not through the cell cache: a new text per bucket would only crowd it
     const s = c.startIso < 0 ? '' : b.toString('latin1', this.at[c.startIso]!, this.at[c.startIso + 1]! - 1);
     const e = c.endIso < 0 ? '' : b.toString('latin1', this.at[c.endIso]!, this.at[c.endIso + 1]! - 1);
-    if (isoDisagrees('start_time_iso', s, start) || isoDisagrees('end_time_iso', e, end)) return false;
-    iso.start = start;
-    iso.end = end;
-    iso.s = s;
-    iso.e = e;
-    return true;
+    return !isoDisagrees('start_time_iso', s, start) && !isoDisagrees('end_time_iso', e, end);
   }
 
   /** The line's time cells are the very bytes of the last line whose times checked out. */
@@ -267,10 +253,6 @@ export class PlainLines {
     t.valid = t.bytes.keep(0, this.piece, this.at);
     t.start = start;
     t.end = end;
-  }
-
-  private same(i: number, t: string, b: Uint8Array): boolean {
-    return i < 0 ? t === '' : sameAscii(t, b, this.at[i]!, this.at[i + 1]! - 1);
   }
 }
 
