@@ -1,11 +1,14 @@
 /**
  * A large OpenAI usage export read and folded on two cores. The file is cut into ranges at line
  * starts just before the CSV layer's chunk boundaries, so every range yields the very batches
- * one thread would. Worker threads fold the ranges into aggregators of their own; the main
- * thread merges them in file order (UsageAggregator.merge), adding their counts and issues as
- * one thread would have in turn. Where that could differ, the rest of the file is read here
- * instead, from the range on: a range that holds a quote or an overlong line (a line start
- * could be a guess), a repeat of a bucket an earlier range or file has seen, a worker's failure.
+ * one thread would. A shared counter hands each range to whichever thread is free (the main
+ * thread or the worker), which folds it into an aggregator of its own as if it began the file;
+ * the main thread merges the parts in file order (UsageAggregator.merge), adding their counts
+ * and issues (moved to their lines) as one thread would have in turn. A part that cannot be
+ * taken as it is (an issue whose line cannot be moved, rows outside the period it was folded
+ * without) is folded again here, in turn. Where merging could differ, the rest of the file is
+ * read here instead, from the range on: a range that holds a quote or an overlong line (a line
+ * start could be a guess), a repeat of a bucket an earlier range or file has seen, a worker's failure.
  * The SHA-256 is computed on a thread of its own. Both threads read plain lines straight from
  * their bytes (sources/parallel/fast-lines.ts; SPENDRECON_FAST_LINES=0 reads every line as text).
  */
@@ -27,7 +30,7 @@ const MiB = 1024 * 1024;
 const MIN_BYTES = envBytes('SPENDRECON_PARALLEL_MIN_BYTES', 32 * MiB);
 /** Range size: each range's groups are posted whole, so a range is a few days of a month's export. */
 const RANGE_BYTES = envBytes('SPENDRECON_RANGE_BYTES', 32 * MiB);
-/** Ranges: the main thread and one worker thread take turns. */
+/** Threads folding ranges (the main thread and one worker): a file is cut into at least this many. */
 const WORKERS = 2;
 
 function envBytes(name: string, dflt: number): number {
@@ -122,9 +125,11 @@ class Helper {
   /** What became of range `range`, if the worker has said (or failed); `peek`: left to be taken later. */
   ready(range: number, peek = false): FromWorker | undefined {
     const o = this.outcomes.get(range);
-    if (o && !peek) this.outcomes.delete(range);
-    else if (this.lost !== null) return { kind: 'failed', range, reason: this.lost };
-    return o;
+    if (o) {
+      if (!peek) this.outcomes.delete(range);
+      return o;
+    }
+    return this.lost === null ? undefined : { kind: 'failed', range, reason: this.lost };
   }
 
   async outcome(range: number): Promise<FromWorker> {
