@@ -135,7 +135,8 @@ export function overlaps(a: Seen, b: Seen): boolean {
       return false;
     }
     if (!a.dense && !b.dense && (a.n === 0 || b.n === 0 || b.keys[0]! > a.keys[a.n - 1]! || a.keys[0]! > b.keys[b.n - 1]!)) return false;
-    if (a.dense !== b.dense) {
+    // one dense, the other pairs (both dense returned above)
+    if (!a.dense !== !b.dense) {
       const [dense, pairs] = a.dense ? [a, b] : [b, a];
       for (let i = 0; i < pairs.n; i++) if (seenHas(dense, pairs.keys[i]!)) return true;
       return false;
