@@ -5,7 +5,7 @@
  */
 
 /** A few bytes copied (no view made for them, as `set(subarray())` would). */
-export function copyBytes(from: Uint8Array, s: number, to: Uint8Array, o: number, len: number): void {
+function copyBytes(from: Uint8Array, s: number, to: Uint8Array, o: number, len: number): void {
   for (let k = 0; k < len; k++) to[o + k] = from[s + k]!;
 }
 
