@@ -5,6 +5,7 @@
  * CardLine (charges positive) or into one issue naming file, line and column. Pure: no I/O.
  */
 import type { CardLine, InputIssue } from '../model.js';
+import { cached } from '../lists.js';
 import type { LocalDate } from '../time.js';
 import { findPeriodHint, looksLikeDate, parseDate, resolveDateOrder, type DateContext, type StatementPeriodHint } from './bank-dates.js';
 import { isBlank } from './bank-values.js';
@@ -34,12 +35,17 @@ export interface HeaderMatch {
   confidence: number;
 }
 
-/** The names (normalised) a profile column may appear under: itself, then its alternatives. */
+/** The names (normalised) a profile column may appear under: itself, then its alternatives. Once per profile and name. */
 function aliases(profile: StatementProfile, name: string): string[] {
-  const key = normaliseColumnName(name);
-  const alt = Object.entries(profile.header.alternatives).find(([k]) => normaliseColumnName(k) === key)?.[1] ?? [];
-  return [key, ...alt.map(normaliseColumnName)];
+  let names = ALIASES.get(profile);
+  if (!names) ALIASES.set(profile, (names = new Map()));
+  return cached(names, name, () => {
+    const key = normaliseColumnName(name);
+    const alt = Object.entries(profile.header.alternatives).find(([k]) => normaliseColumnName(k) === key)?.[1] ?? [];
+    return [key, ...alt.map(normaliseColumnName)];
+  });
 }
+const ALIASES = new WeakMap<StatementProfile, Map<string, string[]>>();
 
 export function matchHeader(rows: readonly CsvRow[], profile: StatementProfile): HeaderMatch | null {
   return profile.header.row === 'none' ? matchSignature(rows, profile) : matchHeaderRow(rows, profile);
