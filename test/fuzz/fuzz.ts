@@ -13,6 +13,8 @@ import { generateVariants, type Variant } from './variants.js';
 export interface FuzzOutcome {
   seed: number;
   runs: number;
+  /** The variants of this part that were run. */
+  ran: number;
   failed: Variant[];
   /** The text for the assertion message: classes first, then each failing variant. */
   text: string;
@@ -49,7 +51,7 @@ function summarise(seed: number, runs: number, results: [Variant, Failure[]][], 
   const classes = new Map<string, number[]>();
   for (const [v, fs] of failing) for (const cls of new Set(fs.map((f) => f.cls))) classes.set(cls, [...(classes.get(cls) ?? []), v.index]);
   return [
-    `fuzz: ${failing.length} of ${runs} variants failed; rerun with SPENDRECON_FUZZ_SEED=${seed} SPENDRECON_FUZZ_RUNS=${runs}`,
+    `fuzz: ${failing.length} of ${results.length} variants failed; rerun with SPENDRECON_FUZZ_SEED=${seed} SPENDRECON_FUZZ_RUNS=${runs}`,
     ...notes.map((n) => `note: ${n}`),
     'failure classes:',
     ...[...classes].sort((a, b) => b[1].length - a[1].length).map(([cls, ids]) => `  ${cls}: ${ids.map((i) => `#${i}`).join(' ')}`),
@@ -58,10 +60,11 @@ function summarise(seed: number, runs: number, results: [Variant, Failure[]][], 
   ].join('\n');
 }
 
-export async function runFuzz(seed: number, runs: number): Promise<FuzzOutcome> {
+/** `part`: only the variants whose index is `index` modulo `of` (a suite split over test files runs them side by side). */
+export async function runFuzz(seed: number, runs: number, part = { index: 0, of: 1 }): Promise<FuzzOutcome> {
   const scratch = mkdtempSync(join(tmpdir(), 'spendrecon-fuzz-'));
   try {
-    const variants = generateVariants(seed, runs);
+    const variants = generateVariants(seed, runs).filter((v) => v.index % part.of === part.index);
     const placed = variants.map((v) => placeVariant(v, scratch));
     const results = await runAll(placed, scratch);
     const checked: [Variant, Failure[]][] = [];
@@ -81,7 +84,7 @@ export async function runFuzz(seed: number, runs: number): Promise<FuzzOutcome> 
       if (long) checked[i]![1].push({ cls: "a cell over Excel's 32,767 characters", detail: `${relative(placed[i]!.outDir, f)}: ${long}` });
     }
     const failed = checked.filter(([, f]) => f.length).map(([v]) => v);
-    return { seed, runs, failed, text: summarise(seed, runs, checked, notes), notes };
+    return { seed, runs, ran: variants.length, failed, text: summarise(seed, runs, checked, notes), notes };
   } finally {
     if (!process.env.SPENDRECON_FUZZ_KEEP) rmSync(scratch, { recursive: true, force: true });
   }
