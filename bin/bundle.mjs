@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
 try {
   const worker = join(root, 'dist', 'stages', 'usage-parallel');
   const charts = join(root, 'dist', 'report', 'html');
@@ -33,13 +34,14 @@ try {
     build({ ...common, entryPoints: [join(root, 'dist', 'cli.js')], outfile: join(root, 'dist', 'cli.bundle.mjs') }),
     build(withPackages(worker, 'worker')),
     build(withPackages(charts, 'chart-worker')),
-    // exceljs's Workbook class (src/report/workbook.ts loadExcelJs), CommonJS as exceljs is
+    // exceljs's Workbook class (src/report/workbook.ts loadExcelJs), CommonJS as exceljs is, named
+    // by its version: the loader takes only the installed version's
     build({
       ...common,
       packages: undefined,
       format: 'cjs',
-      entryPoints: [createRequire(import.meta.url).resolve('exceljs/lib/doc/workbook.js')],
-      outfile: join(root, 'dist', 'exceljs-workbook.cjs'),
+      entryPoints: [require.resolve('exceljs/lib/doc/workbook.js')],
+      outfile: join(root, 'dist', `exceljs-${require('exceljs/package.json').version}-workbook.cjs`),
     }),
   ]);
 } catch (e) {

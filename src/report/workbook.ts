@@ -3,8 +3,9 @@
  * deterministic (fixed document dates, fixed zip entry times: zip.ts) so the same inputs
  * give a byte-identical file, and written atomically (../output-files.ts).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type ExcelJS from 'exceljs';
 import { cached } from '../lists.js';
@@ -31,27 +32,30 @@ const FIXED_DATE = new Date('2000-01-01T00:00:00Z');
  * range in two runs on bench/data/1m, and the load done there is not done later.
  */
 export function loadExcelJs(): typeof ExcelJS.Workbook {
-  const require = createRequire(import.meta.url);
-  Workbook ??= require(excelJsBuild(require) ?? 'exceljs/lib/doc/workbook.js') as typeof ExcelJS.Workbook;
+  if (!Workbook) {
+    const require = createRequire(import.meta.url);
+    Workbook = require(excelJsBuild(require) ?? 'exceljs/lib/doc/workbook.js') as typeof ExcelJS.Workbook;
+  }
   return Workbook;
 }
 
 /**
- * The one-file build of that class (bin/bundle.mjs: dist/exceljs-workbook.cjs, its ~290 modules
- * in one file): it loads in 48–70 ms instead of 114–151 ms. Beside dist/cli.bundle.mjs or one
- * level up from dist/report/; only when it is not older than the installed exceljs. Null
- * otherwise (the tests that run the sources load exceljs's own files).
+ * The one-file build of that class (bin/bundle.mjs: dist/exceljs-<version>-workbook.cjs, its ~290
+ * modules in one file): it loads in 48–70 ms instead of 114–151 ms. Beside dist/cli.bundle.mjs or
+ * one level up from dist/report/, and only of the installed exceljs's version (its name says
+ * which). Null otherwise (the tests that run the sources load exceljs's own files).
  */
 function excelJsBuild(require: NodeJS.Require): string | null {
-  let installed: number;
+  let version: string;
   try {
-    installed = statSync(require.resolve('exceljs/package.json')).mtimeMs;
+    version = (require('exceljs/package.json') as { version: string }).version;
   } catch {
     return null;
   }
-  for (const at of ['./exceljs-workbook.cjs', '../exceljs-workbook.cjs']) {
+  const name = `exceljs-${version}-workbook.cjs`;
+  for (const at of [`./${name}`, `../${name}`]) {
     const file = fileURLToPath(new URL(at, import.meta.url));
-    if (/[/\\]dist[/\\]exceljs-workbook\.cjs$/.test(file) && existsSync(file) && statSync(file).mtimeMs >= installed) return file;
+    if (file.endsWith(`${sep}dist${sep}${name}`) && existsSync(file)) return file;
   }
   return null;
 }
