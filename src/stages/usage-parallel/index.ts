@@ -23,7 +23,7 @@ import type { Period } from '../../time.js';
 import { finishFile, type OpenedFile, type Progress } from '../inputs.js';
 import type { UsageFold } from '../usage-fold.js';
 import { foldPart, foldRows } from './fold-rows.js';
-import { AHEAD, type FoldedPart, type FoldWorkerData, type FromWorker, MERGED, PART_COUNTERS, type PartCounts, TAKEN, type ToWorker } from './protocol.js';
+import { AHEAD, type FoldedPart, type FoldWorkerData, type FromWorker, MERGED, messagesIn, PART_COUNTERS, type PartCounts, rangeSpec, TAKEN, type ToWorker } from './protocol.js';
 
 const MiB = 1024 * 1024;
 /** Below this a file is read on the main thread: starting the workers costs more than they save. */
@@ -199,8 +199,8 @@ export class ParallelStart {
     if (period !== undefined) this.helper.period(period);
   }
 
-  spec(r: number, firstLine: number, end = this.at[r + 1]!): RangeSpec {
-    return { ...this.base, start: this.at[r]!, end, firstLine };
+  spec(r: number, firstLine: number, end?: number): RangeSpec {
+    return rangeSpec(this.base, this.at, r, firstLine, end);
   }
 
   stop(): void {
@@ -208,9 +208,6 @@ export class ParallelStart {
     this.hash.stop();
   }
 }
-
-/** A turn of the event loop, so the worker's messages sent meanwhile are taken in. */
-const messagesIn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * What became of range r, the next to merge: while it is not ready, the main thread takes the

@@ -16,6 +16,14 @@ export interface FoldWorkerData {
   shared: SharedArrayBuffer;
 }
 
+/** Range r of the file as a spec to fold, its lines numbered from `firstLine` (to `end`: the rest of the file, when the main thread takes over). */
+export function rangeSpec(base: FoldWorkerData['spec'], at: readonly number[], r: number, firstLine: number, end = at[r + 1]!): RangeSpec {
+  return { ...base, start: at[r]!, end, firstLine };
+}
+
+/** A turn of the event loop, so the other thread's messages sent meanwhile are taken in. */
+export const messagesIn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Shared counter: the next range to take (Atomics.add hands each range to exactly one thread). */
 export const TAKEN = 0;
 /** Shared counter: ranges the main thread has merged; a thread folds at most AHEAD ranges past it. */

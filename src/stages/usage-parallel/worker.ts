@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { usageRowReader } from '../../sources/openai-usage.js';
 import type { Period } from '../../time.js';
 import { foldPart } from './fold-rows.js';
-import { AHEAD, type FoldWorkerData, type FromWorker, MERGED, TAKEN, type ToWorker } from './protocol.js';
+import { AHEAD, type FoldWorkerData, type FromWorker, MERGED, messagesIn, rangeSpec, TAKEN, type ToWorker } from './protocol.js';
 
 const data = workerData as FoldWorkerData;
 const reader = usageRowReader(data.header, data.file);
@@ -23,8 +23,6 @@ parentPort!.on('message', (m: ToWorker) => {
 });
 
 const post = (m: FromWorker) => parentPort!.postMessage(m);
-/** A turn of the event loop, so a message sent meanwhile (the period) is taken in. */
-const messagesIn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Waits until range r is fewer than AHEAD ranges past those merged. */
 function waitTurn(r: number): void {
@@ -39,7 +37,7 @@ async function run(): Promise<void> {
     waitTurn(r);
     await messagesIn();
     try {
-      post(foldPart(r, { ...data.spec, start: data.at[r]!, end: data.at[r + 1]!, firstLine: 1 }, reader, data.split, period));
+      post(foldPart(r, rangeSpec(data.spec, data.at, r, 1), reader, data.split, period));
     } catch (e) {
       // the main thread reads the range itself, and meets the problem there with its own message
       post({ kind: 'failed', range: r, reason: e instanceof Error ? e.message : String(e) });
