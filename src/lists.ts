@@ -11,3 +11,20 @@ export function cached<K, V>(m: Map<K, V>, k: K, make: (k: K) => V): V {
   if (v === undefined) m.set(k, (v = make(k)));
   return v;
 }
+
+/**
+ * `make` as a function that works each distinct text out once, for texts that repeat on every
+ * row or file; at most `max` kept (emptied when full). `keep`: the key stored, e.g. a flat copy
+ * of a cell sliced from a chunk's text, which the map would otherwise keep alive.
+ */
+export function memoText<V>(make: (text: string) => V, max = 10_000, keep: (text: string) => string = (t) => t): (text: string) => V {
+  const known = new Map<string, V>();
+  return (text) => {
+    if (known.has(text)) return known.get(text) as V;
+    if (known.size >= max) known.clear();
+    const own = keep(text);
+    const v = make(own);
+    known.set(own, v);
+    return v;
+  };
+}

@@ -3,7 +3,8 @@
  * generations, an optional trailing api_source, empty buckets, long decimal amounts
  * parsed exactly, ISO columns with or without offset (the Unix columns win).
  */
-import type { CostRecord, Detection, InputIssue, LineItem } from '../model.js';
+import { memoText } from '../lists.js';
+import type { CostRecord, Detection, InputIssue } from '../model.js';
 import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
 import { repeatsHeader, shownText, type CsvRow } from './csv.js';
@@ -115,18 +116,8 @@ function readRow(row: CsvRow, c: Columns, header: readonly string[], iso: IsoAgr
 }
 
 /** Line items repeat on every day of an export: each distinct text parsed once (the parts are never changed after). */
-const LINE_ITEMS = new Map<string, LineItem | null>();
-const LINE_ITEMS_MAX = 10_000;
-function lineItemOf(raw: string): LineItem | null {
-  const known = LINE_ITEMS.get(raw);
-  if (known !== undefined) return known;
-  if (LINE_ITEMS.size >= LINE_ITEMS_MAX) LINE_ITEMS.clear();
-  // a copy of its own: a cell is a slice of its chunk's text, which the cache would otherwise keep
-  const own = Buffer.from(raw, 'utf8').toString('utf8');
-  const parsed = parseLineItem(own);
-  LINE_ITEMS.set(own, parsed);
-  return parsed;
-}
+// a copy of its own for the key: a cell is a slice of its chunk's text, which the cache would otherwise keep
+const lineItemOf = memoText(parseLineItem, 10_000, (raw) => Buffer.from(raw, 'utf8').toString('utf8'));
 
 const opt = (f: string[], i: number): string | null => (i < 0 || f[i] === '' ? null : f[i]!);
 

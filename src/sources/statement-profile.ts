@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { BUILTIN_PROFILE_JSON as BUILTIN_JSON } from './statement-profiles-builtin.js';
 import { normaliseEncodingName } from './csv.js';
+import { memoText } from '../lists.js';
 import { isValidTimeZone } from '../time.js';
 import { DATE_FORMATS, DEFAULT_TWO_DIGIT_YEAR_PIVOT } from './bank-dates.js';
 
@@ -45,21 +46,14 @@ function validEncoding(e: string): boolean {
  * Each distinct name is worked out once: every file is tried against every built-in profile, each
  * preamble row's cells and each profile's names again per try (~57 ms of the demo's start).
  */
-export function normaliseColumnName(name: string): string {
-  const known = COLUMN_NAMES.get(name);
-  if (known !== undefined) return known;
-  if (COLUMN_NAMES.size >= COLUMN_NAMES_MAX) COLUMN_NAMES.clear();
-  const normalised = name
+export const normaliseColumnName = memoText((name: string): string =>
+  name
     .normalize('NFKC')
     .replace(/[\ufeff\u200b]/g, '')
     .trim()
     .replace(/\s+/g, ' ')
-    .toLowerCase();
-  COLUMN_NAMES.set(name, normalised);
-  return normalised;
-}
-const COLUMN_NAMES = new Map<string, string>();
-const COLUMN_NAMES_MAX = 10_000;
+    .toLowerCase(),
+);
 
 /** How a bank writes numbers; the thousands separator defaults to the other mark. */
 const numberFormat = z
