@@ -76,9 +76,19 @@ function zonedDate(t: EpochSeconds, tz: string): LocalDate {
   return `${y.padStart(4, '0')}-${m}-${d}`;
 }
 
+/** UTC dates by day number (days since 1970-01-01), each worked out once: rows of a day share it. */
+const utcDates = new Map<number, LocalDate>();
+
 /** The UTC calendar date of an instant. */
 export function utcDateOf(t: EpochSeconds): LocalDate {
-  return new Date(t * 1000).toISOString().slice(0, 10);
+  const day = Math.floor(t / 86400);
+  let d = utcDates.get(day);
+  if (d === undefined) {
+    if (utcDates.size >= 100_000) utcDates.clear();
+    d = new Date(day * 86400_000).toISOString().slice(0, 10);
+    utcDates.set(day, d);
+  }
+  return d;
 }
 
 /** The instant a UTC calendar date starts (utcDateOf's inverse). */

@@ -15,7 +15,7 @@ import { placeOnLocalDate, utcDateOf, utcDayStart } from '../time.js';
 import { modelFamily } from './prices.js';
 import { cmp, type UsageGroup } from './usage.js';
 import { crossRow, judgeVariance, noUsageExport, varianceExceptions, type CrossCheckRow, type Flag } from './cross-check.js';
-import { cached, push } from '../lists.js';
+import { push } from '../lists.js';
 
 export type { CrossCheckRow } from './cross-check.js';
 
@@ -96,10 +96,8 @@ const n = (v: string | null) => v ?? '';
 /** Groups cost rows by what allocation needs; token kinds of one model add up. */
 function groupCosts(costs: CostRecord[]): CostGroup[] {
   const m = new Map<string, CostGroup>();
-  // thousands of cost rows share a bucket start: its UTC day once per distinct start
-  const days = new Map<number, string>();
   for (const c of costs) {
-    const utcDay = cached(days, c.start, utcDateOf);
+    const utcDay = utcDateOf(c.start);
     const model = c.lineItem?.model ?? null;
     const item = model ?? c.lineItemRaw ?? '(no line item)';
     const key = `${c.provider}|${c.start}|${c.end}|${n(c.organizationId)}|${n(c.projectId)}|${item}|${n(c.apiKeyId)}|${n(c.userId)}|${c.currency}`;

@@ -12,7 +12,8 @@ import type { CostRecord, Exception, Provenance } from '../model.js';
 export type DedupeVerdict = { kind: 'new' } | { kind: 'duplicate'; first: Provenance } | { kind: 'conflict'; first: Provenance; firstValue: string; value: string };
 
 export class DuplicateTracker<R extends { src: Provenance }> {
-  private readonly seen = new Map<string, { value: string; src: Provenance }>();
+  /** The first record of each identity; its value key is only worked out when the identity comes again. */
+  private readonly seen = new Map<string, R>();
 
   constructor(
     private readonly identity: (r: R) => string,
@@ -21,14 +22,15 @@ export class DuplicateTracker<R extends { src: Provenance }> {
 
   check(r: R): DedupeVerdict {
     const id = this.identity(r);
-    const value = this.valueKey(r);
     const prev = this.seen.get(id);
     if (!prev) {
-      this.seen.set(id, { value, src: r.src });
+      this.seen.set(id, r);
       return { kind: 'new' };
     }
-    if (prev.value === value) return { kind: 'duplicate', first: prev.src };
-    return { kind: 'conflict', first: prev.src, firstValue: prev.value, value };
+    const value = this.valueKey(r);
+    const firstValue = this.valueKey(prev);
+    if (firstValue === value) return { kind: 'duplicate', first: prev.src };
+    return { kind: 'conflict', first: prev.src, firstValue, value };
   }
 }
 
@@ -56,6 +58,7 @@ const DAY = 86400;
 export function resolveOverlappingCostWidths(costs: readonly CostRecord[]): CostWidthResolution {
   const streamDay = (c: CostRecord) => `${c.provider}|${c.organizationId}|${c.projectId}|${c.lineItemRaw}|${c.apiKeyId}|${c.userId}|${Math.floor(c.start / DAY)}`;
   const { chosen } = chooseWidths(costs, streamDay, (c) => c.end - c.start, hoursCovered);
+  if (chosen.size === 0) return { setAside: [], exceptions: [] };
   const setAside: CostRecord[] = [];
   const byDay = new Map<string, { day: number; width: number; keptWidth: number; rows: CostRecord[]; amount: Decimal; currency: string }>();
   for (const c of costs) {
@@ -121,9 +124,11 @@ export interface ChannelResolution<T> {
 export function resolveOverlappingChannels<T extends ChannelRow>(rows: readonly T[]): ChannelResolution<T> {
   const apiProjects = new Map<string, Set<string | null>>();
   for (const r of rows) if (r.channel === 'api') push(apiProjects, `${r.provider}|${r.utcDay}`, r.projectId);
+  const unmatched: ChannelResolution<T>['unmatched'] = new Map();
+  // no API rows: nothing to weigh
+  if (apiProjects.size === 0) return { kept: [...rows], setAside: [], unmatched };
   const kept: T[] = [];
   const setAside: T[] = [];
-  const unmatched: ChannelResolution<T>['unmatched'] = new Map();
   for (const r of rows) {
     const api = r.channel === 'export' ? apiProjects.get(`${r.provider}|${r.utcDay}`) : undefined;
     if (api === undefined) kept.push(r);

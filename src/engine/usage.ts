@@ -342,6 +342,7 @@ export function resolveOverlappingWidths(groups: UsageGroup[]): {
     (g) => g.width,
     (g) => g.hours,
   );
+  if (chosen.size === 0) return { kept: [...groups], dropped: [] };
   const dropped = new Map<string, { utcDay: string; width: number; keptWidth: number; rows: number; uncoveredHours: number[] }>();
   const kept: UsageGroup[] = [];
   for (const g of groups) {
@@ -365,7 +366,8 @@ export function resolveOverlappingWidths(groups: UsageGroup[]): {
 /**
  * Per stream and UTC day (the key), which bucket width's rows to use where several widths
  * repeat the same data: the one covering the most hours of the day (a daily bucket covers all
- * 24), ties to the coarser. `chosen` only names keys that have more than one width.
+ * 24), ties to the coarser. `chosen` only names keys that have more than one width (none, and
+ * `cover` empty, when every item has the same width: the usual one export per source).
  */
 export function chooseWidths<T>(
   items: readonly T[],
@@ -374,6 +376,7 @@ export function chooseWidths<T>(
   hoursOf: (t: T) => number,
 ): { cover: Map<string, Map<number, number>>; chosen: Map<string, number> } {
   const cover = new Map<string, Map<number, number>>();
+  if (oneWidth(items, widthOf)) return { cover, chosen: new Map() };
   for (const t of items) {
     const k = keyOf(t);
     const byWidth = cover.get(k) ?? new Map<number, number>();
@@ -395,6 +398,12 @@ export function chooseWidths<T>(
     chosen.set(k, best);
   }
   return { cover, chosen };
+}
+
+function oneWidth<T>(items: readonly T[], widthOf: (t: T) => number): boolean {
+  const w = items.length ? widthOf(items[0]!) : 0;
+  for (const t of items) if (widthOf(t) !== w) return false;
+  return true;
 }
 
 function popcount(x: number): number {
