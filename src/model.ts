@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { Decimal } from './money.js';
+import type { MoneyAccount } from './row-fates.js';
 
 export const decimalSchema = z.custom<Decimal>((v) => v instanceof Decimal, { message: 'expected an exact Decimal' });
 
@@ -153,22 +154,7 @@ export interface InputFileReport {
   notes: string[];
 }
 
-/** What can become of a row: exactly one of these (the conservation equations check it). */
-export const ROW_FATES = ['used', 'outOfPeriod', 'duplicates', 'outOfScope', 'rejected', 'setAside'] as const;
-export type RowFate = (typeof ROW_FATES)[number];
-
-/** A sum of signed amounts and of their magnitudes: a lost charge and a lost refund do not cancel out in `gross`. */
-export interface MoneySum {
-  net: Decimal;
-  gross: Decimal;
-}
-
-/** One file's money in one currency: as read, and per fate. */
-export interface MoneyAccount {
-  currency: string;
-  read: MoneySum;
-  fates: Record<RowFate, MoneySum>;
-}
+export { ROW_FATES, type MoneyAccount, type MoneySum, type RowFate } from './row-fates.js';
 
 /** A flag for a human: the `Exceptions` sheet. */
 export interface Exception {

@@ -7,7 +7,7 @@
  */
 import { providerName } from '../providers.js';
 import { Decimal } from '../money.js';
-import { ROW_FATES, type Exception, type InputFileReport, type MoneyAccount, type MoneySum, type RowFate } from '../model.js';
+import { ROW_FATES, type Exception, type InputFileReport, type RowFate } from '../model.js';
 
 export interface EquationTerm {
   label: string;
@@ -39,27 +39,6 @@ const FATE_LABEL: Record<RowFate, string> = {
   rejected: 'rejected',
   setAside: 'set aside (a coarser bucket covers it)',
 };
-
-const zeroSum = (): MoneySum => ({ net: Decimal.ZERO, gross: Decimal.ZERO });
-
-function newMoneyAccount(currency: string): MoneyAccount {
-  const fates = {} as Record<RowFate, MoneySum>;
-  for (const f of ROW_FATES) fates[f] = zeroSum();
-  return { currency, read: zeroSum(), fates };
-}
-
-/** Adds an amount to a file's accounts: to what was read, or to one fate. */
-export function tally(accounts: MoneyAccount[], currency: string, side: 'read' | RowFate, amount: Decimal): void {
-  let a = accounts.find((x) => x.currency === currency);
-  if (!a) {
-    a = newMoneyAccount(currency);
-    accounts.push(a);
-    accounts.sort((x, y) => (x.currency < y.currency ? -1 : x.currency > y.currency ? 1 : 0));
-  }
-  const s = side === 'read' ? a.read : a.fates[side];
-  s.net = s.net.plus(amount);
-  s.gross = s.gross.plus(amount.abs());
-}
 
 export interface ConservationInput {
   inputs: InputFileReport[];

@@ -3,7 +3,7 @@
  * decides it where it meets the row, and `settle` counts the row on its file's report and
  * tallies its money under that fate, so engine/conservation.ts can check every row and cent.
  */
-import { tally } from '../engine/conservation.js';
+import { tally } from '../engine/money-accounts.js';
 import type { DuplicateTracker } from '../engine/dedupe.js';
 import { widthLabel } from '../engine/usage.js';
 import { Decimal } from '../money.js';

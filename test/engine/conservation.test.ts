@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkConservation, conservationExceptions, tally } from '../../src/engine/conservation.js';
+import { checkConservation, conservationExceptions } from '../../src/engine/conservation.js';
+import { tally } from '../../src/engine/money-accounts.js';
 import type { InputFileReport } from '../../src/model.js';
 import { Decimal } from '../../src/money.js';
 import { emptyReport } from '../../src/stages/fates.js';
