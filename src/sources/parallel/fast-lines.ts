@@ -7,6 +7,12 @@
  * byte-order mark — the rest is pushed through a RowSplitter of its own, until a piece ends
  * where the splitter holds no unfinished row but the last line.
  * Off with SPENDRECON_FAST_LINES=0 (everything through scanRange).
+ *
+ * A range cut from a file for a thread, after its start (`cut`), is read only while cutting
+ * there is safe, as range-scan.ts `plainRangeLines` decides, in the same pass: the scan stops at
+ * the first piece that holds a quote or a line longer than PLAIN_LINE_MAX (stricter than that
+ * check's 1 MiB, which changes only who reads the range, never what is read). So every line of
+ * it goes the plain way, whose line ends it counts.
  */
 import { isAscii } from 'node:buffer';
 import { closeSync, openSync } from 'node:fs';
@@ -34,6 +40,12 @@ export interface LineSink {
   row(r: CsvRow): void;
 }
 
+/** For a range cut from a file: whether cutting there turned out unsafe (the scan stopped), and its line ends. */
+export interface CutCheck {
+  unsafe: boolean;
+  lines: number;
+}
+
 /** The text way from a line start on: a splitter and decoder of its own, and the line ends pushed to it. */
 interface TextWay {
   splitter: RowSplitter;
@@ -54,8 +66,15 @@ export class FastRangeScan {
     private readonly spec: RangeSpec,
     private readonly plain: PlainLines,
     private readonly sink: LineSink,
+    private readonly cut?: CutCheck,
   ) {
     this.line = spec.firstLine;
+  }
+
+  /** A range cut from a file meets what makes cutting unsafe: the scan stops (cut ranges never go the text way). */
+  private unsafe(): boolean {
+    if (this.cut) this.cut.unsafe = true;
+    return !!this.cut;
   }
 
   /** Chunk by chunk as scanRange (`rows` is empty: lines went to the sink); the range that ends the file also gives its last line. */
@@ -71,12 +90,16 @@ export class FastRangeScan {
         const b = Math.min(spec.end, (Math.floor(a / CHUNK_BYTES) + 1) * CHUNK_BYTES);
         readInto(fd, buf, carry, a, b);
         const n = carry + b - a;
+        // the carried bytes were looked at with their piece
+        if (this.cut && buf.subarray(0, n).indexOf(QUOTE, carry) >= 0 && this.unsafe()) break;
         // the start of the file (its byte-order mark, its header) goes the text way, as scanRange reads it
         if (a === 0) this.toText(buf, 0, n, true);
         else if (this.way) this.pushText(buf, 0, n);
         else this.lines(buf, n);
         carry = this.way ? this.leaveText(n) : n - (buf.lastIndexOf(LF, n - 1) + 1);
+        if (this.cut?.unsafe) break;
         if (!this.way && carry > PLAIN_LINE_MAX) {
+          if (this.unsafe()) break;
           this.toText(buf, n - carry, n, false);
           carry = 0;
         }
@@ -84,7 +107,7 @@ export class FastRangeScan {
         yield { closes: b % CHUNK_BYTES === 0 || b === spec.size, bytes: b - a };
         a = b;
       }
-      if (spec.end === spec.size && !this.way?.splitter.stopped) {
+      if (spec.end === spec.size && !this.way?.splitter.stopped && !this.cut?.unsafe) {
         this.finish(buf, carry);
         yield { closes: true, bytes: 0 };
       }
@@ -100,8 +123,13 @@ export class FastRangeScan {
     this.ascii = isAscii(piece);
     const upTo = quote >= 0 && quote < n ? quote : n;
     let p = 0;
+    const cut = this.cut;
     for (let nl = buf.indexOf(LF, p); nl >= 0 && nl < upTo; nl = buf.indexOf(LF, p)) {
-      if (nl - p > PLAIN_LINE_MAX) break;
+      if (nl - p > PLAIN_LINE_MAX) {
+        if (this.unsafe()) return;
+        break;
+      }
+      if (cut) cut.lines++;
       this.one(buf, p, nl);
       p = nl + 1;
     }

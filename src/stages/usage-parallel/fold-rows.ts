@@ -10,7 +10,7 @@ import type { ReadBatch } from '../../sources/contract.js';
 import type { CsvRow } from '../../sources/csv.js';
 import { addOutcome } from '../../sources/export-rows.js';
 import type { UsageRowReader } from '../../sources/openai-usage.js';
-import { FastRangeScan, fastLinesOn } from '../../sources/parallel/fast-lines.js';
+import { type CutCheck, FastRangeScan, fastLinesOn } from '../../sources/parallel/fast-lines.js';
 import { PlainLines } from '../../sources/parallel/plain-line.js';
 import { plainRangeLines, scanRange, type RangeSpec } from '../../sources/parallel/range-scan.js';
 import type { Period } from '../../time.js';
@@ -20,8 +20,12 @@ import { PART_COUNTERS, type FromWorker, type PartCounts } from './protocol.js';
 
 const newBatch = (): ReadBatch<UsageRecord> => ({ records: [], issues: [], skipped: 0, rows: 0 });
 
-/** Returns the bytes read. `skipHeader`: the range starts the file, whose first line is the header. */
-export function foldRows(spec: RangeSpec, skipHeader: boolean, reader: UsageRowReader, f: AccountedFile, fold: UsageFold, issues: InputIssue[]): number {
+/**
+ * Returns the bytes read. `skipHeader`: the range starts the file, whose first line is the header.
+ * `cut`: the range was cut from the file for a thread, and is folded only if cutting there is safe
+ * (else `cut.unsafe`, and what was folded is to be dropped); `cut.lines` gets its line ends.
+ */
+export function foldRows(spec: RangeSpec, skipHeader: boolean, reader: UsageRowReader, f: AccountedFile, fold: UsageFold, issues: InputIssue[], cut?: CutCheck): number {
   let batch = newBatch();
   let first = skipHeader;
   let bytes = 0;
@@ -42,8 +46,18 @@ export function foldRows(spec: RangeSpec, skipHeader: boolean, reader: UsageRowR
     batch.records.push(r);
   };
   const plain = fastLinesOn() ? new PlainLines(reader.col, spec.delimiter, reader.file) : null;
+  // the byte-level scan checks a cut range in its one pass (not the file's start: its header goes the text way)
+  const checkApart = cut && !(plain?.usable && spec.start > 0);
+  if (checkApart) {
+    const lines = plainRangeLines(spec);
+    if (lines === null) {
+      cut.unsafe = true;
+      return 0;
+    }
+    cut.lines = lines;
+  }
   const chunks: Iterable<{ rows?: CsvRow[]; closes: boolean; bytes: number }> = plain?.usable
-    ? new FastRangeScan(spec, plain, { record: onRecord, row: onRow }).chunks()
+    ? new FastRangeScan(spec, plain, { record: onRecord, row: onRow }, checkApart ? undefined : cut).chunks()
     : scanRange(spec);
   for (const chunk of chunks) {
     if (chunk.rows) for (const row of chunk.rows) onRow(row);
@@ -60,12 +74,13 @@ export function foldRows(spec: RangeSpec, skipHeader: boolean, reader: UsageRowR
  * numbered from `spec.firstLine`), with the period when known (`period` undefined: not yet).
  */
 export function foldPart(range: number, spec: RangeSpec, reader: UsageRowReader, split: boolean, period: Period | null | undefined): FromWorker {
-  const lines = plainRangeLines(spec);
-  if (lines === null) return { kind: 'unsafe', range };
   const report = emptyReport(reader.file, 'usage', '', '');
   const issues: InputIssue[] = [];
   const fold = new UsageFold(new UsageAggregator(split), period ?? null, split, false);
-  foldRows(spec, range === 0, reader, { report }, fold, issues);
+  const cut: CutCheck = { unsafe: false, lines: 0 };
+  foldRows(spec, range === 0, reader, { report }, fold, issues, cut);
+  if (cut.unsafe) return { kind: 'unsafe', range };
+  const { lines } = cut;
   // exact money cannot cross threads as a Decimal: usage rows carry none, and a part that does is read on the main thread
   if (report.money.length || issues.some((i) => i.amount !== null)) return { kind: 'failed', range, reason: 'money in a usage row' };
   const counts = Object.fromEntries(PART_COUNTERS.map((c) => [c, report[c]])) as PartCounts;
