@@ -103,7 +103,7 @@ class Helper {
   private lost: string | null = null;
 
   constructor(data: FoldWorkerData, file: string) {
-    // the process's 32 MB semi-spaces (bin/spendrecon) are per heap; a worker's short-lived cells need less
+    // a young generation of its own, sized for the short-lived cells of a range's batches
     this.worker = new Worker(file, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 24 } });
     this.worker.on('message', (m: FromWorker) => {
       this.outcomes.set(m.range, m);
