@@ -278,9 +278,17 @@ function countLineEnds(sc: Scan, a: number, b: number): number {
  * long the line (an uncached indexOf per field is quadratic on a long line).
  */
 class Scan {
-  private readonly cache = new Map<string, { from: number; found: number }>();
   /** The quote character's code, compared per field. */
   readonly qc: number;
+  // one answer kept per text looked for (line ends, the quote, the delimiter), as plain fields:
+  // a lookup per field, so no map and no object per lookup; `from` -1: none kept yet
+  private lineFrom = -1;
+  private lineFound = -1;
+  private quoteFrom = -1;
+  private quoteFound = -1;
+  private other = '';
+  private otherFrom = -1;
+  private otherFound = -1;
   constructor(
     readonly s: string,
     readonly cr: boolean,
@@ -289,12 +297,32 @@ class Scan {
     this.qc = q.charCodeAt(0);
   }
   next(what: string, from: number): number {
-    const c = this.cache.get(what);
-    if (c && c.from <= from && (c.found < 0 || c.found >= from)) return c.found;
-    const found = what === '\n' ? nextLineEnd(this.s, from, this.cr) : this.s.indexOf(what, from);
-    this.cache.set(what, { from, found });
-    return found;
+    if (what === '\n') {
+      if (!kept(this.lineFrom, this.lineFound, from)) {
+        this.lineFrom = from;
+        this.lineFound = nextLineEnd(this.s, from, this.cr);
+      }
+      return this.lineFound;
+    }
+    if (what === this.q) {
+      if (!kept(this.quoteFrom, this.quoteFound, from)) {
+        this.quoteFrom = from;
+        this.quoteFound = this.s.indexOf(what, from);
+      }
+      return this.quoteFound;
+    }
+    if (what !== this.other || !kept(this.otherFrom, this.otherFound, from)) {
+      this.other = what;
+      this.otherFrom = from;
+      this.otherFound = this.s.indexOf(what, from);
+    }
+    return this.otherFound;
   }
+}
+
+/** A kept answer, looked up from `keptFrom`, still answers a lookup from `from`: nothing was found, or it lies at or after `from`. */
+function kept(keptFrom: number, found: number, from: number): boolean {
+  return keptFrom >= 0 && keptFrom <= from && (found < 0 || found >= from);
 }
 
 /** One logical row from `p`: quoted fields may hold delimiters, `""` and line ends. */
