@@ -14,7 +14,7 @@ import { dedupeIssue, settle } from './fates.js';
 import { openInputs, readRecords, type OpenedFile } from './inputs.js';
 import { countPaymentCopiesOnce } from './payment-copies.js';
 import { resolvePeriod } from './period.js';
-import { foldsInParallel, foldUsageParallel, ParallelStart } from './usage-parallel/index.js';
+import { foldsInParallel, foldUsageParallel, ParallelStart, prestartFoldWorker } from './usage-parallel/index.js';
 import { UsageFold } from './usage-fold.js';
 import { allReaders } from './readers.js';
 import type { ReportRequest } from './request.js';
@@ -69,36 +69,44 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
   const patterns = [...req.usage, ...req.costs, ...(req.payments ?? []), ...(req.statements ?? [])];
   const wantedKinds: InputKind[] = ['usage', 'costs', 'payments', 'statement'];
   const issues: InputIssue[] = [];
-  const files = await openInputs(patterns, wantedKinds, readers, cwd, ignored, notice, issues, req.payments ?? []);
-  const kind = (k: InputKind) => files.filter((f) => f.reader.kind === k);
-  const ofKind: FilesOfKind = { usage: kind('usage'), costs: kind('costs'), payments: kind('payments'), statement: kind('statement') };
-  checkSectionsPossible(req, want, ofKind);
-
-  const bytesTotal = files.reduce((s, f) => s + f.report.bytes, 0);
-  let bytesBefore = 0;
-  const said = new Set<'thread' | 'core'>();
-  const onIdle = (free: 'thread' | 'core') => {
-    if (said.has(free)) return;
-    said.add(free);
-    req.onIdle?.(free);
-  };
-  const ctxFor: ReadContext = (f) => {
-    const c = { timezone: tz, strict: req.strict, onProgress: req.onProgress, onIdle, bytesBefore, bytesTotal, statementPeriod: explicitPeriod };
-    bytesBefore += f.report.bytes;
-    return c;
-  };
-  // the first large usage export's threads start now, while the costs are read (one: each takes a core)
-  const first = ofKind.usage.find((f) => foldsInParallel(f, req.strict));
-  const started = first ? new ParallelStart(first, !!req.splitDays, explicitPeriod ?? undefined) : null;
-  // no usage thread: the second core is free from the start
-  if (!started) {
-    onIdle('core');
-    onIdle('thread');
-  }
+  // a fold worker loads its code while the inputs are recognised, when a large usage file is named
+  const early = prestartFoldWorker(req.usage, cwd, req.strict);
+  let adopted = false;
   try {
-    return await readAll(req, { files, ignored, issues, ofKind, ctxFor, explicitPeriod }, started);
+    const files = await openInputs(patterns, wantedKinds, readers, cwd, ignored, notice, issues, req.payments ?? []);
+    const kind = (k: InputKind) => files.filter((f) => f.reader.kind === k);
+    const ofKind: FilesOfKind = { usage: kind('usage'), costs: kind('costs'), payments: kind('payments'), statement: kind('statement') };
+    checkSectionsPossible(req, want, ofKind);
+
+    const bytesTotal = files.reduce((s, f) => s + f.report.bytes, 0);
+    let bytesBefore = 0;
+    const said = new Set<'thread' | 'core'>();
+    const onIdle = (free: 'thread' | 'core') => {
+      if (said.has(free)) return;
+      said.add(free);
+      req.onIdle?.(free);
+    };
+    const ctxFor: ReadContext = (f) => {
+      const c = { timezone: tz, strict: req.strict, onProgress: req.onProgress, onIdle, bytesBefore, bytesTotal, statementPeriod: explicitPeriod };
+      bytesBefore += f.report.bytes;
+      return c;
+    };
+    // the first large usage export's threads start now, while the costs are read (one: each takes a core)
+    const first = ofKind.usage.find((f) => foldsInParallel(f, req.strict));
+    const started = first ? new ParallelStart(first, !!req.splitDays, explicitPeriod ?? undefined, early ?? undefined) : null;
+    adopted = started !== null;
+    // no usage thread: the second core is free from the start
+    if (!started) {
+      onIdle('core');
+      onIdle('thread');
+    }
+    try {
+      return await readAll(req, { files, ignored, issues, ofKind, ctxFor, explicitPeriod }, started);
+    } finally {
+      started?.stop();
+    }
   } finally {
-    started?.stop();
+    if (!adopted) void early?.terminate();
   }
 }
 

@@ -12,7 +12,9 @@
  * The SHA-256 is computed on a thread of its own. Both threads read plain lines straight from
  * their bytes (sources/parallel/fast-lines.ts; SPENDRECON_FAST_LINES=0 reads every line as text).
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { compiledWorker } from '../../worker-file.js';
 import type { InputFileReport, InputIssue } from '../../model.js';
@@ -92,6 +94,31 @@ try {
   return { digest, stop: () => void w.terminate() };
 }
 
+/** A fold worker: a young generation of its own, sized for the short-lived cells of a range's batches. */
+function foldWorker(file: string): Worker {
+  return new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 24 } });
+}
+
+/**
+ * A fold worker started as the read begins, when a usage input named on the command line is a
+ * file large enough to be read on two cores: it loads its code (~0.1 s) while the inputs are
+ * recognised, instead of after. Null otherwise; the read stage stops it if no file needs it.
+ */
+export function prestartFoldWorker(usage: readonly string[], cwd: string, strict: boolean): Worker | null {
+  if (strict || Number(process.env.SPENDRECON_THREADS ?? 2) < 2 || availableParallelism() < 2) return null;
+  const file = workerFile();
+  if (file === null) return null;
+  const large = usage.some((u) => {
+    try {
+      const s = statSync(resolve(cwd, u));
+      return s.isFile() && s.size >= MIN_BYTES;
+    } catch {
+      return false;
+    }
+  });
+  return large ? foldWorker(file) : null;
+}
+
 /**
  * The worker thread: it takes ranges from the shared counter and posts what became of each.
  * A worker that fails or exits gives back the range it held (the main thread reads from there).
@@ -102,9 +129,10 @@ class Helper {
   private wake: (() => void) | null = null;
   private lost: string | null = null;
 
-  constructor(data: FoldWorkerData, file: string) {
-    // a young generation of its own, sized for the short-lived cells of a range's batches
-    this.worker = new Worker(file, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 24 } });
+  /** `early`: a worker started before the file was known (prestartFoldWorker), else one is started here. */
+  constructor(data: FoldWorkerData, file: string, early?: Worker) {
+    this.worker = early ?? foldWorker(file);
+    this.worker.postMessage({ kind: 'start', data } satisfies ToWorker);
     this.worker.on('message', (m: FromWorker) => {
       this.outcomes.set(m.range, m);
       this.wake?.();
@@ -178,11 +206,12 @@ export class ParallelStart {
   readonly csv: CsvFile;
   readonly shared: Int32Array;
 
-  /** `period`: when the request gives it, known before any cost row is read. */
+  /** `period`: when the request gives it, known before any cost row is read; `early`: a worker already started (prestartFoldWorker). */
   constructor(
     readonly file: OpenedFile,
     readonly split: boolean,
     period?: Period | null,
+    early?: Worker,
   ) {
     if (file.input.type !== 'csv') throw new Error('not a CSV file');
     const csv = file.input.csv;
@@ -195,7 +224,7 @@ export class ParallelStart {
     const shared = new SharedArrayBuffer(8);
     this.shared = new Int32Array(shared);
     this.hash = hashOnThread(csv.path);
-    this.helper = new Helper({ header, file: file.display, spec: this.base, split, at: this.at, shared }, workerFile()!);
+    this.helper = new Helper({ header, file: file.display, spec: this.base, split, at: this.at, shared }, workerFile()!, early);
     if (period !== undefined) this.helper.period(period);
   }
 

@@ -36,10 +36,10 @@ export const PART_COUNTERS = ['rowsRead', 'emptyBuckets', 'rowsUsed', 'outOfPeri
 export type PartCounts = Record<(typeof PART_COUNTERS)[number], number>;
 
 /**
- * The period, once the cost export that gives it is read (null: none, every row is in it).
- * Ranges begun before it are folded without one and checked when merged.
+ * What to fold (first), then the period, once the cost export that gives it is read (null: none,
+ * every row is in it). Ranges begun before it are folded without one and checked when merged.
  */
-export type ToWorker = { kind: 'period'; period: Period | null };
+export type ToWorker = { kind: 'start'; data: FoldWorkerData } | { kind: 'period'; period: Period | null };
 
 /**
  * A range folded on its own: its groups, counts and issues, as if it began the file (line

@@ -1,40 +1,41 @@
 /**
  * Worker thread: takes ranges of an OpenAI usage export in turn with the main thread (a shared
  * counter hands each to one thread), folds each on its own (fold-rows.ts `foldPart`) and posts
- * its groups, counts and issues for the main thread to merge in file order. It starts while the
- * cost export that gives the period is read: ranges begun before the period came are folded
- * without it, and the main thread checks them when it merges.
+ * its groups, counts and issues for the main thread to merge in file order. It may be started
+ * before its file is known (it loads its code meanwhile) and is told what to fold by a `start`
+ * message. It starts while the cost export that gives the period is read: ranges begun before
+ * the period came are folded without it, and the main thread checks them when it merges.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { usageRowReader } from '../../sources/openai-usage.js';
 import type { Period } from '../../time.js';
 import { foldPart } from './fold-rows.js';
 import { AHEAD, type FoldWorkerData, type FromWorker, MERGED, messagesIn, rangeSpec, TAKEN, type ToWorker } from './protocol.js';
 
-const data = workerData as FoldWorkerData;
-const reader = usageRowReader(data.header, data.file);
-const shared = new Int32Array(data.shared);
-const ranges = data.at.length - 1;
 /** undefined until the main thread has said. */
 let period: Period | null | undefined;
 
 parentPort!.on('message', (m: ToWorker) => {
-  period = m.period;
+  if (m.kind === 'start') void run(m.data);
+  else period = m.period;
 });
 
 const post = (m: FromWorker) => parentPort!.postMessage(m);
 
 /** Waits until range r is fewer than AHEAD ranges past those merged. */
-function waitTurn(r: number): void {
+function waitTurn(shared: Int32Array, r: number): void {
   for (let merged = Atomics.load(shared, MERGED); r - merged >= AHEAD; merged = Atomics.load(shared, MERGED)) Atomics.wait(shared, MERGED, merged, 100);
 }
 
-async function run(): Promise<void> {
+async function run(data: FoldWorkerData): Promise<void> {
+  const reader = usageRowReader(data.header, data.file);
+  const shared = new Int32Array(data.shared);
+  const ranges = data.at.length - 1;
   for (;;) {
     await messagesIn();
     const r = Atomics.add(shared, TAKEN, 1);
     if (r >= ranges) return;
-    waitTurn(r);
+    waitTurn(shared, r);
     await messagesIn();
     try {
       post(foldPart(r, rangeSpec(data.spec, data.at, r, 1), reader, data.split, period));
@@ -45,5 +46,3 @@ async function run(): Promise<void> {
     }
   }
 }
-
-void run();
