@@ -280,15 +280,12 @@ function countLineEnds(sc: Scan, a: number, b: number): number {
 class Scan {
   /** The quote character's code, compared per field. */
   readonly qc: number;
-  // one answer kept per text looked for (line ends, the quote, the delimiter), as plain fields:
+  // one answer kept per text looked for (line ends, the quote, the delimiter), updated in place:
   // a lookup per field, so no map and no object per lookup; `from` -1: none kept yet
-  private lineFrom = -1;
-  private lineFound = -1;
-  private quoteFrom = -1;
-  private quoteFound = -1;
-  private other = '';
-  private otherFrom = -1;
-  private otherFound = -1;
+  private readonly line: Kept = { from: -1, found: -1 };
+  private readonly quote: Kept = { from: -1, found: -1 };
+  private readonly other: Kept = { from: -1, found: -1 };
+  private otherText = '';
   constructor(
     readonly s: string,
     readonly cr: boolean,
@@ -297,32 +294,27 @@ class Scan {
     this.qc = q.charCodeAt(0);
   }
   next(what: string, from: number): number {
-    if (what === '\n') {
-      if (!kept(this.lineFrom, this.lineFound, from)) {
-        this.lineFrom = from;
-        this.lineFound = nextLineEnd(this.s, from, this.cr);
-      }
-      return this.lineFound;
+    const k = what === '\n' ? this.line : what === this.q ? this.quote : this.otherFor(what);
+    // still the answer: nothing was found, or it lies at or after `from`
+    if (k.from < 0 || k.from > from || (k.found >= 0 && k.found < from)) {
+      k.from = from;
+      k.found = what === '\n' ? nextLineEnd(this.s, from, this.cr) : this.s.indexOf(what, from);
     }
-    if (what === this.q) {
-      if (!kept(this.quoteFrom, this.quoteFound, from)) {
-        this.quoteFrom = from;
-        this.quoteFound = this.s.indexOf(what, from);
-      }
-      return this.quoteFound;
+    return k.found;
+  }
+  private otherFor(what: string): Kept {
+    if (what !== this.otherText) {
+      this.otherText = what;
+      this.other.from = -1;
     }
-    if (what !== this.other || !kept(this.otherFrom, this.otherFound, from)) {
-      this.other = what;
-      this.otherFrom = from;
-      this.otherFound = this.s.indexOf(what, from);
-    }
-    return this.otherFound;
+    return this.other;
   }
 }
 
-/** A kept answer, looked up from `keptFrom`, still answers a lookup from `from`: nothing was found, or it lies at or after `from`. */
-function kept(keptFrom: number, found: number, from: number): boolean {
-  return keptFrom >= 0 && keptFrom <= from && (found < 0 || found >= from);
+/** A next-index answer kept: looked up from `from`, found at `found` (-1: not found). */
+interface Kept {
+  from: number;
+  found: number;
 }
 
 /** One logical row from `p`: quoted fields may hold delimiters, `""` and line ends. */

@@ -93,7 +93,7 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
     };
     // the first large usage export's threads start now, while the costs are read (one: each takes a core)
     const first = ofKind.usage.find((f) => foldsInParallel(f, req.strict));
-    const started = first ? new ParallelStart(first, !!req.splitDays, explicitPeriod ?? undefined, early ?? undefined) : null;
+    const started = first ? new ParallelStart(first, !!req.splitDays, explicitPeriod ?? undefined, early) : null;
     adopted = started !== null;
     // no usage thread: the second core is free from the start
     if (!started) {

@@ -43,12 +43,16 @@ function envBytes(name: string, dflt: number): number {
 /** The compiled worker, or its one-file build (src/worker-file.ts). */
 const workerFile = () => compiledWorker(import.meta.url, 'stages/usage-parallel', 'worker');
 
-/** Whether this file is folded on worker threads: a large UTF-8 OpenAI usage CSV, two cores, not --strict (it stops at the first bad row). */
+/** Whether a read may use worker threads: two cores, not --strict (it stops at the first bad row), the worker built. */
+function threadsAllowed(strict: boolean): boolean {
+  return !strict && Number(process.env.SPENDRECON_THREADS ?? 2) >= 2 && availableParallelism() >= 2 && workerFile() !== null;
+}
+
+/** Whether this file is folded on worker threads: a large UTF-8 OpenAI usage CSV, when threads are allowed. */
 export function foldsInParallel(f: OpenedFile, strict: boolean): boolean {
-  if (strict || f.input.type !== 'csv' || f.reader.format !== 'openai-usage-csv') return false;
-  if (Number(process.env.SPENDRECON_THREADS ?? 2) < 2 || availableParallelism() < 2) return false;
+  if (f.input.type !== 'csv' || f.reader.format !== 'openai-usage-csv') return false;
   const csv = f.input.csv;
-  return csv.bytes >= MIN_BYTES && csv.encoding.encoding === 'utf-8' && csv.newline !== '\r' && workerFile() !== null;
+  return csv.bytes >= MIN_BYTES && csv.encoding.encoding === 'utf-8' && csv.newline !== '\r' && threadsAllowed(strict);
 }
 
 /** Byte offsets cutting the file into ranges: [0, …, size], each inner one a line start just before a chunk boundary. */
@@ -102,12 +106,10 @@ function foldWorker(file: string): Worker {
 /**
  * A fold worker started as the read begins, when a usage input named on the command line is a
  * file large enough to be read on two cores: it loads its code (~0.1 s) while the inputs are
- * recognised, instead of after. Null otherwise; the read stage stops it if no file needs it.
+ * recognised, instead of after. Undefined otherwise; the read stage stops it if no file needs it.
  */
-export function prestartFoldWorker(usage: readonly string[], cwd: string, strict: boolean): Worker | null {
-  if (strict || Number(process.env.SPENDRECON_THREADS ?? 2) < 2 || availableParallelism() < 2) return null;
-  const file = workerFile();
-  if (file === null) return null;
+export function prestartFoldWorker(usage: readonly string[], cwd: string, strict: boolean): Worker | undefined {
+  if (!threadsAllowed(strict)) return undefined;
   const large = usage.some((u) => {
     try {
       const s = statSync(resolve(cwd, u));
@@ -116,7 +118,7 @@ export function prestartFoldWorker(usage: readonly string[], cwd: string, strict
       return false;
     }
   });
-  return large ? foldWorker(file) : null;
+  return large ? foldWorker(workerFile()!) : undefined;
 }
 
 /**
