@@ -22,7 +22,7 @@ import { inspectFiles, printInspection } from './inspect.js';
 import { displayPath, expandInputs, InputError, openInput } from './sources/index.js';
 import { suggestionExitCode, suggestProfile } from './sources/profile-suggest.js';
 import { printProfileSuggestion } from './sources/profile-suggest-print.js';
-import { installTempFileCleanup, OutputError, refuseOverwritingInputs, removeLiveTempFiles, stopWhenParentGoes, type NamedPath } from './output-files.js';
+import { installTempFileCleanup, OutputError, refuseOverwritingInputs, removeLiveTempFiles, type NamedPath } from './output-files.js';
 import { PAYMENTS_TEMPLATE_CSV } from './sources/payments.js';
 import { MatchingLimitError, parseMatchOverrides, type MatchOverrides } from './engine/matching/index.js';
 import { Decimal } from './money.js';
@@ -437,14 +437,10 @@ function internalErrorMessage(e: unknown): string {
 
 /**
  * For the command-line process only (bin/spendrecon): temp files removed on every exit path,
- * stop when the launcher goes, and the last-resort message for errors outside main's reach.
+ * and the last-resort message for errors outside main's reach.
  */
 export function installProcessHandlers(): void {
   installTempFileCleanup();
-  if (process.env.SPENDRECON_LAUNCHED) {
-    delete process.env.SPENDRECON_LAUNCHED;
-    stopWhenParentGoes();
-  }
   const lastResort = (e: unknown) => {
     // `spendrecon … --json | head`: the reader went away; not a bug
     if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') process.stderr.write('spendrecon: cannot write to standard output: the reader closed it (EPIPE)\n');

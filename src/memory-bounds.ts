@@ -1,8 +1,9 @@
 /**
  * Bounds that stop a run with a clear message where Node's heap would otherwise run out
  * (issue #14: never an out-of-memory crash, whatever the input's size). They scale with the
- * heap limit (bin/spendrecon sets 2,000 MB unless the user sets one), so giving Node more
- * memory raises them. Measured live sizes, with the heap's growth between collections (2×):
+ * heap limit (V8's default for the machine unless the user sets one), so giving Node more
+ * memory raises them. Measured live sizes, with the heap's growth between collections (2×,
+ * which bin/spendrecon fixes):
  * a usage group with its seen buckets ~0.8 KB, a statement line while matching ~1.2 KB.
  */
 import { getHeapStatistics } from 'node:v8';

@@ -50,17 +50,6 @@ export function installTempFileCleanup(): void {
   for (const sig of STOP_SIGNALS) process.on(sig, () => stopWithoutWriting(128 + constants.signals[sig]));
 }
 
-/**
- * A parent that re-executed this process (bin/spendrecon) keeps an IPC channel open; when it
- * dies, even by SIGKILL, the channel closes and this process stops before writing anything.
- */
-export function stopWhenParentGoes(): void {
-  if (!process.channel) return;
-  process.channel.unref(); // the channel alone must not keep the process alive
-  if (!process.connected) stopWithoutWriting(129);
-  process.on('disconnect', () => stopWithoutWriting(129));
-}
-
 /** A device, FIFO or socket (followed through links: /dev/stdout is one). */
 function isSpecialFile(path: string): boolean {
   try {

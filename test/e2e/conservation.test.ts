@@ -39,7 +39,7 @@ interface RunJson {
 }
 
 async function report(dir: string, args: string[]): Promise<{ code: number | null; json: RunJson; stderr: string }> {
-  const r = await cli(['report', '--json', '--out', join(dir, 'out.xlsx'), ...args], dir, { SPENDRECON_NO_RELAUNCH: '1' });
+  const r = await cli(['report', '--json', '--out', join(dir, 'out.xlsx'), ...args], dir);
   if (r.code !== 0 && r.code !== 1) throw new Error(`exit ${r.code}: ${r.stderr}`);
   return { code: r.code, json: JSON.parse(r.stdout) as RunJson, stderr: r.stderr };
 }

@@ -17,15 +17,12 @@ export interface CliRun {
 }
 
 /**
- * `env` is added to the test's environment. The launcher's re-exec with a larger young
- * generation is skipped (SPENDRECON_NO_RELAUNCH=1: one node start-up less per run) unless a
- * test passes `{ SPENDRECON_NO_RELAUNCH: '' }`; test/e2e/files.test.ts tests the launcher itself.
+ * `env` is added to the test's environment.
  * `timeout`: a run that would hang (a FIFO opened) is killed, so the test fails instead of stalling.
  */
 export function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeout = 60_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const merged: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', SPENDRECON_NO_RELAUNCH: '1', ...env };
-    if (merged.SPENDRECON_NO_RELAUNCH === '') delete merged.SPENDRECON_NO_RELAUNCH;
+    const merged: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', ...env };
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env: merged, stdio: ['ignore', 'pipe', 'pipe'], timeout });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

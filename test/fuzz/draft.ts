@@ -20,7 +20,7 @@ export interface VariantFile {
   holds?: Reading[];
 }
 
-export type Runner = 'worker' | 'child' | 'child-relaunch';
+export type Runner = 'worker' | 'child';
 
 export interface Variant {
   index: number;

@@ -191,7 +191,7 @@ export const KINDS: Kind[] = [
   },
   {
     kind: 'binary garbage named explicitly as a cost export',
-    runner: 'child-relaunch',
+    runner: 'child',
     build: (c) => {
       const files: VariantFile[] = [
         { path: 'cost.csv', bytes: c.rand.bytes(c.rand.int(200, 8000)), money: 'csv' },
@@ -373,7 +373,7 @@ export const KINDS: Kind[] = [
   },
   {
     kind: 'keys and escapes in payments and card statements',
-    runner: 'child-relaunch',
+    runner: 'child',
     build: (c) =>
       withStatements(c, (files) => {
         const pay = fixtureRows(FIXTURE.payments);

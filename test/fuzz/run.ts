@@ -126,11 +126,9 @@ export async function runInWorker(placed: Placed[], scratch: string): Promise<Ru
   return placed.map((_, i) => results.get(i)!);
 }
 
-/** One variant as the real program: bin/spendrecon, relaunching itself or not. */
+/** One variant as the real program: bin/spendrecon. */
 export function runAsChild(p: Placed): RunResult {
   const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
-  if (p.variant.runner === 'child') env.SPENDRECON_NO_RELAUNCH = '1';
-  else delete env.SPENDRECON_NO_RELAUNCH;
   const r = spawnSync(process.execPath, [BIN, ...p.argv], { cwd: p.outDir, env, encoding: 'utf8', timeout: HANG_MS, maxBuffer: 256 * 1024 * 1024 });
   let crash: string | null = null;
   if (r.error) crash = `could not run: ${r.error.message}`;
