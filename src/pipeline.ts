@@ -80,6 +80,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   exceptions.push(...(budgets?.exceptions ?? []), ...(runway?.exceptions ?? []));
 
   settlePayments(payments, inScope, ledger, reconciliation);
+  await read.settled;
   const inputs = [...read.files.map((f) => f.report), ...read.ignored].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const splitOutside = attribution?.splitOutside ?? Decimal.ZERO;
   const accounts = accountForInputs({ inputs, issues, stageExceptions: exceptions, currency, attribution: section, splitOutside, reconciliation });

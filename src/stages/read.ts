@@ -55,6 +55,8 @@ export interface ReadInputs {
   /** Every payment read; their fates are decided once matching and the ledger have run. */
   payments: FromFile<PaymentRecord>[];
   cardLines: CardLine[];
+  /** Settles when every file's report is complete: a large usage file's hash ends after its fold (usage-parallel). */
+  settled: Promise<void>;
 }
 
 type ReadContext = (f: OpenedFile) => Parameters<typeof readRecords>[1] & { onIdle: (free: 'thread' | 'core') => void };
@@ -102,6 +104,9 @@ export async function readInputs(req: ReportRequest, want: WantedSections): Prom
     }
     try {
       return await readAll(req, { files, ignored, issues, ofKind, ctxFor, explicitPeriod }, started);
+    } catch (e) {
+      started?.stop(true);
+      throw e;
     } finally {
       started?.stop();
     }
@@ -137,7 +142,7 @@ async function readAll(req: ReportRequest, opened: Opened, started: ParallelStar
           [],
         )
       : null);
-  const usageAgg = await readUsage(ofKind.usage, ctxFor, issues, earlyPeriod, !!req.splitDays, req.strict, started);
+  const { agg: usageAgg, hashed } = await readUsage(ofKind.usage, ctxFor, issues, earlyPeriod, !!req.splitDays, req.strict, started);
   // payments and statements: small; repeats of CSV rows are the matching engine's to judge,
   // copies of a receipt (its invoice, its CSV row, its billing-table row) count once here
   const read: FromFile<PaymentRecord>[] = [];
@@ -145,7 +150,9 @@ async function readAll(req: ReportRequest, opened: Opened, started: ParallelStar
   const payments = countPaymentCopiesOnce(read, issues, req.strict);
   const cardLines = await readStatements(ofKind.statement, ctxFor, issues);
   const usageGroups = usageAgg.finish(PriceTable.load(req.config.prices));
-  return { files, ignored, issues, ofKind, earlyPeriod, costs, usageGroups, payments, cardLines };
+  const settled = Promise.all(hashed).then(() => {});
+  settled.catch(() => {}); // awaited by the pipeline; a run that fails before then has its own error
+  return { files, ignored, issues, ofKind, earlyPeriod, costs, usageGroups, payments, cardLines, settled };
 }
 
 function checkSectionsPossible(req: ReportRequest, want: WantedSections, ofKind: FilesOfKind): void {
@@ -201,16 +208,17 @@ async function readUsage(
   split: boolean,
   strict: boolean,
   started: ParallelStart | null,
-): Promise<UsageAggregator> {
+): Promise<{ agg: UsageAggregator; hashed: Promise<void>[] }> {
   const fold = new UsageFold(new UsageAggregator(split), earlyPeriod, split, strict);
+  const hashed: Promise<void>[] = [];
   for (const f of usageFiles) {
     const ctx = ctxFor(f);
     if (foldsInParallel(f, strict)) {
-      await foldUsageParallel(started?.file === f ? started : new ParallelStart(f, split), fold, { earlyPeriod }, issues, ctx);
+      hashed.push((await foldUsageParallel(started?.file === f ? started : new ParallelStart(f, split), fold, { earlyPeriod }, issues, ctx)).hashed);
       ctx.onIdle('core');
     } else await readRecords<UsageRecord>(f, ctx, issues, (r) => fold.fold(f, r, issues));
   }
-  return fold.agg;
+  return { agg: fold.agg, hashed };
 }
 
 /** Statements: every card line read is used (matching classifies each one). */

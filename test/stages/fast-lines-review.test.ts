@@ -75,6 +75,7 @@ async function readWith(threads: '1' | '2', path: string, fast: boolean) {
     { usage: [path], costs: [COSTS], config: parseConfig({}, 'test', 'UTC'), period: { month: '2026-10' }, strict: false, splitDays: false },
     { attribution: true, reconciliation: false, ledger: false },
   );
+  await r.settled; // the usage file's hash, which ends after the fold
   return { runs: parallelRuns.slice(before), seen: { reports: r.files.map((f) => f.report), issues: r.issues, groups: r.usageGroups } };
 }
 

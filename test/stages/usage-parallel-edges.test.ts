@@ -122,6 +122,7 @@ async function readWith(threads: '1' | '2', usage: string[], splitDays: boolean,
     { usage, costs: [COSTS], config: parseConfig({}, 'test', 'UTC'), period: { month: '2026-10' }, strict: false, splitDays },
     { attribution: true, reconciliation: false, ledger: false },
   );
+  await r.settled; // the usage file's hash, which ends after the fold
   return { runs: parallelRuns.slice(before), seen: { reports: r.files.map((f) => f.report), issues: r.issues, groups: r.usageGroups } };
 }
 
@@ -279,7 +280,7 @@ describe('two-core usage fold at its edges', () => {
     const period = resolvePeriod({ month: '2026-10' }, 'UTC', [], []);
     const fold = new UsageFold(new UsageAggregator(false), period, false, false);
     const issues: never[] = [];
-    await foldUsageParallel(started, fold, { earlyPeriod: period }, issues, {});
+    await (await foldUsageParallel(started, fold, { earlyPeriod: period }, issues, {})).hashed;
     const run = parallelRuns.at(-1)!;
     expect(run.redone).toBe(2);
     expect(run.merged).toBe(ranges - 2);
