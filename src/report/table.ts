@@ -226,6 +226,27 @@ function cellOf<T>(
   }
 }
 
+/**
+ * Column widths as the table is written: `want`, what the header and values ask for, within
+ * the column's bounds; `fit`, what a number needs whatever the bounds (cut by its column it
+ * shows as ###: a 254 MB file's byte count under a 9-wide cap).
+ */
+interface Widths {
+  want: number[];
+  fit: number[];
+}
+
+/**
+ * `length`: the value's shown characters; `pad`: the room asked for beside them. A number gets
+ * at least one more than its characters whatever the bounds (LibreOffice showed 254,484,647 as
+ * ### at 11, whole at 12), bold digits (`bold`, the totals) two. Dates have one length, which
+ * their columns' bounds already allow.
+ */
+function widen<T>(w: Widths, i: number, c: Column<T>, length: number, pad: number, bold = false): void {
+  w.want[i] = Math.max(w.want[i]!, length + pad);
+  if (c.type === 'integer' || c.type === 'money' || c.type === 'number') w.fit[i] = Math.max(w.fit[i]!, length + (bold ? 2 : 1));
+}
+
 /** The data rows into `cells`; widens `widths` to fit what was written and returns the sums of the summed columns. */
 function writeDataRows<T>(
   ws: ExcelJS.Worksheet,
@@ -234,7 +255,7 @@ function writeDataRows<T>(
   rows: readonly T[],
   opts: TableOptions,
   headerRow: number,
-  widths: number[],
+  widths: Widths,
 ): Map<string, Decimal> {
   const shown = displayedMoney(columns, rows, opts.currency);
   const totals = new Map<string, Decimal>();
@@ -244,7 +265,7 @@ function writeDataRows<T>(
       const v = shown.has(i) ? shown.get(i)![r]! : c.value(row);
       if (typeof v === 'number') finiteCell(v, ws, c.header, rowNo);
       const currency = c.currency ? c.currency(row) : opts.currency;
-      widths[i] = Math.max(widths[i]!, displayLength(v, c.type, currency) + 2);
+      widen(widths, i, c, displayLength(v, c.type, currency), 2);
       if (v === null) return;
       const cell = cellOf(c, v, currency, totals, { ws, row: rowNo });
       cells.value(rowNo, i + 1, cell.value, cell.numFmt);
@@ -260,7 +281,7 @@ function writeTotalsRow<T>(
   opts: TableOptions,
   rowsAt: { first: number; last: number; count: number },
   totals: Map<string, Decimal>,
-  widths: number[],
+  widths: Widths,
 ): number {
   const totalsRow = rowsAt.last + 1;
   const tr = ws.getRow(totalsRow);
@@ -279,14 +300,14 @@ function writeTotalsRow<T>(
     cell.value = { formula: rowsAt.count ? `SUM(${L}${rowsAt.first}:${L}${rowsAt.last})` : '0', result: finiteCell(total.toNumber(), ws, c.header, tr.number) };
     cell.numFmt = c.type === 'money' ? moneyFormat(opts.currency) : c.type === 'integer' ? INTEGER_FORMAT : '0.####';
     // bold digits are wider than the body's: the total needs more room than a row of the same length
-    widths[i] = Math.max(widths[i]!, displayLength(total, c.type === 'money' ? 'money' : 'integer', opts.currency) + 4);
+    widen(widths, i, c, displayLength(total, c.type === 'money' ? 'money' : 'integer', opts.currency), 4, true);
   });
   return totalsRow;
 }
 
 /** Column widths within each column's bounds; header and wrapped rows made tall enough for their lines. */
-function sizeColumnsAndRows<T>(ws: ExcelJS.Worksheet, cells: DataRowCells, columns: Column<T>[], rows: readonly T[], header: ExcelJS.Row, widths: number[]): void {
-  const finalWidths = columns.map((c, i) => Math.min(c.maxWidth ?? 60, Math.max(c.minWidth ?? 8, widths[i]!)));
+function sizeColumnsAndRows<T>(ws: ExcelJS.Worksheet, cells: DataRowCells, columns: Column<T>[], rows: readonly T[], header: ExcelJS.Row, widths: Widths): void {
+  const finalWidths = columns.map((c, i) => Math.max(widths.fit[i]!, Math.min(c.maxWidth ?? 60, Math.max(c.minWidth ?? 8, widths.want[i]!))));
   // a header longer than its column's values wraps onto a second line instead of widening it
   const headerLines = Math.max(1, ...columns.map((c, i) => wrappedLines(c.header, finalWidths[i]!)));
   if (headerLines > 1) header.height = 15 * headerLines;
@@ -312,7 +333,7 @@ function sizeColumnsAndRows<T>(ws: ExcelJS.Worksheet, cells: DataRowCells, colum
 
 export function writeTable<T>(ws: ExcelJS.Worksheet, columns: Column<T>[], rows: readonly T[], opts: TableOptions): WrittenTable {
   const headerRow = opts.startRow ?? 1;
-  const widths = columns.map((c) => headerWidth(c.header));
+  const widths: Widths = { want: columns.map((c) => headerWidth(c.header)), fit: columns.map(() => 0) };
   const header = writeHeader(ws, columns, headerRow);
   const cells = (opts.directRows && startDirectRows(ws, headerRow + 1, rows.length, columns.length)) || excelCells(ws);
   const totals = writeDataRows(ws, cells, columns, rows, opts, headerRow, widths);

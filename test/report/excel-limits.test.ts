@@ -113,6 +113,22 @@ describe('cell helpers', () => {
     ).toThrow(/sheet "By model", column "Input tokens", row 3/);
     expect(() => writeTable(ws, cols, [{ m: 'a', n: Number.NaN }], { currency: 'USD' })).toThrow(CellValueError);
   });
+
+  it('a number is never cut by its column cap (it would show as ###); text still is', () => {
+    // the Inputs sheet of a 1M-row run: a 254 MB file's bytes and a bold total under 9-wide caps
+    const ws = new ExcelJS.Workbook().addWorksheet('Inputs');
+    type R = { f: string; b: number };
+    const cols = [
+      { header: 'File', type: 'text' as const, value: (r: R) => r.f, maxWidth: 10 },
+      { header: 'Bytes', type: 'integer' as const, value: (r: R) => r.b, maxWidth: 9, sum: true },
+      { header: 'Small', type: 'integer' as const, value: () => 12, maxWidth: 9 },
+    ];
+    writeTable(ws, cols, [{ f: 'bench/data/1m/completions_usage.csv', b: 254_484_647 }], { currency: 'USD' });
+    expect(ws.getColumn(1).width).toBe(10);
+    // "254,484,647" in bold: 11 digits and separators, wider than the cap
+    expect(ws.getColumn(2).width).toBeGreaterThanOrEqual(13);
+    expect(ws.getColumn(3).width).toBeLessThanOrEqual(9);
+  });
 });
 
 describe('sheet names from the config', () => {
