@@ -207,9 +207,9 @@ function addCounts(report: InputFileReport, c: PartCounts): void {
 /**
  * The threads of a parallel read, started as soon as the file is opened: the worker loads its
  * code and folds ranges while the cost export (which gives the period) is read on the main
- * thread. The hash starts once no range is left to take: while both threads fold, both cores
- * are busy, and a hash beside them only slows the fold; after it, attribution and the outputs
- * are one thread's work and the second core is free (1M rows: 0.2 s of CPU moved there).
+ * thread. The hash starts near the fold's end (`taking`, HASH_IN_TAIL): while both threads
+ * fold, both cores are busy and a hash beside them only slows the fold; after it, attribution
+ * and the outputs are one thread's work and the second core is free (1M rows: 0.2 s of CPU moved there).
  */
 export class ParallelStart {
   readonly at: number[];
@@ -368,10 +368,10 @@ export async function foldUsageParallel(
   } finally {
     started.stop();
   }
-  await finishFile(f);
+  // the report is finished (its hash and size) once the hash, which ends after the fold, is in
   const hashed = started.digest().then((d) => {
     csv.sha256 = d;
-    f.report.sha256 = d;
+    return finishFile(f);
   });
   hashed.catch(() => {});
   return { hashed };
