@@ -11,8 +11,17 @@
 // loader took ~0.45 s to resolve and link on every run that draws a chart; bundled, its first
 // two charts come in 310–560 ms instead of 740–1010 ms (the same SVG). And exceljs's Workbook
 // class, for the workbooks (src/report/workbook.ts).
+//
+// Then V8's code cache of the two CommonJS builds (exceljs's Workbook, and vega with vega-lite as
+// dist/report/html/vega-charts.cjs, which the chart thread loads instead of bundling them): the
+// demo is run once through bin/spendrecon (so with its V8 flags) with SPENDRECON_WRITE_CODE_CACHE=1,
+// into a temporary folder, and each file's cache is written beside it (src/code-cache.ts). A
+// failed run leaves no cache, and the builds work without one.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,12 +45,32 @@ try {
     entryPoints: [join(dir, `${name}.js`)],
     outfile: join(dir, `${name}.bundle.mjs`),
   });
+  // old caches go first: a cache is only ever of the build beside it
+  for (const dir of [join(root, 'dist'), charts]) for (const f of readdirSync(dir)) if (f.endsWith('.v8cache')) rmSync(join(dir, f));
+  // vega-canvas loads the optional `canvas` package with a top-level await (CommonJS has none): the
+  // charts are drawn to SVG without a canvas, so its two functions answer null, as they do without it
+  const noCanvas = {
+    name: 'no-canvas',
+    setup(b) {
+      b.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: 'vega-canvas', namespace: 'no-canvas' }));
+      b.onLoad({ filter: /.*/, namespace: 'no-canvas' }, () => ({ contents: 'export const canvas = () => null; export const image = () => null;' }));
+    },
+  };
   await Promise.all([
     // zod inside: its ~95 modules, resolved and linked by the ESM loader on every start, took ~30 ms more
     // (import 263 → 230 ms, medians of 6); the other packages stay outside (most are loaded only when needed)
     build({ ...common, packages: undefined, external: outsideBut('zod'), entryPoints: [join(root, 'dist', 'cli.js')], outfile: join(root, 'dist', 'cli.bundle.mjs') }),
     build(withPackages(worker, 'worker')),
-    build(withPackages(charts, 'chart-worker')),
+    // vega and vega-lite stay outside: the chart thread loads them from vega-charts.cjs (svg-render.ts)
+    build({ ...withPackages(charts, 'chart-worker'), external: ['vega', 'vega-lite'] }),
+    build({
+      ...common,
+      packages: undefined,
+      format: 'cjs',
+      plugins: [noCanvas],
+      stdin: { contents: "export * as vega from 'vega'; export * as vegaLite from 'vega-lite';", resolveDir: root, loader: 'js' },
+      outfile: join(charts, 'vega-charts.cjs'),
+    }),
     // exceljs's Workbook class (src/report/workbook.ts loadExcelJs), CommonJS as exceljs is, named
     // by its version: the loader takes only the installed version's
     build({
@@ -55,4 +84,18 @@ try {
 } catch (e) {
   process.stderr.write(`bundle: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
+}
+
+const out = mkdtempSync(join(tmpdir(), 'spendrecon-cache-'));
+try {
+  const env = { ...process.env, SPENDRECON_WRITE_CODE_CACHE: '1' };
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'spendrecon'), 'demo', '--out', join(out, 'demo.xlsx')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) process.stderr.write(`bundle: no code cache (the demo run exited ${r.status}): ${r.stderr.trim().split('\n').pop()}\n`);
+} finally {
+  rmSync(out, { recursive: true, force: true });
 }

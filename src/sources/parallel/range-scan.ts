@@ -113,18 +113,27 @@ export function* scanRange(spec: RangeSpec): Generator<RangeChunk> {
   }
 }
 
+/** How far back a cut looks for a line end first: lines are a few hundred bytes, LONG_LINE_BYTES is the bound. */
+const NEAR_BYTES = 64 * 1024;
+
 /**
  * The start of the line that holds byte `at - 1` (the line start at or before `at`), for cutting
- * the file just before a chunk boundary; null when no line ends in the megabyte before it.
+ * the file just before a chunk boundary; null when no line ends in the megabyte before it. It
+ * reads the 64 KiB before `at` first, the megabyte only when no line ends there: reading the
+ * megabyte for each of a 1M-row file's eight cuts took ~35 ms before the worker could start.
  */
 export function lastLineStartBefore(path: string, at: number): number | null {
   const fd = openSync(path, 'r');
-  const from = Math.max(0, at - LONG_LINE_BYTES);
-  const buf = Buffer.allocUnsafe(at - from);
   try {
-    const n = readSync(fd, buf, 0, buf.length, from);
-    const i = buf.subarray(0, n).lastIndexOf(LF);
-    return i < 0 ? null : from + i + 1;
+    for (const back of [NEAR_BYTES, LONG_LINE_BYTES]) {
+      const from = Math.max(0, at - back);
+      const buf = Buffer.allocUnsafe(at - from);
+      const n = readSync(fd, buf, 0, buf.length, from);
+      const i = buf.subarray(0, n).lastIndexOf(LF);
+      if (i >= 0) return from + i + 1;
+      if (from === 0) return null;
+    }
+    return null;
   } finally {
     closeSync(fd);
   }
