@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// After `tsc`: dist/cli.js and the ~200 modules it imports as one file, dist/cli.bundle.mjs
+// After `tsc`: dist/cli.js and the ~200 modules it imports as one CommonJS file, dist/cli.bundle.cjs
 // (packages stay external but zod, loaded from node_modules as before). Node's ESM loader resolves,
 // reads and links each module on every start: the bundle starts in ~200 ms instead of ~370 ms
 // (README, Performance). bin/spendrecon runs it only when it is at least as new as dist/cli.js,
@@ -7,16 +7,15 @@
 // (dist/stages/usage-parallel/worker.js) gets a bundle of its own beside it, on the same terms,
 // with its packages (zod, papaparse, date-fns-tz) inside: it loads in ~125 ms instead of ~200 ms,
 // and it starts folding that much sooner. The chart thread (dist/report/html/chart-worker.js)
-// gets one too, with vega and vega-lite inside: ~110 modules of ~60 packages, which the ESM
-// loader took ~0.45 s to resolve and link on every run that draws a chart; bundled, its first
-// two charts come in 310–560 ms instead of 740–1010 ms (the same SVG). And exceljs's Workbook
-// class, for the workbooks (src/report/workbook.ts).
+// gets one too; vega and vega-lite (~110 modules of ~60 packages, which the ESM loader took
+// ~0.45 s to resolve and link on every run that draws a chart) are one CommonJS file of their
+// own, dist/report/html/vega-charts.cjs. And exceljs's Workbook class, for the workbooks
+// (src/report/workbook.ts).
 //
-// Then V8's code cache of the two CommonJS builds (exceljs's Workbook, and vega with vega-lite as
-// dist/report/html/vega-charts.cjs, which the chart thread loads instead of bundling them): the
-// demo is run once through bin/spendrecon (so with its V8 flags) with SPENDRECON_WRITE_CODE_CACHE=1,
-// into a temporary folder, and each file's cache is written beside it (src/code-cache.ts). A
-// failed run leaves no cache, and the builds work without one.
+// Then V8's code cache of the CommonJS builds (the CLI, its two threads, exceljs's Workbook,
+// vega-charts): a report on a fixture and the demo are run through bin/spendrecon (so with its V8
+// flags) with SPENDRECON_WRITE_CODE_CACHE=1, into a temporary folder, and each file's cache is
+// written beside it (src/code-cache.ts). A failed run leaves none, and the builds work without.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -37,16 +36,23 @@ try {
   const worker = join(root, 'dist', 'stages', 'usage-parallel');
   const charts = join(root, 'dist', 'report', 'html');
   const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' };
-  // a thread's file with its packages inside; CommonJS ones (papaparse) get a require() for their calls
+  // a one-file build with its packages inside, CommonJS so that it runs with its code cache
+  // (src/code-cache.ts; Node 20 takes none for an ES module): its dynamic imports become require()
+  // (the packages' CommonJS builds, or require() of an ES module, which Node >= 20.19 does),
+  // import.meta.url the file's own URL
   const withPackages = (dir, name) => ({
     ...common,
     packages: undefined,
-    banner: { js: "import { createRequire as __spendreconRequire } from 'node:module'; const require = __spendreconRequire(import.meta.url);" },
+    format: 'cjs',
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__spendreconModuleUrl' },
+    banner: { js: '"use strict";\nconst __spendreconModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     entryPoints: [join(dir, `${name}.js`)],
-    outfile: join(dir, `${name}.bundle.mjs`),
+    outfile: join(dir, `${name}.bundle.cjs`),
   });
-  // old caches go first: a cache is only ever of the build beside it
-  for (const dir of [join(root, 'dist'), charts]) for (const f of readdirSync(dir)) if (f.endsWith('.v8cache')) rmSync(join(dir, f));
+  // old caches go first: a cache is only ever of the build beside it (and the ES-module bundle of the CLI, before it was CommonJS)
+  for (const dir of [join(root, 'dist'), worker, charts]) for (const f of readdirSync(dir)) if (f.endsWith('.v8cache')) rmSync(join(dir, f));
+  for (const f of [join(root, 'dist', 'cli.bundle.mjs'), join(worker, 'worker.bundle.mjs'), join(charts, 'chart-worker.bundle.mjs')]) rmSync(f, { force: true });
   // vega-canvas loads the optional `canvas` package with a top-level await (CommonJS has none): the
   // charts are drawn to SVG without a canvas, so its two functions answer null, as they do without it
   const noCanvas = {
@@ -59,7 +65,7 @@ try {
   await Promise.all([
     // zod inside: its ~95 modules, resolved and linked by the ESM loader on every start, took ~30 ms more
     // (import 263 → 230 ms, medians of 6); the other packages stay outside (most are loaded only when needed)
-    build({ ...common, packages: undefined, external: outsideBut('zod'), entryPoints: [join(root, 'dist', 'cli.js')], outfile: join(root, 'dist', 'cli.bundle.mjs') }),
+    build({ ...withPackages(join(root, 'dist'), 'cli'), external: outsideBut('zod') }),
     build(withPackages(worker, 'worker')),
     // vega and vega-lite stay outside: the chart thread loads them from vega-charts.cjs (svg-render.ts)
     build({ ...withPackages(charts, 'chart-worker'), external: ['vega', 'vega-lite'] }),
@@ -88,14 +94,18 @@ try {
 
 const out = mkdtempSync(join(tmpdir(), 'spendrecon-cache-'));
 try {
-  const env = { ...process.env, SPENDRECON_WRITE_CODE_CACHE: '1' };
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'spendrecon'), 'demo', '--out', join(out, 'demo.xlsx')], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) process.stderr.write(`bundle: no code cache (the demo run exited ${r.status}): ${r.stderr.trim().split('\n').pop()}\n`);
+  // first a report whose usage export is folded on two threads (as a large one is), for the fold
+  // worker's cache; then the demo, whose run writes the others (each run writes what it loaded)
+  const fx = (f) => join(root, 'fixtures', 'openai', f);
+  const runs = [
+    ['report', '--usage', fx('completions_usage_2026-10-01_2026-10-31.csv'), '--costs', fx('cost_2026-10-01_2026-10-31.csv'), '--out', join(out, 'report.xlsx')],
+    ['demo', '--out', join(out, 'demo.xlsx')],
+  ];
+  const env = { ...process.env, SPENDRECON_WRITE_CODE_CACHE: '1', SPENDRECON_PARALLEL_MIN_BYTES: '1', SPENDRECON_RANGE_BYTES: '262144' };
+  for (const args of runs) {
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'spendrecon'), ...args], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) process.stderr.write(`bundle: the ${args[0]} run for the code cache exited ${r.status}: ${r.stderr.trim().split('\n').pop()}\n`);
+  }
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

@@ -23,8 +23,12 @@ const writing = () => process.env.SPENDRECON_WRITE_CODE_CACHE === '1';
 /** What became of each file's cache in this thread: for tests and the bench. */
 export const codeCacheUse: Record<string, 'accepted' | 'rejected' | 'none'> = {};
 
-/** Scripts of this thread whose cache is to be written (only when writing). */
-const toWrite = new Map<string, { script: Script; hash: Buffer }>();
+/**
+ * Scripts of this thread whose cache is to be written (only when writing): one list for every
+ * copy of this module the thread runs (bin/spendrecon's, the one inside a one-file build).
+ */
+const REGISTRY = Symbol.for('spendrecon.codeCache.toWrite');
+const toWrite: Map<string, { script: Script; hash: Buffer }> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new Map()) as Map<string, { script: Script; hash: Buffer }>;
 
 /** `require(file)` of a self-contained CommonJS file, compiled with its code cache where one fits. */
 export function requireCached(file: string): unknown {

@@ -1,15 +1,17 @@
 /**
  * Where a compiled worker thread's code is: a worker needs a file of its own, and the module
- * that starts it may be running from dist/, from the one-file build (dist/cli.bundle.mjs), or —
+ * that starts it may be running from dist/, from the one-file build (dist/cli.bundle.cjs), or —
  * in tests — from src/.
  */
 import { existsSync, statSync } from 'node:fs';
+import { join, sep as pathSep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
  * dist/<dir>/<name>.js for the module at `moduleUrl` (which lives in <dir>): beside it in dist/,
  * under dist/ from the one-file build, or, for tests that run the sources, the built one in
- * dist/. Its own one-file build (<name>.bundle.mjs, bin/bundle.mjs) when that is not older.
+ * dist/. Its own one-file build (<name>.bundle.cjs, bin/bundle.mjs) when that is not older.
  * Null when it is not built.
  */
 export function compiledWorker(moduleUrl: string, dir: string, name: string): string | null {
@@ -21,6 +23,16 @@ export function compiledWorker(moduleUrl: string, dir: string, name: string): st
   const endsRight = new RegExp(`${inDir}${name}\\.js$`);
   const file = [here, fromBundle, built].find((f) => endsRight.test(f) && existsSync(f));
   if (!file) return null;
-  const bundle = file.replace(/\.js$/, '.bundle.mjs');
+  const bundle = file.replace(/\.js$/, '.bundle.cjs');
   return existsSync(bundle) && statSync(bundle).mtimeMs >= statSync(file).mtimeMs ? bundle : file;
+}
+
+/**
+ * A worker thread running `file` (from compiledWorker): a one-file build (.cjs) through its code
+ * cache (dist/code-cache.js, required by a line of code the worker evaluates), else as it is.
+ */
+export function startWorker(file: string, options: WorkerOptions = {}): Worker {
+  if (!file.endsWith('.cjs')) return new Worker(file, options);
+  const loader = join(file.slice(0, file.lastIndexOf(`${pathSep}dist${pathSep}`) + `${pathSep}dist`.length), 'code-cache.js');
+  return new Worker(`require(${JSON.stringify(loader)}).requireCached(${JSON.stringify(file)});`, { ...options, eval: true });
 }

@@ -47,6 +47,7 @@ describe('code cache', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'spendrecon-cache-')), 'demo.xlsx');
     const r = await cli(['demo', '--out', out], ROOT, { SPENDRECON_DEBUG: '1' });
     expect(r.code).toBe(0);
+    expect(r.stderr).toContain('code cache of cli.bundle.cjs: accepted');
     expect(r.stderr).toContain('code cache of vega-charts.cjs: accepted');
     expect(r.stderr).toMatch(/code cache of exceljs-[\d.]+-workbook\.cjs: accepted/);
   });

@@ -44,7 +44,7 @@ export function loadExcelJs(): typeof ExcelJS.Workbook {
 /**
  * The one-file build of that class (bin/bundle.mjs: dist/exceljs-<version>-workbook.cjs, its ~290
  * modules in one file): it loads in 48–70 ms instead of 114–151 ms, ~40 ms with its code cache
- * (../code-cache.ts). Beside dist/cli.bundle.mjs or
+ * (../code-cache.ts). Beside dist/cli.bundle.cjs or
  * one level up from dist/report/, and only of the installed exceljs's version (its name says
  * which). Null otherwise (the tests that run the sources load exceljs's own files).
  */

@@ -4,9 +4,9 @@
  * renderer (svg-render.ts), so the same SVG. Where the compiled worker is not built, the charts
  * are drawn on the calling thread.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
-import { compiledWorker } from '../../worker-file.js';
+import { compiledWorker, startWorker } from '../../worker-file.js';
 import { renderHere } from './svg-render.js';
 
 type Reply = { id: number; svg: string } | { id: number; error: string };
@@ -19,7 +19,7 @@ class ChartThread {
   private dead = false;
 
   constructor(file: string) {
-    this.worker = new Worker(file);
+    this.worker = startWorker(file);
     this.worker.on('message', (m: Reply) => this.settle(m));
     this.worker.on('error', (e) => this.failAll(e));
     this.worker.on('exit', (code) => this.failAll(new Error(`the chart thread exited (code ${code})`)));

@@ -16,7 +16,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { compiledWorker } from '../../worker-file.js';
+import { compiledWorker, startWorker } from '../../worker-file.js';
 import type { InputFileReport, InputIssue } from '../../model.js';
 import { CHUNK_BYTES, columnMask, type CsvFile, headerRepeatMessage } from '../../sources/csv.js';
 import { usageRowReader } from '../../sources/openai-usage.js';
@@ -110,7 +110,7 @@ try {
 
 /** A fold worker: a young generation of its own, sized for the short-lived cells of a range's batches. */
 function foldWorker(file: string): Worker {
-  return new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 24 } });
+  return startWorker(file, { resourceLimits: { maxYoungGenerationSizeMb: 24 } });
 }
 
 /**

@@ -9,6 +9,7 @@
 import { parentPort } from 'node:worker_threads';
 import { usageRowReader } from '../../sources/openai-usage.js';
 import type { Period } from '../../time.js';
+import { writeCodeCaches } from '../../code-cache.js';
 import { foldPart } from './fold-rows.js';
 import { AHEAD, type FoldWorkerData, type FromWorker, MERGED, messagesIn, rangeSpec, TAKEN, type ToWorker } from './protocol.js';
 
@@ -39,6 +40,8 @@ async function run(data: FoldWorkerData): Promise<void> {
     await messagesIn();
     try {
       post(foldPart(r, rangeSpec(data.spec, data.at, r, 1), reader, data.split, period));
+      // bin/bundle.mjs's run: the cache holds what folding compiled (a worker is stopped, it sees no exit)
+      writeCodeCaches();
     } catch (e) {
       // the main thread reads the range itself, and meets the problem there with its own message
       post({ kind: 'failed', range: r, reason: e instanceof Error ? e.message : String(e) });
