@@ -369,7 +369,7 @@ async function main() {
           fmt(srRss, 0),
           fmt(dbWall),
           fmt(dbRss, 0),
-          ratio ? `${fmt(ratio, 1)}×` : '—',
+          ratio ? `${fmt(ratio, 2)}×` : '—',
         ],
       ],
     );
