@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, sep as pathSep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
@@ -29,10 +29,12 @@ export function compiledWorker(moduleUrl: string, dir: string, name: string): st
 
 /**
  * A worker thread running `file` (from compiledWorker): a one-file build (.cjs) through its code
- * cache (dist/code-cache.js, required by a line of code the worker evaluates), else as it is.
+ * cache (dist/code-cache.js, imported by a line of code the worker evaluates; a failure to load
+ * is the worker's 'error', as with a file), else as it is.
  */
 export function startWorker(file: string, options: WorkerOptions = {}): Worker {
   if (!file.endsWith('.cjs')) return new Worker(file, options);
-  const loader = join(file.slice(0, file.lastIndexOf(`${pathSep}dist${pathSep}`) + `${pathSep}dist`.length), 'code-cache.js');
-  return new Worker(`require(${JSON.stringify(loader)}).requireCached(${JSON.stringify(file)});`, { ...options, eval: true });
+  const loader = pathToFileURL(join(file.slice(0, file.lastIndexOf(`${pathSep}dist${pathSep}`) + `${pathSep}dist`.length), 'code-cache.js')).href;
+  const code = `import(${JSON.stringify(loader)}).then((m) => m.requireCached(${JSON.stringify(file)})).catch((e) => { process.nextTick(() => { throw e; }); });`;
+  return new Worker(code, { ...options, eval: true });
 }

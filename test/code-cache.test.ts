@@ -3,12 +3,13 @@
  * would run it with or without a cache, a cache is only ever given to V8 for the very source it
  * was made from, and the caches the install writes (bin/bundle.mjs) are taken by the CLI's runs.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { codeCacheUse, requireCached, writeCodeCaches } from '../src/code-cache.js';
+import { startWorker } from '../src/worker-file.js';
 import { cli, ROOT } from './e2e/run-cli.js';
 
 const source = (n: number) =>
@@ -50,5 +51,19 @@ describe('code cache', () => {
     expect(r.stderr).toContain('code cache of cli.bundle.cjs: accepted');
     expect(r.stderr).toContain('code cache of vega-charts.cjs: accepted');
     expect(r.stderr).toMatch(/code cache of exceljs-[\d.]+-workbook\.cjs: accepted/);
+  });
+
+  it("a thread of a one-file build runs through the built loader, and a build that throws is the thread's error", async () => {
+    const dist = join(mkdtempSync(join(tmpdir(), 'spendrecon-cache-')), 'dist');
+    mkdirSync(join(dist, 'x'), { recursive: true });
+    copyFileSync(join(ROOT, 'dist', 'code-cache.js'), join(dist, 'code-cache.js'));
+    writeFileSync(join(dist, 'x', 'good.bundle.cjs'), "require('node:worker_threads').parentPort.postMessage(require('node:path').basename(__filename));");
+    writeFileSync(join(dist, 'x', 'bad.bundle.cjs'), "throw new Error('boom');");
+    const good = startWorker(join(dist, 'x', 'good.bundle.cjs'));
+    expect(await new Promise((resolve, reject) => good.once('message', resolve).once('error', reject))).toBe('good.bundle.cjs');
+    await good.terminate();
+    const bad = startWorker(join(dist, 'x', 'bad.bundle.cjs'));
+    const e = await new Promise<Error>((resolve) => bad.once('error', resolve));
+    expect(e.message).toBe('boom');
   });
 });
