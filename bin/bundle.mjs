@@ -35,15 +35,13 @@ function outsideBut(inside) {
 try {
   const worker = join(root, 'dist', 'stages', 'usage-parallel');
   const charts = join(root, 'dist', 'report', 'html');
-  const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' };
-  // a one-file build with its packages inside, CommonJS so that it runs with its code cache
-  // (src/code-cache.ts; Node 20 takes none for an ES module): its dynamic imports become require()
-  // (the packages' CommonJS builds, or require() of an ES module, which Node >= 20.19 does),
-  // import.meta.url the file's own URL
-  const withPackages = (dir, name) => ({
+  // every build is one CommonJS file with its packages inside (but those a build names outside),
+  // so that it runs with its code cache (src/code-cache.ts; Node 20 takes none for an ES module)
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' };
+  // built from our modules: their dynamic imports become require() (the packages' CommonJS builds,
+  // or require() of an ES module, which Node >= 20.19 does), import.meta.url the file's own URL
+  const ours = (dir, name) => ({
     ...common,
-    packages: undefined,
-    format: 'cjs',
     supported: { 'dynamic-import': false },
     define: { 'import.meta.url': '__spendreconModuleUrl' },
     banner: { js: '"use strict";\nconst __spendreconModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
@@ -65,14 +63,12 @@ try {
   await Promise.all([
     // zod inside: its ~95 modules, resolved and linked by the ESM loader on every start, took ~30 ms more
     // (import 263 → 230 ms, medians of 6); the other packages stay outside (most are loaded only when needed)
-    build({ ...withPackages(join(root, 'dist'), 'cli'), external: outsideBut('zod') }),
-    build(withPackages(worker, 'worker')),
+    build({ ...ours(join(root, 'dist'), 'cli'), external: outsideBut('zod') }),
+    build(ours(worker, 'worker')),
     // vega and vega-lite stay outside: the chart thread loads them from vega-charts.cjs (svg-render.ts)
-    build({ ...withPackages(charts, 'chart-worker'), external: ['vega', 'vega-lite'] }),
+    build({ ...ours(charts, 'chart-worker'), external: ['vega', 'vega-lite'] }),
     build({
       ...common,
-      packages: undefined,
-      format: 'cjs',
       plugins: [noCanvas],
       stdin: { contents: "export * as vega from 'vega'; export * as vegaLite from 'vega-lite';", resolveDir: root, loader: 'js' },
       outfile: join(charts, 'vega-charts.cjs'),
@@ -81,8 +77,6 @@ try {
     // by its version: the loader takes only the installed version's
     build({
       ...common,
-      packages: undefined,
-      format: 'cjs',
       entryPoints: [require.resolve('exceljs/lib/doc/workbook.js')],
       outfile: join(root, 'dist', `exceljs-${require('exceljs/package.json').version}-workbook.cjs`),
     }),

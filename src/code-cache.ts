@@ -1,12 +1,11 @@
 /**
- * A one-file CommonJS build (bin/bundle.mjs: exceljs's Workbook class, vega and vega-lite for
- * the charts) run with V8's code cache of it: the bytecode of its functions as a run of the demo
- * left them, so a run does not parse and compile ~1–2 MB of JavaScript again. Compiling and
- * running them cost the chart thread ~0.4 s of CPU before its first SVG and the main thread
- * ~70 ms for exceljs, on two cores a 1M-row report keeps busy to its end (README, Performance).
+ * A one-file CommonJS build (bin/bundle.mjs: the CLI, its fold and chart threads, exceljs's
+ * Workbook class, vega and vega-lite) run with V8's code cache of it: the bytecode of its
+ * functions as the build's runs left them, so a run does not parse and compile ~5 MB of
+ * JavaScript again (a 1M-row report 4.48 → 3.84 s wall, 7.08 → 6.13 s CPU; README, Performance).
  *
- * The cache (FILE.v8cache beside FILE) is written by bin/bundle.mjs, which runs the demo with
- * SPENDRECON_WRITE_CODE_CACHE=1 after building. It begins with the SHA-256 of the source it was
+ * The cache (FILE.v8cache beside FILE) is written by bin/bundle.mjs, which runs a fixture report
+ * and the demo with SPENDRECON_WRITE_CODE_CACHE=1 after building. It begins with the SHA-256 of the source it was
  * made from: a cache of other source is never given to V8 (whose own check compares lengths).
  * V8 refuses one made by another V8 or with other flags (a node flag the user gives, a test
  * runner); then the file is compiled as without a cache. Nothing here is ever written at run time.
@@ -20,7 +19,7 @@ import { Script } from 'node:vm';
 const HASH_BYTES = 32;
 const writing = () => process.env.SPENDRECON_WRITE_CODE_CACHE === '1';
 
-/** What became of each file's cache in this thread: for tests and the bench. */
+/** What became of each file's cache in this thread (for tests; SPENDRECON_DEBUG prints it). */
 export const codeCacheUse: Record<string, 'accepted' | 'rejected' | 'none'> = {};
 
 /**

@@ -1,10 +1,10 @@
 /**
- * Where a compiled worker thread's code is: a worker needs a file of its own, and the module
- * that starts it may be running from dist/, from the one-file build (dist/cli.bundle.cjs), or —
- * in tests — from src/.
+ * Where built code is: a compiled worker thread's file (a worker needs a file of its own) and
+ * the other files bin/bundle.mjs builds, for a module that may be running from dist/, from a
+ * one-file build (dist/cli.bundle.cjs), or — in tests — from src/.
  */
 import { existsSync, statSync } from 'node:fs';
-import { join, sep as pathSep } from 'node:path';
+import { dirname, join, sep as pathSep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
@@ -27,6 +27,22 @@ export function compiledWorker(moduleUrl: string, dir: string, name: string): st
   return existsSync(bundle) && statSync(bundle).mtimeMs >= statSync(file).mtimeMs ? bundle : file;
 }
 
+/** The dist/ folder a built file is in (the last one in its path), null for a file outside one (tests that run the sources). */
+function distOf(file: string): string | null {
+  const at = file.lastIndexOf(`${pathSep}dist${pathSep}`);
+  return at < 0 ? null : file.slice(0, at + `${pathSep}dist`.length);
+}
+
+/**
+ * A file bin/bundle.mjs builds, `inDist` under dist/, for the module at `moduleUrl` when that
+ * module runs from dist/ (its own file or a one-file build); null otherwise or when it is not built.
+ */
+export function builtFile(moduleUrl: string, inDist: string): string | null {
+  const dist = distOf(fileURLToPath(moduleUrl));
+  const file = dist === null ? null : join(dist, inDist);
+  return file !== null && existsSync(file) ? file : null;
+}
+
 /**
  * A worker thread running `file` (from compiledWorker): a one-file build (.cjs) through its code
  * cache (dist/code-cache.js, imported by a line of code the worker evaluates; a failure to load
@@ -34,7 +50,7 @@ export function compiledWorker(moduleUrl: string, dir: string, name: string): st
  */
 export function startWorker(file: string, options: WorkerOptions = {}): Worker {
   if (!file.endsWith('.cjs')) return new Worker(file, options);
-  const loader = pathToFileURL(join(file.slice(0, file.lastIndexOf(`${pathSep}dist${pathSep}`) + `${pathSep}dist`.length), 'code-cache.js')).href;
+  const loader = pathToFileURL(join(distOf(file) ?? dirname(file), 'code-cache.js')).href;
   const code = `import(${JSON.stringify(loader)}).then((m) => m.requireCached(${JSON.stringify(file)})).catch((e) => { process.nextTick(() => { throw e; }); });`;
   return new Worker(code, { ...options, eval: true });
 }

@@ -3,10 +3,7 @@
  * deterministic (fixed document dates, fixed zip entry times: zip.ts) so the same inputs
  * give a byte-identical file, and written atomically (../output-files.ts).
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type ExcelJS from 'exceljs';
 import { cached } from '../lists.js';
 import { addChartParts } from './charts/package.js';
@@ -15,6 +12,7 @@ import { sanitiseWorkbook } from './sanitise.js';
 import { type Parts, zipBytes } from './zip.js';
 import { writeFileAtomic } from '../output-files.js';
 import { requireCached } from '../code-cache.js';
+import { builtFile } from '../worker-file.js';
 
 /**
  * exceljs's Workbook class alone: its package entry also loads the streaming workbook reader
@@ -44,9 +42,8 @@ export function loadExcelJs(): typeof ExcelJS.Workbook {
 /**
  * The one-file build of that class (bin/bundle.mjs: dist/exceljs-<version>-workbook.cjs, its ~290
  * modules in one file): it loads in 48–70 ms instead of 114–151 ms, ~40 ms with its code cache
- * (../code-cache.ts). Beside dist/cli.bundle.cjs or
- * one level up from dist/report/, and only of the installed exceljs's version (its name says
- * which). Null otherwise (the tests that run the sources load exceljs's own files).
+ * (../code-cache.ts). Only of the installed exceljs's version (its name says which). Null
+ * otherwise (the tests that run the sources load exceljs's own files).
  */
 function excelJsBuild(require: NodeJS.Require): string | null {
   let version: string;
@@ -55,12 +52,7 @@ function excelJsBuild(require: NodeJS.Require): string | null {
   } catch {
     return null;
   }
-  const name = `exceljs-${version}-workbook.cjs`;
-  for (const at of [`./${name}`, `../${name}`]) {
-    const file = fileURLToPath(new URL(at, import.meta.url));
-    if (file.endsWith(`${sep}dist${sep}${name}`) && existsSync(file)) return file;
-  }
-  return null;
+  return builtFile(import.meta.url, `exceljs-${version}-workbook.cjs`);
 }
 
 export function newWorkbook(): ExcelJS.Workbook {

@@ -2,11 +2,11 @@
  * A Vega-Lite spec drawn as SVG by vega's headless renderer, on the thread that calls it (the
  * chart thread, chart-thread.ts, or the main thread where there is none).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type * as Vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { requireCached, writeCodeCaches } from '../../code-cache.js';
+import { builtFile } from '../../worker-file.js';
 
 /** Every load refused: a spec with a URL in it must fail here, not fetch. */
 const NO_LOADER = {
@@ -42,27 +42,19 @@ let renderer: Promise<Renderer> | null = null;
 
 /**
  * vega and vega-lite, loaded once (a thread may begin loading them before its first chart): their
- * one-file CommonJS build with its code cache (bin/bundle.mjs, ../../code-cache.ts) where it is
- * built (by the install's prepare step, from the installed packages) — ~60 ms to load and ~150 ms to the first two charts instead
- * of ~150 and ~230 ms — else the packages themselves (tests that run the sources).
+ * one-file CommonJS build with its code cache (bin/bundle.mjs, built from the installed packages;
+ * ../../code-cache.ts) where this module runs from dist/ — ~60 ms to load and ~150 ms to the
+ * first two charts instead of ~150 and ~230 ms — else the packages themselves (tests that run
+ * the sources).
  */
 export function loadRenderer(): Promise<Renderer> {
   renderer ??= (async () => {
-    const built = vegaBuild();
+    const built = builtFile(import.meta.url, join('report', 'html', 'vega-charts.cjs'));
     if (!built) return Promise.all([import('vega'), import('vega-lite')]);
     const m = requireCached(built) as { vega: Renderer[0]; vegaLite: Renderer[1] };
     return [m.vega, m.vegaLite];
   })();
   return renderer;
-}
-
-/** dist/report/html/vega-charts.cjs, from this module in dist/report/html/ or in dist/ (the one-file builds), null when not built. */
-function vegaBuild(): string | null {
-  for (const at of ['./vega-charts.cjs', './report/html/vega-charts.cjs']) {
-    const file = fileURLToPath(new URL(at, import.meta.url));
-    if (/[/\\]dist[/\\]report[/\\]html[/\\]vega-charts\.cjs$/.test(file) && existsSync(file)) return file;
-  }
-  return null;
 }
 
 /** A spec's SVG, drawn on this thread. */
