@@ -21,7 +21,7 @@ export class Bytes {
   /** Whether [s, s + len) here holds the bytes at [o, o + len) of `other`. */
   same(s: number, other: Bytes, o: number, len: number): boolean {
     let k = 0;
-    for (; k + 4 <= len; k += 4) if (this.v.getInt32(s + k) !== other.v.getInt32(o + k)) return false;
+    for (; k + 4 <= len; k += 4) if (this.v.getInt32(s + k, true) !== other.v.getInt32(o + k, true)) return false;
     for (; k < len; k++) if (this.b[s + k] !== other.b[o + k]) return false;
     return true;
   }
@@ -29,29 +29,48 @@ export class Bytes {
 
 /**
  * The bytes of cells `cells` of a line (cell i is [at[i], at[i + 1] - 1) of the piece), kept in
- * `slots` slots of at most `max` bytes each.
+ * `slots` slots of at most `max` bytes each. Cells next to each other in the line are kept and
+ * compared as one run of bytes, delimiters included: a plain line's cells hold no delimiter, so
+ * two runs of bytes are equal exactly when their cells are, and a run is one length and one
+ * comparison instead of one per cell (the four time cells of a usage row are one run, its six
+ * dimension cells two).
  */
 export class CellBytes {
   private readonly pool: Bytes;
   private readonly lens: Int32Array;
+  /** Runs of adjacent cells: run k is cells first[k] to last[k], in line order. */
+  private readonly first: Int32Array;
+  private readonly last: Int32Array;
 
   constructor(
-    private readonly cells: readonly number[],
+    cells: readonly number[],
     slots: number,
     readonly max: number,
   ) {
+    const sorted = [...new Set(cells)].sort((a, b) => a - b);
+    const first: number[] = [];
+    const last: number[] = [];
+    for (const c of sorted) {
+      if (last.length && last[last.length - 1] === c - 1) last[last.length - 1] = c;
+      else {
+        first.push(c);
+        last.push(c);
+      }
+    }
+    this.first = Int32Array.from(first);
+    this.last = Int32Array.from(last);
     this.pool = new Bytes(slots * max);
-    this.lens = new Int32Array(slots * cells.length);
+    this.lens = new Int32Array(slots * first.length);
   }
 
   /** Whether the line's cells hold the bytes kept in `slot` (the caller knows whether it kept any there). */
   same(slot: number, piece: Bytes, at: Int32Array): boolean {
-    const n = this.cells.length;
+    const n = this.first.length;
     let o = slot * this.max;
     for (let k = 0; k < n; k++) {
-      const i = this.cells[k]!;
-      const len = at[i + 1]! - 1 - at[i]!;
-      if (len !== this.lens[slot * n + k] || !piece.same(at[i]!, this.pool, o, len)) return false;
+      const s = at[this.first[k]!]!;
+      const len = at[this.last[k]! + 1]! - 1 - s;
+      if (len !== this.lens[slot * n + k] || !piece.same(s, this.pool, o, len)) return false;
       o += len;
     }
     return true;
@@ -59,13 +78,13 @@ export class CellBytes {
 
   /** The line's cells kept in `slot`; false (nothing kept) when they take more than `max` bytes. */
   keep(slot: number, piece: Bytes, at: Int32Array): boolean {
-    const n = this.cells.length;
+    const n = this.first.length;
     if (this.total(at) > this.max) return false;
     let o = slot * this.max;
     for (let k = 0; k < n; k++) {
-      const i = this.cells[k]!;
-      const len = at[i + 1]! - 1 - at[i]!;
-      copyBytes(piece.b, at[i]!, this.pool.b, o, len);
+      const s = at[this.first[k]!]!;
+      const len = at[this.last[k]! + 1]! - 1 - s;
+      copyBytes(piece.b, s, this.pool.b, o, len);
       this.lens[slot * n + k] = len;
       o += len;
     }
@@ -73,15 +92,15 @@ export class CellBytes {
   }
 
   move(from: number, to: number): void {
-    const n = this.cells.length;
+    const n = this.first.length;
     copyBytes(this.pool.b, from * this.max, this.pool.b, to * this.max, this.max);
     this.lens.copyWithin(to * n, from * n, from * n + n);
   }
 
-  /** Bytes the line's cells take. */
+  /** Bytes the line's runs of cells take. */
   total(at: Int32Array): number {
     let t = 0;
-    for (const i of this.cells) t += at[i + 1]! - 1 - at[i]!;
+    for (let k = 0; k < this.first.length; k++) t += at[this.last[k]! + 1]! - 1 - at[this.first[k]!]!;
     return t;
   }
 }
@@ -118,7 +137,9 @@ export class CellCache<T> {
       const s = at[i]!;
       const e = at[i + 1]! - 1;
       h = Math.imul(h ^ (e - s), 16777619);
-      for (let q = Math.max(s, e - 4); q < e; q++) h = Math.imul(h ^ b[q]!, 16777619);
+      // the last four bytes in one read (ids differ at their ends); a shorter cell byte by byte
+      if (e - s >= 4) h = Math.imul(h ^ piece.v.getInt32(e - 4, true), 16777619);
+      else for (let q = s; q < e; q++) h = Math.imul(h ^ b[q]!, 16777619);
     }
     this.h = h;
     const first = this.first(h);
