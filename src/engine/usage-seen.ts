@@ -67,6 +67,11 @@ export function seenCheck(s: Seen, key: number, h: number): number {
     s.n = 0;
     return 0;
   }
+  // pairs that would outgrow a slot per bucket (8 bytes a pair, 4 a slot): a slot per bucket instead
+  if (s.n === s.keys.length && s.n * 4 > s.slots) {
+    densify(s);
+    return seenCheck(s, key, h);
+  }
   insertPair(s, i, key, h);
   if (s.n * 2 > s.slots) densify(s);
   return 0;
