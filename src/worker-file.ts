@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, sep as pathSep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
@@ -45,19 +45,13 @@ export function builtFile(moduleUrl: string, inDist: string): string | null {
 
 /**
  * A worker thread running `file` (from compiledWorker): a one-file build (.cjs) through its code
- * cache (the loader's CommonJS build dist/code-cache.cjs, required by a line of code the worker
- * evaluates — an import() of dist/code-cache.js started Node's ES-module loader in the thread
- * first, and the fold worker began folding ~60 ms later; a failure to load is the worker's
- * 'error', as with a file), else as it is.
+ * cache, by a line of code the worker evaluates that requires the loader's CommonJS build
+ * (dist/code-cache.cjs, which bin/bundle.mjs builds with the others: an import() of the ES module
+ * started Node's ES-module loader in the thread first, and the fold worker folded ~60 ms later);
+ * a failure to load is the worker's 'error', as with a file. Else the file as it is.
  */
 export function startWorker(file: string, options: WorkerOptions = {}): Worker {
   if (!file.endsWith('.cjs')) return new Worker(file, options);
-  const dist = distOf(file) ?? dirname(file);
-  const cjs = join(dist, 'code-cache.cjs');
-  // the loader's CommonJS build where bin/bundle.mjs made one: import() of the ES module would
-  // start Node's ES-module loader in the thread first
-  const code = existsSync(cjs)
-    ? `require(${JSON.stringify(cjs)}).requireCached(${JSON.stringify(file)});`
-    : `import(${JSON.stringify(pathToFileURL(join(dist, 'code-cache.js')).href)}).then((m) => m.requireCached(${JSON.stringify(file)})).catch((e) => { process.nextTick(() => { throw e; }); });`;
-  return new Worker(code, { ...options, eval: true });
+  const loader = join(distOf(file) ?? dirname(file), 'code-cache.cjs');
+  return new Worker(`require(${JSON.stringify(loader)}).requireCached(${JSON.stringify(file)});`, { ...options, eval: true });
 }

@@ -56,7 +56,7 @@ describe('code cache', () => {
   it("a thread of a one-file build runs through the built loader, and a build that throws is the thread's error", async () => {
     const dist = join(mkdtempSync(join(tmpdir(), 'spendrecon-cache-')), 'dist');
     mkdirSync(join(dist, 'x'), { recursive: true });
-    copyFileSync(join(ROOT, 'dist', 'code-cache.js'), join(dist, 'code-cache.js'));
+    copyFileSync(join(ROOT, 'dist', 'code-cache.cjs'), join(dist, 'code-cache.cjs'));
     writeFileSync(join(dist, 'x', 'good.bundle.cjs'), "require('node:worker_threads').parentPort.postMessage(require('node:path').basename(__filename));");
     writeFileSync(join(dist, 'x', 'bad.bundle.cjs'), "throw new Error('boom');");
     const good = startWorker(join(dist, 'x', 'good.bundle.cjs'));
