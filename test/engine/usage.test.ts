@@ -168,6 +168,19 @@ describe('repeats: the buckets each group has seen', () => {
     }
   });
 
+  it('holds a group no larger than a slot per bucket: pairs that would outgrow it become slots, with the same verdicts', () => {
+    // one group, every minute of a day in order: 512 pairs fill their arrays, the 513th bucket makes the group dense
+    const day = Array.from({ length: 600 }, (_, m) => rec(T0 + m * 60, 60, m + 1));
+    const a = new UsageAggregator();
+    expect(day.map((r) => a.add(r))).toEqual(day.map(() => 'new'));
+    const [seen] = a.partial().seen;
+    expect(seen!.dense).not.toBeNull();
+    expect(seen!.keys.length).toBe(0);
+    // before and after the change of shape: identical repeats, conflicting ones
+    const again = [day[3]!, day[511]!, day[599]!, { ...day[200]!, inputTokens: 1e6 }, { ...day[550]!, inputTokens: 1e6 }];
+    expect(again.map((r) => a.add(r))).toEqual(['duplicate', 'duplicate', 'duplicate', 'conflict', 'conflict']);
+  });
+
   it('merges a later part exactly, and refuses one that repeats a bucket already seen', () => {
     const rs = rows(7, 6000);
     const mid = rs.findIndex((r) => r.start >= T0 + 86400);
