@@ -46,10 +46,14 @@ export interface UsageGroup {
 /** What became of a row handed to the aggregator: added, an identical repeat, or a conflicting one. */
 export type UsageVerdict = 'new' | 'duplicate' | 'conflict';
 
-/** A group and the buckets it has seen (its dimensions' text key is its key in `Dims.byKey`). */
+/**
+ * A group and the buckets it has seen (its dimensions' text key is its key in `Dims.byKey`);
+ * `seen` null once released (UsageAggregator.release), `kept` when it must never be.
+ */
 interface Entry {
   g: UsageGroup;
-  seen: Seen;
+  seen: Seen | null;
+  kept?: true;
 }
 
 /**
@@ -60,6 +64,10 @@ interface Entry {
 interface Dims {
   byKey: Map<string, Entry>;
   byId: Map<number, Entry>;
+  slot: number;
+  width: number;
+  /** An entry came in since the last release (there may be seen state to release). */
+  fresh: boolean;
 }
 
 const DAY = 86400;
@@ -85,6 +93,9 @@ export class UsageAggregator {
   private lastSlot = NaN;
   private lastWidth = NaN;
   private lastDims: Dims | null = null;
+  /** Entries whose seen state is released (see release), all of groups whose span ends by releasedTo. */
+  private released = 0;
+  private releasedTo = -Infinity;
 
   /** `byHour`: keep sub-daily usage per UTC hour (for --split-days); otherwise per UTC day. `idLimit`: for tests of the text-key fallback. */
   constructor(
@@ -124,6 +135,7 @@ export class UsageAggregator {
     }
     const g = e.g;
     const h = valueHash(r);
+    if (e.seen === null) throw new Error(`internal: a usage row of ${g.utcDay} met a group whose seen buckets were released (restore first)`);
     const prev = seenCheck(e.seen, r.start - g.slot, h);
     if (prev !== 0) return prev === h ? 'duplicate' : 'conflict';
     g.hours |= hourBit;
@@ -170,6 +182,7 @@ export class UsageAggregator {
       };
       e = { g, seen: newSeen(width, this.slotsOf(width)) };
       dims.byKey.set(key, e);
+      dims.fresh = true;
       this.groups.push(g);
     }
     return e;
@@ -177,8 +190,12 @@ export class UsageAggregator {
 
   /** Buckets of this width in a group's span (a UTC day, or hour with --split-days; one for daily buckets and wider). */
   private slotsOf(width: number): number {
-    const span = width >= DAY ? width : this.byHour ? 3600 : DAY;
-    return Math.max(1, Math.ceil(span / width));
+    return Math.max(1, Math.ceil(this.spanOf(width) / width));
+  }
+
+  /** Seconds a group's slot spans: its day, its hour with --split-days, or its one bucket of a day or wider. */
+  private spanOf(width: number): number {
+    return width >= DAY ? width : this.byHour ? 3600 : DAY;
   }
 
   /** The groups of one (slot, bucket width), by their dimensions' key. */
@@ -191,7 +208,7 @@ export class UsageAggregator {
     const slotKey = slot * 64 + w;
     let dims = this.bySlot.get(slotKey);
     if (!dims) {
-      dims = { byKey: new Map(), byId: new Map() };
+      dims = { byKey: new Map(), byId: new Map(), slot, width, fresh: false };
       this.bySlot.set(slotKey, dims);
     }
     return dims;
@@ -202,12 +219,13 @@ export class UsageAggregator {
    * dimensions' key and the buckets it has seen.
    */
   partial(): UsagePartial {
+    if (this.released) throw new Error('internal: a partial of an aggregator whose seen buckets were released');
     const out: UsagePartial = { keys: [], groups: [], seen: [] };
     for (const dims of this.bySlot.values()) {
       for (const [key, e] of dims.byKey) {
         out.keys.push(key);
         out.groups.push(e.g);
-        out.seen.push(e.seen);
+        out.seen.push(e.seen!);
       }
     }
     return out;
@@ -220,12 +238,10 @@ export class UsageAggregator {
    * is returned: the caller reads that part here instead.
    */
   merge(p: UsagePartial): boolean {
-    const here = (i: number) => {
-      const w = this.widths.get(p.groups[i]!.width);
-      return w === undefined ? undefined : this.bySlot.get(p.groups[i]!.slot * 64 + w)?.byKey.get(p.keys[i]!);
-    };
+    const here = (i: number) => this.entryAt(p.groups[i]!.slot, p.groups[i]!.width, p.keys[i]!);
     for (let i = 0; i < p.groups.length; i++) {
       const e = here(i);
+      if (e?.seen === null) throw new Error('internal: a part met a group whose seen buckets were released (see meetsReleased)');
       if (e && overlaps(e.seen, p.seen[i]!)) return false;
     }
     for (let i = 0; i < p.groups.length; i++) {
@@ -233,14 +249,78 @@ export class UsageAggregator {
       const e = here(i);
       if (!e) {
         // found by its text key: a row of this group read here later caches its id then
-        this.dimsAt(from.slot, from.width).byKey.set(p.keys[i]!, { g: from, seen: p.seen[i]! });
+        const dims = this.dimsAt(from.slot, from.width);
+        dims.byKey.set(p.keys[i]!, { g: from, seen: p.seen[i]! });
+        dims.fresh = true;
         this.groups.push(from);
         continue;
       }
       addSums(e.g, from);
-      takeSeen(e.seen, p.seen[i]!);
+      takeSeen(e.seen!, p.seen[i]!);
     }
     return true;
+  }
+
+  private entryAt(slot: number, width: number, key: string): Entry | undefined {
+    const w = this.widths.get(width);
+    return w === undefined ? undefined : this.bySlot.get(slot * 64 + w)?.byKey.get(key);
+  }
+
+  /**
+   * Memory bounded by the groups, not the rows: frees the seen buckets of the groups whose span
+   * ends by `t` (none kept: see keepAll), as when no row still to come starts before `t` — rows
+   * in time order. The caller makes sure, before a row or part meets them (meetsReleased), to
+   * put them back (restore): a repeat is still judged against every row read before it.
+   */
+  release(t: number): void {
+    for (const dims of this.bySlot.values()) {
+      if (!dims.fresh || dims.slot + this.spanOf(dims.width) > t) continue;
+      dims.fresh = false;
+      for (const e of dims.byKey.values()) {
+        if (e.kept || e.seen === null) continue;
+        e.seen = null;
+        this.released++;
+        this.releasedTo = Math.max(this.releasedTo, t);
+      }
+    }
+  }
+
+  /** The groups held now keep their seen buckets for good (those of an earlier file, which release cannot put back). */
+  keepAll(): void {
+    for (const dims of this.bySlot.values()) for (const e of dims.byKey.values()) e.kept = true;
+  }
+
+  /** Whether merging `p` would meet a group whose seen buckets were released. */
+  meetsReleased(p: UsagePartial): boolean {
+    if (this.released === 0) return false;
+    for (let i = 0; i < p.groups.length; i++) {
+      const g = p.groups[i]!;
+      if (g.slot + this.spanOf(g.width) <= this.releasedTo && this.entryAt(g.slot, g.width, p.keys[i]!)?.seen === null) return true;
+    }
+    return false;
+  }
+
+  get releasedGroups(): number {
+    return this.released;
+  }
+
+  /**
+   * The released seen buckets put back from `from`: an aggregator that folded again the rows
+   * these groups were folded from (the released ones all came from them: see keepAll).
+   */
+  restore(from: UsageAggregator): void {
+    if (this.released === 0) return;
+    for (const dims of this.bySlot.values()) {
+      for (const [key, e] of dims.byKey) {
+        if (e.seen !== null) continue;
+        const seen = from.entryAt(dims.slot, dims.width, key)?.seen;
+        if (!seen) throw new Error(`internal: the usage group ${key} of ${e.g.utcDay} was not found folding its rows again`);
+        e.seen = seen;
+      }
+      dims.fresh = true;
+    }
+    this.released = 0;
+    this.releasedTo = -Infinity;
   }
 
   get size(): number {

@@ -211,10 +211,12 @@ async function readUsage(
 ): Promise<{ agg: UsageAggregator; hashed: Promise<void>[] }> {
   const fold = new UsageFold(new UsageAggregator(split), earlyPeriod, split, strict);
   const hashed: Promise<void>[] = [];
-  for (const f of usageFiles) {
+  for (const [i, f] of usageFiles.entries()) {
     const ctx = ctxFor(f);
     if (foldsInParallel(f, strict)) {
-      hashed.push((await foldUsageParallel(started?.file === f ? started : new ParallelStart(f, split), fold, { earlyPeriod }, issues, ctx)).hashed);
+      // the last input's seen buckets may be released as it goes: no later file meets them
+      const release = i === usageFiles.length - 1;
+      hashed.push((await foldUsageParallel(started?.file === f ? started : new ParallelStart(f, split), fold, { earlyPeriod, release }, issues, ctx)).hashed);
       ctx.onIdle('core');
     } else await readRecords<UsageRecord>(f, ctx, issues, (r) => fold.fold(f, r, issues));
   }

@@ -108,8 +108,9 @@ class FileText {
   }
 }
 
-function write(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'spendrecon-edges-')), 'usage.csv');
+/** `dir`: beside another file (inputs are read in the order of their paths). */
+function write(text: string, dir = mkdtempSync(join(tmpdir(), 'spendrecon-edges-')), name = 'usage.csv'): string {
+  const path = join(dir, name);
   writeFileSync(path, text);
   return path;
 }
@@ -140,6 +141,9 @@ async function expectSame(path: string, splitDays = false) {
   expect(textOnly.seen).toEqual(one.seen);
   return { one: one.seen, run: two.runs[0]! };
 }
+
+/** Rows every ten minutes from October 1 on, four projects each time: ~2.5 days a range. */
+const tenMinutes = (i: number) => [OCT1 + Math.floor(i / 4) * 600, 60, `proj_${i % 4}`, 1000 + i] as [number, number, string, number];
 
 /** Minute rows of October 1, four projects a minute. */
 const minutes = (from: number) => (i: number) => [OCT1 + (from + Math.floor(i / 4)) * 60, 60, `proj_${i % 4}`, 1000 + i] as [number, number, string, number];
@@ -280,12 +284,80 @@ describe('two-core usage fold at its edges', () => {
     const period = resolvePeriod({ month: '2026-10' }, 'UTC', [], []);
     const fold = new UsageFold(new UsageAggregator(false), period, false, false);
     const issues: never[] = [];
-    await (await foldUsageParallel(started, fold, { earlyPeriod: period }, issues, {})).hashed;
+    await (await foldUsageParallel(started, fold, { earlyPeriod: period, release: true }, issues, {})).hashed;
     const run = parallelRuns.at(-1)!;
     expect(run.redone).toBe(2);
     expect(run.merged).toBe(ranges - 2);
     expect(file!.report).toEqual(usageReport(one.seen));
     expect(fold.agg.finish(PriceTable.load(config.prices))).toEqual(one.seen.groups);
     expect(usageReport(one.seen).outOfPeriod).toBeGreaterThan(1000);
+  });
+
+  describe('seen buckets released as the read goes on (memory bounded by the groups)', () => {
+    /** Five ranges of rows in time order (~12 days), then `tail` lines in the last range and rows to its end. */
+    const released = (tail: (f: FileText) => void) => {
+      const f = new FileText('\n', false).until(4 * CHUNK_BYTES + 3000, tenMinutes);
+      tail(f);
+      return write(f.until(5 * CHUNK_BYTES - 1000, (i) => tenMinutes(i + 8000)).text());
+    };
+
+    it('rows in time order: the days (hours, with --split-days) before each merged range`s latest are released, none met again', async () => {
+      const path = released(() => {});
+      for (const split of [false, true]) {
+        const { run, one } = await expectSame(path, split);
+        expect(run).toMatchObject({ ranges: 5, merged: 5, readHereFrom: null, restored: null });
+        expect(run.released).toBeGreaterThan(split ? 200 : 20);
+        expect(usageReport(one).duplicates).toBe(0);
+      }
+    });
+
+    it('a repeat of a released day`s row (identical, and conflicting): put back, then judged as one thread judges it', async () => {
+      // the first and sixth rows of October 1 again, the second with other values
+      const path = released((f) => f.add(row(OCT1, 60, 'proj_0', 1000)).add(row(OCT1 + 600, 60, 'proj_1', 99)));
+      for (const split of [false, true]) {
+        const { run, one } = await expectSame(path, split);
+        expect(run.restored).toMatchObject({ range: 4 });
+        expect(run.restored!.groups).toBe(run.released);
+        expect(run.readHereFrom).toMatchObject({ range: 4, why: 'repeat' });
+        expect(usageReport(one).duplicates).toBe(1);
+        expect(one.issues.filter((i) => i.message.includes('conflicting repeat'))).toHaveLength(1);
+      }
+    });
+
+    it('a released day`s new group (no repeat possible) needs nothing put back', async () => {
+      const { run, one } = await expectSame(released((f) => f.add(row(OCT1, 60, 'proj_new', 5))));
+      expect(run).toMatchObject({ merged: 5, readHereFrom: null, restored: null });
+      expect(one.groups.filter((g) => g.projectId === 'proj_new')).toHaveLength(1);
+    });
+
+    it('an earlier file`s groups are never released: the last file repeating one of them is judged alike', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'spendrecon-edges-'));
+      const a = write(new FileText('\n', false).until(3 * CHUNK_BYTES + 3000, tenMinutes).text(), dir, 'a.csv');
+      // days after a's, then a's first row again
+      const b = new FileText('\n', false).until(3 * CHUNK_BYTES + 3000, (i) => tenMinutes(i + 8000));
+      const bPath = write(
+        b
+          .add(row(OCT1, 60, 'proj_0', 1000))
+          .until(4 * CHUNK_BYTES, (i) => tenMinutes(i + 20000))
+          .text(),
+        dir,
+        'b.csv',
+      );
+      const one = await readWith('1', [a, bPath], false);
+      const two = await readWith('2', [a, bPath], false);
+      expect(two.seen).toEqual(one.seen);
+      expect(two.runs.map((r) => r.released)).toEqual([0, expect.any(Number)]);
+      expect(two.runs[1]!.released).toBeGreaterThan(0);
+      expect(two.runs[1]!.readHereFrom).toMatchObject({ why: 'repeat' });
+      expect(one.seen.reports.filter((r) => r.kind === 'usage').map((r) => r.duplicates)).toEqual([0, 1]);
+    });
+
+    it('rows read here after released days (a quote): put back first, a repeat among them judged alike', async () => {
+      const quoted = `${OCT1 + 700 * 600},${OCT1 + 700 * 600 + 60},,,proj_q,1.0,"a\nb",key_1,gpt-4o-mini-2024-07-18,False,default,5.0,1,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,us`;
+      const { run, one } = await expectSame(released((f) => f.add(quoted).add(row(OCT1, 60, 'proj_0', 1000))));
+      expect(run.readHereFrom).toMatchObject({ range: 4, why: 'unsafe' });
+      expect(run.restored).toMatchObject({ range: 4 });
+      expect(usageReport(one).duplicates).toBe(1);
+    });
   });
 });

@@ -86,3 +86,13 @@ export function foldPart(range: number, spec: RangeSpec, reader: UsageRowReader,
   const counts = Object.fromEntries(PART_COUNTERS.map((c) => [c, report[c]])) as PartCounts;
   return { kind: 'done', range, lines, counts, issues, partial: fold.agg.partial(), withPeriod: period !== undefined };
 }
+
+/**
+ * The rows of `spec` (from the file's start) folded again into a fresh aggregator, for the seen
+ * buckets of their groups (UsageAggregator.restore): counts and issues were taken the first time.
+ */
+export function foldAgain(spec: RangeSpec, reader: UsageRowReader, split: boolean, period: Period | null): UsageAggregator {
+  const fold = new UsageFold(new UsageAggregator(split), period, split, false);
+  foldRows(spec, spec.start === 0, reader, { report: emptyReport(reader.file, 'usage', '', '') }, fold, []);
+  return fold.agg;
+}

@@ -17,6 +17,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { compiledWorker, startWorker } from '../../worker-file.js';
+import type { UsagePartial } from '../../engine/usage.js';
 import type { InputFileReport, InputIssue } from '../../model.js';
 import { CHUNK_BYTES, columnMask, type CsvFile, headerRepeatMessage } from '../../sources/csv.js';
 import { usageRowReader } from '../../sources/openai-usage.js';
@@ -24,7 +25,7 @@ import { lastLineStartBefore, type RangeSpec } from '../../sources/parallel/rang
 import type { Period } from '../../time.js';
 import { finishFile, type OpenedFile, type Progress } from '../inputs.js';
 import type { UsageFold } from '../usage-fold.js';
-import { foldPart, foldRows } from './fold-rows.js';
+import { foldAgain, foldPart, foldRows } from './fold-rows.js';
 import { AHEAD, type FoldedPart, type FoldWorkerData, type FromWorker, MERGED, messagesIn, PART_COUNTERS, type PartCounts, rangeSpec, TAKEN, type ToWorker } from './protocol.js';
 
 const MiB = 1024 * 1024;
@@ -197,6 +198,10 @@ export interface ParallelRun {
   redone: number;
   /** Where the main thread took over, and why; null when every range was merged or redone. */
   readHereFrom: { range: number; line: number; why: 'unsafe' | 'repeat' | 'failed'; reason?: string } | null;
+  /** Groups whose seen buckets were released as the read went on (see Releaser); 0 when the file was not the last usage input. */
+  released: number;
+  /** Where released groups had to be put back (rows out of time order, or a range read here), and how many. */
+  restored: { range: number; groups: number } | null;
 }
 export const parallelRuns: ParallelRun[] = [];
 
@@ -316,6 +321,54 @@ function partIssues(o: FoldedPart, offset: number, fold: UsageFold, period: Peri
 }
 
 /**
+ * The seen buckets (repeat verdicts, SPEC §3) of a parallel read bounded by the groups, not the
+ * rows: once a part is merged, the groups of the days before its latest are released — an
+ * export in time order never comes back to them. Only while reading the run's last usage input
+ * (an earlier file's groups are kept: keepAll; no later file can meet what is released). A part
+ * or a row that would meet a released group puts them all back first, from the file's rows up
+ * to where it is, folded again (foldAgain), and releases no more in this file: verdicts are
+ * exactly those of a read that never released anything, at the cost of one more read of that
+ * much of the file when rows are out of time order.
+ */
+class Releaser {
+  private on: boolean;
+
+  constructor(
+    private readonly s: ParallelStart,
+    private readonly fold: UsageFold,
+    private readonly period: Period | null,
+    release: boolean,
+    private readonly run: ParallelRun,
+  ) {
+    this.on = release && process.env.SPENDRECON_RELEASE_SEEN !== '0';
+    if (this.on) fold.agg.keepAll();
+  }
+
+  /** Merges part `r` (UsageAggregator.merge), putting back released groups first if it meets one, and releasing after. */
+  merge(r: number, p: UsagePartial): boolean {
+    if (this.fold.agg.meetsReleased(p)) this.restore(r);
+    if (!this.fold.agg.merge(p)) return false;
+    if (this.on) {
+      let latest = -Infinity;
+      for (const g of p.groups) if (g.slot > latest) latest = g.slot;
+      const before = this.fold.agg.releasedGroups;
+      this.fold.agg.release(latest);
+      this.run.released += this.fold.agg.releasedGroups - before;
+    }
+    return true;
+  }
+
+  /** Released groups put back from the rows before range `r` (before rows are folded here, or a part meets one); no more released. */
+  restore(r: number): void {
+    this.on = false;
+    const groups = this.fold.agg.releasedGroups;
+    if (groups === 0) return;
+    this.fold.agg.restore(foldAgain(this.s.spec(0, 1, this.s.at[r]), this.s.reader, this.s.split, this.period));
+    this.run.restored = { range: r, groups };
+  }
+}
+
+/**
  * Reads and folds a usage file as readRecords + UsageFold would on one thread, with the same
  * counts, issues and groups. Returns once the rows are folded; the promise it resolves to
  * settles when the file's hash is on its report (the hash ends after the fold).
@@ -323,13 +376,14 @@ function partIssues(o: FoldedPart, offset: number, fold: UsageFold, period: Peri
 export async function foldUsageParallel(
   started: ParallelStart,
   fold: UsageFold,
-  opts: { earlyPeriod: Period | null },
+  opts: { earlyPeriod: Period | null; release: boolean },
   issues: InputIssue[],
   ctx: { onProgress?: Progress; onIdle?: (free: 'thread') => void; bytesBefore?: number; bytesTotal?: number },
 ): Promise<{ hashed: Promise<void> }> {
   const { file: f, csv, at, helper, reader } = started;
   const period = opts.earlyPeriod;
-  const run: ParallelRun = { file: f.display, ranges: at.length - 1, merged: 0, redone: 0, readHereFrom: null };
+  const run: ParallelRun = { file: f.display, ranges: at.length - 1, merged: 0, redone: 0, readHereFrom: null, released: 0, restored: null };
+  const seen = new Releaser(started, fold, period, opts.release, run);
   if (parallelRuns.push(run) > 100) parallelRuns.shift();
   const progress = () =>
     ctx.onProgress?.({ file: f.display, rows: f.report.rowsRead, bytesRead: (ctx.bytesBefore ?? 0) + csv.bytesRead, bytesTotal: ctx.bytesTotal ?? f.report.bytes });
@@ -342,9 +396,10 @@ export async function foldUsageParallel(
       const why = o.kind === 'done' ? null : o.kind;
       const moved = o.kind === 'done' ? partIssues(o, firstLine - 1, fold, period) : null;
       if (o.kind === 'done' && !moved) {
+        seen.restore(r);
         csv.bytesRead += foldRows(started.spec(r, firstLine), r === 0, reader, f, fold, issues);
         run.redone++;
-      } else if (o.kind === 'done' && fold.agg.merge(o.partial)) {
+      } else if (o.kind === 'done' && seen.merge(r, o.partial)) {
         fold.checkSize(f);
         addCounts(f.report, o.counts);
         for (const i of moved!) issues.push(i);
@@ -353,6 +408,7 @@ export async function foldUsageParallel(
       } else {
         run.readHereFrom = { range: r, line: firstLine, why: why ?? 'repeat', ...(o.kind === 'failed' ? { reason: o.reason } : {}) };
         helper.stop();
+        seen.restore(r);
         csv.bytesRead += foldRows(started.spec(r, firstLine, csv.bytes), r === 0, reader, f, fold, issues);
         progress();
         break;
