@@ -23,6 +23,8 @@ const TUPLE = 8;
  */
 export class DimensionIds {
   private readonly strings = new Map<string, number>();
+  /** The flat copy kept for each string id (texts[id]; 0 is null). */
+  private readonly texts: string[] = [''];
   private readonly row = new Int32Array(TUPLE);
   /** Tuple i's ids at [i * TUPLE, (i + 1) * TUPLE). */
   private tuples = new Int32Array(64 * TUPLE);
@@ -37,8 +39,21 @@ export class DimensionIds {
     if (id !== undefined) return id;
     if (this.strings.size + 1 >= this.limit) return -1;
     // a flat copy: the cell is a slice of its chunk's text, which the map would otherwise keep
-    this.strings.set(flat(s)!, this.strings.size + 1);
+    const copy = flat(s)!;
+    this.strings.set(copy, this.strings.size + 1);
+    this.texts.push(copy);
     return this.strings.size;
+  }
+
+  /**
+   * One flat copy of `s` for every group that holds it: the groups of a month share a few
+   * hundred ids, and a copy per group (or the copies a part posted by another thread brings)
+   * took ~170 bytes a group.
+   */
+  text(s: string | null): string | null {
+    if (s === null) return null;
+    const id = this.str(s);
+    return id > 0 ? this.texts[id]! : flat(s);
   }
 
   /** The numeric key of a row's dimensions (those of `textKey`), or -1. */

@@ -8,7 +8,7 @@ import type { Decimal } from '../money.js';
 import type { UsageRecord } from '../model.js';
 import { utcDateOf } from '../time.js';
 import type { PriceTable, ResolvedPrice } from './prices.js';
-import { DimensionIds, flat } from './usage-ids.js';
+import { DimensionIds } from './usage-ids.js';
 import { newSeen, overlaps, type Seen, seenCheck, takeSeen } from './usage-seen.js';
 
 export interface UsageGroup {
@@ -162,11 +162,11 @@ export class UsageAggregator {
         hours: 0,
         utcDay,
         provider: r.provider,
-        projectId: flat(r.projectId),
-        model: flat(r.model),
-        apiKeyId: flat(r.apiKeyId),
-        userId: flat(r.userId),
-        serviceTier: flat(r.serviceTier),
+        projectId: this.ids.text(r.projectId),
+        model: this.ids.text(r.model),
+        apiKeyId: this.ids.text(r.apiKeyId),
+        userId: this.ids.text(r.userId),
+        serviceTier: this.ids.text(r.serviceTier),
         batch: r.batch,
         requests: 0,
         inputTokens: 0,
@@ -250,6 +250,7 @@ export class UsageAggregator {
       if (!e) {
         // found by its text key: a row of this group read here later caches its id then
         const dims = this.dimsAt(from.slot, from.width);
+        this.shareTexts(from);
         dims.byKey.set(p.keys[i]!, { g: from, seen: p.seen[i]! });
         dims.fresh = true;
         this.groups.push(from);
@@ -259,6 +260,15 @@ export class UsageAggregator {
       takeSeen(e.seen!, p.seen[i]!);
     }
     return true;
+  }
+
+  /** A group posted by another thread holds the texts this aggregator's groups share (DimensionIds.text). */
+  private shareTexts(g: UsageGroup): void {
+    g.projectId = this.ids.text(g.projectId);
+    g.model = this.ids.text(g.model);
+    g.apiKeyId = this.ids.text(g.apiKeyId);
+    g.userId = this.ids.text(g.userId);
+    g.serviceTier = this.ids.text(g.serviceTier);
   }
 
   private entryAt(slot: number, width: number, key: string): Entry | undefined {
