@@ -5,7 +5,7 @@
 import type { UsageRecord } from '../model.js';
 
 /** A copy of a string that shares no memory with the text it was sliced from. */
-export function flat(s: string | null): string | null {
+function flat(s: string | null): string | null {
   return s === null ? null : Buffer.from(s, 'utf8').toString('utf8');
 }
 
