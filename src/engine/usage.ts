@@ -68,6 +68,8 @@ interface Dims {
   width: number;
   /** An entry came in since the last release (there may be seen state to release). */
   fresh: boolean;
+  /** It holds an earlier file's groups (keepAll): released entry by entry, never let go whole. */
+  kept: boolean;
 }
 
 const DAY = 86400;
@@ -85,7 +87,7 @@ export class UsageAggregator {
   private readonly bySlot = new Map<number, Dims>();
   private readonly ids: DimensionIds;
   private readonly widths = new Map<number, number>();
-  private readonly groups: UsageGroup[] = [];
+  private groups: UsageGroup[] = [];
   private dayCache = new Map<number, string>();
   // the last row's day and (slot, width): rows come in time order, so most rows skip both lookups
   private lastDay = NaN;
@@ -93,9 +95,11 @@ export class UsageAggregator {
   private lastSlot = NaN;
   private lastWidth = NaN;
   private lastDims: Dims | null = null;
-  /** Entries whose seen state is released (see release), all of groups whose span ends by releasedTo. */
+  /** Groups released (see release): let go with their slot, or their seen state (of groups whose span ends by releasedTo). */
   private released = 0;
   private releasedTo = -Infinity;
+  /** Slots let go whole (their groups stay in `groups`), by their key in bySlot. */
+  private releasedSlots = new Map<number, { slot: number; width: number }>();
 
   /** `byHour`: keep sub-daily usage per UTC hour (for --split-days); otherwise per UTC day. `idLimit`: for tests of the text-key fallback. */
   constructor(
@@ -110,13 +114,8 @@ export class UsageAggregator {
     const width = r.end - r.start;
     const dayStart = r.start - (r.start % DAY);
     if (dayStart !== this.lastDay) {
-      let day = this.dayCache.get(dayStart);
-      if (day === undefined) {
-        day = utcDateOf(dayStart);
-        this.dayCache.set(dayStart, day);
-      }
       this.lastDay = dayStart;
-      this.lastUtcDay = day;
+      this.lastUtcDay = this.dayText(dayStart);
     }
     const utcDay = this.lastUtcDay;
     const slot = this.byHour && width < DAY ? r.start - (r.start % 3600) : width < DAY ? dayStart : r.start;
@@ -208,7 +207,8 @@ export class UsageAggregator {
     const slotKey = slot * 64 + w;
     let dims = this.bySlot.get(slotKey);
     if (!dims) {
-      dims = { byKey: new Map(), byId: new Map(), slot, width, fresh: false };
+      if (this.releasedSlots.has(slotKey)) throw new Error(`internal: usage of ${utcDateOf(slot - (slot % DAY))} met a slot that was let go (restore first)`);
+      dims = { byKey: new Map(), byId: new Map(), slot, width, fresh: false, kept: false };
       this.bySlot.set(slotKey, dims);
     }
     return dims;
@@ -262,8 +262,20 @@ export class UsageAggregator {
     return true;
   }
 
-  /** A group posted by another thread holds the texts this aggregator's groups share (DimensionIds.text). */
+  /** The UTC date of the day starting at `dayStart`, one string for all its groups. */
+  private dayText(dayStart: number): string {
+    let day = this.dayCache.get(dayStart);
+    if (day === undefined) {
+      day = utcDateOf(dayStart);
+      this.dayCache.set(dayStart, day);
+    }
+    return day;
+  }
+
+  /** A group posted by another thread holds the texts this aggregator's groups share (DimensionIds.text, its day's date). */
   private shareTexts(g: UsageGroup): void {
+    g.provider = this.ids.text(g.provider)!;
+    g.utcDay = this.dayText(g.slot - (g.slot % DAY));
     g.projectId = this.ids.text(g.projectId);
     g.model = this.ids.text(g.model);
     g.apiKeyId = this.ids.text(g.apiKeyId);
@@ -277,15 +289,24 @@ export class UsageAggregator {
   }
 
   /**
-   * Memory bounded by the groups, not the rows: frees the seen buckets of the groups whose span
-   * ends by `t` (none kept: see keepAll), as when no row still to come starts before `t` — rows
-   * in time order. The caller makes sure, before a row or part meets them (meetsReleased), to
-   * put them back (restore): a repeat is still judged against every row read before it.
+   * Memory bounded by the groups, not the rows: lets go of what finding and judging rows of the
+   * slots whose span ends by `t` needs, as when no row still to come starts before `t` — rows in
+   * time order. A slot of this file's groups alone goes whole (its index and seen buckets; the
+   * groups stay for the report); in one that holds an earlier file's groups (keepAll), the seen
+   * buckets of the others go. The caller makes sure, before a row or part meets what went
+   * (meetsReleased), to put it back (restore): a repeat is still judged against every row read before it.
    */
   release(t: number): void {
-    for (const dims of this.bySlot.values()) {
+    this.lastDims = null;
+    for (const [key, dims] of this.bySlot) {
       if (!dims.fresh || dims.slot + this.spanOf(dims.width) > t) continue;
       dims.fresh = false;
+      if (!dims.kept) {
+        this.bySlot.delete(key);
+        this.releasedSlots.set(key, { slot: dims.slot, width: dims.width });
+        this.released += dims.byKey.size;
+        continue;
+      }
       for (const e of dims.byKey.values()) {
         if (e.kept || e.seen === null) continue;
         e.seen = null;
@@ -297,14 +318,19 @@ export class UsageAggregator {
 
   /** The groups held now keep their seen buckets for good (those of an earlier file, which release cannot put back). */
   keepAll(): void {
-    for (const dims of this.bySlot.values()) for (const e of dims.byKey.values()) e.kept = true;
+    for (const dims of this.bySlot.values()) {
+      dims.kept = true;
+      for (const e of dims.byKey.values()) e.kept = true;
+    }
   }
 
-  /** Whether merging `p` would meet a group whose seen buckets were released. */
+  /** Whether merging `p` would meet a slot let go or a group whose seen buckets were released. */
   meetsReleased(p: UsagePartial): boolean {
     if (this.released === 0) return false;
     for (let i = 0; i < p.groups.length; i++) {
       const g = p.groups[i]!;
+      const w = this.widths.get(g.width);
+      if (w !== undefined && this.releasedSlots.has(g.slot * 64 + w)) return true;
       if (g.slot + this.spanOf(g.width) <= this.releasedTo && this.entryAt(g.slot, g.width, p.keys[i]!)?.seen === null) return true;
     }
     return false;
@@ -315,11 +341,13 @@ export class UsageAggregator {
   }
 
   /**
-   * The released seen buckets put back from `from`: an aggregator that folded again the rows
-   * these groups were folded from (the released ones all came from them: see keepAll).
+   * What was released put back from `from`: an aggregator that folded again the rows these
+   * groups were folded from (the released ones all came from them: see keepAll). A slot let go
+   * whole takes `from`'s groups of it, which are these groups folded again: the same sums.
    */
   restore(from: UsageAggregator): void {
     if (this.released === 0) return;
+    if (this.releasedSlots.size) this.adoptSlots(from);
     for (const dims of this.bySlot.values()) {
       for (const [key, e] of dims.byKey) {
         if (e.seen !== null) continue;
@@ -331,6 +359,25 @@ export class UsageAggregator {
     }
     this.released = 0;
     this.releasedTo = -Infinity;
+  }
+
+  private adoptSlots(from: UsageAggregator): void {
+    const gone = this.releasedSlots;
+    const slotKey = (g: UsageGroup) => g.slot * 64 + this.widths.get(g.width)!;
+    const groups = this.groups.filter((g) => !gone.has(slotKey(g)));
+    const dropped = this.groups.length - groups.length;
+    this.releasedSlots = new Map();
+    for (const [key, { slot, width }] of gone) {
+      const w = from.widths.get(width);
+      const dims = w === undefined ? undefined : from.bySlot.get(slot * 64 + w);
+      if (!dims) continue;
+      // byId caches ids of `from`'s own: found by text key here, as a merged part's groups are
+      this.bySlot.set(key, { byKey: dims.byKey, byId: new Map(), slot, width, fresh: true, kept: false });
+      for (const e of dims.byKey.values()) groups.push(e.g);
+    }
+    if (groups.length !== this.groups.length)
+      throw new Error(`internal: ${dropped} usage groups let go, ${groups.length - this.groups.length + dropped} found folding their rows again`);
+    this.groups = groups;
   }
 
   get size(): number {

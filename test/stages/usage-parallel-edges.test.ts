@@ -324,9 +324,9 @@ describe('two-core usage fold at its edges', () => {
       }
     });
 
-    it('a released day`s new group (no repeat possible) needs nothing put back', async () => {
+    it('a released day`s new group: the day, let go with its index, put back first, the group added alike', async () => {
       const { run, one } = await expectSame(released((f) => f.add(row(OCT1, 60, 'proj_new', 5))));
-      expect(run).toMatchObject({ merged: 5, readHereFrom: null, restored: null });
+      expect(run).toMatchObject({ merged: 5, readHereFrom: null, restored: { range: 4 } });
       expect(one.groups.filter((g) => g.projectId === 'proj_new')).toHaveLength(1);
     });
 
