@@ -201,6 +201,45 @@ describe('repeats: the buckets each group has seen', () => {
     expect(a.merge(structuredClone(c.partial()))).toBe(false);
     expect(a.finish(prices)).toEqual(before);
   });
+
+  it('lets go of past slots (whole, or an earlier file`s slot entry by entry) and puts them back from the rows folded again: the same groups and verdicts', () => {
+    const DAY = 86400;
+    const day = (d: number, n: number, key: string) => Array.from({ length: n }, (_, i) => ({ ...rec(T0 + d * DAY + i * 60, 60, 100 + i), apiKeyId: key }));
+    const earlier = day(0, 30, 'key_old');
+    // this file: day 0 (beside the earlier file's group) and day 1, then day 2
+    const parts = [[...day(0, 20, 'key_new'), ...day(1, 40, 'key_new')], day(2, 40, 'key_new')];
+    const partOf = (rs: UsageRecord[]) => {
+      const x = new UsageAggregator();
+      for (const r of rs) x.add(r);
+      return structuredClone(x.partial());
+    };
+    const agg = new UsageAggregator();
+    for (const r of earlier) agg.add(r);
+    agg.keepAll();
+    expect(agg.merge(partOf(parts[0]!))).toBe(true);
+    agg.release(T0 + 2 * DAY);
+    // day 1's slot whole (one group), day 0's new group's seen buckets; the earlier file's kept
+    expect(agg.releasedGroups).toBe(2);
+    expect(() => agg.add(day(1, 1, 'key_new')[0]!)).toThrow(/internal/);
+    expect(agg.add(earlier[3]!)).toBe('duplicate');
+    expect(agg.meetsReleased(partOf(parts[1]!))).toBe(false);
+    expect(agg.merge(partOf(parts[1]!))).toBe(true);
+    // a part that comes back to day 1 (a repeat, and a conflict) and to day 0's new group
+    const late = [day(1, 2, 'key_new')[1]!, { ...day(1, 3, 'key_new')[2]!, inputTokens: 7 }, day(0, 5, 'key_new')[4]!];
+    expect(agg.meetsReleased(partOf(late))).toBe(true);
+    const again = new UsageAggregator();
+    for (const r of [...parts[0]!, ...parts[1]!]) again.add(r);
+    agg.restore(again);
+    expect(agg.releasedGroups).toBe(0);
+    const never = new UsageAggregator();
+    for (const r of [...earlier, ...parts[0]!, ...parts[1]!]) never.add(r);
+    const prices = PriceTable.load([]);
+    expect(agg.finish(prices)).toEqual(never.finish(prices));
+    const verdicts = late.map((r) => never.add(r));
+    expect(verdicts).toEqual(['duplicate', 'conflict', 'duplicate']);
+    expect(late.map((r) => agg.add(r))).toEqual(verdicts);
+    expect(agg.finish(prices)).toEqual(never.finish(prices));
+  });
 });
 
 describe('group keys (interned ids, with the text key past the id limit)', () => {
