@@ -5,7 +5,7 @@
  * one is reported as an error row and left out — never summed).
  */
 import { Decimal } from '../money.js';
-import { chooseWidths, widthLabel } from './usage.js';
+import { chooseWidths, widthLabel } from './usage-widths.js';
 import { minorUnits } from '../money.js';
 import type { CostRecord, Exception, Provenance } from '../model.js';
 

@@ -1,6 +1,6 @@
 /** The exceptions the pipeline itself raises about its inputs, and the order every list is shown in. */
 import type { Exception, InputFileReport, InputIssue } from '../model.js';
-import { widthLabel } from './usage.js';
+import { widthLabel } from './usage-widths.js';
 
 /** Said for a file left out whole because a required column is missing. */
 export const MISSING_COLUMN_NEXT_STEP = 'Export the file again with all its columns (or fix its header); until then nothing in it is counted.';

@@ -5,7 +5,7 @@
  */
 import { tally } from '../engine/money-accounts.js';
 import type { DuplicateTracker } from '../engine/dedupe.js';
-import { widthLabel } from '../engine/usage.js';
+import { widthLabel } from '../engine/usage-widths.js';
 import { Decimal } from '../money.js';
 import type { InputFileReport, InputIssue, Provenance, RowFate, UsageRecord } from '../model.js';
 import type { ReadBatch } from '../sources/contract.js';

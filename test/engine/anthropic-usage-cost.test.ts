@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PriceTable, priceTokens } from '../../src/engine/prices.js';
-import { resolveOverlappingWidths, UsageAggregator } from '../../src/engine/usage.js';
+import { UsageAggregator } from '../../src/engine/usage.js';
+import { resolveOverlappingWidths } from '../../src/engine/usage-widths.js';
 import type { CostRecord, UsageRecord } from '../../src/model.js';
 import { Decimal } from '../../src/money.js';
 import type { ReadBatch } from '../../src/sources/contract.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PriceTable } from '../../src/engine/prices.js';
-import { resolveOverlappingWidths, UsageAggregator } from '../../src/engine/usage.js';
+import { UsageAggregator } from '../../src/engine/usage.js';
+import { resolveOverlappingWidths } from '../../src/engine/usage-widths.js';
 import type { UsageRecord } from '../../src/model.js';
 
 const T0 = Date.parse('2026-10-31T00:00:00Z') / 1000;
