@@ -358,11 +358,16 @@ class Releaser {
     return true;
   }
 
-  /** Released groups put back from the rows before range `r` (before rows are folded here, or a part meets one); no more released. */
+  /**
+   * Released groups put back from the rows before range `r` (before rows are folded here, or a
+   * part meets one); no more released once any was put back, so the file is folded again at most
+   * once. With nothing released yet (a range redone before any release: the period came late)
+   * releasing goes on.
+   */
   restore(r: number): void {
-    this.on = false;
     const groups = this.fold.agg.releasedGroups;
     if (groups === 0) return;
+    this.on = false;
     this.fold.agg.restore(foldAgain(this.s.spec(0, 1, this.s.at[r]), this.s.reader, this.s.split, this.period));
     this.run.restored = { range: r, groups };
   }
