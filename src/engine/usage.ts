@@ -260,9 +260,15 @@ export class UsageAggregator {
     g.serviceTier = this.ids.text(g.serviceTier);
   }
 
-  private entryAt(slot: number, width: number, key: string): Entry | undefined {
+  /** The key in bySlot of (slot, bucket width), or undefined for a width not met here (dimsAt gives widths their numbers). */
+  private slotKey(slot: number, width: number): number | undefined {
     const w = this.widths.get(width);
-    return w === undefined ? undefined : this.bySlot.get(slot * 64 + w)?.byKey.get(key);
+    return w === undefined ? undefined : slot * 64 + w;
+  }
+
+  private entryAt(slot: number, width: number, key: string): Entry | undefined {
+    const k = this.slotKey(slot, width);
+    return k === undefined ? undefined : this.bySlot.get(k)?.byKey.get(key);
   }
 
   /**
@@ -306,8 +312,8 @@ export class UsageAggregator {
     if (this.released === 0) return false;
     for (let i = 0; i < p.groups.length; i++) {
       const g = p.groups[i]!;
-      const w = this.widths.get(g.width);
-      if (w !== undefined && this.releasedSlots.has(g.slot * 64 + w)) return true;
+      const k = this.slotKey(g.slot, g.width);
+      if (k !== undefined && this.releasedSlots.has(k)) return true;
       if (g.slot + this.spanOf(g.width) <= this.releasedTo && this.entryAt(g.slot, g.width, p.keys[i]!)?.seen === null) return true;
     }
     return false;
@@ -340,20 +346,20 @@ export class UsageAggregator {
 
   private adoptSlots(from: UsageAggregator): void {
     const gone = this.releasedSlots;
-    const slotKey = (g: UsageGroup) => g.slot * 64 + this.widths.get(g.width)!;
-    const groups = this.groups.filter((g) => !gone.has(slotKey(g)));
+    const groups = this.groups.filter((g) => !gone.has(this.slotKey(g.slot, g.width)!));
     const dropped = this.groups.length - groups.length;
+    let found = 0;
     this.releasedSlots = new Map();
     for (const [key, { slot, width }] of gone) {
-      const w = from.widths.get(width);
-      const dims = w === undefined ? undefined : from.bySlot.get(slot * 64 + w);
+      const k = from.slotKey(slot, width);
+      const dims = k === undefined ? undefined : from.bySlot.get(k);
       if (!dims) continue;
       // byId caches ids of `from`'s own: found by text key here, as a merged part's groups are
       this.bySlot.set(key, { byKey: dims.byKey, byId: new Map(), slot, width, fresh: true, kept: false });
       for (const e of dims.byKey.values()) groups.push(e.g);
+      found += dims.byKey.size;
     }
-    if (groups.length !== this.groups.length)
-      throw new Error(`internal: ${dropped} usage groups let go, ${groups.length - this.groups.length + dropped} found folding their rows again`);
+    if (found !== dropped) throw new Error(`internal: ${dropped} usage groups let go, ${found} found folding their rows again`);
     this.groups = groups;
   }
 
