@@ -17,7 +17,8 @@
  *      exact DECIMAL sums of amount_value; input/output tokens per model against DuckDB's sums
  *      of the usage CSV; rows read and empty buckets; and all of it against the generator's
  *      own truth (manifest.json).
- * Wall time is measured around the child (node start-up included, for both); peak RSS comes
+ * Before each timed job its inputs are read through once, untimed (`warm`), so that both are
+ * measured from the page cache. Wall time is measured around the child (node start-up included, for both); peak RSS comes
  * from GNU time (`/usr/bin/time -f ... -o FILE`, "Maximum resident set size") when it works
  * here, else from polling /proc/<pid>/status VmHWM every 20 ms. With --repeat N the median
  * wall and median peak RSS are reported.
@@ -28,7 +29,7 @@
  * 1 otherwise.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +85,25 @@ function gnuTimeWorks() {
 }
 const USE_GNU_TIME = process.env.BENCH_RSS !== 'proc' && gnuTimeWorks(); // BENCH_RSS=proc forces the /proc poller
 export const RSS_METHOD = USE_GNU_TIME ? 'GNU time (/usr/bin/time -f %M: maximum resident set size)' : '/proc/<pid>/status VmHWM polled every 20 ms';
+
+/**
+ * Reads the files through once, untimed, before a timed job: this machine's page cache gives
+ * memory back as it goes (a 5M file read 1.29 s from disk, 0.09 s from the cache), so without
+ * it a job's time depended on how much of its input the job before had left in memory, and the
+ * first run of a size paid for the disk alone. Both tools are measured from a warm cache.
+ * @param {string[]} files
+ */
+function warm(files) {
+  const buf = Buffer.allocUnsafe(1 << 20);
+  for (const f of files) {
+    const fd = openSync(f, 'r');
+    try {
+      while (readSync(fd, buf, 0, buf.length, null) > 0);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
 
 /**
  * Runs `node args...` with stdout and stderr to files; resolves { code, signal, wallS, rssMB, timedOut }.
@@ -330,6 +350,7 @@ async function main() {
       const out = join(tmp, `${label}.xlsx`);
       const so = join(tmp, `${label}.spendrecon.json`);
       const se = join(tmp, `${label}.spendrecon.err`);
+      warm([usage, cost]);
       const r = await measure(['bin/spendrecon', 'report', '--usage', usage, '--costs', cost, '--tz', 'UTC', '--out', out, '--json'], {
         stdout: so,
         stderr: se,
@@ -345,6 +366,7 @@ async function main() {
       if (o.duckdb) {
         const dO = join(tmp, `${label}.duckdb.json`);
         const dE = join(tmp, `${label}.duckdb.err`);
+        warm([usage, cost]);
         const d = await measure([join(HERE, 'duckdb-job.mjs'), usage, cost], { stdout: dO, stderr: dE, timeout: o.timeout });
         process.stderr.write(`  duckdb     run ${i + 1}: ${fmt(d.wallS)} s, ${fmt(d.rssMB, 0)} MB${d.code === 0 ? '' : ` — FAILED (${failureText(d, dE)})`}\n`);
         db.push(d);

@@ -12,11 +12,7 @@
  * The SHA-256 is computed on a thread of its own. Both threads read plain lines straight from
  * their bytes (sources/parallel/fast-lines.ts; SPENDRECON_FAST_LINES=0 reads every line as text).
  */
-import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { compiledWorker, startWorker } from '../../worker-file.js';
 import type { UsagePartial } from '../../engine/usage.js';
 import type { InputFileReport, InputIssue } from '../../model.js';
 import { CHUNK_BYTES, columnMask, type CsvFile, headerRepeatMessage } from '../../sources/csv.js';
@@ -26,11 +22,10 @@ import type { Period } from '../../time.js';
 import { finishFile, type OpenedFile, type Progress } from '../inputs.js';
 import type { UsageFold } from '../usage-fold.js';
 import { foldAgain, foldPart, foldRows } from './fold-rows.js';
+import { envBytes, foldWorker, MIN_BYTES, threadsAllowed, workerFile } from './threads.js';
 import { AHEAD, type FoldedPart, type FoldWorkerData, type FromWorker, MERGED, messagesIn, PART_COUNTERS, type PartCounts, rangeSpec, TAKEN, type ToWorker } from './protocol.js';
 
 const MiB = 1024 * 1024;
-/** Below this a file is read on the main thread: starting the workers costs more than they save. */
-const MIN_BYTES = envBytes('SPENDRECON_PARALLEL_MIN_BYTES', 32 * MiB);
 /** Range size: each range's groups are posted whole, so a range is a few days of a month's export. */
 const RANGE_BYTES = envBytes('SPENDRECON_RANGE_BYTES', 32 * MiB);
 /** Threads folding ranges (the main thread and one worker): a file is cut into at least this many. */
@@ -45,19 +40,6 @@ const WORKERS = 2;
  */
 const HASH_IN_TAIL = envBytes('SPENDRECON_HASH_TAIL_BYTES', 512 * MiB);
 const HASH_AHEAD = 0.35;
-
-function envBytes(name: string, dflt: number): number {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : dflt;
-}
-
-/** The compiled worker, or its one-file build (src/worker-file.ts). */
-const workerFile = () => compiledWorker(import.meta.url, 'stages/usage-parallel', 'worker');
-
-/** Whether a read may use worker threads: two cores, not --strict (it stops at the first bad row), the worker built. */
-function threadsAllowed(strict: boolean): boolean {
-  return !strict && Number(process.env.SPENDRECON_THREADS ?? 2) >= 2 && availableParallelism() >= 2 && workerFile() !== null;
-}
 
 /** Whether this file is folded on worker threads: a large UTF-8 OpenAI usage CSV, when threads are allowed. */
 export function foldsInParallel(f: OpenedFile, strict: boolean): boolean {
@@ -107,29 +89,6 @@ try {
   });
   digest.catch(() => {});
   return { digest, stop: () => void w.terminate() };
-}
-
-/** A fold worker: a young generation of its own, sized for the short-lived cells of a range's batches. */
-function foldWorker(file: string): Worker {
-  return startWorker(file, { resourceLimits: { maxYoungGenerationSizeMb: 24 } });
-}
-
-/**
- * A fold worker started as the read begins, when a usage input named on the command line is a
- * file large enough to be read on two cores: it loads its code (~0.1 s) while the inputs are
- * recognised, instead of after. Undefined otherwise; the read stage stops it if no file needs it.
- */
-export function prestartFoldWorker(usage: readonly string[], cwd: string, strict: boolean): Worker | undefined {
-  if (!threadsAllowed(strict)) return undefined;
-  const large = usage.some((u) => {
-    try {
-      const s = statSync(resolve(cwd, u));
-      return s.isFile() && s.size >= MIN_BYTES;
-    } catch {
-      return false;
-    }
-  });
-  return large ? foldWorker(workerFile()!) : undefined;
 }
 
 /**
