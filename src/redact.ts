@@ -83,6 +83,15 @@ export function redactSecrets(text: string): string {
   return view.includes('sk-') ? replaceKeys(text, view, at) : text;
 }
 
+/**
+ * Whether redactSecrets could change some part of `text`: it holds `sk-` or an invisible
+ * character (which could split one). False means no substring of it is changed either — the
+ * check a whole document's text can pass for every string in it at once.
+ */
+export function mayHoldSecret(text: string): boolean {
+  return text.includes('sk-') || INVISIBLE.test(text);
+}
+
 /** Removes invisible characters (used where they can only hide something, e.g. sheet names). */
 export function stripInvisible(text: string): string {
   return text.replace(INVISIBLE_G, '');

@@ -7,7 +7,7 @@ import { Decimal } from '../money.js';
 import { rejectedByCurrency } from '../engine/conservation.js';
 import type { ReportResult } from '../results.js';
 import { isoUtc, type LocalDate } from '../time.js';
-import { redactSecrets } from '../redact.js';
+import { mayHoldSecret, redactSecrets } from '../redact.js';
 import type { LedgerResult } from '../engine/ledger/index.js';
 import type { MatchClass, MatchResult, MatchSide } from '../engine/matching/index.js';
 import type { BudgetResult } from '../engine/budget.js';
@@ -298,5 +298,12 @@ function redactingReplacer(_key: string, value: unknown): unknown {
  * as \uXXXX, so the text stays exact and inert.
  */
 export function jsonText(doc: unknown): string {
-  return JSON.stringify(doc, redactingReplacer, 2).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // JSON escapes only quotes, backslashes, C0 controls and lone surrogates, none of them in `sk-`
+  // or an invisible character: when the whole text holds neither, no string or name in it would
+  // be redacted, and the replacer (one call per value: ~5× the time, 1M rows ~20 ms) is skipped
+  const plain = JSON.stringify(doc, null, 2);
+  return (mayHoldSecret(plain) ? JSON.stringify(doc, redactingReplacer, 2) : plain).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

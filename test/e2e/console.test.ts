@@ -104,4 +104,16 @@ describe('jsonText', () => {
     expect(Object.keys(back)).toEqual(['sk-ant-api03-…6-AA']);
     expect(back['sk-ant-api03-…6-AA']).toEqual({ name: 'x sk-ant-api03-…6-AA', csi: 'a\u009bb', del: '\u007f' });
   });
+
+  it('redacts a key split by an invisible character, where the text holds no `sk-`', () => {
+    const hidden = `s\u200b${KEY.slice(1)}`;
+    const t = jsonText({ rows: [{ note: `a ${hidden}` }], [hidden]: 1 });
+    expect(t).not.toContain(KEY.slice(20, 32));
+    expect(JSON.parse(t)).toEqual({ rows: [{ note: 'a sk-ant-api03-…6-AA' }], 'sk-ant-api03-…6-AA': 1 });
+  });
+
+  it('is JSON.stringify with two spaces where nothing is key-shaped', () => {
+    const doc = { a: [1, 'sk', 'k-'], 'b c': { d: null, e: 'ask-me' } };
+    expect(jsonText(doc)).toBe(JSON.stringify(doc, null, 2));
+  });
 });
