@@ -20,7 +20,7 @@
  * Before each timed job its inputs are read through once, untimed (`warm`), so that both are
  * measured from the page cache. Wall time is measured around the child (node start-up included, for both); peak RSS comes
  * from GNU time (`/usr/bin/time -f ... -o FILE`, "Maximum resident set size") when it works
- * here, else from polling /proc/<pid>/status VmHWM every 20 ms. With --repeat N the median
+ * here, else from polling /proc/<pid>/status VmHWM every 20 ms. With --repeat N (3 unless given) the median
  * wall and median peak RSS are reported.
  *
  * bench/baseline.json keeps the figures of an earlier run (per size: spendrecon wall and peak
@@ -44,7 +44,8 @@ const BASELINE = join(HERE, 'baseline.json');
 // arguments
 
 function parseArgs(argv) {
-  const o = { sizes: ['100k', '1m', '5m'], repeat: 1, saveBaseline: false, timeout: 1800, duckdb: true, check: true };
+  // medians of 3 by default: one job on this kind of VM moves by up to ~30 % from one run to the next
+  const o = { sizes: ['100k', '1m', '5m'], repeat: 3, saveBaseline: false, timeout: 1800, duckdb: true, check: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => argv[++i];
