@@ -106,15 +106,17 @@ const out = {
 };
 
 if (diag) {
-  // not part of the timed job: the number of groups spendrecon's UsageAggregator keeps
-  // (bucket width × UTC hour slot × project × model × key × user × tier × batch)
+  // not part of the timed job: the number of groups spendrecon's UsageAggregator keeps without
+  // --split-days (bucket width × UTC day × project × model × key × user × tier × batch; a bucket
+  // of a day or wider is its own slot), and the hour slots those groups' seen buckets span
   t = performance.now();
   const [d] = await rows(`
-    SELECT count(*)::BIGINT AS aggregator_groups
-    FROM (SELECT DISTINCT end_time - start_time, start_time // 3600, project_id, model, api_key_id, user_id, service_tier, lower(batch)
+    SELECT count(DISTINCT (w, CASE WHEN w < 86400 THEN s // 86400 ELSE s END, project_id, model, api_key_id, user_id, service_tier, b))::BIGINT AS aggregator_groups,
+           count(DISTINCT (w, s // 3600, project_id, model, api_key_id, user_id, service_tier, b))::BIGINT AS hour_groups
+    FROM (SELECT end_time - start_time AS w, start_time AS s, project_id, model, api_key_id, user_id, service_tier, lower(batch) AS b
           FROM ${usageScan} WHERE model IS NOT NULL)`);
   const [cd] = await rows(`SELECT count(*)::BIGINT AS cost_groups FROM (SELECT DISTINCT utc_day, project_id, model FROM c)`);
-  out.diag = { aggregatorGroups: Number(d.aggregator_groups), costDayProjectModelGroups: Number(cd.cost_groups), seconds: Math.round(performance.now() - t) / 1000 };
+  out.diag = { version: 2, aggregatorGroups: Number(d.aggregator_groups), hourGroups: Number(d.hour_groups), costDayProjectModelGroups: Number(cd.cost_groups), seconds: Math.round(performance.now() - t) / 1000 };
 }
 out.seconds = Math.round(performance.now() - t0) / 1000;
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

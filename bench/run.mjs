@@ -286,7 +286,11 @@ async function ensureData(label) {
 /** Untimed diagnostics (group counts), cached next to the data. */
 function diagnostics(dir, usage, cost) {
   const f = join(dir, 'diag.json');
-  if (existsSync(f)) return JSON.parse(readFileSync(f, 'utf8'));
+  // version 2: the aggregator's groups are per UTC day (hour slots only with --split-days)
+  if (existsSync(f)) {
+    const cached = JSON.parse(readFileSync(f, 'utf8'));
+    if (cached.version === 2) return cached;
+  }
   const r = spawnSync(process.execPath, [join(HERE, 'duckdb-job.mjs'), usage, cost, '--diag'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) return null;
   const d = JSON.parse(r.stdout);
@@ -338,7 +342,7 @@ async function main() {
     process.stdout.write(
       `\n## ${label}: ${manifest.usage.rows.toLocaleString('en-US')} usage rows (${(manifest.usage.bytes / 1e6).toFixed(0)} MB, 1-minute buckets, ${manifest.days} days, ${manifest.usage.emptyBuckets} empty), ${manifest.cost.rows.toLocaleString('en-US')} cost rows` +
         (diag
-          ? `; ${fmtInt(diag.aggregatorGroups)} spendrecon usage groups (hour × project × key × user × model × tier), ${fmtInt(diag.groupsProjectKeyModelUtcDay)} project × key × model × day groups`
+          ? `; ${fmtInt(diag.aggregatorGroups)} spendrecon usage groups (UTC day × project × key × user × model × tier; ${fmtInt(diag.hourGroups)} by hour), ${fmtInt(diag.groupsProjectKeyModelUtcDay)} project × key × model × day groups`
           : '') +
         '\n',
     );
