@@ -116,7 +116,13 @@ if (diag) {
     FROM (SELECT end_time - start_time AS w, start_time AS s, project_id, model, api_key_id, user_id, service_tier, lower(batch) AS b
           FROM ${usageScan} WHERE model IS NOT NULL)`);
   const [cd] = await rows(`SELECT count(*)::BIGINT AS cost_groups FROM (SELECT DISTINCT utc_day, project_id, model FROM c)`);
-  out.diag = { version: 2, aggregatorGroups: Number(d.aggregator_groups), hourGroups: Number(d.hour_groups), costDayProjectModelGroups: Number(cd.cost_groups), seconds: Math.round(performance.now() - t) / 1000 };
+  out.diag = {
+    version: 2,
+    aggregatorGroups: Number(d.aggregator_groups),
+    hourGroups: Number(d.hour_groups),
+    costDayProjectModelGroups: Number(cd.cost_groups),
+    seconds: Math.round(performance.now() - t) / 1000,
+  };
 }
 out.seconds = Math.round(performance.now() - t0) / 1000;
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
