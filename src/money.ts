@@ -182,7 +182,8 @@ export class Decimal {
 
   /** Canonical exact text: no exponent, no trailing zeros ("0.0034", "-12", "0"). */
   toString(): string {
-    return formatUnits(this.normalize().units, this.normalize().scale);
+    const n = this.normalize();
+    return formatUnits(n.units, n.scale);
   }
 
   /** Removes trailing zero digits from the representation. */

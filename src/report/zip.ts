@@ -9,10 +9,12 @@ import { crc32, deflateRawSync } from 'node:zlib';
 export type Parts = Map<string, string | Buffer>;
 
 /**
- * Deflate level, measured on the 1M-row report's parts (1.96 MB): 1 takes ~10 ms for 311 KB,
- * 6 ~30 ms for 247 KB, 9 ~155 ms for 238 KB. 6: a fifth smaller for 20 ms.
+ * Deflate level, measured on the 1M-row report's parts (1.96 MB), warm: 1 takes 8.7 ms for 311 KB,
+ * 4 14.6 ms for 273 KB, 6 23.8 ms for 247 KB, 9 ~155 ms for 238 KB; in a run, where the code is
+ * cold, 6 took ~31 ms of the main thread's last ~0.2 s. 1: the file a quarter larger (64 KB), its
+ * writing ~15–20 ms shorter, which issue #14's 2× of DuckDB at 1M rows is short of.
  */
-const DEFLATE_LEVEL = 6;
+const DEFLATE_LEVEL = 1;
 const DEFLATE = 8;
 const VERSION = 20; // 2.0: deflate
 const UTF8_NAME = 1 << 11;
