@@ -84,7 +84,20 @@ function fixSheetName(ws: ExcelJS.Worksheet): void {
 
 /** The same for a table's direct rows (direct-rows.ts): they hold numbers, texts and dates only. */
 function fixDirectRows(ws: ExcelJS.Worksheet, d: DirectRows): void {
-  d.fixValues((v, row, col) => (typeof v === 'string' ? cellText(v) : typeof v === 'number' ? checkNumber(v, ws, { address: `${columnLetter(col)}${row}` }) : v));
+  // a large table repeats its texts (projects, keys, models) row after row: each made safe once
+  // (cellText is a function of the text alone); a cell's address is only spelled out for an error
+  const safe = new Map<string, string>();
+  const text = (v: string) => {
+    let t = safe.get(v);
+    if (t === undefined) {
+      t = cellText(v);
+      safe.set(v, t);
+    }
+    return t;
+  };
+  d.fixValues((v, row, col) =>
+    typeof v === 'string' ? text(v) : typeof v === 'number' && !Number.isFinite(v) ? checkNumber(v, ws, { address: `${columnLetter(col)}${row}` }) : v,
+  );
   d.heights.forEach((h, r) => {
     if (h !== undefined && h > ROW_HEIGHT_MAX) d.heights[r] = ROW_HEIGHT_MAX;
   });
