@@ -5,6 +5,7 @@
  */
 import type ExcelJS from 'exceljs';
 import { cellText, redactSecrets, terminalText } from '../redact.js';
+import { cached } from '../lists.js';
 import { CellValueError } from './cells.js';
 import { type DirectRows, directRowsOf } from './direct-rows.js';
 import { columnLetter } from './table.js';
@@ -87,16 +88,8 @@ function fixDirectRows(ws: ExcelJS.Worksheet, d: DirectRows): void {
   // a large table repeats its texts (projects, keys, models) row after row: each made safe once
   // (cellText is a function of the text alone); a cell's address is only spelled out for an error
   const safe = new Map<string, string>();
-  const text = (v: string) => {
-    let t = safe.get(v);
-    if (t === undefined) {
-      t = cellText(v);
-      safe.set(v, t);
-    }
-    return t;
-  };
   d.fixValues((v, row, col) =>
-    typeof v === 'string' ? text(v) : typeof v === 'number' && !Number.isFinite(v) ? checkNumber(v, ws, { address: `${columnLetter(col)}${row}` }) : v,
+    typeof v === 'string' ? cached(safe, v, cellText) : typeof v === 'number' && !Number.isFinite(v) ? checkNumber(v, ws, { address: `${columnLetter(col)}${row}` }) : v,
   );
   d.heights.forEach((h, r) => {
     if (h !== undefined && h > ROW_HEIGHT_MAX) d.heights[r] = ROW_HEIGHT_MAX;

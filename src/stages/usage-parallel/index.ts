@@ -22,10 +22,9 @@ import type { Period } from '../../time.js';
 import { finishFile, type OpenedFile, type Progress } from '../inputs.js';
 import type { UsageFold } from '../usage-fold.js';
 import { foldAgain, foldPart, foldRows } from './fold-rows.js';
-import { envBytes, foldWorker, MIN_BYTES, threadsAllowed, workerFile } from './threads.js';
+import { envBytes, foldWorker, MiB, MIN_BYTES, threadsAllowed, workerFile } from './threads.js';
 import { AHEAD, type FoldedPart, type FoldWorkerData, type FromWorker, MERGED, messagesIn, PART_COUNTERS, type PartCounts, rangeSpec, TAKEN, type ToWorker } from './protocol.js';
 
-const MiB = 1024 * 1024;
 /** Range size: each range's groups are posted whole, so a range is a few days of a month's export. */
 const RANGE_BYTES = envBytes('SPENDRECON_RANGE_BYTES', 32 * MiB);
 /** Threads folding ranges (the main thread and one worker): a file is cut into at least this many. */

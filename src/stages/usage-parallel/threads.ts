@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { compiledWorker, startWorker } from '../../worker-file.js';
 
-const MiB = 1024 * 1024;
+export const MiB = 1024 * 1024;
 
 export function envBytes(name: string, dflt: number): number {
   const v = Number(process.env[name]);
