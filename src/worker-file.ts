@@ -4,9 +4,10 @@
  * one-file build (dist/cli.bundle.cjs), or — in tests — from src/.
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, sep as pathSep } from 'node:path';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, sep as pathSep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { parentPort, Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
  * dist/<dir>/<name>.js for the module at `moduleUrl` (which lives in <dir>): beside it in dist/,
@@ -52,6 +53,65 @@ export function builtFile(moduleUrl: string, inDist: string): string | null {
  */
 export function startWorker(file: string, options: WorkerOptions = {}): Worker {
   if (!file.endsWith('.cjs')) return new Worker(file, options);
-  const loader = join(distOf(file) ?? dirname(file), 'code-cache.cjs');
+  const loader = loaderFor(file);
   return new Worker(`require(${JSON.stringify(loader)}).requireCached(${JSON.stringify(file)});`, { ...options, eval: true });
+}
+
+/** The code-cache loader's CommonJS build that runs a one-file build (.cjs) through its cache. */
+const loaderFor = (file: string) => join(distOf(file) ?? dirname(file), 'code-cache.cjs');
+
+/**
+ * A thread whose job is done, kept for the next (one per process, found by every copy of this
+ * module): the fold worker once the fold is in (stages/usage-parallel), which the chart thread
+ * takes instead of starting one. A new thread costs ~30 ms of CPU to start and ~50 ms more
+ * compiling Node's own modules in it; after the fold that is the second core's time while the
+ * hash and the charts share it.
+ */
+const SPARE = Symbol.for('spendrecon.spareWorker');
+const spare = globalThis as { [SPARE]?: Worker };
+
+/** The message a spare thread takes a new job by: what it runs instead of its own job, as startWorker's line would (see becomesOn). */
+interface Become {
+  spendreconBecome: { loader: string; file: string };
+}
+
+/** Keeps `w` (started by startWorker from a one-file build, its own job done, its listeners here removed) for the next startSpareOr. */
+export function offerSpareWorker(w: Worker): void {
+  void spare[SPARE]?.terminate();
+  w.unref();
+  // while it waits, a failure of its own is no one's: it is stopped, not thrown at the process
+  w.on('error', spareFailed);
+  spare[SPARE] = w;
+}
+
+function spareFailed(this: Worker): void {
+  if (spare[SPARE] === this) delete spare[SPARE];
+  void this.terminate();
+}
+
+/** The spare thread running `file` (a one-file build) when there is one, else a new thread (startWorker). */
+export function startSpareOr(file: string, options: WorkerOptions = {}): Worker {
+  const w = spare[SPARE];
+  delete spare[SPARE];
+  if (!w || !file.endsWith('.cjs')) {
+    void w?.terminate();
+    return startWorker(file, options);
+  }
+  w.off('error', spareFailed);
+  if (process.env.SPENDRECON_DEBUG) process.stderr.write(`${basename(file)}: on the spare thread\n`);
+  w.ref();
+  w.postMessage({ spendreconBecome: { loader: loaderFor(file), file } } satisfies Become);
+  return w;
+}
+
+/**
+ * In a thread that may be offered as a spare: when message `m` gives it a new job, its own
+ * listener `own` is removed and the job's code runs (it listens from the next message on); true then.
+ */
+export function becomesOn(m: unknown, own: Parameters<NonNullable<typeof parentPort>['off']>[1]): boolean {
+  const job = typeof m === 'object' && m !== null ? (m as Partial<Become>).spendreconBecome : undefined;
+  if (!job) return false;
+  parentPort!.off('message', own);
+  (createRequire(import.meta.url)(job.loader) as { requireCached(file: string): unknown }).requireCached(job.file);
+  return true;
 }

@@ -110,5 +110,22 @@ describe('bin/spendrecon with the early worker', () => {
       return rest;
     };
     expect(doc(two.stdout)).toEqual(doc(one.stdout));
+    // the fold worker, its fold done, draws the page's charts (worker-file.ts offerSpareWorker)
+    expect(two.stderr).toContain('chart-worker.bundle.cjs: on the spare thread');
+  });
+
+  it('hashes the file it folds when the file it guessed and began hashing is another', async () => {
+    const fx = (p: string) => join(ROOT, 'fixtures', 'openai', p);
+    const cost = fx('cost_2026-10-01_2026-10-31.csv');
+    // the cost export named first under --usage: bin/spendrecon's guess, recognised as costs by the read
+    const args = (out: string) => ['report', '--usage', cost, fx('completions_usage_2026-10-01_2026-10-31.csv'), '--costs', cost, '--tz', 'UTC', '--out', out, '--json'];
+    const two = await cli(args(join(dir, 'two.xlsx')), dir, { SPENDRECON_PARALLEL_MIN_BYTES: '1', SPENDRECON_RANGE_BYTES: '4096', SPENDRECON_DEBUG: '1' });
+    const one = await cli(args(join(dir, 'one.xlsx')), dir, { SPENDRECON_THREADS: '1' });
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stderr).toContain('fold worker: the one started before the CLI loaded');
+    expect(two.stderr).toContain('fold worker: the file hashed while waiting is not the one to fold, hashed anew');
+    const inputs = (s: string) => (JSON.parse(s) as { inputs: { file: string; sha256: string }[] }).inputs.map((i) => [i.file, i.sha256]);
+    expect(inputs(two.stdout)).toEqual(inputs(one.stdout));
+    expect(new Set(inputs(two.stdout).map(([, h]) => h)).size).toBe(2);
   });
 });

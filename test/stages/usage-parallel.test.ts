@@ -14,6 +14,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 // small ranges so that a few MB make many of them (read when the module loads)
 process.env.SPENDRECON_PARALLEL_MIN_BYTES = '1';
 process.env.SPENDRECON_RANGE_BYTES = String(300 * 1024);
+// the file's hash taken between the worker's ranges too, not only after the fold (protocol.ts HASH_IN_TAIL)
+process.env.SPENDRECON_HASH_TAIL_BYTES = String(100 * 1024);
 
 const { runReport } = await import('../../src/pipeline.js');
 const { parseConfig } = await import('../../src/config.js');

@@ -6,7 +6,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
-import { compiledWorker, startWorker } from '../../worker-file.js';
+import { compiledWorker, startSpareOr } from '../../worker-file.js';
 import { renderHere } from './svg-render.js';
 
 type Reply = { id: number; svg: string } | { id: number; error: string };
@@ -19,7 +19,8 @@ class ChartThread {
   private dead = false;
 
   constructor(file: string) {
-    this.worker = startWorker(file);
+    // the fold worker when a large usage export was just read on two cores (a thread already started)
+    this.worker = startSpareOr(file);
     this.worker.on('message', (m: Reply) => this.settle(m));
     this.worker.on('error', (e) => this.failAll(e));
     this.worker.on('exit', (code) => this.failAll(new Error(`the chart thread exited (code ${code})`)));

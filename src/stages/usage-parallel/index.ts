@@ -12,7 +12,7 @@
  * The SHA-256 is computed on a thread of its own. Both threads read plain lines straight from
  * their bytes (sources/parallel/fast-lines.ts; SPENDRECON_FAST_LINES=0 reads every line as text).
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { UsagePartial } from '../../engine/usage.js';
 import type { InputFileReport, InputIssue } from '../../model.js';
 import { CHUNK_BYTES, columnMask, type CsvFile, headerRepeatMessage } from '../../sources/csv.js';
@@ -22,24 +22,27 @@ import type { Period } from '../../time.js';
 import { finishFile, type OpenedFile, type Progress } from '../inputs.js';
 import type { UsageFold } from '../usage-fold.js';
 import { foldAgain, foldPart, foldRows } from './fold-rows.js';
+import { offerSpareWorker } from '../../worker-file.js';
 import { envBytes, foldWorker, MiB, MIN_BYTES, threadsAllowed, workerFile } from './threads.js';
-import { AHEAD, type FoldedPart, type FoldWorkerData, type FromWorker, MERGED, messagesIn, PART_COUNTERS, type PartCounts, rangeSpec, TAKEN, type ToWorker } from './protocol.js';
+import {
+  AHEAD,
+  type FoldedPart,
+  type FoldWorkerData,
+  type FromWorker,
+  type HashReply,
+  MERGED,
+  messagesIn,
+  PART_COUNTERS,
+  type PartCounts,
+  rangeSpec,
+  TAKEN,
+  type ToWorker,
+} from './protocol.js';
 
 /** Range size: each range's groups are posted whole, so a range is a few days of a month's export. */
 const RANGE_BYTES = envBytes('SPENDRECON_RANGE_BYTES', 32 * MiB);
 /** Threads folding ranges (the main thread and one worker): a file is cut into at least this many. */
 const WORKERS = 2;
-/**
- * When the file's hash starts. It is one thread's sequential work (~1.2 GB/s here) beside two
- * folding threads on two cores, so while they fold it only slows them; after the fold, the
- * attribution and the outputs (~0.4–0.5 s on one thread) leave the second core to it. So a file
- * up to HASH_IN_TAIL is hashed after the fold; a larger one starts its hash while the bytes left
- * to take are HASH_AHEAD of the rest, so that the rest is hashed beside the fold's end (the fold
- * takes ~0.17 of the hash's time per byte on each of two threads: 2 × 0.17 ≈ 0.35).
- */
-const HASH_IN_TAIL = envBytes('SPENDRECON_HASH_TAIL_BYTES', 512 * MiB);
-const HASH_AHEAD = 0.35;
-
 /** Whether this file is folded on worker threads: a large UTF-8 OpenAI usage CSV, when threads are allowed. */
 export function foldsInParallel(f: OpenedFile, strict: boolean): boolean {
   if (f.input.type !== 'csv' || f.reader.format !== 'openai-usage-csv') return false;
@@ -99,21 +102,37 @@ class Helper {
   private readonly outcomes = new Map<number, FromWorker>();
   private wake: (() => void) | null = null;
   private lost: string | null = null;
+  /** The file's SHA-256 from the worker (protocol.ts HASH_IN_TAIL); null when it failed to hash it, failed or was stopped first. */
+  readonly hashed: Promise<string | null>;
+  /** Its own listeners on the worker (only these are taken off when it is kept: Node's Worker has some of its own). */
+  private readonly listeners: Record<'message' | 'error' | 'exit', Parameters<Worker['on']>[1]>;
 
   /** `early`: a worker started before the file was known (prestartFoldWorker), else one is started here. */
   constructor(data: FoldWorkerData, file: string, early?: Worker) {
     this.worker = early ?? foldWorker(file);
-    this.worker.postMessage({ kind: 'start', data } satisfies ToWorker);
-    this.worker.on('message', (m: FromWorker) => {
-      this.outcomes.set(m.range, m);
-      this.wake?.();
+    const { port1, port2 } = new MessageChannel();
+    this.hashed = new Promise((resolve) => {
+      port1.once('message', (m: HashReply) => {
+        port1.close();
+        resolve('digest' in m ? m.digest : null);
+      });
+      // the worker failed or was stopped before it said
+      port1.once('close', () => resolve(null));
     });
+    this.worker.postMessage({ kind: 'start', data, hashPort: port2 } satisfies ToWorker, [port2]);
     const lost = (reason: string) => {
       this.lost ??= reason;
       this.wake?.();
     };
-    this.worker.on('error', (e) => lost(e.message));
-    this.worker.on('exit', (code) => lost(`the worker thread exited (code ${code})`));
+    this.listeners = {
+      message: (m: FromWorker) => {
+        this.outcomes.set(m.range, m);
+        this.wake?.();
+      },
+      error: (e: Error) => lost(e.message),
+      exit: (code: number) => lost(`the worker thread exited (code ${code})`),
+    };
+    for (const [event, fn] of Object.entries(this.listeners)) this.worker.on(event, fn);
   }
 
   /** The period, once known: for the ranges the worker begins from now on. */
@@ -141,8 +160,24 @@ class Helper {
   }
 
   stop(): void {
+    if (this.lost === 'kept') return;
     this.lost ??= 'stopped';
     void this.worker.terminate();
+  }
+
+  /**
+   * Every range is in: the worker has no more to take (its loop ends on the shared counter), so
+   * it is kept as the process's spare thread (worker-file.ts), which the charts take instead of
+   * starting one; stopped as before when it failed.
+   */
+  keep(): void {
+    if (this.lost !== null) {
+      this.stop();
+      return;
+    }
+    this.lost = 'kept';
+    for (const [event, fn] of Object.entries(this.listeners)) this.worker.off(event, fn);
+    offerSpareWorker(this.worker);
   }
 }
 
@@ -170,13 +205,14 @@ function addCounts(report: InputFileReport, c: PartCounts): void {
 /**
  * The threads of a parallel read, started as soon as the file is opened: the worker loads its
  * code and folds ranges while the cost export (which gives the period) is read on the main
- * thread. The hash starts near the fold's end (`taking`, HASH_IN_TAIL): while both threads
- * fold, both cores are busy and a hash beside them only slows the fold; after it, attribution
- * and the outputs are one thread's work and the second core is free (1M rows: 0.2 s of CPU moved there).
+ * thread, and takes the file's hash as well (protocol.ts HASH_IN_TAIL): a thread of its own for
+ * it cost ~30 ms of CPU to start and shared two cores three ways after the fold.
  */
 export class ParallelStart {
   readonly at: number[];
   #hash: ReturnType<typeof hashOnThread> | null = null;
+  #digest: Promise<string> | null = null;
+  #aborted = false;
   readonly helper: Helper;
   readonly reader: ReturnType<typeof usageRowReader>;
   readonly base: Omit<RangeSpec, 'start' | 'end' | 'firstLine'>;
@@ -208,22 +244,30 @@ export class ParallelStart {
     return rangeSpec(this.base, this.at, r, firstLine, end);
   }
 
-  /** Starts the hash when the bytes not yet taken (`taken` ranges are, by either thread) are few enough (HASH_IN_TAIL). */
-  taking(taken: number): void {
-    const left = this.csv.bytes - this.at[Math.min(taken, this.at.length - 1)]!;
-    if (left <= Math.max(0, (this.csv.bytes - HASH_IN_TAIL) * HASH_AHEAD)) void this.digest();
-  }
-
-  /** The file's SHA-256, started on its own thread on the first call. */
+  /**
+   * The file's SHA-256: the worker's (it hashes while it would wait and after the fold), or, when
+   * the worker could not give it, one taken on a thread of its own (the cause of a failure to
+   * read the file is met there, with its message).
+   */
   digest(): Promise<string> {
-    this.#hash ??= hashOnThread(this.csv.path);
-    return this.#hash.digest;
+    if (this.#digest) return this.#digest;
+    this.#digest = this.helper.hashed.then((d) => {
+      if (d !== null) return d;
+      if (this.#aborted) throw new Error('the read was stopped');
+      this.#hash = hashOnThread(this.csv.path);
+      return this.#hash.digest;
+    });
+    this.#digest.catch(() => {});
+    return this.#digest;
   }
 
   /** The worker stopped; the hash too when `abort` (the run failed: nobody waits for it). */
   stop(abort = false): void {
     this.helper.stop();
-    if (abort) this.#hash?.stop();
+    if (abort) {
+      this.#aborted = true;
+      this.#hash?.stop();
+    }
   }
 }
 
@@ -240,7 +284,6 @@ async function outcomeOf(r: number, s: ParallelStart, own: Map<number, FromWorke
       return o;
     }
     const mine = Atomics.load(s.shared, TAKEN) - r < AHEAD ? Atomics.add(s.shared, TAKEN, 1) : ranges;
-    s.taking(Atomics.load(s.shared, TAKEN));
     if (mine >= ranges) {
       // nothing left to take here: a wait, which the caller may use once (see ReportRequest.onIdle)
       if (!s.helper.ready(r, true)) onIdle?.('thread');
@@ -371,6 +414,8 @@ export async function foldUsageParallel(
       } else {
         run.readHereFrom = { range: r, line: firstLine, why: why ?? 'repeat', ...(o.kind === 'failed' ? { reason: o.reason } : {}) };
         helper.stop();
+        // the rest is read here: the second core is free for the hash now
+        void started.digest();
         seen.restore(r);
         csv.bytesRead += foldRows(started.spec(r, firstLine, csv.bytes), r === 0, reader, f, fold, issues);
         progress();
@@ -381,6 +426,7 @@ export async function foldUsageParallel(
       Atomics.notify(started.shared, MERGED);
       progress();
     }
+    if (run.readHereFrom === null) helper.keep();
   } catch (e) {
     started.stop(true);
     throw e;

@@ -3,6 +3,8 @@ import type { UsagePartial } from '../../engine/usage.js';
 import type { InputIssue } from '../../model.js';
 import type { RangeSpec } from '../../sources/parallel/range-scan.js';
 import type { Period } from '../../time.js';
+import type { MessagePort } from 'node:worker_threads';
+import { envBytes, MiB } from './threads.js';
 
 export interface FoldWorkerData {
   header: string[];
@@ -39,7 +41,19 @@ export type PartCounts = Record<(typeof PART_COUNTERS)[number], number>;
  * What to fold (first), then the period, once the cost export that gives it is read (null: none,
  * every row is in it). Ranges begun before it are folded without one and checked when merged.
  */
-export type ToWorker = { kind: 'start'; data: FoldWorkerData } | { kind: 'period'; period: Period | null };
+export type ToWorker = { kind: 'start'; data: FoldWorkerData; hashPort: MessagePort } | { kind: 'period'; period: Period | null };
+
+/**
+ * The file's SHA-256, which the worker takes as well (worker.ts): hashing is one thread's
+ * sequential work (~1.8 GB/s here) and the worker hashes when it would otherwise wait — for its
+ * first range, for its turn — and after the fold, when the main thread's attribution and
+ * outputs (~0.4 s on one thread) leave the second core free. A file larger than this is hashed
+ * between the worker's ranges as well, so that about this much is left for after the fold.
+ */
+export const HASH_IN_TAIL = envBytes('SPENDRECON_HASH_TAIL_BYTES', 256 * MiB);
+
+/** The worker's answer on the hash's own port (held open until then: the process waits for it). */
+export type HashReply = { digest: string } | { error: string };
 
 /**
  * A range folded on its own: its groups, counts and issues, as if it began the file (line

@@ -30,20 +30,20 @@ export function threadsAllowed(strict: boolean): boolean {
 }
 
 /** A fold worker: a young generation of its own, sized for the short-lived cells of a range's batches. */
-export function foldWorker(file: string): Worker {
-  return startWorker(file, { resourceLimits: { maxYoungGenerationSizeMb: 24 } });
+export function foldWorker(file: string, hash?: string): Worker {
+  return startWorker(file, { resourceLimits: { maxYoungGenerationSizeMb: 24 }, workerData: { hash } });
 }
 
-/** Whether one of the usage inputs named is a file large enough to be read on two cores (a folder or a glob: not known yet, no). */
-function namesLargeFile(usage: readonly string[], cwd: string): boolean {
-  return usage.some((u) => {
+/** The first usage input named that is a file large enough to be read on two cores, as a path (a folder or a glob: not known yet, none). */
+function largeFileNamed(usage: readonly string[], cwd: string): string | undefined {
+  for (const u of usage) {
+    const path = resolve(cwd, u);
     try {
-      const s = statSync(resolve(cwd, u));
-      return s.isFile() && s.size >= MIN_BYTES;
-    } catch {
-      return false;
-    }
-  });
+      const s = statSync(path);
+      if (s.isFile() && s.size >= MIN_BYTES) return path;
+    } catch {}
+  }
+  return undefined;
 }
 
 /** The worker bin/spendrecon started, for the CLI's one-file build (a module copy of its own) to find: one slot per process. */
@@ -80,8 +80,10 @@ export function reportUsageArgs(argv: readonly string[]): string[] | null {
  */
 export function startEarlyFoldWorker(argv: readonly string[], cwd: string): void {
   const usage = reportUsageArgs(argv);
-  if (!usage?.length || slot[EARLY] || !threadsAllowed(argv.includes('--strict')) || !namesLargeFile(usage, cwd)) return;
-  const worker = foldWorker(workerFile()!);
+  const large = usage?.length && !slot[EARLY] && threadsAllowed(argv.includes('--strict')) ? largeFileNamed(usage, cwd) : undefined;
+  if (!large) return;
+  // it hashes the file while it waits for its first range (worker.ts)
+  const worker = foldWorker(workerFile()!, large);
   worker.unref();
   const early: Early = { worker, gone: false };
   const gone = () => {
@@ -101,7 +103,8 @@ export function startEarlyFoldWorker(argv: readonly string[], cwd: string): void
 export function prestartFoldWorker(usage: readonly string[], cwd: string, strict: boolean): Worker | undefined {
   const early = slot[EARLY];
   delete slot[EARLY];
-  const wanted = threadsAllowed(strict) && namesLargeFile(usage, cwd);
+  const large = threadsAllowed(strict) ? largeFileNamed(usage, cwd) : undefined;
+  const wanted = large !== undefined;
   if (early && (!wanted || early.gone)) void early.worker.terminate();
   if (!wanted) return undefined;
   if (early && !early.gone) {
@@ -109,5 +112,5 @@ export function prestartFoldWorker(usage: readonly string[], cwd: string, strict
     early.worker.ref();
     return early.worker;
   }
-  return foldWorker(workerFile()!);
+  return foldWorker(workerFile()!, large);
 }
