@@ -41,6 +41,8 @@ import {
 
 /** Range size: each range's groups are posted whole, so a range is a few days of a month's export. */
 const RANGE_BYTES = envBytes('SPENDRECON_RANGE_BYTES', 32 * MiB);
+/** The smallest of the smaller last ranges (cuts). */
+const TAIL_MIN = envBytes('SPENDRECON_RANGE_TAIL_MIN', 4 * MiB);
 /** Threads folding ranges (the main thread and one worker): a file is cut into at least this many. */
 const WORKERS = 2;
 /** Whether this file is folded on worker threads: a large UTF-8 OpenAI usage CSV, when threads are allowed. */
@@ -50,12 +52,24 @@ export function foldsInParallel(f: OpenedFile, strict: boolean): boolean {
   return csv.bytes >= MIN_BYTES && csv.encoding.encoding === 'utf-8' && csv.newline !== '\r' && threadsAllowed(strict);
 }
 
-/** Byte offsets cutting the file into ranges: [0, …, size], each inner one a line start just before a chunk boundary. */
+/**
+ * Byte offsets cutting the file into ranges: [0, …, size], each inner one a line start just
+ * before a chunk boundary. The last ranges are a half, a quarter and an eighth of RANGE_BYTES
+ * (where that is at least TAIL_MIN): the thread that takes the last range is the one the other
+ * waits for at the fold's end, up to a whole range's time (~0.1 s at 32 MiB) with ranges alike.
+ */
 function cuts(csv: CsvFile): number[] {
-  const n = Math.max(WORKERS, Math.ceil(csv.bytes / RANGE_BYTES));
+  const tail: number[] = [];
+  for (let size = RANGE_BYTES / 2; size >= TAIL_MIN && tail.length < 3; size /= 2) tail.push(size);
+  if (csv.bytes < WORKERS * RANGE_BYTES + tail.reduce((a, b) => a + b, 0)) tail.length = 0;
+  const bulk = csv.bytes - tail.reduce((a, b) => a + b, 0);
+  const n = Math.max(WORKERS, Math.ceil(bulk / RANGE_BYTES));
+  const targets: number[] = [];
+  for (let i = 1; i < n; i++) targets.push((bulk * i) / n);
+  for (let at = bulk, i = 0; i < tail.length; at += tail[i++]!) targets.push(at);
   const out = [0];
-  for (let i = 1; i < n; i++) {
-    const boundary = Math.round((csv.bytes * i) / n / CHUNK_BYTES) * CHUNK_BYTES;
+  for (const target of targets) {
+    const boundary = Math.round(target / CHUNK_BYTES) * CHUNK_BYTES;
     const at = boundary > 0 && boundary < csv.bytes ? lastLineStartBefore(csv.path, boundary) : null;
     if (at !== null && at > out[out.length - 1]!) out.push(at);
   }
