@@ -92,11 +92,10 @@ function spareFailed(this: Worker): void {
 /** The spare thread running `file` (a one-file build) when there is one, else a new thread (startWorker). */
 export function startSpareOr(file: string, options: WorkerOptions = {}): Worker {
   const w = spare[SPARE];
+  // only a one-file build can be run in a thread that has run another (see becomesOn); a spare
+  // not taken is left as it is: it may still be finishing its own job (the fold worker's hash)
+  if (!w || !file.endsWith('.cjs')) return startWorker(file, options);
   delete spare[SPARE];
-  if (!w || !file.endsWith('.cjs')) {
-    void w?.terminate();
-    return startWorker(file, options);
-  }
   w.off('error', spareFailed);
   if (process.env.SPENDRECON_DEBUG) process.stderr.write(`${basename(file)}: on the spare thread\n`);
   w.ref();

@@ -4,7 +4,7 @@
  * ends by itself once the charts are drawn. The thread is the compiled one (dist/): tests that
  * run the sources draw on their own thread, so this one imports the build.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,5 +70,30 @@ const [there, here] = await Promise.all([t.renderSvg(${JSON.stringify(spec)}), h
 console.log(there === here && there.startsWith('<svg') ? 'same' : 'different');`,
     );
     expect(execFileSync(process.execPath, [warmThenDraw], { timeout: 30_000, encoding: 'utf8' }).trim()).toBe('same');
+  });
+
+  it('is the spare thread when there is one (the fold worker, its job done): the same SVG, and the process ends', () => {
+    const script = join(mkdtempSync(join(tmpdir(), 'spendrecon-chart-')), 'spare.mjs');
+    const dist = (p: string) => JSON.stringify(pathToFileURL(join(DIST, '..', '..', p)).href);
+    const idle = join(mkdtempSync(join(tmpdir(), 'spendrecon-chart-')), 'idle.mjs');
+    writeFileSync(idle, '');
+    writeFileSync(
+      script,
+      `const wf = await import(${dist('worker-file.js')});
+const { workerFile } = await import(${dist('stages/usage-parallel/threads.js')});
+const t = await import(${JSON.stringify(url('chart-thread.js'))}); const h = await import(${JSON.stringify(url('svg-render.js'))});
+const fold = wf.startWorker(workerFile());
+let exited = false;
+fold.once('exit', () => { exited = true; });
+wf.offerSpareWorker(fold);
+// a file that is not a one-file build cannot run in it: a thread of its own, the spare left as it is
+const other = wf.startSpareOr(${JSON.stringify(idle)});
+await new Promise((r) => other.once('exit', r));
+const [there, here] = await Promise.all([t.renderSvg(${JSON.stringify(spec)}), h.renderHere(${JSON.stringify(spec)})]);
+console.log(other !== fold && !exited && there === here && there.startsWith('<svg') ? 'same' : 'different');`,
+    );
+    const run = spawnSync(process.execPath, [script], { timeout: 30_000, encoding: 'utf8', env: { ...process.env, SPENDRECON_DEBUG: '1' } });
+    expect(run.stdout.trim(), run.stderr).toBe('same');
+    expect(run.stderr).toContain('chart-worker.bundle.cjs: on the spare thread');
   });
 });
