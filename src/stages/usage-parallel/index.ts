@@ -9,7 +9,8 @@
  * without) is folded again here, in turn. Where merging could differ, the rest of the file is
  * read here instead, from the range on: a range that holds a quote or an overlong line (a line
  * start could be a guess), a repeat of a bucket an earlier range or file has seen, a worker's failure.
- * The SHA-256 is computed on a thread of its own. Both threads read plain lines straight from
+ * The worker also takes the file's SHA-256 (worker.ts), and once the fold is in it is kept as the
+ * process's spare thread, which draws the page's charts. Both threads read plain lines straight from
  * their bytes (sources/parallel/fast-lines.ts; SPENDRECON_FAST_LINES=0 reads every line as text).
  */
 import { MessageChannel, Worker } from 'node:worker_threads';

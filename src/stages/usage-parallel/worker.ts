@@ -4,7 +4,10 @@
  * its groups, counts and issues for the main thread to merge in file order. It may be started
  * before its file is known (it loads its code meanwhile) and is told what to fold by a `start`
  * message. It starts while the cost export that gives the period is read: ranges begun before
- * the period came are folded without it, and the main thread checks them when it merges.
+ * the period came are folded without it, and the main thread checks them when it merges. It
+ * hashes the file too, when it would otherwise wait and after the fold (protocol.ts
+ * HASH_IN_TAIL), and answers on a port of the hash's own; then it may be given another job
+ * (worker-file.ts becomesOn: the charts).
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { usageRowReader } from '../../sources/openai-usage.js';
