@@ -31,6 +31,7 @@ const STATEFUL = [
   'test/stages/usage-parallel.test.ts',
   'test/stages/usage-parallel-edges.test.ts',
   'test/stages/fast-lines-review.test.ts',
+  'test/stages/range-cuts.test.ts',
   'test/time-system-zone.test.ts',
 ];
 const WORKERS = ['--maxWorkers=2', '--minWorkers=1'];
