@@ -75,7 +75,11 @@ interface Become {
   spendreconBecome: { loader: string; file: string };
 }
 
-/** Keeps `w` (started by startWorker from a one-file build, its own job done, its listeners here removed) for the next startSpareOr. */
+/**
+ * Keeps `w` (started by startWorker from a one-file build, its listeners here removed) for the
+ * next startSpareOr. It may still be finishing its own job (the fold worker's hash, on a port of
+ * its own); a new job runs beside that in its event loop.
+ */
 export function offerSpareWorker(w: Worker): void {
   void spare[SPARE]?.terminate();
   w.unref();

@@ -22,8 +22,8 @@ import { lastLineStartBefore, type RangeSpec } from '../../sources/parallel/rang
 import type { Period } from '../../time.js';
 import { finishFile, type OpenedFile, type Progress } from '../inputs.js';
 import type { UsageFold } from '../usage-fold.js';
-import { foldAgain, foldPart, foldRows } from './fold-rows.js';
 import { offerSpareWorker } from '../../worker-file.js';
+import { foldAgain, foldPart, foldRows } from './fold-rows.js';
 import { envBytes, foldWorker, MiB, MIN_BYTES, threadsAllowed, workerFile } from './threads.js';
 import {
   AHEAD,
@@ -60,10 +60,11 @@ export function foldsInParallel(f: OpenedFile, strict: boolean): boolean {
  * waits for at the fold's end, up to a whole range's time (~0.1 s at 32 MiB) with ranges alike.
  */
 function cuts(csv: CsvFile): number[] {
-  const tail: number[] = [];
+  let tail: number[] = [];
   for (let size = RANGE_BYTES / 2; size >= TAIL_MIN && tail.length < 3; size /= 2) tail.push(size);
-  if (csv.bytes < WORKERS * RANGE_BYTES + tail.reduce((a, b) => a + b, 0)) tail.length = 0;
-  const bulk = csv.bytes - tail.reduce((a, b) => a + b, 0);
+  let tailBytes = tail.reduce((a, b) => a + b, 0);
+  if (csv.bytes < WORKERS * RANGE_BYTES + tailBytes) [tail, tailBytes] = [[], 0];
+  const bulk = csv.bytes - tailBytes;
   const n = Math.max(WORKERS, Math.ceil(bulk / RANGE_BYTES));
   const targets: number[] = [];
   for (let i = 1; i < n; i++) targets.push((bulk * i) / n);
@@ -117,7 +118,7 @@ class Helper {
   private readonly outcomes = new Map<number, FromWorker>();
   private wake: (() => void) | null = null;
   private lost: string | null = null;
-  /** The file's SHA-256 from the worker (protocol.ts HASH_IN_TAIL); null when it failed to hash it, failed or was stopped first. */
+  /** The file's SHA-256 from the worker (protocol.ts HASH_IN_TAIL); null when it could not hash the file, failed or was stopped first. */
   readonly hashed: Promise<string | null>;
   /** Its own listeners on the worker (only these are taken off when it is kept: Node's Worker has some of its own). */
   private readonly listeners: Record<'message' | 'error' | 'exit', Parameters<Worker['on']>[1]>;
@@ -129,7 +130,7 @@ class Helper {
     this.hashed = new Promise((resolve) => {
       port1.once('message', (m: HashReply) => {
         port1.close();
-        resolve('digest' in m ? m.digest : null);
+        resolve(m.digest);
       });
       // the worker failed or was stopped before it said
       port1.once('close', () => resolve(null));
@@ -269,11 +270,20 @@ export class ParallelStart {
     this.#digest = this.helper.hashed.then((d) => {
       if (d !== null) return d;
       if (this.#aborted) throw new Error('the read was stopped');
-      this.#hash = hashOnThread(this.csv.path);
-      return this.#hash.digest;
+      return this.hashOnItsOwn();
     });
     this.#digest.catch(() => {});
     return this.#digest;
+  }
+
+  /**
+   * The hash on a thread of its own, started now (once): the worker will not give it — it was
+   * stopped and the rest of the file is read here, in one synchronous pass, so a start left to
+   * the promise above would wait for that pass to end.
+   */
+  hashOnItsOwn(): Promise<string> {
+    this.#hash ??= hashOnThread(this.csv.path);
+    return this.#hash.digest;
   }
 
   /** The worker stopped; the hash too when `abort` (the run failed: nobody waits for it). */
@@ -430,7 +440,7 @@ export async function foldUsageParallel(
         run.readHereFrom = { range: r, line: firstLine, why: why ?? 'repeat', ...(o.kind === 'failed' ? { reason: o.reason } : {}) };
         helper.stop();
         // the rest is read here: the second core is free for the hash now
-        void started.digest();
+        void started.hashOnItsOwn();
         seen.restore(r);
         csv.bytesRead += foldRows(started.spec(r, firstLine, csv.bytes), r === 0, reader, f, fold, issues);
         progress();

@@ -52,8 +52,11 @@ export type ToWorker = { kind: 'start'; data: FoldWorkerData; hashPort: MessageP
  */
 export const HASH_IN_TAIL = envBytes('SPENDRECON_HASH_TAIL_BYTES', 256 * MiB);
 
-/** The worker's answer on the hash's own port (held open until then: the process waits for it). */
-export type HashReply = { digest: string } | { error: string };
+/**
+ * The worker's answer on the hash's own port (held open until then: the process waits for it);
+ * null when it could not read the file (the hash is taken again elsewhere, which meets the cause with its message).
+ */
+export type HashReply = { digest: string | null };
 
 /**
  * A range folded on its own: its groups, counts and issues, as if it began the file (line

@@ -27,16 +27,14 @@ let period: Period | null | undefined;
  * thread loads the CLI and recognises the inputs, and hashes meanwhile.
  */
 let hash: FileHash | null = null;
-/** Why the hash could not be taken (the main thread hashes the file itself then). */
-let hashFailed: string | null = null;
 let folding = false;
 
+/** A step of the hash; true when there is no more to do (done, or the file could not be read: no hash then). */
 function hashStep(): boolean {
   if (!hash) return true;
   try {
     return hash.step();
-  } catch (e) {
-    hashFailed = e instanceof Error ? e.message : String(e);
+  } catch {
     hash.close();
     hash = null;
     return true;
@@ -45,12 +43,10 @@ function hashStep(): boolean {
 
 function openHash(path: string): void {
   hash?.close();
-  hash = null;
-  hashFailed = null;
   try {
     hash = new FileHash(path);
-  } catch (e) {
-    hashFailed = e instanceof Error ? e.message : String(e);
+  } catch {
+    hash = null;
   }
 }
 
@@ -92,8 +88,8 @@ function waitTurn(shared: Int32Array, r: number): void {
 
 async function run(data: FoldWorkerData, port: MessagePort): Promise<void> {
   folding = true;
-  if (hash?.path !== data.spec.path || hashFailed !== null) {
-    if (early && process.env.SPENDRECON_DEBUG) process.stderr.write(`fold worker: the file hashed while waiting is not the one to fold, hashed anew\n`);
+  if (hash?.path !== data.spec.path) {
+    if (early && hash && process.env.SPENDRECON_DEBUG) process.stderr.write(`fold worker: the file hashed while waiting is not the one to fold, hashed anew\n`);
     openHash(data.spec.path);
   }
   const reader = usageRowReader(data.header, data.file);
@@ -120,6 +116,6 @@ async function run(data: FoldWorkerData, port: MessagePort): Promise<void> {
   // the rest of the hash after the fold, a step at a time (the thread may take another job meanwhile)
   folding = false;
   await hashWhileWaiting();
-  port.postMessage((hash?.digest ? { digest: hash.digest } : { error: hashFailed ?? 'not hashed' }) satisfies HashReply);
+  port.postMessage({ digest: hash?.digest ?? null } satisfies HashReply);
   port.close();
 }
