@@ -17,6 +17,50 @@ describe('Decimal.parseAmount', () => {
   });
 });
 
+describe('Decimal.parseAmount of plain text (read without the regular expression)', () => {
+  // the general way, as parseAmount was before its plain-text path: parse, then the bound
+  const general = (t: string) => {
+    const d = Decimal.parse(t);
+    return d !== null && (d.units < 0n ? -d.units : d.units) < 10n ** BigInt(d.scale + MAX_AMOUNT_DIGITS) ? d : null;
+  };
+  const shown = (d: Decimal | null) => (d === null ? 'null' : `${d.units}e-${d.scale}`);
+  it('gives what the general way gives, edge cases and random texts alike', () => {
+    const texts = [
+      '0.7788931500000000',
+      '-0.00',
+      '-0',
+      '0',
+      '.5',
+      '5.',
+      '.',
+      '-',
+      '',
+      '-.',
+      '000123.4500',
+      '999999999999999.9',
+      '1000000000000000',
+      '0999999999999999',
+      '-999999999999999.999999999999',
+      '123456789012345.678901',
+      '0.000000000000000000001',
+      '1e3',
+      ' 1.0',
+      '1.0 ',
+      '+1',
+      '1..0',
+      '1.0.',
+    ];
+    const random = prng(20261203);
+    const chars = '0123456789.-';
+    for (let k = 0; k < 20_000; k++) {
+      let t = '';
+      for (let j = Math.floor(random() * 24); j > 0; j--) t += chars[Math.floor(random() * (k % 2 ? chars.length : 10))];
+      texts.push(k % 3 ? t : `${k % 2 ? '-' : ''}${t}`);
+    }
+    for (const t of texts) expect(shown(Decimal.parseAmount(t)), JSON.stringify(t)).toBe(shown(general(t)));
+  });
+});
+
 describe('Decimal.parse', () => {
   it('keeps every digit of long decimal strings from the cost export', () => {
     expect(Decimal.from('0.003400000000000000000000000000000000').toString()).toBe('0.0034');
