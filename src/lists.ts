@@ -28,3 +28,13 @@ export function memoText<V>(make: (text: string) => V, max = 10_000, keep: (text
     return v;
   };
 }
+
+/** A flat copy of a text: a cell sliced from a chunk's text keeps the whole chunk alive. */
+export const flatCopy = (t: string): string => Buffer.from(t, 'utf8').toString('utf8');
+
+/**
+ * One string for each distinct text of cells that repeat on every row (ids, names, units), a
+ * flat copy: rows kept for the whole run then hold a few hundred strings between them, not a
+ * slice (or a copy) each, which every young-generation collection copied until they were old.
+ */
+export const sharedText = memoText((t) => t, 10_000, flatCopy);

@@ -3,7 +3,7 @@
  * generations, an optional trailing api_source, empty buckets, long decimal amounts
  * parsed exactly, ISO columns with or without offset (the Unix columns win).
  */
-import { memoText } from '../lists.js';
+import { flatCopy, memoText, sharedText } from '../lists.js';
 import type { CostRecord, Detection, InputIssue } from '../model.js';
 import { Decimal, MAX_AMOUNT_DIGITS } from '../money.js';
 import { detectByHeader, headerIndex, issue, type OpenedInput, type ReadBatch, type SourceReader } from './contract.js';
@@ -67,7 +67,7 @@ type Columns = ReturnType<typeof columnsOf>;
 function moneyOf(f: readonly string[], c: Columns): { amount: Decimal | null; currency: string | null } {
   const amountText = c.amount >= 0 ? (f[c.amount] ?? '') : '';
   const currency = (c.currency >= 0 ? (f[c.currency] ?? '') : '').trim().toUpperCase();
-  return { amount: amountText === '' ? null : Decimal.parseAmount(amountText), currency: /^[A-Z]{3}$/.test(currency) ? currency : null };
+  return { amount: amountText === '' ? null : Decimal.parseAmount(amountText), currency: /^[A-Z]{3}$/.test(currency) ? sharedText(currency) : null };
 }
 
 /** One data row: a record, an issue (at most one per row, with the row's money), or 'skip' for an empty bucket. */
@@ -93,7 +93,7 @@ function readRow(row: CsvRow, c: Columns, header: readonly string[], iso: IsoAgr
     return reject('amount_value', `expected a decimal amount such as 0.8958740000000000 (below 10^${MAX_AMOUNT_DIGITS} in magnitude), found ${shownText(amountText)}`);
   }
   if (currency === null) return reject('amount_currency', `expected a currency code such as usd, found ${shownText(f[c.currency] ?? '')}`);
-  const lineItemRaw = opt(f, c.lineItem);
+  const lineItemRaw = dim(f, c.lineItem);
   return {
     src: { file, line: row.line },
     provider: OPENAI,
@@ -102,24 +102,26 @@ function readRow(row: CsvRow, c: Columns, header: readonly string[], iso: IsoAgr
     amount,
     currency,
     quantity: opt(f, c.quantity),
-    quantityUnit: opt(f, c.quantityUnit),
+    quantityUnit: dim(f, c.quantityUnit),
     lineItemRaw,
     lineItem: lineItemRaw === null ? null : lineItemOf(lineItemRaw),
-    projectId: opt(f, c.project),
-    projectName: opt(f, c.projectName),
-    organizationId: opt(f, c.org),
-    organizationName: opt(f, c.orgName),
-    apiKeyId: opt(f, c.key),
-    userId: opt(f, c.user),
-    userEmail: opt(f, c.email),
+    projectId: dim(f, c.project),
+    projectName: dim(f, c.projectName),
+    organizationId: dim(f, c.org),
+    organizationName: dim(f, c.orgName),
+    apiKeyId: dim(f, c.key),
+    userId: dim(f, c.user),
+    userEmail: dim(f, c.email),
   };
 }
 
 /** Line items repeat on every day of an export: each distinct text parsed once (the parts are never changed after). */
 // a copy of its own for the key: a cell is a slice of its chunk's text, which the cache would otherwise keep
-const lineItemOf = memoText(parseLineItem, 10_000, (raw) => Buffer.from(raw, 'utf8').toString('utf8'));
+const lineItemOf = memoText(parseLineItem, 10_000, flatCopy);
 
 const opt = (f: string[], i: number): string | null => (i < 0 || f[i] === '' ? null : f[i]!);
+/** A cell whose texts repeat from row to row, as one shared string (sharedText). */
+const dim = (f: string[], i: number): string | null => (i < 0 || f[i] === '' ? null : sharedText(f[i]!));
 
 function columnsOf(header: string[]) {
   const at = columnAt(header);
